@@ -1,0 +1,122 @@
+/**
+ * The article record and its parts: the single source of the types (z.infer), of load-time
+ * validation and of the OpenAPI document.
+ */
+import { z } from 'zod';
+
+/** Ids are URL-safe without escaping: lowercase letters, digits and single hyphens. */
+export const ArticleId = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+  .max(200)
+  .meta({ description: 'Stable id derived from the file path below the data directory', example: 'business-1m-payoff-for-former-shell-boss' });
+
+export const IsoDateTime = z.iso.datetime({ offset: true }).meta({ example: '2021-08-09T00:00:00.000Z' });
+
+export const Source = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).meta({ example: 'cgtn' }),
+    name: z.string().min(1).meta({ example: 'CGTN' }),
+  })
+  .meta({ id: 'Source', description: 'The publisher named by the article' });
+
+export const Image = z
+  .object({
+    caption: z.string().min(1),
+    credit: z.string().nullable().meta({ description: 'Agency or photographer, without the slash', example: 'AP' }),
+    afterParagraph: z
+      .number()
+      .int()
+      .min(-1)
+      .meta({ description: 'Index of the paragraph the image follows; -1 when it comes before the first' }),
+  })
+  .meta({ id: 'Image', description: 'An image caption found in the article text' });
+
+export const Cover = z
+  .object({ caption: z.string().min(1), credit: z.string().nullable() })
+  .meta({ id: 'Cover', description: 'The cover (lead) image' });
+
+export const RelatedHeadline = z
+  .object({
+    title: z.string().min(1),
+    id: ArticleId.nullable().meta({ description: 'Id of a loaded article with this headline, else null' }),
+  })
+  .meta({ id: 'RelatedHeadline' });
+
+export const Dateline = z
+  .object({
+    place: z.string().min(1).meta({ example: 'NAIROBI' }),
+    text: z.string().min(1).meta({ description: 'The dateline as written', example: 'NAIROBI, March 3 (Reuters) -' }),
+  })
+  .meta({ id: 'Dateline' });
+
+export const Origin = z
+  .object({
+    path: z.string().min(1).meta({ description: 'File path relative to the data directory', example: 'business/1m-payoff-for-former-shell-boss.txt' }),
+    sha256: z.string().regex(/^[a-f0-9]{64}$/),
+    format: z.enum(['txt', 'md', 'json', 'ndjson']),
+    line: z.number().int().min(1).nullable().meta({ description: 'Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files' }),
+  })
+  .meta({ id: 'Origin', description: 'Where the record came from' });
+
+export const DateSource = z.enum(['metadata', 'text']).nullable();
+
+export const Article = z
+  .object({
+    id: ArticleId,
+    slug: z.string().meta({ description: 'URL slug of the headline', example: 'us-it-is-up-to-afghans-to-defend-country-as-taliban-advance' }),
+    title: z.string().min(1),
+    source: Source.nullable(),
+    category: z.string().nullable().meta({ description: 'First folder below the data directory, or explicit metadata', example: 'business' }),
+    byline: z.string().nullable().meta({ description: 'Author names as written, without "By"', example: 'Jane Doe' }),
+    dateline: Dateline.nullable(),
+    publishedAt: IsoDateTime.nullable(),
+    dateSource: DateSource.meta({ description: '"metadata" when the date came from explicit fields, "text" when read from the article text' }),
+    lead: z.string().min(1).meta({ description: 'The first paragraph' }),
+    paragraphs: z.array(z.string().min(1)).min(1),
+    images: z.array(Image),
+    cover: Cover.nullable(),
+    related: z.array(RelatedHeadline),
+    attribution: z.string().nullable().meta({ example: 'With input from agencies' }),
+    credits: z.array(z.string()).meta({ description: 'Wire trailers such as "Reporting by …; Editing by …"' }),
+    tags: z.array(z.string()),
+    url: z.string().nullable().meta({ description: 'Canonical URL when the input gave one' }),
+    language: z.string().min(2).meta({ example: 'en' }),
+    wordCount: z.number().int().min(0),
+    readingTimeMinutes: z.number().int().min(1),
+    origin: Origin,
+  })
+  .meta({ id: 'Article', description: 'A news article, normalised from its source file' });
+
+export const ArticleSummary = Article.pick({
+  id: true,
+  slug: true,
+  title: true,
+  source: true,
+  category: true,
+  publishedAt: true,
+  lead: true,
+  wordCount: true,
+}).meta({ id: 'ArticleSummary', description: 'The listing view of an article' });
+
+export type Article = z.infer<typeof Article>;
+export type ArticleSummary = z.infer<typeof ArticleSummary>;
+export type Source = z.infer<typeof Source>;
+export type Image = z.infer<typeof Image>;
+export type Cover = z.infer<typeof Cover>;
+export type RelatedHeadline = z.infer<typeof RelatedHeadline>;
+export type Origin = z.infer<typeof Origin>;
+export type Dateline = z.infer<typeof Dateline>;
+
+export function toSummary(a: Article): ArticleSummary {
+  return {
+    id: a.id,
+    slug: a.slug,
+    title: a.title,
+    source: a.source,
+    category: a.category,
+    publishedAt: a.publishedAt,
+    lead: a.lead,
+    wordCount: a.wordCount,
+  };
+}

@@ -1,0 +1,45 @@
+/** Input formats by file extension. Each parser turns file text into drafts or per-entry problems. */
+import type { ArticleDraft, NormalisationCounts } from './draft.js';
+import { parseArticleText } from './parse-text.js';
+import type { Article } from '../articles/schema.js';
+
+export type Format = Article['origin']['format'];
+
+export type ParsedEntry =
+  | { draft: ArticleDraft; line: number | null }
+  | { problem: { kind: ProblemKind; reason: string; line: number | null } };
+
+export interface FormatParser {
+  format: Format;
+  parse(text: string): { entries: ParsedEntry[]; counts: NormalisationCounts };
+}
+
+export type ProblemKind =
+  | 'unreadable'
+  | 'too-large'
+  | 'binary'
+  | 'not-utf8'
+  | 'empty'
+  | 'no-title'
+  | 'no-body'
+  | 'parse-error'
+  | 'invalid'
+  | 'duplicate';
+
+const text: FormatParser = {
+  format: 'txt',
+  parse(body) {
+    const { draft, counts } = parseArticleText(body);
+    if (!draft) return { entries: [{ problem: { kind: 'no-title', reason: 'no title line', line: null } }], counts };
+    return { entries: [{ draft, line: null }], counts };
+  },
+};
+
+export const PARSERS: Readonly<Record<string, FormatParser>> = {
+  '.txt': text,
+};
+
+export function parserFor(fileName: string): FormatParser | undefined {
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? undefined : PARSERS[fileName.slice(dot).toLowerCase()];
+}

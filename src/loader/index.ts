@@ -1,0 +1,191 @@
+/**
+ * The loader: a data directory in, validated immutable Article records and a list of problems
+ * out. It never throws for a bad file (the file is reported and skipped); it throws
+ * DataDirError only when the directory itself cannot be used.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Article } from '../articles/schema.js';
+import { assignUniqueIds, baseId } from './ids.js';
+import { finishArticle, validateArticle } from './finish.js';
+import { parserFor, type Format, type ProblemKind } from './formats.js';
+import { errText, walkDataDir } from './walk.js';
+
+export type { ProblemKind } from './formats.js';
+
+export interface LoadProblem {
+  /** Path relative to the data directory. */
+  path: string;
+  /** Line within the file (NDJSON) or entry number (JSON arrays), else null. */
+  line: number | null;
+  kind: ProblemKind;
+  reason: string;
+}
+
+export interface LoadStats {
+  filesRead: number;
+  filesIgnored: number;
+  articles: number;
+  problems: number;
+  chromeLinesRemoved: number;
+  duplicateLinesRemoved: number;
+  durationMs: number;
+}
+
+export interface LoadResult {
+  articles: Article[];
+  problems: LoadProblem[];
+  stats: LoadStats;
+}
+
+export interface LoadOptions {
+  /** Files larger than this are reported as too-large and skipped. */
+  maxFileBytes?: number;
+  /** How many files are read at once. */
+  concurrency?: number;
+}
+
+export class DataDirError extends Error {
+  constructor(
+    readonly dir: string,
+    reason: string,
+  ) {
+    super(`data directory ${dir}: ${reason}`);
+    this.name = 'DataDirError';
+  }
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+interface Pending {
+  key: string;
+  id: string;
+  article: Article;
+}
+
+export async function loadArticles(dataDir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const started = performance.now();
+  const root = path.resolve(dataDir);
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let st;
+  try {
+    st = await fs.stat(root);
+  } catch (e) {
+    throw new DataDirError(dataDir, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : errText(e));
+  }
+  if (!st.isDirectory()) throw new DataDirError(dataDir, 'is not a directory');
+
+  const walked = await walkDataDir(root, (name) => parserFor(name) !== undefined);
+  const problems: LoadProblem[] = walked.problems.map((p) => ({ path: p.rel, line: null, kind: 'unreadable', reason: p.reason }));
+  const pending: Pending[] = [];
+  let chrome = 0;
+  let duplicateLines = 0;
+
+  const one = async (abs: string, rel: string) => {
+    const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.push({ path: rel, line, kind, reason });
+    let bytes: Buffer;
+    try {
+      const s = await fs.stat(abs);
+      if (s.size > maxBytes) return problem('too-large', `file is ${s.size} bytes; the limit is ${maxBytes}`);
+      bytes = await fs.readFile(abs);
+    } catch (e) {
+      return problem('unreadable', errText(e));
+    }
+    if (bytes.length > maxBytes) return problem('too-large', `file is ${bytes.length} bytes; the limit is ${maxBytes}`);
+    if (bytes.length === 0) return problem('empty', 'file is empty');
+    if (bytes.includes(0)) return problem('binary', 'file holds NUL bytes (binary, or UTF-16 text)');
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      return problem('not-utf8', `not valid UTF-8 (first bad byte near offset ${firstBadUtf8(bytes)})`);
+    }
+    if (text.trim() === '') return problem('empty', 'file holds only whitespace');
+    const parser = parserFor(rel)!;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const parsed = parser.parse(text);
+    chrome += parsed.counts.chromeLines;
+    duplicateLines += parsed.counts.duplicateLines;
+    const slash = rel.indexOf('/');
+    const folderCategory = slash > 0 ? rel.slice(0, slash) : null;
+    for (const entry of parsed.entries) {
+      if ('problem' in entry) {
+        problem(entry.problem.kind, entry.problem.reason, entry.problem.line);
+        continue;
+      }
+      const { draft, line } = entry;
+      if (draft.paragraphs.length === 0) {
+        problem('no-body', 'no paragraphs after the title', line);
+        continue;
+      }
+      const id = baseId(rel, line);
+      const article = finishArticle(draft, { id, path: rel, sha256, format: parser.format as Format, line, folderCategory });
+      pending.push({ key: line === null ? rel : `${rel}#${line}`, id, article });
+    }
+  };
+
+  const files = walked.files;
+  let next = 0;
+  const workers = Array.from({ length: Math.min(options.concurrency ?? 32, files.length) }, async () => {
+    while (next < files.length) {
+      const f = files[next++]!;
+      await one(f.abs, f.rel);
+    }
+  });
+  await Promise.all(workers);
+
+  assignUniqueIds(pending);
+  pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byTitle = new Map<string, string>();
+  for (const p of pending) {
+    const key = titleKey(p.article.title);
+    if (!byTitle.has(key)) byTitle.set(key, p.id);
+  }
+  const articles: Article[] = [];
+  for (const p of pending) {
+    const a: Article = {
+      ...p.article,
+      id: p.id,
+      related: p.article.related.map((r) => ({ title: r.title, id: byTitle.get(titleKey(r.title)) ?? null })),
+    };
+    const v = validateArticle(a);
+    if (v.ok) articles.push(v.article);
+    else problems.push({ path: a.origin.path, line: a.origin.line, kind: 'invalid', reason: v.reason });
+  }
+  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  return {
+    articles,
+    problems,
+    stats: {
+      filesRead: files.length,
+      filesIgnored: walked.ignored,
+      articles: articles.length,
+      problems: problems.length,
+      chromeLinesRemoved: chrome,
+      duplicateLinesRemoved: duplicateLines,
+      durationMs: Math.round(performance.now() - started),
+    },
+  };
+}
+
+function titleKey(title: string): string {
+  return title.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/gu, "'").replace(/\s+/gu, ' ').trim();
+}
+
+function firstBadUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // Binary search for the shortest prefix that fails to decode.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}

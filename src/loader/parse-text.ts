@@ -1,0 +1,159 @@
+/**
+ * Structure detection for raw scraped article text: title, source line, page chrome, image
+ * captions with agency credits, cover, "Read more:" lists, attribution, bylines, datelines and
+ * wire trailers. The rules are written for the family of scraped news pages, not for one file.
+ */
+import { isChrome } from './chrome.js';
+import { emptyDraft, type ArticleDraft, type NormalisationCounts } from './draft.js';
+import { cleanLines, countWords, foldQuotes, isProse } from './text.js';
+
+/** `caption text /Credit` — a credit of one to four capitalised words after a slash. */
+const CAPTION = /^(.*\S)\s+\/\s?([A-Z][\p{L}\p{N}&.'-]*(?:\s(?:[A-Z][\p{L}\p{N}&.'-]*|of|de|for)){0,3})$/u;
+const COVER = /^\(\s*(?:Cover|Cover photo|Cover image|Top image|Header image)\s*:\s*(.+?)\s*\)$/iu;
+const ATTRIBUTION = /^\(\s*((?:With|Additional|Source|Sources|Compiled|Edited|Written)\b[^()]*)\)$/iu;
+const RELATED_HEADER = /^(?:read more|related|also read|read also|see also|related stories|related articles|related news|more on this story|more on this)\s*:\s*(.*)$/iu;
+const BYLINE = /^By\s+(\p{Lu}[\p{L}.'’-]*(?:[ ,]+(?:and|&|de|da|van|von|der|la|le|bin|al|el|\p{Lu}[\p{L}.'’-]*))*)(?:\s*[|,–—-]\s*(.+))?$/u;
+const CREDITS = /^(?:Reporting|Writing|Editing|Additional reporting|Compiled|Graphics|Fact-checking)\s+by\s+/iu;
+const DATELINE = /^(\p{Lu}[\p{Lu}\p{N} .'’-]+(?:,\s*\p{Lu}[\p{L} .'’-]+)?)\s*,?\s*((?:\p{Lu}\p{Ll}+\.?\s+\d{1,2}\s*)?\(\s*[\p{L} ]{2,30}\s*\))\s*[-–—]+\s*(.+)$/u;
+
+/** Publishers recognised on the line under the headline even when a blank line separates them. */
+export const KNOWN_SOURCES: ReadonlySet<string> = new Set(
+  ['AFP', 'AP', 'Associated Press', 'BBC', 'BBC News', 'Bloomberg', 'CGTN', 'China Daily', 'CNN', 'Global Times', 'NPR', 'Reuters', 'The Guardian', 'Xinhua', 'Al Jazeera', 'Deutsche Welle', 'France 24'].map((s) => s.toLowerCase()),
+);
+
+export function splitCaption(line: string): { caption: string; credit: string } | null {
+  const m = CAPTION.exec(line);
+  if (!m) return null;
+  return { caption: m[1]!.trim(), credit: m[2]!.trim() };
+}
+
+/** A publisher name on its own line: a few capitalised words, no sentence punctuation. */
+export function looksLikeSourceName(line: string): boolean {
+  if (line.length > 40 || /[.!?,;:"“”()]/u.test(line) || /^by\s/iu.test(line)) return false;
+  if (/\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/iu.test(line) || /\d{4}/u.test(line)) return false;
+  const words = line.split(' ');
+  if (words.length > 4) return false;
+  if (!/\p{L}/u.test(line)) return false;
+  return words.every((w, i) => /^[\p{Lu}\p{N}]/u.test(w) || (i > 0 && /^(?:of|the|and|de|du|la|le|&)$/u.test(w)));
+}
+
+function isHeadline(line: string): boolean {
+  if (line.length > 180 || countWords(line) > 22) return false;
+  if (/[.!]["'”’)]?$/u.test(line)) return false;
+  return !(line.endsWith('?') && countWords(line) > 16);
+}
+
+function parseAttribution(line: string): string | null {
+  const m = ATTRIBUTION.exec(foldQuotes(line));
+  return m ? line.slice(line.indexOf('(') + 1, line.lastIndexOf(')')).trim() : null;
+}
+
+export interface TextParseResult {
+  draft: ArticleDraft;
+  counts: NormalisationCounts;
+}
+
+/**
+ * Parses raw article text. Returns null draft fields the caller turns into problems: a missing
+ * title gives `draft === null`; an empty body gives `draft.paragraphs.length === 0`.
+ */
+export function parseArticleText(text: string): { draft: ArticleDraft | null; counts: NormalisationCounts } {
+  const counts: NormalisationCounts = { chromeLines: 0, duplicateLines: 0 };
+  // Each kept line remembers whether a blank line came before it.
+  const lines: string[] = [];
+  const blankBefore: boolean[] = [];
+  let blank = false;
+  for (const l of cleanLines(text)) {
+    if (l === '') {
+      blank = true;
+      continue;
+    }
+    if (isChrome(l)) {
+      counts.chromeLines++;
+      continue;
+    }
+    lines.push(l);
+    blankBefore.push(blank);
+    blank = false;
+  }
+  const title = lines[0];
+  if (title === undefined) return { draft: null, counts };
+  const draft = emptyDraft(title);
+  let start = 1;
+  // The publisher line sits right under the headline (no blank line between), or is a known name.
+  const second = lines[1];
+  if (second !== undefined && looksLikeSourceName(second) && (!blankBefore[1] || KNOWN_SOURCES.has(second.toLowerCase()))) {
+    draft.sourceName = second;
+    start = 2;
+  }
+
+  const captionsSeen = new Set<string>();
+  let previous = title;
+  let inRelated = false;
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i]!;
+    // Scrapers print captions twice, and sometimes a whole line twice in a row: keep one.
+    if (line === previous || (captionsSeen.has(line))) {
+      counts.duplicateLines++;
+      continue;
+    }
+    previous = line;
+    const folded = foldQuotes(line);
+
+    const cover = COVER.exec(line);
+    if (cover) {
+      const parts = splitCaption(cover[1]!);
+      draft.cover = parts ? { caption: parts.caption, credit: parts.credit } : { caption: cover[1]!, credit: null };
+      inRelated = false;
+      continue;
+    }
+    const attribution = parseAttribution(line);
+    if (attribution) {
+      draft.attribution = attribution;
+      inRelated = false;
+      continue;
+    }
+    const header = RELATED_HEADER.exec(folded);
+    if (header) {
+      const inline = line.slice(line.indexOf(':') + 1).trim();
+      if (inline) draft.relatedTitles.push(inline);
+      inRelated = inline === '';
+      continue;
+    }
+    const caption = splitCaption(line);
+    if (caption) {
+      captionsSeen.add(line);
+      draft.images.push({ caption: caption.caption, credit: caption.credit, afterParagraph: draft.paragraphs.length - 1 });
+      inRelated = false;
+      continue;
+    }
+    if (inRelated) {
+      if (isHeadline(line) && !isProse(line)) {
+        draft.relatedTitles.push(line);
+        continue;
+      }
+      inRelated = false;
+    }
+    if (draft.paragraphs.length === 0 && draft.byline === null) {
+      const by = BYLINE.exec(line);
+      if (by && countWords(line) <= 12) {
+        draft.byline = by[1]!.replace(/[ ,]+$/u, '');
+        continue;
+      }
+    }
+    if (CREDITS.test(line) && countWords(line) <= 30) {
+      draft.credits.push(...line.split(/\s*;\s*/u).filter(Boolean));
+      continue;
+    }
+    if (draft.paragraphs.length === 0 && draft.dateline === null) {
+      const d = DATELINE.exec(line);
+      if (d && d[1]!.length <= 40) {
+        draft.dateline = { place: d[1]!.replace(/,\s*$/u, '').trim(), text: line.slice(0, line.length - d[3]!.length).trim() };
+        draft.paragraphs.push(d[3]!);
+        continue;
+      }
+    }
+    draft.paragraphs.push(line);
+  }
+  return { draft, counts };
+}
