@@ -174,18 +174,15 @@ function titleKey(title: string): string {
   return title.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/gu, "'").replace(/\s+/gu, ' ').trim();
 }
 
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
 function firstBadUtf8(bytes: Buffer): number {
-  let lo = 0;
-  let hi = bytes.length;
-  // Binary search for the shortest prefix that fails to decode.
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
-      lo = mid + 1;
-    } catch {
-      hi = mid;
-    }
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0) return i;
+    for (let k = 1; k < len; k++) if (i + k >= bytes.length || (bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += len;
   }
-  return lo;
+  return i;
 }

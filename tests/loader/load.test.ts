@@ -1,0 +1,116 @@
+import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DataDirError, loadArticles } from '../../src/loader/index.js';
+import { FIXTURES, tempDataDir } from '../helpers/paths.js';
+
+const good = 'A good headline\n\nA paragraph of the story.\n';
+
+describe('loading a data directory', () => {
+  it('loads fixture pages of other agencies with their structure', async () => {
+    const r = await loadArticles(path.join(FIXTURES, 'pages'));
+    expect(r.problems).toEqual([]);
+    const kenya = r.articles.find((a) => a.id === 'reuters-style')!;
+    expect(kenya.source).toEqual({ id: 'reuters', name: 'Reuters' });
+    expect(kenya.byline).toBe('Jane Doe and John Smith');
+    expect(kenya.dateline?.place).toBe('NAIROBI');
+    expect(kenya.paragraphs[0]).toMatch(/^Kenya's central bank held/);
+    expect(kenya.images).toEqual([{ caption: 'Traders sort coffee beans at a market in Nairobi, Kenya, February 28, 2022.', credit: 'Getty Images', afterParagraph: 1 }]);
+    expect(kenya.related.map((x) => x.title)).toEqual(["Kenya's shilling slides to record low", 'East African markets brace for higher fuel prices']);
+    expect(kenya.credits).toEqual(['Reporting by Jane Doe', 'Editing by John Smith']);
+    expect(kenya.publishedAt).toBe('2022-03-01T00:00:00.000Z');
+    const win = r.articles.find((a) => a.id === 'windows-bom')!;
+    expect(win.title).toBe('Ministers meet on budget');
+    expect(win.paragraphs[0]).toBe('The cabinet met on Monday to discuss the budget. “It was a long day,” one minister said.');
+    expect(win.related).toEqual([{ title: 'Budget talks stall', id: null }]);
+    expect(win.attribution).toBe('With input from Xinhua');
+    expect(win.publishedAt).toBe('2023-05-12T00:00:00.000Z');
+    expect(r.stats.chromeLinesRemoved).toBe(2);
+  });
+
+  it('reports each bad file with path and reason and still loads the good ones', async () => {
+    const dir = tempDataDir({
+      'good.txt': good,
+      'empty.txt': '',
+      'blank.txt': '  \n\n \n',
+      'binary.txt': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]),
+      'latin1.txt': Buffer.from('Caf\xe9 headline\n\nBody in Latin-1 \xe9.\n', 'latin1'),
+      'no-body.txt': 'Only a headline here\n',
+      'chrome-only.txt': 'Download\nShare\n',
+      'locked.txt': good,
+      'notes.csv': 'not an article',
+    });
+    chmodSync(path.join(dir, 'locked.txt'), 0o000);
+    const r = await loadArticles(dir);
+    const byPath = Object.fromEntries(r.problems.map((p) => [p.path, p]));
+    expect(r.articles.map((a) => a.id)).toContain('good');
+    expect(byPath['empty.txt']?.kind).toBe('empty');
+    expect(byPath['blank.txt']?.kind).toBe('empty');
+    expect(byPath['binary.txt']?.kind).toBe('binary');
+    expect(byPath['latin1.txt']).toMatchObject({ kind: 'not-utf8' });
+    expect(byPath['latin1.txt']!.reason).toMatch(/offset 3/);
+    expect(byPath['no-body.txt']?.kind).toBe('no-body');
+    expect(byPath['chrome-only.txt']?.kind).toBe('no-title');
+    if (process.getuid?.() !== 0) expect(byPath['locked.txt']?.kind).toBe('unreadable');
+    expect(r.stats.filesIgnored).toBe(1);
+    expect(r.stats.problems).toBe(r.problems.length);
+  });
+
+  it('reports too-large files without reading them', async () => {
+    const dir = tempDataDir({ 'big.txt': `Headline\n\n${'word '.repeat(5000)}\n`, 'ok.txt': good });
+    const r = await loadArticles(dir, { maxFileBytes: 1000 });
+    expect(r.problems).toEqual([{ path: 'big.txt', line: null, kind: 'too-large', reason: expect.stringMatching(/limit is 1000/) }]);
+    expect(r.articles).toHaveLength(1);
+  });
+
+  it('survives a symlink loop and reports it', async () => {
+    const dir = tempDataDir({ 'a/one.txt': good });
+    symlinkSync(path.join(dir, 'a'), path.join(dir, 'a', 'loop'));
+    const r = await loadArticles(dir);
+    expect(r.articles.map((a) => a.id)).toEqual(['a-one']);
+    expect(r.problems.some((p) => /symlink loop/.test(p.reason))).toBe(true);
+  });
+
+  it('takes the category from the first folder and skips READMEs and hidden files', async () => {
+    const dir = tempDataDir({ 'sport/x/deep.txt': good, 'top.txt': good, 'README.md': '# docs', '.hidden.txt': good, 'LICENSE': 'MIT' });
+    const r = await loadArticles(dir);
+    expect(r.articles.map((a) => [a.id, a.category])).toEqual([
+      ['sport-x-deep', 'sport'],
+      ['top', null],
+    ]);
+  });
+
+  it('gives stable, unique, URL-safe ids whatever the order files are read in', async () => {
+    const files = { 'A b.txt': good, 'a-b.txt': good, 'Ünïcode Title!.txt': good, 'x/y.txt': good, 'x-y.txt': good };
+    const one = await loadArticles(tempDataDir(files));
+    const reversed = Object.fromEntries(Object.entries(files).reverse());
+    const two = await loadArticles(tempDataDir(reversed), { concurrency: 1 });
+    const ids = one.articles.map((a) => `${a.origin.path}=${a.id}`).sort();
+    expect(two.articles.map((a) => `${a.origin.path}=${a.id}`).sort()).toEqual(ids);
+    const plain = one.articles.map((a) => a.id);
+    expect(new Set(plain).size).toBe(plain.length);
+    for (const id of plain) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+    expect(plain).toContain('unicode-title');
+  });
+
+  it('resolves related headlines to loaded articles by title', async () => {
+    const dir = tempDataDir({
+      'main.txt': 'Main story\n\nThe body.\n\nRead more:\n\nThe other story\n\nA missing story\n',
+      'other.txt': 'The other story\n\nIts body.\n',
+    });
+    const r = await loadArticles(dir);
+    expect(r.articles.find((a) => a.id === 'main')!.related).toEqual([
+      { title: 'The other story', id: 'other' },
+      { title: 'A missing story', id: null },
+    ]);
+  });
+
+  it('throws DataDirError naming a missing directory', async () => {
+    await expect(loadArticles('/nonexistent/news-data')).rejects.toThrow(DataDirError);
+    await expect(loadArticles('/nonexistent/news-data')).rejects.toThrow('/nonexistent/news-data: does not exist');
+    const dir = tempDataDir({ 'f.txt': good });
+    await expect(loadArticles(path.join(dir, 'f.txt'))).rejects.toThrow('is not a directory');
+    mkdirSync(path.join(dir, 'empty'));
+    expect((await loadArticles(path.join(dir, 'empty'))).articles).toEqual([]);
+  });
+});
