@@ -1,0 +1,151 @@
+/**
+ * Highlighting helpers: find matched spans in a text, pick the densest passage, and render it
+ * as HTML-safe text with `<mark>` around matches (everything else escaped).
+ */
+import { tokenize } from './tokenize.js';
+
+/** Field bits used to scope highlighting: title, lead paragraph, other paragraphs. */
+export const F_TITLE = 1;
+export const F_LEAD = 2;
+export const F_REST = 4;
+
+/** What to mark. Term keys are normalised index terms; values are field bit masks. */
+export interface Marker {
+  readonly terms: ReadonlyMap<string, number>;
+  readonly phrases: ReadonlyArray<{ readonly terms: readonly string[]; readonly mask: number }>;
+}
+
+/** A marked span `[start, end)`; `key` identifies what matched (for distinct-term counting). */
+export interface Span {
+  start: number;
+  end: number;
+  key: string;
+}
+
+/** Matched spans of `text` (a field of kind `bit`), sorted and with overlaps merged. */
+export function findSpans(text: string, bit: number, marker: Marker): Span[] {
+  const toks = tokenize(text);
+  const raw: Span[] = [];
+  const seq = marker.phrases.length > 0 ? toks.filter((t) => !t.compound) : [];
+  for (const t of toks) {
+    if (t.stop) continue;
+    const m = marker.terms.get(t.term);
+    if (m !== undefined && (m & bit) !== 0) raw.push({ start: t.start, end: t.end, key: t.term });
+  }
+  marker.phrases.forEach((p, pi) => {
+    if ((p.mask & bit) === 0) return;
+    const n = p.terms.length;
+    for (let i = 0; i + n <= seq.length; i++) {
+      let ok = true;
+      for (let k = 0; k < n; k++) {
+        if (seq[i + k]!.term !== p.terms[k]) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) raw.push({ start: seq[i]!.start, end: seq[i + n - 1]!.end, key: `"${pi}` });
+    }
+  });
+  if (raw.length <= 1) return raw;
+  raw.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Span[] = [raw[0]!];
+  for (let i = 1; i < raw.length; i++) {
+    const s = raw[i]!;
+    const last = out[out.length - 1]!;
+    if (s.start < last.end) {
+      if (s.end > last.end) last.end = s.end;
+    } else out.push({ ...s });
+  }
+  return out;
+}
+
+const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESC_RE = /[&<>"']/g;
+
+/** Escape text for HTML (element content and attribute values). */
+export function escapeHtml(s: string): string {
+  return s.replace(ESC_RE, (c) => ESC[c]!);
+}
+
+/** Render `text[from, to)` escaped, with spans wrapped in `<mark>`. */
+export function renderMarked(text: string, spans: readonly Span[], from = 0, to = text.length): string {
+  let out = '';
+  let at = from;
+  for (const s of spans) {
+    if (s.end <= from || s.start >= to) continue;
+    const a = Math.max(s.start, from);
+    const b = Math.min(s.end, to);
+    out += escapeHtml(text.slice(at, a)) + '<mark>' + escapeHtml(text.slice(a, b)) + '</mark>';
+    at = b;
+  }
+  return out + escapeHtml(text.slice(at, to));
+}
+
+/** Best window `[start, end)` of about `len` chars within one paragraph, with its quality. */
+export interface Window {
+  start: number;
+  end: number;
+  distinct: number;
+  count: number;
+}
+
+/** Densest window of at most `len` characters containing matched spans (null if none). */
+export function bestWindow(spans: readonly Span[], len: number): Window | null {
+  let best: Window | null = null;
+  for (let i = 0; i < spans.length; i++) {
+    const first = spans[i]!;
+    const keys = new Set<string>();
+    let count = 0;
+    let end = first.end;
+    for (let j = i; j < spans.length; j++) {
+      const s = spans[j]!;
+      if (s.end - first.start > len && j > i) break;
+      keys.add(s.key);
+      count++;
+      end = s.end;
+    }
+    if (best === null || keys.size > best.distinct || (keys.size === best.distinct && count > best.count)) {
+      best = { start: first.start, end, distinct: keys.size, count };
+    }
+  }
+  return best;
+}
+
+const isWs = (c: string | undefined): boolean => c === undefined || /\s/u.test(c);
+
+/**
+ * Cut `text` around `[mStart, mEnd)` to about `len` chars at word boundaries, escape, mark,
+ * and add `…` where cut.
+ */
+export function cutSnippet(text: string, spans: readonly Span[], mStart: number, mEnd: number, len: number): string {
+  let start: number;
+  let end: number;
+  if (text.length <= len) {
+    start = 0;
+    end = text.length;
+  } else {
+    const slack = Math.max(0, len - (mEnd - mStart));
+    start = Math.max(0, mStart - Math.floor(slack / 3));
+    end = Math.min(text.length, start + Math.max(len, mEnd - start));
+    if (end === text.length) start = Math.max(0, Math.min(start, end - len));
+    // snap to word boundaries (never cutting into the matched region)
+    if (start > 0 && !isWs(text[start - 1])) {
+      let s = start;
+      while (s < mStart && !isWs(text[s])) s++;
+      if (s < mStart) start = s;
+      else {
+        // no whitespace before the match: move left instead
+        while (start > 0 && !isWs(text[start - 1])) start--;
+      }
+    }
+    while (start < mStart && isWs(text[start])) start++;
+    if (end < text.length && !isWs(text[end])) {
+      let e = end;
+      while (e > mEnd && !isWs(text[e - 1])) e--;
+      if (e > mEnd) end = e;
+      else while (end < text.length && !isWs(text[end])) end++;
+    }
+    while (end > mEnd && isWs(text[end - 1])) end--;
+  }
+  return (start > 0 ? '…' : '') + renderMarked(text, spans, start, end) + (end < text.length ? '…' : '');
+}

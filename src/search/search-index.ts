@@ -1,0 +1,1092 @@
+/**
+ * In-memory full-text index over news articles: BM25F ranking, boolean/phrase/prefix/field
+ * queries, bounded fuzzy matching, highlighting and "more like this".
+ *
+ * ## Storage layout (compact, typed arrays only; no per-term objects)
+ *
+ * - Vocabulary: sorted `string[]` (term number = rank, so prefixes are a binary-searched range)
+ *   and a `Map` from term to number.
+ * - Postings: all terms concatenated, term `t` owning `[postStart[t], postStart[t+1])` of
+ *   - `postDocs: Uint32Array` – document numbers, ascending;
+ *   - `postTfw: Float32Array` – the BM25F pseudo-frequency
+ *     `Σ_f boost_f · tf_f / (1 − b + b · len_f / avglen_f)` over fields title / lead / rest,
+ *     precomputed at build time, so scoring a posting is one multiply-add and a division.
+ * - Positions: one `Uint8Array`; for each posting, in posting order, a varint count followed by
+ *   varint position deltas. Every 64th posting of a term has its byte offset recorded
+ *   (`blockOff`), so the positions of posting `i` are found by skipping at most 63 entries.
+ *   Positions number all words of the document including stop words (which are not indexed);
+ *   the title starts at 0 and each paragraph starts one position after the previous field's
+ *   end, so consecutive positions never cross a field/paragraph boundary.
+ * - Per document: title/lead boundary positions and the three field lengths.
+ *
+ * The documents themselves are kept by reference (not copied) for highlighting, phrase
+ * verification and more-like-this.
+ */
+import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from './highlight.js';
+import type { Marker, Span } from './highlight.js';
+import { countClauses, parseQuery, positiveLeaves, QuerySyntaxError } from './query.js';
+import type { PhraseQuery, PrefixQuery, Query, SearchField, TermQuery } from './query.js';
+import { fold, scanTokens, tokenize } from './tokenize.js';
+import { topK } from './topk.js';
+
+/** An article as seen by the search engine. */
+export interface SearchDocument {
+  /** Headline. */
+  readonly title: string;
+  /** Paragraphs in order; `paragraphs[0]` is the lead. */
+  readonly paragraphs: readonly string[];
+}
+
+/** Tuning knobs of {@link SearchIndex}. Every option has a default ({@link DEFAULT_SEARCH_OPTIONS}). */
+export interface SearchIndexOptions {
+  /**
+   * Weight of a title occurrence relative to a body occurrence (default 3). Headlines state
+   * what an article is about, so a title match is the strongest signal.
+   */
+  titleBoost: number;
+  /** Weight of an occurrence in the lead paragraph (default 1.5): the lead summarises the story. */
+  leadBoost: number;
+  /** Weight of an occurrence in any later paragraph (default 1). */
+  bodyBoost: number;
+  /**
+   * BM25 term-frequency saturation (default 1.2): how quickly repeated occurrences stop adding
+   * score. Higher values reward repetition more.
+   */
+  k1: number;
+  /**
+   * BM25 length normalisation (default 0.75), applied per field against that field's average
+   * length: 0 ignores length, 1 fully normalises, so long articles don't win by sheer size.
+   */
+  b: number;
+  /**
+   * Maximum number of index terms a prefix query (`infla*`) expands to (default 200). The most
+   * frequent expansions are kept. Bounds the work of short prefixes like `co*`.
+   */
+  maxPrefixExpansions: number;
+  /**
+   * Maximum number of words in one query, phrase words included (default 64). Bounds the work
+   * of huge OR lists; longer queries are rejected with a {@link QuerySyntaxError}.
+   */
+  maxQueryClauses: number;
+  /** Fuzzy matching applies only to typed words with at least this many letters (default 5). */
+  fuzzyMinLength: number;
+  /** Words with at least this many letters allow edit distance 2 instead of 1 (default 8). */
+  fuzzyDistance2MinLength: number;
+  /**
+   * Score multiplier for fuzzy (typo-neighbour) matches (default 0.3), and their idf is capped
+   * at the exact term's, so a fuzzy-only match ranks below an exact match of the same term.
+   */
+  fuzzyWeight: number;
+  /** Maximum typo-neighbours per query word, most frequent first (default 30). Bounds work. */
+  maxFuzzyExpansions: number;
+  /**
+   * Phrases containing stop words are verified against the article text, because stop words
+   * are not indexed. At most this many candidate documents per phrase are re-read (default
+   * 2000); candidates beyond that are accepted on word positions alone. Bounds the work of
+   * phrases like `"the union"`.
+   */
+  maxPhraseVerifications: number;
+  /** Number of distinctive terms used by {@link SearchIndex.moreLikeThis} (default 25). */
+  moreLikeThisTerms: number;
+}
+
+/** Defaults of every {@link SearchIndexOptions} field. */
+export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchIndexOptions> = Object.freeze({
+  titleBoost: 3,
+  leadBoost: 1.5,
+  bodyBoost: 1,
+  k1: 1.2,
+  b: 0.75,
+  maxPrefixExpansions: 200,
+  maxQueryClauses: 64,
+  fuzzyMinLength: 5,
+  fuzzyDistance2MinLength: 8,
+  fuzzyWeight: 0.3,
+  maxFuzzyExpansions: 30,
+  maxPhraseVerifications: 2000,
+  moreLikeThisTerms: 25,
+});
+
+/** Result of {@link SearchIndex.match}: parallel arrays, sorted by ascending document number. */
+export interface MatchResult {
+  readonly docs: Uint32Array;
+  readonly scores: Float64Array;
+}
+
+/** Result of {@link SearchIndex.highlight}; all strings are HTML-safe. */
+export interface Highlight {
+  /** Whole title, escaped, matches wrapped in `<mark>`. */
+  title: string;
+  /** True when at least one match was marked in the title. */
+  titleMatched: boolean;
+  /** Best passage (≈ `snippetLength` chars, `…` where cut), escaped, matches in `<mark>`. */
+  snippet: string;
+}
+
+const BLOCK = 64;
+const EMPTY: MatchResult = { docs: new Uint32Array(0), scores: new Float64Array(0) };
+
+class GrowU32 {
+  a: Uint32Array;
+  n = 0;
+  constructor(cap = 1024) {
+    this.a = new Uint32Array(cap);
+  }
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Uint32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+}
+
+class GrowU8 {
+  a: Uint8Array;
+  n = 0;
+  constructor(cap = 1 << 16) {
+    this.a = new Uint8Array(cap);
+  }
+  ensure(extra: number): void {
+    if (this.n + extra > this.a.length) {
+      let c = this.a.length * 2;
+      while (c < this.n + extra) c *= 2;
+      const b = new Uint8Array(c);
+      b.set(this.a.subarray(0, this.n));
+      this.a = b;
+    }
+  }
+  varint(v: number): void {
+    const a = this.a;
+    while (v >= 0x80) {
+      a[this.n++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    a[this.n++] = v;
+  }
+}
+
+function growI32(a: Int32Array<ArrayBuffer>, need: number, fill = 0): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  let c = a.length * 2;
+  while (c < need) c *= 2;
+  const b = new Int32Array(c);
+  if (fill !== 0) b.fill(fill, a.length);
+  b.set(a);
+  return b;
+}
+
+function fieldMask(f: SearchField | null): number {
+  return f === null ? 7 : f === 'title' ? F_TITLE : f === 'lead' ? F_LEAD : F_LEAD | F_REST;
+}
+
+/** Levenshtein distance if ≤ max, else max + 1 (banded, early exit). */
+function boundedDistance(a: string, b: string, max: number, row: Int32Array): number {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > max) return max + 1;
+  for (let j = 0; j <= lb; j++) row[j] = j;
+  for (let i = 1; i <= la; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= lb; j++) {
+      const tmp = row[j]!;
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = prev + cost;
+      const del = tmp + 1;
+      const ins = row[j - 1]! + 1;
+      if (del < v) v = del;
+      if (ins < v) v = ins;
+      row[j] = v;
+      prev = tmp;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return row[lb]!;
+}
+
+function letterMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) m |= 1 << (s.charCodeAt(i) & 31);
+  return m >>> 0;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * The search index. Build once with {@link SearchIndex.build}; all query methods are
+ * synchronous and allocation-light.
+ */
+export class SearchIndex {
+  /** Number of documents. */
+  readonly size: number;
+  /** Effective options (defaults merged). */
+  readonly options: Readonly<SearchIndexOptions>;
+
+  private readonly docs: readonly SearchDocument[];
+  private readonly vocab: string[];
+  private readonly termId: Map<string, number>;
+  private readonly postStart: Uint32Array;
+  private readonly postDocs: Uint32Array;
+  private readonly postTfw: Float32Array;
+  private readonly blockStart: Uint32Array;
+  private readonly blockOff: Uint32Array;
+  private readonly posBytes: Uint8Array;
+  /** Per doc: [leadStartPos, restStartPos]. */
+  private readonly bounds: Uint32Array;
+  /** Per doc: [titleLen, leadLen, restLen] (indexed tokens). */
+  private readonly lens: Uint32Array;
+  private readonly avg: Float64Array;
+  // scratch for unions
+  private readonly acc: Float64Array;
+  private readonly seen: Uint8Array;
+  // lazily built fuzzy helpers
+  private lengthBuckets: Map<number, Uint32Array> | null = null;
+  private masks: Uint32Array | null = null;
+
+  private constructor(
+    docs: readonly SearchDocument[],
+    options: SearchIndexOptions,
+    parts: {
+      vocab: string[];
+      termId: Map<string, number>;
+      postStart: Uint32Array;
+      postDocs: Uint32Array;
+      postTfw: Float32Array;
+      blockStart: Uint32Array;
+      blockOff: Uint32Array;
+      posBytes: Uint8Array;
+      bounds: Uint32Array;
+      lens: Uint32Array;
+      avg: Float64Array;
+    },
+  ) {
+    this.docs = docs;
+    this.size = docs.length;
+    this.options = Object.freeze({ ...options });
+    this.vocab = parts.vocab;
+    this.termId = parts.termId;
+    this.postStart = parts.postStart;
+    this.postDocs = parts.postDocs;
+    this.postTfw = parts.postTfw;
+    this.blockStart = parts.blockStart;
+    this.blockOff = parts.blockOff;
+    this.posBytes = parts.posBytes;
+    this.bounds = parts.bounds;
+    this.lens = parts.lens;
+    this.avg = parts.avg;
+    this.acc = new Float64Array(this.size);
+    this.seen = new Uint8Array(this.size);
+  }
+
+  /** Index `docs`; `docs[i]` becomes document number `i`. The array is kept by reference. */
+  static build(docs: readonly SearchDocument[], options?: Partial<SearchIndexOptions>): SearchIndex {
+    const opt: SearchIndexOptions = { ...DEFAULT_SEARCH_OPTIONS };
+    if (options) {
+      for (const [k, v] of Object.entries(options)) {
+        if (v !== undefined && k in DEFAULT_SEARCH_OPTIONS) (opt as unknown as Record<string, unknown>)[k] = v;
+      }
+    }
+    const N = docs.length;
+    const termIdOf = new Map<string, number>();
+    const vocab: string[] = [];
+    let tDf = new Int32Array(4096);
+    let tBytes = new Int32Array(4096);
+    let tLast = new Int32Array(4096).fill(-1);
+    let tLocal = new Int32Array(4096);
+
+    // doc-ordered stream of postings
+    const stTerm = new GrowU32(1 << 16);
+    const stTf = new GrowU32(1 << 16);
+    const stLen = new GrowU32(1 << 16);
+    const stBytes = new GrowU8(1 << 18);
+    const docPostStart = new Uint32Array(N + 1);
+    const bounds = new Uint32Array(2 * N);
+    const lens = new Uint32Array(3 * N);
+
+    // per-doc scratch
+    let lTerm = new Int32Array(1024);
+    let lTf = new Int32Array(3 * 1024);
+    let tokLocal = new Int32Array(4096);
+    let tokPos = new Int32Array(4096);
+    let nLocal = 0;
+    let nTok = 0;
+    let field = 0;
+    let d = 0;
+    let cnt = new Int32Array(1024);
+    let sorted = new Int32Array(4096);
+
+    const sink = (term: string, _s: number, _e: number, pos: number, stop: boolean): void => {
+      if (stop) return;
+      let id = termIdOf.get(term);
+      if (id === undefined) {
+        id = vocab.length;
+        vocab.push(term);
+        termIdOf.set(term, id);
+        if (id >= tDf.length) {
+          tDf = growI32(tDf, id + 1);
+          tBytes = growI32(tBytes, id + 1);
+          tLast = growI32(tLast, id + 1, -1);
+          tLocal = growI32(tLocal, id + 1);
+        }
+      }
+      let li: number;
+      if (tLast[id] !== d) {
+        tLast[id] = d;
+        li = nLocal++;
+        tLocal[id] = li;
+        if (li >= lTerm.length) {
+          lTerm = growI32(lTerm, li + 1);
+          lTf = growI32(lTf, 3 * (li + 1));
+        }
+        lTerm[li] = id;
+        lTf[3 * li] = 0;
+        lTf[3 * li + 1] = 0;
+        lTf[3 * li + 2] = 0;
+      } else li = tLocal[id]!;
+      lTf[3 * li + field]!++;
+      if (nTok >= tokLocal.length) {
+        tokLocal = growI32(tokLocal, nTok + 1);
+        tokPos = growI32(tokPos, nTok + 1);
+      }
+      tokLocal[nTok] = li;
+      tokPos[nTok] = pos;
+      nTok++;
+    };
+
+    for (d = 0; d < N; d++) {
+      const doc = docs[d]!;
+      nLocal = 0;
+      nTok = 0;
+      field = 0;
+      let pos = scanTokens(doc.title, sink, 0);
+      lens[3 * d] = nTok;
+      pos += 1;
+      bounds[2 * d] = pos;
+      const paras = doc.paragraphs;
+      let before = nTok;
+      field = 1;
+      if (paras.length > 0) pos = scanTokens(paras[0]!, sink, pos) + 1;
+      lens[3 * d + 1] = nTok - before;
+      bounds[2 * d + 1] = pos;
+      before = nTok;
+      field = 2;
+      for (let p = 1; p < paras.length; p++) pos = scanTokens(paras[p]!, sink, pos) + 1;
+      lens[3 * d + 2] = nTok - before;
+
+      // group positions by local term (counting sort; stable so positions stay in text order)
+      if (nLocal + 1 > cnt.length) cnt = growI32(cnt, nLocal + 1);
+      cnt.fill(0, 0, nLocal + 1);
+      for (let i = 0; i < nTok; i++) cnt[tokLocal[i]! + 1]!++;
+      for (let i = 0; i < nLocal; i++) cnt[i + 1]! += cnt[i]!;
+      if (nTok > sorted.length) sorted = growI32(sorted, nTok);
+      for (let i = 0; i < nTok; i++) sorted[cnt[tokLocal[i]!]!++] = tokPos[i]!;
+      // after the fill loop cnt[i] is the end of group i; group i starts at cnt[i-1] (or 0)
+      docPostStart[d] = stTerm.n;
+      let gStart = 0;
+      for (let li = 0; li < nLocal; li++) {
+        const gEnd = cnt[li]!;
+        const id = lTerm[li]!;
+        const n = gEnd - gStart;
+        // compounds share a position with their first part: keep positions non-decreasing
+        let mono = true;
+        for (let k = gStart + 1; k < gEnd; k++) if (sorted[k]! < sorted[k - 1]!) mono = false;
+        if (!mono) sorted.subarray(gStart, gEnd).sort();
+        stTerm.push(id);
+        stTf.push(
+          Math.min(lTf[3 * li]!, 255) | (Math.min(lTf[3 * li + 1]!, 255) << 8) | (Math.min(lTf[3 * li + 2]!, 0xffff) << 16),
+        );
+        const b0 = stBytes.n;
+        stBytes.ensure(5 * (n + 1));
+        stBytes.varint(n);
+        let prev = 0;
+        for (let k = gStart; k < gEnd; k++) {
+          const p = sorted[k]!;
+          stBytes.varint(p - prev);
+          prev = p;
+        }
+        const len = stBytes.n - b0;
+        stLen.push(len);
+        tBytes[id]! += len;
+        tDf[id]!++;
+        gStart = gEnd;
+      }
+    }
+    docPostStart[N] = stTerm.n;
+
+    // ---- pass 2: invert into term-major arrays, terms in sorted order ----
+    const V = vocab.length;
+    const order = new Uint32Array(V);
+    for (let i = 0; i < V; i++) order[i] = i;
+    order.sort((a, b) => (vocab[a]! < vocab[b]! ? -1 : vocab[a]! > vocab[b]! ? 1 : 0));
+    const rank = new Uint32Array(V);
+    for (let r = 0; r < V; r++) rank[order[r]!] = r;
+    const postStart = new Uint32Array(V + 1);
+    const blockStart = new Uint32Array(V + 1);
+    const byteStart = new Float64Array(V + 1);
+    for (let r = 0; r < V; r++) {
+      const id = order[r]!;
+      postStart[r + 1] = postStart[r]! + tDf[id]!;
+      blockStart[r + 1] = blockStart[r]! + Math.ceil(tDf[id]! / BLOCK);
+      byteStart[r + 1] = byteStart[r]! + tBytes[id]!;
+    }
+    const P = postStart[V]!;
+    const totalBytes = byteStart[V]!;
+    if (totalBytes > 0xffffffff) throw new RangeError('position data exceeds 4 GiB');
+    const postDocs = new Uint32Array(P);
+    const postTfw = new Float32Array(P);
+    const blockOff = new Uint32Array(blockStart[V]!);
+    const posBytes = new Uint8Array(totalBytes);
+    const postCur = new Uint32Array(V); // by id
+    const byteCur = new Float64Array(V); // by id
+    for (let id = 0; id < V; id++) {
+      const r = rank[id]!;
+      postCur[id] = postStart[r]!;
+      byteCur[id] = byteStart[r]!;
+    }
+    const avg = new Float64Array(3);
+    for (let i = 0; i < N; i++) {
+      avg[0]! += lens[3 * i]!;
+      avg[1]! += lens[3 * i + 1]!;
+      avg[2]! += lens[3 * i + 2]!;
+    }
+    for (let f = 0; f < 3; f++) avg[f] = N > 0 ? avg[f]! / N : 0;
+    const { b, titleBoost, leadBoost, bodyBoost } = opt;
+    const src = stBytes.a;
+    let sp = 0;
+    for (let dd = 0; dd < N; dd++) {
+      const nt = avg[0]! > 0 ? titleBoost / (1 - b + (b * lens[3 * dd]!) / avg[0]!) : 0;
+      const nl = avg[1]! > 0 ? leadBoost / (1 - b + (b * lens[3 * dd + 1]!) / avg[1]!) : 0;
+      const nr = avg[2]! > 0 ? bodyBoost / (1 - b + (b * lens[3 * dd + 2]!) / avg[2]!) : 0;
+      const pe = docPostStart[dd + 1]!;
+      for (let p = docPostStart[dd]!; p < pe; p++) {
+        const id = stTerm.a[p]!;
+        const tf = stTf.a[p]!;
+        const r = rank[id]!;
+        const at = postCur[id]!;
+        const i = at - postStart[r]!;
+        let bc = byteCur[id]!;
+        if ((i & (BLOCK - 1)) === 0) blockOff[blockStart[r]! + i / BLOCK] = bc;
+        postDocs[at] = dd;
+        postTfw[at] = (tf & 0xff) * nt + ((tf >>> 8) & 0xff) * nl + (tf >>> 16) * nr;
+        postCur[id] = at + 1;
+        const len = stLen.a[p]!;
+        for (let k = 0; k < len; k++) posBytes[bc++] = src[sp++]!;
+        byteCur[id] = bc;
+      }
+    }
+    const termId = new Map<string, number>();
+    for (let r = 0; r < V; r++) termId.set(vocab[order[r]!]!, r);
+    const sortedVocab = new Array<string>(V);
+    for (let r = 0; r < V; r++) sortedVocab[r] = vocab[order[r]!]!;
+    return new SearchIndex(docs, opt, {
+      vocab: sortedVocab,
+      termId,
+      postStart,
+      postDocs,
+      postTfw,
+      blockStart,
+      blockOff,
+      posBytes,
+      bounds,
+      lens,
+      avg,
+    });
+  }
+
+  /** Number of distinct indexed terms. */
+  get vocabularySize(): number {
+    return this.vocab.length;
+  }
+
+  /** Number of documents containing the (already normalised) term. */
+  docFreq(term: string): number {
+    const t = this.termId.get(term);
+    return t === undefined ? 0 : this.postStart[t + 1]! - this.postStart[t]!;
+  }
+
+  /** Parse `q` with this index's `maxQueryClauses`. */
+  parse(q: string): Query {
+    return parseQuery(q, { maxClauses: this.options.maxQueryClauses });
+  }
+
+  /**
+   * All documents matching `query` (a parsed {@link Query} or a query string), with BM25F
+   * scores. Result arrays are parallel and **sorted by ascending document number** (use
+   * {@link topK} to rank). `fuzzy: true` also matches typo-neighbours of words of 5+ letters,
+   * at a lower score.
+   */
+  match(query: Query | string, opts?: { fuzzy?: boolean }): MatchResult {
+    const q = typeof query === 'string' ? this.parse(query) : query;
+    if (countClauses(q) > this.options.maxQueryClauses) {
+      throw new QuerySyntaxError(`too many terms (at most ${this.options.maxQueryClauses})`, 0);
+    }
+    const r = this.evaluate(q, opts?.fuzzy === true);
+    // never hand out views of internal arrays
+    return r.docs.buffer === this.postDocs.buffer ? { docs: r.docs.slice(), scores: r.scores } : r;
+  }
+
+  // ------------------------------------------------------------------ evaluation
+
+  private idf(df: number): number {
+    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  private evaluate(q: Query, fuzzy: boolean): MatchResult {
+    switch (q.type) {
+      case 'term':
+        return this.evalTerm(q, fuzzy);
+      case 'prefix':
+        return this.evalPrefix(q);
+      case 'phrase':
+        return this.evalPhrase(q);
+      case 'not':
+        throw new QuerySyntaxError('query needs at least one positive term', q.position);
+      case 'or':
+        return this.union(q.clauses.map((c) => this.evaluate(c, fuzzy)), false);
+      case 'and': {
+        const pos: MatchResult[] = [];
+        const neg: MatchResult[] = [];
+        for (const c of q.clauses) {
+          if (c.type === 'not') neg.push(this.evaluate(c.clause, false));
+          else pos.push(this.evaluate(c, fuzzy));
+        }
+        if (pos.length === 0) return EMPTY;
+        pos.sort((a, b) => a.docs.length - b.docs.length);
+        let r = pos[0]!;
+        for (let i = 1; i < pos.length && r.docs.length > 0; i++) r = intersect(r, pos[i]!);
+        for (const n of neg) {
+          if (r.docs.length === 0) break;
+          r = subtract(r, n.docs);
+        }
+        return r;
+      }
+    }
+  }
+
+  /** Scores of term number `t` over all its postings, restricted to `mask` fields. */
+  private termHits(t: number, mask: number, weight: number, idfOverride?: number): MatchResult {
+    const s = this.postStart[t]!;
+    const e = this.postStart[t + 1]!;
+    const idf = (idfOverride ?? this.idf(e - s)) * weight;
+    const k1 = this.options.k1;
+    const k1p = k1 + 1;
+    if (mask === 7) {
+      const docs = this.postDocs.subarray(s, e);
+      const scores = new Float64Array(e - s);
+      const tfw = this.postTfw;
+      for (let i = s; i < e; i++) {
+        const w = tfw[i]!;
+        scores[i - s] = (idf * w * k1p) / (k1 + w);
+      }
+      return { docs, scores };
+    }
+    // field-restricted: count occurrences per field from positions
+    const { b, titleBoost, leadBoost, bodyBoost } = this.options;
+    const bytes = this.posBytes;
+    const avg = this.avg;
+    let off = this.blockOff[this.blockStart[t]!]!;
+    const outDocs = new Uint32Array(e - s);
+    const outScores = new Float64Array(e - s);
+    let n = 0;
+    for (let i = s; i < e; i++) {
+      const d = this.postDocs[i]!;
+      const leadAt = this.bounds[2 * d]!;
+      const restAt = this.bounds[2 * d + 1]!;
+      let c = 0;
+      let shift = 0;
+      let v: number;
+      do {
+        v = bytes[off++]!;
+        c |= (v & 0x7f) << shift;
+        shift += 7;
+      } while (v & 0x80);
+      let p = 0;
+      let ft = 0;
+      let fl = 0;
+      let fr = 0;
+      for (let k = 0; k < c; k++) {
+        let x = 0;
+        shift = 0;
+        do {
+          v = bytes[off++]!;
+          x |= (v & 0x7f) << shift;
+          shift += 7;
+        } while (v & 0x80);
+        p += x;
+        if (p < leadAt) ft++;
+        else if (p < restAt) fl++;
+        else fr++;
+      }
+      let w = 0;
+      if (mask & F_TITLE && ft > 0) w += (titleBoost * ft) / (1 - b + (b * this.lens[3 * d]!) / (avg[0]! || 1));
+      if (mask & F_LEAD && fl > 0) w += (leadBoost * fl) / (1 - b + (b * this.lens[3 * d + 1]!) / (avg[1]! || 1));
+      if (mask & F_REST && fr > 0) w += (bodyBoost * fr) / (1 - b + (b * this.lens[3 * d + 2]!) / (avg[2]! || 1));
+      if (w > 0) {
+        outDocs[n] = d;
+        outScores[n++] = (idf * w * (k1 + 1)) / (k1 + w);
+      }
+    }
+    return { docs: outDocs.subarray(0, n), scores: outScores.subarray(0, n) };
+  }
+
+  private evalTerm(q: TermQuery, fuzzy: boolean): MatchResult {
+    const t = this.termId.get(q.term);
+    const mask = fieldMask(q.field);
+    const exact = t === undefined ? EMPTY : this.termHits(t, mask, 1);
+    if (!fuzzy || !q.fuzzy) return exact;
+    const neighbours = this.fuzzyTerms(q);
+    if (neighbours.length === 0) return exact;
+    const exactIdf = t === undefined ? Infinity : this.idf(this.postStart[t + 1]! - this.postStart[t]!);
+    const lists = [exact];
+    for (const n of neighbours) {
+      const idf = Math.min(exactIdf, this.idf(this.postStart[n + 1]! - this.postStart[n]!));
+      lists.push(this.termHits(n, mask, this.options.fuzzyWeight, idf));
+    }
+    return this.union(lists, true);
+  }
+
+  /** Term numbers within the allowed edit distance of a fuzzy-eligible term (excluding itself). */
+  private fuzzyTerms(q: TermQuery): number[] {
+    const letters = fold(q.text).replace(/[^\p{L}]/gu, '').length;
+    if (letters < this.options.fuzzyMinLength) return [];
+    const max = letters >= this.options.fuzzyDistance2MinLength ? 2 : 1;
+    const target = q.term;
+    if (this.lengthBuckets === null || this.masks === null) {
+      const byLen = new Map<number, number[]>();
+      const masks = new Uint32Array(this.vocab.length);
+      this.vocab.forEach((w, i) => {
+        masks[i] = letterMask(w);
+        let l = byLen.get(w.length);
+        if (!l) byLen.set(w.length, (l = []));
+        l.push(i);
+      });
+      this.masks = masks;
+      this.lengthBuckets = new Map([...byLen].map(([k, v]) => [k, Uint32Array.from(v)]));
+    }
+    const tm = letterMask(target);
+    const row = new Int32Array(target.length + max + 2);
+    const found: Array<{ t: number; dist: number; df: number }> = [];
+    for (let len = target.length - max; len <= target.length + max; len++) {
+      const bucket = this.lengthBuckets.get(len);
+      if (!bucket) continue;
+      for (let i = 0; i < bucket.length; i++) {
+        const t = bucket[i]!;
+        if (popcount((this.masks[t]! ^ tm) >>> 0) > 2 * max) continue;
+        const w = this.vocab[t]!;
+        if (w === target) continue;
+        const dist = boundedDistance(target, w, max, row);
+        if (dist <= max) found.push({ t, dist, df: this.postStart[t + 1]! - this.postStart[t]! });
+      }
+    }
+    found.sort((a, b) => a.dist - b.dist || b.df - a.df || a.t - b.t);
+    return found.slice(0, this.options.maxFuzzyExpansions).map((f) => f.t);
+  }
+
+  /** Term numbers a prefix expands to: the `maxPrefixExpansions` most frequent. */
+  prefixTerms(prefix: string): number[] {
+    const v = this.vocab;
+    let lo = 0;
+    let hi = v.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (v[m]! < prefix) lo = m + 1;
+      else hi = m;
+    }
+    let end = lo;
+    while (end < v.length && v[end]!.startsWith(prefix)) end++;
+    const n = end - lo;
+    const max = this.options.maxPrefixExpansions;
+    if (n <= max) return Array.from({ length: n }, (_, i) => lo + i);
+    const ids = new Uint32Array(n);
+    const dfs = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      ids[i] = lo + i;
+      dfs[i] = this.postStart[lo + i + 1]! - this.postStart[lo + i]!;
+    }
+    return Array.from(topK(ids, dfs, max), (i) => ids[i]!);
+  }
+
+  private evalPrefix(q: PrefixQuery): MatchResult {
+    const mask = fieldMask(q.field);
+    const lists = this.prefixTerms(q.prefix).map((t) => this.termHits(t, mask, 1));
+    return this.union(lists, true);
+  }
+
+  /** Decode the positions of posting `i` (0-based within term `t`) into `out`; returns count. */
+  private positions(t: number, i: number, out: number[]): number {
+    const bytes = this.posBytes;
+    let off = this.blockOff[this.blockStart[t]! + Math.floor(i / BLOCK)]!;
+    for (let skip = i % BLOCK; skip > 0; skip--) {
+      let c = 0;
+      let shift = 0;
+      let v: number;
+      do {
+        v = bytes[off++]!;
+        c |= (v & 0x7f) << shift;
+        shift += 7;
+      } while (v & 0x80);
+      while (c > 0) if ((bytes[off++]! & 0x80) === 0) c--;
+    }
+    let c = 0;
+    let shift = 0;
+    let v: number;
+    do {
+      v = bytes[off++]!;
+      c |= (v & 0x7f) << shift;
+      shift += 7;
+    } while (v & 0x80);
+    out.length = c;
+    let p = 0;
+    for (let k = 0; k < c; k++) {
+      let x = 0;
+      shift = 0;
+      do {
+        v = bytes[off++]!;
+        x |= (v & 0x7f) << shift;
+        shift += 7;
+      } while (v & 0x80);
+      p += x;
+      out[k] = p;
+    }
+    return c;
+  }
+
+  private evalPhrase(q: PhraseQuery): MatchResult {
+    const items: Array<{ t: number; off: number; df: number }> = [];
+    for (let i = 0; i < q.terms.length; i++) {
+      if (q.stop[i]) continue;
+      const t = this.termId.get(q.terms[i]!);
+      if (t === undefined) return EMPTY;
+      items.push({ t, off: q.offsets[i]!, df: this.postStart[t + 1]! - this.postStart[t]! });
+    }
+    if (items.length === 0) return EMPTY; // only stop words: nothing indexed to look up
+    const needsVerify = q.stop.some((s) => s);
+    const mask = fieldMask(q.field);
+    items.sort((a, b) => a.df - b.df);
+    const k = items.length;
+    const cursors = items.map((it) => this.postStart[it.t]!);
+    const ends = items.map((it) => this.postStart[it.t + 1]!);
+    const pd = this.postDocs;
+    const posArr: number[][] = items.map(() => []);
+    const idx = new Array<number>(k).fill(0);
+    const outDocs: number[] = [];
+    const outScores: number[] = [];
+    const { k1, b, titleBoost, leadBoost, bodyBoost } = this.options;
+    const idfs = items.map((it) => this.idf(it.df));
+    let verified = 0;
+    const first = items[0]!;
+    outer: for (let c0 = cursors[0]!; c0 < ends[0]!; c0++) {
+      const d = pd[c0]!;
+      idx[0] = c0 - this.postStart[first.t]!;
+      for (let j = 1; j < k; j++) {
+        const c = gallop(pd, cursors[j]!, ends[j]!, d);
+        cursors[j] = c;
+        if (c >= ends[j]!) break outer;
+        if (pd[c]! !== d) continue outer;
+        idx[j] = c - this.postStart[items[j]!.t]!;
+      }
+      for (let j = 0; j < k; j++) this.positions(items[j]!.t, idx[j]!, posArr[j]!);
+      const leadAt = this.bounds[2 * d]!;
+      const restAt = this.bounds[2 * d + 1]!;
+      // phrase starts (position of relative offset 0) supported by every term
+      let any = false;
+      const p0 = posArr[0]!;
+      const ptr = new Array<number>(k).fill(0);
+      for (const p of p0) {
+        const start = p - first.off;
+        const f = start < leadAt ? F_TITLE : start < restAt ? F_LEAD : F_REST;
+        if ((f & mask) === 0) continue;
+        let ok = true;
+        for (let j = 1; j < k && ok; j++) {
+          const want = start + items[j]!.off;
+          const arr = posArr[j]!;
+          let x = ptr[j]!;
+          while (x < arr.length && arr[x]! < want) x++;
+          ptr[j] = x;
+          ok = x < arr.length && arr[x] === want;
+        }
+        if (ok) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) continue;
+      if (needsVerify && verified < this.options.maxPhraseVerifications) {
+        verified++;
+        if (!this.phraseInDoc(d, q.terms, mask)) continue;
+      }
+      // score: sum of the terms' (field-restricted) BM25F contributions
+      let score = 0;
+      for (let j = 0; j < k; j++) {
+        let w: number;
+        if (mask === 7) w = this.postTfw[this.postStart[items[j]!.t]! + idx[j]!]!;
+        else {
+          let ft = 0;
+          let fl = 0;
+          let fr = 0;
+          for (const p of posArr[j]!) {
+            if (p < leadAt) ft++;
+            else if (p < restAt) fl++;
+            else fr++;
+          }
+          w = 0;
+          if (mask & F_TITLE) w += (titleBoost * ft) / (1 - b + (b * this.lens[3 * d]!) / (this.avg[0]! || 1));
+          if (mask & F_LEAD) w += (leadBoost * fl) / (1 - b + (b * this.lens[3 * d + 1]!) / (this.avg[1]! || 1));
+          if (mask & F_REST) w += (bodyBoost * fr) / (1 - b + (b * this.lens[3 * d + 2]!) / (this.avg[2]! || 1));
+        }
+        score += (idfs[j]! * w * (k1 + 1)) / (k1 + w);
+      }
+      outDocs.push(d);
+      outScores.push(score);
+    }
+    return { docs: Uint32Array.from(outDocs), scores: Float64Array.from(outScores) };
+  }
+
+  /** Exact check of a phrase (stop words included) in the fields of `mask` by re-tokenising. */
+  private phraseInDoc(d: number, terms: readonly string[], mask: number): boolean {
+    const doc = this.docs[d]!;
+    const check = (text: string): boolean => {
+      const seq: string[] = [];
+      scanTokens(text, (term, _s, _e, _p, _stop, compound) => {
+        if (!compound) seq.push(term);
+      });
+      const n = terms.length;
+      for (let i = 0; i + n <= seq.length; i++) {
+        let ok = true;
+        for (let j = 0; j < n && ok; j++) ok = seq[i + j] === terms[j];
+        if (ok) return true;
+      }
+      return false;
+    };
+    if (mask & F_TITLE && check(doc.title)) return true;
+    const paras = doc.paragraphs;
+    if (mask & F_LEAD && paras.length > 0 && check(paras[0]!)) return true;
+    if (mask & F_REST) for (let i = 1; i < paras.length; i++) if (check(paras[i]!)) return true;
+    return false;
+  }
+
+  /** Union of result lists; scores summed (`max = false`) or maximum (`max = true`). */
+  private union(lists: MatchResult[], max: boolean): MatchResult {
+    const nonEmpty = lists.filter((l) => l.docs.length > 0);
+    if (nonEmpty.length === 0) return EMPTY;
+    if (nonEmpty.length === 1) return nonEmpty[0]!;
+    const acc = this.acc;
+    const seen = this.seen;
+    let total = 0;
+    for (const l of nonEmpty) total += l.docs.length;
+    const touched = new Uint32Array(Math.min(total, this.size));
+    let nt = 0;
+    for (const l of nonEmpty) {
+      const docs = l.docs;
+      const sc = l.scores;
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i]!;
+        const s = sc[i]!;
+        if (seen[d] === 0) {
+          seen[d] = 1;
+          acc[d] = s;
+          touched[nt++] = d;
+        } else if (max) {
+          if (s > acc[d]!) acc[d] = s;
+        } else acc[d]! += s;
+      }
+    }
+    let docsOut: Uint32Array;
+    if (nt > this.size >>> 3) {
+      docsOut = new Uint32Array(nt);
+      let j = 0;
+      for (let d = 0; d < this.size; d++) if (seen[d] !== 0) docsOut[j++] = d;
+    } else {
+      docsOut = touched.subarray(0, nt).sort();
+    }
+    const scores = new Float64Array(nt);
+    for (let i = 0; i < nt; i++) {
+      const d = docsOut[i]!;
+      scores[i] = acc[d]!;
+      seen[d] = 0;
+    }
+    return { docs: docsOut, scores };
+  }
+
+  // ------------------------------------------------------------------ highlighting
+
+  private marker(query: Query, fuzzy: boolean): Marker {
+    const terms = new Map<string, number>();
+    const phrases: Array<{ terms: readonly string[]; mask: number }> = [];
+    const add = (t: string, mask: number): void => {
+      terms.set(t, (terms.get(t) ?? 0) | mask);
+    };
+    for (const leaf of positiveLeaves(query)) {
+      const mask = fieldMask(leaf.field);
+      if (leaf.type === 'term') {
+        add(leaf.term, mask);
+        if (fuzzy && leaf.fuzzy) for (const t of this.fuzzyTerms(leaf)) add(this.vocab[t]!, mask);
+      } else if (leaf.type === 'prefix') {
+        for (const t of this.prefixTerms(leaf.prefix)) add(this.vocab[t]!, mask);
+      } else if (leaf.terms.some((_, i) => !leaf.stop[i])) {
+        phrases.push({ terms: leaf.terms, mask });
+      }
+    }
+    return { terms, phrases };
+  }
+
+  /**
+   * Title and best snippet of document `doc` for `query`, with matched words and phrases in
+   * `<mark>…</mark>` and all other text HTML-escaped. Negated parts are not marked. The snippet
+   * is the densest window (most distinct matched terms, then most matches) of about
+   * `snippetLength` characters (default 200) within one paragraph, cut at word boundaries with
+   * `…`; without body matches it is the start of the lead.
+   */
+  highlight(doc: number, query: Query | string, opts?: { snippetLength?: number; fuzzy?: boolean }): Highlight {
+    const d = this.docs[doc];
+    if (d === undefined || !Number.isInteger(doc)) throw new RangeError(`no document ${doc}`);
+    const q = typeof query === 'string' ? this.parse(query) : query;
+    const len = Math.max(20, opts?.snippetLength ?? 200);
+    const marker = this.marker(q, opts?.fuzzy === true);
+    const tSpans = findSpans(d.title, F_TITLE, marker);
+    let best: { para: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
+    d.paragraphs.forEach((p, i) => {
+      const spans = findSpans(p, i === 0 ? F_LEAD : F_REST, marker);
+      if (spans.length === 0) return;
+      const w = bestWindow(spans, len);
+      if (w && (best === null || w.distinct > best.distinct || (w.distinct === best.distinct && w.count > best.count))) {
+        best = { para: i, spans, ...w };
+      }
+    });
+    let snippet = '';
+    const chosen = best as { para: number; spans: Span[]; start: number; end: number } | null;
+    if (chosen !== null) {
+      snippet = cutSnippet(d.paragraphs[chosen.para]!, chosen.spans, chosen.start, chosen.end, len);
+    } else if (d.paragraphs.length > 0) {
+      snippet = cutSnippet(d.paragraphs[0]!, [], 0, 0, len);
+    }
+    return { title: renderMarked(d.title, tSpans), titleMatched: tSpans.length > 0, snippet };
+  }
+
+  // ------------------------------------------------------------------ more like this
+
+  /**
+   * Documents most similar to `doc`: its `moreLikeThisTerms` most distinctive terms (tf-idf,
+   * terms in at least 2 documents) as a weighted OR query; `doc` itself is excluded. Sorted by
+   * descending score.
+   */
+  moreLikeThis(doc: number, limit: number): Array<{ doc: number; score: number }> {
+    const d = this.docs[doc];
+    if (d === undefined || !Number.isInteger(doc)) throw new RangeError(`no document ${doc}`);
+    if (limit <= 0) return [];
+    const tf = new Map<string, number>();
+    const addText = (text: string, w: number): void => {
+      scanTokens(text, (term, _s, _e, _p, stop) => {
+        if (!stop) tf.set(term, (tf.get(term) ?? 0) + w);
+      });
+    };
+    addText(d.title, this.options.titleBoost);
+    d.paragraphs.forEach((p, i) => addText(p, i === 0 ? this.options.leadBoost : this.options.bodyBoost));
+    const cands: Array<{ t: number; w: number }> = [];
+    for (const [term, f] of tf) {
+      const t = this.termId.get(term);
+      if (t === undefined) continue;
+      const df = this.postStart[t + 1]! - this.postStart[t]!;
+      if (df < 2 || df > this.size / 2) continue;
+      cands.push({ t, w: (1 + Math.log(f)) * this.idf(df) });
+    }
+    cands.sort((a, b) => b.w - a.w || a.t - b.t);
+    const top = cands.slice(0, this.options.moreLikeThisTerms);
+    if (top.length === 0) return [];
+    const maxW = top[0]!.w;
+    const r = this.union(
+      top.map((c) => this.termHits(c.t, 7, c.w / maxW)),
+      false,
+    );
+    const ix = topK(r.docs, r.scores, limit + 1);
+    const out: Array<{ doc: number; score: number }> = [];
+    for (const i of ix) {
+      const dd = r.docs[i]!;
+      if (dd === doc) continue;
+      if (out.length < limit) out.push({ doc: dd, score: r.scores[i]! });
+    }
+    return out;
+  }
+
+  /** Normalised terms of a query's positive parts (for display, e.g. "matched terms"). */
+  queryTerms(query: Query | string): string[] {
+    const q = typeof query === 'string' ? this.parse(query) : query;
+    const out = new Set<string>();
+    for (const leaf of positiveLeaves(q)) {
+      if (leaf.type === 'term') out.add(leaf.term);
+      else if (leaf.type === 'prefix') out.add(`${leaf.prefix}*`);
+      else leaf.terms.forEach((t, i) => !leaf.stop[i] && out.add(t));
+    }
+    return [...out];
+  }
+
+  /** Tokens of a text (re-export convenience so callers need only the index). */
+  static tokenize = tokenize;
+}
+
+/** First index in `[lo, hi)` with `a[i] >= x` (exponential then binary search). */
+function gallop(a: Uint32Array, lo: number, hi: number, x: number): number {
+  if (lo >= hi || a[lo]! >= x) return lo;
+  let step = 1;
+  let prev = lo;
+  let cur = lo + 1;
+  while (cur < hi && a[cur]! < x) {
+    prev = cur;
+    step *= 2;
+    cur = lo + step;
+  }
+  let l = prev + 1;
+  let h = Math.min(cur, hi);
+  while (l < h) {
+    const m = (l + h) >>> 1;
+    if (a[m]! < x) l = m + 1;
+    else h = m;
+  }
+  return l;
+}
+
+function intersect(a: MatchResult, b: MatchResult): MatchResult {
+  // a is the smaller list
+  const n = a.docs.length;
+  const docs = new Uint32Array(n);
+  const scores = new Float64Array(n);
+  let k = 0;
+  let j = 0;
+  const bd = b.docs;
+  const bl = bd.length;
+  for (let i = 0; i < n && j < bl; i++) {
+    const d = a.docs[i]!;
+    j = gallop(bd, j, bl, d);
+    if (j < bl && bd[j] === d) {
+      docs[k] = d;
+      scores[k++] = a.scores[i]! + b.scores[j]!;
+      j++;
+    }
+  }
+  return { docs: docs.subarray(0, k), scores: scores.subarray(0, k) };
+}
+
+function subtract(a: MatchResult, remove: Uint32Array): MatchResult {
+  const n = a.docs.length;
+  const docs = new Uint32Array(n);
+  const scores = new Float64Array(n);
+  let k = 0;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a.docs[i]!;
+    j = gallop(remove, j, remove.length, d);
+    if (j < remove.length && remove[j] === d) continue;
+    docs[k] = d;
+    scores[k++] = a.scores[i]!;
+  }
+  return { docs: docs.subarray(0, k), scores: scores.subarray(0, k) };
+}

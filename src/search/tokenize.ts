@@ -1,0 +1,223 @@
+/**
+ * Tokeniser for English news text, shared by indexing, query parsing and highlighting so
+ * that all three always agree on what a "term" is.
+ *
+ * Rules (each token keeps the `start`/`end` offsets of its surface form in the original text,
+ * so highlighting can mark exactly what was matched):
+ *
+ * - **Words** are runs of letters/digits (any script), optionally joined by inner apostrophes,
+ *   hyphens, dots, commas or `&` (`Shell's`, `well-known`, `U.S`, `522,000`, `M&S`).
+ *   Anything else (spaces, punctuation, currency signs, `%`) separates words.
+ * - **Case and accent folding**: lower-cased, then NFKD with combining marks stripped
+ *   (`Café` → `cafe`). Smart apostrophes (`’`) behave like `'`.
+ * - **Possessives**: a trailing `'s` is dropped (`Shell's` → `shell`); other apostrophes are
+ *   removed (`don't` → `dont`, `O'Brien` → `obrien`).
+ * - **Hyphenated words** (`well-known`) produce one token per part (`well`, `known`, at
+ *   consecutive positions, so the phrase `"well known"` and the query `well-known` match), plus
+ *   an extra *compound* token (`wellknown`, flagged `compound`, sharing the first part's position
+ *   and spanning the whole surface word) so that `payoff` finds `pay-off` and `email` finds
+ *   `e-mail`. Compounds are only made from all-letter parts.
+ * - **Numbers and money**: digit groups keep inner dots and lose commas; a unit suffix stays
+ *   attached: `$1m` → `1m`, `£522,000` → `522000`, `£82.7m` → `82.7m`, `2021` → `2021`,
+ *   `20%` → `20`. Numbers are never stemmed.
+ * - **Dotted acronyms** (`U.K.`, `E.U.`) lose their dots (`uk`, `eu`). Because `us` is also the
+ *   pronoun (a stop word), `U.S.`, `U.S`, the all-capitals word `US` and `USA` all become the
+ *   token `usa`, while lower-case / capitalised `us`/`Us` stays the pronoun.
+ * - Other inner dots/commas split words (`bbc.co.uk` → `bbc`, `co`, `uk`). `&` stays inside a
+ *   word (`M&S` → `m&s`, not the honorific `ms`).
+ * - **Stemming**: pure a–z words go through the Porter stemmer (`rates` → `rate`,
+ *   `running` → `run`).
+ * - **Stop words** ({@link STOP_WORDS}, checked on the folded word before stemming) are emitted
+ *   with `stop: true` and consume a position, but are not indexed. Positions therefore keep the
+ *   gaps, and phrase queries containing stop words are verified against the text (see the index).
+ */
+import { stemmer } from 'stemmer';
+
+/**
+ * A small English stop-word list (Lucene's classic list plus a few very frequent pronouns and
+ * auxiliaries). Deliberately short: every word here becomes unsearchable on its own.
+ */
+export const STOP_WORDS: ReadonlySet<string> = new Set([
+  'a', 'an', 'and', 'are', 'as', 'at', 'be', 'been', 'but', 'by', 'for', 'from', 'had', 'has',
+  'have', 'he', 'her', 'his', 'i', 'if', 'in', 'into', 'is', 'it', 'its', 'no', 'not', 'of', 'on',
+  'or', 'our', 'she', 'such', 'that', 'the', 'their', 'then', 'there', 'these', 'they', 'this',
+  'to', 'us', 'was', 'we', 'were', 'which', 'will', 'with', 'you',
+]);
+
+/** One token of a text. */
+export interface Token {
+  /** Normalised (folded, stemmed) term, as stored in the index. */
+  readonly term: string;
+  /** Offset of the first UTF-16 code unit of the surface form in the input. */
+  readonly start: number;
+  /** Offset just past the surface form. */
+  readonly end: number;
+  /** Word position (0-based, counts stop words; compounds share their first part's position). */
+  readonly position: number;
+  /** True for stop words (not indexed, but they occupy a position). */
+  readonly stop: boolean;
+  /** True for the extra joined token of a hyphenated word (`wellknown` for `well-known`). */
+  readonly compound: boolean;
+}
+
+/** Callback form used on hot paths (no object per token). */
+export type TokenSink = (
+  term: string,
+  start: number,
+  end: number,
+  position: number,
+  stop: boolean,
+  compound: boolean,
+) => void;
+
+const WORD_RE = /[\p{L}\p{N}\p{M}]+(?:[-'\u2019\u2010\u2011\u2012\u2013.,&][\p{L}\p{N}\p{M}]+)*/gu;
+const HYPHEN_RE = /[-\u2010\u2011\u2012\u2013]/u;
+const HYPHEN_SPLIT_RE = /[-\u2010\u2011\u2012\u2013]/gu;
+const ACRONYM_RE = /^(?:\p{L}\.)+\p{L}$/u;
+const NUMBER_RE = /^\p{N}[\p{N}.,]*\p{L}*$/u;
+const DOT_SPLIT_RE = /[.,]/gu;
+const APOS_RE = /['\u2019]/gu;
+const POSSESSIVE_RE = /['\u2019][sS]$/u;
+const ASCII_LOWER_RE = /^[a-z]+$/;
+const NON_ASCII_RE = /[^\x00-\x7f]/;
+const MARKS_RE = /\p{M}+/gu;
+const STEM_CACHE_MAX = 200_000;
+const stemCache = new Map<string, string>();
+
+/** Lower-case + accent fold (NFKD, combining marks removed). */
+export function fold(word: string): string {
+  const lower = word.toLowerCase();
+  return NON_ASCII_RE.test(lower) ? lower.normalize('NFKD').replace(MARKS_RE, '') : lower;
+}
+
+/** Stem a folded word if it is plain a–z (memoised; the stemmer is the hot spot of indexing). */
+export function stem(folded: string): string {
+  let s = stemCache.get(folded);
+  if (s !== undefined) return s;
+  s = ASCII_LOWER_RE.test(folded) ? stemmer(folded) : folded;
+  if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
+  stemCache.set(folded, s);
+  return s;
+}
+
+interface State {
+  pos: number;
+}
+
+/**
+ * Emit the tokens of one hyphen-free segment. Returns the folded-but-unstemmed words it produced
+ * (used to build compounds), or null when the segment is not a plain word.
+ */
+function emitSegment(seg: string, offset: number, st: State, sink: TokenSink): string | null {
+  let s = seg;
+  if (POSSESSIVE_RE.test(s)) s = s.slice(0, -2);
+  if (s.length === 0) return null;
+  if (s.includes('.') || s.includes(',')) {
+    if (ACRONYM_RE.test(s)) {
+      let t = fold(s.replace(DOT_SPLIT_RE, ''));
+      if (t === 'us') t = 'usa';
+      sink(t, offset, offset + s.length, st.pos++, false, false);
+      return null;
+    }
+    if (NUMBER_RE.test(s)) {
+      sink(fold(s.replace(/,/g, '')), offset, offset + s.length, st.pos++, false, false);
+      return null;
+    }
+    // split on dots/commas into separate words
+    DOT_SPLIT_RE.lastIndex = 0;
+    let from = 0;
+    for (;;) {
+      const m = DOT_SPLIT_RE.exec(s);
+      const to = m ? m.index : s.length;
+      if (to > from) emitWord(s.slice(from, to), offset + from, st, sink);
+      if (!m) break;
+      from = to + 1;
+    }
+    return null;
+  }
+  return emitWord(s, offset, st, sink);
+}
+
+/** Emit one simple word (may still contain apostrophes or `&`). Returns its folded form. */
+function emitWord(w: string, offset: number, st: State, sink: TokenSink): string | null {
+  const end = offset + w.length;
+  if (w === 'US' || w === 'USA') {
+    sink('usa', offset, end, st.pos++, false, false);
+    return 'usa';
+  }
+  let f = fold(w);
+  if (f.includes("'") || f.includes('\u2019')) f = f.replace(APOS_RE, '');
+  if (f.length === 0) return null;
+  if (STOP_WORDS.has(f)) {
+    sink(f, offset, end, st.pos++, true, false);
+    return f;
+  }
+  sink(stem(f), offset, end, st.pos++, false, false);
+  return f;
+}
+
+/**
+ * Scan `text`, calling `sink` for each token. Positions start at `startPosition`; returns the
+ * position after the last token (so callers can chain fields and leave gaps between them).
+ */
+export function scanTokens(text: string, sink: TokenSink, startPosition = 0): number {
+  const st: State = { pos: startPosition };
+  WORD_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  // Keep a local regex state: WORD_RE is global and scanTokens is not re-entrant otherwise.
+  const re = WORD_RE;
+  let idx = 0;
+  for (;;) {
+    re.lastIndex = idx;
+    m = re.exec(text);
+    if (m === null) break;
+    const raw = m[0];
+    const start = m.index;
+    idx = start + raw.length;
+    if (!HYPHEN_RE.test(raw)) {
+      emitSegment(raw, start, st, sink);
+      continue;
+    }
+    // hyphenated: each part, then the compound of all-letter parts
+    const firstPos = st.pos;
+    let compound = '';
+    let allWords = true;
+    let from = 0;
+    HYPHEN_SPLIT_RE.lastIndex = 0;
+    for (;;) {
+      const h = HYPHEN_SPLIT_RE.exec(raw);
+      const to = h ? h.index : raw.length;
+      const part = raw.slice(from, to);
+      const w = emitSegment(part, start + from, st, sink);
+      if (w === null || !ASCII_LOWER_RE.test(w)) allWords = false;
+      else compound += w;
+      if (!h) break;
+      from = to + 1;
+    }
+    if (allWords && compound.length > 0 && !STOP_WORDS.has(compound)) {
+      sink(stem(compound), start, idx, firstPos, false, true);
+    }
+  }
+  return st.pos;
+}
+
+/**
+ * Tokenise `text` into {@link Token}s (including stop words and compounds, flagged), in text
+ * order (a compound follows its parts).
+ */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  scanTokens(text, (term, start, end, position, stop, compound) => {
+    out.push({ term, start, end, position, stop, compound });
+  });
+  return out;
+}
+
+/** Indexed (non-stop) terms of `text`, in order; convenience for tests and tools. */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  scanTokens(text, (term, _s, _e, _p, stop) => {
+    if (!stop) out.push(term);
+  });
+  return out;
+}

@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest';
+import { parseQuery, QuerySyntaxError, SearchIndex, topK } from '../../src/search/index.js';
+import type { SearchDocument } from '../../src/search/index.js';
+
+const filler = 'Officials gave details on Monday, adding that further statements would follow later.';
+
+function doc(title: string, ...paragraphs: string[]): SearchDocument {
+  return { title, paragraphs };
+}
+
+/** Ranked doc numbers for a query. */
+function ranked(idx: SearchIndex, q: string, fuzzy = false): number[] {
+  const r = idx.match(parseQuery(q), { fuzzy });
+  return Array.from(topK(r.docs, r.scores, 100), (i) => r.docs[i]!);
+}
+
+function matched(idx: SearchIndex, q: string, fuzzy = false): number[] {
+  return Array.from(idx.match(parseQuery(q), { fuzzy }).docs);
+}
+
+describe('SearchIndex basics', () => {
+  const docs = [
+    doc('Oil prices rise', 'Oil prices rose sharply on Monday.', filler),
+    doc('Gas supplies fall', 'Gas supplies fell in the winter.', filler),
+    doc('Coal and oil', 'Coal demand and oil demand both grew.', filler),
+    doc('Football results', 'The match ended in a draw.', filler),
+  ];
+  const idx = SearchIndex.build(docs);
+
+  it('has size and returns docs sorted ascending with aligned scores', () => {
+    expect(idx.size).toBe(4);
+    const r = idx.match(parseQuery('oil OR gas'));
+    expect(Array.from(r.docs)).toEqual([0, 1, 2]);
+    expect(r.scores.length).toBe(3);
+    for (const s of r.scores) expect(s).toBeGreaterThan(0);
+  });
+  it('ANDs terms', () => {
+    expect(matched(idx, 'oil coal')).toEqual([2]);
+    expect(matched(idx, 'oil AND coal')).toEqual([2]);
+  });
+  it('OR with AND precedence', () => {
+    expect(matched(idx, 'coal demand OR football')).toEqual([2, 3]);
+  });
+  it('negation excludes', () => {
+    expect(matched(idx, 'oil -coal')).toEqual([0]);
+    expect(matched(idx, 'oil NOT (coal OR gas)')).toEqual([0]);
+    expect(matched(idx, 'oil -"demand both"')).toEqual([0]);
+  });
+  it('accepts query strings and rejects negative-only ASTs', () => {
+    expect(Array.from(idx.match('oil -coal').docs)).toEqual([0]);
+    expect(() => idx.match({ type: 'not', clause: parseQuery('oil'), position: 0 })).toThrow(QuerySyntaxError);
+  });
+  it('stemming: rates finds Rate', () => {
+    const i2 = SearchIndex.build([doc('Rate decision', 'The bank kept its rate.'), doc('Other', 'Nothing.')]);
+    expect(matched(i2, 'rates')).toEqual([0]);
+  });
+  it('stop-word-only queries match nothing', () => {
+    expect(matched(idx, 'the')).toEqual([]);
+  });
+  it('does not expose internal arrays', () => {
+    const r = idx.match(parseQuery('oil'));
+    r.docs[0] = 3;
+    expect(Array.from(idx.match(parseQuery('oil')).docs)).toEqual([0, 2]);
+  });
+});
+
+describe('BM25F ranking', () => {
+  it('a title match beats a body match', () => {
+    const idx = SearchIndex.build([
+      doc('Markets today', 'Shares moved as the inflation figure came out.', filler),
+      doc('Inflation worries', 'Shares moved as the new figure came out.', filler),
+    ]);
+    expect(ranked(idx, 'inflation')).toEqual([1, 0]);
+  });
+  it('a lead match beats a later-paragraph match', () => {
+    const idx = SearchIndex.build([
+      doc('Markets', filler, 'The inflation figure came out.'),
+      doc('Markets', 'The inflation figure came out.', filler),
+    ]);
+    expect(ranked(idx, 'inflation')).toEqual([1, 0]);
+  });
+  it('more occurrences beat fewer', () => {
+    const idx = SearchIndex.build([
+      doc('Report', 'Steel output was flat.', 'Officials said little else of note.'),
+      doc('Report', 'Steel output was flat.', 'Steel exports and steel imports also fell.'),
+    ]);
+    expect(ranked(idx, 'steel')).toEqual([1, 0]);
+  });
+  it('rarer terms weigh more', () => {
+    const common = Array.from({ length: 8 }, (_, i) => doc(`Market ${i}`, `The market was busy ${i}.`, filler));
+    const idx = SearchIndex.build([
+      ...common,
+      doc('Report', 'The market report mentions zinc.', filler), // 8: rare term
+      doc('Report', 'The market report mentions market market.', filler), // 9: only common term
+    ]);
+    expect(ranked(idx, 'market OR zinc')[0]).toBe(8);
+  });
+});
+
+describe('phrases', () => {
+  const idx = SearchIndex.build([
+    doc('Speech', 'The state of the union address was long.'),
+    doc('Speech', 'The state for the union address was long.'),
+    doc('Speech', 'The union said the state was long-winded.'),
+    doc('Speech', 'He spoke of the state', 'union members listened.'),
+  ]);
+  it('matches words in order, not just co-occurrence', () => {
+    expect(matched(idx, 'state union')).toEqual([0, 1, 2, 3]);
+    expect(matched(idx, '"union address"')).toEqual([0, 1]);
+    expect(matched(idx, '"address union"')).toEqual([]);
+  });
+  it('stop words inside phrases must match exactly', () => {
+    expect(matched(idx, '"state of the union"')).toEqual([0]);
+    expect(matched(idx, '"state for the union"')).toEqual([1]);
+  });
+  it('phrases do not cross paragraph boundaries', () => {
+    expect(matched(idx, '"state union"')).toEqual([]);
+    expect(matched(idx, '"the state"')).toEqual([0, 1, 2, 3]);
+  });
+  it('a hyphenated query word matches the hyphenated text and the spaced phrase', () => {
+    const i2 = SearchIndex.build([
+      doc('A', 'A well-known singer.'),
+      doc('B', 'She is well known here.'),
+      doc('C', 'Known, as well, here.'),
+      doc('D', 'The pay-off was large.'),
+    ]);
+    expect(matched(i2, 'well-known')).toEqual([0, 1]);
+    expect(matched(i2, '"well known"')).toEqual([0, 1]);
+    expect(matched(i2, 'payoff')).toEqual([3]);
+  });
+  it('money and U.S. queries match their text forms', () => {
+    const i2 = SearchIndex.build([
+      doc('Shell', 'Shell is to pay $1m (£522,000) to the ex-finance chief.'),
+      doc('Trade', 'The U.S. economy grew; Washington said the US would act.'),
+      doc('Us', 'Tell us more.'),
+    ]);
+    expect(matched(i2, '£522,000')).toEqual([0]);
+    expect(matched(i2, '522,000')).toEqual([0]);
+    expect(matched(i2, '$1m')).toEqual([0]);
+    expect(matched(i2, 'U.S.')).toEqual([1]);
+    expect(matched(i2, 'US')).toEqual([1]);
+  });
+});
+
+describe('field scoping', () => {
+  const idx = SearchIndex.build([
+    doc('Inflation rises', 'Prices went up.', 'More detail.'),
+    doc('Prices', 'Inflation went up.', 'More detail.'),
+    doc('Prices', 'Costs went up.', 'Inflation detail.'),
+  ]);
+  it('title / lead / body', () => {
+    expect(matched(idx, 'title:inflation')).toEqual([0]);
+    expect(matched(idx, 'lead:inflation')).toEqual([1]);
+    expect(matched(idx, 'body:inflation')).toEqual([1, 2]);
+    expect(matched(idx, 'inflation')).toEqual([0, 1, 2]);
+  });
+  it('scoped phrases and prefixes', () => {
+    expect(matched(idx, 'title:"inflation rises"')).toEqual([0]);
+    expect(matched(idx, 'body:"inflation went"')).toEqual([1]);
+    expect(matched(idx, 'title:"inflation went"')).toEqual([]);
+    expect(matched(idx, 'title:infla*')).toEqual([0]);
+    expect(matched(idx, 'body:infla*')).toEqual([1, 2]);
+  });
+});
+
+describe('prefix queries', () => {
+  it('expand to matching terms, bounded to the most frequent', () => {
+    const docs: SearchDocument[] = [];
+    for (let i = 0; i < 30; i++) docs.push(doc(`Doc ${i}`, `zeta${String.fromCharCode(97 + (i % 26))}q${i} filler`));
+    docs.push(doc('Common', 'zetacommon'), doc('Common', 'zetacommon'), doc('Common', 'zetacommon'));
+    const all = SearchIndex.build(docs);
+    expect(matched(all, 'zeta*').length).toBe(33);
+    const bounded = SearchIndex.build(docs, { maxPrefixExpansions: 1 });
+    expect(matched(bounded, 'zeta*')).toEqual([30, 31, 32]);
+    expect(bounded.prefixTerms('zeta').length).toBe(1);
+  });
+});
+
+describe('fuzzy', () => {
+  const idx = SearchIndex.build([
+    doc('Report', 'The government announced a plan.', filler), // exact
+    doc('Report', 'The govermnent announced a plan.', filler), // typo neighbour (distance 2)
+    doc('Report', 'The goverment announced a plan.', filler), // distance 1
+    doc('Other', 'Nothing relevant.', filler),
+  ]);
+  it('is off by default and finds typo neighbours when on', () => {
+    expect(matched(idx, 'government')).toEqual([0]);
+    expect(matched(idx, 'government', true)).toEqual([0, 1, 2]);
+  });
+  it('exact matches outrank fuzzy-only matches', () => {
+    const order = ranked(idx, 'government', true);
+    expect(order[0]).toBe(0);
+    const r = idx.match(parseQuery('government'), { fuzzy: true });
+    const score = (d: number): number => r.scores[Array.from(r.docs).indexOf(d)]!;
+    expect(score(0)).toBeGreaterThan(score(1));
+    expect(score(0)).toBeGreaterThan(score(2));
+  });
+  it('a misspelt query finds the correct word', () => {
+    expect(matched(idx, 'goverment', true)).toContain(0);
+  });
+  it('short words are never fuzzy', () => {
+    const i2 = SearchIndex.build([doc('A', 'cats'), doc('B', 'cars')]);
+    expect(matched(i2, 'cats', true)).toEqual([0]);
+  });
+});
+
+describe('highlight', () => {
+  const idx = SearchIndex.build([
+    doc(
+      'Rate rise <script>alert(1)</script> & more',
+      'The bank raised its Rate again. Analysts said "rates" would rise & <b>stay</b> high.',
+      filler,
+    ),
+    doc(
+      'Long story',
+      'Intro paragraph without the word.',
+      `${'Word padding here. '.repeat(20)}The state of the union address mentioned inflation twice: inflation. ${'Closing words again. '.repeat(20)}`,
+    ),
+  ]);
+  it('marks stemmed surface forms and escapes everything else', () => {
+    const h = idx.highlight(0, parseQuery('rates'));
+    expect(h.titleMatched).toBe(true);
+    expect(h.title).toBe('<mark>Rate</mark> rise &lt;script&gt;alert(1)&lt;/script&gt; &amp; more');
+    expect(h.snippet).toContain('<mark>Rate</mark>');
+    expect(h.snippet).toContain('&quot;<mark>rates</mark>&quot;');
+    expect(h.snippet).toContain('&lt;b&gt;stay&lt;/b&gt;');
+    const tags = (h.title + h.snippet).match(/<[^>]*>/g) ?? [];
+    for (const t of tags) expect(t).toMatch(/^<\/?mark>$/);
+  });
+  it('does not mark negated terms and reports titleMatched=false', () => {
+    const h = idx.highlight(0, parseQuery('bank -rise'));
+    expect(h.titleMatched).toBe(false);
+    expect(h.snippet).toContain('<mark>bank</mark>');
+    expect(h.snippet).not.toContain('<mark>rise</mark>');
+  });
+  it('picks the passage with the matches, cuts at word boundaries with ellipses', () => {
+    const h = idx.highlight(1, parseQuery('"state of the union" inflation'), { snippetLength: 120 });
+    expect(h.snippet.startsWith('…')).toBe(true);
+    expect(h.snippet.endsWith('…')).toBe(true);
+    expect(h.snippet).toContain('<mark>state of the union</mark>');
+    expect(h.snippet.match(/<mark>inflation<\/mark>/g)?.length).toBe(2);
+    const plain = h.snippet.replace(/<\/?mark>/g, '').replace(/…/g, '');
+    expect(plain.length).toBeLessThanOrEqual(140);
+    // word boundaries: snippet text appears in the paragraph and starts/ends on whole words
+    expect(plain).toMatch(/^\S.*\S$/);
+    expect(idx.highlight(1, 'inflation').title).toBe('Long story');
+  });
+  it('falls back to the lead when only the title matches', () => {
+    const h = idx.highlight(1, parseQuery('story'));
+    expect(h.titleMatched).toBe(true);
+    expect(h.snippet).toBe('Intro paragraph without the word.');
+  });
+  it('throws for an unknown document', () => {
+    expect(() => idx.highlight(99, parseQuery('x1'))).toThrow(RangeError);
+  });
+});
+
+describe('moreLikeThis', () => {
+  const idx = SearchIndex.build([
+    doc('Chelsea win league title', 'Chelsea beat Arsenal in the football league match at Stamford Bridge.', 'The striker scored twice.'),
+    doc('Central bank raises interest rates', 'The central bank raised interest rates to curb inflation.', 'Economists expected the move.'),
+    doc('Arsenal lose to Chelsea', 'Arsenal lost the league football match to Chelsea; the striker was injured.', 'Fans were angry.'),
+    doc('New phone launched', 'A mobile phone maker launched a handset with a camera.', 'Sales begin next month.'),
+    doc('Inflation hits high', 'Inflation rose, and the central bank may raise interest rates again.', 'Markets fell.'),
+  ]);
+  it('returns the topical neighbour first and excludes the document itself', () => {
+    expect(idx.moreLikeThis(0, 3)[0]?.doc).toBe(2);
+    expect(idx.moreLikeThis(1, 3)[0]?.doc).toBe(4);
+    for (const d of [0, 1, 2, 3, 4]) expect(idx.moreLikeThis(d, 10).map((x) => x.doc)).not.toContain(d);
+    const r = idx.moreLikeThis(2, 10);
+    for (let i = 1; i < r.length; i++) expect(r[i - 1]!.score).toBeGreaterThanOrEqual(r[i]!.score);
+    expect(idx.moreLikeThis(0, 0)).toEqual([]);
+  });
+});
