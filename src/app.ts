@@ -1,0 +1,83 @@
+/**
+ * buildApp: the Fastify instance with its plugins and routes, and nothing about the process.
+ * Tests build it and use inject; server.ts makes it listen.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from './config.js';
+import type { CorpusStore } from './corpus/index.js';
+import { docsUiPlugin, openapiText, swaggerPlugin } from './http/docs.js';
+import { registerProblemHandlers, sendProblem } from './http/problems.js';
+import { articleRoutes } from './http/routes/articles.js';
+import { metaRoutes } from './http/routes/meta.js';
+import { searchRoutes } from './http/routes/search.js';
+import { loggerOptions } from './logger.js';
+
+export const API_VERSION = '0.1.0';
+
+export type AppConfig = Pick<Config, 'cacheMaxAge' | 'logLevel' | 'logPretty'>;
+
+export interface BuildAppOptions {
+  store: CorpusStore;
+  config?: Partial<AppConfig>;
+  /** pino options, or false for no logs (tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** A ready pino logger, shared with the process (server.ts). */
+  loggerInstance?: FastifyBaseLogger;
+}
+
+export async function buildApp({ store, config = {}, logger, loggerInstance }: BuildAppOptions): Promise<FastifyInstance> {
+  const cfg: AppConfig = { cacheMaxAge: 300, logLevel: 'info', logPretty: false, ...config };
+  const app = Fastify({
+    ...(loggerInstance ? { loggerInstance } : { logger: logger ?? loggerOptions(cfg) }),
+    // One log line per request, written in onResponse below.
+    disableRequestLogging: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // Errors Fastify raises before routing (bad URL encoding, over-long params) are problems too.
+    frameworkErrors: (error, request, reply) => {
+      const status = error.statusCode ?? 400;
+      void sendProblem(reply, { type: 'about:blank', title: status === 414 ? 'URI Too Long' : 'Bad Request', status, detail: error.message, instance: request.url });
+    },
+  }).withTypeProvider<ZodTypeProvider>() as unknown as FastifyInstance;
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Handlers send prepared JSON strings; anything else is plain JSON. Response schemas describe
+  // the API (OpenAPI, types) and the tests check every answer against them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+      'request',
+    );
+  });
+
+  const routePatterns: Array<{ re: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (route) => {
+    if (route.url.includes('*')) return;
+    const re = new RegExp(`^${route.url.replace(/:[^/]+/gu, '[^/]+')}/?$`, 'u');
+    let entry = routePatterns.find((p) => p.re.source === re.source);
+    if (!entry) routePatterns.push((entry = { re, methods: new Set() }));
+    for (const m of [route.method].flat()) entry.methods.add(m);
+  });
+  registerProblemHandlers(app, (url) => {
+    const path = url.split('?')[0]!;
+    const hit = routePatterns.find((p) => p.re.test(path));
+    return hit ? [...hit.methods].sort() : null;
+  });
+
+  await app.register(swaggerPlugin, { version: API_VERSION });
+  const routeOptions = { store, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60) };
+  await app.register(articleRoutes, routeOptions);
+  await app.register(searchRoutes, routeOptions);
+  await app.register(metaRoutes, routeOptions);
+  await app.register(docsUiPlugin);
+
+  app.get('/openapi.json', { schema: { hide: true, response: { 200: z.unknown() } } }, async (_request, reply) => {
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(openapiText(app));
+  });
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
+
+  return app;
+}

@@ -1,0 +1,278 @@
+/**
+ * The corpus snapshot: immutable records plus everything derived from them once (lookup maps,
+ * sorted orders, facet columns, the search index). Routes only ever call this.
+ */
+import { createHash } from 'node:crypto';
+import type { Article } from '../articles/schema.js';
+import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
+import { SearchIndex, parseQuery, topK, type Query } from '../search/index.js';
+import type { ArticleFilter, Sort } from './filters.js';
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+export interface SourceCount {
+  id: string;
+  name: string;
+  count: number;
+}
+
+export interface SearchOptions extends ArticleFilter {
+  sort: 'relevance' | Sort;
+  limit: number;
+  offset: number;
+  fuzzy?: boolean;
+  facets?: ReadonlyArray<'source' | 'category' | 'month'>;
+}
+
+export interface SearchHit {
+  article: Article;
+  score: number;
+  title: string;
+  titleMatched: boolean;
+  snippet: string;
+}
+
+export interface SearchResult {
+  total: number;
+  hits: SearchHit[];
+  facets: Partial<Record<'source' | 'category' | 'month', FacetValue[]>>;
+}
+
+const NO_DATE = Number.NaN;
+
+export class Corpus {
+  readonly articles: readonly Article[];
+  readonly problems: readonly LoadProblem[];
+  readonly stats: LoadStats;
+  /** Content hash of the snapshot: changes whenever any article's file content or id changes. */
+  readonly version: string;
+  readonly loadedAt: Date;
+  readonly buildMs: number;
+
+  private readonly byKey = new Map<string, number>();
+  private readonly dateMs: Float64Array;
+  private readonly sourceOf: Int32Array;
+  private readonly categoryOf: Int32Array;
+  private readonly sourceList: { id: string; name: string }[] = [];
+  private readonly categoryList: string[] = [];
+  private readonly newest: Uint32Array;
+  private readonly oldest: Uint32Array;
+  /** Position of each article in `newest`; sorting search hits by date uses it. */
+  private readonly newestRank: Uint32Array;
+  private readonly oldestRank: Uint32Array;
+  private readonly index: SearchIndex;
+
+  constructor(load: LoadResult, now = new Date()) {
+    const started = performance.now();
+    this.articles = Object.freeze(load.articles.slice());
+    this.problems = Object.freeze(load.problems.slice());
+    this.stats = load.stats;
+    this.loadedAt = now;
+    const n = this.articles.length;
+    const hash = createHash('sha256');
+    this.dateMs = new Float64Array(n);
+    this.sourceOf = new Int32Array(n);
+    this.categoryOf = new Int32Array(n);
+    const sourceIdx = new Map<string, number>();
+    const categoryIdx = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const a = this.articles[i]!;
+      hash.update(`${a.id}\0${a.origin.sha256}\0${a.origin.line ?? ''}\n`);
+      this.byKey.set(a.id, i);
+      this.dateMs[i] = a.publishedAt ? Date.parse(a.publishedAt) : NO_DATE;
+      if (a.source) {
+        let s = sourceIdx.get(a.source.id);
+        if (s === undefined) {
+          s = this.sourceList.push({ id: a.source.id, name: a.source.name }) - 1;
+          sourceIdx.set(a.source.id, s);
+        }
+        this.sourceOf[i] = s;
+      } else this.sourceOf[i] = -1;
+      if (a.category) {
+        let c = categoryIdx.get(a.category);
+        if (c === undefined) {
+          c = this.categoryList.push(a.category) - 1;
+          categoryIdx.set(a.category, c);
+        }
+        this.categoryOf[i] = c;
+      } else this.categoryOf[i] = -1;
+    }
+    // Slugs resolve too, unless an id already uses the same string; the first article (by id) wins a shared slug.
+    for (let i = 0; i < n; i++) {
+      const slug = this.articles[i]!.slug;
+      if (!this.byKey.has(slug)) this.byKey.set(slug, i);
+    }
+    this.version = hash.digest('hex').slice(0, 32);
+    const byDate = (dir: 1 | -1) => (x: number, y: number) => {
+      const dx = this.dateMs[x]!;
+      const dy = this.dateMs[y]!;
+      const nx = Number.isNaN(dx);
+      const ny = Number.isNaN(dy);
+      if (nx !== ny) return nx ? 1 : -1; // undated articles last either way
+      if (!nx && dx !== dy) return dir * (dx - dy);
+      return x - y;
+    };
+    const ids = Uint32Array.from({ length: n }, (_, i) => i);
+    this.newest = ids.slice().sort(byDate(-1));
+    this.oldest = ids.slice().sort(byDate(1));
+    this.newestRank = new Uint32Array(n);
+    this.oldestRank = new Uint32Array(n);
+    for (let r = 0; r < n; r++) {
+      this.newestRank[this.newest[r]!] = r;
+      this.oldestRank[this.oldest[r]!] = r;
+    }
+    this.index = SearchIndex.build(this.articles);
+    this.buildMs = Math.round(performance.now() - started);
+  }
+
+  get size(): number {
+    return this.articles.length;
+  }
+
+  /** By id, or by slug. */
+  get(idOrSlug: string): Article | undefined {
+    const i = this.byKey.get(idOrSlug);
+    return i === undefined ? undefined : this.articles[i];
+  }
+
+  indexOf(article: Article): number {
+    return this.byKey.get(article.id)!;
+  }
+
+  private matcher(f: ArticleFilter): ((i: number) => boolean) | null {
+    const checks: Array<(i: number) => boolean> = [];
+    if (f.source !== undefined) {
+      const s = this.sourceList.findIndex((x) => x.id === f.source);
+      checks.push((i) => this.sourceOf[i] === s && s >= 0);
+    }
+    if (f.category !== undefined) {
+      const c = this.categoryList.indexOf(f.category);
+      checks.push((i) => this.categoryOf[i] === c && c >= 0);
+    }
+    if (f.fromMs !== undefined) {
+      const from = f.fromMs;
+      checks.push((i) => this.dateMs[i]! >= from);
+    }
+    if (f.toMs !== undefined) {
+      const to = f.toMs;
+      checks.push((i) => this.dateMs[i]! <= to);
+    }
+    if (checks.length === 0) return null;
+    return (i) => checks.every((c) => c(i));
+  }
+
+  /** Listing: filtered, sorted by date, paged. */
+  list(f: ArticleFilter & { sort: Sort; limit: number; offset: number }): { total: number; items: Article[] } {
+    const order = f.sort === 'oldest' ? this.oldest : this.newest;
+    const match = this.matcher(f);
+    if (!match) {
+      return { total: order.length, items: Array.from(order.subarray(f.offset, f.offset + f.limit), (i) => this.articles[i]!) };
+    }
+    const items: Article[] = [];
+    let total = 0;
+    for (let r = 0; r < order.length; r++) {
+      const i = order[r]!;
+      if (!match(i)) continue;
+      if (total >= f.offset && items.length < f.limit) items.push(this.articles[i]!);
+      total++;
+    }
+    return { total, items };
+  }
+
+  /** Parses the query (throws QuerySyntaxError) and searches. */
+  search(q: string, o: SearchOptions): SearchResult {
+    return this.searchQuery(parseQuery(q), o);
+  }
+
+  searchQuery(query: Query, o: SearchOptions): SearchResult {
+    const matched = this.index.match(query, { fuzzy: o.fuzzy ?? false });
+    let docs = matched.docs;
+    let scores: ArrayLike<number> = matched.scores;
+    const match = this.matcher(o);
+    if (match) {
+      const keepDocs: number[] = [];
+      const keepScores: number[] = [];
+      for (let k = 0; k < docs.length; k++) {
+        if (match(docs[k]!)) {
+          keepDocs.push(docs[k]!);
+          keepScores.push(scores[k]!);
+        }
+      }
+      docs = Uint32Array.from(keepDocs);
+      scores = Float64Array.from(keepScores);
+    }
+    // Positions into docs/scores of the page's hits.
+    let page: ArrayLike<number>;
+    if (o.sort === 'relevance') {
+      page = topK(docs, scores, o.limit, o.offset);
+    } else {
+      const positions = Uint32Array.from({ length: docs.length }, (_, k) => k);
+      const rank = (k: number) => (o.sort === 'newest' ? this.newestRank[docs[k]!]! : this.oldestRank[docs[k]!]!);
+      positions.sort((x, y) => rank(x) - rank(y));
+      page = positions.subarray(o.offset, o.offset + o.limit);
+    }
+    const hits = Array.from(page, (k) => {
+      const d = docs[k]!;
+      const h = this.index.highlight(d, query, { fuzzy: o.fuzzy ?? false });
+      return { article: this.articles[d]!, score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+    });
+    return { total: docs.length, hits, facets: this.facets(docs, o.facets ?? []) };
+  }
+
+  /** Facet counts over a whole result set (not just a page). */
+  facets(docs: ArrayLike<number>, which: ReadonlyArray<'source' | 'category' | 'month'>): SearchResult['facets'] {
+    const out: SearchResult['facets'] = {};
+    if (which.includes('source')) {
+      const counts = new Uint32Array(this.sourceList.length);
+      for (let k = 0; k < docs.length; k++) {
+        const s = this.sourceOf[docs[k]!]!;
+        if (s >= 0) counts[s]!++;
+      }
+      out.source = toFacet(this.sourceList.map((s) => s.id), counts);
+    }
+    if (which.includes('category')) {
+      const counts = new Uint32Array(this.categoryList.length);
+      for (let k = 0; k < docs.length; k++) {
+        const c = this.categoryOf[docs[k]!]!;
+        if (c >= 0) counts[c]!++;
+      }
+      out.category = toFacet(this.categoryList, counts);
+    }
+    if (which.includes('month')) {
+      const months = new Map<string, number>();
+      for (let k = 0; k < docs.length; k++) {
+        const t = this.dateMs[docs[k]!]!;
+        if (Number.isNaN(t)) continue;
+        const key = new Date(t).toISOString().slice(0, 7);
+        months.set(key, (months.get(key) ?? 0) + 1);
+      }
+      out.month = [...months].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));
+    }
+    return out;
+  }
+
+  /** Articles most like one article. */
+  related(article: Article, limit: number): Array<{ article: Article; score: number }> {
+    return this.index.moreLikeThis(this.indexOf(article), limit).map((r) => ({ article: this.articles[r.doc]!, score: r.score }));
+  }
+
+  sources(): SourceCount[] {
+    const counts = new Uint32Array(this.sourceList.length);
+    for (const s of this.sourceOf) if (s >= 0) counts[s]!++;
+    return this.sourceList.map((s, i) => ({ ...s, count: counts[i]! })).sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1));
+  }
+
+  categories(): FacetValue[] {
+    const counts = new Uint32Array(this.categoryList.length);
+    for (const c of this.categoryOf) if (c >= 0) counts[c]!++;
+    return toFacet(this.categoryList, counts);
+  }
+}
+
+function toFacet(values: readonly string[], counts: Uint32Array): FacetValue[] {
+  const out: FacetValue[] = [];
+  for (let i = 0; i < values.length; i++) if (counts[i]! > 0) out.push({ value: values[i]!, count: counts[i]! });
+  return out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+}

@@ -1,0 +1,3 @@
+export { Corpus, type FacetValue, type SearchHit, type SearchOptions, type SearchResult, type SourceCount } from './corpus.js';
+export { CorpusStore } from './store.js';
+export { boundToMs, type ArticleFilter, type Sort } from './filters.js';

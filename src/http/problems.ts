@@ -1,0 +1,84 @@
+/**
+ * Every error leaves as application/problem+json (RFC 9457). Validation errors say which
+ * parameter failed and why; no stack trace ever reaches a client.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ProblemDetails } from './schemas.js';
+
+export const PROBLEM_TYPE = {
+  invalidParameter: 'urn:news-api:problem:invalid-parameter',
+  invalidQuery: 'urn:news-api:problem:invalid-query',
+  notFound: 'about:blank',
+} as const;
+
+export class HttpProblem extends Error {
+  constructor(readonly problem: ProblemDetails) {
+    super(problem.detail);
+  }
+}
+
+export function sendProblem(reply: FastifyReply, p: ProblemDetails): FastifyReply {
+  return reply.code(p.status).type('application/problem+json').send(JSON.stringify(p));
+}
+
+const WHERE = { querystring: 'query', params: 'path', headers: 'header' } as const;
+
+export function registerProblemHandlers(app: FastifyInstance, allowedMethods: (url: string) => string[] | null): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof HttpProblem) return sendProblem(reply, { ...error.problem, instance: request.url });
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = WHERE[(error.validationContext ?? 'querystring') as keyof typeof WHERE] ?? 'query';
+      const errors = error.validation.map((v) => ({
+        in: where,
+        parameter: v.instancePath.replace(/^\//u, '').split('/')[0] || '(all)',
+        reason: v.message ?? 'invalid value',
+      }));
+      return sendProblem(reply, {
+        type: PROBLEM_TYPE.invalidParameter,
+        title: 'Invalid parameter',
+        status: 400,
+        detail: errors.map((e) => `${e.parameter}: ${e.reason}`).join('; '),
+        instance: request.url,
+        errors,
+      });
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(reply, {
+      type: 'about:blank',
+      title: status >= 500 ? 'Internal Server Error' : titleFor(status),
+      status,
+      // Client errors raised by Fastify (bad URL encoding, too long headers...) carry a safe message.
+      detail: status >= 500 ? 'The server failed to answer this request; it has been logged.' : error.message,
+      instance: request.url,
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = allowedMethods(request.url);
+    if (allowed && !allowed.includes(request.method)) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, {
+        type: 'about:blank',
+        title: 'Method Not Allowed',
+        status: 405,
+        detail: `${request.method} is not supported here; use ${allowed.join(', ')}`,
+        instance: request.url,
+      });
+    }
+    return sendProblem(reply, {
+      type: PROBLEM_TYPE.notFound,
+      title: 'Not Found',
+      status: 404,
+      detail: `No route ${request.method} ${request.url.split('?')[0]}`,
+      instance: request.url,
+    });
+  });
+}
+
+function titleFor(status: number): string {
+  return (
+    { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large' } as Record<number, string>
+  )[status] ?? 'Client Error';
+}

@@ -1,0 +1,72 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Article } from '../../articles/schema.js';
+import { boundToMs, type CorpusStore } from '../../corpus/index.js';
+import { sendJson } from '../caching.js';
+import { nextPage } from '../paging.js';
+import { PROBLEM_TYPE, sendProblem } from '../problems.js';
+import { articleRepresentation, strongEtag, summaryJson } from '../representations.js';
+import { ArticleList, ArticleParams, ListQuery, problemResponses } from '../schemas.js';
+
+export interface RouteOptions {
+  store: CorpusStore;
+  cacheMaxAge: number;
+  listMaxAge: number;
+}
+
+export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { store, cacheMaxAge, listMaxAge }) => {
+  app.get(
+    '/articles',
+    {
+      schema: {
+        tags: ['articles'],
+        summary: 'List articles',
+        description: 'Newest first by default; articles with no published date come last. Filters combine with AND.',
+        querystring: ListQuery,
+        response: { 200: ArticleList, ...problemResponses(400) },
+      },
+    },
+    async (request, reply) => {
+      const corpus = store.current;
+      const q = request.query;
+      const { total, items } = corpus.list({
+        source: q.source,
+        category: q.category,
+        fromMs: q.from ? boundToMs(q.from, false) : undefined,
+        toMs: q.to ? boundToMs(q.to, true) : undefined,
+        sort: q.sort,
+        limit: q.limit,
+        offset: q.offset,
+      });
+      const next = nextPage(request.url, total, q.limit, q.offset);
+      const body = `{"items":[${items.map(summaryJson).join(',')}],"total":${total},"limit":${q.limit},"offset":${q.offset},"next":${JSON.stringify(next)}}`;
+      return sendJson(request, reply, body, strongEtag(`${corpus.version}\0${request.url}`), listMaxAge);
+    },
+  );
+
+  app.get(
+    '/articles/:id',
+    {
+      schema: {
+        tags: ['articles'],
+        summary: 'Get one article',
+        description: 'By id or by slug. Answers 304 when If-None-Match holds the current ETag.',
+        params: ArticleParams,
+        response: { 200: Article, ...problemResponses(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const article = store.current.get(request.params.id);
+      if (!article) {
+        return sendProblem(reply, {
+          type: PROBLEM_TYPE.notFound,
+          title: 'Not Found',
+          status: 404,
+          detail: `No article with id or slug '${request.params.id}'`,
+          instance: request.url,
+        });
+      }
+      const { json, etag } = articleRepresentation(article);
+      return sendJson(request, reply, json, etag, cacheMaxAge);
+    },
+  );
+};

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sendJson } from '../caching.js';
+import { strongEtag } from '../representations.js';
+import { CategoryList, Health, SourceList } from '../schemas.js';
+import type { RouteOptions } from './articles.js';
+
+export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { store, listMaxAge }) => {
+  app.get(
+    '/sources',
+    { schema: { tags: ['meta'], summary: 'Sources with their article counts', response: { 200: SourceList } } },
+    async (request, reply) => {
+      const corpus = store.current;
+      return sendJson(request, reply, JSON.stringify({ items: corpus.sources() }), strongEtag(`${corpus.version}\0sources`), listMaxAge);
+    },
+  );
+
+  app.get(
+    '/categories',
+    { schema: { tags: ['meta'], summary: 'Categories with their article counts', response: { 200: CategoryList } } },
+    async (request, reply) => {
+      const corpus = store.current;
+      const items = corpus.categories().map((c) => ({ name: c.value, count: c.count }));
+      return sendJson(request, reply, JSON.stringify({ items }), strongEtag(`${corpus.version}\0categories`), listMaxAge);
+    },
+  );
+
+  app.get(
+    '/health',
+    { schema: { tags: ['meta'], summary: 'Service and corpus status', response: { 200: Health } } },
+    async (_request, reply) => {
+      const corpus = store.current;
+      const problemsByKind: Record<string, number> = {};
+      for (const p of corpus.problems) problemsByKind[p.kind] = (problemsByKind[p.kind] ?? 0) + 1;
+      reply.header('cache-control', 'no-store');
+      return {
+        status: corpus.problems.length > 0 || store.lastReloadError ? ('degraded' as const) : ('ok' as const),
+        articles: corpus.size,
+        problems: corpus.problems.length,
+        problemsByKind,
+        corpus: { version: corpus.version, loadedAt: corpus.loadedAt.toISOString(), loadMs: corpus.stats.durationMs, buildMs: corpus.buildMs },
+        reload: { lastAttemptAt: store.lastReloadAt?.toISOString() ?? null, lastError: store.lastReloadError },
+        uptimeSeconds: Math.round(process.uptime()),
+      };
+    },
+  );
+};

@@ -1,0 +1,58 @@
+/** The process: read config, load the corpus, listen, shut down gracefully. */
+import closeWithGrace from 'close-with-grace';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { Corpus, CorpusStore } from './corpus/index.js';
+import { DataDirError, loadArticles } from './loader/index.js';
+import { loggerOptions } from './logger.js';
+
+export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>): Promise<Corpus> {
+  const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes });
+  return new Corpus(result);
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`news-api: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = pino(loggerOptions(config));
+  let corpus: Corpus;
+  try {
+    corpus = await loadCorpus(config);
+  } catch (e) {
+    if (e instanceof DataDirError) {
+      process.stderr.write(`news-api: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  for (const p of corpus.problems) logger.warn({ path: p.path, line: p.line, kind: p.kind }, `skipped ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
+  if (config.strict && corpus.problems.length > 0) {
+    process.stderr.write(`news-api: --strict: ${corpus.problems.length} file(s) have problems; not starting\n`);
+    process.exit(1);
+  }
+  logger.info(
+    { dataDir: config.dataDir, articles: corpus.size, problems: corpus.problems.length, loadMs: corpus.stats.durationMs, buildMs: corpus.buildMs, version: corpus.version },
+    'corpus loaded',
+  );
+  const store = new CorpusStore(corpus);
+  const app = await buildApp({ store, config, loggerInstance: logger });
+
+  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down');
+    await app.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,0 +1,47 @@
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/paths.js';
+
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const SERVER = path.join(ROOT, 'src/server.ts');
+
+describe('the server process', () => {
+  it('refuses to start on a missing data directory with a one-line error and a non-zero exit', () => {
+    const r = spawnSync(TSX, [SERVER, '--data', '/no/such/news-dir'], { encoding: 'utf8', env: { ...process.env, LOG_PRETTY: 'false' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('news-api: data directory /no/such/news-dir: does not exist');
+  });
+
+  it('refuses a bad configuration value with exit code 2', () => {
+    const r = spawnSync(TSX, [SERVER], { encoding: 'utf8', env: { ...process.env, PORT: '-1' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/PORT="-1": expected a port number/);
+  });
+
+  it('serves data/ and exits 0 on SIGTERM, logging one JSON line per request', async () => {
+    const child = spawn(TSX, [SERVER], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_PRETTY: 'false', DATA_DIR: path.join(ROOT, 'data') } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no listen line:\n${out}`)), 20_000);
+      child.stdout.on('data', () => {
+        const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) {
+          clearTimeout(t);
+          resolve(m[1]!);
+        }
+      });
+    });
+    const res = await fetch(`${url}/articles?limit=1`);
+    expect(res.status).toBe(200);
+    const exit = new Promise<number | null>((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    const lines = out.split('\n').filter((l) => l.includes('"msg":"request"'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ method: 'GET', url: '/articles?limit=1', status: 200, reqId: expect.any(String) });
+    expect(out).toMatch(/"msg":"corpus loaded"/);
+  });
+});
