@@ -29,11 +29,16 @@ export const Image = z
       .int()
       .min(-1)
       .meta({ description: 'Index of the paragraph the image follows; -1 when it comes before the first' }),
+    url: z.string().nullable().meta({ description: 'Image address when the input gave one (Markdown, JSON)' }),
   })
   .meta({ id: 'Image', description: 'An image caption found in the article text' });
 
 export const Cover = z
-  .object({ caption: z.string().min(1), credit: z.string().nullable() })
+  .object({
+    caption: z.string().min(1).nullable().meta({ description: 'Null when the input gave only an image address' }),
+    credit: z.string().nullable(),
+    url: z.string().nullable(),
+  })
   .meta({ id: 'Cover', description: 'The cover (lead) image' });
 
 export const RelatedHeadline = z

@@ -14,6 +14,8 @@ export interface Provenance {
   line: number | null;
   /** First folder below the data directory, if any. */
   folderCategory: string | null;
+  /** Source id given by folder defaults, when the source came from there. */
+  sourceId?: string | undefined;
 }
 
 /** Builds the record; related ids are filled in later, once every article is known. */
@@ -27,7 +29,7 @@ export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
     dateSource = publishedAt ? 'text' : null;
   }
   const sourceName = draft.sourceName?.trim() || null;
-  const sourceId = sourceName ? slugify(sourceName) : '';
+  const sourceId = sourceName ? slugify(p.sourceId ?? sourceName) : '';
   const article: Article = {
     id: p.id,
     slug: slugify(draft.title) || p.id,
@@ -59,7 +61,7 @@ function* textsWithDates(d: ArticleDraft): Iterable<string> {
   yield d.title;
   yield* d.paragraphs;
   for (const i of d.images) yield i.caption;
-  if (d.cover) yield d.cover.caption;
+  if (d.cover?.caption) yield d.cover.caption;
   if (d.dateline) yield d.dateline.text;
 }
 

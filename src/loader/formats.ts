@@ -1,12 +1,14 @@
 /** Input formats by file extension. Each parser turns file text into drafts or per-entry problems. */
 import type { ArticleDraft, NormalisationCounts } from './draft.js';
+import { parseJson, parseNdjson } from './json.js';
+import { parseMarkdown } from './markdown.js';
 import { parseArticleText } from './parse-text.js';
 import type { Article } from '../articles/schema.js';
 
 export type Format = Article['origin']['format'];
 
 export type ParsedEntry =
-  | { draft: ArticleDraft; line: number | null }
+  | { draft: ArticleDraft; line: number | null; warnings?: string[] }
   | { problem: { kind: ProblemKind; reason: string; line: number | null } };
 
 export interface FormatParser {
@@ -24,6 +26,7 @@ export type ProblemKind =
   | 'no-body'
   | 'parse-error'
   | 'invalid'
+  | 'bad-field'
   | 'duplicate';
 
 const text: FormatParser = {
@@ -35,8 +38,17 @@ const text: FormatParser = {
   },
 };
 
+const markdown: FormatParser = { format: 'md', parse: parseMarkdown };
+const json: FormatParser = { format: 'json', parse: parseJson };
+const ndjson: FormatParser = { format: 'ndjson', parse: parseNdjson };
+
 export const PARSERS: Readonly<Record<string, FormatParser>> = {
   '.txt': text,
+  '.md': markdown,
+  '.markdown': markdown,
+  '.json': json,
+  '.ndjson': ndjson,
+  '.jsonl': ndjson,
 };
 
 export function parserFor(fileName: string): FormatParser | undefined {

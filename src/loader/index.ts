@@ -10,7 +10,7 @@ import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
 import { finishArticle, validateArticle } from './finish.js';
 import { parserFor, type Format, type ProblemKind } from './formats.js';
-import { errText, walkDataDir } from './walk.js';
+import { errText, walkDataDir, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './formats.js';
 
@@ -83,7 +83,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   let chrome = 0;
   let duplicateLines = 0;
 
-  const one = async (abs: string, rel: string) => {
+  const one = async ({ abs, rel, defaults }: WalkEntry) => {
     const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.push({ path: rel, line, kind, reason });
     let bytes: Buffer;
     try {
@@ -116,12 +116,25 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
         continue;
       }
       const { draft, line } = entry;
+      for (const w of entry.warnings ?? []) problem('bad-field', w, line);
       if (draft.paragraphs.length === 0) {
         problem('no-body', 'no paragraphs after the title', line);
         continue;
       }
+      // Folder defaults fill what the file itself does not say.
+      if (!draft.sourceName && defaults.source) draft.sourceName = defaults.source.name;
+      if (!draft.language && defaults.language) draft.language = defaults.language;
+      if (!draft.category && defaults.category) draft.category = defaults.category;
       const id = baseId(rel, line);
-      const article = finishArticle(draft, { id, path: rel, sha256, format: parser.format as Format, line, folderCategory });
+      const article = finishArticle(draft, {
+        id,
+        path: rel,
+        sha256,
+        format: parser.format as Format,
+        line,
+        folderCategory,
+        sourceId: draft.sourceName && draft.sourceName === defaults.source?.name ? defaults.source.id : undefined,
+      });
       pending.push({ key: line === null ? rel : `${rel}#${line}`, id, article });
     }
   };
@@ -130,12 +143,14 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   let next = 0;
   const workers = Array.from({ length: Math.min(options.concurrency ?? 32, files.length) }, async () => {
     while (next < files.length) {
-      const f = files[next++]!;
-      await one(f.abs, f.rel);
+      await one(files[next++]!);
     }
   });
   await Promise.all(workers);
 
+  const unique = dropDuplicates(pending, problems);
+  pending.length = 0;
+  pending.push(...unique);
   assignUniqueIds(pending);
   pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const byTitle = new Map<string, string>();
@@ -168,6 +183,31 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+/**
+ * The same article twice (same text, or same headline and lead) is served once: the copy with
+ * the first path wins and every other copy is reported as a duplicate naming it.
+ */
+function dropDuplicates(pending: Pending[], problems: LoadProblem[]): Pending[] {
+  const byPath = pending.slice().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const seen = new Map<string, string>();
+  const kept: Pending[] = [];
+  for (const p of byPath) {
+    const a = p.article;
+    const content = createHash('sha256').update(`${a.title}\n${a.paragraphs.join('\n')}`).digest('hex');
+    const headline = `${titleKey(a.title)}\n${titleKey(a.lead)}`;
+    const original = seen.get(content) ?? seen.get(headline);
+    if (original !== undefined) {
+      problems.push({ path: a.origin.path, line: a.origin.line, kind: 'duplicate', reason: `same article as ${original}; served once` });
+      continue;
+    }
+    const where = a.origin.line === null ? a.origin.path : `${a.origin.path}:${a.origin.line}`;
+    seen.set(content, where);
+    seen.set(headline, where);
+    kept.push(p);
+  }
+  return kept;
 }
 
 function titleKey(title: string): string {

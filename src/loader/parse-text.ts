@@ -48,14 +48,12 @@ function parseAttribution(line: string): string | null {
   return m ? line.slice(line.indexOf('(') + 1, line.lastIndexOf(')')).trim() : null;
 }
 
-export interface TextParseResult {
-  draft: ArticleDraft;
-  counts: NormalisationCounts;
-}
+/** A block of body text, or an image a richer format (Markdown) already recognised. */
+export type Block = string | { image: { caption: string | null; credit: string | null; url: string | null } };
 
 /**
- * Parses raw article text. Returns null draft fields the caller turns into problems: a missing
- * title gives `draft === null`; an empty body gives `draft.paragraphs.length === 0`.
+ * Parses raw article text: headline, publisher line, then the body's structure. A missing title
+ * gives `draft === null`; an empty body gives `draft.paragraphs.length === 0`.
  */
 export function parseArticleText(text: string): { draft: ArticleDraft | null; counts: NormalisationCounts } {
   const counts: NormalisationCounts = { chromeLines: 0, duplicateLines: 0 };
@@ -86,14 +84,41 @@ export function parseArticleText(text: string): { draft: ArticleDraft | null; co
     draft.sourceName = second;
     start = 2;
   }
+  structureBody(draft, lines.slice(start), counts);
+  return { draft, counts };
+}
 
+/**
+ * The body rules shared by every format: chrome, duplicate captions, cover, attribution, related
+ * lists, captions, byline, wire credits, dateline; everything else is a paragraph, in order.
+ * Fills `draft` in place and counts what it removed.
+ */
+export function structureBody(draft: ArticleDraft, blocks: readonly Block[], counts: NormalisationCounts): void {
   const captionsSeen = new Set<string>();
-  let previous = title;
+  let previous = draft.title;
   let inRelated = false;
-  for (let i = start; i < lines.length; i++) {
-    const line = lines[i]!;
+  for (const block of blocks) {
+    if (typeof block !== 'string') {
+      const { caption, credit, url } = block.image;
+      const split = caption && credit === null ? splitCaption(caption) : null;
+      if (caption && captionsSeen.has(caption)) {
+        counts.duplicateLines++;
+        continue;
+      }
+      if (caption) captionsSeen.add(caption);
+      if (caption) draft.images.push({ caption: split?.caption ?? caption, credit: split?.credit ?? credit, afterParagraph: draft.paragraphs.length - 1, url });
+      else if (!draft.cover && url) draft.cover = { caption: null, credit, url };
+      inRelated = false;
+      continue;
+    }
+    const line = block;
+    if (line === '') continue;
+    if (isChrome(line)) {
+      counts.chromeLines++;
+      continue;
+    }
     // Scrapers print captions twice, and sometimes a whole line twice in a row: keep one.
-    if (line === previous || (captionsSeen.has(line))) {
+    if (line === previous || captionsSeen.has(line)) {
       counts.duplicateLines++;
       continue;
     }
@@ -103,7 +128,7 @@ export function parseArticleText(text: string): { draft: ArticleDraft | null; co
     const cover = COVER.exec(line);
     if (cover) {
       const parts = splitCaption(cover[1]!);
-      draft.cover = parts ? { caption: parts.caption, credit: parts.credit } : { caption: cover[1]!, credit: null };
+      draft.cover = parts ? { caption: parts.caption, credit: parts.credit, url: null } : { caption: cover[1]!, credit: null, url: null };
       inRelated = false;
       continue;
     }
@@ -123,7 +148,7 @@ export function parseArticleText(text: string): { draft: ArticleDraft | null; co
     const caption = splitCaption(line);
     if (caption) {
       captionsSeen.add(line);
-      draft.images.push({ caption: caption.caption, credit: caption.credit, afterParagraph: draft.paragraphs.length - 1 });
+      draft.images.push({ caption: caption.caption, credit: caption.credit, afterParagraph: draft.paragraphs.length - 1, url: null });
       inRelated = false;
       continue;
     }
@@ -155,5 +180,4 @@ export function parseArticleText(text: string): { draft: ArticleDraft | null; co
     }
     draft.paragraphs.push(line);
   }
-  return { draft, counts };
 }

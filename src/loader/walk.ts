@@ -5,9 +5,18 @@ import path from 'node:path';
 /** Names that are documentation or configuration, not articles. */
 const NOT_ARTICLES = /^(?:readme|license|licence|notice|copying|changelog)(?:\.[a-z]+)?$/iu;
 
+/** `_source.json` in a folder: defaults for every file below it that does not say otherwise. */
+export interface FolderDefaults {
+  source?: { id?: string; name: string };
+  language?: string;
+  category?: string;
+}
+export const FOLDER_DEFAULTS_FILE = '_source.json';
+
 export interface WalkEntry {
   abs: string;
   rel: string;
+  defaults: FolderDefaults;
 }
 export interface WalkProblem {
   rel: string;
@@ -20,7 +29,34 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
   let ignored = 0;
   const seenDirs = new Set<string>();
 
-  async function visit(dirAbs: string, dirRel: string): Promise<void> {
+  async function readDefaults(dirAbs: string, dirRel: string, inherited: FolderDefaults): Promise<FolderDefaults> {
+    const rel = dirRel ? `${dirRel}/${FOLDER_DEFAULTS_FILE}` : FOLDER_DEFAULTS_FILE;
+    let raw: string;
+    try {
+      raw = await fs.readFile(path.join(dirAbs, FOLDER_DEFAULTS_FILE), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problems.push({ rel, reason: `cannot read folder defaults: ${errText(e)}` });
+      return inherited;
+    }
+    try {
+      const v = JSON.parse(raw) as Record<string, unknown>;
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('expected an object');
+      const out: FolderDefaults = { ...inherited };
+      if (typeof v.source === 'string' && v.source.trim()) out.source = { name: v.source.trim() };
+      else if (v.source && typeof v.source === 'object' && typeof (v.source as { name?: unknown }).name === 'string') {
+        const s = v.source as { id?: unknown; name: string };
+        out.source = { name: s.name.trim(), ...(typeof s.id === 'string' ? { id: s.id } : {}) };
+      } else if (v.source !== undefined) throw new Error('"source" must be a name or { "id", "name" }');
+      if (typeof v.language === 'string') out.language = v.language;
+      if (typeof v.category === 'string') out.category = v.category;
+      return out;
+    } catch (e) {
+      problems.push({ rel, reason: `bad folder defaults: ${(e as Error).message}` });
+      return inherited;
+    }
+  }
+
+  async function visit(dirAbs: string, dirRel: string, inherited: FolderDefaults): Promise<void> {
     let real: string;
     try {
       real = await fs.realpath(dirAbs);
@@ -41,6 +77,7 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const defaults = entries.some((e) => e.name === FOLDER_DEFAULTS_FILE) ? await readDefaults(dirAbs, dirRel, inherited) : inherited;
     for (const ent of entries) {
       if (ent.name.startsWith('.') || ent.name.startsWith('_')) continue;
       const abs = path.join(dirAbs, ent.name);
@@ -57,12 +94,12 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
           continue;
         }
       }
-      if (isDir) await visit(abs, rel);
-      else if (isFile && !NOT_ARTICLES.test(ent.name) && accept(ent.name)) files.push({ abs, rel });
+      if (isDir) await visit(abs, rel, defaults);
+      else if (isFile && !NOT_ARTICLES.test(ent.name) && accept(ent.name)) files.push({ abs, rel, defaults });
       else ignored++;
     }
   }
-  await visit(root, '');
+  await visit(root, '', {});
   return { files, problems, ignored };
 }
 

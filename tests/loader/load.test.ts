@@ -5,6 +5,7 @@ import { DataDirError, loadArticles } from '../../src/loader/index.js';
 import { FIXTURES, tempDataDir } from '../helpers/paths.js';
 
 const good = 'A good headline\n\nA paragraph of the story.\n';
+const story = (n: number | string) => `Headline ${n}\n\nParagraph of story ${n}.\n`;
 
 describe('loading a data directory', () => {
   it('loads fixture pages of other agencies with their structure', async () => {
@@ -15,7 +16,7 @@ describe('loading a data directory', () => {
     expect(kenya.byline).toBe('Jane Doe and John Smith');
     expect(kenya.dateline?.place).toBe('NAIROBI');
     expect(kenya.paragraphs[0]).toMatch(/^Kenya's central bank held/);
-    expect(kenya.images).toEqual([{ caption: 'Traders sort coffee beans at a market in Nairobi, Kenya, February 28, 2022.', credit: 'Getty Images', afterParagraph: 1 }]);
+    expect(kenya.images).toEqual([{ caption: 'Traders sort coffee beans at a market in Nairobi, Kenya, February 28, 2022.', credit: 'Getty Images', afterParagraph: 1, url: null }]);
     expect(kenya.related.map((x) => x.title)).toEqual(["Kenya's shilling slides to record low", 'East African markets brace for higher fuel prices']);
     expect(kenya.credits).toEqual(['Reporting by Jane Doe', 'Editing by John Smith']);
     expect(kenya.publishedAt).toBe('2022-03-01T00:00:00.000Z');
@@ -72,7 +73,7 @@ describe('loading a data directory', () => {
   });
 
   it('takes the category from the first folder and skips READMEs and hidden files', async () => {
-    const dir = tempDataDir({ 'sport/x/deep.txt': good, 'top.txt': good, 'README.md': '# docs', '.hidden.txt': good, 'LICENSE': 'MIT' });
+    const dir = tempDataDir({ 'sport/x/deep.txt': good, 'top.txt': story('top'), 'README.md': '# docs', '.hidden.txt': story('hidden'), 'LICENSE': 'MIT' });
     const r = await loadArticles(dir);
     expect(r.articles.map((a) => [a.id, a.category])).toEqual([
       ['sport-x-deep', 'sport'],
@@ -81,7 +82,7 @@ describe('loading a data directory', () => {
   });
 
   it('gives stable, unique, URL-safe ids whatever the order files are read in', async () => {
-    const files = { 'A b.txt': good, 'a-b.txt': good, 'Ünïcode Title!.txt': good, 'x/y.txt': good, 'x-y.txt': good };
+    const files = { 'A b.txt': story(1), 'a-b.txt': story(2), 'Ünïcode Title!.txt': story(3), 'x/y.txt': story(4), 'x-y.txt': story(5) };
     const one = await loadArticles(tempDataDir(files));
     const reversed = Object.fromEntries(Object.entries(files).reverse());
     const two = await loadArticles(tempDataDir(reversed), { concurrency: 1 });

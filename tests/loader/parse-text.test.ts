@@ -22,14 +22,14 @@ describe('structure detection on pages of our own', () => {
     const { draft, counts } = parseArticleText(
       page('Headline here', 'First paragraph of the story.', 'A man walks. /AFP', 'Second paragraph.', 'A man walks. /AFP', 'Third.'),
     );
-    expect(draft!.images).toEqual([{ caption: 'A man walks.', credit: 'AFP', afterParagraph: 0 }]);
+    expect(draft!.images).toEqual([{ caption: 'A man walks.', credit: 'AFP', afterParagraph: 0, url: null }]);
     expect(draft!.paragraphs).toEqual(['First paragraph of the story.', 'Second paragraph.', 'Third.']);
     expect(counts.duplicateLines).toBe(1);
   });
 
   it('puts a caption before the first paragraph at -1 and keeps single captions', () => {
     const { draft } = parseArticleText(page('Headline', 'Crowds gather in the square. /VCG', 'The story begins here.'));
-    expect(draft!.images).toEqual([{ caption: 'Crowds gather in the square.', credit: 'VCG', afterParagraph: -1 }]);
+    expect(draft!.images).toEqual([{ caption: 'Crowds gather in the square.', credit: 'VCG', afterParagraph: -1, url: null }]);
   });
 
   it('keeps repeated prose lines that are not adjacent (fixture lists repeat on purpose)', () => {
@@ -93,7 +93,7 @@ describe('structure detection on pages of our own', () => {
     expect(draft!.dateline).toEqual({ place: 'LONDON', text: 'LONDON, May 2 (Reuters) -' });
     expect(draft!.paragraphs).toEqual(['Shares rose on Monday.', 'More detail here.']);
     expect(draft!.attribution).toBe('With input from Xinhua');
-    expect(draft!.cover).toEqual({ caption: 'Traders at the London Stock Exchange, May 2, 2022.', credit: 'CFP' });
+    expect(draft!.cover).toEqual({ caption: 'Traders at the London Stock Exchange, May 2, 2022.', credit: 'CFP', url: null });
     expect(draft!.credits).toEqual(['Reporting by Jane Doe', 'Editing by Mark Potter']);
   });
 

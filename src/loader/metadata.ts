@@ -1,0 +1,88 @@
+/**
+ * Explicit metadata, as Markdown front matter and scraper JSON name it, mapped onto a draft.
+ * Field names follow common scraper output (news-please, newspaper3k, NewsAPI-style exports).
+ */
+import { parseMetadataDate } from './dates.js';
+import type { ArticleDraft } from './draft.js';
+import { cleanLine } from './text.js';
+
+type Fields = Record<string, unknown>;
+
+export const FIELD_NAMES = {
+  title: ['title', 'headline'],
+  body: ['text', 'content', 'body', 'maintext', 'articleBody', 'article_text'],
+  description: ['description', 'summary', 'lead', 'standfirst'],
+  source: ['source', 'source_name', 'publisher', 'site_name', 'source_domain'],
+  byline: ['byline', 'author', 'authors'],
+  date: ['publishedAt', 'published_at', 'date_publish', 'publish_date', 'datePublished', 'pubDate', 'date'],
+  category: ['category', 'section'],
+  tags: ['tags', 'keywords'],
+  url: ['url', 'link', 'canonical_url'],
+  image: ['image', 'image_url', 'top_image', 'urlToImage'],
+  language: ['language', 'lang'],
+} as const;
+
+export function pick(fields: Fields, names: readonly string[]): unknown {
+  for (const n of names) {
+    const v = fields[n];
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
+}
+
+export function text(v: unknown): string | null {
+  if (typeof v === 'string') return cleanLine(v) || null;
+  if (typeof v === 'number') return String(v);
+  return null;
+}
+
+function names(v: unknown): string | null {
+  if (Array.isArray(v)) {
+    const list = v.map((x) => text(typeof x === 'object' && x ? (x as Fields).name : x)).filter((x): x is string => !!x);
+    if (list.length === 0) return null;
+    return list.length <= 2 ? list.join(' and ') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
+  }
+  if (typeof v === 'object' && v) return text((v as Fields).name);
+  const s = text(v);
+  return s ? s.replace(/^by\s+/iu, '') : null;
+}
+
+/** A problem with one metadata field: the draft is still usable without it. */
+export type FieldProblem = string;
+
+/** Applies metadata fields to the draft (metadata wins over text inference). Returns complaints. */
+export function applyMetadata(draft: ArticleDraft, fields: Fields): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const source = pick(fields, FIELD_NAMES.source);
+  if (source !== undefined) {
+    const name = typeof source === 'object' && source ? text((source as Fields).name) : text(source);
+    if (name) draft.sourceName = name;
+  }
+  const byline = pick(fields, FIELD_NAMES.byline);
+  if (byline !== undefined) draft.byline = names(byline) ?? draft.byline;
+  const date = pick(fields, FIELD_NAMES.date);
+  if (date !== undefined) {
+    const iso = parseMetadataDate(date);
+    if (iso) draft.publishedAt = iso;
+    else problems.push(`unreadable date ${JSON.stringify(date)}; using dates in the text instead`);
+  }
+  const category = text(pick(fields, FIELD_NAMES.category));
+  if (category) draft.category = category.toLowerCase();
+  const tags = pick(fields, FIELD_NAMES.tags);
+  if (Array.isArray(tags)) draft.tags = tags.map(text).filter((t): t is string => !!t);
+  else if (typeof tags === 'string') draft.tags = tags.split(',').map((t) => cleanLine(t)).filter(Boolean);
+  const url = text(pick(fields, FIELD_NAMES.url));
+  if (url) draft.url = url;
+  const image = pick(fields, FIELD_NAMES.image);
+  if (typeof image === 'string' && image.trim()) draft.cover = { caption: null, credit: null, url: image.trim() };
+  else if (typeof image === 'object' && image) {
+    const im = image as Fields;
+    const caption = text(im.caption ?? im.alt);
+    const credit = text(im.credit);
+    const imageUrl = text(im.url ?? im.src);
+    if (caption || imageUrl) draft.cover = { caption, credit, url: imageUrl };
+  }
+  const language = text(pick(fields, FIELD_NAMES.language));
+  if (language && /^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$/u.test(language)) draft.language = language;
+  return problems;
+}
