@@ -44,6 +44,8 @@ export interface LoadOptions {
   maxFileBytes?: number;
   /** How many files are read at once. */
   concurrency?: number;
+  /** Called as files are read (for progress bars). */
+  onProgress?: (filesDone: number, filesTotal: number) => void;
 }
 
 export class DataDirError extends Error {
@@ -141,9 +143,12 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
 
   const files = walked.files;
   let next = 0;
+  let done = 0;
   const workers = Array.from({ length: Math.min(options.concurrency ?? 32, files.length) }, async () => {
     while (next < files.length) {
       await one(files[next++]!);
+      done++;
+      options.onProgress?.(done, files.length);
     }
   });
   await Promise.all(workers);

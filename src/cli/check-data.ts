@@ -1,0 +1,105 @@
+/**
+ * The data checker: loads a directory exactly as the server would and reports every problem,
+ * then a summary. Exit 0 when clean, 1 when any problem, 2 on a usage error.
+ *
+ *   npm run check-data -- <dir> [--json]
+ */
+import { parseArgs } from 'node:util';
+import { DataDirError, loadArticles, type LoadResult } from '../loader/index.js';
+
+export interface CheckReport {
+  dataDir: string;
+  filesRead: number;
+  filesIgnored: number;
+  articles: number;
+  problems: Array<{ path: string; line: number | null; kind: string; reason: string }>;
+  problemsByKind: Record<string, number>;
+  duplicates: number;
+  removed: { chromeLines: number; duplicateLines: number };
+  durationMs: number;
+}
+
+export function report(dataDir: string, r: LoadResult): CheckReport {
+  const problemsByKind: Record<string, number> = {};
+  for (const p of r.problems) problemsByKind[p.kind] = (problemsByKind[p.kind] ?? 0) + 1;
+  return {
+    dataDir,
+    filesRead: r.stats.filesRead,
+    filesIgnored: r.stats.filesIgnored,
+    articles: r.articles.length,
+    problems: r.problems.map((p) => ({ path: p.path, line: p.line, kind: p.kind, reason: p.reason })),
+    problemsByKind,
+    duplicates: problemsByKind.duplicate ?? 0,
+    removed: { chromeLines: r.stats.chromeLinesRemoved, duplicateLines: r.stats.duplicateLinesRemoved },
+    durationMs: r.stats.durationMs,
+  };
+}
+
+export function formatText(rep: CheckReport): string {
+  const lines = rep.problems.map((p) => `${p.path}${p.line !== null ? `:${p.line}` : ''}: ${p.kind}: ${p.reason}`);
+  const kinds = Object.entries(rep.problemsByKind)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  if (lines.length) lines.push('');
+  lines.push(
+    `checked ${rep.dataDir} in ${rep.durationMs} ms`,
+    `  files read:      ${rep.filesRead}${rep.filesIgnored ? ` (${rep.filesIgnored} other files ignored)` : ''}`,
+    `  articles:        ${rep.articles}`,
+    `  problems:        ${rep.problems.length}${kinds ? ` (${kinds})` : ''}`,
+    `  duplicates:      ${rep.duplicates}`,
+    `  removed:         ${rep.removed.chromeLines} chrome lines, ${rep.removed.duplicateLines} duplicate captions/lines`,
+    rep.problems.length ? 'result: PROBLEMS' : 'result: clean',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+const USAGE = 'usage: check-data <data-dir> [--json]';
+
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.stderr.write(`check-data: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.positionals.length !== 1) {
+    io.stderr.write(`check-data: expected one data directory, got ${args.positionals.length}\n${USAGE}\n`);
+    return 2;
+  }
+  const dir = args.positionals[0]!;
+  const tty = Boolean((io.stderr as NodeJS.WriteStream).isTTY);
+  let lastDraw = 0;
+  let result: LoadResult;
+  try {
+    result = await loadArticles(dir, {
+      onProgress: tty
+        ? (done, total) => {
+            const now = Date.now();
+            if (now - lastDraw < 100 && done < total) return;
+            lastDraw = now;
+            const width = 30;
+            const filled = Math.round((done / total) * width);
+            io.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} files`);
+            if (done === total) io.stderr.write('\n');
+          }
+        : undefined,
+    });
+  } catch (e) {
+    if (e instanceof DataDirError) {
+      io.stderr.write(`check-data: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const rep = report(dir, result);
+  io.stdout.write(args.values.json ? `${JSON.stringify(rep, null, 2)}\n` : formatText(rep));
+  return rep.problems.length ? 1 : 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));
