@@ -9,9 +9,14 @@ export const F_TITLE = 1;
 export const F_LEAD = 2;
 export const F_REST = 4;
 
-/** What to mark. Term keys are normalised index terms; values are field bit masks. */
+/**
+ * What to mark: tokens whose stemmed `term` is in `terms` or whose unstemmed `word` is in
+ * `words` (prefix and fuzzy expansions), and phrase occurrences (stemmed terms, consecutive).
+ * Map values are field bit masks.
+ */
 export interface Marker {
   readonly terms: ReadonlyMap<string, number>;
+  readonly words: ReadonlyMap<string, number>;
   readonly phrases: ReadonlyArray<{ readonly terms: readonly string[]; readonly mask: number }>;
 }
 
@@ -29,8 +34,8 @@ export function findSpans(text: string, bit: number, marker: Marker): Span[] {
   const seq = marker.phrases.length > 0 ? toks.filter((t) => !t.compound) : [];
   for (const t of toks) {
     if (t.stop) continue;
-    const m = marker.terms.get(t.term);
-    if (m !== undefined && (m & bit) !== 0) raw.push({ start: t.start, end: t.end, key: t.term });
+    const m = (marker.terms.get(t.term) ?? 0) | (marker.words.get(t.word) ?? 0);
+    if ((m & bit) !== 0) raw.push({ start: t.start, end: t.end, key: t.term });
   }
   marker.phrases.forEach((p, pi) => {
     if ((p.mask & bit) === 0) return;

@@ -37,8 +37,10 @@ export type SearchField = 'title' | 'lead' | 'body';
 /** A single normalised term, e.g. `rates` → `rate`. */
 export interface TermQuery {
   readonly type: 'term';
-  /** Normalised (folded, stemmed) term as stored in the index. */
+  /** Normalised (folded, stemmed) term: every indexed word with this stem matches. */
   readonly term: string;
+  /** Folded unstemmed word as typed: the exact form, which scores above other forms of the stem. */
+  readonly word: string;
   /** The word as the user typed it (for display). */
   readonly text: string;
   /** Field restriction, or null for all fields. */
@@ -49,7 +51,7 @@ export interface TermQuery {
   readonly position: number;
 }
 
-/** Terms starting with `prefix` (folded, not stemmed). */
+/** Indexed words starting with `prefix` (folded, not stemmed). */
 export interface PrefixQuery {
   readonly type: 'prefix';
   readonly prefix: string;
@@ -58,10 +60,14 @@ export interface PrefixQuery {
   readonly position: number;
 }
 
-/** Consecutive words. `terms[i]` is at relative position `offsets[i]`; `stop[i]` marks stop words. */
+/**
+ * Consecutive words. `terms[i]` (stemmed; `words[i]` unstemmed) is at relative position
+ * `offsets[i]`; `stop[i]` marks stop words (matched exactly, by their word).
+ */
 export interface PhraseQuery {
   readonly type: 'phrase';
   readonly terms: readonly string[];
+  readonly words: readonly string[];
   readonly stop: readonly boolean[];
   readonly offsets: readonly number[];
   readonly text: string;
@@ -197,15 +203,17 @@ function lex(q: string): Lexeme[] {
 
 interface Analysed {
   terms: string[];
+  words: string[];
   stop: boolean[];
   offsets: number[];
 }
 
 function analyse(text: string): Analysed {
-  const a: Analysed = { terms: [], stop: [], offsets: [] };
-  scanTokens(text, (term, _s, _e, position, stop, compound) => {
+  const a: Analysed = { terms: [], words: [], stop: [], offsets: [] };
+  scanTokens(text, (term, _s, _e, position, stop, compound, word) => {
     if (compound) return;
     a.terms.push(term);
+    a.words.push(word);
     a.stop.push(stop);
     a.offsets.push(position);
   });
@@ -369,6 +377,7 @@ class Parser {
       return {
         type: 'term',
         term,
+        word: a.words[0]!,
         text,
         field,
         fuzzy: bare && letters >= 5 && /^\p{L}/u.test(term),
@@ -379,6 +388,7 @@ class Parser {
     return {
       type: 'phrase',
       terms: a.terms,
+      words: a.words,
       stop: a.stop,
       offsets: a.offsets.map((o) => o - base),
       text,

@@ -14,9 +14,13 @@
  * - Positions: one `Uint8Array`; for each posting, in posting order, a varint count followed by
  *   varint position deltas. Every 64th posting of a term has its byte offset recorded
  *   (`blockOff`), so the positions of posting `i` are found by skipping at most 63 entries.
- *   Positions number all words of the document including stop words (which are not indexed);
- *   the title starts at 0 and each paragraph starts one position after the previous field's
- *   end, so consecutive positions never cross a field/paragraph boundary.
+ *   Positions number all words of the document; the title starts at 0 and each paragraph starts
+ *   one position after the previous field's end, so consecutive positions never cross a
+ *   field/paragraph boundary.
+ * - Stop words are indexed too, under a `\0` prefix, only so that phrases containing them
+ *   (`"state of the union"`) are matched exactly from positions. They never score on their own,
+ *   are dropped from queries outside phrases, don't count in field lengths and never appear in
+ *   prefix or fuzzy expansions. (Measured cost on BBC: see bench/search/README.md.)
  * - Per document: title/lead boundary positions and the three field lengths.
  *
  * The documents themselves are kept by reference (not copied) for highlighting, phrase
@@ -26,7 +30,7 @@ import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarke
 import type { Marker, Span } from './highlight.js';
 import { countClauses, parseQuery, positiveLeaves, QuerySyntaxError } from './query.js';
 import type { PhraseQuery, PrefixQuery, Query, SearchField, TermQuery } from './query.js';
-import { fold, scanTokens, tokenize } from './tokenize.js';
+import { fold, scanTokens, stem, tokenize } from './tokenize.js';
 import { topK } from './topk.js';
 
 /** An article as seen by the search engine. */
@@ -40,11 +44,11 @@ export interface SearchDocument {
 /** Tuning knobs of {@link SearchIndex}. Every option has a default ({@link DEFAULT_SEARCH_OPTIONS}). */
 export interface SearchIndexOptions {
   /**
-   * Weight of a title occurrence relative to a body occurrence (default 3). Headlines state
+   * Weight of a title occurrence relative to a body occurrence (default 2). Headlines state
    * what an article is about, so a title match is the strongest signal.
    */
   titleBoost: number;
-  /** Weight of an occurrence in the lead paragraph (default 1.5): the lead summarises the story. */
+  /** Weight of an occurrence in the lead paragraph (default 1.25): the lead summarises the story. */
   leadBoost: number;
   /** Weight of an occurrence in any later paragraph (default 1). */
   bodyBoost: number;
@@ -54,7 +58,7 @@ export interface SearchIndexOptions {
    */
   k1: number;
   /**
-   * BM25 length normalisation (default 0.75), applied per field against that field's average
+   * BM25 length normalisation (default 0.6; 0.75 is the textbook value, 0.6 measured better on BBC known-item queries), applied per field against that field's average
    * length: 0 ignores length, 1 fully normalises, so long articles don't win by sheer size.
    */
   b: number;
@@ -68,6 +72,13 @@ export interface SearchIndexOptions {
    * of huge OR lists; longer queries are rejected with a {@link QuerySyntaxError}.
    */
   maxQueryClauses: number;
+  /**
+   * Score multiplier for other forms of a query word's stem (default 0.25): `rates` also finds
+   * `rate` and `rating` (Porter stemming), but a document with the exact form typed ranks
+   * higher. The index stores unstemmed words and groups them by stem at query time. Their idf is
+   * capped at the exact form's, so a rare variant never outweighs the word the user typed.
+   */
+  stemVariantWeight: number;
   /** Fuzzy matching applies only to typed words with at least this many letters (default 5). */
   fuzzyMinLength: number;
   /** Words with at least this many letters allow edit distance 2 instead of 1 (default 8). */
@@ -79,31 +90,24 @@ export interface SearchIndexOptions {
   fuzzyWeight: number;
   /** Maximum typo-neighbours per query word, most frequent first (default 30). Bounds work. */
   maxFuzzyExpansions: number;
-  /**
-   * Phrases containing stop words are verified against the article text, because stop words
-   * are not indexed. At most this many candidate documents per phrase are re-read (default
-   * 2000); candidates beyond that are accepted on word positions alone. Bounds the work of
-   * phrases like `"the union"`.
-   */
-  maxPhraseVerifications: number;
   /** Number of distinctive terms used by {@link SearchIndex.moreLikeThis} (default 25). */
   moreLikeThisTerms: number;
 }
 
 /** Defaults of every {@link SearchIndexOptions} field. */
 export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchIndexOptions> = Object.freeze({
-  titleBoost: 3,
-  leadBoost: 1.5,
+  titleBoost: 2,
+  leadBoost: 1.25,
   bodyBoost: 1,
   k1: 1.2,
-  b: 0.75,
+  b: 0.6,
   maxPrefixExpansions: 200,
   maxQueryClauses: 64,
+  stemVariantWeight: 0.25,
   fuzzyMinLength: 5,
   fuzzyDistance2MinLength: 8,
   fuzzyWeight: 0.3,
   maxFuzzyExpansions: 30,
-  maxPhraseVerifications: 2000,
   moreLikeThisTerms: 25,
 });
 
@@ -124,6 +128,12 @@ export interface Highlight {
 }
 
 const BLOCK = 64;
+/**
+ * Stop words are indexed (positions only matter: they make phrases exact) under a prefixed key
+ * so they never mix with a real term of the same spelling (`hers` stems to `her`), never show up
+ * in prefix/fuzzy expansions (the prefix sorts before every letter) and are never searched alone.
+ */
+const STOP_PREFIX = '\u0000';
 const EMPTY: MatchResult = { docs: new Uint32Array(0), scores: new Float64Array(0) };
 
 class GrowU32 {
@@ -240,6 +250,10 @@ export class SearchIndex {
   private readonly blockStart: Uint32Array;
   private readonly blockOff: Uint32Array;
   private readonly posBytes: Uint8Array;
+  /** Stem → group number; group g owns `groupWords[groupStart[g] .. groupStart[g+1])`. */
+  private readonly stemGroup: Map<string, number>;
+  private readonly groupStart: Uint32Array;
+  private readonly groupWords: Uint32Array;
   /** Per doc: [leadStartPos, restStartPos]. */
   private readonly bounds: Uint32Array;
   /** Per doc: [titleLen, leadLen, restLen] (indexed tokens). */
@@ -258,6 +272,9 @@ export class SearchIndex {
     parts: {
       vocab: string[];
       termId: Map<string, number>;
+      stemGroup: Map<string, number>;
+      groupStart: Uint32Array;
+      groupWords: Uint32Array;
       postStart: Uint32Array;
       postDocs: Uint32Array;
       postTfw: Float32Array;
@@ -274,6 +291,9 @@ export class SearchIndex {
     this.options = Object.freeze({ ...options });
     this.vocab = parts.vocab;
     this.termId = parts.termId;
+    this.stemGroup = parts.stemGroup;
+    this.groupStart = parts.groupStart;
+    this.groupWords = parts.groupWords;
     this.postStart = parts.postStart;
     this.postDocs = parts.postDocs;
     this.postTfw = parts.postTfw;
@@ -319,13 +339,16 @@ export class SearchIndex {
     let tokPos = new Int32Array(4096);
     let nLocal = 0;
     let nTok = 0;
+    let nIndexed = 0;
     let field = 0;
     let d = 0;
     let cnt = new Int32Array(1024);
     let sorted = new Int32Array(4096);
 
-    const sink = (term: string, _s: number, _e: number, pos: number, stop: boolean): void => {
-      if (stop) return;
+    const sink = (_stem: string, _s: number, _e: number, pos: number, stop: boolean, _c: boolean, word: string): void => {
+      let term = word;
+      if (stop) term = STOP_PREFIX + word;
+      else nIndexed++;
       let id = termIdOf.get(term);
       if (id === undefined) {
         id = vocab.length;
@@ -366,21 +389,22 @@ export class SearchIndex {
       const doc = docs[d]!;
       nLocal = 0;
       nTok = 0;
+      nIndexed = 0;
       field = 0;
       let pos = scanTokens(doc.title, sink, 0);
-      lens[3 * d] = nTok;
+      lens[3 * d] = nIndexed;
       pos += 1;
       bounds[2 * d] = pos;
       const paras = doc.paragraphs;
-      let before = nTok;
+      let before = nIndexed;
       field = 1;
       if (paras.length > 0) pos = scanTokens(paras[0]!, sink, pos) + 1;
-      lens[3 * d + 1] = nTok - before;
+      lens[3 * d + 1] = nIndexed - before;
       bounds[2 * d + 1] = pos;
-      before = nTok;
+      before = nIndexed;
       field = 2;
       for (let p = 1; p < paras.length; p++) pos = scanTokens(paras[p]!, sink, pos) + 1;
-      lens[3 * d + 2] = nTok - before;
+      lens[3 * d + 2] = nIndexed - before;
 
       // group positions by local term (counting sort; stable so positions stay in text order)
       if (nLocal + 1 > cnt.length) cnt = growI32(cnt, nLocal + 1);
@@ -487,9 +511,38 @@ export class SearchIndex {
     for (let r = 0; r < V; r++) termId.set(vocab[order[r]!]!, r);
     const sortedVocab = new Array<string>(V);
     for (let r = 0; r < V; r++) sortedVocab[r] = vocab[order[r]!]!;
+    // group words by stem (CSR layout)
+    const stemGroup = new Map<string, number>();
+    const wordGroup = new Int32Array(V).fill(-1);
+    const groupCount: number[] = [];
+    for (let r = 0; r < V; r++) {
+      const w = sortedVocab[r]!;
+      if (w.startsWith(STOP_PREFIX)) continue;
+      const st = stem(w);
+      let g = stemGroup.get(st);
+      if (g === undefined) {
+        g = groupCount.length;
+        stemGroup.set(st, g);
+        groupCount.push(0);
+      }
+      wordGroup[r] = g;
+      groupCount[g]!++;
+    }
+    const G = groupCount.length;
+    const groupStart = new Uint32Array(G + 1);
+    for (let g = 0; g < G; g++) groupStart[g + 1] = groupStart[g]! + groupCount[g]!;
+    const groupWords = new Uint32Array(groupStart[G]!);
+    const gCur = groupStart.slice(0, G);
+    for (let r = 0; r < V; r++) {
+      const g = wordGroup[r]!;
+      if (g >= 0) groupWords[gCur[g]!++] = r;
+    }
     return new SearchIndex(docs, opt, {
       vocab: sortedVocab,
       termId,
+      stemGroup,
+      groupStart,
+      groupWords,
       postStart,
       postDocs,
       postTfw,
@@ -507,7 +560,7 @@ export class SearchIndex {
     return this.vocab.length;
   }
 
-  /** Number of documents containing the (already normalised) term. */
+  /** Number of documents containing the (folded, unstemmed) word. */
   docFreq(term: string): number {
     const t = this.termId.get(term);
     return t === undefined ? 0 : this.postStart[t + 1]! - this.postStart[t]!;
@@ -638,32 +691,73 @@ export class SearchIndex {
     return { docs: outDocs.subarray(0, n), scores: outScores.subarray(0, n) };
   }
 
+  private df(t: number): number {
+    return this.postStart[t + 1]! - this.postStart[t]!;
+  }
+
+  /** Word numbers sharing `stem` (plus `word` itself if indexed but not grouped). */
+  private variants(stemmed: string, word: string): number[] {
+    const g = this.stemGroup.get(stemmed);
+    const out: number[] = [];
+    if (g !== undefined) for (let i = this.groupStart[g]!; i < this.groupStart[g + 1]!; i++) out.push(this.groupWords[i]!);
+    const w = this.termId.get(word);
+    if (w !== undefined && !out.includes(w)) out.push(w);
+    return out;
+  }
+
+  /**
+   * Hits of every indexed form of a stem: per document the best of the forms' BM25F scores,
+   * forms other than `word` weighted by `stemVariantWeight` with idf capped at `word`'s.
+   */
+  private stemHits(stemmed: string, word: string, mask: number): MatchResult {
+    const vs = this.variants(stemmed, word);
+    const exact = this.termId.get(word);
+    const idfE = exact === undefined ? Infinity : this.idf(this.df(exact));
+    const vw = this.options.stemVariantWeight;
+    return this.union(
+      vs.map((v) => this.termHits(v, mask, exact === undefined || v === exact ? 1 : vw, Math.min(idfE, this.idf(this.df(v))))),
+      true,
+    );
+  }
+
   private evalTerm(q: TermQuery, fuzzy: boolean): MatchResult {
-    const t = this.termId.get(q.term);
     const mask = fieldMask(q.field);
-    const exact = t === undefined ? EMPTY : this.termHits(t, mask, 1);
+    const exact = this.stemHits(q.term, q.word, mask);
     if (!fuzzy || !q.fuzzy) return exact;
     const neighbours = this.fuzzyTerms(q);
     if (neighbours.length === 0) return exact;
-    const exactIdf = t === undefined ? Infinity : this.idf(this.postStart[t + 1]! - this.postStart[t]!);
-    const lists = [exact];
-    for (const n of neighbours) {
-      const idf = Math.min(exactIdf, this.idf(this.postStart[n + 1]! - this.postStart[n]!));
-      lists.push(this.termHits(n, mask, this.options.fuzzyWeight, idf));
+    const e = this.termId.get(q.word);
+    const idfE = e === undefined ? Infinity : this.idf(this.df(e));
+    const fz = this.union(
+      neighbours.map((n) => this.termHits(n, mask, this.options.fuzzyWeight, Math.min(idfE, this.idf(this.df(n))))),
+      true,
+    );
+    if (exact.docs.length > 0) {
+      // guarantee: a fuzzy-only match scores strictly below every exact match of this word
+      let min = Infinity;
+      for (const x of exact.scores) if (x < min) min = x;
+      const cap = min * 0.999;
+      const scores = Float64Array.from(fz.scores, (x) => (x < cap ? x : cap));
+      return this.union([exact, { docs: fz.docs, scores }], true);
     }
-    return this.union(lists, true);
+    return fz;
   }
 
-  /** Term numbers within the allowed edit distance of a fuzzy-eligible term (excluding itself). */
+  /**
+   * Indexed words within the allowed edit distance of a fuzzy-eligible query word, excluding
+   * forms of its own stem; closest first, then most frequent; at most `maxFuzzyExpansions`.
+   */
   private fuzzyTerms(q: TermQuery): number[] {
     const letters = fold(q.text).replace(/[^\p{L}]/gu, '').length;
     if (letters < this.options.fuzzyMinLength) return [];
     const max = letters >= this.options.fuzzyDistance2MinLength ? 2 : 1;
-    const target = q.term;
+    const target = q.word;
+    const own = new Set(this.variants(q.term, q.word));
     if (this.lengthBuckets === null || this.masks === null) {
       const byLen = new Map<number, number[]>();
       const masks = new Uint32Array(this.vocab.length);
       this.vocab.forEach((w, i) => {
+        if (w.startsWith(STOP_PREFIX)) return;
         masks[i] = letterMask(w);
         let l = byLen.get(w.length);
         if (!l) byLen.set(w.length, (l = []));
@@ -682,7 +776,7 @@ export class SearchIndex {
         const t = bucket[i]!;
         if (popcount((this.masks[t]! ^ tm) >>> 0) > 2 * max) continue;
         const w = this.vocab[t]!;
-        if (w === target) continue;
+        if (w === target || own.has(t)) continue;
         const dist = boundedDistance(target, w, max, row);
         if (dist <= max) found.push({ t, dist, df: this.postStart[t + 1]! - this.postStart[t]! });
       }
@@ -761,117 +855,80 @@ export class SearchIndex {
   }
 
   private evalPhrase(q: PhraseQuery): MatchResult {
-    const items: Array<{ t: number; off: number; df: number }> = [];
-    for (let i = 0; i < q.terms.length; i++) {
-      if (q.stop[i]) continue;
-      const t = this.termId.get(q.terms[i]!);
-      if (t === undefined) return EMPTY;
-      items.push({ t, off: q.offsets[i]!, df: this.postStart[t + 1]! - this.postStart[t]! });
-    }
-    if (items.length === 0) return EMPTY; // only stop words: nothing indexed to look up
-    const needsVerify = q.stop.some((s) => s);
     const mask = fieldMask(q.field);
-    items.sort((a, b) => a.df - b.df);
-    const k = items.length;
-    const cursors = items.map((it) => this.postStart[it.t]!);
-    const ends = items.map((it) => this.postStart[it.t + 1]!);
-    const pd = this.postDocs;
-    const posArr: number[][] = items.map(() => []);
-    const idx = new Array<number>(k).fill(0);
-    const outDocs: number[] = [];
-    const outScores: number[] = [];
-    const { k1, b, titleBoost, leadBoost, bodyBoost } = this.options;
-    const idfs = items.map((it) => this.idf(it.df));
-    let verified = 0;
-    const first = items[0]!;
-    outer: for (let c0 = cursors[0]!; c0 < ends[0]!; c0++) {
-      const d = pd[c0]!;
-      idx[0] = c0 - this.postStart[first.t]!;
-      for (let j = 1; j < k; j++) {
-        const c = gallop(pd, cursors[j]!, ends[j]!, d);
-        cursors[j] = c;
-        if (c >= ends[j]!) break outer;
-        if (pd[c]! !== d) continue outer;
-        idx[j] = c - this.postStart[items[j]!.t]!;
+    const n = q.terms.length;
+    if (n === 0) return EMPTY;
+    // one slot per phrase word: its forms (stop words: exactly that word) and their hits
+    const slots: Array<{ vs: number[]; off: number; hits: MatchResult; cur: number[] }> = [];
+    for (let i = 0; i < n; i++) {
+      let vs: number[];
+      let hits: MatchResult;
+      if (q.stop[i]) {
+        const t = this.termId.get(STOP_PREFIX + q.words[i]!);
+        vs = t === undefined ? [] : [t];
+        hits = t === undefined ? EMPTY : this.termHits(t, mask, 1);
+      } else {
+        vs = this.variants(q.terms[i]!, q.words[i]!);
+        hits = this.stemHits(q.terms[i]!, q.words[i]!, mask);
       }
-      for (let j = 0; j < k; j++) this.positions(items[j]!.t, idx[j]!, posArr[j]!);
+      if (hits.docs.length === 0) return EMPTY;
+      slots.push({ vs, off: q.offsets[i]!, hits, cur: vs.map((v) => this.postStart[v]!) });
+    }
+    const bySize = [...slots].sort((x, y) => x.hits.docs.length - y.hits.docs.length);
+    let cand = bySize[0]!.hits;
+    for (let i = 1; i < bySize.length && cand.docs.length > 0; i++) cand = intersect(cand, bySize[i]!.hits);
+    const pd = this.postDocs;
+    const posArr: number[][] = slots.map(() => []);
+    const tmp: number[] = [];
+    const ptr = new Array<number>(n).fill(0);
+    const outDocs = new Uint32Array(cand.docs.length);
+    const outScores = new Float64Array(cand.docs.length);
+    let m = 0;
+    for (let c = 0; c < cand.docs.length; c++) {
+      const d = cand.docs[c]!;
+      // positions of each slot in d (merged over its forms)
+      for (let j = 0; j < n; j++) {
+        const sl = slots[j]!;
+        const arr = posArr[j]!;
+        arr.length = 0;
+        for (let v = 0; v < sl.vs.length; v++) {
+          const t = sl.vs[v]!;
+          const e = this.postStart[t + 1]!;
+          const at = gallop(pd, sl.cur[v]!, e, d);
+          sl.cur[v] = at;
+          if (at < e && pd[at] === d) {
+            this.positions(t, at - this.postStart[t]!, tmp);
+            for (const p of tmp) arr.push(p);
+          }
+        }
+        if (sl.vs.length > 1) arr.sort((x, y) => x - y);
+      }
       const leadAt = this.bounds[2 * d]!;
       const restAt = this.bounds[2 * d + 1]!;
-      // phrase starts (position of relative offset 0) supported by every term
-      let any = false;
-      const p0 = posArr[0]!;
-      const ptr = new Array<number>(k).fill(0);
-      for (const p of p0) {
-        const start = p - first.off;
+      // a phrase start (relative offset 0) supported by every word, within an allowed field
+      let ok = false;
+      ptr.fill(0);
+      const s0 = slots[0]!;
+      for (const p of posArr[0]!) {
+        const start = p - s0.off;
         const f = start < leadAt ? F_TITLE : start < restAt ? F_LEAD : F_REST;
         if ((f & mask) === 0) continue;
-        let ok = true;
-        for (let j = 1; j < k && ok; j++) {
-          const want = start + items[j]!.off;
+        ok = true;
+        for (let j = 1; j < n && ok; j++) {
+          const want = start + slots[j]!.off;
           const arr = posArr[j]!;
           let x = ptr[j]!;
           while (x < arr.length && arr[x]! < want) x++;
           ptr[j] = x;
           ok = x < arr.length && arr[x] === want;
         }
-        if (ok) {
-          any = true;
-          break;
-        }
+        if (ok) break;
       }
-      if (!any) continue;
-      if (needsVerify && verified < this.options.maxPhraseVerifications) {
-        verified++;
-        if (!this.phraseInDoc(d, q.terms, mask)) continue;
-      }
-      // score: sum of the terms' (field-restricted) BM25F contributions
-      let score = 0;
-      for (let j = 0; j < k; j++) {
-        let w: number;
-        if (mask === 7) w = this.postTfw[this.postStart[items[j]!.t]! + idx[j]!]!;
-        else {
-          let ft = 0;
-          let fl = 0;
-          let fr = 0;
-          for (const p of posArr[j]!) {
-            if (p < leadAt) ft++;
-            else if (p < restAt) fl++;
-            else fr++;
-          }
-          w = 0;
-          if (mask & F_TITLE) w += (titleBoost * ft) / (1 - b + (b * this.lens[3 * d]!) / (this.avg[0]! || 1));
-          if (mask & F_LEAD) w += (leadBoost * fl) / (1 - b + (b * this.lens[3 * d + 1]!) / (this.avg[1]! || 1));
-          if (mask & F_REST) w += (bodyBoost * fr) / (1 - b + (b * this.lens[3 * d + 2]!) / (this.avg[2]! || 1));
-        }
-        score += (idfs[j]! * w * (k1 + 1)) / (k1 + w);
-      }
-      outDocs.push(d);
-      outScores.push(score);
+      if (!ok) continue;
+      outDocs[m] = d;
+      outScores[m++] = cand.scores[c]!;
     }
-    return { docs: Uint32Array.from(outDocs), scores: Float64Array.from(outScores) };
-  }
-
-  /** Exact check of a phrase (stop words included) in the fields of `mask` by re-tokenising. */
-  private phraseInDoc(d: number, terms: readonly string[], mask: number): boolean {
-    const doc = this.docs[d]!;
-    const check = (text: string): boolean => {
-      const seq: string[] = [];
-      scanTokens(text, (term, _s, _e, _p, _stop, compound) => {
-        if (!compound) seq.push(term);
-      });
-      const n = terms.length;
-      for (let i = 0; i + n <= seq.length; i++) {
-        let ok = true;
-        for (let j = 0; j < n && ok; j++) ok = seq[i + j] === terms[j];
-        if (ok) return true;
-      }
-      return false;
-    };
-    if (mask & F_TITLE && check(doc.title)) return true;
-    const paras = doc.paragraphs;
-    if (mask & F_LEAD && paras.length > 0 && check(paras[0]!)) return true;
-    if (mask & F_REST) for (let i = 1; i < paras.length; i++) if (check(paras[i]!)) return true;
-    return false;
+    return { docs: outDocs.subarray(0, m), scores: outScores.subarray(0, m) };
   }
 
   /** Union of result lists; scores summed (`max = false`) or maximum (`max = true`). */
@@ -921,22 +978,23 @@ export class SearchIndex {
 
   private marker(query: Query, fuzzy: boolean): Marker {
     const terms = new Map<string, number>();
+    const words = new Map<string, number>();
     const phrases: Array<{ terms: readonly string[]; mask: number }> = [];
-    const add = (t: string, mask: number): void => {
-      terms.set(t, (terms.get(t) ?? 0) | mask);
+    const add = (m: Map<string, number>, t: string, mask: number): void => {
+      m.set(t, (m.get(t) ?? 0) | mask);
     };
     for (const leaf of positiveLeaves(query)) {
       const mask = fieldMask(leaf.field);
       if (leaf.type === 'term') {
-        add(leaf.term, mask);
-        if (fuzzy && leaf.fuzzy) for (const t of this.fuzzyTerms(leaf)) add(this.vocab[t]!, mask);
+        add(terms, leaf.term, mask);
+        if (fuzzy && leaf.fuzzy) for (const t of this.fuzzyTerms(leaf)) add(words, this.vocab[t]!, mask);
       } else if (leaf.type === 'prefix') {
-        for (const t of this.prefixTerms(leaf.prefix)) add(this.vocab[t]!, mask);
-      } else if (leaf.terms.some((_, i) => !leaf.stop[i])) {
+        for (const t of this.prefixTerms(leaf.prefix)) add(words, this.vocab[t]!, mask);
+      } else {
         phrases.push({ terms: leaf.terms, mask });
       }
     }
-    return { terms, phrases };
+    return { terms, words, phrases };
   }
 
   /**
@@ -985,8 +1043,8 @@ export class SearchIndex {
     if (limit <= 0) return [];
     const tf = new Map<string, number>();
     const addText = (text: string, w: number): void => {
-      scanTokens(text, (term, _s, _e, _p, stop) => {
-        if (!stop) tf.set(term, (tf.get(term) ?? 0) + w);
+      scanTokens(text, (_t, _s, _e, _p, stop, _c, word) => {
+        if (!stop) tf.set(word, (tf.get(word) ?? 0) + w);
       });
     };
     addText(d.title, this.options.titleBoost);

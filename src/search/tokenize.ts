@@ -10,16 +10,17 @@
  *   Anything else (spaces, punctuation, currency signs, `%`) separates words.
  * - **Case and accent folding**: lower-cased, then NFKD with combining marks stripped
  *   (`Café` → `cafe`). Smart apostrophes (`’`) behave like `'`.
- * - **Possessives**: a trailing `'s` is dropped (`Shell's` → `shell`); other apostrophes are
- *   removed (`don't` → `dont`, `O'Brien` → `obrien`).
- * - **Hyphenated words** (`well-known`) produce one token per part (`well`, `known`, at
- *   consecutive positions, so the phrase `"well known"` and the query `well-known` match), plus
- *   an extra *compound* token (`wellknown`, flagged `compound`, sharing the first part's position
- *   and spanning the whole surface word) so that `payoff` finds `pay-off` and `email` finds
- *   `e-mail`. Compounds are only made from all-letter parts.
+ * - **Possessives**: a trailing `'s` is dropped (`Shell's` → `shell`).
+ * - **Hyphenated words and other inner apostrophes** (`well-known`, `couldn't`, `O'Brien`)
+ *   produce one token per part (`well`, `known`, at consecutive positions, so the phrase
+ *   `"well known"` and the query `well-known` match), plus an extra *compound* token
+ *   (`wellknown`, `couldnt`, `obrien`; flagged `compound`, sharing the first part's position and
+ *   spanning the whole surface word) so that `payoff` finds `pay-off`, `email` finds `e-mail` and
+ *   `dont` finds `don't`. Compounds are only made from all-letter parts.
  * - **Numbers and money**: digit groups keep inner dots and lose commas; a unit suffix stays
  *   attached: `$1m` → `1m`, `£522,000` → `522000`, `£82.7m` → `82.7m`, `2021` → `2021`,
- *   `20%` → `20`. Numbers are never stemmed.
+ *   `20%` → `20`. Numbers are never stemmed. A unit suffix of 2+ letters is also indexed on its
+ *   own (`2Mbps` → `2mbps` and `mbps`). (`$`, `£`, `%` themselves are not searchable.)
  * - **Dotted acronyms** (`U.K.`, `E.U.`) lose their dots (`uk`, `eu`). Because `us` is also the
  *   pronoun (a stop word), `U.S.`, `U.S`, the all-capitals word `US` and `USA` all become the
  *   token `usa`, while lower-case / capitalised `us`/`Us` stays the pronoun.
@@ -28,8 +29,8 @@
  * - **Stemming**: pure a–z words go through the Porter stemmer (`rates` → `rate`,
  *   `running` → `run`).
  * - **Stop words** ({@link STOP_WORDS}, checked on the folded word before stemming) are emitted
- *   with `stop: true` and consume a position, but are not indexed. Positions therefore keep the
- *   gaps, and phrase queries containing stop words are verified against the text (see the index).
+ *   with `stop: true` and consume a position. They are ignored in queries outside phrases; the
+ *   index keeps their positions only so that phrases containing them match exactly.
  */
 import { stemmer } from 'stemmer';
 
@@ -46,8 +47,10 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
 
 /** One token of a text. */
 export interface Token {
-  /** Normalised (folded, stemmed) term, as stored in the index. */
+  /** Normalised (folded, stemmed) term: what queries match on (`Rates` → `rate`). */
   readonly term: string;
+  /** Folded but unstemmed word (`Rates` → `rates`): the key stored in the index. */
+  readonly word: string;
   /** Offset of the first UTF-16 code unit of the surface form in the input. */
   readonly start: number;
   /** Offset just past the surface form. */
@@ -68,11 +71,12 @@ export type TokenSink = (
   position: number,
   stop: boolean,
   compound: boolean,
+  word: string,
 ) => void;
 
 const WORD_RE = /[\p{L}\p{N}\p{M}]+(?:[-'\u2019\u2010\u2011\u2012\u2013.,&][\p{L}\p{N}\p{M}]+)*/gu;
-const HYPHEN_RE = /[-\u2010\u2011\u2012\u2013]/u;
-const HYPHEN_SPLIT_RE = /[-\u2010\u2011\u2012\u2013]/gu;
+const HYPHEN_RE = /[-'\u2019\u2010\u2011\u2012\u2013]/u;
+const HYPHEN_SPLIT_RE = /[-'\u2019\u2010\u2011\u2012\u2013]/gu;
 const ACRONYM_RE = /^(?:\p{L}\.)+\p{L}$/u;
 const NUMBER_RE = /^\p{N}[\p{N}.,]*\p{L}*$/u;
 const DOT_SPLIT_RE = /[.,]/gu;
@@ -116,11 +120,11 @@ function emitSegment(seg: string, offset: number, st: State, sink: TokenSink): s
     if (ACRONYM_RE.test(s)) {
       let t = fold(s.replace(DOT_SPLIT_RE, ''));
       if (t === 'us') t = 'usa';
-      sink(t, offset, offset + s.length, st.pos++, false, false);
+      sink(stem(t), offset, offset + s.length, st.pos++, false, false, t);
       return null;
     }
     if (NUMBER_RE.test(s)) {
-      sink(fold(s.replace(/,/g, '')), offset, offset + s.length, st.pos++, false, false);
+      emitNumber(s, offset, st, sink);
       return null;
     }
     // split on dots/commas into separate words
@@ -135,24 +139,44 @@ function emitSegment(seg: string, offset: number, st: State, sink: TokenSink): s
     }
     return null;
   }
+  if (NUMBER_RE.test(s)) {
+    emitNumber(s, offset, st, sink);
+    return null;
+  }
   return emitWord(s, offset, st, sink);
+}
+
+/**
+ * A number, commas removed, unit suffix kept (`82.7m`, `1990s`). A unit suffix of 2+ letters
+ * is also emitted as an extra (compound-flagged) token at the same position, so `mbps` finds
+ * `2Mbps` and `secs` finds `7.96secs`.
+ */
+function emitNumber(s: string, offset: number, st: State, sink: TokenSink): void {
+  const t = fold(s.replace(/,/g, ''));
+  const pos = st.pos++;
+  sink(stem(t), offset, offset + s.length, pos, false, false, t);
+  const unit = /\p{L}{2,}$/u.exec(s);
+  if (unit !== null) {
+    const u = fold(unit[0]);
+    if (!STOP_WORDS.has(u)) sink(stem(u), offset + unit.index, offset + s.length, pos, false, true, u);
+  }
 }
 
 /** Emit one simple word (may still contain apostrophes or `&`). Returns its folded form. */
 function emitWord(w: string, offset: number, st: State, sink: TokenSink): string | null {
   const end = offset + w.length;
   if (w === 'US' || w === 'USA') {
-    sink('usa', offset, end, st.pos++, false, false);
+    sink('usa', offset, end, st.pos++, false, false, 'usa');
     return 'usa';
   }
   let f = fold(w);
   if (f.includes("'") || f.includes('\u2019')) f = f.replace(APOS_RE, '');
   if (f.length === 0) return null;
   if (STOP_WORDS.has(f)) {
-    sink(f, offset, end, st.pos++, true, false);
+    sink(f, offset, end, st.pos++, true, false, f);
     return f;
   }
-  sink(stem(f), offset, end, st.pos++, false, false);
+  sink(stem(f), offset, end, st.pos++, false, false, f);
   return f;
 }
 
@@ -171,9 +195,10 @@ export function scanTokens(text: string, sink: TokenSink, startPosition = 0): nu
     re.lastIndex = idx;
     m = re.exec(text);
     if (m === null) break;
-    const raw = m[0];
+    let raw = m[0];
     const start = m.index;
     idx = start + raw.length;
+    if (POSSESSIVE_RE.test(raw)) raw = raw.slice(0, -2);
     if (!HYPHEN_RE.test(raw)) {
       emitSegment(raw, start, st, sink);
       continue;
@@ -195,7 +220,7 @@ export function scanTokens(text: string, sink: TokenSink, startPosition = 0): nu
       from = to + 1;
     }
     if (allWords && compound.length > 0 && !STOP_WORDS.has(compound)) {
-      sink(stem(compound), start, idx, firstPos, false, true);
+      sink(stem(compound), start, start + raw.length, firstPos, false, true, compound);
     }
   }
   return st.pos;
@@ -207,8 +232,8 @@ export function scanTokens(text: string, sink: TokenSink, startPosition = 0): nu
  */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  scanTokens(text, (term, start, end, position, stop, compound) => {
-    out.push({ term, start, end, position, stop, compound });
+  scanTokens(text, (term, start, end, position, stop, compound, word) => {
+    out.push({ term, word, start, end, position, stop, compound });
   });
   return out;
 }

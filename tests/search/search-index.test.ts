@@ -272,3 +272,33 @@ describe('moreLikeThis', () => {
     expect(idx.moreLikeThis(0, 0)).toEqual([]);
   });
 });
+
+describe('stem variants and units', () => {
+  const idx = SearchIndex.build([
+    doc('Report', 'The president spoke.', filler),
+    doc('Report', 'The presidency ended.', filler),
+    doc('Speed', 'Broadband at 2Mbps; he ran 7.96secs.', filler),
+    doc('Quote', "He couldn't say; O'Brien agreed.", filler),
+    doc('Quote', 'To be or not to be.', filler),
+  ]);
+  it('stemming conflates forms, but the exact form typed ranks first', () => {
+    expect(matched(idx, 'presidency')).toEqual([0, 1]); // Porter: both stem to "presid"
+    expect(ranked(idx, 'presidency')[0]).toBe(1);
+    expect(ranked(idx, 'president')[0]).toBe(0);
+  });
+  it('unit suffixes of numbers are searchable', () => {
+    expect(matched(idx, 'mbps')).toEqual([2]);
+    expect(matched(idx, 'secs')).toEqual([2]);
+    expect(matched(idx, '2Mbps')).toEqual([2]);
+  });
+  it('contractions and names with apostrophes', () => {
+    expect(matched(idx, "couldn't")).toEqual([3]);
+    expect(matched(idx, 'couldnt')).toEqual([3]);
+    expect(matched(idx, "O'Brien")).toEqual([3]);
+    expect(matched(idx, 'obrien')).toEqual([3]);
+  });
+  it('a phrase of stop words only is matched from positions', () => {
+    expect(matched(idx, '"to be or not to be"')).toEqual([4]);
+    expect(matched(idx, '"not to be or"')).toEqual([]);
+  });
+});

@@ -9,7 +9,8 @@ describe('tokenize', () => {
   it('strips possessives, with ASCII and smart apostrophes', () => {
     expect(terms("Shell's")).toEqual(['shell']);
     expect(terms('Shell’s')).toEqual(['shell']);
-    expect(terms("don't")).toEqual(['dont']);
+    expect(terms("don't")).toEqual(['don', 't', 'dont']);
+    expect(terms("O'Brien")).toEqual(['o', 'brien', 'obrien']);
   });
 
   it('stems with Porter', () => {
