@@ -1,0 +1,83 @@
+/**
+ * Adapter for our own engine (src/search/index.ts). The module is loaded dynamically so the
+ * benchmark still runs (and type-checks) while it is missing or broken; the contract used:
+ *
+ *   SearchIndex.build(docs: {title; paragraphs}[], options?) -> index
+ *   index.match(parseQuery(q)) -> { docs: Uint32Array; scores: Float32Array | Float64Array }
+ *   topK(docs, scores, k) -> Uint32Array of *indices into docs/scores*, best first
+ *
+ * Besides ranking, every search counts two facets over the whole match set (category and
+ * month, from per-doc Uint16Array lookups), because the target workload is "two-term query
+ * with a facet request". The other engines do not do this extra work.
+ */
+import type { BenchDoc } from './corpus.js';
+import type { EngineAdapter } from './engines.js';
+
+interface MatchResult {
+  docs: Uint32Array;
+  scores: ArrayLike<number>;
+}
+interface OurIndex {
+  match(query: unknown): MatchResult;
+}
+interface OurModule {
+  SearchIndex: { build(docs: ReadonlyArray<{ title: string; paragraphs: readonly string[] }>, options?: unknown): OurIndex };
+  parseQuery(q: string): unknown;
+  topK(docs: Uint32Array, scores: ArrayLike<number>, k: number): Uint32Array | ArrayLike<number>;
+}
+
+/** Sum of facet counts, kept so the facet loop cannot be optimised away. */
+export let facetSink = 0;
+
+/** Returns the adapter, or a human-readable reason why "ours" must be skipped. */
+export async function loadOursAdapter(): Promise<EngineAdapter | string> {
+  const specifier = '../../src/search/index.js';
+  let mod: Partial<OurModule>;
+  try {
+    mod = (await import(specifier)) as Partial<OurModule>;
+  } catch (err) {
+    return `src/search/index.ts could not be loaded (${(err as Error).message.split('\n')[0]})`;
+  }
+  const { SearchIndex, parseQuery, topK } = mod;
+  if (typeof SearchIndex?.build !== 'function' || typeof parseQuery !== 'function' || typeof topK !== 'function') {
+    return 'src/search/index.ts does not export SearchIndex.build, parseQuery and topK yet';
+  }
+  let index: OurIndex | null = null;
+  let catOf: Uint16Array = new Uint16Array(0);
+  let monthOf: Uint16Array = new Uint16Array(0);
+  let nCat = 0;
+  let nMonth = 0;
+  const codes = (values: string[]): [Uint16Array, number] => {
+    const ids = new Map<string, number>();
+    const out = Uint16Array.from(values, (v) => {
+      let id = ids.get(v);
+      if (id === undefined) ids.set(v, (id = ids.size));
+      return id;
+    });
+    return [out, ids.size];
+  };
+  return {
+    name: 'ours',
+    build(docs: readonly BenchDoc[]) {
+      index = SearchIndex.build(docs);
+      [catOf, nCat] = codes(docs.map((d) => d.category));
+      [monthOf, nMonth] = codes(docs.map((d) => d.month));
+    },
+    search(q: string) {
+      const m = index!.match(parseQuery(q));
+      const cats = new Uint32Array(nCat);
+      const months = new Uint32Array(nMonth);
+      for (let i = 0; i < m.docs.length; i++) {
+        const d = m.docs[i]!;
+        cats[catOf[d]!]!++;
+        months[monthOf[d]!]!++;
+      }
+      facetSink += (cats[0] ?? 0) + (months[0] ?? 0);
+      const best = topK(m.docs, m.scores, 10);
+      return Array.from(best, (i) => m.docs[i]!);
+    },
+    matchCount(q: string) {
+      return index!.match(parseQuery(q)).docs.length;
+    },
+  };
+}

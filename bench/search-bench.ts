@@ -1,0 +1,215 @@
+/**
+ * Our search engine vs MiniSearch vs FlexSearch, sequentially in one process.
+ *
+ *   tsx bench/search-bench.ts --corpus ../shared/corpora/bbc-news [--queries 300] [--seed 1]
+ *       [--rounds 3] [--warmup 200] [--engines ours,minisearch,flexsearch] [--json]
+ *
+ * Re-executes itself with `node --expose-gc --max-old-space-size=16384` when gc() is not
+ * exposed. Per engine: build time, retained heap after build (heapUsed + arrayBuffers delta,
+ * after full GCs; the docs array itself belongs to the harness and is not counted), query
+ * latency percentiles for two-term queries and for known-item queries, and MRR@10 on the
+ * known-item queries. Query construction rules: see bench/lib/queries.ts.
+ * Progress goes to stderr; the markdown report (or JSON with --json) to stdout.
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { intArg, parseCli } from './lib/args.js';
+import { readCorpus, type BenchDoc } from './lib/corpus.js';
+import { flexSearchAdapter, miniSearchAdapter, type EngineAdapter } from './lib/engines.js';
+import { loadOursAdapter } from './lib/ours.js';
+import { mixSeed, mulberry32 } from './lib/prng.js';
+import { QueryFactory, type KnownItemQuery } from './lib/queries.js';
+import { fmtUs, fullGc, heapBytes, percentile, timeUs } from './lib/stats.js';
+
+if (typeof (globalThis as { gc?: unknown }).gc !== 'function' && !process.env.SEARCH_BENCH_CHILD) {
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=16384', ...process.execArgv, ...process.argv.slice(1)],
+    { stdio: 'inherit', env: { ...process.env, SEARCH_BENCH_CHILD: '1' } },
+  );
+  process.exit(child.status ?? 1);
+}
+
+const USAGE =
+  'tsx bench/search-bench.ts --corpus <dir> [--queries 300] [--seed 1] [--rounds 3] [--warmup 200] [--engines ours,minisearch,flexsearch] [--json]';
+const args = parseCli(
+  {
+    corpus: { type: 'string' },
+    queries: { type: 'string' },
+    seed: { type: 'string' },
+    rounds: { type: 'string' },
+    warmup: { type: 'string' },
+    engines: { type: 'string', default: 'ours,minisearch,flexsearch' },
+    json: { type: 'boolean', default: false },
+  },
+  USAGE,
+);
+if (!args.corpus) {
+  console.error(`--corpus is required.\nUsage: ${USAGE}`);
+  process.exit(2);
+}
+const nQueries = intArg(args.queries, 'queries', 300);
+const seed = intArg(args.seed, 'seed', 1);
+const rounds = Math.max(1, intArg(args.rounds, 'rounds', 3));
+const nWarmup = intArg(args.warmup, 'warmup', 200);
+const wanted = new Set((args.engines ?? '').split(',').map((s) => s.trim().toLowerCase()));
+const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
+
+interface EngineResult {
+  engine: string;
+  buildMs: number;
+  heapMB: number;
+  heapPerRaw: number;
+  twoTerm: { p50: number; p95: number; p99: number };
+  knownItem: { p50: number; p95: number; p99: number };
+  mrr10: number;
+  /** Share of known-item queries whose doc was ranked first. */
+  top1: number;
+  /** Mean size of the whole match set per query (untimed sanity check of AND semantics). */
+  meanMatches: { twoTerm: number; knownItem: number };
+}
+
+const docText = (d: BenchDoc): string => `${d.title}\n${d.paragraphs.join('\n')}`;
+
+/** Reciprocal rank of the target (or an exact textual duplicate of it) in the top 10. */
+function reciprocalRank(docs: readonly BenchDoc[], top: readonly number[], target: number): number {
+  const text = docText(docs[target]!);
+  const rank = top.slice(0, 10).findIndex((d) => d === target || docText(docs[d]!) === text);
+  return rank < 0 ? 0 : 1 / (rank + 1);
+}
+
+function runEngine(
+  engine: EngineAdapter,
+  docs: readonly BenchDoc[],
+  rawBytes: number,
+  q: { twoTerm: string[]; known: KnownItemQuery[]; warmup: string[] },
+): EngineResult {
+  fullGc();
+  const before = heapBytes();
+  const t0 = performance.now();
+  engine.build(docs);
+  const buildMs = performance.now() - t0;
+  fullGc();
+  const heap = heapBytes() - before;
+  log(`  ${engine.name}: built in ${buildMs.toFixed(0)} ms, +${(heap / 2 ** 20).toFixed(1)} MB`);
+
+  for (let i = 0; i < 2; i++) for (const s of q.warmup) engine.search(s);
+  const two: number[] = [];
+  const known: number[] = [];
+  const tops: number[][] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const s of q.twoTerm) two.push(timeUs(() => engine.search(s)));
+    for (const k of q.known) {
+      let top: number[] = [];
+      known.push(timeUs(() => (top = engine.search(k.q))));
+      if (r === 0) tops.push(top);
+    }
+  }
+  const rr = q.known.map((k, i) => reciprocalRank(docs, tops[i]!, k.doc));
+  const mean = (qs: string[]) => qs.reduce((a, s) => a + engine.matchCount(s), 0) / Math.max(1, qs.length);
+  const meanMatches = { twoTerm: mean(q.twoTerm), knownItem: mean(q.known.map((k) => k.q)) };
+  const pct = (s: number[]) => ({ p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) });
+  return {
+    engine: engine.name,
+    buildMs,
+    heapMB: heap / 2 ** 20,
+    heapPerRaw: heap / rawBytes,
+    twoTerm: pct(two),
+    knownItem: pct(known),
+    mrr10: rr.reduce((a, b) => a + b, 0) / Math.max(1, rr.length),
+    top1: rr.filter((x) => x === 1).length / Math.max(1, rr.length),
+    meanMatches,
+  };
+}
+
+function markdown(results: EngineResult[], header: string[]): string {
+  const lines = [...header, ''];
+  lines.push('| engine | build ms | heap MB | heap/raw | p50 | p95 | p99 (two-term) | p95 known-item | MRR@10 |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    lines.push(
+      `| ${r.engine} | ${r.buildMs.toFixed(0)} | ${r.heapMB.toFixed(1)} | ${r.heapPerRaw.toFixed(2)} | ` +
+        `${fmtUs(r.twoTerm.p50)} | ${fmtUs(r.twoTerm.p95)} | ${fmtUs(r.twoTerm.p99)} | ${fmtUs(r.knownItem.p95)} | ${r.mrr10.toFixed(3)} |`,
+    );
+  }
+  lines.push('', '| engine | mean matches two-term | mean matches known-item | known-item ranked 1st |', '|---|---:|---:|---:|');
+  for (const r of results) {
+    lines.push(`| ${r.engine} | ${r.meanMatches.twoTerm.toFixed(1)} | ${r.meanMatches.knownItem.toFixed(1)} | ${(100 * r.top1).toFixed(1)}% |`);
+  }
+  const by = (name: string) => results.find((r) => r.engine === name);
+  const ours = by('ours');
+  const ms = by('MiniSearch');
+  const fx = by('FlexSearch');
+  lines.push('');
+  if (ours && ms) lines.push(`- ours/MiniSearch build time: ${(ours.buildMs / ms.buildMs).toFixed(2)}×`);
+  if (ours && fx) lines.push(`- ours/FlexSearch two-term p95: ${(ours.twoTerm.p95 / fx.twoTerm.p95).toFixed(2)}×`);
+  if (ours && ms) lines.push(`- MRR@10 ours vs MiniSearch: ${ours.mrr10.toFixed(3)} vs ${ms.mrr10.toFixed(3)} (${(ours.mrr10 - ms.mrr10 >= 0 ? '+' : '')}${(ours.mrr10 - ms.mrr10).toFixed(3)})`);
+  if (!ours) lines.push('- ours: not measured (see stderr for the reason)');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const dir = resolve(args.corpus!);
+  let t0 = performance.now();
+  const { docs, rawBytes } = await readCorpus(dir);
+  if (docs.length === 0) throw new Error(`no .txt articles under ${dir}`);
+  log(`read ${docs.length} docs (${(rawBytes / 2 ** 20).toFixed(1)} MB raw text) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  t0 = performance.now();
+  const qf = new QueryFactory(docs);
+  const queries = {
+    twoTerm: qf.twoTerm(mulberry32(mixSeed(seed, 1)), nQueries),
+    known: qf.knownItem(mulberry32(mixSeed(seed, 2)), nQueries),
+    warmup: qf.twoTerm(mulberry32(mixSeed(seed, 3)), nWarmup),
+  };
+  log(`made ${queries.twoTerm.length} two-term, ${queries.known.length} known-item, ${queries.warmup.length} warm-up queries in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(`  e.g. two-term "${queries.twoTerm[0] ?? ''}", known-item "${queries.known[0]?.q ?? ''}"`);
+
+  const factories: Array<[string, () => Promise<EngineAdapter | string>]> = [
+    ['ours', loadOursAdapter],
+    ['minisearch', async () => miniSearchAdapter()],
+    ['flexsearch', async () => flexSearchAdapter()],
+  ];
+  const results: EngineResult[] = [];
+  const skipped: string[] = [];
+  for (const [key, make] of factories) {
+    if (!wanted.has(key)) continue;
+    const engine = await make();
+    if (typeof engine === 'string') {
+      log(`  skipping ${key}: ${engine}`);
+      skipped.push(`${key}: ${engine}`);
+      continue;
+    }
+    try {
+      results.push(runEngine(engine, docs, rawBytes, queries));
+    } catch (err) {
+      log(`  skipping ${key}: it threw ${(err as Error).stack ?? String(err)}`);
+      skipped.push(`${key}: threw ${(err as Error).message}`);
+    }
+  }
+
+  const env = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    corpus: args.corpus,
+    docs: docs.length,
+    rawMB: rawBytes / 2 ** 20,
+    queries: { twoTerm: queries.twoTerm.length, knownItem: queries.known.length, warmup: queries.warmup.length, rounds, seed },
+  };
+  if (args.json) {
+    console.log(JSON.stringify({ env, results, skipped }, null, 2));
+    return;
+  }
+  console.log(
+    markdown(results, [
+      `Corpus ${env.corpus}: ${env.docs} docs, ${env.rawMB.toFixed(1)} MB raw text. ${env.date}, node ${env.node}, ${env.cpus} CPUs (${env.cpuModel}).`,
+      `Queries: ${env.queries.twoTerm} two-term + ${env.queries.knownItem} known-item, ${rounds} timed rounds each, seed ${seed}; ${env.queries.warmup} warm-up queries ×2 per engine.`,
+      ...skipped.map((s) => `Skipped ${s}`),
+    ]),
+  );
+}
+
+await main();
