@@ -8,9 +8,11 @@
  *   and a `Map` from term to number.
  * - Postings: all terms concatenated, term `t` owning `[postStart[t], postStart[t+1])` of
  *   - `postDocs: Uint32Array` – document numbers, ascending;
- *   - `postTfw: Float32Array` – the BM25F pseudo-frequency
+ *   - `postTfw: Uint16Array` – the BM25F pseudo-frequency
  *     `Σ_f boost_f · tf_f / (1 − b + b · len_f / avglen_f)` over fields title / lead / rest,
- *     precomputed at build time, so scoring a posting is one multiply-add and a division.
+ *     precomputed at build time and stored log-quantised (relative error < 0.03%, decoded by a
+ *     65,536-entry table), so scoring a posting is a table load, a multiply-add and a division.
+ *     6 bytes per posting in total.
  * - Positions: one `Uint8Array`; for each posting, in posting order, a varint count followed by
  *   varint position deltas. Every 64th posting of a term has its byte offset recorded
  *   (`blockOff`), so the positions of posting `i` are found by skipping at most 63 entries.
@@ -128,6 +130,15 @@ export interface Highlight {
 }
 
 const BLOCK = 64;
+// log quantisation of pseudo-frequencies into 16 bits: q = 0 → 0, else exp(Q_MIN + q·Q_STEP)
+const Q_MIN = Math.log(1e-4);
+const Q_STEP = (Math.log(1e5) - Q_MIN) / 65534;
+const Q_TABLE = Float32Array.from({ length: 65536 }, (_, q) => (q === 0 ? 0 : Math.exp(Q_MIN + (q - 1) * Q_STEP)));
+function quantise(x: number): number {
+  if (!(x > 0)) return 0;
+  const q = Math.round((Math.log(x) - Q_MIN) / Q_STEP) + 1;
+  return q < 1 ? 1 : q > 65535 ? 65535 : q;
+}
 /**
  * Stop words are indexed (positions only matter: they make phrases exact) under a prefixed key
  * so they never mix with a real term of the same spelling (`hers` stems to `her`), never show up
@@ -246,7 +257,7 @@ export class SearchIndex {
   private readonly termId: Map<string, number>;
   private readonly postStart: Uint32Array;
   private readonly postDocs: Uint32Array;
-  private readonly postTfw: Float32Array;
+  private readonly postTfw: Uint16Array;
   private readonly blockStart: Uint32Array;
   private readonly blockOff: Uint32Array;
   private readonly posBytes: Uint8Array;
@@ -277,7 +288,7 @@ export class SearchIndex {
       groupWords: Uint32Array;
       postStart: Uint32Array;
       postDocs: Uint32Array;
-      postTfw: Float32Array;
+      postTfw: Uint16Array;
       blockStart: Uint32Array;
       blockOff: Uint32Array;
       posBytes: Uint8Array;
@@ -466,7 +477,7 @@ export class SearchIndex {
     const totalBytes = byteStart[V]!;
     if (totalBytes > 0xffffffff) throw new RangeError('position data exceeds 4 GiB');
     const postDocs = new Uint32Array(P);
-    const postTfw = new Float32Array(P);
+    const postTfw = new Uint16Array(P);
     const blockOff = new Uint32Array(blockStart[V]!);
     const posBytes = new Uint8Array(totalBytes);
     const postCur = new Uint32Array(V); // by id
@@ -500,7 +511,7 @@ export class SearchIndex {
         let bc = byteCur[id]!;
         if ((i & (BLOCK - 1)) === 0) blockOff[blockStart[r]! + i / BLOCK] = bc;
         postDocs[at] = dd;
-        postTfw[at] = (tf & 0xff) * nt + ((tf >>> 8) & 0xff) * nl + (tf >>> 16) * nr;
+        postTfw[at] = quantise((tf & 0xff) * nt + ((tf >>> 8) & 0xff) * nl + (tf >>> 16) * nr);
         postCur[id] = at + 1;
         const len = stLen.a[p]!;
         for (let k = 0; k < len; k++) posBytes[bc++] = src[sp++]!;
@@ -636,8 +647,9 @@ export class SearchIndex {
       const docs = this.postDocs.subarray(s, e);
       const scores = new Float64Array(e - s);
       const tfw = this.postTfw;
+      const table = Q_TABLE;
       for (let i = s; i < e; i++) {
-        const w = tfw[i]!;
+        const w = table[tfw[i]!]!;
         scores[i - s] = (idf * w * k1p) / (k1 + w);
       }
       return { docs, scores };
