@@ -1,11 +1,10 @@
 /** The process: read config, load the corpus, listen, shut down gracefully. */
 import closeWithGrace from 'close-with-grace';
-import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { Corpus, CorpusStore } from './corpus/index.js';
+import { Corpus, CorpusStore, Reloader } from './corpus/index.js';
 import { DataDirError, loadArticles } from './loader/index.js';
-import { loggerOptions } from './logger.js';
+import { createLogger } from './logger.js';
 
 export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>): Promise<Corpus> {
   const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes });
@@ -23,7 +22,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = pino(loggerOptions(config));
+  const logger = createLogger(config);
   let corpus: Corpus;
   try {
     corpus = await loadCorpus(config);
@@ -46,9 +45,18 @@ async function main(): Promise<void> {
   const store = new CorpusStore(corpus);
   const app = await buildApp({ store, config, loggerInstance: logger });
 
-  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+  const reloader = new Reloader({ build: () => loadCorpus(config), store, logger, strict: config.strict });
+  // SIGHUP always rebuilds the corpus; --watch also rebuilds when files change.
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: reloading the corpus');
+    void reloader.reload('SIGHUP');
+  });
+  if (config.watch) reloader.watch(config.dataDir);
+
+  closeWithGrace({ delay: 10_000, logger, skip: ['SIGHUP'] }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
+    await reloader.close();
     await app.close();
   });
 

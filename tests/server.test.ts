@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/paths.js';
+import { writeFileSync } from 'node:fs';
+import { ROOT, tempDataDir } from './helpers/paths.js';
 
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const SERVER = path.join(ROOT, 'src/server.ts');
@@ -17,6 +18,30 @@ describe('the server process', () => {
     const r = spawnSync(TSX, [SERVER], { encoding: 'utf8', env: { ...process.env, PORT: '-1' } });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/PORT="-1": expected a port number/);
+  });
+
+  it('reloads on SIGHUP and, with --watch, when files change', async () => {
+    const dir = tempDataDir({ 'one.txt': 'First headline\n\nFirst body.\n' });
+    const { child, url, output } = await startServer(['--watch'], { DATA_DIR: dir });
+    const health = async () => (await (await fetch(`${url}/health`)).json()) as { articles: number; corpus: { version: string } };
+    const waitFor = async (n: number) => {
+      const deadline = Date.now() + 10_000;
+      while ((await health()).articles !== n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      return health();
+    };
+    const v1 = (await health()).corpus.version;
+    writeFileSync(path.join(dir, 'two.txt'), 'Second headline\n\nSecond body.\n');
+    const after = await waitFor(2);
+    expect(after.articles).toBe(2);
+    expect(after.corpus.version).not.toBe(v1);
+    child.kill('SIGHUP');
+    const deadline = Date.now() + 10_000;
+    while (!/SIGHUP: reloading/.test(output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(output()).toMatch(/SIGHUP: reloading the corpus/);
+    expect((await fetch(`${url}/articles/two`)).status).toBe(200);
+    const exit = new Promise<number | null>((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
   });
 
   it('serves data/ and exits 0 on SIGTERM, logging one JSON line per request', async () => {
@@ -45,3 +70,22 @@ describe('the server process', () => {
     expect(out).toMatch(/"msg":"corpus loaded"/);
   });
 });
+
+async function startServer(args: string[], env: Record<string, string>) {
+  // node --import tsx (not the tsx CLI) so signals reach the server process itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_PRETTY: 'false', ...env } });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no listen line:\n${out}`)), 20_000);
+    child.stdout.on('data', () => {
+      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]!);
+      }
+    });
+  });
+  return { child, url, output: () => out };
+}
