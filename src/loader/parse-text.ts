@@ -5,7 +5,7 @@
  */
 import { isChrome } from './chrome.js';
 import { emptyDraft, type ArticleDraft, type NormalisationCounts } from './draft.js';
-import { cleanLines, countWords, foldQuotes, isProse } from './text.js';
+import { cleanLines, countWords, foldQuotes } from './text.js';
 
 /** `caption text /Credit` — a credit of one to four capitalised words after a slash. */
 const CAPTION = /^(.*\S)\s+\/\s?([A-Z][\p{L}\p{N}&.'-]*(?:\s(?:[A-Z][\p{L}\p{N}&.'-]*|of|de|for)){0,3})$/u;
@@ -35,6 +35,13 @@ export function looksLikeSourceName(line: string): boolean {
   if (words.length > 4) return false;
   if (!/\p{L}/u.test(line)) return false;
   return words.every((w, i) => /^[\p{Lu}\p{N}]/u.test(w) || (i > 0 && /^(?:of|the|and|de|du|la|le|&)$/u.test(w)));
+}
+
+/** "Maria Rossi, AFP" or "Jo Bloggs, Staff Reporter" → the names only. */
+function cleanByline(names: string): string {
+  const parts = names.split(/\s*,\s*/u).filter(Boolean);
+  while (parts.length > 1 && (/^[\p{Lu}\p{N}&.]+$/u.test(parts.at(-1)!) || /\b(?:Staff|Reporter|Correspondent|Editor|Writer)\b/u.test(parts.at(-1)!))) parts.pop();
+  return parts.join(', ');
 }
 
 function isHeadline(line: string): boolean {
@@ -153,7 +160,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
       continue;
     }
     if (inRelated) {
-      if (isHeadline(line) && !isProse(line)) {
+      if (isHeadline(line)) {
         draft.relatedTitles.push(line);
         continue;
       }
@@ -162,7 +169,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
     if (draft.paragraphs.length === 0 && draft.byline === null) {
       const by = BYLINE.exec(line);
       if (by && countWords(line) <= 12) {
-        draft.byline = by[1]!.replace(/[ ,]+$/u, '');
+        draft.byline = cleanByline(by[1]!);
         continue;
       }
     }
