@@ -39,8 +39,3 @@ export function countWords(s: string): number {
   const m = s.match(/[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu);
   return m ? m.length : 0;
 }
-
-/** A sentence of prose: ends like a sentence or is long. */
-export function isProse(line: string): boolean {
-  return /[.!?]["'”’)]?$/u.test(line) || countWords(line) > 25;
-}
