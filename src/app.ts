@@ -5,18 +5,35 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Config } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import type { CorpusStore } from './corpus/index.js';
 import { docsUiPlugin, openapiText, swaggerPlugin } from './http/docs.js';
-import { registerProblemHandlers, sendProblem } from './http/problems.js';
+import { clientErrorHandler, registerProblemHandlers, sendProblem } from './http/problems.js';
 import { articleRoutes } from './http/routes/articles.js';
 import { metaRoutes } from './http/routes/meta.js';
+import { readyRoutes } from './http/routes/ready.js';
 import { searchRoutes } from './http/routes/search.js';
+import { securityPlugin } from './http/security.js';
 import { loggerOptions } from './logger.js';
 
 export const API_VERSION = '0.1.0';
 
-export type AppConfig = Pick<Config, 'cacheMaxAge' | 'logLevel' | 'logPretty'>;
+export type AppConfig = Pick<
+  Config,
+  | 'cacheMaxAge'
+  | 'logLevel'
+  | 'logPretty'
+  | 'corsOrigins'
+  | 'trustProxy'
+  | 'rateLimitMax'
+  | 'rateLimitWindowSeconds'
+  | 'maxUrlLength'
+  | 'requestTimeoutMs'
+  | 'connectionTimeoutMs'
+  | 'keepAliveTimeoutMs'
+  | 'shedMaxEventLoopDelayMs'
+  | 'shedMaxHeapBytes'
+>;
 
 export interface BuildAppOptions {
   store: CorpusStore;
@@ -28,12 +45,25 @@ export interface BuildAppOptions {
 }
 
 export async function buildApp({ store, config = {}, logger, loggerInstance }: BuildAppOptions): Promise<FastifyInstance> {
-  const cfg: AppConfig = { cacheMaxAge: 300, logLevel: 'info', logPretty: false, ...config };
+  // The same defaults as the process (config.ts), so tests see what production serves.
+  const cfg: AppConfig = { ...loadConfig([], {}), logPretty: false, ...config };
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: logger ?? loggerOptions(cfg) }),
     // One log line per request, written in onResponse below.
     disableRequestLogging: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // Behind a proxy, client IPs (rate limiting, logs) come from X-Forwarded-For only when configured.
+    // (A hop count is valid at run time; Fastify's types leave it out.)
+    trustProxy: cfg.trustProxy as boolean | string[],
+    // Slow clients: a whole request (headers included) within requestTimeout, no socket idle
+    // longer than connectionTimeout, idle keep-alive connections closed after keepAliveTimeout.
+    requestTimeout: cfg.requestTimeoutMs,
+    connectionTimeout: cfg.connectionTimeoutMs,
+    keepAliveTimeout: cfg.keepAliveTimeoutMs,
+    http: { headersTimeout: cfg.requestTimeoutMs, connectionsCheckingInterval: Math.min(cfg.requestTimeoutMs, 30_000) },
+    // While draining on shutdown, requests still reach routes (so /ready can say 503 as a problem).
+    return503OnClosing: false,
+    clientErrorHandler,
     // Errors Fastify raises before routing (bad URL encoding, over-long params) are problems too.
     frameworkErrors: (error, request, reply) => {
       const status = error.statusCode ?? 400;
@@ -61,10 +91,43 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
     if (!entry) routePatterns.push((entry = { re, methods: new Set() }));
     for (const m of [route.method].flat()) entry.methods.add(m);
   });
-  registerProblemHandlers(app, (url) => {
+  // CORS answers OPTIONS on every route, so Allow names it too.
+  const allowedMethods = (url: string): string[] | null => {
     const path = url.split('?')[0]!;
     const hit = routePatterns.find((p) => p.re.test(path));
-    return hit ? [...hit.methods].sort() : null;
+    return hit ? [...new Set([...hit.methods, 'OPTIONS'])].sort() : null;
+  };
+
+  // OPTIONS on a path that is no route is a 404 (CORS would otherwise answer every path).
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.method === 'OPTIONS') {
+      const allowed = allowedMethods(request.url);
+      if (!allowed) {
+        reply.callNotFound();
+        return;
+      }
+      reply.header('allow', allowed.join(', '));
+    }
+    done();
+  });
+
+  await app.register(securityPlugin, cfg);
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.url.length <= cfg.maxUrlLength) return done();
+    sendProblem(reply, {
+      type: 'about:blank',
+      title: 'URI Too Long',
+      status: 414,
+      detail: `The request URL is ${request.url.length} bytes; the limit is ${cfg.maxUrlLength}.`,
+      instance: request.url.slice(0, 200),
+    });
+  });
+  registerProblemHandlers(app, allowedMethods, cfg.rateLimitMax > 0 ? { preHandler: app.rateLimit() } : {});
+
+  // Shutting down: /ready says 503 so load balancers stop sending traffic while requests drain.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
   });
 
   await app.register(swaggerPlugin, { version: API_VERSION });
@@ -72,6 +135,7 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   await app.register(articleRoutes, routeOptions);
   await app.register(searchRoutes, routeOptions);
   await app.register(metaRoutes, routeOptions);
+  await app.register(readyRoutes, { store, isClosing: () => closing });
   await app.register(docsUiPlugin);
 
   app.get('/openapi.json', { schema: { hide: true, response: { 200: z.unknown() } } }, async (_request, reply) => {

@@ -1,11 +1,17 @@
 /** Configuration from environment variables and command-line flags, validated once at start. */
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const isOrigin = (s: string) => /^https?:\/\/[^/?#\s]+$/u.test(s) && URL.canParse(s);
+const isProxyAddress = (s: string) => isIP(s.split('/')[0]!) !== 0 || ['loopback', 'linklocal', 'uniquelocal'].includes(s);
 
 /** Each key is an environment variable; the description is printed when the value is wrong. */
 export const ConfigSchema = z.object({
@@ -18,6 +24,26 @@ export const ConfigSchema = z.object({
   MAX_FILE_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024).describe('the largest article file to read, in bytes'),
   WATCH: bool.default(false).describe('true or false: reload when files in DATA_DIR change'),
   STRICT: bool.default(false).describe('true or false: refuse to start or reload when any file has a problem'),
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .refine((s) => s.trim() === '*' || (list(s).length > 0 && list(s).every(isOrigin)))
+    .transform((s): '*' | string[] => (s.trim() === '*' ? '*' : list(s)))
+    .describe('* (any origin) or a comma-separated list of origins such as https://example.com,http://localhost:5173'),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine((s) => ['true', 'false'].includes(s) || /^\d{1,2}$/u.test(s) || list(s).every(isProxyAddress))
+    .transform((s): boolean | number | string[] => (s === 'true' ? true : s === 'false' ? false : /^\d+$/u.test(s) ? Number(s) : list(s)))
+    .describe('false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs'),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(300).describe('requests per client IP per window, 0 to turn rate limiting off'),
+  RATE_LIMIT_WINDOW: z.coerce.number().int().min(1).max(86400).default(60).describe('the rate-limit window in seconds, 1-86400'),
+  MAX_URL_LENGTH: z.coerce.number().int().min(256).max(16384).default(2048).describe('the longest request URL (path and query) in bytes, 256-16384'),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000).describe('milliseconds (100 or more) a client has to send a whole request'),
+  CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('milliseconds a socket may stay inactive, 0 for no limit'),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).default(72_000).describe('milliseconds an idle keep-alive connection is kept open'),
+  SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000).describe('event-loop delay in milliseconds above which requests get 503, 0 to turn off'),
+  SHED_MAX_HEAP_BYTES: z.coerce.number().int().min(0).optional().describe('heap use in bytes above which requests get 503, 0 to turn off (default: 90% of the V8 heap limit)'),
 });
 
 export type Config = {
@@ -30,6 +56,16 @@ export type Config = {
   maxFileBytes: number;
   watch: boolean;
   strict: boolean;
+  corsOrigins: '*' | string[];
+  trustProxy: boolean | number | string[];
+  rateLimitMax: number;
+  rateLimitWindowSeconds: number;
+  maxUrlLength: number;
+  requestTimeoutMs: number;
+  connectionTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  shedMaxEventLoopDelayMs: number;
+  shedMaxHeapBytes: number;
 };
 
 export class ConfigError extends Error {
@@ -82,5 +118,15 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     maxFileBytes: c.MAX_FILE_BYTES,
     watch: c.WATCH,
     strict: c.STRICT,
+    corsOrigins: c.CORS_ORIGINS,
+    trustProxy: c.TRUST_PROXY,
+    rateLimitMax: c.RATE_LIMIT_MAX,
+    rateLimitWindowSeconds: c.RATE_LIMIT_WINDOW,
+    maxUrlLength: c.MAX_URL_LENGTH,
+    requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs: c.CONNECTION_TIMEOUT_MS,
+    keepAliveTimeoutMs: c.KEEP_ALIVE_TIMEOUT_MS,
+    shedMaxEventLoopDelayMs: c.SHED_MAX_EVENT_LOOP_DELAY_MS,
+    shedMaxHeapBytes: c.SHED_MAX_HEAP_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.9),
   };
 }

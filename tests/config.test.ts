@@ -19,4 +19,42 @@ describe('configuration', () => {
     expect(() => loadConfig([], { WATCH: 'perhaps' })).toThrow(/WATCH="perhaps": expected true or false/);
     expect(() => loadConfig(['--nope'], {})).toThrow(/--nope/);
   });
+
+  it('has public-API defaults: any origin, no trusted proxy, rate limit, 2 KB URLs, timeouts, shedding', () => {
+    const c = loadConfig([], {});
+    expect(c).toMatchObject({
+      corsOrigins: '*',
+      trustProxy: false,
+      rateLimitMax: 300,
+      rateLimitWindowSeconds: 60,
+      maxUrlLength: 2048,
+      requestTimeoutMs: 10_000,
+      connectionTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 72_000,
+      shedMaxEventLoopDelayMs: 1000,
+    });
+    expect(c.shedMaxHeapBytes).toBeGreaterThan(100 * 1024 * 1024);
+  });
+
+  it('parses CORS_ORIGINS, TRUST_PROXY and the limits', () => {
+    const c = loadConfig([], {
+      CORS_ORIGINS: 'https://a.example, http://localhost:5173',
+      TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+      RATE_LIMIT_MAX: '0',
+      SHED_MAX_HEAP_BYTES: '0',
+    });
+    expect(c).toMatchObject({ corsOrigins: ['https://a.example', 'http://localhost:5173'], trustProxy: ['10.0.0.0/8', '127.0.0.1'], rateLimitMax: 0, shedMaxHeapBytes: 0 });
+    expect(loadConfig([], { TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig([], { TRUST_PROXY: '2' }).trustProxy).toBe(2);
+  });
+
+  it('stops on a wrong public-API setting, naming it and what it accepts', () => {
+    expect(() => loadConfig([], { CORS_ORIGINS: 'example.com' })).toThrow(/CORS_ORIGINS="example.com": expected \* \(any origin\) or a comma-separated list of origins/);
+    expect(() => loadConfig([], { CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig([], { TRUST_PROXY: 'maybe' })).toThrow(/TRUST_PROXY="maybe": expected false, true, a number of proxy hops/);
+    expect(() => loadConfig([], { RATE_LIMIT_MAX: '-5' })).toThrow(/RATE_LIMIT_MAX="-5": expected requests per client IP/);
+    expect(() => loadConfig([], { MAX_URL_LENGTH: '10' })).toThrow(/MAX_URL_LENGTH="10": expected the longest request URL/);
+    expect(() => loadConfig([], { REQUEST_TIMEOUT_MS: 'soon' })).toThrow(/REQUEST_TIMEOUT_MS="soon"/);
+    expect(() => loadConfig([], { SHED_MAX_EVENT_LOOP_DELAY_MS: '1.5' })).toThrow(/SHED_MAX_EVENT_LOOP_DELAY_MS="1.5"/);
+  });
 });

@@ -2,7 +2,7 @@
  * Every error leaves as application/problem+json (RFC 9457). Validation errors say which
  * parameter failed and why; no stack trace ever reaches a client.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ProblemDetails } from './schemas.js';
 
@@ -16,6 +16,10 @@ export class HttpProblem extends Error {
   constructor(readonly problem: ProblemDetails) {
     super(problem.detail);
   }
+
+  get statusCode(): number {
+    return this.problem.status;
+  }
 }
 
 export function sendProblem(reply: FastifyReply, p: ProblemDetails): FastifyReply {
@@ -24,7 +28,11 @@ export function sendProblem(reply: FastifyReply, p: ProblemDetails): FastifyRepl
 
 const WHERE = { querystring: 'query', params: 'path', headers: 'header' } as const;
 
-export function registerProblemHandlers(app: FastifyInstance, allowedMethods: (url: string) => string[] | null): void {
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  allowedMethods: (url: string) => string[] | null,
+  notFoundOptions: { preHandler?: preHandlerHookHandler } = {},
+): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof HttpProblem) return sendProblem(reply, { ...error.problem, instance: request.url });
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -55,7 +63,7 @@ export function registerProblemHandlers(app: FastifyInstance, allowedMethods: (u
     });
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(notFoundOptions, (request, reply) => {
     const allowed = allowedMethods(request.url);
     if (allowed && !allowed.includes(request.method)) {
       reply.header('allow', allowed.join(', '));
@@ -79,6 +87,27 @@ export function registerProblemHandlers(app: FastifyInstance, allowedMethods: (u
 
 function titleFor(status: number): string {
   return (
-    { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large' } as Record<number, string>
+    { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large' } as Record<number, string>
   )[status] ?? 'Client Error';
+}
+
+/**
+ * Errors Node raises before Fastify sees a request (a client too slow to send its request,
+ * headers too large, a malformed request line) answered as problems on the raw socket.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'The request was not received in time.']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'The request headers (or URL) are too large.']
+        : [400, 'The request could not be parsed.'];
+  const body = JSON.stringify({ type: 'about:blank', title: titleFor(status), status, detail });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${titleFor(status)}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

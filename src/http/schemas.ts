@@ -70,6 +70,14 @@ export const Health = z
   })
   .meta({ id: 'Health' });
 
+export const Ready = z
+  .object({
+    status: z.literal('ready'),
+    articles: z.number().int().meta({ description: 'Articles in the corpus being served' }),
+    version: z.string().meta({ description: 'Hash of the loaded content' }),
+  })
+  .meta({ id: 'Ready' });
+
 export const ProblemDetails = z
   .object({
     type: z.string().meta({ description: 'A URI reference naming the problem type' }),

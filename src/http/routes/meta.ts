@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sendJson } from '../caching.js';
 import { strongEtag } from '../representations.js';
 import { CategoryList, Health, SourceList } from '../schemas.js';
+import { ALWAYS_ANSWER } from '../security.js';
 import type { RouteOptions } from './articles.js';
 
 export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { store, listMaxAge }) => {
@@ -26,7 +27,7 @@ export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { sto
 
   app.get(
     '/health',
-    { schema: { tags: ['meta'], summary: 'Service and corpus status', response: { 200: Health } } },
+    { config: ALWAYS_ANSWER, schema: { tags: ['meta'], summary: 'Service and corpus status', response: { 200: Health } } },
     async (_request, reply) => {
       const corpus = store.current;
       const problemsByKind: Record<string, number> = {};

@@ -1,0 +1,100 @@
+/**
+ * What a public API needs in front of its routes: CORS for reads from any (or listed) origins,
+ * security headers with a CSP the docs page works under, per-IP rate limiting and load shedding.
+ * Each answers with application/problem+json like every other error.
+ */
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { HttpProblem } from './problems.js';
+
+export type SecurityConfig = Pick<
+  Config,
+  'corsOrigins' | 'rateLimitMax' | 'rateLimitWindowSeconds' | 'shedMaxEventLoopDelayMs' | 'shedMaxHeapBytes'
+>;
+
+/** Seconds a shed request is asked to wait (Retry-After). */
+export const SHED_RETRY_AFTER = 10;
+
+/** Response headers a browser script on another origin may read. */
+const EXPOSED_HEADERS = ['ETag', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'];
+
+/**
+ * The docs page (swagger-ui) loads its own scripts and stylesheets from /docs/static, sets
+ * inline styles and uses data: images, and calls the API from the same origin; nothing else is
+ * allowed, and nothing may frame the API or the docs page.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  // Served over plain HTTP in development and behind TLS-terminating proxies in production.
+  upgradeInsecureRequests: null,
+};
+
+/** Route config for routes that must answer even when the service sheds load or a client is limited (probes). */
+export const ALWAYS_ANSWER = { rateLimit: false as const, pressureHandler: () => undefined };
+
+export const securityPlugin = fp(async (app: FastifyInstance, cfg: SecurityConfig) => {
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    // A public API is meant to be read from other origins (CORS decides which).
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+
+  await app.register(cors, {
+    origin: cfg.corsOrigins,
+    methods: ['GET', 'HEAD', 'OPTIONS'],
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+    // A plain OPTIONS (no Origin) is answered like a preflight: 204 with Allow (set in app.ts).
+    strictPreflight: false,
+  });
+
+  if (cfg.shedMaxEventLoopDelayMs > 0 || cfg.shedMaxHeapBytes > 0) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: cfg.shedMaxEventLoopDelayMs,
+      maxHeapUsedBytes: cfg.shedMaxHeapBytes,
+      retryAfter: SHED_RETRY_AFTER,
+      // A rejected promise goes to the error handler, which sends the problem.
+      pressureHandler: async (request, reply, type, value) => {
+        request.log.warn({ type, value }, 'shedding load');
+        reply.header('retry-after', String(SHED_RETRY_AFTER));
+        throw new HttpProblem({
+          type: 'about:blank',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: `The server is overloaded (${type}); retry in ${SHED_RETRY_AFTER} seconds.`,
+        });
+      },
+    });
+  }
+
+  if (cfg.rateLimitMax > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: cfg.rateLimitMax,
+      timeWindow: cfg.rateLimitWindowSeconds * 1000,
+      // IETF draft headers: RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, and Retry-After on 429.
+      enableDraftSpec: true,
+      errorResponseBuilder: (_request, ctx) =>
+        new HttpProblem({
+          type: 'about:blank',
+          title: 'Too Many Requests',
+          status: 429,
+          detail: `More than ${ctx.max} requests in ${cfg.rateLimitWindowSeconds} seconds from this client; retry in ${ctx.after}.`,
+        }),
+    });
+  }
+});
