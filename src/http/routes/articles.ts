@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Article } from '../../articles/schema.js';
 import { boundToMs, type CorpusStore } from '../../corpus/index.js';
-import { sendJson } from '../caching.js';
+import { liveRepresentation, sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
 import { articleRepresentation, strongEtag, summaryJson } from '../representations.js';
@@ -39,7 +39,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       });
       const next = nextPage(request.url, total, q.limit, q.offset);
       const body = `{"items":[${items.map(summaryJson).join(',')}],"total":${total},"limit":${q.limit},"offset":${q.offset},"next":${JSON.stringify(next)}}`;
-      return sendJson(request, reply, body, strongEtag(`${corpus.version}\0${request.url}`), listMaxAge);
+      return sendJson(request, reply, liveRepresentation(body, strongEtag(`${corpus.version}\0${request.url}`)), listMaxAge);
     },
   );
 
@@ -65,8 +65,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
           instance: request.url,
         });
       }
-      const { json, etag } = articleRepresentation(article);
-      return sendJson(request, reply, json, etag, cacheMaxAge);
+      return sendJson(request, reply, articleRepresentation(article), cacheMaxAge);
     },
   );
 };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sendJson } from '../caching.js';
+import { liveRepresentation, sendJson } from '../caching.js';
 import { strongEtag } from '../representations.js';
 import { CategoryList, Health, SourceList } from '../schemas.js';
 import { ALWAYS_ANSWER } from '../security.js';
@@ -11,7 +11,7 @@ export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { sto
     { schema: { tags: ['meta'], summary: 'Sources with their article counts', response: { 200: SourceList } } },
     async (request, reply) => {
       const corpus = store.current;
-      return sendJson(request, reply, JSON.stringify({ items: corpus.sources() }), strongEtag(`${corpus.version}\0sources`), listMaxAge);
+      return sendJson(request, reply, liveRepresentation(JSON.stringify({ items: corpus.sources() }), strongEtag(`${corpus.version}\0sources`)), listMaxAge);
     },
   );
 
@@ -21,7 +21,7 @@ export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { sto
     async (request, reply) => {
       const corpus = store.current;
       const items = corpus.categories().map((c) => ({ name: c.value, count: c.count }));
-      return sendJson(request, reply, JSON.stringify({ items }), strongEtag(`${corpus.version}\0categories`), listMaxAge);
+      return sendJson(request, reply, liveRepresentation(JSON.stringify({ items }), strongEtag(`${corpus.version}\0categories`)), listMaxAge);
     },
   );
 

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ArticleSummary } from '../../articles/schema.js';
 import { boundToMs, type SearchResult } from '../../corpus/index.js';
 import { QuerySyntaxError } from '../../search/index.js';
-import { sendJson } from '../caching.js';
+import { liveRepresentation, sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
 import { strongEtag } from '../representations.js';
@@ -152,7 +152,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
         next: nextPage(request.url, result.total, q.limit, q.offset),
         ...(q.facets.length ? { facets: result.facets } : {}),
       };
-      return sendJson(request, reply, JSON.stringify(body), strongEtag(`${corpus.version}\0${request.url}`), listMaxAge);
+      return sendJson(request, reply, liveRepresentation(JSON.stringify(body), strongEtag(`${corpus.version}\0${request.url}`)), listMaxAge);
     },
   );
 
@@ -185,7 +185,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
         wordCount: r.article.wordCount,
         score: Math.round(r.score * 1e4) / 1e4,
       }));
-      return sendJson(request, reply, JSON.stringify({ id: article.id, items }), strongEtag(`${corpus.version}\0${request.url}`), listMaxAge);
+      return sendJson(request, reply, liveRepresentation(JSON.stringify({ id: article.id, items }), strongEtag(`${corpus.version}\0${request.url}`)), listMaxAge);
     },
   );
 };
