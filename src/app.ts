@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { loadConfig, type Config } from './config.js';
 import type { CorpusStore } from './corpus/index.js';
 import { docsUiPlugin, openapiText, swaggerPlugin } from './http/docs.js';
+import { drainResponsesOnClose } from './http/drain.js';
 import { clientErrorHandler, registerProblemHandlers, sendProblem } from './http/problems.js';
-import { registerRequestLog } from './http/request-log.js';
 import { articleRoutes } from './http/routes/articles.js';
 import { metaRoutes } from './http/routes/meta.js';
 import { readyRoutes } from './http/routes/ready.js';
@@ -77,7 +77,12 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   // the API (OpenAPI, types) and the tests check every answer against them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  registerRequestLog(app);
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+      'request',
+    );
+  });
 
   const routePatterns: Array<{ re: RegExp; methods: Set<string> }> = [];
   app.addHook('onRoute', (route) => {
@@ -120,10 +125,12 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   });
   registerProblemHandlers(app, allowedMethods, cfg.rateLimitMax > 0 ? { preHandler: app.rateLimit() } : {});
 
+  drainResponsesOnClose(app);
   // Shutting down: /ready says 503 so load balancers stop sending traffic while requests drain.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+    app.log.info('draining: /ready answers 503 until in-flight requests finish');
   });
 
   await app.register(swaggerPlugin, { version: API_VERSION });
