@@ -10,6 +10,7 @@ import type { CorpusStore } from './corpus/index.js';
 import { docsUiPlugin, openapiText, swaggerPlugin } from './http/docs.js';
 import { drainResponsesOnClose } from './http/drain.js';
 import { clientErrorHandler, registerProblemHandlers, sendProblem } from './http/problems.js';
+import { registerRequestLog } from './http/request-log.js';
 import { articleRoutes } from './http/routes/articles.js';
 import { metaRoutes } from './http/routes/meta.js';
 import { readyRoutes } from './http/routes/ready.js';
@@ -77,12 +78,7 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   // the API (OpenAPI, types) and the tests check every answer against them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
-      'request',
-    );
-  });
+  registerRequestLog(app);
 
   const routePatterns: Array<{ re: RegExp; methods: Set<string> }> = [];
   app.addHook('onRoute', (route) => {
