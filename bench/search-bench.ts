@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { intArg, parseCli } from './lib/args.js';
 import { readCorpus, type BenchDoc } from './lib/corpus.js';
 import { flexSearchAdapter, miniSearchAdapter, type EngineAdapter } from './lib/engines.js';
@@ -68,6 +69,13 @@ interface EngineResult {
   top1: number;
   /** Mean size of the whole match set per query (untimed sanity check of AND semantics). */
   meanMatches: { twoTerm: number; knownItem: number };
+}
+
+/** Commit + whether src/search had uncommitted changes: "ours" is being worked on. */
+function oursRevision(): string {
+  const git = (...a: string[]) => spawnSync('git', a, { encoding: 'utf8', cwd: fileURLToPath(new URL('..', import.meta.url)) }).stdout?.trim() ?? '';
+  const head = git('rev-parse', '--short', 'HEAD') || 'unknown';
+  return git('status', '--porcelain', '--', 'src/search') ? `${head} + uncommitted src/search changes` : head;
 }
 
 const docText = (d: BenchDoc): string => `${d.title}\n${d.paragraphs.join('\n')}`;
@@ -150,6 +158,7 @@ function markdown(results: EngineResult[], header: string[]): string {
 }
 
 async function main(): Promise<void> {
+  const loadStart = os.loadavg()[0] ?? 0;
   const dir = resolve(args.corpus!);
   let t0 = performance.now();
   const { docs, rawBytes } = await readCorpus(dir);
@@ -194,6 +203,9 @@ async function main(): Promise<void> {
     node: process.version,
     cpus: os.availableParallelism(),
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    /** 1-minute load average at start and end: the machine is shared, so this flags noise. */
+    loadavg: [loadStart, os.loadavg()[0] ?? 0],
+    revision: oursRevision(),
     corpus: args.corpus,
     docs: docs.length,
     rawMB: rawBytes / 2 ** 20,
@@ -205,7 +217,8 @@ async function main(): Promise<void> {
   }
   console.log(
     markdown(results, [
-      `Corpus ${env.corpus}: ${env.docs} docs, ${env.rawMB.toFixed(1)} MB raw text. ${env.date}, node ${env.node}, ${env.cpus} CPUs (${env.cpuModel}).`,
+      `Corpus ${env.corpus}: ${env.docs} docs, ${env.rawMB.toFixed(1)} MB raw text. ${env.date}, node ${env.node}, ${env.cpus} CPUs (${env.cpuModel}), load average ${env.loadavg.map((l) => l.toFixed(1)).join(' -> ')}.`,
+      `Code: ${env.revision}.`,
       `Queries: ${env.queries.twoTerm} two-term + ${env.queries.knownItem} known-item, ${rounds} timed rounds each, seed ${seed}; ${env.queries.warmup} warm-up queries ×2 per engine.`,
       ...skipped.map((s) => `Skipped ${s}`),
     ]),
