@@ -22,7 +22,7 @@
  * - Stop words are indexed too, under a `\0` prefix, only so that phrases containing them
  *   (`"state of the union"`) are matched exactly from positions. They never score on their own,
  *   are dropped from queries outside phrases, don't count in field lengths and never appear in
- *   prefix or fuzzy expansions. (Measure with bench/search/bench.ts.)
+ *   prefix or fuzzy expansions. (Measure with `npm run bench:search`.)
  * - Per document: title/lead boundary positions and the three field lengths.
  *
  * The documents themselves are kept by reference (not copied) for highlighting, phrase
