@@ -1,0 +1,253 @@
+/**
+ * HTTP throughput against Fastify's ceiling, and start-up time and memory by corpus size.
+ *
+ *   npm run bench -- [--corpus ../shared/corpora/bbc-news] [--duration 10] [--connections 50]
+ *                    [--warmup 2] [--sizes 10000,100000] [--no-load-table] [--no-http] [--dist]
+ *
+ * In one run, two child processes: the product (src/server.ts under `node --import tsx`, or
+ * dist/server.js with --dist after `npm run build`) on --corpus, and a bare Fastify hello-world
+ * (bench/http/bare-server.ts). Both log at `info` with the same pino options and the same
+ * one-line-per-request hook, to a log file in the OS temp dir. autocannon runs in this (parent)
+ * process. On a 2-core machine the server under load and autocannon each get roughly one core;
+ * only one server is loaded at a time (the other idles).
+ *
+ * Routes: bare `GET /`; product `GET /articles/{id}`, `GET /articles?limit=20`,
+ * `GET /search?q=<two terms>`, `GET /articles/{id}` with If-None-Match (304) and with
+ * `Accept-Encoding: br`. Each: --warmup seconds discarded, then --duration seconds measured.
+ *
+ * Load table: for the BBC corpus and synthetic corpora of --sizes articles (generated with
+ * bench/generate-corpus.ts into bench/corpora/ when missing): wall time from spawning the
+ * server to its first 200 on /health, RSS then, and, from bench/http/load-probe.ts in a fresh
+ * process, the shares of read, load (read+parse+validate), validate alone and build, and the
+ * retained heap against the raw text size.
+ * Progress goes to stderr; the markdown report to stdout.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, closeSync, readFileSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { intArg, parseCli } from './lib/args.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const USAGE =
+  'npm run bench -- [--corpus <dir>] [--duration 10] [--connections 50] [--warmup 2] [--sizes 10000,100000] [--no-load-table] [--no-http] [--dist]';
+const args = parseCli(
+  {
+    corpus: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    warmup: { type: 'string' },
+    sizes: { type: 'string' },
+    'no-load-table': { type: 'boolean', default: false },
+    'no-http': { type: 'boolean', default: false },
+    dist: { type: 'boolean', default: false },
+  },
+  USAGE,
+);
+const duration = intArg(args.duration, 'duration', 10);
+const connections = intArg(args.connections, 'connections', 50);
+const warmup = intArg(args.warmup, 'warmup', 2);
+const sizes = (args.sizes ?? '10000,100000').split(',').filter(Boolean).map((s) => intArg(s, 'sizes', 0));
+const BBC = path.resolve(ROOT, '../shared/corpora/bbc-news');
+const corpusDir = path.resolve(args.corpus ?? (existsSync(BBC) ? BBC : path.join(ROOT, 'data')));
+const logDir = mkdtempSync(path.join(os.tmpdir(), 'news-api-bench-'));
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Server {
+  child: ChildProcess;
+  base: string;
+  readyMs: number;
+  logFile: string;
+}
+
+async function startServer(name: string, argv: string[], env: Record<string, string>, probePath: string, timeoutMs = 180_000): Promise<Server> {
+  const port = await freePort();
+  const logFile = path.join(logDir, `${name}.log`);
+  const fd = openSync(logFile, 'w');
+  const started = performance.now();
+  const child = spawn(process.execPath, argv, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'info', LOG_PRETTY: 'false', NODE_ENV: 'production' },
+    stdio: ['ignore', fd, 'pipe'],
+  });
+  closeSync(fd);
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  const base = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr.trim()}`);
+    if (performance.now() - started > timeoutMs) throw new Error(`${name} not ready after ${timeoutMs} ms`);
+    try {
+      const res = await fetch(base + probePath);
+      if (res.ok) {
+        await res.arrayBuffer();
+        return { child, base, readyMs: performance.now() - started, logFile };
+      }
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function stop(s: Server): Promise<void> {
+  if (s.child.exitCode !== null) return;
+  const done = new Promise((r) => s.child.once('exit', r));
+  s.child.kill('SIGTERM');
+  await done;
+}
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/u.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+function productArgv(): string[] {
+  return args.dist ? [path.join(ROOT, 'dist/server.js')] : ['--import', 'tsx', path.join(ROOT, 'src/server.ts')];
+}
+
+interface Row {
+  route: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  unexpected: number;
+  errors: number;
+  bytes: number;
+}
+
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ url, connections, duration: seconds, headers, pipelining: 1 });
+}
+
+/** fetch() asks for gzip/br by itself; the bench says exactly what each request accepts. */
+const IDENTITY = { 'accept-encoding': 'identity' };
+
+async function measure(route: string, url: string, headers: Record<string, string> = {}, expectStatus = 200): Promise<Row> {
+  const probe = await fetch(url, { headers: { ...IDENTITY, ...headers } });
+  await probe.arrayBuffer();
+  if (probe.status !== expectStatus) throw new Error(`${route}: expected ${expectStatus}, got ${probe.status}`);
+  if (warmup > 0) await load(url, headers, warmup);
+  log(`  ${route} (${duration} s)`);
+  const r = await load(url, headers, duration);
+  // Answers other than the expected class (a 304 route answering 200 would be a bench bug).
+  const expected = expectStatus === 304 ? r['3xx'] : r['2xx'];
+  const unexpected = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'] - expected;
+  return { route, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, unexpected, errors: r.errors + r.timeouts, bytes: r.throughput.average };
+}
+
+function twoTerms(title: string): string {
+  const words = title.toLowerCase().match(/[a-z]{4,}/gu) ?? [];
+  const picked = [...new Set(words)].sort((a, b) => b.length - a.length).slice(0, 2);
+  return picked.length === 2 ? picked.join(' ') : 'oil prices';
+}
+
+async function httpTable(): Promise<string> {
+  log(`bare Fastify and product on ${corpusDir}`);
+  const bare = await startServer('bare', ['--import', 'tsx', path.join(ROOT, 'bench/http/bare-server.ts')], {}, '/');
+  const product = await startServer('product', productArgv(), { DATA_DIR: corpusDir }, '/health');
+  try {
+    const list = (await (await fetch(`${product.base}/articles?limit=1`, { headers: IDENTITY })).json()) as { items: Array<{ id: string; title: string }> };
+    const first = list.items[0];
+    if (!first) throw new Error('the corpus has no articles');
+    const articleUrl = `${product.base}/articles/${first.id}`;
+    const etag = (await fetch(articleUrl, { headers: IDENTITY })).headers.get('etag') ?? '';
+    const q = twoTerms(first.title);
+    const brEtag = (await fetch(articleUrl, { headers: { 'accept-encoding': 'br' } })).headers.get('etag') ?? '';
+
+    const rows: Row[] = [];
+    rows.push(await measure('bare GET / (hello world)', `${bare.base}/`));
+    rows.push(await measure('GET /articles/{id}', articleUrl));
+    rows.push(await measure('GET /articles?limit=20', `${product.base}/articles?limit=20`));
+    rows.push(await measure(`GET /search?q=${q}`, `${product.base}/search?q=${encodeURIComponent(q)}`));
+    rows.push(await measure('GET /articles/{id} If-None-Match (304)', articleUrl, { 'if-none-match': etag }, 304));
+    rows.push(await measure('GET /articles/{id} Accept-Encoding: br', articleUrl, { 'accept-encoding': 'br' }));
+    rows.push(await measure('GET /articles/{id} br + If-None-Match (304)', articleUrl, { 'accept-encoding': 'br', 'if-none-match': brEtag }, 304));
+    const ceiling = rows[0]!.rps;
+    const lines = [
+      `Corpus: ${path.relative(ROOT, corpusDir) || corpusDir}; ${connections} connections, ${duration} s per route after ${warmup} s warm-up; article ${first.id}.`,
+      '',
+      '| route | req/s | ratio to bare | p50 ms | p99 ms | avg bytes/s | other status | errors |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...rows.map(
+        (r) =>
+          `| ${r.route} | ${Math.round(r.rps)} | ${(r.rps / ceiling).toFixed(2)} | ${r.p50} | ${r.p99} | ${(r.bytes / 1e6).toFixed(1)} MB | ${r.unexpected} | ${r.errors} |`,
+      ),
+    ];
+    const logLines = readFileSync(product.logFile, 'utf8').split('\n').filter((l) => l.includes('"msg":"request"')).length;
+    lines.push('', `The product wrote ${logLines} request log lines during the run (${product.logFile}).`);
+    return lines.join('\n');
+  } finally {
+    await stop(bare);
+    await stop(product);
+  }
+}
+
+function ensureSynthetic(n: number): string {
+  const name = n % 1000 === 0 ? `synthetic-${n / 1000}k` : `synthetic-${n}`;
+  const dir = path.join(ROOT, 'bench/corpora', name);
+  if (!existsSync(path.join(dir, 'README.md'))) {
+    log(`generating ${n} synthetic articles into ${path.relative(ROOT, dir)}`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/generate-corpus.ts'), '--count', String(n), '--out', dir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (r.status !== 0) throw new Error(`generate-corpus failed for ${n}`);
+  }
+  return dir;
+}
+
+const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+
+async function loadTable(): Promise<string> {
+  const corpora: Array<[string, string]> = [];
+  if (existsSync(BBC)) corpora.push(['bbc-news', BBC]);
+  for (const n of sizes) corpora.push([`synthetic ${n}`, ensureSynthetic(n)]);
+  const lines = [
+    '| corpus | articles | raw text | spawn → ready | load (read+parse+validate) | of which read | validate (zod) | build (tables + index) | retained heap | heap / raw | server RSS |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [name, dir] of corpora) {
+    log(`start-up: ${name}`);
+    const p = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', path.join(ROOT, 'bench/http/load-probe.ts'), dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
+    if (p.status !== 0) throw new Error(`load-probe failed on ${dir}: ${p.stderr}`);
+    const probe = JSON.parse(p.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+    const server = await startServer(`ready-${name.replace(/\s/gu, '-')}`, productArgv(), { DATA_DIR: dir }, '/health', 600_000);
+    const rss = rssOf(server.child.pid!);
+    await stop(server);
+    lines.push(
+      `| ${name} | ${probe.articles} | ${mb(probe.rawBytes!)} | ${(server.readyMs / 1000).toFixed(2)} s | ${probe.loadMs} ms | ${probe.readMs} ms | ${probe.validateMs} ms | ${probe.buildMs} ms | ${mb(probe.heapBytes!)} | ${(probe.heapBytes! / probe.rawBytes!).toFixed(2)}x | ${mb(rss)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const header = [
+  `## HTTP throughput and start-up`,
+  '',
+  `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``.replace(/ `$/u, '`'),
+  `Date: ${new Date().toISOString().slice(0, 10)}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}); Node ${process.version}; product run ${args.dist ? 'from dist/ (npm run build)' : 'with node --import tsx'}.`,
+];
+const out = [header.join('\n')];
+if (!args['no-http']) out.push(await httpTable());
+if (!args['no-load-table']) out.push(await loadTable());
+console.log(out.join('\n\n'));
