@@ -6,7 +6,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loadConfig, type Config } from './config.js';
-import type { CorpusStore } from './corpus/index.js';
+import type { Corpus, CorpusStore } from './corpus/index.js';
+import './http/snapshot.js';
 import { docsUiPlugin, openapiText, swaggerPlugin } from './http/docs.js';
 import { drainResponsesOnClose } from './http/drain.js';
 import { clientErrorHandler, registerProblemHandlers, sendProblem } from './http/problems.js';
@@ -127,6 +128,15 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   app.addHook('preClose', async () => {
     closing = true;
     app.log.info('draining: /ready answers 503 until in-flight requests finish');
+  });
+
+  // One snapshot per request: pinned right before the handler (no await between the two) and
+  // named in a header, so a reload swapping the corpus never mixes two versions in one answer.
+  app.decorateRequest('corpus', null as unknown as Corpus);
+  app.addHook('preHandler', (request, reply, done) => {
+    request.corpus = store.current;
+    reply.header('x-corpus-version', request.corpus.version);
+    done();
   });
 
   await app.register(swaggerPlugin, { version: API_VERSION });

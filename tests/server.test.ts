@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { ROOT, tempDataDir } from './helpers/paths.js';
+import { SERVER, startServer } from './helpers/server.js';
 
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const SERVER = path.join(ROOT, 'src/server.ts');
 
 describe('the server process', () => {
   it('refuses to start on a missing data directory with a one-line error and a non-zero exit', () => {
@@ -22,7 +22,7 @@ describe('the server process', () => {
 
   it('reloads on SIGHUP and, with --watch, when files change', async () => {
     const dir = tempDataDir({ 'one.txt': 'First headline\n\nFirst body.\n' });
-    const { child, url, output } = await startServer(['--watch'], { DATA_DIR: dir });
+    const { child, url, output, exited } = await startServer(['--watch'], { DATA_DIR: dir });
     const health = async () => (await (await fetch(`${url}/health`)).json()) as { articles: number; corpus: { version: string } };
     const waitFor = async (n: number) => {
       const deadline = Date.now() + 10_000;
@@ -39,53 +39,21 @@ describe('the server process', () => {
     while (!/SIGHUP: reloading/.test(output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(output()).toMatch(/SIGHUP: reloading the corpus/);
     expect((await fetch(`${url}/articles/two`)).status).toBe(200);
-    const exit = new Promise<number | null>((r) => child.once('exit', r));
     child.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    expect(await exited).toBe(0);
   });
 
   it('serves data/ and exits 0 on SIGTERM, logging one JSON line per request', async () => {
-    const child = spawn(TSX, [SERVER], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_PRETTY: 'false', DATA_DIR: path.join(ROOT, 'data') } });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no listen line:\n${out}`)), 20_000);
-      child.stdout.on('data', () => {
-        const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          resolve(m[1]!);
-        }
-      });
-    });
+    const { child, url, output, exited } = await startServer([], { DATA_DIR: path.join(ROOT, 'data') });
     const res = await fetch(`${url}/articles?limit=1`);
     expect(res.status).toBe(200);
-    const exit = new Promise<number | null>((r) => child.once('exit', r));
     child.kill('SIGTERM');
-    expect(await exit).toBe(0);
-    const lines = out.split('\n').filter((l) => l.includes('"msg":"request"'));
+    expect(await exited).toBe(0);
+    const lines = output()
+      .split('\n')
+      .filter((l) => l.includes('"msg":"request"'));
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ method: 'GET', url: '/articles?limit=1', status: 200, reqId: expect.any(String) });
-    expect(out).toMatch(/"msg":"corpus loaded"/);
+    expect(output()).toMatch(/"msg":"corpus loaded"/);
   });
 });
-
-async function startServer(args: string[], env: Record<string, string>) {
-  // node --import tsx (not the tsx CLI) so signals reach the server process itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_PRETTY: 'false', ...env } });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no listen line:\n${out}`)), 20_000);
-    child.stdout.on('data', () => {
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]!);
-      }
-    });
-  });
-  return { child, url, output: () => out };
-}

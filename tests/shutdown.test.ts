@@ -4,15 +4,13 @@
  * 20 MB article read by a client that pauses, so it is in flight for as long as the test wants
  * (no timing, no test-only hook in the server).
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ROOT, tempDataDir } from './helpers/paths.js';
+import { tempDataDir } from './helpers/paths.js';
+import { startServer } from './helpers/server.js';
 
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-const SERVER = path.join(ROOT, 'src/server.ts');
 
 function bigArticle(bytes: number): string {
   const words = ['market', 'government', 'minister', 'growth', 'energy', 'election', 'report', 'security', 'company', 'shares'];
@@ -29,23 +27,7 @@ describe('graceful shutdown', () => {
   it('finishes an in-flight response after SIGTERM, answers /ready 503 meanwhile, then exits 0', async () => {
     const dir = tempDataDir({ 'small.txt': 'A headline\n\nA paragraph.\n' });
     writeFileSync(path.join(dir, 'big.txt'), bigArticle(20 * 1024 * 1024));
-    const child = spawn(TSX, [SERVER], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_PRETTY: 'false', LOG_LEVEL: 'info', DATA_DIR: dir, MAX_FILE_BYTES: String(64 * 1024 * 1024) },
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const port = await new Promise<number>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no listen line:\n${out}`)), 60_000);
-      child.stdout.on('data', () => {
-        const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          resolve(Number(m[1]));
-        }
-      });
-    });
+    const { child, port, output, exited } = await startServer([], { LOG_LEVEL: 'info', DATA_DIR: dir, MAX_FILE_BYTES: String(64 * 1024 * 1024) }, 60_000);
 
     // The big article; once the server drains, /ready on the same connection.
     const socket = connect(port, '127.0.0.1');
@@ -58,7 +40,7 @@ describe('graceful shutdown', () => {
     socket.pause(); // the rest of the 20 MB waits in the server
 
     child.kill('SIGTERM');
-    await vi.waitFor(() => expect(out).toMatch(/"msg":"draining/), { timeout: 20_000, interval: 50 });
+    await vi.waitFor(() => expect(output()).toMatch(/"msg":"draining/), { timeout: 20_000, interval: 50 });
     socket.write('GET /ready HTTP/1.1\r\nHost: test\r\n\r\n');
     await new Promise((r) => setTimeout(r, 500));
     expect(child.exitCode, 'the server must not exit while a response is in flight').toBeNull();
@@ -82,6 +64,6 @@ describe('graceful shutdown', () => {
     expect(second).toMatch(/^HTTP\/1\.1 503 /);
     expect(second).toMatch(/content-type: application\/problem\+json/i);
     expect(second).toMatch(/"title":"Not Ready"/);
-    expect(out).toMatch(/"msg":"shutting down"/);
+    expect(output()).toMatch(/"msg":"shutting down"/);
   }, 120_000);
 });

@@ -15,3 +15,13 @@ export function boundToMs(value: string, end: boolean): number {
   if (/^\d{4}-\d{2}-\d{2}$/u.test(value)) return Date.parse(`${value}T00:00:00.000Z`) + (end ? 86_400_000 - 1 : 0);
   return Date.parse(value);
 }
+
+/** The listing's filter parameters, as the HTTP layer receives them, to an ArticleFilter. */
+export function toArticleFilter(q: { source?: string | undefined; category?: string | undefined; from?: string | undefined; to?: string | undefined }): ArticleFilter {
+  return {
+    source: q.source,
+    category: q.category,
+    fromMs: q.from ? boundToMs(q.from, false) : undefined,
+    toMs: q.to ? boundToMs(q.to, true) : undefined,
+  };
+}

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Article } from '../../articles/schema.js';
-import { boundToMs, type CorpusStore } from '../../corpus/index.js';
+import { toArticleFilter, type CorpusStore } from '../../corpus/index.js';
 import { liveRepresentation, sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
@@ -26,13 +26,10 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       },
     },
     async (request, reply) => {
-      const corpus = store.current;
+      const corpus = request.corpus;
       const q = request.query;
       const { total, items } = corpus.list({
-        source: q.source,
-        category: q.category,
-        fromMs: q.from ? boundToMs(q.from, false) : undefined,
-        toMs: q.to ? boundToMs(q.to, true) : undefined,
+        ...toArticleFilter(q),
         sort: q.sort,
         limit: q.limit,
         offset: q.offset,
@@ -55,7 +52,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       },
     },
     async (request, reply) => {
-      const article = store.current.get(request.params.id);
+      const article = request.corpus.get(request.params.id);
       if (!article) {
         return sendProblem(reply, {
           type: PROBLEM_TYPE.notFound,

@@ -10,7 +10,7 @@ export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { sto
     '/sources',
     { schema: { tags: ['meta'], summary: 'Sources with their article counts', response: { 200: SourceList } } },
     async (request, reply) => {
-      const corpus = store.current;
+      const corpus = request.corpus;
       return sendJson(request, reply, liveRepresentation(JSON.stringify({ items: corpus.sources() }), strongEtag(`${corpus.version}\0sources`)), listMaxAge);
     },
   );
@@ -19,7 +19,7 @@ export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { sto
     '/categories',
     { schema: { tags: ['meta'], summary: 'Categories with their article counts', response: { 200: CategoryList } } },
     async (request, reply) => {
-      const corpus = store.current;
+      const corpus = request.corpus;
       const items = corpus.categories().map((c) => ({ name: c.value, count: c.count }));
       return sendJson(request, reply, liveRepresentation(JSON.stringify({ items }), strongEtag(`${corpus.version}\0categories`)), listMaxAge);
     },
@@ -28,8 +28,8 @@ export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { sto
   app.get(
     '/health',
     { config: ALWAYS_ANSWER, schema: { tags: ['meta'], summary: 'Service and corpus status', response: { 200: Health } } },
-    async (_request, reply) => {
-      const corpus = store.current;
+    async (request, reply) => {
+      const corpus = request.corpus;
       const problemsByKind: Record<string, number> = {};
       for (const p of corpus.problems) problemsByKind[p.kind] = (problemsByKind[p.kind] ?? 0) + 1;
       reply.header('cache-control', 'no-store');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ArticleSummary } from '../../articles/schema.js';
-import { boundToMs, type SearchResult } from '../../corpus/index.js';
+import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
 import { QuerySyntaxError } from '../../search/index.js';
 import { liveRepresentation, sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
@@ -105,15 +105,12 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
       },
     },
     async (request, reply) => {
-      const corpus = store.current;
+      const corpus = request.corpus;
       const q = request.query;
       let result: SearchResult;
       try {
         result = corpus.search(q.q, {
-          source: q.source,
-          category: q.category,
-          fromMs: q.from ? boundToMs(q.from, false) : undefined,
-          toMs: q.to ? boundToMs(q.to, true) : undefined,
+          ...toArticleFilter(q),
           sort: q.sort,
           limit: q.limit,
           offset: q.offset,
@@ -169,7 +166,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
       },
     },
     async (request, reply) => {
-      const corpus = store.current;
+      const corpus = request.corpus;
       const article = corpus.get(request.params.id);
       if (!article) {
         return sendProblem(reply, { type: PROBLEM_TYPE.notFound, title: 'Not Found', status: 404, detail: `No article with id or slug '${request.params.id}'`, instance: request.url });
