@@ -79,7 +79,7 @@ export function etagMatches(request: FastifyRequest, etag: string): boolean {
 
 /** A body that can also give its encoded forms; articles cache theirs (representations.ts). */
 export interface Representation {
-  body: string;
+  body: string | Buffer;
   etag: string;
   /** Byte length of body (compression decisions). */
   bytes: number;
@@ -87,8 +87,8 @@ export interface Representation {
 }
 
 /** A body prepared for this request only (listings, search): compressed on the fly if asked for. */
-export function liveRepresentation(body: string, etag: string): Representation {
-  return { body, etag, bytes: Buffer.byteLength(body) };
+export function liveRepresentation(body: string | Buffer, etag: string): Representation {
+  return { body, etag, bytes: typeof body === 'string' ? Buffer.byteLength(body) : body.length };
 }
 
 /**

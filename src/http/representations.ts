@@ -21,14 +21,17 @@ export const ARTICLE_BROTLI_QUALITY = 11;
 export const ARTICLE_GZIP_LEVEL = 9;
 
 export class PreparedArticle implements Representation {
+  /** UTF-8 bytes, encoded once: sending them needs no per-request length scan or encoding. */
+  readonly body: Buffer;
   readonly bytes: number;
   private br: Buffer | undefined;
   private gz: Buffer | undefined;
   constructor(
-    readonly body: string,
+    json: string,
     readonly etag: string,
   ) {
-    this.bytes = Buffer.byteLength(body);
+    this.body = Buffer.from(json);
+    this.bytes = this.body.length;
   }
   /** Compressed once, on first request, then kept. */
   encoded(encoding: 'br' | 'gzip'): Buffer {
@@ -38,7 +41,7 @@ export class PreparedArticle implements Representation {
 }
 
 const full = new WeakMap<Article, PreparedArticle>();
-const summary = new WeakMap<Article, string>();
+const summary = new WeakMap<Article, Buffer>();
 
 /** A strong ETag from a content hash: the same bytes give the same ETag in every process. */
 export function strongEtag(data: string): string {
@@ -55,11 +58,28 @@ export function articleRepresentation(a: Article): PreparedArticle {
   return p;
 }
 
-export function summaryJson(a: Article): string {
+/** An article's summary as UTF-8 JSON bytes, made once: a listing page is then one Buffer.concat. */
+export function summaryBytes(a: Article): Buffer {
   let s = summary.get(a);
   if (s === undefined) {
-    s = JSON.stringify(toSummary(a));
+    s = Buffer.from(JSON.stringify(toSummary(a)));
     summary.set(a, s);
   }
   return s;
+}
+
+const COMMA = Buffer.from(',');
+
+/**
+ * `{"items":[…summaries…]<tail>` as one Buffer. Building it from cached bytes copies memory once
+ * and encodes nothing; a string built per request measured markedly slower to send.
+ */
+export function summaryListBytes(items: readonly Article[], tail: string): Buffer {
+  const parts: Buffer[] = [Buffer.from('{"items":[')];
+  items.forEach((a, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(summaryBytes(a));
+  });
+  parts.push(Buffer.from(`]${tail}`));
+  return Buffer.concat(parts);
 }

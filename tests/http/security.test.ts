@@ -49,15 +49,25 @@ describe('CORS', () => {
 });
 
 describe('security headers', () => {
-  it('sends helmet headers and a CSP that allows only same-origin scripts', async () => {
-    for (const url of [ARTICLE, '/docs']) {
+  it('sends helmet headers on the docs page, with a CSP that allows only same-origin scripts', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it('sends the API set on JSON answers and errors: nothing loadable, no framing, no sniffing', async () => {
+    for (const url of [ARTICLE, '/articles?limit=1', '/nope', '/articles?limit=0']) {
       const res = await app.inject({ method: 'GET', url });
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
-      const csp = String(res.headers['content-security-policy']);
-      expect(csp).toContain("script-src 'self'");
-      expect(csp).not.toMatch(/script-src[^;]*unsafe/);
-      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
     }
   });
 });

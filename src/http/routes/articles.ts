@@ -4,7 +4,7 @@ import { toArticleFilter, type CorpusStore } from '../../corpus/index.js';
 import { liveRepresentation, sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
-import { articleRepresentation, strongEtag, summaryJson } from '../representations.js';
+import { articleRepresentation, strongEtag, summaryListBytes } from '../representations.js';
 import { ArticleList, ArticleParams, ListQuery, problemResponses } from '../schemas.js';
 
 export interface RouteOptions {
@@ -35,7 +35,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         offset: q.offset,
       });
       const next = nextPage(request.url, total, q.limit, q.offset);
-      const body = `{"items":[${items.map(summaryJson).join(',')}],"total":${total},"limit":${q.limit},"offset":${q.offset},"next":${JSON.stringify(next)}}`;
+      const body = summaryListBytes(items, `,"total":${total},"limit":${q.limit},"offset":${q.offset},"next":${JSON.stringify(next)}}`);
       return sendJson(request, reply, liveRepresentation(body, strongEtag(`${corpus.version}\0${request.url}`)), listMaxAge);
     },
   );
