@@ -213,9 +213,10 @@ export class Corpus {
       positions.sort((x, y) => rank(x) - rank(y));
       page = positions.subarray(o.offset, o.offset + o.limit);
     }
+    const plan = this.index.prepareHighlight(query, { fuzzy: o.fuzzy ?? false });
     const hits = Array.from(page, (k) => {
       const d = docs[k]!;
-      const h = this.index.highlight(d, query, { fuzzy: o.fuzzy ?? false });
+      const h = this.index.highlight(d, plan);
       return { article: this.articles[d]!, score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
     });
     return { total: docs.length, hits, facets: this.facets(docs, o.facets ?? []) };

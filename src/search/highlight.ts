@@ -2,7 +2,8 @@
  * Highlighting helpers: find matched spans in a text, pick the densest passage, and render it
  * as HTML-safe text with `<mark>` around matches (everything else escaped).
  */
-import { tokenize } from './tokenize.js';
+import { scanTokens, scanTokensSparse } from './tokenize.js';
+import type { TokenSink } from './tokenize.js';
 
 /** Field bits used to scope highlighting: title, lead paragraph, other paragraphs. */
 export const F_TITLE = 1;
@@ -27,28 +28,57 @@ export interface Span {
   key: string;
 }
 
-/** Matched spans of `text` (a field of kind `bit`), sorted and with overlaps merged. */
-export function findSpans(text: string, bit: number, marker: Marker): Span[] {
-  const toks = tokenize(text);
+/**
+ * Where the matches of a text can be, from the index: `want[p - start]` is non-zero for every
+ * position `p` (`p - start < length`) that may hold a token to mark, `start` being the
+ * position of the text's first token. Lets {@link findSpans} skip folding and stemming
+ * everything else and stop after the last wanted position.
+ */
+export interface SpanHint {
+  readonly start: number;
+  readonly want: Uint8Array;
+  readonly length: number;
+}
+
+/**
+ * Matched spans of `text` (a field of kind `bit`), sorted and with overlaps merged. With a
+ * `hint`, only the hinted positions are examined (same result if the hint covers every
+ * position that holds a marked token or a token of a phrase occurrence).
+ */
+export function findSpans(text: string, bit: number, marker: Marker, hint?: SpanHint): Span[] {
   const raw: Span[] = [];
-  const seq = marker.phrases.length > 0 ? toks.filter((t) => !t.compound) : [];
-  for (const t of toks) {
-    if (t.stop) continue;
-    const m = (marker.terms.get(t.term) ?? 0) | (marker.words.get(t.word) ?? 0);
-    if ((m & bit) !== 0) raw.push({ start: t.start, end: t.end, key: t.term });
-  }
+  const phrased = marker.phrases.length > 0;
+  // non-compound tokens (stop words included), for phrases
+  const seqTerm: string[] = [];
+  const seqStart: number[] = [];
+  const seqEnd: number[] = [];
+  const seqPos: number[] = [];
+  const sink: TokenSink = (term, start, end, position, stop, compound, word) => {
+    if (phrased && !compound) {
+      seqTerm.push(term);
+      seqStart.push(start);
+      seqEnd.push(end);
+      seqPos.push(position);
+    }
+    if (stop) return;
+    const m = (marker.terms.get(term) ?? 0) | (marker.words.get(word) ?? 0);
+    if ((m & bit) !== 0) raw.push({ start, end, key: term });
+  };
+  if (hint) scanTokensSparse(text, sink, hint.start, hint.want, hint.length);
+  else scanTokens(text, sink);
   marker.phrases.forEach((p, pi) => {
     if ((p.mask & bit) === 0) return;
     const n = p.terms.length;
-    for (let i = 0; i + n <= seq.length; i++) {
+    for (let i = 0; i + n <= seqTerm.length; i++) {
       let ok = true;
       for (let k = 0; k < n; k++) {
-        if (seq[i + k]!.term !== p.terms[k]) {
+        // consecutive positions: always so for a full scan, not across gaps of a sparse one
+        if (seqTerm[i + k] !== p.terms[k] || seqPos[i + k] !== seqPos[i]! + k) {
           ok = false;
           break;
         }
       }
-      if (ok) raw.push({ start: seq[i]!.start, end: seq[i + n - 1]!.end, key: `"${pi}` });
+      if (ok) raw.push({ start: seqStart[i]!, end: seqEnd[i + n - 1]!, key: `"${pi}` });
     }
   });
   if (raw.length <= 1) return raw;

@@ -7,7 +7,7 @@
  * - {@link topK}: rank a `match` result.
  * - {@link tokenize}: the tokeniser (documented in `tokenize.ts`).
  */
-export { SearchIndex, DEFAULT_SEARCH_OPTIONS } from './search-index.js';
+export { SearchIndex, DEFAULT_SEARCH_OPTIONS, HighlightPlan } from './search-index.js';
 export type { SearchDocument, SearchIndexOptions, MatchResult, Highlight } from './search-index.js';
 export { parseQuery, QuerySyntaxError, DEFAULT_MAX_CLAUSES, positiveLeaves, countClauses } from './query.js';
 export type {

@@ -29,7 +29,7 @@
  * verification and more-like-this.
  */
 import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from './highlight.js';
-import type { Marker, Span } from './highlight.js';
+import type { Marker, Span, SpanHint } from './highlight.js';
 import { countClauses, parseQuery, positiveLeaves, QuerySyntaxError } from './query.js';
 import type { PhraseQuery, PrefixQuery, Query, SearchField, TermQuery } from './query.js';
 import { fold, scanTokens, stem, tokenize } from './tokenize.js';
@@ -127,6 +127,29 @@ export interface Highlight {
   titleMatched: boolean;
   /** Best passage (≈ `snippetLength` chars, `…` where cut), escaped, matches in `<mark>`. */
   snippet: string;
+}
+
+/**
+ * A query prepared for highlighting ({@link SearchIndex.prepareHighlight}): what to mark, the
+ * snippet length, and the index words whose postings locate candidate paragraphs. Immutable;
+ * valid only for the index that made it.
+ */
+export class HighlightPlan {
+  /** @internal */
+  constructor(
+    /** What to mark (stems, expanded words, phrases) with field masks. */
+    readonly marker: Marker,
+    /** Snippet length in characters. */
+    readonly snippetLength: number,
+    /** Index word numbers whose occurrences may be marked, grouped by `keys`. */
+    readonly words: Uint32Array,
+    /** Field mask per entry of `words`. */
+    readonly masks: Uint8Array,
+    /** Distinct-count key per entry of `words` (non-decreasing). */
+    readonly keys: Uint32Array,
+    /** Further index words whose positions must be examined: every word of every phrase slot. */
+    readonly phraseWords: Uint32Array,
+  ) {}
 }
 
 const BLOCK = 64;
@@ -267,6 +290,9 @@ export class SearchIndex {
   private readonly groupWords: Uint32Array;
   /** Per doc: [leadStartPos, restStartPos]. */
   private readonly bounds: Uint32Array;
+  /** Start position of every paragraph; doc d's paragraphs are `paraStart[paraOff[d] .. paraOff[d+1])`. */
+  private readonly paraOff: Uint32Array;
+  private readonly paraStart: Uint32Array;
   /** Per doc: [titleLen, leadLen, restLen] (indexed tokens). */
   private readonly lens: Uint32Array;
   private readonly avg: Float64Array;
@@ -276,6 +302,13 @@ export class SearchIndex {
   // lazily built fuzzy helpers
   private lengthBuckets: Map<number, Uint32Array> | null = null;
   private masks: Uint32Array | null = null;
+  // highlighting scratch (per paragraph of one document)
+  private hlCount = new Int32Array(64);
+  private hlDistinct = new Int32Array(64);
+  private hlStamp = new Int32Array(64);
+  private readonly hlPos: number[] = [];
+  private readonly hlAll: number[] = [];
+  private hlWant = new Uint8Array(256);
 
   private constructor(
     docs: readonly SearchDocument[],
@@ -293,6 +326,8 @@ export class SearchIndex {
       blockOff: Uint32Array;
       posBytes: Uint8Array;
       bounds: Uint32Array;
+      paraOff: Uint32Array;
+      paraStart: Uint32Array;
       lens: Uint32Array;
       avg: Float64Array;
     },
@@ -312,6 +347,8 @@ export class SearchIndex {
     this.blockOff = parts.blockOff;
     this.posBytes = parts.posBytes;
     this.bounds = parts.bounds;
+    this.paraOff = parts.paraOff;
+    this.paraStart = parts.paraStart;
     this.lens = parts.lens;
     this.avg = parts.avg;
     this.acc = new Float64Array(this.size);
@@ -341,6 +378,8 @@ export class SearchIndex {
     const stBytes = new GrowU8(1 << 18);
     const docPostStart = new Uint32Array(N + 1);
     const bounds = new Uint32Array(2 * N);
+    const paraOff = new Uint32Array(N + 1);
+    const paraStartG = new GrowU32(Math.max(16, 4 * N));
     const lens = new Uint32Array(3 * N);
 
     // per-doc scratch
@@ -407,14 +446,21 @@ export class SearchIndex {
       pos += 1;
       bounds[2 * d] = pos;
       const paras = doc.paragraphs;
+      paraOff[d] = paraStartG.n;
       let before = nIndexed;
       field = 1;
-      if (paras.length > 0) pos = scanTokens(paras[0]!, sink, pos) + 1;
+      if (paras.length > 0) {
+        paraStartG.push(pos);
+        pos = scanTokens(paras[0]!, sink, pos) + 1;
+      }
       lens[3 * d + 1] = nIndexed - before;
       bounds[2 * d + 1] = pos;
       before = nIndexed;
       field = 2;
-      for (let p = 1; p < paras.length; p++) pos = scanTokens(paras[p]!, sink, pos) + 1;
+      for (let p = 1; p < paras.length; p++) {
+        paraStartG.push(pos);
+        pos = scanTokens(paras[p]!, sink, pos) + 1;
+      }
       lens[3 * d + 2] = nIndexed - before;
 
       // group positions by local term (counting sort; stable so positions stay in text order)
@@ -456,6 +502,8 @@ export class SearchIndex {
       }
     }
     docPostStart[N] = stTerm.n;
+    paraOff[N] = paraStartG.n;
+    const paraStart = paraStartG.a.slice(0, paraStartG.n);
 
     // ---- pass 2: invert into term-major arrays, terms in sorted order ----
     const V = vocab.length;
@@ -561,6 +609,8 @@ export class SearchIndex {
       blockOff,
       posBytes,
       bounds,
+      paraOff,
+      paraStart,
       lens,
       avg,
     });
@@ -1009,29 +1059,195 @@ export class SearchIndex {
     return { terms, words, phrases };
   }
 
+  /** Indexed words (non-stop) whose stem is `stemmed`. */
+  private groupOf(stemmed: string): number[] {
+    const g = this.stemGroup.get(stemmed);
+    const out: number[] = [];
+    if (g !== undefined) for (let i = this.groupStart[g]!; i < this.groupStart[g + 1]!; i++) out.push(this.groupWords[i]!);
+    return out;
+  }
+
+  /** Highlighting hint for the text whose positions are `[from, to)`, from `hlAll`. */
+  private hint(from: number, to: number): SpanHint {
+    const all = this.hlAll;
+    let length = 0;
+    for (let i = 0; i < all.length; i++) {
+      const x = all[i]!;
+      if (x >= from && x < to && x - from + 1 > length) length = x - from + 1;
+    }
+    if (this.hlWant.length < length) this.hlWant = new Uint8Array(Math.max(length, 2 * this.hlWant.length));
+    const want = this.hlWant;
+    want.fill(0, 0, length);
+    for (let i = 0; i < all.length; i++) {
+      const x = all[i]!;
+      if (x >= from && x < to) want[x - from] = 1;
+    }
+    return { start: from, want, length };
+  }
+
+  /**
+   * Prepare `query` for highlighting many documents: the marker (what to mark), prefix and
+   * fuzzy expansions and the index words to look up are computed once here instead of once per
+   * document. Pass the result to {@link SearchIndex.highlight} in place of the query.
+   */
+  prepareHighlight(query: Query | string, opts?: { snippetLength?: number; fuzzy?: boolean }): HighlightPlan {
+    const q = typeof query === 'string' ? this.parse(query) : query;
+    const marker = this.marker(q, opts?.fuzzy === true);
+    // Index words whose occurrences can be marked, each with the field mask it is marked in and
+    // the key its spans are counted under (see findSpans: the token's stemmed term, or one key
+    // per phrase). Every marked token's word is indexed (a non-stop token's term is the stem
+    // of its word), so the postings tell which paragraphs can hold marks.
+    const entries = new Map<string, { word: number; mask: number; key: string }>();
+    const addEntry = (word: number, mask: number, key: string): void => {
+      const id = `${word} ${key}`;
+      const e = entries.get(id);
+      if (e) e.mask |= mask;
+      else entries.set(id, { word, mask, key });
+    };
+    for (const [t, mask] of marker.terms) for (const w of this.groupOf(t)) addEntry(w, mask, t);
+    for (const [word, mask] of marker.words) {
+      const w = this.termId.get(word);
+      if (w !== undefined) addEntry(w, mask, stem(word));
+    }
+    const phraseWords = new Set<number>();
+    marker.phrases.forEach((p, pi) => {
+      // A phrase occurrence contains one token of each slot: count the rarest slot's words.
+      // (A token whose term is t has a word in t's stem group, or is the stop word t.)
+      let best: number[] | null = null;
+      let bestDf = Infinity;
+      for (const t of p.terms) {
+        const ws = this.groupOf(t);
+        const stopWord = this.termId.get(STOP_PREFIX + t);
+        if (stopWord !== undefined) ws.push(stopWord);
+        let df = 0;
+        for (const w of ws) {
+          df += this.df(w);
+          phraseWords.add(w);
+        }
+        if (df < bestDf) {
+          bestDf = df;
+          best = ws;
+        }
+      }
+      for (const w of best ?? []) addEntry(w, p.mask, `"${pi}`);
+    });
+    const list = [...entries.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.word - b.word));
+    const words = new Uint32Array(list.length);
+    const masks = new Uint8Array(list.length);
+    const keys = new Uint32Array(list.length);
+    let k = 0;
+    list.forEach((e, i) => {
+      if (i > 0 && e.key !== list[i - 1]!.key) k++;
+      words[i] = e.word;
+      masks[i] = e.mask;
+      keys[i] = k;
+    });
+    for (const w of words) phraseWords.delete(w);
+    return new HighlightPlan(marker, Math.max(20, opts?.snippetLength ?? 200), words, masks, keys, Uint32Array.from(phraseWords));
+  }
+
   /**
    * Title and best snippet of document `doc` for `query`, with matched words and phrases in
    * `<mark>…</mark>` and all other text HTML-escaped. Negated parts are not marked. The snippet
-   * is the densest window (most distinct matched terms, then most matches) of about
-   * `snippetLength` characters (default 200) within one paragraph, cut at word boundaries with
-   * `…`; without body matches it is the start of the lead.
+   * is the densest window (most distinct matched terms, then most matches, then the earliest
+   * paragraph) of about `snippetLength` characters (default 200) within one paragraph, cut at
+   * word boundaries with `…`; without body matches it is the start of the lead.
+   *
+   * `query` may be a {@link HighlightPlan} from {@link SearchIndex.prepareHighlight} (then
+   * `opts` is ignored: the plan carries them), which is much cheaper when highlighting several
+   * documents for one query.
+   *
+   * Only the title and the paragraphs that the postings say contain matches are tokenised, best
+   * candidates first, stopping when no remaining paragraph can beat the best window found.
    */
-  highlight(doc: number, query: Query | string, opts?: { snippetLength?: number; fuzzy?: boolean }): Highlight {
+  highlight(doc: number, query: Query | string | HighlightPlan, opts?: { snippetLength?: number; fuzzy?: boolean }): Highlight {
     const d = this.docs[doc];
     if (d === undefined || !Number.isInteger(doc)) throw new RangeError(`no document ${doc}`);
-    const q = typeof query === 'string' ? this.parse(query) : query;
-    const len = Math.max(20, opts?.snippetLength ?? 200);
-    const marker = this.marker(q, opts?.fuzzy === true);
-    const tSpans = findSpans(d.title, F_TITLE, marker);
-    let best: { para: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
-    d.paragraphs.forEach((p, i) => {
-      const spans = findSpans(p, i === 0 ? F_LEAD : F_REST, marker);
-      if (spans.length === 0) return;
-      const w = bestWindow(spans, len);
-      if (w && (best === null || w.distinct > best.distinct || (w.distinct === best.distinct && w.count > best.count))) {
-        best = { para: i, spans, ...w };
+    const plan = query instanceof HighlightPlan ? query : this.prepareHighlight(query, opts);
+    const { marker, snippetLength: len } = plan;
+    const base = this.paraOff[doc]!;
+    const nP = Math.min(this.paraOff[doc + 1]! - base, d.paragraphs.length);
+    // per paragraph: upper bounds of marked spans and distinct keys (from the postings)
+    if (this.hlCount.length < nP) {
+      const c = Math.max(nP, 2 * this.hlCount.length);
+      this.hlCount = new Int32Array(c);
+      this.hlDistinct = new Int32Array(c);
+      this.hlStamp = new Int32Array(c);
+    }
+    const cnt = this.hlCount;
+    const dist = this.hlDistinct;
+    const stamp = this.hlStamp;
+    cnt.fill(0, 0, nP);
+    dist.fill(0, 0, nP);
+    stamp.fill(0, 0, nP);
+    const leadAt = this.bounds[2 * doc]!;
+    const ps = this.paraStart;
+    const pos = this.hlPos;
+    // every position of doc that may hold a marked token or a token of a phrase occurrence
+    const all = this.hlAll;
+    all.length = 0;
+    for (let e = 0; e < plan.phraseWords.length; e++) {
+      const t = plan.phraseWords[e]!;
+      const s = this.postStart[t]!;
+      const end = this.postStart[t + 1]!;
+      const at = lowerBound(this.postDocs, s, end, doc);
+      if (at === end || this.postDocs[at] !== doc) continue;
+      const n = this.positions(t, at - s, pos);
+      for (let j = 0; j < n; j++) all.push(pos[j]!);
+    }
+    let titleHit = false;
+    for (let e = 0; e < plan.words.length; e++) {
+      const t = plan.words[e]!;
+      const s = this.postStart[t]!;
+      const end = this.postStart[t + 1]!;
+      const at = lowerBound(this.postDocs, s, end, doc);
+      if (at === end || this.postDocs[at] !== doc) continue;
+      const n = this.positions(t, at - s, pos);
+      for (let j = 0; j < n; j++) all.push(pos[j]!);
+      const m = plan.masks[e]!;
+      const key = plan.keys[e]! + 1;
+      let p = 0;
+      for (let j = 0; j < n; j++) {
+        const x = pos[j]!;
+        if (x < leadAt) {
+          if (m & F_TITLE) titleHit = true;
+          continue;
+        }
+        if (nP === 0) break;
+        while (p + 1 < nP && ps[base + p + 1]! <= x) p++;
+        if ((m & (p === 0 ? F_LEAD : F_REST)) === 0) continue;
+        cnt[p]!++;
+        if (stamp[p] !== key) {
+          stamp[p] = key;
+          dist[p]!++;
+        }
       }
-    });
+    }
+    const cands: number[] = [];
+    for (let p = 0; p < nP; p++) if (cnt[p]! > 0) cands.push(p);
+    cands.sort((a, b) => dist[b]! - dist[a]! || cnt[b]! - cnt[a]! || a - b);
+    let best: { para: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
+    for (const p of cands) {
+      const ubD = dist[p]!;
+      const ubC = cnt[p]!;
+      if (best !== null) {
+        if (ubD < best.distinct) break; // sorted: nothing later can win
+        if (ubD === best.distinct && (ubC < best.count || (ubC === best.count && p > best.para))) continue;
+      }
+      const from = ps[base + p]!;
+      const spans = findSpans(d.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, this.hint(from, p + 1 < nP ? ps[base + p + 1]! : Infinity));
+      if (spans.length === 0) continue;
+      const w = bestWindow(spans, len);
+      if (
+        w &&
+        (best === null ||
+          w.distinct > best.distinct ||
+          (w.distinct === best.distinct && (w.count > best.count || (w.count === best.count && p < best.para))))
+      ) {
+        best = { para: p, spans, ...w };
+      }
+    }
+    const tSpans = titleHit ? findSpans(d.title, F_TITLE, marker, this.hint(0, leadAt)) : [];
     let snippet = '';
     const chosen = best as { para: number; spans: Span[]; start: number; end: number } | null;
     if (chosen !== null) {
@@ -1101,6 +1317,16 @@ export class SearchIndex {
 
   /** Tokens of a text (re-export convenience so callers need only the index). */
   static tokenize = tokenize;
+}
+
+/** First index in `[lo, hi)` with `a[i] >= x` (binary search). */
+function lowerBound(a: Uint32Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m]! < x) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
 }
 
 /** First index in `[lo, hi)` with `a[i] >= x` (exponential then binary search). */

@@ -85,6 +85,16 @@ const POSSESSIVE_RE = /['\u2019][sS]$/u;
 const ASCII_LOWER_RE = /^[a-z]+$/;
 const NON_ASCII_RE = /[^\x00-\x7f]/;
 const MARKS_RE = /\p{M}+/gu;
+/**
+ * Folding leaves nothing of a word only if it is all combining marks (all at U+0300 or above)
+ * and halfwidth katakana sound marks U+FF9E/U+FF9F (NFKD makes them combining); checked over
+ * all code points.
+ */
+const FOLDS_TO_NOTHING_RE = /^[\p{M}\uff9e\uff9f]+$/u;
+function foldsToNothing(w: string): boolean {
+  return w.charCodeAt(0) >= 0x300 && FOLDS_TO_NOTHING_RE.test(w);
+}
+
 const STEM_CACHE_MAX = 200_000;
 const stemCache = new Map<string, string>();
 
@@ -110,14 +120,20 @@ interface State {
 
 /**
  * Emit the tokens of one hyphen-free segment. Returns the folded-but-unstemmed words it produced
- * (used to build compounds), or null when the segment is not a plain word.
+ * (used to build compounds), or null when the segment is not a plain word. With a null `sink`
+ * the positions are only counted (`st.pos` advanced exactly as when emitting; nothing folded or
+ * stemmed; the return value is then meaningless).
  */
-function emitSegment(seg: string, offset: number, st: State, sink: TokenSink): string | null {
+function emitSegment(seg: string, offset: number, st: State, sink: TokenSink | null): string | null {
   let s = seg;
   if (POSSESSIVE_RE.test(s)) s = s.slice(0, -2);
   if (s.length === 0) return null;
   if (s.includes('.') || s.includes(',')) {
     if (ACRONYM_RE.test(s)) {
+      if (sink === null) {
+        st.pos++;
+        return null;
+      }
       let t = fold(s.replace(DOT_SPLIT_RE, ''));
       if (t === 'us') t = 'usa';
       sink(stem(t), offset, offset + s.length, st.pos++, false, false, t);
@@ -151,7 +167,11 @@ function emitSegment(seg: string, offset: number, st: State, sink: TokenSink): s
  * is also emitted as an extra (compound-flagged) token at the same position, so `mbps` finds
  * `2Mbps` and `secs` finds `7.96secs`.
  */
-function emitNumber(s: string, offset: number, st: State, sink: TokenSink): void {
+function emitNumber(s: string, offset: number, st: State, sink: TokenSink | null): void {
+  if (sink === null) {
+    st.pos++;
+    return;
+  }
   const t = fold(s.replace(/,/g, ''));
   const pos = st.pos++;
   sink(stem(t), offset, offset + s.length, pos, false, false, t);
@@ -163,7 +183,12 @@ function emitNumber(s: string, offset: number, st: State, sink: TokenSink): void
 }
 
 /** Emit one simple word (may still contain apostrophes or `&`). Returns its folded form. */
-function emitWord(w: string, offset: number, st: State, sink: TokenSink): string | null {
+function emitWord(w: string, offset: number, st: State, sink: TokenSink | null): string | null {
+  if (sink === null) {
+    // one position unless folding leaves nothing (apostrophes never get here: split off before)
+    if (!foldsToNothing(w)) st.pos++;
+    return null;
+  }
   const end = offset + w.length;
   if (w === 'US' || w === 'USA') {
     sink('usa', offset, end, st.pos++, false, false, 'usa');
@@ -180,50 +205,128 @@ function emitWord(w: string, offset: number, st: State, sink: TokenSink): string
   return f;
 }
 
+/** Emit the tokens of one {@link WORD_RE} match `raw` found at offset `start`. */
+function emitMatch(raw0: string, start: number, st: State, sink: TokenSink | null): void {
+  let raw = raw0;
+  if (POSSESSIVE_RE.test(raw)) raw = raw.slice(0, -2);
+  if (!HYPHEN_RE.test(raw)) {
+    emitSegment(raw, start, st, sink);
+    return;
+  }
+  // hyphenated: each part, then the compound of all-letter parts
+  const firstPos = st.pos;
+  let compound = '';
+  let allWords = true;
+  let from = 0;
+  HYPHEN_SPLIT_RE.lastIndex = 0;
+  for (;;) {
+    const h = HYPHEN_SPLIT_RE.exec(raw);
+    const to = h ? h.index : raw.length;
+    const part = raw.slice(from, to);
+    const w = emitSegment(part, start + from, st, sink);
+    if (w === null || !ASCII_LOWER_RE.test(w)) allWords = false;
+    else compound += w;
+    if (!h) break;
+    from = to + 1;
+  }
+  if (sink !== null && allWords && compound.length > 0 && !STOP_WORDS.has(compound)) {
+    sink(stem(compound), start, start + raw.length, firstPos, false, true, compound);
+  }
+}
+
 /**
  * Scan `text`, calling `sink` for each token. Positions start at `startPosition`; returns the
  * position after the last token (so callers can chain fields and leave gaps between them).
  */
 export function scanTokens(text: string, sink: TokenSink, startPosition = 0): number {
   const st: State = { pos: startPosition };
-  WORD_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  // Keep a local regex state: WORD_RE is global and scanTokens is not re-entrant otherwise.
+  // WORD_RE is global: set lastIndex before every exec (the emit helpers use other regexes).
   const re = WORD_RE;
   let idx = 0;
   for (;;) {
     re.lastIndex = idx;
-    m = re.exec(text);
+    const m = re.exec(text);
     if (m === null) break;
-    let raw = m[0];
-    const start = m.index;
-    idx = start + raw.length;
-    if (POSSESSIVE_RE.test(raw)) raw = raw.slice(0, -2);
-    if (!HYPHEN_RE.test(raw)) {
-      emitSegment(raw, start, st, sink);
-      continue;
-    }
-    // hyphenated: each part, then the compound of all-letter parts
-    const firstPos = st.pos;
-    let compound = '';
-    let allWords = true;
-    let from = 0;
-    HYPHEN_SPLIT_RE.lastIndex = 0;
-    for (;;) {
-      const h = HYPHEN_SPLIT_RE.exec(raw);
-      const to = h ? h.index : raw.length;
-      const part = raw.slice(from, to);
-      const w = emitSegment(part, start + from, st, sink);
-      if (w === null || !ASCII_LOWER_RE.test(w)) allWords = false;
-      else compound += w;
-      if (!h) break;
-      from = to + 1;
-    }
-    if (allWords && compound.length > 0 && !STOP_WORDS.has(compound)) {
-      sink(stem(compound), start, start + raw.length, firstPos, false, true, compound);
-    }
+    const raw = m[0];
+    idx = m.index + raw.length;
+    emitMatch(raw, m.index, st, sink);
   }
   return st.pos;
+}
+
+
+/**
+ * Like {@link scanTokens}, but only guaranteed to emit the tokens at the positions `p` with
+ * `want[p - startPosition] !== 0` (`p - startPosition < wantLength`): plain words elsewhere
+ * are only counted (not folded or stemmed), and scanning stops after the last wanted
+ * position. Positions and offsets of the emitted tokens are exactly those of `scanTokens`.
+ * Used by highlighting, which knows from the index where the matches are.
+ */
+export function scanTokensSparse(text: string, sink: TokenSink, startPosition: number, want: Uint8Array, wantLength: number): void {
+  const st: State = { pos: startPosition };
+  const end = startPosition + wantLength;
+  const n = text.length;
+  let i = 0;
+  // A hand-written equivalent of WORD_RE (no match objects, ASCII by table): a run of word
+  // characters, extended over single joiners followed by a word character.
+  while (st.pos < end) {
+    while (i < n && wordCharLength(text, i) === 0) i += charLength(text, i);
+    if (i >= n) break;
+    const s = i;
+    let split = false; // contains a joiner that may split it into several tokens
+    for (;;) {
+      let w: number;
+      while (i < n && (w = wordCharLength(text, i)) !== 0) i += w;
+      if (i + 1 < n && JOINERS.has(text.charCodeAt(i)) && wordCharLength(text, i + 1) !== 0) {
+        if (text.charCodeAt(i) !== 0x26) split = true; // `&` never splits
+        i++;
+        continue;
+      }
+      break;
+    }
+    const at = st.pos;
+    if (!split) {
+      // a plain word or number: one position (see emitSegment/emitWord), none if folding leaves nothing
+      if (want[at - startPosition] !== 0) emitMatch(text.slice(s, i), s, st, sink);
+      else if (text.charCodeAt(s) < 0x300 || !foldsToNothing(text.slice(s, i))) st.pos++;
+      continue;
+    }
+    // may be several tokens: count them, emit only if one of their positions is wanted
+    const raw = text.slice(s, i);
+    emitMatch(raw, s, st, null);
+    for (let p = at; p < st.pos && p < end; p++) {
+      if (want[p - startPosition] !== 0) {
+        st.pos = at;
+        emitMatch(raw, s, st, sink);
+        break;
+      }
+    }
+  }
+}
+
+/** Characters joining word parts inside one WORD_RE match. */
+const JOINERS = new Set([0x2d, 0x27, 0x2019, 0x2010, 0x2011, 0x2012, 0x2013, 0x2e, 0x2c, 0x26]);
+const WORD_CHAR_RE = /^[\p{L}\p{N}\p{M}]$/u;
+/** Per BMP code unit: 0 = unknown, 1 = word character, 2 = not (filled lazily). */
+const BMP_CLASS = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) BMP_CLASS[c] = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? 1 : 2;
+
+/** Code units of the character at `i` if it is a letter/digit/mark (WORD_RE's class), else 0. */
+function wordCharLength(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) return WORD_CHAR_RE.test(String.fromCodePoint(cp)) ? 2 : 0;
+  }
+  let k = BMP_CLASS[c]!;
+  if (k === 0) BMP_CLASS[c] = k = WORD_CHAR_RE.test(String.fromCharCode(c)) ? 1 : 2;
+  return k === 1 ? 1 : 0;
+}
+
+/** Code units of the character at `i` (2 for a surrogate pair). */
+function charLength(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
 }
 
 /**

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from '../../src/search/highlight.js';
+import type { Span } from '../../src/search/highlight.js';
+import { HighlightPlan, parseQuery, SearchIndex, topK } from '../../src/search/index.js';
+import type { SearchDocument } from '../../src/search/index.js';
+import { scanTokens, scanTokensSparse } from '../../src/search/tokenize.js';
+import { BBC_ROOT, bbcExists, knownItemQueries, loadBbc, rng } from './bbc-corpus.js';
+
+type Tok = [string, number, number, number, boolean, boolean, string];
+const collect = (text: string, want?: Uint8Array): Tok[] => {
+  const out: Tok[] = [];
+  const sink = (t: string, s: number, e: number, p: number, st: boolean, c: boolean, w: string): void => void out.push([t, s, e, p, st, c, w]);
+  if (want) scanTokensSparse(text, sink, 7, want, want.length);
+  else scanTokens(text, sink, 7);
+  return out;
+};
+
+const TRICKY = [
+  "Shell's well-known boss, Mr O'Brien, couldn't say if U.S. or US or USA output (2.5%) rose £522,000 to $1.2bn in the 1990s.",
+  'The E.U. and the U.K. agreed; bbc.co.uk said M&S sold 2Mbps kits at 7.96secs - a pay-off, e-mail or rock\u2019n\u2019roll.',
+  'Caf\u00e9 Z\u00fcrich \u0301\u0301 \uff9e\uff9f x\u0301y \ud835\udc00\ud835\udc01 emoji \ud83d\ude00 lone \ud800 end-\u2013dash A-B-C 1,000,000 3.14.15 e.g. Ph.D.',
+  '',
+  '   ... --- ',
+];
+
+describe('scanTokensSparse', () => {
+  it('emits exactly the tokens of scanTokens at every wanted position', () => {
+    const r = rng(3);
+    for (const text of TRICKY) {
+      const full = collect(text);
+      const last = full.length > 0 ? full[full.length - 1]![3] - 7 + 1 : 0;
+      for (let trial = 0; trial < 200; trial++) {
+        const len = Math.floor(r() * (last + 2));
+        const want = new Uint8Array(len);
+        for (let i = 0; i < len; i++) want[i] = r() < 0.3 ? 1 : 0;
+        const sparse = collect(text, want);
+        const wanted = (t: Tok): boolean => t[3] - 7 < len && want[t[3] - 7] === 1;
+        // every wanted token, identical; nothing emitted is wrong
+        expect(full.filter(wanted)).toEqual(sparse.filter(wanted));
+        for (const t of sparse) expect(full).toContainEqual(t);
+      }
+    }
+  });
+});
+
+/** The highlighting rule without the index's shortcuts: every paragraph fully tokenised. */
+function reference(d: SearchDocument, plan: HighlightPlan): { title: string; titleMatched: boolean; snippet: string } {
+  const { marker, snippetLength: len } = plan;
+  const tSpans = findSpans(d.title, F_TITLE, marker);
+  let best: { para: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
+  d.paragraphs.forEach((p, i) => {
+    const spans = findSpans(p, i === 0 ? F_LEAD : F_REST, marker);
+    if (spans.length === 0) return;
+    const w = bestWindow(spans, len);
+    if (w && (best === null || w.distinct > best.distinct || (w.distinct === best.distinct && w.count > best.count))) best = { para: i, spans, ...w };
+  });
+  const chosen = best as { para: number; spans: Span[]; start: number; end: number } | null;
+  let snippet = '';
+  if (chosen !== null) snippet = cutSnippet(d.paragraphs[chosen.para]!, chosen.spans, chosen.start, chosen.end, len);
+  else if (d.paragraphs.length > 0) snippet = cutSnippet(d.paragraphs[0]!, [], 0, 0, len);
+  return { title: renderMarked(d.title, tSpans), titleMatched: tSpans.length > 0, snippet };
+}
+
+describe('highlight uses the index to skip paragraphs', () => {
+  it('matches the full-scan rule on small documents (phrases, fields, compounds, numbers)', () => {
+    const docs: SearchDocument[] = [
+      { title: 'U.S. rates: the state of the union', paragraphs: ['No match here at all.', 'Rates rose; the state of the union is well-known.', 'A pay-off of £522,000 for rates.', 'state union state of the union rates rate rating'] },
+      { title: 'Nothing', paragraphs: [] },
+      { title: 'Well known', paragraphs: ['wellknown payoff', 'pay-off e-mail email'] },
+    ];
+    const idx = SearchIndex.build(docs);
+    for (const q of ['rates', '"state of the union"', 'title:rates', 'lead:rates', 'body:rates', 'well-known', 'payoff', 'email', '522,000', 'usa', 'rat*', 'union -state', '"the union" rate', 'nothing']) {
+      for (const snippetLength of [20, 60, 200]) {
+        const plan = idx.prepareHighlight(parseQuery(q), { snippetLength });
+        docs.forEach((d, i) => expect(idx.highlight(i, plan), `${q} doc ${i}`).toEqual(reference(d, plan)));
+      }
+    }
+  });
+  it('plan and query give the same result', () => {
+    const idx = SearchIndex.build([{ title: 'Goverment', paragraphs: ['The government said.'] }]);
+    expect(idx.highlight(0, idx.prepareHighlight('government', { fuzzy: true }))).toEqual(idx.highlight(0, 'government', { fuzzy: true }));
+  });
+});
+
+if (!bbcExists) console.warn(`[search] skipping BBC highlight regression: ${BBC_ROOT} not found`);
+
+describe.skipIf(!bbcExists)('highlight regression on BBC', () => {
+  it('equals the full-scan rule for many documents x queries', () => {
+    const docs = loadBbc();
+    const idx = SearchIndex.build(docs);
+    const hand = ['foreign gives', 'interest rates', '"interest rates"', '"prime minister"', 'elect*', 'co*', 'title:music', 'lead:economy', 'body:phone -mobile', '£522,000', 'U.S. economy', 'well-known', 'payoff', 'dont', '"the government"', '"a number of"', 'mbps', '2004', 'blair OR brown', 'title:"prime minister"', 'goverment', 'ecomony growth'];
+    const qs = [...hand, ...knownItemQueries(docs, 5, 2, 5).map((x) => x.q), ...knownItemQueries(docs, 11, 3, 7).map((x) => x.q)];
+    let n = 0;
+    for (const s of qs) {
+      for (const fuzzy of /^(goverment|ecomony)/.test(s) ? [true] : [false]) {
+        const q = parseQuery(s);
+        const r = idx.match(q, { fuzzy });
+        const plan = idx.prepareHighlight(q, { fuzzy, snippetLength: n % 2 === 0 ? 200 : 80 });
+        for (const i of topK(r.docs, r.scores, 25)) {
+          const d = r.docs[i]!;
+          expect(idx.highlight(d, plan), `${s} doc ${d}`).toEqual(reference(docs[d]!, plan));
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(2000);
+  }, 60_000);
+});
