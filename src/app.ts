@@ -29,6 +29,7 @@ export type AppConfig = Pick<
   | 'corsOrigins'
   | 'trustProxy'
   | 'rateLimitMax'
+  | 'searchCacheEntries'
   | 'rateLimitWindowSeconds'
   | 'maxUrlLength'
   | 'requestTimeoutMs'
@@ -142,7 +143,7 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   await app.register(swaggerPlugin, { version: API_VERSION });
   const routeOptions = { store, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60) };
   await app.register(articleRoutes, routeOptions);
-  await app.register(searchRoutes, routeOptions);
+  await app.register(searchRoutes, { ...routeOptions, searchCacheEntries: cfg.searchCacheEntries });
   await app.register(metaRoutes, routeOptions);
   await app.register(readyRoutes, { store, isClosing: () => closing });
   await app.register(docsUiPlugin);

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { toSummary, type Article } from '../articles/schema.js';
-import { compress, type Representation } from './caching.js';
+import { compress, LIVE_BROTLI_QUALITY, LIVE_GZIP_LEVEL, type Representation } from './caching.js';
 
 /**
  * Articles are compressed once each, on their first compressed request, and cached. Brotli
@@ -20,7 +20,8 @@ import { compress, type Representation } from './caching.js';
 export const ARTICLE_BROTLI_QUALITY = 11;
 export const ARTICLE_GZIP_LEVEL = 9;
 
-export class PreparedArticle implements Representation {
+/** A JSON body kept for many requests: UTF-8 bytes and each compressed form made once, on first use. */
+export class PreparedBody implements Representation {
   /** UTF-8 bytes, encoded once: sending them needs no per-request length scan or encoding. */
   readonly body: Buffer;
   readonly bytes: number;
@@ -29,14 +30,22 @@ export class PreparedArticle implements Representation {
   constructor(
     json: string,
     readonly etag: string,
+    private readonly brotliQuality = LIVE_BROTLI_QUALITY,
+    private readonly gzipLevel = LIVE_GZIP_LEVEL,
   ) {
     this.body = Buffer.from(json);
     this.bytes = this.body.length;
   }
-  /** Compressed once, on first request, then kept. */
   encoded(encoding: 'br' | 'gzip'): Buffer {
-    if (encoding === 'br') return (this.br ??= compress(this.body, 'br', ARTICLE_BROTLI_QUALITY));
-    return (this.gz ??= compress(this.body, 'gzip', undefined, ARTICLE_GZIP_LEVEL));
+    if (encoding === 'br') return (this.br ??= compress(this.body, 'br', this.brotliQuality));
+    return (this.gz ??= compress(this.body, 'gzip', undefined, this.gzipLevel));
+  }
+}
+
+/** An article's body, compressed hard since it is compressed once and served many times. */
+export class PreparedArticle extends PreparedBody {
+  constructor(json: string, etag: string) {
+    super(json, etag, ARTICLE_BROTLI_QUALITY, ARTICLE_GZIP_LEVEL);
   }
 }
 

@@ -3,10 +3,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ArticleSummary } from '../../articles/schema.js';
 import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
 import { QuerySyntaxError } from '../../search/index.js';
-import { liveRepresentation, sendJson } from '../caching.js';
+import { sendJson } from '../caching.js';
+import { ResponseCache } from '../response-cache.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
-import { strongEtag } from '../representations.js';
+import { PreparedBody, strongEtag } from '../representations.js';
 import { ArticleParams, FacetValue, Filters, MAX_QUERY_LENGTH, problemResponses } from '../schemas.js';
 import type { RouteOptions } from './articles.js';
 
@@ -92,7 +93,9 @@ export const RelatedResponse = z
   .object({ id: z.string(), items: z.array(ArticleSummary.extend({ score: z.number() })) })
   .meta({ id: 'RelatedArticles' });
 
-export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { store, listMaxAge }) => {
+export const searchRoutes: FastifyPluginAsyncZod<RouteOptions & { searchCacheEntries: number }> = async (app, { listMaxAge, searchCacheEntries }) => {
+  // Search and related answers are pure functions of (corpus version, URL): computed once each.
+  const cache = new ResponseCache(searchCacheEntries);
   app.get(
     '/search',
     {
@@ -106,6 +109,8 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
     },
     async (request, reply) => {
       const corpus = request.corpus;
+      const cached = cache.get(corpus.version, request.url);
+      if (cached) return sendJson(request, reply, cached, listMaxAge);
       const q = request.query;
       let result: SearchResult;
       try {
@@ -149,7 +154,9 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
         next: nextPage(request.url, result.total, q.limit, q.offset),
         ...(q.facets.length ? { facets: result.facets } : {}),
       };
-      return sendJson(request, reply, liveRepresentation(JSON.stringify(body), strongEtag(`${corpus.version}\0${request.url}`)), listMaxAge);
+      const prepared = new PreparedBody(JSON.stringify(body), strongEtag(`${corpus.version}\0${request.url}`));
+      cache.set(corpus.version, request.url, prepared);
+      return sendJson(request, reply, prepared, listMaxAge);
     },
   );
 
@@ -167,6 +174,8 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
     },
     async (request, reply) => {
       const corpus = request.corpus;
+      const cached = cache.get(corpus.version, request.url);
+      if (cached) return sendJson(request, reply, cached, listMaxAge);
       const article = corpus.get(request.params.id);
       if (!article) {
         return sendProblem(reply, { type: PROBLEM_TYPE.notFound, title: 'Not Found', status: 404, detail: `No article with id or slug '${request.params.id}'`, instance: request.url });
@@ -182,7 +191,9 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { s
         wordCount: r.article.wordCount,
         score: Math.round(r.score * 1e4) / 1e4,
       }));
-      return sendJson(request, reply, liveRepresentation(JSON.stringify({ id: article.id, items }), strongEtag(`${corpus.version}\0${request.url}`)), listMaxAge);
+      const prepared = new PreparedBody(JSON.stringify({ id: article.id, items }), strongEtag(`${corpus.version}\0${request.url}`));
+      cache.set(corpus.version, request.url, prepared);
+      return sendJson(request, reply, prepared, listMaxAge);
     },
   );
 };
