@@ -2,7 +2,7 @@
  * buildApp: the Fastify instance with its plugins and routes, and nothing about the process.
  * Tests build it and use inject; server.ts makes it listen.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loadConfig, type Config } from './config.js';
@@ -54,7 +54,7 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: logger ?? loggerOptions(cfg) }),
     // One log line per request, written in onResponse below.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // Behind a proxy, client IPs (rate limiting, logs) come from X-Forwarded-For only when configured.
     // (A hop count is valid at run time; Fastify's types leave it out.)

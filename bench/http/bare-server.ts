@@ -5,11 +5,11 @@
  * string body of n bytes, prepared once, so a route's payload size can be told apart from the
  * work we do per request (the load generator shares the machine and pays per byte too).
  */
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { registerRequestLog } from '../../src/http/request-log.js';
 import { createLogger } from '../../src/logger.js';
 
-const app = Fastify({ loggerInstance: createLogger({ logLevel: 'info', logPretty: false }) as FastifyBaseLogger, disableRequestLogging: true });
+const app = Fastify({ loggerInstance: createLogger({ logLevel: 'info', logPretty: false }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
 registerRequestLog(app);
 app.get('/', async () => ({ hello: 'world' }));
 const bodies = new Map<number, string>();
