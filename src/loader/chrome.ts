@@ -31,6 +31,8 @@ export const CHROME_LINES: ReadonlySet<string> = new Set(
   ].map((s) => s.toLowerCase()),
 );
 
+const LONGEST = Math.max(...[...CHROME_LINES].map((l) => l.length)) + 2;
+
 export function isChrome(line: string): boolean {
-  return CHROME_LINES.has(line.toLowerCase().replace(/[:\s]+$/u, ''));
+  return line.length <= LONGEST && CHROME_LINES.has(line.toLowerCase().replace(/[:\s]+$/u, ''));
 }

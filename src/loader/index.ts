@@ -88,12 +88,17 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   const one = async ({ abs, rel, defaults }: WalkEntry) => {
     const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.push({ path: rel, line, kind, reason });
     let bytes: Buffer;
+    let handle: fs.FileHandle | undefined;
     try {
-      const s = await fs.stat(abs);
-      if (s.size > maxBytes) return problem('too-large', `file is ${s.size} bytes; the limit is ${maxBytes}`);
-      bytes = await fs.readFile(abs);
+      // One open, one fstat, one read: the size is checked before anything is read.
+      handle = await fs.open(abs, 'r');
+      const size = (await handle.stat()).size;
+      if (size > maxBytes) return problem('too-large', `file is ${size} bytes; the limit is ${maxBytes}`);
+      bytes = await handle.readFile();
     } catch (e) {
       return problem('unreadable', errText(e));
+    } finally {
+      await handle?.close().catch(() => undefined);
     }
     if (bytes.length > maxBytes) return problem('too-large', `file is ${bytes.length} bytes; the limit is ${maxBytes}`);
     if (bytes.length === 0) return problem('empty', 'file is empty');
