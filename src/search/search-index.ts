@@ -4,8 +4,8 @@
  *
  * ## Storage layout (compact, typed arrays only; no per-term objects)
  *
- * - Vocabulary: sorted `string[]` (term number = rank, so prefixes are a binary-searched range)
- *   and a `Map` from term to number.
+ * - Vocabulary: sorted `string[]`; term number = rank, so prefixes are a binary-searched range
+ *   and a word is found by binary search (no hash map from word to number).
  * - Postings: all terms concatenated, term `t` owning `[postStart[t], postStart[t+1])` of
  *   - `postDocs: Uint32Array` – document numbers, ascending;
  *   - `postTfw: Uint16Array` – the BM25F pseudo-frequency
@@ -277,7 +277,6 @@ export class SearchIndex {
 
   private readonly docs: readonly SearchDocument[];
   private readonly vocab: string[];
-  private readonly termId: Map<string, number>;
   private readonly postStart: Uint32Array;
   private readonly postDocs: Uint32Array;
   private readonly postTfw: Uint16Array;
@@ -315,7 +314,6 @@ export class SearchIndex {
     options: SearchIndexOptions,
     parts: {
       vocab: string[];
-      termId: Map<string, number>;
       stemGroup: Map<string, number>;
       groupStart: Uint32Array;
       groupWords: Uint32Array;
@@ -336,7 +334,6 @@ export class SearchIndex {
     this.size = docs.length;
     this.options = Object.freeze({ ...options });
     this.vocab = parts.vocab;
-    this.termId = parts.termId;
     this.stemGroup = parts.stemGroup;
     this.groupStart = parts.groupStart;
     this.groupWords = parts.groupWords;
@@ -395,15 +392,16 @@ export class SearchIndex {
     let cnt = new Int32Array(1024);
     let sorted = new Int32Array(4096);
 
-    const sink = (_stem: string, _s: number, _e: number, pos: number, stop: boolean, _c: boolean, word: string): void => {
-      let term = word;
-      if (stop) term = STOP_PREFIX + word;
-      else nIndexed++;
-      let id = termIdOf.get(term);
+    // stop words get their own map so the prefixed key is built once per distinct stop word
+    const stopIdOf = new Map<string, number>();
+    const sink = (_term: string, _s: number, _e: number, pos: number, stop: boolean, _c: boolean, word: string): void => {
+      const ids = stop ? stopIdOf : termIdOf;
+      if (!stop) nIndexed++;
+      let id = ids.get(word);
       if (id === undefined) {
         id = vocab.length;
-        vocab.push(term);
-        termIdOf.set(term, id);
+        vocab.push(stop ? STOP_PREFIX + word : word);
+        ids.set(word, id);
         if (id >= tDf.length) {
           tDf = growI32(tDf, id + 1);
           tBytes = growI32(tBytes, id + 1);
@@ -441,7 +439,7 @@ export class SearchIndex {
       nTok = 0;
       nIndexed = 0;
       field = 0;
-      let pos = scanTokens(doc.title, sink, 0);
+      let pos = scanTokens(doc.title, sink, 0, false);
       lens[3 * d] = nIndexed;
       pos += 1;
       bounds[2 * d] = pos;
@@ -451,7 +449,7 @@ export class SearchIndex {
       field = 1;
       if (paras.length > 0) {
         paraStartG.push(pos);
-        pos = scanTokens(paras[0]!, sink, pos) + 1;
+        pos = scanTokens(paras[0]!, sink, pos, false) + 1;
       }
       lens[3 * d + 1] = nIndexed - before;
       bounds[2 * d + 1] = pos;
@@ -459,7 +457,7 @@ export class SearchIndex {
       field = 2;
       for (let p = 1; p < paras.length; p++) {
         paraStartG.push(pos);
-        pos = scanTokens(paras[p]!, sink, pos) + 1;
+        pos = scanTokens(paras[p]!, sink, pos, false) + 1;
       }
       lens[3 * d + 2] = nIndexed - before;
 
@@ -566,8 +564,6 @@ export class SearchIndex {
         byteCur[id] = bc;
       }
     }
-    const termId = new Map<string, number>();
-    for (let r = 0; r < V; r++) termId.set(vocab[order[r]!]!, r);
     const sortedVocab = new Array<string>(V);
     for (let r = 0; r < V; r++) sortedVocab[r] = vocab[order[r]!]!;
     // group words by stem (CSR layout)
@@ -598,7 +594,6 @@ export class SearchIndex {
     }
     return new SearchIndex(docs, opt, {
       vocab: sortedVocab,
-      termId,
       stemGroup,
       groupStart,
       groupWords,
@@ -616,6 +611,23 @@ export class SearchIndex {
     });
   }
 
+  /**
+   * Number of an indexed word (folded, unstemmed; stop words with their prefix), or undefined.
+   * Binary search of the sorted vocabulary (no word → number hash map to build and keep;
+   * ~20 string comparisons per lookup, only at query time).
+   */
+  private wordId(word: string): number | undefined {
+    const v = this.vocab;
+    let lo = 0;
+    let hi = v.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (v[m]! < word) lo = m + 1;
+      else hi = m;
+    }
+    return lo < v.length && v[lo] === word ? lo : undefined;
+  }
+
   /** Number of distinct indexed terms. */
   get vocabularySize(): number {
     return this.vocab.length;
@@ -623,7 +635,7 @@ export class SearchIndex {
 
   /** Number of documents containing the (folded, unstemmed) word. */
   docFreq(term: string): number {
-    const t = this.termId.get(term);
+    const t = this.wordId(term);
     return t === undefined ? 0 : this.postStart[t + 1]! - this.postStart[t]!;
   }
 
@@ -762,7 +774,7 @@ export class SearchIndex {
     const g = this.stemGroup.get(stemmed);
     const out: number[] = [];
     if (g !== undefined) for (let i = this.groupStart[g]!; i < this.groupStart[g + 1]!; i++) out.push(this.groupWords[i]!);
-    const w = this.termId.get(word);
+    const w = this.wordId(word);
     if (w !== undefined && !out.includes(w)) out.push(w);
     return out;
   }
@@ -773,7 +785,7 @@ export class SearchIndex {
    */
   private stemHits(stemmed: string, word: string, mask: number): MatchResult {
     const vs = this.variants(stemmed, word);
-    const exact = this.termId.get(word);
+    const exact = this.wordId(word);
     const idfE = exact === undefined ? Infinity : this.idf(this.df(exact));
     const vw = this.options.stemVariantWeight;
     return this.union(
@@ -788,7 +800,7 @@ export class SearchIndex {
     if (!fuzzy || !q.fuzzy) return exact;
     const neighbours = this.fuzzyTerms(q);
     if (neighbours.length === 0) return exact;
-    const e = this.termId.get(q.word);
+    const e = this.wordId(q.word);
     const idfE = e === undefined ? Infinity : this.idf(this.df(e));
     const fz = this.union(
       neighbours.map((n) => this.termHits(n, mask, this.options.fuzzyWeight, Math.min(idfE, this.idf(this.df(n))))),
@@ -926,7 +938,7 @@ export class SearchIndex {
       let vs: number[];
       let hits: MatchResult;
       if (q.stop[i]) {
-        const t = this.termId.get(STOP_PREFIX + q.words[i]!);
+        const t = this.wordId(STOP_PREFIX + q.words[i]!);
         vs = t === undefined ? [] : [t];
         hits = t === undefined ? EMPTY : this.termHits(t, mask, 1);
       } else {
@@ -1106,7 +1118,7 @@ export class SearchIndex {
     };
     for (const [t, mask] of marker.terms) for (const w of this.groupOf(t)) addEntry(w, mask, t);
     for (const [word, mask] of marker.words) {
-      const w = this.termId.get(word);
+      const w = this.wordId(word);
       if (w !== undefined) addEntry(w, mask, stem(word));
     }
     const phraseWords = new Set<number>();
@@ -1117,7 +1129,7 @@ export class SearchIndex {
       let bestDf = Infinity;
       for (const t of p.terms) {
         const ws = this.groupOf(t);
-        const stopWord = this.termId.get(STOP_PREFIX + t);
+        const stopWord = this.wordId(STOP_PREFIX + t);
         if (stopWord !== undefined) ws.push(stopWord);
         let df = 0;
         for (const w of ws) {
@@ -1279,7 +1291,7 @@ export class SearchIndex {
     d.paragraphs.forEach((p, i) => addText(p, i === 0 ? this.options.leadBoost : this.options.bodyBoost));
     const cands: Array<{ t: number; w: number }> = [];
     for (const [term, f] of tf) {
-      const t = this.termId.get(term);
+      const t = this.wordId(term);
       if (t === undefined) continue;
       const df = this.postStart[t + 1]! - this.postStart[t]!;
       if (df < 2 || df > this.size / 2) continue;

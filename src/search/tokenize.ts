@@ -74,7 +74,11 @@ export type TokenSink = (
   word: string,
 ) => void;
 
-const WORD_RE = /[\p{L}\p{N}\p{M}]+(?:[-'\u2019\u2010\u2011\u2012\u2013.,&][\p{L}\p{N}\p{M}]+)*/gu;
+/**
+ * What a word match is, as a regex source (flags `gu`): the specification of the hand-written
+ * scanner ({@link wordMatches}), which tests check against it.
+ */
+export const WORD_PATTERN = "[\\p{L}\\p{N}\\p{M}]+(?:[-'\\u2019\\u2010\\u2011\\u2012\\u2013.,&][\\p{L}\\p{N}\\p{M}]+)*";
 const HYPHEN_RE = /[-'\u2019\u2010\u2011\u2012\u2013]/u;
 const HYPHEN_SPLIT_RE = /[-'\u2019\u2010\u2011\u2012\u2013]/gu;
 const ACRONYM_RE = /^(?:\p{L}\.)+\p{L}$/u;
@@ -116,6 +120,8 @@ export function stem(folded: string): string {
 
 interface State {
   pos: number;
+  /** False: emit the unstemmed word as `term` too (for callers that only use `word`). */
+  stem: boolean;
 }
 
 /**
@@ -136,7 +142,7 @@ function emitSegment(seg: string, offset: number, st: State, sink: TokenSink | n
       }
       let t = fold(s.replace(DOT_SPLIT_RE, ''));
       if (t === 'us') t = 'usa';
-      sink(stem(t), offset, offset + s.length, st.pos++, false, false, t);
+      sink(st.stem ? stem(t) : t, offset, offset + s.length, st.pos++, false, false, t);
       return null;
     }
     if (NUMBER_RE.test(s)) {
@@ -174,11 +180,11 @@ function emitNumber(s: string, offset: number, st: State, sink: TokenSink | null
   }
   const t = fold(s.replace(/,/g, ''));
   const pos = st.pos++;
-  sink(stem(t), offset, offset + s.length, pos, false, false, t);
+  sink(st.stem ? stem(t) : t, offset, offset + s.length, pos, false, false, t);
   const unit = /\p{L}{2,}$/u.exec(s);
   if (unit !== null) {
     const u = fold(unit[0]);
-    if (!STOP_WORDS.has(u)) sink(stem(u), offset + unit.index, offset + s.length, pos, false, true, u);
+    if (!STOP_WORDS.has(u)) sink(st.stem ? stem(u) : u, offset + unit.index, offset + s.length, pos, false, true, u);
   }
 }
 
@@ -201,11 +207,11 @@ function emitWord(w: string, offset: number, st: State, sink: TokenSink | null):
     sink(f, offset, end, st.pos++, true, false, f);
     return f;
   }
-  sink(stem(f), offset, end, st.pos++, false, false, f);
+  sink(st.stem ? stem(f) : f, offset, end, st.pos++, false, false, f);
   return f;
 }
 
-/** Emit the tokens of one {@link WORD_RE} match `raw` found at offset `start`. */
+/** Emit the tokens of one {@link WORD_PATTERN} match `raw` found at offset `start`. */
 function emitMatch(raw0: string, start: number, st: State, sink: TokenSink | null): void {
   let raw = raw0;
   if (POSSESSIVE_RE.test(raw)) raw = raw.slice(0, -2);
@@ -230,30 +236,42 @@ function emitMatch(raw0: string, start: number, st: State, sink: TokenSink | nul
     from = to + 1;
   }
   if (sink !== null && allWords && compound.length > 0 && !STOP_WORDS.has(compound)) {
-    sink(stem(compound), start, start + raw.length, firstPos, false, true, compound);
+    sink(st.stem ? stem(compound) : compound, start, start + raw.length, firstPos, false, true, compound);
   }
 }
 
 /**
  * Scan `text`, calling `sink` for each token. Positions start at `startPosition`; returns the
  * position after the last token (so callers can chain fields and leave gaps between them).
+ * With `stemTerms = false` the `term` passed to `sink` is the unstemmed word (same as `word`):
+ * cheaper for callers that only use `word` (indexing).
  */
-export function scanTokens(text: string, sink: TokenSink, startPosition = 0): number {
-  const st: State = { pos: startPosition };
-  // WORD_RE is global: set lastIndex before every exec (the emit helpers use other regexes).
-  const re = WORD_RE;
-  let idx = 0;
+export function scanTokens(text: string, sink: TokenSink, startPosition = 0, stemTerms = true): number {
+  const st: State = { pos: startPosition, stem: stemTerms };
+  const n = text.length;
+  let i = 0;
   for (;;) {
-    re.lastIndex = idx;
-    const m = re.exec(text);
-    if (m === null) break;
-    const raw = m[0];
-    idx = m.index + raw.length;
-    emitMatch(raw, m.index, st, sink);
+    i = skipNonWord(text, i);
+    if (i >= n) break;
+    const s = i;
+    i = matchEnd(text, s);
+    const raw = text.slice(s, i);
+    if (matchSplits) emitMatch(raw, s, st, sink);
+    else emitPlain(raw, s, st, sink);
   }
   return st.pos;
 }
 
+/**
+ * A match without joiners other than `&` (what {@link emitMatch} would do with it: no
+ * possessive, no hyphen, no dot or comma).
+ */
+function emitPlain(raw: string, start: number, st: State, sink: TokenSink | null): void {
+  const c = raw.charCodeAt(0);
+  // an ASCII letter first: not a number (NUMBER_RE starts with a digit)
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)) emitWord(raw, start, st, sink);
+  else emitSegment(raw, start, st, sink);
+}
 
 /**
  * Like {@link scanTokens}, but only guaranteed to emit the tokens at the positions `p` with
@@ -263,31 +281,19 @@ export function scanTokens(text: string, sink: TokenSink, startPosition = 0): nu
  * Used by highlighting, which knows from the index where the matches are.
  */
 export function scanTokensSparse(text: string, sink: TokenSink, startPosition: number, want: Uint8Array, wantLength: number): void {
-  const st: State = { pos: startPosition };
+  const st: State = { pos: startPosition, stem: true };
   const end = startPosition + wantLength;
   const n = text.length;
   let i = 0;
-  // A hand-written equivalent of WORD_RE (no match objects, ASCII by table): a run of word
-  // characters, extended over single joiners followed by a word character.
   while (st.pos < end) {
-    while (i < n && wordCharLength(text, i) === 0) i += charLength(text, i);
+    i = skipNonWord(text, i);
     if (i >= n) break;
     const s = i;
-    let split = false; // contains a joiner that may split it into several tokens
-    for (;;) {
-      let w: number;
-      while (i < n && (w = wordCharLength(text, i)) !== 0) i += w;
-      if (i + 1 < n && JOINERS.has(text.charCodeAt(i)) && wordCharLength(text, i + 1) !== 0) {
-        if (text.charCodeAt(i) !== 0x26) split = true; // `&` never splits
-        i++;
-        continue;
-      }
-      break;
-    }
+    i = matchEnd(text, s);
     const at = st.pos;
-    if (!split) {
+    if (!matchSplits) {
       // a plain word or number: one position (see emitSegment/emitWord), none if folding leaves nothing
-      if (want[at - startPosition] !== 0) emitMatch(text.slice(s, i), s, st, sink);
+      if (want[at - startPosition] !== 0) emitPlain(text.slice(s, i), s, st, sink);
       else if (text.charCodeAt(s) < 0x300 || !foldsToNothing(text.slice(s, i))) st.pos++;
       continue;
     }
@@ -304,14 +310,61 @@ export function scanTokensSparse(text: string, sink: TokenSink, startPosition: n
   }
 }
 
-/** Characters joining word parts inside one WORD_RE match. */
+/** `[start, end)` of every {@link WORD_PATTERN} match of `text`, in order (as the scanners see them). */
+export function wordMatches(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let i = 0;
+  for (;;) {
+    i = skipNonWord(text, i);
+    if (i >= text.length) break;
+    const s = i;
+    i = matchEnd(text, s);
+    out.push([s, i]);
+  }
+  return out;
+}
+
+/** First index `>= i` where a WORD_PATTERN match starts (`text.length` if none). */
+function skipNonWord(text: string, i: number): number {
+  const n = text.length;
+  while (i < n && wordCharLength(text, i) === 0) i += charLength(text, i);
+  return i;
+}
+
+/** Set by {@link matchEnd}: the match contains a joiner other than `&`. */
+let matchSplits = false;
+
+/**
+ * End of the WORD_PATTERN match starting at `s` (a hand-written equivalent, no match objects, ASCII
+ * by table): a run of word characters, extended over single joiners followed by a word
+ * character. Sets {@link matchSplits}.
+ */
+function matchEnd(text: string, s: number): number {
+  const n = text.length;
+  let i = s;
+  let split = false;
+  for (;;) {
+    let w: number;
+    while (i < n && (w = wordCharLength(text, i)) !== 0) i += w;
+    if (i + 1 < n && JOINERS.has(text.charCodeAt(i)) && wordCharLength(text, i + 1) !== 0) {
+      if (text.charCodeAt(i) !== 0x26) split = true;
+      i++;
+      continue;
+    }
+    break;
+  }
+  matchSplits = split;
+  return i;
+}
+
+/** Characters joining word parts inside one WORD_PATTERN match. */
 const JOINERS = new Set([0x2d, 0x27, 0x2019, 0x2010, 0x2011, 0x2012, 0x2013, 0x2e, 0x2c, 0x26]);
 const WORD_CHAR_RE = /^[\p{L}\p{N}\p{M}]$/u;
 /** Per BMP code unit: 0 = unknown, 1 = word character, 2 = not (filled lazily). */
 const BMP_CLASS = new Uint8Array(65536);
 for (let c = 0; c < 128; c++) BMP_CLASS[c] = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? 1 : 2;
 
-/** Code units of the character at `i` if it is a letter/digit/mark (WORD_RE's class), else 0. */
+/** Code units of the character at `i` if it is a letter/digit/mark (WORD_PATTERN's class), else 0. */
 function wordCharLength(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if (c >= 0xd800 && c <= 0xdbff) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { terms, tokenize } from '../../src/search/index.js';
+import { scanTokens, WORD_PATTERN, wordMatches } from '../../src/search/tokenize.js';
 
 describe('tokenize', () => {
   it('folds case and accents', () => {
@@ -65,5 +66,30 @@ describe('tokenize', () => {
   it('keeps & inside words (M&S is not Ms) and splits other inner dots', () => {
     expect(terms('M&S Ms')).toEqual(['m&s', 'ms']);
     expect(terms('bbc.co.uk end.Next')).toEqual(['bbc', 'co', 'uk', 'end', 'next']);
+  });
+});
+
+describe('word scanner', () => {
+  it('finds exactly the WORD_PATTERN matches (random Unicode soup)', () => {
+    const alphabet = ['a', 'B', 'z', '0', '9', '-', "'", '\u2019', '\u2010', '\u2013', '.', ',', '&', ' ', '\u00e9', '\u0301', '\uff9e', '\ud835\udc00', '\ud83d\ude00', '\ud800', '\udc00', '\u00df', '\u0130', '\ufb01', '\u00bd', '\u0663', '\u4e2d', '\u0e33', '£', '%', '\n'];
+    let seed = 7;
+    const r = (): number => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const re = new RegExp(WORD_PATTERN, 'gu');
+    for (let n = 0; n < 5000; n++) {
+      let t = '';
+      const len = Math.floor(r() * 24);
+      for (let k = 0; k < len; k++) t += alphabet[Math.floor(r() * alphabet.length)];
+      const want = [...t.matchAll(re)].map((m) => [m.index, m.index + m[0].length]);
+      expect(wordMatches(t), JSON.stringify(t)).toEqual(want);
+    }
+  });
+  it('scanTokens without stemming gives the same tokens with term = word', () => {
+    const text = "Shell's well-known U.S. rates rose 2.5% to £522,000; M&S e-mail rock\u2019n\u2019roll 2Mbps";
+    const a: string[] = [];
+    const b: string[] = [];
+    scanTokens(text, (_t, s, e, p, st, c, w) => void a.push(`true|${s}|${e}|${p}|${st}|${c}|${w}`), 3);
+    const na = scanTokens(text, (t, s, e, p, st, c, w) => void b.push(`${t === w}|${s}|${e}|${p}|${st}|${c}|${w}`), 3, false);
+    expect(b).toEqual(a);
+    expect(na).toBe(scanTokens(text, () => {}, 3));
   });
 });
