@@ -12,7 +12,8 @@
  * only one server is loaded at a time (the other idles).
  *
  * Routes: bare `GET /`; product `GET /articles/{id}`, `GET /articles?limit=20`,
- * `GET /search?q=<two terms>`, `GET /articles/{id}` with If-None-Match (304) and with
+ * `GET /search?q=<two terms>` (one query repeated, so served by the search cache, and thousands of
+ * distinct two-term queries cycled, so never cached), `GET /articles/{id}` with If-None-Match (304) and with
  * `Accept-Encoding: br`. Each: --warmup seconds discarded, then --duration seconds measured.
  *
  * Load table: for the BBC corpus and synthetic corpora of --sizes articles (generated with
@@ -131,24 +132,47 @@ interface Row {
   bytes: number;
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections, duration: seconds, headers, pipelining: 1 });
+async function load(url: string, headers: Record<string, string>, seconds: number, paths?: string[]): Promise<autocannon.Result> {
+  return autocannon({ url, connections, duration: seconds, headers, pipelining: 1, ...(paths ? { requests: paths.map((p) => ({ method: 'GET' as const, path: p })) } : {}) });
 }
 
 /** fetch() asks for gzip/br by itself; the bench says exactly what each request accepts. */
 const IDENTITY = { 'accept-encoding': 'identity' };
 
-async function measure(route: string, url: string, headers: Record<string, string> = {}, expectStatus = 200): Promise<Row> {
+async function measure(route: string, url: string, headers: Record<string, string> = {}, expectStatus = 200, paths?: string[]): Promise<Row> {
   const probe = await fetch(url, { headers: { ...IDENTITY, ...headers } });
   await probe.arrayBuffer();
   if (probe.status !== expectStatus) throw new Error(`${route}: expected ${expectStatus}, got ${probe.status}`);
-  if (warmup > 0) await load(url, headers, warmup);
+  if (warmup > 0) await load(url, headers, warmup, paths);
   log(`  ${route} (${duration} s)`);
-  const r = await load(url, headers, duration);
+  const r = await load(url, headers, duration, paths);
   // Answers other than the expected class (a 304 route answering 200 would be a bench bug).
   const expected = expectStatus === 304 ? r['3xx'] : r['2xx'];
   const unexpected = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'] - expected;
   return { route, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, unexpected, errors: r.errors + r.timeouts, bytes: r.throughput.average };
+}
+
+/** The product's answer cache size in the bench (RESPONSE_CACHE_ENTRIES). */
+const SEARCH_CACHE = 1000;
+
+/** Two-term queries from headline words (pairs of words that occur in some headline), cycled by autocannon. */
+async function distinctQueries(base: string, want: number): Promise<string[]> {
+  const titles: string[] = [];
+  for (let offset = 0; titles.length < 3000; offset += 100) {
+    const page = (await (await fetch(`${base}/articles?limit=100&offset=${offset}`, { headers: IDENTITY })).json()) as { items: Array<{ title: string }> };
+    if (page.items.length === 0) break;
+    titles.push(...page.items.map((i) => i.title));
+  }
+  const out = new Set<string>();
+  for (let i = 0; out.size < want && i < titles.length * 4; i++) {
+    const words = (titles[i % titles.length]!.toLowerCase().match(/[a-z]{4,}/gu) ?? []).filter((w, k, a) => a.indexOf(w) === k);
+    if (words.length < 2) continue;
+    const k = Math.floor(i / titles.length);
+    const a = words[k % words.length]!;
+    const b = words[(k + 1) % words.length]!;
+    if (a !== b) out.add(`/search?q=${encodeURIComponent(`${a} ${b}`)}`);
+  }
+  return [...out];
 }
 
 function twoTerms(title: string): string {
@@ -160,7 +184,7 @@ function twoTerms(title: string): string {
 async function httpTable(): Promise<string> {
   log(`bare Fastify and product on ${corpusDir}`);
   const bare = await startServer('bare', ['--import', 'tsx', path.join(ROOT, 'bench/http/bare-server.ts')], {}, '/');
-  const product = await startServer('product', productArgv(), { DATA_DIR: corpusDir }, '/health');
+  const product = await startServer('product', productArgv(), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: String(SEARCH_CACHE) }, '/health');
   try {
     const list = (await (await fetch(`${product.base}/articles?limit=1`, { headers: IDENTITY })).json()) as { items: Array<{ id: string; title: string }> };
     const first = list.items[0];
@@ -183,7 +207,13 @@ async function httpTable(): Promise<string> {
     rows.push(await measure('GET /articles/{id} Accept-Encoding: br', articleUrl, { 'accept-encoding': 'br' }));
     rows.push(await measure('GET /articles/{id} br + If-None-Match (304)', articleUrl, { 'accept-encoding': 'br', 'if-none-match': brEtag }, 304));
     // Search last: if it falls behind, its backlog cannot slow the routes measured after it.
-    rows.push(await measure(`GET /search?q=${q}`, `${product.base}/search?q=${encodeURIComponent(q)}`));
+    // The same query again and again is answered from the search cache; many distinct queries
+    // (more than the cache holds, cycled) measure searching and highlighting themselves.
+    rows.push(await measure(`GET /search?q=${q} (repeated: cached)`, `${product.base}/search?q=${encodeURIComponent(q)}`));
+    const queries = await distinctQueries(product.base, 5000);
+    // Cycling through more distinct queries than an LRU cache holds misses every time.
+    const label = queries.length > SEARCH_CACHE ? 'uncached' : 'partly cached: fewer queries than the cache holds';
+    rows.push(await measure(`GET /search, ${queries.length} distinct two-term queries (${label})`, `${product.base}${queries[0]}`, {}, 200, queries));
     const ceiling = rows[0]!.rps;
     const lines = [
       `Corpus: ${path.relative(ROOT, corpusDir) || corpusDir}; ${connections} connections, ${duration} s per route after ${warmup} s warm-up; article ${first.id}.`,

@@ -12,6 +12,7 @@ import { docsUiPlugin, openapiText, swaggerPlugin } from './http/docs.js';
 import { drainResponsesOnClose } from './http/drain.js';
 import { clientErrorHandler, registerProblemHandlers, sendProblem } from './http/problems.js';
 import { registerRequestLog } from './http/request-log.js';
+import { ResponseCache } from './http/response-cache.js';
 import { articleRoutes } from './http/routes/articles.js';
 import { metaRoutes } from './http/routes/meta.js';
 import { readyRoutes } from './http/routes/ready.js';
@@ -29,7 +30,7 @@ export type AppConfig = Pick<
   | 'corsOrigins'
   | 'trustProxy'
   | 'rateLimitMax'
-  | 'searchCacheEntries'
+  | 'responseCacheEntries'
   | 'rateLimitWindowSeconds'
   | 'maxUrlLength'
   | 'requestTimeoutMs'
@@ -141,9 +142,11 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   });
 
   await app.register(swaggerPlugin, { version: API_VERSION });
-  const routeOptions = { store, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60) };
+  // Listing, search, related, sources and categories answers depend only on (corpus version, URL).
+  const answers = new ResponseCache(cfg.responseCacheEntries);
+  const routeOptions = { store, answers, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60) };
   await app.register(articleRoutes, routeOptions);
-  await app.register(searchRoutes, { ...routeOptions, searchCacheEntries: cfg.searchCacheEntries });
+  await app.register(searchRoutes, routeOptions);
   await app.register(metaRoutes, routeOptions);
   await app.register(readyRoutes, { store, isClosing: () => closing });
   await app.register(docsUiPlugin);

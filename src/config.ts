@@ -43,7 +43,7 @@ export const ConfigSchema = z.object({
   CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('milliseconds a socket may stay inactive, 0 for no limit'),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).default(72_000).describe('milliseconds an idle keep-alive connection is kept open'),
   SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000).describe('event-loop delay in milliseconds above which requests get 503, 0 to turn off'),
-  SEARCH_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000).describe('how many search and related-article answers to keep per corpus version, 0 to turn the cache off'),
+  RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000).describe('how many listing, search and related-article answers to keep per corpus version, 0 to turn the cache off'),
   SHED_MAX_HEAP_BYTES: z.coerce.number().int().min(0).optional().describe('heap use in bytes above which requests get 503, 0 to turn off (default: 90% of the V8 heap limit)'),
 });
 
@@ -67,7 +67,7 @@ export type Config = {
   keepAliveTimeoutMs: number;
   shedMaxEventLoopDelayMs: number;
   shedMaxHeapBytes: number;
-  searchCacheEntries: number;
+  responseCacheEntries: number;
 };
 
 export class ConfigError extends Error {
@@ -130,6 +130,6 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     keepAliveTimeoutMs: c.KEEP_ALIVE_TIMEOUT_MS,
     shedMaxEventLoopDelayMs: c.SHED_MAX_EVENT_LOOP_DELAY_MS,
     shedMaxHeapBytes: c.SHED_MAX_HEAP_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.9),
-    searchCacheEntries: c.SEARCH_CACHE_ENTRIES,
+    responseCacheEntries: c.RESPONSE_CACHE_ENTRIES,
   };
 }

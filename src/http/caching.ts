@@ -86,11 +86,6 @@ export interface Representation {
   encoded?: (encoding: 'br' | 'gzip') => Buffer;
 }
 
-/** A body prepared for this request only (listings, search): compressed on the fly if asked for. */
-export function liveRepresentation(body: string | Buffer, etag: string): Representation {
-  return { body, etag, bytes: typeof body === 'string' ? Buffer.byteLength(body) : body.length };
-}
-
 /**
  * Sends a prepared JSON body: 304 when If-None-Match names the negotiated representation,
  * else the body, compressed when large enough and accepted.

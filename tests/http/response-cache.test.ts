@@ -8,6 +8,7 @@ import { PreparedBody } from '../../src/http/representations.js';
 import { ResponseCache } from '../../src/http/response-cache.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { okJson } from '../helpers/app.js';
+import { ArticleList, SourceList } from '../../src/http/schemas.js';
 import { tempDataDir } from '../helpers/paths.js';
 
 const body = (s: string) => new PreparedBody(JSON.stringify({ s }), `"${s}"`);
@@ -34,6 +35,18 @@ describe('ResponseCache', () => {
     expect(c.get('v1', 'a')).toBeUndefined();
   });
 
+  it('keeps at most maxBytes of bodies, dropping the least recently used', () => {
+    const c = new ResponseCache(100, 50);
+    const big = (s: string) => new PreparedBody(JSON.stringify('x'.repeat(18)) + s, `"${s}"`); // 21 bytes each
+    c.set('v1', 'a', big('a'));
+    c.set('v1', 'b', big('b'));
+    c.set('v1', 'c', big('c')); // 63 bytes > 50: a goes
+    expect(c.get('v1', 'a')).toBeUndefined();
+    expect(c.size).toBe(2);
+    c.set('v1', 'b', big('b')); // replacing an entry does not count it twice
+    expect(c.size).toBe(2);
+  });
+
   it('stores nothing when turned off', () => {
     const c = new ResponseCache(0);
     c.set('v1', 'a', body('a'));
@@ -41,7 +54,7 @@ describe('ResponseCache', () => {
   });
 });
 
-describe('cached search answers', async () => {
+describe('kept answers', async () => {
   const dir = tempDataDir({ 'a.txt': 'Harbour strike spreads\n\nDock workers walked out.\n' });
   const store = new CorpusStore(new Corpus(await loadArticles(dir)));
   const app = await buildApp({ store, logger: false, config: { rateLimitMax: 0 } });
@@ -61,9 +74,12 @@ describe('cached search answers', async () => {
 
   it('never serves an answer from an older corpus after a swap', async () => {
     expect(okJson(await search('workers'), SearchResponse).total).toBe(1);
+    expect(okJson(await app.inject('/articles'), ArticleList).total).toBe(1);
+    expect(okJson(await app.inject('/sources'), SourceList).items).toEqual([]);
     writeFileSync(path.join(dir, 'b.txt'), 'Workers return to the docks\n\nThe strike is over.\n');
     store.swap(new Corpus(await loadArticles(dir)));
     const after = okJson(await search('workers'), SearchResponse);
     expect(after.total).toBe(2);
+    expect(okJson(await app.inject('/articles'), ArticleList).total).toBe(2);
   });
 });

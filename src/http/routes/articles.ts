@@ -1,19 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Article } from '../../articles/schema.js';
 import { toArticleFilter, type CorpusStore } from '../../corpus/index.js';
-import { liveRepresentation, sendJson } from '../caching.js';
+import { sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
-import { articleRepresentation, strongEtag, summaryListBytes } from '../representations.js';
+import { articleRepresentation, summaryJson } from '../representations.js';
+import type { ResponseCache } from '../response-cache.js';
 import { ArticleList, ArticleParams, ListQuery, problemResponses } from '../schemas.js';
 
 export interface RouteOptions {
   store: CorpusStore;
+  /** Answers kept per corpus version and URL (listing, search, related, sources, categories). */
+  answers: ResponseCache;
   cacheMaxAge: number;
   listMaxAge: number;
 }
 
-export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { store, cacheMaxAge, listMaxAge }) => {
+export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, cacheMaxAge, listMaxAge }) => {
   app.get(
     '/articles',
     {
@@ -27,6 +30,9 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     },
     async (request, reply) => {
       const corpus = request.corpus;
+      // Kept answers are sent as they are: a page built per request cost a 7 KB buffer and the GC time to drop it.
+      const kept = answers.get(corpus.version, request.url);
+      if (kept) return sendJson(request, reply, kept, listMaxAge);
       const q = request.query;
       const { total, items } = corpus.list({
         ...toArticleFilter(q),
@@ -35,8 +41,8 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         offset: q.offset,
       });
       const next = nextPage(request.url, total, q.limit, q.offset);
-      const body = summaryListBytes(items, `,"total":${total},"limit":${q.limit},"offset":${q.offset},"next":${JSON.stringify(next)}}`);
-      return sendJson(request, reply, liveRepresentation(body, strongEtag(`${corpus.version}\0${request.url}`)), listMaxAge);
+      const body = `{"items":[${items.map(summaryJson).join(',')}],"total":${total},"limit":${q.limit},"offset":${q.offset},"next":${JSON.stringify(next)}}`;
+      return sendJson(request, reply, answers.keep(corpus.version, request.url, body), listMaxAge);
     },
   );
 

@@ -1,17 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { liveRepresentation, sendJson } from '../caching.js';
-import { strongEtag } from '../representations.js';
+import { sendJson } from '../caching.js';
 import { CategoryList, Health, SourceList } from '../schemas.js';
 import { ALWAYS_ANSWER } from '../security.js';
 import type { RouteOptions } from './articles.js';
 
-export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { store, listMaxAge }) => {
+export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { store, answers, listMaxAge }) => {
   app.get(
     '/sources',
     { schema: { tags: ['meta'], summary: 'Sources with their article counts', response: { 200: SourceList } } },
     async (request, reply) => {
       const corpus = request.corpus;
-      return sendJson(request, reply, liveRepresentation(JSON.stringify({ items: corpus.sources() }), strongEtag(`${corpus.version}\0sources`)), listMaxAge);
+      const answer = answers.get(corpus.version, '/sources') ?? answers.keep(corpus.version, '/sources', JSON.stringify({ items: corpus.sources() }));
+      return sendJson(request, reply, answer, listMaxAge);
     },
   );
 
@@ -20,8 +20,10 @@ export const metaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { sto
     { schema: { tags: ['meta'], summary: 'Categories with their article counts', response: { 200: CategoryList } } },
     async (request, reply) => {
       const corpus = request.corpus;
-      const items = corpus.categories().map((c) => ({ name: c.value, count: c.count }));
-      return sendJson(request, reply, liveRepresentation(JSON.stringify({ items }), strongEtag(`${corpus.version}\0categories`)), listMaxAge);
+      const answer =
+        answers.get(corpus.version, '/categories') ??
+        answers.keep(corpus.version, '/categories', JSON.stringify({ items: corpus.categories().map((c) => ({ name: c.value, count: c.count })) }));
+      return sendJson(request, reply, answer, listMaxAge);
     },
   );
 

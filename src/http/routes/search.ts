@@ -4,10 +4,8 @@ import { ArticleSummary } from '../../articles/schema.js';
 import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
 import { QuerySyntaxError } from '../../search/index.js';
 import { sendJson } from '../caching.js';
-import { ResponseCache } from '../response-cache.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
-import { PreparedBody, strongEtag } from '../representations.js';
 import { ArticleParams, FacetValue, Filters, MAX_QUERY_LENGTH, problemResponses } from '../schemas.js';
 import type { RouteOptions } from './articles.js';
 
@@ -93,9 +91,7 @@ export const RelatedResponse = z
   .object({ id: z.string(), items: z.array(ArticleSummary.extend({ score: z.number() })) })
   .meta({ id: 'RelatedArticles' });
 
-export const searchRoutes: FastifyPluginAsyncZod<RouteOptions & { searchCacheEntries: number }> = async (app, { listMaxAge, searchCacheEntries }) => {
-  // Search and related answers are pure functions of (corpus version, URL): computed once each.
-  const cache = new ResponseCache(searchCacheEntries);
+export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers: cache, listMaxAge }) => {
   app.get(
     '/search',
     {
@@ -154,9 +150,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions & { searchCacheEnt
         next: nextPage(request.url, result.total, q.limit, q.offset),
         ...(q.facets.length ? { facets: result.facets } : {}),
       };
-      const prepared = new PreparedBody(JSON.stringify(body), strongEtag(`${corpus.version}\0${request.url}`));
-      cache.set(corpus.version, request.url, prepared);
-      return sendJson(request, reply, prepared, listMaxAge);
+      return sendJson(request, reply, cache.keep(corpus.version, request.url, JSON.stringify(body)), listMaxAge);
     },
   );
 
@@ -191,9 +185,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions & { searchCacheEnt
         wordCount: r.article.wordCount,
         score: Math.round(r.score * 1e4) / 1e4,
       }));
-      const prepared = new PreparedBody(JSON.stringify({ id: article.id, items }), strongEtag(`${corpus.version}\0${request.url}`));
-      cache.set(corpus.version, request.url, prepared);
-      return sendJson(request, reply, prepared, listMaxAge);
+      return sendJson(request, reply, cache.keep(corpus.version, request.url, JSON.stringify({ id: article.id, items })), listMaxAge);
     },
   );
 };
