@@ -11,11 +11,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { intArg, parseCli } from './lib/args.js';
+import { freePort } from '../scripts/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BBC = path.resolve(ROOT, '../shared/corpora/bbc-news');
@@ -35,16 +35,6 @@ interface Memory {
 }
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 const PORT = await freePort();
 const BASE = `http://127.0.0.1:${PORT}`;
 
