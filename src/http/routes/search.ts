@@ -19,10 +19,11 @@ export const QUERY_LANGUAGE = `
 | \`oil -gas\`, \`oil NOT gas\` | oil, but not gas |
 | \`"state of the union"\` | the words in this order |
 | \`(oil OR gas) prices\` | grouping |
-| \`title:taliban\`, \`title:"peace process"\` | only in the headline (fields: \`title\`, \`lead\`, \`body\`) |
+| \`title:taliban\`, \`title:"peace process"\` | only in the headline (fields: \`title\`, \`lead\`, and \`body\` for every paragraph, the lead included) |
 | \`infla*\` | words starting with infla (the most frequent expansions, bounded) |
 
-Words are matched after case and accent folding and English stemming (\`rates\` finds \`rate\`);
+Words are matched after case and accent folding and English stemming (\`rates\` finds \`rate\`,
+and the form you typed ranks first); common words (\`the\`, \`of\`) are ignored outside phrases;
 \`U.S.\`, \`$1m\` and \`£522,000\` are words of their own. A malformed query (unbalanced quotes or
 brackets, a lone operator, only negative terms) is a 400 problem whose \`errors[0].position\`
 says where.
