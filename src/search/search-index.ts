@@ -718,9 +718,8 @@ export class SearchIndex {
     }
     // field-restricted: count occurrences per field from positions
     const { b, titleBoost, leadBoost, bodyBoost } = this.options;
-    const bytes = this.posBytes;
     const avg = this.avg;
-    let off = this.blockOff[this.blockStart[t]!]!;
+    const cur = new VarintCursor(this.posBytes, this.blockOff[this.blockStart[t]!]!);
     const outDocs = new Uint32Array(e - s);
     const outScores = new Float64Array(e - s);
     let n = 0;
@@ -728,27 +727,13 @@ export class SearchIndex {
       const d = this.postDocs[i]!;
       const leadAt = this.bounds[2 * d]!;
       const restAt = this.bounds[2 * d + 1]!;
-      let c = 0;
-      let shift = 0;
-      let v: number;
-      do {
-        v = bytes[off++]!;
-        c |= (v & 0x7f) << shift;
-        shift += 7;
-      } while (v & 0x80);
+      const c = cur.next();
       let p = 0;
       let ft = 0;
       let fl = 0;
       let fr = 0;
       for (let k = 0; k < c; k++) {
-        let x = 0;
-        shift = 0;
-        do {
-          v = bytes[off++]!;
-          x |= (v & 0x7f) << shift;
-          shift += 7;
-        } while (v & 0x80);
-        p += x;
+        p += cur.next();
         if (p < leadAt) ft++;
         else if (p < restAt) fl++;
         else fr++;
@@ -891,40 +876,12 @@ export class SearchIndex {
 
   /** Decode the positions of posting `i` (0-based within term `t`) into `out`; returns count. */
   private positions(t: number, i: number, out: number[]): number {
-    const bytes = this.posBytes;
-    let off = this.blockOff[this.blockStart[t]! + Math.floor(i / BLOCK)]!;
-    for (let skip = i % BLOCK; skip > 0; skip--) {
-      let c = 0;
-      let shift = 0;
-      let v: number;
-      do {
-        v = bytes[off++]!;
-        c |= (v & 0x7f) << shift;
-        shift += 7;
-      } while (v & 0x80);
-      while (c > 0) if ((bytes[off++]! & 0x80) === 0) c--;
-    }
-    let c = 0;
-    let shift = 0;
-    let v: number;
-    do {
-      v = bytes[off++]!;
-      c |= (v & 0x7f) << shift;
-      shift += 7;
-    } while (v & 0x80);
+    const cur = new VarintCursor(this.posBytes, this.blockOff[this.blockStart[t]! + Math.floor(i / BLOCK)]!);
+    for (let skip = i % BLOCK; skip > 0; skip--) cur.skip(cur.next());
+    const c = cur.next();
     out.length = c;
     let p = 0;
-    for (let k = 0; k < c; k++) {
-      let x = 0;
-      shift = 0;
-      do {
-        v = bytes[off++]!;
-        x |= (v & 0x7f) << shift;
-        shift += 7;
-      } while (v & 0x80);
-      p += x;
-      out[k] = p;
-    }
+    for (let k = 0; k < c; k++) out[k] = p += cur.next();
     return c;
   }
 
@@ -1397,4 +1354,29 @@ function subtract(a: MatchResult, remove: Uint32Array): MatchResult {
     scores[k++] = a.scores[i]!;
   }
   return { docs: docs.subarray(0, k), scores: scores.subarray(0, k) };
+}
+
+/** Reads the position lists' LEB128 varints (7 bits a byte, high bit = more) from an offset on. */
+class VarintCursor {
+  constructor(
+    private readonly bytes: Uint8Array,
+    public off: number,
+  ) {}
+
+  next(): number {
+    let x = 0;
+    let shift = 0;
+    let v: number;
+    do {
+      v = this.bytes[this.off++]!;
+      x |= (v & 0x7f) << shift;
+      shift += 7;
+    } while (v & 0x80);
+    return x;
+  }
+
+  /** Skips `count` varints without decoding them. */
+  skip(count: number): void {
+    while (count > 0) if ((this.bytes[this.off++]! & 0x80) === 0) count--;
+  }
 }
