@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/check-data.js';
 import { BBC_DIR, DATA_DIR, FIXTURES, HAVE_BBC, ROOT, bbcSkipReason } from '../helpers/paths.js';
 
-function run(args: string[]) {
+function run(args: string[], isTTY = false) {
   let stdout = '';
   let stderr = '';
-  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true), isTTY: false } };
+  const io = { stdout: { write: (s: string) => ((stdout += s), true) }, stderr: { write: (s: string) => ((stderr += s), true), isTTY } };
   return main(args, io as never).then((code) => ({ code, stdout, stderr }));
 }
 
@@ -35,6 +35,13 @@ describe('npm run check-data', () => {
     const rep = JSON.parse(r.stdout);
     expect(rep).toMatchObject({ filesRead: 7, articles: 10, duplicates: 0, problemsByKind: { 'parse-error': 2, 'no-title': 1, 'bad-field': 1 } });
     expect(rep.problems).toHaveLength(4);
+  });
+
+  it('draws a progress bar on stderr only when stderr is a terminal', async () => {
+    const tty = await run([path.join(FIXTURES, 'formats')], true);
+    expect(tty.stderr).toMatch(/\[#+\] 7\/7 files\n$/);
+    expect(tty.stdout).not.toContain('#');
+    expect((await run([path.join(FIXTURES, 'formats')], false)).stderr).toBe('');
   });
 
   it('exits 2 on usage errors', async () => {
