@@ -51,7 +51,8 @@ export class Corpus {
   readonly loadedAt: Date;
   readonly buildMs: number;
 
-  private readonly byKey = new Map<string, number>();
+  /** Slug → article position; ids need no map, the articles are sorted by id (binary search). */
+  private readonly bySlug = new Map<string, number>();
   private readonly dateMs: Float64Array;
   private readonly sourceOf: Int32Array;
   private readonly categoryOf: Int32Array;
@@ -66,7 +67,10 @@ export class Corpus {
 
   constructor(load: LoadResult, now = new Date()) {
     const started = performance.now();
-    this.articles = Object.freeze(load.articles.slice());
+    // Sorted by id (the loader already does; kept true here so lookups can binary-search).
+    const sorted = load.articles.slice();
+    if (!sorted.every((a, i) => i === 0 || sorted[i - 1]!.id < a.id)) sorted.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    this.articles = Object.freeze(sorted);
     this.problems = Object.freeze(load.problems.slice());
     this.stats = load.stats;
     this.loadedAt = now;
@@ -80,7 +84,6 @@ export class Corpus {
     for (let i = 0; i < n; i++) {
       const a = this.articles[i]!;
       hash.update(`${a.id}\0${a.origin.sha256}\0${a.origin.line ?? ''}\n`);
-      this.byKey.set(a.id, i);
       this.dateMs[i] = a.publishedAt ? Date.parse(a.publishedAt) : NO_DATE;
       if (a.source) {
         let s = sourceIdx.get(a.source.id);
@@ -102,7 +105,7 @@ export class Corpus {
     // Slugs resolve too, unless an id already uses the same string; the first article (by id) wins a shared slug.
     for (let i = 0; i < n; i++) {
       const slug = this.articles[i]!.slug;
-      if (!this.byKey.has(slug)) this.byKey.set(slug, i);
+      if (!this.bySlug.has(slug) && this.positionOfId(slug) < 0) this.bySlug.set(slug, i);
     }
     this.version = hash.digest('hex').slice(0, 32);
     const byDate = (dir: 1 | -1) => (x: number, y: number) => {
@@ -133,12 +136,28 @@ export class Corpus {
 
   /** By id, or by slug. */
   get(idOrSlug: string): Article | undefined {
-    const i = this.byKey.get(idOrSlug);
-    return i === undefined ? undefined : this.articles[i];
+    const i = this.positionOfId(idOrSlug);
+    if (i >= 0) return this.articles[i];
+    const j = this.bySlug.get(idOrSlug);
+    return j === undefined ? undefined : this.articles[j];
   }
 
   indexOf(article: Article): number {
-    return this.byKey.get(article.id)!;
+    return this.positionOfId(article.id);
+  }
+
+  /** Position of the article with this id, or -1. */
+  private positionOfId(id: string): number {
+    let lo = 0;
+    let hi = this.articles.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.articles[mid]!.id;
+      if (at === id) return mid;
+      if (at < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   private matcher(f: ArticleFilter): ((i: number) => boolean) | null {
