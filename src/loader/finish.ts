@@ -52,7 +52,7 @@ export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
     language: draft.language ?? 'en',
     wordCount,
     readingTimeMinutes: Math.max(1, Math.round(wordCount / WORDS_PER_MINUTE)),
-    origin: { path: p.path, sha256: p.sha256, format: p.format, line: p.line },
+    origin: { path: own(p.path), sha256: p.sha256, format: p.format, line: p.line },
   };
   return article;
 }
@@ -60,7 +60,8 @@ export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
 /**
  * A copy of the text that owns its characters. Lines cut out of a file's text are slices that
  * keep the whole file's string alive (chrome, blank lines, captions and all) beside any cleaned
- * copies; records hold their own text so the file's string can go once loading is done.
+ * copies, and paths joined from folder and file names are chains of pieces; records hold flat
+ * strings of their own, so the file's string can go once loading is done.
  */
 function own(s: string): string {
   return JSON.parse(JSON.stringify(s)) as string;
@@ -86,13 +87,20 @@ export function validateArticle(a: Article): { ok: true; article: Article } | { 
 
 const EMPTY: never[] = Object.freeze([]) as unknown as never[];
 const sources = new Map<string, NonNullable<Article['source']>>();
+const categories = new Map<string, string>();
 
 /**
  * Shares what many records hold alike, since records are immutable: one frozen empty array for
- * every empty list, one object per source. At 100,000 articles that is tens of megabytes.
+ * every empty list, one object per source, one string per category. At 100,000 articles that is tens of megabytes.
  */
 function compact(a: Article): Article {
   for (const k of ['images', 'related', 'credits', 'tags'] as const) if (a[k].length === 0) (a as Record<typeof k, unknown[]>)[k] = EMPTY;
+  if (a.category) {
+    // Each record's category was its own slice of its path: one string per category instead.
+    const shared = categories.get(a.category);
+    if (shared) a.category = shared;
+    else categories.set(a.category, (a.category = JSON.parse(JSON.stringify(a.category)) as string));
+  }
   if (a.source) {
     const key = `${a.source.id}\0${a.source.name}`;
     const shared = sources.get(key);
