@@ -6,8 +6,9 @@ import { Corpus, CorpusStore, Reloader } from './corpus/index.js';
 import { DataDirError, loadArticles } from './loader/index.js';
 import { createLogger } from './logger.js';
 
-export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>): Promise<Corpus> {
-  const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes });
+/** `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read asynchronously. */
+export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false): Promise<Corpus> {
+  const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, syncRead: startup });
   return new Corpus(result);
 }
 
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   let corpus: Corpus;
   try {
-    corpus = await loadCorpus(config);
+    corpus = await loadCorpus(config, true);
   } catch (e) {
     if (e instanceof DataDirError) {
       process.stderr.write(`news-api: ${e.message}\n`);

@@ -4,7 +4,7 @@
  * DataDirError only when the directory itself cannot be used.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
@@ -44,6 +44,12 @@ export interface LoadOptions {
   maxFileBytes?: number;
   /** How many files are read at once. */
   concurrency?: number;
+  /**
+   * Read files with blocking calls: faster for many small files (no thread-pool round trips),
+   * and right at start-up, when nothing else is running. Reloads while serving read
+   * asynchronously so requests keep flowing.
+   */
+  syncRead?: boolean;
   /** Called as files are read (for progress bars). */
   onProgress?: (filesDone: number, filesTotal: number) => void;
 }
@@ -88,17 +94,12 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   const one = async ({ abs, rel, defaults }: WalkEntry) => {
     const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.push({ path: rel, line, kind, reason });
     let bytes: Buffer;
-    let handle: fs.FileHandle | undefined;
     try {
-      // One open, one fstat, one read: the size is checked before anything is read.
-      handle = await fs.open(abs, 'r');
-      const size = (await handle.stat()).size;
-      if (size > maxBytes) return problem('too-large', `file is ${size} bytes; the limit is ${maxBytes}`);
-      bytes = await handle.readFile();
+      const read = options.syncRead ? readSync(abs, maxBytes) : await readAsync(abs, maxBytes);
+      if (typeof read === 'number') return problem('too-large', `file is ${read} bytes; the limit is ${maxBytes}`);
+      bytes = read;
     } catch (e) {
       return problem('unreadable', errText(e));
-    } finally {
-      await handle?.close().catch(() => undefined);
     }
     if (bytes.length > maxBytes) return problem('too-large', `file is ${bytes.length} bytes; the limit is ${maxBytes}`);
     if (bytes.length === 0) return problem('empty', 'file is empty');
@@ -222,6 +223,27 @@ function dropDuplicates(pending: Pending[], problems: LoadProblem[]): Pending[] 
 
 function titleKey(title: string): string {
   return title.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/gu, "'").replace(/\s+/gu, ' ').trim();
+}
+
+/** One open, one fstat, one read: the size is checked before anything is read. A number means too large. */
+async function readAsync(abs: string, maxBytes: number): Promise<Buffer | number> {
+  const handle = await fs.open(abs, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    return size > maxBytes ? size : await handle.readFile();
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function readSync(abs: string, maxBytes: number): Buffer | number {
+  const fd = openSync(abs, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    return size > maxBytes ? size : readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */

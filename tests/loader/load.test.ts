@@ -159,3 +159,20 @@ describe('pages of other agencies (fixtures of our own)', async () => {
     expect(a.paragraphs).toHaveLength(4);
   });
 });
+
+describe('blocking reads at start-up', () => {
+  it('load the same records and problems as asynchronous reads', async () => {
+    const dir = tempDataDir({
+      'good.txt': good,
+      'empty.txt': '',
+      'binary.txt': Buffer.from([0, 1, 2]),
+      'big.txt': `Big headline\n\n${'word '.repeat(400)}\n`,
+      'feed.ndjson': '{"title":"A","text":"B."}\n{bad\n',
+    });
+    const strip = (r: Awaited<ReturnType<typeof loadArticles>>) => ({ ...r, stats: { ...r.stats, durationMs: 0 } });
+    const sync = await loadArticles(dir, { syncRead: true, maxFileBytes: 1000 });
+    const async = await loadArticles(dir, { maxFileBytes: 1000 });
+    expect(strip(sync)).toEqual(strip(async));
+    expect(sync.problems.map((p) => p.kind).sort()).toEqual(['binary', 'empty', 'parse-error', 'too-large']);
+  });
+});
