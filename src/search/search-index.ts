@@ -874,6 +874,15 @@ export class SearchIndex {
     return this.union(lists, true);
   }
 
+  /** Positions of word `t` in document `doc` into `out`; returns their count (0 when `doc` lacks `t`). */
+  private docPositions(t: number, doc: number, out: number[]): number {
+    const s = this.postStart[t]!;
+    const end = this.postStart[t + 1]!;
+    const at = lowerBound(this.postDocs, s, end, doc);
+    if (at === end || this.postDocs[at] !== doc) return 0;
+    return this.positions(t, at - s, out);
+  }
+
   /** Decode the positions of posting `i` (0-based within term `t`) into `out`; returns count. */
   private positions(t: number, i: number, out: number[]): number {
     const cur = new VarintCursor(this.posBytes, this.blockOff[this.blockStart[t]! + Math.floor(i / BLOCK)]!);
@@ -1156,22 +1165,13 @@ export class SearchIndex {
     const all = this.hlAll;
     all.length = 0;
     for (let e = 0; e < plan.phraseWords.length; e++) {
-      const t = plan.phraseWords[e]!;
-      const s = this.postStart[t]!;
-      const end = this.postStart[t + 1]!;
-      const at = lowerBound(this.postDocs, s, end, doc);
-      if (at === end || this.postDocs[at] !== doc) continue;
-      const n = this.positions(t, at - s, pos);
+      const n = this.docPositions(plan.phraseWords[e]!, doc, pos);
       for (let j = 0; j < n; j++) all.push(pos[j]!);
     }
     let titleHit = false;
     for (let e = 0; e < plan.words.length; e++) {
-      const t = plan.words[e]!;
-      const s = this.postStart[t]!;
-      const end = this.postStart[t + 1]!;
-      const at = lowerBound(this.postDocs, s, end, doc);
-      if (at === end || this.postDocs[at] !== doc) continue;
-      const n = this.positions(t, at - s, pos);
+      const n = this.docPositions(plan.words[e]!, doc, pos);
+      if (n === 0) continue;
       for (let j = 0; j < n; j++) all.push(pos[j]!);
       const m = plan.masks[e]!;
       const key = plan.keys[e]! + 1;
