@@ -1,7 +1,6 @@
 /** Input formats by file extension. Each parser turns file text into drafts or per-entry problems. */
 import type { ArticleDraft, NormalisationCounts } from './draft.js';
 import { parseJson, parseNdjson } from './json.js';
-import { parseMarkdown } from './markdown.js';
 import { parseArticleText } from './parse-text.js';
 import type { Article } from '../articles/schema.js';
 
@@ -38,7 +37,22 @@ const text: FormatParser = {
   },
 };
 
-const markdown: FormatParser = { format: 'md', parse: parseMarkdown };
+// Markdown support (marked, yaml) is imported only when a data directory holds Markdown files:
+// it is a tenth of the server's module load time, and most corpora are text or JSON.
+let markdownModule: typeof import('./markdown.js') | undefined;
+
+/** Loads what the given files' formats need before they are parsed. */
+export async function prepareParsers(fileNames: readonly string[]): Promise<void> {
+  if (!markdownModule && fileNames.some((n) => parserFor(n)?.format === 'md')) markdownModule = await import('./markdown.js');
+}
+
+const markdown: FormatParser = {
+  format: 'md',
+  parse(body) {
+    if (!markdownModule) throw new Error('prepareParsers() must run before Markdown files are parsed');
+    return markdownModule.parseMarkdown(body);
+  },
+};
 const json: FormatParser = { format: 'json', parse: parseJson };
 const ndjson: FormatParser = { format: 'ndjson', parse: parseNdjson };
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
 import { finishArticle, validateArticle } from './finish.js';
-import { parserFor, type Format, type ProblemKind } from './formats.js';
+import { parserFor, prepareParsers, type Format, type ProblemKind } from './formats.js';
 import { errText, walkDataDir, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './formats.js';
@@ -86,6 +86,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   if (!st.isDirectory()) throw new DataDirError(dataDir, 'is not a directory');
 
   const walked = await walkDataDir(root, (name) => parserFor(name) !== undefined);
+  await prepareParsers(walked.files.map((f) => f.rel));
   const problems: LoadProblem[] = walked.problems.map((p) => ({ path: p.rel, line: null, kind: 'unreadable', reason: p.reason }));
   const pending: Pending[] = [];
   let chrome = 0;
