@@ -10,7 +10,7 @@ import type { Corpus, CorpusStore } from './corpus/index.js';
 import './http/snapshot.js';
 import { docsUiPlugin, openapiText, swaggerPlugin } from './http/docs.js';
 import { drainResponsesOnClose } from './http/drain.js';
-import { clientErrorHandler, registerProblemHandlers, sendProblem } from './http/problems.js';
+import { clientErrorHandler, registerProblemHandlers, sendProblem, titleFor } from './http/problems.js';
 import { registerRequestLog } from './http/request-log.js';
 import { ResponseCache } from './http/response-cache.js';
 import { articleRoutes } from './http/routes/articles.js';
@@ -72,7 +72,7 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
     // Errors Fastify raises before routing (bad URL encoding, over-long params) are problems too.
     frameworkErrors: (error, request, reply) => {
       const status = error.statusCode ?? 400;
-      void sendProblem(reply, { type: 'about:blank', title: status === 414 ? 'URI Too Long' : 'Bad Request', status, detail: error.message, instance: request.url });
+      void sendProblem(reply, { type: 'about:blank', title: titleFor(status), status, detail: error.message, instance: request.url });
     },
   }).withTypeProvider<ZodTypeProvider>() as unknown as FastifyInstance;
 
@@ -116,7 +116,7 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
     if (request.url.length <= cfg.maxUrlLength) return done();
     sendProblem(reply, {
       type: 'about:blank',
-      title: 'URI Too Long',
+      title: titleFor(414),
       status: 414,
       detail: `The request URL is ${request.url.length} bytes; the limit is ${cfg.maxUrlLength}.`,
       instance: request.url.slice(0, 200),
@@ -151,8 +151,11 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   await app.register(readyRoutes, { store, isClosing: () => closing });
   await app.register(docsUiPlugin);
 
+  // The document cannot change once the app is ready: made on the first request, then kept.
+  let openapi: string | undefined;
   app.get('/openapi.json', { schema: { hide: true, response: { 200: z.unknown() } } }, async (_request, reply) => {
-    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(openapiText(app));
+    openapi ??= openapiText(app);
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(openapi);
   });
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
 

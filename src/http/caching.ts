@@ -77,13 +77,13 @@ export function etagMatches(request: FastifyRequest, etag: string): boolean {
   });
 }
 
-/** A body that can also give its encoded forms; articles cache theirs (representations.ts). */
+/** A prepared JSON body and its encoded forms (representations.ts makes and keeps them). */
 export interface Representation {
-  body: string | Buffer;
+  body: Buffer;
   etag: string;
   /** Byte length of body (compression decisions). */
   bytes: number;
-  encoded?: (encoding: 'br' | 'gzip') => Buffer;
+  encoded(encoding: 'br' | 'gzip'): Buffer;
 }
 
 /**
@@ -100,5 +100,5 @@ export function sendJson(request: FastifyRequest, reply: FastifyReply, rep: Repr
   if (etagMatches(request, etag)) return reply.code(304).send();
   reply.type('application/json; charset=utf-8');
   if (encoding === 'identity') return reply.send(rep.body);
-  return reply.header('content-encoding', encoding).send(rep.encoded ? rep.encoded(encoding) : compress(rep.body, encoding));
+  return reply.header('content-encoding', encoding).send(rep.encoded(encoding));
 }

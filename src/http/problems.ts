@@ -85,7 +85,18 @@ export function registerProblemHandlers(
   });
 }
 
-function titleFor(status: number): string {
+/** The 404 for an id or slug no loaded article has (lookup and related). */
+export function articleNotFound(reply: FastifyReply, idOrSlug: string): FastifyReply {
+  return sendProblem(reply, {
+    type: PROBLEM_TYPE.notFound,
+    title: 'Not Found',
+    status: 404,
+    detail: `No article with id or slug '${idOrSlug}'`,
+    instance: reply.request.url,
+  });
+}
+
+export function titleFor(status: number): string {
   return (
     { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large' } as Record<number, string>
   )[status] ?? 'Client Error';

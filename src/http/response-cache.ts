@@ -12,8 +12,6 @@ export class ResponseCache {
   private version = '';
   private readonly entries = new Map<string, PreparedBody>();
   private bytes = 0;
-  hits = 0;
-  misses = 0;
 
   constructor(
     readonly maxEntries: number,
@@ -23,11 +21,7 @@ export class ResponseCache {
   get(version: string, key: string): PreparedBody | undefined {
     if (this.maxEntries === 0 || version !== this.version) return undefined;
     const hit = this.entries.get(key);
-    if (hit === undefined) {
-      this.misses++;
-      return undefined;
-    }
-    this.hits++;
+    if (hit === undefined) return undefined;
     // Map keeps insertion order: re-inserting marks the entry as the most recently used.
     this.entries.delete(key);
     this.entries.set(key, hit);

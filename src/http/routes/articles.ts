@@ -3,7 +3,7 @@ import { Article } from '../../articles/schema.js';
 import { toArticleFilter, type CorpusStore } from '../../corpus/index.js';
 import { sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
-import { PROBLEM_TYPE, sendProblem } from '../problems.js';
+import { articleNotFound } from '../problems.js';
 import { articleRepresentation, summaryJson } from '../representations.js';
 import type { ResponseCache } from '../response-cache.js';
 import { ArticleList, ArticleParams, ListQuery, problemResponses } from '../schemas.js';
@@ -59,15 +59,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
     },
     async (request, reply) => {
       const article = request.corpus.get(request.params.id);
-      if (!article) {
-        return sendProblem(reply, {
-          type: PROBLEM_TYPE.notFound,
-          title: 'Not Found',
-          status: 404,
-          detail: `No article with id or slug '${request.params.id}'`,
-          instance: request.url,
-        });
-      }
+      if (!article) return articleNotFound(reply, request.params.id);
       return sendJson(request, reply, articleRepresentation(article), cacheMaxAge);
     },
   );

@@ -5,7 +5,7 @@ import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
 import { QuerySyntaxError } from '../../search/index.js';
 import { sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
-import { PROBLEM_TYPE, sendProblem } from '../problems.js';
+import { articleNotFound, PROBLEM_TYPE, sendProblem } from '../problems.js';
 import { ArticleParams, FacetValue, Filters, MAX_QUERY_LENGTH, problemResponses } from '../schemas.js';
 import type { RouteOptions } from './articles.js';
 
@@ -172,9 +172,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const cached = cache.get(corpus.version, request.url);
       if (cached) return sendJson(request, reply, cached, listMaxAge);
       const article = corpus.get(request.params.id);
-      if (!article) {
-        return sendProblem(reply, { type: PROBLEM_TYPE.notFound, title: 'Not Found', status: 404, detail: `No article with id or slug '${request.params.id}'`, instance: request.url });
-      }
+      if (!article) return articleNotFound(reply, request.params.id);
       const items = corpus.related(article, request.query.limit).map((r) => ({
         id: r.article.id,
         slug: r.article.slug,
