@@ -1,7 +1,7 @@
 /**
- * Holds the snapshot being served. A reload builds a whole new Corpus off the request path and
- * swaps the reference in one assignment, so a request that took `current` at its start answers
- * from one consistent snapshot.
+ * Holds the corpus version being served. A reload or a merge makes a new version off the
+ * request path and swaps the reference in one assignment, so a request that took `current` at
+ * its start answers from one consistent version.
  */
 import type { Corpus } from './corpus.js';
 
@@ -9,6 +9,7 @@ export class CorpusStore {
   private snapshot: Corpus;
   lastReloadAt: Date | null = null;
   lastReloadError: string | null = null;
+  private readonly listeners: Array<(next: Corpus) => void> = [];
 
   constructor(initial: Corpus) {
     this.snapshot = initial;
@@ -18,10 +19,22 @@ export class CorpusStore {
     return this.snapshot;
   }
 
+  /** A reload's result: the new version (or the same one when nothing changed). */
   swap(next: Corpus): void {
     this.snapshot = next;
     this.lastReloadAt = new Date();
     this.lastReloadError = null;
+    for (const listener of this.listeners) listener(next);
+  }
+
+  /** The same content in another shape (merged index segments): not a reload. */
+  replace(next: Corpus): void {
+    this.snapshot = next;
+  }
+
+  /** Calls `listener` after every reload swap (the merger uses it to look for work). */
+  onSwap(listener: (next: Corpus) => void): void {
+    this.listeners.push(listener);
   }
 
   fail(reason: string): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/articles/schema.js';
-import { Corpus } from '../../src/corpus/index.js';
+import { Corpus, CorpusStore, SegmentMerger } from '../../src/corpus/index.js';
 import { loadArticles, type LoadResult } from '../../src/loader/index.js';
 import { rng } from '../search/bbc-corpus.js';
 import { BBC_DIR, bbcSkipReason, DATA_DIR, FIXTURES, HAVE_BBC } from '../helpers/paths.js';
@@ -98,6 +98,29 @@ describe('corpus updates equal full builds', () => {
     const same = next.update({ ...load, articles: [edited(a!, 1), ...rest] });
     expect(same.change).toEqual({ added: 0, changed: 0, deleted: 0 });
     expect(same.version).toBe(next.version);
+  });
+});
+
+describe('the segment merger', () => {
+  it('merges small segments after reloads, off the request, keeping content and version; pinned versions still answer', async () => {
+    const load = await loadArticles(path.join(FIXTURES, 'corpus'));
+    const articles = load.articles;
+    const store = new CorpusStore(new Corpus({ ...load, articles: articles.slice(0, 1) }));
+    const merger = new SegmentMerger(store, { info: () => {} }, { mergeFactor: 3, floorSize: 100, deletedShareToRewrite: 0.3 });
+    store.onSwap(() => merger.schedule());
+    const queries = ['oil', 'bank', 'market'];
+    let pinned: { corpus: Corpus; answers: unknown } | null = null;
+    for (let n = 2; n <= articles.length; n++) {
+      store.swap(store.current.update({ ...load, articles: articles.slice(0, n) }));
+      if (n === 3) pinned = { corpus: store.current, answers: everything(store.current, queries) };
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    merger.close();
+    expect(merger.merges).toBeGreaterThan(0);
+    expect(store.current.segments.segments).toBeLessThan(articles.length);
+    expect(everything(store.current, queries)).toEqual(everything(new Corpus(load), queries));
+    expect(everything(pinned!.corpus, queries)).toEqual(pinned!.answers);
   });
 });
 
