@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { RelatedResponse, SearchResponse } from '../../src/http/routes/search.js';
+import { RelatedResponse, SearchResponse } from '../../src/http/schemas/index.js';
 import { appFor, okJson, problem } from '../helpers/app.js';
 
 const { app } = await appFor();
