@@ -215,7 +215,7 @@ export interface paths {
          *     Words are matched after case and accent folding and English stemming (`rates` finds `rate`,
          *     and the form you typed ranks first); common words (`the`, `of`) are ignored outside phrases;
          *     `U.S.`, `$1m` and `£522,000` are words of their own. A malformed query (unbalanced quotes or
-         *     brackets, a lone operator, only negative terms) is a 400 problem whose `errors[0].position`
+         *     brackets, a lone operator, a field with nothing after it such as `title:`, only negative terms) is a 400 problem whose `errors[0].position`
          *     says where.
          *
          *     **Highlights**: `snippet` and `titleHighlight` are HTML-escaped text in which each match is
