@@ -87,6 +87,7 @@ const DOT_SPLIT_RE = /[.,]/gu;
 const APOS_RE = /['\u2019]/gu;
 const POSSESSIVE_RE = /['\u2019][sS]$/u;
 const ASCII_LOWER_RE = /^[a-z]+$/;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
 const NON_ASCII_RE = /[^\x00-\x7f]/;
 const MARKS_RE = /\p{M}+/gu;
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from '../../src/search/highlight.js';
 import type { Span } from '../../src/search/highlight.js';
-import { HighlightPlan, parseQuery, SearchIndex, topK } from '../../src/search/index.js';
+import { type HighlightPlan, parseQuery, SearchIndex, topK } from '../../src/search/index.js';
 import type { SearchDocument } from '../../src/search/index.js';
 import { scanTokens, scanTokensSparse } from '../../src/search/tokenize.js';
 import { BBC_ROOT, bbcExists, knownItemQueries, loadBbc, rng } from './bbc-corpus.js';
