@@ -582,6 +582,25 @@ export interface components {
                 lastAttemptAt: string | null;
                 /** @description Why the last reload failed (the previous corpus is still served) */
                 lastError: string | null;
+                /** @description How long the last successful reload took, reading files included */
+                lastMs: number | null;
+                /** @description Articles the version being served added, changed and deleted against the previous one (null: a full build) */
+                lastChange: {
+                    added: number;
+                    changed: number;
+                    deleted: number;
+                } | null;
+                /** @description File change events noticed and not yet applied */
+                pendingChanges: number;
+            };
+            /** @description Shape of the search index */
+            index: {
+                /** @description Immutable search-index segments in the version being served */
+                segments: number;
+                /** @description Documents in those segments, deleted ones included */
+                documents: number;
+                /** @description Share of those documents deleted (reclaimed by merges) */
+                deletedShare: number;
             };
             uptimeSeconds: number;
         };

@@ -60,6 +60,7 @@ export class Reloader {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     this.builds++;
+    this.o.store.pendingChanges = 0;
     const previous = this.o.store.current;
     let next: Corpus;
     try {
@@ -78,18 +79,19 @@ export class Reloader {
     }
     for (const p of next.problems) this.o.logger.warn({ path: p.path, line: p.line, kind: p.kind }, `skipped ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
     if (next.version === previous.version) {
-      this.o.store.swap(previous);
+      this.o.store.swap(previous, ms());
       this.o.logger.info({ version: next.version, reason }, 'reload: content unchanged');
       return { status: 'unchanged', version: next.version, ms: ms() };
     }
-    this.o.store.swap(next);
-    this.o.logger.info({ version: next.version, previous: previous.version, articles: next.size, problems: next.problems.length, ms: ms(), reason }, 'reload: new corpus swapped in');
+    this.o.store.swap(next, ms());
+    this.o.logger.info({ version: next.version, previous: previous.version, articles: next.size, problems: next.problems.length, change: next.change, ms: ms(), reason }, 'reload: new corpus swapped in');
     return { status: 'swapped', version: next.version, articles: next.size, problems: next.problems.length, ms: ms() };
   }
 
   /** Notes a change; the rebuild waits for a quiet spell (debounce), but no longer than maxWaitMs. */
   changed(): void {
     if (this.closed) return;
+    this.o.store.pendingChanges++;
     const debounce = this.o.debounceMs ?? 300;
     const maxWait = this.o.maxWaitMs ?? 3000;
     const now = Date.now();

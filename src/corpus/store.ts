@@ -9,6 +9,10 @@ export class CorpusStore {
   private snapshot: Corpus;
   lastReloadAt: Date | null = null;
   lastReloadError: string | null = null;
+  /** Milliseconds the last successful reload took, from its start to the swap (reading files included). */
+  lastReloadMs: number | null = null;
+  /** File change events noticed since the last reload started. */
+  pendingChanges = 0;
   private readonly listeners: Array<(next: Corpus) => void> = [];
 
   constructor(initial: Corpus) {
@@ -20,8 +24,9 @@ export class CorpusStore {
   }
 
   /** A reload's result: the new version (or the same one when nothing changed). */
-  swap(next: Corpus): void {
+  swap(next: Corpus, ms?: number): void {
     this.snapshot = next;
+    this.lastReloadMs = ms ?? null;
     this.lastReloadAt = new Date();
     this.lastReloadError = null;
     for (const listener of this.listeners) listener(next);

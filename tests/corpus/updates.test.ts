@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/articles/schema.js';
+import { buildApp } from '../../src/app.js';
 import { Corpus, CorpusStore, SegmentMerger } from '../../src/corpus/index.js';
+import { Health } from '../../src/http/schemas/index.js';
 import { loadArticles, type LoadResult } from '../../src/loader/index.js';
 import { rng } from '../search/bbc-corpus.js';
 import { BBC_DIR, bbcSkipReason, DATA_DIR, FIXTURES, HAVE_BBC } from '../helpers/paths.js';
@@ -121,6 +123,27 @@ describe('the segment merger', () => {
     expect(store.current.segments.segments).toBeLessThan(articles.length);
     expect(everything(store.current, queries)).toEqual(everything(new Corpus(load), queries));
     expect(everything(pinned!.corpus, queries)).toEqual(pinned!.answers);
+  });
+});
+
+describe('/health after an update', () => {
+  it('shows the index segments, the deleted share, what the update changed and how long it took', async () => {
+    const load = await loadArticles(path.join(FIXTURES, 'corpus'));
+    const store = new CorpusStore(new Corpus(load));
+    const app = await buildApp({ store, logger: false });
+    try {
+      const before = Health.parse((await app.inject('/health')).json());
+      expect(before.index).toEqual({ segments: 1, documents: load.articles.length, deletedShare: 0 });
+      expect(before.reload).toMatchObject({ lastChange: null, pendingChanges: 0, lastMs: null });
+      const [first, ...rest] = load.articles;
+      store.pendingChanges = 2;
+      store.swap(store.current.update({ ...load, articles: [edited(first!, 1), ...rest] }), 12);
+      const after = Health.parse((await app.inject('/health')).json());
+      expect(after.index).toEqual({ segments: 2, documents: load.articles.length + 1, deletedShare: 1 / (load.articles.length + 1) });
+      expect(after.reload).toMatchObject({ lastChange: { added: 0, changed: 1, deleted: 0 }, pendingChanges: 2, lastMs: 12 });
+    } finally {
+      await app.close();
+    }
   });
 });
 

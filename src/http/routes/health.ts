@@ -12,13 +12,21 @@ export const healthRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'>> = 
       const problemsByKind: Record<string, number> = {};
       for (const p of corpus.problems) problemsByKind[p.kind] = (problemsByKind[p.kind] ?? 0) + 1;
       reply.header('cache-control', 'no-store');
+      const shape = corpus.segments;
       return {
         status: corpus.problems.length > 0 || store.lastReloadError ? ('degraded' as const) : ('ok' as const),
         articles: corpus.size,
         problems: corpus.problems.length,
         problemsByKind,
         corpus: { version: corpus.version, loadedAt: corpus.loadedAt.toISOString(), loadMs: corpus.stats.durationMs, buildMs: corpus.buildMs },
-        reload: { lastAttemptAt: store.lastReloadAt?.toISOString() ?? null, lastError: store.lastReloadError },
+        reload: {
+          lastAttemptAt: store.lastReloadAt?.toISOString() ?? null,
+          lastError: store.lastReloadError,
+          lastMs: store.lastReloadMs,
+          lastChange: corpus.change,
+          pendingChanges: store.pendingChanges,
+        },
+        index: { segments: shape.segments, documents: shape.documents, deletedShare: shape.documents > 0 ? shape.deleted / shape.documents : 0 },
         uptimeSeconds: Math.round(process.uptime()),
       };
     },

@@ -17,7 +17,20 @@ export const Health = z
     reload: z.object({
       lastAttemptAt: IsoDateTime.nullable(),
       lastError: z.string().nullable().meta({ description: 'Why the last reload failed (the previous corpus is still served)' }),
+      lastMs: z.number().int().nullable().meta({ description: 'How long the last successful reload took, reading files included' }),
+      lastChange: z
+        .object({ added: z.number().int(), changed: z.number().int(), deleted: z.number().int() })
+        .nullable()
+        .meta({ description: 'Articles the version being served added, changed and deleted against the previous one (null: a full build)' }),
+      pendingChanges: z.number().int().meta({ description: 'File change events noticed and not yet applied' }),
     }),
+    index: z
+      .object({
+        segments: z.number().int().meta({ description: 'Immutable search-index segments in the version being served' }),
+        documents: z.number().int().meta({ description: 'Documents in those segments, deleted ones included' }),
+        deletedShare: z.number().meta({ description: 'Share of those documents deleted (reclaimed by merges)' }),
+      })
+      .meta({ description: 'Shape of the search index' }),
     uptimeSeconds: z.number(),
   })
   .meta({ id: 'Health' });
