@@ -28,8 +28,10 @@ export interface paths {
                     to?: string;
                     /** @description Page size, 1-100 */
                     limit?: number;
-                    /** @description How many results to skip */
+                    /** @description How many results to skip (at most 10000; page further with `cursor`) */
                     offset?: number;
+                    /** @description Continue after the last result of a page: the opaque value in that page's `next` link. Pages stay in step while articles are added or removed. */
+                    cursor?: string;
                     /** @description By published date; undated articles come last */
                     sort?: "newest" | "oldest";
                 };
@@ -235,8 +237,10 @@ export interface paths {
                     to?: string;
                     /** @description Page size, 1-100 */
                     limit?: number;
-                    /** @description How many results to skip */
+                    /** @description How many results to skip (at most 10000; page further with `cursor`) */
                     offset?: number;
+                    /** @description Continue after the last result of a page: the opaque value in that page's `next` link. Pages stay in step while articles are added or removed. */
+                    cursor?: string;
                     /** @description The query (see the query language above) */
                     q: string;
                     sort?: "relevance" | "newest" | "oldest";
@@ -490,10 +494,11 @@ export interface components {
             /** @description How many results match, over all pages */
             total: number;
             limit: number;
+            /** @description Results ranked before this page */
             offset: number;
             /**
-             * @description Path and query of the next page, or null on the last page
-             * @example /articles?limit=20&offset=20
+             * @description Path and query of the next page (with a `cursor`), or null on the last page
+             * @example /articles?limit=20&cursor=WyJuZXdlc3QiLDE2Mjg0NjQ0MDAwMDAsImNndG4tMjAyMSIsImFiYyJd
              */
             next: string | null;
             items: components["schemas"]["ArticleSummary"][];
@@ -722,7 +727,9 @@ export interface components {
             items: components["schemas"]["SearchHit"][];
             total: number;
             limit: number;
+            /** @description Results ranked before this page */
             offset: number;
+            /** @description Path and query of the next page (with a `cursor`), or null on the last page */
             next: string | null;
             /** @description Present when facets were asked for; month values are YYYY-MM */
             facets?: {

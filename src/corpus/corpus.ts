@@ -22,10 +22,23 @@ export interface SourceCount {
   count: number;
 }
 
+/**
+ * Where a page starts in keyset paging: just after the article with this id and sort key
+ * (published date in epoch ms or null for undated, or the relevance score). Unlike an offset,
+ * it does not shift when articles are added or removed before it.
+ */
+export interface PageKey {
+  /** `date` for the date orders, `score` for relevance. */
+  readonly key: number | null;
+  readonly id: string;
+}
+
 export interface SearchOptions extends ArticleFilter {
   sort: 'relevance' | Sort;
   limit: number;
   offset: number;
+  /** Start after this key instead of skipping `offset` results. */
+  after?: PageKey | undefined;
   fuzzy?: boolean;
   facets?: ReadonlyArray<'source' | 'category' | 'month'>;
 }
@@ -40,6 +53,8 @@ export interface SearchHit {
 
 export interface SearchResult {
   total: number;
+  /** Matching articles ranked before this page. */
+  offset: number;
   hits: SearchHit[];
   facets: Partial<Record<'source' | 'category' | 'month', FacetValue[]>>;
 }
@@ -258,22 +273,64 @@ export class Corpus {
     return (i) => checks.every((c) => c(i));
   }
 
-  /** Listing: filtered, sorted by date, paged. */
-  list(f: ArticleFilter & { sort: Sort; limit: number; offset: number }): { total: number; items: Article[] } {
+  /**
+   * Listing: filtered, sorted by date, paged by `offset` or, with `after`, from just after that
+   * key. `offset` in the answer is the number of matching articles before the page.
+   */
+  list(f: ArticleFilter & { sort: Sort; limit: number; offset: number; after?: PageKey | undefined }): { total: number; offset: number; items: Article[] } {
     const order = f.sort === 'oldest' ? this.state.orders.oldest : this.state.orders.newest;
     const match = this.matcher(f);
+    // first position of the order after the key (binary search: the order is sorted by (date, id))
+    let start = 0;
+    if (f.after !== undefined) {
+      const after = f.after;
+      const beforeOrAt = this.keyComparator(f.sort);
+      let lo = 0;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (beforeOrAt(order[mid]!, after) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
+    }
     if (!match) {
-      return { total: order.length, items: Array.from(order.subarray(f.offset, f.offset + f.limit), (i) => this.articleAt(i)) };
+      const from = f.after !== undefined ? start : f.offset;
+      return { total: order.length, offset: from, items: Array.from(order.subarray(from, from + f.limit), (i) => this.articleAt(i)) };
     }
     const items: Article[] = [];
     let total = 0;
+    let skipped = 0;
     for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
       if (!match(i)) continue;
-      if (total >= f.offset && items.length < f.limit) items.push(this.articleAt(i));
       total++;
+      if (f.after !== undefined ? r < start : total - 1 < f.offset) {
+        skipped++;
+        continue;
+      }
+      if (items.length < f.limit) items.push(this.articleAt(i));
     }
-    return { total, items };
+    return { total, offset: skipped, items };
+  }
+
+  /** Compares document `doc` with a page key in the `sort` order (negative: doc comes first). */
+  private keyComparator(sort: Sort): (doc: number, key: PageKey) => number {
+    const dateMs = this.state.columns.dateMs;
+    const dir = sort === 'newest' ? -1 : 1;
+    return (doc, key) => {
+      const date = dateMs[doc]!;
+      const undated = Number.isNaN(date);
+      if (undated !== (key.key === null)) return undated ? 1 : -1; // undated articles last either way
+      if (!undated && date !== key.key) return dir * (date - key.key!);
+      const id = this.articleAt(doc).id;
+      return id < key.id ? -1 : id > key.id ? 1 : 0;
+    };
+  }
+
+  /** The page key of an article in a date order (for the next page's cursor). */
+  dateKey(article: Article): PageKey {
+    return { key: article.publishedAt ? Date.parse(article.publishedAt) : null, id: article.id };
   }
 
   /** Parses the query (throws QuerySyntaxError) and searches. */
@@ -301,14 +358,31 @@ export class Corpus {
     }
     // Positions into docs/scores of the page's hits.
     let page: ArrayLike<number>;
+    let skipped = o.offset;
     if (o.sort === 'relevance') {
       // equal scores rank by id, whatever segment an article sits in
-      page = topK(Uint32Array.from(docs, (d) => orders.idRank[d]!), scores, o.limit, o.offset);
+      let candidates = Uint32Array.from({ length: docs.length }, (_, k) => k);
+      if (o.after !== undefined) {
+        const { key, id } = o.after;
+        const score = key ?? Infinity;
+        const keep = (k: number): boolean => scores[k]! < score || (scores[k] === score && this.articleAt(docs[k]!).id > id);
+        candidates = candidates.filter(keep);
+        skipped = docs.length - candidates.length;
+      }
+      const ranked = topK(Uint32Array.from(candidates, (k) => orders.idRank[docs[k]!]!), Float64Array.from(candidates, (k) => scores[k]!), o.limit, o.after !== undefined ? 0 : o.offset);
+      page = Array.from(ranked, (i) => candidates[i]!);
     } else {
-      const positions = Uint32Array.from({ length: docs.length }, (_, k) => k);
+      let positions = Uint32Array.from({ length: docs.length }, (_, k) => k);
+      if (o.after !== undefined) {
+        const compare = this.keyComparator(o.sort);
+        const after = o.after;
+        positions = positions.filter((k) => compare(docs[k]!, after) > 0);
+        skipped = docs.length - positions.length;
+      }
       const ranks = o.sort === 'newest' ? orders.newestRank : orders.oldestRank;
       positions.sort((x, y) => ranks[docs[x]!]! - ranks[docs[y]!]!);
-      page = positions.subarray(o.offset, o.offset + o.limit);
+      const from = o.after !== undefined ? 0 : o.offset;
+      page = positions.subarray(from, from + o.limit);
     }
     const plan = index.prepareHighlight(query, { fuzzy: o.fuzzy ?? false });
     const hits = Array.from(page, (k) => {
@@ -316,7 +390,7 @@ export class Corpus {
       const h = index.highlight(d, plan);
       return { article: this.articleAt(d), score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
     });
-    return { total: docs.length, hits, facets: this.facets(docs, o.facets ?? []) };
+    return { total: docs.length, offset: skipped, hits, facets: this.facets(docs, o.facets ?? []) };
   }
 
   /** Facet counts over a whole result set (not just a page). */

@@ -14,6 +14,15 @@ export class CorpusStore {
   /** File change events noticed since the last reload started. */
   pendingChanges = 0;
   private readonly listeners: Array<(next: Corpus) => void> = [];
+  /**
+   * Versions recently swapped out, kept a while so that relevance pages walked with a cursor
+   * finish on the version they started on (scores depend on the whole corpus, so a keyset on
+   * score holds only within one version). Index segments are shared between versions, so a
+   * kept version costs its columns and orders, not a second index.
+   */
+  private readonly recent: Array<{ corpus: Corpus; until: number }> = [];
+  static readonly KEEP_VERSIONS = 16;
+  static readonly KEEP_MS = 10 * 60_000;
 
   constructor(initial: Corpus) {
     this.snapshot = initial;
@@ -25,6 +34,7 @@ export class CorpusStore {
 
   /** A reload's result: the new version (or the same one when nothing changed). */
   swap(next: Corpus, ms?: number): void {
+    if (next.version !== this.snapshot.version) this.keep(this.snapshot);
     this.snapshot = next;
     this.lastReloadMs = ms ?? null;
     this.lastReloadAt = new Date();
@@ -35,6 +45,19 @@ export class CorpusStore {
   /** The same content in another shape (merged index segments): not a reload. */
   replace(next: Corpus): void {
     this.snapshot = next;
+  }
+
+  private keep(previous: Corpus): void {
+    const now = Date.now();
+    this.recent.push({ corpus: previous, until: now + CorpusStore.KEEP_MS });
+    while (this.recent.length > CorpusStore.KEEP_VERSIONS || (this.recent.length > 0 && this.recent[0]!.until < now)) this.recent.shift();
+  }
+
+  /** The version with this content hash if it is being served or was recently, else undefined. */
+  version(version: string): Corpus | undefined {
+    if (this.snapshot.version === version) return this.snapshot;
+    const now = Date.now();
+    return this.recent.find((r) => r.corpus.version === version && r.until >= now)?.corpus;
   }
 
   /** Calls `listener` after every reload swap (the merger uses it to look for work). */

@@ -1,9 +1,76 @@
-/** `next` links: the same path and query with the offset moved on, or null on the last page. */
-export function nextPage(url: string, total: number, limit: number, offset: number): string | null {
-  if (offset + limit >= total) return null;
+/**
+ * Paging: `next` links and cursors. A cursor is an opaque token for keyset paging: the sort, the
+ * sort key and id of the last article shown, and the corpus version that answered. The next
+ * page starts just after that key, so articles added or removed meanwhile never shift it (no
+ * article shown twice, none that existed throughout skipped), unlike an offset.
+ */
+import type { PageKey } from '../corpus/index.js';
+import { HttpProblem, PROBLEM_TYPE } from './problems.js';
+
+/** What a cursor holds. */
+export interface Cursor {
+  /** The sort it continues (`newest`, `oldest` or `relevance`). */
+  readonly sort: string;
+  readonly after: PageKey;
+  /** Corpus version of the page that made it (relevance pages continue on it while it is kept). */
+  readonly version: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.after.key, cursor.after.id, cursor.version])).toString('base64url');
+}
+
+/** The cursor in a token, or null when the token is not one this API made. */
+export function decodeCursor(token: string): Cursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 4) return null;
+    const [sort, key, id, version] = value as unknown[];
+    if (typeof sort !== 'string' || typeof id !== 'string' || typeof version !== 'string') return null;
+    if (!(key === null || (typeof key === 'number' && Number.isFinite(key)))) return null;
+    return { sort, after: { key, id }, version };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The next page's path and query: the same request with `cursor` set to continue after the
+ * last item and `offset` dropped; null on the last page.
+ */
+export function nextPage(url: string, more: boolean, cursor: Cursor | null): string | null {
+  if (!more || cursor === null) return null;
   const q = url.indexOf('?');
   const params = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
-  params.set('limit', String(limit));
-  params.set('offset', String(offset + limit));
+  params.delete('offset');
+  params.set('cursor', encodeCursor(cursor));
   return `${q >= 0 ? url.slice(0, q) : url}?${params.toString()}`;
+}
+
+/**
+ * The key a page starts after, from the `cursor` and `offset` parameters: undefined without a
+ * cursor. Throws an {@link HttpProblem} (400, naming the parameter) for a cursor this API did not
+ * make, one made for another sort, or a cursor combined with an offset.
+ */
+export function cursorOf(query: { cursor?: string | undefined; offset: number; sort: string }): Cursor | undefined {
+  if (query.cursor === undefined) return undefined;
+  const cursor = decodeCursor(query.cursor);
+  const reason =
+    cursor === null
+      ? 'is not a cursor from a `next` link of this API'
+      : cursor.sort !== query.sort
+        ? `was made for sort=${cursor.sort}, not sort=${query.sort}`
+        : query.offset > 0
+          ? 'cannot be combined with offset (the cursor already says where the page starts)'
+          : null;
+  if (reason !== null) {
+    throw new HttpProblem({
+      type: PROBLEM_TYPE.invalidParameter,
+      title: 'Invalid parameter',
+      status: 400,
+      detail: `cursor: ${reason}`,
+      errors: [{ in: 'query', parameter: 'cursor', reason }],
+    });
+  }
+  return cursor!;
 }

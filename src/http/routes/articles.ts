@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Article } from '../../articles/schema.js';
 import { toArticleFilter } from '../../corpus/index.js';
 import { sendJson } from '../caching.js';
-import { nextPage } from '../paging.js';
+import { cursorOf, nextPage } from '../paging.js';
 import { articleNotFound } from '../problems.js';
 import { articleRepresentation, summaryJson } from '../representations.js';
 import { ArticleList, ArticleParams, ListQuery } from '../schemas/articles.js';
@@ -27,14 +27,18 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       const kept = answers.get(corpus.version, request.url);
       if (kept) return sendJson(request, reply, kept, listMaxAge);
       const q = request.query;
-      const { total, items } = corpus.list({
+      const cursor = cursorOf(q);
+      const { total, offset, items } = corpus.list({
         ...toArticleFilter(q),
         sort: q.sort,
         limit: q.limit,
         offset: q.offset,
+        after: cursor?.after,
       });
-      const next = nextPage(request.url, total, q.limit, q.offset);
-      const body = `{"items":[${items.map(summaryJson).join(',')}],"total":${total},"limit":${q.limit},"offset":${q.offset},"next":${JSON.stringify(next)}}`;
+      const shown = cursor ? offset : q.offset;
+      const last = items.at(-1);
+      const next = nextPage(request.url, shown + items.length < total, last ? { sort: q.sort, after: corpus.dateKey(last), version: corpus.version } : null);
+      const body = `{"items":[${items.map(summaryJson).join(',')}],"total":${total},"limit":${q.limit},"offset":${shown},"next":${JSON.stringify(next)}}`;
       return sendJson(request, reply, answers.keep(corpus.version, request.url, body), listMaxAge);
     },
   );

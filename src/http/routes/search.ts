@@ -3,13 +3,13 @@ import { toSummary } from '../../articles/schema.js';
 import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
 import { QuerySyntaxError } from '../../search/index.js';
 import { sendJson } from '../caching.js';
-import { nextPage } from '../paging.js';
+import { cursorOf, nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
 import { problemResponses } from '../schemas/common.js';
 import { QUERY_LANGUAGE, SearchQuery, SearchResponse } from '../schemas/search.js';
 import type { RouteOptions } from './options.js';
 
-export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, listMaxAge }) => {
+export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, listMaxAge, store }) => {
   app.get(
     '/search',
     {
@@ -22,10 +22,13 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       },
     },
     async (request, reply) => {
-      const corpus = request.corpus;
+      const q = request.query;
+      const cursor = cursorOf(q);
+      // relevance scores depend on the whole corpus: a relevance cursor continues on the version
+      // it was made on while that is kept (date keys hold across versions)
+      const corpus = (cursor && q.sort === 'relevance' ? store.version(cursor.version) : undefined) ?? request.corpus;
       const cached = answers.get(corpus.version, request.url);
       if (cached) return sendJson(request, reply, cached, listMaxAge);
-      const q = request.query;
       let result: SearchResult;
       try {
         result = corpus.search(q.q, {
@@ -33,6 +36,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           sort: q.sort,
           limit: q.limit,
           offset: q.offset,
+          after: cursor?.after,
           fuzzy: q.fuzzy,
           facets: q.facets,
         });
@@ -47,6 +51,11 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           errors: [{ in: 'query', parameter: 'q', reason: e.message, position: e.position }],
         });
       }
+      const shown = cursor ? result.offset : q.offset;
+      const last = result.hits.at(-1);
+      const nextCursor = last
+        ? { sort: q.sort, after: q.sort === 'relevance' ? { key: last.score, id: last.article.id } : corpus.dateKey(last.article), version: corpus.version }
+        : null;
       const body = {
         query: q.q,
         items: result.hits.map((h) => ({
@@ -57,8 +66,8 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         })),
         total: result.total,
         limit: q.limit,
-        offset: q.offset,
-        next: nextPage(request.url, result.total, q.limit, q.offset),
+        offset: shown,
+        next: nextPage(request.url, shown + result.hits.length < result.total, nextCursor),
         ...(q.facets.length ? { facets: result.facets } : {}),
       };
       return sendJson(request, reply, answers.keep(corpus.version, request.url, JSON.stringify(body)), listMaxAge);

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 
 export const MAX_LIMIT = 100;
-export const MAX_OFFSET = 100_000;
+/** Deepest offset (as Elasticsearch's result window): beyond it, page with the cursor of `next`. */
+export const MAX_OFFSET = 10_000;
 export const MAX_QUERY_LENGTH = 500;
 
 const DateBound = z
@@ -21,14 +22,29 @@ export const Filters = z.object({
   from: DateBound.optional().meta({ description: 'Published on or after this date (inclusive)', example: '2021-08-01' }),
   to: DateBound.optional().meta({ description: 'Published on or before this date (inclusive: a date means the end of that day)', example: '2021-08-31' }),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(20).meta({ description: `Page size, 1-${MAX_LIMIT}` }),
-  offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0).meta({ description: 'How many results to skip' }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_OFFSET, `must be at most ${MAX_OFFSET}; to page further, follow \`next\` (it carries a cursor)`)
+    .default(0)
+    .meta({ description: `How many results to skip (at most ${MAX_OFFSET}; page further with \`cursor\`)` }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({ description: 'Continue after the last result of a page: the opaque value in that page\'s `next` link. Pages stay in step while articles are added or removed.' }),
 });
 
 export const Page = z.object({
   total: z.number().int().min(0).meta({ description: 'How many results match, over all pages' }),
   limit: z.number().int(),
-  offset: z.number().int(),
-  next: z.string().nullable().meta({ description: 'Path and query of the next page, or null on the last page', example: '/articles?limit=20&offset=20' }),
+  offset: z.number().int().meta({ description: 'Results ranked before this page' }),
+  next: z
+    .string()
+    .nullable()
+    .meta({ description: 'Path and query of the next page (with a `cursor`), or null on the last page', example: '/articles?limit=20&cursor=WyJuZXdlc3QiLDE2Mjg0NjQ0MDAwMDAsImNndG4tMjAyMSIsImFiYyJd' }),
 });
 
 export const FacetValue = z.object({ value: z.string(), count: z.number().int() }).meta({ id: 'FacetValue' });

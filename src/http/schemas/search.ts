@@ -72,8 +72,8 @@ export const SearchResponse = z
     items: z.array(SearchHit),
     total: z.number().int(),
     limit: z.number().int(),
-    offset: z.number().int(),
-    next: z.string().nullable(),
+    offset: z.number().int().meta({ description: 'Results ranked before this page' }),
+    next: z.string().nullable().meta({ description: 'Path and query of the next page (with a `cursor`), or null on the last page' }),
     facets: z
       .object({ source: z.array(FacetValue).optional(), category: z.array(FacetValue).optional(), month: z.array(FacetValue).optional() })
       .optional()
