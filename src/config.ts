@@ -30,6 +30,7 @@ export const ConfigSchema = z.object({
   maxFileBytes: setting('MAX_FILE_BYTES', z.coerce.number().int().min(1).default(5 * 1024 * 1024), 'the largest article file to read, in bytes'),
   watch: setting('WATCH', bool.default(false), 'true or false: reload when files in DATA_DIR change'),
   strict: setting('STRICT', bool.default(false), 'true or false: refuse to start or reload when any file has a problem'),
+  snapshot: setting('SNAPSHOT', z.string().min(1).optional(), 'a file path: start from this snapshot (written by npm run snapshot) when it is valid'),
   corsOrigins: setting(
     'CORS_ORIGINS',
     z
@@ -87,6 +88,7 @@ const FLAGS = {
   'log-level': { type: 'string', key: 'logLevel' },
   watch: { type: 'boolean', key: 'watch' },
   strict: { type: 'boolean', key: 'strict' },
+  snapshot: { type: 'string', key: 'snapshot' },
 } as const satisfies Record<string, { type: 'string' | 'boolean'; key: ConfigKey }>;
 
 /** Flags win over environment variables. Throws ConfigError naming the variable and what it accepts. */

@@ -1,11 +1,15 @@
 /** The process: read config, load the corpus, listen, shut down gracefully. */
+import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
+import type { FastifyBaseLogger } from 'fastify';
 import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { Corpus, CorpusStore, Reloader, SegmentMerger } from './corpus/index.js';
 import { DataDirError, loadArticles } from './loader/index.js';
 import { createLogger } from './logger.js';
+import { fingerprintDataDir, readSnapshot, sameFiles } from './snapshot/files.js';
+import { SnapshotError } from './snapshot/format.js';
 
 /**
  * `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read
@@ -15,6 +19,37 @@ import { createLogger } from './logger.js';
 export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false, previous?: Corpus): Promise<Corpus> {
   const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, syncRead: startup });
   return previous ? previous.update(result) : new Corpus(result);
+}
+
+/**
+ * The first version of the corpus: from the snapshot file when one is configured and valid
+ * (then brought up to date with the folder: when any file's path, size or modification time
+ * differs, the files are loaded and only the changed articles indexed), else a full build. A
+ * missing, corrupt, truncated, old-format or foreign snapshot is reported in one log line and
+ * the files are used instead.
+ */
+export async function startCorpus(
+  config: Pick<Config, 'dataDir' | 'maxFileBytes' | 'snapshot'>,
+  logger: Pick<FastifyBaseLogger, 'info' | 'warn'>,
+): Promise<Corpus> {
+  if (config.snapshot !== undefined) {
+    const started = performance.now();
+    try {
+      const content = await readSnapshot(config.snapshot);
+      if (path.resolve(content.dataDir) !== path.resolve(config.dataDir)) throw new SnapshotError(`made from ${content.dataDir}, not ${path.resolve(config.dataDir)}`);
+      const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment);
+      if (sameFiles(await fingerprintDataDir(config.dataDir), content.files)) {
+        logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, articles: restored.size, ms: Math.round(performance.now() - started) }, 'started from the snapshot');
+        return restored;
+      }
+      const updated = restored.update(await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, syncRead: true }));
+      logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, change: updated.change, ms: Math.round(performance.now() - started) }, 'started from the snapshot, brought up to date with the files');
+      return updated;
+    } catch (e) {
+      logger.warn(`snapshot ${config.snapshot} not used (${e instanceof SnapshotError ? e.message : (e as Error).message}); building from the files`);
+    }
+  }
+  return loadCorpus(config, true);
 }
 
 async function main(): Promise<void> {
@@ -31,7 +66,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   let corpus: Corpus;
   try {
-    corpus = await loadCorpus(config, true);
+    corpus = await startCorpus(config, logger);
   } catch (e) {
     if (e instanceof DataDirError) {
       process.stderr.write(`news-api: ${e.message}\n`);
@@ -62,7 +97,7 @@ async function main(): Promise<void> {
   };
   const reloader = new Reloader({ build, store, logger, strict: config.strict });
   process.on('SIGHUP', () => {
-    logger.info('SIGHUP: rebuilding the corpus from the files');
+    logger.info('SIGHUP: reloading the corpus (a full rebuild from the files)');
     fullRebuildNext = true;
     void reloader.reload('SIGHUP');
   });

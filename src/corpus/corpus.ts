@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
-import { parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
+import { buildSegment, parseQuery, SearchIndex, Segment, selectMerge, topK, type MergePolicy, type Query, type SegmentParts } from '../search/index.js';
 import type { ArticleFilter, Sort } from './filters.js';
 
 export interface FacetValue {
@@ -131,6 +131,22 @@ export class Corpus {
     this.state = extend(emptyState(index), index, articles, 0);
     this.version = versionOf(this.state.digestSum);
     this.buildMs = Math.round(performance.now() - started);
+  }
+
+  /** A version from articles already indexed as one segment (document i = `articles[i]`): a restored snapshot. */
+  static fromSegment(load: LoadResult, parts: SegmentParts, now = new Date()): Corpus {
+    const started = performance.now();
+    const index = SearchIndex.fromSegments([{ segment: new Segment(load.articles, parts), alive: null }]);
+    return Corpus.fromState(extend(emptyState(index), index, load.articles, 0), load, null, started, now);
+  }
+
+  /** The live articles and their index as one segment (merging first when the index has several or deletes), for a snapshot. */
+  toSegment(): { articles: Article[]; parts: SegmentParts } {
+    const views = this.state.index.views;
+    if (views.length === 0) return { articles: [], parts: buildSegment([]).parts as SegmentParts };
+    if (views.length !== 1 || (views[0]!.alive?.deletedCount ?? 0) > 0) return this.merged(0, views.length).toSegment();
+    const segment = views[0]!.segment;
+    return { articles: segment.documents as Article[], parts: segment.parts as SegmentParts };
   }
 
   private static fromState(state: VersionState, load: { readonly problems: readonly LoadProblem[]; readonly stats: LoadStats }, change: CorpusChange | null, started: number, now: Date): Corpus {

@@ -11,6 +11,9 @@
  */
 export { SearchIndex, HighlightPlan } from './search-index.js';
 export type { IndexChanges } from './search-index.js';
+export { Segment } from './segment.js';
+export type { SegmentParts } from './segment.js';
+export { buildSegment } from './segment-writer.js';
 export { selectMerge, DEFAULT_MERGE_POLICY } from './merge-policy.js';
 export type { MergePolicy, SegmentShape } from './merge-policy.js';
 export { DEFAULT_SEARCH_OPTIONS } from './options.js';

@@ -1,0 +1,192 @@
+/**
+ * The snapshot file format: a corpus and its search index in one file, so a replica starts
+ * without parsing or indexing. Pure (bytes in, bytes out); the file I/O is in `files.ts`.
+ *
+ * ```
+ * 0   8 bytes  magic "NEWSSNAP"
+ * 8   u32 LE   format version ({@link SNAPSHOT_FORMAT}; a snapshot of another version is refused)
+ * 12  32 bytes sha256 of everything from byte 52 on
+ * 44  f64 LE   length of everything from byte 52 on (a truncated file is refused)
+ * 52  u32 LE   length of the header JSON, then the header JSON (UTF-8): data directory, file
+ *              fingerprints, load problems and stats, the index's vocabulary and stems, and where
+ *              each typed array and the articles are in the body
+ *     body     the articles as NDJSON, then each typed array's bytes (little-endian, 8-aligned)
+ * ```
+ *
+ * Bump {@link SNAPSHOT_FORMAT} whenever the article schema, the tokeniser or the segment layout
+ * changes: an old snapshot would otherwise index text differently from a fresh build.
+ */
+import { createHash } from 'node:crypto';
+import type { Article } from '../articles/schema.js';
+import type { LoadProblem, LoadStats } from '../loader/index.js';
+import type { SegmentParts } from '../search/segment.js';
+
+export const SNAPSHOT_FORMAT = 1;
+const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
+const PREAMBLE = 52;
+
+/** One file of the data directory as it was when the snapshot was made. */
+export type FileFingerprint = readonly [path: string, size: number, mtimeMs: number];
+
+/** What a snapshot holds. */
+export interface SnapshotContent {
+  /** Absolute data directory the snapshot was made from. */
+  dataDir: string;
+  createdAt: string;
+  files: FileFingerprint[];
+  articles: Article[];
+  problems: LoadProblem[];
+  stats: LoadStats;
+  /** The one segment indexing `articles` (document i = articles[i]). */
+  segment: SegmentParts;
+}
+
+/** Why a snapshot cannot be used. */
+export class SnapshotError extends Error {
+  override name = 'SnapshotError';
+}
+
+const ARRAYS = [
+  ['stemGroupStart', Uint32Array],
+  ['stemGroupWords', Uint32Array],
+  ['postingStart', Uint32Array],
+  ['postingDocs', Uint32Array],
+  ['postingFrequencies', Uint16Array],
+  ['positionBlockStart', Uint32Array],
+  ['positionBlockOffset', Uint32Array],
+  ['positionBytes', Uint8Array],
+  ['fieldBoundaries', Uint32Array],
+  ['paragraphOffset', Uint32Array],
+  ['paragraphStart', Uint32Array],
+  ['fieldLengths', Uint32Array],
+] as const;
+
+type ArrayName = (typeof ARRAYS)[number][0];
+
+interface Header {
+  dataDir: string;
+  createdAt: string;
+  files: FileFingerprint[];
+  problems: LoadProblem[];
+  stats: LoadStats;
+  words: string[];
+  /** Stem of each group, in group order. */
+  stems: string[];
+  articles: [offset: number, length: number];
+  arrays: Record<ArrayName, [offset: number, length: number]>;
+}
+
+function checkEndianness(): void {
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new SnapshotError('snapshots need a little-endian machine');
+}
+
+/** The snapshot's bytes, as chunks to write in order. */
+export function encodeSnapshot(content: SnapshotContent): Buffer[] {
+  checkEndianness();
+  const body: Buffer[] = [];
+  let at = 0;
+  const push = (b: Buffer): [number, number] => {
+    const place: [number, number] = [at, b.length];
+    body.push(b);
+    at += b.length;
+    const pad = (8 - (at % 8)) % 8;
+    if (pad > 0) {
+      body.push(Buffer.alloc(pad));
+      at += pad;
+    }
+    return place;
+  };
+  const articleStart = at;
+  for (const a of content.articles) {
+    const line = Buffer.from(`${JSON.stringify(a)}\n`, 'utf8');
+    body.push(line);
+    at += line.length;
+  }
+  const articles: [number, number] = [articleStart, at - articleStart];
+  const pad = (8 - (at % 8)) % 8;
+  if (pad > 0) {
+    body.push(Buffer.alloc(pad));
+    at += pad;
+  }
+  const arrays = {} as Record<ArrayName, [number, number]>;
+  for (const [name] of ARRAYS) {
+    const array = content.segment[name];
+    arrays[name] = push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+  }
+  const stems = new Array<string>(content.segment.stemGroupOf.size);
+  for (const [stem, group] of content.segment.stemGroupOf) stems[group] = stem;
+  const header: Header = {
+    dataDir: content.dataDir,
+    createdAt: content.createdAt,
+    files: content.files,
+    problems: content.problems,
+    stats: content.stats,
+    words: content.segment.words,
+    stems,
+    articles,
+    arrays,
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const headerLength = Buffer.alloc(4);
+  headerLength.writeUInt32LE(headerBytes.length);
+  // the body starts 8-aligned in the file so typed arrays can be viewed in place
+  const headerPad = Buffer.alloc((8 - ((PREAMBLE + 4 + headerBytes.length) % 8)) % 8);
+  const rest = [headerLength, headerBytes, headerPad, ...body];
+  const hash = createHash('sha256');
+  let restLength = 0;
+  for (const b of rest) {
+    hash.update(b);
+    restLength += b.length;
+  }
+  const preamble = Buffer.alloc(PREAMBLE);
+  MAGIC.copy(preamble, 0);
+  preamble.writeUInt32LE(SNAPSHOT_FORMAT, 8);
+  hash.digest().copy(preamble, 12);
+  preamble.writeDoubleLE(restLength, 44);
+  return [preamble, ...rest];
+}
+
+/** The content of a snapshot file's bytes; throws {@link SnapshotError} saying why it is unusable. */
+export function decodeSnapshot(bytes: Buffer): SnapshotContent {
+  checkEndianness();
+  if (bytes.length < PREAMBLE + 4 || !bytes.subarray(0, 8).equals(MAGIC)) throw new SnapshotError('not a snapshot file');
+  const format = bytes.readUInt32LE(8);
+  if (format !== SNAPSHOT_FORMAT) throw new SnapshotError(`format ${format}, this server reads format ${SNAPSHOT_FORMAT}`);
+  const restLength = bytes.readDoubleLE(44);
+  if (bytes.length - PREAMBLE < restLength) throw new SnapshotError(`truncated: ${bytes.length - PREAMBLE} of ${restLength} bytes`);
+  if (bytes.length - PREAMBLE > restLength) throw new SnapshotError('trailing bytes after the snapshot');
+  const rest = bytes.subarray(PREAMBLE);
+  if (!createHash('sha256').update(rest).digest().equals(bytes.subarray(12, 44))) throw new SnapshotError('checksum mismatch (corrupt)');
+  const headerLength = rest.readUInt32LE(0);
+  const header = JSON.parse(rest.subarray(4, 4 + headerLength).toString('utf8')) as Header;
+  const bodyStart = PREAMBLE + 4 + headerLength + ((8 - ((PREAMBLE + 4 + headerLength) % 8)) % 8);
+  const body = bytes.subarray(bodyStart);
+  const [articleOffset, articleLength] = header.articles;
+  const articles: Article[] = [];
+  const text = body.subarray(articleOffset, articleOffset + articleLength);
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== 0x0a) continue;
+    articles.push(JSON.parse(text.subarray(lineStart, i).toString('utf8')) as Article);
+    lineStart = i + 1;
+  }
+  const arrays = {} as Record<ArrayName, Uint8Array | Uint16Array | Uint32Array>;
+  for (const [name, Type] of ARRAYS) {
+    const [offset, length] = header.arrays[name];
+    // copied out, so the file's buffer is not kept alive by the index
+    const copy = new Uint8Array(length);
+    copy.set(body.subarray(offset, offset + length));
+    arrays[name] = new Type(copy.buffer, 0, length / Type.BYTES_PER_ELEMENT);
+  }
+  const stemGroupOf = new Map<string, number>();
+  header.stems.forEach((stem, group) => stemGroupOf.set(stem, group));
+  return {
+    dataDir: header.dataDir,
+    createdAt: header.createdAt,
+    files: header.files,
+    articles,
+    problems: header.problems,
+    stats: header.stats,
+    segment: { ...(arrays as unknown as Omit<SegmentParts, 'words' | 'stemGroupOf'>), words: header.words, stemGroupOf },
+  };
+}
