@@ -23,6 +23,13 @@ export const ConfigSchema = z.object({
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31536000).default(300).describe('seconds 0-31536000 for Cache-Control max-age'),
   MAX_FILE_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024).describe('the largest article file to read, in bytes'),
   WATCH: bool.default(false).describe('true or false: reload when files in DATA_DIR change'),
+  RELOAD_MAX_DROP: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(50)
+    .describe('a percentage 0-100: a reload that would lose more than this share of the articles at once is refused (100: never refused)'),
   STRICT: bool.default(false).describe('true or false: refuse to start or reload when any file has a problem'),
   CORS_ORIGINS: z
     .string()
@@ -56,6 +63,7 @@ export type Config = {
   cacheMaxAge: number;
   maxFileBytes: number;
   watch: boolean;
+  reloadMaxDropPercent: number;
   strict: boolean;
   corsOrigins: '*' | string[];
   trustProxy: boolean | number | string[];
@@ -119,6 +127,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     cacheMaxAge: c.CACHE_MAX_AGE,
     maxFileBytes: c.MAX_FILE_BYTES,
     watch: c.WATCH,
+    reloadMaxDropPercent: c.RELOAD_MAX_DROP,
     strict: c.STRICT,
     corsOrigins: c.CORS_ORIGINS,
     trustProxy: c.TRUST_PROXY,
