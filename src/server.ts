@@ -47,13 +47,14 @@ async function main(): Promise<void> {
   const store = new CorpusStore(corpus);
   const app = await buildApp({ store, config, loggerInstance: logger });
 
-  const reloader = new Reloader({ build: () => loadCorpus(config), store, logger, strict: config.strict });
-  // SIGHUP always rebuilds the corpus; --watch also rebuilds when files change.
+  const reloader = new Reloader({ build: () => loadCorpus(config), store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
+  // SIGHUP always rebuilds the corpus (the operator asked: the drop guard does not apply);
+  // --watch also rebuilds when files change.
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading the corpus');
-    void reloader.reload('SIGHUP');
+    void reloader.reload('SIGHUP', { force: true });
   });
-  if (config.watch) reloader.watch(config.dataDir);
+  if (config.watch) await reloader.watch(config.dataDir);
 
   closeWithGrace({ delay: 10_000, logger, skip: ['SIGHUP'] }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');

@@ -7,6 +7,7 @@ import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
 import { SearchIndex, parseQuery, topK, type Query } from '../search/index.js';
 import type { ArticleFilter, Sort } from './filters.js';
+import type { ProblemReport } from './store.js';
 
 export interface FacetValue {
   value: string;
@@ -45,6 +46,8 @@ const NO_DATE = Number.NaN;
 export class Corpus {
   readonly articles: readonly Article[];
   readonly problems: readonly LoadProblem[];
+  /** Problem counts, made once (/health reads them on every call). */
+  readonly problemReport: ProblemReport;
   readonly stats: LoadStats;
   /** Content hash of the snapshot: changes whenever any article's file content or id changes. */
   readonly version: string;
@@ -72,6 +75,9 @@ export class Corpus {
     if (!sorted.every((a, i) => i === 0 || sorted[i - 1]!.id < a.id)) sorted.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     this.articles = Object.freeze(sorted);
     this.problems = Object.freeze(load.problems.slice());
+    const byKind: Record<string, number> = {};
+    for (const p of this.problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+    this.problemReport = Object.freeze({ total: this.problems.length, byKind: Object.freeze(byKind) });
     this.stats = load.stats;
     this.loadedAt = now;
     const n = this.articles.length;
