@@ -78,7 +78,7 @@ describe('highlight uses the index to skip paragraphs', () => {
   });
   it('plan and query give the same result', () => {
     const idx = SearchIndex.build([{ title: 'Goverment', paragraphs: ['The government said.'] }]);
-    expect(idx.highlight(0, idx.prepareHighlight('government', { fuzzy: true }))).toEqual(idx.highlight(0, 'government', { fuzzy: true }));
+    expect(idx.highlight(0, idx.prepareHighlight(parseQuery('government'), { fuzzy: true }))).toEqual(idx.highlight(0, parseQuery('government'), { fuzzy: true }));
   });
 });
 
