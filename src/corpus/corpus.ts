@@ -93,6 +93,13 @@ interface VersionState {
   digestSum: Uint32Array;
 }
 
+/** Problem counts by kind, made once per version (/health reads them on every call). */
+function reportOf(problems: readonly LoadProblem[]): ProblemReport {
+  const byKind: Record<string, number> = {};
+  for (const p of problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+  return Object.freeze({ total: problems.length, byKind: Object.freeze(byKind) });
+}
+
 export class Corpus {
   readonly problems: readonly LoadProblem[];
   /** Problem counts, made once (/health reads them on every call). */
@@ -113,9 +120,7 @@ export class Corpus {
     const articles = load.articles.slice();
     const index = SearchIndex.build(articles);
     this.problems = Object.freeze(load.problems.slice());
-    const byKind: Record<string, number> = {};
-    for (const p of this.problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
-    this.problemReport = Object.freeze({ total: this.problems.length, byKind: Object.freeze(byKind) });
+    this.problemReport = reportOf(this.problems);
     this.stats = load.stats;
     this.loadedAt = now;
     this.change = null;
@@ -127,7 +132,9 @@ export class Corpus {
   private static fromState(state: VersionState, load: { readonly problems: readonly LoadProblem[]; readonly stats: LoadStats }, change: CorpusChange | null, started: number, now: Date): Corpus {
     const corpus = Object.create(Corpus.prototype) as Corpus;
     const fields = corpus as unknown as Record<string, unknown>;
-    fields.problems = Object.freeze(load.problems.slice());
+    const problems = Object.freeze(load.problems.slice());
+    fields.problems = problems;
+    fields.problemReport = reportOf(problems);
     fields.stats = load.stats;
     fields.loadedAt = now;
     fields.change = change;
