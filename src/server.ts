@@ -95,13 +95,15 @@ async function main(): Promise<void> {
     fullRebuildNext = false;
     return loadCorpus(config, false, full ? undefined : store.current);
   };
-  const reloader = new Reloader({ build, store, logger, strict: config.strict });
+  const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
+  // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not
+  // apply); --watch updates it when files change.
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading the corpus (a full rebuild from the files)');
     fullRebuildNext = true;
-    void reloader.reload('SIGHUP');
+    void reloader.reload('SIGHUP', { force: true });
   });
-  if (config.watch) reloader.watch(config.dataDir);
+  if (config.watch) await reloader.watch(config.dataDir);
 
   closeWithGrace({ delay: 10_000, logger, skip: ['SIGHUP'] }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');

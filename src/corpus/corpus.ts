@@ -11,6 +11,7 @@ import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
 import { buildSegment, parseQuery, SearchIndex, Segment, selectMerge, topK, type MergePolicy, type Query, type SegmentParts } from '../search/index.js';
 import type { ArticleFilter, Sort } from './filters.js';
+import type { ProblemReport } from './store.js';
 
 export interface FacetValue {
   value: string;
@@ -107,8 +108,17 @@ interface VersionState {
   digestSum: Uint32Array;
 }
 
+/** Problem counts by kind, made once per version (/health reads them on every call). */
+function reportOf(problems: readonly LoadProblem[]): ProblemReport {
+  const byKind: Record<string, number> = {};
+  for (const p of problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+  return Object.freeze({ total: problems.length, byKind: Object.freeze(byKind) });
+}
+
 export class Corpus {
   readonly problems: readonly LoadProblem[];
+  /** Problem counts, made once (/health reads them on every call). */
+  readonly problemReport: ProblemReport;
   readonly stats: LoadStats;
   /** Content hash of the version: changes whenever any article's file content or id changes. */
   readonly version: string;
@@ -125,6 +135,7 @@ export class Corpus {
     const articles = load.articles.slice();
     const index = SearchIndex.build(articles);
     this.problems = Object.freeze(load.problems.slice());
+    this.problemReport = reportOf(this.problems);
     this.stats = load.stats;
     this.loadedAt = now;
     this.change = null;
@@ -152,7 +163,9 @@ export class Corpus {
   private static fromState(state: VersionState, load: { readonly problems: readonly LoadProblem[]; readonly stats: LoadStats }, change: CorpusChange | null, started: number, now: Date): Corpus {
     const corpus = Object.create(Corpus.prototype) as Corpus;
     const fields = corpus as unknown as Record<string, unknown>;
-    fields.problems = Object.freeze(load.problems.slice());
+    const problems = Object.freeze(load.problems.slice());
+    fields.problems = problems;
+    fields.problemReport = reportOf(problems);
     fields.stats = load.stats;
     fields.loadedAt = now;
     fields.change = change;
