@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { Corpus, CorpusStore, Reloader, SegmentMerger } from './corpus/index.js';
+import { Corpus, CorpusStore, Reloader, SegmentBuilder, SegmentMerger, type SegmentBuild } from './corpus/index.js';
 import { DataDirError, loadArticles } from './loader/index.js';
 import { createLogger } from './logger.js';
 import { fingerprintDataDir, readSnapshot, sameFiles } from './snapshot/files.js';
@@ -16,9 +16,10 @@ import { SnapshotError } from './snapshot/format.js';
  * asynchronously. With a `previous` version the result is that version updated by what changed
  * (only changed articles are indexed); without, a full build.
  */
-export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false, previous?: Corpus): Promise<Corpus> {
+export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false, previous?: Corpus, build?: SegmentBuild): Promise<Corpus> {
   const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, syncRead: startup });
-  return previous ? previous.update(result) : new Corpus(result);
+  if (!previous) return new Corpus(result);
+  return build ? previous.updateWith(result, build) : previous.update(result);
 }
 
 /**
@@ -86,14 +87,16 @@ async function main(): Promise<void> {
   const store = new CorpusStore(corpus);
   const app = await buildApp({ store, config, loggerInstance: logger });
 
-  const merger = new SegmentMerger(store, logger);
+  // new and merged index segments are built on a worker thread, off the event loop
+  const segments = new SegmentBuilder();
+  const merger = new SegmentMerger(store, logger, undefined, segments.build);
   store.onSwap(() => merger.schedule());
   // A file change updates the served version by what changed; SIGHUP rebuilds everything.
   let fullRebuildNext = false;
   const build = (): Promise<Corpus> => {
     const full = fullRebuildNext;
     fullRebuildNext = false;
-    return loadCorpus(config, false, full ? undefined : store.current);
+    return loadCorpus(config, false, full ? undefined : store.current, segments.build);
   };
   const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
   // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
     else logger.info({ signal }, 'shutting down');
     await reloader.close();
     merger.close();
+    await segments.close();
     await app.close();
   });
 

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
-import { buildSegment, parseQuery, SearchIndex, Segment, selectMerge, topK, type MergePolicy, type Query, type SegmentParts } from '../search/index.js';
+import { buildSegment, parseQuery, SearchIndex, Segment, selectMerge, topK, type MergePolicy, type Query, type SegmentParts, type SearchDocument } from '../search/index.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import type { ProblemReport } from './store.js';
 
@@ -59,6 +59,9 @@ export interface SearchResult {
   hits: SearchHit[];
   facets: Partial<Record<'source' | 'category' | 'month', FacetValue[]>>;
 }
+
+/** Builds the index segment of a batch of articles, possibly elsewhere (`segment-builder.ts`); `documents[i]` becomes its document i. */
+export type SegmentBuild = (documents: readonly SearchDocument[]) => Promise<Segment>;
 
 /** What one update changed (for the log and /health). */
 export interface CorpusChange {
@@ -206,6 +209,22 @@ export class Corpus {
    */
   update(load: LoadResult, now = new Date()): Corpus {
     const started = performance.now();
+    const { added, deleted, change } = this.diff(load);
+    if (added.length === 0 && deleted.length === 0) return Corpus.fromState(this.state, load, change, started, now);
+    return Corpus.fromState(applyChanges(this.state, added, deleted), load, change, started, now);
+  }
+
+  /** {@link Corpus.update} with the new segment built by `build` (on a worker thread: the event loop stays free meanwhile). */
+  async updateWith(load: LoadResult, build: SegmentBuild, now = new Date()): Promise<Corpus> {
+    const started = performance.now();
+    const { added, deleted, change } = this.diff(load);
+    if (added.length === 0 && deleted.length === 0) return Corpus.fromState(this.state, load, change, started, now);
+    const segment = added.length > 0 ? await build(added) : undefined;
+    return Corpus.fromState(applyChanges(this.state, added, deleted, segment), load, change, started, now);
+  }
+
+  /** Articles of `load` to index (new and changed) and documents of this version to delete (changed and gone). */
+  private diff(load: LoadResult): { added: Article[]; deleted: number[]; change: CorpusChange } {
     const current = new Map<string, number>();
     for (const d of this.state.orders.byId) current.set(this.articleAt(d).id, d);
     const added: Article[] = [];
@@ -224,9 +243,7 @@ export class Corpus {
       changed++;
     }
     for (const doc of current.values()) deleted.push(doc);
-    const change = { added: added.length - changed, changed, deleted: deleted.length - changed };
-    if (added.length === 0 && deleted.length === 0) return Corpus.fromState(this.state, load, change, started, now);
-    return Corpus.fromState(applyChanges(this.state, added, deleted), load, change, started, now);
+    return { added, deleted, change: { added: added.length - changed, changed, deleted: deleted.length - changed } };
   }
 
   /** Which index segments the merge policy would merge next, or null when none. */
@@ -239,6 +256,13 @@ export class Corpus {
   merged(first: number, end: number): Corpus {
     const started = performance.now();
     return Corpus.fromState(mergeState(this.state, first, end), this, this.change, started, this.loadedAt);
+  }
+
+  /** {@link Corpus.merged} with the merged segment built by `build` (on a worker thread). */
+  async mergedWith(first: number, end: number, build: SegmentBuild): Promise<Corpus> {
+    const started = performance.now();
+    const segment = await build(this.state.index.liveDocuments(first, end));
+    return Corpus.fromState(mergeState(this.state, first, end, segment), this, this.change, started, this.loadedAt);
   }
 
   /** By id, or by slug. */
@@ -636,18 +660,18 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
 }
 
 /** `state` with documents `deleted` removed and `added` appended as a new index segment. */
-function applyChanges(state: VersionState, added: readonly Article[], deleted: readonly number[]): VersionState {
+function applyChanges(state: VersionState, added: readonly Article[], deleted: readonly number[], segment?: Segment): VersionState {
   const digestSum = state.digestSum.slice();
   for (const d of deleted) {
     for (let lane = 0; lane < 4; lane++) digestSum[lane] = (digestSum[lane]! - state.columns.digest[4 * d + lane]!) >>> 0;
   }
-  const index = state.index.withChanges({ add: added, delete: deleted });
+  const index = state.index.withChanges({ add: added, delete: deleted }, segment);
   return extend({ ...state, digestSum }, index, added, state.index.documentSpace);
 }
 
 /** `state` with index segments `[first, end)` merged: document numbers remapped in every column and order. */
-function mergeState(state: VersionState, first: number, end: number): VersionState {
-  const { index, remap } = state.index.withMerged(first, end);
+function mergeState(state: VersionState, first: number, end: number, segment?: Segment): VersionState {
+  const { index, remap } = state.index.withMerged(first, end, segment);
   const space = index.documentSpace;
   const columns: Columns = {
     dateMs: new Float64Array(space),

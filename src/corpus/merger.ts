@@ -7,10 +7,12 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { MergePolicy } from '../search/index.js';
+import type { SegmentBuild } from './corpus.js';
 import type { CorpusStore } from './store.js';
 
 export class SegmentMerger {
   private timer: NodeJS.Immediate | null = null;
+  private running = false;
   private closed = false;
   /** Merges done so far. */
   merges = 0;
@@ -20,29 +22,48 @@ export class SegmentMerger {
     private readonly store: CorpusStore,
     private readonly logger: Pick<FastifyBaseLogger, 'info'>,
     private readonly policy?: MergePolicy,
+    /** Where merged segments are built (a worker thread in the server); in process when absent. */
+    private readonly build?: SegmentBuild,
   ) {}
 
   /** Looks for merge work on a later turn of the event loop. */
   schedule(): void {
-    if (this.timer || this.closed) return;
+    if (this.timer || this.running || this.closed) return;
     this.timer = setImmediate(() => {
       this.timer = null;
-      this.step();
+      this.running = true;
+      void this.step().finally(() => {
+        this.running = false;
+      });
     });
   }
 
-  private step(): void {
+  /** Resolves when no merge is running or scheduled (tests). */
+  async idle(): Promise<void> {
+    while (this.timer || this.running) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  private async step(): Promise<void> {
+    if (this.closed) return;
     const current = this.store.current;
     const merge = current.pendingMerge(this.policy);
     if (merge === null) return;
     const started = performance.now();
-    const next = current.merged(merge[0], merge[1]);
+    let next;
+    try {
+      next = this.build ? await current.mergedWith(merge[0], merge[1], this.build) : current.merged(merge[0], merge[1]);
+    } catch (e) {
+      this.logger.info({ err: e }, 'index segment merge failed; will retry after the next reload');
+      return;
+    }
     this.lastMergeMs = Math.round(performance.now() - started);
+    if (this.closed) return;
     if (this.store.current === current) {
       this.store.replace(next);
       this.merges++;
       this.logger.info({ segments: [merge[0], merge[1]], ms: this.lastMergeMs, shape: next.segments }, 'index segments merged');
     }
+    this.running = false;
     this.schedule();
   }
 

@@ -57,8 +57,9 @@ export class SearchIndex extends IndexReader {
    * The next version: `delete`d documents (this version's numbers) lose their alive bits, the
    * `add`ed ones become a new last segment, numbered after every existing document. Untouched
    * segments are shared with this version, which stays valid for readers that pinned it.
+   * `added`, when given, is the segment of `add` built elsewhere (e.g. on a worker thread).
    */
-  withChanges(changes: IndexChanges): SearchIndex {
+  withChanges(changes: IndexChanges, added?: Segment): SearchIndex {
     const deletedBySegment = new Map<number, number[]>();
     for (const doc of changes.delete ?? []) {
       const s = this.segmentOf(doc);
@@ -72,29 +73,39 @@ export class SearchIndex extends IndexReader {
       if (deleted === undefined) return { segment: placed.segment, alive: placed.alive };
       return { segment: placed.segment, alive: (placed.alive ?? AliveBits.all(placed.segment.size)).without(deleted) };
     });
-    const added = changes.add ?? [];
-    if (added.length > 0) views.push({ segment: buildSegment(added), alive: null });
+    const documents = changes.add ?? [];
+    if (added !== undefined && added.size !== documents.length) throw new RangeError(`${documents.length} added documents got a segment of ${added.size}`);
+    if (documents.length > 0) views.push({ segment: added ?? buildSegment(documents), alive: null });
     return new SearchIndex(views, this.options);
   }
 
-  /**
-   * The next version with segments `[first, end)` rewritten as one segment of their live
-   * documents, in order. Version document numbers change: the merge's `remap` gives each old
-   * number's new one (-1 for a deleted document). Built synchronously: call it off the request
-   * path.
-   */
-  withMerged(first: number, end: number): { index: SearchIndex; remap: Int32Array } {
+  /** The live documents of segments `[first, end)`, in order: what a merge of them indexes. */
+  liveDocuments(first: number, end: number): SearchDocument[] {
     if (!(first >= 0 && end <= this.segments.length && first < end)) throw new RangeError(`no segments [${first}, ${end})`);
     const documents: SearchDocument[] = [];
-    const remap = new Int32Array(this.documentSpace).fill(-1);
-    const mergedBase = this.segments[first]!.base;
     for (let s = first; s < end; s++) {
       const placed = this.segments[s]!;
-      for (let d = 0; d < placed.segment.size; d++) {
-        if (placed.alive !== null && !placed.alive.has(d)) continue;
-        remap[placed.base + d] = mergedBase + documents.length;
-        documents.push(placed.segment.documents[d]!);
-      }
+      for (let d = 0; d < placed.segment.size; d++) if (placed.alive === null || placed.alive.has(d)) documents.push(placed.segment.documents[d]!);
+    }
+    return documents;
+  }
+
+  /**
+   * The next version with segments `[first, end)` replaced by one segment of their live
+   * documents, in order: `merged` when given (built elsewhere, e.g. on a worker thread, from
+   * {@link SearchIndex.liveDocuments}), else built here, synchronously. Version document numbers
+   * change: `remap` gives each old number's new one (-1 for a deleted document).
+   */
+  withMerged(first: number, end: number, merged?: Segment): { index: SearchIndex; remap: Int32Array } {
+    const documents = this.liveDocuments(first, end);
+    const segment = merged ?? buildSegment(documents);
+    if (segment.size !== documents.length) throw new RangeError(`a merge of ${documents.length} live documents got a segment of ${segment.size}`);
+    const remap = new Int32Array(this.documentSpace).fill(-1);
+    const mergedBase = this.segments[first]!.base;
+    let k = 0;
+    for (let s = first; s < end; s++) {
+      const placed = this.segments[s]!;
+      for (let d = 0; d < placed.segment.size; d++) if (placed.alive === null || placed.alive.has(d)) remap[placed.base + d] = mergedBase + k++;
     }
     // documents before `first` keep their numbers; merged ones follow them; later ones shift down
     const shift = (end < this.segments.length ? this.segments[end]!.base : this.documentSpace) - mergedBase - documents.length;
@@ -106,10 +117,9 @@ export class SearchIndex extends IndexReader {
         if (placed.alive === null || placed.alive.has(d)) remap[placed.base + d] = placed.base + d - moved;
       }
     }
-    const merged: Segment = buildSegment(documents);
     const views: SegmentView[] = [];
     for (let s = 0; s < this.segments.length; s++) {
-      if (s === first && merged.size > 0) views.push({ segment: merged, alive: null });
+      if (s === first && segment.size > 0) views.push({ segment, alive: null });
       if (s >= first && s < end) continue;
       views.push({ segment: this.segments[s]!.segment, alive: this.segments[s]!.alive });
     }

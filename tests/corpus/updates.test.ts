@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/articles/schema.js';
 import { buildApp } from '../../src/app.js';
-import { Corpus, CorpusStore, SegmentMerger } from '../../src/corpus/index.js';
+import { Corpus, CorpusStore, SegmentBuilder, SegmentMerger } from '../../src/corpus/index.js';
+import { buildSegment } from '../../src/search/index.js';
 import { Health } from '../../src/http/schemas/index.js';
 import { loadArticles, type LoadResult } from '../../src/loader/index.js';
 import { rng } from '../search/bbc-corpus.js';
@@ -123,6 +124,30 @@ describe('the segment merger', () => {
     expect(store.current.segments.segments).toBeLessThan(articles.length);
     expect(everything(store.current, queries)).toEqual(everything(new Corpus(load), queries));
     expect(everything(pinned!.corpus, queries)).toEqual(pinned!.answers);
+  });
+});
+
+describe('segments built on a worker thread', () => {
+  it('equal the in-process build, and updates and merges made with them equal full builds', async () => {
+    const builder = new SegmentBuilder();
+    try {
+      const load = await loadArticles(path.join(FIXTURES, 'corpus'));
+      const segment = await builder.build(load.articles);
+      expect(segment.documents).toBe(load.articles);
+      expect(segment.parts).toEqual(buildSegment(load.articles).parts);
+      const [first, second, ...rest] = load.articles;
+      let corpus = new Corpus({ ...load, articles: [first!] });
+      corpus = await corpus.updateWith({ ...load, articles: [first!, second!] }, builder.build);
+      corpus = await corpus.updateWith({ ...load, articles: [edited(first!, 3), second!, ...rest] }, builder.build);
+      const queries = ['oil', 'bank rates', 'election', 'update'];
+      const full = new Corpus({ ...load, articles: [edited(first!, 3), second!, ...rest] });
+      expect(everything(corpus, queries)).toEqual(everything(full, queries));
+      const merged = await corpus.mergedWith(0, corpus.segments.segments, builder.build);
+      expect(merged.segments).toEqual({ segments: 1, documents: load.articles.length, deleted: 0 });
+      expect(everything(merged, queries)).toEqual(everything(full, queries));
+    } finally {
+      await builder.close();
+    }
   });
 });
 
