@@ -35,6 +35,7 @@ export const ConfigSchema = z.object({
     'a percentage 0-100: a reload that would lose more than this share of the articles at once is refused (100: never refused)',
   ),
   strict: setting('STRICT', bool.default(false), 'true or false: refuse to start or reload when any file has a problem'),
+  fullReload: setting('FULL_RELOAD', bool.default(false), 'true or false: with --watch, rebuild everything on a change instead of updating by what changed'),
   snapshot: setting('SNAPSHOT', z.string().min(1).optional(), 'a file path: start from this snapshot (written by npm run snapshot) when it is valid'),
   corsOrigins: setting(
     'CORS_ORIGINS',
@@ -94,6 +95,7 @@ const FLAGS = {
   watch: { type: 'boolean', key: 'watch' },
   strict: { type: 'boolean', key: 'strict' },
   snapshot: { type: 'string', key: 'snapshot' },
+  'full-reload': { type: 'boolean', key: 'fullReload' },
 } as const satisfies Record<string, { type: 'string' | 'boolean'; key: ConfigKey }>;
 
 /** Flags win over environment variables. Throws ConfigError naming the variable and what it accepts. */

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   // A file change updates the served version by what changed; SIGHUP rebuilds everything.
   let fullRebuildNext = false;
   const build = (): Promise<Corpus> => {
-    const full = fullRebuildNext;
+    const full = fullRebuildNext || config.fullReload;
     fullRebuildNext = false;
     return loadCorpus(config, false, full ? undefined : store.current, segments.build);
   };

@@ -151,6 +151,53 @@ describe('segments built on a worker thread', () => {
   });
 });
 
+describe('requests during updates and merges', () => {
+  it('each answers whole from one version (its X-Corpus-Version) while updates and worker-built merges swap versions', async () => {
+    const load = await loadArticles(path.join(FIXTURES, 'corpus'));
+    const extra = Array.from({ length: 24 }, (_, n) => edited({ ...load.articles[n % load.articles.length]!, id: `extra-${n}`, slug: `extra-${n}` }, n));
+    const store = new CorpusStore(new Corpus(load));
+    const builder = new SegmentBuilder();
+    const merger = new SegmentMerger(store, { info: () => {} }, { mergeFactor: 3, floorSize: 100, deletedShareToRewrite: 0.3 }, builder.build);
+    store.onSwap(() => merger.schedule());
+    const app = await buildApp({ store, logger: false });
+    // every version ever served: its article count and its search total for 'update'
+    const versions = new Map<string, { size: number; updates: number }>();
+    const note = (c: Corpus) => versions.set(c.version, { size: c.size, updates: c.search('update', { sort: 'relevance', limit: 1, offset: 0 }).total });
+    note(store.current);
+    try {
+      let checked = 0;
+      const requests = (async () => {
+        for (let i = 0; i < 150; i++) {
+          const [list, search] = await Promise.all([app.inject('/articles?limit=100'), app.inject('/search?q=update&limit=100')]);
+          for (const [res, field] of [[list, 'size'], [search, 'updates']] as const) {
+            expect(res.statusCode).toBe(200);
+            const version = versions.get(String(res.headers['x-corpus-version']));
+            expect(version).toBeDefined();
+            expect((res.json() as { total: number }).total).toBe(version![field]);
+            checked++;
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      for (let n = 1; n <= extra.length; n++) {
+        const next = await store.current.updateWith({ ...load, articles: [...load.articles, ...extra.slice(0, n)] }, builder.build);
+        note(next);
+        store.swap(next);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await requests;
+      await merger.idle();
+      expect(checked).toBe(300);
+      expect(merger.merges).toBeGreaterThan(0);
+      expect(everything(store.current, ['update', 'oil'])).toEqual(everything(new Corpus({ ...load, articles: [...load.articles, ...extra] }), ['update', 'oil']));
+    } finally {
+      merger.close();
+      await builder.close();
+      await app.close();
+    }
+  });
+});
+
 describe('/health after an update', () => {
   it('shows the index segments, the deleted share, what the update changed and how long it took', async () => {
     const load = await loadArticles(path.join(FIXTURES, 'corpus'));
