@@ -9,7 +9,7 @@ import type { MatchResult } from './options.js';
 import { EMPTY_MATCH, gallop, intersect, subtract, UnionScratch } from './postings.js';
 import { QuerySyntaxError } from './query.js';
 import type { PhraseQuery, PrefixQuery, Query, SearchField, TermQuery } from './query.js';
-import type { IndexReader } from './reader.js';
+import { WordLookups, type IndexReader } from './reader.js';
 import { ALL_FIELDS, wordHits } from './scoring.js';
 import { STOP_PREFIX } from './segment.js';
 import { topK } from './topk.js';
@@ -30,12 +30,23 @@ export function prefixExpansion(reader: IndexReader, prefix: string): string[] {
 
 export class QueryExecution {
   readonly scratch: UnionScratch;
+  private readonly lookups: WordLookups;
 
   constructor(
     private readonly reader: IndexReader,
     private readonly fuzzy: boolean,
   ) {
     this.scratch = new UnionScratch(reader.documentSpace);
+    this.lookups = new WordLookups(reader);
+  }
+
+  /** Hits of `word` (see `wordHits`), its segment numbers looked up once per query. */
+  private hits(word: string, mask: number, weight: number, idf: number): MatchResult {
+    return wordHits(this.reader, word, mask, weight, idf, this.lookups.get(word).ids);
+  }
+
+  private df(word: string): number {
+    return this.lookups.docFreq(word);
   }
 
   evaluate(q: Query, fuzzy = this.fuzzy): MatchResult {
@@ -75,8 +86,8 @@ export class QueryExecution {
 
   /** Every stem variant of `word` (plus `word` itself when indexed). */
   private variants(stemmed: string, word: string): string[] {
-    const out = this.reader.stemVariants(stemmed);
-    if (!out.includes(word) && this.reader.wordDocFreq(word) > 0) out.push(word);
+    const out = this.lookups.stemVariants(stemmed);
+    if (!out.includes(word) && this.df(word) > 0) out.push(word);
     return out;
   }
 
@@ -87,11 +98,11 @@ export class QueryExecution {
   private stemHits(stemmed: string, word: string, mask: number): MatchResult {
     const reader = this.reader;
     const forms = this.variants(stemmed, word);
-    const exactDf = reader.wordDocFreq(word);
+    const exactDf = this.df(word);
     const exactIdf = exactDf === 0 ? Infinity : reader.idf(exactDf);
     const variantWeight = reader.options.stemVariantWeight;
     return this.scratch.union(
-      forms.map((form) => wordHits(reader, form, mask, exactDf === 0 || form === word ? 1 : variantWeight, Math.min(exactIdf, reader.idf(reader.wordDocFreq(form))))),
+      forms.map((form) => this.hits(form, mask, exactDf === 0 || form === word ? 1 : variantWeight, Math.min(exactIdf, reader.idf(this.df(form))))),
       true,
     );
   }
@@ -103,10 +114,10 @@ export class QueryExecution {
     if (!fuzzy || !q.fuzzy) return exact;
     const neighbours = fuzzyWords(reader, q, reader.options);
     if (neighbours.length === 0) return exact;
-    const exactDf = reader.wordDocFreq(q.word);
+    const exactDf = this.df(q.word);
     const exactIdf = exactDf === 0 ? Infinity : reader.idf(exactDf);
     const fuzzyHits = this.scratch.union(
-      neighbours.map((n) => wordHits(reader, n, mask, reader.options.fuzzyWeight, Math.min(exactIdf, reader.idf(reader.wordDocFreq(n))))),
+      neighbours.map((n) => this.hits(n, mask, reader.options.fuzzyWeight, Math.min(exactIdf, reader.idf(this.df(n))))),
       true,
     );
     if (exact.docs.length > 0) {
@@ -123,7 +134,7 @@ export class QueryExecution {
   private prefix(q: PrefixQuery): MatchResult {
     const mask = fieldMask(q.field);
     const reader = this.reader;
-    const lists = prefixExpansion(reader, q.prefix).map((word) => wordHits(reader, word, mask, 1, reader.idf(reader.wordDocFreq(word))));
+    const lists = prefixExpansion(reader, q.prefix).map((word) => this.hits(word, mask, 1, reader.idf(this.df(word))));
     return this.scratch.union(lists, true);
   }
 
@@ -139,9 +150,9 @@ export class QueryExecution {
       let hits: MatchResult;
       if (q.stop[i]) {
         const key = STOP_PREFIX + q.words[i]!;
-        const df = reader.wordDocFreq(key);
+        const df = this.df(key);
         forms = df === 0 ? [] : [key];
-        hits = df === 0 ? EMPTY_MATCH : wordHits(reader, key, mask, 1, reader.idf(df));
+        hits = df === 0 ? EMPTY_MATCH : this.hits(key, mask, 1, reader.idf(df));
       } else {
         forms = this.variants(q.terms[i]!, q.words[i]!);
         hits = this.stemHits(q.terms[i]!, q.words[i]!, mask);
@@ -169,7 +180,7 @@ export class QueryExecution {
       const segment = placed.segment;
       if (s !== segmentIndex) {
         segmentIndex = s;
-        formNumbers = slots.map((slot) => slot.forms.map((f) => segment.wordId(f)));
+        formNumbers = slots.map((slot) => slot.forms.map((f) => (this.lookups.get(f).ids[s]! >= 0 ? this.lookups.get(f).ids[s]! : undefined)));
         formCursor = formNumbers.map((numbers) => numbers.map((t) => (t === undefined ? 0 : segment.postingStart[t]!)));
       }
       const d = doc - placed.base;

@@ -144,6 +144,10 @@ export class IndexReader {
   }
 
   /** Live documents of segment `placed` holding word `t`. */
+  segmentDocFreq(placed: PlacedSegment, t: number): number {
+    return this.liveDocFreq(placed, t);
+  }
+
   protected liveDocFreq(placed: PlacedSegment, t: number): number {
     const segment = placed.segment;
     const start = segment.postingStart[t]!;
@@ -196,5 +200,53 @@ export class IndexReader {
       }
     }
     return [...dfOf].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([word, df]) => ({ word, df }));
+  }
+}
+
+/**
+ * Word lookups of one query execution, remembered: a word's number in each segment and its live
+ * document frequency are found once per query, however many times stemming, scoring and idf
+ * ask (with many segments the repeated dictionary searches would otherwise dominate). Owned by
+ * one execution, never shared.
+ */
+export class WordLookups {
+  private readonly words = new Map<string, { df: number; ids: Int32Array }>();
+  private readonly variants = new Map<string, string[]>();
+
+  constructor(readonly reader: IndexReader) {}
+
+  /** The word's number in each segment (-1: absent) and its live document frequency. */
+  get(word: string): { df: number; ids: Int32Array } {
+    let found = this.words.get(word);
+    if (found === undefined) {
+      const segments = this.reader.segments;
+      const ids = new Int32Array(segments.length).fill(-1);
+      let df = 0;
+      segments.forEach((placed, s) => {
+        const t = placed.segment.wordId(word);
+        if (t === undefined) return;
+        ids[s] = t;
+        df += this.reader.segmentDocFreq(placed, t);
+      });
+      found = { df, ids };
+      this.words.set(word, found);
+    }
+    return found;
+  }
+
+  docFreq(word: string): number {
+    return this.get(word).df;
+  }
+
+  /** {@link IndexReader.stemVariants}, remembered. */
+  stemVariants(stemmed: string): string[] {
+    let out = this.variants.get(stemmed);
+    if (out === undefined) {
+      const words = new Set<string>();
+      for (const placed of this.reader.segments) for (const t of placed.segment.stemGroup(stemmed)) words.add(placed.segment.words[t]!);
+      out = [...words].filter((w) => this.docFreq(w) > 0).sort();
+      this.variants.set(stemmed, out);
+    }
+    return out.slice();
   }
 }

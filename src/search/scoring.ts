@@ -15,33 +15,40 @@ export const ALL_FIELDS = F_TITLE | F_LEAD | F_REST;
 /**
  * Scores of `word` over the live documents containing it, restricted to the `mask` fields,
  * with inverse document frequency `idf` and the multiplier `weight`. Document numbers are the
- * version's, ascending.
+ * version's, ascending. `ids`: the word's number in each segment when already looked up.
  */
-export function wordHits(reader: IndexReader, word: string, mask: number, weight: number, idf: number): MatchResult {
-  const parts: MatchResult[] = [];
-  let total = 0;
-  for (const placed of reader.segments) {
-    const t = placed.segment.wordId(word);
-    if (t === undefined) continue;
-    const part = segmentWordHits(reader, placed, t, mask, idf * weight);
-    if (part.docs.length === 0) continue;
-    parts.push(part);
-    total += part.docs.length;
+export function wordHits(reader: IndexReader, word: string, mask: number, weight: number, idf: number, ids?: Int32Array): MatchResult {
+  const segments = reader.segments;
+  const numbers = new Int32Array(segments.length);
+  let postings = 0;
+  for (let s = 0; s < segments.length; s++) {
+    const t = ids !== undefined ? ids[s]! : (segments[s]!.segment.wordId(word) ?? -1);
+    numbers[s] = t;
+    if (t < 0) continue;
+    postings += segments[s]!.segment.postingCount(t);
   }
-  if (parts.length === 0) return EMPTY_MATCH;
-  if (parts.length === 1) return parts[0]!;
-  const docs = new Uint32Array(total);
-  const scores = new Float64Array(total);
-  let at = 0;
-  for (const part of parts) {
-    docs.set(part.docs, at);
-    scores.set(part.scores, at);
-    at += part.docs.length;
+  if (postings === 0) return EMPTY_MATCH;
+  // one output for all segments: each segment's hits follow the previous ones (numbers ascend)
+  const docs = new Uint32Array(postings);
+  const scores = new Float64Array(postings);
+  let n = 0;
+  for (let s = 0; s < segments.length; s++) {
+    if (numbers[s]! >= 0) n = segmentWordHits(reader, segments[s]!, numbers[s]!, mask, idf * weight, docs, scores, n);
   }
-  return { docs, scores };
+  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
 }
 
-function segmentWordHits(reader: IndexReader, placed: IndexReader['segments'][number], t: number, mask: number, weightedIdf: number): MatchResult {
+/** Writes the hits of word `t` in one segment into `docs`/`scores` from `n` on; returns the new `n`. */
+function segmentWordHits(
+  reader: IndexReader,
+  placed: IndexReader['segments'][number],
+  t: number,
+  mask: number,
+  weightedIdf: number,
+  docs: Uint32Array,
+  scores: Float64Array,
+  n: number,
+): number {
   const segment = placed.segment;
   const start = segment.postingStart[t]!;
   const end = segment.postingStart[t + 1]!;
@@ -51,9 +58,6 @@ function segmentWordHits(reader: IndexReader, placed: IndexReader['segments'][nu
   const alive = placed.alive;
   const norms = placed.fieldNorms;
   const postingDocs = segment.postingDocs;
-  const docs = new Uint32Array(end - start);
-  const scores = new Float64Array(end - start);
-  let n = 0;
   if (mask === ALL_FIELDS) {
     const frequencies = segment.postingFrequencies;
     for (let i = start; i < end; i++) {
@@ -64,7 +68,7 @@ function segmentWordHits(reader: IndexReader, placed: IndexReader['segments'][nu
       docs[n] = base + d;
       scores[n++] = (weightedIdf * w * k1Plus1) / (k1 + w);
     }
-    return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
+    return n;
   }
   // field-restricted: count occurrences per field from positions
   const cursor = segment.positionCursor(t);
@@ -97,5 +101,5 @@ function segmentWordHits(reader: IndexReader, placed: IndexReader['segments'][nu
       scores[n++] = (weightedIdf * w * k1Plus1) / (k1 + w);
     }
   }
-  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
+  return n;
 }
