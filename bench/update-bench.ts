@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeSnapshot } from '../src/cli/snapshot.js';
+import { fingerprintDataDir } from '../src/snapshot/files.js';
 import { Corpus } from '../src/corpus/index.js';
 import { loadArticles } from '../src/loader/index.js';
 import { parseQuery, SearchIndex, topK } from '../src/search/index.js';
@@ -237,8 +238,8 @@ async function inProcess(words: readonly string[]): Promise<Record<string, strin
   const corpus = new Corpus(load);
   fullGc();
   const heap = heapBytes() - before;
-  let raw = 0;
-  for (const a of load.articles) raw += a.title.length + a.paragraphs.reduce((s, p) => s + p.length, 0);
+  // raw text: the article files' bytes, as bench/http/load-probe.ts counts them
+  const raw = (await fingerprintDataDir(CORPUS)).reduce((sum, [, size]) => sum + size, 0);
   const docs = load.articles;
   const one = SearchIndex.build(docs);
   let ten = SearchIndex.build(docs.slice(0, Math.ceil(docs.length / 10)));
@@ -261,7 +262,7 @@ async function inProcess(words: readonly string[]): Promise<Record<string, strin
   return {
     'search p95, 1 merged segment (in process, best of 3 rounds)': `${(oneP95 * 1000).toFixed(0)} µs`,
     'search p95, 10 unmerged segments': `${(tenP95 * 1000).toFixed(0)} µs (${(tenP95 / oneP95).toFixed(2)}x)`,
-    'retained heap (records + index) / raw text': `${(heap / 1048576).toFixed(0)} MB / ${(raw / 1048576).toFixed(0)} MB (UTF-16 chars) = ${(heap / raw).toFixed(2)}x`,
+    'retained heap (records + index) / raw text': `${(heap / 1048576).toFixed(0)} MB / ${(raw / 1048576).toFixed(0)} MB (file bytes) = ${(heap / raw).toFixed(2)}x`,
   };
 }
 
