@@ -27,12 +27,16 @@ import { mulberry32 } from './lib/prng.js';
 import { fullGc, heapBytes, percentile } from './lib/stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({ options: { corpus: { type: 'string' }, reps: { type: 'string' }, seed: { type: 'string' }, modes: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { corpus: { type: 'string' }, reps: { type: 'string' }, seed: { type: 'string' }, modes: { type: 'string' }, 'in-place': { type: 'boolean' } },
+});
 if (!values.corpus) throw new Error('usage: --corpus <dir> [--reps 5] [--seed 1] [--modes update,full]');
 const CORPUS = path.resolve(values.corpus);
 const REPS = Number(values.reps ?? 5);
 const SEED = Number(values.seed ?? 1);
 const MODES = (values.modes ?? 'update,full').split(',') as Array<'update' | 'full'>;
+/** Use the corpus folder itself (only a bench-updates/ folder is added and removed in it): no copy of a large corpus. */
+const IN_PLACE = values['in-place'] === true;
 const work = mkdtempSync(path.join(tmpdir(), 'update-bench-'));
 const random = mulberry32(SEED);
 
@@ -132,9 +136,13 @@ function backgroundLoad(base: string, words: readonly string[]): { stop: () => P
 }
 
 async function total(base: string, q: string): Promise<number> {
-  const res = await fetch(`${base}/search?q=${encodeURIComponent(q)}&limit=1`);
-  const body = (await res.json()) as { total?: number };
-  return body.total ?? -1;
+  try {
+    const res = await fetch(`${base}/search?q=${encodeURIComponent(q)}&limit=1`);
+    const body = (await res.json()) as { total?: number };
+    return body.total ?? -1;
+  } catch {
+    return -1; // refused or reset: keep polling (a dead server ends in the timeout)
+  }
 }
 
 /** Polls /search every 50 ms until `q` has `want` hits; ms from `since`. */
@@ -150,9 +158,11 @@ const story = (token: string, n: number) =>
   `Harbour ${token} report ${n}\n\nThe ${token} harbour report ${n} was filed on March 3, 2022 by dock officials.\n\nMore about ${token} follows.\n`;
 
 async function runMode(mode: 'update' | 'full', words: readonly string[]): Promise<Record<string, string | number>> {
-  const data = path.join(work, `data-${mode}`);
-  rmSync(data, { recursive: true, force: true });
-  cpSync(CORPUS, data, { recursive: true });
+  const data = IN_PLACE ? CORPUS : path.join(work, `data-${mode}`);
+  if (!IN_PLACE) {
+    rmSync(data, { recursive: true, force: true });
+    cpSync(CORPUS, data, { recursive: true });
+  }
   const server = await start(data, ['--watch', ...(mode === 'full' ? ['--full-reload'] : [])]);
   const pid = server.child.pid!;
   // steady state: a few seconds of load, then RSS
@@ -198,8 +208,9 @@ async function runMode(mode: 'update' | 'full', words: readonly string[]): Promi
   }
   const during = await load.stop();
   clearInterval(sampler);
-  const health = (await (await fetch(`${server.base}/health`)).json()) as { index?: { segments: number; deletedShare: number } };
+  const health = (await (await fetch(`${server.base}/health`).catch(() => null))?.json().catch(() => ({}))) as { index?: { segments: number; deletedShare: number } } | undefined;
   await stop(server);
+  if (IN_PLACE) rmSync(folder, { recursive: true, force: true });
   const out: Record<string, string | number> = { mode, 'start (files) → /health 200': `${(server.readyMs / 1000).toFixed(2)} s` };
   for (const [op, xs] of Object.entries(latency)) out[`visible p95: ${op}`] = `${(percentile(xs, 95) / 1000).toFixed(2)} s (n=${xs.length}, max ${(Math.max(...xs) / 1000).toFixed(2)} s)`;
   out['longest request during updates'] = `${Math.max(...during.latencies).toFixed(0)} ms`;
@@ -209,14 +220,16 @@ async function runMode(mode: 'update' | 'full', words: readonly string[]): Promi
   out['steady RSS'] = `${(steadyRss / 1048576).toFixed(0)} MB`;
   out['peak RSS during updates'] = `${(peakRss / 1048576).toFixed(0)} MB (${(peakRss / steadyRss).toFixed(2)}x)`;
   out['search p95 steady (HTTP)'] = `${percentile(steadyLoad.latencies, 95).toFixed(1)} ms`;
-  out['index segments at the end'] = health.index ? `${health.index.segments} (deleted ${(health.index.deletedShare * 100).toFixed(1)}%)` : 'n/a';
+  out['index segments at the end'] = health?.index ? `${health.index.segments} (deleted ${(health.index.deletedShare * 100).toFixed(1)}%)` : 'n/a';
   return out;
 }
 
 async function snapshotStart(): Promise<Record<string, string>> {
-  const data = path.join(work, 'data-snapshot');
-  rmSync(data, { recursive: true, force: true });
-  cpSync(CORPUS, data, { recursive: true });
+  const data = IN_PLACE ? CORPUS : path.join(work, 'data-snapshot');
+  if (!IN_PLACE) {
+    rmSync(data, { recursive: true, force: true });
+    cpSync(CORPUS, data, { recursive: true });
+  }
   const file = path.join(work, 'bench.snapshot');
   const made = await makeSnapshot(data, file);
   const fromFiles = await start(data, []);
@@ -270,8 +283,9 @@ const words = headlineWords(CORPUS);
 console.log(`# update bench: ${CORPUS}, reps ${REPS}, seed ${SEED}, ${new Date().toISOString()}, node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 const rows: Array<Record<string, string | number>> = [];
 for (const mode of MODES) {
-  rows.push(await runMode(mode, words));
-  console.error(`done: ${mode}`);
+  const row = await runMode(mode, words);
+  rows.push(row);
+  console.error(`done: ${mode} ${JSON.stringify(row)}`); // kept even if a later mode fails
 }
 const keys = Object.keys(rows[0]!).filter((k) => k !== 'mode');
 console.log(`\n| | ${rows.map((r) => r.mode === 'update' ? 'update (segments)' : 'full rebuild (--full-reload)').join(' | ')} |`);
