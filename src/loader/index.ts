@@ -8,11 +8,12 @@ import { closeSync, fstatSync, openSync, promises as fs, readFileSync } from 'no
 import path from 'node:path';
 import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
-import { finishArticle, validateArticle } from './finish.js';
-import { parserFor, prepareParsers, type Format, type ProblemKind } from './formats.js';
+import { finishArticle, RecordSharing, validateArticle } from './finish.js';
+import { formatFor, loadParsers } from './registry.js';
+import type { InputFile, ProblemKind } from './types.js';
 import { errText, walkDataDir, type WalkEntry } from './walk.js';
 
-export type { ProblemKind } from './formats.js';
+export type { ProblemKind } from './types.js';
 
 export interface LoadProblem {
   /** Path relative to the data directory. */
@@ -85,8 +86,8 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   }
   if (!st.isDirectory()) throw new DataDirError(dataDir, 'is not a directory');
 
-  const walked = await walkDataDir(root, (name) => parserFor(name) !== undefined);
-  await prepareParsers(walked.files.map((f) => f.rel));
+  const walked = await walkDataDir(root, (name) => formatFor(name) !== undefined);
+  const parsers = await loadParsers(walked.files.map((f) => f.rel));
   const problems: LoadProblem[] = walked.problems.map((p) => ({ path: p.rel, line: null, kind: 'unreadable', reason: p.reason }));
   const pending: Pending[] = [];
   let chrome = 0;
@@ -105,16 +106,19 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     if (bytes.length > maxBytes) return problem('too-large', `file is ${bytes.length} bytes; the limit is ${maxBytes}`);
     if (bytes.length === 0) return problem('empty', 'file is empty');
     if (bytes.includes(0)) return problem('binary', 'file holds NUL bytes (binary, or UTF-16 text)');
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      return problem('not-utf8', `not valid UTF-8 (first bad byte near offset ${firstBadUtf8(bytes)})`);
+    const plugin = formatFor(rel)!;
+    const file: InputFile = { bytes, text: null };
+    if (plugin.input === 'utf-8') {
+      try {
+        file.text = utf8.decode(bytes);
+      } catch {
+        return problem('not-utf8', `not valid UTF-8 (first bad byte near offset ${firstBadUtf8(bytes)})`);
+      }
+      if (file.text.trim() === '') return problem('empty', 'file holds only whitespace');
     }
-    if (text.trim() === '') return problem('empty', 'file holds only whitespace');
-    const parser = parserFor(rel)!;
+    const parser = parsers.get(plugin.format)!;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const parsed = parser.parse(text);
+    const parsed = parser.parse(file, { chrome: defaults.chrome });
     chrome += parsed.counts.chromeLines;
     duplicateLines += parsed.counts.duplicateLines;
     const slash = rel.indexOf('/');
@@ -139,7 +143,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
         id,
         path: rel,
         sha256,
-        format: parser.format as Format,
+        format: parser.format,
         line,
         folderCategory,
         sourceId: draft.sourceName && draft.sourceName === defaults.source?.name ? defaults.source.id : undefined,
@@ -171,13 +175,14 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     if (!byTitle.has(key)) byTitle.set(key, p.id);
   }
   const articles: Article[] = [];
+  const sharing = new RecordSharing();
   for (const p of pending) {
     const a: Article = {
       ...p.article,
       id: p.id,
       related: p.article.related.map((r) => ({ title: r.title, id: byTitle.get(titleKey(r.title)) ?? null })),
     };
-    const v = validateArticle(a);
+    const v = validateArticle(a, sharing);
     if (v.ok) articles.push(v.article);
     else problems.push({ path: a.origin.path, line: a.origin.line, kind: 'invalid', reason: v.reason });
   }

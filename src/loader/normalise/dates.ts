@@ -1,4 +1,7 @@
 /** Finding full dates written in article text ("August 9, 2021", "9 August 2021", "Aug. 9, 2021"). */
+import { z } from 'zod';
+
+const ISO_DAY = z.iso.date();
 
 const MONTHS: Record<string, number> = {
   january: 1, february: 2, march: 3, april: 4, may: 5, june: 6, july: 7, august: 8,
@@ -52,8 +55,7 @@ export function parseMetadataDate(value: unknown): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (typeof value !== 'string' || value.trim() === '') return null;
   const s = value.trim();
-  const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/u.exec(s);
-  if (dateOnly) return toIso(Number(dateOnly[1]), Number(dateOnly[2]), Number(dateOnly[3]));
+  if (ISO_DAY.safeParse(s).success) return `${s}T00:00:00.000Z`;
   const d = new Date(s.replace(/^(\d{4}-\d{2}-\d{2}) (\d)/u, '$1T$2'));
   if (!Number.isNaN(d.getTime())) return d.toISOString();
   return findDates(s)[0] ?? null;

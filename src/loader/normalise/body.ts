@@ -1,11 +1,10 @@
 /**
- * Structure detection for raw scraped article text: title, source line, page chrome, image
- * captions with agency credits, cover, "Read more:" lists, attribution, bylines, datelines and
- * wire trailers. The rules are written for the family of scraped news pages, not for one file.
+ * The body rules every format shares: page chrome, image captions with agency credits, cover,
+ * "Read more:" lists, attribution, bylines, datelines and wire trailers. The rules are written
+ * for the family of scraped news pages, not for one file.
  */
-import { isChrome } from './chrome.js';
-import { emptyDraft, type ArticleDraft, type NormalisationCounts } from './draft.js';
-import { cleanLines, countWords, foldQuotes } from './text.js';
+import type { ArticleDraft, Block, NormalisationCounts, ParseContext } from '../types.js';
+import { countWords, foldQuotes } from './clean.js';
 
 /** `caption text /Credit` — a credit of one to four capitalised words after a slash. */
 const CAPTION = /^(.*\S)\s+\/\s?([A-Z][\p{L}\p{N}&.'-]*(?:\s(?:[A-Z][\p{L}\p{N}&.'-]*|of|de|for)){0,3})$/u;
@@ -16,25 +15,10 @@ const BYLINE = /^By\s+(\p{Lu}[\p{L}.'’-]*(?:[ ,]+(?:and|&|de|da|van|von|der|la
 const CREDITS = /^(?:Reporting|Writing|Editing|Additional reporting|Compiled|Graphics|Fact-checking)\s+by\s+/iu;
 const DATELINE = /^(\p{Lu}[\p{Lu}\p{N} .'’-]+(?:,\s*\p{Lu}[\p{L} .'’-]+)?)\s*,?\s*((?:\p{Lu}\p{Ll}+\.?\s+\d{1,2}\s*)?\(\s*[\p{L} ]{2,30}\s*\))\s*[-–—]+\s*(.+)$/u;
 
-/** Publishers recognised on the line under the headline even when a blank line separates them. */
-export const KNOWN_SOURCES: ReadonlySet<string> = new Set(
-  ['AFP', 'AP', 'Associated Press', 'BBC', 'BBC News', 'Bloomberg', 'CGTN', 'China Daily', 'CNN', 'Global Times', 'NPR', 'Reuters', 'The Guardian', 'Xinhua', 'Al Jazeera', 'Deutsche Welle', 'France 24'].map((s) => s.toLowerCase()),
-);
-
 export function splitCaption(line: string): { caption: string; credit: string } | null {
   const m = CAPTION.exec(line);
   if (!m) return null;
   return { caption: m[1]!.trim(), credit: m[2]!.trim() };
-}
-
-/** A publisher name on its own line: a few capitalised words, no sentence punctuation. */
-export function looksLikeSourceName(line: string): boolean {
-  if (line.length > 40 || /[.!?,;:"“”()]/u.test(line) || /^by\s/iu.test(line)) return false;
-  if (/\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/iu.test(line) || /\d{4}/u.test(line)) return false;
-  const words = line.split(' ');
-  if (words.length > 4) return false;
-  if (!/\p{L}/u.test(line)) return false;
-  return words.every((w, i) => /^[\p{Lu}\p{N}]/u.test(w) || (i > 0 && /^(?:of|the|and|de|du|la|le|&)$/u.test(w)));
 }
 
 /** "Maria Rossi, AFP" or "Jo Bloggs, Staff Reporter" → the names only. */
@@ -55,52 +39,12 @@ function parseAttribution(line: string): string | null {
   return m ? line.slice(line.indexOf('(') + 1, line.lastIndexOf(')')).trim() : null;
 }
 
-/** A block of body text, or an image a richer format (Markdown) already recognised. */
-export type Block = string | { image: { caption: string | null; credit: string | null; url: string | null } };
-
-/**
- * Parses raw article text: headline, publisher line, then the body's structure. A missing title
- * gives `draft === null`; an empty body gives `draft.paragraphs.length === 0`.
- */
-export function parseArticleText(text: string): { draft: ArticleDraft | null; counts: NormalisationCounts } {
-  const counts: NormalisationCounts = { chromeLines: 0, duplicateLines: 0 };
-  // Each kept line remembers whether a blank line came before it.
-  const lines: string[] = [];
-  const blankBefore: boolean[] = [];
-  let blank = false;
-  for (const l of cleanLines(text)) {
-    if (l === '') {
-      blank = true;
-      continue;
-    }
-    if (isChrome(l)) {
-      counts.chromeLines++;
-      continue;
-    }
-    lines.push(l);
-    blankBefore.push(blank);
-    blank = false;
-  }
-  const title = lines[0];
-  if (title === undefined) return { draft: null, counts };
-  const draft = emptyDraft(title);
-  let start = 1;
-  // The publisher line sits right under the headline (no blank line between), or is a known name.
-  const second = lines[1];
-  if (second !== undefined && looksLikeSourceName(second) && (!blankBefore[1] || KNOWN_SOURCES.has(second.toLowerCase()))) {
-    draft.sourceName = second;
-    start = 2;
-  }
-  structureBody(draft, lines.slice(start), counts);
-  return { draft, counts };
-}
-
 /**
  * The body rules shared by every format: chrome, duplicate captions, cover, attribution, related
  * lists, captions, byline, wire credits, dateline; everything else is a paragraph, in order.
  * Fills `draft` in place and counts what it removed.
  */
-export function structureBody(draft: ArticleDraft, blocks: readonly Block[], counts: NormalisationCounts): void {
+export function structureBody(draft: ArticleDraft, blocks: readonly Block[], counts: NormalisationCounts, context: ParseContext): void {
   const captionsSeen = new Set<string>();
   let previous = draft.title;
   let inRelated = false;
@@ -120,7 +64,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
     }
     const line = block;
     if (line === '') continue;
-    if (isChrome(line)) {
+    if (context.chrome.has(line)) {
       counts.chromeLines++;
       continue;
     }
@@ -148,7 +92,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
     const header = RELATED_HEADER.exec(folded);
     if (header) {
       const inline = line.slice(line.indexOf(':') + 1).trim();
-      if (inline) draft.relatedTitles.push(inline);
+      if (inline) draft.related.push({ title: inline, url: null });
       inRelated = inline === '';
       continue;
     }
@@ -161,7 +105,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
     }
     if (inRelated) {
       if (isHeadline(line)) {
-        draft.relatedTitles.push(line);
+        draft.related.push({ title: line, url: null });
         continue;
       }
       inRelated = false;
