@@ -456,7 +456,7 @@ export interface components {
             credit: string | null;
             /** @description Index of the paragraph the image follows; -1 when it comes before the first */
             afterParagraph: number;
-            /** @description Image address when the input gave one (Markdown, JSON) */
+            /** @description Image address when the input gave one (Markdown, JSON, HTML) */
             url: string | null;
         };
         /** @description The cover (lead) image */
@@ -470,6 +470,8 @@ export interface components {
             title: string;
             /** @description Id of a loaded article with this headline, else null */
             id: string | null;
+            /** @description The headline's link when the page gave one (HTML related blocks, Markdown links) */
+            url: string | null;
         };
         Dateline: {
             /** @example NAIROBI */
@@ -489,7 +491,7 @@ export interface components {
             path: string;
             sha256: string;
             /** @enum {string} */
-            format: "txt" | "md" | "json" | "ndjson";
+            format: "txt" | "md" | "json" | "ndjson" | "html";
             /** @description Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files */
             line: number | null;
         };
@@ -519,8 +521,10 @@ export interface components {
             byline: string | null;
             dateline: components["schemas"]["Dateline"] | null;
             publishedAt: string | null;
-            /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-            dateSource: ("metadata" | "text") | null;
+            /** @description From an Updated line or metadata (dateModified), else null */
+            modifiedAt: string | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
             paragraphs: string[];
@@ -560,6 +564,8 @@ export interface components {
              */
             category: string | null;
             publishedAt: string | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
             wordCount: number;
@@ -671,6 +677,8 @@ export interface components {
              */
             category: string | null;
             publishedAt: string | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
             wordCount: number;
@@ -716,6 +724,8 @@ export interface components {
                  */
                 category: string | null;
                 publishedAt: string | null;
+                /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+                dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
                 /** @description The first paragraph */
                 lead: string;
                 wordCount: number;

@@ -1,7 +1,6 @@
 /** The shared finishing step: a draft plus its provenance becomes a validated Article. */
 import { Article, Source } from '../articles/schema.js';
 import { countWords, slugify } from './normalise/clean.js';
-import { latestDate } from './normalise/dates.js';
 import type { ArticleDraft } from './types.js';
 
 const WORDS_PER_MINUTE = 230;
@@ -24,12 +23,6 @@ const VALID_SOURCE_ID = Source.shape.id;
 export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
   const paragraphs = draft.paragraphs.map(own);
   const wordCount = paragraphs.reduce((n, para) => n + countWords(para), 0);
-  let publishedAt = draft.publishedAt;
-  let dateSource: Article['dateSource'] = publishedAt ? (draft.dateSource ?? 'metadata') : null;
-  if (!publishedAt) {
-    publishedAt = latestDate(textsWithDates(draft));
-    dateSource = publishedAt ? 'text' : null;
-  }
   const sourceName = draft.sourceName?.trim() || null;
   // An id the input states is kept as given when it is a valid id; otherwise one is made from it.
   const statedId = draft.sourceId ?? p.sourceId;
@@ -42,13 +35,14 @@ export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
     category: draft.category ?? p.folderCategory,
     byline: draft.byline,
     dateline: draft.dateline,
-    publishedAt,
-    dateSource,
+    publishedAt: draft.publishedAt,
+    modifiedAt: draft.modifiedAt,
+    dateSource: draft.publishedAt ? (draft.dateSource ?? 'metadata') : null,
     lead: paragraphs[0] ?? '',
     paragraphs,
     images: draft.images,
     cover: draft.cover,
-    related: draft.related.map((r) => ({ title: r.title, id: null })),
+    related: draft.related.map((r) => ({ title: r.title, id: null, url: r.url })),
     attribution: draft.attribution,
     credits: draft.credits,
     tags: draft.tags,
@@ -69,14 +63,6 @@ export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
  */
 function own(s: string): string {
   return JSON.parse(JSON.stringify(s)) as string;
-}
-
-function* textsWithDates(d: ArticleDraft): Iterable<string> {
-  yield d.title;
-  yield* d.paragraphs;
-  for (const i of d.images) yield i.caption;
-  if (d.cover?.caption) yield d.cover.caption;
-  if (d.dateline) yield d.dateline.text;
 }
 
 const EMPTY: never[] = Object.freeze([]) as unknown as never[];

@@ -180,7 +180,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     const a: Article = {
       ...p.article,
       id: p.id,
-      related: p.article.related.map((r) => ({ title: r.title, id: byTitle.get(titleKey(r.title)) ?? null })),
+      related: p.article.related.map((r) => ({ title: r.title, id: byTitle.get(titleKey(r.title)) ?? null, url: r.url })),
     };
     const v = validateArticle(a, sharing);
     if (v.ok) articles.push(v.article);

@@ -46,12 +46,13 @@ describe('Markdown with front matter', () => {
     expect(a.paragraphs.join(' ')).not.toContain('Share');
   });
 
-  it('uses the H1 as title without front matter, and dates from the text', () => {
+  it('uses the H1 as title without front matter, and takes no date from the prose', () => {
     const a = byId('no-front-matter');
     expect(a.title).toBe('Storm closes schools across the north');
     expect(a.paragraphs).toHaveLength(2);
     expect(a.images).toEqual([{ caption: 'Snow on the road', credit: null, afterParagraph: 0, url: 'snow.jpg' }]);
-    expect(a).toMatchObject({ publishedAt: '2023-02-03T00:00:00.000Z', dateSource: 'text' });
+    // "Schools were closed on 3 February 2023" is prose, not a stated publication date (issue 12).
+    expect(a).toMatchObject({ publishedAt: null, dateSource: null });
   });
 
   it('reports broken front matter as a parse error', () => {

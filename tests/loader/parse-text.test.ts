@@ -116,9 +116,10 @@ describe('text clean-up', () => {
 describe('dates written in text', () => {
   it('finds both orders, abbreviations and ISO dates, rejecting impossible ones', () => {
     expect(findDates('on August 9, 2021 and 9 August 2021, Aug. 10, 2021, 2021-08-11, February 30, 2021')).toEqual([
+      // In the order written (chrono-node reads them now, issue 12; the regexes listed one form after another).
+      '2021-08-09T00:00:00.000Z',
       '2021-08-09T00:00:00.000Z',
       '2021-08-10T00:00:00.000Z',
-      '2021-08-09T00:00:00.000Z',
       '2021-08-11T00:00:00.000Z',
     ]);
   });

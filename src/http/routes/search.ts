@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ArticleSummary } from '../../articles/schema.js';
+import { ArticleSummary, toSummary } from '../../articles/schema.js';
 import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
 import { QuerySyntaxError } from '../../search/index.js';
 import { sendJson } from '../caching.js';
@@ -133,14 +133,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const body = {
         query: q.q,
         items: result.hits.map((h) => ({
-          id: h.article.id,
-          slug: h.article.slug,
-          title: h.article.title,
-          source: h.article.source,
-          category: h.article.category,
-          publishedAt: h.article.publishedAt,
-          lead: h.article.lead,
-          wordCount: h.article.wordCount,
+          ...toSummary(h.article),
           score: Math.round(h.score * 1e4) / 1e4,
           snippet: h.snippet,
           titleHighlight: h.titleMatched ? h.title : null,
@@ -174,14 +167,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const article = corpus.get(request.params.id);
       if (!article) return articleNotFound(reply, request.params.id);
       const items = corpus.related(article, request.query.limit).map((r) => ({
-        id: r.article.id,
-        slug: r.article.slug,
-        title: r.article.title,
-        source: r.article.source,
-        category: r.article.category,
-        publishedAt: r.article.publishedAt,
-        lead: r.article.lead,
-        wordCount: r.article.wordCount,
+        ...toSummary(r.article),
         score: Math.round(r.score * 1e4) / 1e4,
       }));
       return sendJson(request, reply, cache.keep(corpus.version, request.url, JSON.stringify({ id: article.id, items })), listMaxAge);

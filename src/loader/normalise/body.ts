@@ -5,6 +5,7 @@
  */
 import type { ArticleDraft, Block, NormalisationCounts, ParseContext } from '../types.js';
 import { countWords, foldQuotes } from './clean.js';
+import { dateOnlyLine, findDates, noStatedDates, settleDates, type StatedDates } from './dates.js';
 
 /** `caption text /Credit` — a credit of one to four capitalised words after a slash. */
 const CAPTION = /^(.*\S)\s+\/\s?([A-Z][\p{L}\p{N}&.'-]*(?:\s(?:[A-Z][\p{L}\p{N}&.'-]*|of|de|for)){0,3})$/u;
@@ -15,10 +16,59 @@ const BYLINE = /^By\s+(\p{Lu}[\p{L}.'’-]*(?:[ ,]+(?:and|&|de|da|van|von|der|la
 const CREDITS = /^(?:Reporting|Writing|Editing|Additional reporting|Compiled|Graphics|Fact-checking)\s+by\s+/iu;
 const DATELINE = /^(\p{Lu}[\p{Lu}\p{N} .'’-]+(?:,\s*\p{Lu}[\p{L} .'’-]+)?)\s*,?\s*((?:\p{Lu}\p{Ll}+\.?\s+\d{1,2}\s*)?\(\s*[\p{L} ]{2,30}\s*\))\s*[-–—]+\s*(.+)$/u;
 
+/** A caption's text ends a sentence (or a parenthesis) before the credit forms below. */
+const ENDS = `.*[.!?)"”’]`;
+const NAME = `\\p{Lu}[\\p{L}&.'’-]*`;
+/** `… REUTERS/Thomas Mukoya`, `… Tony Karumba/AFP via Getty Images`: a slash between capitalised names, no space around it. */
+const SLASH_CREDIT = new RegExp(`^(${ENDS})\\s+(${NAME}(?:\\s${NAME}){0,3}\\/${NAME}(?:\\s(?:via\\s)?${NAME}){0,3})$`, 'u');
+/** `… Photo: Simon Maina / AFP`, `… Credit: Getty Images`, `… Picture credit: …`. */
+const LABEL_CREDIT = /^(.*[.!?)"”’])\s+(?:Photo|Photograph|Picture|Image|Credit|Photo credit|Image credit|Picture credit|Photos)\s*:\s*([^:;]{2,80}?)\.?$/u;
+/** `… (Photo by Tony Karumba / AFP)`. */
+const PHOTO_BY = /^(.*\S)\s*\(\s*(?:Photo|Photograph|Picture|Image)s?\s+(?:by|credit:?)\s+([^()]{2,80})\)$/iu;
+/** `Photo: A man walks. /AFP`: the label goes, the caption stays. */
+const LEADING_LABEL = /^(?:Photo|Picture|Image|Caption)\s*:\s*/iu;
+
+function credit(s: string): string {
+  return s.trim().replace(/\s*\/\s*/gu, '/');
+}
+
+/**
+ * A caption and its credit, in any of the forms outlets print them: `text /AP`,
+ * `text REUTERS/Photographer`, `text Photo: Name / Agency`, `text (Photo by Name / Agency)`,
+ * `text Credit: Agency`. Null for anything else.
+ */
 export function splitCaption(line: string): { caption: string; credit: string } | null {
-  const m = CAPTION.exec(line);
+  // The labelled forms first: "… Photo: Name / Agency" would otherwise split at its slash.
+  const m = PHOTO_BY.exec(line) ?? LABEL_CREDIT.exec(line) ?? SLASH_CREDIT.exec(line) ?? CAPTION.exec(line);
   if (!m) return null;
-  return { caption: m[1]!.trim(), credit: m[2]!.trim() };
+  const caption = m[1]!.trim().replace(LEADING_LABEL, '');
+  if (countWords(caption) < 2) return null;
+  return { caption, credit: credit(m[2]!) };
+}
+
+/** `Published 3 March 2024`, `Updated March 4, 2024 10:32 AM GMT`, `Posted on … | Updated …`. */
+const STATED_DATE_LABEL = /\b(first published|published|posted|last updated|updated|last modified|modified)\b\s*(?:on|at)?\s*:?\s*/giu;
+
+/**
+ * A line that states when the page was published or updated, and little else: the dates it
+ * gives, or null when it is prose ("Updated figures show…").
+ */
+function statedDateLine(line: string): { published: string | null; updated: string | null } | null {
+  if (line.length > 160 || !/\d/u.test(line)) return null;
+  STATED_DATE_LABEL.lastIndex = 0;
+  const labels = [...line.matchAll(STATED_DATE_LABEL)];
+  if (labels.length === 0 || labels[0]!.index !== 0) return null;
+  const out = { published: null as string | null, updated: null as string | null };
+  for (let i = 0; i < labels.length; i++) {
+    const from = labels[i]!.index! + labels[i]![0].length;
+    const to = labels[i + 1]?.index ?? line.length;
+    const part = line.slice(from, to).replace(/[|·•,;–—-]+\s*$/u, '').trim();
+    const date = dateOnlyLine(part) ?? (countWords(part) <= 12 ? (findDates(part)[0] ?? null) : null);
+    if (!date) return null;
+    if (/updated|modified/iu.test(labels[i]![1]!)) out.updated ??= date;
+    else out.published ??= date;
+  }
+  return out;
 }
 
 /** "Maria Rossi, AFP" or "Jo Bloggs, Staff Reporter" → the names only. */
@@ -46,6 +96,7 @@ function parseAttribution(line: string): string | null {
  */
 export function structureBody(draft: ArticleDraft, blocks: readonly Block[], counts: NormalisationCounts, context: ParseContext): void {
   const captionsSeen = new Set<string>();
+  const stated: StatedDates = noStatedDates();
   let previous = draft.title;
   let inRelated = false;
   for (const block of blocks) {
@@ -103,6 +154,20 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
       inRelated = false;
       continue;
     }
+    // Wire trailers end a related list: "Reporting by …; Editing by …" is not a headline.
+    if (CREDITS.test(line) && countWords(line) <= 30) {
+      draft.credits.push(...line.split(/\s*;\s*/u).filter(Boolean));
+      inRelated = false;
+      continue;
+    }
+    // Published/Updated lines are metadata, not the lead; a dateline after them is still found.
+    const dates = statedDateLine(line) ?? (draft.paragraphs.length === 0 && draft.dateline === null ? bareDate(line) : null);
+    if (dates) {
+      stated.published ??= dates.published;
+      stated.updated ??= dates.updated;
+      inRelated = false;
+      continue;
+    }
     if (inRelated) {
       if (isHeadline(line)) {
         draft.related.push({ title: line, url: null });
@@ -112,14 +177,12 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
     }
     if (draft.paragraphs.length === 0 && draft.byline === null) {
       const by = BYLINE.exec(line);
-      if (by && countWords(line) <= 12) {
+      if (by && countWords(line) <= 16) {
         draft.byline = cleanByline(by[1]!);
+        // "By Jane Doe | March 3, 2024": a byline line states the date too.
+        if (by[2]) stated.byline = findDates(by[2])[0] ?? null;
         continue;
       }
-    }
-    if (CREDITS.test(line) && countWords(line) <= 30) {
-      draft.credits.push(...line.split(/\s*;\s*/u).filter(Boolean));
-      continue;
     }
     if (draft.paragraphs.length === 0 && draft.dateline === null) {
       const d = DATELINE.exec(line);
@@ -131,4 +194,11 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
     }
     draft.paragraphs.push(line);
   }
+  settleDates(draft, stated);
+}
+
+/** A line that is only a date, above the story ("Mon 4 Mar 2024 09.15 GMT"): its publication date. */
+function bareDate(line: string): { published: string | null; updated: null } | null {
+  const date = dateOnlyLine(line);
+  return date ? { published: date, updated: null } : null;
 }

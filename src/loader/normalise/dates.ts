@@ -1,39 +1,35 @@
-/** Finding full dates written in article text ("August 9, 2021", "9 August 2021", "Aug. 9, 2021"). */
+/**
+ * Dates a reader can trust: only where a page states when it was published — metadata, a
+ * `Published`/`Updated`/`Posted` line, a byline line, a dateline, or, for a page with none of
+ * these, a date in an image caption. Never from the prose: a story mentions deadlines, matches of
+ * 1870 and birth dates, none of which is when it was written.
+ *
+ * Natural-language forms ("Jan. 13, 2023 at 4:05 p.m. ET", "Mon 4 Mar 2024 09.15 GMT") are read
+ * by chrono-node in its strict mode (no "Friday", no "today"). A stated time zone is applied; a
+ * time without one is taken as UTC; a day without a time is midnight UTC of that day.
+ */
+import { strict as chrono, type ParsedComponents } from 'chrono-node';
 import { z } from 'zod';
+import type { ArticleDraft, DateSource } from '../types.js';
 
 const ISO_DAY = z.iso.date();
+const ISO_DATE_TIME = z.iso.datetime({ offset: true, local: true });
+/** Without a year, chrono would assume the reference's: a fixed one makes that visible, never used. */
+const REFERENCE = { instant: new Date(Date.UTC(2000, 0, 1)), timezone: 'UTC' };
 
-const MONTHS: Record<string, number> = {
-  january: 1, february: 2, march: 3, april: 4, may: 5, june: 6, july: 7, august: 8,
-  september: 9, october: 10, november: 11, december: 12,
-  jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
-};
-const MONTH = '(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\\.?';
-const MONTH_FIRST = new RegExp(`\\b${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, 'gu');
-const DAY_FIRST = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH},?\\s+(\\d{4})\\b`, 'gu');
-const ISO_DATE = /\b(\d{4})-(\d{2})-(\d{2})\b/gu;
-
-function toIso(y: number, m: number, d: number): string | null {
-  if (y < 1800 || y > 2200 || m < 1 || m > 12 || d < 1) return null;
-  const t = Date.UTC(y, m - 1, d);
-  const date = new Date(t);
-  if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString();
+function toIso(c: ParsedComponents): string | null {
+  const y = c.get('year');
+  if (y === null || y < 1800 || y > 2200) return null;
+  if (c.isCertain('hour')) return c.date().toISOString();
+  return new Date(Date.UTC(y, c.get('month')! - 1, c.get('day')!)).toISOString();
 }
 
-/** Every valid full date in the text, as ISO timestamps at midnight UTC. */
+/** Every full date (day, month and year) written in the text, in order, as ISO timestamps. */
 export function findDates(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(MONTH_FIRST)) {
-    const iso = toIso(Number(m[3]), MONTHS[m[1]!.toLowerCase()]!, Number(m[2]));
-    if (iso) out.push(iso);
-  }
-  for (const m of text.matchAll(DAY_FIRST)) {
-    const iso = toIso(Number(m[3]), MONTHS[m[2]!.toLowerCase()]!, Number(m[1]));
-    if (iso) out.push(iso);
-  }
-  for (const m of text.matchAll(ISO_DATE)) {
-    const iso = toIso(Number(m[1]), Number(m[2]), Number(m[3]));
+  for (const r of chrono.parse(text, REFERENCE)) {
+    if (!r.start.isCertain('year') || !r.start.isCertain('day')) continue;
+    const iso = toIso(r.start);
     if (iso) out.push(iso);
   }
   return out;
@@ -46,7 +42,33 @@ export function latestDate(texts: Iterable<string>): string | null {
   return best;
 }
 
-/** Parses a metadata date (ISO 8601, RFC 2822, "2021-08-09 10:00:00") to ISO, or null. */
+/** A line that is a date and little else ("Mon 4 Mar 2024 09.15 GMT"), as an ISO timestamp. */
+export function dateOnlyLine(line: string): string | null {
+  if (line.length > 60 || !/\d/u.test(line)) return null;
+  const r = chrono.parse(line, REFERENCE)[0];
+  if (!r || !r.start.isCertain('year') || !r.start.isCertain('day')) return null;
+  const rest = line.slice(0, r.index) + line.slice(r.index + r.text.length);
+  return /[\p{L}\p{N}]{3,}/u.test(rest.replace(/\b(?:on|at|the)\b/giu, '')) ? null : toIso(r.start);
+}
+
+/** A dateline's month and day ("NAIROBI, March 3 (Reuters) -"), in the year that puts it nearest the reference. */
+export function datelineDate(datelineText: string, reference: string | null): string | null {
+  if (reference === null) return null;
+  const r = chrono.parse(datelineText, REFERENCE)[0];
+  if (!r || !r.start.isCertain('day') || !r.start.isCertain('month')) return null;
+  const refMs = Date.parse(reference);
+  const refYear = new Date(refMs).getUTCFullYear();
+  const year = r.start.isCertain('year') ? r.start.get('year')! : refYear;
+  const candidates = r.start.isCertain('year') ? [year] : [year - 1, year, year + 1];
+  let best: number | null = null;
+  for (const y of candidates) {
+    const t = Date.UTC(y, r.start.get('month')! - 1, r.start.get('day')!);
+    if (best === null || Math.abs(t - refMs) < Math.abs(best - refMs)) best = t;
+  }
+  return new Date(best!).toISOString();
+}
+
+/** Parses a metadata date (ISO 8601, RFC 2822, "2021-08-09 10:00:00", epoch seconds or ms, natural forms) to ISO, or null. */
 export function parseMetadataDate(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) {
     const d = new Date(value < 1e11 ? value * 1000 : value);
@@ -56,7 +78,46 @@ export function parseMetadataDate(value: unknown): string | null {
   if (typeof value !== 'string' || value.trim() === '') return null;
   const s = value.trim();
   if (ISO_DAY.safeParse(s).success) return `${s}T00:00:00.000Z`;
-  const d = new Date(s.replace(/^(\d{4}-\d{2}-\d{2}) (\d)/u, '$1T$2'));
-  if (!Number.isNaN(d.getTime())) return d.toISOString();
+  // ISO date-times without an offset are UTC here, not the machine's local time.
+  const isoLike = s.replace(/^(\d{4}-\d{2}-\d{2}) (\d)/u, '$1T$2');
+  if (ISO_DATE_TIME.safeParse(isoLike).success) return new Date(/(?:Z|[+-]\d{2}:?\d{2})$/u.test(isoLike) ? isoLike : `${isoLike}Z`).toISOString();
+  const d = new Date(s);
+  if (!Number.isNaN(d.getTime()) && /[a-z]{3}/iu.test(s) && /\b\d{4}\b/u.test(s)) return d.toISOString();
   return findDates(s)[0] ?? null;
+}
+
+/** The dates the body rules found, before they are weighed (see {@link settleDates}). */
+export interface StatedDates {
+  published: string | null;
+  updated: string | null;
+  byline: string | null;
+}
+
+export function noStatedDates(): StatedDates {
+  return { published: null, updated: null, byline: null };
+}
+
+/**
+ * Sets the draft's dates from what the page states, unless metadata already did: a Published
+ * line, else a byline date, else the dateline (its year from the nearest stated full date), else
+ * an Updated line, else the latest date in the story's image captions. `modifiedAt` from an
+ * Updated line when metadata gave none.
+ */
+export function settleDates(draft: ArticleDraft, stated: StatedDates): void {
+  if (!draft.modifiedAt && stated.updated && stated.updated !== draft.publishedAt) draft.modifiedAt = stated.updated;
+  if (draft.publishedAt) return;
+  const captionDate = () => latestDate([...draft.images.map((i) => i.caption), ...(draft.cover?.caption ? [draft.cover.caption] : [])]);
+  const pick = (iso: string | null, source: DateSource): boolean => {
+    if (!iso) return false;
+    draft.publishedAt = iso;
+    draft.dateSource = source;
+    return true;
+  };
+  if (pick(stated.published, 'published-line') || pick(stated.byline, 'byline')) return;
+  if (draft.dateline) {
+    const reference = stated.updated ?? captionDate();
+    if (pick(datelineDate(draft.dateline.text, reference), 'dateline')) return;
+  }
+  if (pick(stated.updated, 'updated-line')) return;
+  pick(captionDate(), 'caption');
 }
