@@ -71,8 +71,13 @@ function statedDateLine(line: string): { published: string | null; updated: stri
   return out;
 }
 
+/** True for a line such as `Published 3 March 2024` or `Posted on 12 May 2023 by Jo Bloggs`. */
+export function statesDate(line: string): boolean {
+  return statedDateLine(line) !== null;
+}
+
 /** "Maria Rossi, AFP" or "Jo Bloggs, Staff Reporter" → the names only. */
-function cleanByline(names: string): string {
+export function cleanByline(names: string): string {
   const parts = names.split(/\s*,\s*/u).filter(Boolean);
   while (parts.length > 1 && (/^[\p{Lu}\p{N}&.]+$/u.test(parts.at(-1)!) || /\b(?:Staff|Reporter|Correspondent|Editor|Writer)\b/u.test(parts.at(-1)!))) parts.pop();
   return parts.join(', ');
