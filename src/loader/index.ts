@@ -11,7 +11,7 @@ import { assignUniqueIds, baseId } from './ids.js';
 import { finishArticle, RecordSharing, validateArticle } from './finish.js';
 import { formatFor, loadParsers } from './registry.js';
 import type { InputFile, ProblemKind } from './types.js';
-import { errText, walkDataDir, type WalkEntry } from './walk.js';
+import { errText, isExhaustion, walkDataDir, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './types.js';
 
@@ -58,7 +58,8 @@ export interface LoadOptions {
 export class DataDirError extends Error {
   constructor(
     readonly dir: string,
-    reason: string,
+    /** Why, without the folder's name (which may be an absolute path). */
+    readonly reason: string,
   ) {
     super(`data directory ${dir}: ${reason}`);
     this.name = 'DataDirError';
@@ -87,6 +88,10 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   if (!st.isDirectory()) throw new DataDirError(dataDir, 'is not a directory');
 
   const walked = await walkDataDir(root, (name) => formatFor(name) !== undefined);
+  // A folder that could not be listed, or reads that failed for want of descriptors, would make
+  // a corpus missing arbitrary articles: that is no reading of the folder, so none is returned.
+  if (walked.unreadable) throw new DataDirError(dataDir, walked.unreadable);
+  let exhausted: string | null = null;
   const parsers = await loadParsers(walked.files.map((f) => f.rel));
   const problems: LoadProblem[] = walked.problems.map((p) => ({ path: p.rel, line: null, kind: 'unreadable', reason: p.reason }));
   const pending: Pending[] = [];
@@ -101,6 +106,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       if (typeof read === 'number') return problem('too-large', `file is ${read} bytes; the limit is ${maxBytes}`);
       bytes = read;
     } catch (e) {
+      if (isExhaustion(e)) exhausted ??= `${rel} could not be read: ${errText(e)}`;
       return problem('unreadable', errText(e));
     }
     if (bytes.length > maxBytes) return problem('too-large', `file is ${bytes.length} bytes; the limit is ${maxBytes}`);
@@ -163,6 +169,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     }
   });
   await Promise.all(workers);
+  if (exhausted) throw new DataDirError(dataDir, `could not be read completely (${exhausted})`);
 
   const unique = dropDuplicates(pending, problems);
   pending.length = 0;
