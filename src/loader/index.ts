@@ -10,7 +10,8 @@ import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
 import { finishArticle, RecordSharing, validateArticle } from './finish.js';
 import { formatFor, loadParsers } from './registry.js';
-import type { InputFile, ProblemKind } from './types.js';
+import { languageSample, loadLanguageDetector, primaryLanguage } from './normalise/language.js';
+import type { Format, InputFile, ProblemKind } from './types.js';
 import { errText, isExhaustion, walkDataDir, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './types.js';
@@ -31,6 +32,12 @@ export interface LoadStats {
   problems: number;
   chromeLinesRemoved: number;
   duplicateLinesRemoved: number;
+  /** Per input format: files read and articles served. */
+  byFormat: Partial<Record<Format, { files: number; articles: number }>>;
+  /** Articles served per language. */
+  byLanguage: Record<string, number>;
+  /** Articles whose language no metadata or folder stated, detected from their text. */
+  languagesDetected: number;
   durationMs: number;
 }
 
@@ -73,6 +80,8 @@ interface Pending {
   key: string;
   id: string;
   article: Article;
+  /** No metadata or folder stated the language: detect it once every file is read. */
+  detectLanguage: boolean;
 }
 
 export async function loadArticles(dataDir: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -142,7 +151,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       }
       // Folder defaults fill what the file itself does not say.
       if (!draft.sourceName && defaults.source) draft.sourceName = defaults.source.name;
-      if (!draft.language && defaults.language) draft.language = defaults.language;
+      if (!draft.language) draft.language = primaryLanguage(defaults.language);
       if (!draft.category && defaults.category) draft.category = defaults.category;
       const id = baseId(rel, line);
       const article = finishArticle(draft, {
@@ -154,7 +163,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
         folderCategory,
         sourceId: draft.sourceName && draft.sourceName === defaults.source?.name ? defaults.source.id : undefined,
       });
-      pending.push({ key: line === null ? rel : `${rel}#${line}`, id, article });
+      pending.push({ key: line === null ? rel : `${rel}#${line}`, id, article, detectLanguage: draft.language === null });
     }
   };
 
@@ -170,6 +179,20 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   });
   await Promise.all(workers);
   if (exhausted) throw new DataDirError(dataDir, `could not be read completely (${exhausted})`);
+
+  // Languages nobody stated, detected in one pass so the detector is imported only when needed.
+  let languagesDetected = 0;
+  if (pending.some((p) => p.detectLanguage)) {
+    const detect = await loadLanguageDetector();
+    for (const p of pending) {
+      if (!p.detectLanguage) continue;
+      const found = detect(languageSample(p.article.title, p.article.paragraphs));
+      if (found) {
+        p.article.language = found;
+        languagesDetected++;
+      }
+    }
+  }
 
   const unique = dropDuplicates(pending, problems);
   pending.length = 0;
@@ -204,9 +227,23 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       problems: problems.length,
       chromeLinesRemoved: chrome,
       duplicateLinesRemoved: duplicateLines,
+      ...perFormatAndLanguage(files, articles),
+      languagesDetected,
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+function perFormatAndLanguage(files: readonly WalkEntry[], articles: readonly Article[]): Pick<LoadStats, 'byFormat' | 'byLanguage'> {
+  const byFormat: LoadStats['byFormat'] = {};
+  for (const f of files) {
+    const format = formatFor(f.rel)!.format;
+    (byFormat[format] ??= { files: 0, articles: 0 }).files++;
+  }
+  for (const a of articles) (byFormat[a.origin.format] ??= { files: 0, articles: 0 }).articles++;
+  const byLanguage: Record<string, number> = {};
+  for (const a of articles) byLanguage[a.language] = (byLanguage[a.language] ?? 0) + 1;
+  return { byFormat, byLanguage };
 }
 
 /**

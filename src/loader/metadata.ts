@@ -4,6 +4,7 @@
  */
 import { parseMetadataDate } from './normalise/dates.js';
 import { cleanLine } from './normalise/clean.js';
+import { primaryLanguage } from './normalise/language.js';
 import type { ArticleDraft } from './types.js';
 
 type Fields = Record<string, unknown>;
@@ -94,7 +95,7 @@ export function applyMetadata(draft: ArticleDraft, fields: Fields): FieldProblem
     const imageUrl = text(im.url ?? im.src);
     if (caption || imageUrl) draft.cover = { caption, credit, url: imageUrl };
   }
-  const language = text(pick(fields, FIELD_NAMES.language));
-  if (language && /^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$/u.test(language)) draft.language = language;
+  const language = primaryLanguage(text(pick(fields, FIELD_NAMES.language)));
+  if (language) draft.language = language;
   return problems;
 }
