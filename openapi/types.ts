@@ -22,6 +22,8 @@ export interface paths {
                     source?: string;
                     /** @description Category, as listed by /categories */
                     category?: string;
+                    /** @description The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English */
+                    language?: string;
                     /** @description Published on or after this date (inclusive) */
                     from?: string;
                     /** @description Published on or before this date (inclusive: a date means the end of that day) */
@@ -212,8 +214,11 @@ export interface paths {
          *     | `title:taliban`, `title:"peace process"` | only in the headline (fields: `title`, `lead`, and `body` for every paragraph, the lead included) |
          *     | `infla*` | words starting with infla (the most frequent expansions, bounded) |
          *
-         *     Words are matched after case and accent folding and English stemming (`rates` finds `rate`,
-         *     and the form you typed ranks first); common words (`the`, `of`) are ignored outside phrases;
+         *     Words are matched after case and accent folding and stemming (`rates` finds `rate`, and the
+         *     form you typed ranks first); common words (`the`, `of`) are ignored outside phrases. Each
+         *     article is analysed in its own language (Snowball stemmer and stop words); the query is analysed
+         *     in the language `language=` names (which also keeps only articles in it), else in English, so
+         *     `q=manifestation&language=fr` finds `manifestations` in French articles;
          *     `U.S.`, `$1m` and `£522,000` are words of their own. A malformed query (unbalanced quotes or
          *     brackets, a lone operator, a field with nothing after it such as `title:`, only negative terms) is a 400 problem whose `errors[0].position`
          *     says where.
@@ -229,6 +234,8 @@ export interface paths {
                     source?: string;
                     /** @description Category, as listed by /categories */
                     category?: string;
+                    /** @description The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English */
+                    language?: string;
                     /** @description Published on or after this date (inclusive) */
                     from?: string;
                     /** @description Published on or before this date (inclusive: a date means the end of that day) */
@@ -242,7 +249,7 @@ export interface paths {
                     sort?: "relevance" | "newest" | "oldest";
                     /** @description Also match words one typo away (words of 5+ letters); such hits rank below exact ones */
                     fuzzy?: "0" | "1" | "true" | "false";
-                    /** @description Comma-separated: source, category, month. Counts cover the whole result set, not just the page. */
+                    /** @description Comma-separated: source, category, month, language. Counts cover the whole result set, not just the page. */
                     facets?: string;
                 };
                 header?: never;
@@ -731,6 +738,7 @@ export interface components {
                 source?: components["schemas"]["FacetValue"][];
                 category?: components["schemas"]["FacetValue"][];
                 month?: components["schemas"]["FacetValue"][];
+                language?: components["schemas"]["FacetValue"][];
             };
         };
         /** @description The publisher named by the article */

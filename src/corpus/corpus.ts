@@ -9,9 +9,11 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
-import { parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
+import { analyzerFor, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import type { ProblemReport } from './store.js';
+
+export type FacetName = 'source' | 'category' | 'month' | 'language';
 
 export interface FacetValue {
   value: string;
@@ -28,7 +30,7 @@ export interface SearchOptions extends ArticleFilter {
   limit: number;
   offset: number;
   fuzzy?: boolean;
-  facets?: ReadonlyArray<'source' | 'category' | 'month'>;
+  facets?: ReadonlyArray<FacetName>;
 }
 
 export interface SearchHit {
@@ -42,7 +44,7 @@ export interface SearchHit {
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
-  facets: Partial<Record<'source' | 'category' | 'month', FacetValue[]>>;
+  facets: Partial<Record<FacetName, FacetValue[]>>;
 }
 
 /** What one update changed (for the log and /health). */
@@ -259,6 +261,11 @@ export class Corpus {
       const c = categories.indexOf(f.category);
       checks.push((i) => columns.categoryOf[i] === c && c >= 0);
     }
+    if (f.language !== undefined) {
+      // Read from the record: a language column would be one more to grow and remap on every update.
+      const language = f.language;
+      checks.push((i) => this.articleAt(i).language === language);
+    }
     if (f.fromMs !== undefined) {
       const from = f.fromMs;
       checks.push((i) => columns.dateMs[i]! >= from);
@@ -289,9 +296,9 @@ export class Corpus {
     return { total, items };
   }
 
-  /** Parses the query (throws QuerySyntaxError) and searches. */
+  /** Parses the query in the language asked for (English by default; throws QuerySyntaxError) and searches. */
   search(q: string, o: SearchOptions): SearchResult {
-    return this.searchQuery(parseQuery(q), o);
+    return this.searchQuery(parseQuery(q, { analyzer: analyzerFor(o.language) }), o);
   }
 
   searchQuery(query: Query, o: SearchOptions): SearchResult {
@@ -333,7 +340,7 @@ export class Corpus {
   }
 
   /** Facet counts over a whole result set (not just a page). */
-  facets(docs: ArrayLike<number>, which: ReadonlyArray<'source' | 'category' | 'month'>): SearchResult['facets'] {
+  facets(docs: ArrayLike<number>, which: ReadonlyArray<FacetName>): SearchResult['facets'] {
     const { columns, sources, categories } = this.state;
     const out: SearchResult['facets'] = {};
     if (which.includes('source')) {
@@ -361,6 +368,14 @@ export class Corpus {
         months.set(key, (months.get(key) ?? 0) + 1);
       }
       out.month = [...months].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));
+    }
+    if (which.includes('language')) {
+      const languages = new Map<string, number>();
+      for (let k = 0; k < docs.length; k++) {
+        const language = this.articleAt(docs[k]!).language;
+        languages.set(language, (languages.get(language) ?? 0) + 1);
+      }
+      out.language = [...languages].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     }
     return out;
   }
