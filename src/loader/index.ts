@@ -133,7 +133,13 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     }
     const parser = parsers.get(plugin.format)!;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const parsed = parser.parse(file, { chrome: defaults.chrome });
+    let parsed;
+    try {
+      parsed = parser.parse(file, { chrome: defaults.chrome });
+    } catch (e) {
+      // A parser library failing on one odd file (a DOM or Readability edge case) costs that file only.
+      return problem('parse-error', `could not parse the ${parser.format} file: ${(e as Error).message}`);
+    }
     chrome += parsed.counts.chromeLines;
     duplicateLines += parsed.counts.duplicateLines;
     const slash = rel.indexOf('/');

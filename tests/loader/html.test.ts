@@ -180,3 +180,22 @@ describe('HTML beside other formats', () => {
     expect(res.problems.map((p) => p.kind)).toEqual(['no-title']);
   });
 });
+
+describe('a parser that fails', () => {
+  it('costs only its own file, reported as a parse error', async () => {
+    const { FORMATS } = await import('../../src/loader/registry.js');
+    const html = FORMATS.find((f) => f.format === 'html')!;
+    const parser = await html.load();
+    const original = parser.parse;
+    (parser as { parse: typeof parser.parse }).parse = () => {
+      throw new Error('boom');
+    };
+    try {
+      const res = await loadArticles(tempDataDir({ 'a.html': '<h1>T</h1><p>Body.</p>', 'b.txt': 'Headline\n\nBody text.\n' }));
+      expect(res.articles.map((a) => a.id)).toEqual(['b']);
+      expect(res.problems).toEqual([{ path: 'a.html', line: null, kind: 'parse-error', reason: 'could not parse the html file: boom' }]);
+    } finally {
+      (parser as { parse: typeof parser.parse }).parse = original;
+    }
+  });
+});
