@@ -45,7 +45,7 @@ describe('Readability over our fixture pages', () => {
       title: "Kenya's shilling steadies after central bank holds rates",
       source: { id: 'wire-agency', name: 'Wire Agency' },
       byline: 'Duncan Miriri and Jane Doe',
-      publishedAt: '2024-03-04T05:10:00.000Z',
+      publishedAt: '2024-03-04T08:10:00.000+03:00',
       modifiedAt: '2024-03-04T10:32:00.000Z',
       dateSource: 'metadata',
       category: 'markets',

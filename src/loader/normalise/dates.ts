@@ -5,8 +5,9 @@
  * 1870 and birth dates, none of which is when it was written.
  *
  * Natural-language forms ("Jan. 13, 2023 at 4:05 p.m. ET", "Mon 4 Mar 2024 09.15 GMT") are read
- * by chrono-node in its strict mode (no "Friday", no "today"). A stated time zone is applied; a
- * time without one is taken as UTC; a day without a time is midnight UTC of that day.
+ * by chrono-node in its strict mode (no "Friday", no "today"). A stated time zone is kept: the
+ * timestamp is the page's local time with its offset (`…T10:32:00.000+03:00`; GMT/UTC as `Z`);
+ * a time without one is taken as UTC; a day without a time is midnight UTC of that day.
  */
 import { strict as chrono, type ParsedComponents } from 'chrono-node';
 import { z } from 'zod';
@@ -17,10 +18,19 @@ const ISO_DATE_TIME = z.iso.datetime({ offset: true, local: true });
 /** Without a year, chrono would assume the reference's: a fixed one makes that visible, never used. */
 const REFERENCE = { instant: new Date(Date.UTC(2000, 0, 1)), timezone: 'UTC' };
 
+/** ISO 8601 of the instant `ms` as local time at `offsetMinutes` east of UTC (`Z` for 0). */
+export function isoWithOffset(ms: number, offsetMinutes: number): string {
+  if (offsetMinutes === 0) return new Date(ms).toISOString();
+  const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, -1);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
 function toIso(c: ParsedComponents): string | null {
   const y = c.get('year');
   if (y === null || y < 1800 || y > 2200) return null;
-  if (c.isCertain('hour')) return c.date().toISOString();
+  if (c.isCertain('hour')) return isoWithOffset(c.date().getTime(), c.isCertain('timezoneOffset') ? (c.get('timezoneOffset') ?? 0) : 0);
   return new Date(Date.UTC(y, c.get('month')! - 1, c.get('day')!)).toISOString();
 }
 
@@ -80,7 +90,13 @@ export function parseMetadataDate(value: unknown): string | null {
   if (ISO_DAY.safeParse(s).success) return `${s}T00:00:00.000Z`;
   // ISO date-times without an offset are UTC here, not the machine's local time.
   const isoLike = s.replace(/^(\d{4}-\d{2}-\d{2}) (\d)/u, '$1T$2');
-  if (ISO_DATE_TIME.safeParse(isoLike).success) return new Date(/(?:Z|[+-]\d{2}:?\d{2})$/u.test(isoLike) ? isoLike : `${isoLike}Z`).toISOString();
+  if (ISO_DATE_TIME.safeParse(isoLike).success) {
+    // The page's offset is kept; none means UTC.
+    const offset = /([+-])(\d{2}):?(\d{2})$/u.exec(isoLike);
+    if (!offset) return new Date(isoLike.endsWith('Z') ? isoLike : `${isoLike}Z`).toISOString();
+    const minutes = (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]));
+    return isoWithOffset(Date.parse(isoLike), minutes);
+  }
   const d = new Date(s);
   if (!Number.isNaN(d.getTime()) && /[a-z]{3}/iu.test(s) && /\b\d{4}\b/u.test(s)) return d.toISOString();
   return findDates(s)[0] ?? null;
