@@ -7,10 +7,15 @@ import { Corpus, CorpusStore, Reloader } from './corpus/index.js';
 import { DataDirError, loadArticles } from './loader/index.js';
 import { createLogger } from './logger.js';
 
-/** `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read asynchronously. */
-export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false): Promise<Corpus> {
+/**
+ * `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read
+ * asynchronously. `previous`: the snapshot being served, whose story index the new one takes over
+ * and updates with only the articles that changed (taken after the files are read, so a failed
+ * read leaves it where it was).
+ */
+export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false, previous?: () => Corpus): Promise<Corpus> {
   const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, syncRead: startup });
-  return new Corpus(result);
+  return new Corpus(result, new Date(), previous?.().takeStoryIndex());
 }
 
 async function main(): Promise<void> {
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
   const store = new CorpusStore(corpus);
   const app = await buildApp({ store, config, loggerInstance: logger });
 
-  const reloader = new Reloader({ build: () => loadCorpus(config), store, logger, strict: config.strict });
+  const reloader = new Reloader({ build: () => loadCorpus(config, false, () => store.current), store, logger, strict: config.strict });
   // SIGHUP always rebuilds the corpus; --watch also rebuilds when files change.
   process.on('SIGHUP', () => {
     logger.info('SIGHUP: reloading the corpus');

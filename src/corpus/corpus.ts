@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
 import { SearchIndex, parseQuery, topK, type Query } from '../search/index.js';
+import { StoryIndex } from '../search/near-duplicates.js';
 import type { ArticleFilter, Sort } from './filters.js';
+import { SnapshotStories, syncStories, type SnapshotStory, type StorySync } from './stories.js';
 
 export interface FacetValue {
   value: string;
@@ -24,6 +26,10 @@ export interface SearchOptions extends ArticleFilter {
   offset: number;
   fuzzy?: boolean;
   facets?: ReadonlyArray<'source' | 'category' | 'month'>;
+  /** One hit per story: its best-ranked matching article (in the requested sort), with the other matches counted. */
+  collapse?: boolean;
+  /** Facets count distinct stories instead of articles (default: stories when collapsed). */
+  facetCount?: 'articles' | 'stories';
 }
 
 export interface SearchHit {
@@ -32,6 +38,31 @@ export interface SearchHit {
   title: string;
   titleMatched: boolean;
   snippet: string;
+  /** When collapsed: other matching articles of the same story. */
+  reprints?: number;
+}
+
+/** A story's article with the count of the story's other articles in the same result set. */
+export interface CollapsedArticle {
+  article: Article;
+  reprints: number;
+}
+
+/** What a story reference on an article says. */
+export interface StoryRef {
+  id: string;
+  size: number;
+}
+
+/** A story with its articles, first-published first. */
+export interface StoryView {
+  id: string;
+  first: Article;
+  articles: Article[];
+  sources: Array<{ id: string; name: string }>;
+  /** Earliest and latest published dates of its articles (null when none is dated). */
+  fromMs: number | null;
+  toMs: number | null;
 }
 
 export interface SearchResult {
@@ -64,8 +95,18 @@ export class Corpus {
   private readonly newestRank: Uint32Array;
   private readonly oldestRank: Uint32Array;
   private readonly index: SearchIndex;
+  /** The incremental near-duplicate index, until the next snapshot takes it over (takeStoryIndex). */
+  private storyIndex: StoryIndex | null;
+  /** This snapshot's stories, copied out of the story index. */
+  private readonly stories: SnapshotStories;
+  /** How many articles the story index had to fingerprint or drop for this snapshot. */
+  readonly storySync: StorySync;
 
-  constructor(load: LoadResult, now = new Date()) {
+  /**
+   * @param storyIndex the previous snapshot's story index (`previous.takeStoryIndex()`): only
+   *   articles added, changed or removed since are re-grouped. Without it, every article is.
+   */
+  constructor(load: LoadResult, now = new Date(), storyIndex: StoryIndex = new StoryIndex()) {
     const started = performance.now();
     // Sorted by id (the loader already does; kept true here so lookups can binary-search).
     const sorted = load.articles.slice();
@@ -127,6 +168,9 @@ export class Corpus {
       this.oldestRank[this.oldest[r]!] = r;
     }
     this.index = SearchIndex.build(this.articles);
+    this.storyIndex = storyIndex;
+    this.storySync = syncStories(storyIndex, this.articles, this.dateMs);
+    this.stories = new SnapshotStories(storyIndex, this.articles, (id) => this.positionOfId(id), this.dateMs);
     this.buildMs = Math.round(performance.now() - started);
   }
 
@@ -160,15 +204,89 @@ export class Corpus {
     return -1;
   }
 
+  /**
+   * Hands the story index to the next snapshot, which updates it in place; this snapshot keeps
+   * answering from its own copy. A second call (or a failed build after the first) gets a fresh,
+   * empty index, so the next snapshot simply groups every article again.
+   */
+  takeStoryIndex(): StoryIndex {
+    const index = this.storyIndex ?? new StoryIndex();
+    this.storyIndex = null;
+    return index;
+  }
+
+  /** Takes back the story index from a snapshot that was built but not swapped in (unchanged, or refused). */
+  adoptStoryIndex(from: Corpus): void {
+    this.storyIndex ??= from.takeStoryIndex();
+  }
+
+  /** The story an article belongs to (a story of one when it has no near-duplicate). */
+  storyOf(article: Article): StoryRef {
+    return this.storyAt(this.indexOf(article));
+  }
+
+  private storyAt(position: number): StoryRef {
+    const first = this.stories.firstOf[position]!;
+    return { id: this.articles[first]!.id, size: this.stories.sizeOf(position) };
+  }
+
+  /** A story by its id; `belongsTo` when the id is an article of another story. */
+  story(id: string): { story: StoryView } | { belongsTo: string } | undefined {
+    const i = this.positionOfId(id);
+    if (i < 0) return undefined;
+    const s = this.stories.at(i);
+    if (!s) return { belongsTo: this.articles[this.stories.firstOf[i]!]!.id };
+    return { story: this.storyView(s) };
+  }
+
+  /** Stories, newest first (by their latest article), with at least minSize articles. */
+  listStories(o: { limit: number; offset: number; minSize: number }): { total: number; items: StoryView[] } {
+    const order = this.stories.newest;
+    const picked: SnapshotStory[] = [];
+    let total = 0;
+    for (const first of order) {
+      const s = this.stories.at(first)!;
+      if (s.members.length < o.minSize) continue;
+      if (total >= o.offset && picked.length < o.limit) picked.push(s);
+      total++;
+    }
+    return { total, items: picked.map((s) => this.storyView(s)) };
+  }
+
+  private storyView(s: SnapshotStory): StoryView {
+    const sources = new Map<string, { id: string; name: string }>();
+    let fromMs = Number.NaN;
+    let toMs = Number.NaN;
+    for (const m of s.members) {
+      const src = this.articles[m]!.source;
+      if (src && !sources.has(src.id)) sources.set(src.id, { id: src.id, name: src.name });
+      const t = this.dateMs[m]!;
+      if (Number.isNaN(t)) continue;
+      if (!(t >= fromMs)) fromMs = t;
+      if (!(t <= toMs)) toMs = t;
+    }
+    return {
+      id: this.articles[s.first]!.id,
+      first: this.articles[s.first]!,
+      articles: Array.from(s.members, (m) => this.articles[m]!),
+      sources: [...sources.values()],
+      fromMs: Number.isNaN(fromMs) ? null : fromMs,
+      toMs: Number.isNaN(toMs) ? null : toMs,
+    };
+  }
+
   private matcher(f: ArticleFilter): ((i: number) => boolean) | null {
     const checks: Array<(i: number) => boolean> = [];
+    // Source ids and categories match whatever their case (category=Business finds business).
     if (f.source !== undefined) {
-      const s = this.sourceList.findIndex((x) => x.id === f.source);
+      const wanted = f.source.toLowerCase();
+      const s = this.sourceList.findIndex((x) => x.id === wanted);
       checks.push((i) => this.sourceOf[i] === s && s >= 0);
     }
     if (f.category !== undefined) {
-      const c = this.categoryList.indexOf(f.category);
-      checks.push((i) => this.categoryOf[i] === c && c >= 0);
+      const wanted = f.category.toLowerCase();
+      const cs = new Set(this.categoryList.flatMap((c, k) => (c.toLowerCase() === wanted ? [k] : [])));
+      checks.push((i) => cs.has(this.categoryOf[i]!));
     }
     if (f.fromMs !== undefined) {
       const from = f.fromMs;
@@ -200,6 +318,31 @@ export class Corpus {
     return { total, items };
   }
 
+  /**
+   * Listing with one article per story: the story's first-published article among those that
+   * match the filters, placed by its own date in the requested sort; `reprints` counts the
+   * story's other matching articles, so the totals of the two listings relate (articles =
+   * stories + reprints).
+   */
+  listCollapsed(f: ArticleFilter & { sort: Sort; limit: number; offset: number }): { total: number; items: CollapsedArticle[] } {
+    const match = this.matcher(f);
+    // Walking oldest first meets each story's first-published matching article first.
+    const byStory = new Map<number, { rep: number; count: number }>();
+    for (const i of this.oldest) {
+      if (match && !match(i)) continue;
+      const key = this.stories.firstOf[i]!;
+      const seen = byStory.get(key);
+      if (seen) seen.count++;
+      else byStory.set(key, { rep: i, count: 1 });
+    }
+    const reps = [...byStory.values()];
+    if (f.sort === 'newest') reps.sort((x, y) => this.newestRank[x.rep]! - this.newestRank[y.rep]!);
+    return {
+      total: reps.length,
+      items: reps.slice(f.offset, f.offset + f.limit).map((r) => ({ article: this.articles[r.rep]!, reprints: r.count - 1 })),
+    };
+  }
+
   /** Parses the query (throws QuerySyntaxError) and searches. */
   search(q: string, o: SearchOptions): SearchResult {
     return this.searchQuery(parseQuery(q), o);
@@ -222,9 +365,33 @@ export class Corpus {
       docs = Uint32Array.from(keepDocs);
       scores = Float64Array.from(keepScores);
     }
+    const facetByStory = (o.facetCount ?? (o.collapse ? 'stories' : 'articles')) === 'stories';
     // Positions into docs/scores of the page's hits.
     let page: ArrayLike<number>;
-    if (o.sort === 'relevance') {
+    let reprints: number[] | null = null;
+    let total = docs.length;
+    if (o.collapse) {
+      // Every match ranked, then the first (best-ranked) of each story kept: a story's rank is its best article's.
+      const positions = Uint32Array.from({ length: docs.length }, (_, k) => k);
+      const d = docs;
+      const sc = scores;
+      if (o.sort === 'relevance') positions.sort((x, y) => sc[y]! - sc[x]! || d[x]! - d[y]!);
+      else {
+        const rank = o.sort === 'newest' ? this.newestRank : this.oldestRank;
+        positions.sort((x, y) => rank[d[x]!]! - rank[d[y]!]!);
+      }
+      const kept: number[] = [];
+      const countOf = new Map<number, number>();
+      for (const k of positions) {
+        const key = this.stories.firstOf[d[k]!]!;
+        const c = countOf.get(key);
+        if (c === undefined) kept.push(k);
+        countOf.set(key, (c ?? 0) + 1);
+      }
+      total = kept.length;
+      page = kept.slice(o.offset, o.offset + o.limit);
+      reprints = Array.from(page, (k) => countOf.get(this.stories.firstOf[d[k]!]!)! - 1);
+    } else if (o.sort === 'relevance') {
       page = topK(docs, scores, o.limit, o.offset);
     } else {
       const positions = Uint32Array.from({ length: docs.length }, (_, k) => k);
@@ -233,22 +400,36 @@ export class Corpus {
       page = positions.subarray(o.offset, o.offset + o.limit);
     }
     const plan = this.index.prepareHighlight(query, { fuzzy: o.fuzzy ?? false });
-    const hits = Array.from(page, (k) => {
+    const hits = Array.from(page, (k, j) => {
       const d = docs[k]!;
       const h = this.index.highlight(d, plan);
-      return { article: this.articles[d]!, score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+      const hit: SearchHit = { article: this.articles[d]!, score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+      if (reprints) hit.reprints = reprints[j]!;
+      return hit;
     });
-    return { total: docs.length, hits, facets: this.facets(docs, o.facets ?? []) };
+    return { total, hits, facets: this.facets(docs, o.facets ?? [], facetByStory) };
   }
 
-  /** Facet counts over a whole result set (not just a page). */
-  facets(docs: ArrayLike<number>, which: ReadonlyArray<'source' | 'category' | 'month'>): SearchResult['facets'] {
+  /**
+   * Facet counts over a whole result set (not just a page): articles, or with `byStory`
+   * distinct stories (a story with articles from two sources counts once for each).
+   */
+  facets(docs: ArrayLike<number>, which: ReadonlyArray<'source' | 'category' | 'month'>, byStory = false): SearchResult['facets'] {
     const out: SearchResult['facets'] = {};
+    // Counting stories: a (value, story) pair counts once.
+    const counted = new Set<string>();
+    const once = (value: number | string, doc: number) => {
+      if (!byStory) return true;
+      const key = `${value}\0${this.stories.firstOf[doc]!}`;
+      if (counted.has(key)) return false;
+      counted.add(key);
+      return true;
+    };
     if (which.includes('source')) {
       const counts = new Uint32Array(this.sourceList.length);
       for (let k = 0; k < docs.length; k++) {
         const s = this.sourceOf[docs[k]!]!;
-        if (s >= 0) counts[s]!++;
+        if (s >= 0 && once(`s${s}`, docs[k]!)) counts[s]!++;
       }
       out.source = toFacet(this.sourceList.map((s) => s.id), counts);
     }
@@ -256,7 +437,7 @@ export class Corpus {
       const counts = new Uint32Array(this.categoryList.length);
       for (let k = 0; k < docs.length; k++) {
         const c = this.categoryOf[docs[k]!]!;
-        if (c >= 0) counts[c]!++;
+        if (c >= 0 && once(`c${c}`, docs[k]!)) counts[c]!++;
       }
       out.category = toFacet(this.categoryList, counts);
     }
@@ -266,6 +447,7 @@ export class Corpus {
         const t = this.dateMs[docs[k]!]!;
         if (Number.isNaN(t)) continue;
         const key = new Date(t).toISOString().slice(0, 7);
+        if (!once(`m${key}`, docs[k]!)) continue;
         months.set(key, (months.get(key) ?? 0) + 1);
       }
       out.month = [...months].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));

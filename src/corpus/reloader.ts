@@ -71,6 +71,7 @@ export class Reloader {
       return { status: 'failed', reason: why, ms: ms() };
     }
     if (this.o.strict && next.problems.length > 0) {
+      previous.adoptStoryIndex(next);
       const why = `reload refused (--strict): ${next.problems.length} problem(s), first ${next.problems[0]!.path}: ${next.problems[0]!.reason}; still serving version ${previous.version}`;
       this.o.store.fail(why);
       this.o.logger.error(why);
@@ -78,6 +79,7 @@ export class Reloader {
     }
     for (const p of next.problems) this.o.logger.warn({ path: p.path, line: p.line, kind: p.kind }, `skipped ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
     if (next.version === previous.version) {
+      previous.adoptStoryIndex(next);
       this.o.store.swap(previous);
       this.o.logger.info({ version: next.version, reason }, 'reload: content unchanged');
       return { status: 'unchanged', version: next.version, ms: ms() };

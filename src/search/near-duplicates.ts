@@ -71,6 +71,8 @@ export interface StoryDocument {
   paragraphs: readonly string[];
   /** Epoch ms of publication, NaN when undated (decides the story's first article). */
   publishedMs: number;
+  /** The caller's name for this version of the text (a content hash), so it can tell what changed. */
+  revision?: string;
 }
 
 /** An article's shingle set, summarised. */
@@ -176,6 +178,7 @@ export function isNearDuplicate(a: Fingerprint, b: Fingerprint, o: NearDuplicate
 interface Member {
   id: string;
   publishedMs: number;
+  revision: string | undefined;
   print: Fingerprint;
   /** LSH bucket keys, kept so remove() can leave its buckets without recomputing. */
   buckets: Uint32Array;
@@ -230,12 +233,22 @@ export class StoryIndex {
     return this.members.has(id);
   }
 
+  /** The revision the article was added with, or undefined. */
+  revisionOf(id: string): string | undefined {
+    return this.members.get(id)?.revision;
+  }
+
+  /** Ids of every article held (a copy: removing while iterating is safe). */
+  ids(): string[] {
+    return [...this.members.keys()];
+  }
+
   /** Adds an article (replacing one with the same id) and returns its story. */
   add(doc: StoryDocument): Story {
     if (this.members.has(doc.id)) this.remove(doc.id);
     const print = fingerprint(doc.paragraphs, this.options);
     const story: StoryGroup = { members: new Set(), first: null as unknown as Member };
-    const member: Member = { id: doc.id, publishedMs: doc.publishedMs, print, buckets: this.bucketKeys(print.signature), links: new Set(), story };
+    const member: Member = { id: doc.id, publishedMs: doc.publishedMs, revision: doc.revision, print, buckets: this.bucketKeys(print.signature), links: new Set(), story };
     story.members.add(member);
     story.first = member;
     this.members.set(doc.id, member);

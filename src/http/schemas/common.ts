@@ -24,6 +24,27 @@ export const Filters = z.object({
   offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0).meta({ description: 'How many results to skip' }),
 });
 
+/** Most ids one /articles?ids= request may ask for. */
+export const MAX_IDS = 100;
+
+/** `collapse=story`: one result per story (which one: each route says). */
+export const Collapse = z
+  .enum(['story'])
+  .optional()
+  .meta({ description: 'story: one article per story (near-duplicate copies of one report), with the story\'s other matching articles counted in `reprints`; `total` and paging then count stories' });
+
+/** The answer's format: JSON, or a feed of the same page (also by path suffix: /articles.rss, .atom, .jsonfeed). */
+export const FeedFormat = z
+  .enum(['json', 'rss', 'atom', 'jsonfeed'])
+  .default('json')
+  .meta({
+    description:
+      'json (the default), or the same page as a feed: rss (RSS 2.0, application/rss+xml), atom (Atom 1.0, application/atom+xml), jsonfeed (JSON Feed 1.1, application/feed+json). The path suffixes .rss, .atom and .jsonfeed (for example /search.rss?q=oil) mean the same.',
+  });
+
+/** How many articles a story has among the results besides the one shown (collapse=story). */
+export const Reprints = z.number().int().min(0).optional().meta({ description: "With collapse=story: the story's other articles in the same result set" });
+
 export const Page = z.object({
   total: z.number().int().min(0).meta({ description: 'How many results match, over all pages' }),
   limit: z.number().int(),
