@@ -45,13 +45,16 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The page: JSON, or with format= (or a path suffix) the same items as a feed */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ArticleList"];
+                        "application/rss+xml": string;
+                        "application/atom+xml": string;
+                        "application/feed+json": components["schemas"]["JsonFeed"];
                     };
                 };
                 /** @description Invalid parameter */
@@ -263,13 +266,16 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The page: JSON, or with format= (or a path suffix) the same items as a feed */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["SearchResponse"];
+                        "application/rss+xml": string;
+                        "application/atom+xml": string;
+                        "application/feed+json": components["schemas"]["JsonFeed"];
                     };
                 };
                 /** @description Invalid parameter */
@@ -769,6 +775,37 @@ export interface components {
             afterParagraph: number;
             /** @description Image address when the input gave one (Markdown, JSON) */
             url: string | null;
+        };
+        JsonFeed: {
+            /** @constant */
+            version: "https://jsonfeed.org/version/1.1";
+            title: string;
+            description: string;
+            /** @description The same page as JSON */
+            home_page_url: string;
+            feed_url: string;
+            next_url?: string;
+            items: {
+                /** @description The article's absolute API address */
+                id: string;
+                /** @description The article's own web address when known, else its API address */
+                url: string;
+                title: string;
+                /** @description The lead */
+                content_text: string;
+                summary: string;
+                /** @description The cover image address */
+                image?: string;
+                date_published?: string;
+                authors?: {
+                    name: string;
+                }[];
+                tags?: string[];
+                /** @description Extension: source, story, reprints (collapsed pages) and cover (caption, credit, url) */
+                _news_api: {
+                    [key: string]: unknown;
+                };
+            }[];
         };
         /** @description Where the record came from */
         Origin: {

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
 import { rewriteFeedSuffix } from '../../src/http/feeds.js';
-import { ArticleList, SearchResponse } from '../../src/http/schemas/index.js';
+import { ArticleList, JsonFeed, SearchResponse } from '../../src/http/schemas/index.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { okJson, problem } from '../helpers/app.js';
 import { article, storyDataDir } from '../helpers/stories.js';
@@ -102,6 +102,7 @@ describe('feeds for any listing or search', () => {
       expect(res.headers['content-type']).toBe('application/feed+json; charset=utf-8');
       const raw = JSON.parse(res.body);
       expect(raw.version).toBe('https://jsonfeed.org/version/1.1');
+      expect(JsonFeed.safeParse(raw).success).toBe(true);
       const items = await jsonItems(page);
       const feed = parseJsonFeed(raw);
       expect(feed.feed_url).toBe(`${base}${feedUrl('jsonfeed')}`);

@@ -8,7 +8,7 @@ import { nextPage } from '../paging.js';
 import { articleNotFound, PROBLEM_TYPE, sendProblem } from '../problems.js';
 import { articleRepresentation, summaryJson } from '../representations.js';
 import { ArticleList, ArticleParams, ListQuery } from '../schemas/articles.js';
-import { problemResponses } from '../schemas/common.js';
+import { pageResponse, problemResponses } from '../schemas/common.js';
 import type { RouteOptions } from './options.js';
 
 /** A page's items as JSON: each summary made once per article and story, reprints added when collapsed. */
@@ -33,7 +33,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         description:
           'Newest first by default; articles with no published date come last. Filters combine with AND; `source` and `category` match whatever their case. `ids=` fetches up to 100 given articles in one request (cards). `format=` (or the suffixes /articles.rss, /articles.atom, /articles.jsonfeed) sends the same page as a feed.',
         querystring: ListQuery,
-        response: { 200: ArticleList, ...problemResponses(400) },
+        response: { 200: pageResponse(ArticleList), ...problemResponses(400) },
       },
     },
     async (request, reply) => {

@@ -6,7 +6,7 @@ import { describeFilters, renderFeed, requestBase, urlWithFormat } from '../feed
 import { answerKey, sendAnswer } from '../page-answer.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
-import { problemResponses } from '../schemas/common.js';
+import { pageResponse, problemResponses } from '../schemas/common.js';
 import { QUERY_LANGUAGE, SearchQuery, SearchResponse } from '../schemas/search.js';
 import type { RouteOptions } from './options.js';
 
@@ -19,7 +19,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         summary: 'Search articles',
         description: `Full-text search over headlines (weighted higher) and paragraphs, ranked by BM25F, with the listing's filters, facets and highlights.\n${QUERY_LANGUAGE}`,
         querystring: SearchQuery,
-        response: { 200: SearchResponse, ...problemResponses(400) },
+        response: { 200: pageResponse(SearchResponse), ...problemResponses(400) },
       },
     },
     async (request, reply) => {
