@@ -3,19 +3,18 @@ import closeWithGrace from 'close-with-grace';
 import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { Corpus, CorpusStore, Reloader } from './corpus/index.js';
+import { Corpus, CorpusStore, Reloader, SegmentMerger } from './corpus/index.js';
 import { DataDirError, loadArticles } from './loader/index.js';
 import { createLogger } from './logger.js';
 
 /**
  * `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read
- * asynchronously. `previous`: the snapshot being served, whose story index the new one takes over
- * and updates with only the articles that changed (taken after the files are read, so a failed
- * read leaves it where it was).
+ * asynchronously. With a `previous` version the result is that version updated by what changed
+ * (only changed articles are indexed); without, a full build.
  */
-export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false, previous?: () => Corpus): Promise<Corpus> {
+export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false, previous?: Corpus): Promise<Corpus> {
   const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, syncRead: startup });
-  return new Corpus(result, new Date(), previous?.().takeStoryIndex());
+  return previous ? previous.update(result) : new Corpus(result);
 }
 
 async function main(): Promise<void> {
@@ -52,18 +51,30 @@ async function main(): Promise<void> {
   const store = new CorpusStore(corpus);
   const app = await buildApp({ store, config, loggerInstance: logger });
 
-  const reloader = new Reloader({ build: () => loadCorpus(config, false, () => store.current), store, logger, strict: config.strict });
-  // SIGHUP always rebuilds the corpus; --watch also rebuilds when files change.
+const merger = new SegmentMerger(store, logger);
+  store.onSwap(() => merger.schedule());
+  // A file change updates the served version by what changed; SIGHUP rebuilds everything.
+  let fullRebuildNext = false;
+  const build = (): Promise<Corpus> => {
+    const full = fullRebuildNext;
+    fullRebuildNext = false;
+    return loadCorpus(config, false, full ? undefined : store.current);
+  };
+  const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
+  // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not
+  // apply); --watch updates it when files change.
   process.on('SIGHUP', () => {
-    logger.info('SIGHUP: reloading the corpus');
-    void reloader.reload('SIGHUP');
+    logger.info('SIGHUP: reloading the corpus (a full rebuild from the files)');
+    fullRebuildNext = true;
+    void reloader.reload('SIGHUP', { force: true });
   });
-  if (config.watch) reloader.watch(config.dataDir);
+  if (config.watch) await reloader.watch(config.dataDir);
 
   closeWithGrace({ delay: 10_000, logger, skip: ['SIGHUP'] }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await reloader.close();
+    merger.close();
     await app.close();
   });
 

@@ -1,47 +1,51 @@
 /**
- * Stories as one snapshot sees them. The StoryIndex (search/near-duplicates.ts) is the mutable,
- * incremental part: a new snapshot takes the previous snapshot's index and syncs it with only
- * the articles that were added, changed or removed (`syncStories`). What the snapshot serves is
- * then copied out into plain arrays, so the old snapshot keeps answering from its own arrays
- * while the next one updates the index.
+ * Stories as one corpus version sees them. The StoryIndex (search/near-duplicates.ts) is the
+ * mutable, incremental part, shared by a lineage of versions: making a version syncs it with
+ * that version's articles, fingerprinting only those added or changed since it last saw them
+ * and dropping those gone (`syncStories`). What a version serves is then copied out into plain
+ * arrays over its document numbers, so older versions keep answering from their own copies
+ * while a newer one moves the index on.
  */
 import type { Article } from '../articles/schema.js';
-import { StoryIndex } from '../search/near-duplicates.js';
+import type { StoryIndex } from '../search/near-duplicates.js';
 
-/** What identifies an article's content: a changed file gets a new revision and is re-fingerprinted. */
+/** What identifies an article's content: a changed file gets a new revision and is fingerprinted again. */
 function revision(a: Article): string {
   return `${a.origin.sha256}:${a.origin.line ?? ''}`;
 }
 
 export interface StorySync {
+  /** Articles fingerprinted and grouped (new or changed). */
   added: number;
+  /** Articles dropped from the index (gone). */
   removed: number;
 }
 
 /** Brings `index` to exactly these articles, touching only the ones that differ from what it holds. */
-export function syncStories(index: StoryIndex, articles: readonly Article[], dateMs: Float64Array): StorySync {
+export function syncStories(index: StoryIndex, articles: readonly Article[]): StorySync {
   const wanted = new Set<string>();
   let added = 0;
   let removed = 0;
-  for (let i = 0; i < articles.length; i++) {
-    const a = articles[i]!;
+  for (const a of articles) {
     wanted.add(a.id);
     const rev = revision(a);
     if (index.revisionOf(a.id) === rev) continue;
-    index.add({ id: a.id, paragraphs: a.paragraphs, publishedMs: dateMs[i]!, revision: rev });
+    index.add({ id: a.id, paragraphs: a.paragraphs, publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: rev });
     added++;
   }
-  for (const id of index.ids()) {
-    if (wanted.has(id)) continue;
-    index.remove(id);
-    removed++;
+  if (index.size > wanted.size) {
+    for (const id of index.ids()) {
+      if (wanted.has(id)) continue;
+      index.remove(id);
+      removed++;
+    }
   }
   return { added, removed };
 }
 
-/** One story of a snapshot: positions into the snapshot's id-sorted articles. */
+/** One story of a version: document numbers. */
 export interface SnapshotStory {
-  /** Position of the first-published article (its id is the story's id). */
+  /** Document of the first-published article (its id is the story's id). */
   first: number;
   /** Every member, first-published first. */
   members: Uint32Array;
@@ -49,51 +53,66 @@ export interface SnapshotStory {
   lastMs: number;
 }
 
-/** The snapshot's copy of the stories: per article its story, per story its members. */
+/** A version's copy of the stories: per document its story, per story its members. */
 export class SnapshotStories {
-  /** For each article position, the position of its story's first-published article. */
-  readonly firstOf: Int32Array;
-  /** Stories by their first article's position. */
-  private readonly byFirst = new Map<number, SnapshotStory>();
-  /** Story first-positions, newest first: by the latest member's date, undated last, then by id. */
-  readonly newest: Uint32Array;
+  private constructor(
+    /** For each live document, the document of its story's first-published article (-1 elsewhere). */
+    readonly firstOf: Int32Array,
+    /** Stories by the document of their first article. */
+    private readonly byFirst: Map<number, SnapshotStory>,
+    /** Story first-documents, newest first: by the latest member's date, undated last, then as the id order has them. */
+    readonly newest: Uint32Array,
+  ) {}
 
-  constructor(index: StoryIndex, articles: readonly Article[], positionOf: (id: string) => number, dateMs: Float64Array) {
-    const n = articles.length;
-    this.firstOf = new Int32Array(n);
+  /** Copies the index's stories out, over a version's document numbers. */
+  static copy(index: StoryIndex, docOfId: (id: string) => number, dateMs: Float64Array, idRank: Uint32Array): SnapshotStories {
+    const firstOf = new Int32Array(dateMs.length).fill(-1);
+    const byFirst = new Map<number, SnapshotStory>();
     for (const s of index.stories()) {
-      const members = Uint32Array.from(s.articleIds, positionOf);
+      const members = Uint32Array.from(s.articleIds, docOfId);
       const first = members[0]!;
       let lastMs = Number.NaN;
       for (const m of members) {
-        this.firstOf[m] = first;
+        firstOf[m] = first;
         const t = dateMs[m]!;
         if (!Number.isNaN(t) && !(t <= lastMs)) lastMs = t;
       }
-      this.byFirst.set(first, { first, members, lastMs });
+      byFirst.set(first, { first, members, lastMs });
     }
-    const firsts = Uint32Array.from(this.byFirst.keys());
-    this.newest = firsts.sort((x, y) => {
-      const dx = this.byFirst.get(x)!.lastMs;
-      const dy = this.byFirst.get(y)!.lastMs;
-      const nx = Number.isNaN(dx);
-      const ny = Number.isNaN(dy);
-      if (nx !== ny) return nx ? 1 : -1;
-      if (!nx && dx !== dy) return dy - dx;
-      return x - y;
-    });
+    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank));
   }
 
-  /** The story whose first-published article is at this position, else undefined. */
+  /** The same stories after an index merge renumbered the documents (`remap[old]`, -1 for dropped ones). */
+  remapped(remap: Int32Array | readonly number[], space: number, idRank: Uint32Array): SnapshotStories {
+    const firstOf = new Int32Array(space).fill(-1);
+    const byFirst = new Map<number, SnapshotStory>();
+    for (const s of this.byFirst.values()) {
+      const members = Uint32Array.from(s.members, (m) => remap[m]!);
+      const first = members[0]!;
+      for (const m of members) firstOf[m] = first;
+      byFirst.set(first, { first, members, lastMs: s.lastMs });
+    }
+    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank));
+  }
+
+  /** The story whose first-published article is this document, else undefined. */
   at(first: number): SnapshotStory | undefined {
     return this.byFirst.get(first);
   }
 
-  sizeOf(position: number): number {
-    return this.byFirst.get(this.firstOf[position]!)!.members.length;
+  sizeOf(doc: number): number {
+    return this.byFirst.get(this.firstOf[doc]!)!.members.length;
   }
+}
 
-  get count(): number {
-    return this.byFirst.size;
-  }
+function newestOrder(byFirst: Map<number, SnapshotStory>, idRank: Uint32Array): Uint32Array {
+  return Uint32Array.from(byFirst.keys()).sort((x, y) => {
+    const dx = byFirst.get(x)!.lastMs;
+    const dy = byFirst.get(y)!.lastMs;
+    const nx = Number.isNaN(dx);
+    const ny = Number.isNaN(dy);
+    if (nx !== ny) return nx ? 1 : -1;
+    if (!nx && dx !== dy) return dy - dx;
+    return idRank[x]! - idRank[y]!;
+  });
 }

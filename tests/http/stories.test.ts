@@ -129,21 +129,32 @@ describe('stories follow the corpus', () => {
   it('a new copy joins its story and a deleted one leaves it, re-grouping only the changed article', async () => {
     const before = store.current;
     writeFileSync(path.join(dir, 'late.json'), article({ title: 'Port strike: what we know', paragraphs: WIRE.slice(0, 5), source: 'Evening Post', date: '2022-06-17T09:00:00Z', category: 'business' }));
-    const added = new Corpus(await loadArticles(dir), new Date(), before.takeStoryIndex());
+    const added = before.update(await loadArticles(dir));
     store.swap(added);
     expect(added.storySync).toEqual({ added: 1, removed: 0 });
     expect(okJson(await get('/articles/late'), ArticleView).story).toEqual({ id: 'wire', size: 5 });
     expect(okJson(await get('/stories?limit=1'), StoryList).items[0]).toMatchObject({ id: 'wire', size: 5, lastPublishedAt: '2022-06-17T09:00:00.000Z' });
 
     unlinkSync(path.join(dir, 'wire.json'));
-    const removed = new Corpus(await loadArticles(dir), new Date(), added.takeStoryIndex());
+    const removed = added.update(await loadArticles(dir));
     store.swap(removed);
     expect(removed.storySync).toEqual({ added: 0, removed: 1 });
     // The first-published article is gone: the story is named after the next one.
     expect(okJson(await get('/articles/late'), ArticleView).story).toEqual({ id: 'planet', size: 4 });
     expect(problem(await get('/stories/wire'), 404).status).toBe(404);
-    // The old snapshot still answers from its own copy.
+    // The old versions still answer from their own copies.
     expect(before.storyOf(before.get('wire')!)).toEqual({ id: 'wire', size: 4 });
+    expect(added.storyOf(added.get('late')!)).toEqual({ id: 'wire', size: 5 });
+    // Merging index segments renumbers documents; the stories stay what they were.
+    const merged = removed.merged(0, removed.segments.segments);
+    expect(merged.segments.segments).toBe(1);
+    for (const a of removed.articles) expect(merged.storyOf(a)).toEqual(removed.storyOf(a));
+    expect(merged.listStories({ limit: 10, offset: 0, minSize: 1 }).items.map((x) => [x.id, x.articles.length])).toEqual(
+      removed.listStories({ limit: 10, offset: 0, minSize: 1 }).items.map((x) => [x.id, x.articles.length]),
+    );
+    // A full rebuild handed the index regroups nothing; without it, everything.
+    expect(new Corpus(await loadArticles(dir), new Date(), removed.storyIndex).storySync).toEqual({ added: 0, removed: 0 });
+    expect(new Corpus(await loadArticles(dir)).storySync).toEqual({ added: removed.size, removed: 0 });
     store.swap(before);
   });
 });
