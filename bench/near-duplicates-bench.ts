@@ -178,8 +178,11 @@ const score = (pairs: readonly Pair[], said: (p: Pair) => boolean): Counts => {
   const c = { tp: 0, fp: 0, fn: 0, tn: 0 };
   for (const p of pairs) {
     const yes = said(p);
-    if (p.positive) yes ? c.tp++ : c.fn++;
-    else yes ? c.fp++ : c.tn++;
+    if (p.positive) {
+      if (yes) c.tp++;
+      else c.fn++;
+    } else if (yes) c.fp++;
+    else c.tn++;
   }
   return c;
 };

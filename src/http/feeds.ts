@@ -68,6 +68,7 @@ export function urlWithFormat(base: string, url: string, format: 'json' | FeedFo
 }
 
 // Characters XML 1.0 forbids (controls, lone surrogates, U+FFFE/FFFF) are dropped; the rest escaped.
+// eslint-disable-next-line no-control-regex -- these control characters are exactly what XML forbids
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 

@@ -107,6 +107,7 @@ function mix(x: number): number {
 export function storyWords(paragraphs: readonly string[]): string[] {
   let text = paragraphs.join('\n');
   // Folding accents is the slow part; most English text has none to fold.
+  // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
   if (/[^\u0000-\u007f]/u.test(text)) text = text.normalize('NFKD').replace(/\p{M}+/gu, '');
   return text.toLowerCase().match(WORD) ?? [];
 }
