@@ -33,6 +33,8 @@
  * Plain TypeScript: no I/O, no module state.
  */
 
+import { BucketTable } from './lsh-buckets.js';
+
 export interface NearDuplicateOptions {
   /** Words per shingle. Three words: long enough that common phrases rarely match, short enough that an edit breaks few shingles. */
   shingleWords: number;
@@ -172,28 +174,34 @@ export function fingerprint(paragraphs: readonly string[], o: NearDuplicateOptio
 export function similarity(a: Fingerprint, b: Fingerprint): { jaccard: number; overlap: number } {
   const n = a.signature.length;
   if (n === 0 || n !== b.signature.length) return { jaccard: 0, overlap: 0 };
+  return estimate(a.signature, 0, a.shingles, b.signature, 0, b.shingles, n);
+}
+
+/** The estimate over signatures stored anywhere (the index keeps its own in one array). */
+function estimate(sa: Uint32Array, offA: number, shinglesA: number, sb: Uint32Array, offB: number, shinglesB: number, bins: number): { jaccard: number; overlap: number } {
   let same = 0;
-  for (let i = 0; i < n; i++) if (a.signature[i] === b.signature[i]) same++;
-  const jaccard = same / n;
-  const overlap = Math.min(1, (jaccard * (a.shingles + b.shingles)) / ((1 + jaccard) * Math.min(a.shingles, b.shingles)));
+  for (let i = 0; i < bins; i++) if (sa[offA + i] === sb[offB + i]) same++;
+  const jaccard = same / bins;
+  const overlap = Math.min(1, (jaccard * (shinglesA + shinglesB)) / ((1 + jaccard) * Math.min(shinglesA, shinglesB)));
   return { jaccard, overlap };
 }
 
+const passes = (s: { jaccard: number; overlap: number }, o: NearDuplicateOptions) => s.jaccard >= o.minJaccard && s.overlap >= o.minOverlap;
+
 /** Whether two fingerprints are near-duplicates under the options' thresholds. */
 export function isNearDuplicate(a: Fingerprint, b: Fingerprint, o: NearDuplicateOptions = DEFAULT_NEAR_DUPLICATE_OPTIONS): boolean {
-  const s = similarity(a, b);
-  return s.jaccard >= o.minJaccard && s.overlap >= o.minOverlap;
+  return passes(similarity(a, b), o);
 }
 
 interface Member {
   id: string;
   publishedMs: number;
   revision: string | undefined;
-  print: Fingerprint;
-  /** LSH bucket keys, kept so remove() can leave its buckets without recomputing. */
-  buckets: Uint32Array;
-  /** Confirmed near-duplicates. */
-  links: Set<Member>;
+  /** Its place in the index's signature array and bucket table; -1 when the text is too short to compare. */
+  slot: number;
+  shingles: number;
+  /** Confirmed near-duplicates (made on the first one: most articles have none). */
+  links: Member[] | null;
   story: StoryGroup;
 }
 
@@ -227,13 +235,25 @@ function publishedBefore(a: { id: string; publishedMs: number }, b: { id: string
 export class StoryIndex {
   readonly options: Readonly<NearDuplicateOptions>;
   private readonly members = new Map<string, Member>();
-  /** Bucket key → its one article, or its articles: most buckets hold one, and an array each would be most of the index's garbage. */
-  private readonly buckets = new Map<number, Member | Member[]>();
+  /**
+   * Articles with a signature by slot; slots of removed articles are reused. Signatures live in
+   * one array (slot × bins), not one typed array each: a typed array's own overhead is about
+   * 200 bytes, a third of a signature.
+   */
+  private readonly bySlot: Array<Member | undefined> = [];
+  private readonly freeSlots: number[] = [];
+  private signatures: Uint32Array;
+  private readonly buckets = new BucketTable();
   /** Candidate pairs confirmed or refused so far: the work LSH let through (bench/near-duplicates-bench.ts reports it). */
   comparisons = 0;
 
   constructor(options: Partial<NearDuplicateOptions> = {}) {
     this.options = Object.freeze({ ...DEFAULT_NEAR_DUPLICATE_OPTIONS, ...options });
+    this.signatures = new Uint32Array(64 * this.bins);
+  }
+
+  private get bins(): number {
+    return this.options.bands * this.options.rows;
   }
 
   get size(): number {
@@ -259,33 +279,43 @@ export class StoryIndex {
     if (this.members.has(doc.id)) this.remove(doc.id);
     const print = fingerprint(doc.paragraphs, this.options);
     const story: StoryGroup = { members: new Set(), first: null as unknown as Member };
-    const member: Member = { id: doc.id, publishedMs: doc.publishedMs, revision: doc.revision, print, buckets: this.bucketKeys(print.signature), links: new Set(), story };
+    const member: Member = { id: doc.id, publishedMs: doc.publishedMs, revision: doc.revision, slot: -1, shingles: print.shingles, links: null, story };
     story.members.add(member);
     story.first = member;
     this.members.set(doc.id, member);
-    const seen = new Set<Member>();
-    const consider = (other: Member) => {
-      if (seen.has(other)) return;
-      seen.add(other);
-      this.comparisons++;
-      if (isNearDuplicate(print, other.print, this.options)) {
-        member.links.add(other);
-        other.links.add(member);
-      }
-    };
-    for (const key of member.buckets) {
-      const held = this.buckets.get(key);
-      if (held === undefined) this.buckets.set(key, member);
-      else if (Array.isArray(held)) {
-        for (const other of held) consider(other);
-        held.push(member);
-      } else {
-        consider(held);
-        this.buckets.set(key, [held, member]);
-      }
+    if (print.signature.length === 0) return this.describe(story);
+    const bins = this.bins;
+    const seen = new Set<number>();
+    const keys = this.bucketKeys(print.signature, 0);
+    for (const key of keys) {
+      this.buckets.forEach(key, (slot) => {
+        if (seen.has(slot)) return;
+        seen.add(slot);
+        this.comparisons++;
+        const other = this.bySlot[slot]!;
+        if (passes(estimate(print.signature, 0, print.shingles, this.signatures, slot * bins, other.shingles, bins), this.options)) {
+          (member.links ??= []).push(other);
+          (other.links ??= []).push(member);
+        }
+      });
     }
-    for (const other of member.links) this.merge(member.story, other.story);
+    member.slot = this.takeSlot(member);
+    this.signatures.set(print.signature, member.slot * bins);
+    for (const key of keys) this.buckets.add(key, member.slot);
+    for (const other of member.links ?? []) this.merge(member.story, other.story);
     return this.describe(member.story);
+  }
+
+  private takeSlot(member: Member): number {
+    const slot = this.freeSlots.pop() ?? this.bySlot.length;
+    this.bySlot[slot] = member;
+    const need = (slot + 1) * this.bins;
+    if (need > this.signatures.length) {
+      const grown = new Uint32Array(Math.max(need, this.signatures.length * 2));
+      grown.set(this.signatures);
+      this.signatures = grown;
+    }
+    return slot;
   }
 
   /** Removes an article; its story splits if the article was what held it together. */
@@ -293,19 +323,17 @@ export class StoryIndex {
     const member = this.members.get(id);
     if (!member) return false;
     this.members.delete(id);
-    for (const key of member.buckets) {
-      const held = this.buckets.get(key);
-      if (held === member) this.buckets.delete(key);
-      else if (Array.isArray(held)) {
-        const at = held.indexOf(member);
-        if (at >= 0) held.splice(at, 1);
-        if (held.length === 1) this.buckets.set(key, held[0]!);
-      }
+    if (member.slot >= 0) {
+      // The bucket keys are not kept: they are made again from the stored signature.
+      for (const key of this.bucketKeys(this.signatures, member.slot * this.bins)) this.buckets.remove(key, member.slot);
+      this.bySlot[member.slot] = undefined;
+      this.freeSlots.push(member.slot);
+      member.slot = -1;
     }
     const old = member.story;
     old.members.delete(member);
-    for (const other of member.links) other.links.delete(member);
-    member.links.clear();
+    for (const other of member.links ?? []) other.links!.splice(other.links!.indexOf(member), 1);
+    member.links = null;
     // Re-split the old story by walking its remaining links (only this story's members).
     const unvisited = new Set(old.members);
     while (unvisited.size > 0) {
@@ -317,7 +345,7 @@ export class StoryIndex {
         const m = stack.pop()!;
         m.story = group;
         if (publishedBefore(m, group.first)) group.first = m;
-        for (const next of m.links) {
+        for (const next of m.links ?? []) {
           if (!unvisited.has(next)) continue;
           unvisited.delete(next);
           group.members.add(next);
@@ -349,7 +377,7 @@ export class StoryIndex {
   /** The confirmed near-duplicates of an article (its direct links, not the whole story). */
   linksOf(id: string): string[] {
     const m = this.members.get(id);
-    return m ? [...m.links].map((x) => x.id).sort() : [];
+    return m ? (m.links ?? []).map((x) => x.id).sort() : [];
   }
 
   private merge(a: StoryGroup, b: StoryGroup): void {
@@ -372,13 +400,12 @@ export class StoryIndex {
    * integer (no boxed number per key). Two different bands rarely share a key; when they do, the
    * pair is only a candidate, and the confirmation step decides.
    */
-  private bucketKeys(signature: Uint32Array): Uint32Array {
+  private bucketKeys(signature: Uint32Array, offset: number): Uint32Array {
     const { bands, rows } = this.options;
-    if (signature.length === 0) return new Uint32Array(0);
     const keys = new Uint32Array(bands);
     for (let b = 0; b < bands; b++) {
       let h = mix(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1));
-      for (let r = 0; r < rows; r++) h = mix(Math.imul(h, 0x01000193) ^ signature[b * rows + r]!);
+      for (let r = 0; r < rows; r++) h = mix(Math.imul(h, 0x01000193) ^ signature[offset + b * rows + r]!);
       keys[b] = h >>> 2;
     }
     return keys;
