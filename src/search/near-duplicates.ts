@@ -27,10 +27,9 @@
  * its confirmed neighbours and merges their stories (the smaller into the larger);
  * `remove` drops its links and splits its old story again by walking only that story's
  * links, so neither ever recomputes other stories. Components chain: an article that copies
- * two reports joins both into one story (the bench's "grouped" figures count such chains). A
- * story's id is the id of its
- * first-published article (earliest date; undated after dated; then the smallest id), so it is
- * stable for as long as that article is in the story.
+ * two reports joins both into one story (the bench's "grouped" figures count such chains).
+ * A story's id is the id of its first-published article (earliest date; undated after dated;
+ * then the smallest id), so it is stable for as long as that article is in the story.
  *
  * Plain TypeScript: no I/O, no module state.
  */
