@@ -1,7 +1,7 @@
 /** Languages (issue 12): detected by eld unless metadata or the folder states them. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { report } from '../../src/cli/check-data.js';
+import { formatText, report } from '../../src/cli/check-data.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { languageSample, loadLanguageDetector, primaryLanguage } from '../../src/loader/normalise/language.js';
 import { BBC_DIR, FIXTURES, HAVE_BBC, bbcSkipReason, tempDataDir } from '../helpers/paths.js';
@@ -49,6 +49,9 @@ describe('article languages', () => {
     expect(rep.byFormat).toEqual({ txt: { files: 1, articles: 1, problems: 0 }, json: { files: 2, articles: 1, problems: 1 }, html: { files: 1, articles: 1, problems: 0 } });
     expect(rep.byLanguage).toEqual({ de: 1, en: 1, fr: 1 });
     expect(rep.languagesDetected).toBe(2);
+    const text = formatText(rep);
+    expect(text).toContain('  by format:       txt 1 files, 1 articles, 0 problems; json 2 files, 1 articles, 1 problems; html 1 files, 1 articles, 0 problems\n');
+    expect(text).toContain('  by language:     de 1, en 1, fr 1 (2 detected from the text)\n');
   });
 });
 
