@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPage, type DomDocument } from '../src/loader/formats/html.js';
-import { intArg, parseCli } from './lib/args.js';
+import { intArg, parseCli, requiredArg } from './lib/args.js';
 import { readCorpus } from './lib/corpus.js';
 import { htmlPages } from './lib/html-pages.js';
 
@@ -75,14 +75,11 @@ if (process.env.HTML_DOM_CHILD) {
 
 const USAGE = 'tsx bench/html-dom-bench.ts --corpus <dir> [--pages 300] [--seed 1] [--rounds 3]';
 const args = parseCli({ corpus: { type: 'string' }, pages: { type: 'string' }, seed: { type: 'string' }, rounds: { type: 'string' } }, USAGE);
-if (!args.corpus) {
-  console.error(`--corpus is required.\nUsage: ${USAGE}`);
-  process.exit(2);
-}
+const corpusDir = requiredArg(args.corpus, 'corpus', USAGE);
 const count = intArg(args.pages, 'pages', 300);
 const seed = intArg(args.seed, 'seed', 1);
 const rounds = Math.max(1, intArg(args.rounds, 'rounds', 3));
-const corpus = await readCorpus(args.corpus);
+const corpus = await readCorpus(corpusDir);
 const pages = htmlPages(corpus.docs, count, seed);
 const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'html-dom-bench-')), 'pages.json');
 writeFileSync(file, JSON.stringify(pages.map((p) => p.html)));

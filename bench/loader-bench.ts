@@ -11,20 +11,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadArticles } from '../src/loader/index.js';
-import { intArg, parseCli } from './lib/args.js';
+import { intArg, parseCli, requiredArg } from './lib/args.js';
 import { readCorpus } from './lib/corpus.js';
 import { htmlPages } from './lib/html-pages.js';
 
 const USAGE = 'tsx bench/loader-bench.ts --corpus <dir> [--pages 500] [--seed 1] [--rounds 3]';
 const args = parseCli({ corpus: { type: 'string' }, pages: { type: 'string' }, seed: { type: 'string' }, rounds: { type: 'string' } }, USAGE);
-if (!args.corpus) {
-  console.error(`--corpus is required.\nUsage: ${USAGE}`);
-  process.exit(2);
-}
+const corpusDir = requiredArg(args.corpus, 'corpus', USAGE);
 const count = intArg(args.pages, 'pages', 500);
 const seed = intArg(args.seed, 'seed', 1);
 const rounds = Math.max(1, intArg(args.rounds, 'rounds', 3));
-const pages = htmlPages((await readCorpus(args.corpus)).docs, count, seed);
+const pages = htmlPages((await readCorpus(corpusDir)).docs, count, seed);
 const dirs = { txt: mkdtempSync(path.join(os.tmpdir(), 'loader-bench-txt-')), html: mkdtempSync(path.join(os.tmpdir(), 'loader-bench-html-')) };
 for (const p of pages) {
   writeFileSync(path.join(dirs.txt, `${p.name}.txt`), p.text);
