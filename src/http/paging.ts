@@ -38,7 +38,7 @@ export function decodeCursor(token: string): Cursor | null {
  * The next page's path and query: the same request with `cursor` set to continue after the
  * last item and `offset` dropped; null on the last page.
  */
-export function nextPage(url: string, more: boolean, cursor: Cursor | null): string | null {
+export function cursorNextPage(url: string, more: boolean, cursor: Cursor | null): string | null {
   if (!more || cursor === null) return null;
   const q = url.indexOf('?');
   const params = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
@@ -73,4 +73,14 @@ export function cursorOf(query: { cursor?: string | undefined; offset: number; s
     });
   }
   return cursor!;
+}
+
+/** Offset `next` links (pages with no cursor, such as one article per story): the offset moved on, or null on the last page. */
+export function nextPage(url: string, total: number, limit: number, offset: number): string | null {
+  if (offset + limit >= total) return null;
+  const q = url.indexOf('?');
+  const params = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
+  params.set('limit', String(limit));
+  params.set('offset', String(offset + limit));
+  return `${q >= 0 ? url.slice(0, q) : url}?${params.toString()}`;
 }

@@ -13,8 +13,8 @@ import { tempDataDir } from '../helpers/paths.js';
 const MONTHS = ['January', 'February', 'March', 'April'];
 /** Article n: dated on one of few days (many equal dates, so ties are paged by id), every 7th undated. */
 function story(n: number, word: string): string {
-  const dated = n % 7 === 0 ? '' : ` on ${MONTHS[n % 4]} ${1 + (n % 3)}, 2022`;
-  return `Harbour ${word} report number ${n}\n\nThe harbour ${word} report ${n} was published${dated}. Dock workers and harbour officials spoke.\n`;
+  const dated = n % 7 === 0 ? '' : `Published: ${MONTHS[n % 4]} ${1 + (n % 3)}, 2022\n\n`;
+  return `Harbour ${word} report number ${n}\n\n${dated}The harbour ${word} report ${n} was published. Dock workers and harbour officials spoke.\n`;
 }
 const fileOf = (n: number): string => `story-${String(n).padStart(3, '0')}.txt`;
 
