@@ -1,7 +1,7 @@
 /**
  * Builds index segments on a worker thread (`segment-worker.ts`): an update's new articles and
  * a merge's rewrite are tokenised and inverted there while the event loop keeps answering
- * requests. Only the headline and paragraphs travel to the worker; the finished segment's typed
+ * requests. Only the headline, paragraphs and language travel to the worker; the finished segment's typed
  * arrays are transferred back without copying and joined to the original article objects.
  * One worker, one batch at a time (the machine's other core serves requests).
  */
@@ -20,7 +20,7 @@ export class SegmentBuilder {
     worker.ref(); // a build in flight keeps the process alive
     return new Promise<Segment>((resolve, reject) => {
       this.waiting.set(id, { documents, resolve, reject });
-      worker.postMessage({ id, documents: documents.map((d) => ({ title: d.title, paragraphs: d.paragraphs })) });
+      worker.postMessage({ id, documents: documents.map((d) => ({ title: d.title, paragraphs: d.paragraphs, language: d.language })) });
     });
   };
 

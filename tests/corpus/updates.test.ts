@@ -135,6 +135,14 @@ describe('segments built on a worker thread', () => {
       const segment = await builder.build(load.articles);
       expect(segment.documents).toBe(load.articles);
       expect(segment.parts).toEqual(buildSegment(load.articles).parts);
+      // the language travels too: it chooses each document's stemmer
+      const multilingual = [
+        { title: 'Die Häuser der Stadt', paragraphs: ['Neue Häuser und alte Hauses.'], language: 'de' },
+        { title: 'Les maisons de la ville', paragraphs: ['Des maisons neuves.'], language: 'fr' },
+        { title: 'Houses in town', paragraphs: ['New houses.'] },
+      ];
+      expect((await builder.build(multilingual)).parts).toEqual(buildSegment(multilingual).parts);
+      expect(buildSegment(multilingual).parts).not.toEqual(buildSegment(multilingual.map((d) => ({ title: d.title, paragraphs: d.paragraphs }))).parts);
       const [first, second, ...rest] = load.articles;
       let corpus = new Corpus({ ...load, articles: [first!] });
       corpus = await corpus.updateWith({ ...load, articles: [first!, second!] }, builder.build);
