@@ -23,6 +23,7 @@ import { fingerprintDataDir } from '../src/snapshot/files.js';
 import { Corpus } from '../src/corpus/index.js';
 import { loadArticles } from '../src/loader/index.js';
 import { parseQuery, SearchIndex, topK } from '../src/search/index.js';
+import { requiredArg } from './lib/args.js';
 import { mulberry32 } from './lib/prng.js';
 import { fullGc, heapBytes, percentile } from './lib/stats.js';
 
@@ -30,8 +31,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: { corpus: { type: 'string' }, reps: { type: 'string' }, seed: { type: 'string' }, modes: { type: 'string' }, 'in-place': { type: 'boolean' } },
 });
-if (!values.corpus) throw new Error('usage: --corpus <dir> [--reps 5] [--seed 1] [--modes update,full]');
-const CORPUS = path.resolve(values.corpus);
+const USAGE = 'node --expose-gc --import tsx bench/update-bench.ts --corpus <dir> [--reps 5] [--seed 1] [--modes update,full] [--in-place]';
+const CORPUS = path.resolve(requiredArg(values.corpus, 'corpus', USAGE));
 const REPS = Number(values.reps ?? 5);
 const SEED = Number(values.seed ?? 1);
 const MODES = (values.modes ?? 'update,full').split(',') as Array<'update' | 'full'>;
