@@ -1,4 +1,5 @@
 /** Configuration from environment variables and command-line flags, validated once at start. */
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
@@ -47,6 +48,12 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_WINDOW: z.coerce.number().int().min(1).max(86400).default(60).describe('the rate-limit window in seconds, 1-86400'),
   MAX_URL_LENGTH: z.coerce.number().int().min(256).max(16384).default(2048).describe('the longest request URL (path and query) in bytes, 256-16384'),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000).describe('milliseconds (100 or more) a client has to send a whole request'),
+  MAX_CONNECTIONS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('the most connections open at once, 1 or more (default: the open-files limit less a fifth, at least 64 less)'),
   CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('milliseconds a socket may stay inactive, 0 for no limit'),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).default(72_000).describe('milliseconds an idle keep-alive connection is kept open'),
   SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000).describe('event-loop delay in milliseconds above which requests get 503, 0 to turn off'),
@@ -72,6 +79,9 @@ export type Config = {
   maxUrlLength: number;
   requestTimeoutMs: number;
   connectionTimeoutMs: number;
+  maxConnections: number;
+  /** The process's open-files limit read at start (null where it cannot be read). */
+  openFilesLimit: number | null;
   keepAliveTimeoutMs: number;
   shedMaxEventLoopDelayMs: number;
   shedMaxHeapBytes: number;
@@ -118,6 +128,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     throw new ConfigError(`invalid ${key}=${JSON.stringify(raw[key])}: expected ${accepts}`);
   }
   const c = r.data;
+  const openFiles = openFilesLimit();
   return {
     port: c.PORT,
     host: c.HOST,
@@ -136,9 +147,31 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     maxUrlLength: c.MAX_URL_LENGTH,
     requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
     connectionTimeoutMs: c.CONNECTION_TIMEOUT_MS,
+    maxConnections: c.MAX_CONNECTIONS ?? safeConnections(openFiles),
+    openFilesLimit: openFiles,
     keepAliveTimeoutMs: c.KEEP_ALIVE_TIMEOUT_MS,
     shedMaxEventLoopDelayMs: c.SHED_MAX_EVENT_LOOP_DELAY_MS,
     shedMaxHeapBytes: c.SHED_MAX_HEAP_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.9),
     responseCacheEntries: c.RESPONSE_CACHE_ENTRIES,
   };
+}
+
+/**
+ * The soft open-files limit (`ulimit -n`), from /proc/self/limits (Node has no getrlimit), or
+ * null where that file does not exist.
+ */
+export function openFilesLimit(limitsFile = '/proc/self/limits'): number | null {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)\s/mu.exec(readFileSync(limitsFile, 'utf8'));
+    if (!m) return null;
+    return m[1] === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(m[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Connections to allow under an open-files limit: the rest is headroom for data files, logs and the reloader. */
+export function safeConnections(limit: number | null): number {
+  if (limit === null) return 1000;
+  return Math.max(1, Math.min(limit - Math.max(64, Math.ceil(limit / 5)), 1_000_000));
 }

@@ -1,9 +1,10 @@
 /** The process: read config, load the corpus, listen, shut down gracefully. */
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, safeConnections, type Config } from './config.js';
 import { Corpus, CorpusStore, Reloader } from './corpus/index.js';
 import { DataDirError, loadArticles } from './loader/index.js';
+import { RefusalTally } from './http/request-log.js';
 import { createLogger } from './logger.js';
 
 /** `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read asynchronously. */
@@ -61,6 +62,20 @@ async function main(): Promise<void> {
     await reloader.close();
     await app.close();
   });
+
+  // Idle connections hold a descriptor each: past the cap new ones are closed at once, so the
+  // descriptors left stay for data files, logs and reloads (counted in the log, not a line each).
+  app.server.maxConnections = config.maxConnections;
+  const drops = new RefusalTally(logger, 10_000);
+  app.server.on('drop', () => drops.note('connections over MAX_CONNECTIONS'));
+  app.addHook('onClose', (_app, done) => {
+    drops.close();
+    done();
+  });
+  const safe = safeConnections(config.openFilesLimit);
+  if (config.maxConnections > safe)
+    logger.warn(`MAX_CONNECTIONS=${config.maxConnections} leaves too few of the ${config.openFilesLimit} open files (ulimit -n) for data files and reloads; ${safe} would`);
+  logger.info({ maxConnections: config.maxConnections, openFilesLimit: config.openFilesLimit }, 'connection cap');
 
   await app.listen({ port: config.port, host: config.host });
 }

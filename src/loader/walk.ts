@@ -109,7 +109,14 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
   return { files, problems, ignored, unreadable };
 }
 
+/**
+ * `ENOENT: no such file or directory (open)`: the code, the words and the call, without the
+ * absolute path Node appends (problems name their path relative to the data folder, and
+ * /health must not show where the data lives).
+ */
 export function errText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  return err?.code ? `${err.code}: ${err.message.replace(/^[A-Z]+: /u, '')}` : String(err?.message ?? e);
+  if (!err?.code) return String(err?.message ?? e);
+  const words = err.message.replace(/^[A-Z]+: /u, '').replace(/, (\w+) '.*'$/su, ' ($1)');
+  return `${err.code}: ${words}`;
 }
