@@ -5,7 +5,7 @@
  * writes the burst, so the child's event loop only watches.
  *
  *   npm i --no-save chokidar@5 @parcel/watcher    # optional: the two libraries compared
- *   npx tsx bench/watch-bench.ts [--files 20000] [--folders 100] [--burst 5000]
+ *   npx tsx bench/watch-bench.ts [--files 20000] [--folders 100] [--burst 5000] [--only ours,parcel]
  *
  * Figures: setup = until the watcher is ready; rss = the child's RSS growth from before set-up;
  * burst = from the first new file written until the watcher reported all of them; lag max = the
@@ -26,8 +26,8 @@ const CANDIDATES = ['ours', 'node-recursive', 'chokidar', 'parcel'] as const;
 type Candidate = (typeof CANDIDATES)[number];
 
 const args = parseCli(
-  { files: { type: 'string' }, folders: { type: 'string' }, burst: { type: 'string' }, child: { type: 'string' }, dir: { type: 'string' } },
-  'npx tsx bench/watch-bench.ts [--files 20000] [--folders 100] [--burst 5000]',
+  { files: { type: 'string' }, folders: { type: 'string' }, burst: { type: 'string' }, only: { type: 'string' }, child: { type: 'string' }, dir: { type: 'string' } },
+  'npx tsx bench/watch-bench.ts [--files 20000] [--folders 100] [--burst 5000] [--only ours,parcel]',
 );
 const story = (i: number) => `Headline ${i}\n\nBody of article ${i}.\n`;
 
@@ -39,7 +39,8 @@ async function parent(): Promise<void> {
   const folders = intArg(args.folders, 'folders', 100);
   const burst = intArg(args.burst, 'burst', 5000);
   console.log(`watch bench: ${files} files in ${folders} folders, then a burst of ${burst} new files (node ${process.version}, ${new Date().toISOString()})`);
-  for (const who of CANDIDATES) {
+  const only = args.only ? String(args.only).split(',') : null;
+  for (const who of CANDIDATES.filter((c) => !only || only.includes(c))) {
     const dir = mkdtempSync(path.join(tmpdir(), 'watch-bench-'));
     for (let f = 0; f < folders; f++) mkdirSync(path.join(dir, `f${f}`));
     for (let i = 0; i < files; i++) writeFileSync(path.join(dir, `f${i % folders}`, `a${i}.txt`), story(i));

@@ -23,6 +23,7 @@ export const ConfigSchema = z.object({
   LOG_PRETTY: bool.optional().describe('true or false (default: true when stdout is a terminal)'),
   CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31536000).default(300).describe('seconds 0-31536000 for Cache-Control max-age'),
   MAX_FILE_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024).describe('the largest article file to read, in bytes'),
+  FOLLOW_SYMLINKS_OUTSIDE: bool.default(false).describe('true or false: read symlinks whose real path is outside DATA_DIR (default: report them, read nothing)'),
   WATCH: bool.default(false).describe('true or false: reload when files in DATA_DIR change'),
   RELOAD_MAX_DROP: z.coerce
     .number()
@@ -69,6 +70,7 @@ export type Config = {
   logPretty: boolean;
   cacheMaxAge: number;
   maxFileBytes: number;
+  followSymlinksOutside: boolean;
   watch: boolean;
   reloadMaxDropPercent: number;
   strict: boolean;
@@ -137,6 +139,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     logPretty: c.LOG_PRETTY ?? Boolean(process.stdout.isTTY),
     cacheMaxAge: c.CACHE_MAX_AGE,
     maxFileBytes: c.MAX_FILE_BYTES,
+    followSymlinksOutside: c.FOLLOW_SYMLINKS_OUTSIDE,
     watch: c.WATCH,
     reloadMaxDropPercent: c.RELOAD_MAX_DROP,
     strict: c.STRICT,

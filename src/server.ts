@@ -8,8 +8,8 @@ import { RefusalTally } from './http/request-log.js';
 import { createLogger } from './logger.js';
 
 /** `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read asynchronously. */
-export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false): Promise<Corpus> {
-  const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, syncRead: startup });
+export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes' | 'followSymlinksOutside'>, startup = false): Promise<Corpus> {
+  const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: startup });
   return new Corpus(result);
 }
 

@@ -17,6 +17,8 @@ export interface FormatParser {
 
 export type ProblemKind =
   | 'unreadable'
+  | 'outside-data-dir'
+  | 'not-a-file'
   | 'too-large'
   | 'binary'
   | 'not-utf8'

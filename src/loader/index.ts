@@ -4,13 +4,13 @@
  * DataDirError only when the directory itself cannot be used.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
 import { finishArticle, validateArticle } from './finish.js';
 import { parserFor, prepareParsers, type Format, type ProblemKind } from './formats.js';
-import { errText, isExhaustion, walkDataDir, type WalkEntry } from './walk.js';
+import { errText, isExhaustion, specialKind, walkDataDir, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './formats.js';
 
@@ -50,6 +50,8 @@ export interface LoadOptions {
    * asynchronously so requests keep flowing.
    */
   syncRead?: boolean;
+  /** Follow symlinks whose real path leaves the data folder (default: report them, read nothing). */
+  followSymlinksOutside?: boolean;
   /** Called as files are read (for progress bars). */
   onProgress?: (filesDone: number, filesTotal: number) => void;
 }
@@ -86,13 +88,13 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   }
   if (!st.isDirectory()) throw new DataDirError(dataDir, 'is not a directory');
 
-  const walked = await walkDataDir(root, (name) => parserFor(name) !== undefined);
+  const walked = await walkDataDir(root, (name) => parserFor(name) !== undefined, { followSymlinksOutside: options.followSymlinksOutside });
   // A folder that could not be listed, or reads that failed for want of descriptors, would make
   // a corpus missing arbitrary articles: that is no reading of the folder, so none is returned.
   if (walked.unreadable) throw new DataDirError(dataDir, walked.unreadable);
   let exhausted: string | null = null;
   await prepareParsers(walked.files.map((f) => f.rel));
-  const problems: LoadProblem[] = walked.problems.map((p) => ({ path: p.rel, line: null, kind: 'unreadable', reason: p.reason }));
+  const problems: LoadProblem[] = walked.problems.map((p) => ({ path: p.rel, line: null, kind: p.kind ?? 'unreadable', reason: p.reason }));
   const pending: Pending[] = [];
   let chrome = 0;
   let duplicateLines = 0;
@@ -103,6 +105,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     try {
       const read = options.syncRead ? readSync(abs, maxBytes) : await readAsync(abs, maxBytes);
       if (typeof read === 'number') return problem('too-large', `file is ${read} bytes; the limit is ${maxBytes}`);
+      if (typeof read === 'string') return problem('not-a-file', `${read}, not a file; not read`);
       bytes = read;
     } catch (e) {
       if (isExhaustion(e)) exhausted ??= `${rel} could not be read: ${errText(e)}`;
@@ -233,22 +236,33 @@ function titleKey(title: string): string {
   return title.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/gu, "'").replace(/\s+/gu, ' ').trim();
 }
 
-/** One open, one fstat, one read: the size is checked before anything is read. A number means too large. */
-async function readAsync(abs: string, maxBytes: number): Promise<Buffer | number> {
-  const handle = await fs.open(abs, 'r');
+/**
+ * Opened without blocking: a file swapped for a FIFO after the walk would otherwise block the
+ * open (and a thread-pool thread) until some writer came.
+ */
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
+/**
+ * One open, one fstat, one read: the size is checked before anything is read. A number means
+ * too large; a string names what the path is when it is not a regular file.
+ */
+async function readAsync(abs: string, maxBytes: number): Promise<Buffer | number | string> {
+  const handle = await fs.open(abs, OPEN_FLAGS);
   try {
-    const size = (await handle.stat()).size;
-    return size > maxBytes ? size : await handle.readFile();
+    const st = await handle.stat();
+    if (!st.isFile()) return specialKind(st) ?? 'not a regular file';
+    return st.size > maxBytes ? st.size : await handle.readFile();
   } finally {
     await handle.close().catch(() => undefined);
   }
 }
 
-function readSync(abs: string, maxBytes: number): Buffer | number {
-  const fd = openSync(abs, 'r');
+function readSync(abs: string, maxBytes: number): Buffer | number | string {
+  const fd = openSync(abs, OPEN_FLAGS);
   try {
-    const size = fstatSync(fd).size;
-    return size > maxBytes ? size : readFileSync(fd);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return specialKind(st) ?? 'not a regular file';
+    return st.size > maxBytes ? st.size : readFileSync(fd);
   } finally {
     closeSync(fd);
   }
