@@ -12,7 +12,8 @@ export type ParsedEntry =
 
 export interface FormatParser {
   format: Format;
-  parse(text: string): { entries: ParsedEntry[]; counts: NormalisationCounts };
+  /** Markdown answers a promise: it yields to the event loop while lexing a large body. */
+  parse(text: string): { entries: ParsedEntry[]; counts: NormalisationCounts } | Promise<{ entries: ParsedEntry[]; counts: NormalisationCounts }>;
 }
 
 export type ProblemKind =

@@ -123,7 +123,13 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     if (text.trim() === '') return problem('empty', 'file holds only whitespace');
     const parser = parserFor(rel)!;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const parsed = parser.parse(text);
+    let parsed;
+    try {
+      parsed = await parser.parse(text);
+    } catch (e) {
+      // Whatever a parser throws (a stack overflow on hostile input included) is this file's problem only.
+      return problem('parse-error', `could not be parsed: ${(e as Error).message}`);
+    }
     chrome += parsed.counts.chromeLines;
     duplicateLines += parsed.counts.duplicateLines;
     const slash = rel.indexOf('/');
