@@ -1,16 +1,25 @@
 /** The process: read config, load the corpus, listen, shut down gracefully. */
 import closeWithGrace from 'close-with-grace';
+import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, safeConnections, type Config } from './config.js';
-import { Corpus, CorpusStore, Reloader } from './corpus/index.js';
+import { ConfigError, loadConfig, openFilesLimit, safeConnections, type Config } from './config.js';
+import { Corpus, CorpusStore, Reloader, SegmentMerger } from './corpus/index.js';
 import { DataDirError, loadArticles } from './loader/index.js';
 import { RefusalTally } from './http/request-log.js';
 import { createLogger } from './logger.js';
 
-/** `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read asynchronously. */
-export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes' | 'followSymlinksOutside'>, startup = false): Promise<Corpus> {
+/**
+ * `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read
+ * asynchronously. With a `previous` version the result is that version updated by what changed
+ * (only changed articles are indexed); without, a full build.
+ */
+export async function loadCorpus(
+  config: Pick<Config, 'dataDir' | 'maxFileBytes' | 'followSymlinksOutside'>,
+  startup = false,
+  previous?: Corpus,
+): Promise<Corpus> {
   const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: startup });
-  return new Corpus(result);
+  return previous ? previous.update(result) : new Corpus(result);
 }
 
 async function main(): Promise<void> {
@@ -47,11 +56,21 @@ async function main(): Promise<void> {
   const store = new CorpusStore(corpus);
   const app = await buildApp({ store, config, loggerInstance: logger });
 
-  const reloader = new Reloader({ build: () => loadCorpus(config), store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
-  // SIGHUP always rebuilds the corpus (the operator asked: the drop guard does not apply);
-  // --watch also rebuilds when files change.
+const merger = new SegmentMerger(store, logger);
+  store.onSwap(() => merger.schedule());
+  // A file change updates the served version by what changed; SIGHUP rebuilds everything.
+  let fullRebuildNext = false;
+  const build = (): Promise<Corpus> => {
+    const full = fullRebuildNext;
+    fullRebuildNext = false;
+    return loadCorpus(config, false, full ? undefined : store.current);
+  };
+  const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
+  // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not
+  // apply); --watch updates it when files change.
   process.on('SIGHUP', () => {
-    logger.info('SIGHUP: reloading the corpus');
+    logger.info('SIGHUP: reloading the corpus (a full rebuild from the files)');
+    fullRebuildNext = true;
     void reloader.reload('SIGHUP', { force: true });
   });
   if (config.watch) await reloader.watch(config.dataDir);
@@ -60,6 +79,7 @@ async function main(): Promise<void> {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await reloader.close();
+    merger.close();
     await app.close();
   });
 
@@ -72,12 +92,13 @@ async function main(): Promise<void> {
     drops.close();
     done();
   });
-  const safe = safeConnections(config.openFilesLimit);
+  const limit = openFilesLimit();
+  const safe = safeConnections(limit);
   if (config.maxConnections > safe)
-    logger.warn(`MAX_CONNECTIONS=${config.maxConnections} leaves too few of the ${config.openFilesLimit} open files (ulimit -n) for data files and reloads; ${safe} would`);
-  logger.info({ maxConnections: config.maxConnections, openFilesLimit: config.openFilesLimit }, 'connection cap');
+    logger.warn(`MAX_CONNECTIONS=${config.maxConnections} leaves too few of the ${limit ?? 'unknown'} open files (ulimit -n) for data files and reloads; ${safe} would`);
+  logger.info({ maxConnections: config.maxConnections, openFilesLimit: limit }, 'connection cap');
 
   await app.listen({ port: config.port, host: config.host });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (isMainModule(import.meta.url)) await main();

@@ -1,7 +1,7 @@
 /**
- * Holds the snapshot being served. A reload builds a whole new Corpus off the request path and
- * swaps the reference in one assignment, so a request that took `current` at its start answers
- * from one consistent snapshot.
+ * Holds the corpus version being served. A reload or a merge makes a new version off the
+ * request path and swaps the reference in one assignment, so a request that took `current` at
+ * its start answers from one consistent version.
  *
  * Beside it, what /health reports, kept up to date by the reloader and the watcher so a health
  * check costs nothing proportional to the corpus: the problems of the files as they were last
@@ -22,6 +22,7 @@ export class CorpusStore {
   /** Problems of the last completed read of the data directory (served or not). */
   problems: ProblemReport;
   watch: WatchStatus = WATCH_OFF;
+  private readonly listeners: Array<(next: Corpus) => void> = [];
 
   constructor(initial: Corpus) {
     this.snapshot = initial;
@@ -32,11 +33,23 @@ export class CorpusStore {
     return this.snapshot;
   }
 
+  /** A reload's result: the new version (or the same one when nothing changed). */
   swap(next: Corpus): void {
     this.snapshot = next;
     this.problems = next.problemReport;
     this.lastReloadAt = new Date();
     this.lastReloadError = null;
+    for (const listener of this.listeners) listener(next);
+  }
+
+  /** The same content in another shape (merged index segments): not a reload. */
+  replace(next: Corpus): void {
+    this.snapshot = next;
+  }
+
+  /** Calls `listener` after every reload swap (the merger uses it to look for work). */
+  onSwap(listener: (next: Corpus) => void): void {
+    this.listeners.push(listener);
   }
 
   /** A read that completed but is not swapped in (same articles, or refused): its problems are still today's. */

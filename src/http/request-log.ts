@@ -8,6 +8,7 @@
  * counts leave as one line per interval while refusals keep coming.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 const REFUSED = new Set([429, 503]);
 
@@ -60,3 +61,6 @@ export class RefusalTally {
     this.flush();
   }
 }
+
+/** registerRequestLog as a named plugin, for app.ts. */
+export const requestLogPlugin = fp(async (app: FastifyInstance) => registerRequestLog(app), { name: 'request-log' });

@@ -26,7 +26,7 @@
  *
  * Errors throw {@link QuerySyntaxError} with a 0-based character `position`: empty query,
  * unbalanced quote or parenthesis, empty parentheses or phrase, an operator without operand
- * (`OR`, `AND foo`, `foo OR`, `NOT`), a prefix shorter than 2 characters, unknown field, too
+ * (`OR`, `AND foo`, `foo OR`, `NOT`), a field scope with nothing after it (`title:`), a prefix shorter than 2 characters, unknown field, too
  * many terms, or a negative-only group.
  */
 import { fold, scanTokens } from './tokenize.js';
@@ -192,6 +192,10 @@ function lex(q: string): Lexeme[] {
           i = after;
           continue;
         }
+        // `title:` with nothing after it: a scope without a word, not the word "title".
+        if (text.length === fm[0].length && FIELDS.has(fm[1]!.toLowerCase())) {
+          throw new QuerySyntaxError(`field '${fm[1]!}:' needs a word, "phrase" or (group) right after the colon`, after - 1);
+        }
       }
     }
     const f = pendingField;
@@ -253,14 +257,12 @@ class Parser {
   /** Returns null when everything inside was dropped (stop words / punctuation only). */
   private orExpr(field: SearchField | null): Query | null {
     const parts: Query[] = [];
-    let any = false;
     for (;;) {
       const t = this.peek();
       if (t && t.kind === 'op' && (t.op === 'OR' || t.op === 'AND')) {
         throw new QuerySyntaxError(`'${t.op}' must be preceded by a term`, t.pos);
       }
       const a = this.andExpr(field);
-      any = true;
       if (a) parts.push(a);
       const n = this.peek();
       if (n && n.kind === 'op' && n.op === 'OR') {
@@ -272,7 +274,7 @@ class Parser {
       }
       break;
     }
-    if (!any || parts.length === 0) return null;
+    if (parts.length === 0) return null;
     return parts.length === 1 ? parts[0]! : { type: 'or', clauses: parts };
   }
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { Corpus, CorpusStore, Reloader } from '../../src/corpus/index.js';
 import { DataDirWatcher, type FileChange } from '../../src/corpus/watcher.js';
-import { Health } from '../../src/http/schemas.js';
+import { Health } from '../../src/http/schemas/index.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { tempDataDir } from '../helpers/paths.js';
 

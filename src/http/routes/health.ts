@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Health } from '../schemas/health.js';
+import { ALWAYS_ANSWER } from '../security.js';
+import type { RouteOptions } from './options.js';
+
+export const healthRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'>> = async (app, { store }) => {
+  app.get(
+    '/health',
+    { config: ALWAYS_ANSWER, schema: { tags: ['meta'], summary: 'Service and corpus status', response: { 200: Health } } },
+    async (request, reply) => {
+      // Everything here is kept up to date by the reloader: no work proportional to the corpus or its problems.
+      const corpus = request.corpus;
+      const { problems, watch } = store;
+      reply.header('cache-control', 'no-store');
+      return {
+        status: problems.total > 0 || store.lastReloadError || watch.state === 'partial' || watch.state === 'lost' ? ('degraded' as const) : ('ok' as const),
+        articles: corpus.size,
+        problems: problems.total,
+        problemsByKind: problems.byKind,
+        corpus: { version: corpus.version, loadedAt: corpus.loadedAt.toISOString(), loadMs: corpus.stats.durationMs, buildMs: corpus.buildMs },
+        reload: { lastAttemptAt: store.lastReloadAt?.toISOString() ?? null, lastError: store.lastReloadError },
+        watch,
+        uptimeSeconds: Math.round(process.uptime()),
+      };
+    },
+  );
+};

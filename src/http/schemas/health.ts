@@ -1,0 +1,40 @@
+/** /health and /ready: liveness with corpus details, and readiness for a load balancer. */
+import { z } from 'zod';
+import { IsoDateTime } from '../../articles/schema.js';
+
+export const Health = z
+  .object({
+    status: z.enum(['ok', 'degraded']).meta({ description: '"degraded" when some files have problems, the last reload failed or was refused, or watching is partial or lost' }),
+    articles: z.number().int(),
+    problems: z.number().int().meta({ description: 'Files or entries skipped when the data directory was last read (even when that read was not swapped in)' }),
+    problemsByKind: z.record(z.string(), z.number().int()),
+    corpus: z.object({
+      version: z.string().meta({ description: 'Hash of the loaded content' }),
+      loadedAt: IsoDateTime,
+      loadMs: z.number().int().meta({ description: 'Time spent reading and parsing files' }),
+      buildMs: z.number().int().meta({ description: 'Time spent building indexes' }),
+    }),
+    reload: z.object({
+      lastAttemptAt: IsoDateTime.nullable(),
+      lastError: z.string().nullable().meta({ description: 'Why the last reload failed or was refused (the previous corpus is still served)' }),
+    }),
+    watch: z
+      .object({
+        state: z.enum(['off', 'watching', 'partial', 'lost']).meta({
+          description: 'off: not watching (no --watch); watching: every folder is watched; partial: some folders could not be watched; lost: the data folder is gone or was replaced and is not watched yet (retried every second)',
+        }),
+        folders: z.number().int().meta({ description: 'Folders being watched' }),
+        error: z.string().nullable(),
+      })
+      .meta({ description: 'Live reload watching (see --watch)' }),
+    uptimeSeconds: z.number(),
+  })
+  .meta({ id: 'Health' });
+
+export const Ready = z
+  .object({
+    status: z.literal('ready'),
+    articles: z.number().int().meta({ description: 'Articles in the corpus being served' }),
+    version: z.string().meta({ description: 'Hash of the loaded content' }),
+  })
+  .meta({ id: 'Ready' });
