@@ -4,7 +4,7 @@ import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, openFilesLimit, safeConnections, type Config } from './config.js';
 import { Corpus, CorpusStore, Reloader, SegmentMerger } from './corpus/index.js';
-import { DataDirError, loadArticles } from './loader/index.js';
+import { DataDirError, loadArticles, logProblems } from './loader/index.js';
 import { RefusalTally } from './http/request-log.js';
 import { createLogger } from './logger.js';
 
@@ -44,9 +44,9 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  for (const p of corpus.problems) logger.warn({ path: p.path, line: p.line, kind: p.kind }, `skipped ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
+  logProblems(logger, corpus.problems);
   if (config.strict && corpus.problems.length > 0) {
-    process.stderr.write(`news-api: --strict: ${corpus.problems.length} file(s) have problems; not starting\n`);
+    process.stderr.write(`news-api: --strict: ${corpus.problemReport.total} problem(s) in the files; not starting\n`);
     process.exit(1);
   }
   logger.info(

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
-import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
+import { countProblems, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
 import { parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import type { ProblemReport } from './store.js';
@@ -94,10 +94,10 @@ interface VersionState {
 }
 
 /** Problem counts by kind, made once per version (/health reads them on every call). */
+/** True counts (a file's summary problem stands for the problems it did not list). */
 function reportOf(problems: readonly LoadProblem[]): ProblemReport {
-  const byKind: Record<string, number> = {};
-  for (const p of problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
-  return Object.freeze({ total: problems.length, byKind: Object.freeze(byKind) });
+  const { total, byKind } = countProblems(problems);
+  return Object.freeze({ total, byKind: Object.freeze(byKind) });
 }
 
 export class Corpus {

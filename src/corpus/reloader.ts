@@ -5,7 +5,7 @@
  * or by the drop guard), keeps the last good snapshot and is reported in the log and in /health.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { DataDirError } from '../loader/index.js';
+import { DataDirError, logProblems } from '../loader/index.js';
 import type { Corpus } from './corpus.js';
 import type { CorpusStore } from './store.js';
 import { DataDirWatcher, type ChangeBatch, type FileChange } from './watcher.js';
@@ -101,7 +101,7 @@ export class Reloader {
     if (this.o.strict && next.problems.length > 0) {
       this.o.store.readWithoutSwap(next);
       return this.refuse(
-        `reload refused (--strict): ${next.problems.length} problem(s), first ${next.problems[0]!.path}: ${next.problems[0]!.reason}; still serving version ${previous.version}`,
+        `reload refused (--strict): ${next.problemReport.total} problem(s), first ${next.problems[0]!.path}: ${next.problems[0]!.reason}; still serving version ${previous.version}`,
         ms,
       );
     }
@@ -115,17 +115,17 @@ export class Reloader {
         ms,
       );
     }
-    for (const p of next.problems) this.o.logger.warn({ path: p.path, line: p.line, kind: p.kind }, `skipped ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
+    logProblems(this.o.logger, next.problems);
     if (next.version === previous.version) {
       // Same articles: keep the served snapshot (its caches and ETags), but its problems are today's.
       this.o.store.swap(previous);
       this.o.store.readWithoutSwap(next);
-      this.o.logger.info({ version: next.version, problems: next.problems.length, reason }, 'reload: content unchanged');
+      this.o.logger.info({ version: next.version, problems: next.problemReport.total, reason }, 'reload: content unchanged');
       return { status: 'unchanged', version: next.version, ms: ms() };
     }
     this.o.store.swap(next);
-    this.o.logger.info({ version: next.version, previous: previous.version, articles: next.size, problems: next.problems.length, ms: ms(), reason }, 'reload: new corpus swapped in');
-    return { status: 'swapped', version: next.version, articles: next.size, problems: next.problems.length, ms: ms() };
+    this.o.logger.info({ version: next.version, previous: previous.version, articles: next.size, problems: next.problemReport.total, ms: ms(), reason }, 'reload: new corpus swapped in');
+    return { status: 'swapped', version: next.version, articles: next.size, problems: next.problemReport.total, ms: ms() };
   }
 
   private refuse(why: string, ms: () => number, err?: unknown): ReloadOutcome {

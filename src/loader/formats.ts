@@ -10,10 +10,17 @@ export type ParsedEntry =
   | { draft: ArticleDraft; line: number | null; warnings?: string[] }
   | { problem: { kind: ProblemKind; reason: string; line: number | null } };
 
+/** What a parser made of a file; `omitted`: problems it counted but did not list (see problems.ts). */
+export interface ParseResult {
+  entries: ParsedEntry[];
+  counts: NormalisationCounts;
+  omitted?: Partial<Record<ProblemKind, number>>;
+}
+
 export interface FormatParser {
   format: Format;
   /** Markdown answers a promise: it yields to the event loop while lexing a large body. */
-  parse(text: string): { entries: ParsedEntry[]; counts: NormalisationCounts } | Promise<{ entries: ParsedEntry[]; counts: NormalisationCounts }>;
+  parse(text: string): ParseResult | Promise<ParseResult>;
 }
 
 export type ProblemKind =

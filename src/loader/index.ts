@@ -10,18 +10,12 @@ import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
 import { finishArticle, validateArticle } from './finish.js';
 import { parserFor, prepareParsers, type Format, type ProblemKind } from './formats.js';
+import { countProblems, ProblemList, type LoadProblem } from './problems.js';
 import { errText, isExhaustion, specialKind, walkDataDir, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './formats.js';
 
-export interface LoadProblem {
-  /** Path relative to the data directory. */
-  path: string;
-  /** Line within the file (NDJSON) or entry number (JSON arrays), else null. */
-  line: number | null;
-  kind: ProblemKind;
-  reason: string;
-}
+export { countProblems, logProblems, PROBLEMS_LISTED_PER_FILE, type LoadProblem } from './problems.js';
 
 export interface LoadStats {
   filesRead: number;
@@ -94,13 +88,14 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   if (walked.unreadable) throw new DataDirError(dataDir, walked.unreadable);
   let exhausted: string | null = null;
   await prepareParsers(walked.files.map((f) => f.rel));
-  const problems: LoadProblem[] = walked.problems.map((p) => ({ path: p.rel, line: null, kind: p.kind ?? 'unreadable', reason: p.reason }));
+  const problems = new ProblemList();
+  for (const p of walked.problems) problems.add({ path: p.rel, line: null, kind: p.kind ?? 'unreadable', reason: p.reason });
   const pending: Pending[] = [];
   let chrome = 0;
   let duplicateLines = 0;
 
   const one = async ({ abs, rel, defaults }: WalkEntry) => {
-    const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.push({ path: rel, line, kind, reason });
+    const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.add({ path: rel, line, kind, reason });
     let bytes: Buffer;
     try {
       const read = options.syncRead ? readSync(abs, maxBytes) : await readAsync(abs, maxBytes);
@@ -134,6 +129,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     duplicateLines += parsed.counts.duplicateLines;
     const slash = rel.indexOf('/');
     const folderCategory = slash > 0 ? rel.slice(0, slash) : null;
+    if (parsed.omitted) problems.addOmitted(rel, parsed.omitted);
     for (const entry of parsed.entries) {
       if ('problem' in entry) {
         problem(entry.problem.kind, entry.problem.reason, entry.problem.line);
@@ -195,17 +191,17 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     };
     const v = validateArticle(a);
     if (v.ok) articles.push(v.article);
-    else problems.push({ path: a.origin.path, line: a.origin.line, kind: 'invalid', reason: v.reason });
+    else problems.add({ path: a.origin.path, line: a.origin.line, kind: 'invalid', reason: v.reason });
   }
-  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  const listed = problems.finish();
   return {
     articles,
-    problems,
+    problems: listed,
     stats: {
       filesRead: files.length,
       filesIgnored: walked.ignored,
       articles: articles.length,
-      problems: problems.length,
+      problems: countProblems(listed).total,
       chromeLinesRemoved: chrome,
       duplicateLinesRemoved: duplicateLines,
       durationMs: Math.round(performance.now() - started),
@@ -217,7 +213,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
  * The same article twice (same text, or same headline and lead) is served once: the copy with
  * the first path wins and every other copy is reported as a duplicate naming it.
  */
-function dropDuplicates(pending: Pending[], problems: LoadProblem[]): Pending[] {
+function dropDuplicates(pending: Pending[], problems: ProblemList): Pending[] {
   const byPath = pending.slice().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const seen = new Map<string, string>();
   const kept: Pending[] = [];
@@ -227,7 +223,7 @@ function dropDuplicates(pending: Pending[], problems: LoadProblem[]): Pending[] 
     const headline = `${titleKey(a.title)}\n${titleKey(a.lead)}`;
     const original = seen.get(content) ?? seen.get(headline);
     if (original !== undefined) {
-      problems.push({ path: a.origin.path, line: a.origin.line, kind: 'duplicate', reason: `same article as ${original}; served once` });
+      problems.add({ path: a.origin.path, line: a.origin.line, kind: 'duplicate', reason: `same article as ${original}; served once` });
       continue;
     }
     const where = a.origin.line === null ? a.origin.path : `${a.origin.path}:${a.origin.line}`;

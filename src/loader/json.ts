@@ -4,7 +4,8 @@
  * reported with its line (NDJSON) or position (arrays, 1-based); the others still load.
  */
 import { emptyDraft, type NormalisationCounts } from './draft.js';
-import type { ParsedEntry } from './formats.js';
+import type { ParsedEntry, ParseResult } from './formats.js';
+import { PROBLEMS_LISTED_PER_FILE } from './problems.js';
 import { applyMetadata, FIELD_NAMES, pick, text } from './metadata.js';
 import { structureBody } from './parse-text.js';
 import { cleanLines } from './text.js';
@@ -40,9 +41,11 @@ export function parseJson(source: string): { entries: ParsedEntry[]; counts: Nor
   return { entries: [entryFromObject(value, null, counts)], counts };
 }
 
-export function parseNdjson(source: string): { entries: ParsedEntry[]; counts: NormalisationCounts } {
+/** Bad lines past the first few are counted, not listed: a file of millions of them stays small in memory. */
+export function parseNdjson(source: string): ParseResult {
   const counts: NormalisationCounts = { chromeLines: 0, duplicateLines: 0 };
   const entries: ParsedEntry[] = [];
+  let bad = 0;
   const lines = source.split(/\r?\n/u);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.trim();
@@ -51,10 +54,10 @@ export function parseNdjson(source: string): { entries: ParsedEntry[]; counts: N
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      entries.push({ problem: { kind: 'parse-error', reason: `invalid JSON: ${(e as Error).message}`, line: i + 1 } });
+      if (++bad <= PROBLEMS_LISTED_PER_FILE) entries.push({ problem: { kind: 'parse-error', reason: `invalid JSON: ${(e as Error).message}`, line: i + 1 } });
       continue;
     }
     entries.push(entryFromObject(value, i + 1, counts));
   }
-  return { entries, counts };
+  return bad > PROBLEMS_LISTED_PER_FILE ? { entries, counts, omitted: { 'parse-error': bad - PROBLEMS_LISTED_PER_FILE } } : { entries, counts };
 }
