@@ -23,7 +23,7 @@ import { readyRoutes } from './http/routes/ready.js';
 import { relatedRoutes } from './http/routes/related.js';
 import { searchRoutes } from './http/routes/search.js';
 import { sourceRoutes } from './http/routes/sources.js';
-import { securityPlugin } from './http/security.js';
+import { securityPlugin, trustProxyOption } from './http/security.js';
 import { loggerOptions } from './logger.js';
 
 export const API_VERSION = '0.1.0';
@@ -64,8 +64,7 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     // Behind a proxy, client IPs (rate limiting, logs) come from X-Forwarded-For only when configured.
-    // (A hop count is valid at run time; Fastify's types leave it out.)
-    trustProxy: cfg.trustProxy as boolean | string[],
+    trustProxy: trustProxyOption(cfg.trustProxy),
     // Slow clients: a whole request (headers included) within requestTimeout, no socket idle
     // longer than connectionTimeout, idle keep-alive connections closed after keepAliveTimeout.
     requestTimeout: cfg.requestTimeoutMs,

@@ -71,6 +71,17 @@ export function securityHeaders(): Record<string, string> {
   return out;
 }
 
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count becomes a function trusting the socket's peer and
+ * the next hops - 1 addresses of X-Forwarded-For (Express's meaning: the client is the address
+ * that many hops in front of this server); Fastify itself treats a number as "trust nobody".
+ */
+export function trustProxyOption(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  const hops = setting;
+  return (_address, hop) => hop < hops;
+}
+
 /** Route config for routes that must answer even when the service sheds load or a client is limited (probes). */
 export const ALWAYS_ANSWER = { rateLimit: false as const, shed: false as const };
 
