@@ -70,7 +70,9 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
     requestTimeout: cfg.requestTimeoutMs,
     connectionTimeout: cfg.connectionTimeoutMs,
     keepAliveTimeout: cfg.keepAliveTimeoutMs,
-    http: { headersTimeout: cfg.requestTimeoutMs, connectionsCheckingInterval: Math.min(cfg.requestTimeoutMs, 30_000) },
+    // requireHostHeader off: Node would answer a Host-less HTTP/1.1 request with a bare 400;
+    // the url-length plugin answers it as a problem instead.
+    http: { headersTimeout: cfg.requestTimeoutMs, connectionsCheckingInterval: Math.min(cfg.requestTimeoutMs, 30_000), requireHostHeader: false },
     // While draining on shutdown, requests still reach routes (so /ready can say 503 as a problem).
     return503OnClosing: false,
     clientErrorHandler,
