@@ -23,6 +23,7 @@ import { readyRoutes } from './http/routes/ready.js';
 import { relatedRoutes } from './http/routes/related.js';
 import { searchRoutes } from './http/routes/search.js';
 import { sourceRoutes } from './http/routes/sources.js';
+import { SearchFairness } from './http/search-fairness.js';
 import { securityPlugin, trustProxyOption } from './http/security.js';
 import { loggerOptions } from './logger.js';
 
@@ -31,6 +32,9 @@ export const API_VERSION = '0.1.0';
 export type AppConfig = Pick<
   Config,
   | 'cacheMaxAge'
+  | 'searchMaxWords'
+  | 'searchMaxPostings'
+  | 'searchCostlyWordsPerSecond'
   | 'logLevel'
   | 'logPretty'
   | 'corsOrigins'
@@ -99,7 +103,8 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
 
   // Listing, search, related, sources and categories answers depend only on (corpus version, URL).
   const answers = new ResponseCache(cfg.responseCacheEntries);
-  const routeOptions = { store, answers, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60) };
+  const fairness = new SearchFairness(cfg);
+  const routeOptions = { store, answers, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60), fairness };
   await app.register(articleRoutes, routeOptions);
   await app.register(relatedRoutes, routeOptions);
   await app.register(searchRoutes, routeOptions);

@@ -71,6 +71,21 @@ export const ConfigSchema = z.object({
   connectionTimeoutMs: setting('CONNECTION_TIMEOUT_MS', z.coerce.number().int().min(0).default(30_000), 'milliseconds a socket may stay inactive, 0 for no limit'),
   keepAliveTimeoutMs: setting('KEEP_ALIVE_TIMEOUT_MS', z.coerce.number().int().min(0).default(72_000), 'milliseconds an idle keep-alive connection is kept open'),
   shedMaxEventLoopDelayMs: setting('SHED_MAX_EVENT_LOOP_DELAY_MS', z.coerce.number().int().min(0).default(1000), 'event-loop delay in milliseconds above which requests get 503, 0 to turn off'),
+  searchMaxWords: setting(
+    'SEARCH_MAX_WORDS',
+    z.coerce.number().int().min(1).default(600),
+    'index words one search may read, prefix and fuzzy expansions included, 1 or more (more answers 422)',
+  ),
+  searchMaxPostings: setting(
+    'SEARCH_MAX_POSTINGS',
+    z.coerce.number().int().min(1).default(1_000_000),
+    'postings (word-article pairs) one search may read, 1 or more (more answers 422)',
+  ),
+  searchCostlyWordsPerSecond: setting(
+    'SEARCH_COSTLY_WORDS_PER_SECOND',
+    z.coerce.number().int().min(0).default(1500),
+    'index words costly searches (over 50 words each) may read per second in all, 0 for no limit (past it they answer 503)',
+  ),
   responseCacheEntries: setting(
     'RESPONSE_CACHE_ENTRIES',
     z.coerce.number().int().min(0).max(1_000_000).default(2000),

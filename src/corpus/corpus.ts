@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import { countProblems, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
-import { parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
+import { parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query, type WorkBudget } from '../search/index.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import type { ProblemReport } from './store.js';
 
@@ -29,6 +29,8 @@ export interface SearchOptions extends ArticleFilter {
   offset: number;
   fuzzy?: boolean;
   facets?: ReadonlyArray<'source' | 'category' | 'month'>;
+  /** Charged with the work this search does (throws QueryTooCostly past its limits); none: unbounded. */
+  budget?: WorkBudget;
 }
 
 export interface SearchHit {
@@ -296,7 +298,7 @@ export class Corpus {
 
   searchQuery(query: Query, o: SearchOptions): SearchResult {
     const { index, orders } = this.state;
-    const matched = index.match(query, { fuzzy: o.fuzzy ?? false });
+    const matched = index.match(query, { fuzzy: o.fuzzy ?? false, ...(o.budget ? { budget: o.budget } : {}) });
     let docs = matched.docs;
     let scores: ArrayLike<number> = matched.scores;
     const match = this.matcher(o);

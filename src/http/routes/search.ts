@@ -1,7 +1,8 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { toSummary } from '../../articles/schema.js';
 import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
-import { QuerySyntaxError } from '../../search/index.js';
+import { QuerySyntaxError, QueryTooCostly } from '../../search/index.js';
 import { sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
@@ -9,7 +10,7 @@ import { problemResponses } from '../schemas/common.js';
 import { QUERY_LANGUAGE, SearchQuery, SearchResponse } from '../schemas/search.js';
 import type { RouteOptions } from './options.js';
 
-export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, listMaxAge }) => {
+export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, listMaxAge, fairness }) => {
   app.get(
     '/search',
     {
@@ -18,7 +19,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         summary: 'Search articles',
         description: `Full-text search over headlines (weighted higher) and paragraphs, ranked by BM25F, with the listing's filters, facets and highlights.\n${QUERY_LANGUAGE}`,
         querystring: SearchQuery,
-        response: { 200: SearchResponse, ...problemResponses(400) },
+        response: { 200: SearchResponse, ...problemResponses(400, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -27,6 +28,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       if (cached) return sendJson(request, reply, cached, listMaxAge);
       const q = request.query;
       let result: SearchResult;
+      const budget = fairness.budget();
       try {
         result = corpus.search(q.q, {
           ...toArticleFilter(q),
@@ -35,8 +37,10 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           offset: q.offset,
           fuzzy: q.fuzzy,
           facets: q.facets,
+          budget,
         });
       } catch (e) {
+        if (e instanceof QueryTooCostly) return tooCostly(reply, e, fairness.isCrowdedBudget(budget));
         if (!(e instanceof QuerySyntaxError)) throw e;
         return sendProblem(reply, {
           type: PROBLEM_TYPE.invalidQuery,
@@ -46,6 +50,8 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           instance: request.url,
           errors: [{ in: 'query', parameter: 'q', reason: e.message, position: e.position }],
         });
+      } finally {
+        fairness.spend(budget);
       }
       const body = {
         query: q.q,
@@ -65,3 +71,25 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
     },
   );
 };
+
+/** Over budget: 422 naming what to narrow, or, when costly searches have had their share of this second, 503. */
+function tooCostly(reply: FastifyReply, e: QueryTooCostly, crowded: boolean): FastifyReply {
+  if (crowded) {
+    reply.header('retry-after', '1');
+    return sendProblem(reply, {
+      type: PROBLEM_TYPE.searchBusy,
+      title: 'Too many costly searches',
+      status: 503,
+      detail: 'Costly searches (many prefix or fuzzy expansions) have had their share of this second; retry in a second, or narrow the query.',
+      instance: reply.request.url,
+    });
+  }
+  return sendProblem(reply, {
+    type: PROBLEM_TYPE.queryTooCostly,
+    title: 'Query too costly',
+    status: 422,
+    detail: `q: ${e.message}`,
+    instance: reply.request.url,
+    errors: [{ in: 'query', parameter: 'q', reason: e.message }],
+  });
+}

@@ -74,6 +74,7 @@ export type ProblemDetails = z.infer<typeof ProblemDetails>;
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid parameter',
   404: 'Not found',
+  422: 'Query too costly: narrow it (fewer or longer prefixes, fewer OR terms, no fuzzy)',
   429: 'Too many requests',
   500: 'Server error',
   503: 'Overloaded or not ready',
