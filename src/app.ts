@@ -34,7 +34,7 @@ export type AppConfig = Pick<
   | 'cacheMaxAge'
   | 'searchMaxWords'
   | 'searchMaxPostings'
-  | 'searchCostlyWordsPerSecond'
+  | 'searchCostlyMsPerSecond'
   | 'logLevel'
   | 'logPretty'
   | 'corsOrigins'

@@ -73,7 +73,7 @@ export const ConfigSchema = z.object({
   shedMaxEventLoopDelayMs: setting('SHED_MAX_EVENT_LOOP_DELAY_MS', z.coerce.number().int().min(0).default(1000), 'event-loop delay in milliseconds above which requests get 503, 0 to turn off'),
   searchMaxWords: setting(
     'SEARCH_MAX_WORDS',
-    z.coerce.number().int().min(1).default(600),
+    z.coerce.number().int().min(1).default(300),
     'index words one search may read, prefix and fuzzy expansions included, 1 or more (more answers 422)',
   ),
   searchMaxPostings: setting(
@@ -81,10 +81,10 @@ export const ConfigSchema = z.object({
     z.coerce.number().int().min(1).default(1_000_000),
     'postings (word-article pairs) one search may read, 1 or more (more answers 422)',
   ),
-  searchCostlyWordsPerSecond: setting(
-    'SEARCH_COSTLY_WORDS_PER_SECOND',
-    z.coerce.number().int().min(0).default(1500),
-    'index words costly searches (over 50 words each) may read per second in all, 0 for no limit (past it they answer 503)',
+  searchCostlyMsPerSecond: setting(
+    'SEARCH_COSTLY_MS_PER_SECOND',
+    z.coerce.number().int().min(0).max(1000).default(100),
+    'milliseconds per second that costly searches (over 50 index words each) may take in all, 0-1000, 0 for no limit (past it they answer 503)',
   ),
   responseCacheEntries: setting(
     'RESPONSE_CACHE_ENTRIES',

@@ -325,6 +325,8 @@ export class Corpus {
       positions.sort((x, y) => ranks[docs[x]!]! - ranks[docs[y]!]!);
       page = positions.subarray(o.offset, o.offset + o.limit);
     }
+    // Highlighting costs words × results: charged before it starts.
+    o.budget?.chargePage(page.length);
     const plan = index.prepareHighlight(query, { fuzzy: o.fuzzy ?? false });
     const hits = Array.from(page, (k) => {
       const d = docs[k]!;

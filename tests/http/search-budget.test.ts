@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SearchFairness, CHEAP_WORDS } from '../../src/http/search-fairness.js';
 import { Corpus } from '../../src/corpus/index.js';
 import { loadArticles } from '../../src/loader/index.js';
+import { WorkBudget } from '../../src/search/index.js';
 import { appFor, okJson, problem } from '../helpers/app.js';
 import { tempDataDir } from '../helpers/paths.js';
 import { SearchResponse } from '../../src/http/schemas/search.js';
@@ -41,17 +42,28 @@ describe('the search work budget', () => {
 
   it('stops a query as soon as it is over budget (bounded work)', async () => {
     const corpus = new Corpus(await loadArticles(dir));
-    const fairness = new SearchFairness({ searchMaxWords: 5, searchMaxPostings: 1e9, searchCostlyWordsPerSecond: 0 });
+    const fairness = new SearchFairness({ searchMaxWords: 5, searchMaxPostings: 1e9, searchCostlyMsPerSecond: 0 });
     const budget = fairness.budget();
     expect(() => corpus.search('ma* OR market', { sort: 'relevance', limit: 10, offset: 0, budget })).toThrow(/more than 5 index words/);
     expect(budget.words).toBe(6);
   });
 });
 
+describe('highlighting work', () => {
+  it('is charged as words × results before highlighting starts', async () => {
+    const corpus = new Corpus(await loadArticles(dir));
+    const budget = new WorkBudget({ maxWords: 1000, maxPostings: 1e9, maxPageWork: 100 });
+    expect(() => corpus.search('maa* OR market', { sort: 'relevance', limit: 20, offset: 0, budget })).toThrow(/ask for fewer results \(limit\)/);
+    expect(budget.pageWork).toBe(budget.words * 20);
+    const small = new WorkBudget({ maxWords: 1000, maxPostings: 1e9, maxPageWork: 100 });
+    expect(corpus.search('maa* OR market', { sort: 'relevance', limit: 5, offset: 0, budget: small }).hits).toHaveLength(5);
+  });
+});
+
 describe('fairness between searches', () => {
   it('gives costly searches a share per second; past it they answer 503 while cheap ones still answer', async () => {
-    const a = await app({ searchCostlyWordsPerSecond: 1 });
-    // The first costly search (80 words) runs and spends the share...
+    const a = await app({ searchCostlyMsPerSecond: 1 });
+    // The first costly search (80 words, counted as at least 1 ms) runs and spends the share...
     okJson(await a.inject('/search?q=ma*'), SearchResponse);
     // ...so the next one in the same second is refused, with Retry-After,
     const busy = await a.inject('/search?q=ma*+market');
@@ -63,11 +75,13 @@ describe('fairness between searches', () => {
 
   it('renews the share every second (a clock it is given)', () => {
     let now = 10_000;
-    const fairness = new SearchFairness({ searchMaxWords: 600, searchMaxPostings: 1e9, searchCostlyWordsPerSecond: 100 }, () => now);
+    const fairness = new SearchFairness({ searchMaxWords: 600, searchMaxPostings: 1e9, searchCostlyMsPerSecond: 100 }, () => now);
     expect(fairness.budget().limits.maxWords).toBe(600);
     const spent = fairness.budget();
     spent.words = 120;
-    fairness.spend(spent);
+    fairness.spend(spent, 60);
+    expect(fairness.budget().limits.maxWords).toBe(600);
+    fairness.spend(spent, 45);
     const crowded = fairness.budget();
     expect(crowded.limits.maxWords).toBe(CHEAP_WORDS);
     expect(fairness.isCrowdedBudget(crowded)).toBe(true);
@@ -76,7 +90,7 @@ describe('fairness between searches', () => {
     // Cheap searches never count.
     const cheap = fairness.budget();
     cheap.words = CHEAP_WORDS;
-    for (let i = 0; i < 10; i++) fairness.spend(cheap);
+    for (let i = 0; i < 10; i++) fairness.spend(cheap, 500);
     expect(fairness.budget().limits.maxWords).toBe(600);
   });
 });

@@ -29,6 +29,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const q = request.query;
       let result: SearchResult;
       const budget = fairness.budget();
+      const started = performance.now();
       try {
         result = corpus.search(q.q, {
           ...toArticleFilter(q),
@@ -51,7 +52,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           errors: [{ in: 'query', parameter: 'q', reason: e.message, position: e.position }],
         });
       } finally {
-        fairness.spend(budget);
+        fairness.spend(budget, performance.now() - started);
       }
       const body = {
         query: q.q,
