@@ -4,6 +4,7 @@ import { Corpus } from '../../src/corpus/index.js';
 import { report } from '../../src/cli/check-data.js';
 import { countProblems, loadArticles, logProblems, PROBLEMS_LISTED_PER_FILE } from '../../src/loader/index.js';
 import { parseNdjson } from '../../src/loader/json.js';
+import { turnsDuring } from '../helpers/event-loop.js';
 import { tempDataDir } from '../helpers/paths.js';
 
 const good = (n: number) => JSON.stringify({ title: `Headline ${n}`, text: `Body of story ${n}.` });
@@ -49,16 +50,8 @@ describe('problem volume', () => {
 
   it('refuses lines that cannot be article objects without parsing them, and gives the event loop turns on a long file', async () => {
     const source = [good(1), '{x', 'x', '[1]', '42', good(2), ...Array.from({ length: 20_000 }, () => '{bad}')].join('\n');
-    let ticks = 0;
-    let running = true;
-    const tick = () => {
-      ticks++;
-      if (running) setImmediate(tick);
-    };
-    setImmediate(tick);
-    const r = await parseNdjson(source);
-    running = false;
-    expect(ticks).toBeGreaterThan(5);
+    const { result: r, turns } = await turnsDuring(() => parseNdjson(source));
+    expect(turns).toBeGreaterThan(5);
     expect(r.entries.filter((e) => 'draft' in e)).toHaveLength(2);
     expect(r.entries.slice(1, 5)).toEqual(
       [2, 3, 4, 5].map((line) => ({ problem: { kind: 'parse-error', reason: 'invalid JSON: expected an article object ({...} on one line)', line } })),
