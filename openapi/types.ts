@@ -22,6 +22,8 @@ export interface paths {
                     source?: string;
                     /** @description Category, as listed by /categories */
                     category?: string;
+                    /** @description The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English */
+                    language?: string;
                     /** @description Published on or after this date (inclusive) */
                     from?: string;
                     /** @description Published on or before this date (inclusive: a date means the end of that day) */
@@ -221,8 +223,11 @@ export interface paths {
          *     | `title:taliban`, `title:"peace process"` | only in the headline (fields: `title`, `lead`, and `body` for every paragraph, the lead included) |
          *     | `infla*` | words starting with infla (the most frequent expansions, bounded) |
          *
-         *     Words are matched after case and accent folding and English stemming (`rates` finds `rate`,
-         *     and the form you typed ranks first); common words (`the`, `of`) are ignored outside phrases;
+         *     Words are matched after case and accent folding and stemming (`rates` finds `rate`, and the
+         *     form you typed ranks first); common words (`the`, `of`) are ignored outside phrases. Each
+         *     article is analysed in its own language (Snowball stemmer and stop words); the query is analysed
+         *     in the language `language=` names (which also keeps only articles in it), else in English, so
+         *     `q=manifestation&language=fr` finds `manifestations` in French articles;
          *     `U.S.`, `$1m` and `£522,000` are words of their own. A malformed query (unbalanced quotes or
          *     brackets, a lone operator, a field with nothing after it such as `title:`, only negative terms) is a 400 problem whose `errors[0].position`
          *     says where.
@@ -238,6 +243,8 @@ export interface paths {
                     source?: string;
                     /** @description Category, as listed by /categories */
                     category?: string;
+                    /** @description The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English */
+                    language?: string;
                     /** @description Published on or after this date (inclusive) */
                     from?: string;
                     /** @description Published on or before this date (inclusive: a date means the end of that day) */
@@ -251,7 +258,7 @@ export interface paths {
                     sort?: "relevance" | "newest" | "oldest";
                     /** @description Also match words one typo away (words of 5+ letters); such hits rank below exact ones */
                     fuzzy?: "0" | "1" | "true" | "false";
-                    /** @description Comma-separated: source, category, month. Counts cover the whole result set, not just the page. */
+                    /** @description Comma-separated: source, category, month, language. Counts cover the whole result set, not just the page. */
                     facets?: string;
                     /** @description What facets count: articles, or stories (a story with articles from two sources counts once for each). Default: stories with collapse=story, else articles. */
                     facetCount?: "articles" | "stories";
@@ -616,8 +623,10 @@ export interface components {
             byline: string | null;
             dateline: components["schemas"]["Dateline"] | null;
             publishedAt: string | null;
-            /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-            dateSource: ("metadata" | "text") | null;
+            /** @description From an Updated line or metadata (dateModified), else null */
+            modifiedAt: string | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
             paragraphs: string[];
@@ -672,8 +681,8 @@ export interface components {
                  */
                 byline: string | null;
                 publishedAt: string | null;
-                /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-                dateSource: ("metadata" | "text") | null;
+                /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+                dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
                 /** @description The first paragraph */
                 lead: string;
                 cover: components["schemas"]["Cover"] | null;
@@ -710,8 +719,8 @@ export interface components {
              */
             byline: string | null;
             publishedAt: string | null;
-            /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-            dateSource: ("metadata" | "text") | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
             cover: components["schemas"]["Cover"] | null;
@@ -802,7 +811,7 @@ export interface components {
             credit: string | null;
             /** @description Index of the paragraph the image follows; -1 when it comes before the first */
             afterParagraph: number;
-            /** @description Image address when the input gave one (Markdown, JSON) */
+            /** @description Image address when the input gave one (Markdown, JSON, HTML) */
             url: string | null;
         };
         JsonFeed: {
@@ -845,7 +854,7 @@ export interface components {
             path: string;
             sha256: string;
             /** @enum {string} */
-            format: "txt" | "md" | "json" | "ndjson";
+            format: "txt" | "md" | "json" | "ndjson" | "html";
             /** @description Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files */
             line: number | null;
         };
@@ -901,8 +910,8 @@ export interface components {
                  */
                 byline: string | null;
                 publishedAt: string | null;
-                /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-                dateSource: ("metadata" | "text") | null;
+                /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+                dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
                 /** @description The first paragraph */
                 lead: string;
                 cover: components["schemas"]["Cover"] | null;
@@ -915,6 +924,8 @@ export interface components {
             title: string;
             /** @description Id of a loaded article with this headline, else null */
             id: string | null;
+            /** @description The headline's link when the page gave one (HTML related blocks, Markdown links) */
+            url: string | null;
         };
         SearchHit: {
             /**
@@ -940,8 +951,8 @@ export interface components {
              */
             byline: string | null;
             publishedAt: string | null;
-            /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-            dateSource: ("metadata" | "text") | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
             cover: components["schemas"]["Cover"] | null;
@@ -968,6 +979,7 @@ export interface components {
                 source?: components["schemas"]["FacetValue"][];
                 category?: components["schemas"]["FacetValue"][];
                 month?: components["schemas"]["FacetValue"][];
+                language?: components["schemas"]["FacetValue"][];
             };
         };
         /** @description The publisher named by the article */

@@ -9,11 +9,13 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import { countProblems, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
-import { parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query, type WorkBudget } from '../search/index.js';
+import { analyzerFor, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query, type WorkBudget } from '../search/index.js';
 import { StoryIndex } from '../search/near-duplicates.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import { SnapshotStories, syncStories, type SnapshotStory, type StorySync } from './stories.js';
 import type { ProblemReport } from './store.js';
+
+export type FacetName = 'source' | 'category' | 'month' | 'language';
 
 export interface FacetValue {
   value: string;
@@ -30,7 +32,7 @@ export interface SearchOptions extends ArticleFilter {
   limit: number;
   offset: number;
   fuzzy?: boolean;
-  facets?: ReadonlyArray<'source' | 'category' | 'month'>;
+  facets?: ReadonlyArray<FacetName>;
   /** Charged with the work this search does (throws QueryTooCostly past its limits); none: unbounded. */
   budget?: WorkBudget;
   /** One hit per story: its best-ranked matching article (in the requested sort), with the other matches counted. */
@@ -75,7 +77,7 @@ export interface StoryView {
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
-  facets: Partial<Record<'source' | 'category' | 'month', FacetValue[]>>;
+  facets: Partial<Record<FacetName, FacetValue[]>>;
 }
 
 /** What one update changed (for the log and /health). */
@@ -373,6 +375,11 @@ export class Corpus {
       const cs = new Set(categories.flatMap((c, k) => (c.toLowerCase() === wanted ? [k] : [])));
       checks.push((i) => cs.has(columns.categoryOf[i]!));
     }
+    if (f.language !== undefined) {
+      // Read from the record: a language column would be one more to grow and remap on every update.
+      const language = f.language;
+      checks.push((i) => this.articleAt(i).language === language);
+    }
     if (f.fromMs !== undefined) {
       const from = f.fromMs;
       checks.push((i) => columns.dateMs[i]! >= from);
@@ -429,9 +436,9 @@ export class Corpus {
     };
   }
 
-  /** Parses the query (throws QuerySyntaxError) and searches. */
+  /** Parses the query in the language asked for (English by default; throws QuerySyntaxError) and searches. */
   search(q: string, o: SearchOptions): SearchResult {
-    return this.searchQuery(parseQuery(q), o);
+    return this.searchQuery(parseQuery(q, { analyzer: analyzerFor(o.language) }), o);
   }
 
   searchQuery(query: Query, o: SearchOptions): SearchResult {
@@ -504,7 +511,7 @@ export class Corpus {
    * Facet counts over a whole result set (not just a page): articles, or with `byStory`
    * distinct stories (a story with articles from two sources counts once for each).
    */
-  facets(docs: ArrayLike<number>, which: ReadonlyArray<'source' | 'category' | 'month'>, byStory = false): SearchResult['facets'] {
+  facets(docs: ArrayLike<number>, which: ReadonlyArray<FacetName>, byStory = false): SearchResult['facets'] {
     const { columns, sources, categories } = this.state;
     const out: SearchResult['facets'] = {};
     // Counting stories: a (value, story) pair counts once.
@@ -542,6 +549,14 @@ export class Corpus {
         months.set(key, (months.get(key) ?? 0) + 1);
       }
       out.month = [...months].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));
+    }
+    if (which.includes('language')) {
+      const languages = new Map<string, number>();
+      for (let k = 0; k < docs.length; k++) {
+        const language = this.articleAt(docs[k]!).language;
+        if (once(`l${language}`, docs[k]!)) languages.set(language, (languages.get(language) ?? 0) + 1);
+      }
+      out.language = [...languages].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     }
     return out;
   }

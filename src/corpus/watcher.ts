@@ -14,6 +14,7 @@
  */
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { FOLDER_CHROME_FILE, FOLDER_DEFAULTS_FILE } from '../loader/walk.js';
 
 /** `added` may name a path the consumer already holds (a file replaced by a rename): read it again. */
 export type ChangeKind = 'added' | 'changed' | 'removed';
@@ -58,8 +59,9 @@ interface Watched {
   id: string;
 }
 
-/** Names the loader skips are not worth a reload, except the folder defaults file. */
-const ignoredName = (name: string) => name.startsWith('.') || (name.startsWith('_') && name !== '_source.json');
+/** Names the loader skips are not worth a reload, except the folder files it reads (defaults, chrome). */
+const FOLDER_FILES: ReadonlySet<string> = new Set([FOLDER_DEFAULTS_FILE, FOLDER_CHROME_FILE]);
+const ignoredName = (name: string) => name.startsWith('.') || (name.startsWith('_') && !FOLDER_FILES.has(name));
 
 const identity = (st: { dev: number; ino: number }) => `${st.dev}:${st.ino}`;
 

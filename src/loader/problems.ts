@@ -4,7 +4,7 @@
  * bad NDJSON lines is then 11 problems in memory and in the log, not 2.6 million (520 MB of log
  * lines and 2.5 GB of memory per reload), while the counts stay true.
  */
-import type { ProblemKind } from './formats.js';
+import type { ProblemKind } from './types.js';
 
 export interface LoadProblem {
   /** Path relative to the data directory. */

@@ -1,7 +1,7 @@
 /** Hostile Markdown: one bad file is one reported problem, never a crash or a frozen event loop. */
 import { describe, expect, it } from 'vitest';
 import { loadArticles } from '../../src/loader/index.js';
-import { MAX_LIST_LINES, MAX_NESTING, parseMarkdown } from '../../src/loader/markdown.js';
+import { MAX_LIST_LINES, MAX_NESTING, parseMarkdown } from '../../src/loader/formats/markdown.js';
 import { turnsDuring } from '../helpers/event-loop.js';
 import { tempDataDir } from '../helpers/paths.js';
 

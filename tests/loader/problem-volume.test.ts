@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Corpus } from '../../src/corpus/index.js';
 import { report } from '../../src/cli/check-data.js';
 import { countProblems, loadArticles, logProblems, PROBLEMS_LISTED_PER_FILE } from '../../src/loader/index.js';
-import { parseNdjson } from '../../src/loader/json.js';
+import { parseNdjson } from '../../src/loader/formats/json.js';
+import { DEFAULT_CHROME } from '../../src/loader/normalise/chrome.js';
 import { turnsDuring } from '../helpers/event-loop.js';
 import { tempDataDir } from '../helpers/paths.js';
 
@@ -50,7 +51,7 @@ describe('problem volume', () => {
 
   it('refuses lines that cannot be article objects without parsing them, and gives the event loop turns on a long file', async () => {
     const source = [good(1), '{x', 'x', '[1]', '42', good(2), ...Array.from({ length: 20_000 }, () => '{bad}')].join('\n');
-    const { result: r, turns } = await turnsDuring(() => parseNdjson(source));
+    const { result: r, turns } = await turnsDuring(() => parseNdjson(source, { chrome: DEFAULT_CHROME }));
     expect(turns).toBeGreaterThan(5);
     expect(r.entries.filter((e) => 'draft' in e)).toHaveLength(2);
     expect(r.entries.slice(1, 5)).toEqual(

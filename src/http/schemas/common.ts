@@ -33,6 +33,11 @@ export const decimalInt = (min: number, max: number, fallback: number) =>
 export const Filters = z.object({
   source: z.string().min(1).max(100).optional().meta({ description: 'Source id, as listed by /sources', example: 'cgtn' }),
   category: z.string().min(1).max(100).optional().meta({ description: 'Category, as listed by /categories', example: 'business' }),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/u, 'expected an ISO 639-1 language code such as en or fr')
+    .optional()
+    .meta({ description: "The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English", example: 'en' }),
   from: DateBound.optional().meta({ description: 'Published on or after this date (inclusive)', example: '2021-08-01' }),
   to: DateBound.optional().meta({ description: 'Published on or before this date (inclusive: a date means the end of that day)', example: '2021-08-31' }),
   limit: decimalInt(1, MAX_LIMIT, 20).meta({ description: `Page size, 1-${MAX_LIMIT}` }),
