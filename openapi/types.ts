@@ -30,7 +30,7 @@ export interface paths {
                     to?: string;
                     /** @description Page size, 1-100 */
                     limit?: number;
-                    /** @description How many results to skip (at most 10000; page further with `cursor`) */
+                    /** @description How many results to skip (at most 10000; page further with `cursor`, as `next` does) */
                     offset?: number;
                     /** @description Continue after the last result of a page: the opaque value in that page's `next` link. Pages stay in step while articles are added or removed. */
                     cursor?: string;
@@ -253,7 +253,7 @@ export interface paths {
                     to?: string;
                     /** @description Page size, 1-100 */
                     limit?: number;
-                    /** @description How many results to skip (at most 10000; page further with `cursor`) */
+                    /** @description How many results to skip (at most 10000; page further with `cursor`, as `next` does) */
                     offset?: number;
                     /** @description Continue after the last result of a page: the opaque value in that page's `next` link. Pages stay in step while articles are added or removed. */
                     cursor?: string;
@@ -291,6 +291,24 @@ export interface paths {
                 };
                 /** @description Invalid parameter */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Query too costly: narrow it (fewer or longer prefixes, fewer OR terms, no fuzzy) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded or not ready */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

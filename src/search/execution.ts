@@ -3,6 +3,7 @@
  * AND/OR/NOT, stemmed terms, prefixes, phrases, fuzzy terms). One {@link QueryExecution} per
  * query owns its scratch memory, so a version can be read by any number of requests at once.
  */
+import type { WorkBudget } from './budget.js';
 import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
 import { fuzzyWords } from './fuzzy.js';
 import type { MatchResult } from './options.js';
@@ -35,14 +36,18 @@ export class QueryExecution {
   constructor(
     private readonly reader: IndexReader,
     private readonly fuzzy: boolean,
+    /** Charged before each word's postings are read (see budget.ts); none: unbounded. */
+    private readonly budget: WorkBudget | null = null,
   ) {
     this.scratch = new UnionScratch(reader.documentSpace);
     this.lookups = new WordLookups(reader);
   }
 
-  /** Hits of `word` (see `wordHits`), its segment numbers looked up once per query. */
+  /** A word's hits (see `wordHits`), charged to the budget first; its segment numbers and df looked up once per query. */
   private hits(word: string, mask: number, weight: number, idf: number): MatchResult {
-    return wordHits(this.reader, word, mask, weight, idf, this.lookups.get(word).ids);
+    const found = this.lookups.get(word);
+    this.budget?.charge(found.df);
+    return wordHits(this.reader, word, mask, weight, idf, found.ids);
   }
 
   private df(word: string): number {

@@ -48,7 +48,7 @@ describe('start-up from a snapshot', () => {
     const made = await makeSnapshot(dir, file);
     expect(made.articles).toBeGreaterThan(3);
     const { lines, logger } = recorder();
-    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, snapshot: file }, logger);
+    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, logger);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^started from the snapshot /);
     expect(answers(corpus)).toEqual(answers(new Corpus(await loadArticles(dir))));
@@ -63,7 +63,7 @@ describe('start-up from a snapshot', () => {
     const budget = path.join(dir, 'politics', 'budget-talks.txt');
     writeFileSync(budget, `${readFileSync(budget, 'utf8')}\nA late paragraph about oil revenue.\n`);
     const { lines, logger } = recorder();
-    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, snapshot: file }, logger);
+    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, logger);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/brought up to date/);
     expect(corpus.change).toEqual({ added: 1, changed: 1, deleted: 1 });
@@ -80,7 +80,7 @@ describe('start-up from a snapshot', () => {
     expect(readFileSync(target, 'utf8')).not.toBe(text);
     const later = new Date(Date.now() + 5000);
     utimesSync(target, later, later);
-    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, snapshot: file }, recorder().logger);
+    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, recorder().logger);
     expect(corpus.change).toMatchObject({ added: 0, deleted: 0 });
     expect(corpus.change!.changed).toBeGreaterThanOrEqual(1); // the article, and any whose related link names its headline
     expect(answers(corpus)).toEqual(answers(new Corpus(await loadArticles(dir))));
@@ -110,7 +110,7 @@ describe('start-up from a snapshot', () => {
       damage(file, dir);
       const dataDir = name === 'another folder' ? `${dir}-moved` : dir;
       const { lines, logger } = recorder();
-      const corpus = await startCorpus({ dataDir, maxFileBytes: 5 << 20, snapshot: file }, logger);
+      const corpus = await startCorpus({ dataDir, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, logger);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(new RegExp(`^snapshot .* not used \\(.*${why.source}.*\\); building from the files$`));
       expect(corpus.change).toBeNull();
@@ -125,7 +125,7 @@ describe.skipIf(skip !== null)('a snapshot of the BBC corpus', () => {
     const file = path.join(work, 'bbc.snapshot');
     await makeSnapshot(BBC_DIR, file);
     const { lines, logger } = recorder();
-    const restored = await startCorpus({ dataDir: BBC_DIR, maxFileBytes: 5 << 20, snapshot: file }, logger);
+    const restored = await startCorpus({ dataDir: BBC_DIR, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, logger);
     expect(lines[0]).toMatch(/^started from the snapshot /);
     const full = new Corpus(await loadArticles(BBC_DIR));
     expect(restored.version).toBe(full.version);
