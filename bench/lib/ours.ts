@@ -18,7 +18,7 @@ interface MatchResult {
   scores: ArrayLike<number>;
 }
 interface OurIndex {
-  match(query: unknown): MatchResult;
+  match(query: unknown, opts?: { fuzzy?: boolean }): MatchResult;
 }
 interface OurModule {
   SearchIndex: { build(docs: ReadonlyArray<{ title: string; paragraphs: readonly string[] }>, options?: unknown): OurIndex };
@@ -63,8 +63,8 @@ export async function loadOursAdapter(): Promise<EngineAdapter | string> {
       [catOf, nCat] = codes(docs.map((d) => d.category));
       [monthOf, nMonth] = codes(docs.map((d) => d.month));
     },
-    search(q: string) {
-      const m = index!.match(parseQuery(q));
+    search(q: string, opts?: { fuzzy?: boolean }) {
+      const m = index!.match(parseQuery(q), { fuzzy: opts?.fuzzy === true });
       const cats = new Uint32Array(nCat);
       const months = new Uint32Array(nMonth);
       for (let i = 0; i < m.docs.length; i++) {
