@@ -198,6 +198,27 @@ describe('fuzzy', () => {
   it('a misspelt query finds the correct word', () => {
     expect(matched(idx, 'goverment', true)).toContain(0);
   });
+  it('a swap of two neighbouring letters is one edit (Damerau), so 5-7 letter words find it', () => {
+    const i2 = SearchIndex.build([doc('Court', 'The ruling was quashed.', filler), doc('Other', 'Nothing here.', filler)]);
+    expect(matched(i2, 'ruilng', true)).toEqual([0]); // swapped "il"
+    expect(matched(i2, 'ruilng')).toEqual([]);
+    expect(matched(i2, 'urilng', true)).toEqual([]); // two swaps: two edits, too many for 6 letters
+  });
+  it('long words allow two edits, swaps included', () => {
+    const i2 = SearchIndex.build([doc('Talks', 'Negotiations resumed today.', filler), doc('Other', 'Nothing here.', filler)]);
+    expect(matched(i2, 'negotaitions', true)).toEqual([0]); // swap + nothing else: one edit
+    expect(matched(i2, 'negotaitinos', true)).toEqual([0]); // two swaps
+    expect(matched(i2, 'negotaitinoz', true)).toEqual([]); // three edits
+  });
+  it("a misspelling ranks the closest word's articles above farther neighbours', however rare those are", () => {
+    const common = Array.from({ length: 8 }, (_, i) => doc(`Report ${i}`, 'The government announced a plan.', filler));
+    const i2 = SearchIndex.build([doc('Novel', 'The governess announced a plan.', filler), ...common]);
+    // goverment → government: one edit; → governess: three, but Porter stems both goverment and governess to "gover"
+    expect(matched(i2, 'goverment', true)).toContain(0);
+    const order = ranked(i2, 'goverment', true);
+    expect(order.at(-1)).toBe(0);
+    expect(order.slice(0, 8).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
   it('short words are never fuzzy', () => {
     const i2 = SearchIndex.build([doc('A', 'cats'), doc('B', 'cars')]);
     expect(matched(i2, 'cats', true)).toEqual([0]);
