@@ -64,7 +64,10 @@ export async function loadOursAdapter(): Promise<EngineAdapter | string> {
       [monthOf, nMonth] = codes(docs.map((d) => d.month));
     },
     search(q: string, opts?: { fuzzy?: boolean }) {
-      const m = index!.match(parseQuery(q), { fuzzy: opts?.fuzzy === true });
+      const query = parseQuery(q);
+      let m = index!.match(query, { fuzzy: opts?.fuzzy === true });
+      // as the product's search does: a query that matches nothing as typed is retried with typo tolerance
+      if (m.docs.length === 0 && opts?.fuzzy !== true) m = index!.match(query, { fuzzy: true });
       const cats = new Uint32Array(nCat);
       const months = new Uint32Array(nMonth);
       for (let i = 0; i < m.docs.length; i++) {

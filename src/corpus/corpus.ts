@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
-import { parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
+import { escapeHtml, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
+import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import type { ProblemReport } from './store.js';
 
@@ -23,12 +24,22 @@ export interface SourceCount {
   count: number;
 }
 
+export type FacetName = 'source' | 'category' | 'month' | 'author' | 'tag';
+
 export interface SearchOptions extends ArticleFilter {
   sort: 'relevance' | Sort;
   limit: number;
   offset: number;
   fuzzy?: boolean;
-  facets?: ReadonlyArray<'source' | 'category' | 'month'>;
+  facets?: ReadonlyArray<FacetName>;
+  /**
+   * Relevance with recency (sort `relevance` only): each score is multiplied by
+   * `0.5 ^ (age / recency)`, the age in days counted back from the newest article of the
+   * version (not the clock, so an answer stays a function of the version and the URL), as
+   * Elasticsearch's exponential decay with `decay: 0.5` does. Undated articles count as old as
+   * the oldest dated one.
+   */
+  recency?: number | undefined;
 }
 
 export interface SearchHit {
@@ -42,7 +53,9 @@ export interface SearchHit {
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
-  facets: Partial<Record<'source' | 'category' | 'month', FacetValue[]>>;
+  facets: Partial<Record<FacetName, FacetValue[]>>;
+  /** "Did you mean": the query with misspelt words corrected, when fuzzy matching answered it. */
+  suggestion: string | null;
 }
 
 /** What one update changed (for the log and /health). */
@@ -252,13 +265,30 @@ export class Corpus {
     const { columns, sources, categories } = this.state;
     const checks: Array<(i: number) => boolean> = [];
     if (f.source !== undefined) {
-      const s = sources.findIndex((x) => x.id === f.source);
+      const key = valueKey(f.source);
+      const s = sources.findIndex((x) => valueKey(x.id) === key);
       checks.push((i) => columns.sourceOf[i] === s && s >= 0);
     }
     if (f.category !== undefined) {
-      const c = categories.indexOf(f.category);
-      checks.push((i) => columns.categoryOf[i] === c && c >= 0);
+      const key = valueKey(f.category);
+      const wanted = new Set(categories.flatMap((c, i) => (valueKey(c) === key ? [i] : [])));
+      checks.push((i) => wanted.has(columns.categoryOf[i]!));
     }
+    if (f.authors !== undefined && f.authors.length > 0) {
+      const wanted = new Set(f.authors.map(valueKey));
+      checks.push((i) => authorsOf(this.articleAt(i).byline).some((a) => wanted.has(valueKey(a))));
+    }
+    if (f.tags !== undefined && f.tags.length > 0) {
+      const wanted = new Set(f.tags.map(valueKey));
+      checks.push((i) => this.articleAt(i).tags.some((t) => wanted.has(valueKey(t))));
+    }
+    const holdsAll = (values: readonly string[], words: readonly string[]): boolean =>
+      values.some((v) => {
+        const own = wordsOf(v);
+        return words.every((w) => own.includes(w));
+      });
+    for (const words of f.authorWords ?? []) checks.push((i) => holdsAll(authorsOf(this.articleAt(i).byline), words));
+    for (const words of f.tagWords ?? []) checks.push((i) => holdsAll(this.articleAt(i).tags, words));
     if (f.fromMs !== undefined) {
       const from = f.fromMs;
       checks.push((i) => columns.dateMs[i]! >= from);
@@ -289,14 +319,32 @@ export class Corpus {
     return { total, items };
   }
 
-  /** Parses the query (throws QuerySyntaxError) and searches. */
+  /**
+   * Parses the query (throws QuerySyntaxError) and searches. `author:` and `tag:` scopes are
+   * taken out of the query as filters (see `takeScopes`); a query of scopes only lists the
+   * articles they match. When the query matches nothing as typed, it is answered with typo
+   * tolerance, and `suggestion` says which words were corrected.
+   */
   search(q: string, o: SearchOptions): SearchResult {
-    return this.searchQuery(parseQuery(q), o);
+    const { text, authorWords, tagWords } = takeScopes(q);
+    const scoped = { ...o, authorWords: [...(o.authorWords ?? []), ...authorWords], tagWords: [...(o.tagWords ?? []), ...tagWords] };
+    if (text.trim() === '' && (authorWords.length > 0 || tagWords.length > 0)) return this.browse(scoped);
+    return this.searchQuery(parseQuery(text), scoped, text);
   }
 
-  searchQuery(query: Query, o: SearchOptions): SearchResult {
+  /** `text`: the string `query` was parsed from, for the spelling suggestion and the fuzzy retry. */
+  searchQuery(query: Query, o: SearchOptions, text?: string): SearchResult {
     const { index, orders } = this.state;
-    const matched = index.match(query, { fuzzy: o.fuzzy ?? false });
+    let fuzzy = o.fuzzy ?? false;
+    let matched = index.match(query, { fuzzy });
+    if (matched.docs.length === 0 && !fuzzy && text !== undefined) {
+      const retry = index.match(query, { fuzzy: true });
+      if (retry.docs.length > 0) {
+        matched = retry;
+        fuzzy = true;
+      }
+    }
+    const suggestion = fuzzy && text !== undefined ? index.suggest(query, text.trim()) : null;
     let docs = matched.docs;
     let scores: ArrayLike<number> = matched.scores;
     const match = this.matcher(o);
@@ -312,6 +360,7 @@ export class Corpus {
       docs = Uint32Array.from(keepDocs);
       scores = Float64Array.from(keepScores);
     }
+    if (o.sort === 'relevance' && o.recency !== undefined && docs.length > 0) scores = this.decayed(docs, scores, o.recency);
     // Positions into docs/scores of the page's hits.
     let page: ArrayLike<number>;
     if (o.sort === 'relevance') {
@@ -323,19 +372,52 @@ export class Corpus {
       positions.sort((x, y) => ranks[docs[x]!]! - ranks[docs[y]!]!);
       page = positions.subarray(o.offset, o.offset + o.limit);
     }
-    const plan = index.prepareHighlight(query, { fuzzy: o.fuzzy ?? false });
+    const plan = index.prepareHighlight(query, { fuzzy });
     const hits = Array.from(page, (k) => {
       const d = docs[k]!;
       const h = index.highlight(d, plan);
       return { article: this.articleAt(d), score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
     });
-    return { total: docs.length, hits, facets: this.facets(docs, o.facets ?? []) };
+    return { total: docs.length, hits, facets: this.facets(docs, o.facets ?? []), suggestion };
+  }
+
+  /** Scores times `0.5 ^ (age in days / halfLife)`, the age counted from the version's newest article. */
+  private decayed(docs: Uint32Array, scores: ArrayLike<number>, halfLifeDays: number): Float64Array {
+    const { columns, orders } = this.state;
+    const newest = orders.newest.length > 0 ? columns.dateMs[orders.newest[0]!]! : Number.NaN;
+    const oldest = orders.oldest.length > 0 ? columns.dateMs[orders.oldest[0]!]! : Number.NaN;
+    const out = Float64Array.from(scores);
+    if (Number.isNaN(newest)) return out; // no dated article: nothing to decay by
+    const perMs = 1 / (halfLifeDays * 86_400_000);
+    for (let k = 0; k < docs.length; k++) {
+      const t = columns.dateMs[docs[k]!]!;
+      out[k]! *= 0.5 ** ((newest - (Number.isNaN(t) ? oldest : t)) * perMs);
+    }
+    return out;
+  }
+
+  /** A query of `author:` / `tag:` scopes only: the articles they match, newest first (or oldest). */
+  private browse(o: SearchOptions): SearchResult {
+    const { total, items } = this.list({ ...o, sort: o.sort === 'oldest' ? 'oldest' : 'newest' });
+    const match = this.matcher(o);
+    const order = o.sort === 'oldest' ? this.state.orders.oldest : this.state.orders.newest;
+    const docs = match ? order.filter((d) => match(d)) : order;
+    const hits = items.map((article) => ({
+      article,
+      score: 0,
+      title: escapeHtml(article.title),
+      titleMatched: false,
+      snippet: escapeHtml(leadSnippet(article.paragraphs[0] ?? '')),
+    }));
+    return { total, hits, facets: this.facets(docs, o.facets ?? []), suggestion: null };
   }
 
   /** Facet counts over a whole result set (not just a page). */
-  facets(docs: ArrayLike<number>, which: ReadonlyArray<'source' | 'category' | 'month'>): SearchResult['facets'] {
+  facets(docs: ArrayLike<number>, which: ReadonlyArray<FacetName>): SearchResult['facets'] {
     const { columns, sources, categories } = this.state;
     const out: SearchResult['facets'] = {};
+    if (which.includes('author')) out.author = this.valueFacet(docs, (a) => authorsOf(a.byline));
+    if (which.includes('tag')) out.tag = this.valueFacet(docs, (a) => a.tags);
     if (which.includes('source')) {
       const counts = new Uint32Array(sources.length);
       for (let k = 0; k < docs.length; k++) {
@@ -363,6 +445,23 @@ export class Corpus {
       out.month = [...months].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));
     }
     return out;
+  }
+
+  /** Counts of the values `of` each article (grouped case-insensitively, shown as first met), most frequent first. */
+  private valueFacet(docs: ArrayLike<number>, of: (a: Article) => readonly string[]): FacetValue[] {
+    const counts = new Map<string, FacetValue>();
+    for (let k = 0; k < docs.length; k++) {
+      const seen = new Set<string>();
+      for (const value of of(this.articleAt(docs[k]!))) {
+        const key = valueKey(value);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const entry = counts.get(key);
+        if (entry) entry.count++;
+        else counts.set(key, { value, count: 1 });
+      }
+    }
+    return [...counts.values()].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
   }
 
   /** Articles most like one article. */
@@ -398,6 +497,13 @@ export class Corpus {
     }
     return toFacet(categories, counts);
   }
+}
+
+/** The start of a lead, cut at a word boundary near 200 characters, with `…` where cut. */
+function leadSnippet(lead: string): string {
+  if (lead.length <= 200) return lead;
+  const cut = lead.lastIndexOf(' ', 200);
+  return `${lead.slice(0, cut > 100 ? cut : 200)}…`;
 }
 
 function toFacet(values: readonly string[], counts: Uint32Array): FacetValue[] {

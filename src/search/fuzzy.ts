@@ -6,7 +6,8 @@
  * ranked across all segments by distance, then by live document frequency.
  */
 import type { SearchIndexOptions } from './options.js';
-import type { TermQuery } from './query.js';
+import { positiveLeaves } from './query.js';
+import type { Query, TermQuery } from './query.js';
 import type { IndexReader } from './reader.js';
 import { type Segment, STOP_PREFIX } from './segment.js';
 import { fold } from './tokenize.js';
@@ -135,4 +136,25 @@ function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * "Did you mean": the query string `text` (which `query` was parsed from) with every
+ * fuzzy-eligible word that no live article holds in any form of its stem replaced by its
+ * closest, most frequent indexed neighbour; null when no word was replaced.
+ */
+export function spellingSuggestion(reader: IndexReader, query: Query, text: string, options: Readonly<SearchIndexOptions>): string | null {
+  const replacements: Array<{ at: number; from: string; to: string }> = [];
+  for (const leaf of positiveLeaves(query)) {
+    if (leaf.type !== 'term' || !leaf.fuzzy) continue;
+    if (reader.wordDocFreq(leaf.word) > 0 || reader.stemVariants(leaf.term).length > 0) continue;
+    const best = fuzzyNeighbours(reader, leaf, options, true)[0];
+    const at = text.indexOf(leaf.text, leaf.position);
+    if (best !== undefined && at >= 0) replacements.push({ at, from: leaf.text, to: best.word });
+  }
+  if (replacements.length === 0) return null;
+  replacements.sort((a, b) => b.at - a.at);
+  let out = text;
+  for (const r of replacements) out = out.slice(0, r.at) + r.to + out.slice(r.at + r.from.length);
+  return out;
 }

@@ -35,6 +35,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           offset: q.offset,
           fuzzy: q.fuzzy,
           facets: q.facets,
+          recency: q.recency,
         });
       } catch (e) {
         if (!(e instanceof QuerySyntaxError)) throw e;
@@ -59,6 +60,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         limit: q.limit,
         offset: q.offset,
         next: nextPage(request.url, result.total, q.limit, q.offset),
+        suggestion: result.suggestion,
         ...(q.facets.length ? { facets: result.facets } : {}),
       };
       return sendJson(request, reply, answers.keep(corpus.version, request.url, JSON.stringify(body)), listMaxAge);

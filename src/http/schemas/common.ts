@@ -15,9 +15,19 @@ function isRealDate(s: string): boolean {
   return z.iso.date().safeParse(date).success && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s));
 }
 
+/** A filter that may be given several times (`tag=a&tag=b`): any of the values matches. */
+const Repeatable = (description: string, example: string) =>
+  z
+    .union([z.string().min(1).max(100), z.array(z.string().min(1).max(100)).max(20)])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : typeof v === 'string' ? [v] : v))
+    .meta({ description, example });
+
 export const Filters = z.object({
-  source: z.string().min(1).max(100).optional().meta({ description: 'Source id, as listed by /sources', example: 'cgtn' }),
-  category: z.string().min(1).max(100).optional().meta({ description: 'Category, as listed by /categories', example: 'business' }),
+  source: z.string().min(1).max(100).optional().meta({ description: 'Source id, as listed by /sources (case-insensitive)', example: 'cgtn' }),
+  category: z.string().min(1).max(100).optional().meta({ description: 'Category, as listed by /categories (case-insensitive)', example: 'business' }),
+  author: Repeatable('An author name as in the byline (case-insensitive; a byline of several names matches each). Repeat for any of several.', 'Jane Doe'),
+  tag: Repeatable('A tag (case-insensitive). Repeat for any of several.', 'elections'),
   from: DateBound.optional().meta({ description: 'Published on or after this date (inclusive)', example: '2021-08-01' }),
   to: DateBound.optional().meta({ description: 'Published on or before this date (inclusive: a date means the end of that day)', example: '2021-08-31' }),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(20).meta({ description: `Page size, 1-${MAX_LIMIT}` }),
