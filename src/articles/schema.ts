@@ -91,20 +91,38 @@ export const Article = z
     readingTimeMinutes: z.number().int().min(1),
     origin: Origin,
   })
-  .meta({ id: 'Article', description: 'A news article, normalised from its source file' });
+  .meta({ description: 'A news article as the loader makes it from its source file (served with its story, as ArticleView)' });
 
+export const StoryRef = z
+  .object({
+    id: ArticleId.meta({ description: "The story's id: the id of its first-published article", example: 'business-1m-payoff-for-former-shell-boss' }),
+    size: z.number().int().min(1).meta({ description: 'Articles in the story: 1 when no other article is a near-duplicate of this one' }),
+  })
+  .meta({ id: 'StoryRef', description: 'The story (the group of near-duplicate copies of one report) an article belongs to' });
+
+/** The article as served: the record and the story it belongs to in the snapshot being served. */
+export const ArticleView = Article.extend({ story: StoryRef }).meta({ id: 'Article', description: 'A news article, normalised from its source file' });
+
+/** The card view of an article: what a listing, a search hit or a card grid shows. */
 export const ArticleSummary = Article.pick({
   id: true,
   slug: true,
   title: true,
   source: true,
   category: true,
+  byline: true,
   publishedAt: true,
+  dateSource: true,
   lead: true,
+  cover: true,
   wordCount: true,
-}).meta({ id: 'ArticleSummary', description: 'The listing view of an article' });
+})
+  .extend({ story: StoryRef })
+  .meta({ id: 'ArticleSummary', description: 'The listing (card) view of an article: headline, lead, byline, date, cover image and story' });
 
 export type Article = z.infer<typeof Article>;
+export type ArticleView = z.infer<typeof ArticleView>;
+export type StoryRef = z.infer<typeof StoryRef>;
 export type ArticleSummary = z.infer<typeof ArticleSummary>;
 export type Source = z.infer<typeof Source>;
 export type Image = z.infer<typeof Image>;
@@ -113,15 +131,19 @@ export type RelatedHeadline = z.infer<typeof RelatedHeadline>;
 export type Origin = z.infer<typeof Origin>;
 export type Dateline = z.infer<typeof Dateline>;
 
-export function toSummary(a: Article): ArticleSummary {
+export function toSummary(a: Article, story: StoryRef): ArticleSummary {
   return {
     id: a.id,
     slug: a.slug,
     title: a.title,
     source: a.source,
     category: a.category,
+    byline: a.byline,
     publishedAt: a.publishedAt,
+    dateSource: a.dateSource,
     lead: a.lead,
+    cover: a.cover,
     wordCount: a.wordCount,
+    story,
   };
 }

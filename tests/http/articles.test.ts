@@ -18,7 +18,7 @@ describe('GET /articles', () => {
     expect(dates.at(-1)).toBeNull();
     const dated = dates.filter((d): d is string => d !== null);
     expect(dated).toEqual([...dated].sort().reverse());
-    expect(Object.keys(body.items[0]!)).toEqual(['id', 'slug', 'title', 'source', 'category', 'publishedAt', 'lead', 'wordCount']);
+    expect(Object.keys(body.items[0]!)).toEqual(['id', 'slug', 'title', 'source', 'category', 'byline', 'publishedAt', 'dateSource', 'lead', 'cover', 'wordCount', 'story']);
   });
 
   it('sorts oldest first on request, undated still last', async () => {

@@ -1,7 +1,7 @@
 /** /search: the query language, the query string and the page of hits. */
 import { z } from 'zod';
 import { ArticleSummary } from '../../articles/schema.js';
-import { FacetValue, Filters, MAX_QUERY_LENGTH } from './common.js';
+import { Collapse, FacetValue, FeedFormat, Filters, MAX_QUERY_LENGTH, Reprints } from './common.js';
 
 export const QUERY_LANGUAGE = `
 **Query language**
@@ -78,9 +78,19 @@ export const SearchQuery = Filters.extend({
       return [...new Set(names)] as Array<z.infer<typeof FacetName>>;
     })
     .meta({ description: 'Comma-separated: source, category, month, author, tag. Counts cover the whole result set, not just the page.', example: 'source,category' }),
+  facetCount: z
+    .enum(['articles', 'stories'])
+    .optional()
+    .meta({ description: 'What facets count: articles, or stories (a story with articles from two sources counts once for each). Default: stories with collapse=story, else articles.' }),
+  collapse: Collapse.meta({
+    description:
+      "story: one hit per story, the story's best-ranked matching article (in the requested sort), with `reprints` counting the story's other matches; `total` and paging count stories",
+  }),
+  format: FeedFormat,
 });
 
 export const SearchHit = ArticleSummary.extend({
+  reprints: Reprints,
   score: z.number().meta({ description: 'Relevance (BM25F); higher is better' }),
   snippet: z.string().meta({ description: 'Best-matching passage, HTML-escaped, matches in <mark>' }),
   titleHighlight: z.string().nullable().meta({ description: 'The headline with matches in <mark>, or null when it did not match' }),
