@@ -18,6 +18,7 @@ import { QueryExecution, prefixExpansion } from './execution.js';
 import { HighlightPlan, highlightDocument, prepareHighlight } from './highlighter.js';
 import { spellingSuggestion } from './fuzzy.js';
 import { moreLikeThis } from './more-like-this.js';
+import { withProximity } from './proximity.js';
 import { resolveOptions } from './options.js';
 import type { Highlight, MatchResult, SearchDocument, SearchIndexOptions } from './options.js';
 import { countClauses, QuerySyntaxError } from './query.js';
@@ -143,7 +144,7 @@ export class SearchIndex extends IndexReader {
     if (countClauses(query) > this.options.maxQueryClauses) {
       throw new QuerySyntaxError(`too many terms (at most ${this.options.maxQueryClauses})`, 0);
     }
-    const result = new QueryExecution(this, opts?.fuzzy === true).evaluate(query);
+    const result = withProximity(this, query, new QueryExecution(this, opts?.fuzzy === true).evaluate(query));
     // never hand out views of a segment's arrays
     const internal = this.segments.some((placed) => placed.segment.postingDocs.buffer === result.docs.buffer);
     return internal ? { docs: result.docs.slice(), scores: result.scores } : result;

@@ -176,6 +176,34 @@ describe('prefix queries', () => {
   });
 });
 
+describe('proximity', () => {
+  const idx = SearchIndex.build([
+    doc('Report', 'Interest stayed high, officials said on Monday, while rates fell.', filler), // far apart
+    doc('Report', 'Officials said on Monday interest rates stayed high while fell.', filler), // side by side
+    doc('Report', 'Officials said on Monday interest and rates stayed high while fell.', filler), // near
+  ]);
+  it('unquoted adjacent words rank the article where they stand together first, then nearer before farther', () => {
+    expect(ranked(idx, 'interest rates')).toEqual([1, 2, 0]);
+  });
+  it('is off with proximityWeight 0 and never changes what matches', () => {
+    const off = SearchIndex.build(idx.views.map((v) => v.segment.documents).flat(), { proximityWeight: 0 });
+    expect(matched(off, 'interest rates')).toEqual(matched(idx, 'interest rates'));
+    const scores = (i: SearchIndex) => Array.from(i.match(parseQuery('interest rates')).scores);
+    scores(off).forEach((x, k) => expect(scores(idx)[k]!).toBeGreaterThan(x));
+  });
+});
+
+describe('exact forms first', () => {
+  it('an article holding every word as typed ranks above one matching through stem variants', () => {
+    const idx = SearchIndex.build([
+      doc('Report', 'The bank is raising rates for savers.', filler), // variants: raising, rates
+      doc('Report', 'The bank will raise the rate for savers.', filler), // exact forms
+    ]);
+    expect(ranked(idx, 'raise rate')).toEqual([1, 0]);
+    expect(ranked(idx, 'raising rates')).toEqual([0, 1]);
+  });
+});
+
 describe('fuzzy', () => {
   const idx = SearchIndex.build([
     doc('Report', 'The government announced a plan.', filler), // exact
