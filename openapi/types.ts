@@ -26,6 +26,8 @@ export interface paths {
                     author?: string | string[];
                     /** @description A tag (case-insensitive). Repeat for any of several. */
                     tag?: string | string[];
+                    /** @description The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English */
+                    language?: string;
                     /** @description Published on or after this date (inclusive) */
                     from?: string;
                     /** @description Published on or before this date (inclusive: a date means the end of that day) */
@@ -227,8 +229,11 @@ export interface paths {
          *     | `author:smith`, `author:"jane doe"` | articles by an author whose name holds these words (filters the whole query) |
          *     | `tag:elections` | articles with a tag holding this word (filters the whole query); scopes alone list the articles, newest first |
          *
-         *     Words are matched after case and accent folding and English stemming (`rates` finds `rate`,
-         *     and the form you typed ranks first); common words (`the`, `of`) are ignored outside phrases;
+         *     Words are matched after case and accent folding and stemming (`rates` finds `rate`, and the
+         *     form you typed ranks first); common words (`the`, `of`) are ignored outside phrases. Each
+         *     article is analysed in its own language (Snowball stemmer and stop words); the query is analysed
+         *     in the language `language=` names (which also keeps only articles in it), else in English, so
+         *     `q=manifestation&language=fr` finds `manifestations` in French articles;
          *     `U.S.`, `$1m` and `£522,000` are words of their own. A malformed query (unbalanced quotes or
          *     brackets, a lone operator, a field with nothing after it such as `title:`, only negative terms) is a 400 problem whose `errors[0].position`
          *     says where.
@@ -256,6 +261,8 @@ export interface paths {
                     author?: string | string[];
                     /** @description A tag (case-insensitive). Repeat for any of several. */
                     tag?: string | string[];
+                    /** @description The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English */
+                    language?: string;
                     /** @description Published on or after this date (inclusive) */
                     from?: string;
                     /** @description Published on or before this date (inclusive: a date means the end of that day) */
@@ -271,7 +278,7 @@ export interface paths {
                     recency?: number;
                     /** @description Also match words one typo away (words of 5+ letters; two for 8+ letters; a swap of neighbouring letters is one); such hits rank below exact ones */
                     fuzzy?: "0" | "1" | "true" | "false";
-                    /** @description Comma-separated: source, category, month, author, tag. Counts cover the whole result set, not just the page. */
+                    /** @description Comma-separated: source, category, month, language, author, tag. Counts cover the whole result set, not just the page. */
                     facets?: string;
                     /** @description What facets count: articles, or stories (a story with articles from two sources counts once for each). Default: stories with collapse=story, else articles. */
                     facetCount?: "articles" | "stories";
@@ -618,8 +625,10 @@ export interface components {
             byline: string | null;
             dateline: components["schemas"]["Dateline"] | null;
             publishedAt: string | null;
-            /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-            dateSource: ("metadata" | "text") | null;
+            /** @description From an Updated line or metadata (dateModified), else null */
+            modifiedAt: string | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
             paragraphs: string[];
@@ -674,8 +683,8 @@ export interface components {
                  */
                 byline: string | null;
                 publishedAt: string | null;
-                /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-                dateSource: ("metadata" | "text") | null;
+                /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+                dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
                 /** @description The first paragraph */
                 lead: string;
                 cover: components["schemas"]["Cover"] | null;
@@ -712,8 +721,8 @@ export interface components {
              */
             byline: string | null;
             publishedAt: string | null;
-            /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-            dateSource: ("metadata" | "text") | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
             cover: components["schemas"]["Cover"] | null;
@@ -804,7 +813,7 @@ export interface components {
             credit: string | null;
             /** @description Index of the paragraph the image follows; -1 when it comes before the first */
             afterParagraph: number;
-            /** @description Image address when the input gave one (Markdown, JSON) */
+            /** @description Image address when the input gave one (Markdown, JSON, HTML) */
             url: string | null;
         };
         JsonFeed: {
@@ -847,7 +856,7 @@ export interface components {
             path: string;
             sha256: string;
             /** @enum {string} */
-            format: "txt" | "md" | "json" | "ndjson";
+            format: "txt" | "md" | "json" | "ndjson" | "html";
             /** @description Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files */
             line: number | null;
         };
@@ -903,8 +912,8 @@ export interface components {
                  */
                 byline: string | null;
                 publishedAt: string | null;
-                /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-                dateSource: ("metadata" | "text") | null;
+                /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+                dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
                 /** @description The first paragraph */
                 lead: string;
                 cover: components["schemas"]["Cover"] | null;
@@ -917,6 +926,8 @@ export interface components {
             title: string;
             /** @description Id of a loaded article with this headline, else null */
             id: string | null;
+            /** @description The headline's link when the page gave one (HTML related blocks, Markdown links) */
+            url: string | null;
         };
         SearchHit: {
             /**
@@ -942,8 +953,8 @@ export interface components {
              */
             byline: string | null;
             publishedAt: string | null;
-            /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-            dateSource: ("metadata" | "text") | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
             cover: components["schemas"]["Cover"] | null;
@@ -975,6 +986,7 @@ export interface components {
                 source?: components["schemas"]["FacetValue"][];
                 category?: components["schemas"]["FacetValue"][];
                 month?: components["schemas"]["FacetValue"][];
+                language?: components["schemas"]["FacetValue"][];
                 author?: components["schemas"]["FacetValue"][];
                 tag?: components["schemas"]["FacetValue"][];
             };

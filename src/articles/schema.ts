@@ -29,7 +29,7 @@ export const Image = z
       .int()
       .min(-1)
       .meta({ description: 'Index of the paragraph the image follows; -1 when it comes before the first' }),
-    url: z.string().nullable().meta({ description: 'Image address when the input gave one (Markdown, JSON)' }),
+    url: z.string().nullable().meta({ description: 'Image address when the input gave one (Markdown, JSON, HTML)' }),
   })
   .meta({ id: 'Image', description: 'An image caption found in the article text' });
 
@@ -45,6 +45,7 @@ export const RelatedHeadline = z
   .object({
     title: z.string().min(1),
     id: ArticleId.nullable().meta({ description: 'Id of a loaded article with this headline, else null' }),
+    url: z.string().nullable().meta({ description: "The headline's link when the page gave one (HTML related blocks, Markdown links)" }),
   })
   .meta({ id: 'RelatedHeadline' });
 
@@ -59,12 +60,18 @@ export const Origin = z
   .object({
     path: z.string().min(1).meta({ description: 'File path relative to the data directory', example: 'business/1m-payoff-for-former-shell-boss.txt' }),
     sha256: z.string().regex(/^[a-f0-9]{64}$/),
-    format: z.enum(['txt', 'md', 'json', 'ndjson']),
+    format: z.enum(['txt', 'md', 'json', 'ndjson', 'html']),
     line: z.number().int().min(1).nullable().meta({ description: 'Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files' }),
   })
   .meta({ id: 'Origin', description: 'Where the record came from' });
 
-export const DateSource = z.enum(['metadata', 'text']).nullable();
+export const DateSource = z
+  .enum(['metadata', 'published-line', 'byline', 'dateline', 'updated-line', 'caption'])
+  .nullable()
+  .meta({
+    description:
+      'Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose.',
+  });
 
 export const Article = z
   .object({
@@ -76,7 +83,8 @@ export const Article = z
     byline: z.string().nullable().meta({ description: 'Author names as written, without "By"', example: 'Jane Doe' }),
     dateline: Dateline.nullable(),
     publishedAt: IsoDateTime.nullable(),
-    dateSource: DateSource.meta({ description: '"metadata" when the date came from explicit fields, "text" when read from the article text' }),
+    modifiedAt: IsoDateTime.nullable().meta({ description: 'From an Updated line or metadata (dateModified), else null' }),
+    dateSource: DateSource,
     lead: z.string().min(1).meta({ description: 'The first paragraph' }),
     paragraphs: z.array(z.string().min(1)).min(1),
     images: z.array(Image),

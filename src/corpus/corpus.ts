@@ -9,12 +9,14 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
-import { escapeHtml, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
+import { analyzerFor, escapeHtml, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
 import { StoryIndex } from '../search/near-duplicates.js';
 import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import { SnapshotStories, syncStories, type SnapshotStory, type StorySync } from './stories.js';
 import type { ProblemReport } from './store.js';
+
+export type FacetName = 'source' | 'category' | 'month' | 'language' | 'author' | 'tag';
 
 export interface FacetValue {
   value: string;
@@ -26,7 +28,6 @@ export interface SourceCount {
   count: number;
 }
 
-export type FacetName = 'source' | 'category' | 'month' | 'author' | 'tag';
 
 export interface SearchOptions extends ArticleFilter {
   sort: 'relevance' | Sort;
@@ -399,6 +400,11 @@ export class Corpus {
       });
     for (const words of f.authorWords ?? []) checks.push((i) => holdsAll(authorsOf(this.articleAt(i).byline), words));
     for (const words of f.tagWords ?? []) checks.push((i) => holdsAll(this.articleAt(i).tags, words));
+    if (f.language !== undefined) {
+      // Read from the record: a language column would be one more to grow and remap on every update.
+      const language = f.language;
+      checks.push((i) => this.articleAt(i).language === language);
+    }
     if (f.fromMs !== undefined) {
       const from = f.fromMs;
       checks.push((i) => columns.dateMs[i]! >= from);
@@ -456,7 +462,8 @@ export class Corpus {
   }
 
   /**
-   * Parses the query (throws QuerySyntaxError) and searches. `author:` and `tag:` scopes are
+   * Parses the query in the language asked for (English by default; throws QuerySyntaxError)
+   * and searches. `author:` and `tag:` scopes are
    * taken out of the query as filters (see `takeScopes`); a query of scopes only lists the
    * articles they match. When the query matches nothing as typed, it is answered with typo
    * tolerance, and `suggestion` says which words were corrected.
@@ -465,7 +472,7 @@ export class Corpus {
     const { text, authorWords, tagWords } = takeScopes(q);
     const scoped = { ...o, authorWords: [...(o.authorWords ?? []), ...authorWords], tagWords: [...(o.tagWords ?? []), ...tagWords] };
     if (text.trim() === '' && (authorWords.length > 0 || tagWords.length > 0)) return this.browse(scoped);
-    return this.searchQuery(parseQuery(text), scoped, text);
+    return this.searchQuery(parseQuery(text, { analyzer: analyzerFor(o.language) }), scoped, text);
   }
 
   /** `text`: the string `query` was parsed from, for the spelling suggestion and the fuzzy retry. */
@@ -618,6 +625,14 @@ export class Corpus {
         months.set(key, (months.get(key) ?? 0) + 1);
       }
       out.month = [...months].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));
+    }
+    if (which.includes('language')) {
+      const languages = new Map<string, number>();
+      for (let k = 0; k < docs.length; k++) {
+        const language = this.articleAt(docs[k]!).language;
+        if (once(`l${language}`, docs[k]!)) languages.set(language, (languages.get(language) ?? 0) + 1);
+      }
+      out.language = [...languages].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     }
     return out;
   }

@@ -13,6 +13,8 @@ export interface ArticleFilter {
   tags?: readonly string[] | undefined;
   authorWords?: ReadonlyArray<readonly string[]> | undefined;
   tagWords?: ReadonlyArray<readonly string[]> | undefined;
+  /** ISO 639-1 code of the article's language. */
+  language?: string | undefined;
   /** Inclusive bounds in epoch milliseconds. */
   fromMs?: number | undefined;
   toMs?: number | undefined;
@@ -30,6 +32,7 @@ export function boundToMs(value: string, end: boolean): number {
 export function toArticleFilter(q: {
   source?: string | undefined;
   category?: string | undefined;
+  language?: string | undefined;
   author?: readonly string[] | undefined;
   tag?: readonly string[] | undefined;
   from?: string | undefined;
@@ -38,6 +41,7 @@ export function toArticleFilter(q: {
   return {
     source: q.source,
     category: q.category,
+    language: q.language,
     authors: q.author,
     tags: q.tag,
     fromMs: q.from ? boundToMs(q.from, false) : undefined,

@@ -84,8 +84,8 @@ describe('GET /articles/{id}', () => {
   it('fills related ids for headlines of loaded articles', async () => {
     const a = okJson(await get('/articles/politics-budget-talks'), Article);
     expect(a.related).toEqual([
-      { title: 'Prime minister calls snap election', id: 'politics-election-called' },
-      { title: 'Oil prices climb as supply tightens', id: 'business-oil-prices-climb' },
+      { title: 'Prime minister calls snap election', id: 'politics-election-called', url: null },
+      { title: 'Oil prices climb as supply tightens', id: 'business-oil-prices-climb', url: null },
     ]);
   });
 

@@ -28,6 +28,11 @@ export const Filters = z.object({
   category: z.string().min(1).max(100).optional().meta({ description: 'Category, as listed by /categories (case-insensitive)', example: 'business' }),
   author: Repeatable('An author name as in the byline (case-insensitive; a byline of several names matches each). Repeat for any of several.', 'Jane Doe'),
   tag: Repeatable('A tag (case-insensitive). Repeat for any of several.', 'elections'),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/u, 'expected an ISO 639-1 language code such as en or fr')
+    .optional()
+    .meta({ description: "The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English", example: 'en' }),
   from: DateBound.optional().meta({ description: 'Published on or after this date (inclusive)', example: '2021-08-01' }),
   to: DateBound.optional().meta({ description: 'Published on or before this date (inclusive: a date means the end of that day)', example: '2021-08-31' }),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(20).meta({ description: `Page size, 1-${MAX_LIMIT}` }),

@@ -18,8 +18,11 @@ export const QUERY_LANGUAGE = `
 | \`author:smith\`, \`author:"jane doe"\` | articles by an author whose name holds these words (filters the whole query) |
 | \`tag:elections\` | articles with a tag holding this word (filters the whole query); scopes alone list the articles, newest first |
 
-Words are matched after case and accent folding and English stemming (\`rates\` finds \`rate\`,
-and the form you typed ranks first); common words (\`the\`, \`of\`) are ignored outside phrases;
+Words are matched after case and accent folding and stemming (\`rates\` finds \`rate\`, and the
+form you typed ranks first); common words (\`the\`, \`of\`) are ignored outside phrases. Each
+article is analysed in its own language (Snowball stemmer and stop words); the query is analysed
+in the language \`language=\` names (which also keeps only articles in it), else in English, so
+\`q=manifestation&language=fr\` finds \`manifestations\` in French articles;
 \`U.S.\`, \`$1m\` and \`£522,000\` are words of their own. A malformed query (unbalanced quotes or
 brackets, a lone operator, a field with nothing after it such as \`title:\`, only negative terms) is a 400 problem whose \`errors[0].position\`
 says where.
@@ -37,7 +40,7 @@ wrapped in \`<mark>\`…\`</mark>\`; no other markup ever appears, so a frontend
 HTML. \`titleHighlight\` is null when the headline did not match.
 `;
 
-const FacetName = z.enum(['source', 'category', 'month', 'author', 'tag']);
+const FacetName = z.enum(['source', 'category', 'month', 'language', 'author', 'tag']);
 
 export const SearchQuery = Filters.extend({
   q: z
@@ -71,13 +74,13 @@ export const SearchQuery = Filters.extend({
       const names = s.split(',').map((x) => x.trim());
       for (const n of names) {
         if (!FacetName.safeParse(n).success) {
-          ctx.addIssue({ code: 'custom', message: `unknown facet '${n}'; use source, category, month, author, tag` });
+          ctx.addIssue({ code: 'custom', message: `unknown facet '${n}'; use source, category, month, language, author, tag` });
           return z.NEVER;
         }
       }
       return [...new Set(names)] as Array<z.infer<typeof FacetName>>;
     })
-    .meta({ description: 'Comma-separated: source, category, month, author, tag. Counts cover the whole result set, not just the page.', example: 'source,category' }),
+    .meta({ description: 'Comma-separated: source, category, month, language, author, tag. Counts cover the whole result set, not just the page.', example: 'source,category' }),
   facetCount: z
     .enum(['articles', 'stories'])
     .optional()
@@ -113,6 +116,7 @@ export const SearchResponse = z
         source: z.array(FacetValue).optional(),
         category: z.array(FacetValue).optional(),
         month: z.array(FacetValue).optional(),
+        language: z.array(FacetValue).optional(),
         author: z.array(FacetValue).optional(),
         tag: z.array(FacetValue).optional(),
       })
