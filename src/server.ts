@@ -2,9 +2,10 @@
 import closeWithGrace from 'close-with-grace';
 import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, openFilesLimit, safeConnections, type Config } from './config.js';
 import { Corpus, CorpusStore, Reloader, SegmentMerger } from './corpus/index.js';
-import { DataDirError, loadArticles } from './loader/index.js';
+import { DataDirError, loadArticles, logProblems } from './loader/index.js';
+import { RefusalTally } from './http/request-log.js';
 import { createLogger } from './logger.js';
 
 /**
@@ -12,8 +13,12 @@ import { createLogger } from './logger.js';
  * asynchronously. With a `previous` version the result is that version updated by what changed
  * (only changed articles are indexed); without, a full build.
  */
-export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false, previous?: Corpus): Promise<Corpus> {
-  const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, syncRead: startup });
+export async function loadCorpus(
+  config: Pick<Config, 'dataDir' | 'maxFileBytes' | 'followSymlinksOutside'>,
+  startup = false,
+  previous?: Corpus,
+): Promise<Corpus> {
+  const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: startup });
   return previous ? previous.update(result) : new Corpus(result);
 }
 
@@ -39,9 +44,9 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  for (const p of corpus.problems) logger.warn({ path: p.path, line: p.line, kind: p.kind }, `skipped ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
+  logProblems(logger, corpus.problems);
   if (config.strict && corpus.problems.length > 0) {
-    process.stderr.write(`news-api: --strict: ${corpus.problems.length} file(s) have problems; not starting\n`);
+    process.stderr.write(`news-api: --strict: ${corpus.problemReport.total} problem(s) in the files; not starting\n`);
     process.exit(1);
   }
   logger.info(
@@ -77,6 +82,21 @@ const merger = new SegmentMerger(store, logger);
     merger.close();
     await app.close();
   });
+
+  // Idle connections hold a descriptor each: past the cap new ones are closed at once, so the
+  // descriptors left stay for data files, logs and reloads (counted in the log, not a line each).
+  app.server.maxConnections = config.maxConnections;
+  const drops = new RefusalTally(logger, 10_000);
+  app.server.on('drop', () => drops.note('connections over MAX_CONNECTIONS'));
+  app.addHook('onClose', (_app, done) => {
+    drops.close();
+    done();
+  });
+  const limit = openFilesLimit();
+  const safe = safeConnections(limit);
+  if (config.maxConnections > safe)
+    logger.warn(`MAX_CONNECTIONS=${config.maxConnections} leaves too few of the ${limit ?? 'unknown'} open files (ulimit -n) for data files and reloads; ${safe} would`);
+  logger.info({ maxConnections: config.maxConnections, openFilesLimit: limit }, 'connection cap');
 
   await app.listen({ port: config.port, host: config.host });
 }

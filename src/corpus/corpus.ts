@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
-import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
-import { analyzerFor, escapeHtml, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
+import { countProblems, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
+import { analyzerFor, escapeHtml, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query, type WorkBudget } from '../search/index.js';
 import { StoryIndex } from '../search/near-duplicates.js';
 import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
 import type { ArticleFilter, Sort } from './filters.js';
@@ -43,6 +43,8 @@ export interface SearchOptions extends ArticleFilter {
    * the oldest dated one.
    */
   recency?: number | undefined;
+  /** Charged with the work this search does (throws QueryTooCostly past its limits); none: unbounded. */
+  budget?: WorkBudget;
   /** One hit per story: its best-ranked matching article (in the requested sort), with the other matches counted. */
   collapse?: boolean;
   /** Facets count distinct stories instead of articles (default: stories when collapsed). */
@@ -139,10 +141,10 @@ interface VersionState {
 }
 
 /** Problem counts by kind, made once per version (/health reads them on every call). */
+/** True counts (a file's summary problem stands for the problems it did not list). */
 function reportOf(problems: readonly LoadProblem[]): ProblemReport {
-  const byKind: Record<string, number> = {};
-  for (const p of problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
-  return Object.freeze({ total: problems.length, byKind: Object.freeze(byKind) });
+  const { total, byKind } = countProblems(problems);
+  return Object.freeze({ total, byKind: Object.freeze(byKind) });
 }
 
 export class Corpus {
@@ -479,9 +481,10 @@ export class Corpus {
   searchQuery(query: Query, o: SearchOptions, text?: string): SearchResult {
     const { index, orders } = this.state;
     let fuzzy = o.fuzzy ?? false;
-    let matched = index.match(query, { fuzzy });
+    const budget = o.budget ? { budget: o.budget } : {};
+    let matched = index.match(query, { fuzzy, ...budget });
     if (matched.docs.length === 0 && !fuzzy && text !== undefined) {
-      const retry = index.match(query, { fuzzy: true });
+      const retry = index.match(query, { fuzzy: true, ...budget });
       if (retry.docs.length > 0) {
         matched = retry;
         fuzzy = true;
@@ -539,6 +542,8 @@ export class Corpus {
       positions.sort((x, y) => ranks[docs[x]!]! - ranks[docs[y]!]!);
       page = positions.subarray(o.offset, o.offset + o.limit);
     }
+    // Highlighting costs words × results: charged before it starts.
+    o.budget?.chargePage(page.length);
     const plan = index.prepareHighlight(query, { fuzzy });
     const hits = Array.from(page, (k, j) => {
       const d = docs[k]!;

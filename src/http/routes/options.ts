@@ -1,5 +1,6 @@
 import type { CorpusStore } from '../../corpus/index.js';
 import type { ResponseCache } from '../response-cache.js';
+import type { SearchFairness } from '../search-fairness.js';
 
 /** What every resource's routes are registered with (app.ts). */
 export interface RouteOptions {
@@ -8,4 +9,6 @@ export interface RouteOptions {
   answers: ResponseCache;
   cacheMaxAge: number;
   listMaxAge: number;
+  /** Work budgets for searches (search-fairness.ts). */
+  fairness: SearchFairness;
 }
