@@ -45,6 +45,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           after: cursor?.after,
           fuzzy: q.fuzzy,
           facets: q.facets,
+          recency: q.recency,
           collapse: q.collapse === 'story',
           facetCount: q.facetCount,
           budget,
@@ -99,6 +100,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         limit: q.limit,
         offset: shown,
         next,
+        suggestion: result.suggestion,
         ...(q.facets.length ? { facets: result.facets } : {}),
       };
       return sendAnswer(request, reply, answers.keep(corpus.version, key, JSON.stringify(body)), listMaxAge, q.format, corpus);
