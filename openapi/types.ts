@@ -127,6 +127,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/articles/{id}/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Articles like this one
+         * @description The articles most similar to one article, by its distinctive terms (more like this).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Article id, or its slug */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RelatedArticles"];
+                    };
+                };
+                /** @description Invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/search": {
         parameters: {
             query?: never;
@@ -153,7 +215,7 @@ export interface paths {
          *     Words are matched after case and accent folding and English stemming (`rates` finds `rate`,
          *     and the form you typed ranks first); common words (`the`, `of`) are ignored outside phrases;
          *     `U.S.`, `$1m` and `£522,000` are words of their own. A malformed query (unbalanced quotes or
-         *     brackets, a lone operator, only negative terms) is a 400 problem whose `errors[0].position`
+         *     brackets, a lone operator, a field with nothing after it such as `title:`, only negative terms) is a 400 problem whose `errors[0].position`
          *     says where.
          *
          *     **Highlights**: `snippet` and `titleHighlight` are HTML-escaped text in which each match is
@@ -200,68 +262,6 @@ export interface paths {
                 };
                 /** @description Invalid parameter */
                 400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/articles/{id}/related": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Articles like this one
-         * @description The articles most similar to one article, by its distinctive terms (more like this).
-         */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    /** @description Article id, or its slug */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["RelatedArticles"];
-                    };
-                };
-                /** @description Invalid parameter */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Not found */
-                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -439,60 +439,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The publisher named by the article */
-        Source: {
-            /** @example cgtn */
-            id: string;
-            /** @example CGTN */
-            name: string;
-        };
-        /** @description An image caption found in the article text */
-        Image: {
-            caption: string;
-            /**
-             * @description Agency or photographer, without the slash
-             * @example AP
-             */
-            credit: string | null;
-            /** @description Index of the paragraph the image follows; -1 when it comes before the first */
-            afterParagraph: number;
-            /** @description Image address when the input gave one (Markdown, JSON) */
-            url: string | null;
-        };
-        /** @description The cover (lead) image */
-        Cover: {
-            /** @description Null when the input gave only an image address */
-            caption: string | null;
-            credit: string | null;
-            url: string | null;
-        };
-        RelatedHeadline: {
-            title: string;
-            /** @description Id of a loaded article with this headline, else null */
-            id: string | null;
-        };
-        Dateline: {
-            /** @example NAIROBI */
-            place: string;
-            /**
-             * @description The dateline as written
-             * @example NAIROBI, March 3 (Reuters) -
-             */
-            text: string;
-        };
-        /** @description Where the record came from */
-        Origin: {
-            /**
-             * @description File path relative to the data directory
-             * @example business/1m-payoff-for-former-shell-boss.txt
-             */
-            path: string;
-            sha256: string;
-            /** @enum {string} */
-            format: "txt" | "md" | "json" | "ndjson";
-            /** @description Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files */
-            line: number | null;
-        };
         /** @description A news article, normalised from its source file */
         Article: {
             /**
@@ -540,6 +486,18 @@ export interface components {
             readingTimeMinutes: number;
             origin: components["schemas"]["Origin"];
         };
+        ArticleList: {
+            /** @description How many results match, over all pages */
+            total: number;
+            limit: number;
+            offset: number;
+            /**
+             * @description Path and query of the next page, or null on the last page
+             * @example /articles?limit=20&offset=20
+             */
+            next: string | null;
+            items: components["schemas"]["ArticleSummary"][];
+        };
         /** @description The listing view of an article */
         ArticleSummary: {
             /**
@@ -564,35 +522,36 @@ export interface components {
             lead: string;
             wordCount: number;
         };
-        ArticleList: {
-            /** @description How many results match, over all pages */
-            total: number;
-            limit: number;
-            offset: number;
-            /**
-             * @description Path and query of the next page, or null on the last page
-             * @example /articles?limit=20&offset=20
-             */
-            next: string | null;
-            items: components["schemas"]["ArticleSummary"][];
+        CategoryList: {
+            items: {
+                name: string;
+                count: number;
+            }[];
         };
         CountedSource: {
             id: string;
             name: string;
             count: number;
         };
-        SourceList: {
-            items: components["schemas"]["CountedSource"][];
+        /** @description The cover (lead) image */
+        Cover: {
+            /** @description Null when the input gave only an image address */
+            caption: string | null;
+            credit: string | null;
+            url: string | null;
+        };
+        Dateline: {
+            /** @example NAIROBI */
+            place: string;
+            /**
+             * @description The dateline as written
+             * @example NAIROBI, March 3 (Reuters) -
+             */
+            text: string;
         };
         FacetValue: {
             value: string;
             count: number;
-        };
-        CategoryList: {
-            items: {
-                name: string;
-                count: number;
-            }[];
         };
         Health: {
             /**
@@ -626,13 +585,31 @@ export interface components {
             };
             uptimeSeconds: number;
         };
-        Ready: {
-            /** @constant */
-            status: "ready";
-            /** @description Articles in the corpus being served */
-            articles: number;
-            /** @description Hash of the loaded content */
-            version: string;
+        /** @description An image caption found in the article text */
+        Image: {
+            caption: string;
+            /**
+             * @description Agency or photographer, without the slash
+             * @example AP
+             */
+            credit: string | null;
+            /** @description Index of the paragraph the image follows; -1 when it comes before the first */
+            afterParagraph: number;
+            /** @description Image address when the input gave one (Markdown, JSON) */
+            url: string | null;
+        };
+        /** @description Where the record came from */
+        Origin: {
+            /**
+             * @description File path relative to the data directory
+             * @example business/1m-payoff-for-former-shell-boss.txt
+             */
+            path: string;
+            sha256: string;
+            /** @enum {string} */
+            format: "txt" | "md" | "json" | "ndjson";
+            /** @description Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files */
+            line: number | null;
         };
         /** @description RFC 9457 problem details (application/problem+json) */
         Problem: {
@@ -651,6 +628,46 @@ export interface components {
                 /** @description For query syntax errors: 0-based character offset in q */
                 position?: number;
             }[];
+        };
+        Ready: {
+            /** @constant */
+            status: "ready";
+            /** @description Articles in the corpus being served */
+            articles: number;
+            /** @description Hash of the loaded content */
+            version: string;
+        };
+        RelatedArticles: {
+            id: string;
+            items: {
+                /**
+                 * @description Stable id derived from the file path below the data directory
+                 * @example business-1m-payoff-for-former-shell-boss
+                 */
+                id: string;
+                /**
+                 * @description URL slug of the headline
+                 * @example us-it-is-up-to-afghans-to-defend-country-as-taliban-advance
+                 */
+                slug: string;
+                title: string;
+                source: components["schemas"]["Source"] | null;
+                /**
+                 * @description First folder below the data directory, or explicit metadata
+                 * @example business
+                 */
+                category: string | null;
+                publishedAt: string | null;
+                /** @description The first paragraph */
+                lead: string;
+                wordCount: number;
+                score: number;
+            }[];
+        };
+        RelatedHeadline: {
+            title: string;
+            /** @description Id of a loaded article with this headline, else null */
+            id: string | null;
         };
         SearchHit: {
             /**
@@ -695,32 +712,15 @@ export interface components {
                 month?: components["schemas"]["FacetValue"][];
             };
         };
-        RelatedArticles: {
+        /** @description The publisher named by the article */
+        Source: {
+            /** @example cgtn */
             id: string;
-            items: {
-                /**
-                 * @description Stable id derived from the file path below the data directory
-                 * @example business-1m-payoff-for-former-shell-boss
-                 */
-                id: string;
-                /**
-                 * @description URL slug of the headline
-                 * @example us-it-is-up-to-afghans-to-defend-country-as-taliban-advance
-                 */
-                slug: string;
-                title: string;
-                source: components["schemas"]["Source"] | null;
-                /**
-                 * @description First folder below the data directory, or explicit metadata
-                 * @example business
-                 */
-                category: string | null;
-                publishedAt: string | null;
-                /** @description The first paragraph */
-                lead: string;
-                wordCount: number;
-                score: number;
-            }[];
+            /** @example CGTN */
+            name: string;
+        };
+        SourceList: {
+            items: components["schemas"]["CountedSource"][];
         };
     };
     responses: never;

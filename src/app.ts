@@ -1,22 +1,28 @@
 /**
  * buildApp: the Fastify instance with its plugins and routes, and nothing about the process.
- * Tests build it and use inject; server.ts makes it listen.
+ * Tests build it and use inject; server.ts makes it listen. Like fastify/demo's app.ts, this file
+ * only registers: each concern is a named plugin under http/ (plugins/ for the app's own).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { loadConfig, type Config } from './config.js';
-import type { Corpus, CorpusStore } from './corpus/index.js';
-import './http/snapshot.js';
-import { docsUiPlugin, openapiText, swaggerPlugin } from './http/docs.js';
-import { drainResponsesOnClose } from './http/drain.js';
-import { clientErrorHandler, registerProblemHandlers, sendProblem, titleFor } from './http/problems.js';
-import { registerRequestLog } from './http/request-log.js';
+import type { CorpusStore } from './corpus/index.js';
+import { docsUiPlugin, swaggerPlugin } from './http/docs.js';
+import { allowedMethodsPlugin } from './http/plugins/allowed-methods.js';
+import { corpusPinningPlugin } from './http/plugins/corpus-pinning.js';
+import { shutdownPlugin } from './http/plugins/shutdown.js';
+import { urlLengthPlugin } from './http/plugins/url-length.js';
+import { clientErrorHandler, problemsPlugin, sendProblem, titleFor } from './http/problems.js';
+import { requestLogPlugin } from './http/request-log.js';
 import { ResponseCache } from './http/response-cache.js';
 import { articleRoutes } from './http/routes/articles.js';
-import { metaRoutes } from './http/routes/meta.js';
+import { categoryRoutes } from './http/routes/categories.js';
+import { healthRoutes } from './http/routes/health.js';
+import { openapiRoutes } from './http/routes/openapi.js';
 import { readyRoutes } from './http/routes/ready.js';
+import { relatedRoutes } from './http/routes/related.js';
 import { searchRoutes } from './http/routes/search.js';
+import { sourceRoutes } from './http/routes/sources.js';
 import { securityPlugin } from './http/security.js';
 import { loggerOptions } from './logger.js';
 
@@ -81,83 +87,27 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   // the API (OpenAPI, types) and the tests check every answer against them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  registerRequestLog(app);
-
-  const routePatterns: Array<{ re: RegExp; methods: Set<string> }> = [];
-  app.addHook('onRoute', (route) => {
-    if (route.url.includes('*')) return;
-    const re = new RegExp(`^${route.url.replace(/:[^/]+/gu, '[^/]+')}/?$`, 'u');
-    let entry = routePatterns.find((p) => p.re.source === re.source);
-    if (!entry) routePatterns.push((entry = { re, methods: new Set() }));
-    for (const m of [route.method].flat()) entry.methods.add(m);
-  });
-  // CORS answers OPTIONS on every route, so Allow names it too.
-  const allowedMethods = (url: string): string[] | null => {
-    const path = url.split('?')[0]!;
-    const hit = routePatterns.find((p) => p.re.test(path));
-    return hit ? [...new Set([...hit.methods, 'OPTIONS'])].sort() : null;
-  };
-
-  // OPTIONS on a path that is no route is a 404 (CORS would otherwise answer every path).
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.method === 'OPTIONS') {
-      const allowed = allowedMethods(request.url);
-      if (!allowed) {
-        reply.callNotFound();
-        return;
-      }
-      reply.header('allow', allowed.join(', '));
-    }
-    done();
-  });
-
+  await app.register(requestLogPlugin);
+  await app.register(allowedMethodsPlugin);
   await app.register(securityPlugin, cfg);
-  app.addHook('onRequest', (request, reply, done) => {
-    if (request.url.length <= cfg.maxUrlLength) return done();
-    sendProblem(reply, {
-      type: 'about:blank',
-      title: titleFor(414),
-      status: 414,
-      detail: `The request URL is ${request.url.length} bytes; the limit is ${cfg.maxUrlLength}.`,
-      instance: request.url.slice(0, 200),
-    });
-  });
-  registerProblemHandlers(app, allowedMethods, cfg.rateLimitMax > 0 ? { preHandler: app.rateLimit() } : {});
-
-  drainResponsesOnClose(app);
-  // Shutting down: /ready says 503 so load balancers stop sending traffic while requests drain.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-    app.log.info('draining: /ready answers 503 until in-flight requests finish');
-  });
-
-  // One snapshot per request: pinned right before the handler (no await between the two) and
-  // named in a header, so a reload swapping the corpus never mixes two versions in one answer.
-  app.decorateRequest('corpus', null as unknown as Corpus);
-  app.addHook('preHandler', (request, reply, done) => {
-    request.corpus = store.current;
-    reply.header('x-corpus-version', request.corpus.version);
-    done();
-  });
-
+  await app.register(urlLengthPlugin, { maxUrlLength: cfg.maxUrlLength });
+  await app.register(problemsPlugin, { rateLimited: cfg.rateLimitMax > 0 });
+  await app.register(shutdownPlugin);
+  await app.register(corpusPinningPlugin, { store });
   await app.register(swaggerPlugin, { version: API_VERSION });
+
   // Listing, search, related, sources and categories answers depend only on (corpus version, URL).
   const answers = new ResponseCache(cfg.responseCacheEntries);
   const routeOptions = { store, answers, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60) };
   await app.register(articleRoutes, routeOptions);
+  await app.register(relatedRoutes, routeOptions);
   await app.register(searchRoutes, routeOptions);
-  await app.register(metaRoutes, routeOptions);
-  await app.register(readyRoutes, { store, isClosing: () => closing });
+  await app.register(sourceRoutes, routeOptions);
+  await app.register(categoryRoutes, routeOptions);
+  await app.register(healthRoutes, { store });
+  await app.register(readyRoutes, { store });
+  await app.register(openapiRoutes);
   await app.register(docsUiPlugin);
-
-  // The document cannot change once the app is ready: made on the first request, then kept.
-  let openapi: string | undefined;
-  app.get('/openapi.json', { schema: { hide: true, response: { 200: z.unknown() } } }, async (_request, reply) => {
-    openapi ??= openapiText(app);
-    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').send(openapi);
-  });
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs'));
 
   return app;
 }

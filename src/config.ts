@@ -13,75 +13,81 @@ const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 const isOrigin = (s: string) => /^https?:\/\/[^/?#\s]+$/u.test(s) && URL.canParse(s);
 const isProxyAddress = (s: string) => isIP(s.split('/')[0]!) !== 0 || ['loopback', 'linklocal', 'uniquelocal'].includes(s);
 
-/** Each key is an environment variable; the description is printed when the value is wrong. */
+/**
+ * One field per setting: its name in `Config`, its environment variable (`env`), the values it
+ * accepts (`description`, printed when a value is wrong) and its default. `Config` is this
+ * schema's output type, so a new setting is written once, here.
+ */
+const setting = <T extends z.ZodType>(env: string, schema: T, accepts: string) => schema.meta({ env, description: accepts });
+
 export const ConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('a port number 0-65535'),
-  HOST: z.string().min(1).default('0.0.0.0').describe('an interface address to listen on'),
-  DATA_DIR: z.string().min(1).default('./data').describe('a directory of article files'),
-  LOG_LEVEL: LogLevel.default('info').describe(`one of ${LogLevel.options.join(', ')}`),
-  LOG_PRETTY: bool.optional().describe('true or false (default: true when stdout is a terminal)'),
-  CACHE_MAX_AGE: z.coerce.number().int().min(0).max(31536000).default(300).describe('seconds 0-31536000 for Cache-Control max-age'),
-  MAX_FILE_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024).describe('the largest article file to read, in bytes'),
-  WATCH: bool.default(false).describe('true or false: reload when files in DATA_DIR change'),
-  STRICT: bool.default(false).describe('true or false: refuse to start or reload when any file has a problem'),
-  CORS_ORIGINS: z
-    .string()
-    .default('*')
-    .refine((s) => s.trim() === '*' || (list(s).length > 0 && list(s).every(isOrigin)))
-    .transform((s): '*' | string[] => (s.trim() === '*' ? '*' : list(s)))
-    .describe('* (any origin) or a comma-separated list of origins such as https://example.com,http://localhost:5173'),
-  TRUST_PROXY: z
-    .string()
-    .default('false')
-    .refine((s) => ['true', 'false'].includes(s) || /^\d{1,2}$/u.test(s) || list(s).every(isProxyAddress))
-    .transform((s): boolean | number | string[] => (s === 'true' ? true : s === 'false' ? false : /^\d+$/u.test(s) ? Number(s) : list(s)))
-    .describe('false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs'),
-  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(300).describe('requests per client IP per window, 0 to turn rate limiting off'),
-  RATE_LIMIT_WINDOW: z.coerce.number().int().min(1).max(86400).default(60).describe('the rate-limit window in seconds, 1-86400'),
-  MAX_URL_LENGTH: z.coerce.number().int().min(256).max(16384).default(2048).describe('the longest request URL (path and query) in bytes, 256-16384'),
-  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000).describe('milliseconds (100 or more) a client has to send a whole request'),
-  CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000).describe('milliseconds a socket may stay inactive, 0 for no limit'),
-  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).default(72_000).describe('milliseconds an idle keep-alive connection is kept open'),
-  SHED_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000).describe('event-loop delay in milliseconds above which requests get 503, 0 to turn off'),
-  RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(2000).describe('how many listing, search and related-article answers to keep per corpus version, 0 to turn the cache off'),
-  SHED_MAX_HEAP_BYTES: z.coerce.number().int().min(0).optional().describe('heap use in bytes above which requests get 503, 0 to turn off (default: 90% of the V8 heap limit)'),
+  port: setting('PORT', z.coerce.number().int().min(0).max(65535).default(3000), 'a port number 0-65535'),
+  host: setting('HOST', z.string().min(1).default('0.0.0.0'), 'an interface address to listen on'),
+  dataDir: setting('DATA_DIR', z.string().min(1).default('./data'), 'a directory of article files'),
+  logLevel: setting('LOG_LEVEL', LogLevel.default('info'), `one of ${LogLevel.options.join(', ')}`),
+  logPretty: setting('LOG_PRETTY', bool.default(() => Boolean(process.stdout.isTTY)), 'true or false (default: true when stdout is a terminal)'),
+  cacheMaxAge: setting('CACHE_MAX_AGE', z.coerce.number().int().min(0).max(31536000).default(300), 'seconds 0-31536000 for Cache-Control max-age'),
+  maxFileBytes: setting('MAX_FILE_BYTES', z.coerce.number().int().min(1).default(5 * 1024 * 1024), 'the largest article file to read, in bytes'),
+  watch: setting('WATCH', bool.default(false), 'true or false: reload when files in DATA_DIR change'),
+  strict: setting('STRICT', bool.default(false), 'true or false: refuse to start or reload when any file has a problem'),
+  corsOrigins: setting(
+    'CORS_ORIGINS',
+    z
+      .string()
+      .default('*')
+      .refine((s) => s.trim() === '*' || (list(s).length > 0 && list(s).every(isOrigin)))
+      .transform((s): '*' | string[] => (s.trim() === '*' ? '*' : list(s))),
+    '* (any origin) or a comma-separated list of origins such as https://example.com,http://localhost:5173',
+  ),
+  trustProxy: setting(
+    'TRUST_PROXY',
+    z
+      .string()
+      .default('false')
+      .refine((s) => ['true', 'false'].includes(s) || /^\d{1,2}$/u.test(s) || list(s).every(isProxyAddress))
+      .transform((s): boolean | number | string[] => (s === 'true' ? true : s === 'false' ? false : /^\d+$/u.test(s) ? Number(s) : list(s))),
+    'false, true, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs',
+  ),
+  rateLimitMax: setting('RATE_LIMIT_MAX', z.coerce.number().int().min(0).default(300), 'requests per client IP per window, 0 to turn rate limiting off'),
+  rateLimitWindowSeconds: setting('RATE_LIMIT_WINDOW', z.coerce.number().int().min(1).max(86400).default(60), 'the rate-limit window in seconds, 1-86400'),
+  maxUrlLength: setting('MAX_URL_LENGTH', z.coerce.number().int().min(256).max(16384).default(2048), 'the longest request URL (path and query) in bytes, 256-16384'),
+  requestTimeoutMs: setting('REQUEST_TIMEOUT_MS', z.coerce.number().int().min(100).default(10_000), 'milliseconds (100 or more) a client has to send a whole request'),
+  connectionTimeoutMs: setting('CONNECTION_TIMEOUT_MS', z.coerce.number().int().min(0).default(30_000), 'milliseconds a socket may stay inactive, 0 for no limit'),
+  keepAliveTimeoutMs: setting('KEEP_ALIVE_TIMEOUT_MS', z.coerce.number().int().min(0).default(72_000), 'milliseconds an idle keep-alive connection is kept open'),
+  shedMaxEventLoopDelayMs: setting('SHED_MAX_EVENT_LOOP_DELAY_MS', z.coerce.number().int().min(0).default(1000), 'event-loop delay in milliseconds above which requests get 503, 0 to turn off'),
+  responseCacheEntries: setting(
+    'RESPONSE_CACHE_ENTRIES',
+    z.coerce.number().int().min(0).max(1_000_000).default(2000),
+    'how many listing, search and related-article answers to keep per corpus version, 0 to turn the cache off',
+  ),
+  shedMaxHeapBytes: setting(
+    'SHED_MAX_HEAP_BYTES',
+    z.coerce.number().int().min(0).default(() => Math.floor(getHeapStatistics().heap_size_limit * 0.9)),
+    'heap use in bytes above which requests get 503, 0 to turn off (default: 90% of the V8 heap limit)',
+  ),
 });
 
-export type Config = {
-  port: number;
-  host: string;
-  dataDir: string;
-  logLevel: z.infer<typeof LogLevel>;
-  logPretty: boolean;
-  cacheMaxAge: number;
-  maxFileBytes: number;
-  watch: boolean;
-  strict: boolean;
-  corsOrigins: '*' | string[];
-  trustProxy: boolean | number | string[];
-  rateLimitMax: number;
-  rateLimitWindowSeconds: number;
-  maxUrlLength: number;
-  requestTimeoutMs: number;
-  connectionTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-  shedMaxEventLoopDelayMs: number;
-  shedMaxHeapBytes: number;
-  responseCacheEntries: number;
-};
+export type Config = z.output<typeof ConfigSchema>;
+type ConfigKey = keyof Config;
+
+/** The environment variable of each setting, from the schema's metadata. */
+export const ENV_NAMES = Object.fromEntries(
+  Object.entries(ConfigSchema.shape).map(([key, schema]) => [key, (schema.meta() as { env: string }).env]),
+) as Record<ConfigKey, string>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Command-line flags and the setting each one sets. */
 const FLAGS = {
-  data: { type: 'string', env: 'DATA_DIR' },
-  port: { type: 'string', env: 'PORT' },
-  host: { type: 'string', env: 'HOST' },
-  'log-level': { type: 'string', env: 'LOG_LEVEL' },
-  watch: { type: 'boolean', env: 'WATCH' },
-  strict: { type: 'boolean', env: 'STRICT' },
-} as const;
+  data: { type: 'string', key: 'dataDir' },
+  port: { type: 'string', key: 'port' },
+  host: { type: 'string', key: 'host' },
+  'log-level': { type: 'string', key: 'logLevel' },
+  watch: { type: 'boolean', key: 'watch' },
+  strict: { type: 'boolean', key: 'strict' },
+} as const satisfies Record<string, { type: 'string' | 'boolean'; key: ConfigKey }>;
 
 /** Flags win over environment variables. Throws ConfigError naming the variable and what it accepts. */
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
@@ -97,39 +103,17 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     throw new ConfigError(`${(e as Error).message}. Flags: ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')}`);
   }
   const raw: Record<string, string | undefined> = {};
-  for (const key of Object.keys(ConfigSchema.shape)) raw[key] = env[key] === '' ? undefined : env[key];
+  for (const [key, name] of Object.entries(ENV_NAMES)) raw[key] = env[name] === '' ? undefined : env[name];
   for (const [flag, spec] of Object.entries(FLAGS)) {
     const v = (flags as Record<string, string | boolean | undefined>)[flag];
-    if (v !== undefined) raw[spec.env] = String(v);
+    if (v !== undefined) raw[spec.key] = String(v);
   }
   const r = ConfigSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    const key = String(issue.path[0]);
-    const accepts = ConfigSchema.shape[key as keyof typeof ConfigSchema.shape]?.description ?? issue.message;
-    throw new ConfigError(`invalid ${key}=${JSON.stringify(raw[key])}: expected ${accepts}`);
+    const key = String(issue.path[0]) as ConfigKey;
+    const accepts = ConfigSchema.shape[key]?.description ?? issue.message;
+    throw new ConfigError(`invalid ${ENV_NAMES[key]}=${JSON.stringify(raw[key])}: expected ${accepts}`);
   }
-  const c = r.data;
-  return {
-    port: c.PORT,
-    host: c.HOST,
-    dataDir: c.DATA_DIR,
-    logLevel: c.LOG_LEVEL,
-    logPretty: c.LOG_PRETTY ?? Boolean(process.stdout.isTTY),
-    cacheMaxAge: c.CACHE_MAX_AGE,
-    maxFileBytes: c.MAX_FILE_BYTES,
-    watch: c.WATCH,
-    strict: c.STRICT,
-    corsOrigins: c.CORS_ORIGINS,
-    trustProxy: c.TRUST_PROXY,
-    rateLimitMax: c.RATE_LIMIT_MAX,
-    rateLimitWindowSeconds: c.RATE_LIMIT_WINDOW,
-    maxUrlLength: c.MAX_URL_LENGTH,
-    requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
-    connectionTimeoutMs: c.CONNECTION_TIMEOUT_MS,
-    keepAliveTimeoutMs: c.KEEP_ALIVE_TIMEOUT_MS,
-    shedMaxEventLoopDelayMs: c.SHED_MAX_EVENT_LOOP_DELAY_MS,
-    shedMaxHeapBytes: c.SHED_MAX_HEAP_BYTES ?? Math.floor(getHeapStatistics().heap_size_limit * 0.9),
-    responseCacheEntries: c.RESPONSE_CACHE_ENTRIES,
-  };
+  return r.data;
 }

@@ -1,5 +1,6 @@
 /** The process: read config, load the corpus, listen, shut down gracefully. */
 import closeWithGrace from 'close-with-grace';
+import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { Corpus, CorpusStore, Reloader } from './corpus/index.js';
@@ -64,4 +65,4 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (isMainModule(import.meta.url)) await main();

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DataDirError, loadArticles, type LoadResult } from '../loader/index.js';
+import { isMainModule } from '../main-module.js';
 
 export interface CheckReport {
   dataDir: string;
@@ -102,4 +103,4 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   return rep.problems.length ? 1 : 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));
+if (isMainModule(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

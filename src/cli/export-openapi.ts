@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.js';
 import { Corpus, CorpusStore } from '../corpus/index.js';
 import { openapiText } from '../http/docs.js';
+import { isMainModule } from '../main-module.js';
 
 export const OPENAPI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../openapi/openapi.json');
 
@@ -24,7 +25,7 @@ export async function generateOpenapi(): Promise<string> {
   return text;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   const text = await generateOpenapi();
   if (process.argv.includes('--check')) {
     const committed = await readFile(OPENAPI_PATH, 'utf8').catch(() => '');

@@ -35,9 +35,15 @@ export async function docsUiPlugin(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** The document as served and as committed under openapi/: stable key order, two-space indent. */
+/**
+ * The document as served and as committed under openapi/: two-space indent, and components in
+ * name order (their registration order depends on which module imported a schema first).
+ */
 export function openapiText(app: FastifyInstance): string {
-  return `${JSON.stringify(app.swagger(), null, 2)}\n`;
+  const doc = app.swagger() as { components?: { schemas?: Record<string, unknown> } };
+  const schemas = doc.components?.schemas;
+  const sorted = schemas ? { ...doc, components: { ...doc.components, schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) } } : doc;
+  return `${JSON.stringify(sorted, null, 2)}\n`;
 }
 
 /**

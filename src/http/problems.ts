@@ -2,9 +2,11 @@
  * Every error leaves as application/problem+json (RFC 9457). Validation errors say which
  * parameter failed and why; no stack trace ever reaches a client.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import type { ProblemDetails } from './schemas.js';
+import type { ProblemDetails } from './schemas/common.js';
 
 export const PROBLEM_TYPE = {
   invalidParameter: 'urn:news-api:problem:invalid-parameter',
@@ -28,62 +30,66 @@ export function sendProblem(reply: FastifyReply, p: ProblemDetails): FastifyRepl
 
 const WHERE = { querystring: 'query', params: 'path', headers: 'header' } as const;
 
-export function registerProblemHandlers(
-  app: FastifyInstance,
-  allowedMethods: (url: string) => string[] | null,
-  notFoundOptions: { preHandler?: preHandlerHookHandler } = {},
-): void {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof HttpProblem) return sendProblem(reply, { ...error.problem, instance: request.url });
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const where = WHERE[(error.validationContext ?? 'querystring') as keyof typeof WHERE] ?? 'query';
-      const errors = error.validation.map((v) => ({
-        in: where,
-        parameter: v.instancePath.replace(/^\//u, '').split('/')[0] || '(all)',
-        reason: v.message ?? 'invalid value',
-      }));
-      return sendProblem(reply, {
-        type: PROBLEM_TYPE.invalidParameter,
-        title: 'Invalid parameter',
-        status: 400,
-        detail: errors.map((e) => `${e.parameter}: ${e.reason}`).join('; '),
-        instance: request.url,
-        errors,
-      });
-    }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    return sendProblem(reply, {
-      type: 'about:blank',
-      title: status >= 500 ? 'Internal Server Error' : titleFor(status),
-      status,
-      // Client errors raised by Fastify (bad URL encoding, too long headers...) carry a safe message.
-      detail: status >= 500 ? 'The server failed to answer this request; it has been logged.' : error.message,
-      instance: request.url,
-    });
-  });
-
-  app.setNotFoundHandler(notFoundOptions, (request, reply) => {
-    const allowed = allowedMethods(request.url);
-    if (allowed && !allowed.includes(request.method)) {
-      reply.header('allow', allowed.join(', '));
+/**
+ * The error handler (validation errors name the parameter; 5xx are logged, never detailed) and
+ * the 404/405 handler, which is rate-limited like the routes when `rateLimited` is set. Needs the
+ * allowed-methods plugin (and @fastify/rate-limit when rate-limited).
+ */
+export const problemsPlugin = fp(
+  async (app: FastifyInstance, { rateLimited }: { rateLimited: boolean }) => {
+    app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      if (error instanceof HttpProblem) return sendProblem(reply, { ...error.problem, instance: request.url });
+      if (hasZodFastifySchemaValidationErrors(error)) {
+        const where = WHERE[(error.validationContext ?? 'querystring') as keyof typeof WHERE] ?? 'query';
+        const errors = error.validation.map((v) => ({
+          in: where,
+          parameter: v.instancePath.replace(/^\//u, '').split('/')[0] || '(all)',
+          reason: v.message ?? 'invalid value',
+        }));
+        return sendProblem(reply, {
+          type: PROBLEM_TYPE.invalidParameter,
+          title: 'Invalid parameter',
+          status: 400,
+          detail: errors.map((e) => `${e.parameter}: ${e.reason}`).join('; '),
+          instance: request.url,
+          errors,
+        });
+      }
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+      if (status >= 500) request.log.error({ err: error }, 'request failed');
       return sendProblem(reply, {
         type: 'about:blank',
-        title: 'Method Not Allowed',
-        status: 405,
-        detail: `${request.method} is not supported here; use ${allowed.join(', ')}`,
+        title: status >= 500 ? 'Internal Server Error' : titleFor(status),
+        status,
+        // Client errors raised by Fastify (bad URL encoding, too long headers...) carry a safe message.
+        detail: status >= 500 ? 'The server failed to answer this request; it has been logged.' : error.message,
         instance: request.url,
       });
-    }
-    return sendProblem(reply, {
-      type: PROBLEM_TYPE.notFound,
-      title: 'Not Found',
-      status: 404,
-      detail: `No route ${request.method} ${request.url.split('?')[0]}`,
-      instance: request.url,
     });
-  });
-}
+
+    app.setNotFoundHandler(rateLimited ? { preHandler: app.rateLimit() } : {}, (request, reply) => {
+      const allowed = app.allowedMethods(request.url);
+      if (allowed && !allowed.includes(request.method)) {
+        reply.header('allow', allowed.join(', '));
+        return sendProblem(reply, {
+          type: 'about:blank',
+          title: 'Method Not Allowed',
+          status: 405,
+          detail: `${request.method} is not supported here; use ${allowed.join(', ')}`,
+          instance: request.url,
+        });
+      }
+      return sendProblem(reply, {
+        type: PROBLEM_TYPE.notFound,
+        title: 'Not Found',
+        status: 404,
+        detail: `No route ${request.method} ${request.url.split('?')[0]}`,
+        instance: request.url,
+      });
+    });
+  },
+  { name: 'problems', dependencies: ['allowed-methods'] },
+);
 
 /** The 404 for an id or slug no loaded article has (lookup and related). */
 export function articleNotFound(reply: FastifyReply, idOrSlug: string): FastifyReply {
@@ -96,10 +102,9 @@ export function articleNotFound(reply: FastifyReply, idOrSlug: string): FastifyR
   });
 }
 
+/** A status code's reason phrase, as Node's HTTP module names it. */
 export function titleFor(status: number): string {
-  return (
-    { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 413: 'Payload Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large' } as Record<number, string>
-  )[status] ?? 'Client Error';
+  return STATUS_CODES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
 }
 
 /**

@@ -4,6 +4,7 @@
  * registers this same hook, so the throughput ratio measures everything else we do.
  */
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 export function registerRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', (request, reply, done) => {
@@ -14,3 +15,6 @@ export function registerRequestLog(app: FastifyInstance): void {
     done();
   });
 }
+
+/** registerRequestLog as a named plugin, for app.ts. */
+export const requestLogPlugin = fp(async (app: FastifyInstance) => registerRequestLog(app), { name: 'request-log' });

@@ -26,7 +26,7 @@
  *
  * Errors throw {@link QuerySyntaxError} with a 0-based character `position`: empty query,
  * unbalanced quote or parenthesis, empty parentheses or phrase, an operator without operand
- * (`OR`, `AND foo`, `foo OR`, `NOT`), a prefix shorter than 2 characters, unknown field, too
+ * (`OR`, `AND foo`, `foo OR`, `NOT`), a field scope with nothing after it (`title:`), a prefix shorter than 2 characters, unknown field, too
  * many terms, or a negative-only group.
  */
 import { fold, scanTokens } from './tokenize.js';
@@ -191,6 +191,10 @@ function lex(q: string): Lexeme[] {
           pendingField = { field: name as SearchField, pos: i };
           i = after;
           continue;
+        }
+        // `title:` with nothing after it: a scope without a word, not the word "title".
+        if (text.length === fm[0].length && FIELDS.has(fm[1]!.toLowerCase())) {
+          throw new QuerySyntaxError(`field '${fm[1]!}:' needs a word, "phrase" or (group) right after the colon`, after - 1);
         }
       }
     }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { Corpus, CorpusStore, Reloader } from '../../src/corpus/index.js';
-import { ArticleList, Health } from '../../src/http/schemas.js';
+import { ArticleList, Health } from '../../src/http/schemas/index.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { tempDataDir } from '../helpers/paths.js';
 

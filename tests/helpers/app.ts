@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { buildApp } from '../../src/app.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
 import { loadArticles } from '../../src/loader/index.js';
-import { ProblemDetails } from '../../src/http/schemas.js';
+import { ProblemDetails } from '../../src/http/schemas/index.js';
 import { FIXTURES } from './paths.js';
 
 export const CORPUS_DIR = `${FIXTURES}/corpus`;

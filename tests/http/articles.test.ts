@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Article } from '../../src/articles/schema.js';
-import { ArticleList } from '../../src/http/schemas.js';
+import { ArticleList } from '../../src/http/schemas/index.js';
 import { appFor, okJson, problem } from '../helpers/app.js';
 
 const { app } = await appFor();

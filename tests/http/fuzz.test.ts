@@ -11,8 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { Article } from '../../src/articles/schema.js';
 import { OPENAPI_PATH } from '../../src/cli/export-openapi.js';
-import { RelatedResponse, SearchResponse } from '../../src/http/routes/search.js';
-import { ArticleList, CategoryList, Health, ProblemDetails, Ready, SourceList } from '../../src/http/schemas.js';
+import { ArticleList, CategoryList, Health, ProblemDetails, Ready, RelatedResponse, SearchResponse, SourceList } from '../../src/http/schemas/index.js';
 import { appFor } from '../helpers/app.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 0) || 1500;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CategoryList, Health, SourceList } from '../../src/http/schemas.js';
+import { CategoryList, Health, SourceList } from '../../src/http/schemas/index.js';
 import { OPENAPI_PATH } from '../../src/cli/export-openapi.js';
 import { appFor, okJson, problem } from '../helpers/app.js';
 import { tempDataDir } from '../helpers/paths.js';

@@ -3,12 +3,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
-import { SearchResponse } from '../../src/http/routes/search.js';
+import { ArticleList, SearchResponse, SourceList } from '../../src/http/schemas/index.js';
 import { PreparedBody } from '../../src/http/representations.js';
 import { ResponseCache } from '../../src/http/response-cache.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { okJson } from '../helpers/app.js';
-import { ArticleList, SourceList } from '../../src/http/schemas.js';
 import { tempDataDir } from '../helpers/paths.js';
 
 const body = (s: string) => new PreparedBody(JSON.stringify({ s }), `"${s}"`);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { RelatedResponse, SearchResponse } from '../../src/http/routes/search.js';
+import { RelatedResponse, SearchResponse } from '../../src/http/schemas/index.js';
 import { appFor, okJson, problem } from '../helpers/app.js';
 
 const { app } = await appFor();
@@ -90,6 +90,10 @@ describe('GET /search', () => {
     }
     const p = problem(await app.inject({ method: 'GET', url: '/search?q=oil+%22gas' }), 400);
     expect(p.errors?.[0]).toMatchObject({ parameter: 'q', position: 4 });
+    // An empty field scope is not the word "title".
+    const scope = problem(await app.inject({ method: 'GET', url: '/search?q=title:' }), 400);
+    expect(scope.errors?.[0]).toMatchObject({ parameter: 'q', position: 5 });
+    expect(scope.errors?.[0]?.reason).toMatch(/title:/);
   });
 
   it('finds typos only with fuzzy=true', async () => {

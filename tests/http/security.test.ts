@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { OPENAPI_PATH } from '../../src/cli/export-openapi.js';
-import { Ready } from '../../src/http/schemas.js';
+import { Ready } from '../../src/http/schemas/index.js';
 import { appFor, okJson, problem } from '../helpers/app.js';
 
 const { app } = await appFor();

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ArticleList } from '../../src/http/schemas.js';
+import { ArticleList } from '../../src/http/schemas/index.js';
 import { appFor } from '../helpers/app.js';
 
 describe('over a real socket', async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
-import { Health } from '../../src/http/schemas.js';
+import { Health } from '../../src/http/schemas/index.js';
 import { DEFAULT_MAX_FILE_BYTES, loadArticles } from '../../src/loader/index.js';
 import { okJson } from '../helpers/app.js';
 import { tempDataDir } from '../helpers/paths.js';

@@ -100,6 +100,8 @@ describe('parseQuery: errors with positions', () => {
     ['gas OR -oil', 7, /query needs at least one positive term/],
     ['foo:bar', 0, /unknown field 'foo'/],
     ['oil Foo:"a b"', 4, /unknown field 'Foo'/],
+    ['title:', 5, /field 'title:' needs a word/],
+    ['oil body: gas', 8, /field 'body:' needs a word/],
     ['i*', 0, /at least 2 characters/],
     ['oil ""', 4, /empty phrase/],
   ];

@@ -1,20 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Article } from '../../articles/schema.js';
-import { toArticleFilter, type CorpusStore } from '../../corpus/index.js';
+import { toArticleFilter } from '../../corpus/index.js';
 import { sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
 import { articleNotFound } from '../problems.js';
 import { articleRepresentation, summaryJson } from '../representations.js';
-import type { ResponseCache } from '../response-cache.js';
-import { ArticleList, ArticleParams, ListQuery, problemResponses } from '../schemas.js';
-
-export interface RouteOptions {
-  store: CorpusStore;
-  /** Answers kept per corpus version and URL (listing, search, related, sources, categories). */
-  answers: ResponseCache;
-  cacheMaxAge: number;
-  listMaxAge: number;
-}
+import { ArticleList, ArticleParams, ListQuery } from '../schemas/articles.js';
+import { problemResponses } from '../schemas/common.js';
+import type { RouteOptions } from './options.js';
 
 export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, cacheMaxAge, listMaxAge }) => {
   app.get(

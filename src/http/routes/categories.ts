@@ -1,0 +1,18 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sendJson } from '../caching.js';
+import { CategoryList } from '../schemas/sources.js';
+import type { RouteOptions } from './options.js';
+
+export const categoryRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, listMaxAge }) => {
+  app.get(
+    '/categories',
+    { schema: { tags: ['meta'], summary: 'Categories with their article counts', response: { 200: CategoryList } } },
+    async (request, reply) => {
+      const corpus = request.corpus;
+      const answer =
+        answers.get(corpus.version, '/categories') ??
+        answers.keep(corpus.version, '/categories', JSON.stringify({ items: corpus.categories().map((c) => ({ name: c.value, count: c.count })) }));
+      return sendJson(request, reply, answer, listMaxAge);
+    },
+  );
+};

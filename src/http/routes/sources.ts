@@ -1,0 +1,16 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sendJson } from '../caching.js';
+import { SourceList } from '../schemas/sources.js';
+import type { RouteOptions } from './options.js';
+
+export const sourceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, listMaxAge }) => {
+  app.get(
+    '/sources',
+    { schema: { tags: ['meta'], summary: 'Sources with their article counts', response: { 200: SourceList } } },
+    async (request, reply) => {
+      const corpus = request.corpus;
+      const answer = answers.get(corpus.version, '/sources') ?? answers.keep(corpus.version, '/sources', JSON.stringify({ items: corpus.sources() }));
+      return sendJson(request, reply, answer, listMaxAge);
+    },
+  );
+};

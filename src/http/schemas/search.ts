@@ -1,0 +1,83 @@
+/** /search: the query language, the query string and the page of hits. */
+import { z } from 'zod';
+import { ArticleSummary } from '../../articles/schema.js';
+import { FacetValue, Filters, MAX_QUERY_LENGTH } from './common.js';
+
+export const QUERY_LANGUAGE = `
+**Query language**
+
+| you write | it finds |
+| --- | --- |
+| \`oil prices\` | articles with both words (terms are ANDed) |
+| \`oil OR gas\` | either word (AND binds tighter than OR) |
+| \`oil -gas\`, \`oil NOT gas\` | oil, but not gas |
+| \`"state of the union"\` | the words in this order |
+| \`(oil OR gas) prices\` | grouping |
+| \`title:taliban\`, \`title:"peace process"\` | only in the headline (fields: \`title\`, \`lead\`, and \`body\` for every paragraph, the lead included) |
+| \`infla*\` | words starting with infla (the most frequent expansions, bounded) |
+
+Words are matched after case and accent folding and English stemming (\`rates\` finds \`rate\`,
+and the form you typed ranks first); common words (\`the\`, \`of\`) are ignored outside phrases;
+\`U.S.\`, \`$1m\` and \`£522,000\` are words of their own. A malformed query (unbalanced quotes or
+brackets, a lone operator, a field with nothing after it such as \`title:\`, only negative terms) is a 400 problem whose \`errors[0].position\`
+says where.
+
+**Highlights**: \`snippet\` and \`titleHighlight\` are HTML-escaped text in which each match is
+wrapped in \`<mark>\`…\`</mark>\`; no other markup ever appears, so a frontend may render them as
+HTML. \`titleHighlight\` is null when the headline did not match.
+`;
+
+const FacetName = z.enum(['source', 'category', 'month']);
+
+export const SearchQuery = Filters.extend({
+  q: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a single string') })
+    .trim().min(1, 'must not be empty').max(MAX_QUERY_LENGTH, `must be at most ${MAX_QUERY_LENGTH} characters`).meta({
+    description: 'The query (see the query language above)',
+    example: 'taliban "security forces"',
+  }),
+  sort: z.enum(['relevance', 'newest', 'oldest']).default('relevance'),
+  fuzzy: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1')
+    .meta({ description: 'Also match words one typo away (words of 5+ letters); such hits rank below exact ones' }),
+  facets: z
+    .string()
+    .max(64)
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s === '') return [];
+      const names = s.split(',').map((x) => x.trim());
+      for (const n of names) {
+        if (!FacetName.safeParse(n).success) {
+          ctx.addIssue({ code: 'custom', message: `unknown facet '${n}'; use source, category, month` });
+          return z.NEVER;
+        }
+      }
+      return [...new Set(names)] as Array<z.infer<typeof FacetName>>;
+    })
+    .meta({ description: 'Comma-separated: source, category, month. Counts cover the whole result set, not just the page.', example: 'source,category' }),
+});
+
+export const SearchHit = ArticleSummary.extend({
+  score: z.number().meta({ description: 'Relevance (BM25F); higher is better' }),
+  snippet: z.string().meta({ description: 'Best-matching passage, HTML-escaped, matches in <mark>' }),
+  titleHighlight: z.string().nullable().meta({ description: 'The headline with matches in <mark>, or null when it did not match' }),
+}).meta({ id: 'SearchHit' });
+
+export const SearchResponse = z
+  .object({
+    query: z.string(),
+    items: z.array(SearchHit),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    next: z.string().nullable(),
+    facets: z
+      .object({ source: z.array(FacetValue).optional(), category: z.array(FacetValue).optional(), month: z.array(FacetValue).optional() })
+      .optional()
+      .meta({ description: 'Present when facets were asked for; month values are YYYY-MM' }),
+  })
+  .meta({ id: 'SearchResponse' });
+
