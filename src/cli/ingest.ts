@@ -10,25 +10,12 @@
 import { parseArgs } from 'node:util';
 import { DataDirError } from '../loader/index.js';
 import { DatabaseUrlError, databaseSettings, openPool } from '../store/connection.js';
-import { ingestDirectory, type IngestOutcome } from '../store/ingest.js';
+import { ingestDirectory, ingestSummary, type IngestOutcome } from '../store/ingest.js';
+import { isMainModule } from '../main-module.js';
 import { migrate } from '../store/migrate.js';
 import { formatText, report } from './check-data.js';
 
 const USAGE = 'usage: DATABASE_URL=postgres://… ingest --data <data-dir> [--dataset NAME] [--batch-size N] [--json]';
-
-export function ingestSummary(o: IngestOutcome): Record<string, unknown> {
-  return {
-    dataset: o.dataset,
-    inserted: o.inserted,
-    updated: o.updated,
-    unchanged: o.unchanged,
-    deleted: o.deleted,
-    conflicts: o.conflicts,
-    lastChange: o.lastSeq,
-    batches: o.batches,
-    durationMs: o.durationMs,
-  };
-}
 
 function summaryText(o: IngestOutcome): string {
   const lines = [
@@ -99,4 +86,4 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));
+if (isMainModule(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -82,3 +82,18 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
     return { dataset, load, inserted, updated, unchanged, deleted: deletes.length, conflicts, lastSeq, batches, durationMs: Math.round(performance.now() - started) };
   });
 }
+
+/** What an ingest changed, for logs and `ingest --json`. */
+export function ingestSummary(o: IngestOutcome): Record<string, unknown> {
+  return {
+    dataset: o.dataset,
+    inserted: o.inserted,
+    updated: o.updated,
+    unchanged: o.unchanged,
+    deleted: o.deleted,
+    conflicts: o.conflicts,
+    lastChange: o.lastSeq,
+    batches: o.batches,
+    durationMs: o.durationMs,
+  };
+}

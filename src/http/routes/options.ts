@@ -1,4 +1,5 @@
 import type { CorpusStore } from '../../corpus/index.js';
+import type { DatabaseStatus } from '../../store/replica.js';
 import type { ResponseCache } from '../response-cache.js';
 
 /** What every resource's routes are registered with (app.ts). */
@@ -8,4 +9,11 @@ export interface RouteOptions {
   answers: ResponseCache;
   cacheMaxAge: number;
   listMaxAge: number;
+}
+
+/** A replica's view of its database (database mode only), for /health and /ready. */
+export interface DatabaseProbe {
+  status(): DatabaseStatus;
+  /** READY_REQUIRES_DATABASE: /ready answers 503 while the database is unreachable. */
+  requiredForReady: boolean;
 }

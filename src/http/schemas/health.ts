@@ -4,7 +4,7 @@ import { IsoDateTime } from '../../articles/schema.js';
 
 export const Health = z
   .object({
-    status: z.enum(['ok', 'degraded']).meta({ description: '"degraded" when some files had problems or the last reload failed' }),
+    status: z.enum(['ok', 'degraded']).meta({ description: '"degraded" when some files had problems, the last reload failed, or the database is unreachable' }),
     articles: z.number().int(),
     problems: z.number().int().meta({ description: 'Files or entries skipped at load' }),
     problemsByKind: z.record(z.string(), z.number().int()),
@@ -18,6 +18,15 @@ export const Health = z
       lastAttemptAt: IsoDateTime.nullable(),
       lastError: z.string().nullable().meta({ description: 'Why the last reload failed (the previous corpus is still served)' }),
     }),
+    database: z
+      .object({
+        state: z.enum(['connected', 'reconnecting']).meta({ description: '"reconnecting" while PostgreSQL cannot be reached (the last corpus is still served)' }),
+        lastChange: z.number().int().meta({ description: 'The last change number of the shared store this replica has applied' }),
+        lastContactAt: IsoDateTime.nullable(),
+        lastError: z.string().nullable(),
+      })
+      .optional()
+      .meta({ description: 'Only when the articles come from PostgreSQL (DATABASE_URL)' }),
     uptimeSeconds: z.number(),
   })
   .meta({ id: 'Health' });
