@@ -55,7 +55,7 @@ async function main(): Promise<number> {
   try {
     for (let i = 0; i < count; i++) {
       const [n, serverArgs] = tsx('src/server.ts');
-      const env = { ...process.env, PORT: String(ports[i]), HOST: '127.0.0.1', LOG_PRETTY: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+      const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(ports[i]), HOST: '127.0.0.1', LOG_PRETTY: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
       delete env.DATA_DIR;
       const child = spawn(n, serverArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';

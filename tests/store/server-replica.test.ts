@@ -40,7 +40,7 @@ describe('the server with DATABASE_URL', () => {
       const a = await startServer([], { DATABASE_URL: url, DATABASE_POLL_MS: '60000' });
       const b = await startServer([], { DATABASE_URL: url, DATABASE_POLL_MS: '60000' });
       running.push(a, b);
-      expect((await (await fetch(`${a.url}/health`)).json()).articles).toBe(0);
+      expect(((await (await fetch(`${a.url}/health`)).json()) as { articles: number }).articles).toBe(0);
       await ingestDirectory(pool, dir);
       writeFileSync(path.join(dir, 'second.txt'), story('Second story'));
       await ingestDirectory(pool, dir);
