@@ -106,8 +106,12 @@ export interface PostgresServer {
   createDatabase(prefix?: string): Promise<string>;
 }
 
-/** initdb + postgres on a free port, trust authentication on 127.0.0.1 only. */
-export async function startPostgres(options: { port?: number } = {}): Promise<PostgresServer> {
+/**
+ * initdb + postgres on a free port, trust authentication on 127.0.0.1 only. Tests run it without
+ * fsync (nothing there needs to survive a crash); `durable: true` keeps PostgreSQL's defaults, for
+ * benchmarks.
+ */
+export async function startPostgres(options: { port?: number; durable?: boolean } = {}): Promise<PostgresServer> {
   const who = account();
   const native = binaries(who);
   const bin = (name: string) => path.join(native, 'bin', name);
@@ -126,7 +130,7 @@ export async function startPostgres(options: { port?: number } = {}): Promise<Po
     log = '';
     const c = spawn(
       bin('postgres'),
-      ['-D', dataDir, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+      ['-D', dataDir, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'])],
       { stdio: ['ignore', 'pipe', 'pipe'], ...(who ?? {}), env: { ...process.env, LC_ALL: 'C' } },
     );
     c.stdout!.on('data', (d: Buffer) => (log += d.toString()));
