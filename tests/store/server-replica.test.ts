@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseSettings, openPool } from '../../src/store/connection.js';
 import { ingestDirectory } from '../../src/store/ingest.js';
+import { migrate } from '../../src/store/migrate.js';
 import { ROOT, tempDataDir } from '../helpers/paths.js';
 import { testDatabase } from '../helpers/postgres.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
@@ -56,6 +57,26 @@ describe('the server with DATABASE_URL', () => {
     } finally {
       await pool.end();
     }
+  });
+
+  it('reads from DATABASE_READ_URL when given (LISTEN stays on DATABASE_URL)', async () => {
+    // Two different databases make the routing visible: the articles can only come from the read URL.
+    const primary = await testDatabase('primary');
+    const standby = await testDatabase('standby');
+    const dir = tempDataDir({ 'only-on-standby.txt': story('Only on the standby') });
+    dirs.push(dir);
+    const pool = openPool(databaseSettings(standby));
+    try {
+      await migrate(pool);
+      await ingestDirectory(pool, dir);
+    } finally {
+      await pool.end();
+    }
+    const s = await startServer([], { DATABASE_URL: primary, DATABASE_READ_URL: standby });
+    running.push(s);
+    expect((await fetch(`${s.url}/articles/only-on-standby`)).status).toBe(200);
+    const health = (await (await fetch(`${s.url}/health`)).json()) as { articles: number; database: { state: string } };
+    expect(health).toMatchObject({ articles: 1, database: { state: 'connected' } });
   });
 
   it('with a data folder and --watch ingests the folder, and a new file reaches the database and the answers', async () => {
