@@ -71,3 +71,19 @@ export function openPool(settings: DatabaseSettings, onError: (e: Error) => void
   pool.on('error', onError);
   return pool;
 }
+
+/** Runs `work` in one transaction on one pooled connection (`begin` may set the isolation level): committed, or rolled back whole. */
+export async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const out = await work(client);
+    await client.query('COMMIT');
+    return out;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}

@@ -5,6 +5,7 @@
  * at once apply each migration exactly once.
  */
 import type pg from 'pg';
+import { inTransaction } from './connection.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 /** pg_advisory_xact_lock key for migrations ("news" "migr" as two int4s). */
@@ -18,10 +19,8 @@ export interface MigrateResult {
 export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrateResult> {
   const names = migrations.map((m) => m.name);
   if (names.some((n, i) => i > 0 && names[i - 1]! >= n)) throw new Error(`migrations out of order: ${names.join(', ')}`);
-  const client = await pool.connect();
   const applied: string[] = [];
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, 'BEGIN', async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', MIGRATION_LOCK);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
@@ -35,12 +34,6 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
       await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [m.name]);
       applied.push(m.name);
     }
-    await client.query('COMMIT');
     return { applied, alreadyApplied: done.size };
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { validateArticle } from '../loader/finish.js';
+import { inTransaction } from './connection.js';
 import type { ArticleChange, ArticleChangeSource, ChangeBatch, StoreSnapshot } from './types.js';
 
 /** The channel NOTIFY wakes replicas on; the payload is the last change number (a hint only). */
@@ -18,6 +19,14 @@ export const CHANGE_CHANNEL = 'article_changes';
 const CHANGE_LOCK: [number, number] = [0x6e657773, 0x63686e67];
 /** Session lock per dataset held for a whole ingest run (two ingests of one folder run one after the other). */
 const INGEST_LOCK_SPACE = 0x696e6773;
+
+/** The last change number written (0 for none): every change up to it is committed and visible. */
+const HIGH_WATER = 'SELECT COALESCE(GREATEST((SELECT max(change_seq) FROM articles), (SELECT max(change_seq) FROM article_deletions)), 0)::text AS seq';
+
+/** The store's last change number (0 when empty). */
+export async function lastChange(db: pg.Pool | pg.PoolClient): Promise<number> {
+  return Number((await db.query<{ seq: string }>(HIGH_WATER)).rows[0]!.seq);
+}
 
 /** sha256 of the record as stored: an ingest skips an article whose hash has not changed. */
 export function contentHash(a: Article): string {
@@ -58,12 +67,10 @@ export interface BatchWrite {
   deletes: readonly string[];
 }
 
-/** The number of the last change written, or null when the batch wrote nothing. */
+/** The number of the last change written, or null when the batch had nothing to write. */
 export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite): Promise<number | null> {
   if (batch.upserts.length === 0 && batch.deletes.length === 0) return null;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, 'BEGIN', async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', CHANGE_LOCK);
     if (batch.upserts.length) {
       const rows = batch.upserts.map(({ article: a, hash }) => ({
@@ -98,20 +105,11 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
         [dataset, batch.deletes],
       );
     }
-    const { rows } = await client.query<{ seq: string | null }>(
-      'SELECT GREATEST((SELECT max(change_seq) FROM articles), (SELECT max(change_seq) FROM article_deletions))::text AS seq',
-    );
-    const seq = rows[0]!.seq === null ? null : Number(rows[0]!.seq);
+    const seq = await lastChange(client);
     // Delivered at commit, to every replica listening: a wake-up, never the data itself.
-    await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, String(seq ?? 0)]);
-    await client.query('COMMIT');
+    await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, String(seq)]);
     return seq;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**
@@ -140,23 +138,9 @@ function toArticle(record: unknown, id: string): Article {
   return v.article;
 }
 
-/** Runs `work` in one REPEATABLE READ, READ ONLY transaction: every read sees the same commit point. */
-async function inSnapshot<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const out = await work(client);
-    await client.query('COMMIT');
-    return out;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
-}
+/** Every read of a catch-up sees the same commit point. */
+const SNAPSHOT = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
-const HIGH_WATER = 'SELECT COALESCE(GREATEST((SELECT max(change_seq) FROM articles), (SELECT max(change_seq) FROM article_deletions)), 0)::text AS seq';
 const PAGE = 5000;
 
 /** The replica's view of PostgreSQL: whole snapshots and changes after a number. */
@@ -164,8 +148,8 @@ export class PostgresChangeSource implements ArticleChangeSource {
   constructor(private readonly pool: pg.Pool) {}
 
   async snapshot(): Promise<StoreSnapshot> {
-    return inSnapshot(this.pool, async (c) => {
-      const seq = Number((await c.query<{ seq: string }>(HIGH_WATER)).rows[0]!.seq);
+    return inTransaction(this.pool, SNAPSHOT, async (c) => {
+      const seq = await lastChange(c);
       const articles: Article[] = [];
       let after = '';
       for (;;) {
@@ -180,8 +164,8 @@ export class PostgresChangeSource implements ArticleChangeSource {
   }
 
   async changesSince(seq: number): Promise<ChangeBatch> {
-    return inSnapshot(this.pool, async (c) => {
-      const high = Number((await c.query<{ seq: string }>(HIGH_WATER)).rows[0]!.seq);
+    return inTransaction(this.pool, SNAPSHOT, async (c) => {
+      const high = await lastChange(c);
       if (high <= seq) return { seq: Math.max(seq, high), changes: [] };
       const ups = await c.query<{ id: string; record: unknown; change_seq: string }>(
         'SELECT id, record, change_seq::text FROM articles WHERE change_seq > $1 ORDER BY change_seq',

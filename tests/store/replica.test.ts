@@ -8,7 +8,7 @@ import { loadArticles } from '../../src/loader/index.js';
 import { databaseSettings, openPool } from '../../src/store/connection.js';
 import { ingestDirectory } from '../../src/store/ingest.js';
 import { migrate } from '../../src/store/migrate.js';
-import { PostgresChangeSource } from '../../src/store/postgres.js';
+import { PostgresChangeSource, lastChange } from '../../src/store/postgres.js';
 import { Replica, corpusFromArticles } from '../../src/store/replica.js';
 import { tempDataDir } from '../helpers/paths.js';
 import { startPostgres, testDatabase } from '../helpers/postgres.js';
@@ -17,13 +17,6 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 function story(i: number, edition = 0): string {
   return `Story number ${i}${edition ? ` (edition ${edition})` : ''}\n\nParagraph one of story ${i}, about harbour ${i % 17} and the council.\n\nSecond paragraph ${edition}.\n`;
-}
-
-async function highWater(pool: pg.Pool): Promise<number> {
-  const { rows } = await pool.query<{ seq: string }>(
-    'SELECT COALESCE(GREATEST((SELECT max(change_seq) FROM articles), (SELECT max(change_seq) FROM article_deletions)), 0)::text AS seq',
-  );
-  return Number(rows[0]!.seq);
 }
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -87,7 +80,7 @@ describe('replicas', () => {
     const second = await ingestDirectory(pool, dir, { batchSize: 50 });
     expect(second).toMatchObject({ updated: 100, deleted: 100 });
 
-    const high = await highWater(pool);
+    const high = await lastChange(pool);
     await until('both replicas at the last change', () => a.replica.status().lastChange === high && b.replica.status().lastChange === high);
     const folder = new Corpus(await loadArticles(dir));
     expect(a.store.current.size).toBe(900);
@@ -161,7 +154,7 @@ describe('replicas', () => {
         return false;
       }
     });
-    const high = await highWater(pool);
+    const high = await lastChange(pool);
     await until('the replica to catch up', () => r.replica.status().lastChange === high, 30_000);
     stop = true;
     await traffic;
