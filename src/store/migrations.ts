@@ -30,9 +30,9 @@ CREATE TABLE articles (
   category      text,
   authors       text[] NOT NULL DEFAULT '{}',
   tags          text[] NOT NULL DEFAULT '{}',
-  -- Headline (A) above lead (B) above body (C); title_tsv alone serves title: scoping.
+  -- Headline (A) above lead (B) above body (C). title: scoping needs no column of its own:
+  -- a tsquery lexeme limited to weight A ('shell':A) matches headline words only.
   search_tsv    tsvector NOT NULL,
-  title_tsv     tsvector NOT NULL,
   change_seq    bigint NOT NULL
 );
 CREATE UNIQUE INDEX articles_change_seq ON articles (change_seq);
@@ -44,7 +44,6 @@ CREATE INDEX articles_category ON articles (category, published_at DESC NULLS LA
 CREATE INDEX articles_authors ON articles USING gin (authors);
 CREATE INDEX articles_tags ON articles USING gin (tags);
 CREATE INDEX articles_search ON articles USING gin (search_tsv);
-CREATE INDEX articles_title ON articles USING gin (title_tsv);
 
 -- Deletes keep their place on the change line.
 CREATE TABLE article_deletions (

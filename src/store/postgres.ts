@@ -82,18 +82,17 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
       }));
       // One parameter (a JSON array) whatever the batch size; the values never touch the SQL text.
       await client.query(
-        `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, authors, tags, search_tsv, title_tsv, change_seq)
+        `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, authors, tags, search_tsv, change_seq)
          SELECT r.id, $2, r.hash, r.record, r.record->>'slug', (r.record->>'publishedAt')::timestamptz,
                 r.record->'source'->>'id', r.record->'source'->>'name', r.record->>'category',
                 ARRAY(SELECT jsonb_array_elements_text(r.authors)), ARRAY(SELECT jsonb_array_elements_text(r.record->'tags')),
                 setweight(to_tsvector('english', r.record->>'title'), 'A') || setweight(to_tsvector('english', r.record->>'lead'), 'B') || setweight(to_tsvector('english', r.body), 'C'),
-                to_tsvector('english', r.record->>'title'),
                 nextval('article_change_seq')
            FROM jsonb_to_recordset($1::jsonb) AS r(id text, hash text, record jsonb, authors jsonb, body text)
          ON CONFLICT (id) DO UPDATE SET
            content_hash = EXCLUDED.content_hash, record = EXCLUDED.record, slug = EXCLUDED.slug, published_at = EXCLUDED.published_at,
            source_id = EXCLUDED.source_id, source_name = EXCLUDED.source_name, category = EXCLUDED.category, authors = EXCLUDED.authors,
-           tags = EXCLUDED.tags, search_tsv = EXCLUDED.search_tsv, title_tsv = EXCLUDED.title_tsv, change_seq = EXCLUDED.change_seq
+           tags = EXCLUDED.tags, search_tsv = EXCLUDED.search_tsv, change_seq = EXCLUDED.change_seq
          WHERE articles.dataset = EXCLUDED.dataset AND articles.content_hash <> EXCLUDED.content_hash`,
         [JSON.stringify(rows), dataset],
       );

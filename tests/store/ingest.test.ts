@@ -46,7 +46,7 @@ describe('migrations', () => {
     expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
     const idx = await a.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'articles'");
     const gin = idx.rows.filter((r) => /USING gin/u.test(r.indexdef)).map((r) => r.indexname);
-    expect(gin).toEqual(expect.arrayContaining(['articles_search', 'articles_title']));
+    expect(gin).toEqual(expect.arrayContaining(['articles_search', 'articles_tags', 'articles_authors']));
   });
 
   it('refuse a database that is newer than the code, changing nothing', async () => {
@@ -74,14 +74,18 @@ describe('ingest', () => {
     expect(first).toMatchObject({ inserted: 3, updated: 0, unchanged: 0, deleted: 0 });
     expect(first.load.problems.map((p) => [p.path, p.kind])).toEqual([['business/empty.txt', 'empty']]);
     const row = (
-      await pool.query<{ category: string; dataset: string; search_tsv: string; title_tsv: string }>(
-        "SELECT category, dataset, search_tsv::text, title_tsv::text FROM articles WHERE id = 'world-port-strike'",
+      await pool.query<{ category: string; dataset: string; search_tsv: string; title_hit: boolean; lead_as_title: boolean }>(
+        `SELECT category, dataset, search_tsv::text,
+                search_tsv @@ to_tsquery('english', 'strike:A') AS title_hit, search_tsv @@ to_tsquery('english', 'dock:A') AS lead_as_title
+           FROM articles WHERE id = 'world-port-strike'`,
       )
     ).rows[0]!;
     expect(row.category).toBe('world');
     expect(row.search_tsv).toMatch(/'strike':\d+A/u); // headline words weigh A
     expect(row.search_tsv).toMatch(/'dock':\d+B/u); // the lead B
     expect(row.search_tsv).toMatch(/'talk':\d+C/u); // the body C
+    // title: scoping is a weight-A query on the same column.
+    expect(row).toMatchObject({ title_hit: true, lead_as_title: false });
     const before = await pool.query('SELECT id, change_seq, content_hash FROM articles ORDER BY id');
 
     const again = await ingestDirectory(pool, dir, { dataset: 'd' });
