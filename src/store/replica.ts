@@ -122,7 +122,9 @@ export class Replica {
     if (this.closed) return;
     try {
       if (!this.listener) await this.connectListener();
+      const asked = performance.now();
       const batch = await this.o.source.changesSince(this.seq);
+      const fetchMs = Math.round(performance.now() - asked);
       if (batch.changes.length > 0) {
         for (const c of batch.changes) {
           if (c.article) this.articles.set(c.id, c.article);
@@ -133,7 +135,7 @@ export class Replica {
         const next = this.o.build(this.sorted());
         this.store?.swap(next);
         this.applied++;
-        this.o.logger.info({ version: next.version, previous: previous?.version, articles: next.size, changes: batch.changes.length, lastChange: this.seq }, 'replica: changes applied');
+        this.o.logger.info({ version: next.version, previous: previous?.version, articles: next.size, changes: batch.changes.length, lastChange: this.seq, fetchMs, buildMs: next.buildMs }, 'replica: changes applied');
       } else {
         this.seq = batch.seq;
         // Back in contact after an outage: the corpus is current again.
