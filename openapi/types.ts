@@ -555,12 +555,12 @@ export interface components {
         };
         Health: {
             /**
-             * @description "degraded" when some files had problems, the last reload failed, or the database is unreachable
+             * @description "degraded" when some files have problems, the last reload failed or was refused, watching is partial or lost, or the database is unreachable
              * @enum {string}
              */
             status: "ok" | "degraded";
             articles: number;
-            /** @description Files or entries skipped at load */
+            /** @description Files or entries skipped when the data directory was last read (even when that read was not swapped in) */
             problems: number;
             problemsByKind: {
                 [key: string]: number;
@@ -580,8 +580,19 @@ export interface components {
             };
             reload: {
                 lastAttemptAt: string | null;
-                /** @description Why the last reload failed (the previous corpus is still served) */
+                /** @description Why the last reload failed or was refused (the previous corpus is still served) */
                 lastError: string | null;
+            };
+            /** @description Live reload watching (see --watch) */
+            watch: {
+                /**
+                 * @description off: not watching (no --watch); watching: every folder is watched; partial: some folders could not be watched; lost: the data folder is gone or was replaced and is not watched yet (retried every second)
+                 * @enum {string}
+                 */
+                state: "off" | "watching" | "partial" | "lost";
+                /** @description Folders being watched */
+                folders: number;
+                error: string | null;
             };
             /** @description Only when the articles come from PostgreSQL (DATABASE_URL) */
             database?: {

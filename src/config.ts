@@ -31,6 +31,11 @@ export const ConfigSchema = z.object({
   cacheMaxAge: setting('CACHE_MAX_AGE', z.coerce.number().int().min(0).max(31536000).default(300), 'seconds 0-31536000 for Cache-Control max-age'),
   maxFileBytes: setting('MAX_FILE_BYTES', z.coerce.number().int().min(1).default(5 * 1024 * 1024), 'the largest article file to read, in bytes'),
   watch: setting('WATCH', bool.default(false), 'true or false: reload when files in DATA_DIR change'),
+  reloadMaxDropPercent: setting(
+    'RELOAD_MAX_DROP',
+    z.coerce.number().int().min(0).max(100).default(50),
+    'a percentage 0-100: a reload that would lose more than this share of the articles at once is refused (100: never refused)',
+  ),
   strict: setting('STRICT', bool.default(false), 'true or false: refuse to start or reload when any file has a problem'),
   corsOrigins: setting(
     'CORS_ORIGINS',

@@ -3,7 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
 import { ConfigError, DEFAULT_DATA_DIR, loadConfig, type Config } from './config.js';
-import { Corpus, CorpusStore, Reloader } from './corpus/index.js';
+import { Corpus, CorpusStore, Reloader, SegmentMerger } from './corpus/index.js';
 import { DataDirError, loadArticles } from './loader/index.js';
 import type { DatabaseProbe } from './http/routes/options.js';
 import { createLogger } from './logger.js';
@@ -13,10 +13,14 @@ import { migrate } from './store/migrate.js';
 import { PostgresChangeSource } from './store/postgres.js';
 import { Replica, corpusFromArticles } from './store/replica.js';
 
-/** `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read asynchronously. */
-export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false): Promise<Corpus> {
+/**
+ * `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read
+ * asynchronously. With a `previous` version the result is that version updated by what changed
+ * (only changed articles are indexed); without, a full build.
+ */
+export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false, previous?: Corpus): Promise<Corpus> {
   const result = await loadArticles(config.dataDir ?? DEFAULT_DATA_DIR, { maxFileBytes: config.maxFileBytes, syncRead: startup });
-  return new Corpus(result);
+  return previous ? previous.update(result) : new Corpus(result);
 }
 
 type Logger = ReturnType<typeof createLogger>;
@@ -26,7 +30,7 @@ interface Source {
   corpus: Corpus;
   database?: DatabaseProbe;
   /** Starts live updates once the store serves `corpus`; returns how to stop them. */
-  follow(store: CorpusStore): () => Promise<void>;
+  follow(store: CorpusStore): Promise<() => Promise<void>>;
 }
 
 async function folderSource(config: Config, logger: Logger): Promise<Source> {
@@ -51,14 +55,23 @@ async function folderSource(config: Config, logger: Logger): Promise<Source> {
   );
   return {
     corpus,
-    follow(store) {
-      const reloader = new Reloader({ build: () => loadCorpus(config), store, logger, strict: config.strict });
-      // SIGHUP always rebuilds the corpus; --watch also rebuilds when files change.
+    async follow(store) {
+      // A file change updates the served version by what changed; SIGHUP rebuilds everything.
+      let fullRebuildNext = false;
+      const build = (): Promise<Corpus> => {
+        const full = fullRebuildNext;
+        fullRebuildNext = false;
+        return loadCorpus(config, false, full ? undefined : store.current);
+      };
+      const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
+      // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not
+      // apply); --watch updates it when files change.
       process.on('SIGHUP', () => {
-        logger.info('SIGHUP: reloading the corpus');
-        void reloader.reload('SIGHUP');
+        logger.info('SIGHUP: reloading the corpus (a full rebuild from the files)');
+        fullRebuildNext = true;
+        void reloader.reload('SIGHUP', { force: true });
       });
-      if (config.watch) reloader.watch(config.dataDir ?? DEFAULT_DATA_DIR);
+      if (config.watch) await reloader.watch(config.dataDir ?? DEFAULT_DATA_DIR);
       return () => reloader.close();
     },
   };
@@ -85,7 +98,8 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
   const replica = new Replica({
     source: new PostgresChangeSource(readPool),
     listen: primary.pool,
-    build: (articles) => corpusFromArticles(articles, Math.round(performance.now() - started)),
+    // The seam: the served version updated by what changed (only changed articles are indexed).
+    build: (articles, previous) => corpusFromArticles(articles, Math.round(performance.now() - started), previous),
     logger,
     pollMs: config.databasePollMs,
   });
@@ -118,7 +132,7 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
   return {
     corpus,
     database: { status: () => replica.status(), requiredForReady: config.readyRequiresDatabase },
-    follow(store) {
+    async follow(store) {
       replica.follow(store);
       // With a data directory too: SIGHUP (and --watch) ingest it again; the replica then sees the changes like any other.
       const reloader = config.dataDir
@@ -136,7 +150,7 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
         logger.info(reloader ? 'SIGHUP: ingesting the data directory again' : 'SIGHUP: catching up with the database');
         void (reloader ? reloader.reload('SIGHUP') : replica.catchUp());
       });
-      if (reloader && config.watch) reloader.watch(config.dataDir!);
+      if (reloader && config.watch) await reloader.watch(config.dataDir!);
       return async () => {
         await reloader?.close();
         await replica.close();
@@ -161,12 +175,16 @@ async function main(): Promise<void> {
   const source = config.databaseUrl ? await databaseSource({ ...config, databaseUrl: config.databaseUrl }, logger) : await folderSource(config, logger);
   const store = new CorpusStore(source.corpus);
   const app = await buildApp({ store, config, loggerInstance: logger, database: source.database });
-  const stopFollowing = source.follow(store);
+  // Updates add index segments; the merger folds them together between requests (both modes).
+  const merger = new SegmentMerger(store, logger);
+  store.onSwap(() => merger.schedule());
+  const stopFollowing = await source.follow(store);
 
   closeWithGrace({ delay: 10_000, logger, skip: ['SIGHUP'] }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
     await stopFollowing();
+    merger.close();
     await app.close();
   });
 

@@ -10,7 +10,7 @@
  * Length: log-normal, mean ~380 words; 5-25 paragraphs of 1-5 sentences.
  */
 import type { Rng } from './prng.js';
-import { WeightedSampler, gaussian, pick, randInt } from './prng.js';
+import { type WeightedSampler, gaussian, pick, randInt } from './prng.js';
 import { FIRST_NAMES, FUNCTION_WORDS, MONTHS } from './vocabulary.js';
 
 export interface GeneratorModel {

@@ -1,12 +1,17 @@
 /**
- * The corpus snapshot: immutable records plus everything derived from them once (lookup maps,
- * sorted orders, facet columns, the search index). Routes only ever call this.
+ * One version of the corpus: the articles, everything derived from them (lookup by id and slug,
+ * sorted orders, facet columns) and the search index. Immutable: routes pin one version per
+ * request. The next version is made from this one by {@link Corpus.update} (the changed
+ * articles only: a new index segment, alive bits cleared for the old versions of changed and
+ * deleted articles, the orders and columns updated by merging, not re-sorted) or by
+ * {@link Corpus.merged} (index segments merged; same content, same `version`).
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
-import { SearchIndex, parseQuery, topK, type Query } from '../search/index.js';
+import { parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
 import type { ArticleFilter, Sort } from './filters.js';
+import type { ProblemReport } from './store.js';
 
 export interface FacetValue {
   value: string;
@@ -40,120 +45,203 @@ export interface SearchResult {
   facets: Partial<Record<'source' | 'category' | 'month', FacetValue[]>>;
 }
 
+/** What one update changed (for the log and /health). */
+export interface CorpusChange {
+  added: number;
+  changed: number;
+  deleted: number;
+}
+
+/** Shape of the search index of a version (for /health). */
+export interface SegmentSummary {
+  segments: number;
+  documents: number;
+  deleted: number;
+}
+
 const NO_DATE = Number.NaN;
 
+/** Per version document number columns (deleted documents keep their slots). */
+interface Columns {
+  dateMs: Float64Array;
+  sourceOf: Int32Array;
+  categoryOf: Int32Array;
+  /** 128 bits of sha256(id, file hash, line) per document, for the order-free version hash. */
+  digest: Uint32Array;
+}
+
+/** Sorted orders of the live documents, with each document's rank in them. */
+interface Orders {
+  byId: Uint32Array;
+  newest: Uint32Array;
+  oldest: Uint32Array;
+  idRank: Uint32Array;
+  newestRank: Uint32Array;
+  oldestRank: Uint32Array;
+}
+
+/** What a version shares with the next one unless the change touches it. */
+interface VersionState {
+  index: SearchIndex;
+  columns: Columns;
+  orders: Orders;
+  sources: readonly { id: string; name: string }[];
+  categories: readonly string[];
+  /** Per index segment: slug → its documents (segment numbers) with that slug. */
+  slugs: ReadonlyMap<unknown, ReadonlyMap<string, readonly number[]>>;
+  /** Sum of the digests, lane by lane (mod 2^32). */
+  digestSum: Uint32Array;
+}
+
+/** Problem counts by kind, made once per version (/health reads them on every call). */
+function reportOf(problems: readonly LoadProblem[]): ProblemReport {
+  const byKind: Record<string, number> = {};
+  for (const p of problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
+  return Object.freeze({ total: problems.length, byKind: Object.freeze(byKind) });
+}
+
 export class Corpus {
-  readonly articles: readonly Article[];
   readonly problems: readonly LoadProblem[];
+  /** Problem counts, made once (/health reads them on every call). */
+  readonly problemReport: ProblemReport;
   readonly stats: LoadStats;
-  /** Content hash of the snapshot: changes whenever any article's file content or id changes. */
+  /** Content hash of the version: changes whenever any article's file content or id changes. */
   readonly version: string;
   readonly loadedAt: Date;
+  /** Milliseconds this version took to make (from the load result: the whole build or the update). */
   readonly buildMs: number;
+  /** What made this version from the previous one (null for a full build). */
+  readonly change: CorpusChange | null;
 
-  /** Slug → article position; ids need no map, the articles are sorted by id (binary search). */
-  private readonly bySlug = new Map<string, number>();
-  private readonly dateMs: Float64Array;
-  private readonly sourceOf: Int32Array;
-  private readonly categoryOf: Int32Array;
-  private readonly sourceList: { id: string; name: string }[] = [];
-  private readonly categoryList: string[] = [];
-  private readonly newest: Uint32Array;
-  private readonly oldest: Uint32Array;
-  /** Position of each article in `newest`; sorting search hits by date uses it. */
-  private readonly newestRank: Uint32Array;
-  private readonly oldestRank: Uint32Array;
-  private readonly index: SearchIndex;
+  private readonly state: VersionState;
 
   constructor(load: LoadResult, now = new Date()) {
     const started = performance.now();
-    // Sorted by id (the loader already does; kept true here so lookups can binary-search).
-    const sorted = load.articles.slice();
-    if (!sorted.every((a, i) => i === 0 || sorted[i - 1]!.id < a.id)) sorted.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    this.articles = Object.freeze(sorted);
+    const articles = load.articles.slice();
+    const index = SearchIndex.build(articles);
     this.problems = Object.freeze(load.problems.slice());
+    this.problemReport = reportOf(this.problems);
     this.stats = load.stats;
     this.loadedAt = now;
-    const n = this.articles.length;
-    const hash = createHash('sha256');
-    this.dateMs = new Float64Array(n);
-    this.sourceOf = new Int32Array(n);
-    this.categoryOf = new Int32Array(n);
-    const sourceIdx = new Map<string, number>();
-    const categoryIdx = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
-      const a = this.articles[i]!;
-      hash.update(`${a.id}\0${a.origin.sha256}\0${a.origin.line ?? ''}\n`);
-      this.dateMs[i] = a.publishedAt ? Date.parse(a.publishedAt) : NO_DATE;
-      if (a.source) {
-        let s = sourceIdx.get(a.source.id);
-        if (s === undefined) {
-          s = this.sourceList.push({ id: a.source.id, name: a.source.name }) - 1;
-          sourceIdx.set(a.source.id, s);
-        }
-        this.sourceOf[i] = s;
-      } else this.sourceOf[i] = -1;
-      if (a.category) {
-        let c = categoryIdx.get(a.category);
-        if (c === undefined) {
-          c = this.categoryList.push(a.category) - 1;
-          categoryIdx.set(a.category, c);
-        }
-        this.categoryOf[i] = c;
-      } else this.categoryOf[i] = -1;
-    }
-    // Slugs resolve too, unless an id already uses the same string; the first article (by id) wins a shared slug.
-    for (let i = 0; i < n; i++) {
-      const slug = this.articles[i]!.slug;
-      if (!this.bySlug.has(slug) && this.positionOfId(slug) < 0) this.bySlug.set(slug, i);
-    }
-    this.version = hash.digest('hex').slice(0, 32);
-    const byDate = (dir: 1 | -1) => (x: number, y: number) => {
-      const dx = this.dateMs[x]!;
-      const dy = this.dateMs[y]!;
-      const nx = Number.isNaN(dx);
-      const ny = Number.isNaN(dy);
-      if (nx !== ny) return nx ? 1 : -1; // undated articles last either way
-      if (!nx && dx !== dy) return dir * (dx - dy);
-      return x - y;
-    };
-    const ids = Uint32Array.from({ length: n }, (_, i) => i);
-    this.newest = ids.slice().sort(byDate(-1));
-    this.oldest = ids.slice().sort(byDate(1));
-    this.newestRank = new Uint32Array(n);
-    this.oldestRank = new Uint32Array(n);
-    for (let r = 0; r < n; r++) {
-      this.newestRank[this.newest[r]!] = r;
-      this.oldestRank[this.oldest[r]!] = r;
-    }
-    this.index = SearchIndex.build(this.articles);
+    this.change = null;
+    this.state = extend(emptyState(index), index, articles, 0);
+    this.version = versionOf(this.state.digestSum);
     this.buildMs = Math.round(performance.now() - started);
   }
 
+  private static fromState(state: VersionState, load: { readonly problems: readonly LoadProblem[]; readonly stats: LoadStats }, change: CorpusChange | null, started: number, now: Date): Corpus {
+    const corpus = Object.create(Corpus.prototype) as Corpus;
+    const fields = corpus as unknown as Record<string, unknown>;
+    const problems = Object.freeze(load.problems.slice());
+    fields.problems = problems;
+    fields.problemReport = reportOf(problems);
+    fields.stats = load.stats;
+    fields.loadedAt = now;
+    fields.change = change;
+    fields.state = state;
+    fields.version = versionOf(state.digestSum);
+    fields.buildMs = Math.round(performance.now() - started);
+    return corpus;
+  }
+
   get size(): number {
-    return this.articles.length;
+    return this.state.orders.byId.length;
+  }
+
+  /** Live articles sorted by id (made on demand: tools and tests). */
+  get articles(): readonly Article[] {
+    return Array.from(this.state.orders.byId, (d) => this.articleAt(d));
+  }
+
+  /** Index shape: segments, documents in them, deleted ones. */
+  get segments(): SegmentSummary {
+    const views = this.state.index.views;
+    return {
+      segments: views.length,
+      documents: this.state.index.documentSpace,
+      deleted: views.reduce((sum, v) => sum + (v.alive?.deletedCount ?? 0), 0),
+    };
+  }
+
+  private articleAt(doc: number): Article {
+    return this.state.index.document(doc) as Article;
+  }
+
+  /**
+   * The next version, for a new load of the same folder: articles whose id, file hash, line and
+   * related links are unchanged are kept as they are (their index postings too); the others are
+   * indexed as one new segment and their old versions deleted. Cost: the changed articles, plus
+   * linear merges of the sorted orders (no re-sort, no re-tokenising).
+   */
+  update(load: LoadResult, now = new Date()): Corpus {
+    const started = performance.now();
+    const current = new Map<string, number>();
+    for (const d of this.state.orders.byId) current.set(this.articleAt(d).id, d);
+    const added: Article[] = [];
+    const deleted: number[] = [];
+    let changed = 0;
+    for (const article of load.articles) {
+      const doc = current.get(article.id);
+      if (doc === undefined) {
+        added.push(article);
+        continue;
+      }
+      current.delete(article.id);
+      if (sameRecord(this.articleAt(doc), article)) continue;
+      deleted.push(doc);
+      added.push(article);
+      changed++;
+    }
+    for (const doc of current.values()) deleted.push(doc);
+    const change = { added: added.length - changed, changed, deleted: deleted.length - changed };
+    if (added.length === 0 && deleted.length === 0) return Corpus.fromState(this.state, load, change, started, now);
+    return Corpus.fromState(applyChanges(this.state, added, deleted), load, change, started, now);
+  }
+
+  /** Which index segments the merge policy would merge next, or null when none. */
+  pendingMerge(policy?: MergePolicy): [number, number] | null {
+    const shapes = this.state.index.views.map((v) => ({ size: v.segment.size, deleted: v.alive?.deletedCount ?? 0 }));
+    return selectMerge(shapes, policy);
+  }
+
+  /** The same content with index segments `[first, end)` merged into one (same `version`). */
+  merged(first: number, end: number): Corpus {
+    const started = performance.now();
+    return Corpus.fromState(mergeState(this.state, first, end), this, this.change, started, this.loadedAt);
   }
 
   /** By id, or by slug. */
   get(idOrSlug: string): Article | undefined {
-    const i = this.positionOfId(idOrSlug);
-    if (i >= 0) return this.articles[i];
-    const j = this.bySlug.get(idOrSlug);
-    return j === undefined ? undefined : this.articles[j];
+    const doc = this.docOf(idOrSlug);
+    return doc < 0 ? undefined : this.articleAt(doc);
   }
 
-  indexOf(article: Article): number {
-    return this.positionOfId(article.id);
+  /** Version document number of an article by id, or by slug (the first article by id wins a shared slug); -1 if none. */
+  private docOf(idOrSlug: string): number {
+    const byId = this.docOfId(idOrSlug);
+    if (byId >= 0) return byId;
+    let best = -1;
+    const index = this.state.index;
+    index.segments.forEach((placed) => {
+      const docs = this.state.slugs.get(placed.segment)?.get(idOrSlug);
+      for (const d of docs ?? []) {
+        const doc = placed.base + d;
+        if (!index.isLive(doc)) continue;
+        if (best < 0 || this.state.orders.idRank[doc]! < this.state.orders.idRank[best]!) best = doc;
+      }
+    });
+    return best;
   }
 
-  /** Position of the article with this id, or -1. */
-  private positionOfId(id: string): number {
+  /** Version document number of the article with this id, or -1 (binary search of the id order). */
+  private docOfId(id: string): number {
+    const byId = this.state.orders.byId;
     let lo = 0;
-    let hi = this.articles.length - 1;
+    let hi = byId.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const at = this.articles[mid]!.id;
-      if (at === id) return mid;
+      const at = this.articleAt(byId[mid]!).id;
+      if (at === id) return byId[mid]!;
       if (at < id) lo = mid + 1;
       else hi = mid - 1;
     }
@@ -161,22 +249,23 @@ export class Corpus {
   }
 
   private matcher(f: ArticleFilter): ((i: number) => boolean) | null {
+    const { columns, sources, categories } = this.state;
     const checks: Array<(i: number) => boolean> = [];
     if (f.source !== undefined) {
-      const s = this.sourceList.findIndex((x) => x.id === f.source);
-      checks.push((i) => this.sourceOf[i] === s && s >= 0);
+      const s = sources.findIndex((x) => x.id === f.source);
+      checks.push((i) => columns.sourceOf[i] === s && s >= 0);
     }
     if (f.category !== undefined) {
-      const c = this.categoryList.indexOf(f.category);
-      checks.push((i) => this.categoryOf[i] === c && c >= 0);
+      const c = categories.indexOf(f.category);
+      checks.push((i) => columns.categoryOf[i] === c && c >= 0);
     }
     if (f.fromMs !== undefined) {
       const from = f.fromMs;
-      checks.push((i) => this.dateMs[i]! >= from);
+      checks.push((i) => columns.dateMs[i]! >= from);
     }
     if (f.toMs !== undefined) {
       const to = f.toMs;
-      checks.push((i) => this.dateMs[i]! <= to);
+      checks.push((i) => columns.dateMs[i]! <= to);
     }
     if (checks.length === 0) return null;
     return (i) => checks.every((c) => c(i));
@@ -184,17 +273,17 @@ export class Corpus {
 
   /** Listing: filtered, sorted by date, paged. */
   list(f: ArticleFilter & { sort: Sort; limit: number; offset: number }): { total: number; items: Article[] } {
-    const order = f.sort === 'oldest' ? this.oldest : this.newest;
+    const order = f.sort === 'oldest' ? this.state.orders.oldest : this.state.orders.newest;
     const match = this.matcher(f);
     if (!match) {
-      return { total: order.length, items: Array.from(order.subarray(f.offset, f.offset + f.limit), (i) => this.articles[i]!) };
+      return { total: order.length, items: Array.from(order.subarray(f.offset, f.offset + f.limit), (i) => this.articleAt(i)) };
     }
     const items: Article[] = [];
     let total = 0;
     for (let r = 0; r < order.length; r++) {
       const i = order[r]!;
       if (!match(i)) continue;
-      if (total >= f.offset && items.length < f.limit) items.push(this.articles[i]!);
+      if (total >= f.offset && items.length < f.limit) items.push(this.articleAt(i));
       total++;
     }
     return { total, items };
@@ -206,7 +295,8 @@ export class Corpus {
   }
 
   searchQuery(query: Query, o: SearchOptions): SearchResult {
-    const matched = this.index.match(query, { fuzzy: o.fuzzy ?? false });
+    const { index, orders } = this.state;
+    const matched = index.match(query, { fuzzy: o.fuzzy ?? false });
     let docs = matched.docs;
     let scores: ArrayLike<number> = matched.scores;
     const match = this.matcher(o);
@@ -225,45 +315,47 @@ export class Corpus {
     // Positions into docs/scores of the page's hits.
     let page: ArrayLike<number>;
     if (o.sort === 'relevance') {
-      page = topK(docs, scores, o.limit, o.offset);
+      // equal scores rank by id, whatever segment an article sits in
+      page = topK(Uint32Array.from(docs, (d) => orders.idRank[d]!), scores, o.limit, o.offset);
     } else {
       const positions = Uint32Array.from({ length: docs.length }, (_, k) => k);
-      const rank = (k: number) => (o.sort === 'newest' ? this.newestRank[docs[k]!]! : this.oldestRank[docs[k]!]!);
-      positions.sort((x, y) => rank(x) - rank(y));
+      const ranks = o.sort === 'newest' ? orders.newestRank : orders.oldestRank;
+      positions.sort((x, y) => ranks[docs[x]!]! - ranks[docs[y]!]!);
       page = positions.subarray(o.offset, o.offset + o.limit);
     }
-    const plan = this.index.prepareHighlight(query, { fuzzy: o.fuzzy ?? false });
+    const plan = index.prepareHighlight(query, { fuzzy: o.fuzzy ?? false });
     const hits = Array.from(page, (k) => {
       const d = docs[k]!;
-      const h = this.index.highlight(d, plan);
-      return { article: this.articles[d]!, score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+      const h = index.highlight(d, plan);
+      return { article: this.articleAt(d), score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
     });
     return { total: docs.length, hits, facets: this.facets(docs, o.facets ?? []) };
   }
 
   /** Facet counts over a whole result set (not just a page). */
   facets(docs: ArrayLike<number>, which: ReadonlyArray<'source' | 'category' | 'month'>): SearchResult['facets'] {
+    const { columns, sources, categories } = this.state;
     const out: SearchResult['facets'] = {};
     if (which.includes('source')) {
-      const counts = new Uint32Array(this.sourceList.length);
+      const counts = new Uint32Array(sources.length);
       for (let k = 0; k < docs.length; k++) {
-        const s = this.sourceOf[docs[k]!]!;
+        const s = columns.sourceOf[docs[k]!]!;
         if (s >= 0) counts[s]!++;
       }
-      out.source = toFacet(this.sourceList.map((s) => s.id), counts);
+      out.source = toFacet(sources.map((s) => s.id), counts);
     }
     if (which.includes('category')) {
-      const counts = new Uint32Array(this.categoryList.length);
+      const counts = new Uint32Array(categories.length);
       for (let k = 0; k < docs.length; k++) {
-        const c = this.categoryOf[docs[k]!]!;
+        const c = columns.categoryOf[docs[k]!]!;
         if (c >= 0) counts[c]!++;
       }
-      out.category = toFacet(this.categoryList, counts);
+      out.category = toFacet(categories, counts);
     }
     if (which.includes('month')) {
       const months = new Map<string, number>();
       for (let k = 0; k < docs.length; k++) {
-        const t = this.dateMs[docs[k]!]!;
+        const t = columns.dateMs[docs[k]!]!;
         if (Number.isNaN(t)) continue;
         const key = new Date(t).toISOString().slice(0, 7);
         months.set(key, (months.get(key) ?? 0) + 1);
@@ -275,19 +367,36 @@ export class Corpus {
 
   /** Articles most like one article. */
   related(article: Article, limit: number): Array<{ article: Article; score: number }> {
-    return this.index.moreLikeThis(this.indexOf(article), limit).map((r) => ({ article: this.articles[r.doc]!, score: r.score }));
+    const doc = this.docOfId(article.id);
+    if (doc < 0) return [];
+    const ranks = this.state.orders.idRank;
+    // all candidates, so that equal scores can rank by id whatever segment they sit in
+    const similar = this.state.index.moreLikeThis(doc, this.size);
+    similar.sort((a, b) => b.score - a.score || ranks[a.doc]! - ranks[b.doc]!);
+    return similar.slice(0, limit).map((r) => ({ article: this.articleAt(r.doc), score: r.score }));
   }
 
   sources(): SourceCount[] {
-    const counts = new Uint32Array(this.sourceList.length);
-    for (const s of this.sourceOf) if (s >= 0) counts[s]!++;
-    return this.sourceList.map((s, i) => ({ ...s, count: counts[i]! })).sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1));
+    const { columns, sources, orders } = this.state;
+    const counts = new Uint32Array(sources.length);
+    for (const d of orders.byId) {
+      const s = columns.sourceOf[d]!;
+      if (s >= 0) counts[s]!++;
+    }
+    return sources
+      .map((s, i) => ({ ...s, count: counts[i]! }))
+      .filter((s) => s.count > 0)
+      .sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1));
   }
 
   categories(): FacetValue[] {
-    const counts = new Uint32Array(this.categoryList.length);
-    for (const c of this.categoryOf) if (c >= 0) counts[c]!++;
-    return toFacet(this.categoryList, counts);
+    const { columns, categories, orders } = this.state;
+    const counts = new Uint32Array(categories.length);
+    for (const d of orders.byId) {
+      const c = columns.categoryOf[d]!;
+      if (c >= 0) counts[c]!++;
+    }
+    return toFacet(categories, counts);
   }
 }
 
@@ -295,4 +404,202 @@ function toFacet(values: readonly string[], counts: Uint32Array): FacetValue[] {
   const out: FacetValue[] = [];
   for (let i = 0; i < values.length; i++) if (counts[i]! > 0) out.push({ value: values[i]!, count: counts[i]! });
   return out.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+}
+
+/** Same record for the index and the routes: same id, file content, line and resolved related links. */
+function sameRecord(a: Article, b: Article): boolean {
+  if (a.id !== b.id || a.origin.sha256 !== b.origin.sha256 || a.origin.line !== b.origin.line || a.origin.path !== b.origin.path) return false;
+  if (a.related.length !== b.related.length) return false;
+  return a.related.every((r, i) => r.title === b.related[i]!.title && r.id === b.related[i]!.id);
+}
+
+function versionOf(digestSum: Uint32Array): string {
+  return Array.from(digestSum, (x) => x.toString(16).padStart(8, '0')).join('');
+}
+
+function emptyState(index: SearchIndex): VersionState {
+  const none = new Uint32Array(0);
+  return {
+    index,
+    columns: { dateMs: new Float64Array(0), sourceOf: new Int32Array(0), categoryOf: new Int32Array(0), digest: none },
+    orders: { byId: none, newest: none, oldest: none, idRank: none, newestRank: none, oldestRank: none },
+    sources: [],
+    categories: [],
+    slugs: new Map(),
+    digestSum: new Uint32Array(4),
+  };
+}
+
+/** Comparators of the sorted orders over a version's columns and articles. */
+function comparators(index: SearchIndex, dateMs: Float64Array): { byId: (x: number, y: number) => number; byDate: (dir: 1 | -1) => (x: number, y: number) => number } {
+  const idOf = (d: number): string => (index.document(d) as Article).id;
+  const byId = (x: number, y: number): number => {
+    const a = idOf(x);
+    const b = idOf(y);
+    return a < b ? -1 : a > b ? 1 : 0;
+  };
+  const byDate = (dir: 1 | -1) => (x: number, y: number) => {
+    const dx = dateMs[x]!;
+    const dy = dateMs[y]!;
+    const nx = Number.isNaN(dx);
+    const ny = Number.isNaN(dy);
+    if (nx !== ny) return nx ? 1 : -1; // undated articles last either way
+    if (!nx && dx !== dy) return dir * (dx - dy);
+    return byId(x, y);
+  };
+  return { byId, byDate };
+}
+
+/** Merge of two sorted lists of document numbers. */
+function mergeSorted(a: Uint32Array, b: Uint32Array, compare: (x: number, y: number) => number): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = compare(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+function ranksOf(order: Uint32Array, space: number): Uint32Array {
+  const ranks = new Uint32Array(space);
+  for (let r = 0; r < order.length; r++) ranks[order[r]!] = r;
+  return ranks;
+}
+
+/**
+ * `state` (whose columns cover documents below `from`) with the columns, orders, lookups and
+ * digests of `index`'s documents `[from, index.documentSpace)` added: `articles` are those
+ * documents, in order, all live.
+ */
+function extend(state: VersionState, index: SearchIndex, articles: readonly Article[], from: number): VersionState {
+  const space = index.documentSpace;
+  const grow = <T extends Float64Array | Int32Array | Uint32Array>(old: T, make: (n: number) => T, lanes = 1): T => {
+    const next = make(space * lanes);
+    next.set(old.subarray(0, from * lanes) as never);
+    return next;
+  };
+  const columns: Columns = {
+    dateMs: grow(state.columns.dateMs, (n) => new Float64Array(n)),
+    sourceOf: grow(state.columns.sourceOf, (n) => new Int32Array(n)),
+    categoryOf: grow(state.columns.categoryOf, (n) => new Int32Array(n)),
+    digest: grow(state.columns.digest, (n) => new Uint32Array(n), 4),
+  };
+  const sources = state.sources.slice();
+  const categories = state.categories.slice();
+  const sourceIndex = new Map(sources.map((s, i) => [s.id, i]));
+  const categoryIndex = new Map(categories.map((c, i) => [c, i]));
+  const digestSum = state.digestSum.slice();
+  const slugsOfSegment = new Map<string, number[]>();
+  articles.forEach((a, k) => {
+    const i = from + k;
+    columns.dateMs[i] = a.publishedAt ? Date.parse(a.publishedAt) : NO_DATE;
+    if (a.source) {
+      let s = sourceIndex.get(a.source.id);
+      if (s === undefined) {
+        s = sources.push({ id: a.source.id, name: a.source.name }) - 1;
+        sourceIndex.set(a.source.id, s);
+      }
+      columns.sourceOf[i] = s;
+    } else columns.sourceOf[i] = -1;
+    if (a.category) {
+      let c = categoryIndex.get(a.category);
+      if (c === undefined) {
+        c = categories.push(a.category) - 1;
+        categoryIndex.set(a.category, c);
+      }
+      columns.categoryOf[i] = c;
+    } else columns.categoryOf[i] = -1;
+    const digest = createHash('sha256').update(`${a.id}\0${a.origin.sha256}\0${a.origin.line ?? ''}`).digest();
+    for (let lane = 0; lane < 4; lane++) {
+      const x = digest.readUInt32BE(4 * lane);
+      columns.digest[4 * i + lane] = x;
+      digestSum[lane] = (digestSum[lane]! + x) >>> 0;
+    }
+    let list = slugsOfSegment.get(a.slug);
+    if (!list) slugsOfSegment.set(a.slug, (list = []));
+    list.push(k);
+  });
+  const slugs = new Map<unknown, ReadonlyMap<string, readonly number[]>>();
+  for (const placed of index.segments) {
+    const known = state.slugs.get(placed.segment);
+    if (known) slugs.set(placed.segment, known);
+  }
+  if (articles.length > 0) slugs.set(index.segments[index.segments.length - 1]!.segment, slugsOfSegment);
+  // the new documents sorted, then merged into each order
+  const { byId, byDate } = comparators(index, columns.dateMs);
+  const added = Uint32Array.from(articles, (_, k) => from + k);
+  const live = (order: Uint32Array): Uint32Array => order.filter((d) => index.isLive(d));
+  const idOrder = mergeSorted(live(state.orders.byId), added.slice().sort(byId), byId);
+  const newest = mergeSorted(live(state.orders.newest), added.slice().sort(byDate(-1)), byDate(-1));
+  const oldest = mergeSorted(live(state.orders.oldest), added.slice().sort(byDate(1)), byDate(1));
+  const orders: Orders = {
+    byId: idOrder,
+    newest,
+    oldest,
+    idRank: ranksOf(idOrder, space),
+    newestRank: ranksOf(newest, space),
+    oldestRank: ranksOf(oldest, space),
+  };
+  return { index, columns, orders, sources, categories, slugs, digestSum };
+}
+
+/** `state` with documents `deleted` removed and `added` appended as a new index segment. */
+function applyChanges(state: VersionState, added: readonly Article[], deleted: readonly number[]): VersionState {
+  const digestSum = state.digestSum.slice();
+  for (const d of deleted) {
+    for (let lane = 0; lane < 4; lane++) digestSum[lane] = (digestSum[lane]! - state.columns.digest[4 * d + lane]!) >>> 0;
+  }
+  const index = state.index.withChanges({ add: added, delete: deleted });
+  return extend({ ...state, digestSum }, index, added, state.index.documentSpace);
+}
+
+/** `state` with index segments `[first, end)` merged: document numbers remapped in every column and order. */
+function mergeState(state: VersionState, first: number, end: number): VersionState {
+  const { index, remap } = state.index.withMerged(first, end);
+  const space = index.documentSpace;
+  const columns: Columns = {
+    dateMs: new Float64Array(space),
+    sourceOf: new Int32Array(space),
+    categoryOf: new Int32Array(space),
+    digest: new Uint32Array(4 * space),
+  };
+  for (let old = 0; old < remap.length; old++) {
+    const d = remap[old]!;
+    if (d < 0) continue;
+    columns.dateMs[d] = state.columns.dateMs[old]!;
+    columns.sourceOf[d] = state.columns.sourceOf[old]!;
+    columns.categoryOf[d] = state.columns.categoryOf[old]!;
+    columns.digest.set(state.columns.digest.subarray(4 * old, 4 * old + 4), 4 * d);
+  }
+  // renumbering keeps every order (the keys are unchanged); deleted documents drop out
+  const renumber = (order: Uint32Array): Uint32Array => {
+    const out = new Uint32Array(order.length);
+    let n = 0;
+    for (const old of order) if (remap[old]! >= 0) out[n++] = remap[old]!;
+    return out.slice(0, n);
+  };
+  const byId = renumber(state.orders.byId);
+  const newest = renumber(state.orders.newest);
+  const oldest = renumber(state.orders.oldest);
+  const orders: Orders = { byId, newest, oldest, idRank: ranksOf(byId, space), newestRank: ranksOf(newest, space), oldestRank: ranksOf(oldest, space) };
+  // the merged segment's slug lookup, from its documents
+  const slugs = new Map<unknown, ReadonlyMap<string, readonly number[]>>();
+  for (const placed of index.segments) {
+    const known = state.slugs.get(placed.segment);
+    if (known) {
+      slugs.set(placed.segment, known);
+      continue;
+    }
+    const bySlug = new Map<string, number[]>();
+    placed.segment.documents.forEach((doc, k) => {
+      const slug = (doc as Article).slug;
+      let list = bySlug.get(slug);
+      if (!list) bySlug.set(slug, (list = []));
+      list.push(k);
+    });
+    slugs.set(placed.segment, bySlug);
+  }
+  return { ...state, index, columns, orders, slugs };
 }

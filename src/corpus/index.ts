@@ -1,4 +1,5 @@
-export { Corpus, type FacetValue, type SearchHit, type SearchOptions, type SearchResult, type SourceCount } from './corpus.js';
+export { Corpus, type CorpusChange, type SegmentSummary, type FacetValue, type SearchHit, type SearchOptions, type SearchResult, type SourceCount } from './corpus.js';
 export { CorpusStore } from './store.js';
 export { Reloader, type ReloadOutcome, type ReloaderOptions } from './reloader.js';
 export { boundToMs, toArticleFilter, type ArticleFilter, type Sort } from './filters.js';
+export { SegmentMerger } from './merger.js';

@@ -1,25 +1,41 @@
 /**
  * Live reload: rebuilds the corpus when the data directory changes (with --watch) or on demand
  * (SIGHUP), then swaps it in atomically. A rebuild runs at most once at a time; changes that
- * arrive during one are coalesced into the next. A failed rebuild, or one refused by --strict,
- * keeps the last good snapshot and is reported in the log and in /health.
+ * arrive during one are coalesced into the next. A failed rebuild, or one refused (by --strict,
+ * or by the drop guard), keeps the last good snapshot and is reported in the log and in /health.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
+import { DataDirError } from '../loader/index.js';
 import type { Corpus } from './corpus.js';
 import type { CorpusStore } from './store.js';
+import { DataDirWatcher, type ChangeBatch, type FileChange } from './watcher.js';
+
+/**
+ * What changed since the snapshot being served: the paths the watcher saw, or undefined when
+ * anything may have changed (SIGHUP, the folder replaced, a failed rebuild before). Today's
+ * build reads everything either way; an incremental one reads only these.
+ */
+export type Changes = readonly FileChange[] | undefined;
 
 export interface ReloaderOptions {
   /** Builds a fresh snapshot from the data directory (throws when the directory is unusable). */
-  build: () => Promise<Corpus>;
+  build: (changes?: Changes) => Promise<Corpus>;
   store: CorpusStore;
   logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
   /** Refuse to swap in a snapshot with any problem. */
   strict?: boolean;
+  /**
+   * Refuse to swap in a snapshot holding fewer than (100 - maxDropPercent)% of the articles
+   * served now (a folder half read, half deleted, or replaced by the wrong one). 100 turns it off.
+   * A SIGHUP reload is the operator asking, and is not refused by it.
+   */
+  maxDropPercent?: number;
   /** Quiet time after the last change before rebuilding. */
   debounceMs?: number;
   /** A stream of changes still rebuilds at least this often. */
   maxWaitMs?: number;
+  /** How often the watcher checks that the data folder is still the one it watches. */
+  watchCheckMs?: number;
 }
 
 export type ReloadOutcome =
@@ -27,59 +43,84 @@ export type ReloadOutcome =
   | { status: 'unchanged'; version: string; ms: number }
   | { status: 'failed'; reason: string; ms: number };
 
+export interface ReloadRequest {
+  /** Skip the drop guard (the operator asked for this reload). */
+  force?: boolean;
+}
+
 export class Reloader {
   private running: Promise<ReloadOutcome> | null = null;
-  private again = false;
+  private again: { reason: string; force: boolean } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private firstChangeAt = 0;
-  private watcher: FSWatcher | null = null;
-  private rewatchTimer: NodeJS.Timeout | null = null;
+  private watcher: DataDirWatcher | null = null;
   private closed = false;
+  /** Paths changed since the last rebuild started; null when everything may have changed. */
+  private pending: Map<string, FileChange> | null = new Map();
   /** Rebuilds done so far (tests and /health). */
   builds = 0;
 
   constructor(private readonly o: ReloaderOptions) {}
 
-  /** Rebuild now (or right after the one running) and swap if it succeeds. */
-  reload(reason: string): Promise<ReloadOutcome> {
+  /** Rebuild now (or right after the one running), reading everything, and swap if it succeeds. */
+  reload(reason: string, request: ReloadRequest = {}): Promise<ReloadOutcome> {
+    this.pending = null;
+    return this.schedule(reason, request);
+  }
+
+  private schedule(reason: string, request: ReloadRequest): Promise<ReloadOutcome> {
     if (this.running) {
-      this.again = true;
+      this.again = { reason: this.again?.reason ?? 'changes during the last rebuild', force: Boolean(this.again?.force || request.force) };
       return this.running;
     }
-    this.running = this.rebuild(reason).finally(() => {
+    this.running = this.rebuild(reason, request).finally(() => {
       this.running = null;
-      if (this.again && !this.closed) {
-        this.again = false;
-        void this.reload('changes during the last rebuild');
-      }
+      const again = this.again;
+      this.again = null;
+      if (again && !this.closed) void this.schedule(again.reason, { force: again.force });
     });
     return this.running;
   }
 
-  private async rebuild(reason: string): Promise<ReloadOutcome> {
+  private async rebuild(reason: string, request: ReloadRequest): Promise<ReloadOutcome> {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     this.builds++;
     const previous = this.o.store.current;
+    const changes = this.pending ? [...this.pending.values()] : undefined;
+    this.pending = new Map();
     let next: Corpus;
     try {
-      next = await this.o.build();
+      next = await this.o.build(changes);
     } catch (e) {
-      const why = `reload failed (${reason}): ${(e as Error).message}; still serving version ${previous.version}`;
-      this.o.store.fail(why);
-      this.o.logger.error({ err: e }, why);
-      return { status: 'failed', reason: why, ms: ms() };
+      this.pending = null; // what the failed build did not take in must be read next time
+      // DataDirError names the folder as configured (often an absolute path); /health says only why.
+      const cause = e instanceof DataDirError ? `the data directory ${e.reason}` : (e as Error).message;
+      return this.refuse(`reload failed (${reason}): ${cause}; still serving version ${previous.version}`, ms, e);
     }
     if (this.o.strict && next.problems.length > 0) {
-      const why = `reload refused (--strict): ${next.problems.length} problem(s), first ${next.problems[0]!.path}: ${next.problems[0]!.reason}; still serving version ${previous.version}`;
-      this.o.store.fail(why);
-      this.o.logger.error(why);
-      return { status: 'failed', reason: why, ms: ms() };
+      this.o.store.readWithoutSwap(next);
+      return this.refuse(
+        `reload refused (--strict): ${next.problems.length} problem(s), first ${next.problems[0]!.path}: ${next.problems[0]!.reason}; still serving version ${previous.version}`,
+        ms,
+      );
+    }
+    const maxDrop = this.o.maxDropPercent ?? 50;
+    const dropped = previous.size - next.size;
+    if (!request.force && maxDrop < 100 && dropped > 0 && (dropped * 100) / previous.size > maxDrop) {
+      this.o.store.readWithoutSwap(next);
+      this.pending = null;
+      return this.refuse(
+        `reload refused (${reason}): it would serve ${next.size} articles instead of ${previous.size} (${Math.round((dropped * 100) / previous.size)}% gone at once; RELOAD_MAX_DROP is ${maxDrop}%); send SIGHUP to accept it; still serving version ${previous.version}`,
+        ms,
+      );
     }
     for (const p of next.problems) this.o.logger.warn({ path: p.path, line: p.line, kind: p.kind }, `skipped ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
     if (next.version === previous.version) {
+      // Same articles: keep the served snapshot (its caches and ETags), but its problems are today's.
       this.o.store.swap(previous);
-      this.o.logger.info({ version: next.version, reason }, 'reload: content unchanged');
+      this.o.store.readWithoutSwap(next);
+      this.o.logger.info({ version: next.version, problems: next.problems.length, reason }, 'reload: content unchanged');
       return { status: 'unchanged', version: next.version, ms: ms() };
     }
     this.o.store.swap(next);
@@ -87,9 +128,18 @@ export class Reloader {
     return { status: 'swapped', version: next.version, articles: next.size, problems: next.problems.length, ms: ms() };
   }
 
-  /** Notes a change; the rebuild waits for a quiet spell (debounce), but no longer than maxWaitMs. */
-  changed(): void {
+  private refuse(why: string, ms: () => number, err?: unknown): ReloadOutcome {
+    this.o.store.fail(why);
+    if (err) this.o.logger.error({ err }, why);
+    else this.o.logger.error(why);
+    return { status: 'failed', reason: why, ms: ms() };
+  }
+
+  /** Notes changes; the rebuild waits for a quiet spell (debounce), but no longer than maxWaitMs. */
+  changed(changes: ChangeBatch = 'all'): void {
     if (this.closed) return;
+    if (changes === 'all') this.pending = null;
+    else if (this.pending) for (const c of changes) this.pending.set(c.path, c);
     const debounce = this.o.debounceMs ?? 300;
     const maxWait = this.o.maxWaitMs ?? 3000;
     const now = Date.now();
@@ -98,43 +148,35 @@ export class Reloader {
     const wait = Math.max(0, Math.min(debounce, this.firstChangeAt + maxWait - now));
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.reload('files changed');
+      void this.schedule('files changed', {});
     }, wait);
   }
 
-  /** Watches the directory tree (recursive fs.watch); if the directory goes away, retries. */
-  watch(dir: string): void {
-    if (this.closed) return;
-    try {
-      this.watcher = watch(dir, { recursive: true, persistent: false }, () => this.changed());
-      this.watcher.on('error', (e) => {
-        this.o.logger.warn({ err: e }, `watching ${dir} stopped; retrying`);
-        this.watcher?.close();
-        this.watcher = null;
-        this.changed();
-        this.rewatch(dir);
-      });
-    } catch (e) {
-      this.o.logger.warn({ err: e }, `cannot watch ${dir}; retrying`);
-      this.rewatch(dir);
-    }
-  }
-
-  private rewatch(dir: string): void {
-    if (this.rewatchTimer || this.closed) return;
-    this.rewatchTimer = setTimeout(() => {
-      this.rewatchTimer = null;
-      this.watch(dir);
-      if (this.watcher) this.changed();
-    }, 2000);
-    this.rewatchTimer.unref();
+  /**
+   * Watches the data directory (one watch per folder; see watcher.ts) and reports the watch
+   * state in the store for /health. Resolves once the folders present now are watched.
+   */
+  async watch(dir: string): Promise<void> {
+    if (this.closed || this.watcher) return;
+    this.watcher = new DataDirWatcher({
+      root: dir,
+      onChanges: (changes) => this.changed(changes),
+      onStatus: (status) => {
+        if (status.state !== this.o.store.watch.state) {
+          const log = status.state === 'watching' || status.state === 'off' ? this.o.logger.info : this.o.logger.warn;
+          log.call(this.o.logger, { watch: status }, `watch: ${status.state}${status.error ? ` (${status.error})` : ''}`);
+        }
+        this.o.store.watch = status;
+      },
+      checkIntervalMs: this.o.watchCheckMs,
+    });
+    await this.watcher.start();
   }
 
   /** Stops watching and waits for a rebuild in progress. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.rewatchTimer) clearTimeout(this.rewatchTimer);
     this.watcher?.close();
     if (this.running) await this.running.catch(() => undefined);
   }

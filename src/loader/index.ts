@@ -10,7 +10,7 @@ import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
 import { finishArticle, validateArticle } from './finish.js';
 import { parserFor, prepareParsers, type Format, type ProblemKind } from './formats.js';
-import { errText, walkDataDir, type WalkEntry } from './walk.js';
+import { errText, isExhaustion, walkDataDir, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './formats.js';
 
@@ -57,7 +57,8 @@ export interface LoadOptions {
 export class DataDirError extends Error {
   constructor(
     readonly dir: string,
-    reason: string,
+    /** Why, without the folder's name (which may be an absolute path). */
+    readonly reason: string,
   ) {
     super(`data directory ${dir}: ${reason}`);
     this.name = 'DataDirError';
@@ -86,6 +87,10 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   if (!st.isDirectory()) throw new DataDirError(dataDir, 'is not a directory');
 
   const walked = await walkDataDir(root, (name) => parserFor(name) !== undefined);
+  // A folder that could not be listed, or reads that failed for want of descriptors, would make
+  // a corpus missing arbitrary articles: that is no reading of the folder, so none is returned.
+  if (walked.unreadable) throw new DataDirError(dataDir, walked.unreadable);
+  let exhausted: string | null = null;
   await prepareParsers(walked.files.map((f) => f.rel));
   const problems: LoadProblem[] = walked.problems.map((p) => ({ path: p.rel, line: null, kind: 'unreadable', reason: p.reason }));
   const pending: Pending[] = [];
@@ -100,6 +105,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       if (typeof read === 'number') return problem('too-large', `file is ${read} bytes; the limit is ${maxBytes}`);
       bytes = read;
     } catch (e) {
+      if (isExhaustion(e)) exhausted ??= `${rel} could not be read: ${errText(e)}`;
       return problem('unreadable', errText(e));
     }
     if (bytes.length > maxBytes) return problem('too-large', `file is ${bytes.length} bytes; the limit is ${maxBytes}`);
@@ -159,6 +165,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     }
   });
   await Promise.all(workers);
+  if (exhausted) throw new DataDirError(dataDir, `could not be read completely (${exhausted})`);
 
   const unique = dropDuplicates(pending, problems);
   pending.length = 0;

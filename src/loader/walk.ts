@@ -23,10 +23,15 @@ export interface WalkProblem {
   reason: string;
 }
 
+/** The process ran out of descriptors (or the system of open files): what was read is incomplete, not wrong data. */
+export const isExhaustion = (e: unknown) => ['EMFILE', 'ENFILE'].includes((e as NodeJS.ErrnoException)?.code ?? '');
+
 export async function walkDataDir(root: string, accept: (name: string) => boolean) {
   const files: WalkEntry[] = [];
   const problems: WalkProblem[] = [];
   let ignored = 0;
+  /** Why the data folder itself, or any folder for want of descriptors, could not be read: the walk is not the folder's content. */
+  let unreadable: string | null = null;
   const seenDirs = new Set<string>();
 
   async function readDefaults(dirAbs: string, dirRel: string, inherited: FolderDefaults): Promise<FolderDefaults> {
@@ -73,6 +78,7 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
     try {
       entries = await fs.readdir(dirAbs, { withFileTypes: true });
     } catch (e) {
+      if (!dirRel || isExhaustion(e)) unreadable ??= `${dirRel ? `folder ${dirRel}` : 'the folder'} could not be read: ${errText(e)}`;
       problems.push({ rel: dirRel || '.', reason: `cannot read folder: ${errText(e)}` });
       return;
     }
@@ -100,7 +106,7 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
     }
   }
   await visit(root, '', {});
-  return { files, problems, ignored };
+  return { files, problems, ignored, unreadable };
 }
 
 export function errText(e: unknown): string {

@@ -1,15 +1,21 @@
 /**
  * Full-text search for news articles. Public API:
  *
- * - {@link SearchIndex}: build with `SearchIndex.build(docs, options)`, then `match`, `highlight`,
- *   `moreLikeThis`.
+ * - {@link SearchIndex}: one immutable version of the index (segments + alive bits). Build with
+ *   `SearchIndex.build(docs, options)`, change with `withChanges` / `withMerged`, query with
+ *   `match`, `prepareHighlight` + `highlight`, `moreLikeThis`.
+ * - {@link selectMerge}: which segments to merge next.
  * - {@link parseQuery} / {@link QuerySyntaxError}: the query language (documented in `query.ts`).
  * - {@link topK}: rank a `match` result.
  * - {@link tokenize}: the tokeniser (documented in `tokenize.ts`).
  */
-export { SearchIndex, DEFAULT_SEARCH_OPTIONS, HighlightPlan } from './search-index.js';
-export type { SearchDocument, SearchIndexOptions, MatchResult, Highlight } from './search-index.js';
-export { parseQuery, QuerySyntaxError, DEFAULT_MAX_CLAUSES, positiveLeaves, countClauses } from './query.js';
+export { SearchIndex, HighlightPlan } from './search-index.js';
+export type { IndexChanges } from './search-index.js';
+export { selectMerge, DEFAULT_MERGE_POLICY } from './merge-policy.js';
+export type { MergePolicy, SegmentShape } from './merge-policy.js';
+export { DEFAULT_SEARCH_OPTIONS } from './options.js';
+export type { SearchDocument, SearchIndexOptions, MatchResult, Highlight } from './options.js';
+export { parseQuery, QuerySyntaxError, positiveLeaves, countClauses } from './query.js';
 export type {
   Query,
   TermQuery,

@@ -257,14 +257,12 @@ class Parser {
   /** Returns null when everything inside was dropped (stop words / punctuation only). */
   private orExpr(field: SearchField | null): Query | null {
     const parts: Query[] = [];
-    let any = false;
     for (;;) {
       const t = this.peek();
       if (t && t.kind === 'op' && (t.op === 'OR' || t.op === 'AND')) {
         throw new QuerySyntaxError(`'${t.op}' must be preceded by a term`, t.pos);
       }
       const a = this.andExpr(field);
-      any = true;
       if (a) parts.push(a);
       const n = this.peek();
       if (n && n.kind === 'op' && n.op === 'OR') {
@@ -276,7 +274,7 @@ class Parser {
       }
       break;
     }
-    if (!any || parts.length === 0) return null;
+    if (parts.length === 0) return null;
     return parts.length === 1 ? parts[0]! : { type: 'or', clauses: parts };
   }
 

@@ -87,6 +87,7 @@ const DOT_SPLIT_RE = /[.,]/gu;
 const APOS_RE = /['\u2019]/gu;
 const POSSESSIVE_RE = /['\u2019][sS]$/u;
 const ASCII_LOWER_RE = /^[a-z]+$/;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
 const NON_ASCII_RE = /[^\x00-\x7f]/;
 const MARKS_RE = /\p{M}+/gu;
 /**
@@ -254,9 +255,10 @@ export function scanTokens(text: string, sink: TokenSink, startPosition = 0, ste
     i = skipNonWord(text, i);
     if (i >= n) break;
     const s = i;
-    i = matchEnd(text, s);
+    const match = matchEnd(text, s);
+    i = matchEndOffset(match);
     const raw = text.slice(s, i);
-    if (matchSplits) emitMatch(raw, s, st, sink);
+    if (matchSplits(match)) emitMatch(raw, s, st, sink);
     else emitPlain(raw, s, st, sink);
   }
   return st.pos;
@@ -289,9 +291,10 @@ export function scanTokensSparse(text: string, sink: TokenSink, startPosition: n
     i = skipNonWord(text, i);
     if (i >= n) break;
     const s = i;
-    i = matchEnd(text, s);
+    const match = matchEnd(text, s);
+    i = matchEndOffset(match);
     const at = st.pos;
-    if (!matchSplits) {
+    if (!matchSplits(match)) {
       // a plain word or number: one position (see emitSegment/emitWord), none if folding leaves nothing
       if (want[at - startPosition] !== 0) emitPlain(text.slice(s, i), s, st, sink);
       else if (text.charCodeAt(s) < 0x300 || !foldsToNothing(text.slice(s, i))) st.pos++;
@@ -318,7 +321,7 @@ export function wordMatches(text: string): Array<[number, number]> {
     i = skipNonWord(text, i);
     if (i >= text.length) break;
     const s = i;
-    i = matchEnd(text, s);
+    i = matchEndOffset(matchEnd(text, s));
     out.push([s, i]);
   }
   return out;
@@ -331,13 +334,12 @@ function skipNonWord(text: string, i: number): number {
   return i;
 }
 
-/** Set by {@link matchEnd}: the match contains a joiner other than `&`. */
-let matchSplits = false;
-
 /**
  * End of the WORD_PATTERN match starting at `s` (a hand-written equivalent, no match objects, ASCII
  * by table): a run of word characters, extended over single joiners followed by a word
- * character. Sets {@link matchSplits}.
+ * character. Returns the end offset and whether the match contains a joiner other than `&`,
+ * packed in one number (read with {@link matchEndOffset} and {@link matchSplits}) so the hot
+ * loop allocates nothing.
  */
 function matchEnd(text: string, s: number): number {
   const n = text.length;
@@ -353,8 +355,17 @@ function matchEnd(text: string, s: number): number {
     }
     break;
   }
-  matchSplits = split;
-  return i;
+  return i * 2 + (split ? 1 : 0);
+}
+
+/** End offset of a {@link matchEnd} result. */
+function matchEndOffset(match: number): number {
+  return Math.floor(match / 2);
+}
+
+/** True when a {@link matchEnd} result's match contains a joiner other than `&` (it may split into several tokens). */
+function matchSplits(match: number): boolean {
+  return match % 2 === 1;
 }
 
 /** Characters joining word parts inside one WORD_PATTERN match. */

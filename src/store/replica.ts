@@ -4,10 +4,10 @@
  * the truth, and a poll every `pollMs` runs anyway, so a dropped connection or a notification
  * sent while it was away loses nothing: the next catch-up asks for everything after its number.
  *
- * Changes reach the served corpus through one seam, `build(articles)`: today a whole new Corpus
- * from the replica's full article set, swapped into the CorpusStore in one assignment (as the
- * folder reloader does), so a request never sees half a batch. An incremental index can replace
- * that seam without touching the rest.
+ * Changes reach the served corpus through one seam, `build(articles, previous)`: the served
+ * version updated by what changed (Corpus.update: only changed articles indexed), swapped into
+ * the CorpusStore in one assignment as the folder reloader does, so a request never sees half a
+ * batch.
  *
  * While PostgreSQL is unreachable the replica keeps serving its last corpus, retries with
  * backoff (250 ms doubling to 10 s), and says so in `status()` (/health, and /ready when the
@@ -32,8 +32,8 @@ export interface ReplicaOptions {
   source: ArticleChangeSource;
   /** Settings of the connection that LISTENs (the primary: notifications do not cross to standbys). */
   listen: pg.ClientConfig;
-  /** The seam: the served corpus for this article set. */
-  build: (articles: readonly Article[]) => Corpus;
+  /** The seam: the served corpus for this article set, made from the one served now when there is one. */
+  build: (articles: readonly Article[], previous?: Corpus) => Corpus;
   logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
   /** Safety-net poll when no notification arrives. */
   pollMs?: number;
@@ -132,7 +132,7 @@ export class Replica {
         }
         this.seq = batch.seq;
         const previous = this.store?.current;
-        const next = this.o.build(this.sorted());
+        const next = this.o.build(this.sorted(), previous);
         this.store?.swap(next);
         this.applied++;
         this.o.logger.info({ version: next.version, previous: previous?.version, articles: next.size, changes: batch.changes.length, lastChange: this.seq, fetchMs, buildMs: next.buildMs }, 'replica: changes applied');
@@ -193,11 +193,16 @@ export class Replica {
   }
 }
 
-/** Today's seam: a whole Corpus from the replica's article set (no load problems: those stay with the ingest). */
-export function corpusFromArticles(articles: readonly Article[], loadMs = 0): Corpus {
-  return new Corpus({
+/**
+ * The seam: the replica's article set as a Corpus (no load problems: those stay with the ingest).
+ * With the version served now, an update (only changed articles indexed, as a folder reload does);
+ * without, a full build.
+ */
+export function corpusFromArticles(articles: readonly Article[], loadMs = 0, previous?: Corpus): Corpus {
+  const load = {
     articles: articles as Article[],
     problems: [],
     stats: { filesRead: 0, filesIgnored: 0, articles: articles.length, problems: 0, chromeLinesRemoved: 0, duplicateLinesRemoved: 0, durationMs: loadMs },
-  });
+  };
+  return previous ? previous.update(load) : new Corpus(load);
 }

@@ -91,7 +91,7 @@ describe('reloading the corpus', () => {
     let builds = 0;
     const reloader = new Reloader({ build: () => (builds++, corpusOf(dir)), store, logger: quiet, debounceMs: 200, maxWaitMs: 2000 });
     closers.push(() => reloader.close());
-    reloader.watch(dir);
+    await reloader.watch(dir);
     for (const [name, body] of Object.entries(dataset('B', 200))) writeFileSync(path.join(dir, name), body);
     const deadline = Date.now() + 10_000;
     while (store.current.size !== 201 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -148,7 +148,7 @@ export async function startPostgres(options: { port?: number; durable?: boolean 
         return;
       } catch (e) {
         await client.end().catch(() => undefined);
-        if (c.exitCode !== null || Date.now() > deadline) throw new Error(`postgres did not start: ${(e as Error).message}\n${log}`);
+        if (c.exitCode !== null || Date.now() > deadline) throw new Error(`postgres did not start: ${(e as Error).message}\n${log}`, { cause: e });
         await new Promise((r) => setTimeout(r, 100));
       }
     }

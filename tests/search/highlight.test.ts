@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from '../../src/search/highlight.js';
 import type { Span } from '../../src/search/highlight.js';
-import { HighlightPlan, parseQuery, SearchIndex, topK } from '../../src/search/index.js';
+import { type HighlightPlan, parseQuery, SearchIndex, topK } from '../../src/search/index.js';
 import type { SearchDocument } from '../../src/search/index.js';
 import { scanTokens, scanTokensSparse } from '../../src/search/tokenize.js';
 import { BBC_ROOT, bbcExists, knownItemQueries, loadBbc, rng } from './bbc-corpus.js';
@@ -78,7 +78,7 @@ describe('highlight uses the index to skip paragraphs', () => {
   });
   it('plan and query give the same result', () => {
     const idx = SearchIndex.build([{ title: 'Goverment', paragraphs: ['The government said.'] }]);
-    expect(idx.highlight(0, idx.prepareHighlight('government', { fuzzy: true }))).toEqual(idx.highlight(0, 'government', { fuzzy: true }));
+    expect(idx.highlight(0, idx.prepareHighlight(parseQuery('government'), { fuzzy: true }))).toEqual(idx.highlight(0, parseQuery('government'), { fuzzy: true }));
   });
 });
 

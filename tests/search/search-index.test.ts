@@ -46,8 +46,8 @@ describe('SearchIndex basics', () => {
     expect(matched(idx, 'oil NOT (coal OR gas)')).toEqual([0]);
     expect(matched(idx, 'oil -"demand both"')).toEqual([0]);
   });
-  it('accepts query strings and rejects negative-only ASTs', () => {
-    expect(Array.from(idx.match('oil -coal').docs)).toEqual([0]);
+  it('accepts parsed queries and rejects negative-only ASTs', () => {
+    expect(Array.from(idx.match(parseQuery('oil -coal')).docs)).toEqual([0]);
     expect(() => idx.match({ type: 'not', clause: parseQuery('oil'), position: 0 })).toThrow(QuerySyntaxError);
   });
   it('stemming: rates finds Rate', () => {
@@ -243,7 +243,7 @@ describe('highlight', () => {
     expect(plain.length).toBeLessThanOrEqual(140);
     // word boundaries: snippet text appears in the paragraph and starts/ends on whole words
     expect(plain).toMatch(/^\S.*\S$/);
-    expect(idx.highlight(1, 'inflation').title).toBe('Long story');
+    expect(idx.highlight(1, parseQuery('inflation')).title).toBe('Long story');
   });
   it('falls back to the lead when only the title matches', () => {
     const h = idx.highlight(1, parseQuery('story'));

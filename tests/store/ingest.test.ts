@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as checkData } from '../../src/cli/check-data.js';
 import { main as ingestCli } from '../../src/cli/ingest.js';

@@ -1,6 +1,5 @@
 import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
@@ -31,7 +30,7 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, timeout
 async function replicaOf(url: string, pollMs = 300) {
   const settings = databaseSettings(url);
   const pool = openPool(settings);
-  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a) => corpusFromArticles(a), logger: quiet, pollMs });
+  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous) => corpusFromArticles(a, 0, previous), logger: quiet, pollMs });
   const store = new CorpusStore(await replica.load());
   const sizes: number[] = [];
   const swap = store.swap.bind(store);

@@ -8,18 +8,20 @@ export const healthRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'> & {
     '/health',
     { config: ALWAYS_ANSWER, schema: { tags: ['meta'], summary: 'Service and corpus status', response: { 200: Health } } },
     async (request, reply) => {
+      // Everything here is kept up to date by the reloader: no work proportional to the corpus or its problems.
       const corpus = request.corpus;
-      const problemsByKind: Record<string, number> = {};
-      for (const p of corpus.problems) problemsByKind[p.kind] = (problemsByKind[p.kind] ?? 0) + 1;
+      const { problems, watch } = store;
       reply.header('cache-control', 'no-store');
       const db = database?.status();
       return {
-        status: corpus.problems.length > 0 || store.lastReloadError || (db && db.state !== 'connected') ? ('degraded' as const) : ('ok' as const),
+        status:
+          problems.total > 0 || store.lastReloadError || watch.state === 'partial' || watch.state === 'lost' || (db && db.state !== 'connected') ? ('degraded' as const) : ('ok' as const),
         articles: corpus.size,
-        problems: corpus.problems.length,
-        problemsByKind,
+        problems: problems.total,
+        problemsByKind: problems.byKind,
         corpus: { version: corpus.version, loadedAt: corpus.loadedAt.toISOString(), loadMs: corpus.stats.durationMs, buildMs: corpus.buildMs },
         reload: { lastAttemptAt: store.lastReloadAt?.toISOString() ?? null, lastError: store.lastReloadError },
+        watch,
         ...(db ? { database: { ...db, lastContactAt: db.lastContactAt?.toISOString() ?? null } } : {}),
         uptimeSeconds: Math.round(process.uptime()),
       };

@@ -4,9 +4,9 @@ import { IsoDateTime } from '../../articles/schema.js';
 
 export const Health = z
   .object({
-    status: z.enum(['ok', 'degraded']).meta({ description: '"degraded" when some files had problems, the last reload failed, or the database is unreachable' }),
+    status: z.enum(['ok', 'degraded']).meta({ description: '"degraded" when some files have problems, the last reload failed or was refused, watching is partial or lost, or the database is unreachable' }),
     articles: z.number().int(),
-    problems: z.number().int().meta({ description: 'Files or entries skipped at load' }),
+    problems: z.number().int().meta({ description: 'Files or entries skipped when the data directory was last read (even when that read was not swapped in)' }),
     problemsByKind: z.record(z.string(), z.number().int()),
     corpus: z.object({
       version: z.string().meta({ description: 'Hash of the loaded content' }),
@@ -16,8 +16,17 @@ export const Health = z
     }),
     reload: z.object({
       lastAttemptAt: IsoDateTime.nullable(),
-      lastError: z.string().nullable().meta({ description: 'Why the last reload failed (the previous corpus is still served)' }),
+      lastError: z.string().nullable().meta({ description: 'Why the last reload failed or was refused (the previous corpus is still served)' }),
     }),
+    watch: z
+      .object({
+        state: z.enum(['off', 'watching', 'partial', 'lost']).meta({
+          description: 'off: not watching (no --watch); watching: every folder is watched; partial: some folders could not be watched; lost: the data folder is gone or was replaced and is not watched yet (retried every second)',
+        }),
+        folders: z.number().int().meta({ description: 'Folders being watched' }),
+        error: z.string().nullable(),
+      })
+      .meta({ description: 'Live reload watching (see --watch)' }),
     database: z
       .object({
         state: z.enum(['connected', 'reconnecting']).meta({ description: '"reconnecting" while PostgreSQL cannot be reached (the last corpus is still served)' }),

@@ -1,0 +1,222 @@
+/**
+ * Query execution: a parsed {@link Query} evaluated against one version of the index (boolean
+ * AND/OR/NOT, stemmed terms, prefixes, phrases, fuzzy terms). One {@link QueryExecution} per
+ * query owns its scratch memory, so a version can be read by any number of requests at once.
+ */
+import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
+import { fuzzyWords } from './fuzzy.js';
+import type { MatchResult } from './options.js';
+import { EMPTY_MATCH, gallop, intersect, subtract, UnionScratch } from './postings.js';
+import { QuerySyntaxError } from './query.js';
+import type { PhraseQuery, PrefixQuery, Query, SearchField, TermQuery } from './query.js';
+import type { IndexReader } from './reader.js';
+import { ALL_FIELDS, wordHits } from './scoring.js';
+import { STOP_PREFIX } from './segment.js';
+import { topK } from './topk.js';
+
+export function fieldMask(field: SearchField | null): number {
+  return field === null ? ALL_FIELDS : field === 'title' ? F_TITLE : field === 'lead' ? F_LEAD : F_LEAD | F_REST;
+}
+
+/** The words a prefix expands to: the `maxPrefixExpansions` most frequent (ties: alphabetical). */
+export function prefixExpansion(reader: IndexReader, prefix: string): string[] {
+  const candidates = reader.prefixWords(prefix);
+  const max = reader.options.maxPrefixExpansions;
+  if (candidates.length <= max) return candidates.map((c) => c.word);
+  const numbers = Uint32Array.from(candidates, (_, i) => i);
+  const dfs = Float64Array.from(candidates, (c) => c.df);
+  return Array.from(topK(numbers, dfs, max), (i) => candidates[i]!.word);
+}
+
+export class QueryExecution {
+  readonly scratch: UnionScratch;
+
+  constructor(
+    private readonly reader: IndexReader,
+    private readonly fuzzy: boolean,
+  ) {
+    this.scratch = new UnionScratch(reader.documentSpace);
+  }
+
+  evaluate(q: Query, fuzzy = this.fuzzy): MatchResult {
+    switch (q.type) {
+      case 'term':
+        return this.term(q, fuzzy);
+      case 'prefix':
+        return this.prefix(q);
+      case 'phrase':
+        return this.phrase(q);
+      case 'not':
+        throw new QuerySyntaxError('query needs at least one positive term', q.position);
+      case 'or':
+        return this.scratch.union(
+          q.clauses.map((c) => this.evaluate(c, fuzzy)),
+          false,
+        );
+      case 'and': {
+        const positive: MatchResult[] = [];
+        const negative: MatchResult[] = [];
+        for (const c of q.clauses) {
+          if (c.type === 'not') negative.push(this.evaluate(c.clause, false));
+          else positive.push(this.evaluate(c, fuzzy));
+        }
+        if (positive.length === 0) return EMPTY_MATCH;
+        positive.sort((a, b) => a.docs.length - b.docs.length);
+        let result = positive[0]!;
+        for (let i = 1; i < positive.length && result.docs.length > 0; i++) result = intersect(result, positive[i]!);
+        for (const n of negative) {
+          if (result.docs.length === 0) break;
+          result = subtract(result, n.docs);
+        }
+        return result;
+      }
+    }
+  }
+
+  /** Every stem variant of `word` (plus `word` itself when indexed). */
+  private variants(stemmed: string, word: string): string[] {
+    const out = this.reader.stemVariants(stemmed);
+    if (!out.includes(word) && this.reader.wordDocFreq(word) > 0) out.push(word);
+    return out;
+  }
+
+  /**
+   * Hits of every indexed form of a stem: per document the best of the forms' BM25F scores,
+   * forms other than `word` weighted by `stemVariantWeight` with idf capped at `word`'s.
+   */
+  private stemHits(stemmed: string, word: string, mask: number): MatchResult {
+    const reader = this.reader;
+    const forms = this.variants(stemmed, word);
+    const exactDf = reader.wordDocFreq(word);
+    const exactIdf = exactDf === 0 ? Infinity : reader.idf(exactDf);
+    const variantWeight = reader.options.stemVariantWeight;
+    return this.scratch.union(
+      forms.map((form) => wordHits(reader, form, mask, exactDf === 0 || form === word ? 1 : variantWeight, Math.min(exactIdf, reader.idf(reader.wordDocFreq(form))))),
+      true,
+    );
+  }
+
+  private term(q: TermQuery, fuzzy: boolean): MatchResult {
+    const reader = this.reader;
+    const mask = fieldMask(q.field);
+    const exact = this.stemHits(q.term, q.word, mask);
+    if (!fuzzy || !q.fuzzy) return exact;
+    const neighbours = fuzzyWords(reader, q, reader.options);
+    if (neighbours.length === 0) return exact;
+    const exactDf = reader.wordDocFreq(q.word);
+    const exactIdf = exactDf === 0 ? Infinity : reader.idf(exactDf);
+    const fuzzyHits = this.scratch.union(
+      neighbours.map((n) => wordHits(reader, n, mask, reader.options.fuzzyWeight, Math.min(exactIdf, reader.idf(reader.wordDocFreq(n))))),
+      true,
+    );
+    if (exact.docs.length > 0) {
+      // guarantee: a fuzzy-only match scores strictly below every exact match of this word
+      let min = Infinity;
+      for (const x of exact.scores) if (x < min) min = x;
+      const cap = min * 0.999;
+      const scores = Float64Array.from(fuzzyHits.scores, (x) => (x < cap ? x : cap));
+      return this.scratch.union([exact, { docs: fuzzyHits.docs, scores }], true);
+    }
+    return fuzzyHits;
+  }
+
+  private prefix(q: PrefixQuery): MatchResult {
+    const mask = fieldMask(q.field);
+    const reader = this.reader;
+    const lists = prefixExpansion(reader, q.prefix).map((word) => wordHits(reader, word, mask, 1, reader.idf(reader.wordDocFreq(word))));
+    return this.scratch.union(lists, true);
+  }
+
+  private phrase(q: PhraseQuery): MatchResult {
+    const reader = this.reader;
+    const mask = fieldMask(q.field);
+    const n = q.terms.length;
+    if (n === 0) return EMPTY_MATCH;
+    // one slot per phrase word: its forms (stop words: exactly that word) and their hits
+    const slots: Array<{ forms: string[]; offset: number; hits: MatchResult }> = [];
+    for (let i = 0; i < n; i++) {
+      let forms: string[];
+      let hits: MatchResult;
+      if (q.stop[i]) {
+        const key = STOP_PREFIX + q.words[i]!;
+        const df = reader.wordDocFreq(key);
+        forms = df === 0 ? [] : [key];
+        hits = df === 0 ? EMPTY_MATCH : wordHits(reader, key, mask, 1, reader.idf(df));
+      } else {
+        forms = this.variants(q.terms[i]!, q.words[i]!);
+        hits = this.stemHits(q.terms[i]!, q.words[i]!, mask);
+      }
+      if (hits.docs.length === 0) return EMPTY_MATCH;
+      slots.push({ forms, offset: q.offsets[i]!, hits });
+    }
+    const bySize = [...slots].sort((x, y) => x.hits.docs.length - y.hits.docs.length);
+    let candidates = bySize[0]!.hits;
+    for (let i = 1; i < bySize.length && candidates.docs.length > 0; i++) candidates = intersect(candidates, bySize[i]!.hits);
+    const slotPositions: number[][] = slots.map(() => []);
+    const decoded: number[] = [];
+    const pointer = new Array<number>(n).fill(0);
+    const outDocs = new Uint32Array(candidates.docs.length);
+    const outScores = new Float64Array(candidates.docs.length);
+    let m = 0;
+    // per segment: each slot's forms as word numbers there, and a posting cursor per form
+    let segmentIndex = -1;
+    let formNumbers: Array<Array<number | undefined>> = [];
+    let formCursor: number[][] = [];
+    for (let c = 0; c < candidates.docs.length; c++) {
+      const doc = candidates.docs[c]!;
+      const s = reader.segmentOf(doc);
+      const placed = reader.segments[s]!;
+      const segment = placed.segment;
+      if (s !== segmentIndex) {
+        segmentIndex = s;
+        formNumbers = slots.map((slot) => slot.forms.map((f) => segment.wordId(f)));
+        formCursor = formNumbers.map((numbers) => numbers.map((t) => (t === undefined ? 0 : segment.postingStart[t]!)));
+      }
+      const d = doc - placed.base;
+      const postingDocs = segment.postingDocs;
+      // positions of each slot in d (merged over its forms)
+      for (let j = 0; j < n; j++) {
+        const positions = slotPositions[j]!;
+        positions.length = 0;
+        const numbers = formNumbers[j]!;
+        for (let v = 0; v < numbers.length; v++) {
+          const t = numbers[v];
+          if (t === undefined) continue;
+          const end = segment.postingStart[t + 1]!;
+          const at = gallop(postingDocs, formCursor[j]![v]!, end, d);
+          formCursor[j]![v] = at;
+          if (at < end && postingDocs[at] === d) {
+            segment.positions(t, at - segment.postingStart[t]!, decoded);
+            for (const p of decoded) positions.push(p);
+          }
+        }
+        if (numbers.length > 1) positions.sort((x, y) => x - y);
+      }
+      const leadAt = segment.fieldBoundaries[2 * d]!;
+      const restAt = segment.fieldBoundaries[2 * d + 1]!;
+      // a phrase start (relative offset 0) supported by every word, within an allowed field
+      let found = false;
+      pointer.fill(0);
+      const first = slots[0]!;
+      for (const p of slotPositions[0]!) {
+        const start = p - first.offset;
+        const field = start < leadAt ? F_TITLE : start < restAt ? F_LEAD : F_REST;
+        if ((field & mask) === 0) continue;
+        found = true;
+        for (let j = 1; j < n && found; j++) {
+          const want = start + slots[j]!.offset;
+          const positions = slotPositions[j]!;
+          let x = pointer[j]!;
+          while (x < positions.length && positions[x]! < want) x++;
+          pointer[j] = x;
+          found = x < positions.length && positions[x] === want;
+        }
+        if (found) break;
+      }
+      if (!found) continue;
+      outDocs[m] = doc;
+      outScores[m++] = candidates.scores[c]!;
+    }
+    return { docs: outDocs.subarray(0, m), scores: outScores.subarray(0, m) };
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * Highlighting driven by the index: a {@link HighlightPlan} says what to mark for a query and
+ * which indexed words locate it; {@link highlightDocument} then reads the postings to find the
+ * paragraphs that can hold marks and tokenises only those (best candidates first). The text
+ * rules (spans, windows, escaping) are in `highlight.ts`.
+ */
+import { fuzzyWords } from './fuzzy.js';
+import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from './highlight.js';
+import type { Marker, Span, SpanHint } from './highlight.js';
+import { fieldMask, prefixExpansion } from './execution.js';
+import type { Highlight } from './options.js';
+import { positiveLeaves } from './query.js';
+import type { Query } from './query.js';
+import type { IndexReader } from './reader.js';
+import { STOP_PREFIX } from './segment.js';
+import { stem } from './tokenize.js';
+
+/**
+ * A query prepared for highlighting many documents: what to mark, the snippet length, and the
+ * indexed words whose postings locate candidate paragraphs. Immutable; made by
+ * `SearchIndex.prepareHighlight` for one version of the index.
+ */
+export class HighlightPlan {
+  /** @internal */
+  constructor(
+    /** What to mark (stems, expanded words, phrases) with field masks. */
+    readonly marker: Marker,
+    /** Snippet length in characters. */
+    readonly snippetLength: number,
+    /** Indexed words whose occurrences may be marked, grouped by `keys`. */
+    readonly words: readonly string[],
+    /** Field mask per entry of `words`. */
+    readonly masks: Uint8Array,
+    /** Distinct-count key per entry of `words` (non-decreasing). */
+    readonly keys: Uint32Array,
+    /** Further indexed words whose positions must be examined: every word of every phrase slot. */
+    readonly phraseWords: readonly string[],
+  ) {}
+}
+
+function markerOf(reader: IndexReader, query: Query, fuzzy: boolean): Marker {
+  const terms = new Map<string, number>();
+  const words = new Map<string, number>();
+  const phrases: Array<{ terms: readonly string[]; mask: number }> = [];
+  const add = (m: Map<string, number>, t: string, mask: number): void => {
+    m.set(t, (m.get(t) ?? 0) | mask);
+  };
+  for (const leaf of positiveLeaves(query)) {
+    const mask = fieldMask(leaf.field);
+    if (leaf.type === 'term') {
+      add(terms, leaf.term, mask);
+      if (fuzzy && leaf.fuzzy) for (const w of fuzzyWords(reader, leaf, reader.options)) add(words, w, mask);
+    } else if (leaf.type === 'prefix') {
+      for (const w of prefixExpansion(reader, leaf.prefix)) add(words, w, mask);
+    } else {
+      phrases.push({ terms: leaf.terms, mask });
+    }
+  }
+  return { terms, words, phrases };
+}
+
+export function prepareHighlight(reader: IndexReader, query: Query, options?: { snippetLength?: number; fuzzy?: boolean }): HighlightPlan {
+  const marker = markerOf(reader, query, options?.fuzzy === true);
+  // Indexed words whose occurrences can be marked, each with the field mask it is marked in and
+  // the key its spans are counted under (see findSpans: the token's stemmed term, or one key
+  // per phrase). Every marked token's word is indexed (a non-stop token's term is the stem
+  // of its word), so the postings tell which paragraphs can hold marks.
+  const entries = new Map<string, { word: string; mask: number; key: string }>();
+  const addEntry = (word: string, mask: number, key: string): void => {
+    const id = `${word}\u0001${key}`;
+    const entry = entries.get(id);
+    if (entry) entry.mask |= mask;
+    else entries.set(id, { word, mask, key });
+  };
+  for (const [term, mask] of marker.terms) for (const w of reader.stemVariants(term)) addEntry(w, mask, term);
+  for (const [word, mask] of marker.words) if (reader.wordDocFreq(word) > 0) addEntry(word, mask, stem(word));
+  const phraseWords = new Set<string>();
+  marker.phrases.forEach((phrase, phraseNumber) => {
+    // A phrase occurrence contains one token of each slot: count the rarest slot's words.
+    // (A token whose term is t has a word in t's stem group, or is the stop word t.)
+    let best: string[] | null = null;
+    let bestDf = Infinity;
+    for (const term of phrase.terms) {
+      const slotWords = reader.stemVariants(term);
+      if (reader.wordDocFreq(STOP_PREFIX + term) > 0) slotWords.push(STOP_PREFIX + term);
+      let df = 0;
+      for (const w of slotWords) {
+        df += reader.wordDocFreq(w);
+        phraseWords.add(w);
+      }
+      if (df < bestDf) {
+        bestDf = df;
+        best = slotWords;
+      }
+    }
+    for (const w of best ?? []) addEntry(w, phrase.mask, `"${phraseNumber}`);
+  });
+  const list = [...entries.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+  const masks = new Uint8Array(list.length);
+  const keys = new Uint32Array(list.length);
+  let key = 0;
+  list.forEach((entry, i) => {
+    if (i > 0 && entry.key !== list[i - 1]!.key) key++;
+    masks[i] = entry.mask;
+    keys[i] = key;
+  });
+  const words = list.map((e) => e.word);
+  for (const w of words) phraseWords.delete(w);
+  return new HighlightPlan(marker, Math.max(20, options?.snippetLength ?? 200), words, masks, keys, [...phraseWords].sort());
+}
+
+/** Highlighting hint for the text whose positions are `[from, to)`, given every candidate position. */
+function hintFor(candidatePositions: readonly number[], from: number, to: number): SpanHint {
+  let length = 0;
+  for (const x of candidatePositions) if (x >= from && x < to && x - from + 1 > length) length = x - from + 1;
+  const want = new Uint8Array(length);
+  for (const x of candidatePositions) if (x >= from && x < to) want[x - from] = 1;
+  return { start: from, want, length };
+}
+
+/**
+ * Title and best snippet of version document `doc` (see `SearchIndex.highlight`). Only the
+ * title and the paragraphs that the postings say contain matches are tokenised, best
+ * candidates first, stopping when no remaining paragraph can beat the best window found.
+ */
+export function highlightDocument(reader: IndexReader, doc: number, plan: HighlightPlan): Highlight {
+  if (!reader.isLive(doc)) throw new RangeError(`no document ${doc}`);
+  const placed = reader.segments[reader.segmentOf(doc)]!;
+  const segment = placed.segment;
+  const d = doc - placed.base;
+  const document = segment.documents[d]!;
+  const { marker, snippetLength: length } = plan;
+  const paragraphBase = segment.paragraphOffset[d]!;
+  const paragraphCount = Math.min(segment.paragraphOffset[d + 1]! - paragraphBase, document.paragraphs.length);
+  // per paragraph: upper bounds of marked spans and distinct keys (from the postings)
+  const markCount = new Int32Array(paragraphCount);
+  const distinctCount = new Int32Array(paragraphCount);
+  const lastKey = new Int32Array(paragraphCount);
+  const leadAt = segment.fieldBoundaries[2 * d]!;
+  const paragraphStart = segment.paragraphStart;
+  const decoded: number[] = [];
+  // every position of doc that may hold a marked token or a token of a phrase occurrence
+  const candidatePositions: number[] = [];
+  for (const word of plan.phraseWords) {
+    const t = segment.wordId(word);
+    if (t === undefined) continue;
+    const n = segment.docPositions(t, d, decoded);
+    for (let j = 0; j < n; j++) candidatePositions.push(decoded[j]!);
+  }
+  let titleHit = false;
+  for (let e = 0; e < plan.words.length; e++) {
+    const t = segment.wordId(plan.words[e]!);
+    if (t === undefined) continue;
+    const n = segment.docPositions(t, d, decoded);
+    if (n === 0) continue;
+    for (let j = 0; j < n; j++) candidatePositions.push(decoded[j]!);
+    const mask = plan.masks[e]!;
+    const key = plan.keys[e]! + 1;
+    let p = 0;
+    for (let j = 0; j < n; j++) {
+      const x = decoded[j]!;
+      if (x < leadAt) {
+        if (mask & F_TITLE) titleHit = true;
+        continue;
+      }
+      if (paragraphCount === 0) break;
+      while (p + 1 < paragraphCount && paragraphStart[paragraphBase + p + 1]! <= x) p++;
+      if ((mask & (p === 0 ? F_LEAD : F_REST)) === 0) continue;
+      markCount[p]!++;
+      if (lastKey[p] !== key) {
+        lastKey[p] = key;
+        distinctCount[p]!++;
+      }
+    }
+  }
+  const candidates: number[] = [];
+  for (let p = 0; p < paragraphCount; p++) if (markCount[p]! > 0) candidates.push(p);
+  candidates.sort((a, b) => distinctCount[b]! - distinctCount[a]! || markCount[b]! - markCount[a]! || a - b);
+  let best: { paragraph: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
+  for (const p of candidates) {
+    const distinctBound = distinctCount[p]!;
+    const countBound = markCount[p]!;
+    if (best !== null) {
+      if (distinctBound < best.distinct) break; // sorted: nothing later can win
+      if (distinctBound === best.distinct && (countBound < best.count || (countBound === best.count && p > best.paragraph))) continue;
+    }
+    const from = paragraphStart[paragraphBase + p]!;
+    const to = p + 1 < paragraphCount ? paragraphStart[paragraphBase + p + 1]! : Infinity;
+    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(candidatePositions, from, to));
+    if (spans.length === 0) continue;
+    const window = bestWindow(spans, length);
+    if (
+      window &&
+      (best === null ||
+        window.distinct > best.distinct ||
+        (window.distinct === best.distinct && (window.count > best.count || (window.count === best.count && p < best.paragraph))))
+    ) {
+      best = { paragraph: p, spans, ...window };
+    }
+  }
+  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, 0, leadAt)) : [];
+  let snippet = '';
+  const chosen = best as { paragraph: number; spans: Span[]; start: number; end: number } | null;
+  if (chosen !== null) {
+    snippet = cutSnippet(document.paragraphs[chosen.paragraph]!, chosen.spans, chosen.start, chosen.end, length);
+  } else if (document.paragraphs.length > 0) {
+    snippet = cutSnippet(document.paragraphs[0]!, [], 0, 0, length);
+  }
+  return { title: renderMarked(document.title, titleSpans), titleMatched: titleSpans.length > 0, snippet };
+}

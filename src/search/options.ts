@@ -1,0 +1,115 @@
+/**
+ * The search engine's public types and tuning knobs, apart from the code that uses them (as
+ * MiniSearch keeps its one documented options type).
+ */
+import { DEFAULT_MAX_CLAUSES } from './query.js';
+
+/** An article as seen by the search engine. */
+export interface SearchDocument {
+  /** Headline. */
+  readonly title: string;
+  /** Paragraphs in order; `paragraphs[0]` is the lead. */
+  readonly paragraphs: readonly string[];
+}
+
+/** Tuning knobs of the search index. Every option has a default ({@link DEFAULT_SEARCH_OPTIONS}). */
+export interface SearchIndexOptions {
+  /**
+   * Weight of a title occurrence relative to a body occurrence (default 2). Headlines state
+   * what an article is about, so a title match is the strongest signal.
+   */
+  titleBoost: number;
+  /** Weight of an occurrence in the lead paragraph (default 1.25): the lead summarises the story. */
+  leadBoost: number;
+  /** Weight of an occurrence in any later paragraph (default 1). */
+  bodyBoost: number;
+  /**
+   * BM25 term-frequency saturation (default 1.2): how quickly repeated occurrences stop adding
+   * score. Higher values reward repetition more.
+   */
+  k1: number;
+  /**
+   * BM25 length normalisation (default 0.6; 0.75 is the textbook value, 0.6 measured better on
+   * BBC known-item queries), applied per field against that field's average length: 0 ignores
+   * length, 1 fully normalises, so long articles don't win by sheer size.
+   */
+  b: number;
+  /**
+   * Maximum number of index terms a prefix query (`infla*`) expands to (default 200). The most
+   * frequent expansions are kept. Bounds the work of short prefixes like `co*`.
+   */
+  maxPrefixExpansions: number;
+  /**
+   * Maximum number of words in one query, phrase words included (default: the query parser's
+   * {@link DEFAULT_MAX_CLAUSES}, 64). Bounds the work of huge OR lists; longer queries are
+   * rejected with a `QuerySyntaxError`.
+   */
+  maxQueryClauses: number;
+  /**
+   * Score multiplier for other forms of a query word's stem (default 0.25): `rates` also finds
+   * `rate` and `rating` (Porter stemming), but a document with the exact form typed ranks
+   * higher. The index stores unstemmed words and groups them by stem at query time. Their idf is
+   * capped at the exact form's, so a rare variant never outweighs the word the user typed.
+   */
+  stemVariantWeight: number;
+  /** Fuzzy matching applies only to typed words with at least this many letters (default 5). */
+  fuzzyMinLength: number;
+  /** Words with at least this many letters allow edit distance 2 instead of 1 (default 8). */
+  fuzzyDistance2MinLength: number;
+  /**
+   * Score multiplier for fuzzy (typo-neighbour) matches (default 0.3), and their idf is capped
+   * at the exact term's, so a fuzzy-only match ranks below an exact match of the same term.
+   */
+  fuzzyWeight: number;
+  /** Maximum typo-neighbours per query word, most frequent first (default 30). Bounds work. */
+  maxFuzzyExpansions: number;
+  /** Number of distinctive terms used by more-like-this (default 25). */
+  moreLikeThisTerms: number;
+}
+
+/** Defaults of every {@link SearchIndexOptions} field. */
+export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchIndexOptions> = Object.freeze({
+  titleBoost: 2,
+  leadBoost: 1.25,
+  bodyBoost: 1,
+  k1: 1.2,
+  b: 0.6,
+  maxPrefixExpansions: 200,
+  maxQueryClauses: DEFAULT_MAX_CLAUSES,
+  stemVariantWeight: 0.25,
+  fuzzyMinLength: 5,
+  fuzzyDistance2MinLength: 8,
+  fuzzyWeight: 0.3,
+  maxFuzzyExpansions: 30,
+  moreLikeThisTerms: 25,
+});
+
+/** Defaults merged with the given options (unknown keys and undefined values ignored), frozen. */
+export function resolveOptions(options?: Partial<SearchIndexOptions>): Readonly<SearchIndexOptions> {
+  const merged: SearchIndexOptions = { ...DEFAULT_SEARCH_OPTIONS };
+  if (options) {
+    for (const [key, value] of Object.entries(options)) {
+      if (value !== undefined && key in DEFAULT_SEARCH_OPTIONS) (merged as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+  return Object.freeze(merged);
+}
+
+/**
+ * Documents matching a query: parallel arrays sorted by ascending document number. Document
+ * numbers are those of one version of the index (see `SearchIndex.document`).
+ */
+export interface MatchResult {
+  readonly docs: Uint32Array;
+  readonly scores: Float64Array;
+}
+
+/** Highlighted title and snippet of one document; all strings are HTML-safe. */
+export interface Highlight {
+  /** Whole title, escaped, matches wrapped in `<mark>`. */
+  title: string;
+  /** True when at least one match was marked in the title. */
+  titleMatched: boolean;
+  /** Best passage (≈ `snippetLength` chars, `…` where cut), escaped, matches in `<mark>`. */
+  snippet: string;
+}

@@ -1,0 +1,200 @@
+/**
+ * One version of the index as a reader sees it: a list of immutable segments, each with its
+ * alive bits, and the collection statistics over the live documents (Lucene's IndexReader and
+ * CollectionStatistics). Document numbers of a version run through the segments in order
+ * (segment `i`'s document `d` is `base[i] + d`), deleted documents keep their numbers and are
+ * skipped by every posting walk.
+ *
+ * Statistics are computed here, at version creation, over live documents only, and never
+ * stored in a segment: document count, per-word document frequencies (on demand), average
+ * field lengths and per-document field norms. So an article scores exactly as it would in a
+ * full build of the same articles, whatever segment it sits in and whatever was deleted.
+ */
+import type { SearchIndexOptions } from './options.js';
+import { type Segment, STOP_PREFIX } from './segment.js';
+
+/** Alive flags of one segment's documents, one bit each (copy-on-write: a delete makes a new set). */
+export class AliveBits {
+  private constructor(
+    private readonly bits: Uint32Array,
+    /** Number of deleted documents. */
+    readonly deletedCount: number,
+  ) {}
+
+  static all(size: number): AliveBits {
+    return new AliveBits(new Uint32Array((size + 31) >>> 5).fill(0xffffffff), 0);
+  }
+
+  has(doc: number): boolean {
+    return ((this.bits[doc >>> 5]! >>> (doc & 31)) & 1) === 1;
+  }
+
+  /** A new set with `docs` (segment document numbers) deleted as well. */
+  without(docs: Iterable<number>): AliveBits {
+    const bits = this.bits.slice();
+    let deleted = this.deletedCount;
+    for (const d of docs) {
+      const mask = 1 << (d & 31);
+      if ((bits[d >>> 5]! & mask) !== 0) {
+        bits[d >>> 5]! &= ~mask;
+        deleted++;
+      }
+    }
+    return new AliveBits(bits, deleted);
+  }
+}
+
+/** A segment in one version: where its documents are numbered from, and which are alive. */
+export interface SegmentView {
+  readonly segment: Segment;
+  /** Alive bits, or null when no document of the segment is deleted. */
+  readonly alive: AliveBits | null;
+}
+
+/** Placement of a segment in a version. */
+export interface PlacedSegment extends SegmentView {
+  /** Version document number of the segment's document 0. */
+  readonly base: number;
+  /** Live documents. */
+  readonly liveCount: number;
+  /** Per document: BM25F field weight `boost_f / (1 − b + b · len_f / avglen_f)` for title, lead, rest. */
+  readonly fieldNorms: Float64Array;
+}
+
+export class IndexReader {
+  /** Effective options (defaults merged). */
+  readonly options: Readonly<SearchIndexOptions>;
+  readonly segments: readonly PlacedSegment[];
+  /** Number of live documents. */
+  readonly size: number;
+  /** Document numbers in use (live and deleted): every document number is below this. */
+  readonly documentSpace: number;
+  /** Average length of title, lead and rest over live documents. */
+  readonly averageFieldLength: readonly [number, number, number];
+  private readonly bases: Uint32Array;
+
+  protected constructor(views: readonly SegmentView[], options: Readonly<SearchIndexOptions>) {
+    this.options = options;
+    let base = 0;
+    let live = 0;
+    const totals = [0, 0, 0];
+    const lives: number[] = [];
+    for (const view of views) {
+      const segment = view.segment;
+      const fieldTotals = [...segment.fieldLengthTotals];
+      let liveCount = segment.size;
+      if (view.alive !== null && view.alive.deletedCount > 0) {
+        liveCount -= view.alive.deletedCount;
+        for (let d = 0; d < segment.size; d++) {
+          if (view.alive.has(d)) continue;
+          for (let f = 0; f < 3; f++) fieldTotals[f]! -= segment.fieldLengths[3 * d + f]!;
+        }
+      }
+      for (let f = 0; f < 3; f++) totals[f]! += fieldTotals[f]!;
+      lives.push(liveCount);
+      live += liveCount;
+    }
+    this.size = live;
+    const average = totals.map((t) => (live > 0 ? t / live : 0)) as [number, number, number];
+    this.averageFieldLength = average;
+    const { b, titleBoost, leadBoost, bodyBoost } = options;
+    const boosts = [titleBoost, leadBoost, bodyBoost];
+    const placed: PlacedSegment[] = [];
+    this.bases = new Uint32Array(views.length);
+    views.forEach((view, i) => {
+      const segment = view.segment;
+      const norms = new Float64Array(3 * segment.size);
+      for (let d = 0; d < segment.size; d++) {
+        for (let f = 0; f < 3; f++) {
+          const avg = average[f]!;
+          norms[3 * d + f] = avg > 0 ? boosts[f]! / (1 - b + (b * segment.fieldLengths[3 * d + f]!) / avg) : 0;
+        }
+      }
+      const alive = view.alive !== null && view.alive.deletedCount > 0 ? view.alive : null;
+      placed.push({ segment, alive, base, liveCount: lives[i]!, fieldNorms: norms });
+      this.bases[i] = base;
+      base += segment.size;
+    });
+    this.segments = placed;
+    this.documentSpace = base;
+  }
+
+  /** Index into `segments` of the segment holding version document `doc` (-1 if none). */
+  segmentOf(doc: number): number {
+    const bases = this.bases;
+    let lo = 0;
+    let hi = bases.length - 1;
+    if (hi < 0 || doc >= this.documentSpace || doc < 0) return -1;
+    while (lo < hi) {
+      const m = (lo + hi + 1) >>> 1;
+      if (bases[m]! <= doc) lo = m;
+      else hi = m - 1;
+    }
+    // empty segments share a base with the next one: take the last segment starting at or before doc
+    return lo;
+  }
+
+  /** True when `doc` is a live document of this version. */
+  isLive(doc: number): boolean {
+    if (!Number.isInteger(doc)) return false;
+    const s = this.segmentOf(doc);
+    if (s < 0) return false;
+    const placed = this.segments[s]!;
+    return placed.alive === null || placed.alive.has(doc - placed.base);
+  }
+
+  /** Live documents of segment `placed` holding word `t`. */
+  protected liveDocFreq(placed: PlacedSegment, t: number): number {
+    const segment = placed.segment;
+    const start = segment.postingStart[t]!;
+    const end = segment.postingStart[t + 1]!;
+    const alive = placed.alive;
+    if (alive === null) return end - start;
+    let n = 0;
+    for (let i = start; i < end; i++) if (alive.has(segment.postingDocs[i]!)) n++;
+    return n;
+  }
+
+  /** Number of live documents containing `word` (folded, unstemmed; stop words with their prefix). */
+  wordDocFreq(word: string): number {
+    let df = 0;
+    for (const placed of this.segments) {
+      const t = placed.segment.wordId(word);
+      if (t !== undefined) df += this.liveDocFreq(placed, t);
+    }
+    return df;
+  }
+
+  /** BM25 inverse document frequency over the live documents. */
+  idf(df: number): number {
+    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  /** Words (non-stop) of live documents sharing the stem `stemmed`, in sorted order. */
+  stemVariants(stemmed: string): string[] {
+    const out = new Set<string>();
+    for (const placed of this.segments) {
+      for (const t of placed.segment.stemGroup(stemmed)) {
+        const word = placed.segment.words[t]!;
+        if (!out.has(word) && this.wordDocFreq(word) > 0) out.add(word);
+      }
+    }
+    return [...out].sort();
+  }
+
+  /** Words (non-stop) of live documents starting with `prefix`, sorted, each with its document frequency. */
+  prefixWords(prefix: string): Array<{ word: string; df: number }> {
+    if (prefix.startsWith(STOP_PREFIX)) return [];
+    const dfOf = new Map<string, number>();
+    for (const placed of this.segments) {
+      const [first, end] = placed.segment.prefixRange(prefix);
+      for (let t = first; t < end; t++) {
+        const df = this.liveDocFreq(placed, t);
+        if (df === 0) continue;
+        const word = placed.segment.words[t]!;
+        dfOf.set(word, (dfOf.get(word) ?? 0) + df);
+      }
+    }
+    return [...dfOf].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([word, df]) => ({ word, df }));
+  }
+}

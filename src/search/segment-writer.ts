@@ -1,0 +1,302 @@
+/**
+ * Builds a {@link Segment} from a batch of documents in two passes: a document-ordered stream
+ * of postings (tokenise each document once, group its positions by word), then an inversion
+ * into word-major arrays in sorted word order. Memory is proportional to the batch, so adding
+ * one article costs one article's work.
+ */
+import type { SearchDocument } from './options.js';
+import { packFrequencies, POSITION_BLOCK, Segment, STOP_PREFIX } from './segment.js';
+import { scanTokens, stem } from './tokenize.js';
+
+/** A growable Uint32 array. */
+class GrowableUint32 {
+  array: Uint32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.array = new Uint32Array(capacity);
+  }
+  push(value: number): void {
+    if (this.length === this.array.length) {
+      const bigger = new Uint32Array(this.array.length * 2);
+      bigger.set(this.array);
+      this.array = bigger;
+    }
+    this.array[this.length++] = value;
+  }
+}
+
+/** A growable byte array written as LEB128 varints. */
+class GrowableBytes {
+  array: Uint8Array;
+  length = 0;
+  constructor(capacity = 1 << 16) {
+    this.array = new Uint8Array(capacity);
+  }
+  ensure(extra: number): void {
+    if (this.length + extra > this.array.length) {
+      let capacity = this.array.length * 2;
+      while (capacity < this.length + extra) capacity *= 2;
+      const bigger = new Uint8Array(capacity);
+      bigger.set(this.array.subarray(0, this.length));
+      this.array = bigger;
+    }
+  }
+  varint(value: number): void {
+    const array = this.array;
+    while (value >= 0x80) {
+      array[this.length++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    array[this.length++] = value;
+  }
+}
+
+function growInt32(array: Int32Array<ArrayBuffer>, need: number, fill = 0): Int32Array<ArrayBuffer> {
+  if (need <= array.length) return array;
+  let capacity = array.length * 2;
+  while (capacity < need) capacity *= 2;
+  const bigger = new Int32Array(capacity);
+  if (fill !== 0) bigger.fill(fill, array.length);
+  bigger.set(array);
+  return bigger;
+}
+
+/** Index `documents`; `documents[i]` becomes the segment's document `i`. The array is kept by reference. */
+export function buildSegment(documents: readonly SearchDocument[]): Segment {
+  const documentCount = documents.length;
+  // word (or stop word) → number in order of first appearance; vocabulary[number] = stored key
+  const wordNumberOf = new Map<string, number>();
+  const stopWordNumberOf = new Map<string, number>(); // the prefixed key is built once per distinct stop word
+  const vocabulary: string[] = [];
+  // per word number: documents containing it, bytes of its position lists, last document seen, its local slot there
+  let documentFrequency = new Int32Array(4096);
+  let positionByteCount = new Int32Array(4096);
+  let lastDocumentOf = new Int32Array(4096).fill(-1);
+  let localSlotOf = new Int32Array(4096);
+
+  // the document-ordered stream of postings
+  const streamWord = new GrowableUint32(1 << 16);
+  const streamFrequencies = new GrowableUint32(1 << 16);
+  const streamPositionBytes = new GrowableUint32(1 << 16);
+  const streamPositions = new GrowableBytes(1 << 18);
+  const documentPostingStart = new Uint32Array(documentCount + 1);
+  const fieldBoundaries = new Uint32Array(2 * documentCount);
+  const paragraphOffset = new Uint32Array(documentCount + 1);
+  const paragraphStarts = new GrowableUint32(Math.max(16, 4 * documentCount));
+  const fieldLengths = new Uint32Array(3 * documentCount);
+
+  // per-document scratch: distinct words ("local slots"), their per-field counts, and every token
+  let localWord = new Int32Array(1024);
+  let localFieldCounts = new Int32Array(3 * 1024);
+  let tokenLocalSlot = new Int32Array(4096);
+  let tokenPosition = new Int32Array(4096);
+  let localCount = 0;
+  let tokenCount = 0;
+  let indexedTokenCount = 0;
+  let currentField = 0;
+  let currentDocument = 0;
+  let groupEnds = new Int32Array(1024);
+  let positionsByWord = new Int32Array(4096);
+
+  const sink = (_term: string, _start: number, _end: number, position: number, stop: boolean, _compound: boolean, word: string): void => {
+    const numbers = stop ? stopWordNumberOf : wordNumberOf;
+    if (!stop) indexedTokenCount++;
+    let number = numbers.get(word);
+    if (number === undefined) {
+      number = vocabulary.length;
+      vocabulary.push(stop ? STOP_PREFIX + word : word);
+      numbers.set(word, number);
+      if (number >= documentFrequency.length) {
+        documentFrequency = growInt32(documentFrequency, number + 1);
+        positionByteCount = growInt32(positionByteCount, number + 1);
+        lastDocumentOf = growInt32(lastDocumentOf, number + 1, -1);
+        localSlotOf = growInt32(localSlotOf, number + 1);
+      }
+    }
+    let slot: number;
+    if (lastDocumentOf[number] !== currentDocument) {
+      lastDocumentOf[number] = currentDocument;
+      slot = localCount++;
+      localSlotOf[number] = slot;
+      if (slot >= localWord.length) {
+        localWord = growInt32(localWord, slot + 1);
+        localFieldCounts = growInt32(localFieldCounts, 3 * (slot + 1));
+      }
+      localWord[slot] = number;
+      localFieldCounts[3 * slot] = 0;
+      localFieldCounts[3 * slot + 1] = 0;
+      localFieldCounts[3 * slot + 2] = 0;
+    } else slot = localSlotOf[number]!;
+    localFieldCounts[3 * slot + currentField]!++;
+    if (tokenCount >= tokenLocalSlot.length) {
+      tokenLocalSlot = growInt32(tokenLocalSlot, tokenCount + 1);
+      tokenPosition = growInt32(tokenPosition, tokenCount + 1);
+    }
+    tokenLocalSlot[tokenCount] = slot;
+    tokenPosition[tokenCount] = position;
+    tokenCount++;
+  };
+
+  for (currentDocument = 0; currentDocument < documentCount; currentDocument++) {
+    const d = currentDocument;
+    const document = documents[d]!;
+    localCount = 0;
+    tokenCount = 0;
+    indexedTokenCount = 0;
+    currentField = 0;
+    let position = scanTokens(document.title, sink, 0, false);
+    fieldLengths[3 * d] = indexedTokenCount;
+    position += 1;
+    fieldBoundaries[2 * d] = position;
+    const paragraphs = document.paragraphs;
+    paragraphOffset[d] = paragraphStarts.length;
+    let before = indexedTokenCount;
+    currentField = 1;
+    if (paragraphs.length > 0) {
+      paragraphStarts.push(position);
+      position = scanTokens(paragraphs[0]!, sink, position, false) + 1;
+    }
+    fieldLengths[3 * d + 1] = indexedTokenCount - before;
+    fieldBoundaries[2 * d + 1] = position;
+    before = indexedTokenCount;
+    currentField = 2;
+    for (let p = 1; p < paragraphs.length; p++) {
+      paragraphStarts.push(position);
+      position = scanTokens(paragraphs[p]!, sink, position, false) + 1;
+    }
+    fieldLengths[3 * d + 2] = indexedTokenCount - before;
+
+    // group positions by local slot (counting sort; stable so positions stay in text order)
+    if (localCount + 1 > groupEnds.length) groupEnds = growInt32(groupEnds, localCount + 1);
+    groupEnds.fill(0, 0, localCount + 1);
+    for (let i = 0; i < tokenCount; i++) groupEnds[tokenLocalSlot[i]! + 1]!++;
+    for (let i = 0; i < localCount; i++) groupEnds[i + 1]! += groupEnds[i]!;
+    if (tokenCount > positionsByWord.length) positionsByWord = growInt32(positionsByWord, tokenCount);
+    for (let i = 0; i < tokenCount; i++) positionsByWord[groupEnds[tokenLocalSlot[i]!]!++] = tokenPosition[i]!;
+    // after the fill loop groupEnds[i] is the end of group i; group i starts at groupEnds[i-1] (or 0)
+    documentPostingStart[d] = streamWord.length;
+    let groupStart = 0;
+    for (let slot = 0; slot < localCount; slot++) {
+      const groupEnd = groupEnds[slot]!;
+      const number = localWord[slot]!;
+      const occurrences = groupEnd - groupStart;
+      // compounds share a position with their first part: keep positions non-decreasing
+      let ascending = true;
+      for (let k = groupStart + 1; k < groupEnd; k++) if (positionsByWord[k]! < positionsByWord[k - 1]!) ascending = false;
+      if (!ascending) positionsByWord.subarray(groupStart, groupEnd).sort();
+      streamWord.push(number);
+      streamFrequencies.push(packFrequencies(localFieldCounts[3 * slot]!, localFieldCounts[3 * slot + 1]!, localFieldCounts[3 * slot + 2]!));
+      const bytesBefore = streamPositions.length;
+      streamPositions.ensure(5 * (occurrences + 1));
+      streamPositions.varint(occurrences);
+      let previous = 0;
+      for (let k = groupStart; k < groupEnd; k++) {
+        const p = positionsByWord[k]!;
+        streamPositions.varint(p - previous);
+        previous = p;
+      }
+      const byteLength = streamPositions.length - bytesBefore;
+      streamPositionBytes.push(byteLength);
+      positionByteCount[number]! += byteLength;
+      documentFrequency[number]!++;
+      groupStart = groupEnd;
+    }
+  }
+  documentPostingStart[documentCount] = streamWord.length;
+  paragraphOffset[documentCount] = paragraphStarts.length;
+  const paragraphStart = paragraphStarts.array.slice(0, paragraphStarts.length);
+
+  // ---- pass 2: invert into word-major arrays, words in sorted order ----
+  const vocabularySize = vocabulary.length;
+  const sortedOrder = new Uint32Array(vocabularySize);
+  for (let i = 0; i < vocabularySize; i++) sortedOrder[i] = i;
+  sortedOrder.sort((a, b) => (vocabulary[a]! < vocabulary[b]! ? -1 : vocabulary[a]! > vocabulary[b]! ? 1 : 0));
+  const rankOf = new Uint32Array(vocabularySize);
+  for (let r = 0; r < vocabularySize; r++) rankOf[sortedOrder[r]!] = r;
+  const postingStart = new Uint32Array(vocabularySize + 1);
+  const positionBlockStart = new Uint32Array(vocabularySize + 1);
+  const positionByteStart = new Float64Array(vocabularySize + 1);
+  for (let r = 0; r < vocabularySize; r++) {
+    const number = sortedOrder[r]!;
+    postingStart[r + 1] = postingStart[r]! + documentFrequency[number]!;
+    positionBlockStart[r + 1] = positionBlockStart[r]! + Math.ceil(documentFrequency[number]! / POSITION_BLOCK);
+    positionByteStart[r + 1] = positionByteStart[r]! + positionByteCount[number]!;
+  }
+  const postingTotal = postingStart[vocabularySize]!;
+  const positionByteTotal = positionByteStart[vocabularySize]!;
+  if (positionByteTotal > 0xffffffff) throw new RangeError('position data exceeds 4 GiB');
+  const postingDocs = new Uint32Array(postingTotal);
+  const postingFrequencies = new Uint16Array(postingTotal);
+  const positionBlockOffset = new Uint32Array(positionBlockStart[vocabularySize]!);
+  const positionBytes = new Uint8Array(positionByteTotal);
+  const nextPosting = new Uint32Array(vocabularySize); // by first-appearance number
+  const nextPositionByte = new Float64Array(vocabularySize); // by first-appearance number
+  for (let number = 0; number < vocabularySize; number++) {
+    const r = rankOf[number]!;
+    nextPosting[number] = postingStart[r]!;
+    nextPositionByte[number] = positionByteStart[r]!;
+  }
+  const streamBytes = streamPositions.array;
+  let streamByte = 0;
+  for (let d = 0; d < documentCount; d++) {
+    const postingsEnd = documentPostingStart[d + 1]!;
+    for (let p = documentPostingStart[d]!; p < postingsEnd; p++) {
+      const number = streamWord.array[p]!;
+      const r = rankOf[number]!;
+      const at = nextPosting[number]!;
+      const within = at - postingStart[r]!;
+      let byte = nextPositionByte[number]!;
+      if ((within & (POSITION_BLOCK - 1)) === 0) positionBlockOffset[positionBlockStart[r]! + within / POSITION_BLOCK] = byte;
+      postingDocs[at] = d;
+      postingFrequencies[at] = streamFrequencies.array[p]!;
+      nextPosting[number] = at + 1;
+      const byteLength = streamPositionBytes.array[p]!;
+      for (let k = 0; k < byteLength; k++) positionBytes[byte++] = streamBytes[streamByte++]!;
+      nextPositionByte[number] = byte;
+    }
+  }
+  const words = new Array<string>(vocabularySize);
+  for (let r = 0; r < vocabularySize; r++) words[r] = vocabulary[sortedOrder[r]!]!;
+  // group words by stem (CSR layout)
+  const stemGroupOf = new Map<string, number>();
+  const groupOfWord = new Int32Array(vocabularySize).fill(-1);
+  const groupSizes: number[] = [];
+  for (let r = 0; r < vocabularySize; r++) {
+    const word = words[r]!;
+    if (word.startsWith(STOP_PREFIX)) continue;
+    const stemmed = stem(word);
+    let group = stemGroupOf.get(stemmed);
+    if (group === undefined) {
+      group = groupSizes.length;
+      stemGroupOf.set(stemmed, group);
+      groupSizes.push(0);
+    }
+    groupOfWord[r] = group;
+    groupSizes[group]!++;
+  }
+  const groupCount = groupSizes.length;
+  const stemGroupStart = new Uint32Array(groupCount + 1);
+  for (let g = 0; g < groupCount; g++) stemGroupStart[g + 1] = stemGroupStart[g]! + groupSizes[g]!;
+  const stemGroupWords = new Uint32Array(stemGroupStart[groupCount]!);
+  const groupFill = stemGroupStart.slice(0, groupCount);
+  for (let r = 0; r < vocabularySize; r++) {
+    const group = groupOfWord[r]!;
+    if (group >= 0) stemGroupWords[groupFill[group]!++] = r;
+  }
+  return new Segment(documents, {
+    words,
+    stemGroupOf,
+    stemGroupStart,
+    stemGroupWords,
+    postingStart,
+    postingDocs,
+    postingFrequencies,
+    positionBlockStart,
+    positionBlockOffset,
+    positionBytes,
+    fieldBoundaries,
+    paragraphOffset,
+    paragraphStart,
+    fieldLengths,
+  });
+}

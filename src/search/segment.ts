@@ -1,0 +1,246 @@
+/**
+ * A segment: the inverted index of one batch of documents, immutable once built (Lucene's and
+ * tantivy's unit of indexing). Built by `segment-writer.ts`; read here (term dictionary,
+ * postings, positions); a version of the index is a list of segments with their alive bits
+ * (`search-index.ts`). Scores are not stored: a posting keeps raw per-field frequencies and the
+ * BM25F weights are computed at query time from the statistics of the live segments, so the
+ * same article scores the same whatever segment it sits in.
+ *
+ * ## Layout (typed arrays only; no per-term objects)
+ *
+ * - Term dictionary: sorted `string[]` of folded, unstemmed words; a word's number is its rank,
+ *   so a prefix is a binary-searched range and a word is found by binary search.
+ * - Postings: all words concatenated, word `t` owning `[postingStart[t], postingStart[t+1])` of
+ *   - `postingDocs: Uint32Array`: document numbers within the segment, ascending;
+ *   - `postingFrequencies: Uint16Array`: occurrences in the title (low 4 bits, at most 15), the
+ *     lead (next 4 bits, at most 15) and later paragraphs (high 8 bits, at most 255). BM25's
+ *     saturation makes higher counts irrelevant. 6 bytes per posting in total.
+ * - Positions: one `Uint8Array`; for each posting, in posting order, a varint count followed by
+ *   varint position deltas. Every 64th posting of a word has its byte offset recorded
+ *   (`positionBlockOffset`), so the positions of posting `i` are found by skipping at most 63
+ *   entries. Positions number all words of the document; the title starts at 0 and each
+ *   paragraph starts one position after the previous field's end, so consecutive positions
+ *   never cross a field/paragraph boundary.
+ * - Stop words are indexed too, under a `\0` prefix, only so that phrases containing them
+ *   (`"state of the union"`) are matched exactly from positions. They never score on their own,
+ *   are dropped from queries outside phrases, don't count in field lengths and never appear in
+ *   prefix or fuzzy expansions.
+ * - Stem groups: stem → the words sharing it (CSR layout), for stemmed matching at query time.
+ * - Per document: title/lead boundary positions, paragraph start positions, the three field
+ *   lengths.
+ *
+ * The documents themselves are kept by reference (not copied) for highlighting, phrase
+ * verification, more-like-this and merging.
+ */
+import type { SearchDocument } from './options.js';
+
+/**
+ * Stop words are indexed (positions only matter: they make phrases exact) under a prefixed key
+ * so they never mix with a real term of the same spelling (`hers` stems to `her`), never show up
+ * in prefix/fuzzy expansions (the prefix sorts before every letter) and are never searched alone.
+ */
+export const STOP_PREFIX = '\u0000';
+/** Postings per position-offset checkpoint. */
+export const POSITION_BLOCK = 64;
+
+/** Field bits of a posting's frequencies (`postingFrequencies`). */
+export function packFrequencies(title: number, lead: number, rest: number): number {
+  return Math.min(title, 15) | (Math.min(lead, 15) << 4) | (Math.min(rest, 255) << 8);
+}
+
+/** Everything a segment is made of (what the writer produces and a snapshot stores). */
+export interface SegmentParts {
+  words: string[];
+  stemGroupOf: Map<string, number>;
+  stemGroupStart: Uint32Array;
+  stemGroupWords: Uint32Array;
+  postingStart: Uint32Array;
+  postingDocs: Uint32Array;
+  postingFrequencies: Uint16Array;
+  positionBlockStart: Uint32Array;
+  positionBlockOffset: Uint32Array;
+  positionBytes: Uint8Array;
+  fieldBoundaries: Uint32Array;
+  paragraphOffset: Uint32Array;
+  paragraphStart: Uint32Array;
+  fieldLengths: Uint32Array;
+}
+
+export class Segment {
+  /** Number of documents (deleted ones included: deletes live in the index version's alive bits). */
+  readonly size: number;
+  readonly documents: readonly SearchDocument[];
+  /** Sorted vocabulary (folded, unstemmed words; stop words with {@link STOP_PREFIX}). */
+  readonly words: readonly string[];
+  readonly postingStart: Uint32Array;
+  readonly postingDocs: Uint32Array;
+  readonly postingFrequencies: Uint16Array;
+  readonly positionBlockStart: Uint32Array;
+  readonly positionBlockOffset: Uint32Array;
+  readonly positionBytes: Uint8Array;
+  /** Stem → group number; group g owns `stemGroupWords[stemGroupStart[g] .. stemGroupStart[g+1])`. */
+  private readonly stemGroupOf: Map<string, number>;
+  private readonly stemGroupStart: Uint32Array;
+  private readonly stemGroupWords: Uint32Array;
+  /** Per document: [position where the lead starts, position where later paragraphs start]. */
+  readonly fieldBoundaries: Uint32Array;
+  /** Start position of every paragraph; document d's are `paragraphStart[paragraphOffset[d] .. paragraphOffset[d+1])`. */
+  readonly paragraphOffset: Uint32Array;
+  readonly paragraphStart: Uint32Array;
+  /** Per document: [title, lead, rest] lengths in indexed (non-stop) tokens. */
+  readonly fieldLengths: Uint32Array;
+  /** Sum of each field's length over all documents. */
+  readonly fieldLengthTotals: readonly [number, number, number];
+  readonly parts: Readonly<SegmentParts>;
+  /**
+   * Structures derived from this segment's immutable data on first use (the fuzzy matcher's
+   * vocabulary by length); they live and die with the segment.
+   */
+  private readonly derivedData = new Map<string, unknown>();
+
+  constructor(documents: readonly SearchDocument[], parts: SegmentParts) {
+    this.size = documents.length;
+    this.documents = documents;
+    this.parts = parts;
+    this.words = parts.words;
+    this.stemGroupOf = parts.stemGroupOf;
+    this.stemGroupStart = parts.stemGroupStart;
+    this.stemGroupWords = parts.stemGroupWords;
+    this.postingStart = parts.postingStart;
+    this.postingDocs = parts.postingDocs;
+    this.postingFrequencies = parts.postingFrequencies;
+    this.positionBlockStart = parts.positionBlockStart;
+    this.positionBlockOffset = parts.positionBlockOffset;
+    this.positionBytes = parts.positionBytes;
+    this.fieldBoundaries = parts.fieldBoundaries;
+    this.paragraphOffset = parts.paragraphOffset;
+    this.paragraphStart = parts.paragraphStart;
+    this.fieldLengths = parts.fieldLengths;
+    const totals: [number, number, number] = [0, 0, 0];
+    for (let d = 0; d < this.size; d++) {
+      totals[0] += parts.fieldLengths[3 * d]!;
+      totals[1] += parts.fieldLengths[3 * d + 1]!;
+      totals[2] += parts.fieldLengths[3 * d + 2]!;
+    }
+    this.fieldLengthTotals = totals;
+  }
+
+  /**
+   * Number of an indexed word (folded, unstemmed; stop words with their prefix), or undefined.
+   * Binary search of the sorted vocabulary (no word → number hash map to build and keep).
+   */
+  wordId(word: string): number | undefined {
+    const words = this.words;
+    const at = lowerBoundString(words, word);
+    return at < words.length && words[at] === word ? at : undefined;
+  }
+
+  /** Postings of word `t` (documents containing it, deleted ones included). */
+  postingCount(t: number): number {
+    return this.postingStart[t + 1]! - this.postingStart[t]!;
+  }
+
+  /** Word numbers `[first, end)` of the words starting with `prefix`. */
+  prefixRange(prefix: string): [number, number] {
+    const words = this.words;
+    const first = lowerBoundString(words, prefix);
+    let end = first;
+    while (end < words.length && words[end]!.startsWith(prefix)) end++;
+    return [first, end];
+  }
+
+  /** `build()`'s result, made once per segment and kept under `key`. */
+  derived<T>(key: string, build: () => T): T {
+    let value = this.derivedData.get(key) as T | undefined;
+    if (value === undefined) {
+      value = build();
+      this.derivedData.set(key, value);
+    }
+    return value;
+  }
+
+  /** Indexed words (non-stop) whose stem is `stemmed`. */
+  stemGroup(stemmed: string): number[] {
+    const group = this.stemGroupOf.get(stemmed);
+    const out: number[] = [];
+    if (group !== undefined) for (let i = this.stemGroupStart[group]!; i < this.stemGroupStart[group + 1]!; i++) out.push(this.stemGroupWords[i]!);
+    return out;
+  }
+
+  /** Stems of this segment's stem groups (for merging vocabularies across segments). */
+  stems(): IterableIterator<string> {
+    return this.stemGroupOf.keys();
+  }
+
+  /** Decode the positions of posting `i` (0-based within word `t`) into `out`; returns their count. */
+  positions(t: number, i: number, out: number[]): number {
+    const cursor = new VarintCursor(this.positionBytes, this.positionBlockOffset[this.positionBlockStart[t]! + Math.floor(i / POSITION_BLOCK)]!);
+    for (let skip = i % POSITION_BLOCK; skip > 0; skip--) cursor.skip(cursor.next());
+    const count = cursor.next();
+    out.length = count;
+    let position = 0;
+    for (let k = 0; k < count; k++) out[k] = position += cursor.next();
+    return count;
+  }
+
+  /** Positions of word `t` in document `doc` into `out`; returns their count (0 when `doc` lacks `t`). */
+  docPositions(t: number, doc: number, out: number[]): number {
+    const start = this.postingStart[t]!;
+    const end = this.postingStart[t + 1]!;
+    const at = lowerBound(this.postingDocs, start, end, doc);
+    if (at === end || this.postingDocs[at] !== doc) return 0;
+    return this.positions(t, at - start, out);
+  }
+
+  /** A cursor at the first position entry of word `t` (positions of its postings in order). */
+  positionCursor(t: number): VarintCursor {
+    return new VarintCursor(this.positionBytes, this.positionBlockOffset[this.positionBlockStart[t]!]!);
+  }
+}
+
+/** First index in `[lo, hi)` with `a[i] >= x` (binary search). */
+export function lowerBound(a: Uint32Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m]! < x) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+/** First index of a sorted string array with `a[i] >= x`. */
+function lowerBoundString(a: readonly string[], x: string): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m]! < x) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+/** Reads the position lists' LEB128 varints (7 bits a byte, high bit = more) from an offset on. */
+export class VarintCursor {
+  constructor(
+    private readonly bytes: Uint8Array,
+    public offset: number,
+  ) {}
+
+  next(): number {
+    let x = 0;
+    let shift = 0;
+    let v: number;
+    do {
+      v = this.bytes[this.offset++]!;
+      x |= (v & 0x7f) << shift;
+      shift += 7;
+    } while (v & 0x80);
+    return x;
+  }
+
+  /** Skips `count` varints without decoding them. */
+  skip(count: number): void {
+    while (count > 0) if ((this.bytes[this.offset++]! & 0x80) === 0) count--;
+  }
+}

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { parseQuery, SearchIndex, selectMerge } from '../../src/search/index.js';
+import type { SearchDocument } from '../../src/search/index.js';
+import { BBC_ROOT, bbcExists, loadBbc, rng } from './bbc-corpus.js';
+
+/** A document with a key that survives renumbering. */
+interface KeyedDocument extends SearchDocument {
+  readonly key: string;
+}
+
+const WORDS = (
+  'oil gas coal prices rise fall bank rates inflation government minister election vote union state ' +
+  'market shares football match goal player music film award phone mobile network court judge police ' +
+  'the of and in to a is was rating rated raising runner running rates governments goverment ' +
+  'well-known pay-off e-mail u.s. £522,000 $1m 2mbps 2004 report said officials talks strike port'
+).split(' ');
+
+function syntheticDocuments(count: number, seed: number): KeyedDocument[] {
+  const random = rng(seed);
+  const pick = (): string => WORDS[Math.floor(random() * WORDS.length)]!;
+  const sentence = (n: number): string => Array.from({ length: n }, pick).join(' ') + '.';
+  return Array.from({ length: count }, (_, i) => ({
+    key: `s${seed}-${i}`,
+    title: sentence(2 + Math.floor(random() * 5)),
+    paragraphs: Array.from({ length: Math.floor(random() * 5) }, () => sentence(3 + Math.floor(random() * 20))),
+  }));
+}
+
+const QUERIES = [
+  'oil', 'rates', 'oil gas', 'oil OR coal', 'bank -rates', '"state of the union"', '"oil prices"', 'title:market',
+  'lead:inflation', 'body:football', 'gov*', 'ra*', 'well-known', 'payoff', '522,000', 'usa', '(oil OR gas) -coal',
+  'title:"bank rates"', 'music film award', 'goverment', 'runing', 'inflaton rates',
+];
+
+/** Every query's live matches as key → score, and highlights of them, for comparison. */
+function answers(index: SearchIndex, keyOf: (doc: number) => string, queries: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const q of queries) {
+    for (const fuzzy of [false, true]) {
+      const query = parseQuery(q);
+      const result = index.match(query, { fuzzy });
+      const scores: Record<string, number> = {};
+      result.docs.forEach((d, i) => (scores[keyOf(d)] = result.scores[i]!));
+      out[`${q} fuzzy=${fuzzy}`] = scores;
+      const plan = index.prepareHighlight(query, { fuzzy });
+      const highlights: Record<string, unknown> = {};
+      for (const d of result.docs.slice(0, 5)) highlights[keyOf(d)] = index.highlight(d, plan);
+      out[`${q} fuzzy=${fuzzy} highlights`] = highlights;
+    }
+  }
+  return out;
+}
+
+function similar(index: SearchIndex, keyOf: (doc: number) => string, doc: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of index.moreLikeThis(doc, 10_000)) out[keyOf(r.doc)] = r.score;
+  return out;
+}
+
+/**
+ * Runs `steps` random changes (add a batch, edit, delete, merge) from `initial` and, after each,
+ * compares every query's results, scores and highlights with a full build of the live documents.
+ */
+function randomHistory(pool: readonly KeyedDocument[], seed: number, steps: number, queries: readonly string[]): number {
+  const random = rng(seed);
+  let nextFromPool = 0;
+  const take = (n: number): KeyedDocument[] => {
+    const out = pool.slice(nextFromPool, nextFromPool + n);
+    nextFromPool += out.length;
+    return out;
+  };
+  let index = SearchIndex.build(take(20));
+  // version document number → document (what the index was given)
+  const documentOf = (doc: number): KeyedDocument => index.document(doc) as KeyedDocument;
+  let edits = 0;
+  let compared = 0;
+  for (let step = 0; step < steps; step++) {
+    const live: number[] = [];
+    for (let d = 0; d < index.documentSpace; d++) if (index.isLive(d)) live.push(d);
+    const roll = random();
+    if (roll < 0.35 || live.length < 5) {
+      index = index.withChanges({ add: take(1 + Math.floor(random() * 6)) });
+    } else if (roll < 0.55) {
+      // edit: the old version is deleted, the new one added, in one change
+      const doc = live[Math.floor(random() * live.length)]!;
+      const old = documentOf(doc);
+      const edited: KeyedDocument = { key: old.key, title: `${old.title} ${WORDS[edits++ % WORDS.length]}`, paragraphs: old.paragraphs.slice(1) };
+      index = index.withChanges({ delete: [doc], add: [edited] });
+    } else if (roll < 0.75) {
+      const victims = new Set<number>();
+      const n = 1 + Math.floor(random() * 4);
+      while (victims.size < Math.min(n, live.length - 1)) victims.add(live[Math.floor(random() * live.length)]!);
+      index = index.withChanges({ delete: victims });
+    } else {
+      const shapes = index.views.map((v) => ({ size: v.segment.size, deleted: v.alive?.deletedCount ?? 0 }));
+      const policy = selectMerge(shapes, { mergeFactor: 3, floorSize: 4, deletedShareToRewrite: 0.3 });
+      const [first, end] = policy ?? (() => {
+        const a = Math.floor(random() * shapes.length);
+        return [a, Math.min(shapes.length, a + 1 + Math.floor(random() * 3))] as [number, number];
+      })();
+      const keysBefore = live.map((d) => documentOf(d).key);
+      const merged = index.withMerged(first, end);
+      // the remap sends every live document to its new number, deleted ones nowhere
+      for (let d = 0; d < index.documentSpace; d++) {
+        if (index.isLive(d)) expect((merged.index.document(merged.remap[d]!) as KeyedDocument).key).toBe(documentOf(d).key);
+        else expect(merged.remap[d]).toBe(-1);
+      }
+      index = merged.index;
+      const keysAfter: string[] = [];
+      for (let d = 0; d < index.documentSpace; d++) if (index.isLive(d)) keysAfter.push(documentOf(d).key);
+      expect(keysAfter.sort()).toEqual(keysBefore.sort());
+    }
+    // the full build of the same live documents
+    const liveDocs: KeyedDocument[] = [];
+    for (let d = 0; d < index.documentSpace; d++) if (index.isLive(d)) liveDocs.push(documentOf(d));
+    const full = SearchIndex.build(liveDocs);
+    expect(index.size).toBe(full.size);
+    const fullKey = (d: number): string => liveDocs[d]!.key;
+    expect(answers(index, (d) => documentOf(d).key, queries), `step ${step}`).toEqual(answers(full, fullKey, queries));
+    const someDoc = [...Array(index.documentSpace).keys()].find((d) => index.isLive(d))!;
+    const fullDoc = liveDocs.findIndex((x) => x.key === documentOf(someDoc).key);
+    expect(similar(index, (d) => documentOf(d).key, someDoc)).toEqual(similar(full, fullKey, fullDoc));
+    compared++;
+  }
+  return compared;
+}
+
+describe('segments: any sequence of adds, edits, deletes and merges scores like a full build', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`synthetic documents, seed ${seed}`, () => {
+      expect(randomHistory(syntheticDocuments(400, seed), seed, 40, QUERIES)).toBe(40);
+    });
+  }
+});
+
+if (!bbcExists) console.warn(`[search] skipping the BBC segment history: ${BBC_ROOT} not found`);
+
+describe.skipIf(!bbcExists)('segments on the BBC corpus', () => {
+  it('a seeded history of changes equals full builds', () => {
+    const docs = loadBbc().map((d, i) => ({ key: `${d.category}/${d.file}`, title: d.title, paragraphs: d.paragraphs, i }));
+    // shuffle deterministically so batches mix categories
+    const random = rng(7);
+    for (let i = docs.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [docs[i], docs[j]] = [docs[j]!, docs[i]!];
+    }
+    const queries = ['economy growth', '"prime minister"', 'blair OR brown', 'title:music', 'elect*', 'mobile -phone', 'goverment'];
+    expect(randomHistory(docs.slice(0, 300), 11, 25, queries)).toBe(25);
+  }, 120_000);
+});
+
+describe('merge policy', () => {
+  const policy = { mergeFactor: 3, floorSize: 10, deletedShareToRewrite: 0.3 };
+  it('merges the newest run of similar small segments', () => {
+    expect(selectMerge([{ size: 1000, deleted: 0 }, { size: 5, deleted: 0 }, { size: 3, deleted: 0 }, { size: 8, deleted: 0 }], policy)).toEqual([1, 4]);
+    expect(selectMerge([{ size: 1000, deleted: 0 }, { size: 5, deleted: 0 }, { size: 3, deleted: 0 }], policy)).toBeNull();
+  });
+  it('rewrites a segment once a large share of it is deleted', () => {
+    expect(selectMerge([{ size: 1000, deleted: 400 }, { size: 5, deleted: 0 }], policy)).toEqual([0, 1]);
+    expect(selectMerge([{ size: 1000, deleted: 100 }, { size: 5, deleted: 0 }], policy)).toBeNull();
+  });
+});
