@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * List articles
-         * @description Newest first by default; articles with no published date come last. Filters combine with AND.
+         * @description Newest first by default; articles with no published date come last. Filters combine with AND; `source` and `category` match whatever their case. `ids=` fetches up to 100 given articles in one request (cards). `format=` (or the suffixes /articles.rss, /articles.atom, /articles.jsonfeed) sends the same page as a feed.
          */
         get: {
             parameters: {
@@ -22,6 +22,8 @@ export interface paths {
                     source?: string;
                     /** @description Category, as listed by /categories */
                     category?: string;
+                    /** @description The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English */
+                    language?: string;
                     /** @description Published on or after this date (inclusive) */
                     from?: string;
                     /** @description Published on or before this date (inclusive: a date means the end of that day) */
@@ -32,6 +34,12 @@ export interface paths {
                     offset?: number;
                     /** @description By published date; undated articles come last */
                     sort?: "newest" | "oldest";
+                    /** @description story: one article per story, the story's first-published article among those matching the filters, placed by its own date; `reprints` counts the story's other matching articles; `total` and paging count stories */
+                    collapse?: "story";
+                    /** @description Comma-separated article ids (at most 100): these articles' summaries, in the order asked (a repeated id once); ids no article has are listed in `missing`. Combines with no other parameter but format. */
+                    ids?: string;
+                    /** @description json (the default), or the same page as a feed: rss (RSS 2.0, application/rss+xml), atom (Atom 1.0, application/atom+xml), jsonfeed (JSON Feed 1.1, application/feed+json). The path suffixes .rss, .atom and .jsonfeed (for example /search.rss?q=oil) mean the same. */
+                    format?: "json" | "rss" | "atom" | "jsonfeed";
                 };
                 header?: never;
                 path?: never;
@@ -39,13 +47,16 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description The page: JSON, or with format= (or a path suffix) the same items as a feed */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["ArticleList"];
+                        "application/rss+xml": string;
+                        "application/atom+xml": string;
+                        "application/feed+json": components["schemas"]["JsonFeed"];
                     };
                 };
                 /** @description Invalid parameter */
@@ -76,7 +87,7 @@ export interface paths {
         };
         /**
          * Get one article
-         * @description By id or by slug. Answers 304 when If-None-Match holds the current ETag.
+         * @description By id or by slug, with the story it belongs to. Answers 304 when If-None-Match holds the current ETag.
          */
         get: {
             parameters: {
@@ -212,8 +223,11 @@ export interface paths {
          *     | `title:taliban`, `title:"peace process"` | only in the headline (fields: `title`, `lead`, and `body` for every paragraph, the lead included) |
          *     | `infla*` | words starting with infla (the most frequent expansions, bounded) |
          *
-         *     Words are matched after case and accent folding and English stemming (`rates` finds `rate`,
-         *     and the form you typed ranks first); common words (`the`, `of`) are ignored outside phrases;
+         *     Words are matched after case and accent folding and stemming (`rates` finds `rate`, and the
+         *     form you typed ranks first); common words (`the`, `of`) are ignored outside phrases. Each
+         *     article is analysed in its own language (Snowball stemmer and stop words); the query is analysed
+         *     in the language `language=` names (which also keeps only articles in it), else in English, so
+         *     `q=manifestation&language=fr` finds `manifestations` in French articles;
          *     `U.S.`, `$1m` and `£522,000` are words of their own. A malformed query (unbalanced quotes or
          *     brackets, a lone operator, a field with nothing after it such as `title:`, only negative terms) is a 400 problem whose `errors[0].position`
          *     says where.
@@ -229,6 +243,8 @@ export interface paths {
                     source?: string;
                     /** @description Category, as listed by /categories */
                     category?: string;
+                    /** @description The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English */
+                    language?: string;
                     /** @description Published on or after this date (inclusive) */
                     from?: string;
                     /** @description Published on or before this date (inclusive: a date means the end of that day) */
@@ -242,8 +258,72 @@ export interface paths {
                     sort?: "relevance" | "newest" | "oldest";
                     /** @description Also match words one typo away (words of 5+ letters); such hits rank below exact ones */
                     fuzzy?: "0" | "1" | "true" | "false";
-                    /** @description Comma-separated: source, category, month. Counts cover the whole result set, not just the page. */
+                    /** @description Comma-separated: source, category, month, language. Counts cover the whole result set, not just the page. */
                     facets?: string;
+                    /** @description What facets count: articles, or stories (a story with articles from two sources counts once for each). Default: stories with collapse=story, else articles. */
+                    facetCount?: "articles" | "stories";
+                    /** @description story: one hit per story, the story's best-ranked matching article (in the requested sort), with `reprints` counting the story's other matches; `total` and paging count stories */
+                    collapse?: "story";
+                    /** @description json (the default), or the same page as a feed: rss (RSS 2.0, application/rss+xml), atom (Atom 1.0, application/atom+xml), jsonfeed (JSON Feed 1.1, application/feed+json). The path suffixes .rss, .atom and .jsonfeed (for example /search.rss?q=oil) mean the same. */
+                    format?: "json" | "rss" | "atom" | "jsonfeed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page: JSON, or with format= (or a path suffix) the same items as a feed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SearchResponse"];
+                        "application/rss+xml": string;
+                        "application/atom+xml": string;
+                        "application/feed+json": components["schemas"]["JsonFeed"];
+                    };
+                };
+                /** @description Invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stories
+         * @description A story is one report and its near-duplicate copies (reprints, trimmed, extended or lightly edited, under any headline), grouped by MinHash over the text's 3-word shingles. Newest first: by the latest published date of any of its articles (undated stories last). Its id is the id of its first-published article.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only stories with at least this many articles (2: only stories that were reprinted) */
+                    minSize?: number;
+                    /** @description Page size, 1-100 */
+                    limit?: number;
+                    /** @description How many stories to skip */
+                    offset?: number;
                 };
                 header?: never;
                 path?: never;
@@ -257,11 +337,71 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["SearchResponse"];
+                        "application/json": components["schemas"]["StoryList"];
                     };
                 };
                 /** @description Invalid parameter */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one story with its articles
+         * @description Every article of the story, first-published first. The id of an article that is not its story's first answers 404 naming the story it belongs to.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The story's id (the id of its first-published article) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Story"];
+                    };
+                };
+                /** @description Invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -465,8 +605,10 @@ export interface components {
             byline: string | null;
             dateline: components["schemas"]["Dateline"] | null;
             publishedAt: string | null;
-            /** @description "metadata" when the date came from explicit fields, "text" when read from the article text */
-            dateSource: ("metadata" | "text") | null;
+            /** @description From an Updated line or metadata (dateModified), else null */
+            modifiedAt: string | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
             paragraphs: string[];
@@ -485,6 +627,7 @@ export interface components {
             wordCount: number;
             readingTimeMinutes: number;
             origin: components["schemas"]["Origin"];
+            story: components["schemas"]["StoryRef"];
         };
         ArticleList: {
             /** @description How many results match, over all pages */
@@ -496,9 +639,44 @@ export interface components {
              * @example /articles?limit=20&offset=20
              */
             next: string | null;
-            items: components["schemas"]["ArticleSummary"][];
+            items: {
+                /**
+                 * @description Stable id derived from the file path below the data directory
+                 * @example business-1m-payoff-for-former-shell-boss
+                 */
+                id: string;
+                /**
+                 * @description URL slug of the headline
+                 * @example us-it-is-up-to-afghans-to-defend-country-as-taliban-advance
+                 */
+                slug: string;
+                title: string;
+                source: components["schemas"]["Source"] | null;
+                /**
+                 * @description First folder below the data directory, or explicit metadata
+                 * @example business
+                 */
+                category: string | null;
+                /**
+                 * @description Author names as written, without "By"
+                 * @example Jane Doe
+                 */
+                byline: string | null;
+                publishedAt: string | null;
+                /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+                dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
+                /** @description The first paragraph */
+                lead: string;
+                cover: components["schemas"]["Cover"] | null;
+                wordCount: number;
+                story: components["schemas"]["StoryRef"];
+                /** @description With collapse=story: the story's other articles in the same result set */
+                reprints?: number;
+            }[];
+            /** @description With ids: the ids asked for that no article has, in the order asked */
+            missing?: string[];
         };
-        /** @description The listing view of an article */
+        /** @description The listing (card) view of an article: headline, lead, byline, date, cover image and story */
         ArticleSummary: {
             /**
              * @description Stable id derived from the file path below the data directory
@@ -517,10 +695,19 @@ export interface components {
              * @example business
              */
             category: string | null;
+            /**
+             * @description Author names as written, without "By"
+             * @example Jane Doe
+             */
+            byline: string | null;
             publishedAt: string | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
+            cover: components["schemas"]["Cover"] | null;
             wordCount: number;
+            story: components["schemas"]["StoryRef"];
         };
         CategoryList: {
             items: {
@@ -618,8 +805,39 @@ export interface components {
             credit: string | null;
             /** @description Index of the paragraph the image follows; -1 when it comes before the first */
             afterParagraph: number;
-            /** @description Image address when the input gave one (Markdown, JSON) */
+            /** @description Image address when the input gave one (Markdown, JSON, HTML) */
             url: string | null;
+        };
+        JsonFeed: {
+            /** @constant */
+            version: "https://jsonfeed.org/version/1.1";
+            title: string;
+            description: string;
+            /** @description The same page as JSON */
+            home_page_url: string;
+            feed_url: string;
+            next_url?: string;
+            items: {
+                /** @description The article's absolute API address */
+                id: string;
+                /** @description The article's own web address when known, else its API address */
+                url: string;
+                title: string;
+                /** @description The lead */
+                content_text: string;
+                summary: string;
+                /** @description The cover image address */
+                image?: string;
+                date_published?: string;
+                authors?: {
+                    name: string;
+                }[];
+                tags?: string[];
+                /** @description Extension: source, story, reprints (collapsed pages) and cover (caption, credit, url) */
+                _news_api: {
+                    [key: string]: unknown;
+                };
+            }[];
         };
         /** @description Where the record came from */
         Origin: {
@@ -630,7 +848,7 @@ export interface components {
             path: string;
             sha256: string;
             /** @enum {string} */
-            format: "txt" | "md" | "json" | "ndjson";
+            format: "txt" | "md" | "json" | "ndjson" | "html";
             /** @description Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files */
             line: number | null;
         };
@@ -680,10 +898,19 @@ export interface components {
                  * @example business
                  */
                 category: string | null;
+                /**
+                 * @description Author names as written, without "By"
+                 * @example Jane Doe
+                 */
+                byline: string | null;
                 publishedAt: string | null;
+                /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+                dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
                 /** @description The first paragraph */
                 lead: string;
+                cover: components["schemas"]["Cover"] | null;
                 wordCount: number;
+                story: components["schemas"]["StoryRef"];
                 score: number;
             }[];
         };
@@ -691,6 +918,8 @@ export interface components {
             title: string;
             /** @description Id of a loaded article with this headline, else null */
             id: string | null;
+            /** @description The headline's link when the page gave one (HTML related blocks, Markdown links) */
+            url: string | null;
         };
         SearchHit: {
             /**
@@ -710,10 +939,21 @@ export interface components {
              * @example business
              */
             category: string | null;
+            /**
+             * @description Author names as written, without "By"
+             * @example Jane Doe
+             */
+            byline: string | null;
             publishedAt: string | null;
+            /** @description Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose. */
+            dateSource: ("metadata" | "published-line" | "byline" | "dateline" | "updated-line" | "caption") | null;
             /** @description The first paragraph */
             lead: string;
+            cover: components["schemas"]["Cover"] | null;
             wordCount: number;
+            story: components["schemas"]["StoryRef"];
+            /** @description With collapse=story: the story's other articles in the same result set */
+            reprints?: number;
             /** @description Relevance (BM25F); higher is better */
             score: number;
             /** @description Best-matching passage, HTML-escaped, matches in <mark> */
@@ -733,6 +973,7 @@ export interface components {
                 source?: components["schemas"]["FacetValue"][];
                 category?: components["schemas"]["FacetValue"][];
                 month?: components["schemas"]["FacetValue"][];
+                language?: components["schemas"]["FacetValue"][];
             };
         };
         /** @description The publisher named by the article */
@@ -744,6 +985,59 @@ export interface components {
         };
         SourceList: {
             items: components["schemas"]["CountedSource"][];
+        };
+        Story: {
+            /** @description The id of its first-published article */
+            id: string;
+            /** @description How many articles it has */
+            size: number;
+            /** @description The sources of its articles, first-published first */
+            sources: components["schemas"]["Source"][];
+            /** @description The earliest published date of its articles (null when none is dated) */
+            firstPublishedAt: string | null;
+            /** @description The latest published date of its articles */
+            lastPublishedAt: string | null;
+            /** @description Its first-published article */
+            first: components["schemas"]["ArticleSummary"];
+            /** @description Every article of the story, first-published first */
+            articles: components["schemas"]["ArticleSummary"][];
+        };
+        StoryList: {
+            /** @description How many results match, over all pages */
+            total: number;
+            limit: number;
+            offset: number;
+            /**
+             * @description Path and query of the next page, or null on the last page
+             * @example /articles?limit=20&offset=20
+             */
+            next: string | null;
+            items: components["schemas"]["StorySummary"][];
+        };
+        /** @description The story (the group of near-duplicate copies of one report) an article belongs to */
+        StoryRef: {
+            /**
+             * @description The story's id: the id of its first-published article
+             * @example business-1m-payoff-for-former-shell-boss
+             */
+            id: string;
+            /** @description Articles in the story: 1 when no other article is a near-duplicate of this one */
+            size: number;
+        };
+        /** @description A story: one report and its near-duplicate copies (reprints, trimmed, extended or lightly edited) */
+        StorySummary: {
+            /** @description The id of its first-published article */
+            id: string;
+            /** @description How many articles it has */
+            size: number;
+            /** @description The sources of its articles, first-published first */
+            sources: components["schemas"]["Source"][];
+            /** @description The earliest published date of its articles (null when none is dated) */
+            firstPublishedAt: string | null;
+            /** @description The latest published date of its articles */
+            lastPublishedAt: string | null;
+            /** @description Its first-published article */
+            first: components["schemas"]["ArticleSummary"];
         };
     };
     responses: never;

@@ -10,6 +10,8 @@ import type { CorpusStore } from './corpus/index.js';
 import { docsUiPlugin, swaggerPlugin } from './http/docs.js';
 import { allowedMethodsPlugin } from './http/plugins/allowed-methods.js';
 import { corpusPinningPlugin } from './http/plugins/corpus-pinning.js';
+import { knownParametersPlugin } from './http/plugins/known-parameters.js';
+import { rewriteFeedSuffix } from './http/feeds.js';
 import { shutdownPlugin } from './http/plugins/shutdown.js';
 import { urlLengthPlugin } from './http/plugins/url-length.js';
 import { clientErrorHandler, problemsPlugin, sendProblem, titleFor } from './http/problems.js';
@@ -24,6 +26,7 @@ import { readyRoutes } from './http/routes/ready.js';
 import { relatedRoutes } from './http/routes/related.js';
 import { searchRoutes } from './http/routes/search.js';
 import { sourceRoutes } from './http/routes/sources.js';
+import { storyRoutes } from './http/routes/stories.js';
 import { securityPlugin } from './http/security.js';
 import { loggerOptions } from './logger.js';
 
@@ -66,6 +69,8 @@ export async function buildApp({ store, config = {}, logger, loggerInstance, dat
     // One log line per request, written in onResponse below.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // /articles.rss, /search.atom?q=…: feeds by path suffix, routed as the format parameter.
+    rewriteUrl: (req) => rewriteFeedSuffix(req.url ?? '/'),
     // Behind a proxy, client IPs (rate limiting, logs) come from X-Forwarded-For only when configured.
     // (A hop count is valid at run time; Fastify's types leave it out.)
     trustProxy: cfg.trustProxy as boolean | string[],
@@ -97,6 +102,7 @@ export async function buildApp({ store, config = {}, logger, loggerInstance, dat
   await app.register(problemsPlugin, { rateLimited: cfg.rateLimitMax > 0 });
   await app.register(shutdownPlugin);
   await app.register(corpusPinningPlugin, { store });
+  await app.register(knownParametersPlugin);
   await app.register(swaggerPlugin, { version: API_VERSION });
 
   // Listing, search, related, sources and categories answers depend only on (corpus version, URL).
@@ -105,6 +111,7 @@ export async function buildApp({ store, config = {}, logger, loggerInstance, dat
   await app.register(articleRoutes, routeOptions);
   await app.register(relatedRoutes, routeOptions);
   await app.register(searchRoutes, routeOptions);
+  await app.register(storyRoutes, routeOptions);
   await app.register(sourceRoutes, routeOptions);
   await app.register(categoryRoutes, routeOptions);
   await app.register(healthRoutes, { store, database });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Corpus } from '../../src/corpus/index.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { walkDataDir } from '../../src/loader/walk.js';
-import { parserFor } from '../../src/loader/formats.js';
+import { formatFor } from '../../src/loader/registry.js';
 import { Article } from '../../src/articles/schema.js';
 
 const dir = path.resolve(process.argv[2] ?? 'data');
@@ -33,7 +33,7 @@ const after = heap();
 
 // Shares of the load, measured apart from it (warm page cache).
 t = performance.now();
-const walked = await walkDataDir(dir, (n) => parserFor(n) !== undefined);
+const walked = await walkDataDir(dir, (n) => formatFor(n) !== undefined);
 let rawBytes = 0;
 for (const f of walked.files) rawBytes += (await fs.readFile(f.abs)).length;
 const readMs = performance.now() - t;

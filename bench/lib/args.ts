@@ -22,3 +22,10 @@ export function intArg(value: unknown, name: string, fallback: number): number {
   }
   return n;
 }
+
+/** A required string option, or exit 2 with the usage. */
+export function requiredArg(value: unknown, name: string, usage: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  console.error(`--${name} is required.\nUsage: ${usage}`);
+  process.exit(2);
+}

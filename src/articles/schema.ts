@@ -29,7 +29,7 @@ export const Image = z
       .int()
       .min(-1)
       .meta({ description: 'Index of the paragraph the image follows; -1 when it comes before the first' }),
-    url: z.string().nullable().meta({ description: 'Image address when the input gave one (Markdown, JSON)' }),
+    url: z.string().nullable().meta({ description: 'Image address when the input gave one (Markdown, JSON, HTML)' }),
   })
   .meta({ id: 'Image', description: 'An image caption found in the article text' });
 
@@ -45,6 +45,7 @@ export const RelatedHeadline = z
   .object({
     title: z.string().min(1),
     id: ArticleId.nullable().meta({ description: 'Id of a loaded article with this headline, else null' }),
+    url: z.string().nullable().meta({ description: "The headline's link when the page gave one (HTML related blocks, Markdown links)" }),
   })
   .meta({ id: 'RelatedHeadline' });
 
@@ -59,12 +60,18 @@ export const Origin = z
   .object({
     path: z.string().min(1).meta({ description: 'File path relative to the data directory', example: 'business/1m-payoff-for-former-shell-boss.txt' }),
     sha256: z.string().regex(/^[a-f0-9]{64}$/),
-    format: z.enum(['txt', 'md', 'json', 'ndjson']),
+    format: z.enum(['txt', 'md', 'json', 'ndjson', 'html']),
     line: z.number().int().min(1).nullable().meta({ description: 'Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files' }),
   })
   .meta({ id: 'Origin', description: 'Where the record came from' });
 
-export const DateSource = z.enum(['metadata', 'text']).nullable();
+export const DateSource = z
+  .enum(['metadata', 'published-line', 'byline', 'dateline', 'updated-line', 'caption'])
+  .nullable()
+  .meta({
+    description:
+      'Where publishedAt was stated: "metadata" (front matter, JSON fields, HTML meta tags), "published-line" (a Published/Posted line or a date line above the story), "byline" (a date on the byline line), "dateline" ("NAIROBI, March 3 (Reuters) -", its year from the nearest stated date), "updated-line" (only an Updated line), "caption" (a page stating none of these, dated by its image captions); null: the page states no date. Never guessed from the prose.',
+  });
 
 export const Article = z
   .object({
@@ -76,7 +83,8 @@ export const Article = z
     byline: z.string().nullable().meta({ description: 'Author names as written, without "By"', example: 'Jane Doe' }),
     dateline: Dateline.nullable(),
     publishedAt: IsoDateTime.nullable(),
-    dateSource: DateSource.meta({ description: '"metadata" when the date came from explicit fields, "text" when read from the article text' }),
+    modifiedAt: IsoDateTime.nullable().meta({ description: 'From an Updated line or metadata (dateModified), else null' }),
+    dateSource: DateSource,
     lead: z.string().min(1).meta({ description: 'The first paragraph' }),
     paragraphs: z.array(z.string().min(1)).min(1),
     images: z.array(Image),
@@ -91,20 +99,38 @@ export const Article = z
     readingTimeMinutes: z.number().int().min(1),
     origin: Origin,
   })
-  .meta({ id: 'Article', description: 'A news article, normalised from its source file' });
+  .meta({ description: 'A news article as the loader makes it from its source file (served with its story, as ArticleView)' });
 
+export const StoryRef = z
+  .object({
+    id: ArticleId.meta({ description: "The story's id: the id of its first-published article", example: 'business-1m-payoff-for-former-shell-boss' }),
+    size: z.number().int().min(1).meta({ description: 'Articles in the story: 1 when no other article is a near-duplicate of this one' }),
+  })
+  .meta({ id: 'StoryRef', description: 'The story (the group of near-duplicate copies of one report) an article belongs to' });
+
+/** The article as served: the record and the story it belongs to in the snapshot being served. */
+export const ArticleView = Article.extend({ story: StoryRef }).meta({ id: 'Article', description: 'A news article, normalised from its source file' });
+
+/** The card view of an article: what a listing, a search hit or a card grid shows. */
 export const ArticleSummary = Article.pick({
   id: true,
   slug: true,
   title: true,
   source: true,
   category: true,
+  byline: true,
   publishedAt: true,
+  dateSource: true,
   lead: true,
+  cover: true,
   wordCount: true,
-}).meta({ id: 'ArticleSummary', description: 'The listing view of an article' });
+})
+  .extend({ story: StoryRef })
+  .meta({ id: 'ArticleSummary', description: 'The listing (card) view of an article: headline, lead, byline, date, cover image and story' });
 
 export type Article = z.infer<typeof Article>;
+export type ArticleView = z.infer<typeof ArticleView>;
+export type StoryRef = z.infer<typeof StoryRef>;
 export type ArticleSummary = z.infer<typeof ArticleSummary>;
 export type Source = z.infer<typeof Source>;
 export type Image = z.infer<typeof Image>;
@@ -113,15 +139,19 @@ export type RelatedHeadline = z.infer<typeof RelatedHeadline>;
 export type Origin = z.infer<typeof Origin>;
 export type Dateline = z.infer<typeof Dateline>;
 
-export function toSummary(a: Article): ArticleSummary {
+export function toSummary(a: Article, story: StoryRef): ArticleSummary {
   return {
     id: a.id,
     slug: a.slug,
     title: a.title,
     source: a.source,
     category: a.category,
+    byline: a.byline,
     publishedAt: a.publishedAt,
+    dateSource: a.dateSource,
     lead: a.lead,
+    cover: a.cover,
     wordCount: a.wordCount,
+    story,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DataDirError, loadArticles, type LoadResult } from '../loader/index.js';
+import { formatFor } from '../loader/registry.js';
 import { isMainModule } from '../main-module.js';
 
 export interface CheckReport {
@@ -17,6 +18,11 @@ export interface CheckReport {
   problemsByKind: Record<string, number>;
   duplicates: number;
   removed: { chromeLines: number; duplicateLines: number };
+  /** Per input format: files read, articles served, problems reported. */
+  byFormat: Record<string, { files: number; articles: number; problems: number }>;
+  /** Articles per language, and how many of those languages were detected rather than stated. */
+  byLanguage: Record<string, number>;
+  languagesDetected: number;
   durationMs: number;
 }
 
@@ -32,8 +38,21 @@ export function report(dataDir: string, r: LoadResult): CheckReport {
     problemsByKind,
     duplicates: problemsByKind.duplicate ?? 0,
     removed: { chromeLines: r.stats.chromeLinesRemoved, duplicateLines: r.stats.duplicateLinesRemoved },
+    byFormat: byFormat(r),
+    byLanguage: Object.fromEntries(Object.entries(r.stats.byLanguage).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))),
+    languagesDetected: r.stats.languagesDetected,
     durationMs: r.stats.durationMs,
   };
+}
+
+function byFormat(r: LoadResult): CheckReport['byFormat'] {
+  const out: CheckReport['byFormat'] = {};
+  for (const [format, n] of Object.entries(r.stats.byFormat)) out[format] = { ...n, problems: 0 };
+  for (const p of r.problems) {
+    const format = formatFor(p.path)?.format;
+    if (format) (out[format] ??= { files: 0, articles: 0, problems: 0 }).problems++;
+  }
+  return out;
 }
 
 export function formatText(rep: CheckReport): string {
@@ -50,6 +69,8 @@ export function formatText(rep: CheckReport): string {
     `  problems:        ${rep.problems.length}${kinds ? ` (${kinds})` : ''}`,
     `  duplicates:      ${rep.duplicates}`,
     `  removed:         ${rep.removed.chromeLines} chrome lines, ${rep.removed.duplicateLines} duplicate captions/lines`,
+    `  by format:       ${Object.entries(rep.byFormat).map(([f, n]) => `${f} ${n.files} files, ${n.articles} articles, ${n.problems} problems`).join('; ') || 'none'}`,
+    `  by language:     ${Object.entries(rep.byLanguage).map(([l, n]) => `${l} ${n}`).join(', ') || 'none'}${rep.languagesDetected ? ` (${rep.languagesDetected} detected from the text)` : ''}`,
     rep.problems.length ? 'result: PROBLEMS' : 'result: clean',
   );
   return `${lines.join('\n')}\n`;

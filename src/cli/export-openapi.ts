@@ -16,7 +16,7 @@ export async function generateOpenapi(): Promise<string> {
   const empty = new Corpus({
     articles: [],
     problems: [],
-    stats: { filesRead: 0, filesIgnored: 0, articles: 0, problems: 0, chromeLinesRemoved: 0, duplicateLinesRemoved: 0, durationMs: 0 },
+    stats: { filesRead: 0, filesIgnored: 0, articles: 0, problems: 0, chromeLinesRemoved: 0, duplicateLinesRemoved: 0, byFormat: {}, byLanguage: {}, languagesDetected: 0, durationMs: 0 },
   });
   const app = await buildApp({ store: new CorpusStore(empty), logger: false });
   await app.ready();

@@ -9,9 +9,13 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
-import { parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
+import { analyzerFor, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
+import { StoryIndex } from '../search/near-duplicates.js';
 import type { ArticleFilter, Sort } from './filters.js';
+import { SnapshotStories, syncStories, type SnapshotStory, type StorySync } from './stories.js';
 import type { ProblemReport } from './store.js';
+
+export type FacetName = 'source' | 'category' | 'month' | 'language';
 
 export interface FacetValue {
   value: string;
@@ -28,7 +32,11 @@ export interface SearchOptions extends ArticleFilter {
   limit: number;
   offset: number;
   fuzzy?: boolean;
-  facets?: ReadonlyArray<'source' | 'category' | 'month'>;
+  facets?: ReadonlyArray<FacetName>;
+  /** One hit per story: its best-ranked matching article (in the requested sort), with the other matches counted. */
+  collapse?: boolean;
+  /** Facets count distinct stories instead of articles (default: stories when collapsed). */
+  facetCount?: 'articles' | 'stories';
 }
 
 export interface SearchHit {
@@ -37,12 +45,37 @@ export interface SearchHit {
   title: string;
   titleMatched: boolean;
   snippet: string;
+  /** When collapsed: other matching articles of the same story. */
+  reprints?: number;
+}
+
+/** A story's article with the count of the story's other articles in the same result set. */
+export interface CollapsedArticle {
+  article: Article;
+  reprints: number;
+}
+
+/** What a story reference on an article says. */
+export interface StoryRef {
+  id: string;
+  size: number;
+}
+
+/** A story with its articles, first-published first. */
+export interface StoryView {
+  id: string;
+  first: Article;
+  articles: Article[];
+  sources: Array<{ id: string; name: string }>;
+  /** Earliest and latest published dates of its articles (null when none is dated). */
+  fromMs: number | null;
+  toMs: number | null;
 }
 
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
-  facets: Partial<Record<'source' | 'category' | 'month', FacetValue[]>>;
+  facets: Partial<Record<FacetName, FacetValue[]>>;
 }
 
 /** What one update changed (for the log and /health). */
@@ -114,8 +147,21 @@ export class Corpus {
   readonly change: CorpusChange | null;
 
   private readonly state: VersionState;
+  /**
+   * The near-duplicate index, shared by this version and those made from it (update, merged):
+   * making a version syncs it with that version's articles. This version answers from `stories`,
+   * its own copy, so a later version moving the index on changes nothing here.
+   */
+  readonly storyIndex: StoryIndex;
+  private readonly stories: SnapshotStories;
+  /** How many articles the story index fingerprinted or dropped to make this version. */
+  readonly storySync: StorySync;
 
-  constructor(load: LoadResult, now = new Date()) {
+  /**
+   * @param storyIndex a story index to start from (a previous version's `storyIndex`): only the
+   *   articles it does not hold as they are now are grouped again. Without it, every article is.
+   */
+  constructor(load: LoadResult, now = new Date(), storyIndex: StoryIndex = new StoryIndex()) {
     const started = performance.now();
     const articles = load.articles.slice();
     const index = SearchIndex.build(articles);
@@ -126,12 +172,30 @@ export class Corpus {
     this.change = null;
     this.state = extend(emptyState(index), index, articles, 0);
     this.version = versionOf(this.state.digestSum);
+    this.storyIndex = storyIndex;
+    this.storySync = syncStories(storyIndex, articles);
+    this.stories = this.copyStories(this.state);
     this.buildMs = Math.round(performance.now() - started);
   }
 
-  private static fromState(state: VersionState, load: { readonly problems: readonly LoadProblem[]; readonly stats: LoadStats }, change: CorpusChange | null, started: number, now: Date): Corpus {
+  private copyStories(state: VersionState): SnapshotStories {
+    return SnapshotStories.copy(this.storyIndex, (id) => docOfIdIn(state, id), state.columns.dateMs, state.orders.idRank);
+  }
+
+  private static fromState(
+    state: VersionState,
+    load: { readonly problems: readonly LoadProblem[]; readonly stats: LoadStats },
+    change: CorpusChange | null,
+    started: number,
+    now: Date,
+    stories: { index: StoryIndex; sync: StorySync; copy: SnapshotStories | null },
+  ): Corpus {
     const corpus = Object.create(Corpus.prototype) as Corpus;
     const fields = corpus as unknown as Record<string, unknown>;
+    fields.storyIndex = stories.index;
+    fields.storySync = stories.sync;
+    fields.state = state;
+    fields.stories = stories.copy ?? corpus.copyStories(state);
     const problems = Object.freeze(load.problems.slice());
     fields.problems = problems;
     fields.problemReport = reportOf(problems);
@@ -194,8 +258,11 @@ export class Corpus {
     }
     for (const doc of current.values()) deleted.push(doc);
     const change = { added: added.length - changed, changed, deleted: deleted.length - changed };
-    if (added.length === 0 && deleted.length === 0) return Corpus.fromState(this.state, load, change, started, now);
-    return Corpus.fromState(applyChanges(this.state, added, deleted), load, change, started, now);
+    // The story index moves on by the same change (only the added and changed articles are fingerprinted).
+    const sync = syncStories(this.storyIndex, load.articles);
+    const stories = { index: this.storyIndex, sync, copy: null };
+    if (added.length === 0 && deleted.length === 0) return Corpus.fromState(this.state, load, change, started, now, { ...stories, copy: sync.added + sync.removed === 0 ? this.stories : null });
+    return Corpus.fromState(applyChanges(this.state, added, deleted), load, change, started, now, stories);
   }
 
   /** Which index segments the merge policy would merge next, or null when none. */
@@ -207,7 +274,10 @@ export class Corpus {
   /** The same content with index segments `[first, end)` merged into one (same `version`). */
   merged(first: number, end: number): Corpus {
     const started = performance.now();
-    return Corpus.fromState(mergeState(this.state, first, end), this, this.change, started, this.loadedAt);
+    const { state, remap } = mergeState(this.state, first, end);
+    // Same articles, renumbered: this version's stories, renumbered (the shared index may have moved on).
+    const copy = this.stories.remapped(remap, state.index.documentSpace, state.orders.idRank);
+    return Corpus.fromState(state, this, this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
   }
 
   /** By id, or by slug. */
@@ -235,29 +305,78 @@ export class Corpus {
 
   /** Version document number of the article with this id, or -1 (binary search of the id order). */
   private docOfId(id: string): number {
-    const byId = this.state.orders.byId;
-    let lo = 0;
-    let hi = byId.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = this.articleAt(byId[mid]!).id;
-      if (at === id) return byId[mid]!;
-      if (at < id) lo = mid + 1;
-      else hi = mid - 1;
+    return docOfIdIn(this.state, id);
+  }
+
+  /** The story an article belongs to (a story of one when it has no near-duplicate). */
+  storyOf(article: Article): StoryRef {
+    const doc = this.docOfId(article.id);
+    const first = this.stories.firstOf[doc]!;
+    return { id: this.articleAt(first).id, size: this.stories.sizeOf(doc) };
+  }
+
+  /** A story by its id; `belongsTo` when the id is an article of another story. */
+  story(id: string): { story: StoryView } | { belongsTo: string } | undefined {
+    const doc = this.docOfId(id);
+    if (doc < 0) return undefined;
+    const s = this.stories.at(doc);
+    if (!s) return { belongsTo: this.articleAt(this.stories.firstOf[doc]!).id };
+    return { story: this.storyView(s) };
+  }
+
+  /** Stories, newest first (by their latest article), with at least minSize articles. */
+  listStories(o: { limit: number; offset: number; minSize: number }): { total: number; items: StoryView[] } {
+    const picked: SnapshotStory[] = [];
+    let total = 0;
+    for (const first of this.stories.newest) {
+      const s = this.stories.at(first)!;
+      if (s.members.length < o.minSize) continue;
+      if (total >= o.offset && picked.length < o.limit) picked.push(s);
+      total++;
     }
-    return -1;
+    return { total, items: picked.map((s) => this.storyView(s)) };
+  }
+
+  private storyView(s: SnapshotStory): StoryView {
+    const sources = new Map<string, { id: string; name: string }>();
+    let fromMs = Number.NaN;
+    let toMs = Number.NaN;
+    for (const m of s.members) {
+      const src = this.articleAt(m).source;
+      if (src && !sources.has(src.id)) sources.set(src.id, { id: src.id, name: src.name });
+      const t = this.state.columns.dateMs[m]!;
+      if (Number.isNaN(t)) continue;
+      if (!(t >= fromMs)) fromMs = t;
+      if (!(t <= toMs)) toMs = t;
+    }
+    return {
+      id: this.articleAt(s.first).id,
+      first: this.articleAt(s.first),
+      articles: Array.from(s.members, (m) => this.articleAt(m)),
+      sources: [...sources.values()],
+      fromMs: Number.isNaN(fromMs) ? null : fromMs,
+      toMs: Number.isNaN(toMs) ? null : toMs,
+    };
   }
 
   private matcher(f: ArticleFilter): ((i: number) => boolean) | null {
     const { columns, sources, categories } = this.state;
     const checks: Array<(i: number) => boolean> = [];
+    // Source ids and categories match whatever their case (category=Business finds business).
     if (f.source !== undefined) {
-      const s = sources.findIndex((x) => x.id === f.source);
+      const wanted = f.source.toLowerCase();
+      const s = sources.findIndex((x) => x.id === wanted);
       checks.push((i) => columns.sourceOf[i] === s && s >= 0);
     }
     if (f.category !== undefined) {
-      const c = categories.indexOf(f.category);
-      checks.push((i) => columns.categoryOf[i] === c && c >= 0);
+      const wanted = f.category.toLowerCase();
+      const cs = new Set(categories.flatMap((c, k) => (c.toLowerCase() === wanted ? [k] : [])));
+      checks.push((i) => cs.has(columns.categoryOf[i]!));
+    }
+    if (f.language !== undefined) {
+      // Read from the record: a language column would be one more to grow and remap on every update.
+      const language = f.language;
+      checks.push((i) => this.articleAt(i).language === language);
     }
     if (f.fromMs !== undefined) {
       const from = f.fromMs;
@@ -289,9 +408,35 @@ export class Corpus {
     return { total, items };
   }
 
-  /** Parses the query (throws QuerySyntaxError) and searches. */
+  /**
+   * Listing with one article per story: the story's first-published article among those that
+   * match the filters, placed by its own date in the requested sort; `reprints` counts the
+   * story's other matching articles, so the totals of the two listings relate (articles =
+   * stories + reprints).
+   */
+  listCollapsed(f: ArticleFilter & { sort: Sort; limit: number; offset: number }): { total: number; items: CollapsedArticle[] } {
+    const { orders } = this.state;
+    const match = this.matcher(f);
+    // Walking oldest first meets each story's first-published matching article first.
+    const byStory = new Map<number, { rep: number; count: number }>();
+    for (const i of orders.oldest) {
+      if (match && !match(i)) continue;
+      const key = this.stories.firstOf[i]!;
+      const seen = byStory.get(key);
+      if (seen) seen.count++;
+      else byStory.set(key, { rep: i, count: 1 });
+    }
+    const reps = [...byStory.values()];
+    if (f.sort === 'newest') reps.sort((x, y) => orders.newestRank[x.rep]! - orders.newestRank[y.rep]!);
+    return {
+      total: reps.length,
+      items: reps.slice(f.offset, f.offset + f.limit).map((r) => ({ article: this.articleAt(r.rep), reprints: r.count - 1 })),
+    };
+  }
+
+  /** Parses the query in the language asked for (English by default; throws QuerySyntaxError) and searches. */
   search(q: string, o: SearchOptions): SearchResult {
-    return this.searchQuery(parseQuery(q), o);
+    return this.searchQuery(parseQuery(q, { analyzer: analyzerFor(o.language) }), o);
   }
 
   searchQuery(query: Query, o: SearchOptions): SearchResult {
@@ -312,9 +457,33 @@ export class Corpus {
       docs = Uint32Array.from(keepDocs);
       scores = Float64Array.from(keepScores);
     }
+    const facetByStory = (o.facetCount ?? (o.collapse ? 'stories' : 'articles')) === 'stories';
     // Positions into docs/scores of the page's hits.
     let page: ArrayLike<number>;
-    if (o.sort === 'relevance') {
+    let reprints: number[] | null = null;
+    let total = docs.length;
+    if (o.collapse) {
+      // Every match ranked, then the first (best-ranked) of each story kept: a story's rank is its best article's.
+      const positions = Uint32Array.from({ length: docs.length }, (_, k) => k);
+      const d = docs;
+      const sc = scores;
+      if (o.sort === 'relevance') positions.sort((x, y) => sc[y]! - sc[x]! || orders.idRank[d[x]!]! - orders.idRank[d[y]!]!);
+      else {
+        const rank = o.sort === 'newest' ? orders.newestRank : orders.oldestRank;
+        positions.sort((x, y) => rank[d[x]!]! - rank[d[y]!]!);
+      }
+      const kept: number[] = [];
+      const countOf = new Map<number, number>();
+      for (const k of positions) {
+        const key = this.stories.firstOf[d[k]!]!;
+        const c = countOf.get(key);
+        if (c === undefined) kept.push(k);
+        countOf.set(key, (c ?? 0) + 1);
+      }
+      total = kept.length;
+      page = kept.slice(o.offset, o.offset + o.limit);
+      reprints = Array.from(page, (k) => countOf.get(this.stories.firstOf[d[k]!]!)! - 1);
+    } else if (o.sort === 'relevance') {
       // equal scores rank by id, whatever segment an article sits in
       page = topK(Uint32Array.from(docs, (d) => orders.idRank[d]!), scores, o.limit, o.offset);
     } else {
@@ -324,23 +493,37 @@ export class Corpus {
       page = positions.subarray(o.offset, o.offset + o.limit);
     }
     const plan = index.prepareHighlight(query, { fuzzy: o.fuzzy ?? false });
-    const hits = Array.from(page, (k) => {
+    const hits = Array.from(page, (k, j) => {
       const d = docs[k]!;
       const h = index.highlight(d, plan);
-      return { article: this.articleAt(d), score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+      const hit: SearchHit = { article: this.articleAt(d), score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+      if (reprints) hit.reprints = reprints[j]!;
+      return hit;
     });
-    return { total: docs.length, hits, facets: this.facets(docs, o.facets ?? []) };
+    return { total, hits, facets: this.facets(docs, o.facets ?? [], facetByStory) };
   }
 
-  /** Facet counts over a whole result set (not just a page). */
-  facets(docs: ArrayLike<number>, which: ReadonlyArray<'source' | 'category' | 'month'>): SearchResult['facets'] {
+  /**
+   * Facet counts over a whole result set (not just a page): articles, or with `byStory`
+   * distinct stories (a story with articles from two sources counts once for each).
+   */
+  facets(docs: ArrayLike<number>, which: ReadonlyArray<FacetName>, byStory = false): SearchResult['facets'] {
     const { columns, sources, categories } = this.state;
     const out: SearchResult['facets'] = {};
+    // Counting stories: a (value, story) pair counts once.
+    const counted = new Set<string>();
+    const once = (value: string, doc: number) => {
+      if (!byStory) return true;
+      const key = `${value}\0${this.stories.firstOf[doc]!}`;
+      if (counted.has(key)) return false;
+      counted.add(key);
+      return true;
+    };
     if (which.includes('source')) {
       const counts = new Uint32Array(sources.length);
       for (let k = 0; k < docs.length; k++) {
         const s = columns.sourceOf[docs[k]!]!;
-        if (s >= 0) counts[s]!++;
+        if (s >= 0 && once(`s${s}`, docs[k]!)) counts[s]!++;
       }
       out.source = toFacet(sources.map((s) => s.id), counts);
     }
@@ -348,7 +531,7 @@ export class Corpus {
       const counts = new Uint32Array(categories.length);
       for (let k = 0; k < docs.length; k++) {
         const c = columns.categoryOf[docs[k]!]!;
-        if (c >= 0) counts[c]!++;
+        if (c >= 0 && once(`c${c}`, docs[k]!)) counts[c]!++;
       }
       out.category = toFacet(categories, counts);
     }
@@ -358,9 +541,18 @@ export class Corpus {
         const t = columns.dateMs[docs[k]!]!;
         if (Number.isNaN(t)) continue;
         const key = new Date(t).toISOString().slice(0, 7);
+        if (!once(`m${key}`, docs[k]!)) continue;
         months.set(key, (months.get(key) ?? 0) + 1);
       }
       out.month = [...months].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([value, count]) => ({ value, count }));
+    }
+    if (which.includes('language')) {
+      const languages = new Map<string, number>();
+      for (let k = 0; k < docs.length; k++) {
+        const language = this.articleAt(docs[k]!).language;
+        if (once(`l${language}`, docs[k]!)) languages.set(language, (languages.get(language) ?? 0) + 1);
+      }
+      out.language = [...languages].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
     }
     return out;
   }
@@ -411,6 +603,21 @@ function sameRecord(a: Article, b: Article): boolean {
   if (a.id !== b.id || a.origin.sha256 !== b.origin.sha256 || a.origin.line !== b.origin.line || a.origin.path !== b.origin.path) return false;
   if (a.related.length !== b.related.length) return false;
   return a.related.every((r, i) => r.title === b.related[i]!.title && r.id === b.related[i]!.id);
+}
+
+/** Document number of the article with this id in a version, or -1 (binary search of the id order). */
+function docOfIdIn(state: VersionState, id: string): number {
+  const byId = state.orders.byId;
+  let lo = 0;
+  let hi = byId.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = (state.index.document(byId[mid]!) as Article).id;
+    if (at === id) return byId[mid]!;
+    if (at < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 function versionOf(digestSum: Uint32Array): string {
@@ -556,7 +763,7 @@ function applyChanges(state: VersionState, added: readonly Article[], deleted: r
 }
 
 /** `state` with index segments `[first, end)` merged: document numbers remapped in every column and order. */
-function mergeState(state: VersionState, first: number, end: number): VersionState {
+function mergeState(state: VersionState, first: number, end: number): { state: VersionState; remap: Int32Array } {
   const { index, remap } = state.index.withMerged(first, end);
   const space = index.documentSpace;
   const columns: Columns = {
@@ -601,5 +808,5 @@ function mergeState(state: VersionState, first: number, end: number): VersionSta
     });
     slugs.set(placed.segment, bySlug);
   }
-  return { ...state, index, columns, orders, slugs };
+  return { state: { ...state, index, columns, orders, slugs }, remap };
 }

@@ -3,6 +3,8 @@
 export interface ArticleFilter {
   source?: string | undefined;
   category?: string | undefined;
+  /** ISO 639-1 code of the article's language. */
+  language?: string | undefined;
   /** Inclusive bounds in epoch milliseconds. */
   fromMs?: number | undefined;
   toMs?: number | undefined;
@@ -17,10 +19,11 @@ export function boundToMs(value: string, end: boolean): number {
 }
 
 /** The listing's filter parameters, as the HTTP layer receives them, to an ArticleFilter. */
-export function toArticleFilter(q: { source?: string | undefined; category?: string | undefined; from?: string | undefined; to?: string | undefined }): ArticleFilter {
+export function toArticleFilter(q: { source?: string | undefined; category?: string | undefined; language?: string | undefined; from?: string | undefined; to?: string | undefined }): ArticleFilter {
   return {
     source: q.source,
     category: q.category,
+    language: q.language,
     fromMs: q.from ? boundToMs(q.from, false) : undefined,
     toMs: q.to ? boundToMs(q.to, true) : undefined,
   };

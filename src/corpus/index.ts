@@ -1,4 +1,16 @@
-export { Corpus, type CorpusChange, type SegmentSummary, type FacetValue, type SearchHit, type SearchOptions, type SearchResult, type SourceCount } from './corpus.js';
+export {
+  Corpus,
+  type CollapsedArticle,
+  type CorpusChange,
+  type SegmentSummary,
+  type FacetValue,
+  type SearchHit,
+  type SearchOptions,
+  type SearchResult,
+  type SourceCount,
+  type StoryRef,
+  type StoryView,
+} from './corpus.js';
 export { CorpusStore } from './store.js';
 export { Reloader, type ReloadOutcome, type ReloaderOptions } from './reloader.js';
 export { boundToMs, toArticleFilter, type ArticleFilter, type Sort } from './filters.js';

@@ -91,14 +91,32 @@ export interface Representation {
  * else the body, compressed when large enough and accepted.
  */
 export function sendJson(request: FastifyRequest, reply: FastifyReply, rep: Representation, maxAge: number): FastifyReply {
+  return sendPrepared(request, reply, rep, maxAge, { type: 'application/json; charset=utf-8' });
+}
+
+/**
+ * Sends a prepared body of any media type (feeds), as sendJson does. With `lastModified`, the
+ * answer says Last-Modified, and a request with If-Modified-Since but no If-None-Match (which
+ * wins when both are sent, RFC 9110) gets 304 when nothing changed since.
+ */
+export function sendPrepared(request: FastifyRequest, reply: FastifyReply, rep: Representation, maxAge: number, o: { type: string; lastModified?: Date }): FastifyReply {
   const encoding = rep.bytes >= COMPRESS_MIN_BYTES ? negotiateEncoding(request.headers['accept-encoding']) : 'identity';
   const etag = encodedEtag(rep.etag, encoding);
   reply.header('etag', etag).header('cache-control', `public, max-age=${maxAge}`);
+  if (o.lastModified) reply.header('last-modified', o.lastModified.toUTCString());
   // Keep what other hooks put in Vary (CORS adds Origin when origins are listed).
   const vary = reply.getHeader('vary');
   reply.header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
-  if (etagMatches(request, etag)) return reply.code(304).send();
-  reply.type('application/json; charset=utf-8');
+  if (etagMatches(request, etag) || (o.lastModified && notModifiedSince(request, o.lastModified))) return reply.code(304).send();
+  reply.type(o.type);
   if (encoding === 'identity') return reply.send(rep.body);
   return reply.header('content-encoding', encoding).send(rep.encoded(encoding));
+}
+
+/** If-Modified-Since at or after lastModified (to the second, as HTTP dates go), and no If-None-Match. */
+function notModifiedSince(request: FastifyRequest, lastModified: Date): boolean {
+  const ims = request.headers['if-modified-since'];
+  if (!ims || request.headers['if-none-match']) return false;
+  const since = Date.parse(ims);
+  return !Number.isNaN(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
 }

@@ -1,8 +1,7 @@
 /** The shared finishing step: a draft plus its provenance becomes a validated Article. */
-import { Article } from '../articles/schema.js';
-import { latestDate } from './dates.js';
-import type { ArticleDraft } from './draft.js';
-import { countWords, slugify } from './text.js';
+import { Article, Source } from '../articles/schema.js';
+import { countWords, slugify } from './normalise/clean.js';
+import type { ArticleDraft } from './types.js';
 
 const WORDS_PER_MINUTE = 230;
 
@@ -18,18 +17,16 @@ export interface Provenance {
   sourceId?: string | undefined;
 }
 
+const VALID_SOURCE_ID = Source.shape.id;
+
 /** Builds the record; related ids are filled in later, once every article is known. */
 export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
   const paragraphs = draft.paragraphs.map(own);
   const wordCount = paragraphs.reduce((n, para) => n + countWords(para), 0);
-  let publishedAt = draft.publishedAt;
-  let dateSource: Article['dateSource'] = publishedAt ? 'metadata' : null;
-  if (!publishedAt) {
-    publishedAt = latestDate(textsWithDates(draft));
-    dateSource = publishedAt ? 'text' : null;
-  }
   const sourceName = draft.sourceName?.trim() || null;
-  const sourceId = sourceName ? slugify(p.sourceId ?? sourceName) : '';
+  // An id the input states is kept as given when it is a valid id; otherwise one is made from it.
+  const statedId = draft.sourceId ?? p.sourceId;
+  const sourceId = sourceName ? (statedId && VALID_SOURCE_ID.safeParse(statedId).success ? statedId : slugify(statedId ?? sourceName)) : '';
   const article: Article = {
     id: p.id,
     slug: slugify(draft.title) || p.id,
@@ -38,13 +35,14 @@ export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
     category: draft.category ?? p.folderCategory,
     byline: draft.byline,
     dateline: draft.dateline,
-    publishedAt,
-    dateSource,
+    publishedAt: draft.publishedAt,
+    modifiedAt: draft.modifiedAt,
+    dateSource: draft.publishedAt ? (draft.dateSource ?? 'metadata') : null,
     lead: paragraphs[0] ?? '',
     paragraphs,
     images: draft.images,
     cover: draft.cover,
-    related: draft.relatedTitles.map((title) => ({ title, id: null })),
+    related: draft.related.map((r) => ({ title: r.title, id: null, url: r.url })),
     attribution: draft.attribution,
     credits: draft.credits,
     tags: draft.tags,
@@ -67,47 +65,43 @@ function own(s: string): string {
   return JSON.parse(JSON.stringify(s)) as string;
 }
 
-function* textsWithDates(d: ArticleDraft): Iterable<string> {
-  yield d.title;
-  yield* d.paragraphs;
-  for (const i of d.images) yield i.caption;
-  if (d.cover?.caption) yield d.cover.caption;
-  if (d.dateline) yield d.dateline.text;
+const EMPTY: never[] = Object.freeze([]) as unknown as never[];
+
+/**
+ * Shares what many records hold alike, since records are immutable: one frozen empty array for
+ * every empty list, one object per source, one string per category. At 100,000 articles that is
+ * tens of megabytes. One per load: what it holds lives exactly as long as that load's records.
+ */
+export class RecordSharing {
+  private readonly sources = new Map<string, NonNullable<Article['source']>>();
+  private readonly categories = new Map<string, string>();
+
+  share(a: Article): Article {
+    for (const k of ['images', 'related', 'credits', 'tags'] as const) if (a[k].length === 0) (a as Record<typeof k, unknown[]>)[k] = EMPTY;
+    if (a.category) {
+      // Each record's category was its own slice of its path: one string per category instead.
+      const shared = this.categories.get(a.category);
+      if (shared) a.category = shared;
+      else this.categories.set(a.category, (a.category = own(a.category)));
+    }
+    if (a.source) {
+      const key = `${a.source.id}\0${a.source.name}`;
+      const shared = this.sources.get(key);
+      if (shared) a.source = shared;
+      else this.sources.set(key, a.source);
+    }
+    return a;
+  }
 }
 
 /** Validates with zod once, at load, and freezes the record deeply. */
-export function validateArticle(a: Article): { ok: true; article: Article } | { ok: false; reason: string } {
+export function validateArticle(a: Article, sharing: RecordSharing): { ok: true; article: Article } | { ok: false; reason: string } {
   const r = Article.safeParse(a);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     return { ok: false, reason: `invalid record: ${issue.path.join('.') || '(root)'}: ${issue.message}` };
   }
-  return { ok: true, article: deepFreeze(compact(r.data)) };
-}
-
-const EMPTY: never[] = Object.freeze([]) as unknown as never[];
-const sources = new Map<string, NonNullable<Article['source']>>();
-const categories = new Map<string, string>();
-
-/**
- * Shares what many records hold alike, since records are immutable: one frozen empty array for
- * every empty list, one object per source, one string per category. At 100,000 articles that is tens of megabytes.
- */
-function compact(a: Article): Article {
-  for (const k of ['images', 'related', 'credits', 'tags'] as const) if (a[k].length === 0) (a as Record<typeof k, unknown[]>)[k] = EMPTY;
-  if (a.category) {
-    // Each record's category was its own slice of its path: one string per category instead.
-    const shared = categories.get(a.category);
-    if (shared) a.category = shared;
-    else categories.set(a.category, (a.category = JSON.parse(JSON.stringify(a.category)) as string));
-  }
-  if (a.source) {
-    const key = `${a.source.id}\0${a.source.name}`;
-    const shared = sources.get(key);
-    if (shared) a.source = shared;
-    else sources.set(key, a.source);
-  }
-  return a;
+  return { ok: true, article: deepFreeze(sharing.share(r.data)) };
 }
 
 function deepFreeze<T>(o: T): T {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { slugify } from './text.js';
+import { slugify } from './normalise/clean.js';
 
 /**
  * Article ids come from the file path below the data directory (and the record's line for

@@ -8,11 +8,13 @@ import { closeSync, fstatSync, openSync, promises as fs, readFileSync } from 'no
 import path from 'node:path';
 import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
-import { finishArticle, validateArticle } from './finish.js';
-import { parserFor, prepareParsers, type Format, type ProblemKind } from './formats.js';
+import { finishArticle, RecordSharing, validateArticle } from './finish.js';
+import { formatFor, loadParsers } from './registry.js';
+import { languageSample, loadLanguageDetector, primaryLanguage } from './normalise/language.js';
+import type { Format, InputFile, ProblemKind } from './types.js';
 import { errText, isExhaustion, walkDataDir, type WalkEntry } from './walk.js';
 
-export type { ProblemKind } from './formats.js';
+export type { ProblemKind } from './types.js';
 
 export interface LoadProblem {
   /** Path relative to the data directory. */
@@ -30,6 +32,12 @@ export interface LoadStats {
   problems: number;
   chromeLinesRemoved: number;
   duplicateLinesRemoved: number;
+  /** Per input format: files read and articles served. */
+  byFormat: Partial<Record<Format, { files: number; articles: number }>>;
+  /** Articles served per language. */
+  byLanguage: Record<string, number>;
+  /** Articles whose language no metadata or folder stated, detected from their text. */
+  languagesDetected: number;
   durationMs: number;
 }
 
@@ -72,6 +80,8 @@ interface Pending {
   key: string;
   id: string;
   article: Article;
+  /** No metadata or folder stated the language: detect it once every file is read. */
+  detectLanguage: boolean;
 }
 
 export async function loadArticles(dataDir: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -86,12 +96,12 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   }
   if (!st.isDirectory()) throw new DataDirError(dataDir, 'is not a directory');
 
-  const walked = await walkDataDir(root, (name) => parserFor(name) !== undefined);
+  const walked = await walkDataDir(root, (name) => formatFor(name) !== undefined);
   // A folder that could not be listed, or reads that failed for want of descriptors, would make
   // a corpus missing arbitrary articles: that is no reading of the folder, so none is returned.
   if (walked.unreadable) throw new DataDirError(dataDir, walked.unreadable);
   let exhausted: string | null = null;
-  await prepareParsers(walked.files.map((f) => f.rel));
+  const parsers = await loadParsers(walked.files.map((f) => f.rel));
   const problems: LoadProblem[] = walked.problems.map((p) => ({ path: p.rel, line: null, kind: 'unreadable', reason: p.reason }));
   const pending: Pending[] = [];
   let chrome = 0;
@@ -111,16 +121,25 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     if (bytes.length > maxBytes) return problem('too-large', `file is ${bytes.length} bytes; the limit is ${maxBytes}`);
     if (bytes.length === 0) return problem('empty', 'file is empty');
     if (bytes.includes(0)) return problem('binary', 'file holds NUL bytes (binary, or UTF-16 text)');
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      return problem('not-utf8', `not valid UTF-8 (first bad byte near offset ${firstBadUtf8(bytes)})`);
+    const plugin = formatFor(rel)!;
+    const file: InputFile = { bytes, text: null };
+    if (plugin.input === 'utf-8') {
+      try {
+        file.text = utf8.decode(bytes);
+      } catch {
+        return problem('not-utf8', `not valid UTF-8 (first bad byte near offset ${firstBadUtf8(bytes)})`);
+      }
+      if (file.text.trim() === '') return problem('empty', 'file holds only whitespace');
     }
-    if (text.trim() === '') return problem('empty', 'file holds only whitespace');
-    const parser = parserFor(rel)!;
+    const parser = parsers.get(plugin.format)!;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const parsed = parser.parse(text);
+    let parsed;
+    try {
+      parsed = parser.parse(file, { chrome: defaults.chrome });
+    } catch (e) {
+      // A parser library failing on one odd file (a DOM or Readability edge case) costs that file only.
+      return problem('parse-error', `could not parse the ${parser.format} file: ${(e as Error).message}`);
+    }
     chrome += parsed.counts.chromeLines;
     duplicateLines += parsed.counts.duplicateLines;
     const slash = rel.indexOf('/');
@@ -138,19 +157,19 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       }
       // Folder defaults fill what the file itself does not say.
       if (!draft.sourceName && defaults.source) draft.sourceName = defaults.source.name;
-      if (!draft.language && defaults.language) draft.language = defaults.language;
+      if (!draft.language) draft.language = primaryLanguage(defaults.language);
       if (!draft.category && defaults.category) draft.category = defaults.category;
       const id = baseId(rel, line);
       const article = finishArticle(draft, {
         id,
         path: rel,
         sha256,
-        format: parser.format as Format,
+        format: parser.format,
         line,
         folderCategory,
         sourceId: draft.sourceName && draft.sourceName === defaults.source?.name ? defaults.source.id : undefined,
       });
-      pending.push({ key: line === null ? rel : `${rel}#${line}`, id, article });
+      pending.push({ key: line === null ? rel : `${rel}#${line}`, id, article, detectLanguage: draft.language === null });
     }
   };
 
@@ -167,6 +186,20 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   await Promise.all(workers);
   if (exhausted) throw new DataDirError(dataDir, `could not be read completely (${exhausted})`);
 
+  // Languages nobody stated, detected in one pass so the detector is imported only when needed.
+  let languagesDetected = 0;
+  if (pending.some((p) => p.detectLanguage)) {
+    const detect = await loadLanguageDetector();
+    for (const p of pending) {
+      if (!p.detectLanguage) continue;
+      const found = detect(languageSample(p.article.title, p.article.paragraphs));
+      if (found) {
+        p.article.language = found;
+        languagesDetected++;
+      }
+    }
+  }
+
   const unique = dropDuplicates(pending, problems);
   pending.length = 0;
   pending.push(...unique);
@@ -178,13 +211,14 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     if (!byTitle.has(key)) byTitle.set(key, p.id);
   }
   const articles: Article[] = [];
+  const sharing = new RecordSharing();
   for (const p of pending) {
     const a: Article = {
       ...p.article,
       id: p.id,
-      related: p.article.related.map((r) => ({ title: r.title, id: byTitle.get(titleKey(r.title)) ?? null })),
+      related: p.article.related.map((r) => ({ title: r.title, id: byTitle.get(titleKey(r.title)) ?? null, url: r.url })),
     };
-    const v = validateArticle(a);
+    const v = validateArticle(a, sharing);
     if (v.ok) articles.push(v.article);
     else problems.push({ path: a.origin.path, line: a.origin.line, kind: 'invalid', reason: v.reason });
   }
@@ -199,9 +233,23 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       problems: problems.length,
       chromeLinesRemoved: chrome,
       duplicateLinesRemoved: duplicateLines,
+      ...perFormatAndLanguage(files, articles),
+      languagesDetected,
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+function perFormatAndLanguage(files: readonly WalkEntry[], articles: readonly Article[]): Pick<LoadStats, 'byFormat' | 'byLanguage'> {
+  const byFormat: LoadStats['byFormat'] = {};
+  for (const f of files) {
+    const format = formatFor(f.rel)!.format;
+    (byFormat[format] ??= { files: 0, articles: 0 }).files++;
+  }
+  for (const a of articles) (byFormat[a.origin.format] ??= { files: 0, articles: 0 }).articles++;
+  const byLanguage: Record<string, number> = {};
+  for (const a of articles) byLanguage[a.language] = (byLanguage[a.language] ?? 0) + 1;
+  return { byFormat, byLanguage };
 }
 
 /**

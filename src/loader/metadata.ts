@@ -2,9 +2,10 @@
  * Explicit metadata, as Markdown front matter and scraper JSON name it, mapped onto a draft.
  * Field names follow common scraper output (news-please, newspaper3k, NewsAPI-style exports).
  */
-import { parseMetadataDate } from './dates.js';
-import type { ArticleDraft } from './draft.js';
-import { cleanLine } from './text.js';
+import { parseMetadataDate } from './normalise/dates.js';
+import { cleanLine } from './normalise/clean.js';
+import { primaryLanguage } from './normalise/language.js';
+import type { ArticleDraft } from './types.js';
 
 type Fields = Record<string, unknown>;
 
@@ -15,6 +16,7 @@ export const FIELD_NAMES = {
   source: ['source', 'source_name', 'publisher', 'site_name', 'source_domain'],
   byline: ['byline', 'author', 'authors'],
   date: ['publishedAt', 'published_at', 'date_publish', 'publish_date', 'datePublished', 'pubDate', 'date'],
+  modified: ['modifiedAt', 'modified_at', 'date_modify', 'dateModified', 'updatedAt', 'updated_at', 'lastModified'],
   category: ['category', 'section'],
   tags: ['tags', 'keywords'],
   url: ['url', 'link', 'canonical_url'],
@@ -57,14 +59,25 @@ export function applyMetadata(draft: ArticleDraft, fields: Fields): FieldProblem
   if (source !== undefined) {
     const name = typeof source === 'object' && source ? text((source as Fields).name) : text(source);
     if (name) draft.sourceName = name;
+    // An id the input states is kept as given (finish.ts checks that it is a valid id).
+    const id = typeof source === 'object' && source ? text((source as Fields).id) : null;
+    if (name && id) draft.sourceId = id;
   }
   const byline = pick(fields, FIELD_NAMES.byline);
   if (byline !== undefined) draft.byline = names(byline) ?? draft.byline;
   const date = pick(fields, FIELD_NAMES.date);
   if (date !== undefined) {
     const iso = parseMetadataDate(date);
-    if (iso) draft.publishedAt = iso;
-    else problems.push(`unreadable date ${JSON.stringify(date)}; using dates in the text instead`);
+    if (iso) {
+      draft.publishedAt = iso;
+      draft.dateSource = 'metadata';
+    } else problems.push(`unreadable date ${JSON.stringify(date)}; using dates the page states instead`);
+  }
+  const modified = pick(fields, FIELD_NAMES.modified);
+  if (modified !== undefined) {
+    const iso = parseMetadataDate(modified);
+    if (iso) draft.modifiedAt = iso;
+    else problems.push(`unreadable modified date ${JSON.stringify(modified)}; ignored`);
   }
   const category = text(pick(fields, FIELD_NAMES.category));
   if (category) draft.category = category.toLowerCase();
@@ -82,7 +95,7 @@ export function applyMetadata(draft: ArticleDraft, fields: Fields): FieldProblem
     const imageUrl = text(im.url ?? im.src);
     if (caption || imageUrl) draft.cover = { caption, credit, url: imageUrl };
   }
-  const language = text(pick(fields, FIELD_NAMES.language));
-  if (language && /^[a-z]{2,3}(?:-[A-Za-z]{2,4})?$/u.test(language)) draft.language = language;
+  const language = primaryLanguage(text(pick(fields, FIELD_NAMES.language)));
+  if (language) draft.language = language;
   return problems;
 }

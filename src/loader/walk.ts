@@ -1,17 +1,33 @@
 /** Walking the data directory: every article file below it, with symlink loops and unreadable folders reported. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_CHROME, type ChromeList } from './normalise/chrome.js';
 
 /** Names that are documentation or configuration, not articles. */
 const NOT_ARTICLES = /^(?:readme|license|licence|notice|copying|changelog)(?:\.[a-z]+)?$/iu;
 
 /** `_source.json` in a folder: defaults for every file below it that does not say otherwise. */
+export const FolderDefaultsFile = z.object({
+  source: z
+    .union([z.string().trim().min(1).transform((name) => ({ name })), z.object({ id: z.string().trim().min(1).optional(), name: z.string().trim().min(1) })], {
+      error: '"source" must be a name or { "id", "name" }',
+    })
+    .optional(),
+  language: z.string().trim().min(2).optional(),
+  category: z.string().trim().min(1).optional(),
+});
+export const FOLDER_DEFAULTS_FILE = '_source.json';
+/** `_chrome.txt` in a folder: more page-chrome lines for every file below it, one a line (`#` starts a comment). */
+export const FOLDER_CHROME_FILE = '_chrome.txt';
+
 export interface FolderDefaults {
-  source?: { id?: string; name: string };
+  source?: { id?: string | undefined; name: string };
   language?: string;
   category?: string;
+  /** The built-in chrome lines plus those of every `_chrome.txt` on the way down. */
+  chrome: ChromeList;
 }
-export const FOLDER_DEFAULTS_FILE = '_source.json';
 
 export interface WalkEntry {
   abs: string;
@@ -34,31 +50,45 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
   let unreadable: string | null = null;
   const seenDirs = new Set<string>();
 
+  async function readFolderFile(dirAbs: string, dirRel: string, name: string): Promise<string | null> {
+    try {
+      return await fs.readFile(path.join(dirAbs, name), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problems.push({ rel: dirRel ? `${dirRel}/${name}` : name, reason: `cannot read folder file: ${errText(e)}` });
+      return null;
+    }
+  }
+
   async function readDefaults(dirAbs: string, dirRel: string, inherited: FolderDefaults): Promise<FolderDefaults> {
-    const rel = dirRel ? `${dirRel}/${FOLDER_DEFAULTS_FILE}` : FOLDER_DEFAULTS_FILE;
-    let raw: string;
+    const raw = await readFolderFile(dirAbs, dirRel, FOLDER_DEFAULTS_FILE);
+    if (raw === null) return inherited;
+    let parsed: z.infer<typeof FolderDefaultsFile>;
     try {
-      raw = await fs.readFile(path.join(dirAbs, FOLDER_DEFAULTS_FILE), 'utf8');
+      const r = FolderDefaultsFile.safeParse(JSON.parse(raw));
+      if (!r.success) {
+        const issue = r.error.issues[0]!;
+        throw new Error(issue.path.length ? issue.message : 'expected an object');
+      }
+      parsed = r.data;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') problems.push({ rel, reason: `cannot read folder defaults: ${errText(e)}` });
+      problems.push({ rel: dirRel ? `${dirRel}/${FOLDER_DEFAULTS_FILE}` : FOLDER_DEFAULTS_FILE, reason: `bad folder defaults: ${(e as Error).message}` });
       return inherited;
     }
-    try {
-      const v = JSON.parse(raw) as Record<string, unknown>;
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('expected an object');
-      const out: FolderDefaults = { ...inherited };
-      if (typeof v.source === 'string' && v.source.trim()) out.source = { name: v.source.trim() };
-      else if (v.source && typeof v.source === 'object' && typeof (v.source as { name?: unknown }).name === 'string') {
-        const s = v.source as { id?: unknown; name: string };
-        out.source = { name: s.name.trim(), ...(typeof s.id === 'string' ? { id: s.id } : {}) };
-      } else if (v.source !== undefined) throw new Error('"source" must be a name or { "id", "name" }');
-      if (typeof v.language === 'string') out.language = v.language;
-      if (typeof v.category === 'string') out.category = v.category;
-      return out;
-    } catch (e) {
-      problems.push({ rel, reason: `bad folder defaults: ${(e as Error).message}` });
-      return inherited;
-    }
+    const out: FolderDefaults = { ...inherited };
+    if (parsed.source) out.source = parsed.source;
+    if (parsed.language) out.language = parsed.language;
+    if (parsed.category) out.category = parsed.category;
+    return out;
+  }
+
+  async function readChrome(dirAbs: string, dirRel: string, inherited: FolderDefaults): Promise<FolderDefaults> {
+    const raw = await readFolderFile(dirAbs, dirRel, FOLDER_CHROME_FILE);
+    if (raw === null) return inherited;
+    const lines = raw
+      .split(/\r?\n/u)
+      .map((l) => l.replace(/(?:^|\s)#.*$/u, '').trim())
+      .filter(Boolean);
+    return { ...inherited, chrome: inherited.chrome.extend(lines) };
   }
 
   async function visit(dirAbs: string, dirRel: string, inherited: FolderDefaults): Promise<void> {
@@ -83,7 +113,8 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const defaults = entries.some((e) => e.name === FOLDER_DEFAULTS_FILE) ? await readDefaults(dirAbs, dirRel, inherited) : inherited;
+    let defaults = entries.some((e) => e.name === FOLDER_DEFAULTS_FILE) ? await readDefaults(dirAbs, dirRel, inherited) : inherited;
+    if (entries.some((e) => e.name === FOLDER_CHROME_FILE)) defaults = await readChrome(dirAbs, dirRel, defaults);
     for (const ent of entries) {
       if (ent.name.startsWith('.') || ent.name.startsWith('_')) continue;
       const abs = path.join(dirAbs, ent.name);
@@ -105,7 +136,7 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
       else ignored++;
     }
   }
-  await visit(root, '', {});
+  await visit(root, '', { chrome: DEFAULT_CHROME });
   return { files, problems, ignored, unreadable };
 }
 

@@ -2,7 +2,7 @@
  * Highlighting helpers: find matched spans in a text, pick the densest passage, and render it
  * as HTML-safe text with `<mark>` around matches (everything else escaped).
  */
-import { scanTokens, scanTokensSparse } from './tokenize.js';
+import { ENGLISH, scanTokens, scanTokensSparse, type Analyzer } from './tokenize.js';
 import type { TokenSink } from './tokenize.js';
 
 /** Field bits used to scope highlighting: title, lead paragraph, other paragraphs. */
@@ -45,7 +45,7 @@ export interface SpanHint {
  * `hint`, only the hinted positions are examined (same result if the hint covers every
  * position that holds a marked token or a token of a phrase occurrence).
  */
-export function findSpans(text: string, bit: number, marker: Marker, hint?: SpanHint): Span[] {
+export function findSpans(text: string, bit: number, marker: Marker, hint?: SpanHint, analyzer: Analyzer = ENGLISH): Span[] {
   const raw: Span[] = [];
   const phrased = marker.phrases.length > 0;
   // non-compound tokens (stop words included), for phrases
@@ -64,8 +64,9 @@ export function findSpans(text: string, bit: number, marker: Marker, hint?: Span
     const m = (marker.terms.get(term) ?? 0) | (marker.words.get(word) ?? 0);
     if ((m & bit) !== 0) raw.push({ start, end, key: term });
   };
-  if (hint) scanTokensSparse(text, sink, hint.start, hint.want, hint.length);
-  else scanTokens(text, sink);
+  // the text's own language's stems: what the marker's terms were analysed to
+  if (hint) scanTokensSparse(text, sink, hint.start, hint.want, hint.length, analyzer);
+  else scanTokens(text, sink, 0, true, analyzer);
   marker.phrases.forEach((p, pi) => {
     if ((p.mask & bit) === 0) return;
     const n = p.terms.length;

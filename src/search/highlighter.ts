@@ -13,7 +13,7 @@ import { positiveLeaves } from './query.js';
 import type { Query } from './query.js';
 import type { IndexReader } from './reader.js';
 import { STOP_PREFIX } from './segment.js';
-import { stem } from './tokenize.js';
+import { analyzerFor, stem } from './tokenize.js';
 
 /**
  * A query prepared for highlighting many documents: what to mark, the snippet length, and the
@@ -130,6 +130,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   const d = doc - placed.base;
   const document = segment.documents[d]!;
   const { marker, snippetLength: length } = plan;
+  const analyzer = analyzerFor(document.language);
   const paragraphBase = segment.paragraphOffset[d]!;
   const paragraphCount = Math.min(segment.paragraphOffset[d + 1]! - paragraphBase, document.paragraphs.length);
   // per paragraph: upper bounds of marked spans and distinct keys (from the postings)
@@ -186,7 +187,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
     }
     const from = paragraphStart[paragraphBase + p]!;
     const to = p + 1 < paragraphCount ? paragraphStart[paragraphBase + p + 1]! : Infinity;
-    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(candidatePositions, from, to));
+    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(candidatePositions, from, to), analyzer);
     if (spans.length === 0) continue;
     const window = bestWindow(spans, length);
     if (
@@ -198,7 +199,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
       best = { paragraph: p, spans, ...window };
     }
   }
-  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, 0, leadAt)) : [];
+  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, 0, leadAt), analyzer) : [];
   let snippet = '';
   const chosen = best as { paragraph: number; spans: Span[]; start: number; end: number } | null;
   if (chosen !== null) {

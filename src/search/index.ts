@@ -27,6 +27,6 @@ export type {
   SearchField,
 } from './query.js';
 export { topK } from './topk.js';
-export { tokenize, terms, fold, STOP_WORDS } from './tokenize.js';
-export type { Token } from './tokenize.js';
+export { tokenize, terms, fold, STOP_WORDS, analyzerFor, ENGLISH, STEMMED_LANGUAGES } from './tokenize.js';
+export type { Token, Analyzer } from './tokenize.js';
 export { escapeHtml } from './highlight.js';

@@ -4,7 +4,7 @@
  */
 import type { IndexReader } from './reader.js';
 import { ALL_FIELDS, wordHits } from './scoring.js';
-import { scanTokens } from './tokenize.js';
+import { analyzerFor, scanTokens } from './tokenize.js';
 import { topK } from './topk.js';
 import { UnionScratch } from './postings.js';
 
@@ -20,10 +20,18 @@ export function moreLikeThis(reader: IndexReader, doc: number, limit: number): A
   const document = placed.segment.documents[doc - placed.base]!;
   const { titleBoost, leadBoost, bodyBoost, moreLikeThisTerms } = reader.options;
   const weightedFrequency = new Map<string, number>();
+  // the document's own stop words, as it was indexed with (only words are used: no stemming)
+  const analyzer = analyzerFor(document.language);
   const addText = (text: string, weight: number): void => {
-    scanTokens(text, (_term, _start, _end, _position, stop, _compound, word) => {
-      if (!stop) weightedFrequency.set(word, (weightedFrequency.get(word) ?? 0) + weight);
-    });
+    scanTokens(
+      text,
+      (_term, _start, _end, _position, stop, _compound, word) => {
+        if (!stop) weightedFrequency.set(word, (weightedFrequency.get(word) ?? 0) + weight);
+      },
+      0,
+      false,
+      analyzer,
+    );
   };
   addText(document.title, titleBoost);
   document.paragraphs.forEach((p, i) => addText(p, i === 0 ? leadBoost : bodyBoost));

@@ -10,6 +10,8 @@ export interface SearchDocument {
   readonly title: string;
   /** Paragraphs in order; `paragraphs[0]` is the lead. */
   readonly paragraphs: readonly string[];
+  /** ISO 639-1 language: chooses the document's analyzer (tokenize.ts `analyzerFor`); English when absent. */
+  readonly language?: string | undefined;
 }
 
 /** Tuning knobs of the search index. Every option has a default ({@link DEFAULT_SEARCH_OPTIONS}). */

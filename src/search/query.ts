@@ -29,7 +29,7 @@
  * (`OR`, `AND foo`, `foo OR`, `NOT`), a field scope with nothing after it (`title:`), a prefix shorter than 2 characters, unknown field, too
  * many terms, or a negative-only group.
  */
-import { fold, scanTokens } from './tokenize.js';
+import { ENGLISH, fold, scanTokens, type Analyzer } from './tokenize.js';
 
 /** Fields a query part can be restricted to. `body` = every paragraph, including the lead. */
 export type SearchField = 'title' | 'lead' | 'body';
@@ -212,15 +212,21 @@ interface Analysed {
   offsets: number[];
 }
 
-function analyse(text: string): Analysed {
+function analyse(text: string, analyzer: Analyzer): Analysed {
   const a: Analysed = { terms: [], words: [], stop: [], offsets: [] };
-  scanTokens(text, (term, _s, _e, position, stop, compound, word) => {
-    if (compound) return;
-    a.terms.push(term);
-    a.words.push(word);
-    a.stop.push(stop);
-    a.offsets.push(position);
-  });
+  scanTokens(
+    text,
+    (term, _s, _e, position, stop, compound, word) => {
+      if (compound) return;
+      a.terms.push(term);
+      a.words.push(word);
+      a.stop.push(stop);
+      a.offsets.push(position);
+    },
+    0,
+    true,
+    analyzer,
+  );
   return a;
 }
 
@@ -230,6 +236,7 @@ class Parser {
   constructor(
     private readonly toks: Lexeme[],
     private readonly maxClauses: number,
+    private readonly analyzer: Analyzer,
   ) {}
 
   parse(): Query {
@@ -342,7 +349,7 @@ class Parser {
       return q;
     }
     if (t.kind === 'phrase') {
-      const a = analyse(t.text);
+      const a = analyse(t.text, this.analyzer);
       if (a.terms.length === 0) throw new QuerySyntaxError('empty phrase', t.pos);
       return this.leaf(a, t.text, t.field ?? outer, t.pos, false);
     }
@@ -350,7 +357,7 @@ class Parser {
       const field = t.field ?? outer;
       if (t.text.endsWith('*')) {
         const body = t.text.replace(/\*+$/, '');
-        const a = analyse(body);
+        const a = analyse(body, this.analyzer);
         const folded = fold(body).replace(/['\u2019]/g, '');
         if (a.terms.length > 1 || /[^\p{L}\p{N}&]/u.test(folded)) {
           throw new QuerySyntaxError('a prefix must be a single word', t.pos);
@@ -361,7 +368,7 @@ class Parser {
         this.count(1, t.pos);
         return { type: 'prefix', prefix: folded, text: t.text, field, position: t.pos };
       }
-      const a = analyse(t.text);
+      const a = analyse(t.text, this.analyzer);
       return this.leaf(a, t.text, field, t.pos, true);
     }
     // rparen / op where an operand was expected
@@ -411,11 +418,11 @@ class Parser {
  * Parse the query language described at the top of this module. Throws
  * {@link QuerySyntaxError} on malformed input.
  */
-export function parseQuery(q: string, opts?: { maxClauses?: number }): Query {
+export function parseQuery(q: string, opts?: { maxClauses?: number; analyzer?: Analyzer }): Query {
   if (q.trim().length === 0) throw new QuerySyntaxError('empty query', 0);
   const toks = lex(q);
   if (toks.length === 0) throw new QuerySyntaxError('empty query', 0);
-  return new Parser(toks, opts?.maxClauses ?? DEFAULT_MAX_CLAUSES).parse();
+  return new Parser(toks, opts?.maxClauses ?? DEFAULT_MAX_CLAUSES, opts?.analyzer ?? ENGLISH).parse();
 }
 
 /** Positive leaves (terms, prefixes, phrases not under a NOT), in query order. */

@@ -6,7 +6,7 @@
  */
 import type { SearchDocument } from './options.js';
 import { packFrequencies, POSITION_BLOCK, Segment, STOP_PREFIX } from './segment.js';
-import { scanTokens, stem } from './tokenize.js';
+import { analyzerFor, scanTokens, type Analyzer } from './tokenize.js';
 
 /** A growable Uint32 array. */
 class GrowableUint32 {
@@ -73,6 +73,11 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
   let positionByteCount = new Int32Array(4096);
   let lastDocumentOf = new Int32Array(4096).fill(-1);
   let localSlotOf = new Int32Array(4096);
+  // per word number: bit i set when a document of analyzers[i]'s language holds it (its stems are grouped per language)
+  let languagesOf = new Int32Array(4096);
+  const analyzers: Analyzer[] = [];
+  const languageIndex = new Map<string, number>();
+  let languageBit = 0;
 
   // the document-ordered stream of postings
   const streamWord = new GrowableUint32(1 << 16);
@@ -111,8 +116,10 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
         positionByteCount = growInt32(positionByteCount, number + 1);
         lastDocumentOf = growInt32(lastDocumentOf, number + 1, -1);
         localSlotOf = growInt32(localSlotOf, number + 1);
+        languagesOf = growInt32(languagesOf, number + 1);
       }
     }
+    languagesOf[number]! |= languageBit;
     let slot: number;
     if (lastDocumentOf[number] !== currentDocument) {
       lastDocumentOf[number] = currentDocument;
@@ -140,11 +147,17 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
   for (currentDocument = 0; currentDocument < documentCount; currentDocument++) {
     const d = currentDocument;
     const document = documents[d]!;
+    const language = document.language || 'en';
+    let bitIndex = languageIndex.get(language);
+    if (bitIndex === undefined) languageIndex.set(language, (bitIndex = analyzers.push(analyzerFor(language)) - 1));
+    const analyzer = analyzers[bitIndex]!;
+    // past 31 languages in one segment, the rest share the last bit's analyzer (stems only; matching is by word)
+    languageBit = 1 << Math.min(bitIndex, 30);
     localCount = 0;
     tokenCount = 0;
     indexedTokenCount = 0;
     currentField = 0;
-    let position = scanTokens(document.title, sink, 0, false);
+    let position = scanTokens(document.title, sink, 0, false, analyzer);
     fieldLengths[3 * d] = indexedTokenCount;
     position += 1;
     fieldBoundaries[2 * d] = position;
@@ -154,7 +167,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     currentField = 1;
     if (paragraphs.length > 0) {
       paragraphStarts.push(position);
-      position = scanTokens(paragraphs[0]!, sink, position, false) + 1;
+      position = scanTokens(paragraphs[0]!, sink, position, false, analyzer) + 1;
     }
     fieldLengths[3 * d + 1] = indexedTokenCount - before;
     fieldBoundaries[2 * d + 1] = position;
@@ -162,7 +175,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     currentField = 2;
     for (let p = 1; p < paragraphs.length; p++) {
       paragraphStarts.push(position);
-      position = scanTokens(paragraphs[p]!, sink, position, false) + 1;
+      position = scanTokens(paragraphs[p]!, sink, position, false, analyzer) + 1;
     }
     fieldLengths[3 * d + 2] = indexedTokenCount - before;
 
@@ -257,32 +270,36 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
   }
   const words = new Array<string>(vocabularySize);
   for (let r = 0; r < vocabularySize; r++) words[r] = vocabulary[sortedOrder[r]!]!;
-  // group words by stem (CSR layout)
+  // group words by stem (CSR layout), once per language whose documents hold the word
   const stemGroupOf = new Map<string, number>();
-  const groupOfWord = new Int32Array(vocabularySize).fill(-1);
+  const memberWord: number[] = [];
+  const memberGroup: number[] = [];
   const groupSizes: number[] = [];
   for (let r = 0; r < vocabularySize; r++) {
     const word = words[r]!;
     if (word.startsWith(STOP_PREFIX)) continue;
-    const stemmed = stem(word);
-    let group = stemGroupOf.get(stemmed);
-    if (group === undefined) {
-      group = groupSizes.length;
-      stemGroupOf.set(stemmed, group);
-      groupSizes.push(0);
+    const mask = languagesOf[sortedOrder[r]!]!;
+    for (let i = 0; i < analyzers.length && i <= 30; i++) {
+      if ((mask & (1 << i)) === 0) continue;
+      const stemmed = analyzers[i]!.stem(word);
+      let group = stemGroupOf.get(stemmed);
+      if (group === undefined) {
+        group = groupSizes.length;
+        stemGroupOf.set(stemmed, group);
+        groupSizes.push(0);
+      }
+      memberWord.push(r);
+      memberGroup.push(group);
+      groupSizes[group]!++;
     }
-    groupOfWord[r] = group;
-    groupSizes[group]!++;
   }
   const groupCount = groupSizes.length;
   const stemGroupStart = new Uint32Array(groupCount + 1);
   for (let g = 0; g < groupCount; g++) stemGroupStart[g + 1] = stemGroupStart[g]! + groupSizes[g]!;
   const stemGroupWords = new Uint32Array(stemGroupStart[groupCount]!);
   const groupFill = stemGroupStart.slice(0, groupCount);
-  for (let r = 0; r < vocabularySize; r++) {
-    const group = groupOfWord[r]!;
-    if (group >= 0) stemGroupWords[groupFill[group]!++] = r;
-  }
+  // members come in word order, so each group's words stay sorted
+  for (let m = 0; m < memberWord.length; m++) stemGroupWords[groupFill[memberGroup[m]!]!++] = memberWord[m]!;
   return new Segment(documents, {
     words,
     stemGroupOf,

@@ -31,8 +31,62 @@
  * - **Stop words** ({@link STOP_WORDS}, checked on the folded word before stemming) are emitted
  *   with `stop: true` and consume a position. They are ignored in queries outside phrases; the
  *   index keeps their positions only so that phrases containing them match exactly.
+ * - **Languages**: the rules above are English's {@link Analyzer}. An article in another language
+ *   is analysed by its own ({@link analyzerFor}): that language's Snowball stemmer and stop
+ *   words (@orama/stemmers, @orama/stopwords), or, for a language without a stemmer, folding
+ *   only and no stop words. Other languages' stems carry their language (`fr:elect`), so an
+ *   English query never matches a French stem and a French query never an English one.
  */
 import { stemmer } from 'stemmer';
+import { stemmer as arabicStemmer } from '@orama/stemmers/arabic';
+import { stemmer as bulgarianStemmer } from '@orama/stemmers/bulgarian';
+import { stemmer as danishStemmer } from '@orama/stemmers/danish';
+import { stemmer as germanStemmer } from '@orama/stemmers/german';
+import { stemmer as greekStemmer } from '@orama/stemmers/greek';
+import { stemmer as spanishStemmer } from '@orama/stemmers/spanish';
+import { stemmer as finnishStemmer } from '@orama/stemmers/finnish';
+import { stemmer as frenchStemmer } from '@orama/stemmers/french';
+import { stemmer as irishStemmer } from '@orama/stemmers/irish';
+import { stemmer as hungarianStemmer } from '@orama/stemmers/hungarian';
+import { stemmer as armenianStemmer } from '@orama/stemmers/armenian';
+import { stemmer as indonesianStemmer } from '@orama/stemmers/indonesian';
+import { stemmer as italianStemmer } from '@orama/stemmers/italian';
+import { stemmer as lithuanianStemmer } from '@orama/stemmers/lithuanian';
+import { stemmer as nepaliStemmer } from '@orama/stemmers/nepali';
+import { stemmer as dutchStemmer } from '@orama/stemmers/dutch';
+import { stemmer as norwegianStemmer } from '@orama/stemmers/norwegian';
+import { stemmer as portugueseStemmer } from '@orama/stemmers/portuguese';
+import { stemmer as romanianStemmer } from '@orama/stemmers/romanian';
+import { stemmer as russianStemmer } from '@orama/stemmers/russian';
+import { stemmer as serbianStemmer } from '@orama/stemmers/serbian';
+import { stemmer as swedishStemmer } from '@orama/stemmers/swedish';
+import { stemmer as tamilStemmer } from '@orama/stemmers/tamil';
+import { stemmer as turkishStemmer } from '@orama/stemmers/turkish';
+import { stemmer as ukrainianStemmer } from '@orama/stemmers/ukrainian';
+import { stopwords as arabicStopWords } from '@orama/stopwords/arabic';
+import { stopwords as bulgarianStopWords } from '@orama/stopwords/bulgarian';
+import { stopwords as danishStopWords } from '@orama/stopwords/danish';
+import { stopwords as germanStopWords } from '@orama/stopwords/german';
+import { stopwords as spanishStopWords } from '@orama/stopwords/spanish';
+import { stopwords as finnishStopWords } from '@orama/stopwords/finnish';
+import { stopwords as frenchStopWords } from '@orama/stopwords/french';
+import { stopwords as irishStopWords } from '@orama/stopwords/irish';
+import { stopwords as hungarianStopWords } from '@orama/stopwords/hungarian';
+import { stopwords as armenianStopWords } from '@orama/stopwords/armenian';
+import { stopwords as indonesianStopWords } from '@orama/stopwords/indonesian';
+import { stopwords as italianStopWords } from '@orama/stopwords/italian';
+import { stopwords as lithuanianStopWords } from '@orama/stopwords/lithuanian';
+import { stopwords as nepaliStopWords } from '@orama/stopwords/nepali';
+import { stopwords as dutchStopWords } from '@orama/stopwords/dutch';
+import { stopwords as norwegianStopWords } from '@orama/stopwords/norwegian';
+import { stopwords as portugueseStopWords } from '@orama/stopwords/portuguese';
+import { stopwords as romanianStopWords } from '@orama/stopwords/romanian';
+import { stopwords as russianStopWords } from '@orama/stopwords/russian';
+import { stopwords as serbianStopWords } from '@orama/stopwords/serbian';
+import { stopwords as swedishStopWords } from '@orama/stopwords/swedish';
+import { stopwords as tamilStopWords } from '@orama/stopwords/tamil';
+import { stopwords as turkishStopWords } from '@orama/stopwords/turkish';
+import { stopwords as ukrainianStopWords } from '@orama/stopwords/ukrainian';
 
 /**
  * A small English stop-word list (Lucene's classic list plus a few very frequent pronouns and
@@ -44,6 +98,18 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   'or', 'our', 'she', 'such', 'that', 'the', 'their', 'then', 'there', 'these', 'they', 'this',
   'to', 'us', 'was', 'we', 'were', 'which', 'will', 'with', 'you',
 ]);
+
+/** How one language's words are stemmed and which are stop words. */
+export interface Analyzer {
+  /** ISO 639-1 code. */
+  readonly language: string;
+  /** Stem of a folded word (other languages' stems start with `language:`, so they never meet English ones). */
+  stem(folded: string): string;
+  isStopWord(folded: string): boolean;
+}
+
+/** English: the Porter stemmer on plain a–z words and {@link STOP_WORDS} (the engine's original analysis). */
+export const ENGLISH: Analyzer = { language: 'en', stem, isStopWord: (w) => STOP_WORDS.has(w) };
 
 /** One token of a text. */
 export interface Token {
@@ -123,6 +189,7 @@ interface State {
   pos: number;
   /** False: emit the unstemmed word as `term` too (for callers that only use `word`). */
   stem: boolean;
+  analyzer: Analyzer;
 }
 
 /**
@@ -143,7 +210,7 @@ function emitSegment(seg: string, offset: number, st: State, sink: TokenSink | n
       }
       let t = fold(s.replace(DOT_SPLIT_RE, ''));
       if (t === 'us') t = 'usa';
-      sink(st.stem ? stem(t) : t, offset, offset + s.length, st.pos++, false, false, t);
+      sink(st.stem ? st.analyzer.stem(t) : t, offset, offset + s.length, st.pos++, false, false, t);
       return null;
     }
     if (NUMBER_RE.test(s)) {
@@ -181,11 +248,11 @@ function emitNumber(s: string, offset: number, st: State, sink: TokenSink | null
   }
   const t = fold(s.replace(/,/g, ''));
   const pos = st.pos++;
-  sink(st.stem ? stem(t) : t, offset, offset + s.length, pos, false, false, t);
+  sink(st.stem ? st.analyzer.stem(t) : t, offset, offset + s.length, pos, false, false, t);
   const unit = /\p{L}{2,}$/u.exec(s);
   if (unit !== null) {
     const u = fold(unit[0]);
-    if (!STOP_WORDS.has(u)) sink(st.stem ? stem(u) : u, offset + unit.index, offset + s.length, pos, false, true, u);
+    if (!st.analyzer.isStopWord(u)) sink(st.stem ? st.analyzer.stem(u) : u, offset + unit.index, offset + s.length, pos, false, true, u);
   }
 }
 
@@ -204,11 +271,11 @@ function emitWord(w: string, offset: number, st: State, sink: TokenSink | null):
   let f = fold(w);
   if (f.includes("'") || f.includes('\u2019')) f = f.replace(APOS_RE, '');
   if (f.length === 0) return null;
-  if (STOP_WORDS.has(f)) {
+  if (st.analyzer.isStopWord(f)) {
     sink(f, offset, end, st.pos++, true, false, f);
     return f;
   }
-  sink(st.stem ? stem(f) : f, offset, end, st.pos++, false, false, f);
+  sink(st.stem ? st.analyzer.stem(f) : f, offset, end, st.pos++, false, false, f);
   return f;
 }
 
@@ -236,8 +303,8 @@ function emitMatch(raw0: string, start: number, st: State, sink: TokenSink | nul
     if (!h) break;
     from = to + 1;
   }
-  if (sink !== null && allWords && compound.length > 0 && !STOP_WORDS.has(compound)) {
-    sink(st.stem ? stem(compound) : compound, start, start + raw.length, firstPos, false, true, compound);
+  if (sink !== null && allWords && compound.length > 0 && !st.analyzer.isStopWord(compound)) {
+    sink(st.stem ? st.analyzer.stem(compound) : compound, start, start + raw.length, firstPos, false, true, compound);
   }
 }
 
@@ -247,8 +314,8 @@ function emitMatch(raw0: string, start: number, st: State, sink: TokenSink | nul
  * With `stemTerms = false` the `term` passed to `sink` is the unstemmed word (same as `word`):
  * cheaper for callers that only use `word` (indexing).
  */
-export function scanTokens(text: string, sink: TokenSink, startPosition = 0, stemTerms = true): number {
-  const st: State = { pos: startPosition, stem: stemTerms };
+export function scanTokens(text: string, sink: TokenSink, startPosition = 0, stemTerms = true, analyzer: Analyzer = ENGLISH): number {
+  const st: State = { pos: startPosition, stem: stemTerms, analyzer };
   const n = text.length;
   let i = 0;
   for (;;) {
@@ -282,8 +349,8 @@ function emitPlain(raw: string, start: number, st: State, sink: TokenSink | null
  * position. Positions and offsets of the emitted tokens are exactly those of `scanTokens`.
  * Used by highlighting, which knows from the index where the matches are.
  */
-export function scanTokensSparse(text: string, sink: TokenSink, startPosition: number, want: Uint8Array, wantLength: number): void {
-  const st: State = { pos: startPosition, stem: true };
+export function scanTokensSparse(text: string, sink: TokenSink, startPosition: number, want: Uint8Array, wantLength: number, analyzer: Analyzer = ENGLISH): void {
+  const st: State = { pos: startPosition, stem: true, analyzer };
   const end = startPosition + wantLength;
   const n = text.length;
   let i = 0;
@@ -397,19 +464,84 @@ function charLength(text: string, i: number): number {
  * Tokenise `text` into {@link Token}s (including stop words and compounds, flagged), in text
  * order (a compound follows its parts).
  */
-export function tokenize(text: string): Token[] {
+export function tokenize(text: string, analyzer: Analyzer = ENGLISH): Token[] {
   const out: Token[] = [];
-  scanTokens(text, (term, start, end, position, stop, compound, word) => {
-    out.push({ term, word, start, end, position, stop, compound });
-  });
+  scanTokens(
+    text,
+    (term, start, end, position, stop, compound, word) => {
+      out.push({ term, word, start, end, position, stop, compound });
+    },
+    0,
+    true,
+    analyzer,
+  );
   return out;
 }
 
 /** Indexed (non-stop) terms of `text`, in order; convenience for tests and tools. */
-export function terms(text: string): string[] {
+export function terms(text: string, analyzer: Analyzer = ENGLISH): string[] {
   const out: string[] = [];
-  scanTokens(text, (term, _s, _e, _p, stop) => {
-    if (!stop) out.push(term);
-  });
+  scanTokens(
+    text,
+    (term, _s, _e, _p, stop) => {
+      if (!stop) out.push(term);
+    },
+    0,
+    true,
+    analyzer,
+  );
   return out;
 }
+
+// Built after the folding helpers above: stop-word lists are folded like the words they meet.
+const SNOWBALL: ReadonlyArray<[string, (word: string) => string, readonly string[]]> = [
+  ['ar', arabicStemmer, arabicStopWords],
+  ['bg', bulgarianStemmer, bulgarianStopWords],
+  ['da', danishStemmer, danishStopWords],
+  ['de', germanStemmer, germanStopWords],
+  ['el', greekStemmer, []],
+  ['es', spanishStemmer, spanishStopWords],
+  ['fi', finnishStemmer, finnishStopWords],
+  ['fr', frenchStemmer, frenchStopWords],
+  ['ga', irishStemmer, irishStopWords],
+  ['hu', hungarianStemmer, hungarianStopWords],
+  ['hy', armenianStemmer, armenianStopWords],
+  ['id', indonesianStemmer, indonesianStopWords],
+  ['it', italianStemmer, italianStopWords],
+  ['lt', lithuanianStemmer, lithuanianStopWords],
+  ['ne', nepaliStemmer, nepaliStopWords],
+  ['nl', dutchStemmer, dutchStopWords],
+  ['no', norwegianStemmer, norwegianStopWords],
+  ['pt', portugueseStemmer, portugueseStopWords],
+  ['ro', romanianStemmer, romanianStopWords],
+  ['ru', russianStemmer, russianStopWords],
+  ['sr', serbianStemmer, serbianStopWords],
+  ['sv', swedishStemmer, swedishStopWords],
+  ['ta', tamilStemmer, tamilStopWords],
+  ['tr', turkishStemmer, turkishStopWords],
+  ['uk', ukrainianStemmer, ukrainianStopWords],
+];
+
+function snowballAnalyzer(language: string, stemWord: (word: string) => string, stopWords: readonly string[]): Analyzer {
+  const stops = new Set(stopWords.map(fold));
+  const prefix = `${language}:`;
+  return { language, stem: (w) => prefix + stemWord(w), isStopWord: (w) => stops.has(w) };
+}
+
+/** Analyzers by language; built once. Languages missing here get {@link unstemmedAnalyzer}. */
+const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map([['en', ENGLISH], ...SNOWBALL.map(([l, st, sw]) => [l, snowballAnalyzer(l, st, sw)] as const)]);
+
+/** A language without a Snowball stemmer: words are only folded, none is a stop word. */
+function unstemmedAnalyzer(language: string): Analyzer {
+  const prefix = `${language}:`;
+  return { language, stem: (w) => prefix + w, isStopWord: () => false };
+}
+
+/** The analyzer of an article's (or query's) language; English when none is given. */
+export function analyzerFor(language: string | null | undefined): Analyzer {
+  if (!language) return ENGLISH;
+  return ANALYZERS.get(language) ?? unstemmedAnalyzer(language);
+}
+
+/** Languages with a Snowball stemmer (English included). */
+export const STEMMED_LANGUAGES: readonly string[] = [...ANALYZERS.keys()];

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
-import { validateArticle } from '../loader/finish.js';
+import { RecordSharing, validateArticle } from '../loader/finish.js';
 import { inTransaction } from './connection.js';
 import type { ArticleChange, ArticleChangeSource, ChangeBatch, StoreSnapshot } from './types.js';
 
@@ -129,10 +129,10 @@ export async function withIngestLock<T>(pool: pg.Pool, dataset: string, work: ()
   }
 }
 
-function toArticle(record: unknown, id: string): Article {
+function toArticle(record: unknown, id: string, sharing: RecordSharing): Article {
   // Parsed through the same schema as the loader's: the same key order (so the same ETags as
   // folder mode) and a clear error if a row was written by something else.
-  const v = validateArticle(record as Article);
+  const v = validateArticle(record as Article, sharing);
   if (!v.ok) throw new Error(`article ${id} in the database is not a valid record: ${v.reason}`);
   return v.article;
 }
@@ -149,12 +149,13 @@ export class PostgresChangeSource implements ArticleChangeSource {
   async snapshot(): Promise<StoreSnapshot> {
     return inTransaction(this.pool, SNAPSHOT, async (c) => {
       const seq = await lastChange(c);
+      const sharing = new RecordSharing();
       const articles: Article[] = [];
       let after = '';
       for (;;) {
         // Keyset pages by id: no one result holds the whole archive in the driver at once.
         const { rows } = await c.query<{ id: string; record: unknown }>('SELECT id, record FROM articles WHERE id > $1 ORDER BY id LIMIT $2', [after, PAGE]);
-        for (const r of rows) articles.push(toArticle(r.record, r.id));
+        for (const r of rows) articles.push(toArticle(r.record, r.id, sharing));
         if (rows.length < PAGE) break;
         after = rows[rows.length - 1]!.id;
       }
@@ -171,8 +172,9 @@ export class PostgresChangeSource implements ArticleChangeSource {
         [seq],
       );
       const dels = await c.query<{ id: string; change_seq: string }>('SELECT id, change_seq::text FROM article_deletions WHERE change_seq > $1 ORDER BY change_seq', [seq]);
+      const sharing = new RecordSharing();
       const changes: ArticleChange[] = [
-        ...ups.rows.map((r) => ({ seq: Number(r.change_seq), id: r.id, article: toArticle(r.record, r.id) })),
+        ...ups.rows.map((r) => ({ seq: Number(r.change_seq), id: r.id, article: toArticle(r.record, r.id, sharing) })),
         ...dels.rows.map((r) => ({ seq: Number(r.change_seq), id: r.id, article: null })),
       ].sort((a, b) => a.seq - b.seq);
       return { seq: high, changes };

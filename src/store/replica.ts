@@ -198,11 +198,29 @@ export class Replica {
  * With the version served now, an update (only changed articles indexed, as a folder reload does);
  * without, a full build.
  */
+function languageCounts(articles: readonly Article[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of articles) counts[a.language] = (counts[a.language] ?? 0) + 1;
+  return counts;
+}
+
 export function corpusFromArticles(articles: readonly Article[], loadMs = 0, previous?: Corpus): Corpus {
   const load = {
     articles: articles as Article[],
     problems: [],
-    stats: { filesRead: 0, filesIgnored: 0, articles: articles.length, problems: 0, chromeLinesRemoved: 0, duplicateLinesRemoved: 0, durationMs: loadMs },
+    stats: {
+      filesRead: 0,
+      filesIgnored: 0,
+      articles: articles.length,
+      problems: 0,
+      chromeLinesRemoved: 0,
+      duplicateLinesRemoved: 0,
+      durationMs: loadMs,
+      // Read from the database, not from files: no per-format counts.
+      byFormat: {},
+      byLanguage: languageCounts(articles),
+      languagesDetected: 0,
+    },
   };
   return previous ? previous.update(load) : new Corpus(load);
 }

@@ -18,7 +18,7 @@ describe('GET /articles', () => {
     expect(dates.at(-1)).toBeNull();
     const dated = dates.filter((d): d is string => d !== null);
     expect(dated).toEqual([...dated].sort().reverse());
-    expect(Object.keys(body.items[0]!)).toEqual(['id', 'slug', 'title', 'source', 'category', 'publishedAt', 'lead', 'wordCount']);
+    expect(Object.keys(body.items[0]!)).toEqual(['id', 'slug', 'title', 'source', 'category', 'byline', 'publishedAt', 'dateSource', 'lead', 'cover', 'wordCount', 'story']);
   });
 
   it('sorts oldest first on request, undated still last', async () => {
@@ -84,8 +84,8 @@ describe('GET /articles/{id}', () => {
   it('fills related ids for headlines of loaded articles', async () => {
     const a = okJson(await get('/articles/politics-budget-talks'), Article);
     expect(a.related).toEqual([
-      { title: 'Prime minister calls snap election', id: 'politics-election-called' },
-      { title: 'Oil prices climb as supply tightens', id: 'business-oil-prices-climb' },
+      { title: 'Prime minister calls snap election', id: 'politics-election-called', url: null },
+      { title: 'Oil prices climb as supply tightens', id: 'business-oil-prices-climb', url: null },
     ]);
   });
 

@@ -9,9 +9,9 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { Article } from '../../src/articles/schema.js';
+import { ArticleView } from '../../src/articles/schema.js';
 import { OPENAPI_PATH } from '../../src/cli/export-openapi.js';
-import { ArticleList, CategoryList, Health, ProblemDetails, Ready, RelatedResponse, SearchResponse, SourceList } from '../../src/http/schemas/index.js';
+import { ArticleList, CategoryList, Health, JsonFeed, ProblemDetails, Ready, RelatedResponse, SearchResponse, SourceList, StoryDetail, StoryList } from '../../src/http/schemas/index.js';
 import { appFor } from '../helpers/app.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 0) || 1500;
@@ -40,7 +40,9 @@ const ROUTES = Object.entries(doc.paths).flatMap(([template, ops]) =>
 const SCHEMAS: Array<[RegExp, z.ZodType]> = [
   [/^\/articles\/?$/u, ArticleList],
   [/^\/articles\/[^/]+\/related\/?$/u, RelatedResponse],
-  [/^\/articles\/[^/]+\/?$/u, Article],
+  [/^\/articles\/[^/]+\/?$/u, ArticleView],
+  [/^\/stories\/?$/u, StoryList],
+  [/^\/stories\/[^/]+\/?$/u, StoryDetail],
   [/^\/search\/?$/u, SearchResponse],
   [/^\/sources\/?$/u, SourceList],
   [/^\/categories\/?$/u, CategoryList],
@@ -56,6 +58,8 @@ const TRICKS = [
   '%2F', '%252e', '+', '&', '=', '#', '?', ';', 'null', 'undefined', 'NaN', 'Infinity', '-0', '1e309', '0x10', '  7  ', '[]', '{}',
   '<script>alert(1)</script>', '"', "'", '*', 'OR', 'NOT', '(', ')', '"unclosed', 'title:', 'a*', '-a', '\u0000', '\ud800',
   'é', 'ﬁ', '🙂', '\u202e', 'Ａ', '2021-02-30', '2021-08-09T25:00:00Z', '9999-12-31', '0000-01-01',
+  // Values some parameters accept, so their answers (feeds, collapsed pages) are reached too.
+  'story', 'rss', 'atom', 'jsonfeed', 'stories', 'articles', 'business-oil-prices-climb,nope,politics-budget-talks',
 ];
 
 /** Values as a client might send them: text, unicode, numbers, huge, and raw (unencoded) tricks. */
@@ -109,7 +113,17 @@ function check(res: LightMyRequestResponse, method: string, url: string): void {
     const pathname = (res.raw.req.url ?? url).split('?')[0]!;
     const schema = SCHEMAS.find(([re]) => re.test(pathname))?.[1];
     expect(schema, where).toBeDefined();
-    expect(res.headers['content-type'], where).toMatch(/^application\/json/);
+    const type = String(res.headers['content-type']);
+    if (/^application\/(rss|atom)\+xml/u.test(type)) {
+      // Feeds: tests/http/feeds.test.ts reads them with feed parsers; here, well-formed enough to start.
+      expect(res.body, where).toMatch(/^<\?xml version="1\.0" encoding="utf-8"\?>\n<(rss|feed) /u);
+      return;
+    }
+    if (/^application\/feed\+json/u.test(type)) {
+      expect(JsonFeed.safeParse(JSON.parse(res.body)).success, where).toBe(true);
+      return;
+    }
+    expect(type, where).toMatch(/^application\/json/);
     const parsed = schema!.safeParse(JSON.parse(res.body));
     if (!parsed.success) throw new Error(`${where}\ndoes not match its schema: ${parsed.error.message}`);
   }

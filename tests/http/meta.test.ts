@@ -48,7 +48,7 @@ describe('OpenAPI document and docs page', () => {
     expect(res.body).toBe(await readFile(OPENAPI_PATH, 'utf8'));
     const doc = JSON.parse(res.body);
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/articles', '/articles/{id}', '/articles/{id}/related', '/categories', '/health', '/ready', '/search', '/sources']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/articles', '/articles/{id}', '/articles/{id}/related', '/categories', '/health', '/ready', '/search', '/sources', '/stories', '/stories/{id}']);
     expect(doc.paths['/search'].get.description).toContain('Query language');
     expect(doc.paths['/articles/{id}'].get.responses['404'].content['application/problem+json']).toBeTruthy();
     expect(doc.components.schemas.Article.properties.images).toBeTruthy();

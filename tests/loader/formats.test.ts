@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArticles } from '../../src/loader/index.js';
-import { parseMarkdown } from '../../src/loader/markdown.js';
+import { parseMarkdown } from '../../src/loader/formats/markdown.js';
 import { FIXTURES, tempDataDir } from '../helpers/paths.js';
 
 const r = await loadArticles(path.join(FIXTURES, 'formats'));
@@ -46,12 +46,13 @@ describe('Markdown with front matter', () => {
     expect(a.paragraphs.join(' ')).not.toContain('Share');
   });
 
-  it('uses the H1 as title without front matter, and dates from the text', () => {
+  it('uses the H1 as title without front matter, and takes no date from the prose', () => {
     const a = byId('no-front-matter');
     expect(a.title).toBe('Storm closes schools across the north');
     expect(a.paragraphs).toHaveLength(2);
     expect(a.images).toEqual([{ caption: 'Snow on the road', credit: null, afterParagraph: 0, url: 'snow.jpg' }]);
-    expect(a).toMatchObject({ publishedAt: '2023-02-03T00:00:00.000Z', dateSource: 'text' });
+    // "Schools were closed on 3 February 2023" is prose, not a stated publication date (issue 12).
+    expect(a).toMatchObject({ publishedAt: null, dateSource: null });
   });
 
   it('reports broken front matter as a parse error', () => {
@@ -116,11 +117,58 @@ describe('folder defaults (_source.json)', () => {
         'a/deep/x.txt': 'Deep headline\n\nDeep body.\n',
         'b/_source.json': '{"source": 42}',
         'b/y.txt': 'B headline\n\nB body.\n',
+        'c/_source.json': '["not", "an object"]',
+        'c/z.txt': 'C headline\n\nC body.\n',
       }),
     );
+    expect(res.articles.find((a) => a.id === 'c-z')!.source).toBeNull();
     expect(res.articles.find((a) => a.id === 'a-deep-x')!.source).toEqual({ id: 'agency-a', name: 'Agency A' });
     expect(res.articles.find((a) => a.id === 'b-y')!.source).toBeNull();
-    expect(res.problems).toEqual([{ path: 'b/_source.json', line: null, kind: 'unreadable', reason: expect.stringMatching(/bad folder defaults/) }]);
+    expect(res.problems).toEqual([
+      { path: 'b/_source.json', line: null, kind: 'unreadable', reason: 'bad folder defaults: "source" must be a name or { "id", "name" }' },
+      { path: 'c/_source.json', line: null, kind: 'unreadable', reason: 'bad folder defaults: expected an object' },
+    ]);
+  });
+});
+
+describe('folder chrome (_chrome.txt)', () => {
+  it('extends the page-chrome lines for files below the folder only, without code edits', async () => {
+    const page = 'Headline here\n\nMost read\n\nThe story itself.\n\nSign up for our newsletter\n\nShare\n';
+    const res = await loadArticles(
+      tempDataDir({
+        'outlet/_chrome.txt': '# interface words of this outlet\nMost read\nSign up for our newsletter  # the footer box\n\n',
+        'outlet/deep/a.txt': page,
+        'other/b.txt': page.replace('Headline here', 'Another headline'),
+      }),
+    );
+    expect(res.problems).toEqual([]);
+    expect(res.articles.find((a) => a.id === 'outlet-deep-a')!.paragraphs).toEqual(['The story itself.']);
+    expect(res.articles.find((a) => a.id === 'other-b')!.paragraphs).toEqual(['Most read', 'The story itself.', 'Sign up for our newsletter']);
+    expect(res.stats.chromeLinesRemoved).toBe(4);
+  });
+});
+
+describe('source ids', () => {
+  it('keeps an id the JSON states as given, and makes one from an id that is not URL-safe', async () => {
+    const res = await loadArticles(
+      tempDataDir({
+        'a.json': JSON.stringify({ title: 'A', text: 'Body a.', source: { id: 'ap', name: 'The Associated Press' } }),
+        'b.json': JSON.stringify({ title: 'B', text: 'Body b.', source: { id: 'Wire Co!', name: 'Wire' } }),
+      }),
+    );
+    expect(res.articles.map((a) => a.source)).toEqual([
+      { id: 'ap', name: 'The Associated Press' },
+      { id: 'wire-co', name: 'Wire' },
+    ]);
+  });
+
+  it('shares one source object per load, and none across loads (no module state)', async () => {
+    const dir = tempDataDir({ 'a/_source.json': '{"source":"Agency A"}', 'a/x.txt': 'X head\n\nX body.\n', 'a/y.txt': 'Y head\n\nY body.\n' });
+    const one = await loadArticles(dir);
+    const two = await loadArticles(dir);
+    expect(one.articles[0]!.source).toBe(one.articles[1]!.source);
+    expect(two.articles[0]!.source).not.toBe(one.articles[0]!.source);
+    expect(two.articles[0]!.source).toEqual(one.articles[0]!.source);
   });
 });
 

@@ -19,13 +19,15 @@ describe('loading a data directory', () => {
     expect(kenya.images).toEqual([{ caption: 'Traders sort coffee beans at a market in Nairobi, Kenya, February 28, 2022.', credit: 'Getty Images', afterParagraph: 1, url: null }]);
     expect(kenya.related.map((x) => x.title)).toEqual(["Kenya's shilling slides to record low", 'East African markets brace for higher fuel prices']);
     expect(kenya.credits).toEqual(['Reporting by Jane Doe', 'Editing by John Smith']);
-    expect(kenya.publishedAt).toBe('2022-03-01T00:00:00.000Z');
+    // The dateline's March 3, in the year of the nearest stated date (the caption's), not the prose's "1 March 2022".
+    expect(kenya).toMatchObject({ publishedAt: '2022-03-03T00:00:00.000Z', dateSource: 'dateline' });
     const win = r.articles.find((a) => a.id === 'windows-bom')!;
     expect(win.title).toBe('Ministers meet on budget');
     expect(win.paragraphs[0]).toBe('The cabinet met on Monday to discuss the budget. “It was a long day,” one minister said.');
-    expect(win.related).toEqual([{ title: 'Budget talks stall', id: null }]);
+    expect(win.related).toEqual([{ title: 'Budget talks stall', id: null, url: null }]);
     expect(win.attribution).toBe('With input from Xinhua');
-    expect(win.publishedAt).toBe('2023-05-12T00:00:00.000Z');
+    // "Talks resume on 12 May 2023." is prose: the page states no date.
+    expect(win).toMatchObject({ publishedAt: null, dateSource: null });
     expect(r.stats.chromeLinesRemoved).toBe(6);
   });
 
@@ -101,8 +103,8 @@ describe('loading a data directory', () => {
     });
     const r = await loadArticles(dir);
     expect(r.articles.find((a) => a.id === 'main')!.related).toEqual([
-      { title: 'The other story', id: 'other' },
-      { title: 'A missing story', id: null },
+      { title: 'The other story', id: 'other', url: null },
+      { title: 'A missing story', id: null, url: null },
     ]);
   });
 
@@ -142,7 +144,7 @@ describe('pages of other agencies (fixtures of our own)', async () => {
     ]);
     expect(a.related.map((x) => x.title)).toEqual(["China's economy grows 3 percent in 2022", "What's behind the export rebound?"]);
     expect(a.attribution).toBe('Edited by Li Wei');
-    expect(a.publishedAt).toBe('2023-01-13T00:00:00.000Z');
+    expect(a).toMatchObject({ publishedAt: '2023-01-13T00:00:00.000Z', dateSource: 'dateline' });
   });
 
   it('reads an AFP page: byline with agency, smart quotes kept, inline and block related lists, credits, cover with a two-word agency', () => {
@@ -155,7 +157,8 @@ describe('pages of other agencies (fixtures of our own)', async () => {
     expect(a.credits).toEqual(['Additional reporting by Paolo Bianchi', 'Editing by Anna Neri']);
     expect(a.attribution).toBe('With input from Reuters and AP');
     expect(a.cover).toEqual({ caption: 'A man walks through a flooded street in Cesena, Italy, May 17, 2023.', credit: 'Getty Images', url: null });
-    expect(a.publishedAt).toBe('2023-05-18T00:00:00.000Z');
+    // No dateline, Published line or dated byline: the captions' latest date, not the prose's 18 May.
+    expect(a).toMatchObject({ publishedAt: '2023-05-17T00:00:00.000Z', dateSource: 'caption' });
     expect(a.paragraphs).toHaveLength(4);
   });
 });

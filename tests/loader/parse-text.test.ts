@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isChrome } from '../../src/loader/chrome.js';
-import { findDates, latestDate } from '../../src/loader/dates.js';
-import { looksLikeSourceName, parseArticleText, splitCaption } from '../../src/loader/parse-text.js';
-import { cleanLine, slugify } from '../../src/loader/text.js';
+import { isChrome } from '../../src/loader/normalise/chrome.js';
+import { findDates, latestDate } from '../../src/loader/normalise/dates.js';
+import { splitCaption } from '../../src/loader/normalise/body.js';
+import { looksLikeSourceName, parseArticleText } from '../../src/loader/formats/text.js';
+import { cleanLine, slugify } from '../../src/loader/normalise/clean.js';
 
 const page = (...lines: string[]) => lines.join('\n\n');
 
@@ -72,7 +73,7 @@ describe('structure detection on pages of our own', () => {
         'Closing paragraph.',
       ),
     );
-    expect(draft!.relatedTitles).toEqual(['First related headline', 'Second related headline', 'Third related headline', 'Fourth related headline']);
+    expect(draft!.related.map((r) => r.title)).toEqual(['First related headline', 'Second related headline', 'Third related headline', 'Fourth related headline']);
     expect(draft!.paragraphs).toEqual(['Opening paragraph.', 'This sentence is prose, so the list has ended.', 'Closing paragraph.']);
     expect(draft!.images).toHaveLength(1);
   });
@@ -115,9 +116,10 @@ describe('text clean-up', () => {
 describe('dates written in text', () => {
   it('finds both orders, abbreviations and ISO dates, rejecting impossible ones', () => {
     expect(findDates('on August 9, 2021 and 9 August 2021, Aug. 10, 2021, 2021-08-11, February 30, 2021')).toEqual([
+      // In the order written (chrono-node reads them now, issue 12; the regexes listed one form after another).
+      '2021-08-09T00:00:00.000Z',
       '2021-08-09T00:00:00.000Z',
       '2021-08-10T00:00:00.000Z',
-      '2021-08-09T00:00:00.000Z',
       '2021-08-11T00:00:00.000Z',
     ]);
   });

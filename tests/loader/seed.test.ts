@@ -56,9 +56,10 @@ describe('the seed article (data/)', async () => {
     expect(a.attribution).toBe('With input from agencies');
   });
 
-  it('has the date from the text and derived fields', () => {
-    expect(a.publishedAt?.slice(0, 10)).toBe('2021-08-09');
-    expect(a.dateSource).toBe('text');
+  it('has the date from its captions (it states no other) and derived fields', () => {
+    expect(a.publishedAt).toBe('2021-08-09T00:00:00.000Z');
+    expect(a.dateSource).toBe('caption');
+    expect(a.modifiedAt).toBeNull();
     expect(a.wordCount).toBeGreaterThan(300);
     expect(a.wordCount).toBeLessThan(350);
     expect(a.readingTimeMinutes).toBe(1);

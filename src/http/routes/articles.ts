@@ -1,13 +1,27 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Article } from '../../articles/schema.js';
-import { toArticleFilter } from '../../corpus/index.js';
+import { ArticleView, type Article } from '../../articles/schema.js';
+import { toArticleFilter, type Corpus } from '../../corpus/index.js';
 import { sendJson } from '../caching.js';
+import { describeFilters, renderFeed, requestBase, urlWithFormat, type FeedEntry } from '../feeds.js';
+import { answerKey, sendAnswer } from '../page-answer.js';
 import { nextPage } from '../paging.js';
-import { articleNotFound } from '../problems.js';
+import { articleNotFound, PROBLEM_TYPE, sendProblem } from '../problems.js';
 import { articleRepresentation, summaryJson } from '../representations.js';
 import { ArticleList, ArticleParams, ListQuery } from '../schemas/articles.js';
-import { problemResponses } from '../schemas/common.js';
+import { pageResponse, problemResponses } from '../schemas/common.js';
 import type { RouteOptions } from './options.js';
+
+/** A page's items as JSON: each summary made once per article and story, reprints added when collapsed. */
+export function itemsJson(entries: readonly FeedEntry[]): string {
+  return entries
+    .map((e) => {
+      const json = summaryJson(e.article, e.story);
+      return e.reprints === undefined ? json : `${json.slice(0, -1)},"reprints":${e.reprints}}`;
+    })
+    .join(',');
+}
+
+const entry = (corpus: Corpus, article: Article, reprints?: number): FeedEntry => ({ article, story: corpus.storyOf(article), reprints });
 
 export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, cacheMaxAge, listMaxAge }) => {
   app.get(
@@ -16,26 +30,76 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags: ['articles'],
         summary: 'List articles',
-        description: 'Newest first by default; articles with no published date come last. Filters combine with AND.',
+        description:
+          'Newest first by default; articles with no published date come last. Filters combine with AND; `source` and `category` match whatever their case. `ids=` fetches up to 100 given articles in one request (cards). `format=` (or the suffixes /articles.rss, /articles.atom, /articles.jsonfeed) sends the same page as a feed.',
         querystring: ListQuery,
-        response: { 200: ArticleList, ...problemResponses(400) },
+        response: { 200: pageResponse(ArticleList), ...problemResponses(400) },
       },
     },
     async (request, reply) => {
       const corpus = request.corpus;
-      // Kept answers are sent as they are: a page built per request cost a 7 KB buffer and the GC time to drop it.
-      const kept = answers.get(corpus.version, request.url);
-      if (kept) return sendJson(request, reply, kept, listMaxAge);
       const q = request.query;
-      const { total, items } = corpus.list({
-        ...toArticleFilter(q),
-        sort: q.sort,
-        limit: q.limit,
-        offset: q.offset,
-      });
-      const next = nextPage(request.url, total, q.limit, q.offset);
-      const body = `{"items":[${items.map(summaryJson).join(',')}],"total":${total},"limit":${q.limit},"offset":${q.offset},"next":${JSON.stringify(next)}}`;
-      return sendJson(request, reply, answers.keep(corpus.version, request.url, body), listMaxAge);
+      const key = answerKey(request, q.format);
+      // Kept answers are sent as they are: a page built per request cost a 7 KB buffer and the GC time to drop it.
+      const kept = answers.get(corpus.version, key);
+      if (kept) return sendAnswer(request, reply, kept, listMaxAge, q.format, corpus);
+      let entries: FeedEntry[];
+      let json: string;
+      let next: string | null = null;
+      if (q.ids) {
+        const given = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1));
+        const others = [...new Set(given.keys())].filter((k) => k !== 'ids' && k !== 'format');
+        if (others.length > 0) {
+          return sendProblem(reply, {
+            type: PROBLEM_TYPE.invalidParameter,
+            title: 'Invalid parameter',
+            status: 400,
+            detail: `ids: combines with no other parameter but format; got ${others.join(', ')}`,
+            instance: request.url,
+            errors: others.map((p) => ({ in: 'query' as const, parameter: p, reason: 'not allowed with ids' })),
+          });
+        }
+        const found: FeedEntry[] = [];
+        const missing: string[] = [];
+        for (const id of q.ids) {
+          const a = corpus.get(id);
+          if (a && a.id === id) found.push(entry(corpus, a));
+          else missing.push(id);
+        }
+        entries = found;
+        json = `{"items":[${itemsJson(found)}],"total":${found.length},"limit":${q.ids.length},"offset":0,"next":null,"missing":${JSON.stringify(missing)}}`;
+      } else {
+        const page = { ...toArticleFilter(q), sort: q.sort, limit: q.limit, offset: q.offset };
+        let total: number;
+        if (q.collapse === 'story') {
+          const r = corpus.listCollapsed(page);
+          total = r.total;
+          entries = r.items.map((c) => entry(corpus, c.article, c.reprints));
+        } else {
+          const r = corpus.list(page);
+          total = r.total;
+          entries = r.items.map((a) => entry(corpus, a));
+        }
+        next = nextPage(request.url, total, q.limit, q.offset);
+        json = `{"items":[${itemsJson(entries)}],"total":${total},"limit":${q.limit},"offset":${q.offset},"next":${JSON.stringify(next)}}`;
+      }
+      if (q.format !== 'json') {
+        const base = requestBase(request);
+        json = renderFeed(
+          q.format,
+          {
+            title: `Articles${describeFilters(q, ['source', 'category', 'from', 'to'])}`,
+            description: q.ids ? 'Articles asked for by id' : `Articles, ${q.sort} first${q.collapse ? ', one per story' : ''}`,
+            selfUrl: `${base}${request.url}`,
+            homeUrl: urlWithFormat(base, request.url, 'json'),
+            nextUrl: next ? `${base}${next}` : null,
+            base,
+            updated: corpus.loadedAt,
+          },
+          entries,
+        );
+      }
+      return sendAnswer(request, reply, answers.keep(corpus.version, key, json), listMaxAge, q.format, corpus);
     },
   );
 
@@ -45,15 +109,16 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       schema: {
         tags: ['articles'],
         summary: 'Get one article',
-        description: 'By id or by slug. Answers 304 when If-None-Match holds the current ETag.',
+        description: 'By id or by slug, with the story it belongs to. Answers 304 when If-None-Match holds the current ETag.',
         params: ArticleParams,
-        response: { 200: Article, ...problemResponses(400, 404) },
+        response: { 200: ArticleView, ...problemResponses(400, 404) },
       },
     },
     async (request, reply) => {
-      const article = request.corpus.get(request.params.id);
+      const corpus = request.corpus;
+      const article = corpus.get(request.params.id);
       if (!article) return articleNotFound(reply, request.params.id);
-      return sendJson(request, reply, articleRepresentation(article), cacheMaxAge);
+      return sendJson(request, reply, articleRepresentation(article, corpus.storyOf(article)), cacheMaxAge);
     },
   );
 };

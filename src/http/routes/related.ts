@@ -26,7 +26,7 @@ export const relatedRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       if (cached) return sendJson(request, reply, cached, listMaxAge);
       const article = corpus.get(request.params.id);
       if (!article) return articleNotFound(reply, request.params.id);
-      const items = corpus.related(article, request.query.limit).map((r) => ({ ...toSummary(r.article), score: Math.round(r.score * 1e4) / 1e4 }));
+      const items = corpus.related(article, request.query.limit).map((r) => ({ ...toSummary(r.article, corpus.storyOf(r.article)), score: Math.round(r.score * 1e4) / 1e4 }));
       return sendJson(request, reply, answers.keep(corpus.version, request.url, JSON.stringify({ id: article.id, items })), listMaxAge);
     },
   );

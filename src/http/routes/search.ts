@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { toSummary } from '../../articles/schema.js';
 import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
 import { QuerySyntaxError } from '../../search/index.js';
-import { sendJson } from '../caching.js';
+import { describeFilters, renderFeed, requestBase, urlWithFormat } from '../feeds.js';
+import { answerKey, sendAnswer } from '../page-answer.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
-import { problemResponses } from '../schemas/common.js';
+import { pageResponse, problemResponses } from '../schemas/common.js';
 import { QUERY_LANGUAGE, SearchQuery, SearchResponse } from '../schemas/search.js';
 import type { RouteOptions } from './options.js';
 
@@ -18,14 +19,15 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         summary: 'Search articles',
         description: `Full-text search over headlines (weighted higher) and paragraphs, ranked by BM25F, with the listing's filters, facets and highlights.\n${QUERY_LANGUAGE}`,
         querystring: SearchQuery,
-        response: { 200: SearchResponse, ...problemResponses(400) },
+        response: { 200: pageResponse(SearchResponse), ...problemResponses(400) },
       },
     },
     async (request, reply) => {
       const corpus = request.corpus;
-      const cached = answers.get(corpus.version, request.url);
-      if (cached) return sendJson(request, reply, cached, listMaxAge);
       const q = request.query;
+      const key = answerKey(request, q.format);
+      const cached = answers.get(corpus.version, key);
+      if (cached) return sendAnswer(request, reply, cached, listMaxAge, q.format, corpus);
       let result: SearchResult;
       try {
         result = corpus.search(q.q, {
@@ -35,6 +37,8 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           offset: q.offset,
           fuzzy: q.fuzzy,
           facets: q.facets,
+          collapse: q.collapse === 'story',
+          facetCount: q.facetCount,
         });
       } catch (e) {
         if (!(e instanceof QuerySyntaxError)) throw e;
@@ -47,10 +51,29 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           errors: [{ in: 'query', parameter: 'q', reason: e.message, position: e.position }],
         });
       }
+      const next = nextPage(request.url, result.total, q.limit, q.offset);
+      if (q.format !== 'json') {
+        const base = requestBase(request);
+        const feed = renderFeed(
+          q.format,
+          {
+            title: `Search: ${q.q}${describeFilters(q, ['source', 'category', 'from', 'to'])}`,
+            description: `Articles matching ${q.q}, by ${q.sort}${q.collapse ? ', one per story' : ''}`,
+            selfUrl: `${base}${request.url}`,
+            homeUrl: urlWithFormat(base, request.url, 'json'),
+            nextUrl: next ? `${base}${next}` : null,
+            base,
+            updated: corpus.loadedAt,
+          },
+          result.hits.map((h) => ({ article: h.article, story: corpus.storyOf(h.article), reprints: h.reprints })),
+        );
+        return sendAnswer(request, reply, answers.keep(corpus.version, key, feed), listMaxAge, q.format, corpus);
+      }
       const body = {
         query: q.q,
         items: result.hits.map((h) => ({
-          ...toSummary(h.article),
+          ...toSummary(h.article, corpus.storyOf(h.article)),
+          ...(h.reprints !== undefined ? { reprints: h.reprints } : {}),
           score: Math.round(h.score * 1e4) / 1e4,
           snippet: h.snippet,
           titleHighlight: h.titleMatched ? h.title : null,
@@ -58,10 +81,10 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         total: result.total,
         limit: q.limit,
         offset: q.offset,
-        next: nextPage(request.url, result.total, q.limit, q.offset),
+        next,
         ...(q.facets.length ? { facets: result.facets } : {}),
       };
-      return sendJson(request, reply, answers.keep(corpus.version, request.url, JSON.stringify(body)), listMaxAge);
+      return sendAnswer(request, reply, answers.keep(corpus.version, key, JSON.stringify(body)), listMaxAge, q.format, corpus);
     },
   );
 };

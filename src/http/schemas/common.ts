@@ -18,11 +18,78 @@ function isRealDate(s: string): boolean {
 export const Filters = z.object({
   source: z.string().min(1).max(100).optional().meta({ description: 'Source id, as listed by /sources', example: 'cgtn' }),
   category: z.string().min(1).max(100).optional().meta({ description: 'Category, as listed by /categories', example: 'business' }),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/u, 'expected an ISO 639-1 language code such as en or fr')
+    .optional()
+    .meta({ description: "The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English", example: 'en' }),
   from: DateBound.optional().meta({ description: 'Published on or after this date (inclusive)', example: '2021-08-01' }),
   to: DateBound.optional().meta({ description: 'Published on or before this date (inclusive: a date means the end of that day)', example: '2021-08-31' }),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(20).meta({ description: `Page size, 1-${MAX_LIMIT}` }),
   offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0).meta({ description: 'How many results to skip' }),
 });
+
+/** Most ids one /articles?ids= request may ask for. */
+export const MAX_IDS = 100;
+
+/** `collapse=story`: one result per story (which one: each route says). */
+export const Collapse = z
+  .enum(['story'])
+  .optional()
+  .meta({ description: 'story: one article per story (near-duplicate copies of one report), with the story\'s other matching articles counted in `reprints`; `total` and paging then count stories' });
+
+/** The answer's format: JSON, or a feed of the same page (also by path suffix: /articles.rss, .atom, .jsonfeed). */
+export const FeedFormat = z
+  .enum(['json', 'rss', 'atom', 'jsonfeed'])
+  .default('json')
+  .meta({
+    description:
+      'json (the default), or the same page as a feed: rss (RSS 2.0, application/rss+xml), atom (Atom 1.0, application/atom+xml), jsonfeed (JSON Feed 1.1, application/feed+json). The path suffixes .rss, .atom and .jsonfeed (for example /search.rss?q=oil) mean the same.',
+  });
+
+/** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), as format=jsonfeed writes it. */
+export const JsonFeed = z
+  .object({
+    version: z.literal('https://jsonfeed.org/version/1.1'),
+    title: z.string(),
+    description: z.string(),
+    home_page_url: z.string().meta({ description: 'The same page as JSON' }),
+    feed_url: z.string(),
+    next_url: z.string().optional(),
+    items: z.array(
+      z.object({
+        id: z.string().meta({ description: "The article's absolute API address" }),
+        url: z.string().meta({ description: "The article's own web address when known, else its API address" }),
+        title: z.string(),
+        content_text: z.string().meta({ description: 'The lead' }),
+        summary: z.string(),
+        image: z.string().optional().meta({ description: 'The cover image address' }),
+        date_published: z.string().optional(),
+        authors: z.array(z.object({ name: z.string() })).optional(),
+        tags: z.array(z.string()).optional(),
+        _news_api: z.object({}).passthrough().meta({ description: 'Extension: source, story, reprints (collapsed pages) and cover (caption, credit, url)' }),
+      }),
+    ),
+  })
+  .meta({ id: 'JsonFeed' });
+
+const XmlFeed = z.string().meta({ description: 'The page as an XML feed' });
+
+/** A 200 of a page that is JSON by default and a feed with format= (each media type documented). */
+export function pageResponse(json: z.ZodType) {
+  return {
+    description: 'The page: JSON, or with format= (or a path suffix) the same items as a feed',
+    content: {
+      'application/json': { schema: json },
+      'application/rss+xml': { schema: XmlFeed.meta({ description: 'RSS 2.0 (format=rss, or the .rss suffix)' }) },
+      'application/atom+xml': { schema: XmlFeed.meta({ description: 'Atom 1.0 (format=atom, or the .atom suffix)' }) },
+      'application/feed+json': { schema: JsonFeed },
+    },
+  };
+}
+
+/** How many articles a story has among the results besides the one shown (collapse=story). */
+export const Reprints = z.number().int().min(0).optional().meta({ description: "With collapse=story: the story's other articles in the same result set" });
 
 export const Page = z.object({
   total: z.number().int().min(0).meta({ description: 'How many results match, over all pages' }),

@@ -5,3 +5,4 @@ export * from './health.js';
 export * from './related.js';
 export * from './search.js';
 export * from './sources.js';
+export * from './stories.js';

@@ -1,7 +1,7 @@
 /** /search: the query language, the query string and the page of hits. */
 import { z } from 'zod';
 import { ArticleSummary } from '../../articles/schema.js';
-import { FacetValue, Filters, MAX_QUERY_LENGTH } from './common.js';
+import { Collapse, FacetValue, FeedFormat, Filters, MAX_QUERY_LENGTH, Reprints } from './common.js';
 
 export const QUERY_LANGUAGE = `
 **Query language**
@@ -16,8 +16,11 @@ export const QUERY_LANGUAGE = `
 | \`title:taliban\`, \`title:"peace process"\` | only in the headline (fields: \`title\`, \`lead\`, and \`body\` for every paragraph, the lead included) |
 | \`infla*\` | words starting with infla (the most frequent expansions, bounded) |
 
-Words are matched after case and accent folding and English stemming (\`rates\` finds \`rate\`,
-and the form you typed ranks first); common words (\`the\`, \`of\`) are ignored outside phrases;
+Words are matched after case and accent folding and stemming (\`rates\` finds \`rate\`, and the
+form you typed ranks first); common words (\`the\`, \`of\`) are ignored outside phrases. Each
+article is analysed in its own language (Snowball stemmer and stop words); the query is analysed
+in the language \`language=\` names (which also keeps only articles in it), else in English, so
+\`q=manifestation&language=fr\` finds \`manifestations\` in French articles;
 \`U.S.\`, \`$1m\` and \`£522,000\` are words of their own. A malformed query (unbalanced quotes or
 brackets, a lone operator, a field with nothing after it such as \`title:\`, only negative terms) is a 400 problem whose \`errors[0].position\`
 says where.
@@ -27,7 +30,7 @@ wrapped in \`<mark>\`…\`</mark>\`; no other markup ever appears, so a frontend
 HTML. \`titleHighlight\` is null when the headline did not match.
 `;
 
-const FacetName = z.enum(['source', 'category', 'month']);
+const FacetName = z.enum(['source', 'category', 'month', 'language']);
 
 export const SearchQuery = Filters.extend({
   q: z
@@ -51,16 +54,26 @@ export const SearchQuery = Filters.extend({
       const names = s.split(',').map((x) => x.trim());
       for (const n of names) {
         if (!FacetName.safeParse(n).success) {
-          ctx.addIssue({ code: 'custom', message: `unknown facet '${n}'; use source, category, month` });
+          ctx.addIssue({ code: 'custom', message: `unknown facet '${n}'; use source, category, month, language` });
           return z.NEVER;
         }
       }
       return [...new Set(names)] as Array<z.infer<typeof FacetName>>;
     })
-    .meta({ description: 'Comma-separated: source, category, month. Counts cover the whole result set, not just the page.', example: 'source,category' }),
+    .meta({ description: 'Comma-separated: source, category, month, language. Counts cover the whole result set, not just the page.', example: 'source,category' }),
+  facetCount: z
+    .enum(['articles', 'stories'])
+    .optional()
+    .meta({ description: 'What facets count: articles, or stories (a story with articles from two sources counts once for each). Default: stories with collapse=story, else articles.' }),
+  collapse: Collapse.meta({
+    description:
+      "story: one hit per story, the story's best-ranked matching article (in the requested sort), with `reprints` counting the story's other matches; `total` and paging count stories",
+  }),
+  format: FeedFormat,
 });
 
 export const SearchHit = ArticleSummary.extend({
+  reprints: Reprints,
   score: z.number().meta({ description: 'Relevance (BM25F); higher is better' }),
   snippet: z.string().meta({ description: 'Best-matching passage, HTML-escaped, matches in <mark>' }),
   titleHighlight: z.string().nullable().meta({ description: 'The headline with matches in <mark>, or null when it did not match' }),
@@ -75,7 +88,7 @@ export const SearchResponse = z
     offset: z.number().int(),
     next: z.string().nullable(),
     facets: z
-      .object({ source: z.array(FacetValue).optional(), category: z.array(FacetValue).optional(), month: z.array(FacetValue).optional() })
+      .object({ source: z.array(FacetValue).optional(), category: z.array(FacetValue).optional(), month: z.array(FacetValue).optional(), language: z.array(FacetValue).optional() })
       .optional()
       .meta({ description: 'Present when facets were asked for; month values are YYYY-MM' }),
   })

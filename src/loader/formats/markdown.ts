@@ -5,16 +5,17 @@
  */
 import { marked, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
-import { emptyDraft, type NormalisationCounts } from './draft.js';
-import type { ParsedEntry } from './formats.js';
-import { applyMetadata, FIELD_NAMES, pick, text } from './metadata.js';
-import { structureBody, type Block } from './parse-text.js';
-import { cleanLine } from './text.js';
+import { decodeHTML } from 'entities';
+import { applyMetadata, FIELD_NAMES, pick, text } from '../metadata.js';
+import { structureBody } from '../normalise/body.js';
+import { DEFAULT_CHROME } from '../normalise/chrome.js';
+import { cleanLine } from '../normalise/clean.js';
+import { emptyCounts, emptyDraft, type Block, type FormatParser, type ParseContext, type ParseResult } from '../types.js';
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/u;
 
-export function parseMarkdown(source: string): { entries: ParsedEntry[]; counts: NormalisationCounts } {
-  const counts: NormalisationCounts = { chromeLines: 0, duplicateLines: 0 };
+export function parseMarkdown(source: string, context: ParseContext = { chrome: DEFAULT_CHROME }): ParseResult {
+  const counts = emptyCounts();
   let fields: Record<string, unknown> = {};
   let body = source;
   const fm = FRONT_MATTER.exec(source);
@@ -44,7 +45,7 @@ export function parseMarkdown(source: string): { entries: ParsedEntry[]; counts:
   if (!title) return { entries: [{ problem: { kind: 'no-title', reason: 'no title field, heading or text', line: null } }], counts };
   const draft = emptyDraft(title);
   const complaints = applyMetadata(draft, fields);
-  structureBody(draft, blocks, counts);
+  structureBody(draft, blocks, counts, context);
   return { entries: [{ draft, line: null, warnings: complaints }], counts };
 }
 
@@ -56,7 +57,7 @@ function inline(tokens: Token[] | undefined, fallback: string): string {
     if (t.type === 'br') out += ' ';
     else if ('tokens' in t && t.tokens && t.type !== 'codespan') out += inline(t.tokens, (t as Tokens.Generic).text ?? '');
     else if (t.type === 'html') out += '';
-    else out += decodeEntities((t as Tokens.Generic).text ?? t.raw);
+    else out += decodeHTML((t as Tokens.Generic).text ?? t.raw);
   }
   return cleanLine(out);
 }
@@ -96,7 +97,7 @@ function collect(token: Token, blocks: Block[], onHeading: (h: string) => void):
       for (const line of (token as Tokens.Code).text.split('\n')) blocks.push(cleanLine(line));
       return;
     case 'html': {
-      const stripped = cleanLine(decodeEntities((token as Tokens.HTML).text.replace(/<[^>]*>/gu, ' ')));
+      const stripped = cleanLine(decodeHTML((token as Tokens.HTML).text.replace(/<[^>]*>/gu, ' ')));
       if (stripped) blocks.push(stripped);
       return;
     }
@@ -110,13 +111,4 @@ function collect(token: Token, blocks: Block[], onHeading: (h: string) => void):
   }
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
-function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+\d*);/giu, (m, e: string) => {
-    if (e[0] === '#') {
-      const code = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
-      return Number.isFinite(code) && code > 0 && code < 0x110000 ? String.fromCodePoint(code) : m;
-    }
-    return ENTITIES[e.toLowerCase()] ?? m;
-  });
-}
+export const markdownFormat: FormatParser = { format: 'md', parse: (file, context) => parseMarkdown(file.text ?? '', context) };

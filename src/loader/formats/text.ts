@@ -1,0 +1,69 @@
+/**
+ * Raw article text (.txt): the headline on the first line, an optional publisher line right
+ * under it, then the body, which goes through the shared body rules.
+ */
+import { structureBody } from '../normalise/body.js';
+import { DEFAULT_CHROME } from '../normalise/chrome.js';
+import { cleanLines } from '../normalise/clean.js';
+import { emptyCounts, emptyDraft, type ArticleDraft, type FormatParser, type NormalisationCounts, type ParseContext } from '../types.js';
+
+/** Publishers recognised on the line under the headline even when a blank line separates them. */
+export const KNOWN_SOURCES: ReadonlySet<string> = new Set(
+  ['AFP', 'AP', 'Associated Press', 'BBC', 'BBC News', 'Bloomberg', 'CGTN', 'China Daily', 'CNN', 'Global Times', 'NPR', 'Reuters', 'The Guardian', 'Xinhua', 'Al Jazeera', 'Deutsche Welle', 'France 24'].map((s) => s.toLowerCase()),
+);
+
+/** A publisher name on its own line: a few capitalised words, no sentence punctuation. */
+export function looksLikeSourceName(line: string): boolean {
+  if (line.length > 40 || /[.!?,;:"“”()]/u.test(line) || /^by\s/iu.test(line)) return false;
+  if (/\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/iu.test(line) || /\d{4}/u.test(line)) return false;
+  const words = line.split(' ');
+  if (words.length > 4) return false;
+  if (!/\p{L}/u.test(line)) return false;
+  return words.every((w, i) => /^[\p{Lu}\p{N}]/u.test(w) || (i > 0 && /^(?:of|the|and|de|du|la|le|&)$/u.test(w)));
+}
+
+/**
+ * Parses raw article text: headline, publisher line, then the body's structure. A missing title
+ * gives `draft === null`; an empty body gives `draft.paragraphs.length === 0`.
+ */
+export function parseArticleText(text: string, context: ParseContext = { chrome: DEFAULT_CHROME }): { draft: ArticleDraft | null; counts: NormalisationCounts } {
+  const counts = emptyCounts();
+  // Each kept line remembers whether a blank line came before it.
+  const lines: string[] = [];
+  const blankBefore: boolean[] = [];
+  let blank = false;
+  for (const l of cleanLines(text)) {
+    if (l === '') {
+      blank = true;
+      continue;
+    }
+    if (context.chrome.has(l)) {
+      counts.chromeLines++;
+      continue;
+    }
+    lines.push(l);
+    blankBefore.push(blank);
+    blank = false;
+  }
+  const title = lines[0];
+  if (title === undefined) return { draft: null, counts };
+  const draft = emptyDraft(title);
+  let start = 1;
+  // The publisher line sits right under the headline (no blank line between), or is a known name.
+  const second = lines[1];
+  if (second !== undefined && looksLikeSourceName(second) && (!blankBefore[1] || KNOWN_SOURCES.has(second.toLowerCase()))) {
+    draft.sourceName = second;
+    start = 2;
+  }
+  structureBody(draft, lines.slice(start), counts, context);
+  return { draft, counts };
+}
+
+export const textFormat: FormatParser = {
+  format: 'txt',
+  parse(file, context) {
+    const { draft, counts } = parseArticleText(file.text ?? '', context);
+    if (!draft) return { entries: [{ problem: { kind: 'no-title', reason: 'no title line', line: null } }], counts };
+    return { entries: [{ draft, line: null }], counts };
+  },
+};

@@ -1,0 +1,209 @@
+/**
+ * The body rules every format shares: page chrome, image captions with agency credits, cover,
+ * "Read more:" lists, attribution, bylines, datelines and wire trailers. The rules are written
+ * for the family of scraped news pages, not for one file.
+ */
+import type { ArticleDraft, Block, NormalisationCounts, ParseContext } from '../types.js';
+import { countWords, foldQuotes } from './clean.js';
+import { dateOnlyLine, findDates, noStatedDates, settleDates, type StatedDates } from './dates.js';
+
+/** `caption text /Credit` — a credit of one to four capitalised words after a slash. */
+const CAPTION = /^(.*\S)\s+\/\s?([A-Z][\p{L}\p{N}&.'-]*(?:\s(?:[A-Z][\p{L}\p{N}&.'-]*|of|de|for)){0,3})$/u;
+const COVER = /^\(\s*(?:Cover|Cover photo|Cover image|Top image|Header image)\s*:\s*(.+?)\s*\)$/iu;
+const ATTRIBUTION = /^\(\s*((?:With|Additional|Source|Sources|Compiled|Edited|Written)\b[^()]*)\)$/iu;
+const RELATED_HEADER = /^(?:read more|related|also read|read also|see also|related stories|related articles|related news|more on this story|more on this)\s*:\s*(.*)$/iu;
+const BYLINE = /^By\s+(\p{Lu}[\p{L}.'’-]*(?:[ ,]+(?:and|&|de|da|van|von|der|la|le|bin|al|el|\p{Lu}[\p{L}.'’-]*))*)(?:\s*[|,–—-]\s*(.+))?$/u;
+const CREDITS = /^(?:Reporting|Writing|Editing|Additional reporting|Compiled|Graphics|Fact-checking)\s+by\s+/iu;
+const DATELINE = /^(\p{Lu}[\p{Lu}\p{N} .'’-]+(?:,\s*\p{Lu}[\p{L} .'’-]+)?)\s*,?\s*((?:\p{Lu}\p{Ll}+\.?\s+\d{1,2}\s*)?\(\s*[\p{L} ]{2,30}\s*\))\s*[-–—]+\s*(.+)$/u;
+
+/** A caption's text ends a sentence (or a parenthesis) before the credit forms below. */
+const ENDS = `.*[.!?)"”’]`;
+const NAME = `\\p{Lu}[\\p{L}&.'’-]*`;
+/** `… REUTERS/Thomas Mukoya`, `… Tony Karumba/AFP via Getty Images`: a slash between capitalised names, no space around it. */
+const SLASH_CREDIT = new RegExp(`^(${ENDS})\\s+(${NAME}(?:\\s${NAME}){0,3}\\/${NAME}(?:\\s(?:via\\s)?${NAME}){0,3})$`, 'u');
+/** `… Photo: Simon Maina / AFP`, `… Credit: Getty Images`, `… Picture credit: …`. */
+const LABEL_CREDIT = /^(.*[.!?)"”’])\s+(?:Photo|Photograph|Picture|Image|Credit|Photo credit|Image credit|Picture credit|Photos)\s*:\s*([^:;]{2,80}?)\.?$/u;
+/** `… (Photo by Tony Karumba / AFP)`. */
+const PHOTO_BY = /^(.*\S)\s*\(\s*(?:Photo|Photograph|Picture|Image)s?\s+(?:by|credit:?)\s+([^()]{2,80})\)$/iu;
+/** `Photo: A man walks. /AFP`: the label goes, the caption stays. */
+const LEADING_LABEL = /^(?:Photo|Picture|Image|Caption)\s*:\s*/iu;
+
+function credit(s: string): string {
+  return s.trim().replace(/\s*\/\s*/gu, '/');
+}
+
+/**
+ * A caption and its credit, in any of the forms outlets print them: `text /AP`,
+ * `text REUTERS/Photographer`, `text Photo: Name / Agency`, `text (Photo by Name / Agency)`,
+ * `text Credit: Agency`. Null for anything else.
+ */
+export function splitCaption(line: string): { caption: string; credit: string } | null {
+  // The labelled forms first: "… Photo: Name / Agency" would otherwise split at its slash.
+  const m = PHOTO_BY.exec(line) ?? LABEL_CREDIT.exec(line) ?? SLASH_CREDIT.exec(line) ?? CAPTION.exec(line);
+  if (!m) return null;
+  const caption = m[1]!.trim().replace(LEADING_LABEL, '');
+  if (countWords(caption) < 2) return null;
+  return { caption, credit: credit(m[2]!) };
+}
+
+/** `Published 3 March 2024`, `Updated March 4, 2024 10:32 AM GMT`, `Posted on … | Updated …`. */
+const STATED_DATE_LABEL = /\b(first published|published|posted|last updated|updated|last modified|modified)\b\s*(?:on|at)?\s*:?\s*/giu;
+
+/**
+ * A line that states when the page was published or updated, and little else: the dates it
+ * gives, or null when it is prose ("Updated figures show…").
+ */
+function statedDateLine(line: string): { published: string | null; updated: string | null } | null {
+  if (line.length > 160 || !/\d/u.test(line)) return null;
+  STATED_DATE_LABEL.lastIndex = 0;
+  const labels = [...line.matchAll(STATED_DATE_LABEL)];
+  if (labels.length === 0 || labels[0]!.index !== 0) return null;
+  const out = { published: null as string | null, updated: null as string | null };
+  for (let i = 0; i < labels.length; i++) {
+    const from = labels[i]!.index! + labels[i]![0].length;
+    const to = labels[i + 1]?.index ?? line.length;
+    const part = line.slice(from, to).replace(/[|·•,;–—-]+\s*$/u, '').trim();
+    const date = dateOnlyLine(part) ?? (countWords(part) <= 12 ? (findDates(part)[0] ?? null) : null);
+    if (!date) return null;
+    if (/updated|modified/iu.test(labels[i]![1]!)) out.updated ??= date;
+    else out.published ??= date;
+  }
+  return out;
+}
+
+/** True for a line such as `Published 3 March 2024` or `Posted on 12 May 2023 by Jo Bloggs`. */
+export function statesDate(line: string): boolean {
+  return statedDateLine(line) !== null;
+}
+
+/** "Maria Rossi, AFP" or "Jo Bloggs, Staff Reporter" → the names only. */
+export function cleanByline(names: string): string {
+  const parts = names.split(/\s*,\s*/u).filter(Boolean);
+  while (parts.length > 1 && (/^[\p{Lu}\p{N}&.]+$/u.test(parts.at(-1)!) || /\b(?:Staff|Reporter|Correspondent|Editor|Writer)\b/u.test(parts.at(-1)!))) parts.pop();
+  return parts.join(', ');
+}
+
+function isHeadline(line: string): boolean {
+  if (line.length > 180 || countWords(line) > 22) return false;
+  if (/[.!]["'”’)]?$/u.test(line)) return false;
+  return !(line.endsWith('?') && countWords(line) > 16);
+}
+
+function parseAttribution(line: string): string | null {
+  const m = ATTRIBUTION.exec(foldQuotes(line));
+  return m ? line.slice(line.indexOf('(') + 1, line.lastIndexOf(')')).trim() : null;
+}
+
+/**
+ * The body rules shared by every format: chrome, duplicate captions, cover, attribution, related
+ * lists, captions, byline, wire credits, dateline; everything else is a paragraph, in order.
+ * Fills `draft` in place and counts what it removed.
+ */
+export function structureBody(draft: ArticleDraft, blocks: readonly Block[], counts: NormalisationCounts, context: ParseContext): void {
+  const captionsSeen = new Set<string>();
+  const stated: StatedDates = noStatedDates();
+  let previous = draft.title;
+  let inRelated = false;
+  for (const block of blocks) {
+    if (typeof block !== 'string') {
+      const { caption, credit, url } = block.image;
+      const split = caption && credit === null ? splitCaption(caption) : null;
+      if (caption && captionsSeen.has(caption)) {
+        counts.duplicateLines++;
+        continue;
+      }
+      if (caption) captionsSeen.add(caption);
+      if (caption) draft.images.push({ caption: split?.caption ?? caption, credit: split?.credit ?? credit, afterParagraph: draft.paragraphs.length - 1, url });
+      else if (!draft.cover && url) draft.cover = { caption: null, credit, url };
+      inRelated = false;
+      continue;
+    }
+    const line = block;
+    if (line === '') continue;
+    if (context.chrome.has(line)) {
+      counts.chromeLines++;
+      continue;
+    }
+    // Scrapers print captions twice, and sometimes a whole line twice in a row: keep one.
+    if (line === previous || captionsSeen.has(line)) {
+      counts.duplicateLines++;
+      continue;
+    }
+    previous = line;
+    const folded = foldQuotes(line);
+
+    const cover = COVER.exec(line);
+    if (cover) {
+      const parts = splitCaption(cover[1]!);
+      draft.cover = parts ? { caption: parts.caption, credit: parts.credit, url: null } : { caption: cover[1]!, credit: null, url: null };
+      inRelated = false;
+      continue;
+    }
+    const attribution = parseAttribution(line);
+    if (attribution) {
+      draft.attribution = attribution;
+      inRelated = false;
+      continue;
+    }
+    const header = RELATED_HEADER.exec(folded);
+    if (header) {
+      const inline = line.slice(line.indexOf(':') + 1).trim();
+      if (inline) draft.related.push({ title: inline, url: null });
+      inRelated = inline === '';
+      continue;
+    }
+    const caption = splitCaption(line);
+    if (caption) {
+      captionsSeen.add(line);
+      draft.images.push({ caption: caption.caption, credit: caption.credit, afterParagraph: draft.paragraphs.length - 1, url: null });
+      inRelated = false;
+      continue;
+    }
+    // Wire trailers end a related list: "Reporting by …; Editing by …" is not a headline.
+    if (CREDITS.test(line) && countWords(line) <= 30) {
+      draft.credits.push(...line.split(/\s*;\s*/u).filter(Boolean));
+      inRelated = false;
+      continue;
+    }
+    // Published/Updated lines are metadata, not the lead; a dateline after them is still found.
+    const dates = statedDateLine(line) ?? (draft.paragraphs.length === 0 && draft.dateline === null ? bareDate(line) : null);
+    if (dates) {
+      stated.published ??= dates.published;
+      stated.updated ??= dates.updated;
+      inRelated = false;
+      continue;
+    }
+    if (inRelated) {
+      if (isHeadline(line)) {
+        draft.related.push({ title: line, url: null });
+        continue;
+      }
+      inRelated = false;
+    }
+    if (draft.paragraphs.length === 0 && draft.byline === null) {
+      const by = BYLINE.exec(line);
+      if (by && countWords(line) <= 16) {
+        draft.byline = cleanByline(by[1]!);
+        // "By Jane Doe | March 3, 2024": a byline line states the date too.
+        if (by[2]) stated.byline = findDates(by[2])[0] ?? null;
+        continue;
+      }
+    }
+    if (draft.paragraphs.length === 0 && draft.dateline === null) {
+      const d = DATELINE.exec(line);
+      if (d && d[1]!.length <= 40) {
+        draft.dateline = { place: d[1]!.replace(/,\s*$/u, '').trim(), text: line.slice(0, line.length - d[3]!.length).trim() };
+        draft.paragraphs.push(d[3]!);
+        continue;
+      }
+    }
+    draft.paragraphs.push(line);
+  }
+  settleDates(draft, stated);
+}
+
+/** A line that is only a date, above the story ("Mon 4 Mar 2024 09.15 GMT"): its publication date. */
+function bareDate(line: string): { published: string | null; updated: null } | null {
+  const date = dateOnlyLine(line);
+  return date ? { published: date, updated: null } : null;
+}

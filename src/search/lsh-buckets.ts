@@ -1,0 +1,154 @@
+/**
+ * LSH buckets: a multimap from 30-bit bucket keys to small integer slots (the articles of a
+ * StoryIndex), in typed arrays. Every article sits in one bucket per band (75 by default), so
+ * this is most of a story index's memory: a Map entry costs about 47 bytes. Here a bucket is a
+ * position in an open-addressing table (key and value, at most three quarters full); most
+ * buckets hold one article, whose slot is the value itself; a bucket of several holds a chain
+ * of entries (slot, next), and freed entries are reused.
+ */
+
+const EMPTY = -1;
+const DELETED = -2;
+/** A table value of -2 or less is one slot, inline: `-(slot + 2)`; 0 or more, the first entry of a chain. */
+const inline = (slot: number) => -(slot + 2);
+
+export class BucketTable {
+  /** Table of keys (EMPTY, DELETED, or a key >= 0) and the first entry of each key's chain. */
+  private keys = new Int32Array(1024).fill(EMPTY);
+  private heads = new Int32Array(1024);
+  /** Table positions holding a key or a DELETED marker (both lengthen probes). */
+  private used = 0;
+  private entrySlot = new Int32Array(256);
+  private entryNext = new Int32Array(256);
+  private entries = 0;
+  /** Freed entries, chained through entryNext. */
+  private freeEntry = -1;
+
+  /** Puts `slot` in the bucket `key` (a non-negative 31-bit integer). */
+  add(key: number, slot: number): void {
+    const pos = this.find(key);
+    if (pos < 0) {
+      if ((this.used + 1) * 4 > this.keys.length * 3) this.rehash(this.keys.length * 2);
+      const at = this.insertionPoint(key);
+      if (this.keys[at] === EMPTY) this.used++;
+      this.keys[at] = key;
+      this.heads[at] = inline(slot);
+      return;
+    }
+    const head = this.heads[pos]!;
+    // A second article: the inline one moves into a chain.
+    const next = head >= 0 ? head : this.newEntry(-head - 2, -1);
+    this.heads[pos] = this.newEntry(slot, next);
+  }
+
+  /** Calls `fn` with every slot in the bucket `key`. */
+  forEach(key: number, fn: (slot: number) => void): void {
+    const pos = this.find(key);
+    if (pos < 0) return;
+    const head = this.heads[pos]!;
+    if (head < 0) return fn(-head - 2);
+    for (let e = head; e >= 0; e = this.entryNext[e]!) fn(this.entrySlot[e]!);
+  }
+
+  /** Takes `slot` out of the bucket `key`; an emptied bucket leaves the table. */
+  remove(key: number, slot: number): void {
+    const pos = this.find(key);
+    if (pos < 0) return;
+    const head = this.heads[pos]!;
+    if (head < 0) {
+      if (head === inline(slot)) this.keys[pos] = DELETED;
+      return;
+    }
+    let prev = -1;
+    for (let e = head; e >= 0; prev = e, e = this.entryNext[e]!) {
+      if (this.entrySlot[e] !== slot) continue;
+      if (prev < 0) this.heads[pos] = this.entryNext[e]!;
+      else this.entryNext[prev] = this.entryNext[e]!;
+      this.freeEntryAt(e);
+      break;
+    }
+    // One article left: back inline.
+    const rest = this.heads[pos]!;
+    if (rest >= 0 && this.entryNext[rest] === -1) {
+      this.heads[pos] = inline(this.entrySlot[rest]!);
+      this.freeEntryAt(rest);
+    }
+  }
+
+  private freeEntryAt(e: number): void {
+    this.entryNext[e] = this.freeEntry;
+    this.freeEntry = e;
+  }
+
+  private newEntry(slot: number, next: number): number {
+    const e = this.allocateEntry();
+    this.entrySlot[e] = slot;
+    this.entryNext[e] = next;
+    return e;
+  }
+
+  private allocateEntry(): number {
+    if (this.freeEntry >= 0) {
+      const e = this.freeEntry;
+      this.freeEntry = this.entryNext[e]!;
+      return e;
+    }
+    if (this.entries === this.entrySlot.length) {
+      const size = this.entrySlot.length * 2;
+      const slots = new Int32Array(size);
+      slots.set(this.entrySlot);
+      const next = new Int32Array(size);
+      next.set(this.entryNext);
+      this.entrySlot = slots;
+      this.entryNext = next;
+    }
+    return this.entries++;
+  }
+
+  /** Position of `key` in the table, or -1. Linear probing from the key's home. */
+  private find(key: number): number {
+    const mask = this.keys.length - 1;
+    for (let pos = home(key) & mask; ; pos = (pos + 1) & mask) {
+      const k = this.keys[pos]!;
+      if (k === key) return pos;
+      if (k === EMPTY) return -1;
+    }
+  }
+
+  /** Where a new key goes: the first DELETED or EMPTY position on its probe path. */
+  private insertionPoint(key: number): number {
+    const mask = this.keys.length - 1;
+    for (let pos = home(key) & mask; ; pos = (pos + 1) & mask) {
+      const k = this.keys[pos]!;
+      if (k === EMPTY || k === DELETED) return pos;
+    }
+  }
+
+  /** A table of `size` positions with the live keys only (DELETED markers dropped). */
+  private rehash(size: number): void {
+    const oldKeys = this.keys;
+    const oldHeads = this.heads;
+    let live = 0;
+    for (const k of oldKeys) if (k >= 0) live++;
+    // Mostly markers: clean up at the same size instead of growing.
+    const target = (live + 1) * 4 <= oldKeys.length ? oldKeys.length : size;
+    this.keys = new Int32Array(target).fill(EMPTY);
+    this.heads = new Int32Array(target);
+    this.used = 0;
+    const mask = target - 1;
+    for (let i = 0; i < oldKeys.length; i++) {
+      const k = oldKeys[i]!;
+      if (k < 0) continue;
+      let pos = home(k) & mask;
+      while (this.keys[pos] !== EMPTY) pos = (pos + 1) & mask;
+      this.keys[pos] = k;
+      this.heads[pos] = oldHeads[i]!;
+      this.used++;
+    }
+  }
+}
+
+/** Bucket keys are hashes already; one multiply spreads any that are not (tests). */
+function home(key: number): number {
+  return Math.imul(key, 0x9e3779b1) >>> 0;
+}

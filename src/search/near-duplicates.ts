@@ -1,0 +1,414 @@
+/**
+ * Stories: near-duplicate articles (one wire report reprinted, trimmed, extended or lightly
+ * edited by several outlets) grouped into one story, kept up to date one article at a time.
+ *
+ * How a pair is found and confirmed:
+ *
+ * 1. **Shingles.** The article's text (lead and paragraphs; the headline is left out because
+ *    outlets rewrite it) is cut into words (letters and digits, case- and accent-folded), and
+ *    every run of `shingleWords` consecutive words is hashed to 32 bits. The distinct hashes are
+ *    the article's shingle set.
+ * 2. **Signature (MinHash).** One-permutation MinHash with optimal densification: each shingle
+ *    hash falls in one of `bands × rows` bins and each bin keeps its smallest value; an empty bin
+ *    (short articles) borrows the value of a bin chosen by a fixed hash sequence, so two articles
+ *    fill it the same way. The fraction of equal bins estimates the Jaccard similarity J of the
+ *    two shingle sets, at one hash per shingle instead of one per shingle and bin.
+ * 3. **Candidates (banded LSH).** The signature is cut into `bands` bands of `rows` bins; each band
+ *    is hashed to a bucket key. Articles sharing a bucket are candidates. Two articles with
+ *    Jaccard J share at least one bucket with probability 1 − (1 − J^rows)^bands.
+ * 4. **Confirmation.** A candidate pair is a near-duplicate when the estimated J is at least
+ *    `minJaccard` and the estimated *overlap* (shared shingles over the smaller set:
+ *    J·(|A|+|B|) / ((1+J)·min(|A|,|B|)), exact for exact J) is at least `minOverlap`. Overlap is
+ *    what makes a trimmed copy (half the text, all of it shared) or a copy with an outlet's own
+ *    paragraphs count, where Jaccard alone would be low. Both thresholds were chosen on labelled
+ *    pairs (bench/near-duplicates-bench.ts; figures in bench/RESULTS.md).
+ *
+ * Stories are the connected components of the confirmed pairs. `add` links the new article to
+ * its confirmed neighbours and merges their stories (the smaller into the larger);
+ * `remove` drops its links and splits its old story again by walking only that story's
+ * links, so neither ever recomputes other stories. Components chain: an article that copies
+ * two reports joins both into one story (the bench's "grouped" figures count such chains).
+ * A story's id is the id of its first-published article (earliest date; undated after dated;
+ * then the smallest id), so it is stable for as long as that article is in the story.
+ *
+ * Plain TypeScript: no I/O, no module state.
+ */
+
+import { BucketTable } from './lsh-buckets.js';
+
+export interface NearDuplicateOptions {
+  /** Words per shingle. Three words: long enough that common phrases rarely match, short enough that an edit breaks few shingles. */
+  shingleWords: number;
+  /** LSH bands (more bands: more candidate pairs at lower similarity, more bucket work). */
+  bands: number;
+  /** Signature bins per band (more rows: fewer chance candidates). The signature has bands × rows bins. */
+  rows: number;
+  /** Least estimated Jaccard similarity of a confirmed pair. */
+  minJaccard: number;
+  /** Least estimated overlap (shared shingles over the smaller shingle set) of a confirmed pair. */
+  minOverlap: number;
+  /** Articles with fewer distinct shingles than this stay alone: a few words say too little to call two texts copies. */
+  minShingles: number;
+}
+
+/**
+ * Defaults measured on labelled pairs (bench/near-duplicates-bench.ts, bench/RESULTS.md): the
+ * thresholds were chosen on the training half; 75 bands of 2 rows (150 bins) because heavily
+ * edited wire copies share only 0.1-0.3 of their shingles: a pair with J = 0.2 is a candidate
+ * 95 % of the time (50 bands of 3 rows: 33 %), at the cost of more chance candidates
+ * (J = 0.05: 17 %), each one signature comparison.
+ */
+export const DEFAULT_NEAR_DUPLICATE_OPTIONS: Readonly<NearDuplicateOptions> = Object.freeze({
+  shingleWords: 3,
+  bands: 75,
+  rows: 2,
+  minJaccard: 0.06,
+  minOverlap: 0.25,
+  minShingles: 10,
+});
+
+/** What the grouping needs to know about an article. */
+export interface StoryDocument {
+  id: string;
+  /** The text compared: lead and paragraphs, not the headline. */
+  paragraphs: readonly string[];
+  /** Epoch ms of publication, NaN when undated (decides the story's first article). */
+  publishedMs: number;
+  /** The caller's name for this version of the text (a content hash), so it can tell what changed. */
+  revision?: string;
+}
+
+/** An article's shingle set, summarised. */
+export interface Fingerprint {
+  /** Distinct shingles in the text. */
+  shingles: number;
+  /** MinHash signature (bands × rows bins); empty when the text has fewer than minShingles shingles. */
+  signature: Uint32Array;
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const EMPTY = 0xffffffff;
+
+/** 32-bit FNV-1a over a string, then a murmur3 finaliser so the low bits are usable for bins. */
+function hashString(s: string, seed = 0x811c9dc5): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return mix(h);
+}
+
+function mix(x: number): number {
+  let h = x >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** The words compared: lower-case, accents folded (so an outlet's spelling of "café" does not matter). */
+export function storyWords(paragraphs: readonly string[]): string[] {
+  let text = paragraphs.join('\n');
+  // Folding accents is the slow part; most English text has none to fold.
+  // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
+  if (/[^\u0000-\u007f]/u.test(text)) text = text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
+/**
+ * Distinct shingle hashes of a text, sorted. Each word is hashed once and a shingle's hash
+ * combines its words' hashes in order, so no shingle string is ever built; a typed array sorted
+ * and deduplicated in place is several times faster than a Set of 32-bit numbers.
+ */
+export function shingleSet(paragraphs: readonly string[], shingleWords = DEFAULT_NEAR_DUPLICATE_OPTIONS.shingleWords): Uint32Array {
+  const words = storyWords(paragraphs);
+  const width = Math.min(shingleWords, words.length);
+  if (width === 0) return new Uint32Array(0);
+  const hashes = new Uint32Array(words.length);
+  for (let i = 0; i < words.length; i++) hashes[i] = hashString(words[i]!);
+  const all = new Uint32Array(words.length - width + 1);
+  for (let i = 0; i < all.length; i++) {
+    let h = 0x9747b28c;
+    for (let k = 0; k < width; k++) h = mix(Math.imul(h ^ hashes[i + k]!, 0x01000193) + k);
+    all[i] = h;
+  }
+  all.sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
+  return all.subarray(0, n);
+}
+
+/** One-permutation MinHash with optimal densification (Shrivastava, ICML 2017). */
+export function minHash(shingles: Iterable<number>, bins: number): Uint32Array {
+  const sig = new Uint32Array(bins).fill(EMPTY);
+  let filled = 0;
+  for (const h of shingles) {
+    const bin = h % bins;
+    // The value within a bin must not depend on the bin choice, or equal bins would mean little.
+    const v = mix(h ^ 0x9e3779b9) >>> 1; // 31 bits: EMPTY can never be a value
+    if (sig[bin] === EMPTY) filled++;
+    if (v < sig[bin]!) sig[bin] = v;
+  }
+  if (filled === 0 || filled === bins) return sig;
+  const out = sig.slice();
+  for (let i = 0; i < bins; i++) {
+    if (sig[i] !== EMPTY) continue;
+    // The same probe sequence for bin i in every document: an empty bin copies the same donor bin
+    // whenever that donor is filled in both, so equal bins still estimate Jaccard without bias.
+    for (let attempt = 1; ; attempt++) {
+      const donor = mix(Math.imul(i + 1, 0x27d4eb2d) ^ Math.imul(attempt, 0x165667b1)) % bins;
+      if (sig[donor] !== EMPTY) {
+        out[i] = sig[donor]!;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export function fingerprint(paragraphs: readonly string[], o: NearDuplicateOptions = DEFAULT_NEAR_DUPLICATE_OPTIONS): Fingerprint {
+  const set = shingleSet(paragraphs, o.shingleWords);
+  return { shingles: set.length, signature: set.length < o.minShingles ? new Uint32Array(0) : minHash(set, o.bands * o.rows) };
+}
+
+/** Estimated Jaccard similarity and overlap (shared shingles over the smaller set) of two fingerprints. */
+export function similarity(a: Fingerprint, b: Fingerprint): { jaccard: number; overlap: number } {
+  const n = a.signature.length;
+  if (n === 0 || n !== b.signature.length) return { jaccard: 0, overlap: 0 };
+  return estimate(a.signature, 0, a.shingles, b.signature, 0, b.shingles, n);
+}
+
+/** The estimate over signatures stored anywhere (the index keeps its own in one array). */
+function estimate(sa: Uint32Array, offA: number, shinglesA: number, sb: Uint32Array, offB: number, shinglesB: number, bins: number): { jaccard: number; overlap: number } {
+  let same = 0;
+  for (let i = 0; i < bins; i++) if (sa[offA + i] === sb[offB + i]) same++;
+  const jaccard = same / bins;
+  const overlap = Math.min(1, (jaccard * (shinglesA + shinglesB)) / ((1 + jaccard) * Math.min(shinglesA, shinglesB)));
+  return { jaccard, overlap };
+}
+
+const passes = (s: { jaccard: number; overlap: number }, o: NearDuplicateOptions) => s.jaccard >= o.minJaccard && s.overlap >= o.minOverlap;
+
+/** Whether two fingerprints are near-duplicates under the options' thresholds. */
+export function isNearDuplicate(a: Fingerprint, b: Fingerprint, o: NearDuplicateOptions = DEFAULT_NEAR_DUPLICATE_OPTIONS): boolean {
+  return passes(similarity(a, b), o);
+}
+
+interface Member {
+  id: string;
+  publishedMs: number;
+  revision: string | undefined;
+  /** Its place in the index's signature array and bucket table; -1 when the text is too short to compare. */
+  slot: number;
+  shingles: number;
+  /** Confirmed near-duplicates (made on the first one: most articles have none). */
+  links: Member[] | null;
+  story: StoryGroup;
+}
+
+interface StoryGroup {
+  members: Set<Member>;
+  first: Member;
+}
+
+/** A story as callers see it. */
+export interface Story {
+  /** The id of its first-published article. */
+  id: string;
+  size: number;
+  /** Article ids, first-published first. */
+  articleIds: string[];
+}
+
+/** Earlier first; undated after dated; then the smaller id. */
+function publishedBefore(a: { id: string; publishedMs: number }, b: { id: string; publishedMs: number }): boolean {
+  const na = Number.isNaN(a.publishedMs);
+  const nb = Number.isNaN(b.publishedMs);
+  if (na !== nb) return nb;
+  if (!na && a.publishedMs !== b.publishedMs) return a.publishedMs < b.publishedMs;
+  return a.id < b.id;
+}
+
+/**
+ * The stories of a changing set of articles: `add` and `remove` one article at a time; each
+ * touches only the article's LSH buckets and its own story.
+ */
+export class StoryIndex {
+  readonly options: Readonly<NearDuplicateOptions>;
+  private readonly members = new Map<string, Member>();
+  /**
+   * Articles with a signature by slot; slots of removed articles are reused. Signatures live in
+   * one array (slot × bins), not one typed array each: a typed array's own overhead is about
+   * 200 bytes, a third of a signature.
+   */
+  private readonly bySlot: Array<Member | undefined> = [];
+  private readonly freeSlots: number[] = [];
+  private signatures: Uint32Array;
+  private readonly buckets = new BucketTable();
+  /** Candidate pairs confirmed or refused so far: the work LSH let through (bench/near-duplicates-bench.ts reports it). */
+  comparisons = 0;
+
+  constructor(options: Partial<NearDuplicateOptions> = {}) {
+    this.options = Object.freeze({ ...DEFAULT_NEAR_DUPLICATE_OPTIONS, ...options });
+    this.signatures = new Uint32Array(64 * this.bins);
+  }
+
+  private get bins(): number {
+    return this.options.bands * this.options.rows;
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  has(id: string): boolean {
+    return this.members.has(id);
+  }
+
+  /** The revision the article was added with, or undefined. */
+  revisionOf(id: string): string | undefined {
+    return this.members.get(id)?.revision;
+  }
+
+  /** Ids of every article held (a copy: removing while iterating is safe). */
+  ids(): string[] {
+    return [...this.members.keys()];
+  }
+
+  /** Adds an article (replacing one with the same id) and returns its story. */
+  add(doc: StoryDocument): Story {
+    if (this.members.has(doc.id)) this.remove(doc.id);
+    const print = fingerprint(doc.paragraphs, this.options);
+    const story: StoryGroup = { members: new Set(), first: null as unknown as Member };
+    const member: Member = { id: doc.id, publishedMs: doc.publishedMs, revision: doc.revision, slot: -1, shingles: print.shingles, links: null, story };
+    story.members.add(member);
+    story.first = member;
+    this.members.set(doc.id, member);
+    if (print.signature.length === 0) return this.describe(story);
+    const bins = this.bins;
+    const seen = new Set<number>();
+    const keys = this.bucketKeys(print.signature, 0);
+    for (const key of keys) {
+      this.buckets.forEach(key, (slot) => {
+        if (seen.has(slot)) return;
+        seen.add(slot);
+        this.comparisons++;
+        const other = this.bySlot[slot]!;
+        if (passes(estimate(print.signature, 0, print.shingles, this.signatures, slot * bins, other.shingles, bins), this.options)) {
+          (member.links ??= []).push(other);
+          (other.links ??= []).push(member);
+        }
+      });
+    }
+    member.slot = this.takeSlot(member);
+    this.signatures.set(print.signature, member.slot * bins);
+    for (const key of keys) this.buckets.add(key, member.slot);
+    for (const other of member.links ?? []) this.merge(member.story, other.story);
+    return this.describe(member.story);
+  }
+
+  private takeSlot(member: Member): number {
+    const slot = this.freeSlots.pop() ?? this.bySlot.length;
+    this.bySlot[slot] = member;
+    const need = (slot + 1) * this.bins;
+    if (need > this.signatures.length) {
+      const grown = new Uint32Array(Math.max(need, this.signatures.length * 2));
+      grown.set(this.signatures);
+      this.signatures = grown;
+    }
+    return slot;
+  }
+
+  /** Removes an article; its story splits if the article was what held it together. */
+  remove(id: string): boolean {
+    const member = this.members.get(id);
+    if (!member) return false;
+    this.members.delete(id);
+    if (member.slot >= 0) {
+      // The bucket keys are not kept: they are made again from the stored signature.
+      for (const key of this.bucketKeys(this.signatures, member.slot * this.bins)) this.buckets.remove(key, member.slot);
+      this.bySlot[member.slot] = undefined;
+      this.freeSlots.push(member.slot);
+      member.slot = -1;
+    }
+    const old = member.story;
+    old.members.delete(member);
+    for (const other of member.links ?? []) other.links!.splice(other.links!.indexOf(member), 1);
+    member.links = null;
+    // Re-split the old story by walking its remaining links (only this story's members).
+    const unvisited = new Set(old.members);
+    while (unvisited.size > 0) {
+      const start = unvisited.values().next().value!;
+      unvisited.delete(start);
+      const group: StoryGroup = { members: new Set([start]), first: start };
+      const stack = [start];
+      while (stack.length > 0) {
+        const m = stack.pop()!;
+        m.story = group;
+        if (publishedBefore(m, group.first)) group.first = m;
+        for (const next of m.links ?? []) {
+          if (!unvisited.has(next)) continue;
+          unvisited.delete(next);
+          group.members.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The story of an article, or undefined when the article is not in the index. */
+  storyOf(id: string): { id: string; size: number } | undefined {
+    const m = this.members.get(id);
+    return m ? { id: m.story.first.id, size: m.story.members.size } : undefined;
+  }
+
+  /** The story with this id (the id of its first-published article), or undefined. */
+  story(id: string): Story | undefined {
+    const m = this.members.get(id);
+    if (!m || m.story.first !== m) return undefined;
+    return this.describe(m.story);
+  }
+
+  /** Every story (singletons included), in no particular order. */
+  *stories(): IterableIterator<Story> {
+    for (const m of this.members.values()) if (m.story.first === m) yield this.describe(m.story);
+  }
+
+  /** The confirmed near-duplicates of an article (its direct links, not the whole story). */
+  linksOf(id: string): string[] {
+    const m = this.members.get(id);
+    return m ? (m.links ?? []).map((x) => x.id).sort() : [];
+  }
+
+  private merge(a: StoryGroup, b: StoryGroup): void {
+    if (a === b) return;
+    const [big, small] = a.members.size >= b.members.size ? [a, b] : [b, a];
+    for (const m of small.members) {
+      m.story = big;
+      big.members.add(m);
+    }
+    if (publishedBefore(small.first, big.first)) big.first = small.first;
+  }
+
+  private describe(s: StoryGroup): Story {
+    const articleIds = [...s.members].sort((x, y) => (publishedBefore(x, y) ? -1 : 1)).map((m) => m.id);
+    return { id: s.first.id, size: s.members.size, articleIds };
+  }
+
+  /**
+   * One key per band: a hash of the band number and its bins, 30 bits so V8 keeps it a small
+   * integer (no boxed number per key). Two different bands rarely share a key; when they do, the
+   * pair is only a candidate, and the confirmation step decides.
+   */
+  private bucketKeys(signature: Uint32Array, offset: number): Uint32Array {
+    const { bands, rows } = this.options;
+    const keys = new Uint32Array(bands);
+    for (let b = 0; b < bands; b++) {
+      let h = mix(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1));
+      for (let r = 0; r < rows; r++) h = mix(Math.imul(h, 0x01000193) ^ signature[offset + b * rows + r]!);
+      keys[b] = h >>> 2;
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fingerprint, isNearDuplicate, minHash, shingleSet, similarity, StoryIndex } from '../../src/search/near-duplicates.js';
+import { FIXTURES } from '../helpers/paths.js';
+
+const read = (name: string) => readFileSync(path.join(FIXTURES, 'stories', name), 'utf8').trim().split('\n');
+/** A wire report on a port strike, and a different story on the same strike (its end, days later). */
+const wire = read('port-strike-wire.txt');
+const otherStory = read('port-strike-other.txt');
+const outletLead = 'Shoppers could face empty shelves within days, our business editor writes, as the walkout at the ports bites.';
+const day = (d: number) => Date.UTC(2022, 5, d);
+
+/** The kinds of copy an outlet makes of a wire report. */
+const copies: Record<string, string[]> = {
+  exact: wire,
+  trimmed: wire.slice(0, 4),
+  extended: [...wire, 'Our correspondent adds that a similar dispute in the rail sector was settled last year after six weeks of talks.', 'Local businesses near the terminals said trade had already fallen.'],
+  'own first paragraph': [outletLead, ...wire.slice(1)],
+  'light edits': wire.map((p) => p.replace(/dock workers/giu, 'dockers').replace(/said/gu, 'says').replace(/million/gu, 'million euros')),
+  'reordered paragraphs': [wire[0]!, wire[3]!, wire[1]!, wire[6]!, wire[2]!, wire[5]!, wire[4]!],
+  'wire reprint (trimmed, own lead, edited)': [outletLead, ...wire.slice(1, 5).map((p) => p.replace(/said/gu, 'stated'))],
+};
+
+describe('near-duplicate measure', () => {
+  it('shingles are case-, accent- and punctuation-blind', () => {
+    expect(shingleSet(['Café prices ROSE, sharply!'])).toEqual(shingleSet(['cafe prices rose sharply']));
+  });
+
+  it('MinHash estimates Jaccard similarity (within sampling error)', () => {
+    const a = new Set(Array.from({ length: 2000 }, (_, i) => (i * 2654435761) >>> 0));
+    const b = new Set([...a].slice(0, 1000).concat(Array.from({ length: 1000 }, (_, i) => ((i + 5000) * 2654435761) >>> 0)));
+    // True Jaccard: 1000 / 3000.
+    const sa = minHash(a, 600);
+    const sb = minHash(b, 600);
+    let same = 0;
+    for (let i = 0; i < 600; i++) if (sa[i] === sb[i]) same++;
+    expect(same / 600).toBeGreaterThan(0.33 - 0.08);
+    expect(same / 600).toBeLessThan(0.33 + 0.08);
+  });
+
+  it('overlap is high for a trimmed copy even though Jaccard is not', () => {
+    const s = similarity(fingerprint(wire), fingerprint(wire.slice(0, 3)));
+    expect(s.jaccard).toBeLessThan(0.7);
+    expect(s.overlap).toBeGreaterThan(0.85);
+  });
+
+  for (const [kind, text] of Object.entries(copies)) {
+    it(`a ${kind} copy is a near-duplicate of the wire report`, () => {
+      expect(isNearDuplicate(fingerprint(wire), fingerprint(text))).toBe(true);
+    });
+  }
+
+  it('a different story on the same strike is not', () => {
+    const s = similarity(fingerprint(wire), fingerprint(otherStory));
+    expect(isNearDuplicate(fingerprint(wire), fingerprint(otherStory))).toBe(false);
+    expect(s.jaccard).toBeLessThan(0.06);
+  });
+
+  it('texts too short to judge stay alone', () => {
+    expect(isNearDuplicate(fingerprint(['Talks resume today.']), fingerprint(['Talks resume today.']))).toBe(false);
+  });
+});
+
+describe('StoryIndex', () => {
+  function filled(): StoryIndex {
+    const index = new StoryIndex();
+    index.add({ id: 'wire', paragraphs: wire, publishedMs: day(13) });
+    index.add({ id: 'other-story', paragraphs: otherStory, publishedMs: day(16) });
+    for (const [i, text] of Object.values(copies).entries()) index.add({ id: `copy-${i}`, paragraphs: text, publishedMs: day(13) + (i + 1) * 3_600_000 });
+    return index;
+  }
+
+  it('gathers every kind of copy into one story named after the first-published article, and keeps the other story apart', () => {
+    const index = filled();
+    const story = index.storyOf('wire')!;
+    expect(story).toEqual({ id: 'wire', size: 1 + Object.keys(copies).length });
+    for (let i = 0; i < Object.keys(copies).length; i++) expect(index.storyOf(`copy-${i}`)).toEqual(story);
+    expect(index.storyOf('other-story')).toEqual({ id: 'other-story', size: 1 });
+    expect(index.story('wire')!.articleIds[0]).toBe('wire');
+    expect(index.story('copy-0')).toBeUndefined(); // not a story id
+    expect([...index.stories()].map((s) => s.size).sort((a, b) => a - b)).toEqual([1, 8]);
+  });
+
+  it('a new copy joins its story; an earlier one renames the story after itself', () => {
+    const index = filled();
+    index.add({ id: 'late-copy', paragraphs: wire.slice(0, 5), publishedMs: day(20) });
+    expect(index.storyOf('late-copy')).toEqual({ id: 'wire', size: 9 });
+    index.add({ id: 'early-copy', paragraphs: wire.slice(1), publishedMs: day(12) });
+    expect(index.storyOf('wire')).toEqual({ id: 'early-copy', size: 10 });
+    // Undated articles never name a story that has a dated one.
+    index.add({ id: 'a-undated', paragraphs: wire, publishedMs: Number.NaN });
+    expect(index.storyOf('a-undated')!.id).toBe('early-copy');
+  });
+
+  it('removing a copy shrinks its story; removing the first renames it; removing the bridge splits it', () => {
+    const index = filled();
+    index.remove('copy-2');
+    expect(index.storyOf('wire')).toEqual({ id: 'wire', size: 7 });
+    expect(index.storyOf('copy-2')).toBeUndefined();
+    index.remove('wire');
+    expect(index.storyOf('copy-0')).toEqual({ id: 'copy-0', size: 6 });
+
+    // Two halves of a report linked only through the full text: without it, two stories.
+    const bridge = new StoryIndex();
+    const long = [...wire, ...otherStory];
+    bridge.add({ id: 'first-half', paragraphs: wire, publishedMs: day(1) });
+    bridge.add({ id: 'second-half', paragraphs: otherStory, publishedMs: day(2) });
+    expect(bridge.storyOf('second-half')!.size).toBe(1);
+    bridge.add({ id: 'whole', paragraphs: long, publishedMs: day(3) });
+    expect(bridge.storyOf('second-half')).toEqual({ id: 'first-half', size: 3 });
+    expect(bridge.remove('whole')).toBe(true);
+    expect(bridge.storyOf('first-half')).toEqual({ id: 'first-half', size: 1 });
+    expect(bridge.storyOf('second-half')).toEqual({ id: 'second-half', size: 1 });
+    expect(bridge.remove('whole')).toBe(false);
+  });
+
+  it('adding an id again replaces the article (a changed file)', () => {
+    const index = filled();
+    index.add({ id: 'copy-0', paragraphs: otherStory, publishedMs: day(17) });
+    expect(index.storyOf('copy-0')).toEqual({ id: 'other-story', size: 2 });
+    expect(index.storyOf('wire')!.size).toBe(7);
+  });
+
+  it('grows the same stories one article at a time as in any other order', () => {
+    const docs = [
+      { id: 'wire', paragraphs: wire, publishedMs: day(13) },
+      { id: 'other-story', paragraphs: otherStory, publishedMs: day(16) },
+      ...Object.values(copies).map((text, i) => ({ id: `copy-${i}`, paragraphs: text, publishedMs: day(14) })),
+    ];
+    const forward = new StoryIndex();
+    for (const d of docs) forward.add(d);
+    const backward = new StoryIndex();
+    for (const d of docs.slice().reverse()) backward.add(d);
+    for (const d of docs) expect(backward.storyOf(d.id)).toEqual(forward.storyOf(d.id));
+  });
+});
