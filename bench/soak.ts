@@ -4,29 +4,56 @@
  * and the server's memory (RSS and heap after a full GC) at the start, every --sample seconds,
  * and at the end. Zero errors, zero unexpected statuses and no steady memory growth expected.
  *
- *   npm run soak -- [--seconds 60] [--connections 16] [--sample 10] [--data DIR]
+ *   npm run soak -- [--seconds 60] [--connections 16] [--sample 10] [--data DIR] [--plain] [--flood 1100] [--costly 32] [--seed 1]
  *
  * The server runs with rate limiting on but set out of reach (one client sends everything) and
  * LOG_LEVEL=warn (a log line per request would measure the disk). Exit code 1 when any check fails.
+ *
+ * Then, unless --plain, the hostile mixes (bench/lib/hostile.ts), with the server started under
+ * `ulimit -n 1024` and --watch on a copy of the data folder: an ordinary client (one keep-alive
+ * connection, random two-word searches and lookups) timed alone, then while --costly loopback
+ * addresses send costly searches; then while --flood idle connections are opened and held, and
+ * the data folder is renamed into place and later deleted and recreated. /health is sampled
+ * throughout: the corpus must never be empty or smaller, and no ordinary answer may be a 5xx.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { intArg, parseCli } from './lib/args.js';
+import { agentFrom, costlyClients, deleteAndRecreate, get, idleFlood, ordinaryClient, renameIntoPlace } from './lib/hostile.js';
 import { freePort } from '../scripts/free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BBC = path.resolve(ROOT, '../shared/corpora/bbc-news');
 const args = parseCli(
-  { seconds: { type: 'string' }, connections: { type: 'string' }, sample: { type: 'string' }, data: { type: 'string' } },
-  'npm run soak -- [--seconds 60] [--connections 16] [--sample 10] [--data DIR]',
+  {
+    seconds: { type: 'string' },
+    connections: { type: 'string' },
+    sample: { type: 'string' },
+    data: { type: 'string' },
+    plain: { type: 'boolean' },
+    flood: { type: 'string' },
+    costly: { type: 'string' },
+    seed: { type: 'string' },
+  },
+  'npm run soak -- [--seconds 60] [--connections 16] [--sample 10] [--data DIR] [--plain] [--flood 1100] [--costly 32] [--seed 1]',
 );
 const SECONDS = intArg(args.seconds, 'seconds', 60);
 const CONNECTIONS = intArg(args.connections, 'connections', 16);
 const SAMPLE = intArg(args.sample, 'sample', 10);
-const DATA = String(args.data ?? (existsSync(BBC) ? BBC : path.join(ROOT, 'data')));
+const SOURCE = String(args.data ?? (existsSync(BBC) ? BBC : path.join(ROOT, 'data')));
+const HOSTILE = !args.plain;
+const FLOOD = intArg(args.flood, 'flood', 1100);
+const COSTLY = intArg(args.costly, 'costly', 32);
+const SEED = intArg(args.seed, 'seed', 1);
+const OPEN_FILES = 1024;
+// The hostile mixes replace the data folder: a copy, never the source.
+const WORK = HOSTILE ? mkdtempSync(path.join(tmpdir(), 'news-soak-')) : null;
+const DATA = WORK ? path.join(WORK, 'data') : SOURCE;
+if (WORK) cpSync(SOURCE, DATA, { recursive: true });
 
 interface Memory {
   rss: number;
@@ -38,9 +65,21 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 const PORT = await freePort();
 const BASE = `http://127.0.0.1:${PORT}`;
 
-const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', '--import', './bench/lib/memory-probe.ts', 'src/server.ts'], {
+const serverArgv = [process.execPath, '--expose-gc', '--import', 'tsx', '--import', './bench/lib/memory-probe.ts', 'src/server.ts'];
+// Hostile: under a 1,024 open-files limit (bash's ulimit, then exec: the pid is the server's).
+const [command, ...commandArgs] = HOSTILE ? ['bash', '-c', `ulimit -n ${OPEN_FILES} && exec "$@"`, 'bash', ...serverArgv] : serverArgv;
+const child = spawn(command!, commandArgs, {
   cwd: ROOT,
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: DATA, LOG_LEVEL: 'warn', LOG_PRETTY: 'false', RATE_LIMIT_MAX: '1000000000' },
+  env: {
+    ...process.env,
+    PORT: String(PORT),
+    HOST: '127.0.0.1',
+    DATA_DIR: DATA,
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: 'false',
+    RATE_LIMIT_MAX: '1000000000',
+    ...(HOSTILE ? { WATCH: 'true' } : {}),
+  },
   stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
 });
 let logs = '';
@@ -119,6 +158,7 @@ async function main(): Promise<number> {
     })),
   });
   clearInterval(sampler);
+  const hostile = HOSTILE ? await hostileMixes(base, ids) : null;
   const end = await memory();
   samples.push({ t: SECONDS, m: end });
 
@@ -140,9 +180,101 @@ async function main(): Promise<number> {
   console.log(`  unexpected statuses: ${unexpectedCount}${unexpectedCount ? `\n    ${[...unexpected].map(([k, n]) => `${k} x${n}`).join('\n    ')}` : ''}`);
   console.log(`  memory: rss ${mb(start.rss)} -> ${mb(end.rss)}, heap used (after GC) ${mb(start.heapUsed)} -> ${mb(end.heapUsed)} (${heapGrowth >= 0 ? '+' : ''}${mb(heapGrowth)})${growing ? ' STEADY GROWTH' : ', no steady growth'}`);
   console.log(`  server exit code after SIGTERM: ${code}`);
-  const ok = transportErrors === 0 && unexpectedCount === 0 && !growing && code === 0;
+  if (hostile) for (const line of hostile.report) console.log(line);
+  if (WORK) rmSync(WORK, { recursive: true, force: true });
+  const ok = transportErrors === 0 && unexpectedCount === 0 && !growing && code === 0 && (hostile?.ok ?? true);
   console.log(ok ? 'soak: passed' : 'soak: FAILED');
   return ok ? 0 : 1;
+}
+
+interface Health {
+  articles: number;
+  status: string;
+  watch?: { state: string };
+  reload: { lastError: string | null };
+}
+
+/** The hostile phases (see the header); returns report lines and whether every check held. */
+async function hostileMixes(base: string, ids: string[]): Promise<{ report: string[]; ok: boolean }> {
+  const report: string[] = ['', 'hostile mixes'];
+  const healthAgent = agentFrom();
+  const health = async () => {
+    const a = await get(healthAgent, base, '/health');
+    return a.status === 200 ? (JSON.parse(a.body) as Health) : null;
+  };
+  const before = (await health())!;
+  const titles = ((await (await fetch(`${base}/articles?limit=100`)).json()) as { items: Array<{ title: string }> }).items;
+  const words = [...new Set(titles.flatMap((t) => t.title.toLowerCase().match(/[a-z]{4,}/gu) ?? []))];
+  const phase = Math.max(10, Math.round(SECONDS / 3));
+  const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+  const fmt = (r: { requests: number; p50: number; p99: number; max: number; statuses: Map<number, number> }) =>
+    `${r.requests} requests, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, statuses ${[...r.statuses].map(([s, n]) => `${s}: ${n}`).join(', ')}`;
+  const fiveXx = (m: Map<number, number>) => [...m].filter(([s]) => s >= 500 || s === 0).reduce((a, [, n]) => a + n, 0);
+
+  // 1. The ordinary client alone, then with costly searches from many addresses.
+  let ordinary = ordinaryClient(base, words, ids, SEED);
+  await sleep(phase);
+  const alone = await ordinary.stop();
+  ordinary = ordinaryClient(base, words, ids, SEED + 1);
+  const costly = costlyClients(base, COSTLY, SEED + 2);
+  await sleep(phase);
+  const crowded = await ordinary.stop();
+  const costlyStatuses = await costly.stop();
+  report.push(`  ordinary client alone (${phase} s): ${fmt(alone)}`);
+  report.push(`  ordinary client with costly searches from ${COSTLY} addresses (${phase} s): ${fmt(crowded)}`);
+  report.push(`  costly searches: ${[...costlyStatuses].map(([s, n]) => `${s}: ${n}`).join(', ')} (422: over the budget; 503: past the costly share)`);
+
+  // 2. Idle connections past the descriptor limit, and the data folder replaced twice, while the ordinary client keeps asking.
+  ordinary = ordinaryClient(base, words, ids, SEED + 3);
+  const seen: number[] = [];
+  const byStep = new Map<string, number[]>();
+  let step = 'flood';
+  let healthFailures = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const h = await health();
+      if (h) {
+        seen.push(h.articles);
+        byStep.set(step, [...(byStep.get(step) ?? []), h.articles]);
+      } else healthFailures++;
+      await sleep(0.25);
+    }
+  })();
+  const flood = await idleFlood(PORT, FLOOD);
+  report.push(`  descriptor flood: ${FLOOD} idle connections held under ulimit -n ${OPEN_FILES} (${flood.opened} completed the TCP handshake; past MAX_CONNECTIONS the server closes them at once)`);
+  await sleep(phase / 3);
+  step = 'renamed into place';
+  await renameIntoPlace(DATA, SOURCE);
+  await sleep(phase / 3);
+  step = 'deleted and copied back';
+  await deleteAndRecreate(DATA, SOURCE);
+  await sleep(phase / 3);
+  step = 'flood released';
+  flood.release();
+  await sleep(3);
+  sampling = false;
+  await sampler;
+  const resilient = await ordinary.stop();
+  const after = (await health())!;
+  healthFailures += seen.length === 0 ? 1 : 0;
+  report.push(`  ordinary client meanwhile: ${fmt(resilient)}`);
+  report.push(
+    `  /health sampled ${seen.length} times (articles min-max by step: ${[...byStep].map(([k, v]) => `${k} ${Math.min(...v)}-${Math.max(...v)}`).join('; ')}; before: ${before.articles}); unanswered samples: ${healthFailures}`,
+  );
+  report.push(`  after: articles ${after.articles}, status ${after.status}, watch ${after.watch?.state ?? 'n/a'}, reload.lastError ${JSON.stringify(after.reload.lastError)}`);
+  healthAgent.destroy();
+  const checks = {
+    'no 5xx or transport error for the ordinary client': fiveXx(alone.statuses) + fiveXx(crowded.statuses) + fiveXx(resilient.statuses) === 0,
+    'ordinary p99 under 50 ms with costly searches': crowded.p99 < 50,
+    // A folder copied file by file may be read half copied (a partial corpus for a moment, then
+    // the whole one); never empty, never past the drop guard (RELOAD_MAX_DROP, 50%).
+    'corpus never empty, never below half, whole at the end': seen.length > 0 && Math.min(...seen) >= before.articles / 2 && after.articles === before.articles,
+    'watching again after the folder was replaced': after.watch?.state === 'watching',
+    'still running': child.exitCode === null,
+  };
+  for (const [what, held] of Object.entries(checks)) report.push(`  ${held ? 'ok  ' : 'FAIL'} ${what}`);
+  return { report, ok: Object.values(checks).every(Boolean) };
 }
 
 async function waitReady(): Promise<string> {

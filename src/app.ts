@@ -27,7 +27,8 @@ import { relatedRoutes } from './http/routes/related.js';
 import { searchRoutes } from './http/routes/search.js';
 import { sourceRoutes } from './http/routes/sources.js';
 import { storyRoutes } from './http/routes/stories.js';
-import { securityPlugin } from './http/security.js';
+import { SearchFairness } from './http/search-fairness.js';
+import { securityPlugin, trustProxyOption } from './http/security.js';
 import { loggerOptions } from './logger.js';
 
 export const API_VERSION = '0.1.0';
@@ -35,6 +36,9 @@ export const API_VERSION = '0.1.0';
 export type AppConfig = Pick<
   Config,
   | 'cacheMaxAge'
+  | 'searchMaxWords'
+  | 'searchMaxPostings'
+  | 'searchCostlyMsPerSecond'
   | 'logLevel'
   | 'logPretty'
   | 'corsOrigins'
@@ -72,14 +76,15 @@ export async function buildApp({ store, config = {}, logger, loggerInstance, dat
     // /articles.rss, /search.atom?q=…: feeds by path suffix, routed as the format parameter.
     rewriteUrl: (req) => rewriteFeedSuffix(req.url ?? '/'),
     // Behind a proxy, client IPs (rate limiting, logs) come from X-Forwarded-For only when configured.
-    // (A hop count is valid at run time; Fastify's types leave it out.)
-    trustProxy: cfg.trustProxy as boolean | string[],
+    trustProxy: trustProxyOption(cfg.trustProxy),
     // Slow clients: a whole request (headers included) within requestTimeout, no socket idle
     // longer than connectionTimeout, idle keep-alive connections closed after keepAliveTimeout.
     requestTimeout: cfg.requestTimeoutMs,
     connectionTimeout: cfg.connectionTimeoutMs,
     keepAliveTimeout: cfg.keepAliveTimeoutMs,
-    http: { headersTimeout: cfg.requestTimeoutMs, connectionsCheckingInterval: Math.min(cfg.requestTimeoutMs, 30_000) },
+    // requireHostHeader off: Node would answer a Host-less HTTP/1.1 request with a bare 400;
+    // the url-length plugin answers it as a problem instead.
+    http: { headersTimeout: cfg.requestTimeoutMs, connectionsCheckingInterval: Math.min(cfg.requestTimeoutMs, 30_000), requireHostHeader: false },
     // While draining on shutdown, requests still reach routes (so /ready can say 503 as a problem).
     return503OnClosing: false,
     clientErrorHandler,
@@ -107,7 +112,8 @@ export async function buildApp({ store, config = {}, logger, loggerInstance, dat
 
   // Listing, search, related, sources and categories answers depend only on (corpus version, URL).
   const answers = new ResponseCache(cfg.responseCacheEntries);
-  const routeOptions = { store, answers, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60) };
+  const fairness = new SearchFairness(cfg);
+  const routeOptions = { store, answers, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60), fairness };
   await app.register(articleRoutes, routeOptions);
   await app.register(relatedRoutes, routeOptions);
   await app.register(searchRoutes, routeOptions);

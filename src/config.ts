@@ -1,4 +1,5 @@
 /** Configuration from environment variables and command-line flags, validated once at start. */
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
@@ -30,6 +31,11 @@ export const ConfigSchema = z.object({
   logPretty: setting('LOG_PRETTY', bool.default(() => Boolean(process.stdout.isTTY)), 'true or false (default: true when stdout is a terminal)'),
   cacheMaxAge: setting('CACHE_MAX_AGE', z.coerce.number().int().min(0).max(31536000).default(300), 'seconds 0-31536000 for Cache-Control max-age'),
   maxFileBytes: setting('MAX_FILE_BYTES', z.coerce.number().int().min(1).default(5 * 1024 * 1024), 'the largest article file to read, in bytes'),
+  followSymlinksOutside: setting(
+    'FOLLOW_SYMLINKS_OUTSIDE',
+    bool.default(false),
+    'true or false: read symlinks whose real path is outside DATA_DIR (default: report them, read nothing)',
+  ),
   watch: setting('WATCH', bool.default(false), 'true or false: reload when files in DATA_DIR change'),
   reloadMaxDropPercent: setting(
     'RELOAD_MAX_DROP',
@@ -59,9 +65,29 @@ export const ConfigSchema = z.object({
   rateLimitWindowSeconds: setting('RATE_LIMIT_WINDOW', z.coerce.number().int().min(1).max(86400).default(60), 'the rate-limit window in seconds, 1-86400'),
   maxUrlLength: setting('MAX_URL_LENGTH', z.coerce.number().int().min(256).max(16384).default(2048), 'the longest request URL (path and query) in bytes, 256-16384'),
   requestTimeoutMs: setting('REQUEST_TIMEOUT_MS', z.coerce.number().int().min(100).default(10_000), 'milliseconds (100 or more) a client has to send a whole request'),
+  maxConnections: setting(
+    'MAX_CONNECTIONS',
+    z.coerce.number().int().min(1).default(() => safeConnections(openFilesLimit())),
+    'the most connections open at once, 1 or more (default: the open-files limit less a fifth, and at least 64 less)',
+  ),
   connectionTimeoutMs: setting('CONNECTION_TIMEOUT_MS', z.coerce.number().int().min(0).default(30_000), 'milliseconds a socket may stay inactive, 0 for no limit'),
   keepAliveTimeoutMs: setting('KEEP_ALIVE_TIMEOUT_MS', z.coerce.number().int().min(0).default(72_000), 'milliseconds an idle keep-alive connection is kept open'),
   shedMaxEventLoopDelayMs: setting('SHED_MAX_EVENT_LOOP_DELAY_MS', z.coerce.number().int().min(0).default(1000), 'event-loop delay in milliseconds above which requests get 503, 0 to turn off'),
+  searchMaxWords: setting(
+    'SEARCH_MAX_WORDS',
+    z.coerce.number().int().min(1).default(300),
+    'index words one search may read, prefix and fuzzy expansions included, 1 or more (more answers 422)',
+  ),
+  searchMaxPostings: setting(
+    'SEARCH_MAX_POSTINGS',
+    z.coerce.number().int().min(1).default(1_000_000),
+    'postings (word-article pairs) one search may read, 1 or more (more answers 422)',
+  ),
+  searchCostlyMsPerSecond: setting(
+    'SEARCH_COSTLY_MS_PER_SECOND',
+    z.coerce.number().int().min(0).max(1000).default(100),
+    'milliseconds per second that costly searches (over 50 index words each) may take in all, 0-1000, 0 for no limit (past it they answer 503)',
+  ),
   responseCacheEntries: setting(
     'RESPONSE_CACHE_ENTRIES',
     z.coerce.number().int().min(0).max(1_000_000).default(2000),
@@ -132,4 +158,24 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     throw new ConfigError(`invalid ${ENV_NAMES[key]}=${shown}: expected ${accepts}`);
   }
   return r.data;
+}
+
+/**
+ * The soft open-files limit (`ulimit -n`), from /proc/self/limits (Node has no getrlimit), or
+ * null where that file does not exist.
+ */
+export function openFilesLimit(limitsFile = '/proc/self/limits'): number | null {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)\s/mu.exec(readFileSync(limitsFile, 'utf8'));
+    if (!m) return null;
+    return m[1] === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(m[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Connections to allow under an open-files limit: the rest is headroom for data files, logs and the reloader. */
+export function safeConnections(limit: number | null): number {
+  if (limit === null) return 1000;
+  return Math.max(1, Math.min(limit - Math.max(64, Math.ceil(limit / 5)), 1_000_000));
 }

@@ -2,9 +2,10 @@
 import closeWithGrace from 'close-with-grace';
 import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
-import { ConfigError, DEFAULT_DATA_DIR, loadConfig, type Config } from './config.js';
+import { ConfigError, DEFAULT_DATA_DIR, loadConfig, openFilesLimit, safeConnections, type Config } from './config.js';
 import { Corpus, CorpusStore, Reloader, SegmentMerger } from './corpus/index.js';
-import { DataDirError, loadArticles } from './loader/index.js';
+import { DataDirError, loadArticles, logProblems } from './loader/index.js';
+import { RefusalTally } from './http/request-log.js';
 import type { DatabaseProbe } from './http/routes/options.js';
 import { createLogger } from './logger.js';
 import { databaseSettings, openPool } from './store/connection.js';
@@ -18,8 +19,12 @@ import { Replica, corpusFromArticles } from './store/replica.js';
  * asynchronously. With a `previous` version the result is that version updated by what changed
  * (only changed articles are indexed); without, a full build.
  */
-export async function loadCorpus(config: Pick<Config, 'dataDir' | 'maxFileBytes'>, startup = false, previous?: Corpus): Promise<Corpus> {
-  const result = await loadArticles(config.dataDir ?? DEFAULT_DATA_DIR, { maxFileBytes: config.maxFileBytes, syncRead: startup });
+export async function loadCorpus(
+  config: Pick<Config, 'dataDir' | 'maxFileBytes' | 'followSymlinksOutside'>,
+  startup = false,
+  previous?: Corpus,
+): Promise<Corpus> {
+  const result = await loadArticles(config.dataDir ?? DEFAULT_DATA_DIR, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: startup });
   return previous ? previous.update(result) : new Corpus(result);
 }
 
@@ -44,9 +49,9 @@ async function folderSource(config: Config, logger: Logger): Promise<Source> {
     }
     throw e;
   }
-  for (const p of corpus.problems) logger.warn({ path: p.path, line: p.line, kind: p.kind }, `skipped ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
+  logProblems(logger, corpus.problems);
   if (config.strict && corpus.problems.length > 0) {
-    process.stderr.write(`news-api: --strict: ${corpus.problems.length} file(s) have problems; not starting\n`);
+    process.stderr.write(`news-api: --strict: ${corpus.problemReport.total} problem(s) in the files; not starting\n`);
     process.exit(1);
   }
   logger.info(
@@ -105,8 +110,8 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
   });
   const ingest = async () => {
     if (!config.dataDir) return;
-    const o = await ingestDirectory(writePool, config.dataDir, { maxFileBytes: config.maxFileBytes });
-    for (const p of o.load.problems) logger.warn({ path: p.path, line: p.line, kind: p.kind }, `skipped ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
+    const o = await ingestDirectory(writePool, config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside });
+    logProblems(logger, o.load.problems);
     logger.info({ dataDir: config.dataDir, ...ingestSummary(o) }, 'data directory ingested');
   };
   let corpus: Corpus | null = null;
@@ -187,6 +192,21 @@ async function main(): Promise<void> {
     merger.close();
     await app.close();
   });
+
+  // Idle connections hold a descriptor each: past the cap new ones are closed at once, so the
+  // descriptors left stay for data files, logs and reloads (counted in the log, not a line each).
+  app.server.maxConnections = config.maxConnections;
+  const drops = new RefusalTally(logger, 10_000);
+  app.server.on('drop', () => drops.note('connections over MAX_CONNECTIONS'));
+  app.addHook('onClose', (_app, done) => {
+    drops.close();
+    done();
+  });
+  const limit = openFilesLimit();
+  const safe = safeConnections(limit);
+  if (config.maxConnections > safe)
+    logger.warn(`MAX_CONNECTIONS=${config.maxConnections} leaves too few of the ${limit ?? 'unknown'} open files (ulimit -n) for data files and reloads; ${safe} would`);
+  logger.info({ maxConnections: config.maxConnections, openFilesLimit: limit }, 'connection cap');
 
   await app.listen({ port: config.port, host: config.host });
 }

@@ -5,7 +5,7 @@
  *   npm run check-data -- <dir> [--json]
  */
 import { parseArgs } from 'node:util';
-import { DataDirError, loadArticles, type LoadResult } from '../loader/index.js';
+import { countProblems, DataDirError, loadArticles, type LoadResult } from '../loader/index.js';
 import { formatFor } from '../loader/registry.js';
 import { isMainModule } from '../main-module.js';
 
@@ -27,8 +27,7 @@ export interface CheckReport {
 }
 
 export function report(dataDir: string, r: LoadResult): CheckReport {
-  const problemsByKind: Record<string, number> = {};
-  for (const p of r.problems) problemsByKind[p.kind] = (problemsByKind[p.kind] ?? 0) + 1;
+  const problemsByKind = countProblems(r.problems).byKind;
   return {
     dataDir,
     filesRead: r.stats.filesRead,
@@ -66,7 +65,7 @@ export function formatText(rep: CheckReport): string {
     `checked ${rep.dataDir} in ${rep.durationMs} ms`,
     `  files read:      ${rep.filesRead}${rep.filesIgnored ? ` (${rep.filesIgnored} other files ignored)` : ''}`,
     `  articles:        ${rep.articles}`,
-    `  problems:        ${rep.problems.length}${kinds ? ` (${kinds})` : ''}`,
+    `  problems:        ${Object.values(rep.problemsByKind).reduce((a, b) => a + b, 0)}${kinds ? ` (${kinds})` : ''}`,
     `  duplicates:      ${rep.duplicates}`,
     `  removed:         ${rep.removed.chromeLines} chrome lines, ${rep.removed.duplicateLines} duplicate captions/lines`,
     `  by format:       ${Object.entries(rep.byFormat).map(([f, n]) => `${f} ${n.files} files, ${n.articles} articles, ${n.problems} problems`).join('; ') || 'none'}`,

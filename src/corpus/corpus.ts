@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
-import type { LoadProblem, LoadResult, LoadStats } from '../loader/index.js';
-import { analyzerFor, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query } from '../search/index.js';
+import { countProblems, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
+import { analyzerFor, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query, type WorkBudget } from '../search/index.js';
 import { StoryIndex } from '../search/near-duplicates.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import { SnapshotStories, syncStories, type SnapshotStory, type StorySync } from './stories.js';
@@ -33,6 +33,8 @@ export interface SearchOptions extends ArticleFilter {
   offset: number;
   fuzzy?: boolean;
   facets?: ReadonlyArray<FacetName>;
+  /** Charged with the work this search does (throws QueryTooCostly past its limits); none: unbounded. */
+  budget?: WorkBudget;
   /** One hit per story: its best-ranked matching article (in the requested sort), with the other matches counted. */
   collapse?: boolean;
   /** Facets count distinct stories instead of articles (default: stories when collapsed). */
@@ -127,10 +129,10 @@ interface VersionState {
 }
 
 /** Problem counts by kind, made once per version (/health reads them on every call). */
+/** True counts (a file's summary problem stands for the problems it did not list). */
 function reportOf(problems: readonly LoadProblem[]): ProblemReport {
-  const byKind: Record<string, number> = {};
-  for (const p of problems) byKind[p.kind] = (byKind[p.kind] ?? 0) + 1;
-  return Object.freeze({ total: problems.length, byKind: Object.freeze(byKind) });
+  const { total, byKind } = countProblems(problems);
+  return Object.freeze({ total, byKind: Object.freeze(byKind) });
 }
 
 export class Corpus {
@@ -441,7 +443,7 @@ export class Corpus {
 
   searchQuery(query: Query, o: SearchOptions): SearchResult {
     const { index, orders } = this.state;
-    const matched = index.match(query, { fuzzy: o.fuzzy ?? false });
+    const matched = index.match(query, { fuzzy: o.fuzzy ?? false, ...(o.budget ? { budget: o.budget } : {}) });
     let docs = matched.docs;
     let scores: ArrayLike<number> = matched.scores;
     const match = this.matcher(o);
@@ -492,6 +494,8 @@ export class Corpus {
       positions.sort((x, y) => ranks[docs[x]!]! - ranks[docs[y]!]!);
       page = positions.subarray(o.offset, o.offset + o.limit);
     }
+    // Highlighting costs words × results: charged before it starts.
+    o.budget?.chargePage(page.length);
     const plan = index.prepareHighlight(query, { fuzzy: o.fuzzy ?? false });
     const hits = Array.from(page, (k, j) => {
       const d = docs[k]!;

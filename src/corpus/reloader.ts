@@ -5,7 +5,7 @@
  * or by the drop guard), keeps the last good snapshot and is reported in the log and in /health.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { DataDirError } from '../loader/index.js';
+import { DataDirError, logProblems } from '../loader/index.js';
 import type { Corpus } from './corpus.js';
 import type { CorpusStore } from './store.js';
 import { DataDirWatcher, type ChangeBatch, type FileChange } from './watcher.js';
@@ -36,6 +36,11 @@ export interface ReloaderOptions {
   maxWaitMs?: number;
   /** How often the watcher checks that the data folder is still the one it watches. */
   watchCheckMs?: number;
+  /**
+   * While watching, a failed or refused reload is tried again after this long, doubling up to a
+   * minute: a folder read half copied may get no further change events (default 2000).
+   */
+  retryMs?: number;
 }
 
 export type ReloadOutcome =
@@ -57,6 +62,8 @@ export class Reloader {
   private closed = false;
   /** Paths changed since the last rebuild started; null when everything may have changed. */
   private pending: Map<string, FileChange> | null = new Map();
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retries = 0;
   /** Rebuilds done so far (tests and /health). */
   builds = 0;
 
@@ -101,8 +108,10 @@ export class Reloader {
     if (this.o.strict && next.problems.length > 0) {
       this.o.store.readWithoutSwap(next);
       return this.refuse(
-        `reload refused (--strict): ${next.problems.length} problem(s), first ${next.problems[0]!.path}: ${next.problems[0]!.reason}; still serving version ${previous.version}`,
+        `reload refused (--strict): ${next.problemReport.total} problem(s), first ${next.problems[0]!.path}: ${next.problems[0]!.reason}; still serving version ${previous.version}`,
         ms,
+        undefined,
+        false, // the files' own problems: the next change will tell
       );
     }
     const maxDrop = this.o.maxDropPercent ?? 50;
@@ -115,23 +124,34 @@ export class Reloader {
         ms,
       );
     }
-    for (const p of next.problems) this.o.logger.warn({ path: p.path, line: p.line, kind: p.kind }, `skipped ${p.path}${p.line ? `:${p.line}` : ''}: ${p.reason}`);
+    logProblems(this.o.logger, next.problems);
     if (next.version === previous.version) {
+      this.retries = 0;
       // Same articles: keep the served snapshot (its caches and ETags), but its problems are today's.
       this.o.store.swap(previous);
       this.o.store.readWithoutSwap(next);
-      this.o.logger.info({ version: next.version, problems: next.problems.length, reason }, 'reload: content unchanged');
+      this.o.logger.info({ version: next.version, problems: next.problemReport.total, reason }, 'reload: content unchanged');
       return { status: 'unchanged', version: next.version, ms: ms() };
     }
+    this.retries = 0;
     this.o.store.swap(next);
-    this.o.logger.info({ version: next.version, previous: previous.version, articles: next.size, problems: next.problems.length, ms: ms(), reason }, 'reload: new corpus swapped in');
-    return { status: 'swapped', version: next.version, articles: next.size, problems: next.problems.length, ms: ms() };
+    this.o.logger.info({ version: next.version, previous: previous.version, articles: next.size, problems: next.problemReport.total, ms: ms(), reason }, 'reload: new corpus swapped in');
+    return { status: 'swapped', version: next.version, articles: next.size, problems: next.problemReport.total, ms: ms() };
   }
 
-  private refuse(why: string, ms: () => number, err?: unknown): ReloadOutcome {
+  private refuse(why: string, ms: () => number, err?: unknown, retry = true): ReloadOutcome {
     this.o.store.fail(why);
     if (err) this.o.logger.error({ err }, why);
     else this.o.logger.error(why);
+    if (retry && this.watcher && !this.closed && !this.retryTimer) {
+      const delay = Math.min(60_000, (this.o.retryMs ?? 2000) * 2 ** this.retries++);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        this.pending = null;
+        void this.schedule('retrying the last failed reload', {});
+      }, delay);
+      this.retryTimer.unref();
+    }
     return { status: 'failed', reason: why, ms: ms() };
   }
 
@@ -177,6 +197,7 @@ export class Reloader {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.watcher?.close();
     if (this.running) await this.running.catch(() => undefined);
   }

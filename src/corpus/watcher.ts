@@ -14,6 +14,7 @@
  */
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { FOLDER_CHROME_FILE, FOLDER_DEFAULTS_FILE } from '../loader/walk.js';
 
 /** `added` may name a path the consumer already holds (a file replaced by a rename): read it again. */
 export type ChangeKind = 'added' | 'changed' | 'removed';
@@ -58,8 +59,9 @@ interface Watched {
   id: string;
 }
 
-/** Names the loader skips are not worth a reload, except the folder defaults file. */
-const ignoredName = (name: string) => name.startsWith('.') || (name.startsWith('_') && name !== '_source.json');
+/** Names the loader skips are not worth a reload, except the folder files it reads (defaults, chrome). */
+const FOLDER_FILES: ReadonlySet<string> = new Set([FOLDER_DEFAULTS_FILE, FOLDER_CHROME_FILE]);
+const ignoredName = (name: string) => name.startsWith('.') || (name.startsWith('_') && !FOLDER_FILES.has(name));
 
 const identity = (st: { dev: number; ino: number }) => `${st.dev}:${st.ino}`;
 
@@ -182,36 +184,59 @@ export class DataDirWatcher {
     if (this.closed) return;
     // A vanished folder is reported too: the reloader's rebuild fails and says so, and keeps serving.
     if (wasWatching || this.rootId !== null) this.o.onChanges('all');
+    // A new folder is often still being filled (copied in place): look again for folders left out.
+    if (this.rootId !== null) for (const ms of [1000, 5000]) setTimeout(() => void this.sweep(), ms).unref();
   }
 
   private async retryFailed(): Promise<void> {
     const dirs = [...this.failed.keys()];
     this.failed.clear();
     for (const dir of dirs) await this.watchTree(dir);
+
     this.report();
     if (this.failed.size < dirs.length) this.o.onChanges(dirs.filter((d) => !this.failed.has(d)).map((d) => ({ path: this.rel(d), kind: 'added', folder: true })));
   }
 
-  /** Watches a folder and, walking it, the folders below it (symlinks are not followed). */
-  private async watchTree(dir: string): Promise<void> {
-    if (this.closed || this.folders.has(dir)) return;
-    let id: string;
-    try {
-      id = identity(await fs.stat(dir));
-      const watcher = watch(dir, { persistent: false }, (type, name) => this.onEvent(dir, type, name));
-      watcher.on('error', (e) => this.onFolderError(dir, e));
-      this.folders.set(dir, { watcher, id });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.failed.set(dir, (e as Error).message);
-      return;
-    }
+  /**
+   * Watches a folder and, walking it, the folders below it (symlinks are not followed); returns
+   * the folders newly watched. `sweep` also walks folders already watched: a folder created
+   * while its parent was being walked can slip between a listing and a watch.
+   */
+  private async watchTree(dir: string, sweep = false, found: string[] = []): Promise<string[]> {
+    if (this.closed) return found;
+    if (!this.folders.has(dir)) {
+      try {
+        const id = identity(await fs.stat(dir));
+        // Another walk may have watched it meanwhile.
+        if (this.closed) return found;
+        if (!this.folders.has(dir)) {
+          const watcher = watch(dir, { persistent: false }, (type, name) => this.onEvent(dir, type, name));
+          watcher.on('error', (e) => this.onFolderError(dir, e));
+          this.folders.set(dir, { watcher, id });
+          found.push(dir);
+        }
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.failed.set(dir, (e as Error).message);
+        return found;
+      }
+    } else if (!sweep) return found;
     let entries;
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch {
-      return; // the loader reports an unreadable folder; its watch still says when it changes
+      return found; // the loader reports an unreadable folder; its watch still says when it changes
     }
-    for (const ent of entries) if (ent.isDirectory() && !ignoredName(ent.name)) await this.watchTree(path.join(dir, ent.name));
+    for (const ent of entries) if (ent.isDirectory() && !ignoredName(ent.name)) await this.watchTree(path.join(dir, ent.name), sweep, found);
+    return found;
+  }
+
+  /** Walks every folder again and watches any left out; they are reported as added. */
+  private async sweep(): Promise<void> {
+    if (this.closed || this.rootId === null) return;
+    const found = await this.watchTree(this.root, true);
+    if (this.closed) return;
+    this.report();
+    if (found.length > 0) this.o.onChanges(found.map((d) => ({ path: this.rel(d), kind: 'added', folder: true })));
   }
 
   private onFolderError(dir: string, e: Error): void {

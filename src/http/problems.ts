@@ -11,6 +11,8 @@ import type { ProblemDetails } from './schemas/common.js';
 export const PROBLEM_TYPE = {
   invalidParameter: 'urn:news-api:problem:invalid-parameter',
   invalidQuery: 'urn:news-api:problem:invalid-query',
+  queryTooCostly: 'urn:news-api:problem:query-too-costly',
+  searchBusy: 'urn:news-api:problem:search-busy',
   notFound: 'about:blank',
 } as const;
 

@@ -6,19 +6,16 @@
 import cors from '@fastify/cors';
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
-import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { HttpProblem } from './problems.js';
+import { sheddingPlugin } from './shedding.js';
 
 export type SecurityConfig = Pick<
   Config,
   'corsOrigins' | 'rateLimitMax' | 'rateLimitWindowSeconds' | 'shedMaxEventLoopDelayMs' | 'shedMaxHeapBytes'
 >;
-
-/** Seconds a shed request is asked to wait (Retry-After). */
-export const SHED_RETRY_AFTER = 10;
 
 /** Response headers a browser script on another origin may read. */
 const EXPOSED_HEADERS = ['ETag', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'];
@@ -74,8 +71,19 @@ export function securityHeaders(): Record<string, string> {
   return out;
 }
 
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count becomes a function trusting the socket's peer and
+ * the next hops - 1 addresses of X-Forwarded-For (Express's meaning: the client is the address
+ * that many hops in front of this server); Fastify itself treats a number as "trust nobody".
+ */
+export function trustProxyOption(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  const hops = setting;
+  return (_address, hop) => hop < hops;
+}
+
 /** Route config for routes that must answer even when the service sheds load or a client is limited (probes). */
-export const ALWAYS_ANSWER = { rateLimit: false as const, pressureHandler: () => undefined };
+export const ALWAYS_ANSWER = { rateLimit: false as const, shed: false as const };
 
 export const securityPlugin = fp(async (app: FastifyInstance, cfg: SecurityConfig) => {
   // The headers never change, so they are computed once and set with one call per request
@@ -97,24 +105,7 @@ export const securityPlugin = fp(async (app: FastifyInstance, cfg: SecurityConfi
     strictPreflight: false,
   });
 
-  if (cfg.shedMaxEventLoopDelayMs > 0 || cfg.shedMaxHeapBytes > 0) {
-    await app.register(underPressure, {
-      maxEventLoopDelay: cfg.shedMaxEventLoopDelayMs,
-      maxHeapUsedBytes: cfg.shedMaxHeapBytes,
-      retryAfter: SHED_RETRY_AFTER,
-      // A rejected promise goes to the error handler, which sends the problem.
-      pressureHandler: async (request, reply, type, value) => {
-        request.log.warn({ type, value }, 'shedding load');
-        reply.header('retry-after', String(SHED_RETRY_AFTER));
-        throw new HttpProblem({
-          type: 'about:blank',
-          title: 'Service Unavailable',
-          status: 503,
-          detail: `The server is overloaded (${type}); retry in ${SHED_RETRY_AFTER} seconds.`,
-        });
-      },
-    });
-  }
+  await app.register(sheddingPlugin, { shedMaxEventLoopDelayMs: cfg.shedMaxEventLoopDelayMs, shedMaxHeapBytes: cfg.shedMaxHeapBytes });
 
   if (cfg.rateLimitMax > 0) {
     await app.register(rateLimit, {

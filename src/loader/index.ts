@@ -4,26 +4,20 @@
  * DataDirError only when the directory itself cannot be used.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
 import { finishArticle, RecordSharing, validateArticle } from './finish.js';
 import { formatFor, loadParsers } from './registry.js';
 import { languageSample, loadLanguageDetector, primaryLanguage } from './normalise/language.js';
+import { countProblems, ProblemList, type LoadProblem } from './problems.js';
 import type { Format, InputFile, ProblemKind } from './types.js';
-import { errText, isExhaustion, walkDataDir, type WalkEntry } from './walk.js';
+import { errText, isExhaustion, specialKind, walkDataDir, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './types.js';
 
-export interface LoadProblem {
-  /** Path relative to the data directory. */
-  path: string;
-  /** Line within the file (NDJSON) or entry number (JSON arrays), else null. */
-  line: number | null;
-  kind: ProblemKind;
-  reason: string;
-}
+export { countProblems, logProblems, PROBLEMS_LISTED_PER_FILE, type LoadProblem } from './problems.js';
 
 export interface LoadStats {
   filesRead: number;
@@ -58,6 +52,8 @@ export interface LoadOptions {
    * asynchronously so requests keep flowing.
    */
   syncRead?: boolean;
+  /** Follow symlinks whose real path leaves the data folder (default: report them, read nothing). */
+  followSymlinksOutside?: boolean;
   /** Called as files are read (for progress bars). */
   onProgress?: (filesDone: number, filesTotal: number) => void;
 }
@@ -96,23 +92,25 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   }
   if (!st.isDirectory()) throw new DataDirError(dataDir, 'is not a directory');
 
-  const walked = await walkDataDir(root, (name) => formatFor(name) !== undefined);
+  const walked = await walkDataDir(root, (name) => formatFor(name) !== undefined, { followSymlinksOutside: options.followSymlinksOutside });
   // A folder that could not be listed, or reads that failed for want of descriptors, would make
   // a corpus missing arbitrary articles: that is no reading of the folder, so none is returned.
   if (walked.unreadable) throw new DataDirError(dataDir, walked.unreadable);
   let exhausted: string | null = null;
   const parsers = await loadParsers(walked.files.map((f) => f.rel));
-  const problems: LoadProblem[] = walked.problems.map((p) => ({ path: p.rel, line: null, kind: 'unreadable', reason: p.reason }));
+  const problems = new ProblemList();
+  for (const p of walked.problems) problems.add({ path: p.rel, line: null, kind: p.kind ?? 'unreadable', reason: p.reason });
   const pending: Pending[] = [];
   let chrome = 0;
   let duplicateLines = 0;
 
   const one = async ({ abs, rel, defaults }: WalkEntry) => {
-    const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.push({ path: rel, line, kind, reason });
+    const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.add({ path: rel, line, kind, reason });
     let bytes: Buffer;
     try {
       const read = options.syncRead ? readSync(abs, maxBytes) : await readAsync(abs, maxBytes);
       if (typeof read === 'number') return problem('too-large', `file is ${read} bytes; the limit is ${maxBytes}`);
+      if (typeof read === 'string') return problem('not-a-file', `${read}, not a file; not read`);
       bytes = read;
     } catch (e) {
       if (isExhaustion(e)) exhausted ??= `${rel} could not be read: ${errText(e)}`;
@@ -135,15 +133,16 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     let parsed;
     try {
-      parsed = parser.parse(file, { chrome: defaults.chrome });
+      parsed = await parser.parse(file, { chrome: defaults.chrome });
     } catch (e) {
-      // A parser library failing on one odd file (a DOM or Readability edge case) costs that file only.
+      // Whatever a parser throws (a DOM or Readability edge case, a stack overflow on hostile input) costs that file only.
       return problem('parse-error', `could not parse the ${parser.format} file: ${(e as Error).message}`);
     }
     chrome += parsed.counts.chromeLines;
     duplicateLines += parsed.counts.duplicateLines;
     const slash = rel.indexOf('/');
     const folderCategory = slash > 0 ? rel.slice(0, slash) : null;
+    if (parsed.omitted) problems.addOmitted(rel, parsed.omitted);
     for (const entry of parsed.entries) {
       if ('problem' in entry) {
         problem(entry.problem.kind, entry.problem.reason, entry.problem.line);
@@ -220,17 +219,17 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     };
     const v = validateArticle(a, sharing);
     if (v.ok) articles.push(v.article);
-    else problems.push({ path: a.origin.path, line: a.origin.line, kind: 'invalid', reason: v.reason });
+    else problems.add({ path: a.origin.path, line: a.origin.line, kind: 'invalid', reason: v.reason });
   }
-  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  const listed = problems.finish();
   return {
     articles,
-    problems,
+    problems: listed,
     stats: {
       filesRead: files.length,
       filesIgnored: walked.ignored,
       articles: articles.length,
-      problems: problems.length,
+      problems: countProblems(listed).total,
       chromeLinesRemoved: chrome,
       duplicateLinesRemoved: duplicateLines,
       ...perFormatAndLanguage(files, articles),
@@ -256,7 +255,7 @@ function perFormatAndLanguage(files: readonly WalkEntry[], articles: readonly Ar
  * The same article twice (same text, or same headline and lead) is served once: the copy with
  * the first path wins and every other copy is reported as a duplicate naming it.
  */
-function dropDuplicates(pending: Pending[], problems: LoadProblem[]): Pending[] {
+function dropDuplicates(pending: Pending[], problems: ProblemList): Pending[] {
   const byPath = pending.slice().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const seen = new Map<string, string>();
   const kept: Pending[] = [];
@@ -266,7 +265,7 @@ function dropDuplicates(pending: Pending[], problems: LoadProblem[]): Pending[] 
     const headline = `${titleKey(a.title)}\n${titleKey(a.lead)}`;
     const original = seen.get(content) ?? seen.get(headline);
     if (original !== undefined) {
-      problems.push({ path: a.origin.path, line: a.origin.line, kind: 'duplicate', reason: `same article as ${original}; served once` });
+      problems.add({ path: a.origin.path, line: a.origin.line, kind: 'duplicate', reason: `same article as ${original}; served once` });
       continue;
     }
     const where = a.origin.line === null ? a.origin.path : `${a.origin.path}:${a.origin.line}`;
@@ -281,22 +280,33 @@ function titleKey(title: string): string {
   return title.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/gu, "'").replace(/\s+/gu, ' ').trim();
 }
 
-/** One open, one fstat, one read: the size is checked before anything is read. A number means too large. */
-async function readAsync(abs: string, maxBytes: number): Promise<Buffer | number> {
-  const handle = await fs.open(abs, 'r');
+/**
+ * Opened without blocking: a file swapped for a FIFO after the walk would otherwise block the
+ * open (and a thread-pool thread) until some writer came.
+ */
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
+
+/**
+ * One open, one fstat, one read: the size is checked before anything is read. A number means
+ * too large; a string names what the path is when it is not a regular file.
+ */
+async function readAsync(abs: string, maxBytes: number): Promise<Buffer | number | string> {
+  const handle = await fs.open(abs, OPEN_FLAGS);
   try {
-    const size = (await handle.stat()).size;
-    return size > maxBytes ? size : await handle.readFile();
+    const st = await handle.stat();
+    if (!st.isFile()) return specialKind(st) ?? 'not a regular file';
+    return st.size > maxBytes ? st.size : await handle.readFile();
   } finally {
     await handle.close().catch(() => undefined);
   }
 }
 
-function readSync(abs: string, maxBytes: number): Buffer | number {
-  const fd = openSync(abs, 'r');
+function readSync(abs: string, maxBytes: number): Buffer | number | string {
+  const fd = openSync(abs, OPEN_FLAGS);
   try {
-    const size = fstatSync(fd).size;
-    return size > maxBytes ? size : readFileSync(fd);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return specialKind(st) ?? 'not a regular file';
+    return st.size > maxBytes ? st.size : readFileSync(fd);
   } finally {
     closeSync(fd);
   }

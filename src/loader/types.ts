@@ -48,6 +48,8 @@ export type Block = string | { image: { caption: string | null; credit: string |
 
 export type ProblemKind =
   | 'unreadable'
+  | 'outside-data-dir'
+  | 'not-a-file'
   | 'too-large'
   | 'binary'
   | 'not-utf8'
@@ -63,9 +65,11 @@ export type ParsedEntry =
   | { draft: ArticleDraft; line: number | null; warnings?: string[] }
   | { problem: { kind: ProblemKind; reason: string; line: number | null } };
 
+/** What a parser made of a file; `omitted`: problems it counted but did not list (see problems.ts). */
 export interface ParseResult {
   entries: ParsedEntry[];
   counts: NormalisationCounts;
+  omitted?: Partial<Record<ProblemKind, number>>;
 }
 
 /** What a parser knows besides the file: the page-chrome lines of the file's folder. */
@@ -83,7 +87,8 @@ export interface InputFile {
 /** One input format: a plugin of the registry (registry.ts). */
 export interface FormatParser {
   format: Format;
-  parse(file: InputFile, context: ParseContext): ParseResult;
+  /** A promise when the parser yields to the event loop while working through a large file (Markdown, NDJSON). */
+  parse(file: InputFile, context: ParseContext): ParseResult | Promise<ParseResult>;
 }
 
 export function emptyDraft(title: string): ArticleDraft {

@@ -37,12 +37,28 @@ export interface WalkEntry {
 export interface WalkProblem {
   rel: string;
   reason: string;
+  /** Default `unreadable`. */
+  kind?: 'unreadable' | 'outside-data-dir' | 'not-a-file';
+}
+
+export interface WalkOptions {
+  /** Follow symlinks whose real path is outside the data folder (off: they are reported, not read). */
+  followSymlinksOutside?: boolean;
+}
+
+/** What a directory entry is when it is neither a file nor a folder (reported, never opened: a FIFO would block a read). */
+export function specialKind(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string | null {
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return null;
 }
 
 /** The process ran out of descriptors (or the system of open files): what was read is incomplete, not wrong data. */
 export const isExhaustion = (e: unknown) => ['EMFILE', 'ENFILE'].includes((e as NodeJS.ErrnoException)?.code ?? '');
 
-export async function walkDataDir(root: string, accept: (name: string) => boolean) {
+export async function walkDataDir(root: string, accept: (name: string) => boolean, options: WalkOptions = {}) {
   const files: WalkEntry[] = [];
   const problems: WalkProblem[] = [];
   let ignored = 0;
@@ -91,6 +107,15 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
     return { ...inherited, chrome: inherited.chrome.extend(lines) };
   }
 
+  // Symlinks may point anywhere (`/etc/passwd`, `/`): only real paths inside the data folder are read.
+  let rootReal = root;
+  try {
+    rootReal = await fs.realpath(root);
+  } catch (e) {
+    unreadable = `the folder could not be resolved: ${errText(e)}`;
+  }
+  const inside = (real: string) => real === rootReal || real.startsWith(rootReal.endsWith(path.sep) ? rootReal : rootReal + path.sep);
+
   async function visit(dirAbs: string, dirRel: string, inherited: FolderDefaults): Promise<void> {
     let real: string;
     try {
@@ -121,26 +146,44 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
       const rel = dirRel ? `${dirRel}/${ent.name}` : ent.name;
       let isDir = ent.isDirectory();
       let isFile = ent.isFile();
+      let special = specialKind(ent);
       if (ent.isSymbolicLink()) {
         try {
-          const st = await fs.stat(abs);
+          const real = await fs.realpath(abs);
+          if (!options.followSymlinksOutside && !inside(real)) {
+            problems.push({ rel, kind: 'outside-data-dir', reason: 'symlink to a path outside the data folder; not followed' });
+            continue;
+          }
+          const st = await fs.stat(real);
           isDir = st.isDirectory();
           isFile = st.isFile();
+          special = specialKind(st);
         } catch (e) {
           problems.push({ rel, reason: `broken symlink: ${errText(e)}` });
           continue;
         }
+      }
+      if (special) {
+        problems.push({ rel, kind: 'not-a-file', reason: `${special}, not a file; not read` });
+        continue;
       }
       if (isDir) await visit(abs, rel, defaults);
       else if (isFile && !NOT_ARTICLES.test(ent.name) && accept(ent.name)) files.push({ abs, rel, defaults });
       else ignored++;
     }
   }
-  await visit(root, '', { chrome: DEFAULT_CHROME });
+  if (!unreadable) await visit(root, '', { chrome: DEFAULT_CHROME });
   return { files, problems, ignored, unreadable };
 }
 
+/**
+ * `ENOENT: no such file or directory (open)`: the code, the words and the call, without the
+ * absolute path Node appends (problems name their path relative to the data folder, and
+ * /health must not show where the data lives).
+ */
 export function errText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  return err?.code ? `${err.code}: ${err.message.replace(/^[A-Z]+: /u, '')}` : String(err?.message ?? e);
+  if (!err?.code) return String(err?.message ?? e);
+  const words = err.message.replace(/^[A-Z]+: /u, '').replace(/, (\w+) '.*'$/su, ' ($1)');
+  return `${err.code}: ${words}`;
 }

@@ -3,6 +3,7 @@
  * AND/OR/NOT, stemmed terms, prefixes, phrases, fuzzy terms). One {@link QueryExecution} per
  * query owns its scratch memory, so a version can be read by any number of requests at once.
  */
+import type { WorkBudget } from './budget.js';
 import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
 import { fuzzyWords } from './fuzzy.js';
 import type { MatchResult } from './options.js';
@@ -34,8 +35,16 @@ export class QueryExecution {
   constructor(
     private readonly reader: IndexReader,
     private readonly fuzzy: boolean,
+    /** Charged before each word's postings are read (see budget.ts); none: unbounded. */
+    private readonly budget: WorkBudget | null = null,
   ) {
     this.scratch = new UnionScratch(reader.documentSpace);
+  }
+
+  /** A word's hits, charged to the budget first. */
+  private hits(word: string, mask: number, weight: number, idf: number): MatchResult {
+    this.budget?.charge(this.reader.wordDocFreq(word));
+    return wordHits(this.reader, word, mask, weight, idf);
   }
 
   evaluate(q: Query, fuzzy = this.fuzzy): MatchResult {
@@ -91,7 +100,7 @@ export class QueryExecution {
     const exactIdf = exactDf === 0 ? Infinity : reader.idf(exactDf);
     const variantWeight = reader.options.stemVariantWeight;
     return this.scratch.union(
-      forms.map((form) => wordHits(reader, form, mask, exactDf === 0 || form === word ? 1 : variantWeight, Math.min(exactIdf, reader.idf(reader.wordDocFreq(form))))),
+      forms.map((form) => this.hits(form, mask, exactDf === 0 || form === word ? 1 : variantWeight, Math.min(exactIdf, reader.idf(reader.wordDocFreq(form))))),
       true,
     );
   }
@@ -106,7 +115,7 @@ export class QueryExecution {
     const exactDf = reader.wordDocFreq(q.word);
     const exactIdf = exactDf === 0 ? Infinity : reader.idf(exactDf);
     const fuzzyHits = this.scratch.union(
-      neighbours.map((n) => wordHits(reader, n, mask, reader.options.fuzzyWeight, Math.min(exactIdf, reader.idf(reader.wordDocFreq(n))))),
+      neighbours.map((n) => this.hits(n, mask, reader.options.fuzzyWeight, Math.min(exactIdf, reader.idf(reader.wordDocFreq(n))))),
       true,
     );
     if (exact.docs.length > 0) {
@@ -123,7 +132,7 @@ export class QueryExecution {
   private prefix(q: PrefixQuery): MatchResult {
     const mask = fieldMask(q.field);
     const reader = this.reader;
-    const lists = prefixExpansion(reader, q.prefix).map((word) => wordHits(reader, word, mask, 1, reader.idf(reader.wordDocFreq(word))));
+    const lists = prefixExpansion(reader, q.prefix).map((word) => this.hits(word, mask, 1, reader.idf(reader.wordDocFreq(word))));
     return this.scratch.union(lists, true);
   }
 
@@ -141,7 +150,7 @@ export class QueryExecution {
         const key = STOP_PREFIX + q.words[i]!;
         const df = reader.wordDocFreq(key);
         forms = df === 0 ? [] : [key];
-        hits = df === 0 ? EMPTY_MATCH : wordHits(reader, key, mask, 1, reader.idf(df));
+        hits = df === 0 ? EMPTY_MATCH : this.hits(key, mask, 1, reader.idf(df));
       } else {
         forms = this.variants(q.terms[i]!, q.words[i]!);
         hits = this.stemHits(q.terms[i]!, q.words[i]!, mask);

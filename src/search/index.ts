@@ -27,6 +27,7 @@ export type {
   SearchField,
 } from './query.js';
 export { topK } from './topk.js';
+export { QueryTooCostly, WorkBudget, type WorkLimits } from './budget.js';
 export { tokenize, terms, fold, STOP_WORDS, analyzerFor, ENGLISH, STEMMED_LANGUAGES } from './tokenize.js';
 export type { Token, Analyzer } from './tokenize.js';
 export { escapeHtml } from './highlight.js';

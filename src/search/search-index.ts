@@ -14,6 +14,7 @@
  * scoring (`scoring.ts`), fuzzy matching (`fuzzy.ts`), highlighting (`highlighter.ts`,
  * `highlight.ts`) and more-like-this (`more-like-this.ts`).
  */
+import type { WorkBudget } from './budget.js';
 import { QueryExecution, prefixExpansion } from './execution.js';
 import { HighlightPlan, highlightDocument, prepareHighlight } from './highlighter.js';
 import { moreLikeThis } from './more-like-this.js';
@@ -138,11 +139,11 @@ export class SearchIndex extends IndexReader {
    * **sorted by ascending document number** (use `topK` to rank). `fuzzy: true` also matches
    * typo-neighbours of words of 5+ letters, at a lower score.
    */
-  match(query: Query, opts?: { fuzzy?: boolean }): MatchResult {
+  match(query: Query, opts?: { fuzzy?: boolean; budget?: WorkBudget }): MatchResult {
     if (countClauses(query) > this.options.maxQueryClauses) {
       throw new QuerySyntaxError(`too many terms (at most ${this.options.maxQueryClauses})`, 0);
     }
-    const result = new QueryExecution(this, opts?.fuzzy === true).evaluate(query);
+    const result = new QueryExecution(this, opts?.fuzzy === true, opts?.budget ?? null).evaluate(query);
     // never hand out views of a segment's arrays
     const internal = this.segments.some((placed) => placed.segment.postingDocs.buffer === result.docs.buffer);
     return internal ? { docs: result.docs.slice(), scores: result.scores } : result;

@@ -12,7 +12,7 @@ import type { Article } from '../articles/schema.js';
 import { loadArticles, type LoadOptions, type LoadResult } from '../loader/index.js';
 import { contentHash, storedState, withIngestLock, writeBatch } from './postgres.js';
 
-export interface IngestOptions extends Pick<LoadOptions, 'maxFileBytes' | 'onProgress'> {
+export interface IngestOptions extends Pick<LoadOptions, 'maxFileBytes' | 'followSymlinksOutside' | 'onProgress'> {
   /** Names the folder's articles in the database (default: the folder's absolute path). */
   dataset?: string;
   /** Articles per transaction. */
@@ -43,7 +43,7 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
   const dataset = options.dataset ?? defaultDataset(dataDir);
   const batchSize = options.batchSize ?? 1000;
   // Loaded before the lock: parsing is the slow part and touches no shared state.
-  const load = await loadArticles(dataDir, { maxFileBytes: options.maxFileBytes, onProgress: options.onProgress });
+  const load = await loadArticles(dataDir, { maxFileBytes: options.maxFileBytes, followSymlinksOutside: options.followSymlinksOutside, onProgress: options.onProgress });
   return withIngestLock(pool, dataset, async () => {
     const { byId, ofDataset } = await storedState(
       pool,

@@ -196,3 +196,21 @@ describe('/health after a reload that keeps the same articles', () => {
     expect(Health.parse((await app.inject('/health')).json())).toMatchObject({ status: 'ok', problems: 0 });
   });
 });
+
+describe('a reload refused or failed while watching', () => {
+  it('is tried again later, so a folder read half copied is served whole without a further change', async () => {
+    const dir = tempDataDir(dataset('A', 10));
+    const partial = tempDataDir(dataset('A', 3));
+    const store = new CorpusStore(await corpusOf(dir));
+    let builds = 0;
+    // The first rebuild reads the folder half copied (3 of 10); nothing changes after it.
+    const reloader = new Reloader({ build: () => corpusOf(builds++ === 0 ? partial : dir), store, logger: quiet, debounceMs: 20, retryMs: 50, watchCheckMs: 100 });
+    closers.push(() => reloader.close());
+    await reloader.watch(dir);
+    writeFileSync(path.join(dir, 'a-10.txt'), story('A', 10));
+    await until('the refusal', () => store.lastReloadError !== null);
+    expect(store.lastReloadError).toMatch(/70% gone at once/);
+    await until('the retry', () => store.lastReloadError === null && store.current.size === 11);
+    expect(builds).toBe(2);
+  });
+});

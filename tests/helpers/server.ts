@@ -17,8 +17,16 @@ export interface RunningServer {
  * Starts src/server.ts as its own process on a free port and waits for its listen line. Runs
  * `node --import tsx` (not the tsx CLI) so signals reach the server process itself.
  */
-export async function startServer(args: string[] = [], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], {
+export async function startServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+  timeoutMs = 20_000,
+  { openFilesLimit }: { openFilesLimit?: number } = {},
+): Promise<RunningServer> {
+  const argv = [process.execPath, '--import', 'tsx', SERVER, ...args];
+  // A lower open-files limit for this process only (bash's ulimit, then exec: the pid stays the server's).
+  const [command, ...rest] = openFilesLimit ? ['bash', '-c', `ulimit -n ${openFilesLimit} && exec "$@"`, 'bash', ...argv] : argv;
+  const child = spawn(command!, rest, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_PRETTY: 'false', ...env },
   });

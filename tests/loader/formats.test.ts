@@ -55,8 +55,8 @@ describe('Markdown with front matter', () => {
     expect(a).toMatchObject({ publishedAt: null, dateSource: null });
   });
 
-  it('reports broken front matter as a parse error', () => {
-    const { entries } = parseMarkdown('---\ntitle: [unclosed\n---\nBody.\n');
+  it('reports broken front matter as a parse error', async () => {
+    const { entries } = await parseMarkdown('---\ntitle: [unclosed\n---\nBody.\n');
     expect(entries[0]).toMatchObject({ problem: { kind: 'parse-error', reason: expect.stringMatching(/^front matter: /) } });
   });
 });

@@ -31,6 +31,11 @@ export const allowedMethodsPlugin = fp(
       return hit ? [...new Set([...hit.methods, 'OPTIONS'])].sort() : null;
     });
 
+    // No route takes a body, so none is parsed: a POST with broken JSON gets its 405 (or 404),
+    // not a 400 about a body nothing would read. Node discards the unread body.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+
     app.addHook('onRequest', (request, reply, done) => {
       if (request.method === 'OPTIONS') {
         const allowed = app.allowedMethods(request.url);

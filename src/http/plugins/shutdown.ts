@@ -22,6 +22,12 @@ export const shutdownPlugin = fp(
       closing = true;
       app.log.info('draining: /ready answers 503 until in-flight requests finish');
     });
+    // Answers sent while draining end their connection and say so: a keep-alive client would
+    // otherwise send its next request into a socket about to close, and lose it to a reset.
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      if (closing) reply.header('connection', 'close');
+      done(null, payload);
+    });
   },
   { name: 'shutdown' },
 );

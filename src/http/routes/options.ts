@@ -1,6 +1,7 @@
 import type { CorpusStore } from '../../corpus/index.js';
 import type { DatabaseStatus } from '../../store/replica.js';
 import type { ResponseCache } from '../response-cache.js';
+import type { SearchFairness } from '../search-fairness.js';
 
 /** What every resource's routes are registered with (app.ts). */
 export interface RouteOptions {
@@ -9,6 +10,8 @@ export interface RouteOptions {
   answers: ResponseCache;
   cacheMaxAge: number;
   listMaxAge: number;
+  /** Work budgets for searches (search-fairness.ts). */
+  fairness: SearchFairness;
 }
 
 /** A replica's view of its database (database mode only), for /health and /ready. */

@@ -1,7 +1,8 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { toSummary } from '../../articles/schema.js';
 import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
-import { QuerySyntaxError } from '../../search/index.js';
+import { QuerySyntaxError, QueryTooCostly } from '../../search/index.js';
 import { describeFilters, renderFeed, requestBase, urlWithFormat } from '../feeds.js';
 import { answerKey, sendAnswer } from '../page-answer.js';
 import { nextPage } from '../paging.js';
@@ -10,7 +11,7 @@ import { pageResponse, problemResponses } from '../schemas/common.js';
 import { QUERY_LANGUAGE, SearchQuery, SearchResponse } from '../schemas/search.js';
 import type { RouteOptions } from './options.js';
 
-export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, listMaxAge }) => {
+export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, listMaxAge, fairness }) => {
   app.get(
     '/search',
     {
@@ -19,7 +20,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         summary: 'Search articles',
         description: `Full-text search over headlines (weighted higher) and paragraphs, ranked by BM25F, with the listing's filters, facets and highlights.\n${QUERY_LANGUAGE}`,
         querystring: SearchQuery,
-        response: { 200: pageResponse(SearchResponse), ...problemResponses(400) },
+        response: { 200: pageResponse(SearchResponse), ...problemResponses(400, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -29,6 +30,8 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const cached = answers.get(corpus.version, key);
       if (cached) return sendAnswer(request, reply, cached, listMaxAge, q.format, corpus);
       let result: SearchResult;
+      const budget = fairness.budget();
+      const started = performance.now();
       try {
         result = corpus.search(q.q, {
           ...toArticleFilter(q),
@@ -39,8 +42,10 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           facets: q.facets,
           collapse: q.collapse === 'story',
           facetCount: q.facetCount,
+          budget,
         });
       } catch (e) {
+        if (e instanceof QueryTooCostly) return tooCostly(reply, e, fairness.isCrowdedBudget(budget));
         if (!(e instanceof QuerySyntaxError)) throw e;
         return sendProblem(reply, {
           type: PROBLEM_TYPE.invalidQuery,
@@ -50,6 +55,8 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           instance: request.url,
           errors: [{ in: 'query', parameter: 'q', reason: e.message, position: e.position }],
         });
+      } finally {
+        fairness.spend(budget, performance.now() - started);
       }
       const next = nextPage(request.url, result.total, q.limit, q.offset);
       if (q.format !== 'json') {
@@ -88,3 +95,25 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
     },
   );
 };
+
+/** Over budget: 422 naming what to narrow, or, when costly searches have had their share of this second, 503. */
+function tooCostly(reply: FastifyReply, e: QueryTooCostly, crowded: boolean): FastifyReply {
+  if (crowded) {
+    reply.header('retry-after', '1');
+    return sendProblem(reply, {
+      type: PROBLEM_TYPE.searchBusy,
+      title: 'Too many costly searches',
+      status: 503,
+      detail: 'Costly searches (many prefix or fuzzy expansions) have had their share of this second; retry in a second, or narrow the query.',
+      instance: reply.request.url,
+    });
+  }
+  return sendProblem(reply, {
+    type: PROBLEM_TYPE.queryTooCostly,
+    title: 'Query too costly',
+    status: 422,
+    detail: `q: ${e.message}`,
+    instance: reply.request.url,
+    errors: [{ in: 'query', parameter: 'q', reason: e.message }],
+  });
+}

@@ -15,6 +15,21 @@ function isRealDate(s: string): boolean {
   return z.iso.date().safeParse(date).success && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s));
 }
 
+/**
+ * A query integer written in decimal digits only: `Number()` (z.coerce) also takes `0x10`,
+ * `1e1`, `0b11`, ` 5` and the empty string, which no client means as a page size.
+ */
+export const decimalInt = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\d{1,9}$/u.test(v) ? Number(v) : v),
+    z
+      .number({ error: (issue) => (issue.code === 'invalid_type' ? 'expected a decimal integer' : undefined) })
+      .int()
+      .min(min)
+      .max(max)
+      .default(fallback),
+  );
+
 export const Filters = z.object({
   source: z.string().min(1).max(100).optional().meta({ description: 'Source id, as listed by /sources', example: 'cgtn' }),
   category: z.string().min(1).max(100).optional().meta({ description: 'Category, as listed by /categories', example: 'business' }),
@@ -25,8 +40,8 @@ export const Filters = z.object({
     .meta({ description: "The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English", example: 'en' }),
   from: DateBound.optional().meta({ description: 'Published on or after this date (inclusive)', example: '2021-08-01' }),
   to: DateBound.optional().meta({ description: 'Published on or before this date (inclusive: a date means the end of that day)', example: '2021-08-31' }),
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(20).meta({ description: `Page size, 1-${MAX_LIMIT}` }),
-  offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0).meta({ description: 'How many results to skip' }),
+  limit: decimalInt(1, MAX_LIMIT, 20).meta({ description: `Page size, 1-${MAX_LIMIT}` }),
+  offset: decimalInt(0, MAX_OFFSET, 0).meta({ description: 'How many results to skip' }),
 });
 
 /** Most ids one /articles?ids= request may ask for. */
@@ -126,6 +141,7 @@ export type ProblemDetails = z.infer<typeof ProblemDetails>;
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid parameter',
   404: 'Not found',
+  422: 'Query too costly: narrow it (fewer or longer prefixes, fewer OR terms, no fuzzy)',
   429: 'Too many requests',
   500: 'Server error',
   503: 'Overloaded or not ready',

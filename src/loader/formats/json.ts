@@ -6,7 +6,10 @@
 import { applyMetadata, FIELD_NAMES, pick, text } from '../metadata.js';
 import { structureBody } from '../normalise/body.js';
 import { cleanLines } from '../normalise/clean.js';
+import { PROBLEMS_LISTED_PER_FILE } from '../problems.js';
 import { emptyCounts, emptyDraft, type FormatParser, type NormalisationCounts, type ParseContext, type ParsedEntry, type ParseResult } from '../types.js';
+
+const LINES_PER_TURN = 2000;
 
 type Fields = Record<string, unknown>;
 
@@ -39,23 +42,42 @@ export function parseJson(source: string, context: ParseContext): ParseResult {
   return { entries: [entryFromObject(value, null, counts, context)], counts };
 }
 
-export function parseNdjson(source: string, context: ParseContext): ParseResult {
+/**
+ * Bad lines past the first few are counted, not listed: a file of millions of them stays small
+ * in memory. Lines are cut without splitting the whole file, a line that cannot be an article
+ * object is refused without JSON.parse (a thrown parse error costs microseconds, and hostile
+ * files hold millions), and the event loop gets a turn every LINES_PER_TURN lines.
+ */
+export async function parseNdjson(source: string, context: ParseContext): Promise<ParseResult> {
   const counts = emptyCounts();
   const entries: ParsedEntry[] = [];
-  const lines = source.split(/\r?\n/u);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
+  let bad = 0;
+  const refuse = (reason: string, line: number) => {
+    if (++bad <= PROBLEMS_LISTED_PER_FILE) entries.push({ problem: { kind: 'parse-error', reason, line } });
+  };
+  let line = 0;
+  for (let start = 0; start <= source.length; ) {
+    let end = source.indexOf('\n', start);
+    if (end < 0) end = source.length;
+    const raw = source.slice(start, end).trim();
+    start = end + 1;
+    line++;
+    if (line % LINES_PER_TURN === 0) await new Promise<void>((r) => setImmediate(r));
     if (raw === '') continue;
+    if (raw[0] !== '{' || raw[raw.length - 1] !== '}') {
+      refuse('invalid JSON: expected an article object ({...} on one line)', line);
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      entries.push({ problem: { kind: 'parse-error', reason: `invalid JSON: ${(e as Error).message}`, line: i + 1 } });
+      refuse(`invalid JSON: ${(e as Error).message}`, line);
       continue;
     }
-    entries.push(entryFromObject(value, i + 1, counts, context));
+    entries.push(entryFromObject(value, line, counts, context));
   }
-  return { entries, counts };
+  return bad > PROBLEMS_LISTED_PER_FILE ? { entries, counts, omitted: { 'parse-error': bad - PROBLEMS_LISTED_PER_FILE } } : { entries, counts };
 }
 
 export const jsonFormat: FormatParser = { format: 'json', parse: (file, context) => parseJson(file.text ?? '', context) };

@@ -2,6 +2,12 @@
  * Markdown with an optional YAML front matter block. The body is reduced to blocks of plain
  * text (emphasis and links kept as their text, list items and quotes as their own blocks, images
  * with alt text as captions) and then goes through the same body rules as raw text.
+ *
+ * Hostile input is bounded before marked sees it: marked recurses once per nesting level (6 KB
+ * of `>` overflowed the stack) and lexes lists slowly (a 4 MB list took 6 s in one go). So a
+ * file nested deeper than MAX_NESTING levels, or with more than MAX_LIST_LINES list or quote
+ * lines, is one reported problem; and a large body is lexed in slices of about SLICE_BYTES cut
+ * at blank lines, yielding to the event loop between slices, so requests keep being answered.
  */
 import { marked, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
@@ -12,9 +18,15 @@ import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLine } from '../normalise/clean.js';
 import { emptyCounts, emptyDraft, type Block, type FormatParser, type ParseContext, type ParseResult } from '../types.js';
 
+/** Deeper nesting (quotes and lists inside each other) than any article needs. */
+export const MAX_NESTING = 16;
+/** List items and quote lines: a long article has a few hundred. */
+export const MAX_LIST_LINES = 10_000;
+const SLICE_BYTES = 32 * 1024;
+
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/u;
 
-export function parseMarkdown(source: string, context: ParseContext = { chrome: DEFAULT_CHROME }): ParseResult {
+export async function parseMarkdown(source: string, context: ParseContext = { chrome: DEFAULT_CHROME }): Promise<ParseResult> {
   const counts = emptyCounts();
   let fields: Record<string, unknown> = {};
   let body = source;
@@ -29,9 +41,15 @@ export function parseMarkdown(source: string, context: ParseContext = { chrome: 
     }
     body = source.slice(fm[0].length);
   }
+  const refusal = tooHostile(body);
+  if (refusal) return { entries: [{ problem: { kind: 'parse-error', reason: refusal, line: null } }], counts };
   const blocks: Block[] = [];
   let heading: string | null = null;
-  for (const token of marked.lexer(body)) collect(token, blocks, (h) => (heading ??= h));
+  const slices = slicesOf(body);
+  for (let i = 0; i < slices.length; i++) {
+    if (i > 0) await new Promise<void>((r) => setImmediate(r));
+    for (const token of marked.lexer(slices[i]!)) collect(token, blocks, (h) => (heading ??= h));
+  }
   let title = text(pick(fields, FIELD_NAMES.title));
   if (!title) {
     // No title field: the first level-1 heading, else the first block of text.
@@ -47,6 +65,74 @@ export function parseMarkdown(source: string, context: ParseContext = { chrome: 
   const complaints = applyMetadata(draft, fields);
   structureBody(draft, blocks, counts, context);
   return { entries: [{ draft, line: null, warnings: complaints }], counts };
+}
+
+/**
+ * One pass over the lines: how deep quotes and lists nest (markers at the start of a line, and
+ * indentation, two columns a level), and how many lines are list items or quotes.
+ */
+function tooHostile(body: string): string | null {
+  let listLines = 0;
+  let lineNo = 0;
+  let inFence = false;
+  for (let start = 0; start < body.length; ) {
+    let end = body.indexOf('\n', start);
+    if (end < 0) end = body.length;
+    lineNo++;
+    let i = start;
+    let columns = 0;
+    let markers = 0;
+    // Container prefix: spaces, tabs, `>` and list markers (`-`, `+`, `*`, `1.`, `1)`) followed by a space.
+    for (;;) {
+      const c = body.charCodeAt(i);
+      if (c === 32) columns++;
+      else if (c === 9) columns += 4;
+      else if (c === 62) markers++;
+      else if ((c === 45 || c === 43 || c === 42) && (body.charCodeAt(i + 1) === 32 || body.charCodeAt(i + 1) === 9)) markers++;
+      else if (c >= 48 && c <= 57) {
+        let j = i;
+        while (j < end && j - i < 9 && body.charCodeAt(j) >= 48 && body.charCodeAt(j) <= 57) j++;
+        const d = body.charCodeAt(j);
+        if ((d === 46 || d === 41) && (body.charCodeAt(j + 1) === 32 || body.charCodeAt(j + 1) === 9)) {
+          markers++;
+          i = j;
+        } else break;
+      } else break;
+      i++;
+      if (i >= end) break;
+    }
+    if (body.startsWith('```', i) || body.startsWith('~~~', i)) inFence = !inFence;
+    if (!inFence) {
+      const depth = markers + Math.floor(columns / 2);
+      if (depth > MAX_NESTING) return `Markdown nested ${depth} levels deep at line ${lineNo}; the limit is ${MAX_NESTING}`;
+      if (markers > 0 && ++listLines > MAX_LIST_LINES) return `Markdown holds more than ${MAX_LIST_LINES} list items or quote lines; the limit is ${MAX_LIST_LINES}`;
+    }
+    start = end + 1;
+  }
+  return null;
+}
+
+/** Slices of about SLICE_BYTES, cut at blank lines outside code fences (a small body is one slice). */
+function slicesOf(body: string): string[] {
+  if (body.length <= SLICE_BYTES) return [body];
+  const out: string[] = [];
+  let from = 0;
+  let inFence = false;
+  let lastBlank = -1;
+  for (let start = 0; start < body.length; ) {
+    let end = body.indexOf('\n', start);
+    if (end < 0) end = body.length;
+    const line = body.slice(start, end).trimStart();
+    if (line.startsWith('```') || line.startsWith('~~~')) inFence = !inFence;
+    else if (!inFence && line.trim() === '') lastBlank = end + 1;
+    if (start - from >= SLICE_BYTES && lastBlank > from) {
+      out.push(body.slice(from, lastBlank));
+      from = lastBlank;
+    }
+    start = end + 1;
+  }
+  if (from < body.length) out.push(body.slice(from));
+  return out;
 }
 
 function inline(tokens: Token[] | undefined, fallback: string): string {
