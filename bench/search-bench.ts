@@ -10,6 +10,11 @@
  * latency percentiles for two-term queries and for known-item queries, and MRR@10 on the
  * known-item queries. Query construction rules: see bench/lib/queries.ts.
  * Progress goes to stderr; the markdown report (or JSON with --json) to stdout.
+ *
+ * Then (unless --no-quality) ranking quality on held-out known-item query sets of every kind in
+ * bench/lib/quality.ts, --quality-queries per set, for each of --seeds: MRR@10 and recall@10 of
+ * ours, MiniSearch, FlexSearch, a plain BM25 written here, and PostgreSQL ts_rank_cd when a
+ * server is configured, with a paired bootstrap interval of ours minus the best peer.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -22,6 +27,7 @@ import { loadOursAdapter } from './lib/ours.js';
 import { mixSeed, mulberry32 } from './lib/prng.js';
 import { QueryFactory, type KnownItemQuery } from './lib/queries.js';
 import { fmtUs, fullGc, heapBytes, percentile, timeUs } from './lib/stats.js';
+import { isTypoKind, pairedBootstrap, plainBm25Adapter, QUERY_KINDS, querySet, type QueryKind, type TargetedQuery } from './lib/quality.js';
 
 if (typeof (globalThis as { gc?: unknown }).gc !== 'function' && !process.env.SEARCH_BENCH_CHILD) {
   const child = spawnSync(
@@ -33,7 +39,8 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function' && !process.env.SE
 }
 
 const USAGE =
-  'tsx bench/search-bench.ts --corpus <dir> [--queries 300] [--seed 1] [--rounds 3] [--warmup 200] [--engines ours,minisearch,flexsearch] [--json]';
+  'tsx bench/search-bench.ts --corpus <dir> [--queries 300] [--seed 1] [--rounds 3] [--warmup 200] [--engines ours,minisearch,flexsearch,bm25] [--json]\n' +
+  '    [--kinds random-3,...] [--quality-queries 500] [--seeds 1,2] [--no-latency] [--no-quality]';
 const args = parseCli(
   {
     corpus: { type: 'string' },
@@ -41,8 +48,13 @@ const args = parseCli(
     seed: { type: 'string' },
     rounds: { type: 'string' },
     warmup: { type: 'string' },
-    engines: { type: 'string', default: 'ours,minisearch,flexsearch' },
+    engines: { type: 'string', default: 'ours,minisearch,flexsearch,bm25' },
+    kinds: { type: 'string' },
     json: { type: 'boolean', default: false },
+    'quality-queries': { type: 'string' },
+    seeds: { type: 'string' },
+    'no-latency': { type: 'boolean', default: false },
+    'no-quality': { type: 'boolean', default: false },
   },
   USAGE,
 );
@@ -54,6 +66,8 @@ const nQueries = intArg(args.queries, 'queries', 300);
 const seed = intArg(args.seed, 'seed', 1);
 const rounds = Math.max(1, intArg(args.rounds, 'rounds', 3));
 const nWarmup = intArg(args.warmup, 'warmup', 200);
+const qualityQueries = intArg(args['quality-queries'], 'quality-queries', 500);
+const seeds = (args.seeds ?? '1,2').split(',').filter(Boolean).map((x) => intArg(x, 'seeds', 1));
 const wanted = new Set((args.engines ?? '').split(',').map((s) => s.trim().toLowerCase()));
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 
@@ -157,6 +171,74 @@ function markdown(results: EngineResult[], header: string[]): string {
   return lines.join('\n');
 }
 
+/** Why the PostgreSQL column is absent (the bench has no PostgreSQL client of its own). */
+function postgresSkipReason(): string {
+  if (!process.env.PGHOST && !process.env.DATABASE_URL) return 'no PostgreSQL server configured (PGHOST / DATABASE_URL unset)';
+  return 'a server is configured, but this bench has no PostgreSQL client yet (no `pg` dependency)';
+}
+
+interface QualityRow {
+  kind: QueryKind;
+  queries: number;
+  /** Per engine: per-query reciprocal ranks (cut at 10) and hits in the top 10. */
+  rr: Map<string, number[]>;
+  hit: Map<string, number[]>;
+}
+
+async function quality(docs: readonly BenchDoc[]): Promise<string> {
+  const engines: EngineAdapter[] = [];
+  const ours = wanted.has('ours') ? await loadOursAdapter() : 'not asked for';
+  if (typeof ours === 'string') log(`  quality: skipping ours: ${ours}`);
+  else engines.push(ours);
+  if (wanted.has('minisearch')) engines.push(miniSearchAdapter());
+  if (wanted.has('flexsearch')) engines.push(flexSearchAdapter());
+  if (wanted.has('bm25')) engines.push(plainBm25Adapter());
+  const kinds = args.kinds ? QUERY_KINDS.filter((k) => args.kinds!.split(',').includes(k)) : QUERY_KINDS;
+  for (const e of engines) {
+    const t0 = performance.now();
+    e.build(docs);
+    log(`  quality: built ${e.name} in ${(performance.now() - t0).toFixed(0)} ms`);
+  }
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const out: string[] = ['## Ranking quality on held-out query sets', ''];
+  out.push(`PostgreSQL ts_rank_cd: skipped, ${postgresSkipReason()}.`, '');
+  for (const s of seeds) {
+    const rows: QualityRow[] = [];
+    QUERY_KINDS.forEach((kind, k) => {
+      if (!kinds.includes(kind)) return;
+      const set: TargetedQuery[] = querySet(mulberry32(mixSeed(s, 100 + k)), kind, docs, qualityQueries);
+      const row: QualityRow = { kind, queries: set.length, rr: new Map(), hit: new Map() };
+      for (const e of engines) {
+        const rr = set.map((x) => reciprocalRank(docs, e.search(x.q, { fuzzy: isTypoKind(kind) }), x.doc));
+        row.rr.set(e.name, rr);
+        row.hit.set(e.name, rr.map((x) => (x > 0 ? 1 : 0)));
+      }
+      rows.push(row);
+      log(`  quality seed ${s}: ${kind} (${set.length} queries, e.g. "${set[0]?.q ?? ''}")`);
+    });
+    const names = engines.map((e) => e.name);
+    out.push(`### Seed ${s} (${qualityQueries} queries a set; MRR@10, recall@10 in brackets)`, '');
+    out.push(`| query kind | ${names.join(' | ')} | ours − best peer (95% paired bootstrap) |`);
+    out.push(`|---|${names.map(() => '---:').join('|')}|---|`);
+    for (const row of rows) {
+      const mrr = new Map(names.map((n) => [n, mean(row.rr.get(n)!)]));
+      const peers = names.filter((n) => n !== 'ours');
+      const best = peers.length === 0 ? null : peers.reduce((a, b) => (mrr.get(b)! > mrr.get(a)! ? b : a));
+      let versus = 'n/a';
+      if (row.rr.has('ours') && best !== null) {
+        const bs = pairedBootstrap(mulberry32(mixSeed(s, 999)), row.rr.get('ours')!, row.rr.get(best)!);
+        const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+        versus = `vs ${best}: ${sign(bs.mean)} [${sign(bs.low)}, ${sign(bs.high)}]${bs.high > 0 || bs.mean >= 0 ? '' : ' **below**'}`;
+      }
+      const cells = names.map((n) => `${mrr.get(n)!.toFixed(3)} (${mean(row.hit.get(n)!).toFixed(3)})`);
+      out.push(`| ${row.kind} (${row.queries}) | ${cells.join(' | ')} | ${versus} |`);
+    }
+    out.push('');
+  }
+  out.push('Typo sets: ours with fuzzy matching, MiniSearch with `fuzzy: 0.2`, plain BM25 with a Damerau spelling correction of unknown words; FlexSearch has none.');
+  return out.join('\n');
+}
+
 async function main(): Promise<void> {
   const loadStart = os.loadavg()[0] ?? 0;
   const dir = resolve(args.corpus!);
@@ -165,6 +247,10 @@ async function main(): Promise<void> {
   if (docs.length === 0) throw new Error(`no .txt articles under ${dir}`);
   log(`read ${docs.length} docs (${(rawBytes / 2 ** 20).toFixed(1)} MB raw text) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+  if (args['no-latency']) {
+    if (!args['no-quality']) console.log(await quality(docs));
+    return;
+  }
   t0 = performance.now();
   const qf = new QueryFactory(docs);
   const queries = {
@@ -223,6 +309,7 @@ async function main(): Promise<void> {
       ...skipped.map((s) => `Skipped ${s}`),
     ]),
   );
+  if (!args['no-quality']) console.log(`\n${await quality(docs)}`);
 }
 
 await main();

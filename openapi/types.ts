@@ -18,10 +18,14 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Source id, as listed by /sources */
+                    /** @description Source id, as listed by /sources (case-insensitive) */
                     source?: string;
-                    /** @description Category, as listed by /categories */
+                    /** @description Category, as listed by /categories (case-insensitive) */
                     category?: string;
+                    /** @description An author name as in the byline (case-insensitive; a byline of several names matches each). Repeat for any of several. */
+                    author?: string | string[];
+                    /** @description A tag (case-insensitive). Repeat for any of several. */
+                    tag?: string | string[];
                     /** @description The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English */
                     language?: string;
                     /** @description Published on or after this date (inclusive) */
@@ -222,6 +226,8 @@ export interface paths {
          *     | `(oil OR gas) prices` | grouping |
          *     | `title:taliban`, `title:"peace process"` | only in the headline (fields: `title`, `lead`, and `body` for every paragraph, the lead included) |
          *     | `infla*` | words starting with infla (the most frequent expansions, bounded) |
+         *     | `author:smith`, `author:"jane doe"` | articles by an author whose name holds these words (filters the whole query) |
+         *     | `tag:elections` | articles with a tag holding this word (filters the whole query); scopes alone list the articles, newest first |
          *
          *     Words are matched after case and accent folding and stemming (`rates` finds `rate`, and the
          *     form you typed ranks first); common words (`the`, `of`) are ignored outside phrases. Each
@@ -232,6 +238,14 @@ export interface paths {
          *     brackets, a lone operator, a field with nothing after it such as `title:`, only negative terms) is a 400 problem whose `errors[0].position`
          *     says where.
          *
+         *     **Typos**: with `fuzzy=true` words of 5+ letters also match words one edit away (two for
+         *     8+ letters; a swap of two neighbouring letters is one edit), below the articles holding the
+         *     word as typed. A query that matches nothing as typed is answered that way by itself, and
+         *     `suggestion` then holds the query with its misspelt words corrected ("did you mean").
+         *
+         *     **Recency**: `recency=7` (with `sort=relevance`) halves an article's score for every 7 days
+         *     it is older than the newest article served, so fresh and relevant articles come first.
+         *
          *     **Highlights**: `snippet` and `titleHighlight` are HTML-escaped text in which each match is
          *     wrapped in `<mark>`…`</mark>`; no other markup ever appears, so a frontend may render them as
          *     HTML. `titleHighlight` is null when the headline did not match.
@@ -239,10 +253,14 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    /** @description Source id, as listed by /sources */
+                    /** @description Source id, as listed by /sources (case-insensitive) */
                     source?: string;
-                    /** @description Category, as listed by /categories */
+                    /** @description Category, as listed by /categories (case-insensitive) */
                     category?: string;
+                    /** @description An author name as in the byline (case-insensitive; a byline of several names matches each). Repeat for any of several. */
+                    author?: string | string[];
+                    /** @description A tag (case-insensitive). Repeat for any of several. */
+                    tag?: string | string[];
                     /** @description The article's language (ISO 639-1); on /search the query is also analysed in it (stemming, stop words), else in English */
                     language?: string;
                     /** @description Published on or after this date (inclusive) */
@@ -256,9 +274,11 @@ export interface paths {
                     /** @description The query (see the query language above) */
                     q: string;
                     sort?: "relevance" | "newest" | "oldest";
-                    /** @description Also match words one typo away (words of 5+ letters); such hits rank below exact ones */
+                    /** @description Relevance with recency (sort=relevance): a half-life in days. Each score is multiplied by 0.5^(age/recency), the age counted from the newest article served */
+                    recency?: number;
+                    /** @description Also match words one typo away (words of 5+ letters; two for 8+ letters; a swap of neighbouring letters is one); such hits rank below exact ones */
                     fuzzy?: "0" | "1" | "true" | "false";
-                    /** @description Comma-separated: source, category, month, language. Counts cover the whole result set, not just the page. */
+                    /** @description Comma-separated: source, category, month, language, author, tag. Counts cover the whole result set, not just the page. */
                     facets?: string;
                     /** @description What facets count: articles, or stories (a story with articles from two sources counts once for each). Default: stories with collapse=story, else articles. */
                     facetCount?: "articles" | "stories";
@@ -986,12 +1006,19 @@ export interface components {
             limit: number;
             offset: number;
             next: string | null;
+            /**
+             * @description Did you mean: the query with misspelt words corrected, when typo tolerance answered it; else null
+             * @example government
+             */
+            suggestion: string | null;
             /** @description Present when facets were asked for; month values are YYYY-MM */
             facets?: {
                 source?: components["schemas"]["FacetValue"][];
                 category?: components["schemas"]["FacetValue"][];
                 month?: components["schemas"]["FacetValue"][];
                 language?: components["schemas"]["FacetValue"][];
+                author?: components["schemas"]["FacetValue"][];
+                tag?: components["schemas"]["FacetValue"][];
             };
         };
         /** @description The publisher named by the article */

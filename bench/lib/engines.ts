@@ -10,8 +10,8 @@ import type { BenchDoc } from './corpus.js';
 export interface EngineAdapter {
   readonly name: string;
   build(docs: readonly BenchDoc[]): void;
-  /** Top 10 doc numbers, best first. */
-  search(q: string): number[];
+  /** Top 10 doc numbers, best first; `fuzzy` asks for the engine's typo tolerance, if it has one. */
+  search(q: string, opts?: { fuzzy?: boolean }): number[];
   /** Size of the whole AND match set (not timed; used as a sanity check). */
   matchCount(q: string): number;
 }
@@ -32,9 +32,10 @@ export function miniSearchAdapter(): EngineAdapter {
       });
       ms.addAll(docs.map((d, id) => ({ id, title: d.title, text: d.paragraphs.join('\n') })));
     },
-    search(q) {
-      // MiniSearch scores and sorts the whole match set; we keep the first 10.
-      return ms!.search(q).slice(0, 10).map((r) => r.id as number);
+    search(q, opts) {
+      // MiniSearch scores and sorts the whole match set; we keep the first 10. Its documented
+      // typo tolerance: `fuzzy: 0.2` allows 0.2 × length edits (Levenshtein).
+      return ms!.search(q, opts?.fuzzy ? { fuzzy: 0.2 } : {}).slice(0, 10).map((r) => r.id as number);
     },
     matchCount(q) {
       return ms!.search(q).length;
@@ -71,6 +72,12 @@ export function flexSearchAdapter(): EngineAdapter {
     const [first, ...rest] = perTerm;
     return first && rest.length ? first.and(...rest) : first;
   };
+  // An AND that cannot match (a word in no document) comes back already resolved, as an array.
+  const resolved = (r: FlexResolver | undefined, limit: number): Array<number | string> => {
+    if (r === undefined) return [];
+    if (typeof r.resolve === 'function') return r.resolve({ limit });
+    return Array.isArray(r) ? (r as Array<number | string>).slice(0, limit) : [];
+  };
   return {
     name: 'FlexSearch',
     build(docs) {
@@ -82,10 +89,10 @@ export function flexSearchAdapter(): EngineAdapter {
       }
     },
     search(q) {
-      return resolver(q)?.resolve({ limit: 10 }).map(Number) ?? [];
+      return resolved(resolver(q), 10).map(Number);
     },
     matchCount(q) {
-      return resolver(q)?.resolve({ limit: size }).length ?? 0;
+      return resolved(resolver(q), size).length;
     },
   };
 }

@@ -18,7 +18,7 @@ interface MatchResult {
   scores: ArrayLike<number>;
 }
 interface OurIndex {
-  match(query: unknown): MatchResult;
+  match(query: unknown, opts?: { fuzzy?: boolean }): MatchResult;
 }
 interface OurModule {
   SearchIndex: { build(docs: ReadonlyArray<{ title: string; paragraphs: readonly string[] }>, options?: unknown): OurIndex };
@@ -63,8 +63,11 @@ export async function loadOursAdapter(): Promise<EngineAdapter | string> {
       [catOf, nCat] = codes(docs.map((d) => d.category));
       [monthOf, nMonth] = codes(docs.map((d) => d.month));
     },
-    search(q: string) {
-      const m = index!.match(parseQuery(q));
+    search(q: string, opts?: { fuzzy?: boolean }) {
+      const query = parseQuery(q);
+      let m = index!.match(query, { fuzzy: opts?.fuzzy === true });
+      // as the product's search does: a query that matches nothing as typed is retried with typo tolerance
+      if (m.docs.length === 0 && opts?.fuzzy !== true) m = index!.match(query, { fuzzy: true });
       const cats = new Uint32Array(nCat);
       const months = new Uint32Array(nMonth);
       for (let i = 0; i < m.docs.length; i++) {

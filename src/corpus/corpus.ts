@@ -9,13 +9,14 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import { countProblems, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
-import { analyzerFor, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query, type WorkBudget } from '../search/index.js';
+import { analyzerFor, escapeHtml, parseQuery, SearchIndex, selectMerge, topK, type MergePolicy, type Query, type WorkBudget } from '../search/index.js';
 import { StoryIndex } from '../search/near-duplicates.js';
+import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import { SnapshotStories, syncStories, type SnapshotStory, type StorySync } from './stories.js';
 import type { ProblemReport } from './store.js';
 
-export type FacetName = 'source' | 'category' | 'month' | 'language';
+export type FacetName = 'source' | 'category' | 'month' | 'language' | 'author' | 'tag';
 
 export interface FacetValue {
   value: string;
@@ -27,12 +28,21 @@ export interface SourceCount {
   count: number;
 }
 
+
 export interface SearchOptions extends ArticleFilter {
   sort: 'relevance' | Sort;
   limit: number;
   offset: number;
   fuzzy?: boolean;
   facets?: ReadonlyArray<FacetName>;
+  /**
+   * Relevance with recency (sort `relevance` only): each score is multiplied by
+   * `0.5 ^ (age / recency)`, the age in days counted back from the newest article of the
+   * version (not the clock, so an answer stays a function of the version and the URL), as
+   * Elasticsearch's exponential decay with `decay: 0.5` does. Undated articles count as old as
+   * the oldest dated one.
+   */
+  recency?: number | undefined;
   /** Charged with the work this search does (throws QueryTooCostly past its limits); none: unbounded. */
   budget?: WorkBudget;
   /** One hit per story: its best-ranked matching article (in the requested sort), with the other matches counted. */
@@ -78,6 +88,8 @@ export interface SearchResult {
   total: number;
   hits: SearchHit[];
   facets: Partial<Record<FacetName, FacetValue[]>>;
+  /** "Did you mean": the query with misspelt words corrected, when fuzzy matching answered it. */
+  suggestion: string | null;
 }
 
 /** What one update changed (for the log and /health). */
@@ -366,15 +378,30 @@ export class Corpus {
     const checks: Array<(i: number) => boolean> = [];
     // Source ids and categories match whatever their case (category=Business finds business).
     if (f.source !== undefined) {
-      const wanted = f.source.toLowerCase();
-      const s = sources.findIndex((x) => x.id === wanted);
+      const key = valueKey(f.source);
+      const s = sources.findIndex((x) => valueKey(x.id) === key);
       checks.push((i) => columns.sourceOf[i] === s && s >= 0);
     }
     if (f.category !== undefined) {
-      const wanted = f.category.toLowerCase();
-      const cs = new Set(categories.flatMap((c, k) => (c.toLowerCase() === wanted ? [k] : [])));
-      checks.push((i) => cs.has(columns.categoryOf[i]!));
+      const key = valueKey(f.category);
+      const wanted = new Set(categories.flatMap((c, i) => (valueKey(c) === key ? [i] : [])));
+      checks.push((i) => wanted.has(columns.categoryOf[i]!));
     }
+    if (f.authors !== undefined && f.authors.length > 0) {
+      const wanted = new Set(f.authors.map(valueKey));
+      checks.push((i) => authorsOf(this.articleAt(i).byline).some((a) => wanted.has(valueKey(a))));
+    }
+    if (f.tags !== undefined && f.tags.length > 0) {
+      const wanted = new Set(f.tags.map(valueKey));
+      checks.push((i) => this.articleAt(i).tags.some((t) => wanted.has(valueKey(t))));
+    }
+    const holdsAll = (values: readonly string[], words: readonly string[]): boolean =>
+      values.some((v) => {
+        const own = wordsOf(v);
+        return words.every((w) => own.includes(w));
+      });
+    for (const words of f.authorWords ?? []) checks.push((i) => holdsAll(authorsOf(this.articleAt(i).byline), words));
+    for (const words of f.tagWords ?? []) checks.push((i) => holdsAll(this.articleAt(i).tags, words));
     if (f.language !== undefined) {
       // Read from the record: a language column would be one more to grow and remap on every update.
       const language = f.language;
@@ -436,14 +463,34 @@ export class Corpus {
     };
   }
 
-  /** Parses the query in the language asked for (English by default; throws QuerySyntaxError) and searches. */
+  /**
+   * Parses the query in the language asked for (English by default; throws QuerySyntaxError)
+   * and searches. `author:` and `tag:` scopes are
+   * taken out of the query as filters (see `takeScopes`); a query of scopes only lists the
+   * articles they match. When the query matches nothing as typed, it is answered with typo
+   * tolerance, and `suggestion` says which words were corrected.
+   */
   search(q: string, o: SearchOptions): SearchResult {
-    return this.searchQuery(parseQuery(q, { analyzer: analyzerFor(o.language) }), o);
+    const { text, authorWords, tagWords } = takeScopes(q);
+    const scoped = { ...o, authorWords: [...(o.authorWords ?? []), ...authorWords], tagWords: [...(o.tagWords ?? []), ...tagWords] };
+    if (text.trim() === '' && (authorWords.length > 0 || tagWords.length > 0)) return this.browse(scoped);
+    return this.searchQuery(parseQuery(text, { analyzer: analyzerFor(o.language) }), scoped, text);
   }
 
-  searchQuery(query: Query, o: SearchOptions): SearchResult {
+  /** `text`: the string `query` was parsed from, for the spelling suggestion and the fuzzy retry. */
+  searchQuery(query: Query, o: SearchOptions, text?: string): SearchResult {
     const { index, orders } = this.state;
-    const matched = index.match(query, { fuzzy: o.fuzzy ?? false, ...(o.budget ? { budget: o.budget } : {}) });
+    let fuzzy = o.fuzzy ?? false;
+    const budget = o.budget ? { budget: o.budget } : {};
+    let matched = index.match(query, { fuzzy, ...budget });
+    if (matched.docs.length === 0 && !fuzzy && text !== undefined) {
+      const retry = index.match(query, { fuzzy: true, ...budget });
+      if (retry.docs.length > 0) {
+        matched = retry;
+        fuzzy = true;
+      }
+    }
+    const suggestion = fuzzy && text !== undefined ? index.suggest(query, text.trim()) : null;
     let docs = matched.docs;
     let scores: ArrayLike<number> = matched.scores;
     const match = this.matcher(o);
@@ -459,6 +506,7 @@ export class Corpus {
       docs = Uint32Array.from(keepDocs);
       scores = Float64Array.from(keepScores);
     }
+    if (o.sort === 'relevance' && o.recency !== undefined && docs.length > 0) scores = this.decayed(docs, scores, o.recency);
     const facetByStory = (o.facetCount ?? (o.collapse ? 'stories' : 'articles')) === 'stories';
     // Positions into docs/scores of the page's hits.
     let page: ArrayLike<number>;
@@ -496,7 +544,7 @@ export class Corpus {
     }
     // Highlighting costs words × results: charged before it starts.
     o.budget?.chargePage(page.length);
-    const plan = index.prepareHighlight(query, { fuzzy: o.fuzzy ?? false });
+    const plan = index.prepareHighlight(query, { fuzzy });
     const hits = Array.from(page, (k, j) => {
       const d = docs[k]!;
       const h = index.highlight(d, plan);
@@ -504,7 +552,38 @@ export class Corpus {
       if (reprints) hit.reprints = reprints[j]!;
       return hit;
     });
-    return { total, hits, facets: this.facets(docs, o.facets ?? [], facetByStory) };
+    return { total, hits, facets: this.facets(docs, o.facets ?? [], facetByStory), suggestion };
+  }
+
+  /** Scores times `0.5 ^ (age in days / halfLife)`, the age counted from the version's newest article. */
+  private decayed(docs: Uint32Array, scores: ArrayLike<number>, halfLifeDays: number): Float64Array {
+    const { columns, orders } = this.state;
+    const newest = orders.newest.length > 0 ? columns.dateMs[orders.newest[0]!]! : Number.NaN;
+    const oldest = orders.oldest.length > 0 ? columns.dateMs[orders.oldest[0]!]! : Number.NaN;
+    const out = Float64Array.from(scores);
+    if (Number.isNaN(newest)) return out; // no dated article: nothing to decay by
+    const perMs = 1 / (halfLifeDays * 86_400_000);
+    for (let k = 0; k < docs.length; k++) {
+      const t = columns.dateMs[docs[k]!]!;
+      out[k]! *= 0.5 ** ((newest - (Number.isNaN(t) ? oldest : t)) * perMs);
+    }
+    return out;
+  }
+
+  /** A query of `author:` / `tag:` scopes only: the articles they match, newest first (or oldest). */
+  private browse(o: SearchOptions): SearchResult {
+    const { total, items } = this.list({ ...o, sort: o.sort === 'oldest' ? 'oldest' : 'newest' });
+    const match = this.matcher(o);
+    const order = o.sort === 'oldest' ? this.state.orders.oldest : this.state.orders.newest;
+    const docs = match ? order.filter((d) => match(d)) : order;
+    const hits = items.map((article) => ({
+      article,
+      score: 0,
+      title: escapeHtml(article.title),
+      titleMatched: false,
+      snippet: escapeHtml(leadSnippet(article.paragraphs[0] ?? '')),
+    }));
+    return { total, hits, facets: this.facets(docs, o.facets ?? []), suggestion: null };
   }
 
   /**
@@ -523,6 +602,8 @@ export class Corpus {
       counted.add(key);
       return true;
     };
+    if (which.includes('author')) out.author = this.valueFacet(docs, (a) => authorsOf(a.byline));
+    if (which.includes('tag')) out.tag = this.valueFacet(docs, (a) => a.tags);
     if (which.includes('source')) {
       const counts = new Uint32Array(sources.length);
       for (let k = 0; k < docs.length; k++) {
@@ -561,6 +642,23 @@ export class Corpus {
     return out;
   }
 
+  /** Counts of the values `of` each article (grouped case-insensitively, shown as first met), most frequent first. */
+  private valueFacet(docs: ArrayLike<number>, of: (a: Article) => readonly string[]): FacetValue[] {
+    const counts = new Map<string, FacetValue>();
+    for (let k = 0; k < docs.length; k++) {
+      const seen = new Set<string>();
+      for (const value of of(this.articleAt(docs[k]!))) {
+        const key = valueKey(value);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const entry = counts.get(key);
+        if (entry) entry.count++;
+        else counts.set(key, { value, count: 1 });
+      }
+    }
+    return [...counts.values()].sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+  }
+
   /** Articles most like one article. */
   related(article: Article, limit: number): Array<{ article: Article; score: number }> {
     const doc = this.docOfId(article.id);
@@ -594,6 +692,13 @@ export class Corpus {
     }
     return toFacet(categories, counts);
   }
+}
+
+/** The start of a lead, cut at a word boundary near 200 characters, with `…` where cut. */
+function leadSnippet(lead: string): string {
+  if (lead.length <= 200) return lead;
+  const cut = lead.lastIndexOf(' ', 200);
+  return `${lead.slice(0, cut > 100 ? cut : 200)}…`;
 }
 
 function toFacet(values: readonly string[], counts: Uint32Array): FacetValue[] {

@@ -5,7 +5,7 @@
  */
 import type { WorkBudget } from './budget.js';
 import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
-import { fuzzyWords } from './fuzzy.js';
+import { fuzzyNeighbours } from './fuzzy.js';
 import type { MatchResult } from './options.js';
 import { EMPTY_MATCH, gallop, intersect, subtract, UnionScratch } from './postings.js';
 import { QuerySyntaxError } from './query.js';
@@ -110,23 +110,43 @@ export class QueryExecution {
     const mask = fieldMask(q.field);
     const exact = this.stemHits(q.term, q.word, mask);
     if (!fuzzy || !q.fuzzy) return exact;
-    const neighbours = fuzzyWords(reader, q, reader.options);
-    if (neighbours.length === 0) return exact;
+    const { fuzzyWeight } = reader.options;
     const exactDf = reader.wordDocFreq(q.word);
-    const exactIdf = exactDf === 0 ? Infinity : reader.idf(exactDf);
-    const fuzzyHits = this.scratch.union(
-      neighbours.map((n) => this.hits(n, mask, reader.options.fuzzyWeight, Math.min(exactIdf, reader.idf(reader.wordDocFreq(n))))),
+    if (exactDf > 0) {
+      // the typed form exists: its typo-neighbours rank below every article holding it
+      const exactIdf = reader.idf(exactDf);
+      const neighbours = fuzzyNeighbours(reader, q, reader.options);
+      return this.above(exact, neighbours.map((n) => this.hits(n.word, mask, fuzzyWeight, Math.min(exactIdf, reader.idf(n.df)))));
+    }
+    // The typed form is in no article: a misspelling, or a form only other forms of its stem
+    // have. Its closest neighbours (stem forms included) are the words it may mean, scored with
+    // the idf of the most frequent of them; everything else it could match (farther neighbours,
+    // stem forms farther away) scores below every match of those. So `goverment` (government:
+    // one edit; governess: same Porter stem, three edits) ranks government's articles first.
+    const neighbours = fuzzyNeighbours(reader, q, reader.options, true);
+    if (neighbours.length === 0) return exact;
+    const closest = neighbours[0]!.distance;
+    const meantIdf = reader.idf(neighbours[0]!.df);
+    const own = new Set(reader.stemVariants(q.term));
+    const meant = this.scratch.union(
+      neighbours.filter((n) => n.distance === closest).map((n) => this.hits(n.word, mask, own.has(n.word) ? 1 : fuzzyWeight, meantIdf)),
       true,
     );
-    if (exact.docs.length > 0) {
-      // guarantee: a fuzzy-only match scores strictly below every exact match of this word
-      let min = Infinity;
-      for (const x of exact.scores) if (x < min) min = x;
-      const cap = min * 0.999;
-      const scores = Float64Array.from(fuzzyHits.scores, (x) => (x < cap ? x : cap));
-      return this.scratch.union([exact, { docs: fuzzyHits.docs, scores }], true);
-    }
-    return fuzzyHits;
+    const others = neighbours.filter((n) => n.distance > closest).map((n) => this.hits(n.word, mask, fuzzyWeight, Math.min(meantIdf, reader.idf(n.df))));
+    others.push(exact);
+    return this.above(meant, others);
+  }
+
+  /** `first` united (per document: maximum) with `others`, whose scores are capped strictly below every score of `first`. */
+  private above(first: MatchResult, others: MatchResult[]): MatchResult {
+    const rest = this.scratch.union(others, true);
+    if (rest.docs.length === 0) return first;
+    if (first.docs.length === 0) return rest;
+    let min = Infinity;
+    for (const x of first.scores) if (x < min) min = x;
+    const cap = min * 0.999;
+    const scores = Float64Array.from(rest.scores, (x) => (x < cap ? x : cap));
+    return this.scratch.union([first, { docs: rest.docs, scores }], true);
   }
 
   private prefix(q: PrefixQuery): MatchResult {

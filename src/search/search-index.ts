@@ -17,7 +17,9 @@
 import type { WorkBudget } from './budget.js';
 import { QueryExecution, prefixExpansion } from './execution.js';
 import { HighlightPlan, highlightDocument, prepareHighlight } from './highlighter.js';
+import { spellingSuggestion } from './fuzzy.js';
 import { moreLikeThis } from './more-like-this.js';
+import { withProximity } from './proximity.js';
 import { resolveOptions } from './options.js';
 import type { Highlight, MatchResult, SearchDocument, SearchIndexOptions } from './options.js';
 import { countClauses, QuerySyntaxError } from './query.js';
@@ -143,7 +145,7 @@ export class SearchIndex extends IndexReader {
     if (countClauses(query) > this.options.maxQueryClauses) {
       throw new QuerySyntaxError(`too many terms (at most ${this.options.maxQueryClauses})`, 0);
     }
-    const result = new QueryExecution(this, opts?.fuzzy === true, opts?.budget ?? null).evaluate(query);
+    const result = withProximity(this, query, new QueryExecution(this, opts?.fuzzy === true, opts?.budget ?? null).evaluate(query));
     // never hand out views of a segment's arrays
     const internal = this.segments.some((placed) => placed.segment.postingDocs.buffer === result.docs.buffer);
     return internal ? { docs: result.docs.slice(), scores: result.scores } : result;
@@ -170,6 +172,16 @@ export class SearchIndex extends IndexReader {
    */
   highlight(doc: number, query: Query | HighlightPlan, opts?: { snippetLength?: number; fuzzy?: boolean }): Highlight {
     return highlightDocument(this, doc, query instanceof HighlightPlan ? query : prepareHighlight(this, query, opts));
+  }
+
+  /**
+   * "Did you mean": `text` (the string `query` was parsed from) with each misspelt word (a word
+   * of 5+ letters that no live article holds in any form) replaced by its closest, most
+   * frequent indexed neighbour (Damerau distance 1, 2 for words of 8+ letters); null when
+   * every word is known or has no neighbour.
+   */
+  suggest(query: Query, text: string): string | null {
+    return spellingSuggestion(this, query, text, this.options);
   }
 
   /** Documents most similar to `doc` (see `more-like-this.ts`), sorted by descending score. */

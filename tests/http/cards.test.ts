@@ -29,7 +29,7 @@ describe('GET /articles?ids=', () => {
 describe('unknown query parameters', () => {
   it('are a 400 problem naming each one and listing what the route accepts', async () => {
     const p = problem(await get('/articles?q=blair'), 400);
-    expect(p.errors).toEqual([{ in: 'query', parameter: 'q', reason: expect.stringContaining('accepts source, category, language, from, to, limit, offset, sort') }]);
+    expect(p.errors).toEqual([{ in: 'query', parameter: 'q', reason: expect.stringContaining('accepts source, category, author, tag, language, from, to, limit, offset, sort') }]);
     expect(p.detail).toContain("'q'");
     expect(problem(await get('/articles?page=2'), 400).errors?.[0]?.parameter).toBe('page');
     const two = problem(await get('/search?q=oil&lmit=5&colapse=story'), 400);

@@ -80,7 +80,9 @@ describe('GET /search', () => {
       ['q=(oil', /paren/],
       ['q=oil+OR', /OR|operator/],
       ['q=-oil', /positive/],
-      ['q=oil&facets=author', /unknown facet/],
+      ['q=oil&facets=publisher', /unknown facet/],
+      ['q=oil&recency=0', /at least/],
+      ['q=oil&recency=soon', /./],
       ['q=oil&fuzzy=maybe', /./],
       ['q=oil&sort=best', /./],
     ];
@@ -96,9 +98,15 @@ describe('GET /search', () => {
     expect(scope.errors?.[0]?.reason).toMatch(/title:/);
   });
 
-  it('finds typos only with fuzzy=true', async () => {
-    expect((await search('q=electon')).total).toBe(0);
-    expect(ids(await search('q=electon&fuzzy=true'))).toEqual(['politics-election-called']);
+  it('answers a query that matches nothing as typed with typo tolerance and a suggestion', async () => {
+    const b = await search('q=electon');
+    expect(ids(b)).toEqual(['politics-election-called']);
+    expect(b.suggestion).toBe('election');
+    expect((await search('q=electon&fuzzy=true')).suggestion).toBe('election');
+    // a query that matches as typed gets no typo-neighbours and no suggestion
+    const exact = await search('q=election');
+    expect(exact.suggestion).toBeNull();
+    expect((await search('q=xqzvw')).total).toBe(0);
   });
 });
 

@@ -176,6 +176,34 @@ describe('prefix queries', () => {
   });
 });
 
+describe('proximity', () => {
+  const idx = SearchIndex.build([
+    doc('Report', 'Interest stayed high, officials said on Monday, while rates fell.', filler), // far apart
+    doc('Report', 'Officials said on Monday interest rates stayed high while fell.', filler), // side by side
+    doc('Report', 'Officials said on Monday interest and rates stayed high while fell.', filler), // near
+  ]);
+  it('unquoted adjacent words rank the article where they stand together first, then nearer before farther', () => {
+    expect(ranked(idx, 'interest rates')).toEqual([1, 2, 0]);
+  });
+  it('is off with proximityWeight 0 and never changes what matches', () => {
+    const off = SearchIndex.build(idx.views.map((v) => v.segment.documents).flat(), { proximityWeight: 0 });
+    expect(matched(off, 'interest rates')).toEqual(matched(idx, 'interest rates'));
+    const scores = (i: SearchIndex) => Array.from(i.match(parseQuery('interest rates')).scores);
+    scores(off).forEach((x, k) => expect(scores(idx)[k]!).toBeGreaterThan(x));
+  });
+});
+
+describe('exact forms first', () => {
+  it('an article holding every word as typed ranks above one matching through stem variants', () => {
+    const idx = SearchIndex.build([
+      doc('Report', 'The bank is raising rates for savers.', filler), // variants: raising, rates
+      doc('Report', 'The bank will raise the rate for savers.', filler), // exact forms
+    ]);
+    expect(ranked(idx, 'raise rate')).toEqual([1, 0]);
+    expect(ranked(idx, 'raising rates')).toEqual([0, 1]);
+  });
+});
+
 describe('fuzzy', () => {
   const idx = SearchIndex.build([
     doc('Report', 'The government announced a plan.', filler), // exact
@@ -197,6 +225,27 @@ describe('fuzzy', () => {
   });
   it('a misspelt query finds the correct word', () => {
     expect(matched(idx, 'goverment', true)).toContain(0);
+  });
+  it('a swap of two neighbouring letters is one edit (Damerau), so 5-7 letter words find it', () => {
+    const i2 = SearchIndex.build([doc('Court', 'The ruling was quashed.', filler), doc('Other', 'Nothing here.', filler)]);
+    expect(matched(i2, 'ruilng', true)).toEqual([0]); // swapped "il"
+    expect(matched(i2, 'ruilng')).toEqual([]);
+    expect(matched(i2, 'urilng', true)).toEqual([]); // two swaps: two edits, too many for 6 letters
+  });
+  it('long words allow two edits, swaps included', () => {
+    const i2 = SearchIndex.build([doc('Talks', 'Negotiations resumed today.', filler), doc('Other', 'Nothing here.', filler)]);
+    expect(matched(i2, 'negotaitions', true)).toEqual([0]); // swap + nothing else: one edit
+    expect(matched(i2, 'negotaitinos', true)).toEqual([0]); // two swaps
+    expect(matched(i2, 'negotaitinoz', true)).toEqual([]); // three edits
+  });
+  it("a misspelling ranks the closest word's articles above farther neighbours', however rare those are", () => {
+    const common = Array.from({ length: 8 }, (_, i) => doc(`Report ${i}`, 'The government announced a plan.', filler));
+    const i2 = SearchIndex.build([doc('Novel', 'The governess announced a plan.', filler), ...common]);
+    // goverment → government: one edit; → governess: three, but Porter stems both goverment and governess to "gover"
+    expect(matched(i2, 'goverment', true)).toContain(0);
+    const order = ranked(i2, 'goverment', true);
+    expect(order.at(-1)).toBe(0);
+    expect(order.slice(0, 8).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
   it('short words are never fuzzy', () => {
     const i2 = SearchIndex.build([doc('A', 'cats'), doc('B', 'cars')]);

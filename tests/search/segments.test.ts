@@ -30,6 +30,8 @@ const QUERIES = [
   'oil', 'rates', 'oil gas', 'oil OR coal', 'bank -rates', '"state of the union"', '"oil prices"', 'title:market',
   'lead:inflation', 'body:football', 'gov*', 'ra*', 'well-known', 'payoff', '522,000', 'usa', '(oil OR gas) -coal',
   'title:"bank rates"', 'music film award', 'goverment', 'runing', 'inflaton rates',
+  // swapped-letter typos, words side by side (proximity), and misspellings with suggestions
+  'goevrnment', 'inflatoin rates', 'interest rates', 'rates interest bank', 'footbal musci',
 ];
 
 /** Every query's live matches as key → score, and highlights of them, for comparison. */
@@ -42,6 +44,7 @@ function answers(index: SearchIndex, keyOf: (doc: number) => string, queries: re
       const scores: Record<string, number> = {};
       result.docs.forEach((d, i) => (scores[keyOf(d)] = result.scores[i]!));
       out[`${q} fuzzy=${fuzzy}`] = scores;
+      if (fuzzy) out[`${q} suggestion`] = index.suggest(query, q);
       const plan = index.prepareHighlight(query, { fuzzy });
       const highlights: Record<string, unknown> = {};
       for (const d of result.docs.slice(0, 5)) highlights[keyOf(d)] = index.highlight(d, plan);

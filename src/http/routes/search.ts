@@ -40,6 +40,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
           offset: q.offset,
           fuzzy: q.fuzzy,
           facets: q.facets,
+          recency: q.recency,
           collapse: q.collapse === 'story',
           facetCount: q.facetCount,
           budget,
@@ -89,6 +90,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         limit: q.limit,
         offset: q.offset,
         next,
+        suggestion: result.suggestion,
         ...(q.facets.length ? { facets: result.facets } : {}),
       };
       return sendAnswer(request, reply, answers.keep(corpus.version, key, JSON.stringify(body)), listMaxAge, q.format, corpus);

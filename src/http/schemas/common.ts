@@ -15,6 +15,14 @@ function isRealDate(s: string): boolean {
   return z.iso.date().safeParse(date).success && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s));
 }
 
+/** A filter that may be given several times (`tag=a&tag=b`): any of the values matches. */
+const Repeatable = (description: string, example: string) =>
+  z
+    .union([z.string().min(1).max(100), z.array(z.string().min(1).max(100)).max(20)])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : typeof v === 'string' ? [v] : v))
+    .meta({ description, example });
+
 /**
  * A query integer written in decimal digits only: `Number()` (z.coerce) also takes `0x10`,
  * `1e1`, `0b11`, ` 5` and the empty string, which no client means as a page size.
@@ -31,8 +39,10 @@ export const decimalInt = (min: number, max: number, fallback: number) =>
   );
 
 export const Filters = z.object({
-  source: z.string().min(1).max(100).optional().meta({ description: 'Source id, as listed by /sources', example: 'cgtn' }),
-  category: z.string().min(1).max(100).optional().meta({ description: 'Category, as listed by /categories', example: 'business' }),
+  source: z.string().min(1).max(100).optional().meta({ description: 'Source id, as listed by /sources (case-insensitive)', example: 'cgtn' }),
+  category: z.string().min(1).max(100).optional().meta({ description: 'Category, as listed by /categories (case-insensitive)', example: 'business' }),
+  author: Repeatable('An author name as in the byline (case-insensitive; a byline of several names matches each). Repeat for any of several.', 'Jane Doe'),
+  tag: Repeatable('A tag (case-insensitive). Repeat for any of several.', 'elections'),
   language: z
     .string()
     .regex(/^[a-z]{2,3}$/u, 'expected an ISO 639-1 language code such as en or fr')

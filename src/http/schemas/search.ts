@@ -15,6 +15,8 @@ export const QUERY_LANGUAGE = `
 | \`(oil OR gas) prices\` | grouping |
 | \`title:taliban\`, \`title:"peace process"\` | only in the headline (fields: \`title\`, \`lead\`, and \`body\` for every paragraph, the lead included) |
 | \`infla*\` | words starting with infla (the most frequent expansions, bounded) |
+| \`author:smith\`, \`author:"jane doe"\` | articles by an author whose name holds these words (filters the whole query) |
+| \`tag:elections\` | articles with a tag holding this word (filters the whole query); scopes alone list the articles, newest first |
 
 Words are matched after case and accent folding and stemming (\`rates\` finds \`rate\`, and the
 form you typed ranks first); common words (\`the\`, \`of\`) are ignored outside phrases. Each
@@ -25,12 +27,20 @@ in the language \`language=\` names (which also keeps only articles in it), else
 brackets, a lone operator, a field with nothing after it such as \`title:\`, only negative terms) is a 400 problem whose \`errors[0].position\`
 says where.
 
+**Typos**: with \`fuzzy=true\` words of 5+ letters also match words one edit away (two for
+8+ letters; a swap of two neighbouring letters is one edit), below the articles holding the
+word as typed. A query that matches nothing as typed is answered that way by itself, and
+\`suggestion\` then holds the query with its misspelt words corrected ("did you mean").
+
+**Recency**: \`recency=7\` (with \`sort=relevance\`) halves an article's score for every 7 days
+it is older than the newest article served, so fresh and relevant articles come first.
+
 **Highlights**: \`snippet\` and \`titleHighlight\` are HTML-escaped text in which each match is
 wrapped in \`<mark>\`…\`</mark>\`; no other markup ever appears, so a frontend may render them as
 HTML. \`titleHighlight\` is null when the headline did not match.
 `;
 
-const FacetName = z.enum(['source', 'category', 'month', 'language']);
+const FacetName = z.enum(['source', 'category', 'month', 'language', 'author', 'tag']);
 
 export const SearchQuery = Filters.extend({
   q: z
@@ -40,11 +50,21 @@ export const SearchQuery = Filters.extend({
     example: 'taliban "security forces"',
   }),
   sort: z.enum(['relevance', 'newest', 'oldest']).default('relevance'),
+  recency: z.coerce
+    .number()
+    .min(0.01, 'must be at least 0.01 (days)')
+    .max(36500, 'must be at most 36500 (days)')
+    .optional()
+    .meta({
+      description:
+        'Relevance with recency (sort=relevance): a half-life in days. Each score is multiplied by 0.5^(age/recency), the age counted from the newest article served',
+      example: 7,
+    }),
   fuzzy: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1')
-    .meta({ description: 'Also match words one typo away (words of 5+ letters); such hits rank below exact ones' }),
+    .meta({ description: 'Also match words one typo away (words of 5+ letters; two for 8+ letters; a swap of neighbouring letters is one); such hits rank below exact ones' }),
   facets: z
     .string()
     .max(64)
@@ -54,13 +74,13 @@ export const SearchQuery = Filters.extend({
       const names = s.split(',').map((x) => x.trim());
       for (const n of names) {
         if (!FacetName.safeParse(n).success) {
-          ctx.addIssue({ code: 'custom', message: `unknown facet '${n}'; use source, category, month, language` });
+          ctx.addIssue({ code: 'custom', message: `unknown facet '${n}'; use source, category, month, language, author, tag` });
           return z.NEVER;
         }
       }
       return [...new Set(names)] as Array<z.infer<typeof FacetName>>;
     })
-    .meta({ description: 'Comma-separated: source, category, month, language. Counts cover the whole result set, not just the page.', example: 'source,category' }),
+    .meta({ description: 'Comma-separated: source, category, month, language, author, tag. Counts cover the whole result set, not just the page.', example: 'source,category' }),
   facetCount: z
     .enum(['articles', 'stories'])
     .optional()
@@ -87,8 +107,19 @@ export const SearchResponse = z
     limit: z.number().int(),
     offset: z.number().int(),
     next: z.string().nullable(),
+    suggestion: z
+      .string()
+      .nullable()
+      .meta({ description: 'Did you mean: the query with misspelt words corrected, when typo tolerance answered it; else null', example: 'government' }),
     facets: z
-      .object({ source: z.array(FacetValue).optional(), category: z.array(FacetValue).optional(), month: z.array(FacetValue).optional(), language: z.array(FacetValue).optional() })
+      .object({
+        source: z.array(FacetValue).optional(),
+        category: z.array(FacetValue).optional(),
+        month: z.array(FacetValue).optional(),
+        language: z.array(FacetValue).optional(),
+        author: z.array(FacetValue).optional(),
+        tag: z.array(FacetValue).optional(),
+      })
       .optional()
       .meta({ description: 'Present when facets were asked for; month values are YYYY-MM' }),
   })
