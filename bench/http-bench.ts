@@ -160,7 +160,7 @@ async function httpTable(): Promise<string> {
     await stop(product);
     // Every connection cycles through the same list, so with a cache all but the first would hit
     // it: the uncached figure comes from a server without an answer cache.
-    const uncached = await startServer('product-uncached', productArgv(), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: '0' }, '/health');
+    const uncached = await startServerProcess(logDir, 'product-uncached', productArgv(), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: '0' }, '/health');
     try {
       rows.push(await measure(`GET /search, ${queries.length} distinct two-term queries (RESPONSE_CACHE_ENTRIES=0: every request misses)`, `${uncached.base}${queries[0]}`, {}, 200, queries));
     } finally {
