@@ -25,14 +25,14 @@
  * retained heap against the raw text size.
  * Progress goes to stderr; the markdown report to stdout.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { intArg, parseCli } from './lib/args.js';
-import { freePort } from '../scripts/free-port.js';
+import { rssOf, startServerProcess, stop } from './lib/server-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
@@ -61,55 +61,6 @@ const logDir = mkdtempSync(path.join(os.tmpdir(), 'news-api-bench-'));
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  readyMs: number;
-  logFile: string;
-}
-
-async function startServer(name: string, argv: string[], env: Record<string, string>, probePath: string, timeoutMs = 180_000): Promise<Server> {
-  const port = await freePort();
-  const logFile = path.join(logDir, `${name}.log`);
-  const fd = openSync(logFile, 'w');
-  const started = performance.now();
-  const child = spawn(process.execPath, argv, {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'info', LOG_PRETTY: 'false', NODE_ENV: 'production' },
-    stdio: ['ignore', fd, 'pipe'],
-  });
-  closeSync(fd);
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += String(d)));
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${stderr.trim()}`);
-    if (performance.now() - started > timeoutMs) throw new Error(`${name} not ready after ${timeoutMs} ms`);
-    try {
-      const res = await fetch(base + probePath);
-      if (res.ok) {
-        await res.arrayBuffer();
-        return { child, base, readyMs: performance.now() - started, logFile };
-      }
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function stop(s: Server): Promise<void> {
-  if (s.child.exitCode !== null) return;
-  const done = new Promise((r) => s.child.once('exit', r));
-  s.child.kill('SIGTERM');
-  await done;
-}
-
-function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/u.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
 
 function productArgv(): string[] {
   return args.dist ? [path.join(ROOT, 'dist/server.js')] : ['--import', 'tsx', path.join(ROOT, 'src/server.ts')];
@@ -176,8 +127,8 @@ function twoTerms(title: string): string {
 
 async function httpTable(): Promise<string> {
   log(`bare Fastify and product on ${corpusDir}`);
-  const bare = await startServer('bare', ['--import', 'tsx', path.join(ROOT, 'bench/http/bare-server.ts')], {}, '/');
-  const product = await startServer('product', productArgv(), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: String(SEARCH_CACHE) }, '/health');
+  const bare = await startServerProcess(logDir, 'bare', ['--import', 'tsx', path.join(ROOT, 'bench/http/bare-server.ts')], {}, '/');
+  const product = await startServerProcess(logDir, 'product', productArgv(), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: String(SEARCH_CACHE) }, '/health');
   try {
     const list = (await (await fetch(`${product.base}/articles?limit=1`, { headers: IDENTITY })).json()) as { items: Array<{ id: string; title: string }> };
     const first = list.items[0];
@@ -209,7 +160,7 @@ async function httpTable(): Promise<string> {
     await stop(product);
     // Every connection cycles through the same list, so with a cache all but the first would hit
     // it: the uncached figure comes from a server without an answer cache.
-    const uncached = await startServer('product-uncached', productArgv(), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: '0' }, '/health');
+    const uncached = await startServerProcess(logDir, 'product-uncached', productArgv(), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: '0' }, '/health');
     try {
       rows.push(await measure(`GET /search, ${queries.length} distinct two-term queries (RESPONSE_CACHE_ENTRIES=0: every request misses)`, `${uncached.base}${queries[0]}`, {}, 200, queries));
     } finally {
@@ -271,7 +222,7 @@ async function loadTable(): Promise<string> {
     });
     if (p.status !== 0) throw new Error(`load-probe failed on ${dir}: ${p.stderr}`);
     const probe = JSON.parse(p.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
-    const server = await startServer(`ready-${name.replace(/\s/gu, '-')}`, productArgv(), { DATA_DIR: dir }, '/health', 600_000);
+    const server = await startServerProcess(logDir, `ready-${name.replace(/\s/gu, '-')}`, productArgv(), { DATA_DIR: dir }, '/health', 600_000);
     const rss = rssOf(server.child.pid!);
     await stop(server);
     lines.push(

@@ -578,7 +578,7 @@ export interface paths {
         };
         /**
          * Whether this instance should receive traffic
-         * @description 200 when the corpus is loaded and the server is not shutting down; 503 (a problem) otherwise.
+         * @description 200 when the corpus is loaded and the server is not shutting down; 503 (a problem) otherwise. With READY_REQUIRES_DATABASE=true, also 503 while a replica cannot reach PostgreSQL.
          */
         get: {
             parameters: {
@@ -785,7 +785,7 @@ export interface components {
         };
         Health: {
             /**
-             * @description "degraded" when some files have problems, the last reload failed or was refused, or watching is partial or lost
+             * @description "degraded" when some files have problems, the last reload failed or was refused, watching is partial or lost, or the database is unreachable
              * @enum {string}
              */
             status: "ok" | "degraded";
@@ -842,6 +842,18 @@ export interface components {
                 /** @description Folders being watched */
                 folders: number;
                 error: string | null;
+            };
+            /** @description Only when the articles come from PostgreSQL (DATABASE_URL) */
+            database?: {
+                /**
+                 * @description "reconnecting" while PostgreSQL cannot be reached (the last corpus is still served)
+                 * @enum {string}
+                 */
+                state: "connected" | "reconnecting";
+                /** @description The last change number of the shared store this replica has applied */
+                lastChange: number;
+                lastContactAt: string | null;
+                lastError: string | null;
             };
             uptimeSeconds: number;
         };

@@ -18,6 +18,7 @@ import { clientErrorHandler, problemsPlugin, sendProblem, titleFor } from './htt
 import { requestLogPlugin } from './http/request-log.js';
 import { ResponseCache } from './http/response-cache.js';
 import { articleRoutes } from './http/routes/articles.js';
+import type { DatabaseProbe } from './http/routes/options.js';
 import { categoryRoutes } from './http/routes/categories.js';
 import { healthRoutes } from './http/routes/health.js';
 import { openapiRoutes } from './http/routes/openapi.js';
@@ -60,9 +61,11 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** A ready pino logger, shared with the process (server.ts). */
   loggerInstance?: FastifyBaseLogger;
+  /** Database mode: the replica's connection state for /health and /ready. */
+  database?: DatabaseProbe;
 }
 
-export async function buildApp({ store, config = {}, logger, loggerInstance }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ store, config = {}, logger, loggerInstance, database }: BuildAppOptions): Promise<FastifyInstance> {
   // The same defaults as the process (config.ts), so tests see what production serves.
   const cfg: AppConfig = { ...loadConfig([], {}), logPretty: false, ...config };
   const app = Fastify({
@@ -117,8 +120,8 @@ export async function buildApp({ store, config = {}, logger, loggerInstance }: B
   await app.register(storyRoutes, routeOptions);
   await app.register(sourceRoutes, routeOptions);
   await app.register(categoryRoutes, routeOptions);
-  await app.register(healthRoutes, { store });
-  await app.register(readyRoutes, { store });
+  await app.register(healthRoutes, { store, database });
+  await app.register(readyRoutes, { store, database });
   await app.register(openapiRoutes);
   await app.register(docsUiPlugin);
 

@@ -12,6 +12,7 @@ const bool = z
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 const isOrigin = (s: string) => /^https?:\/\/[^/?#\s]+$/u.test(s) && URL.canParse(s);
+const isPostgresUrl = (s: string) => URL.canParse(s) && ['postgres:', 'postgresql:'].includes(new URL(s).protocol);
 const isProxyAddress = (s: string) => isIP(s.split('/')[0]!) !== 0 || ['loopback', 'linklocal', 'uniquelocal'].includes(s);
 
 /**
@@ -24,7 +25,8 @@ const setting = <T extends z.ZodType>(env: string, schema: T, accepts: string) =
 export const ConfigSchema = z.object({
   port: setting('PORT', z.coerce.number().int().min(0).max(65535).default(3000), 'a port number 0-65535'),
   host: setting('HOST', z.string().min(1).default('0.0.0.0'), 'an interface address to listen on'),
-  dataDir: setting('DATA_DIR', z.string().min(1).default('./data'), 'a directory of article files'),
+  // No default here: with DATABASE_URL and no data directory, the server is a replica of the database.
+  dataDir: setting('DATA_DIR', z.string().min(1).optional(), 'a directory of article files (default ./data)'),
   logLevel: setting('LOG_LEVEL', LogLevel.default('info'), `one of ${LogLevel.options.join(', ')}`),
   logPretty: setting('LOG_PRETTY', bool.default(() => Boolean(process.stdout.isTTY)), 'true or false (default: true when stdout is a terminal)'),
   cacheMaxAge: setting('CACHE_MAX_AGE', z.coerce.number().int().min(0).max(31536000).default(300), 'seconds 0-31536000 for Cache-Control max-age'),
@@ -93,6 +95,10 @@ export const ConfigSchema = z.object({
     z.coerce.number().int().min(0).max(1_000_000).default(2000),
     'how many listing, search and related-article answers to keep per corpus version, 0 to turn the cache off',
   ),
+  databaseUrl: setting('DATABASE_URL', z.string().refine(isPostgresUrl).optional(), 'a postgres:// URL (see "Running several replicas" in the README)'),
+  databaseReadUrl: setting('DATABASE_READ_URL', z.string().refine(isPostgresUrl).optional(), 'a postgres:// URL of a streaming replica for reads'),
+  databasePollMs: setting('DATABASE_POLL_MS', z.coerce.number().int().min(100).max(3_600_000).default(5000), 'milliseconds 100-3600000 between catch-ups when no notification arrives'),
+  readyRequiresDatabase: setting('READY_REQUIRES_DATABASE', bool.default(false), 'true or false: /ready answers 503 while PostgreSQL is unreachable'),
   shedMaxHeapBytes: setting(
     'SHED_MAX_HEAP_BYTES',
     z.coerce.number().int().min(0).default(() => Math.floor(getHeapStatistics().heap_size_limit * 0.9)),
@@ -101,6 +107,10 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = z.output<typeof ConfigSchema>;
+
+export const DEFAULT_DATA_DIR = './data';
+/** Settings whose values are never printed (a database URL holds a password). */
+const SECRET: ReadonlySet<string> = new Set(['databaseUrl', 'databaseReadUrl']);
 type ConfigKey = keyof Config;
 
 /** The environment variable of each setting, from the schema's metadata. */
@@ -148,7 +158,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     const issue = r.error.issues[0]!;
     const key = String(issue.path[0]) as ConfigKey;
     const accepts = ConfigSchema.shape[key]?.description ?? issue.message;
-    throw new ConfigError(`invalid ${ENV_NAMES[key]}=${JSON.stringify(raw[key])}: expected ${accepts}`);
+    const shown = SECRET.has(key) ? '(not shown: it may hold a password)' : JSON.stringify(raw[key]);
+    throw new ConfigError(`invalid ${ENV_NAMES[key]}=${shown}: expected ${accepts}`);
   }
   return r.data;
 }

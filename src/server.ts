@@ -4,13 +4,19 @@ import closeWithGrace from 'close-with-grace';
 import type { FastifyBaseLogger } from 'fastify';
 import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, openFilesLimit, safeConnections, type Config } from './config.js';
+import { ConfigError, DEFAULT_DATA_DIR, loadConfig, openFilesLimit, safeConnections, type Config } from './config.js';
 import { Corpus, CorpusStore, Reloader, SegmentBuilder, SegmentMerger, type SegmentBuild } from './corpus/index.js';
 import { DataDirError, loadArticles, logProblems } from './loader/index.js';
 import { RefusalTally } from './http/request-log.js';
+import type { DatabaseProbe } from './http/routes/options.js';
 import { createLogger } from './logger.js';
 import { fingerprintDataDir, readSnapshot, sameFiles } from './snapshot/files.js';
 import { SnapshotError } from './snapshot/format.js';
+import { databaseSettings, openPool } from './store/connection.js';
+import { ingestDirectory, ingestSummary } from './store/ingest.js';
+import { migrate } from './store/migrate.js';
+import { PostgresChangeSource } from './store/postgres.js';
+import { Replica, corpusFromArticles } from './store/replica.js';
 
 /**
  * `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read
@@ -23,7 +29,7 @@ export async function loadCorpus(
   previous?: Corpus,
   build?: SegmentBuild,
 ): Promise<Corpus> {
-  const result = await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: startup });
+  const result = await loadArticles(config.dataDir ?? DEFAULT_DATA_DIR, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: startup });
   if (!previous) return new Corpus(result);
   return build ? previous.updateWith(result, build) : previous.update(result);
 }
@@ -41,15 +47,16 @@ export async function startCorpus(
 ): Promise<Corpus> {
   if (config.snapshot !== undefined) {
     const started = performance.now();
+    const dataDir = config.dataDir ?? DEFAULT_DATA_DIR;
     try {
       const content = await readSnapshot(config.snapshot);
-      if (path.resolve(content.dataDir) !== path.resolve(config.dataDir)) throw new SnapshotError(`made from ${content.dataDir}, not ${path.resolve(config.dataDir)}`);
+      if (path.resolve(content.dataDir) !== path.resolve(dataDir)) throw new SnapshotError(`made from ${content.dataDir}, not ${path.resolve(dataDir)}`);
       const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment);
-      if (sameFiles(await fingerprintDataDir(config.dataDir), content.files)) {
+      if (sameFiles(await fingerprintDataDir(dataDir), content.files)) {
         logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, articles: restored.size, ms: Math.round(performance.now() - started) }, 'started from the snapshot');
         return restored;
       }
-      const updated = restored.update(await loadArticles(config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: true }));
+      const updated = restored.update(await loadArticles(dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: true }));
       logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, change: updated.change, ms: Math.round(performance.now() - started) }, 'started from the snapshot, brought up to date with the files');
       return updated;
     } catch (e) {
@@ -59,18 +66,17 @@ export async function startCorpus(
   return loadCorpus(config, true);
 }
 
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`news-api: ${e.message}\n`);
-      process.exit(2);
-    }
-    throw e;
-  }
-  const logger = createLogger(config);
+type Logger = ReturnType<typeof createLogger>;
+
+/** What serves the articles: a folder (the default) or a PostgreSQL store followed as a replica. */
+interface Source {
+  corpus: Corpus;
+  database?: DatabaseProbe;
+  /** Starts live updates once the store serves `corpus`; returns how to stop them. */
+  follow(store: CorpusStore): Promise<() => Promise<void>>;
+}
+
+async function folderSource(config: Config, logger: Logger, segments: SegmentBuild): Promise<Source> {
   let corpus: Corpus;
   try {
     corpus = await startCorpus(config, logger);
@@ -87,37 +93,142 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info(
-    { dataDir: config.dataDir, articles: corpus.size, problems: corpus.problems.length, loadMs: corpus.stats.durationMs, buildMs: corpus.buildMs, version: corpus.version },
+    { dataDir: config.dataDir ?? DEFAULT_DATA_DIR, articles: corpus.size, problems: corpus.problems.length, loadMs: corpus.stats.durationMs, buildMs: corpus.buildMs, version: corpus.version },
     'corpus loaded',
   );
-  const store = new CorpusStore(corpus);
-  const app = await buildApp({ store, config, loggerInstance: logger });
+  return {
+    corpus,
+    async follow(store) {
+      // A file change updates the served version by what changed; SIGHUP rebuilds everything.
+      let fullRebuildNext = false;
+      const build = (): Promise<Corpus> => {
+        const full = fullRebuildNext || config.fullReload;
+        fullRebuildNext = false;
+        return loadCorpus(config, false, full ? undefined : store.current, segments);
+      };
+      const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
+      // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not
+      // apply); --watch updates it when files change.
+      process.on('SIGHUP', () => {
+        logger.info('SIGHUP: reloading the corpus (a full rebuild from the files)');
+        fullRebuildNext = true;
+        void reloader.reload('SIGHUP', { force: true });
+      });
+      if (config.watch) await reloader.watch(config.dataDir ?? DEFAULT_DATA_DIR);
+      return () => reloader.close();
+    },
+  };
+}
 
+/**
+ * A replica of the PostgreSQL store: migrations applied, a snapshot loaded (retrying with backoff
+ * while the database is not up yet), then changes followed. Given a data directory as well, the
+ * server first ingests it (and again on SIGHUP, and on file changes with --watch).
+ */
+async function databaseSource(config: Config & { databaseUrl: string }, logger: Logger): Promise<Source> {
+  let primary, reads;
+  try {
+    primary = databaseSettings(config.databaseUrl);
+    reads = config.databaseReadUrl ? databaseSettings(config.databaseReadUrl) : primary;
+  } catch (e) {
+    process.stderr.write(`news-api: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const onPoolError = (e: Error) => logger.warn({ err: e }, 'database connection lost');
+  const writePool = openPool(primary, onPoolError);
+  const readPool = reads === primary ? writePool : openPool(reads, onPoolError);
+  const started = performance.now();
+  const replica = new Replica({
+    source: new PostgresChangeSource(readPool),
+    listen: primary.pool,
+    // The seam: the served version updated by what changed (only changed articles are indexed).
+    build: (articles, previous) => corpusFromArticles(articles, Math.round(performance.now() - started), previous),
+    logger,
+    pollMs: config.databasePollMs,
+  });
+  const ingest = async () => {
+    if (!config.dataDir) return;
+    const o = await ingestDirectory(writePool, config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside });
+    logProblems(logger, o.load.problems);
+    logger.info({ dataDir: config.dataDir, ...ingestSummary(o) }, 'data directory ingested');
+  };
+  let corpus: Corpus | null = null;
+  for (let attempt = 1, wait = 500; corpus === null; attempt++, wait = Math.min(wait * 2, 5000)) {
+    try {
+      await migrate(writePool);
+      await ingest();
+      corpus = await replica.load();
+    } catch (e) {
+      if (e instanceof DataDirError) {
+        process.stderr.write(`news-api: ${e.message}\n`);
+        process.exit(1);
+      }
+      if (attempt >= 10) {
+        process.stderr.write(`news-api: database ${primary.display}: ${(e as Error).message}\n`);
+        process.exit(1);
+      }
+      logger.warn({ database: primary.display, attempt, err: e }, `database not reachable yet; retrying in ${wait} ms`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+  logger.info({ database: primary.display, reads: reads.display, articles: corpus.size, lastChange: replica.status().lastChange, ms: Math.round(performance.now() - started), version: corpus.version }, 'corpus loaded from the database');
+  return {
+    corpus,
+    database: { status: () => replica.status(), requiredForReady: config.readyRequiresDatabase },
+    async follow(store) {
+      replica.follow(store);
+      // With a data directory too: SIGHUP (and --watch) ingest it again; the replica then sees the changes like any other.
+      const reloader = config.dataDir
+        ? new Reloader({
+            build: async () => {
+              await ingest();
+              await replica.catchUp();
+              return store.current;
+            },
+            store,
+            logger,
+          })
+        : null;
+      process.on('SIGHUP', () => {
+        logger.info(reloader ? 'SIGHUP: ingesting the data directory again' : 'SIGHUP: catching up with the database');
+        void (reloader ? reloader.reload('SIGHUP') : replica.catchUp());
+      });
+      if (reloader && config.watch) await reloader.watch(config.dataDir!);
+      return async () => {
+        await reloader?.close();
+        await replica.close();
+        await Promise.all([writePool.end(), readPool === writePool ? undefined : readPool.end()]);
+      };
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`news-api: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config);
   // new and merged index segments are built on a worker thread, off the event loop
   const segments = new SegmentBuilder();
+  const source = config.databaseUrl ? await databaseSource({ ...config, databaseUrl: config.databaseUrl }, logger) : await folderSource(config, logger, segments.build);
+  const store = new CorpusStore(source.corpus);
+  const app = await buildApp({ store, config, loggerInstance: logger, database: source.database });
+  // Updates add index segments; the merger folds them together between requests (both modes).
   const merger = new SegmentMerger(store, logger, undefined, segments.build);
   store.onSwap(() => merger.schedule());
-  // A file change updates the served version by what changed; SIGHUP rebuilds everything.
-  let fullRebuildNext = false;
-  const build = (): Promise<Corpus> => {
-    const full = fullRebuildNext || config.fullReload;
-    fullRebuildNext = false;
-    return loadCorpus(config, false, full ? undefined : store.current, segments.build);
-  };
-  const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
-  // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not
-  // apply); --watch updates it when files change.
-  process.on('SIGHUP', () => {
-    logger.info('SIGHUP: reloading the corpus (a full rebuild from the files)');
-    fullRebuildNext = true;
-    void reloader.reload('SIGHUP', { force: true });
-  });
-  if (config.watch) await reloader.watch(config.dataDir);
+  const stopFollowing = await source.follow(store);
 
   closeWithGrace({ delay: 10_000, logger, skip: ['SIGHUP'] }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down');
-    await reloader.close();
+    await stopFollowing();
     merger.close();
     await segments.close();
     await app.close();

@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from '../src/config.js';
 
 describe('configuration', () => {
   it('has defaults that serve ./data on port 3000', () => {
     const c = loadConfig([], {});
-    expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', dataDir: './data', logLevel: 'info', cacheMaxAge: 300, watch: false, strict: false });
+    expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', logLevel: 'info', cacheMaxAge: 300, watch: false, strict: false });
+    // Unset (not defaulted) so the server can tell "no folder" (a database replica) from ./data.
+    expect(c.dataDir).toBeUndefined();
+    expect(DEFAULT_DATA_DIR).toBe('./data');
+    expect(c.databaseUrl).toBeUndefined();
+  });
+
+  it('reads the database settings, and never prints a database URL', () => {
+    const c = loadConfig([], { DATABASE_URL: 'postgres://u:pw@db:5432/news', DATABASE_READ_URL: 'postgresql://r@standby/news', READY_REQUIRES_DATABASE: 'true' });
+    expect(c).toMatchObject({ databaseUrl: 'postgres://u:pw@db:5432/news', databaseReadUrl: 'postgresql://r@standby/news', readyRequiresDatabase: true, databasePollMs: 5000 });
+    expect(() => loadConfig([], { DATABASE_URL: 'mysql://u:hunter2@db/news' })).toThrow(/DATABASE_URL=\(not shown/);
+    expect(() => loadConfig([], { DATABASE_URL: 'mysql://u:hunter2@db/news' })).not.toThrow(/hunter2/);
   });
 
   it('reads env vars, and flags win over them', () => {

@@ -62,7 +62,8 @@ describe('the docs page in Chromium', () => {
     const tryIt = search.locator('button.try-out__btn');
     if ((await tryIt.textContent())?.includes('Try it out')) await tryIt.click();
     // Swagger UI pre-fills the parameters' examples; a person searching clears the filters.
-    for (const name of ['source', 'category', 'from', 'to', 'facets']) await search.locator(`tr[data-param-name="${name}"] input`).fill('');
+    // Every text input is cleared (filters such as author, tag, language and recency have examples too).
+    for (const input of await search.locator('tr[data-param-name] input[type="text"]').all()) await input.fill('');
     await search.locator('tr[data-param-name="q"] input').fill('oil');
     await search.locator('button.execute').click();
     const status = search.locator('.live-responses-table .response .response-col_status').first();

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Health } from '../schemas/health.js';
 import { ALWAYS_ANSWER } from '../security.js';
-import type { RouteOptions } from './options.js';
+import type { DatabaseProbe, RouteOptions } from './options.js';
 
-export const healthRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'>> = async (app, { store }) => {
+export const healthRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'> & { database?: DatabaseProbe }> = async (app, { store, database }) => {
   app.get(
     '/health',
     { config: ALWAYS_ANSWER, schema: { tags: ['meta'], summary: 'Service and corpus status', response: { 200: Health } } },
@@ -13,8 +13,10 @@ export const healthRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'>> = 
       const { problems, watch } = store;
       reply.header('cache-control', 'no-store');
       const shape = corpus.segments;
+      const db = database?.status();
       return {
-        status: problems.total > 0 || store.lastReloadError || watch.state === 'partial' || watch.state === 'lost' ? ('degraded' as const) : ('ok' as const),
+        status:
+          problems.total > 0 || store.lastReloadError || watch.state === 'partial' || watch.state === 'lost' || (db && db.state !== 'connected') ? ('degraded' as const) : ('ok' as const),
         articles: corpus.size,
         problems: problems.total,
         problemsByKind: problems.byKind,
@@ -28,6 +30,7 @@ export const healthRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'>> = 
         },
         index: { segments: shape.segments, documents: shape.documents, deletedShare: shape.documents > 0 ? shape.deleted / shape.documents : 0 },
         watch,
+        ...(db ? { database: { ...db, lastContactAt: db.lastContactAt?.toISOString() ?? null } } : {}),
         uptimeSeconds: Math.round(process.uptime()),
       };
     },

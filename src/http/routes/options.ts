@@ -1,4 +1,5 @@
 import type { CorpusStore } from '../../corpus/index.js';
+import type { DatabaseStatus } from '../../store/replica.js';
 import type { ResponseCache } from '../response-cache.js';
 import type { SearchFairness } from '../search-fairness.js';
 
@@ -11,4 +12,11 @@ export interface RouteOptions {
   listMaxAge: number;
   /** Work budgets for searches (search-fairness.ts). */
   fairness: SearchFairness;
+}
+
+/** A replica's view of its database (database mode only), for /health and /ready. */
+export interface DatabaseProbe {
+  status(): DatabaseStatus;
+  /** READY_REQUIRES_DATABASE: /ready answers 503 while the database is unreachable. */
+  requiredForReady: boolean;
 }

@@ -3,13 +3,13 @@ import { sendProblem } from '../problems.js';
 import { problemResponses } from '../schemas/common.js';
 import { Ready } from '../schemas/health.js';
 import { ALWAYS_ANSWER } from '../security.js';
-import type { RouteOptions } from './options.js';
+import type { DatabaseProbe, RouteOptions } from './options.js';
 
 /**
  * Readiness, apart from /health (liveness and corpus details): 200 once a corpus is loaded and
  * the server is not shutting down, else 503, so a load balancer sends traffic only here.
  */
-export const readyRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'>> = async (app, { store }) => {
+export const readyRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'> & { database?: DatabaseProbe }> = async (app, { store, database }) => {
   app.get(
     '/ready',
     {
@@ -17,7 +17,8 @@ export const readyRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'>> = a
       schema: {
         tags: ['meta'],
         summary: 'Whether this instance should receive traffic',
-        description: '200 when the corpus is loaded and the server is not shutting down; 503 (a problem) otherwise.',
+        description:
+          '200 when the corpus is loaded and the server is not shutting down; 503 (a problem) otherwise. With READY_REQUIRES_DATABASE=true, also 503 while a replica cannot reach PostgreSQL.',
         response: { 200: Ready, ...problemResponses(503) },
       },
     },
@@ -27,6 +28,11 @@ export const readyRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'>> = a
       if (app.isClosing()) {
         reply.header('retry-after', '5');
         return sendProblem(reply, { type: 'about:blank', title: 'Not Ready', status: 503, detail: 'The server is shutting down.', instance: request.url });
+      }
+      const db = database?.requiredForReady ? database.status() : null;
+      if (db && db.state !== 'connected') {
+        reply.header('retry-after', '5');
+        return sendProblem(reply, { type: 'about:blank', title: 'Not Ready', status: 503, detail: `The database is unreachable (last change applied: ${db.lastChange}).`, instance: request.url });
       }
       return { status: 'ready' as const, articles: corpus.size, version: corpus.version };
     },

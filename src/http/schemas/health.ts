@@ -4,7 +4,7 @@ import { IsoDateTime } from '../../articles/schema.js';
 
 export const Health = z
   .object({
-    status: z.enum(['ok', 'degraded']).meta({ description: '"degraded" when some files have problems, the last reload failed or was refused, or watching is partial or lost' }),
+    status: z.enum(['ok', 'degraded']).meta({ description: '"degraded" when some files have problems, the last reload failed or was refused, watching is partial or lost, or the database is unreachable' }),
     articles: z.number().int(),
     problems: z.number().int().meta({ description: 'Files or entries skipped when the data directory was last read (even when that read was not swapped in)' }),
     problemsByKind: z.record(z.string(), z.number().int()),
@@ -40,6 +40,15 @@ export const Health = z
         error: z.string().nullable(),
       })
       .meta({ description: 'Live reload watching (see --watch)' }),
+    database: z
+      .object({
+        state: z.enum(['connected', 'reconnecting']).meta({ description: '"reconnecting" while PostgreSQL cannot be reached (the last corpus is still served)' }),
+        lastChange: z.number().int().meta({ description: 'The last change number of the shared store this replica has applied' }),
+        lastContactAt: IsoDateTime.nullable(),
+        lastError: z.string().nullable(),
+      })
+      .optional()
+      .meta({ description: 'Only when the articles come from PostgreSQL (DATABASE_URL)' }),
     uptimeSeconds: z.number(),
   })
   .meta({ id: 'Health' });

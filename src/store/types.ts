@@ -1,0 +1,27 @@
+/** What a replica needs from a shared article store, whatever holds it. */
+import type { Article } from '../articles/schema.js';
+
+export interface StoreSnapshot {
+  /** Every change up to and including this number is in `articles`. */
+  seq: number;
+  articles: Article[];
+}
+
+/** One change: the article as it now is, or null when it was deleted. */
+export interface ArticleChange {
+  seq: number;
+  id: string;
+  article: Article | null;
+}
+
+export interface ChangeBatch {
+  /** The store's last change number when read; the batch holds every change up to it. */
+  seq: number;
+  /** In change order; one id may appear more than once (the last one wins). */
+  changes: ArticleChange[];
+}
+
+export interface ArticleChangeSource {
+  snapshot(): Promise<StoreSnapshot>;
+  changesSince(seq: number): Promise<ChangeBatch>;
+}

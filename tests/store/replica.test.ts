@@ -1,0 +1,169 @@
+import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { Corpus, CorpusStore } from '../../src/corpus/index.js';
+import { loadArticles } from '../../src/loader/index.js';
+import { databaseSettings, openPool } from '../../src/store/connection.js';
+import { ingestDirectory } from '../../src/store/ingest.js';
+import { migrate } from '../../src/store/migrate.js';
+import { PostgresChangeSource, lastChange } from '../../src/store/postgres.js';
+import { Replica, corpusFromArticles } from '../../src/store/replica.js';
+import { tempDataDir } from '../helpers/paths.js';
+import { startPostgres, testDatabase } from '../helpers/postgres.js';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function story(i: number, edition = 0): string {
+  return `Story number ${i}${edition ? ` (edition ${edition})` : ''}\n\nParagraph one of story ${i}, about harbour ${i % 17} and the council.\n\nSecond paragraph ${edition}.\n`;
+}
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A replica following `url` into its own CorpusStore; `sizes` records every corpus swapped in. */
+async function replicaOf(url: string, pollMs = 300) {
+  const settings = databaseSettings(url);
+  const pool = openPool(settings);
+  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous) => corpusFromArticles(a, 0, previous), logger: quiet, pollMs });
+  const store = new CorpusStore(await replica.load());
+  const sizes: number[] = [];
+  const swap = store.swap.bind(store);
+  store.swap = (c) => {
+    if (c !== store.current) sizes.push(c.size);
+    swap(c);
+  };
+  replica.follow(store);
+  return {
+    replica,
+    store,
+    sizes,
+    close: async () => {
+      await replica.close();
+      await pool.end();
+    },
+  };
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+describe('replicas', () => {
+  it('two replicas converge after a burst of 1,000 changes on the same corpus version as folder mode, never showing half a batch', async () => {
+    const url = await testDatabase('converge');
+    const pool = openPool(databaseSettings(url));
+    cleanups.push(() => pool.end());
+    await migrate(pool);
+    const a = await replicaOf(url);
+    const b = await replicaOf(url);
+    cleanups.push(a.close, b.close);
+    expect(a.store.current.size).toBe(0);
+
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1000; i++) files[`desk${i % 4}/story-${i}.txt`] = story(i);
+    const dir = tempDataDir(files);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // 1,000 new articles in 20 transactions of 50.
+    const burst = await ingestDirectory(pool, dir, { batchSize: 50 });
+    expect(burst.inserted).toBe(1000);
+    // Then 100 updates and 100 deletes.
+    for (let i = 0; i < 100; i++) writeFileSync(path.join(dir, `desk${i % 4}/story-${i}.txt`), story(i, 2));
+    for (let i = 900; i < 1000; i++) unlinkSync(path.join(dir, `desk${i % 4}/story-${i}.txt`));
+    const second = await ingestDirectory(pool, dir, { batchSize: 50 });
+    expect(second).toMatchObject({ updated: 100, deleted: 100 });
+
+    const high = await lastChange(pool);
+    await until('both replicas at the last change', () => a.replica.status().lastChange === high && b.replica.status().lastChange === high);
+    const folder = new Corpus(await loadArticles(dir));
+    expect(a.store.current.size).toBe(900);
+    expect(a.store.current.version).toBe(folder.version);
+    expect(b.store.current.version).toBe(folder.version);
+    // The same records as the folder gives (so the same ETags): key order and all.
+    expect(JSON.stringify(a.store.current.get('desk0-story-0'))).toBe(JSON.stringify(folder.get('desk0-story-0')));
+    expect(a.store.current.get('desk0-story-0')!.title).toBe('Story number 0 (edition 2)');
+    expect(b.store.current.get('desk0-story-904')).toBeUndefined();
+    // Inserts and deletes went in transactions of 50: every corpus served held whole batches, never part of one.
+    for (const r of [a, b]) {
+      expect(r.sizes.length).toBeGreaterThan(0);
+      expect(r.sizes.filter((n) => n % 50 !== 0)).toEqual([]);
+    }
+    expect(a.store.lastReloadError).toBeNull();
+  });
+
+  it('PostgreSQL stopped and restarted mid-stream: the replica keeps answering (no 5xx), says so, and catches up with nothing lost', async () => {
+    const server = await startPostgres();
+    cleanups.push(() => server.destroy());
+    const url = await server.createDatabase('restart');
+    const pool = openPool(databaseSettings(`${url}?statement_timeout=5000`));
+    cleanups.push(() => pool.end());
+    await migrate(pool);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 10; i++) files[`s${i}.txt`] = story(i);
+    const dir = tempDataDir(files);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    await ingestDirectory(pool, dir);
+
+    const r = await replicaOf(url, 200);
+    cleanups.push(r.close);
+    const app = await buildApp({ store: r.store, logger: false, config: { rateLimitMax: 0 }, database: { status: () => r.replica.status(), requiredForReady: true } });
+    cleanups.push(() => app.close());
+    const statuses: number[] = [];
+    let stop = false;
+    const traffic = (async () => {
+      for (let i = 0; !stop; i++) {
+        const res = await app.inject({ url: i % 2 ? '/articles?limit=5' : '/search?q=harbour+council' });
+        statuses.push(res.statusCode);
+        await new Promise((res2) => setTimeout(res2, 10));
+      }
+    })();
+    const health = async () => (await app.inject({ url: '/health' })).json();
+
+    for (let i = 10; i < 20; i++) writeFileSync(path.join(dir, `s${i}.txt`), story(i));
+    await ingestDirectory(pool, dir);
+    await until('the second ten', () => r.store.current.size === 20);
+    expect((await health()).database).toMatchObject({ state: 'connected' });
+
+    await server.stop();
+    await until('the replica to notice', async () => (await health()).database.state === 'reconnecting');
+    const down = await health();
+    expect(down.status).toBe('degraded');
+    expect(down.database.lastError).toMatch(/database unreachable/u);
+    expect(down.articles).toBe(20);
+    const ready = await app.inject({ url: '/ready' });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().detail).toMatch(/database is unreachable/u);
+    expect((await app.inject({ url: '/articles/s3' })).statusCode).toBe(200);
+    await expect(ingestDirectory(pool, dir)).rejects.toThrow();
+
+    await server.start();
+    for (let i = 20; i < 30; i++) writeFileSync(path.join(dir, `s${i}.txt`), story(i));
+    unlinkSync(path.join(dir, 's0.txt'));
+    await until('the ingest to succeed again', async () => {
+      try {
+        await ingestDirectory(pool, dir);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const high = await lastChange(pool);
+    await until('the replica to catch up', () => r.replica.status().lastChange === high, 30_000);
+    stop = true;
+    await traffic;
+    expect(r.store.current.size).toBe(29);
+    expect(r.store.current.get('s0')).toBeUndefined();
+    expect(r.store.current.version).toBe(new Corpus(await loadArticles(dir)).version);
+    const back = await health();
+    expect(back).toMatchObject({ status: 'ok', database: { state: 'connected', lastError: null } });
+    expect((await app.inject({ url: '/ready' })).statusCode).toBe(200);
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+  });
+});
