@@ -31,7 +31,7 @@ import { SearchFairness } from './http/search-fairness.js';
 import { securityPlugin, trustProxyOption } from './http/security.js';
 import { loggerOptions } from './logger.js';
 
-export const API_VERSION = '0.1.0';
+const API_VERSION = '0.1.0';
 
 export type AppConfig = Pick<
   Config,

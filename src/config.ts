@@ -114,7 +114,7 @@ const SECRET: ReadonlySet<string> = new Set(['databaseUrl', 'databaseReadUrl']);
 type ConfigKey = keyof Config;
 
 /** The environment variable of each setting, from the schema's metadata. */
-export const ENV_NAMES = Object.fromEntries(
+const ENV_NAMES = Object.fromEntries(
   Object.entries(ConfigSchema.shape).map(([key, schema]) => [key, (schema.meta() as { env: string }).env]),
 ) as Record<ConfigKey, string>;
 

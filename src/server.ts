@@ -23,7 +23,7 @@ import { Replica, corpusFromArticles } from './store/replica.js';
  * asynchronously. With a `previous` version the result is that version updated by what changed
  * (only changed articles are indexed); without, a full build.
  */
-export async function loadCorpus(
+async function loadCorpus(
   config: Pick<Config, 'dataDir' | 'maxFileBytes' | 'followSymlinksOutside'>,
   startup = false,
   previous?: Corpus,

@@ -12,7 +12,7 @@ import { isMainModule } from '../main-module.js';
 
 export const OPENAPI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../openapi/openapi.json');
 
-export async function generateOpenapi(): Promise<string> {
+async function generateOpenapi(): Promise<string> {
   const empty = new Corpus({
     articles: [],
     problems: [],

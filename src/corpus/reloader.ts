@@ -64,7 +64,7 @@ export class Reloader {
   private pending: Map<string, FileChange> | null = new Map();
   private retryTimer: NodeJS.Timeout | null = null;
   private retries = 0;
-  /** Rebuilds done so far (tests and /health). */
+  /** Rebuilds done so far (the reload tests count them). */
   builds = 0;
 
   constructor(private readonly o: ReloaderOptions) {}

@@ -51,7 +51,7 @@ export function negotiateEncoding(header: string | undefined): Encoding {
 }
 
 /** The ETag of an encoded representation: the identity ETag with a suffix inside the quotes. */
-export function encodedEtag(etag: string, encoding: Encoding): string {
+function encodedEtag(etag: string, encoding: Encoding): string {
   if (encoding === 'identity') return etag;
   return `${etag.slice(0, -1)}-${encoding === 'br' ? 'br' : 'gz'}"`;
 }
@@ -66,7 +66,7 @@ export function compress(body: string | Buffer, encoding: 'br' | 'gzip', brotliQ
 }
 
 /** True when the client's If-None-Match names this ETag (weak comparison, as RFC 9110 asks for GET). */
-export function etagMatches(request: FastifyRequest, etag: string): boolean {
+function etagMatches(request: FastifyRequest, etag: string): boolean {
   const inm = request.headers['if-none-match'];
   if (!inm) return false;
   if (inm === etag) return true;

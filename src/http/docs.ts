@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
-export const API_DESCRIPTION = `Read-only JSON API over a folder of news articles, normalised from raw text.
+const API_DESCRIPTION = `Read-only JSON API over a folder of news articles, normalised from raw text.
 
 Every error is \`application/problem+json\` (RFC 9457). Responses carry strong ETags: send
 \`If-None-Match\` to get a 304. Listing and search pages link to the next page in \`next\`.`;

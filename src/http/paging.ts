@@ -16,12 +16,12 @@ export interface Cursor {
   readonly version: string;
 }
 
-export function encodeCursor(cursor: Cursor): string {
+function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.after.key, cursor.after.id, cursor.version])).toString('base64url');
 }
 
 /** The cursor in a token, or null when the token is not one this API made. */
-export function decodeCursor(token: string): Cursor | null {
+function decodeCursor(token: string): Cursor | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 4) return null;

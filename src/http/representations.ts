@@ -17,8 +17,8 @@ import { compress, LIVE_BROTLI_QUALITY, LIVE_GZIP_LEVEL, type Representation } f
  * quality 11 is about 3.5 ms for a BBC article (once) and 16 % smaller than quality 5; qualities
  * 6-9 cost nearly as much time as 11 for no gain over 5 (bench/http/representation-bench.ts).
  */
-export const ARTICLE_BROTLI_QUALITY = 11;
-export const ARTICLE_GZIP_LEVEL = 9;
+const ARTICLE_BROTLI_QUALITY = 11;
+const ARTICLE_GZIP_LEVEL = 9;
 
 /** A JSON body kept for many requests: UTF-8 bytes and each compressed form made once, on first use. */
 export class PreparedBody implements Representation {

@@ -6,7 +6,7 @@
 import { PreparedBody, strongEtag } from './representations.js';
 
 /** The most body bytes kept, whatever the entry count: URLs are the client's to vary. */
-export const RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
+const RESPONSE_CACHE_MAX_BYTES = 64 * 1024 * 1024;
 
 export class ResponseCache {
   private version = '';

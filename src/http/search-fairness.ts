@@ -16,7 +16,7 @@ import { WorkBudget } from '../search/index.js';
 
 /** A search reading at most this many words, and highlighting them in at most CHEAP_PAGE_WORK (words × results), is cheap: never refused for fairness. */
 export const CHEAP_WORDS = 50;
-export const CHEAP_PAGE_WORK = 1000;
+const CHEAP_PAGE_WORK = 1000;
 
 export type FairnessConfig = Pick<Config, 'searchMaxWords' | 'searchMaxPostings' | 'searchCostlyMsPerSecond'>;
 

@@ -25,7 +25,7 @@ const EXPOSED_HEADERS = ['ETag', 'RateLimit-Limit', 'RateLimit-Remaining', 'Rate
  * inline styles and uses data: images, and calls the API from the same origin; nothing else is
  * allowed, and nothing may frame the API or the docs page.
  */
-export const CONTENT_SECURITY_POLICY = {
+const CONTENT_SECURITY_POLICY = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
@@ -44,7 +44,7 @@ export const CONTENT_SECURITY_POLICY = {
  * Security headers for JSON answers, after OWASP's REST cheat sheet: nothing may be loaded or
  * framed on the strength of a response, no sniffing, no referrer, HTTPS remembered.
  */
-export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -54,7 +54,7 @@ export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** helmet's headers, run once against a stand-in response. */
-export function securityHeaders(): Record<string, string> {
+function securityHeaders(): Record<string, string> {
   const out: Record<string, string> = {};
   const middleware = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },

@@ -22,7 +22,7 @@ declare module 'fastify' {
 }
 
 /** Seconds a shed request is asked to wait (Retry-After). */
-export const SHED_RETRY_AFTER = 10;
+const SHED_RETRY_AFTER = 10;
 const RESOLUTION_MS = 10;
 
 export type SheddingConfig = Pick<Config, 'shedMaxEventLoopDelayMs' | 'shedMaxHeapBytes'> & {

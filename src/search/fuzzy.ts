@@ -89,7 +89,7 @@ export function fuzzyNeighbours(reader: IndexReader, query: TermQuery, options: 
  * of neighbouring letters) if ≤ max, else max + 1, with an early exit. `scratch` holds at least
  * three rows of `b.length + 1`.
  */
-export function boundedDistance(a: string, b: string, max: number, scratch: Int32Array): number {
+function boundedDistance(a: string, b: string, max: number, scratch: Int32Array): number {
   const la = a.length;
   const lb = b.length;
   if (Math.abs(la - lb) > max) return max + 1;

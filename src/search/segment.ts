@@ -199,7 +199,7 @@ export class Segment {
 }
 
 /** First index in `[lo, hi)` with `a[i] >= x` (binary search). */
-export function lowerBound(a: Uint32Array, lo: number, hi: number, x: number): number {
+function lowerBound(a: Uint32Array, lo: number, hi: number, x: number): number {
   while (lo < hi) {
     const m = (lo + hi) >>> 1;
     if (a[m]! < x) lo = m + 1;

@@ -34,7 +34,7 @@ export interface IngestOutcome {
   durationMs: number;
 }
 
-export function defaultDataset(dataDir: string): string {
+function defaultDataset(dataDir: string): string {
   return path.resolve(dataDir);
 }
 

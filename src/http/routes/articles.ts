@@ -12,7 +12,7 @@ import { pageResponse, problemResponses } from '../schemas/common.js';
 import type { RouteOptions } from './options.js';
 
 /** A page's items as JSON: each summary made once per article and story, reprints added when collapsed. */
-export function itemsJson(entries: readonly FeedEntry[]): string {
+function itemsJson(entries: readonly FeedEntry[]): string {
   return entries
     .map((e) => {
       const json = summaryJson(e.article, e.story);

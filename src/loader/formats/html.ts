@@ -156,7 +156,7 @@ const first = (...values: unknown[]): unknown => values.find((v) => v !== undefi
  * trust: JSON-LD, then OpenGraph and article:* meta tags, then <time datetime>, the canonical
  * link and <html lang>.
  */
-export function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[] } {
+function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[] } {
   const { article: ld, problems } = jsonLdArticle(doc);
   const a = ld ?? {};
   const time = doc.querySelector('article time[datetime], time[datetime]')?.getAttribute('datetime');

@@ -30,7 +30,7 @@ function entryFromObject(value: unknown, line: number | null, counts: Normalisat
   return { draft, line, warnings };
 }
 
-export function parseJson(source: string, context: ParseContext): ParseResult {
+function parseJson(source: string, context: ParseContext): ParseResult {
   const counts = emptyCounts();
   let value: unknown;
   try {

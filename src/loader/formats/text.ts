@@ -8,7 +8,7 @@ import { cleanLines } from '../normalise/clean.js';
 import { emptyCounts, emptyDraft, type ArticleDraft, type FormatParser, type NormalisationCounts, type ParseContext } from '../types.js';
 
 /** Publishers recognised on the line under the headline even when a blank line separates them. */
-export const KNOWN_SOURCES: ReadonlySet<string> = new Set(
+const KNOWN_SOURCES: ReadonlySet<string> = new Set(
   ['AFP', 'AP', 'Associated Press', 'BBC', 'BBC News', 'Bloomberg', 'CGTN', 'China Daily', 'CNN', 'Global Times', 'NPR', 'Reuters', 'The Guardian', 'Xinhua', 'Al Jazeera', 'Deutsche Welle', 'France 24'].map((s) => s.toLowerCase()),
 );
 

@@ -19,7 +19,7 @@ const ISO_DATE_TIME = z.iso.datetime({ offset: true, local: true });
 const REFERENCE = { instant: new Date(Date.UTC(2000, 0, 1)), timezone: 'UTC' };
 
 /** ISO 8601 of the instant `ms` as local time at `offsetMinutes` east of UTC (`Z` for 0). */
-export function isoWithOffset(ms: number, offsetMinutes: number): string {
+function isoWithOffset(ms: number, offsetMinutes: number): string {
   if (offsetMinutes === 0) return new Date(ms).toISOString();
   const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, -1);
   const sign = offsetMinutes < 0 ? '-' : '+';
