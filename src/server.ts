@@ -6,7 +6,7 @@ import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
 import { ConfigError, DEFAULT_DATA_DIR, loadConfig, openFilesLimit, safeConnections, type Config } from './config.js';
 import { Corpus, CorpusStore, Reloader, SegmentBuilder, SegmentMerger, type SegmentBuild } from './corpus/index.js';
-import { DataDirError, loadArticles, logProblems } from './loader/index.js';
+import { DataDirError, loadArticles, logProblems, ParseCache } from './loader/index.js';
 import { RefusalTally } from './http/request-log.js';
 import type { DatabaseProbe } from './http/routes/options.js';
 import { createLogger } from './logger.js';
@@ -28,8 +28,9 @@ async function loadCorpus(
   startup = false,
   previous?: Corpus,
   build?: SegmentBuild,
+  cache?: ParseCache,
 ): Promise<Corpus> {
-  const result = await loadArticles(config.dataDir ?? DEFAULT_DATA_DIR, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: startup });
+  const result = await loadArticles(config.dataDir ?? DEFAULT_DATA_DIR, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: startup, cache });
   if (!previous) return new Corpus(result);
   return build ? previous.updateWith(result, build) : previous.update(result);
 }
@@ -44,6 +45,7 @@ async function loadCorpus(
 export async function startCorpus(
   config: Pick<Config, 'dataDir' | 'maxFileBytes' | 'followSymlinksOutside' | 'snapshot'>,
   logger: Pick<FastifyBaseLogger, 'info' | 'warn'>,
+  cache?: ParseCache,
 ): Promise<Corpus> {
   if (config.snapshot !== undefined) {
     const started = performance.now();
@@ -56,14 +58,14 @@ export async function startCorpus(
         logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, articles: restored.size, ms: Math.round(performance.now() - started) }, 'started from the snapshot');
         return restored;
       }
-      const updated = restored.update(await loadArticles(dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: true }));
+      const updated = restored.update(await loadArticles(dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: true, cache }));
       logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, change: updated.change, ms: Math.round(performance.now() - started) }, 'started from the snapshot, brought up to date with the files');
       return updated;
     } catch (e) {
       logger.warn(`snapshot ${config.snapshot} not used (${e instanceof SnapshotError ? e.message : (e as Error).message}); building from the files`);
     }
   }
-  return loadCorpus(config, true);
+  return loadCorpus(config, true, undefined, undefined, cache);
 }
 
 type Logger = ReturnType<typeof createLogger>;
@@ -77,9 +79,11 @@ interface Source {
 }
 
 async function folderSource(config: Config, logger: Logger, segments: SegmentBuild): Promise<Source> {
+  // Each file's parse, kept between loads so a change re-parses only the files that changed.
+  const parses = new ParseCache();
   let corpus: Corpus;
   try {
-    corpus = await startCorpus(config, logger);
+    corpus = await startCorpus(config, logger, parses);
   } catch (e) {
     if (e instanceof DataDirError) {
       process.stderr.write(`news-api: ${e.message}\n`);
@@ -104,7 +108,8 @@ async function folderSource(config: Config, logger: Logger, segments: SegmentBui
       const build = (): Promise<Corpus> => {
         const full = fullRebuildNext || config.fullReload;
         fullRebuildNext = false;
-        return loadCorpus(config, false, full ? undefined : store.current, segments);
+        // A full rebuild parses every file again (the operator's way round anything cached).
+        return full ? loadCorpus(config, false) : loadCorpus(config, false, store.current, segments, parses);
       };
       const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
       // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not

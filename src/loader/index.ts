@@ -13,7 +13,7 @@ import { formatFor, loadParsers } from './registry.js';
 import { languageSample, loadLanguageDetector, primaryLanguage } from './normalise/language.js';
 import { countProblems, ProblemList, type LoadProblem } from './problems.js';
 import type { Format, InputFile, ProblemKind } from './types.js';
-import { errText, isExhaustion, specialKind, walkDataDir, type WalkEntry } from './walk.js';
+import { errText, isExhaustion, specialKind, walkDataDir, type FolderDefaults, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './types.js';
 
@@ -32,6 +32,8 @@ export interface LoadStats {
   byLanguage: Record<string, number>;
   /** Articles whose language no metadata or folder stated, detected from their text. */
   languagesDetected: number;
+  /** Files whose earlier parse was reused (content and folder defaults unchanged; see ParseCache). */
+  filesReused?: number;
   durationMs: number;
 }
 
@@ -56,6 +58,35 @@ export interface LoadOptions {
   followSymlinksOutside?: boolean;
   /** Called as files are read (for progress bars). */
   onProgress?: (filesDone: number, filesTotal: number) => void;
+  /**
+   * What each file gave the last time this folder was loaded: a file whose bytes and folder
+   * defaults are unchanged is not parsed again. Left out, every file is parsed (a full load).
+   */
+  cache?: ParseCache;
+}
+
+/** One file's parse as the load uses it: its problems, its articles and its clean-up counts. */
+interface FileOutcome {
+  sha256: string;
+  /** The folder defaults the file was parsed under (source, language, category, chrome). */
+  defaultsKey: string;
+  problems: Array<{ kind: ProblemKind; reason: string; line: number | null }>;
+  entries: Pending[];
+  omitted: Parameters<ProblemList['addOmitted']>[1] | undefined;
+  chromeLines: number;
+  duplicateLines: number;
+}
+
+/**
+ * Per-file parse results kept between loads of one data folder by whoever reloads it (the
+ * server's live reload), so that a reload reads and hashes every file but parses only the files
+ * whose content or folder defaults changed. The cross-file steps (language detection of new
+ * articles, duplicates, ids, related links, validation) still run over every article, so a load
+ * with a cache gives exactly what a load without one gives. Each load replaces the contents with
+ * the files it saw, so deleted files leave the cache.
+ */
+export class ParseCache {
+  files = new Map<string, FileOutcome>();
 }
 
 export class DataDirError extends Error {
@@ -78,6 +109,10 @@ interface Pending {
   article: Article;
   /** No metadata or folder stated the language: detect it once every file is read. */
   detectLanguage: boolean;
+  /** Its language was detected from its text (in this load or, for a reused parse, an earlier one). */
+  languageDetected?: boolean;
+  /** The parse-cache entry this one was copied from. */
+  outcome?: Pending;
 }
 
 export async function loadArticles(dataDir: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -103,6 +138,27 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   const pending: Pending[] = [];
   let chrome = 0;
   let duplicateLines = 0;
+  const seen = new Map<string, FileOutcome>();
+  let reused = 0;
+  const defaultsKeys = new WeakMap<FolderDefaults, string>();
+  const keyOf = (d: FolderDefaults): string => {
+    let k = defaultsKeys.get(d);
+    if (k === undefined) {
+      k = JSON.stringify([d.source?.id ?? null, d.source?.name ?? null, d.language ?? null, d.category ?? null, d.chrome.fingerprint]);
+      defaultsKeys.set(d, k);
+    }
+    return k;
+  };
+  /** What a file gave, parsed now or earlier, added to this load. */
+  const use = (rel: string, o: FileOutcome) => {
+    seen.set(rel, o);
+    chrome += o.chromeLines;
+    duplicateLines += o.duplicateLines;
+    if (o.omitted) problems.addOmitted(rel, o.omitted);
+    for (const p of o.problems) problems.add({ path: rel, line: p.line, kind: p.kind, reason: p.reason });
+    // Copies: ids may change below when two paths clash; the cached entries stay as parsed.
+    for (const e of o.entries) pending.push({ ...e, outcome: e });
+  };
 
   const one = async ({ abs, rel, defaults }: WalkEntry) => {
     const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.add({ path: rel, line, kind, reason });
@@ -131,27 +187,36 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     }
     const parser = parsers.get(plugin.format)!;
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const defaultsKey = keyOf(defaults);
+    const earlier = options.cache?.files.get(rel);
+    if (earlier && earlier.sha256 === sha256 && earlier.defaultsKey === defaultsKey) {
+      reused++;
+      return use(rel, earlier);
+    }
+    const outcome: FileOutcome = { sha256, defaultsKey, problems: [], entries: [], omitted: undefined, chromeLines: 0, duplicateLines: 0 };
+    const record = (kind: ProblemKind, reason: string, line: number | null = null) => outcome.problems.push({ kind, reason, line });
     let parsed;
     try {
       parsed = await parser.parse(file, { chrome: defaults.chrome });
     } catch (e) {
       // Whatever a parser throws (a DOM or Readability edge case, a stack overflow on hostile input) costs that file only.
-      return problem('parse-error', `could not parse the ${parser.format} file: ${(e as Error).message}`);
+      record('parse-error', `could not parse the ${parser.format} file: ${(e as Error).message}`);
+      return use(rel, outcome);
     }
-    chrome += parsed.counts.chromeLines;
-    duplicateLines += parsed.counts.duplicateLines;
+    outcome.chromeLines = parsed.counts.chromeLines;
+    outcome.duplicateLines = parsed.counts.duplicateLines;
     const slash = rel.indexOf('/');
     const folderCategory = slash > 0 ? rel.slice(0, slash) : null;
-    if (parsed.omitted) problems.addOmitted(rel, parsed.omitted);
+    outcome.omitted = parsed.omitted;
     for (const entry of parsed.entries) {
       if ('problem' in entry) {
-        problem(entry.problem.kind, entry.problem.reason, entry.problem.line);
+        record(entry.problem.kind, entry.problem.reason, entry.problem.line);
         continue;
       }
       const { draft, line } = entry;
-      for (const w of entry.warnings ?? []) problem('bad-field', w, line);
+      for (const w of entry.warnings ?? []) record('bad-field', w, line);
       if (draft.paragraphs.length === 0) {
-        problem('no-body', 'no paragraphs after the title', line);
+        record('no-body', 'no paragraphs after the title', line);
         continue;
       }
       // Folder defaults fill what the file itself does not say.
@@ -168,8 +233,9 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
         folderCategory,
         sourceId: draft.sourceName && draft.sourceName === defaults.source?.name ? defaults.source.id : undefined,
       });
-      pending.push({ key: line === null ? rel : `${rel}#${line}`, id, article, detectLanguage: draft.language === null });
+      outcome.entries.push({ key: line === null ? rel : `${rel}#${line}`, id, article, detectLanguage: draft.language === null });
     }
+    use(rel, outcome);
   };
 
   const files = walked.files;
@@ -186,7 +252,6 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   if (exhausted) throw new DataDirError(dataDir, `could not be read completely (${exhausted})`);
 
   // Languages nobody stated, detected in one pass so the detector is imported only when needed.
-  let languagesDetected = 0;
   if (pending.some((p) => p.detectLanguage)) {
     const detect = await loadLanguageDetector();
     for (const p of pending) {
@@ -194,10 +259,13 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       const found = detect(languageSample(p.article.title, p.article.paragraphs));
       if (found) {
         p.article.language = found;
-        languagesDetected++;
+        p.languageDetected = true;
       }
+      // The record now holds its language: a later load reusing this parse need not detect it again.
+      if (p.outcome) Object.assign(p.outcome, { detectLanguage: false, languageDetected: p.languageDetected });
     }
   }
+  const languagesDetected = pending.reduce((n, p) => n + (p.languageDetected ? 1 : 0), 0);
 
   const unique = dropDuplicates(pending, problems);
   pending.length = 0;
@@ -222,6 +290,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     else problems.add({ path: a.origin.path, line: a.origin.line, kind: 'invalid', reason: v.reason });
   }
   const listed = problems.finish();
+  if (options.cache) options.cache.files = seen;
   return {
     articles,
     problems: listed,
@@ -234,6 +303,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       duplicateLinesRemoved: duplicateLines,
       ...perFormatAndLanguage(files, articles),
       languagesDetected,
+      ...(options.cache ? { filesReused: reused } : {}),
       durationMs: Math.round(performance.now() - started),
     },
   };

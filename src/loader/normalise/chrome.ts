@@ -57,6 +57,11 @@ export class ChromeList {
   get size(): number {
     return this.lines.size;
   }
+
+  /** The lines, sorted: equal lists give equal fingerprints (a reload's parse cache compares them). */
+  get fingerprint(): string {
+    return [...this.lines].sort().join('\n');
+  }
 }
 
 export const DEFAULT_CHROME = new ChromeList(BUILT_IN);
