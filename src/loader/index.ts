@@ -112,7 +112,7 @@ interface Pending {
   /** Its language was detected from its text (in this load or, for a reused parse, an earlier one). */
   languageDetected?: boolean;
   /** The parse-cache entry this one was copied from. */
-  outcome?: Pending;
+  cachedEntry?: Pending;
 }
 
 export async function loadArticles(dataDir: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -157,7 +157,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     if (o.omitted) problems.addOmitted(rel, o.omitted);
     for (const p of o.problems) problems.add({ path: rel, line: p.line, kind: p.kind, reason: p.reason });
     // Copies: ids may change below when two paths clash; the cached entries stay as parsed.
-    for (const e of o.entries) pending.push({ ...e, outcome: e });
+    for (const e of o.entries) pending.push({ ...e, cachedEntry: e });
   };
 
   const one = async ({ abs, rel, defaults }: WalkEntry) => {
@@ -262,7 +262,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
         p.languageDetected = true;
       }
       // The record now holds its language: a later load reusing this parse need not detect it again.
-      if (p.outcome) Object.assign(p.outcome, { detectLanguage: false, languageDetected: p.languageDetected });
+      if (p.cachedEntry) Object.assign(p.cachedEntry, { detectLanguage: false, languageDetected: p.languageDetected });
     }
   }
   const languagesDetected = pending.reduce((n, p) => n + (p.languageDetected ? 1 : 0), 0);
