@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
 import { ConfigError, DEFAULT_DATA_DIR, loadConfig, openFilesLimit, safeConnections, type Config } from './config.js';
-import { Corpus, CorpusStore, Reloader, SegmentBuilder, SegmentMerger, type SegmentBuild } from './corpus/index.js';
+import { Corpus, CorpusStore, Reloader, SegmentBuilder, SegmentMerger, type Changes, type SegmentBuild } from './corpus/index.js';
 import { DataDirError, loadArticles, logProblems, ParseCache } from './loader/index.js';
 import { RefusalTally } from './http/request-log.js';
 import type { DatabaseProbe } from './http/routes/options.js';
@@ -29,8 +29,15 @@ async function loadCorpus(
   previous?: Corpus,
   build?: SegmentBuild,
   cache?: ParseCache,
+  changes?: Changes,
 ): Promise<Corpus> {
-  const result = await loadArticles(config.dataDir ?? DEFAULT_DATA_DIR, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: startup, cache });
+  const result = await loadArticles(config.dataDir ?? DEFAULT_DATA_DIR, {
+    maxFileBytes: config.maxFileBytes,
+    followSymlinksOutside: config.followSymlinksOutside,
+    syncRead: startup,
+    cache,
+    changedPaths: changes,
+  });
   if (!previous) return new Corpus(result);
   return build ? previous.updateWith(result, build) : previous.update(result);
 }
@@ -105,11 +112,12 @@ async function folderSource(config: Config, logger: Logger, segments: SegmentBui
     async follow(store) {
       // A file change updates the served version by what changed; SIGHUP rebuilds everything.
       let fullRebuildNext = false;
-      const build = (): Promise<Corpus> => {
+      const build = (changes?: Changes): Promise<Corpus> => {
         const full = fullRebuildNext || config.fullReload;
         fullRebuildNext = false;
-        // A full rebuild parses every file again (the operator's way round anything cached).
-        return full ? loadCorpus(config, false) : loadCorpus(config, false, store.current, segments, parses);
+        // A full rebuild parses every file again (the operator's way round anything cached); an
+        // update reads only the files the watcher named (all of them stat'd when it could not say).
+        return full ? loadCorpus(config, false) : loadCorpus(config, false, store.current, segments, parses, changes);
       };
       const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
       // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not

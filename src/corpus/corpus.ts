@@ -13,7 +13,7 @@ import { analyzerFor, buildSegment, escapeHtml, parseQuery, SearchIndex, Segment
 import { StoryIndex } from '../search/near-duplicates.js';
 import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
 import type { ArticleFilter, Sort } from './filters.js';
-import { SnapshotStories, syncStories, type SnapshotStory, type StorySync } from './stories.js';
+import { SnapshotStories, syncStories, syncStoryChanges, type SnapshotStory, type StorySync } from './stories.js';
 import type { ProblemReport } from './store.js';
 
 export type FacetName = 'source' | 'category' | 'month' | 'language' | 'author' | 'tag';
@@ -290,47 +290,87 @@ export class Corpus {
     const started = performance.now();
     const { added, deleted, change } = this.diff(load);
     const unchanged = added.length === 0 && deleted.length === 0;
-    return this.next(load, change, started, now, unchanged ? null : applyChanges(this.state, added, deleted));
+    return this.next(load, change, started, now, unchanged ? null : applyChanges(this.state, added, deleted), added, deleted);
   }
 
-  /** The version after an update: `state` (null: the same articles), the story index moved on by the same change. */
-  private next(load: LoadResult, change: CorpusChange, started: number, now: Date, state: VersionState | null): Corpus {
-    // The story index moves on by the same change (only the added and changed articles are fingerprinted).
-    const sync = syncStories(this.storyIndex, load.articles);
-    const stories = { index: this.storyIndex, sync, copy: null };
-    if (state === null) return Corpus.fromState(this.state, load, change, started, now, { ...stories, copy: sync.added + sync.removed === 0 ? this.stories : null });
-    return Corpus.fromState(state, load, change, started, now, stories);
+  /**
+   * The version after an update: `state` (null: the same articles), the story index moved on by
+   * the same change. When the story index is still where this version left it, only the changed
+   * articles are fingerprinted and only their stories copied out again; else (another version
+   * was made from it meanwhile and not served) it is synced with every article and copied whole.
+   */
+  private next(load: LoadResult, change: CorpusChange, started: number, now: Date, state: VersionState | null, added: readonly Article[], deleted: readonly number[]): Corpus {
+    const index = this.storyIndex;
+    if (index.edits !== this.stories.edits) {
+      const sync = syncStories(index, load.articles);
+      const stories = { index, sync, copy: null };
+      if (state === null) return Corpus.fromState(this.state, load, change, started, now, { ...stories, copy: sync.added + sync.removed === 0 ? this.stories : null });
+      return Corpus.fromState(state, load, change, started, now, stories);
+    }
+    if (state === null) return Corpus.fromState(this.state, load, change, started, now, { index, sync: { added: 0, removed: 0 }, copy: this.stories });
+    const addedIds = new Set(added.map((a) => a.id));
+    const gone: string[] = [];
+    for (const d of deleted) {
+      const id = this.articleAt(d).id;
+      if (!addedIds.has(id)) gone.push(id);
+    }
+    const { touched, ...sync } = syncStoryChanges(index, added, gone);
+    const lookups = { docOfId: (id: string) => docOfIdIn(state, id), oldDocOfId: (id: string) => docOfIdIn(this.state, id), idOf: (doc: number) => this.articleAt(doc).id };
+    const copy = this.stories.updated(index, touched, lookups, state.columns.dateMs, state.orders.idRank);
+    return Corpus.fromState(state, load, change, started, now, { index, sync, copy });
   }
 
   /** {@link Corpus.update} with the new segment built by `build` (on a worker thread: the event loop stays free meanwhile). */
   async updateWith(load: LoadResult, build: SegmentBuild, now = new Date()): Promise<Corpus> {
     const started = performance.now();
     const { added, deleted, change } = this.diff(load);
-    if (added.length === 0 && deleted.length === 0) return this.next(load, change, started, now, null);
+    if (added.length === 0 && deleted.length === 0) return this.next(load, change, started, now, null, added, deleted);
     const segment = added.length > 0 ? await build(added) : undefined;
-    return this.next(load, change, started, now, applyChanges(this.state, added, deleted, segment));
+    return this.next(load, change, started, now, applyChanges(this.state, added, deleted, segment), added, deleted);
   }
 
-  /** Articles of `load` to index (new and changed) and documents of this version to delete (changed and gone). */
+  /**
+   * Articles of `load` to index (new and changed) and documents of this version to delete
+   * (changed and gone). A load sorted by id (as the loader gives it) is walked beside this
+   * version's id order, with no map of either; a record the loader kept is the same object.
+   */
   private diff(load: LoadResult): { added: Article[]; deleted: number[]; change: CorpusChange } {
-    const current = new Map<string, number>();
-    for (const d of this.state.orders.byId) current.set(this.articleAt(d).id, d);
     const added: Article[] = [];
     const deleted: number[] = [];
     let changed = 0;
-    for (const article of load.articles) {
-      const doc = current.get(article.id);
-      if (doc === undefined) {
-        added.push(article);
-        continue;
-      }
-      current.delete(article.id);
-      if (sameRecord(this.articleAt(doc), article)) continue;
+    const compare = (doc: number, article: Article): boolean => {
+      if (sameRecord(this.articleAt(doc), article)) return false;
       deleted.push(doc);
       added.push(article);
       changed++;
+      return true;
+    };
+    const articles = load.articles;
+    let sorted = true;
+    for (let k = 1; k < articles.length && sorted; k++) sorted = articles[k - 1]!.id < articles[k]!.id;
+    if (sorted) {
+      const byId = this.state.orders.byId;
+      let i = 0;
+      for (const article of articles) {
+        while (i < byId.length && this.articleAt(byId[i]!).id < article.id) deleted.push(byId[i++]!);
+        if (i < byId.length && this.articleAt(byId[i]!).id === article.id) compare(byId[i++]!, article);
+        else added.push(article);
+      }
+      while (i < byId.length) deleted.push(byId[i++]!);
+    } else {
+      const current = new Map<string, number>();
+      for (const d of this.state.orders.byId) current.set(this.articleAt(d).id, d);
+      for (const article of articles) {
+        const doc = current.get(article.id);
+        if (doc === undefined) {
+          added.push(article);
+          continue;
+        }
+        current.delete(article.id);
+        compare(doc, article);
+      }
+      for (const doc of current.values()) deleted.push(doc);
     }
-    for (const doc of current.values()) deleted.push(doc);
     return { added, deleted, change: { added: added.length - changed, changed, deleted: deleted.length - changed } };
   }
 
@@ -832,6 +872,7 @@ function toFacet(values: readonly string[], counts: Uint32Array): FacetValue[] {
 
 /** Same record for the index and the routes: same id, file content, line and resolved related links. */
 function sameRecord(a: Article, b: Article): boolean {
+  if (a === b) return true;
   if (a.id !== b.id || a.origin.sha256 !== b.origin.sha256 || a.origin.line !== b.origin.line || a.origin.path !== b.origin.path) return false;
   if (a.related.length !== b.related.length) return false;
   return a.related.every((r, i) => r.title === b.related[i]!.title && r.id === b.related[i]!.id);

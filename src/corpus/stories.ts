@@ -43,6 +43,17 @@ export function syncStories(index: StoryIndex, articles: readonly Article[]): St
   return { added, removed };
 }
 
+/**
+ * Brings `index`, known to hold exactly a version's articles, to the next version's by the
+ * change alone: `added` (new and changed articles) fingerprinted, `gone` (ids no longer served)
+ * dropped. Returns the ids whose stories may differ.
+ */
+export function syncStoryChanges(index: StoryIndex, added: readonly Article[], gone: readonly string[]): StorySync & { touched: string[] } {
+  for (const id of gone) index.remove(id);
+  for (const a of added) index.add({ id: a.id, paragraphs: a.paragraphs, publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: revision(a) });
+  return { added: added.length, removed: gone.length, touched: [...added.map((a) => a.id), ...gone] };
+}
+
 /** One story of a version: document numbers. */
 export interface SnapshotStory {
   /** Document of the first-published article (its id is the story's id). */
@@ -62,6 +73,8 @@ export class SnapshotStories {
     private readonly byFirst: Map<number, SnapshotStory>,
     /** Story first-documents, newest first: by the latest member's date, undated last, then as the id order has them. */
     readonly newest: Uint32Array,
+    /** The story index's edit count this copy matches (see StoryIndex.edits). */
+    readonly edits: number,
   ) {}
 
   /** Copies the index's stories out, over a version's document numbers. */
@@ -79,7 +92,73 @@ export class SnapshotStories {
       }
       byFirst.set(first, { first, members, lastMs });
     }
-    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank));
+    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank), index.edits);
+  }
+
+  /**
+   * This copy moved on by a change: only the stories that held, or now hold, a touched article
+   * are copied out of the index again; every other story keeps its entry (document numbers of
+   * kept articles do not move in an update). `docOfId`/`oldDocOfId` find an id's document in the
+   * next and in this version (-1: none); `idOf` names any document of this version.
+   */
+  updated(
+    index: StoryIndex,
+    touched: readonly string[],
+    lookups: { docOfId: (id: string) => number; oldDocOfId: (id: string) => number; idOf: (doc: number) => string },
+    dateMs: Float64Array,
+    idRank: Uint32Array,
+  ): SnapshotStories {
+    const { docOfId, oldDocOfId, idOf } = lookups;
+    const oldFirsts = new Set<number>();
+    const newStories = new Set<string>();
+    const oldStoryOf = (id: string) => {
+      const doc = oldDocOfId(id);
+      if (doc >= 0 && doc < this.firstOf.length && this.firstOf[doc]! >= 0) oldFirsts.add(this.firstOf[doc]!);
+    };
+    const newStoryOf = (id: string) => {
+      const s = index.storyOf(id);
+      if (s) newStories.add(s.id);
+    };
+    // Two rounds suffice: a story that changed either holds a touched article (merged by a new
+    // link) or is a piece of an old story that held one (split by a removal).
+    for (const id of touched) {
+      oldStoryOf(id);
+      newStoryOf(id);
+    }
+    for (const sid of [...newStories]) for (const id of index.story(sid)!.articleIds) oldStoryOf(id);
+    for (const first of oldFirsts) for (const m of this.byFirst.get(first)!.members) newStoryOf(idOf(m));
+    const firstOf = new Int32Array(dateMs.length).fill(-1);
+    firstOf.set(this.firstOf.subarray(0, Math.min(this.firstOf.length, firstOf.length)));
+    const byFirst = new Map(this.byFirst);
+    for (const first of oldFirsts) {
+      for (const m of byFirst.get(first)!.members) firstOf[m] = -1;
+      byFirst.delete(first);
+    }
+    const added: number[] = [];
+    for (const sid of newStories) {
+      const members = Uint32Array.from(index.story(sid)!.articleIds, docOfId);
+      const first = members[0]!;
+      let lastMs = Number.NaN;
+      for (const m of members) {
+        firstOf[m] = first;
+        const t = dateMs[m]!;
+        if (!Number.isNaN(t) && !(t <= lastMs)) lastMs = t;
+      }
+      byFirst.set(first, { first, members, lastMs });
+      added.push(first);
+    }
+    // The kept stories stay in order (their dates and the id order among them are unchanged); the new ones are merged in.
+    const compare = newestComparator(byFirst, idRank);
+    const kept = this.newest.filter((f) => !oldFirsts.has(f));
+    const fresh = Uint32Array.from(added).sort(compare);
+    const newest = new Uint32Array(kept.length + fresh.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < kept.length && j < fresh.length) newest[k++] = compare(kept[i]!, fresh[j]!) <= 0 ? kept[i++]! : fresh[j++]!;
+    while (i < kept.length) newest[k++] = kept[i++]!;
+    while (j < fresh.length) newest[k++] = fresh[j++]!;
+    return new SnapshotStories(firstOf, byFirst, newest, index.edits);
   }
 
   /** The same stories after an index merge renumbered the documents (`remap[old]`, -1 for dropped ones). */
@@ -92,7 +171,7 @@ export class SnapshotStories {
       for (const m of members) firstOf[m] = first;
       byFirst.set(first, { first, members, lastMs: s.lastMs });
     }
-    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank));
+    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank), this.edits);
   }
 
   /** The story whose first-published article is this document, else undefined. */
@@ -106,7 +185,11 @@ export class SnapshotStories {
 }
 
 function newestOrder(byFirst: Map<number, SnapshotStory>, idRank: Uint32Array): Uint32Array {
-  return Uint32Array.from(byFirst.keys()).sort((x, y) => {
+  return Uint32Array.from(byFirst.keys()).sort(newestComparator(byFirst, idRank));
+}
+
+function newestComparator(byFirst: ReadonlyMap<number, SnapshotStory>, idRank: Uint32Array): (x: number, y: number) => number {
+  return (x, y) => {
     const dx = byFirst.get(x)!.lastMs;
     const dy = byFirst.get(y)!.lastMs;
     const nx = Number.isNaN(dx);
@@ -114,5 +197,5 @@ function newestOrder(byFirst: Map<number, SnapshotStory>, idRank: Uint32Array): 
     if (nx !== ny) return nx ? 1 : -1;
     if (!nx && dx !== dy) return dy - dx;
     return idRank[x]! - idRank[y]!;
-  });
+  };
 }

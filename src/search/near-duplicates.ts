@@ -247,6 +247,8 @@ export class StoryIndex {
   private readonly buckets = new BucketTable();
   /** Candidate pairs confirmed or refused so far: the work LSH let through (bench/near-duplicates-bench.ts reports it). */
   comparisons = 0;
+  /** Adds and removes so far: a copy of the stories made at this count is still exact (corpus/stories.ts). */
+  edits = 0;
 
   constructor(options: Partial<NearDuplicateOptions> = {}) {
     this.options = Object.freeze({ ...DEFAULT_NEAR_DUPLICATE_OPTIONS, ...options });
@@ -277,6 +279,7 @@ export class StoryIndex {
 
   /** Adds an article (replacing one with the same id) and returns its story. */
   add(doc: StoryDocument): Story {
+    this.edits++;
     if (this.members.has(doc.id)) this.remove(doc.id);
     const print = fingerprint(doc.paragraphs, this.options);
     const story: StoryGroup = { members: new Set(), first: null as unknown as Member };
@@ -323,6 +326,7 @@ export class StoryIndex {
   remove(id: string): boolean {
     const member = this.members.get(id);
     if (!member) return false;
+    this.edits++;
     this.members.delete(id);
     if (member.slot >= 0) {
       // The bucket keys are not kept: they are made again from the stored signature.
