@@ -57,11 +57,14 @@ export async function startCorpus(
   if (config.snapshot !== undefined) {
     const started = performance.now();
     const dataDir = config.dataDir ?? DEFAULT_DATA_DIR;
+    // The folder's files are stat'd on the thread pool while the snapshot is decoded.
+    const fingerprints = fingerprintDataDir(dataDir);
+    fingerprints.catch(() => undefined); // awaited below; a folder that cannot be listed is reported by the load
     try {
       const content = await readSnapshot(config.snapshot);
       if (path.resolve(content.dataDir) !== path.resolve(dataDir)) throw new SnapshotError(`made from ${content.dataDir}, not ${path.resolve(dataDir)}`);
-      const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment);
-      if (sameFiles(await fingerprintDataDir(dataDir), content.files)) {
+      const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories);
+      if (sameFiles(await fingerprints.catch(() => []), content.files)) {
         logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, articles: restored.size, ms: Math.round(performance.now() - started) }, 'started from the snapshot');
         return restored;
       }

@@ -19,7 +19,8 @@ export async function makeSnapshot(dataDir: string, file: string): Promise<{ art
   const started = performance.now();
   const files = await fingerprintDataDir(dataDir);
   const load = await loadArticles(dataDir, { syncRead: true });
-  const { articles, parts } = new Corpus(load).toSegment();
+  const corpus = new Corpus(load);
+  const { articles, parts } = corpus.toSegment();
   const bytes = await writeSnapshot(file, {
     dataDir: path.resolve(dataDir),
     createdAt: new Date().toISOString(),
@@ -28,6 +29,7 @@ export async function makeSnapshot(dataDir: string, file: string): Promise<{ art
     problems: load.problems,
     stats: load.stats,
     segment: parts,
+    stories: corpus.storiesDump(),
   });
   return { articles: articles.length, bytes, ms: Math.round(performance.now() - started) };
 }

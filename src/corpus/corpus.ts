@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import { countProblems, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
 import { analyzerFor, buildSegment, escapeHtml, parseQuery, SearchIndex, Segment, selectMerge, topK, type MergePolicy, type Query, type SearchDocument, type SegmentParts, type WorkBudget } from '../search/index.js';
-import { StoryIndex } from '../search/near-duplicates.js';
+import { StoryIndex, type StoryIndexDump } from '../search/near-duplicates.js';
 import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import { SnapshotStories, syncStories, syncStoryChanges, type SnapshotStory, type StorySync } from './stories.js';
@@ -210,12 +210,20 @@ export class Corpus {
   }
 
   /** A version from articles already indexed as one segment (document i = `articles[i]`): a restored snapshot. */
-  static fromSegment(load: LoadResult, parts: SegmentParts, now = new Date()): Corpus {
+  static fromSegment(load: LoadResult, parts: SegmentParts, stories?: StoryIndexDump, now = new Date()): Corpus {
     const started = performance.now();
     const index = SearchIndex.fromSegments([{ segment: new Segment(load.articles, parts), alive: null }]);
-    const storyIndex = new StoryIndex();
+    // The stored story index, checked against the articles (anything it does not hold as they are is grouped again).
+    const storyIndex = stories ? StoryIndex.restore(stories) : new StoryIndex();
     const sync = syncStories(storyIndex, load.articles);
     return Corpus.fromState(extend(emptyState(index), index, load.articles, 0), load, null, started, now, { index: storyIndex, sync, copy: null });
+  }
+
+  /** The story index as this version's articles group, as flat arrays (for a snapshot). */
+  storiesDump(): StoryIndexDump {
+    // Moved on by a version made from this one and never served: bring it back to these articles first.
+    if (this.storyIndex.edits !== this.stories.edits) syncStories(this.storyIndex, this.articles);
+    return this.storyIndex.dump();
   }
 
   /** The live articles and their index as one segment (merging first when the index has several or deletes), for a snapshot. */
