@@ -12,6 +12,7 @@ import type { DatabaseProbe } from './http/routes/options.js';
 import { createLogger } from './logger.js';
 import { fingerprintDataDir, readSnapshot, sameFiles } from './snapshot/files.js';
 import { SnapshotError } from './snapshot/format.js';
+import { SnapshotSaver } from './snapshot/save.js';
 import { databaseSettings, openPool } from './store/connection.js';
 import { ingestDirectory, ingestSummary } from './store/ingest.js';
 import { migrate } from './store/migrate.js';
@@ -131,7 +132,18 @@ async function folderSource(config: Config, logger: Logger, segments: SegmentBui
         void reloader.reload('SIGHUP', { force: true });
       });
       if (config.watch) await reloader.watch(config.dataDir ?? DEFAULT_DATA_DIR);
-      return () => reloader.close();
+      // The served version written back to the snapshot file (at shutdown, on a schedule), so the next start is quick.
+      const saves = config.snapshot !== undefined && (config.snapshotOnExit || config.snapshotSaveMinutes > 0);
+      if (saves && !config.watch) logger.warn('SNAPSHOT_ON_EXIT and SNAPSHOT_SAVE_MINUTES write snapshots only while watching (--watch): none will be written');
+      const saver =
+        saves && config.watch
+          ? new SnapshotSaver({ file: config.snapshot!, dataDir: config.dataDir ?? DEFAULT_DATA_DIR, store, reloading: () => reloader.busy, build: segments, logger, everyMinutes: config.snapshotSaveMinutes })
+          : null;
+      return async () => {
+        if (saver && config.snapshotOnExit) await saver.save('shutdown');
+        await saver?.close();
+        await reloader.close();
+      };
     },
   };
 }

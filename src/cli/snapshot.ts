@@ -8,30 +8,19 @@
  * (temporary file, then rename). The folder's file fingerprints are taken before reading, so a
  * file changed while the snapshot is made is noticed at the next start.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Corpus } from '../corpus/index.js';
 import { DataDirError, loadArticles } from '../loader/index.js';
 import { isMainModule } from '../main-module.js';
-import { fingerprintDataDir, writeSnapshot } from '../snapshot/files.js';
+import { fingerprintDataDir } from '../snapshot/files.js';
+import { writeCorpusSnapshot } from '../snapshot/save.js';
 
 export async function makeSnapshot(dataDir: string, file: string): Promise<{ articles: number; bytes: number; ms: number }> {
   const started = performance.now();
   const files = await fingerprintDataDir(dataDir);
   const load = await loadArticles(dataDir, { syncRead: true });
-  const corpus = new Corpus(load);
-  const { articles, parts } = corpus.toSegment();
-  const bytes = await writeSnapshot(file, {
-    dataDir: path.resolve(dataDir),
-    createdAt: new Date().toISOString(),
-    files,
-    articles,
-    problems: load.problems,
-    stats: load.stats,
-    segment: parts,
-    stories: corpus.storiesDump(),
-  });
-  return { articles: articles.length, bytes, ms: Math.round(performance.now() - started) };
+  const { articles, bytes } = await writeCorpusSnapshot(file, dataDir, files, new Corpus(load));
+  return { articles, bytes, ms: Math.round(performance.now() - started) };
 }
 
 async function main(): Promise<void> {

@@ -219,11 +219,18 @@ export class Corpus {
     return Corpus.fromState(extend(emptyState(index), index, load.articles, 0), load, null, started, now, { index: storyIndex, sync, copy: null });
   }
 
-  /** The story index as this version's articles group, as flat arrays (for a snapshot). */
-  storiesDump(): StoryIndexDump {
+  /**
+   * What a snapshot stores: the live articles and their index as one segment (merged first, by
+   * `build` on a worker when given, when the index has several segments or deletes) and the story
+   * index as these articles group.
+   */
+  async toSnapshotParts(build?: SegmentBuild): Promise<{ articles: Article[]; parts: SegmentParts; stories: StoryIndexDump }> {
+    const views = this.state.index.views;
+    const whole = build && (views.length > 1 || (views[0]?.alive?.deletedCount ?? 0) > 0) ? await this.mergedWith(0, views.length, build) : this;
+    const { articles, parts } = whole.toSegment();
     // Moved on by a version made from this one and never served: bring it back to these articles first.
-    if (this.storyIndex.edits !== this.stories.edits) syncStories(this.storyIndex, this.articles);
-    return this.storyIndex.dump();
+    if (this.storyIndex.edits !== this.stories.edits) syncStories(this.storyIndex, articles);
+    return { articles, parts, stories: this.storyIndex.dump() };
   }
 
   /** The live articles and their index as one segment (merging first when the index has several or deletes), for a snapshot. */

@@ -70,6 +70,11 @@ export class Reloader {
 
   constructor(private readonly o: ReloaderOptions) {}
 
+  /** True while a rebuild runs (the served version may be about to change). */
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
   /** Rebuild now (or right after the one running), reading everything, and swap if it succeeds. */
   reload(reason: string, request: ReloadRequest = {}): Promise<ReloadOutcome> {
     this.pending = null;
