@@ -65,6 +65,8 @@ export async function startCorpus(
       const content = await readSnapshot(config.snapshot);
       if (path.resolve(content.dataDir) !== path.resolve(dataDir)) throw new SnapshotError(`made from ${content.dataDir}, not ${path.resolve(dataDir)}`);
       const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories);
+      // The files' parses as the snapshot's load left them: a catch-up (now or later) parses only files changed since.
+      if (cache && content.parses) cache.files = ParseCache.fromStored(content.parses, (id) => restored.get(id)).files;
       if (sameFiles(await fingerprints.catch(() => []), content.files)) {
         logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, articles: restored.size, ms: Math.round(performance.now() - started) }, 'started from the snapshot');
         return restored;
@@ -137,7 +139,7 @@ async function folderSource(config: Config, logger: Logger, segments: SegmentBui
       if (saves && !config.watch) logger.warn('SNAPSHOT_ON_EXIT and SNAPSHOT_SAVE_MINUTES write snapshots only while watching (--watch): none will be written');
       const saver =
         saves && config.watch
-          ? new SnapshotSaver({ file: config.snapshot!, dataDir: config.dataDir ?? DEFAULT_DATA_DIR, store, reloading: () => reloader.busy, build: segments, logger, everyMinutes: config.snapshotSaveMinutes })
+          ? new SnapshotSaver({ file: config.snapshot!, dataDir: config.dataDir ?? DEFAULT_DATA_DIR, store, reloading: () => reloader.busy, build: segments, parses, logger, everyMinutes: config.snapshotSaveMinutes })
           : null;
       return async () => {
         if (saver && config.snapshotOnExit) await saver.save('shutdown');

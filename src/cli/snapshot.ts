@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Corpus } from '../corpus/index.js';
-import { DataDirError, loadArticles } from '../loader/index.js';
+import { DataDirError, loadArticles, ParseCache } from '../loader/index.js';
 import { isMainModule } from '../main-module.js';
 import { fingerprintDataDir } from '../snapshot/files.js';
 import { writeCorpusSnapshot } from '../snapshot/save.js';
@@ -18,8 +18,9 @@ import { writeCorpusSnapshot } from '../snapshot/save.js';
 export async function makeSnapshot(dataDir: string, file: string): Promise<{ articles: number; bytes: number; ms: number }> {
   const started = performance.now();
   const files = await fingerprintDataDir(dataDir);
-  const load = await loadArticles(dataDir, { syncRead: true });
-  const { articles, bytes } = await writeCorpusSnapshot(file, dataDir, files, new Corpus(load));
+  const parses = new ParseCache();
+  const load = await loadArticles(dataDir, { syncRead: true, cache: parses });
+  const { articles, bytes } = await writeCorpusSnapshot(file, dataDir, files, new Corpus(load), { parses });
   return { articles, bytes, ms: Math.round(performance.now() - started) };
 }
 

@@ -105,6 +105,70 @@ export class ParseCache {
   files = new Map<string, FileOutcome>();
   /** The last load's walk of the folder: a load told which paths changed starts from it. */
   walk: Walk | undefined;
+
+  /**
+   * The entries as plain data, for a snapshot: each article named by its served id, since the
+   * snapshot holds the served records. A file with an article that is not served as this cache
+   * made it (a duplicate, an invalid record, or one `served` does not hold) is left out: the
+   * next load reads it again.
+   */
+  toStored(served: (id: string) => Article | undefined): StoredParse[] {
+    const out: StoredParse[] = [];
+    for (const [path, o] of this.files) {
+      const entries: StoredParse['entries'] = [];
+      for (const e of o.entries) {
+        const record = e.finished?.article;
+        if (!record || !sameServed(served(record.id), record)) break;
+        entries.push({ key: e.key, id: e.id, served: record.id, languageDetected: e.languageDetected === true });
+      }
+      if (entries.length !== o.entries.length) continue;
+      const { sha256, size, mtimeMs, defaultsKey, problems, omitted, chromeLines, duplicateLines } = o;
+      out.push({ path, sha256, size, mtimeMs, defaultsKey, problems, ...(omitted ? { omitted } : {}), chromeLines, duplicateLines, entries });
+    }
+    return out;
+  }
+
+  /** A cache from {@link ParseCache.toStored} and the served records it names (a file naming a record not found is left out). */
+  static fromStored(stored: readonly StoredParse[], served: (id: string) => Article | undefined): ParseCache {
+    const cache = new ParseCache();
+    for (const f of stored) {
+      const entries: Pending[] = [];
+      for (const e of f.entries) {
+        const record = served(e.served);
+        if (!record) break;
+        // The record before the cross-file steps: its own id, related links not yet resolved.
+        const article: Article = { ...record, id: e.id, related: record.related.map((r) => ({ title: r.title, id: null, url: r.url })) };
+        const finished = { id: record.id, relatedIds: record.related.map((r) => r.id), article: record, invalid: null };
+        entries.push({ key: e.key, id: e.id, article, detectLanguage: false, languageDetected: e.languageDetected, finished });
+      }
+      if (entries.length !== f.entries.length) continue;
+      const { sha256, size, mtimeMs, defaultsKey, problems, omitted, chromeLines, duplicateLines } = f;
+      cache.files.set(f.path, { sha256, size, mtimeMs, defaultsKey, problems, omitted, chromeLines, duplicateLines, entries });
+    }
+    return cache;
+  }
+}
+
+/** One file's parse as a snapshot stores it (see ParseCache.toStored). */
+export interface StoredParse {
+  path: string;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+  defaultsKey: string;
+  problems: FileOutcome['problems'];
+  omitted?: FileOutcome['omitted'];
+  chromeLines: number;
+  duplicateLines: number;
+  /** Per article: its key and own id in the file, and the id it is served under. */
+  entries: Array<{ key: string; id: string; served: string; languageDetected: boolean }>;
+}
+
+/** The served record is the one this cache made (same file content, line and related links). */
+function sameServed(served: Article | undefined, made: Article): boolean {
+  if (served === made) return true;
+  if (!served || served.origin.sha256 !== made.origin.sha256 || served.origin.line !== made.origin.line || served.origin.path !== made.origin.path) return false;
+  return served.related.length === made.related.length && served.related.every((r, i) => r.id === made.related[i]!.id && r.title === made.related[i]!.title);
 }
 
 export class DataDirError extends Error {

@@ -9,8 +9,9 @@
  * 44  f64 LE   length of everything from byte 52 on (a truncated file is refused)
  * 52  u32 LE   length of the header JSON, then the header JSON (UTF-8): data directory, file
  *              fingerprints, load problems and stats, the index's vocabulary and stems, the
- *              story index's article ids and revisions, and where each typed array and the
- *              articles are in the body
+ *              story index's article ids and revisions, each file's parse (the parse cache, so a
+ *              start that finds some files changed parses only those), and where each typed
+ *              array and the articles are in the body
  *     body     the articles as NDJSON, then each typed array's bytes (little-endian, 8-aligned):
  *              the segment's, then the story index's (signatures, links, per-article columns)
  * ```
@@ -20,11 +21,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
-import type { LoadProblem, LoadStats } from '../loader/index.js';
+import type { LoadProblem, LoadStats, StoredParse } from '../loader/index.js';
 import type { SegmentParts } from '../search/segment.js';
 import type { StoryIndexDump } from '../search/near-duplicates.js';
 
-/** 2: the story index is stored (signatures and links), not fingerprinted again at start. */
+/** 2: the story index (signatures and links) and the parse cache are stored, not made again at start. */
 export const SNAPSHOT_FORMAT = 2;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
 const PREAMBLE = 52;
@@ -45,6 +46,8 @@ export interface SnapshotContent {
   segment: SegmentParts;
   /** The near-duplicate index over `articles`. */
   stories: StoryIndexDump;
+  /** Each file's parse (see ParseCache.toStored): a start that finds files changed parses only those. */
+  parses?: StoredParse[];
 }
 
 /** Why a snapshot cannot be used. */
@@ -91,6 +94,7 @@ interface Header {
   articles: [offset: number, length: number];
   arrays: Record<ArrayName, [offset: number, length: number]>;
   stories: { ids: string[]; revisions: Array<string | null>; arrays: Record<StoryArrayName, [offset: number, length: number]> };
+  parses?: StoredParse[];
 }
 
 function checkEndianness(): void {
@@ -148,6 +152,7 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
     articles,
     arrays,
     stories: { ids: content.stories.ids, revisions: content.stories.revisions, arrays: storyArrays },
+    ...(content.parses ? { parses: content.parses } : {}),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const headerLength = Buffer.alloc(4);
@@ -214,5 +219,6 @@ export function decodeSnapshot(bytes: Buffer): SnapshotContent {
     stats: header.stats,
     segment: { ...(arrays as unknown as Omit<SegmentParts, 'words' | 'stemGroupOf'>), words: header.words, stemGroupOf },
     stories: { ...(storyArrays as unknown as Pick<StoryIndexDump, StoryArrayName>), ids: header.stories.ids, revisions: header.stories.revisions },
+    ...(header.parses ? { parses: header.parses } : {}),
   };
 }

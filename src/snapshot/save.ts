@@ -10,11 +10,22 @@
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Corpus, CorpusStore, SegmentBuild } from '../corpus/index.js';
+import type { ParseCache } from '../loader/index.js';
 import { fingerprintDataDir, writeSnapshot } from './files.js';
 import type { FileFingerprint } from './format.js';
 
-/** Writes `corpus` as a snapshot of `dataDir` whose files were `files`; a merge it needs is built by `build` (a worker) when given. */
-export async function writeCorpusSnapshot(file: string, dataDir: string, files: FileFingerprint[], corpus: Corpus, build?: SegmentBuild): Promise<{ articles: number; bytes: number }> {
+/**
+ * Writes `corpus` as a snapshot of `dataDir` whose files were `files`, with the parse cache of
+ * the load that made it when given; a merge it needs is built by `build` (a worker) when given.
+ */
+export async function writeCorpusSnapshot(
+  file: string,
+  dataDir: string,
+  files: FileFingerprint[],
+  corpus: Corpus,
+  options: { build?: SegmentBuild | undefined; parses?: ParseCache | undefined } = {},
+): Promise<{ articles: number; bytes: number }> {
+  const { build, parses } = options;
   const { articles, parts, stories } = await corpus.toSnapshotParts(build);
   const bytes = await writeSnapshot(file, {
     dataDir: path.resolve(dataDir),
@@ -25,6 +36,7 @@ export async function writeCorpusSnapshot(file: string, dataDir: string, files: 
     stats: corpus.stats,
     segment: parts,
     stories,
+    ...(parses ? { parses: parses.toStored((id) => corpus.get(id)) } : {}),
   });
   return { articles: articles.length, bytes };
 }
@@ -36,6 +48,8 @@ export interface SnapshotSaverOptions {
   /** True while a reload is running (the served version is about to change). */
   reloading: () => boolean;
   build?: SegmentBuild;
+  /** The parse cache of the server's loads (stored so the next start parses only files changed since). */
+  parses?: ParseCache;
   logger: Pick<FastifyBaseLogger, 'info' | 'warn'>;
   /** Minutes between scheduled snapshots; 0: none. */
   everyMinutes: number;
@@ -79,7 +93,7 @@ export class SnapshotSaver {
         this.o.logger.warn({ snapshot: this.o.file, reason }, `snapshot not written: ${why}`);
         return false;
       }
-      const written = await writeCorpusSnapshot(this.o.file, this.o.dataDir, files, served, this.o.build);
+      const written = await writeCorpusSnapshot(this.o.file, this.o.dataDir, files, served, { build: this.o.build, parses: this.o.parses });
       this.o.logger.info({ snapshot: this.o.file, reason, ...written, version: served.version, ms: Math.round(performance.now() - started) }, 'snapshot written');
       return true;
     } catch (e) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../../src/cli/snapshot.js';
 import { Corpus } from '../../src/corpus/index.js';
-import { loadArticles } from '../../src/loader/index.js';
+import { loadArticles, ParseCache } from '../../src/loader/index.js';
 import { startCorpus } from '../../src/server.js';
 import { SNAPSHOT_FORMAT } from '../../src/snapshot/format.js';
 import { BBC_DIR, bbcSkipReason, FIXTURES } from '../helpers/paths.js';
@@ -84,11 +84,22 @@ describe('start-up from a snapshot', () => {
     const budget = path.join(dir, 'politics', 'budget-talks.txt');
     writeFileSync(budget, `${readFileSync(budget, 'utf8')}\nA late paragraph about oil revenue.\n`);
     const { lines, logger } = recorder();
-    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, logger);
+    const parses = new ParseCache();
+    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, logger, parses);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/brought up to date/);
     expect(corpus.change).toEqual({ added: 1, changed: 1, deleted: 1 });
-    expect(answers(corpus)).toEqual(answers(new Corpus(await loadArticles(dir))));
+    // The snapshot's parse cache: only the added and the changed file were read and parsed.
+    expect(corpus.stats.filesReused).toBe(corpus.stats.filesRead - 2);
+    expect(corpus.stats.filesUnread).toBe(corpus.stats.filesRead - 2);
+    const full = new Corpus(await loadArticles(dir));
+    expect(answers(corpus)).toEqual(answers(full));
+    expect(corpus.stats.languagesDetected).toBe(full.stats.languagesDetected);
+    // ...and the cache it left serves the next reload as well as a full load's would.
+    writeFileSync(path.join(dir, 'sport', 'late-goal.txt'), 'Late goal settles derby\n\nA header in the last minute won it.\n');
+    const next = await loadArticles(dir, { cache: parses, changedPaths: [{ path: 'sport/late-goal.txt' }] });
+    expect(next.stats.filesUnread).toBe(next.stats.filesRead - 1);
+    expect(answers(corpus.update(next))).toEqual(answers(new Corpus(await loadArticles(dir))));
   });
 
   it('notices a file rewritten with the same size (modification time)', async () => {
