@@ -400,7 +400,7 @@ export class Corpus {
     const started = performance.now();
     const { state, remap } = mergeState(this.state, first, end);
     // Same articles, renumbered: this version's stories, renumbered (the shared index may have moved on).
-    const copy = this.stories.remapped(remap, state.index.documentSpace, state.orders.idRank);
+    const copy = this.stories.remapped(remap, state.index.documentSpace);
     return Corpus.fromState(state, this, this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
   }
 
@@ -409,7 +409,7 @@ export class Corpus {
     const started = performance.now();
     const segment = await build(this.state.index.liveDocuments(first, end));
     const { state, remap } = mergeState(this.state, first, end, segment);
-    const copy = this.stories.remapped(remap, state.index.documentSpace, state.orders.idRank);
+    const copy = this.stories.remapped(remap, state.index.documentSpace);
     return Corpus.fromState(state, this, this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
   }
 
@@ -945,12 +945,49 @@ function comparators(index: SearchIndex, dateMs: Float64Array): { byId: (x: numb
   return { byId, byDate };
 }
 
-/** Merge of two sorted lists of document numbers. */
+/** `order` without the documents `removed` (each at its rank in `rank`). */
+function without(order: Uint32Array, rank: Uint32Array, removed: readonly number[]): Uint32Array {
+  if (removed.length === 0) return order;
+  const at = Uint32Array.from(removed, (d) => rank[d]!).sort();
+  const out = new Uint32Array(order.length - at.length);
+  let from = 0;
+  let k = 0;
+  for (const r of at) {
+    out.set(order.subarray(from, r), k);
+    k += r - from;
+    from = r + 1;
+  }
+  out.set(order.subarray(from), k);
+  return out;
+}
+
+/**
+ * Merge of two sorted lists of document numbers (equal keys: `a`'s first). A few documents
+ * into many (an update) are placed by binary search, the runs between them copied whole.
+ */
 function mergeSorted(a: Uint32Array, b: Uint32Array, compare: (x: number, y: number) => number): Uint32Array {
   const out = new Uint32Array(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;
+  if (b.length * 32 < a.length) {
+    for (; j < b.length; j++) {
+      // first position at or after i whose document sorts after b[j]
+      let lo = i;
+      let hi = a.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compare(a[mid]!, b[j]!) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      out.set(a.subarray(i, lo), k);
+      k += lo - i;
+      i = lo;
+      out[k++] = b[j]!;
+    }
+    out.set(a.subarray(i), k);
+    return out;
+  }
   while (i < a.length && j < b.length) out[k++] = compare(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
   while (i < a.length) out[k++] = a[i++]!;
   while (j < b.length) out[k++] = b[j++]!;
@@ -968,7 +1005,7 @@ function ranksOf(order: Uint32Array, space: number): Uint32Array {
  * digests of `index`'s documents `[from, index.documentSpace)` added: `articles` are those
  * documents, in order, all live.
  */
-function extend(state: VersionState, index: SearchIndex, articles: readonly Article[], from: number): VersionState {
+function extend(state: VersionState, index: SearchIndex, articles: readonly Article[], from: number, removed: readonly number[] = []): VersionState {
   const space = index.documentSpace;
   const grow = <T extends Float64Array | Int32Array | Uint32Array>(old: T, make: (n: number) => T, lanes = 1): T => {
     const next = make(space * lanes);
@@ -1025,10 +1062,11 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
   // the new documents sorted, then merged into each order
   const { byId, byDate } = comparators(index, columns.dateMs);
   const added = Uint32Array.from(articles, (_, k) => from + k);
-  const live = (order: Uint32Array): Uint32Array => order.filter((d) => index.isLive(d));
-  const idOrder = mergeSorted(live(state.orders.byId), added.slice().sort(byId), byId);
-  const newest = mergeSorted(live(state.orders.newest), added.slice().sort(byDate(-1)), byDate(-1));
-  const oldest = mergeSorted(live(state.orders.oldest), added.slice().sort(byDate(1)), byDate(1));
+  // the removed documents leave each order at their ranks (no pass over the others)
+  const { idRank, newestRank, oldestRank } = state.orders;
+  const idOrder = mergeSorted(without(state.orders.byId, idRank, removed), added.slice().sort(byId), byId);
+  const newest = mergeSorted(without(state.orders.newest, newestRank, removed), added.slice().sort(byDate(-1)), byDate(-1));
+  const oldest = mergeSorted(without(state.orders.oldest, oldestRank, removed), added.slice().sort(byDate(1)), byDate(1));
   const orders: Orders = {
     byId: idOrder,
     newest,
@@ -1047,7 +1085,7 @@ function applyChanges(state: VersionState, added: readonly Article[], deleted: r
     for (let lane = 0; lane < 4; lane++) digestSum[lane] = (digestSum[lane]! - state.columns.digest[4 * d + lane]!) >>> 0;
   }
   const index = state.index.withChanges({ add: added, delete: deleted }, segment);
-  return extend({ ...state, digestSum }, index, added, state.index.documentSpace);
+  return extend({ ...state, digestSum }, index, added, state.index.documentSpace, deleted);
 }
 
 /** `state` with index segments `[first, end)` merged: document numbers remapped in every column and order. */

@@ -162,7 +162,7 @@ export class SnapshotStories {
   }
 
   /** The same stories after an index merge renumbered the documents (`remap[old]`, -1 for dropped ones). */
-  remapped(remap: Int32Array | readonly number[], space: number, idRank: Uint32Array): SnapshotStories {
+  remapped(remap: Int32Array | readonly number[], space: number): SnapshotStories {
     const firstOf = new Int32Array(space).fill(-1);
     const byFirst = new Map<number, SnapshotStory>();
     for (const s of this.byFirst.values()) {
@@ -171,7 +171,8 @@ export class SnapshotStories {
       for (const m of members) firstOf[m] = first;
       byFirst.set(first, { first, members, lastMs: s.lastMs });
     }
-    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank), this.edits);
+    // Renumbering keeps the order: every story's dates, and the id order among its articles, are unchanged.
+    return new SnapshotStories(firstOf, byFirst, Uint32Array.from(this.newest, (f) => remap[f]!), this.edits);
   }
 
   /** The story whose first-published article is this document, else undefined. */

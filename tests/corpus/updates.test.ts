@@ -103,6 +103,29 @@ describe('corpus updates equal full builds', () => {
     history(base, 11, 12, ['oil', 'port strike']);
   });
 
+  it('a few changes among many (orders updated by binary search, not a full merge): a seeded history equals full builds', async () => {
+    const fixtures = await loadArticles(path.join(FIXTURES, 'corpus'));
+    // 40 copies of each fixture under ids that interleave with the originals': hundreds of articles
+    const copies = Array.from({ length: 40 }, (_, n) =>
+      fixtures.articles.map((a) => ({ ...a, id: `${a.id.slice(0, 3)}${String(n).padStart(2, '0')}-${a.id}`, slug: `${a.slug}-${n}`, origin: { ...a.origin, path: `copy-${n}/${a.origin.path}`, sha256: `${a.origin.sha256.slice(0, 60)}${String(n).padStart(4, '0')}` } })),
+    ).flat();
+    const base = { ...fixtures, articles: [...fixtures.articles, ...copies].sort((x, y) => (x.id < y.id ? -1 : 1)) };
+    expect(base.articles.length).toBeGreaterThan(250);
+    let corpus = new Corpus(base);
+    const random = rng(3);
+    let present = base.articles.slice();
+    for (let step = 0; step < 8; step++) {
+      // one or two articles removed, edited or restored per step
+      const victim = present[Math.floor(random() * present.length)]!;
+      const next = random() < 0.5 ? present.filter((a) => a !== victim) : present.map((a) => (a === victim ? edited(a, step) : a));
+      const restored = base.articles[Math.floor(random() * base.articles.length)]!;
+      present = next.some((a) => a.id === restored.id) ? next : [...next, restored].sort((x, y) => (x.id < y.id ? -1 : 1));
+      const load = { ...base, articles: present };
+      corpus = corpus.update(load);
+      expect(everything(corpus, ['oil', 'bank']), `step ${step}`).toEqual(everything(new Corpus(load), ['oil', 'bank']));
+    }
+  });
+
   it('two versions made from one (the first never served) each equal a full build, and so do the versions after: the second syncs the stories whole', async () => {
     const stories = await loadArticles(path.join(FIXTURES, 'stories'));
     const fixtures = await loadArticles(path.join(FIXTURES, 'corpus'));
