@@ -189,7 +189,8 @@ async function runMode(mode: 'update' | 'full', words: readonly string[]): Promi
     let t = performance.now();
     writeFileSync(file, story(token, rep));
     latency.add!.push(await visible(server.base, token, 1, t));
-    const changed = `${token}y`;
+    // a token of its own: one a letter away from the first would be found at once by /search's typo tolerance
+    const changed = `zqedit${mode}${rep}x${Math.floor(random() * 1e6)}`;
     t = performance.now();
     writeFileSync(file, story(changed, rep));
     latency.modify!.push(await visible(server.base, changed, 1, t));
