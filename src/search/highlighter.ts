@@ -109,13 +109,21 @@ export function prepareHighlight(reader: IndexReader, query: Query, options?: { 
   return new HighlightPlan(marker, Math.max(20, options?.snippetLength ?? 200), words, masks, keys, [...phraseWords].sort());
 }
 
-/** Highlighting hint for the text whose positions are `[from, to)`, given every candidate position. */
-function hintFor(candidatePositions: readonly number[], from: number, to: number): SpanHint {
+/**
+ * Highlighting hint for the text whose positions are `[from, to)`, given every candidate
+ * position and the document's resume points (those of this text are the ones in `[from, to)`).
+ */
+function hintFor(candidatePositions: readonly number[], from: number, to: number, points: { positions: number[]; offsets: number[] }): SpanHint {
   let length = 0;
   for (const x of candidatePositions) if (x >= from && x < to && x - from + 1 > length) length = x - from + 1;
   const want = new Uint8Array(length);
   for (const x of candidatePositions) if (x >= from && x < to) want[x - from] = 1;
-  return { start: from, want, length };
+  const { positions } = points;
+  let first = 0;
+  while (first < positions.length && positions[first]! < from) first++;
+  let last = first;
+  while (last < positions.length && positions[last]! < to) last++;
+  return { start: from, want, length, resume: { positions, offsets: points.offsets, from: first, to: last } };
 }
 
 /**
@@ -176,6 +184,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   }
   const candidates: number[] = [];
   for (let p = 0; p < paragraphCount; p++) if (markCount[p]! > 0) candidates.push(p);
+  const points = candidates.length > 0 || titleHit ? segment.resumePoints(d) : { positions: [], offsets: [] };
   candidates.sort((a, b) => distinctCount[b]! - distinctCount[a]! || markCount[b]! - markCount[a]! || a - b);
   let best: { paragraph: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
   for (const p of candidates) {
@@ -187,7 +196,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
     }
     const from = paragraphStart[paragraphBase + p]!;
     const to = p + 1 < paragraphCount ? paragraphStart[paragraphBase + p + 1]! : Infinity;
-    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(candidatePositions, from, to), analyzer);
+    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(candidatePositions, from, to, points), analyzer);
     if (spans.length === 0) continue;
     const window = bestWindow(spans, length);
     if (
@@ -199,7 +208,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
       best = { paragraph: p, spans, ...window };
     }
   }
-  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, 0, leadAt), analyzer) : [];
+  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, 0, leadAt, points), analyzer) : [];
   let snippet = '';
   const chosen = best as { paragraph: number; spans: Span[]; start: number; end: number } | null;
   if (chosen !== null) {
