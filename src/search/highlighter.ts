@@ -12,12 +12,12 @@ import type { Highlight } from './options.js';
 import { positiveLeaves } from './query.js';
 import type { Query } from './query.js';
 import type { IndexReader } from './reader.js';
-import { STOP_PREFIX } from './segment.js';
+import { STOP_PREFIX, type Segment } from './segment.js';
 import { analyzerFor, stem } from './tokenize.js';
 
 /**
  * A query prepared for highlighting many documents: what to mark, the snippet length, and the
- * indexed words whose postings locate candidate paragraphs. Immutable; made by
+ * indexed words whose postings locate candidate paragraphs. Immutable (its words' numbers per segment are a memo); made by
  * `SearchIndex.prepareHighlight` for one version of the index.
  */
 export class HighlightPlan {
@@ -36,6 +36,20 @@ export class HighlightPlan {
     /** Further indexed words whose positions must be examined: every word of every phrase slot. */
     readonly phraseWords: readonly string[],
   ) {}
+
+  /** Numbers of `words` and `phraseWords` in each segment (-1: absent), looked up once per segment, not per document. */
+  private readonly wordNumbers = new Map<Segment, { words: Int32Array; phraseWords: Int32Array }>();
+
+  /** @internal */
+  numbersIn(segment: Segment): { words: Int32Array; phraseWords: Int32Array } {
+    let numbers = this.wordNumbers.get(segment);
+    if (numbers === undefined) {
+      const lookUp = (list: readonly string[]) => Int32Array.from(list, (w) => segment.wordId(w) ?? -1);
+      numbers = { words: lookUp(this.words), phraseWords: lookUp(this.phraseWords) };
+      this.wordNumbers.set(segment, numbers);
+    }
+    return numbers;
+  }
 }
 
 function markerOf(reader: IndexReader, query: Query, fuzzy: boolean): Marker {
@@ -150,16 +164,16 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   const decoded: number[] = [];
   // every position of doc that may hold a marked token or a token of a phrase occurrence
   const candidatePositions: number[] = [];
-  for (const word of plan.phraseWords) {
-    const t = segment.wordId(word);
-    if (t === undefined) continue;
+  const numbers = plan.numbersIn(segment);
+  for (const t of numbers.phraseWords) {
+    if (t < 0) continue;
     const n = segment.docPositions(t, d, decoded);
     for (let j = 0; j < n; j++) candidatePositions.push(decoded[j]!);
   }
   let titleHit = false;
   for (let e = 0; e < plan.words.length; e++) {
-    const t = segment.wordId(plan.words[e]!);
-    if (t === undefined) continue;
+    const t = numbers.words[e]!;
+    if (t < 0) continue;
     const n = segment.docPositions(t, d, decoded);
     if (n === 0) continue;
     for (let j = 0; j < n; j++) candidatePositions.push(decoded[j]!);
