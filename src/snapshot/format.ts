@@ -25,8 +25,11 @@ import type { LoadProblem, LoadStats, StoredParse } from '../loader/index.js';
 import type { SegmentParts } from '../search/segment.js';
 import type { StoryIndexDump } from '../search/near-duplicates.js';
 
-/** 2: the story index (signatures and links) and the parse cache are stored, not made again at start. */
-export const SNAPSHOT_FORMAT = 2;
+/**
+ * 2: the segment's resume points (highlighting); 3: the story index (signatures and links) and
+ * the parse cache, so neither is made again at start.
+ */
+export const SNAPSHOT_FORMAT = 3;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
 const PREAMBLE = 52;
 
@@ -68,6 +71,8 @@ const ARRAYS = [
   ['paragraphOffset', Uint32Array],
   ['paragraphStart', Uint32Array],
   ['fieldLengths', Uint32Array],
+  ['resumePointStart', Uint32Array],
+  ['resumePointBytes', Uint8Array],
 ] as const;
 
 type ArrayName = (typeof ARRAYS)[number][0];
