@@ -123,7 +123,14 @@ async function folderSource(config: Config, logger: Logger, segments: SegmentBui
         fullRebuildNext = false;
         // A full rebuild parses every file again (the operator's way round anything cached); an
         // update reads only the files the watcher named (all of them stat'd when it could not say).
-        return full ? loadCorpus(config, false) : loadCorpus(config, false, store.current, segments, parses, changes);
+        if (!full) return loadCorpus(config, false, store.current, segments, parses, changes);
+        // A fresh cache, taken over once the full load succeeds: later updates trust what it read, not the cache before it.
+        const fresh = new ParseCache();
+        return loadCorpus(config, false, undefined, undefined, fresh).then((corpus) => {
+          parses.files = fresh.files;
+          parses.walk = fresh.walk;
+          return corpus;
+        });
       };
       const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
       // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not
