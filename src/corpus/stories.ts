@@ -166,6 +166,14 @@ export class SnapshotStories {
     const firstOf = new Int32Array(space).fill(-1);
     const byFirst = new Map<number, SnapshotStory>();
     for (const s of this.byFirst.values()) {
+      // A merge of the last segments leaves most documents where they were: those stories are kept as they are.
+      let moved = false;
+      for (const m of s.members) if (remap[m] !== m) moved = true;
+      if (!moved) {
+        for (const m of s.members) firstOf[m] = s.first;
+        byFirst.set(s.first, s);
+        continue;
+      }
       const members = Uint32Array.from(s.members, (m) => remap[m]!);
       const first = members[0]!;
       for (const m of members) firstOf[m] = first;
