@@ -1,6 +1,8 @@
 /**
- * Where a reload's time goes, in process: a full load, a reload with a parse cache and nothing
- * changed, and Corpus.update with one changed article.
+ * Where a reload's time goes, in process: a full load, then reloads of one new file each through
+ * the parse cache with its path named (as the watcher names it), and Corpus.update, each timed.
+ * Writes a profile-updates/ folder into DIR and removes it at the end: give it a copy
+ * (`cp -al corpus /tmp/copy`) of a corpus that must stay untouched. REPS=n sets the reloads (3).
  *   node --expose-gc --import tsx bench/reload-profile.ts --corpus DIR
  */
 import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
