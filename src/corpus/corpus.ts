@@ -341,7 +341,10 @@ export class Corpus {
     const { added, deleted, change } = this.diff(load);
     if (added.length === 0 && deleted.length === 0) return this.next(load, change, started, now, null, added, deleted);
     const segment = added.length > 0 ? await build(added) : undefined;
-    return this.next(load, change, started, now, applyChanges(this.state, added, deleted, segment), added, deleted);
+    const state = applyChanges(this.state, added, deleted, segment);
+    // Requests waiting since the orders were updated go first; then the stories (each step linear in the corpus at most).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.next(load, change, started, now, state, added, deleted);
   }
 
   /**

@@ -421,6 +421,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     const key = keysOf(p).title;
     if (!byTitle.has(key)) byTitle.set(key, p.id);
   }
+  await breathe();
   const articles: Article[] = [];
   const sharing = new RecordSharing();
   for (const [i, p] of pending.entries()) {
