@@ -81,17 +81,7 @@ export class SnapshotStories {
   static copy(index: StoryIndex, docOfId: (id: string) => number, dateMs: Float64Array, idRank: Uint32Array): SnapshotStories {
     const firstOf = new Int32Array(dateMs.length).fill(-1);
     const byFirst = new Map<number, SnapshotStory>();
-    for (const s of index.stories()) {
-      const members = Uint32Array.from(s.articleIds, docOfId);
-      const first = members[0]!;
-      let lastMs = Number.NaN;
-      for (const m of members) {
-        firstOf[m] = first;
-        const t = dateMs[m]!;
-        if (!Number.isNaN(t) && !(t <= lastMs)) lastMs = t;
-      }
-      byFirst.set(first, { first, members, lastMs });
-    }
+    for (const s of index.stories()) place(s.articleIds, docOfId, dateMs, firstOf, byFirst);
     return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank), index.edits);
   }
 
@@ -135,18 +125,7 @@ export class SnapshotStories {
       byFirst.delete(first);
     }
     const added: number[] = [];
-    for (const sid of newStories) {
-      const members = Uint32Array.from(index.story(sid)!.articleIds, docOfId);
-      const first = members[0]!;
-      let lastMs = Number.NaN;
-      for (const m of members) {
-        firstOf[m] = first;
-        const t = dateMs[m]!;
-        if (!Number.isNaN(t) && !(t <= lastMs)) lastMs = t;
-      }
-      byFirst.set(first, { first, members, lastMs });
-      added.push(first);
-    }
+    for (const sid of newStories) added.push(place(index.story(sid)!.articleIds, docOfId, dateMs, firstOf, byFirst));
     // The kept stories stay in order (their dates and the id order among them are unchanged); the new ones are merged in.
     const compare = newestComparator(byFirst, idRank);
     const kept = this.newest.filter((f) => !oldFirsts.has(f));
@@ -191,6 +170,20 @@ export class SnapshotStories {
   sizeOf(doc: number): number {
     return this.byFirst.get(this.firstOf[doc]!)!.members.length;
   }
+}
+
+/** Puts one story (its article ids, first-published first) into a copy's tables; returns its first document. */
+function place(articleIds: readonly string[], docOfId: (id: string) => number, dateMs: Float64Array, firstOf: Int32Array, byFirst: Map<number, SnapshotStory>): number {
+  const members = Uint32Array.from(articleIds, docOfId);
+  const first = members[0]!;
+  let lastMs = Number.NaN;
+  for (const m of members) {
+    firstOf[m] = first;
+    const t = dateMs[m]!;
+    if (!Number.isNaN(t) && !(t <= lastMs)) lastMs = t;
+  }
+  byFirst.set(first, { first, members, lastMs });
+  return first;
 }
 
 function newestOrder(byFirst: Map<number, SnapshotStory>, idRank: Uint32Array): Uint32Array {
