@@ -412,12 +412,13 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   await breathe();
   pending.length = 0;
   pending.push(...unique);
-  assignUniqueIds(pending);
+  await assignUniqueIds(pending, breathe, SLICE);
   await breathe();
   pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await breathe();
   const byTitle = new Map<string, string>();
-  for (const p of pending) {
+  for (const [i, p] of pending.entries()) {
+    if (i % SLICE === SLICE - 1) await breathe();
     const key = keysOf(p).title;
     if (!byTitle.has(key)) byTitle.set(key, p.id);
   }
