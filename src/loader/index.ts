@@ -508,15 +508,18 @@ function keysOf(p: Pending): NonNullable<Pending['keys']> {
   const owner = p.cachedEntry ?? p;
   if (!owner.keys) {
     const a = p.article;
+    // Kept as digests: the cache holds them for every article between reloads, and only equality matters.
     owner.keys = {
-      content: createHash('sha256').update(`${a.title}\n${a.paragraphs.join('\n')}`).digest('hex'),
-      headline: `${titleKey(a.title)}\n${titleKey(a.lead)}`,
-      title: titleKey(a.title),
-      related: a.related.map((r) => titleKey(r.title)),
+      content: digest(`${a.title}\n${a.paragraphs.join('\n')}`),
+      headline: digest(`${titleKey(a.title)}\n${titleKey(a.lead)}`),
+      title: digest(titleKey(a.title)),
+      related: a.related.map((r) => digest(titleKey(r.title))),
     };
   }
   return owner.keys;
 }
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('base64');
 
 function sameIds(a: ReadonlyArray<string | null>, b: ReadonlyArray<string | null>): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
