@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ArticleView, type Article } from '../../articles/schema.js';
-import { toArticleFilter, type Corpus } from '../../corpus/index.js';
+import { toArticleFilter } from '../../corpus/index.js';
+import type { ArticleReader } from '../../corpus/article-reader.js';
 import { sendJson } from '../caching.js';
 import { describeFilters, renderFeed, requestBase, urlWithFormat, type FeedEntry } from '../feeds.js';
 import { answerKey, sendAnswer } from '../page-answer.js';
@@ -21,7 +22,7 @@ function itemsJson(entries: readonly FeedEntry[]): string {
     .join(',');
 }
 
-const entry = (corpus: Corpus, article: Article, reprints?: number): FeedEntry => ({ article, story: corpus.storyOf(article), reprints });
+const entry = (corpus: ArticleReader, article: Article, reprints?: number): FeedEntry => ({ article, story: corpus.storyOf(article), reprints });
 
 export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, cacheMaxAge, listMaxAge }) => {
   app.get(
@@ -37,7 +38,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       },
     },
     async (request, reply) => {
-      const corpus = request.corpus;
+      const corpus = request.reader;
       const q = request.query;
       const key = answerKey(request, q.format);
       // Kept answers are sent as they are: a page built per request cost a 7 KB buffer and the GC time to drop it.
@@ -61,11 +62,12 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         }
         const found: FeedEntry[] = [];
         const missing: string[] = [];
-        for (const id of q.ids) {
-          const a = corpus.get(id);
-          if (a && a.id === id) found.push(entry(corpus, a));
+        const got = await corpus.getMany(q.ids);
+        q.ids.forEach((id, i) => {
+          const a = got[i];
+          if (a) found.push(entry(corpus, a));
           else missing.push(id);
-        }
+        });
         entries = found;
         json = `{"items":[${itemsJson(found)}],"total":${found.length},"limit":${q.ids.length},"offset":0,"next":null,"missing":${JSON.stringify(missing)}}`;
       } else {
@@ -75,13 +77,13 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         if (q.collapse === 'story') {
           // one article per story pages by offset (a story's representative can change between pages)
           if (q.cursor !== undefined) cursorOf({ ...q, cursor: 'collapse' });
-          const r = corpus.listCollapsed(page);
+          const r = await corpus.listCollapsed(page);
           total = r.total;
           entries = r.items.map((c) => entry(corpus, c.article, c.reprints));
           next = nextPage(request.url, total, q.limit, q.offset);
         } else {
           const cursor = cursorOf(q);
-          const r = corpus.list({ ...page, after: cursor?.after });
+          const r = await corpus.list({ ...page, after: cursor?.after });
           total = r.total;
           if (cursor) shown = r.offset;
           entries = r.items.map((a) => entry(corpus, a));
@@ -122,8 +124,8 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       },
     },
     async (request, reply) => {
-      const corpus = request.corpus;
-      const article = corpus.get(request.params.id);
+      const corpus = request.reader;
+      const article = await corpus.get(request.params.id);
       if (!article) return articleNotFound(reply, request.params.id);
       return sendJson(request, reply, articleRepresentation(article, corpus.storyOf(article)), cacheMaxAge);
     },

@@ -8,10 +8,10 @@ export const categoryRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     '/categories',
     { schema: { tags: ['meta'], summary: 'Categories with their article counts', response: { 200: CategoryList } } },
     async (request, reply) => {
-      const corpus = request.corpus;
+      const corpus = request.reader;
       const answer =
         answers.get(corpus.version, '/categories') ??
-        answers.keep(corpus.version, '/categories', JSON.stringify({ items: corpus.categories().map((c) => ({ name: c.value, count: c.count })) }));
+        answers.keep(corpus.version, '/categories', JSON.stringify({ items: (await corpus.categories()).map((c) => ({ name: c.value, count: c.count })) }));
       return sendJson(request, reply, answer, listMaxAge);
     },
   );

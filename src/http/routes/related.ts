@@ -21,12 +21,12 @@ export const relatedRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
       },
     },
     async (request, reply) => {
-      const corpus = request.corpus;
+      const corpus = request.reader;
       const cached = answers.get(corpus.version, request.url);
       if (cached) return sendJson(request, reply, cached, listMaxAge);
-      const article = corpus.get(request.params.id);
+      const article = await corpus.get(request.params.id);
       if (!article) return articleNotFound(reply, request.params.id);
-      const items = corpus.related(article, request.query.limit).map((r) => ({ ...toSummary(r.article, corpus.storyOf(r.article)), score: Math.round(r.score * 1e4) / 1e4 }));
+      const items = (await corpus.related(article, request.query.limit)).map((r) => ({ ...toSummary(r.article, corpus.storyOf(r.article)), score: Math.round(r.score * 1e4) / 1e4 }));
       return sendJson(request, reply, answers.keep(corpus.version, request.url, JSON.stringify({ id: article.id, items })), listMaxAge);
     },
   );

@@ -8,8 +8,8 @@ export const sourceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
     '/sources',
     { schema: { tags: ['meta'], summary: 'Sources with their article counts', response: { 200: SourceList } } },
     async (request, reply) => {
-      const corpus = request.corpus;
-      const answer = answers.get(corpus.version, '/sources') ?? answers.keep(corpus.version, '/sources', JSON.stringify({ items: corpus.sources() }));
+      const corpus = request.reader;
+      const answer = answers.get(corpus.version, '/sources') ?? answers.keep(corpus.version, '/sources', JSON.stringify({ items: await corpus.sources() }));
       return sendJson(request, reply, answer, listMaxAge);
     },
   );
