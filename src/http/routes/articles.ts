@@ -88,7 +88,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
           if (cursor) shown = r.offset;
           entries = r.items.map((a) => entry(corpus, a));
           const last = r.items.at(-1);
-          next = cursorNextPage(request.url, shown + r.items.length < total, last ? { sort: q.sort, after: corpus.dateKey(last), version: corpus.version } : null);
+          next = cursorNextPage(request.url, shown + r.items.length < total, last ? { sort: q.sort, after: corpus.dateKey(last), version: corpus.version, shown: shown + r.items.length } : null);
         }
         json = `{"items":[${itemsJson(entries)}],"total":${total},"limit":${q.limit},"offset":${shown},"next":${JSON.stringify(next)}}`;
       }

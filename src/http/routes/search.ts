@@ -67,7 +67,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const shown = cursor ? result.offset : q.offset;
       const last = result.hits.at(-1);
       const nextCursor = last
-        ? { sort: q.sort, after: q.sort === 'relevance' ? { key: last.score, id: last.article.id } : corpus.dateKey(last.article), version: corpus.version }
+        ? { sort: q.sort, after: q.sort === 'relevance' ? { key: last.score, id: last.article.id } : corpus.dateKey(last.article), version: corpus.version, shown: shown + result.hits.length }
         : null;
       const next = q.collapse === 'story' ? nextPage(request.url, result.total, q.limit, q.offset) : cursorNextPage(request.url, shown + result.hits.length < result.total, nextCursor);
       if (q.format !== 'json') {
