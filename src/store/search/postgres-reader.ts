@@ -139,23 +139,34 @@ export class PostgresReader implements ArticleReader {
 
   /** A page of a date order: after a key (keyset: dated rows from the key on, then undated ones), or at an offset. */
   private async page(f: ArticleFilter, sort: Sort, limit: number, offset: number, after: PageKey | undefined): Promise<Article[]> {
-    const params = new Params();
-    const where = filterConditions(f, params);
     const order = dateOrder(sort);
-    const select = (conditions: string[], tail: string) =>
-      read<{ id: string; record: unknown }>(this.db, `SELECT a.id, a.record FROM articles a ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY ${order} ${tail}`, params.values);
-    if (after === undefined) return this.records(await select(where, `LIMIT ${params.p(limit)} OFFSET ${params.p(offset)}`));
+    // one statement, with its own parameters: the filter's, then what `more` adds
+    const select = (more: (params: Params) => { conditions: string[]; tail: string }) => {
+      const params = new Params();
+      const where = filterConditions(f, params);
+      const { conditions, tail } = more(params);
+      const all = [...where, ...conditions];
+      return read<{ id: string; record: unknown }>(this.db, `SELECT a.id, a.record FROM articles a ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${order} ${tail}`, params.values);
+    };
+    if (after === undefined) return this.records(await select((params) => ({ conditions: [], tail: `LIMIT ${params.p(limit)} OFFSET ${params.p(offset)}` })));
     const rows: Array<{ id: string; record: unknown }> = [];
     if (after.key !== null) {
-      const at = `to_timestamp(${params.p(after.key / 1000)}::float8)`;
-      const id = params.p(after.id);
+      const key = after.key;
       const [beyond, bound] = sort === 'newest' ? ['<', '<='] : ['>', '>='];
-      rows.push(...(await select([...where, `a.published_at ${bound} ${at}`, `(a.published_at ${beyond} ${at} OR a.id > ${id})`], `LIMIT ${params.p(limit)}`)));
+      rows.push(
+        ...(await select((params) => {
+          const at = `to_timestamp(${params.p(key / 1000)}::float8)`;
+          return { conditions: [`a.published_at ${bound} ${at}`, `(a.published_at ${beyond} ${at} OR a.id > ${params.p(after.id)})`], tail: `LIMIT ${params.p(limit)}` };
+        })),
+      );
     }
     if (rows.length < limit) {
-      const undated = [...where, 'a.published_at IS NULL'];
-      if (after.key === null) undated.push(`a.id > ${params.p(after.id)}`);
-      rows.push(...(await select(undated, `LIMIT ${params.p(limit - rows.length)}`)));
+      rows.push(
+        ...(await select((params) => ({
+          conditions: ['a.published_at IS NULL', ...(after.key === null ? [`a.id > ${params.p(after.id)}`] : [])],
+          tail: `LIMIT ${params.p(limit - rows.length)}`,
+        }))),
+      );
     }
     return this.records(rows);
   }
