@@ -34,7 +34,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         description:
           'Newest first by default; articles with no published date come last. Filters combine with AND; `source` and `category` match whatever their case. `ids=` fetches up to 100 given articles in one request (cards). `format=` (or the suffixes /articles.rss, /articles.atom, /articles.jsonfeed) sends the same page as a feed.',
         querystring: ListQuery,
-        response: { 200: pageResponse(ArticleList), ...problemResponses(400) },
+        response: { 200: pageResponse(ArticleList), ...problemResponses(400, 503) },
       },
     },
     async (request, reply) => {
@@ -120,7 +120,7 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         summary: 'Get one article',
         description: 'By id or by slug, with the story it belongs to. Answers 304 when If-None-Match holds the current ETag.',
         params: ArticleParams,
-        response: { 200: ArticleView, ...problemResponses(400, 404) },
+        response: { 200: ArticleView, ...problemResponses(400, 404, 503) },
       },
     },
     async (request, reply) => {

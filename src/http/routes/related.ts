@@ -17,7 +17,7 @@ export const relatedRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         description: 'The articles most similar to one article, by its distinctive terms (more like this).',
         params: ArticleParams,
         querystring: RelatedQuery,
-        response: { 200: RelatedResponse, ...problemResponses(400, 404) },
+        response: { 200: RelatedResponse, ...problemResponses(400, 404, 503) },
       },
     },
     async (request, reply) => {

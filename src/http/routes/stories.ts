@@ -32,7 +32,7 @@ export const storyRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { an
         description:
           "A story is one report and its near-duplicate copies (reprints, trimmed, extended or lightly edited, under any headline), grouped by MinHash over the text's 3-word shingles. Newest first: by the latest published date of any of its articles (undated stories last). Its id is the id of its first-published article.",
         querystring: StoriesQuery,
-        response: { 200: StoryList, ...problemResponses(400) },
+        response: { 200: StoryList, ...problemResponses(400, 503) },
       },
     },
     async (request, reply) => {
@@ -54,7 +54,7 @@ export const storyRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { an
         summary: 'Get one story with its articles',
         description: "Every article of the story, first-published first. The id of an article that is not its story's first answers 404 naming the story it belongs to.",
         params: StoryParams,
-        response: { 200: StoryDetail, ...problemResponses(400, 404) },
+        response: { 200: StoryDetail, ...problemResponses(400, 404, 503) },
       },
     },
     async (request, reply) => {
