@@ -105,7 +105,8 @@ try {
     return `/search?q=${encodeURIComponent(`${a} ${b}`)}`;
   });
   const cursorAfter = (d: (typeof drawn)[number]) =>
-    Buffer.from(JSON.stringify(['newest', d.published ? d.published.getTime() : null, d.id, version])).toString('base64url');
+    // as a `next` link makes it: the sort, the key, the version and how many results the pages before showed
+    Buffer.from(JSON.stringify(['newest', d.published ? d.published.getTime() : null, d.id, version, d.position])).toString('base64url');
   const figures: Array<[string, Awaited<ReturnType<typeof time>>]> = [
     ['two-term search (relevance, limit 20)', await time(twoTerm)],
     ['two-term search, sort=newest', await time(twoTerm.map((p) => `${p}&sort=newest`))],

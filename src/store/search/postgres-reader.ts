@@ -27,7 +27,7 @@ import { toTsquery } from './tsquery.js';
  */
 export const RANK_WEIGHTS = [0.1, 0.2, 0.5, 1.0];
 /** At most this many candidates are scored for related articles (the statement stays short at any archive size). */
-const RELATED_CANDIDATES = 2000;
+const RELATED_CANDIDATES = 1000;
 /** Distinctive lexemes of an article that find its related articles. */
 const RELATED_LEXEMES = 12;
 
