@@ -12,7 +12,7 @@ import { migrate } from '../../src/store/migrate.js';
 import { corpusFromArticles } from '../../src/store/replica.js';
 import { PostgresReaders } from '../../src/store/search/postgres-readers.js';
 import { appFor, CORPUS_DIR } from './app.js';
-import { testDatabase } from './postgres.js';
+import { createDatabase, testDatabase } from './postgres.js';
 
 export const BACKENDS = ['memory', 'postgres'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -21,6 +21,8 @@ export interface Backend {
   name: BackendName;
   app: FastifyInstance;
   close(): Promise<void>;
+  /** Reads the store's version again now (postgres; memory has nothing to read). */
+  refresh(): Promise<void>;
 }
 
 type AppConfig = Parameters<typeof buildApp>[0]['config'];
@@ -28,8 +30,9 @@ type AppConfig = Parameters<typeof buildApp>[0]['config'];
 const quiet = { info: () => undefined, warn: () => undefined } as never;
 
 /** The folder ingested into a new database, and the app answering from it by SQL. */
-export async function postgresBackend(dir = CORPUS_DIR, config: AppConfig = {}, o: { statementTimeoutMs?: number } = {}): Promise<Backend & { url: string }> {
-  const url = new URL(await testDatabase('search'));
+export async function postgresBackend(dir = CORPUS_DIR, config: AppConfig = {}, o: { statementTimeoutMs?: number; adminUrl?: string } = {}): Promise<Backend & { url: string }> {
+  // the run's shared server, or another (a test that stops its server)
+  const url = new URL(o.adminUrl ? await createDatabase(o.adminUrl, 'search') : await testDatabase('search'));
   if (o.statementTimeoutMs !== undefined) url.searchParams.set('statement_timeout', String(o.statementTimeoutMs));
   const settings = databaseSettings(url.toString());
   const pool = openPool(settings);
@@ -42,6 +45,7 @@ export async function postgresBackend(dir = CORPUS_DIR, config: AppConfig = {}, 
     name: 'postgres',
     app,
     url: url.toString(),
+    refresh: () => readers.refresh(),
     async close() {
       await app.close();
       await readers.close();
@@ -52,7 +56,7 @@ export async function postgresBackend(dir = CORPUS_DIR, config: AppConfig = {}, 
 
 export async function memoryBackend(dir = CORPUS_DIR, config: AppConfig = {}): Promise<Backend> {
   const { app } = await appFor(dir, config);
-  return { name: 'memory', app, close: () => app.close() };
+  return { name: 'memory', app, close: () => app.close(), refresh: () => Promise.resolve() };
 }
 
 export function backendFor(name: BackendName, dir = CORPUS_DIR, config: AppConfig = {}): Promise<Backend> {

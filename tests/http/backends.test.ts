@@ -14,6 +14,7 @@ import { ArticleList, CategoryList, Health, RelatedResponse, SearchResponse, Sou
 import { PROBLEM_TYPE } from '../../src/http/problems.js';
 import { okJson, problem } from '../helpers/app.js';
 import { BACKENDS, backendFor, memoryBackend, postgresBackend, type Backend } from '../helpers/backends.js';
+import { startPostgres } from '../helpers/postgres.js';
 
 const reference = await memoryBackend();
 afterAll(() => reference.close());
@@ -233,6 +234,32 @@ describe('postgres backend: the statement timeout', () => {
     } finally {
       await blocker.end();
       await b.close();
+    }
+  });
+});
+
+describe('postgres backend: the database stopped and started again', () => {
+  it('answers 503 problems (never a 5xx of its own) and a degraded /health while it is down, then serves again', async () => {
+    const server = await startPostgres();
+    const b = await postgresBackend(undefined, {}, { adminUrl: server.url });
+    try {
+      expect(ids(okJson(await get(b, '/search?q=oil'), SearchResponse))).toContain('business-oil-prices-climb');
+      await server.stop();
+      for (const url of ['/search?q=gas', '/articles?category=sport', '/articles/business-bank-holds-rates', '/categories', '/articles/business-bank-holds-rates/related']) {
+        const p = problem(await get(b, url), 503);
+        expect(p.type, url).toBe(PROBLEM_TYPE.storeBusy);
+      }
+      await b.refresh();
+      const health = okJson(await get(b, '/health'), Health);
+      expect(health.status).toBe('degraded');
+      expect(health.database?.state).toBe('reconnecting');
+      await server.start();
+      await b.refresh();
+      expect(ids(okJson(await get(b, '/search?q=gas'), SearchResponse))).toContain('business-oil-prices-climb');
+      expect(okJson(await get(b, '/health'), Health).status).toBe('ok');
+    } finally {
+      await b.close();
+      await server.destroy();
     }
   });
 });

@@ -43,8 +43,10 @@ async function read<R extends pg.QueryResultRow>(db: Db, text: string, values: u
   } catch (e) {
     const err = e as Error & { code?: string };
     if (err.code === QUERY_CANCELED) throw new ReadTimeout(`statement cancelled by the statement timeout: ${err.message}`, { cause: e });
-    // Connection-level failures (refused, reset, server shutting down, pool timeout): no SQLSTATE of a statement error.
-    if (err.code === undefined || /^(08|57P)/u.test(err.code)) throw new ReadUnavailable(err.message, { cause: e });
+    // The server cannot be reached or is going away: a socket error (ECONNREFUSED, ECONNRESET…), no
+    // code at all (connection terminated, pool timeout), or SQLSTATE class 08 (connection), 57P
+    // (shutting down, cannot connect now) or 53 (out of connections or resources).
+    if (err.code === undefined || !/^[0-9A-Z]{5}$/u.test(err.code) || /^(08|57P|53)/u.test(err.code)) throw new ReadUnavailable(err.message, { cause: e });
     throw e;
   }
 }
