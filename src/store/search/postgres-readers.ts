@@ -4,10 +4,11 @@
  * cached per change and `X-Corpus-Version` / ETags move when the articles do. Replicas reading
  * one database name the same version. Nothing but that number and the article count is kept.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ReaderStore } from '../../corpus/article-reader.js';
-import { CHANGE_CHANNEL, lastChange } from '../postgres.js';
+import { listenForChanges, type ChangeListener } from '../listen.js';
+import { lastChange } from '../postgres.js';
 import type { DatabaseStatus } from '../replica.js';
 import { PostgresReader } from './postgres-reader.js';
 
@@ -22,7 +23,7 @@ export interface PostgresReadersOptions {
 
 export class PostgresReaders implements ReaderStore {
   private reader: PostgresReader;
-  private listener: pg.Client | null = null;
+  private listener: ChangeListener | null = null;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
   private closed = false;
@@ -91,29 +92,22 @@ export class PostgresReaders implements ReaderStore {
   }
 
   private async connectListener(): Promise<void> {
-    const client = new pg.Client(this.o.listen);
-    client.on('error', () => {
-      if (this.listener !== client) return;
-      void this.dropListener();
-      this.schedule(0);
-    });
-    client.on('notification', (n) => {
-      if (n.channel === CHANGE_CHANNEL) void this.refresh();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
-    } catch (e) {
-      await client.end().catch(() => undefined);
-      throw e;
-    }
-    this.listener = client;
+    const listener = await listenForChanges(
+      this.o.listen,
+      () => void this.refresh(),
+      () => {
+        if (this.listener !== listener) return;
+        void this.dropListener();
+        this.schedule(0);
+      },
+    );
+    this.listener = listener;
   }
 
   private async dropListener(): Promise<void> {
     const l = this.listener;
     this.listener = null;
-    await l?.end().catch(() => undefined);
+    await l?.end();
   }
 
   async close(): Promise<void> {
