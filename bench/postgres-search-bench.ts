@@ -69,12 +69,13 @@ try {
   );
   console.log(`server ready in ${(server.readyMs / 1000).toFixed(1)} s over ${size} articles; RSS ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
 
-  // Samples drawn from the database: articles by uniform position in the id order.
+  // Samples drawn from the database: articles by uniform position in the id order (the offset walks
+  // the primary key only; the record of the one article found is read after).
   const drawn: Array<{ id: string; text: string; published: Date | null; position: number }> = [];
   for (let i = 0; i < samples; i++) {
     const position = Math.floor(random() * size);
     const r = await pool.query<{ id: string; title: string; body: string; published_at: Date | null }>(
-      `SELECT id, record->>'title' AS title, array_to_string(ARRAY(SELECT jsonb_array_elements_text(record->'paragraphs')), ' ') AS body, published_at FROM articles ORDER BY id OFFSET $1 LIMIT 1`,
+      `SELECT id, record->>'title' AS title, array_to_string(ARRAY(SELECT jsonb_array_elements_text(record->'paragraphs')), ' ') AS body, published_at FROM articles WHERE id = (SELECT id FROM articles ORDER BY id OFFSET $1 LIMIT 1)`,
       [position],
     );
     const row = r.rows[0]!;
