@@ -6,7 +6,7 @@
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { Corpus, CorpusStore, SegmentBuilder } from '../../src/corpus/index.js';
 import { loadArticles } from '../../src/loader/index.js';
@@ -81,6 +81,29 @@ describe('SnapshotSaver', () => {
       'snapshot not written: the last reload failed (reload failed: the data directory does not exist)',
     ]);
     await saver.close();
+  });
+
+  it('on a schedule: every SNAPSHOT_SAVE_MINUTES, until closed', async () => {
+    const dir = path.join(work, 'scheduled');
+    cpSync(path.join(FIXTURES, 'corpus'), dir, { recursive: true });
+    const store = new CorpusStore(new Corpus(await loadArticles(dir)));
+    store.watch = watching;
+    const file = path.join(work, 'scheduled.snapshot');
+    const { lines, logger } = logged();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const saver = new SnapshotSaver({ file, dataDir: dir, store, reloading: () => false, logger, everyMinutes: 2 });
+      vi.advanceTimersByTime(60_000);
+      expect(existsSync(file)).toBe(false);
+      vi.advanceTimersByTime(60_000);
+      await saver.close(); // waits for the one started
+      expect(lines).toEqual(['snapshot written']);
+      expect(existsSync(file)).toBe(true);
+      vi.advanceTimersByTime(240_000);
+      expect(lines).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('is configured by SNAPSHOT_ON_EXIT and SNAPSHOT_SAVE_MINUTES (checked at start)', () => {
