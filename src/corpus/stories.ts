@@ -26,6 +26,7 @@ export function syncStories(index: StoryIndex, articles: readonly Article[]): St
   const wanted = new Set<string>();
   let added = 0;
   let removed = 0;
+  index.reserve(articles.length);
   for (const a of articles) {
     wanted.add(a.id);
     const rev = revision(a);

@@ -329,11 +329,22 @@ export class StoryIndex {
     this.bySlot[slot] = member;
     const need = (slot + 1) * this.bins;
     if (need > this.signatures.length) {
-      const grown = new Uint32Array(Math.max(need, this.signatures.length * 2));
+      // A quarter more, not double: at 100,000 articles doubling left up to 60 MB unused.
+      const grown = new Uint32Array(Math.max(need, Math.ceil((this.signatures.length / this.bins) * 1.25) * this.bins));
       grown.set(this.signatures);
       this.signatures = grown;
     }
     return slot;
+  }
+
+  /** Makes room for `articles` articles in all (signatures and buckets), so a bulk load sizes its arrays once. */
+  reserve(articles: number): void {
+    this.buckets.reserve(articles * this.options.bands);
+    const need = articles * this.bins;
+    if (need <= this.signatures.length) return;
+    const grown = new Uint32Array(need);
+    grown.set(this.signatures);
+    this.signatures = grown;
   }
 
   /** Removes an article; its story splits if the article was what held it together. */
@@ -413,6 +424,7 @@ export class StoryIndex {
       if (m.slot >= 0) index.bySlot[m.slot] = m;
       return m;
     });
+    index.buckets.reserve(slotCount * index.options.bands);
     for (let slot = 0; slot < slotCount; slot++) {
       if (!index.bySlot[slot]) {
         index.bySlot[slot] = undefined;

@@ -40,6 +40,18 @@ describe('BucketTable', () => {
     for (let key = 0; key < 50; key++) if (!reference.has(key)) expect(slotsOf(table, key)).toEqual([]);
   });
 
+  it('keeps what it holds when reserved, and holds as many keys as reserved without losing any', () => {
+    const table = new BucketTable();
+    for (let key = 0; key < 300; key++) table.add(key * 7919, key % 11);
+    table.add(0, 99); // a chain survives the reserve too
+    table.reserve(5_000);
+    for (let key = 0; key < 300; key++) expect(slotsOf(table, key * 7919)).toEqual(key === 0 ? [0, 99] : [key % 11]);
+    // Filling the reserved room, and past it (growth by half, sizes not powers of two).
+    for (let key = 300; key < 9_000; key++) table.add(key * 7919, key % 11);
+    for (let key = 1; key < 9_000; key++) expect(slotsOf(table, key * 7919)).toEqual([key % 11]);
+    expect(slotsOf(table, 1)).toEqual([]);
+  });
+
   it('removing a slot that is not there changes nothing', () => {
     const table = new BucketTable();
     table.add(5, 1);
