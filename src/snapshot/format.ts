@@ -39,6 +39,11 @@ export interface SnapshotContent {
   stats: LoadStats;
   /** The one segment indexing `articles` (document i = articles[i]). */
   segment: SegmentParts;
+  /**
+   * Set when a replica of the PostgreSQL store wrote the snapshot: which store (its identity row)
+   * and the last change number the articles include, so the replica catches up from there.
+   */
+  store?: { id: string; change: number };
 }
 
 /** Why a snapshot cannot be used. */
@@ -69,6 +74,7 @@ interface Header {
   files: FileFingerprint[];
   problems: LoadProblem[];
   stats: LoadStats;
+  store?: { id: string; change: number };
   words: string[];
   /** Stem of each group, in group order. */
   stems: string[];
@@ -121,6 +127,7 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
     files: content.files,
     problems: content.problems,
     stats: content.stats,
+    ...(content.store ? { store: content.store } : {}),
     words: content.segment.words,
     stems,
     articles,
@@ -187,6 +194,7 @@ export function decodeSnapshot(bytes: Buffer): SnapshotContent {
     articles,
     problems: header.problems,
     stats: header.stats,
+    ...(header.store ? { store: header.store } : {}),
     segment: { ...(arrays as unknown as Omit<SegmentParts, 'words' | 'stemGroupOf'>), words: header.words, stemGroupOf },
   };
 }
