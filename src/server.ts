@@ -162,7 +162,7 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
     try {
       await migrate(writePool);
       await ingest();
-      corpus = await replica.load();
+      corpus = await replica.load(config.snapshot);
     } catch (e) {
       if (e instanceof DataDirError) {
         process.stderr.write(`news-api: ${e.message}\n`);
@@ -182,6 +182,17 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
     database: { status: () => replica.status(), requiredForReady: config.readyRequiresDatabase },
     async follow(store) {
       replica.follow(store);
+      // A replica given SNAPSHOT keeps it: written after a start that could not use it, and at shutdown.
+      const saveSnapshot = async (why: string) => {
+        if (config.snapshot === undefined) return;
+        try {
+          const saved = await replica.saveSnapshot(config.snapshot);
+          logger.info({ snapshot: config.snapshot, ...saved, why }, 'replica: snapshot written');
+        } catch (e) {
+          logger.warn({ snapshot: config.snapshot, err: e }, 'replica: snapshot not written');
+        }
+      };
+      if (!replica.startedFromSnapshot) void saveSnapshot('started without a usable snapshot');
       // With a data directory too: SIGHUP (and --watch) ingest it again; the replica then sees the changes like any other.
       const reloader = config.dataDir
         ? new Reloader({
@@ -202,6 +213,7 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
       return async () => {
         await reloader?.close();
         await replica.close();
+        await saveSnapshot('shutting down');
         await Promise.all([writePool.end(), readPool === writePool ? undefined : readPool.end()]);
       };
     },

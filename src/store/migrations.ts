@@ -76,6 +76,11 @@ INSERT INTO article_changes (change_seq, id, dataset, deleted)
           UNION ALL SELECT change_seq, id, dataset, true FROM article_deletions) AS c
    ORDER BY id, change_seq DESC;
 
+-- Which store this is: a replica's snapshot names it, so a snapshot of another database (whose
+-- change numbers mean something else) is refused.
+CREATE TABLE store_identity (id text PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now());
+INSERT INTO store_identity (id) VALUES (gen_random_uuid()::text);
+
 -- What an ingest of a folder saw: a digest of its files (path, size, sha256 of the bytes) and of
 -- the load options, its load report, and the state it left the dataset in. An ingest whose
 -- folder digest and dataset state still match writes nothing and parses nothing.

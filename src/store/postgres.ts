@@ -185,6 +185,14 @@ export class PostgresChangeSource implements ArticleChangeSource {
     });
   }
 
+  async identity(): Promise<string> {
+    return (await this.pool.query<{ id: string }>('SELECT id FROM store_identity')).rows[0]!.id;
+  }
+
+  async lastChange(): Promise<number> {
+    return lastChange(this.pool);
+  }
+
   async changesSince(seq: number): Promise<ChangeBatch> {
     return inTransaction(this.pool, SNAPSHOT, async (c) => {
       const high = await lastChange(c);

@@ -9,6 +9,12 @@
  * the CorpusStore in one assignment as the folder reloader does, so a request never sees half a
  * batch.
  *
+ * Given a snapshot file (SNAPSHOT), a replica starts from it when that snapshot was written by a
+ * replica of the same store (its identity row) at a change number the store has reached, then
+ * catches up with the changes after that number, as it does while running; otherwise it loads
+ * the whole store. It writes the file (atomically) after a start that could not use it and when
+ * it shuts down, with its change number, so the next start of any replica of that store is quick.
+ *
  * While PostgreSQL is unreachable the replica keeps serving its last corpus, retries with
  * backoff (250 ms doubling to 10 s), and says so in `status()` (/health, and /ready when the
  * operator asks for strict readiness).
@@ -17,8 +23,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { Corpus, type CorpusStore } from '../corpus/index.js';
+import { readSnapshot, writeSnapshot } from '../snapshot/files.js';
+import { SnapshotError } from '../snapshot/format.js';
 import { CHANGE_CHANNEL } from './postgres.js';
-import type { ArticleChangeSource } from './types.js';
+import type { ArticleChange, ArticleChangeSource } from './types.js';
 
 export interface DatabaseStatus {
   state: 'connected' | 'reconnecting';
@@ -48,6 +56,8 @@ export class Replica {
   private articles = new Map<string, Article>();
   private seq = 0;
   private store: CorpusStore | null = null;
+  /** The corpus load() returned, until follow() hands over a store. */
+  private first: Corpus | null = null;
   private listener: pg.Client | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -61,13 +71,73 @@ export class Replica {
 
   constructor(private readonly o: ReplicaOptions) {}
 
-  /** The first corpus, from a whole snapshot. Throws when the store cannot be read at all. */
-  async load(): Promise<Corpus> {
+  /**
+   * The first corpus: from `snapshotFile` when given and usable (then brought up to the store's
+   * last change), else from a whole snapshot of the store. Throws when the store cannot be read.
+   */
+  async load(snapshotFile?: string): Promise<Corpus> {
+    if (snapshotFile !== undefined) {
+      const started = performance.now();
+      try {
+        const corpus = await this.fromSnapshotFile(snapshotFile);
+        this.o.logger.info({ snapshot: snapshotFile, articles: corpus.size, lastChange: this.seq, ms: Math.round(performance.now() - started) }, 'replica: started from the snapshot, caught up with the store');
+        this.startedFromSnapshot = true;
+        return (this.first = corpus);
+      } catch (e) {
+        if (!(e instanceof SnapshotError)) throw e;
+        this.o.logger.warn(`snapshot ${snapshotFile} not used (${e.message}); loading every article from the database`);
+      }
+    }
     const snap = await this.o.source.snapshot();
     this.articles = new Map(snap.articles.map((a) => [a.id, a]));
     this.seq = snap.seq;
     this.contact();
-    return this.o.build(this.sorted());
+    return (this.first = this.o.build(this.sorted()));
+  }
+
+  /** True when load() started from a snapshot file. */
+  startedFromSnapshot = false;
+
+  private async fromSnapshotFile(file: string): Promise<Corpus> {
+    const content = await readSnapshot(file);
+    if (!content.store) throw new SnapshotError(`made from the data folder ${content.dataDir}, not from this database`);
+    const [id, high] = await Promise.all([this.o.source.identity?.(), this.o.source.lastChange?.()]);
+    if (id === undefined || high === undefined) throw new SnapshotError('this store cannot name itself');
+    if (content.store.id !== id) throw new SnapshotError(`made from another database (store ${content.store.id}, this is ${id})`);
+    // A database restored to an earlier point would never send the changes the snapshot holds beyond it.
+    if (content.store.change > high) throw new SnapshotError(`it holds change ${content.store.change}, the database only reaches ${high}`);
+    const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment);
+    this.articles = new Map(content.articles.map((a) => [a.id, a]));
+    this.seq = content.store.change;
+    const batch = await this.o.source.changesSince(this.seq);
+    const corpus = this.apply(batch.changes, batch.seq, restored) ?? restored;
+    this.contact();
+    return corpus;
+  }
+
+  /**
+   * Writes the served corpus and its change number to `file` (atomically: a temporary file, then
+   * a rename), for the next start of a replica of this store.
+   */
+  async saveSnapshot(file: string): Promise<{ articles: number; change: number; bytes: number }> {
+    const id = await this.o.source.identity?.();
+    if (id === undefined) throw new Error('this store cannot name itself');
+    // Read together, with no await between: the corpus served is the one of this change number.
+    const corpus = this.store?.current ?? this.first;
+    const change = this.seq;
+    if (!corpus) throw new Error('nothing loaded yet');
+    const { articles, parts } = corpus.toSegment();
+    const bytes = await writeSnapshot(file, {
+      dataDir: `postgres-store:${id}`,
+      createdAt: new Date().toISOString(),
+      files: [],
+      articles,
+      problems: [],
+      stats: corpus.stats,
+      segment: parts,
+      store: { id, change },
+    });
+    return { articles: articles.length, change, bytes };
   }
 
   /** Starts following changes into `store` (whose corpus came from load()). */
@@ -126,13 +196,8 @@ export class Replica {
       const batch = await this.o.source.changesSince(this.seq);
       const fetchMs = Math.round(performance.now() - asked);
       if (batch.changes.length > 0) {
-        for (const c of batch.changes) {
-          if (c.article) this.articles.set(c.id, c.article);
-          else this.articles.delete(c.id);
-        }
-        this.seq = batch.seq;
         const previous = this.store?.current;
-        const next = this.o.build(this.sorted(), previous);
+        const next = this.apply(batch.changes, batch.seq, previous)!;
         this.store?.swap(next);
         this.applied++;
         this.o.logger.info({ version: next.version, previous: previous?.version, articles: next.size, changes: batch.changes.length, lastChange: this.seq, fetchMs, buildMs: next.buildMs }, 'replica: changes applied');
@@ -153,6 +218,17 @@ export class Replica {
       this.wake(this.backoff);
       this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
     }
+  }
+
+  /** Applies changes up to `seq`: the corpus made from `previous` by them, or null when there were none. */
+  private apply(changes: readonly ArticleChange[], seq: number, previous: Corpus | undefined): Corpus | null {
+    this.seq = Math.max(this.seq, seq);
+    if (changes.length === 0) return null;
+    for (const c of changes) {
+      if (c.article) this.articles.set(c.id, c.article);
+      else this.articles.delete(c.id);
+    }
+    return this.o.build(this.sorted(), previous);
   }
 
   private contact(): void {

@@ -1,0 +1,14 @@
+import { loadArticles } from './src/loader/index.ts';
+import { RecordSharing, validateArticle } from './src/loader/finish.ts';
+import { Corpus } from './src/corpus/index.ts';
+const load = await loadArticles('/work/wt/shared/corpora/bbc-news', { syncRead: true });
+const texts = load.articles.map((a) => JSON.stringify(a));
+let t = performance.now();
+const objs = texts.map((s) => JSON.parse(s));
+const parseMs = performance.now() - t; t = performance.now();
+const sharing = new RecordSharing();
+const v = objs.map((o) => validateArticle(o, sharing));
+const zodMs = performance.now() - t; t = performance.now();
+const c = new Corpus({ ...load, articles: v.map((x) => (x as any).article) });
+const buildMs = performance.now() - t;
+console.log({ n: texts.length, parseMs, zodMs, buildMs, bytes: texts.reduce((s, x) => s + x.length, 0) });
