@@ -88,11 +88,16 @@ export class Replica {
         this.o.logger.warn(`snapshot ${snapshotFile} not used (${e.message}); loading every article from the database`);
       }
     }
+    const asked = performance.now();
     const snap = await this.o.source.snapshot();
+    const fetchMs = Math.round(performance.now() - asked);
     this.articles = new Map(snap.articles.map((a) => [a.id, a]));
     this.seq = snap.seq;
     this.contact();
-    return (this.first = this.o.build(this.sorted()));
+    const built = performance.now();
+    this.first = this.o.build(this.sorted());
+    this.o.logger.info({ articles: this.first.size, lastChange: this.seq, fetchMs, buildMs: Math.round(performance.now() - built) }, 'replica: loaded every article from the database');
+    return this.first;
   }
 
   /** True when load() started from a snapshot file. */
