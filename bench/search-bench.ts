@@ -13,8 +13,10 @@
  *
  * Then (unless --no-quality) ranking quality on held-out known-item query sets of every kind in
  * bench/lib/quality.ts, --quality-queries per set, for each of --seeds: MRR@10 and recall@10 of
- * ours, MiniSearch, FlexSearch, a plain BM25 written here, and PostgreSQL ts_rank_cd when a
- * server is configured, with a paired bootstrap interval of ours minus the best peer.
+ * ours, MiniSearch, FlexSearch, a plain BM25 written here, and PostgreSQL ts_rank_cd
+ * (bench/lib/postgres-rank.ts: DATABASE_URL / PGHOST's server, else a throwaway embedded one;
+ * `--engines` without `postgres` leaves it out), with a paired bootstrap interval of ours minus
+ * the best peer.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
@@ -26,6 +28,7 @@ import { flexSearchAdapter, miniSearchAdapter, type EngineAdapter } from './lib/
 import { loadOursAdapter } from './lib/ours.js';
 import { mixSeed, mulberry32 } from './lib/prng.js';
 import { QueryFactory, type KnownItemQuery } from './lib/queries.js';
+import { postgresRanker } from './lib/postgres-rank.js';
 import { fmtUs, fullGc, heapBytes, percentile, timeUs } from './lib/stats.js';
 import { isTypoKind, pairedBootstrap, plainBm25Adapter, QUERY_KINDS, querySet, type QueryKind, type TargetedQuery } from './lib/quality.js';
 
@@ -39,7 +42,7 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function' && !process.env.SE
 }
 
 const USAGE =
-  'tsx bench/search-bench.ts --corpus <dir> [--queries 300] [--seed 1] [--rounds 3] [--warmup 200] [--engines ours,minisearch,flexsearch,bm25] [--json]\n' +
+  'tsx bench/search-bench.ts --corpus <dir> [--queries 300] [--seed 1] [--rounds 3] [--warmup 200] [--engines ours,minisearch,flexsearch,bm25,postgres] [--json]\n' +
   '    [--kinds random-3,...] [--quality-queries 500] [--seeds 1,2] [--no-latency] [--no-quality]';
 const args = parseCli(
   {
@@ -48,7 +51,7 @@ const args = parseCli(
     seed: { type: 'string' },
     rounds: { type: 'string' },
     warmup: { type: 'string' },
-    engines: { type: 'string', default: 'ours,minisearch,flexsearch,bm25' },
+    engines: { type: 'string', default: 'ours,minisearch,flexsearch,bm25,postgres' },
     kinds: { type: 'string' },
     json: { type: 'boolean', default: false },
     'quality-queries': { type: 'string' },
@@ -171,11 +174,6 @@ function markdown(results: EngineResult[], header: string[]): string {
   return lines.join('\n');
 }
 
-/** Why the PostgreSQL column is absent (the bench has no PostgreSQL client of its own). */
-function postgresSkipReason(): string {
-  if (!process.env.PGHOST && !process.env.DATABASE_URL) return 'no PostgreSQL server configured (PGHOST / DATABASE_URL unset)';
-  return 'a server is configured, but this bench has no PostgreSQL client yet (no `pg` dependency)';
-}
 
 interface QualityRow {
   kind: QueryKind;
@@ -193,6 +191,9 @@ async function quality(docs: readonly BenchDoc[]): Promise<string> {
   if (wanted.has('minisearch')) engines.push(miniSearchAdapter());
   if (wanted.has('flexsearch')) engines.push(flexSearchAdapter());
   if (wanted.has('bm25')) engines.push(plainBm25Adapter());
+  const postgres = wanted.has('postgres') ? await postgresRanker(docs) : 'not asked for (--engines without postgres)';
+  if (typeof postgres === 'string') log(`  quality: skipping PostgreSQL: ${postgres}`);
+  else log(`  quality: loaded ${docs.length} articles into ${postgres.origin}`);
   const kinds = args.kinds ? QUERY_KINDS.filter((k) => args.kinds!.split(',').includes(k)) : QUERY_KINDS;
   for (const e of engines) {
     const t0 = performance.now();
@@ -201,28 +202,38 @@ async function quality(docs: readonly BenchDoc[]): Promise<string> {
   }
   const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const out: string[] = ['## Ranking quality on held-out query sets', ''];
-  out.push(`PostgreSQL ts_rank_cd: skipped, ${postgresSkipReason()}.`, '');
+  out.push(
+    typeof postgres === 'string'
+      ? `PostgreSQL ts_rank_cd: skipped, ${postgres}.`
+      : `PostgreSQL ts_rank_cd: ${postgres.origin}; headline weight A, paragraphs B, \`plainto_tsquery('english', q)\`, no typo tolerance (— on the typo sets).`,
+    '',
+  );
   for (const s of seeds) {
     const rows: QualityRow[] = [];
-    QUERY_KINDS.forEach((kind, k) => {
-      if (!kinds.includes(kind)) return;
+    for (const [k, kind] of QUERY_KINDS.entries()) {
+      if (!kinds.includes(kind)) continue;
       const set: TargetedQuery[] = querySet(mulberry32(mixSeed(s, 100 + k)), kind, docs, qualityQueries);
       const row: QualityRow = { kind, queries: set.length, rr: new Map(), hit: new Map() };
-      for (const e of engines) {
-        const rr = set.map((x) => reciprocalRank(docs, e.search(x.q, { fuzzy: isTypoKind(kind) }), x.doc));
-        row.rr.set(e.name, rr);
-        row.hit.set(e.name, rr.map((x) => (x > 0 ? 1 : 0)));
+      const record = (name: string, rr: number[]) => {
+        row.rr.set(name, rr);
+        row.hit.set(name, rr.map((x) => (x > 0 ? 1 : 0)));
+      };
+      for (const e of engines) record(e.name, set.map((x) => reciprocalRank(docs, e.search(x.q, { fuzzy: isTypoKind(kind) }), x.doc)));
+      if (typeof postgres !== 'string' && !isTypoKind(kind)) {
+        const rr: number[] = [];
+        for (const x of set) rr.push(reciprocalRank(docs, await postgres.search(x.q), x.doc));
+        record(postgres.name, rr);
       }
       rows.push(row);
       log(`  quality seed ${s}: ${kind} (${set.length} queries, e.g. "${set[0]?.q ?? ''}")`);
-    });
-    const names = engines.map((e) => e.name);
+    }
+    const names = [...engines.map((e) => e.name), ...(typeof postgres === 'string' ? [] : [postgres.name])];
     out.push(`### Seed ${s} (${qualityQueries} queries a set; MRR@10, recall@10 in brackets)`, '');
     out.push(`| query kind | ${names.join(' | ')} | ours − best peer (95% paired bootstrap) |`);
     out.push(`|---|${names.map(() => '---:').join('|')}|---|`);
     for (const row of rows) {
-      const mrr = new Map(names.map((n) => [n, mean(row.rr.get(n)!)]));
-      const peers = names.filter((n) => n !== 'ours');
+      const mrr = new Map(names.filter((n) => row.rr.has(n)).map((n) => [n, mean(row.rr.get(n)!)]));
+      const peers = names.filter((n) => n !== 'ours' && row.rr.has(n));
       const best = peers.length === 0 ? null : peers.reduce((a, b) => (mrr.get(b)! > mrr.get(a)! ? b : a));
       let versus = 'n/a';
       if (row.rr.has('ours') && best !== null) {
@@ -230,12 +241,13 @@ async function quality(docs: readonly BenchDoc[]): Promise<string> {
         const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
         versus = `vs ${best}: ${sign(bs.mean)} [${sign(bs.low)}, ${sign(bs.high)}]${bs.high > 0 || bs.mean >= 0 ? '' : ' **below**'}`;
       }
-      const cells = names.map((n) => `${mrr.get(n)!.toFixed(3)} (${mean(row.hit.get(n)!).toFixed(3)})`);
+      const cells = names.map((n) => (row.rr.has(n) ? `${mrr.get(n)!.toFixed(3)} (${mean(row.hit.get(n)!).toFixed(3)})` : '—'));
       out.push(`| ${row.kind} (${row.queries}) | ${cells.join(' | ')} | ${versus} |`);
     }
     out.push('');
   }
-  out.push('Typo sets: ours with fuzzy matching, MiniSearch with `fuzzy: 0.2`, plain BM25 with a Damerau spelling correction of unknown words; FlexSearch has none.');
+  out.push('Typo sets: ours with fuzzy matching, MiniSearch with `fuzzy: 0.2`, plain BM25 with a Damerau spelling correction of unknown words; FlexSearch and PostgreSQL have none.');
+  if (typeof postgres !== 'string') await postgres.close();
   return out.join('\n');
 }
 

@@ -2,7 +2,7 @@
  * Highlighting helpers: find matched spans in a text, pick the densest passage, and render it
  * as HTML-safe text with `<mark>` around matches (everything else escaped).
  */
-import { ENGLISH, scanTokens, scanTokensSparse, type Analyzer } from './tokenize.js';
+import { ENGLISH, scanTokens, scanTokensSparse, type Analyzer, type ResumePoints } from './tokenize.js';
 import type { TokenSink } from './tokenize.js';
 
 /** Field bits used to scope highlighting: title, lead paragraph, other paragraphs. */
@@ -38,6 +38,8 @@ export interface SpanHint {
   readonly start: number;
   readonly want: Uint8Array;
   readonly length: number;
+  /** Where in the text scanning may resume (from the index), so it skips to each wanted position. */
+  readonly resume?: ResumePoints;
 }
 
 /**
@@ -65,7 +67,7 @@ export function findSpans(text: string, bit: number, marker: Marker, hint?: Span
     if ((m & bit) !== 0) raw.push({ start, end, key: term });
   };
   // the text's own language's stems: what the marker's terms were analysed to
-  if (hint) scanTokensSparse(text, sink, hint.start, hint.want, hint.length, analyzer);
+  if (hint) scanTokensSparse(text, sink, hint.start, hint.want, hint.length, analyzer, hint.resume);
   else scanTokens(text, sink, 0, true, analyzer);
   marker.phrases.forEach((p, pi) => {
     if ((p.mask & bit) === 0) return;

@@ -12,12 +12,12 @@ import type { Highlight } from './options.js';
 import { positiveLeaves } from './query.js';
 import type { Query } from './query.js';
 import type { IndexReader } from './reader.js';
-import { STOP_PREFIX } from './segment.js';
+import { STOP_PREFIX, type Segment } from './segment.js';
 import { analyzerFor, stem } from './tokenize.js';
 
 /**
  * A query prepared for highlighting many documents: what to mark, the snippet length, and the
- * indexed words whose postings locate candidate paragraphs. Immutable; made by
+ * indexed words whose postings locate candidate paragraphs. Immutable (its words' numbers per segment are a memo); made by
  * `SearchIndex.prepareHighlight` for one version of the index.
  */
 export class HighlightPlan {
@@ -36,6 +36,20 @@ export class HighlightPlan {
     /** Further indexed words whose positions must be examined: every word of every phrase slot. */
     readonly phraseWords: readonly string[],
   ) {}
+
+  /** Numbers of `words` and `phraseWords` in each segment (-1: absent), looked up once per segment, not per document. */
+  private readonly wordNumbers = new Map<Segment, { words: Int32Array; phraseWords: Int32Array }>();
+
+  /** @internal */
+  numbersIn(segment: Segment): { words: Int32Array; phraseWords: Int32Array } {
+    let numbers = this.wordNumbers.get(segment);
+    if (numbers === undefined) {
+      const lookUp = (list: readonly string[]) => Int32Array.from(list, (w) => segment.wordId(w) ?? -1);
+      numbers = { words: lookUp(this.words), phraseWords: lookUp(this.phraseWords) };
+      this.wordNumbers.set(segment, numbers);
+    }
+    return numbers;
+  }
 }
 
 function markerOf(reader: IndexReader, query: Query, fuzzy: boolean): Marker {
@@ -109,13 +123,21 @@ export function prepareHighlight(reader: IndexReader, query: Query, options?: { 
   return new HighlightPlan(marker, Math.max(20, options?.snippetLength ?? 200), words, masks, keys, [...phraseWords].sort());
 }
 
-/** Highlighting hint for the text whose positions are `[from, to)`, given every candidate position. */
-function hintFor(candidatePositions: readonly number[], from: number, to: number): SpanHint {
+/**
+ * Highlighting hint for the text whose positions are `[from, to)`, given every candidate
+ * position and the document's resume points (those of this text are the ones in `[from, to)`).
+ */
+function hintFor(candidatePositions: readonly number[], from: number, to: number, points: { positions: number[]; offsets: number[] }): SpanHint {
   let length = 0;
   for (const x of candidatePositions) if (x >= from && x < to && x - from + 1 > length) length = x - from + 1;
   const want = new Uint8Array(length);
   for (const x of candidatePositions) if (x >= from && x < to) want[x - from] = 1;
-  return { start: from, want, length };
+  const { positions } = points;
+  let first = 0;
+  while (first < positions.length && positions[first]! < from) first++;
+  let last = first;
+  while (last < positions.length && positions[last]! < to) last++;
+  return { start: from, want, length, resume: { positions, offsets: points.offsets, from: first, to: last } };
 }
 
 /**
@@ -142,16 +164,16 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   const decoded: number[] = [];
   // every position of doc that may hold a marked token or a token of a phrase occurrence
   const candidatePositions: number[] = [];
-  for (const word of plan.phraseWords) {
-    const t = segment.wordId(word);
-    if (t === undefined) continue;
+  const numbers = plan.numbersIn(segment);
+  for (const t of numbers.phraseWords) {
+    if (t < 0) continue;
     const n = segment.docPositions(t, d, decoded);
     for (let j = 0; j < n; j++) candidatePositions.push(decoded[j]!);
   }
   let titleHit = false;
   for (let e = 0; e < plan.words.length; e++) {
-    const t = segment.wordId(plan.words[e]!);
-    if (t === undefined) continue;
+    const t = numbers.words[e]!;
+    if (t < 0) continue;
     const n = segment.docPositions(t, d, decoded);
     if (n === 0) continue;
     for (let j = 0; j < n; j++) candidatePositions.push(decoded[j]!);
@@ -176,6 +198,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   }
   const candidates: number[] = [];
   for (let p = 0; p < paragraphCount; p++) if (markCount[p]! > 0) candidates.push(p);
+  const points = candidates.length > 0 || titleHit ? segment.resumePoints(d) : { positions: [], offsets: [] };
   candidates.sort((a, b) => distinctCount[b]! - distinctCount[a]! || markCount[b]! - markCount[a]! || a - b);
   let best: { paragraph: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
   for (const p of candidates) {
@@ -187,7 +210,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
     }
     const from = paragraphStart[paragraphBase + p]!;
     const to = p + 1 < paragraphCount ? paragraphStart[paragraphBase + p + 1]! : Infinity;
-    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(candidatePositions, from, to), analyzer);
+    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(candidatePositions, from, to, points), analyzer);
     if (spans.length === 0) continue;
     const window = bestWindow(spans, length);
     if (
@@ -199,7 +222,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
       best = { paragraph: p, spans, ...window };
     }
   }
-  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, 0, leadAt), analyzer) : [];
+  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, 0, leadAt, points), analyzer) : [];
   let snippet = '';
   const chosen = best as { paragraph: number; spans: Span[]; start: number; end: number } | null;
   if (chosen !== null) {

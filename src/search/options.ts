@@ -31,11 +31,25 @@ export interface SearchIndexOptions {
    */
   k1: number;
   /**
-   * BM25 length normalisation (default 0.6; 0.75 is the textbook value, 0.6 measured better on
-   * BBC known-item queries), applied per field against that field's average length: 0 ignores
-   * length, 1 fully normalises, so long articles don't win by sheer size.
+   * BM25 length normalisation (default 0.75, the textbook value; chosen with
+   * {@link separateTitle} and {@link delta} on held-out query seed 7, see bench/RESULTS.md),
+   * applied per field against that field's average length: 0 ignores length, 1 fully
+   * normalises, so long articles don't win by sheer size.
    */
   b: number;
+  /**
+   * Saturate the headline's occurrences on their own (default true): a word's score is then
+   * BM25's saturation of its weighted headline count plus that of its lead and body count, as
+   * engines scoring each field apart do, instead of one saturation of all fields' weighted sum
+   * (BM25F), where a word the body repeats gains little from also standing in the headline.
+   * Headline paraphrases rank their article first more often (bench/RESULTS.md, issue 11).
+   */
+  separateTitle: boolean;
+  /**
+   * BM25+'s lower bound (default 0.75): every matched field (with {@link separateTitle}; else every
+   * matched word) adds `idf · delta`, so a long article's occurrence is never worth next to nothing.
+   */
+  delta: number;
   /**
    * Maximum number of index terms a prefix query (`infla*`) expands to (default 200). The most
    * frequent expansions are kept. Bounds the work of short prefixes like `co*`.
@@ -66,7 +80,8 @@ export interface SearchIndexOptions {
   /** Maximum typo-neighbours per query word, most frequent first (default 30). Bounds work. */
   maxFuzzyExpansions: number;
   /**
-   * Weight of the proximity bonus (`proximity.ts`; default 1.5, chosen on a held-out query seed (7), 0 turns it off): query words
+   * Weight of the proximity bonus (`proximity.ts`; default 3, chosen on a held-out query seed (7)
+   * with the BM25+ and headline settings, 0 turns it off): query words
    * near each other, best side by side in the order typed, add to an article's score.
    */
   proximityWeight: number;
@@ -80,7 +95,9 @@ export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchIndexOptions> = Object.freez
   leadBoost: 1.25,
   bodyBoost: 1,
   k1: 1.2,
-  b: 0.6,
+  b: 0.75,
+  separateTitle: true,
+  delta: 0.75,
   maxPrefixExpansions: 200,
   maxQueryClauses: DEFAULT_MAX_CLAUSES,
   stemVariantWeight: 0.25,
@@ -88,7 +105,7 @@ export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchIndexOptions> = Object.freez
   fuzzyDistance2MinLength: 8,
   fuzzyWeight: 0.3,
   maxFuzzyExpansions: 30,
-  proximityWeight: 1.5,
+  proximityWeight: 3,
   moreLikeThisTerms: 25,
 });
 

@@ -1,8 +1,11 @@
 /**
  * BM25F scoring of one word's postings across the segments of a version: per posting
- * `idf · w · (k1 + 1) / (k1 + w)` with the pseudo-frequency `w = Σ_f tf_f · norm_f(doc)` over
- * title, lead and rest, the norms coming from the version's statistics (`reader.ts`). A
- * field-restricted query (`title:x`) counts occurrences per field from the positions instead.
+ * `idf · (w · (k1 + 1) / (k1 + w) + delta)` with the pseudo-frequency
+ * `w = Σ_f tf_f · norm_f(doc)` over title, lead and rest, the norms coming from the version's
+ * statistics (`reader.ts`). With `separateTitle` (the default) the title's weighted count is
+ * saturated on its own and added to the lead and body's, each matched part adding BM25+'s
+ * `delta`. A field-restricted query (`title:x`) counts occurrences per field from the positions
+ * instead.
  */
 import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
 import type { MatchResult } from './options.js';
@@ -52,12 +55,25 @@ function segmentWordHits(
   const segment = placed.segment;
   const start = segment.postingStart[t]!;
   const end = segment.postingStart[t + 1]!;
-  const { k1 } = reader.options;
+  const { k1, separateTitle, delta } = reader.options;
   const k1Plus1 = k1 + 1;
   const base = placed.base;
   const alive = placed.alive;
   const norms = placed.fieldNorms;
   const postingDocs = segment.postingDocs;
+  if (mask === ALL_FIELDS && separateTitle) {
+    const frequencies = segment.postingFrequencies;
+    for (let i = start; i < end; i++) {
+      const d = postingDocs[i]!;
+      if (alive !== null && !alive.has(d)) continue;
+      const packed = frequencies[i]!;
+      const title = (packed & 15) * norms[3 * d]!;
+      const body = ((packed >>> 4) & 15) * norms[3 * d + 1]! + (packed >>> 8) * norms[3 * d + 2]!;
+      docs[n] = base + d;
+      scores[n++] = weightedIdf * (k1Plus1 * (title / (k1 + title) + body / (k1 + body)) + (title > 0 ? delta : 0) + (body > 0 ? delta : 0));
+    }
+    return n;
+  }
   if (mask === ALL_FIELDS) {
     const frequencies = segment.postingFrequencies;
     for (let i = start; i < end; i++) {
@@ -66,7 +82,7 @@ function segmentWordHits(
       const packed = frequencies[i]!;
       const w = (packed & 15) * norms[3 * d]! + ((packed >>> 4) & 15) * norms[3 * d + 1]! + (packed >>> 8) * norms[3 * d + 2]!;
       docs[n] = base + d;
-      scores[n++] = (weightedIdf * w * k1Plus1) / (k1 + w);
+      scores[n++] = weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
     }
     return n;
   }
@@ -93,12 +109,17 @@ function segmentWordHits(
       else inRest++;
     }
     let w = 0;
-    if (mask & F_TITLE && inTitle > 0) w += inTitle * norms[3 * d]!;
+    let title = 0;
+    if (mask & F_TITLE && inTitle > 0) title = inTitle * norms[3 * d]!;
     if (mask & F_LEAD && inLead > 0) w += inLead * norms[3 * d + 1]!;
     if (mask & F_REST && inRest > 0) w += inRest * norms[3 * d + 2]!;
-    if (w > 0) {
+    if (!separateTitle) {
+      w += title;
+      title = 0;
+    }
+    if (w > 0 || title > 0) {
       docs[n] = base + d;
-      scores[n++] = (weightedIdf * w * k1Plus1) / (k1 + w);
+      scores[n++] = weightedIdf * (k1Plus1 * (w / (k1 + w) + title / (k1 + title)) + (w > 0 ? delta : 0) + (title > 0 ? delta : 0));
     }
   }
   return n;

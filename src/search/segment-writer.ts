@@ -5,8 +5,8 @@
  * one article costs one article's work.
  */
 import type { SearchDocument } from './options.js';
-import { packFrequencies, POSITION_BLOCK, Segment, STOP_PREFIX } from './segment.js';
-import { analyzerFor, scanTokens, type Analyzer } from './tokenize.js';
+import { packFrequencies, POSITION_BLOCK, RESUME_EVERY, Segment, STOP_PREFIX } from './segment.js';
+import { analyzerFor, scanTokens, type Analyzer, type ResumePointSink } from './tokenize.js';
 
 /** A growable Uint32 array. */
 class GrowableUint32 {
@@ -89,6 +89,24 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
   const paragraphOffset = new Uint32Array(documentCount + 1);
   const paragraphStarts = new GrowableUint32(Math.max(16, 4 * documentCount));
   const fieldLengths = new Uint32Array(3 * documentCount);
+  // where highlighting may resume scanning a text (see Segment.resumePoints): per document, a
+  // varint pair per point, (position delta × 2 + "first point of its text", offset or offset delta)
+  const resumePointStart = new Uint32Array(documentCount + 1);
+  const resumeBytes = new GrowableBytes(1 << 14);
+  let lastPointPosition = 0;
+  let lastPointOffset = 0;
+  let newText = true;
+  const resumePoints: ResumePointSink = {
+    every: RESUME_EVERY,
+    add(offset, position) {
+      resumeBytes.ensure(10);
+      resumeBytes.varint((position - lastPointPosition) * 2 + (newText ? 1 : 0));
+      resumeBytes.varint(newText ? offset : offset - lastPointOffset);
+      lastPointPosition = position;
+      lastPointOffset = offset;
+      newText = false;
+    },
+  };
 
   // per-document scratch: distinct words ("local slots"), their per-field counts, and every token
   let localWord = new Int32Array(1024);
@@ -157,7 +175,10 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     tokenCount = 0;
     indexedTokenCount = 0;
     currentField = 0;
-    let position = scanTokens(document.title, sink, 0, false, analyzer);
+    resumePointStart[d] = resumeBytes.length;
+    lastPointPosition = 0;
+    newText = true;
+    let position = scanTokens(document.title, sink, 0, false, analyzer, resumePoints);
     fieldLengths[3 * d] = indexedTokenCount;
     position += 1;
     fieldBoundaries[2 * d] = position;
@@ -167,7 +188,8 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     currentField = 1;
     if (paragraphs.length > 0) {
       paragraphStarts.push(position);
-      position = scanTokens(paragraphs[0]!, sink, position, false, analyzer) + 1;
+      newText = true;
+      position = scanTokens(paragraphs[0]!, sink, position, false, analyzer, resumePoints) + 1;
     }
     fieldLengths[3 * d + 1] = indexedTokenCount - before;
     fieldBoundaries[2 * d + 1] = position;
@@ -175,7 +197,8 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     currentField = 2;
     for (let p = 1; p < paragraphs.length; p++) {
       paragraphStarts.push(position);
-      position = scanTokens(paragraphs[p]!, sink, position, false, analyzer) + 1;
+      newText = true;
+      position = scanTokens(paragraphs[p]!, sink, position, false, analyzer, resumePoints) + 1;
     }
     fieldLengths[3 * d + 2] = indexedTokenCount - before;
 
@@ -216,6 +239,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     }
   }
   documentPostingStart[documentCount] = streamWord.length;
+  resumePointStart[documentCount] = resumeBytes.length;
   paragraphOffset[documentCount] = paragraphStarts.length;
   const paragraphStart = paragraphStarts.array.slice(0, paragraphStarts.length);
 
@@ -315,5 +339,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     paragraphOffset,
     paragraphStart,
     fieldLengths,
+    resumePointStart,
+    resumePointBytes: resumeBytes.array.slice(0, resumeBytes.length),
   });
 }

@@ -314,14 +314,19 @@ function emitMatch(raw0: string, start: number, st: State, sink: TokenSink | nul
  * With `stemTerms = false` the `term` passed to `sink` is the unstemmed word (same as `word`):
  * cheaper for callers that only use `word` (indexing).
  */
-export function scanTokens(text: string, sink: TokenSink, startPosition = 0, stemTerms = true, analyzer: Analyzer = ENGLISH): number {
+export function scanTokens(text: string, sink: TokenSink, startPosition = 0, stemTerms = true, analyzer: Analyzer = ENGLISH, resumePoints?: ResumePointSink): number {
   const st: State = { pos: startPosition, stem: stemTerms, analyzer };
   const n = text.length;
   let i = 0;
+  let nextResumePoint = resumePoints ? startPosition + resumePoints.every : Infinity;
   for (;;) {
     i = skipNonWord(text, i);
     if (i >= n) break;
     const s = i;
+    if (st.pos >= nextResumePoint) {
+      resumePoints!.add(s, st.pos);
+      nextResumePoint = st.pos + resumePoints!.every;
+    }
     const match = matchEnd(text, s);
     i = matchEndOffset(match);
     const raw = text.slice(s, i);
@@ -329,6 +334,28 @@ export function scanTokens(text: string, sink: TokenSink, startPosition = 0, ste
     else emitPlain(raw, s, st, sink);
   }
   return st.pos;
+}
+
+/**
+ * Where a scan can be resumed: {@link scanTokens} reports the character offset and position of
+ * the {@link WORD_PATTERN} match that starts at or first after every `every` positions of a
+ * text (none at the text's start), so {@link scanTokensSparse} can jump straight to the
+ * neighbourhood of a wanted position instead of scanning the text from its start.
+ */
+export interface ResumePointSink {
+  readonly every: number;
+  add(offset: number, position: number): void;
+}
+
+/**
+ * Resume points of one text (see {@link ResumePointSink}): entries `[from, to)` of `positions`
+ * (ascending) and `offsets`.
+ */
+export interface ResumePoints {
+  readonly positions: ArrayLike<number>;
+  readonly offsets: ArrayLike<number>;
+  readonly from: number;
+  readonly to: number;
 }
 
 /**
@@ -349,12 +376,36 @@ function emitPlain(raw: string, start: number, st: State, sink: TokenSink | null
  * position. Positions and offsets of the emitted tokens are exactly those of `scanTokens`.
  * Used by highlighting, which knows from the index where the matches are.
  */
-export function scanTokensSparse(text: string, sink: TokenSink, startPosition: number, want: Uint8Array, wantLength: number, analyzer: Analyzer = ENGLISH): void {
+export function scanTokensSparse(
+  text: string,
+  sink: TokenSink,
+  startPosition: number,
+  want: Uint8Array,
+  wantLength: number,
+  analyzer: Analyzer = ENGLISH,
+  resume?: ResumePoints,
+): void {
   const st: State = { pos: startPosition, stem: true, analyzer };
   const end = startPosition + wantLength;
   const n = text.length;
   let i = 0;
+  let nextWanted = 0; // want index of the next wanted position at or after st.pos
+  let point = resume ? resume.from : 0;
   while (st.pos < end) {
+    if (resume) {
+      // jump to the last resume point at or before the next wanted position: a match start whose
+      // position scanTokens recorded, so the scan goes on exactly as from the text's start
+      while (nextWanted < wantLength && (want[nextWanted] === 0 || startPosition + nextWanted < st.pos)) nextWanted++;
+      if (nextWanted >= wantLength) break;
+      const target = startPosition + nextWanted;
+      while (point < resume.to && resume.positions[point]! <= target) {
+        if (resume.positions[point]! > st.pos) {
+          i = resume.offsets[point]!;
+          st.pos = resume.positions[point]!;
+        }
+        point++;
+      }
+    }
     i = skipNonWord(text, i);
     if (i >= n) break;
     const s = i;

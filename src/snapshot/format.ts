@@ -21,7 +21,7 @@ import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadStats } from '../loader/index.js';
 import type { SegmentParts } from '../search/segment.js';
 
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
 const PREAMBLE = 52;
 
@@ -64,6 +64,8 @@ const ARRAYS = [
   ['paragraphOffset', Uint32Array],
   ['paragraphStart', Uint32Array],
   ['fieldLengths', Uint32Array],
+  ['resumePointStart', Uint32Array],
+  ['resumePointBytes', Uint8Array],
 ] as const;
 
 type ArrayName = (typeof ARRAYS)[number][0];

@@ -3,7 +3,7 @@ import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarke
 import type { Span } from '../../src/search/highlight.js';
 import { type HighlightPlan, parseQuery, SearchIndex, topK } from '../../src/search/index.js';
 import type { SearchDocument } from '../../src/search/index.js';
-import { scanTokens, scanTokensSparse } from '../../src/search/tokenize.js';
+import { scanTokens, scanTokensSparse, wordMatches } from '../../src/search/tokenize.js';
 import { BBC_ROOT, bbcExists, knownItemQueries, loadBbc, rng } from './bbc-corpus.js';
 
 type Tok = [string, number, number, number, boolean, boolean, string];
@@ -38,6 +38,40 @@ describe('scanTokensSparse', () => {
         // every wanted token, identical; nothing emitted is wrong
         expect(full.filter(wanted)).toEqual(sparse.filter(wanted));
         for (const t of sparse) expect(full).toContainEqual(t);
+      }
+    }
+  });
+});
+
+describe('scanTokensSparse resuming from recorded points', () => {
+  it('emits the same tokens as a scan from the start, whatever points it jumps to', () => {
+    const r = rng(5);
+    for (const text of [...TRICKY, TRICKY.join(' and then some-more words ').repeat(3)]) {
+      const full = collect(text);
+      const last = full.length > 0 ? full[full.length - 1]![3] - 7 + 1 : 0;
+      for (const every of [1, 2, 3, 8]) {
+        const positions: number[] = [];
+        const offsets: number[] = [];
+        const end = scanTokens(text, () => {}, 7, true, undefined, { every, add: (offset, position) => void (positions.push(position), offsets.push(offset)) });
+        expect(end).toBe(full.length > 0 ? Math.max(...full.map((t) => t[3])) + 1 : 7);
+        // every point is where a word match starts, at the position of the first token from there on
+        const matchStarts = new Set(wordMatches(text).map(([start]) => start));
+        positions.forEach((p, k) => {
+          expect(matchStarts.has(offsets[k]!), `${every}: point ${p}@${offsets[k]}`).toBe(true);
+          expect(full.find((t) => t[1] >= offsets[k]!)?.[3] ?? end, `${every}: point ${p}@${offsets[k]}`).toBe(p);
+        });
+        if (full.length > 3 * every) expect(positions.length).toBeGreaterThan(0);
+        for (let trial = 0; trial < 100; trial++) {
+          const len = Math.floor(r() * (last + 2));
+          const want = new Uint8Array(len);
+          for (let i = 0; i < len; i++) want[i] = r() < 0.15 ? 1 : 0;
+          const out: Tok[] = [];
+          const sink = (t: string, s: number, e: number, p: number, st: boolean, c: boolean, w: string): void => void out.push([t, s, e, p, st, c, w]);
+          scanTokensSparse(text, sink, 7, want, len, undefined, { positions, offsets, from: 0, to: positions.length });
+          const wanted = (t: Tok): boolean => t[3] - 7 < len && want[t[3] - 7] === 1;
+          expect(out.filter(wanted)).toEqual(full.filter(wanted));
+          for (const t of out) expect(full).toContainEqual(t);
+        }
       }
     }
   });
@@ -89,7 +123,13 @@ describe.skipIf(!bbcExists)('highlight regression on BBC', () => {
     const docs = loadBbc();
     const idx = SearchIndex.build(docs);
     const hand = ['foreign gives', 'interest rates', '"interest rates"', '"prime minister"', 'elect*', 'co*', 'title:music', 'lead:economy', 'body:phone -mobile', '£522,000', 'U.S. economy', 'well-known', 'payoff', 'dont', '"the government"', '"a number of"', 'mbps', '2004', 'blair OR brown', 'title:"prime minister"', 'goverment', 'ecomony growth'];
-    const qs = [...hand, ...knownItemQueries(docs, 5, 2, 5).map((x) => x.q), ...knownItemQueries(docs, 11, 3, 7).map((x) => x.q)];
+    // and two words picked uniformly from a random article's body (matches anywhere in long paragraphs)
+    const r = rng(17);
+    const randomPairs = Array.from({ length: 60 }, () => {
+      const words = docs[Math.floor(r() * docs.length)]!.paragraphs.join(' ').match(/\p{L}{3,}/gu) ?? ['market', 'shares'];
+      return `${words[Math.floor(r() * words.length)]} ${words[Math.floor(r() * words.length)]}`;
+    });
+    const qs = [...hand, ...knownItemQueries(docs, 5, 2, 5).map((x) => x.q), ...knownItemQueries(docs, 11, 3, 7).map((x) => x.q), ...randomPairs];
     let n = 0;
     for (const s of qs) {
       for (const fuzzy of /^(goverment|ecomony)/.test(s) ? [true] : [false]) {
