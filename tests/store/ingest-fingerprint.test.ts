@@ -6,29 +6,15 @@
 import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main as ingestCli } from '../../src/cli/ingest.js';
-import { databaseSettings, openPool } from '../../src/store/connection.js';
 import { ingestDirectory } from '../../src/store/ingest.js';
-import { migrate } from '../../src/store/migrate.js';
 import { articleText, tempDataDir } from '../helpers/paths.js';
 import { testDatabase } from '../helpers/postgres.js';
+import { migratedPools, sink } from '../helpers/store.js';
 
-const pools: pg.Pool[] = [];
-async function freshPool(prefix: string): Promise<pg.Pool> {
-  const pool = openPool(databaseSettings(await testDatabase(prefix)));
-  pools.push(pool);
-  await migrate(pool);
-  return pool;
-}
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-});
+const { fresh: freshPool } = migratedPools();
 
-function sink() {
-  let text = '';
-  return { write: (s: string) => ((text += s), true), get text() { return text; } };
-}
 
 const titleOf = async (pool: pg.Pool, id: string) => (await pool.query<{ t: string }>("SELECT record->>'title' AS t FROM articles WHERE id = $1", [id])).rows[0]?.t ?? null;
 

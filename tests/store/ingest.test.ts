@@ -1,6 +1,5 @@
 import { rmSync, writeFileSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as checkData } from '../../src/cli/check-data.js';
 import { main as ingestCli } from '../../src/cli/ingest.js';
@@ -11,30 +10,18 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { PostgresChangeSource } from '../../src/store/postgres.js';
 import { articleText, tempDataDir } from '../helpers/paths.js';
 import { testDatabase } from '../helpers/postgres.js';
+import { migratedPools, sink } from '../helpers/store.js';
 
 
-function sink() {
-  let text = '';
-  return { write: (s: string) => ((text += s), true), get text() { return text; } };
-}
 
-const pools: pg.Pool[] = [];
-async function freshPool(prefix: string): Promise<pg.Pool> {
-  const pool = openPool(databaseSettings(await testDatabase(prefix)));
-  pools.push(pool);
-  await migrate(pool);
-  return pool;
-}
-afterAll(async () => {
-  await Promise.all(pools.map((p) => p.end()));
-});
+const { fresh: freshPool, track } = migratedPools();
 
 describe('migrations', () => {
   it('apply once, even when two processes start at once, and record each by name', async () => {
     const url = await testDatabase('migrate');
     const a = openPool(databaseSettings(url));
     const b = openPool(databaseSettings(url));
-    pools.push(a, b);
+    track(a, b);
     const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
     expect([...ra.applied, ...rb.applied]).toEqual(MIGRATIONS.map((m) => m.name));
     expect((await migrate(a)).applied).toEqual([]);
