@@ -19,7 +19,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { DEFAULT_MAX_FILE_BYTES, loadArticles, type LoadOptions, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
-import { fingerprintDataDir } from '../snapshot/files.js';
+import { fingerprintDataDir, sameFiles } from '../snapshot/files.js';
 import type { FileFingerprint } from '../snapshot/format.js';
 import { contentHash, storedState, withIngestLock, writeBatch } from './postgres.js';
 
@@ -96,9 +96,6 @@ async function folderFingerprint(root: string, optionsKey: string): Promise<{ di
   files.forEach(([rel, size], i) => h.update(`${rel}\0${size}\0${hashes[i]}\n`));
   return { digest: h.digest('hex'), files };
 }
-
-const sameStat = (a: readonly FileFingerprint[], b: readonly FileFingerprint[]) =>
-  a.length === b.length && a.every((f, i) => f[0] === b[i]![0] && f[1] === b[i]![1] && f[2] === b[i]![2]);
 
 interface StoredFolder {
   loaded: number;
@@ -185,6 +182,8 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
   }
   // Loaded before the lock: parsing is the slow part and touches no shared state.
   const load = await loadArticles(dataDir, { maxFileBytes: options.maxFileBytes, followSymlinksOutside: options.followSymlinksOutside, onProgress: options.onProgress, cache: options.cache });
+  // Did any file change while it was read? Stat-ed now, while PostgreSQL does the writing.
+  const after = print ? fingerprintDataDir(root).catch(() => null) : Promise.resolve(null);
   return withIngestLock(pool, dataset, async () => {
     await forgetFolder(pool, dataset);
     const { byId, ofDataset } = await storedState(
@@ -223,10 +222,8 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
     const seqs = (await runLimited(tasks, options.parallel ?? 2)).filter((s): s is number => s !== null);
     // Recorded only when this run saw the whole folder as it stands (no file changed while it was
     // read, no id left to another dataset that a later run might take over).
-    if (print && conflicts.length === 0) {
-      const after = await fingerprintDataDir(root).catch(() => null);
-      if (after && sameStat(after, print.files)) await recordFolder(pool, dataset, print.digest, load);
-    }
+    const stat = await after;
+    if (print && conflicts.length === 0 && stat && sameFiles(stat, print.files)) await recordFolder(pool, dataset, print.digest, load);
     return {
       dataset,
       load,
