@@ -54,6 +54,8 @@ const MAX_BACKOFF_MS = 10_000;
 
 export class Replica {
   private articles = new Map<string, Article>();
+  /** The values of `articles` sorted by id, kept up to date by merging (a full sort of 100,000 ids costs about 0.1 s a change). */
+  private order: Article[] = [];
   private seq = 0;
   private store: CorpusStore | null = null;
   /** The corpus load() returned, until follow() hands over a store. */
@@ -95,7 +97,8 @@ export class Replica {
     this.seq = snap.seq;
     this.contact();
     const built = performance.now();
-    this.first = this.o.build(this.sorted());
+    this.order = byId([...this.articles.values()]);
+    this.first = this.o.build(this.order);
     this.o.logger.info({ articles: this.first.size, lastChange: this.seq, fetchMs, buildMs: Math.round(performance.now() - built) }, 'replica: loaded every article from the database');
     return this.first;
   }
@@ -113,6 +116,7 @@ export class Replica {
     if (content.store.change > high) throw new SnapshotError(`it holds change ${content.store.change}, the database only reaches ${high}`);
     const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment);
     this.articles = new Map(content.articles.map((a) => [a.id, a]));
+    this.order = byId([...content.articles]);
     this.seq = content.store.change;
     const batch = await this.o.source.changesSince(this.seq);
     const corpus = this.apply(batch.changes, batch.seq, restored) ?? restored;
@@ -229,11 +233,19 @@ export class Replica {
   private apply(changes: readonly ArticleChange[], seq: number, previous: Corpus | undefined): Corpus | null {
     this.seq = Math.max(this.seq, seq);
     if (changes.length === 0) return null;
+    const touched = new Set<string>();
     for (const c of changes) {
+      touched.add(c.id);
       if (c.article) this.articles.set(c.id, c.article);
       else this.articles.delete(c.id);
     }
-    return this.o.build(this.sorted(), previous);
+    // The untouched articles keep their order; the changed ones, sorted, are merged in.
+    const kept = this.order.filter((a) => !touched.has(a.id));
+    const changed = byId([...touched].flatMap((id) => this.articles.get(id) ?? []));
+    const merged: Article[] = new Array(kept.length + changed.length);
+    for (let i = 0, j = 0, k = 0; k < merged.length; k++) merged[k] = j >= changed.length || (i < kept.length && kept[i]!.id < changed[j]!.id) ? kept[i++]! : changed[j++]!;
+    this.order = merged;
+    return this.o.build(merged, previous);
   }
 
   private contact(): void {
@@ -268,10 +280,10 @@ export class Replica {
     this.listener = null;
     await l?.end().catch(() => undefined);
   }
+}
 
-  private sorted(): Article[] {
-    return [...this.articles.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  }
+function byId(articles: Article[]): Article[] {
+  return articles.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
 
 /**
