@@ -56,7 +56,7 @@ CREATE INDEX article_deletions_id ON article_deletions (id);
 `,
   },
   {
-    name: '0002-change-log-and-folder-fingerprints',
+    name: '0003-change-log-folder-fingerprints-store-identity',
     sql: `
 -- The change line replicas follow, appended at the end of each write transaction under the
 -- change-order lock, so its numbers follow commit order even when ingest batches are written in
