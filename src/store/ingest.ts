@@ -14,12 +14,12 @@
  * the fingerprint, so a changed file is always parsed and ingested.
  */
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { DEFAULT_MAX_FILE_BYTES, loadArticles, type LoadOptions, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
-import { fingerprintDataDir, sameFiles } from '../snapshot/files.js';
+import { fingerprintDataDir, fingerprintDataDirSync, sameFiles } from '../snapshot/files.js';
 import type { FileFingerprint } from '../snapshot/format.js';
 import { contentHash, storedState, withIngestLock, writeBatch } from './postgres.js';
 
@@ -68,30 +68,40 @@ const HASH_CONCURRENCY = 32;
  * simply parsed). Also returns the files' sizes and modification times, to see whether any file
  * changed while the load ran.
  */
-async function folderFingerprint(root: string, optionsKey: string): Promise<{ digest: string; files: FileFingerprint[] } | null> {
+async function folderFingerprint(root: string, optionsKey: string, sync: boolean): Promise<{ digest: string; files: FileFingerprint[] } | null> {
   let files: FileFingerprint[];
   try {
-    files = await fingerprintDataDir(root);
+    files = sync ? fingerprintDataDirSync(root) : await fingerprintDataDir(root);
   } catch {
     return null;
   }
   const hashes = new Array<string>(files.length);
+  const hash = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  if (sync) {
+    try {
+      files.forEach(([rel], i) => (hashes[i] = hash(readFileSync(path.join(root, rel)))));
+    } catch {
+      return null;
+    }
+    return digestOf(files, hashes, optionsKey);
+  }
   let next = 0;
   let failed = false;
   const worker = async () => {
     while (!failed && next < files.length) {
       const i = next++;
       try {
-        hashes[i] = createHash('sha256')
-          .update(await fs.readFile(path.join(root, files[i]![0])))
-          .digest('hex');
+        hashes[i] = hash(await fs.readFile(path.join(root, files[i]![0])));
       } catch {
         failed = true;
       }
     }
   };
   await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
-  if (failed) return null;
+  return failed ? null : digestOf(files, hashes, optionsKey);
+}
+
+function digestOf(files: FileFingerprint[], hashes: readonly string[], optionsKey: string): { digest: string; files: FileFingerprint[] } {
   const h = createHash('sha256').update(`${FINGERPRINT_VERSION}\n${optionsKey}\n`);
   files.forEach(([rel, size], i) => h.update(`${rel}\0${size}\0${hashes[i]}\n`));
   return { digest: h.digest('hex'), files };
@@ -159,7 +169,7 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
   const batchSize = options.batchSize ?? 1000;
   const optionsKey = JSON.stringify([options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, options.followSymlinksOutside ?? false]);
   const root = path.resolve(dataDir);
-  const print = await folderFingerprint(root, optionsKey);
+  const print = await folderFingerprint(root, optionsKey, options.syncRead ?? false);
   if (print && !options.full) {
     const stored = await unchangedFolder(pool, dataset, print.digest);
     if (stored) {
@@ -183,7 +193,7 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
   // Loaded before the lock: parsing is the slow part and touches no shared state.
   const load = await loadArticles(dataDir, { maxFileBytes: options.maxFileBytes, followSymlinksOutside: options.followSymlinksOutside, onProgress: options.onProgress, cache: options.cache, syncRead: options.syncRead });
   // Did any file change while it was read? Stat-ed now, while PostgreSQL does the writing.
-  const after = print ? fingerprintDataDir(root).catch(() => null) : Promise.resolve(null);
+  const after = print ? (options.syncRead ? Promise.resolve().then(() => fingerprintDataDirSync(root)) : fingerprintDataDir(root)).catch(() => null) : Promise.resolve(null);
   return withIngestLock(pool, dataset, async () => {
     await forgetFolder(pool, dataset);
     const { byId, ofDataset } = await storedState(

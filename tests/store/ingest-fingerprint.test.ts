@@ -8,6 +8,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { main as ingestCli } from '../../src/cli/ingest.js';
+import { fingerprintDataDir, fingerprintDataDirSync } from '../../src/snapshot/files.js';
 import { ingestDirectory } from '../../src/store/ingest.js';
 import { articleText, tempDataDir } from '../helpers/paths.js';
 import { testDatabase } from '../helpers/postgres.js';
@@ -42,21 +43,23 @@ describe('ingest of an unchanged folder', () => {
     }
   });
 
-  it('ingests a file whose bytes changed even with its size and modification time put back', async () => {
+  it.each([false, true])('ingests a file whose bytes changed even with its size and modification time put back (blocking reads: %s)', async (syncRead) => {
     const pool = await freshPool('fp_sneaky');
     const d = tempDataDir({ 'a.txt': articleText('Alpha story', 'First alpha paragraph.', 'More.'), 'b.txt': articleText('Beta story', 'First beta paragraph.', 'More.') });
     try {
       const file = path.join(d, 'a.txt');
       const then = new Date('2026-01-02T03:04:05Z');
       utimesSync(file, then, then);
-      await ingestDirectory(pool, d, { dataset: 'x' });
+      await ingestDirectory(pool, d, { dataset: 'x', syncRead });
+      expect(fingerprintDataDirSync(d)).toEqual(await fingerprintDataDir(d));
       const before = statSync(file);
       const text = readFileSync(file, 'utf8');
       writeFileSync(file, text.replace('Alpha story', 'Omega story')); // same length
       utimesSync(file, then, then);
       expect(statSync(file)).toMatchObject({ size: before.size, mtimeMs: before.mtimeMs });
-      const second = await ingestDirectory(pool, d, { dataset: 'x' });
+      const second = await ingestDirectory(pool, d, { dataset: 'x', syncRead });
       expect(second).toMatchObject({ folderUnchanged: false, updated: 1, unchanged: 1 });
+      expect(await ingestDirectory(pool, d, { dataset: 'x', syncRead })).toMatchObject({ folderUnchanged: true });
       expect(await titleOf(pool, 'a')).toBe('Omega story');
     } finally {
       rmSync(d, { recursive: true, force: true });
