@@ -12,8 +12,8 @@
  * Given a snapshot file (SNAPSHOT), a replica starts from it when that snapshot was written by a
  * replica of the same store (its identity row) at a change number the store has reached, then
  * catches up with the changes after that number, as it does while running; otherwise it loads
- * the whole store. It writes the file (atomically) after a start that could not use it and when
- * it shuts down, with its change number, so the next start of any replica of that store is quick.
+ * the whole store. The server has it write the file (atomically, with its change number) after a
+ * start that could not use it, so the next start of any replica of that store is quicker.
  *
  * While PostgreSQL is unreachable the replica keeps serving its last corpus, retries with
  * backoff (250 ms doubling to 10 s), and says so in `status()` (/health, and /ready when the
