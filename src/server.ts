@@ -147,9 +147,11 @@ function openDatabase(config: Config & { databaseUrl: string }, logger: Logger) 
   const onPoolError = (e: Error) => logger.warn({ err: e }, 'database connection lost');
   const writePool = openPool(primary, onPoolError);
   const readPool = reads === primary ? writePool : openPool(reads, onPoolError);
+  // Each file's parse, kept between this server's ingests: a watched change parses only the changed files.
+  const parses = new ParseCache();
   const ingest = async () => {
     if (!config.dataDir) return;
-    const o = await ingestDirectory(writePool, config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside });
+    const o = await ingestDirectory(writePool, config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, cache: parses });
     logProblems(logger, o.load.problems);
     logger.info({ dataDir: config.dataDir, ...ingestSummary(o) }, 'data directory ingested');
   };
