@@ -608,11 +608,13 @@ export class Corpus {
 
   /**
    * Listing with one article per story: the story's first-published article among those that
-   * match the filters, placed by its own date in the requested sort; `reprints` counts the
-   * story's other matching articles, so the totals of the two listings relate (articles =
-   * stories + reprints).
+   * match the filters (its lead), placed by the lead's date and id in the requested sort (the
+   * order of {@link list}); `reprints` counts the story's other matching articles, so the totals
+   * of the two listings relate (articles = stories + reprints). Paged by `offset` or, with
+   * `after` (the page key of the last lead shown), from the first story whose lead comes after
+   * that key; `offset` in the answer is the number of stories before the page.
    */
-  listCollapsed(f: ArticleFilter & { sort: Sort; limit: number; offset: number }): { total: number; items: CollapsedArticle[] } {
+  listCollapsed(f: ArticleFilter & { sort: Sort; limit: number; offset: number; after?: PageKey | undefined }): { total: number; offset: number; items: CollapsedArticle[] } {
     const { orders } = this.state;
     const match = this.matcher(f);
     // Walking oldest first meets each story's first-published matching article first.
@@ -626,9 +628,24 @@ export class Corpus {
     }
     const reps = [...byStory.values()];
     if (f.sort === 'newest') reps.sort((x, y) => orders.newestRank[x.rep]! - orders.newestRank[y.rep]!);
+    let start = f.offset;
+    if (f.after !== undefined) {
+      const after = f.after;
+      const beforeOrAt = this.keyComparator(f.sort);
+      // reps are in the sort's (date, id) order: binary search for the first lead after the key
+      let lo = 0;
+      let hi = reps.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (beforeOrAt(reps[mid]!.rep, after) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
+    }
     return {
       total: reps.length,
-      items: reps.slice(f.offset, f.offset + f.limit).map((r) => ({ article: this.articleAt(r.rep), reprints: r.count - 1 })),
+      offset: Math.min(start, reps.length),
+      items: reps.slice(start, start + f.limit).map((r) => ({ article: this.articleAt(r.rep), reprints: r.count - 1 })),
     };
   }
 
