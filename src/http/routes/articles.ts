@@ -72,13 +72,12 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         json = `{"items":[${itemsJson(found)}],"total":${found.length},"limit":${q.ids.length},"offset":0,"next":null,"missing":${JSON.stringify(missing)}}`;
       } else {
         const page = { ...toArticleFilter(q), sort: q.sort, limit: q.limit, offset: q.offset };
-        let total: number;
         let shown = q.offset;
         // keyset on the sort key and id of the last article (collapsed: of the last story's lead)
         const cursor = cursorOf(q);
         const after = { ...page, after: cursor?.after };
         const r = q.collapse === 'story' ? await corpus.listCollapsed(after) : await corpus.list(after);
-        total = r.total;
+        const total = r.total;
         if (cursor) shown = r.offset;
         entries = r.items.map((item) => ('reprints' in item ? entry(corpus, item.article, item.reprints) : entry(corpus, item)));
         const last = entries.at(-1)?.article;
