@@ -554,19 +554,7 @@ export class Corpus {
     const order = f.sort === 'oldest' ? this.state.orders.oldest : this.state.orders.newest;
     const match = this.matcher(f);
     // first position of the order after the key (binary search: the order is sorted by (date, id))
-    let start = 0;
-    if (f.after !== undefined) {
-      const after = f.after;
-      const beforeOrAt = this.keyComparator(f.sort);
-      let lo = 0;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (beforeOrAt(order[mid]!, after) <= 0) lo = mid + 1;
-        else hi = mid;
-      }
-      start = lo;
-    }
+    const start = f.after !== undefined ? this.firstAfter(f.sort, f.after, order.length, (k) => order[k]!) : 0;
     if (!match) {
       const from = f.after !== undefined ? start : f.offset;
       return { total: order.length, offset: from, items: Array.from(order.subarray(from, from + f.limit), (i) => this.articleAt(i)) };
@@ -585,6 +573,19 @@ export class Corpus {
       if (items.length < f.limit) items.push(this.articleAt(i));
     }
     return { total, offset: skipped, items };
+  }
+
+  /** First position of `length` documents in the `sort` order (`docAt`) that comes after the key (binary search). */
+  private firstAfter(sort: Sort, after: PageKey, length: number, docAt: (position: number) => number): number {
+    const beforeOrAt = this.keyComparator(sort);
+    let lo = 0;
+    let hi = length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (beforeOrAt(docAt(mid), after) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Compares document `doc` with a page key in the `sort` order (negative: doc comes first). */
@@ -628,20 +629,8 @@ export class Corpus {
     }
     const reps = [...byStory.values()];
     if (f.sort === 'newest') reps.sort((x, y) => orders.newestRank[x.rep]! - orders.newestRank[y.rep]!);
-    let start = f.offset;
-    if (f.after !== undefined) {
-      const after = f.after;
-      const beforeOrAt = this.keyComparator(f.sort);
-      // reps are in the sort's (date, id) order: binary search for the first lead after the key
-      let lo = 0;
-      let hi = reps.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (beforeOrAt(reps[mid]!.rep, after) <= 0) lo = mid + 1;
-        else hi = mid;
-      }
-      start = lo;
-    }
+    // reps are in the sort's (date, id) order, as the article orders are
+    const start = f.after !== undefined ? this.firstAfter(f.sort, f.after, reps.length, (k) => reps[k]!.rep) : f.offset;
     return {
       total: reps.length,
       offset: Math.min(start, reps.length),
