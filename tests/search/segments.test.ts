@@ -163,3 +163,29 @@ describe('merge policy', () => {
     expect(selectMerge([{ size: 1000, deleted: 100 }, { size: 5, deleted: 0 }], policy)).toBeNull();
   });
 });
+
+describe('AND queries score their commoner words only on the remaining candidates', () => {
+  it('gives exactly the scores of intersecting each word scored on its own (segments with deletions)', () => {
+    const pool = syntheticDocuments(300, 9);
+    let index = SearchIndex.build(pool.slice(0, 100), { proximityWeight: 0 });
+    index = index.withChanges({ add: pool.slice(100, 200) });
+    index = index.withChanges({ delete: [3, 50, 120, 121, 199], add: pool.slice(200, 300) });
+    expect(index.views.length).toBeGreaterThan(1);
+    const alone = (w: string): Map<number, number> => {
+      const r = index.match(parseQuery(w));
+      return new Map(Array.from(r.docs, (d, i) => [d, r.scores[i]!]));
+    };
+    const random = rng(4);
+    const plain = WORDS.filter((w) => /^[a-z]+$/u.test(w) && !['the', 'of', 'and', 'in', 'to', 'a', 'is', 'was'].includes(w));
+    let compared = 0;
+    for (let trial = 0; trial < 200; trial++) {
+      const words = [0, 1].map(() => plain[Math.floor(random() * plain.length)]!);
+      const [a, b] = [alone(words[0]!), alone(words[1]!)];
+      const expected = [...a].filter(([d]) => b.has(d)).map(([d, s]) => [d, s + b.get(d)!]);
+      const r = index.match(parseQuery(words.join(' ')));
+      expect(Array.from(r.docs, (d, i) => [d, r.scores[i]!]), words.join(' ')).toEqual(expected);
+      compared += expected.length;
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+});
