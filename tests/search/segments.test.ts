@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery, SearchIndex, selectMerge } from '../../src/search/index.js';
+import { buildSegment, parseQuery, SearchIndex, selectMerge } from '../../src/search/index.js';
+import { PositionReader, STOP_PREFIX } from '../../src/search/segment.js';
 import type { SearchDocument } from '../../src/search/index.js';
 import { BBC_ROOT, bbcExists, loadBbc, rng } from './bbc-corpus.js';
 
@@ -187,5 +188,31 @@ describe('AND queries score their commoner words only on the remaining candidate
       compared += expected.length;
     }
     expect(compared).toBeGreaterThan(1000);
+  });
+});
+
+describe('PositionReader', () => {
+  it('reads the same positions as docPositions for any ascending run of documents (skips within and across blocks)', () => {
+    // a few words in nearly every document: postings span many position blocks
+    const segment = buildSegment(syntheticDocuments(600, 11));
+    const random = rng(12);
+    const out: number[] = [];
+    const expected: number[] = [];
+    let compared = 0;
+    for (const word of ['oil', 'rates', 'the', 'market', 'union', 'of']) {
+      const t = segment.wordId(word) ?? segment.wordId(STOP_PREFIX + word);
+      expect(t, word).toBeDefined();
+      for (const density of [1, 0.5, 0.05, 0.01]) {
+        const reader = new PositionReader(segment, t!);
+        for (let d = 0; d < segment.size; d++) {
+          if (random() > density) continue;
+          const n = segment.docPositions(t!, d, expected);
+          expect(reader.docPositions(d, out), `${word} doc ${d}`).toBe(n);
+          expect(out.slice(0, n)).toEqual(expected.slice(0, n));
+          compared += n;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(2000);
   });
 });
