@@ -2,7 +2,8 @@
  * BM25F scoring of one word's postings across the segments of a version: per posting
  * `idf · (w · (k1 + 1) / (k1 + w) + delta)` with the pseudo-frequency
  * `w = Σ_f tf_f · norm_f(doc)` over title, lead and rest, the norms coming from the version's
- * statistics (`reader.ts`). With `separateTitle` (the default) the title's weighted count is
+ * statistics (`reader.ts`), `delta` being BM25+'s lower bound. With `separateTitle` (off by
+ * default) the title's weighted count is
  * saturated on its own and added to the lead and body's, each matched part adding BM25+'s
  * `delta`. A field-restricted query (`title:x`) counts occurrences per field from the positions
  * instead.
