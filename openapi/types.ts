@@ -74,6 +74,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Overloaded or not ready, or (SEARCH_BACKEND=postgres) the article store too slow or unreachable: retry after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -127,6 +136,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded or not ready, or (SEARCH_BACKEND=postgres) the article store too slow or unreachable: retry after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -189,6 +207,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded or not ready, or (SEARCH_BACKEND=postgres) the article store too slow or unreachable: retry after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -327,7 +354,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Overloaded or not ready */
+                /** @description Overloaded or not ready, or (SEARCH_BACKEND=postgres) the article store too slow or unreachable: retry after Retry-After */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -384,6 +411,15 @@ export interface paths {
                 };
                 /** @description Invalid parameter */
                 400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Overloaded or not ready, or (SEARCH_BACKEND=postgres) the article store too slow or unreachable: retry after Retry-After */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -451,6 +487,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Overloaded or not ready, or (SEARCH_BACKEND=postgres) the article store too slow or unreachable: retry after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -487,6 +532,15 @@ export interface paths {
                         "application/json": components["schemas"]["SourceList"];
                     };
                 };
+                /** @description Overloaded or not ready, or (SEARCH_BACKEND=postgres) the article store too slow or unreachable: retry after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
             };
         };
         put?: never;
@@ -521,6 +575,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["CategoryList"];
+                    };
+                };
+                /** @description Overloaded or not ready, or (SEARCH_BACKEND=postgres) the article store too slow or unreachable: retry after Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -598,7 +661,7 @@ export interface paths {
                         "application/json": components["schemas"]["Ready"];
                     };
                 };
-                /** @description Overloaded or not ready */
+                /** @description Overloaded or not ready, or (SEARCH_BACKEND=postgres) the article store too slow or unreachable: retry after Retry-After */
                 503: {
                     headers: {
                         [name: string]: unknown;

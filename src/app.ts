@@ -6,6 +6,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { loadConfig, type Config } from './config.js';
+import { MemoryReaders, type ReaderStore } from './corpus/article-reader.js';
 import type { CorpusStore } from './corpus/index.js';
 import { docsUiPlugin, swaggerPlugin } from './http/docs.js';
 import { allowedMethodsPlugin } from './http/plugins/allowed-methods.js';
@@ -56,6 +57,8 @@ export type AppConfig = Pick<
 
 export interface BuildAppOptions {
   store: CorpusStore;
+  /** What the routes read articles from (default: the store's in-memory corpus; SEARCH_BACKEND=postgres: SQL). */
+  readers?: ReaderStore;
   config?: Partial<AppConfig>;
   /** pino options, or false for no logs (tests). */
   logger?: FastifyServerOptions['logger'];
@@ -65,7 +68,7 @@ export interface BuildAppOptions {
   database?: DatabaseProbe;
 }
 
-export async function buildApp({ store, config = {}, logger, loggerInstance, database }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ store, readers = new MemoryReaders(store), config = {}, logger, loggerInstance, database }: BuildAppOptions): Promise<FastifyInstance> {
   // The same defaults as the process (config.ts), so tests see what production serves.
   const cfg: AppConfig = { ...loadConfig([], {}), logPretty: false, ...config };
   const app = Fastify({
@@ -106,14 +109,14 @@ export async function buildApp({ store, config = {}, logger, loggerInstance, dat
   await app.register(urlLengthPlugin, { maxUrlLength: cfg.maxUrlLength });
   await app.register(problemsPlugin, { rateLimited: cfg.rateLimitMax > 0 });
   await app.register(shutdownPlugin);
-  await app.register(corpusPinningPlugin, { store });
+  await app.register(corpusPinningPlugin, { readers });
   await app.register(knownParametersPlugin);
   await app.register(swaggerPlugin, { version: API_VERSION });
 
   // Listing, search, related, sources and categories answers depend only on (corpus version, URL).
   const answers = new ResponseCache(cfg.responseCacheEntries);
   const fairness = new SearchFairness(cfg);
-  const routeOptions = { store, answers, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60), fairness };
+  const routeOptions = { store, readers, answers, cacheMaxAge: cfg.cacheMaxAge, listMaxAge: Math.min(cfg.cacheMaxAge, 60), fairness };
   await app.register(articleRoutes, routeOptions);
   await app.register(relatedRoutes, routeOptions);
   await app.register(searchRoutes, routeOptions);
@@ -121,7 +124,7 @@ export async function buildApp({ store, config = {}, logger, loggerInstance, dat
   await app.register(sourceRoutes, routeOptions);
   await app.register(categoryRoutes, routeOptions);
   await app.register(healthRoutes, { store, database });
-  await app.register(readyRoutes, { store, database });
+  await app.register(readyRoutes, { readers, database });
   await app.register(openapiRoutes);
   await app.register(docsUiPlugin);
 

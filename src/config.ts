@@ -98,6 +98,11 @@ export const ConfigSchema = z.object({
   databaseUrl: setting('DATABASE_URL', z.string().refine(isPostgresUrl).optional(), 'a postgres:// URL (see "Running several replicas" in the README)'),
   databaseReadUrl: setting('DATABASE_READ_URL', z.string().refine(isPostgresUrl).optional(), 'a postgres:// URL of a streaming replica for reads'),
   databasePollMs: setting('DATABASE_POLL_MS', z.coerce.number().int().min(100).max(3_600_000).default(5000), 'milliseconds 100-3600000 between catch-ups when no notification arrives'),
+  searchBackend: setting(
+    'SEARCH_BACKEND',
+    z.enum(['memory', 'postgres']).default('memory'),
+    'memory (the articles indexed in this process) or postgres (no corpus in memory: every route answered by SQL; needs DATABASE_URL)',
+  ),
   readyRequiresDatabase: setting('READY_REQUIRES_DATABASE', bool.default(false), 'true or false: /ready answers 503 while PostgreSQL is unreachable'),
   shedMaxHeapBytes: setting(
     'SHED_MAX_HEAP_BYTES',
@@ -161,6 +166,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     const shown = SECRET.has(key) ? '(not shown: it may hold a password)' : JSON.stringify(raw[key]);
     throw new ConfigError(`invalid ${ENV_NAMES[key]}=${shown}: expected ${accepts}`);
   }
+  if (r.data.searchBackend === 'postgres' && r.data.databaseUrl === undefined) throw new ConfigError('SEARCH_BACKEND=postgres needs DATABASE_URL (the PostgreSQL store it answers from)');
   return r.data;
 }
 

@@ -17,6 +17,8 @@ import { ingestDirectory, ingestSummary } from './store/ingest.js';
 import { migrate } from './store/migrate.js';
 import { PostgresChangeSource } from './store/postgres.js';
 import { Replica, corpusFromArticles } from './store/replica.js';
+import { PostgresReaders } from './store/search/postgres-readers.js';
+import type { ReaderStore } from './corpus/article-reader.js';
 
 /**
  * `startup`: nothing is served yet, so files are read with blocking calls (faster); reloads read
@@ -70,9 +72,11 @@ export async function startCorpus(
 
 type Logger = ReturnType<typeof createLogger>;
 
-/** What serves the articles: a folder (the default) or a PostgreSQL store followed as a replica. */
+/** What serves the articles: a folder (the default), a PostgreSQL store followed as a replica, or PostgreSQL answering by SQL. */
 interface Source {
   corpus: Corpus;
+  /** What the routes read (default: `corpus` and the versions after it, in memory). */
+  readers?: ReaderStore;
   database?: DatabaseProbe;
   /** Starts live updates once the store serves `corpus`; returns how to stop them. */
   follow(store: CorpusStore): Promise<() => Promise<void>>;
@@ -130,7 +134,8 @@ async function folderSource(config: Config, logger: Logger, segments: SegmentBui
  * while the database is not up yet), then changes followed. Given a data directory as well, the
  * server first ingests it (and again on SIGHUP, and on file changes with --watch).
  */
-async function databaseSource(config: Config & { databaseUrl: string }, logger: Logger): Promise<Source> {
+/** The database's pools (reads to DATABASE_READ_URL when given) and the ingest of DATA_DIR when one is given. */
+function openDatabase(config: Config & { databaseUrl: string }, logger: Logger) {
   let primary, reads;
   try {
     primary = databaseSettings(config.databaseUrl);
@@ -142,6 +147,72 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
   const onPoolError = (e: Error) => logger.warn({ err: e }, 'database connection lost');
   const writePool = openPool(primary, onPoolError);
   const readPool = reads === primary ? writePool : openPool(reads, onPoolError);
+  const ingest = async () => {
+    if (!config.dataDir) return;
+    const o = await ingestDirectory(writePool, config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside });
+    logProblems(logger, o.load.problems);
+    logger.info({ dataDir: config.dataDir, ...ingestSummary(o) }, 'data directory ingested');
+  };
+  const end = () => Promise.all([writePool.end(), readPool === writePool ? undefined : readPool.end()]);
+  return { primary, reads, writePool, readPool, ingest, end };
+}
+
+/** Retries `first` (migrations, ingest, the first read) with backoff while the database is not up yet; exits after ten tries. */
+async function whenReachable<T>(display: string, logger: Logger, first: () => Promise<T>): Promise<T> {
+  for (let attempt = 1, wait = 500; ; attempt++, wait = Math.min(wait * 2, 5000)) {
+    try {
+      return await first();
+    } catch (e) {
+      if (e instanceof DataDirError) {
+        process.stderr.write(`news-api: ${e.message}\n`);
+        process.exit(1);
+      }
+      if (attempt >= 10) {
+        process.stderr.write(`news-api: database ${display}: ${(e as Error).message}\n`);
+        process.exit(1);
+      }
+      logger.warn({ database: display, attempt, err: e }, `database not reachable yet; retrying in ${wait} ms`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+/**
+ * SEARCH_BACKEND=postgres: no corpus in memory; every route answers by SQL
+ * (src/store/search/). A data directory given too is ingested at start and on SIGHUP.
+ */
+async function postgresSearchSource(config: Config & { databaseUrl: string }, logger: Logger): Promise<Source> {
+  const db = openDatabase(config, logger);
+  const started = performance.now();
+  const readers = await whenReachable(db.primary.display, logger, async () => {
+    await migrate(db.writePool);
+    await db.ingest();
+    return PostgresReaders.open({ pool: db.readPool, listen: db.primary.pool, logger, pollMs: config.databasePollMs });
+  });
+  logger.info({ database: db.primary.display, reads: db.reads.display, articles: readers.current.size, version: readers.current.version, ms: Math.round(performance.now() - started) }, 'answering from PostgreSQL (SEARCH_BACKEND=postgres)');
+  return {
+    // An empty corpus: /health's reload and watch state only; the articles are the readers'.
+    corpus: corpusFromArticles([]),
+    readers,
+    database: { status: () => readers.status(), requiredForReady: config.readyRequiresDatabase },
+    async follow() {
+      process.on('SIGHUP', () => {
+        logger.info(config.dataDir ? 'SIGHUP: ingesting the data directory again' : 'SIGHUP: reading the current version');
+        void db
+          .ingest()
+          .then(() => readers.refresh())
+          .catch((e: Error) => logger.error({ err: e }, 'SIGHUP: ingest failed'));
+      });
+      return async () => {
+        await readers.close();
+        await db.end();
+      };
+    },
+  };
+}
+
+async function databaseSource(config: Config & { databaseUrl: string }, logger: Logger): Promise<Source> {
+  const { primary, reads, writePool, readPool, ingest, end } = openDatabase(config, logger);
   const started = performance.now();
   const replica = new Replica({
     source: new PostgresChangeSource(readPool),
@@ -151,31 +222,11 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
     logger,
     pollMs: config.databasePollMs,
   });
-  const ingest = async () => {
-    if (!config.dataDir) return;
-    const o = await ingestDirectory(writePool, config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside });
-    logProblems(logger, o.load.problems);
-    logger.info({ dataDir: config.dataDir, ...ingestSummary(o) }, 'data directory ingested');
-  };
-  let corpus: Corpus | null = null;
-  for (let attempt = 1, wait = 500; corpus === null; attempt++, wait = Math.min(wait * 2, 5000)) {
-    try {
-      await migrate(writePool);
-      await ingest();
-      corpus = await replica.load();
-    } catch (e) {
-      if (e instanceof DataDirError) {
-        process.stderr.write(`news-api: ${e.message}\n`);
-        process.exit(1);
-      }
-      if (attempt >= 10) {
-        process.stderr.write(`news-api: database ${primary.display}: ${(e as Error).message}\n`);
-        process.exit(1);
-      }
-      logger.warn({ database: primary.display, attempt, err: e }, `database not reachable yet; retrying in ${wait} ms`);
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
+  const corpus = await whenReachable(primary.display, logger, async () => {
+    await migrate(writePool);
+    await ingest();
+    return replica.load();
+  });
   logger.info({ database: primary.display, reads: reads.display, articles: corpus.size, lastChange: replica.status().lastChange, ms: Math.round(performance.now() - started), version: corpus.version }, 'corpus loaded from the database');
   return {
     corpus,
@@ -202,7 +253,7 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
       return async () => {
         await reloader?.close();
         await replica.close();
-        await Promise.all([writePool.end(), readPool === writePool ? undefined : readPool.end()]);
+        await end();
       };
     },
   };
@@ -222,9 +273,14 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   // new and merged index segments are built on a worker thread, off the event loop
   const segments = new SegmentBuilder();
-  const source = config.databaseUrl ? await databaseSource({ ...config, databaseUrl: config.databaseUrl }, logger) : await folderSource(config, logger, segments.build);
+  const source =
+    config.databaseUrl && config.searchBackend === 'postgres'
+      ? await postgresSearchSource({ ...config, databaseUrl: config.databaseUrl }, logger)
+      : config.databaseUrl
+        ? await databaseSource({ ...config, databaseUrl: config.databaseUrl }, logger)
+        : await folderSource(config, logger, segments.build);
   const store = new CorpusStore(source.corpus);
-  const app = await buildApp({ store, config, loggerInstance: logger, database: source.database });
+  const app = await buildApp({ store, readers: source.readers, config, loggerInstance: logger, database: source.database });
   // Updates add index segments; the merger folds them together between requests (both modes).
   const merger = new SegmentMerger(store, logger, undefined, segments.build);
   store.onSwap(() => merger.schedule());

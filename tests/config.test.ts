@@ -18,6 +18,13 @@ describe('configuration', () => {
     expect(() => loadConfig([], { DATABASE_URL: 'mysql://u:hunter2@db/news' })).not.toThrow(/hunter2/);
   });
 
+  it('serves search from memory unless SEARCH_BACKEND=postgres, which needs DATABASE_URL', () => {
+    expect(loadConfig([], {}).searchBackend).toBe('memory');
+    expect(loadConfig([], { SEARCH_BACKEND: 'postgres', DATABASE_URL: 'postgres://db/news' }).searchBackend).toBe('postgres');
+    expect(() => loadConfig([], { SEARCH_BACKEND: 'postgres' })).toThrow(/SEARCH_BACKEND=postgres needs DATABASE_URL/);
+    expect(() => loadConfig([], { SEARCH_BACKEND: 'elastic' })).toThrow(/SEARCH_BACKEND="elastic": expected memory .* or postgres/);
+  });
+
   it('reads env vars, and flags win over them', () => {
     const c = loadConfig(['--data', '/flag/dir', '--port', '8080'], { DATA_DIR: '/env/dir', PORT: '9000', LOG_LEVEL: 'warn', WATCH: 'true' });
     expect(c).toMatchObject({ dataDir: '/flag/dir', port: 8080, logLevel: 'warn', watch: true });

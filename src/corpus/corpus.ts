@@ -37,6 +37,11 @@ export interface PageKey {
   /** `date` for the date orders, `score` for relevance. */
   readonly key: number | null;
   readonly id: string;
+  /**
+   * How many results the pages before this key showed (from the cursor), for a backend that
+   * cannot count them cheaply; the memory corpus counts them itself.
+   */
+  readonly shown?: number | undefined;
 }
 
 export interface SearchOptions extends ArticleFilter {
@@ -818,7 +823,7 @@ export class Corpus {
 }
 
 /** The start of a lead, cut at a word boundary near 200 characters, with `…` where cut. */
-function leadSnippet(lead: string): string {
+export function leadSnippet(lead: string): string {
   if (lead.length <= 200) return lead;
   const cut = lead.lastIndexOf(' ', 200);
   return `${lead.slice(0, cut > 100 ? cut : 200)}…`;

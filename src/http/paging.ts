@@ -14,21 +14,28 @@ export interface Cursor {
   readonly after: PageKey;
   /** Corpus version of the page that made it (relevance pages continue on it while it is kept). */
   readonly version: string;
+  /**
+   * Results shown before the next page (its `offset`), as counted when the cursor was made: a
+   * backend that cannot count what lies before a key cheaply (PostgreSQL) answers with it.
+   */
+  readonly shown?: number | undefined;
 }
 
 function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.sort, cursor.after.key, cursor.after.id, cursor.version])).toString('base64url');
+  const fields = [cursor.sort, cursor.after.key, cursor.after.id, cursor.version];
+  return Buffer.from(JSON.stringify(cursor.shown === undefined ? fields : [...fields, cursor.shown])).toString('base64url');
 }
 
 /** The cursor in a token, or null when the token is not one this API made. */
 function decodeCursor(token: string): Cursor | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 4) return null;
-    const [sort, key, id, version] = value as unknown[];
+    if (!Array.isArray(value) || (value.length !== 4 && value.length !== 5)) return null;
+    const [sort, key, id, version, shown] = value as unknown[];
     if (typeof sort !== 'string' || typeof id !== 'string' || typeof version !== 'string') return null;
     if (!(key === null || (typeof key === 'number' && Number.isFinite(key)))) return null;
-    return { sort, after: { key, id }, version };
+    if (!(shown === undefined || (typeof shown === 'number' && Number.isSafeInteger(shown) && shown >= 0))) return null;
+    return { sort, after: shown === undefined ? { key, id } : { key, id, shown }, version, shown: shown as number | undefined };
   } catch {
     return null;
   }

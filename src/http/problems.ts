@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ReadTimeout, ReadUnavailable } from '../corpus/article-reader.js';
 import type { ProblemDetails } from './schemas/common.js';
 
 export const PROBLEM_TYPE = {
@@ -13,6 +14,7 @@ export const PROBLEM_TYPE = {
   invalidQuery: 'urn:news-api:problem:invalid-query',
   queryTooCostly: 'urn:news-api:problem:query-too-costly',
   searchBusy: 'urn:news-api:problem:search-busy',
+  storeBusy: 'urn:news-api:problem:store-busy',
   notFound: 'about:blank',
 } as const;
 
@@ -41,6 +43,21 @@ export const problemsPlugin = fp(
   async (app: FastifyInstance, { rateLimited }: { rateLimited: boolean }) => {
     app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       if (error instanceof HttpProblem) return sendProblem(reply, { ...error.problem, instance: request.url });
+      if (error instanceof ReadTimeout || error instanceof ReadUnavailable) {
+        // The article store is slow or away (SEARCH_BACKEND=postgres): the client may retry; nothing failed here.
+        request.log.warn({ err: error }, 'article store read failed');
+        reply.header('retry-after', '1');
+        return sendProblem(reply, {
+          type: PROBLEM_TYPE.storeBusy,
+          title: error instanceof ReadTimeout ? 'Article store too slow' : 'Article store unavailable',
+          status: 503,
+          detail:
+            error instanceof ReadTimeout
+              ? 'Reading the articles took longer than the statement timeout allows; retry, or narrow the request.'
+              : 'The article store cannot be reached just now; retry shortly.',
+          instance: request.url,
+        });
+      }
       if (hasZodFastifySchemaValidationErrors(error)) {
         const where = WHERE[(error.validationContext ?? 'querystring') as keyof typeof WHERE] ?? 'query';
         const errors = error.validation.map((v) => ({

@@ -55,4 +55,17 @@ CREATE TABLE article_deletions (
 CREATE INDEX article_deletions_id ON article_deletions (id);
 `,
   },
+  {
+    name: '0002-search-backend',
+    sql: `
+-- SEARCH_BACKEND=postgres answers listings, filters and facets by SQL.
+-- The language filter and facet read a column, not every matching record.
+ALTER TABLE articles ADD COLUMN language text GENERATED ALWAYS AS (record->>'language') STORED;
+-- sort=oldest pages walk this index (dated articles first, undated last, ties by id), as newest walks articles_published.
+CREATE INDEX articles_oldest ON articles (published_at ASC NULLS LAST, id);
+-- source= and category= match whatever their case.
+CREATE INDEX articles_source_key ON articles (lower(source_id), published_at DESC NULLS LAST, id);
+CREATE INDEX articles_category_key ON articles (lower(category), published_at DESC NULLS LAST, id);
+`,
+  },
 ];

@@ -129,7 +129,7 @@ export async function withIngestLock<T>(pool: pg.Pool, dataset: string, work: ()
   }
 }
 
-function toArticle(record: unknown, id: string, sharing: RecordSharing): Article {
+export function toArticle(record: unknown, id: string, sharing: RecordSharing): Article {
   // Parsed through the same schema as the loader's: the same key order (so the same ETags as
   // folder mode) and a clear error if a row was written by something else.
   const v = validateArticle(record as Article, sharing);

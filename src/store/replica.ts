@@ -14,10 +14,10 @@
  * operator asks for strict readiness).
  */
 import type { FastifyBaseLogger } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { Corpus, type CorpusStore } from '../corpus/index.js';
-import { CHANGE_CHANNEL } from './postgres.js';
+import { listenForChanges, type ChangeListener } from './listen.js';
 import type { ArticleChangeSource } from './types.js';
 
 export interface DatabaseStatus {
@@ -48,7 +48,7 @@ export class Replica {
   private articles = new Map<string, Article>();
   private seq = 0;
   private store: CorpusStore | null = null;
-  private listener: pg.Client | null = null;
+  private listener: ChangeListener | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
@@ -100,9 +100,7 @@ export class Replica {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.running) await this.running.catch(() => undefined);
-    const l = this.listener;
-    this.listener = null;
-    await l?.end().catch(() => undefined);
+    await this.dropListener();
   }
 
   /** Schedules a catch-up in `delayMs`, unless one is already due sooner (a stream of wake-ups never postpones it). */
@@ -161,31 +159,24 @@ export class Replica {
   }
 
   private async connectListener(): Promise<void> {
-    const client = new pg.Client(this.o.listen);
-    client.on('error', (e) => {
-      // The server went away (restart, network): drop this client; the next cycle reconnects and catches up.
-      if (this.listener !== client) return;
-      this.o.logger.warn({ err: e }, 'replica: notification connection lost');
-      void this.dropListener();
-      this.wake(0);
-    });
-    client.on('notification', (n) => {
-      if (n.channel === CHANGE_CHANNEL) this.wake();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANGE_CHANNEL}`);
-    } catch (e) {
-      await client.end().catch(() => undefined);
-      throw e;
-    }
-    this.listener = client;
+    const listener = await listenForChanges(
+      this.o.listen,
+      () => this.wake(),
+      (e) => {
+        // The server went away (restart, network): drop this client; the next cycle reconnects and catches up.
+        if (this.listener !== listener) return;
+        this.o.logger.warn({ err: e }, 'replica: notification connection lost');
+        void this.dropListener();
+        this.wake(0);
+      },
+    );
+    this.listener = listener;
   }
 
   private async dropListener(): Promise<void> {
     const l = this.listener;
     this.listener = null;
-    await l?.end().catch(() => undefined);
+    await l?.end();
   }
 
   private sorted(): Article[] {

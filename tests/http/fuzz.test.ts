@@ -2,7 +2,9 @@
  * Property-based tests over every route and every query parameter of the OpenAPI document:
  * whatever a client sends, the answer is never a 5xx, every 4xx is a valid problem+json, and
  * every 200 matches its route's zod schema. FUZZ_RUNS=20000 npx vitest run tests/http/fuzz.test.ts
- * for a longer run (the default keeps npm test quick).
+ * for a longer run (the default keeps npm test quick). Every property runs against both search
+ * backends: memory, and PostgreSQL (SEARCH_BACKEND=postgres, a third of the runs: each request
+ * is a few SQL statements).
  */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
@@ -12,17 +14,18 @@ import type { z } from 'zod';
 import { ArticleView } from '../../src/articles/schema.js';
 import { OPENAPI_PATH } from '../../src/cli/export-openapi.js';
 import { ArticleList, CategoryList, Health, JsonFeed, ProblemDetails, Ready, RelatedResponse, SearchResponse, SourceList, StoryDetail, StoryList } from '../../src/http/schemas/index.js';
-import { appFor } from '../helpers/app.js';
+import { BACKENDS, backendFor } from '../helpers/backends.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 0) || 1500;
+const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 0) || 1500;
 /** Summed over the properties below; reported so a run says how much it tried. */
 let cases = 0;
 
 // Rate limiting and load shedding off: this is about what each request gets, not how many.
-const { app } = await appFor(undefined, { rateLimitMax: 0, shedMaxEventLoopDelayMs: 0, shedMaxHeapBytes: 0 });
+const config = { rateLimitMax: 0, shedMaxEventLoopDelayMs: 0, shedMaxHeapBytes: 0 };
+const apps = { memory: await backendFor('memory', undefined, config), postgres: await backendFor('postgres', undefined, config) };
 afterAll(async () => {
-  await app.close();
-  console.log(`[fuzz] ${cases} generated requests (FUZZ_RUNS=${RUNS})`);
+  await Promise.all(Object.values(apps).map((b) => b.close()));
+  console.log(`[fuzz] ${cases} generated requests (FUZZ_RUNS=${FUZZ_RUNS})`);
 });
 
 const doc = JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')) as {
@@ -129,7 +132,9 @@ function check(res: LightMyRequestResponse, method: string, url: string): void {
   }
 }
 
-describe('whatever a client sends', () => {
+describe.each(BACKENDS)('%s backend: whatever a client sends', (backend) => {
+  const { app } = apps[backend];
+  const RUNS = backend === 'memory' ? FUZZ_RUNS : Math.ceil(FUZZ_RUNS / 3);
   it(`never answers 5xx; 4xx are problems; 200s match their schemas (${RUNS * 2} requests)`, async () => {
     await fc.assert(
       fc.asyncProperty(request, async ({ method, url }) => {

@@ -29,6 +29,31 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+describe('the server with SEARCH_BACKEND=postgres', () => {
+  it('ingests its data folder, answers from SQL, and sees a new ingest by notification', async () => {
+    const url = await testDatabase('sqlsearch');
+    const dir = tempDataDir({ 'harbour.txt': story('Harbour strike ends') });
+    dirs.push(dir);
+    const pool = openPool(databaseSettings(url));
+    try {
+      const s = await startServer(['--data', dir], { DATABASE_URL: url, SEARCH_BACKEND: 'postgres', DATABASE_POLL_MS: '60000' });
+      running.push(s);
+      expect(s.output()).toContain('answering from PostgreSQL (SEARCH_BACKEND=postgres)');
+      const first = await fetch(`${s.url}/search?q=harbour`);
+      expect(first.status).toBe(200);
+      expect(((await first.json()) as { items: Array<{ id: string }> }).items.map((i) => i.id)).toEqual(['harbour']);
+      writeFileSync(path.join(dir, 'ferry.txt'), story('Ferry returns to the harbour'));
+      await ingestDirectory(pool, dir);
+      await until('the ferry article', async () => ((await (await fetch(`${s.url}/search?q=harbour`)).json()) as { total: number }).total === 2, 15_000);
+      const health = (await (await fetch(`${s.url}/health`)).json()) as { articles: number; corpus: { version: string }; database: { state: string } };
+      expect(health).toMatchObject({ articles: 2, database: { state: 'connected' } });
+      expect((await fetch(`${s.url}/articles`)).headers.get('x-corpus-version')).toBe(health.corpus.version);
+    } finally {
+      await pool.end();
+    }
+  });
+});
+
 describe('the server with DATABASE_URL', () => {
   it('with no data folder serves the database, and a newly ingested file appears on two replica processes', async () => {
     // Trust authentication ignores the password, so it can show that no log line prints it.

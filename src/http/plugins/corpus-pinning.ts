@@ -1,25 +1,25 @@
 /**
- * One corpus snapshot per request: pinned right before the handler (no await between the two)
- * and named in `X-Corpus-Version`, so a reload swapping the corpus never mixes two versions in
- * one answer.
+ * One version of the articles per request: pinned right before the handler (no await between the
+ * two) and named in `X-Corpus-Version`, so a reload swapping the corpus never mixes two versions
+ * in one answer.
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Corpus, CorpusStore } from '../../corpus/index.js';
+import type { ArticleReader, ReaderStore } from '../../corpus/article-reader.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The corpus snapshot this request answers from. */
-    corpus: Corpus;
+    /** The version of the articles this request answers from. */
+    reader: ArticleReader;
   }
 }
 
 export const corpusPinningPlugin = fp(
-  async (app: FastifyInstance, { store }: { store: CorpusStore }) => {
-    app.decorateRequest('corpus', null as unknown as Corpus);
+  async (app: FastifyInstance, { readers }: { readers: ReaderStore }) => {
+    app.decorateRequest('reader', null as unknown as ArticleReader);
     app.addHook('preHandler', (request, reply, done) => {
-      request.corpus = store.current;
-      reply.header('x-corpus-version', request.corpus.version);
+      request.reader = readers.current;
+      reply.header('x-corpus-version', request.reader.version);
       done();
     });
   },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ArticleView, type Article } from '../../articles/schema.js';
-import { toArticleFilter, type Corpus } from '../../corpus/index.js';
+import { toArticleFilter } from '../../corpus/index.js';
+import type { ArticleReader } from '../../corpus/article-reader.js';
 import { sendJson } from '../caching.js';
 import { describeFilters, renderFeed, requestBase, urlWithFormat, type FeedEntry } from '../feeds.js';
 import { answerKey, sendAnswer } from '../page-answer.js';
@@ -21,7 +22,7 @@ function itemsJson(entries: readonly FeedEntry[]): string {
     .join(',');
 }
 
-const entry = (corpus: Corpus, article: Article, reprints?: number): FeedEntry => ({ article, story: corpus.storyOf(article), reprints });
+const entry = (corpus: ArticleReader, article: Article, reprints?: number): FeedEntry => ({ article, story: corpus.storyOf(article), reprints });
 
 export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, cacheMaxAge, listMaxAge }) => {
   app.get(
@@ -33,11 +34,11 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         description:
           'Newest first by default; articles with no published date come last. Filters combine with AND; `source` and `category` match whatever their case. `ids=` fetches up to 100 given articles in one request (cards). `format=` (or the suffixes /articles.rss, /articles.atom, /articles.jsonfeed) sends the same page as a feed.',
         querystring: ListQuery,
-        response: { 200: pageResponse(ArticleList), ...problemResponses(400) },
+        response: { 200: pageResponse(ArticleList), ...problemResponses(400, 503) },
       },
     },
     async (request, reply) => {
-      const corpus = request.corpus;
+      const corpus = request.reader;
       const q = request.query;
       const key = answerKey(request, q.format);
       // Kept answers are sent as they are: a page built per request cost a 7 KB buffer and the GC time to drop it.
@@ -61,11 +62,12 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         }
         const found: FeedEntry[] = [];
         const missing: string[] = [];
-        for (const id of q.ids) {
-          const a = corpus.get(id);
-          if (a && a.id === id) found.push(entry(corpus, a));
+        const got = await corpus.getMany(q.ids);
+        q.ids.forEach((id, i) => {
+          const a = got[i];
+          if (a) found.push(entry(corpus, a));
           else missing.push(id);
-        }
+        });
         entries = found;
         json = `{"items":[${itemsJson(found)}],"total":${found.length},"limit":${q.ids.length},"offset":0,"next":null,"missing":${JSON.stringify(missing)}}`;
       } else {
@@ -75,18 +77,18 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         if (q.collapse === 'story') {
           // one article per story pages by offset (a story's representative can change between pages)
           if (q.cursor !== undefined) cursorOf({ ...q, cursor: 'collapse' });
-          const r = corpus.listCollapsed(page);
+          const r = await corpus.listCollapsed(page);
           total = r.total;
           entries = r.items.map((c) => entry(corpus, c.article, c.reprints));
           next = nextPage(request.url, total, q.limit, q.offset);
         } else {
           const cursor = cursorOf(q);
-          const r = corpus.list({ ...page, after: cursor?.after });
+          const r = await corpus.list({ ...page, after: cursor?.after });
           total = r.total;
           if (cursor) shown = r.offset;
           entries = r.items.map((a) => entry(corpus, a));
           const last = r.items.at(-1);
-          next = cursorNextPage(request.url, shown + r.items.length < total, last ? { sort: q.sort, after: corpus.dateKey(last), version: corpus.version } : null);
+          next = cursorNextPage(request.url, shown + r.items.length < total, last ? { sort: q.sort, after: corpus.dateKey(last), version: corpus.version, shown: shown + r.items.length } : null);
         }
         json = `{"items":[${itemsJson(entries)}],"total":${total},"limit":${q.limit},"offset":${shown},"next":${JSON.stringify(next)}}`;
       }
@@ -118,12 +120,12 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         summary: 'Get one article',
         description: 'By id or by slug, with the story it belongs to. Answers 304 when If-None-Match holds the current ETag.',
         params: ArticleParams,
-        response: { 200: ArticleView, ...problemResponses(400, 404) },
+        response: { 200: ArticleView, ...problemResponses(400, 404, 503) },
       },
     },
     async (request, reply) => {
-      const corpus = request.corpus;
-      const article = corpus.get(request.params.id);
+      const corpus = request.reader;
+      const article = await corpus.get(request.params.id);
       if (!article) return articleNotFound(reply, request.params.id);
       return sendJson(request, reply, articleRepresentation(article, corpus.storyOf(article)), cacheMaxAge);
     },

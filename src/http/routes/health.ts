@@ -9,10 +9,10 @@ export const healthRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'> & {
     { config: ALWAYS_ANSWER, schema: { tags: ['meta'], summary: 'Service and corpus status', response: { 200: Health } } },
     async (request, reply) => {
       // Everything here is kept up to date by the reloader: no work proportional to the corpus or its problems.
-      const corpus = request.corpus;
+      const corpus = request.reader;
       const { problems, watch } = store;
       reply.header('cache-control', 'no-store');
-      const shape = corpus.segments;
+      const { segments: shape, loadMs, buildMs, change } = corpus.made;
       const db = database?.status();
       return {
         status:
@@ -20,12 +20,12 @@ export const healthRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'> & {
         articles: corpus.size,
         problems: problems.total,
         problemsByKind: problems.byKind,
-        corpus: { version: corpus.version, loadedAt: corpus.loadedAt.toISOString(), loadMs: corpus.stats.durationMs, buildMs: corpus.buildMs },
+        corpus: { version: corpus.version, loadedAt: corpus.loadedAt.toISOString(), loadMs, buildMs },
         reload: {
           lastAttemptAt: store.lastReloadAt?.toISOString() ?? null,
           lastError: store.lastReloadError,
           lastMs: store.lastReloadMs,
-          lastChange: corpus.change,
+          lastChange: change,
           pendingChanges: store.pendingChanges,
         },
         index: { segments: shape.segments, documents: shape.documents, deletedShare: shape.documents > 0 ? shape.deleted / shape.documents : 0 },

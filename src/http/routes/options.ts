@@ -1,3 +1,4 @@
+import type { ReaderStore } from '../../corpus/article-reader.js';
 import type { CorpusStore } from '../../corpus/index.js';
 import type { DatabaseStatus } from '../../store/replica.js';
 import type { ResponseCache } from '../response-cache.js';
@@ -5,7 +6,10 @@ import type { SearchFairness } from '../search-fairness.js';
 
 /** What every resource's routes are registered with (app.ts). */
 export interface RouteOptions {
+  /** Reload and watch state for /health (the folder or replica that feeds the articles). */
   store: CorpusStore;
+  /** The versions of the articles the routes read. */
+  readers: ReaderStore;
   /** Answers kept per corpus version and URL (listing, search, related, sources, categories). */
   answers: ResponseCache;
   cacheMaxAge: number;

@@ -9,7 +9,7 @@ import type { DatabaseProbe, RouteOptions } from './options.js';
  * Readiness, apart from /health (liveness and corpus details): 200 once a corpus is loaded and
  * the server is not shutting down, else 503, so a load balancer sends traffic only here.
  */
-export const readyRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'> & { database?: DatabaseProbe }> = async (app, { store, database }) => {
+export const readyRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'readers'> & { database?: DatabaseProbe }> = async (app, { readers, database }) => {
   app.get(
     '/ready',
     {
@@ -24,7 +24,7 @@ export const readyRoutes: FastifyPluginAsyncZod<Pick<RouteOptions, 'store'> & { 
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      const corpus = store.current;
+      const corpus = readers.current;
       if (app.isClosing()) {
         reply.header('retry-after', '5');
         return sendProblem(reply, { type: 'about:blank', title: 'Not Ready', status: 503, detail: 'The server is shutting down.', instance: request.url });

@@ -17,16 +17,16 @@ export const relatedRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         description: 'The articles most similar to one article, by its distinctive terms (more like this).',
         params: ArticleParams,
         querystring: RelatedQuery,
-        response: { 200: RelatedResponse, ...problemResponses(400, 404) },
+        response: { 200: RelatedResponse, ...problemResponses(400, 404, 503) },
       },
     },
     async (request, reply) => {
-      const corpus = request.corpus;
+      const corpus = request.reader;
       const cached = answers.get(corpus.version, request.url);
       if (cached) return sendJson(request, reply, cached, listMaxAge);
-      const article = corpus.get(request.params.id);
+      const article = await corpus.get(request.params.id);
       if (!article) return articleNotFound(reply, request.params.id);
-      const items = corpus.related(article, request.query.limit).map((r) => ({ ...toSummary(r.article, corpus.storyOf(r.article)), score: Math.round(r.score * 1e4) / 1e4 }));
+      const items = (await corpus.related(article, request.query.limit)).map((r) => ({ ...toSummary(r.article, corpus.storyOf(r.article)), score: Math.round(r.score * 1e4) / 1e4 }));
       return sendJson(request, reply, answers.keep(corpus.version, request.url, JSON.stringify({ id: article.id, items })), listMaxAge);
     },
   );

@@ -11,7 +11,7 @@ import { pageResponse, problemResponses } from '../schemas/common.js';
 import { QUERY_LANGUAGE, SearchQuery, SearchResponse } from '../schemas/search.js';
 import type { RouteOptions } from './options.js';
 
-export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, listMaxAge, store, fairness }) => {
+export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { answers, listMaxAge, readers, fairness }) => {
   app.get(
     '/search',
     {
@@ -29,7 +29,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const cursor = q.collapse === 'story' ? (q.cursor !== undefined ? cursorOf({ ...q, cursor: 'collapse' }) : undefined) : cursorOf(q);
       // relevance scores depend on the whole corpus: a relevance cursor continues on the version
       // it was made on while that is kept (date keys hold across versions)
-      const corpus = (cursor && q.sort === 'relevance' ? store.version(cursor.version) : undefined) ?? request.corpus;
+      const corpus = (cursor && q.sort === 'relevance' ? readers.version(cursor.version) : undefined) ?? request.reader;
       const key = answerKey(request, q.format);
       const cached = answers.get(corpus.version, key);
       if (cached) return sendAnswer(request, reply, cached, listMaxAge, q.format, corpus);
@@ -37,7 +37,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const budget = fairness.budget();
       const started = performance.now();
       try {
-        result = corpus.search(q.q, {
+        result = await corpus.search(q.q, {
           ...toArticleFilter(q),
           sort: q.sort,
           limit: q.limit,
@@ -67,7 +67,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const shown = cursor ? result.offset : q.offset;
       const last = result.hits.at(-1);
       const nextCursor = last
-        ? { sort: q.sort, after: q.sort === 'relevance' ? { key: last.score, id: last.article.id } : corpus.dateKey(last.article), version: corpus.version }
+        ? { sort: q.sort, after: q.sort === 'relevance' ? { key: last.score, id: last.article.id } : corpus.dateKey(last.article), version: corpus.version, shown: shown + result.hits.length }
         : null;
       const next = q.collapse === 'story' ? nextPage(request.url, result.total, q.limit, q.offset) : cursorNextPage(request.url, shown + result.hits.length < result.total, nextCursor);
       if (q.format !== 'json') {

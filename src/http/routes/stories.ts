@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { toSummary } from '../../articles/schema.js';
-import type { Corpus, StoryView } from '../../corpus/index.js';
+import type { StoryView } from '../../corpus/index.js';
+import type { ArticleReader } from '../../corpus/article-reader.js';
 import { sendJson } from '../caching.js';
 import { nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
@@ -10,7 +11,7 @@ import type { RouteOptions } from './options.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function storySummary(corpus: Corpus, s: StoryView) {
+function storySummary(corpus: ArticleReader, s: StoryView) {
   return {
     id: s.id,
     size: s.articles.length,
@@ -31,15 +32,15 @@ export const storyRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { an
         description:
           "A story is one report and its near-duplicate copies (reprints, trimmed, extended or lightly edited, under any headline), grouped by MinHash over the text's 3-word shingles. Newest first: by the latest published date of any of its articles (undated stories last). Its id is the id of its first-published article.",
         querystring: StoriesQuery,
-        response: { 200: StoryList, ...problemResponses(400) },
+        response: { 200: StoryList, ...problemResponses(400, 503) },
       },
     },
     async (request, reply) => {
-      const corpus = request.corpus;
+      const corpus = request.reader;
       const kept = answers.get(corpus.version, request.url);
       if (kept) return sendJson(request, reply, kept, listMaxAge);
       const q = request.query;
-      const { total, items } = corpus.listStories(q);
+      const { total, items } = await corpus.listStories(q);
       const body = { items: items.map((s) => storySummary(corpus, s)), total, limit: q.limit, offset: q.offset, next: nextPage(request.url, total, q.limit, q.offset) };
       return sendJson(request, reply, answers.keep(corpus.version, request.url, JSON.stringify(body)), listMaxAge);
     },
@@ -53,14 +54,14 @@ export const storyRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { an
         summary: 'Get one story with its articles',
         description: "Every article of the story, first-published first. The id of an article that is not its story's first answers 404 naming the story it belongs to.",
         params: StoryParams,
-        response: { 200: StoryDetail, ...problemResponses(400, 404) },
+        response: { 200: StoryDetail, ...problemResponses(400, 404, 503) },
       },
     },
     async (request, reply) => {
-      const corpus = request.corpus;
+      const corpus = request.reader;
       const kept = answers.get(corpus.version, request.url);
       if (kept) return sendJson(request, reply, kept, listMaxAge);
-      const found = corpus.story(request.params.id);
+      const found = await corpus.story(request.params.id);
       if (!found || 'belongsTo' in found) {
         return sendProblem(reply, {
           type: PROBLEM_TYPE.notFound,

@@ -164,7 +164,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: 'Query too costly: narrow it (fewer or longer prefixes, fewer OR terms, no fuzzy)',
   429: 'Too many requests',
   500: 'Server error',
-  503: 'Overloaded or not ready',
+  503: 'Overloaded or not ready, or (SEARCH_BACKEND=postgres) the article store too slow or unreachable: retry after Retry-After',
 };
 
 /** The problem+json responses a route documents, by status code. */

@@ -1,0 +1,40 @@
+/**
+ * The wake-up every follower of the store uses (replicas, the SQL search backend): a connection
+ * of its own that LISTENs on the change channel. Notifications are hints only; the change
+ * sequence stays the truth, so a lost connection only delays the next catch-up.
+ */
+import pg from 'pg';
+import { CHANGE_CHANNEL } from './postgres.js';
+
+export interface ChangeListener {
+  client: pg.Client;
+  /** Ends the connection (errors ignored: it may be gone already). */
+  end(): Promise<void>;
+}
+
+/**
+ * Connects and LISTENs; `onChange` runs on each notification, `onLost` once the connection
+ * fails after that (the server restarted, the network dropped). Throws when it cannot connect.
+ */
+export async function listenForChanges(config: pg.ClientConfig, onChange: () => void, onLost: (e: Error) => void): Promise<ChangeListener> {
+  const client = new pg.Client(config);
+  let lost = false;
+  client.on('error', (e) => {
+    if (lost) return;
+    lost = true;
+    onLost(e);
+  });
+  client.on('notification', (n) => {
+    if (n.channel === CHANGE_CHANNEL) onChange();
+  });
+  const end = () => client.end().catch(() => undefined);
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+  } catch (e) {
+    lost = true;
+    await end();
+    throw e;
+  }
+  return { client, end };
+}

@@ -1,0 +1,344 @@
+/**
+ * SEARCH_BACKEND=postgres: the routes' ArticleReader answered by SQL, with no corpus in memory.
+ * Listing pages walk the date indexes (keyset after a cursor), search matches the weighted
+ * `search_tsv` with a tsquery compiled from our parsed query (tsquery.ts) and ranks by
+ * ts_rank_cd, facets are GROUP BYs over the same match, and snippets are made by our own
+ * highlighter over the page's records. What differs from the memory backend (ranking, fuzzy
+ * matching, stories, suggestions) is listed in the README ("Search in PostgreSQL").
+ *
+ * Every statement is bounded by the pool's statement_timeout (DATABASE_URL); one cancelled by it
+ * throws ReadTimeout, a lost server ReadUnavailable (the routes answer both as 503 problems).
+ */
+import type pg from 'pg';
+import type { Article } from '../../articles/schema.js';
+import { ReadTimeout, ReadUnavailable, type ArticleReader, type ListOptions } from '../../corpus/article-reader.js';
+import { leadSnippet, type FacetName, type FacetValue, type PageKey, type SearchHit, type SearchOptions, type SearchResult, type SourceCount, type StoryRef, type StoryView } from '../../corpus/corpus.js';
+import { takeScopes, type ArticleFilter, type Sort } from '../../corpus/filters.js';
+import { RecordSharing } from '../../loader/finish.js';
+import { highlightRecord } from '../../search/record-highlight.js';
+import { analyzerFor, escapeHtml, parseQuery } from '../../search/index.js';
+import { toArticle } from '../postgres.js';
+import { afterDateKey, clean, dateOrder, filterConditions, Params } from './sql-filters.js';
+import { toTsquery } from './tsquery.js';
+
+/**
+ * ts_rank_cd weights, in its order {D, C, B, A}: headline (A) above lead (B) above the other
+ * paragraphs (C), the ratios of the memory backend's field boosts.
+ */
+export const RANK_WEIGHTS = [0.1, 0.2, 0.5, 1.0];
+/** At most this many candidates are scored for related articles (the statement stays short at any archive size). */
+const RELATED_CANDIDATES = 1000;
+/** Distinctive lexemes of an article that find its related articles. */
+const RELATED_LEXEMES = 12;
+
+type Db = Pick<pg.Pool, 'query'>;
+
+/** SQLSTATE query_canceled: the statement timeout fired. */
+const QUERY_CANCELED = '57014';
+
+/** A read, its failures named for the routes. */
+async function read<R extends pg.QueryResultRow>(db: Db, text: string, values: unknown[]): Promise<R[]> {
+  try {
+    return (await db.query<R>(text, values)).rows;
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (err.code === QUERY_CANCELED) throw new ReadTimeout(`statement cancelled by the statement timeout: ${err.message}`, { cause: e });
+    // The server cannot be reached or is going away: a socket error (ECONNREFUSED, ECONNRESET…), no
+    // code at all (connection terminated, pool timeout), or SQLSTATE class 08 (connection), 57P
+    // (shutting down, cannot connect now) or 53 (out of connections or resources).
+    if (err.code === undefined || !/^[0-9A-Z]{5}$/u.test(err.code) || /^(08|57P|53)/u.test(err.code)) throw new ReadUnavailable(err.message, { cause: e });
+    throw e;
+  }
+}
+
+function toFacetValues(rows: Array<{ value: string; count: string }>, byValue = false): FacetValue[] {
+  const out = rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+  return out.sort(byValue ? (a, b) => (a.value < b.value ? -1 : 1) : (a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}
+
+/** The SQL of one facet over the rows `from` (an aliased FROM clause with `a` the articles) and `where`. */
+function facetSql(name: FacetName, from: string, where: string): string {
+  const w = where ? `WHERE ${where}` : '';
+  switch (name) {
+    case 'source':
+      return `SELECT a.source_id AS value, count(*)::text AS count FROM ${from} ${w}${w ? ' AND' : 'WHERE'} a.source_id IS NOT NULL GROUP BY 1`;
+    case 'category':
+      return `SELECT a.category AS value, count(*)::text AS count FROM ${from} ${w}${w ? ' AND' : 'WHERE'} a.category IS NOT NULL GROUP BY 1`;
+    case 'month':
+      return `SELECT to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM') AS value, count(*)::text AS count FROM ${from} ${w}${w ? ' AND' : 'WHERE'} a.published_at IS NOT NULL GROUP BY 1`;
+    case 'language':
+      return `SELECT a.language AS value, count(*)::text AS count FROM ${from} ${w} GROUP BY 1`;
+    case 'author':
+    case 'tag': {
+      const column = name === 'author' ? 'authors' : 'tags';
+      // grouped case-insensitively, shown in one of its spellings; an article counts once per value
+      return `SELECT min(v) AS value, count(DISTINCT a.id)::text AS count FROM ${from} CROSS JOIN LATERAL unnest(a.${column}) v ${w} GROUP BY lower(v)`;
+    }
+  }
+}
+
+/** A story of one article: this backend groups no near-duplicates. */
+function storyOfOne(a: Article): StoryView {
+  const t = a.publishedAt ? Date.parse(a.publishedAt) : null;
+  return { id: a.id, first: a, articles: [a], sources: a.source ? [{ id: a.source.id, name: a.source.name }] : [], fromMs: t, toMs: t };
+}
+
+/** One version (the last change number seen) of the articles in PostgreSQL. */
+export class PostgresReader implements ArticleReader {
+  readonly version: string;
+  readonly made: ArticleReader['made'];
+  /** Totals of filtered listings, per filter, for this version (deep pages do not count again). */
+  private readonly totals = new Map<string, Promise<number>>();
+
+  constructor(
+    private readonly db: Db,
+    readonly seq: number,
+    readonly size: number,
+    readonly loadedAt: Date,
+    refreshMs: number,
+  ) {
+    this.version = `change-${seq}`;
+    this.made = { loadMs: refreshMs, buildMs: 0, change: null, segments: { segments: 0, documents: size, deleted: 0 } };
+  }
+
+  private async records(rows: Array<{ id: string; record: unknown }>): Promise<Article[]> {
+    const sharing = new RecordSharing();
+    return rows.map((r) => toArticle(r.record, r.id, sharing));
+  }
+
+  async get(idOrSlug: string): Promise<Article | undefined> {
+    const rows = await read<{ id: string; record: unknown }>(
+      this.db,
+      // by id, else the first article by id with that slug (as the memory corpus resolves a shared slug)
+      `(SELECT id, record FROM articles WHERE id = $1) UNION ALL (SELECT id, record FROM articles WHERE slug = $1 ORDER BY id LIMIT 1) LIMIT 1`,
+      [clean(idOrSlug)],
+    );
+    return (await this.records(rows))[0];
+  }
+
+  async getMany(ids: readonly string[]): Promise<Array<Article | undefined>> {
+    const params = new Params();
+    const rows = await read<{ id: string; record: unknown }>(this.db, `SELECT id, record FROM articles WHERE id = ANY(${params.p(ids)}::text[])`, params.values);
+    const byId = new Map((await this.records(rows)).map((a) => [a.id, a]));
+    return ids.map((id) => byId.get(id));
+  }
+
+  /** Matching articles of a filter (the whole table's count for none), counted once per version. */
+  private total(f: ArticleFilter): Promise<number> {
+    const params = new Params();
+    const where = filterConditions(f, params);
+    if (where.length === 0) return Promise.resolve(this.size);
+    const key = JSON.stringify([where, params.values]);
+    let total = this.totals.get(key);
+    if (!total) {
+      total = read<{ n: string }>(this.db, `SELECT count(*)::text AS n FROM articles a WHERE ${where.join(' AND ')}`, params.values).then((r) => Number(r[0]!.n));
+      total.catch(() => this.totals.delete(key));
+      if (this.totals.size >= 256) this.totals.delete(this.totals.keys().next().value!);
+      this.totals.set(key, total);
+    }
+    return total;
+  }
+
+  /** A page of a date order: after a key (keyset: dated rows from the key on, then undated ones), or at an offset. */
+  private async page(f: ArticleFilter, sort: Sort, limit: number, offset: number, after: PageKey | undefined): Promise<Article[]> {
+    const order = dateOrder(sort);
+    // one statement, with its own parameters: the filter's, then what `more` adds
+    const select = (more: (params: Params) => { conditions: string[]; tail: string }) => {
+      const params = new Params();
+      const where = filterConditions(f, params);
+      const { conditions, tail } = more(params);
+      const all = [...where, ...conditions];
+      return read<{ id: string; record: unknown }>(this.db, `SELECT a.id, a.record FROM articles a ${all.length ? `WHERE ${all.join(' AND ')}` : ''} ORDER BY ${order} ${tail}`, params.values);
+    };
+    if (after === undefined) return this.records(await select((params) => ({ conditions: [], tail: `LIMIT ${params.p(limit)} OFFSET ${params.p(offset)}` })));
+    const rows: Array<{ id: string; record: unknown }> = [];
+    if (after.key !== null) {
+      const key = after.key;
+      const [beyond, bound] = sort === 'newest' ? ['<', '<='] : ['>', '>='];
+      rows.push(
+        ...(await select((params) => {
+          const at = `to_timestamp(${params.p(key / 1000)}::float8)`;
+          return { conditions: [`a.published_at ${bound} ${at}`, `(a.published_at ${beyond} ${at} OR a.id > ${params.p(after.id)})`], tail: `LIMIT ${params.p(limit)}` };
+        })),
+      );
+    }
+    if (rows.length < limit) {
+      rows.push(
+        ...(await select((params) => ({
+          conditions: ['a.published_at IS NULL', ...(after.key === null ? [`a.id > ${params.p(after.id)}`] : [])],
+          tail: `LIMIT ${params.p(limit - rows.length)}`,
+        }))),
+      );
+    }
+    return this.records(rows);
+  }
+
+  /**
+   * `offset` of a cursor page is what the cursor says the pages before it showed (counting the
+   * articles before a key would read them all); without one, the articles before the key are counted.
+   */
+  private async before(f: ArticleFilter, sort: Sort, after: PageKey): Promise<number> {
+    if (after.shown !== undefined) return after.shown;
+    const params = new Params();
+    const where = filterConditions(f, params);
+    const rows = await read<{ n: string }>(this.db, `SELECT count(*)::text AS n FROM articles a WHERE ${[...where, `NOT ${afterDateKey(sort, after, params)}`].join(' AND ')}`, params.values);
+    return Number(rows[0]!.n);
+  }
+
+  async list(o: ListOptions): Promise<{ total: number; offset: number; items: Article[] }> {
+    const [total, items, offset] = await Promise.all([
+      this.total(o),
+      this.page(o, o.sort, o.limit, o.offset, o.after),
+      o.after === undefined ? o.offset : this.before(o, o.sort, o.after),
+    ]);
+    return { total, offset, items };
+  }
+
+  /** Every article is a story of its own here, so one per story is the listing itself. */
+  async listCollapsed(o: ArticleFilter & { sort: Sort; limit: number; offset: number }) {
+    const r = await this.list(o);
+    return { total: r.total, items: r.items.map((article) => ({ article, reprints: 0 })) };
+  }
+
+  dateKey(article: Article): PageKey {
+    return { key: article.publishedAt ? Date.parse(article.publishedAt) : null, id: article.id };
+  }
+
+  async search(q: string, o: SearchOptions): Promise<SearchResult> {
+    const { text, authorWords, tagWords } = takeScopes(q);
+    const scoped: SearchOptions = { ...o, authorWords: [...(o.authorWords ?? []), ...authorWords], tagWords: [...(o.tagWords ?? []), ...tagWords] };
+    if (text.trim() === '' && (authorWords.length > 0 || tagWords.length > 0)) return this.browse(scoped);
+    // The same parse (and the same 400s) as the memory backend; the analyzer only shapes the highlights here.
+    const query = parseQuery(text, { analyzer: analyzerFor(o.language) });
+    const tsquery = toTsquery(query);
+    const facetNames = o.facets ?? [];
+    if (tsquery === null) return { total: 0, offset: 0, hits: [], facets: Object.fromEntries(facetNames.map((n) => [n, []])), suggestion: null };
+
+    // The match, written once per statement (each statement binds its own parameters).
+    const match = (params: Params) => ({
+      from: `articles a, (SELECT to_tsquery('english', ${params.p(tsquery)}) AS q) q`,
+      where: [`a.search_tsv @@ q.q`, ...filterConditions(scoped, params)].join(' AND '),
+    });
+    const params = new Params();
+    const { from, where } = match(params);
+    const relevance = o.sort === 'relevance';
+    const weights = params.p(RANK_WEIGHTS);
+    // Recency (relevance only): halve the score per `recency` days older than the newest article; undated count as the oldest.
+    const decay =
+      relevance && o.recency !== undefined
+        ? ` * power(0.5, extract(epoch FROM ((SELECT max(published_at) FROM articles) - coalesce(a.published_at, (SELECT min(published_at) FROM articles)))) / 86400.0 / ${params.p(o.recency)}::float8)`
+        : '';
+    const rank = `ts_rank_cd(${weights}::float4[], a.search_tsv, q.q)::float8`;
+    // Date sorts rank only the page's rows (below), not the whole match.
+    const score = relevance ? `coalesce(${rank}${decay}, 0)` : '0::float8';
+    const order = relevance ? 'm.score DESC, m.id' : dateOrder(o.sort as Sort, 'm');
+    let afterCondition = 'true';
+    if (o.after !== undefined) {
+      afterCondition = relevance
+        ? `(m.score < ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 OR (m.score = ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 AND m.id > ${params.p(o.after.id)}))`
+        : afterDateKey(o.sort as Sort, o.after, params, 'm');
+    }
+    const limit = params.p(o.limit);
+    const offset = params.p(o.after !== undefined ? 0 : o.offset);
+    // One statement: the match (ranked when sorted by relevance), its size, the rows before the
+    // cursor, and the page's records; a page past the end still returns the counts.
+    const sql = `
+      WITH m AS MATERIALIZED (SELECT a.id, a.published_at, ${score} AS score, q.q FROM ${from} WHERE ${where}),
+           counts AS (SELECT count(*)::text AS total, (count(*) FILTER (WHERE NOT ${afterCondition}))::text AS skipped FROM m),
+           page AS (SELECT m.id, m.score, m.published_at, m.q FROM m WHERE ${afterCondition} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})
+      SELECT counts.total, counts.skipped, p.id, ${relevance ? 'p.score' : `ts_rank_cd(${weights}::float4[], ar.search_tsv, p.q)::float8`} AS score, ar.record
+        FROM counts LEFT JOIN page p ON true LEFT JOIN articles ar ON ar.id = p.id
+       ORDER BY ${order.replaceAll('m.', 'p.')}`;
+    const facetParams = new Params();
+    const facetMatch = match(facetParams);
+    const [rows, facets] = await Promise.all([
+      read<{ total: string; skipped: string; id: string | null; score: number | null; record: unknown }>(this.db, sql, params.values),
+      this.facets(facetNames, facetMatch.from, facetMatch.where, facetParams.values),
+    ]);
+    const total = Number(rows[0]!.total);
+    const found = rows.filter((r): r is typeof r & { id: string } => r.id !== null);
+    const articles = await this.records(found);
+    const hits = articles.map((article, i) => {
+      const h = highlightRecord(article, query);
+      const hit: SearchHit = { article, score: found[i]!.score ?? 0, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+      if (o.collapse) hit.reprints = 0;
+      return hit;
+    });
+    return { total, offset: o.after !== undefined ? (o.after.shown ?? Number(rows[0]!.skipped)) : o.offset, hits, facets, suggestion: null };
+  }
+
+  private async facets(names: readonly FacetName[], from: string, where: string, values: unknown[]): Promise<SearchResult['facets']> {
+    const out: SearchResult['facets'] = {};
+    await Promise.all(
+      names.map(async (name) => {
+        out[name] = toFacetValues(await read<{ value: string; count: string }>(this.db, facetSql(name, from, where), values), name === 'month');
+      }),
+    );
+    return Object.fromEntries(names.map((n) => [n, out[n]!]));
+  }
+
+  /** A query of `author:` / `tag:` scopes only: the articles they match, by date, as the memory backend answers it. */
+  private async browse(o: SearchOptions): Promise<SearchResult> {
+    const sort: Sort = o.sort === 'oldest' ? 'oldest' : 'newest';
+    const params = new Params();
+    const where = filterConditions(o, params).join(' AND ');
+    const [r, facets] = await Promise.all([this.list({ ...o, sort }), this.facets(o.facets ?? [], 'articles a', where, params.values)]);
+    const hits = r.items.map((article) => ({
+      article,
+      score: 0,
+      title: escapeHtml(article.title),
+      titleMatched: false,
+      snippet: escapeHtml(leadSnippet(article.paragraphs[0] ?? '')),
+      ...(o.collapse ? { reprints: 0 } : {}),
+    }));
+    return { total: r.total, offset: r.offset, hits, facets, suggestion: null };
+  }
+
+  /**
+   * More like this, by SQL: the article's most frequent lexemes (its headline's first) ORed into
+   * a tsquery, at most RELATED_CANDIDATES matching articles scored by ts_rank_cd.
+   */
+  async related(article: Article, limit: number): Promise<Array<{ article: Article; score: number }>> {
+    const rows = await read<{ id: string; record: unknown; score: number }>(
+      this.db,
+      `WITH src AS (SELECT id, search_tsv FROM articles WHERE id = $1),
+            lex AS (SELECT u.lexeme FROM src, unnest(src.search_tsv) u
+                     ORDER BY ('A' = ANY(u.weights)) DESC, cardinality(u.positions) DESC, u.lexeme LIMIT $2),
+            q AS (SELECT string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery AS q FROM lex),
+            candidates AS (SELECT a.id, a.search_tsv FROM articles a, q, src WHERE a.search_tsv @@ q.q AND a.id <> src.id LIMIT $3),
+            ranked AS (SELECT c.id, ts_rank_cd($4::float4[], c.search_tsv, q.q)::float8 AS score FROM candidates c, q ORDER BY 2 DESC, c.id LIMIT $5)
+       SELECT r.id, r.score, a.record FROM ranked r JOIN articles a ON a.id = r.id ORDER BY r.score DESC, r.id`,
+      [article.id, RELATED_LEXEMES, RELATED_CANDIDATES, RANK_WEIGHTS, limit],
+    );
+    const articles = await this.records(rows);
+    return articles.map((a, i) => ({ article: a, score: rows[i]!.score }));
+  }
+
+  async sources(): Promise<SourceCount[]> {
+    const rows = await read<{ id: string; name: string; count: string }>(
+      this.db,
+      'SELECT source_id AS id, min(source_name) AS name, count(*)::text AS count FROM articles WHERE source_id IS NOT NULL GROUP BY source_id',
+      [],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, count: Number(r.count) })).sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1));
+  }
+
+  async categories(): Promise<FacetValue[]> {
+    return toFacetValues(await read<{ value: string; count: string }>(this.db, 'SELECT category AS value, count(*)::text AS count FROM articles WHERE category IS NOT NULL GROUP BY 1', []));
+  }
+
+  storyOf(article: Article): StoryRef {
+    return { id: article.id, size: 1 };
+  }
+
+  async story(id: string): Promise<{ story: StoryView } | undefined> {
+    const [a] = await this.getMany([id]);
+    return a ? { story: storyOfOne(a) } : undefined;
+  }
+
+  async listStories(o: { limit: number; offset: number; minSize: number }): Promise<{ total: number; items: StoryView[] }> {
+    if (o.minSize > 1) return { total: 0, items: [] };
+    const r = await this.list({ sort: 'newest', limit: o.limit, offset: o.offset });
+    return { total: r.total, items: r.items.map(storyOfOne) };
+  }
+}
