@@ -5,13 +5,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import { isMainModule } from './main-module.js';
 import { buildApp } from './app.js';
 import { ConfigError, DEFAULT_DATA_DIR, loadConfig, openFilesLimit, safeConnections, type Config } from './config.js';
-import { Corpus, CorpusStore, Reloader, SegmentBuilder, SegmentMerger, type SegmentBuild } from './corpus/index.js';
+import { Corpus, CorpusStore, Reloader, SegmentBuilder, SegmentMerger, type Changes, type SegmentBuild } from './corpus/index.js';
 import { DataDirError, loadArticles, logProblems, ParseCache } from './loader/index.js';
 import { RefusalTally } from './http/request-log.js';
 import type { DatabaseProbe } from './http/routes/options.js';
 import { createLogger } from './logger.js';
 import { fingerprintDataDir, readSnapshot, sameFiles } from './snapshot/files.js';
 import { SnapshotError } from './snapshot/format.js';
+import { SnapshotSaver } from './snapshot/save.js';
 import { databaseSettings, openPool } from './store/connection.js';
 import { ingestDirectory, ingestSummary } from './store/ingest.js';
 import { migrate } from './store/migrate.js';
@@ -31,8 +32,15 @@ async function loadCorpus(
   previous?: Corpus,
   build?: SegmentBuild,
   cache?: ParseCache,
+  changes?: Changes,
 ): Promise<Corpus> {
-  const result = await loadArticles(config.dataDir ?? DEFAULT_DATA_DIR, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, syncRead: startup, cache });
+  const result = await loadArticles(config.dataDir ?? DEFAULT_DATA_DIR, {
+    maxFileBytes: config.maxFileBytes,
+    followSymlinksOutside: config.followSymlinksOutside,
+    syncRead: startup,
+    cache,
+    changedPaths: changes,
+  });
   if (!previous) return new Corpus(result);
   return build ? previous.updateWith(result, build) : previous.update(result);
 }
@@ -52,11 +60,16 @@ export async function startCorpus(
   if (config.snapshot !== undefined) {
     const started = performance.now();
     const dataDir = config.dataDir ?? DEFAULT_DATA_DIR;
+    // The folder's files are stat'd on the thread pool while the snapshot is decoded.
+    const fingerprints = fingerprintDataDir(dataDir);
+    fingerprints.catch(() => undefined); // awaited below; a folder that cannot be listed is reported by the load
     try {
       const content = await readSnapshot(config.snapshot);
       if (path.resolve(content.dataDir) !== path.resolve(dataDir)) throw new SnapshotError(`made from ${content.dataDir}, not ${path.resolve(dataDir)}`);
-      const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment);
-      if (sameFiles(await fingerprintDataDir(dataDir), content.files)) {
+      const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories);
+      // The files' parses as the snapshot's load left them: a catch-up (now or later) parses only files changed since.
+      if (cache && content.parses) cache.files = ParseCache.fromStored(content.parses, (id) => restored.get(id)).files;
+      if (sameFiles(await fingerprints.catch(() => []), content.files)) {
         logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, articles: restored.size, ms: Math.round(performance.now() - started) }, 'started from the snapshot');
         return restored;
       }
@@ -109,11 +122,19 @@ async function folderSource(config: Config, logger: Logger, segments: SegmentBui
     async follow(store) {
       // A file change updates the served version by what changed; SIGHUP rebuilds everything.
       let fullRebuildNext = false;
-      const build = (): Promise<Corpus> => {
+      const build = (changes?: Changes): Promise<Corpus> => {
         const full = fullRebuildNext || config.fullReload;
         fullRebuildNext = false;
-        // A full rebuild parses every file again (the operator's way round anything cached).
-        return full ? loadCorpus(config, false) : loadCorpus(config, false, store.current, segments, parses);
+        // A full rebuild parses every file again (the operator's way round anything cached); an
+        // update reads only the files the watcher named (all of them stat'd when it could not say).
+        if (!full) return loadCorpus(config, false, store.current, segments, parses, changes);
+        // A fresh cache, taken over once the full load succeeds: later updates trust what it read, not the cache before it.
+        const fresh = new ParseCache();
+        return loadCorpus(config, false, undefined, undefined, fresh).then((corpus) => {
+          parses.files = fresh.files;
+          parses.walk = fresh.walk;
+          return corpus;
+        });
       };
       const reloader = new Reloader({ build, store, logger, strict: config.strict, maxDropPercent: config.reloadMaxDropPercent });
       // SIGHUP always rebuilds the corpus from the files (the operator asked: the drop guard does not
@@ -124,7 +145,18 @@ async function folderSource(config: Config, logger: Logger, segments: SegmentBui
         void reloader.reload('SIGHUP', { force: true });
       });
       if (config.watch) await reloader.watch(config.dataDir ?? DEFAULT_DATA_DIR);
-      return () => reloader.close();
+      // The served version written back to the snapshot file (at shutdown, on a schedule), so the next start is quick.
+      const saves = config.snapshot !== undefined && (config.snapshotOnExit || config.snapshotSaveMinutes > 0);
+      if (saves && !config.watch) logger.warn('SNAPSHOT_ON_EXIT and SNAPSHOT_SAVE_MINUTES write snapshots only while watching (--watch): none will be written');
+      const saver =
+        saves && config.watch
+          ? new SnapshotSaver({ file: config.snapshot!, dataDir: config.dataDir ?? DEFAULT_DATA_DIR, store, reloading: () => reloader.busy, build: segments, parses, logger, everyMinutes: config.snapshotSaveMinutes })
+          : null;
+      return async () => {
+        if (saver && config.snapshotOnExit) await saver.save('shutdown');
+        await saver?.close();
+        await reloader.close();
+      };
     },
   };
 }

@@ -43,6 +43,29 @@ describe('the server process', () => {
     expect(await exited).toBe(0);
   });
 
+  it('a SIGHUP reload renews the parse cache: a later watched update keeps what SIGHUP read', async () => {
+    const dir = tempDataDir({ 'one.txt': 'First headline\n\nFirst body.\n' });
+    const { child, url, exited } = await startServer(['--watch'], { DATA_DIR: dir });
+    const titleOf = async (id: string) => ((await (await fetch(`${url}/articles/${id}`)).json()) as { title?: string }).title;
+    const until = async (ok: () => Promise<boolean>) => {
+      const deadline = Date.now() + 10_000;
+      while (!(await ok()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    };
+    // edited, the change noticed, then SIGHUP within the debounce: the full reload reads the edit,
+    // and the watcher's own reload right after it names nothing (SIGHUP took the change)
+    writeFileSync(path.join(dir, 'one.txt'), 'Edited headline\n\nEdited body.\n');
+    await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGHUP');
+    await until(async () => (await titleOf('one')) === 'Edited headline');
+    await new Promise((r) => setTimeout(r, 1000));
+    writeFileSync(path.join(dir, 'two.txt'), 'Second headline\n\nSecond body.\n');
+    await until(async () => (await titleOf('two')) === 'Second headline');
+    expect(await titleOf('two')).toBe('Second headline');
+    expect(await titleOf('one')).toBe('Edited headline');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
   it('serves data/ and exits 0 on SIGTERM, logging one JSON line per request', async () => {
     const { child, url, output, exited } = await startServer([], { DATA_DIR: path.join(ROOT, 'data') });
     const res = await fetch(`${url}/articles?limit=1`);

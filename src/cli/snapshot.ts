@@ -8,28 +8,20 @@
  * (temporary file, then rename). The folder's file fingerprints are taken before reading, so a
  * file changed while the snapshot is made is noticed at the next start.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Corpus } from '../corpus/index.js';
-import { DataDirError, loadArticles } from '../loader/index.js';
+import { DataDirError, loadArticles, ParseCache } from '../loader/index.js';
 import { isMainModule } from '../main-module.js';
-import { fingerprintDataDir, writeSnapshot } from '../snapshot/files.js';
+import { fingerprintDataDir } from '../snapshot/files.js';
+import { writeCorpusSnapshot } from '../snapshot/save.js';
 
 export async function makeSnapshot(dataDir: string, file: string): Promise<{ articles: number; bytes: number; ms: number }> {
   const started = performance.now();
   const files = await fingerprintDataDir(dataDir);
-  const load = await loadArticles(dataDir, { syncRead: true });
-  const { articles, parts } = new Corpus(load).toSegment();
-  const bytes = await writeSnapshot(file, {
-    dataDir: path.resolve(dataDir),
-    createdAt: new Date().toISOString(),
-    files,
-    articles,
-    problems: load.problems,
-    stats: load.stats,
-    segment: parts,
-  });
-  return { articles: articles.length, bytes, ms: Math.round(performance.now() - started) };
+  const parses = new ParseCache();
+  const load = await loadArticles(dataDir, { syncRead: true, cache: parses });
+  const { articles, bytes } = await writeCorpusSnapshot(file, dataDir, files, new Corpus(load), { parses });
+  return { articles, bytes, ms: Math.round(performance.now() - started) };
 }
 
 async function main(): Promise<void> {

@@ -10,10 +10,10 @@ import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import { countProblems, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
 import { analyzerFor, buildSegment, escapeHtml, parseQuery, SearchIndex, Segment, selectMerge, topK, type MergePolicy, type Query, type SearchDocument, type SegmentParts, type WorkBudget } from '../search/index.js';
-import { StoryIndex } from '../search/near-duplicates.js';
+import { StoryIndex, type StoryIndexDump } from '../search/near-duplicates.js';
 import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
 import type { ArticleFilter, Sort } from './filters.js';
-import { SnapshotStories, syncStories, type SnapshotStory, type StorySync } from './stories.js';
+import { SnapshotStories, syncStories, syncStoryChanges, type SnapshotStory, type StorySync } from './stories.js';
 import type { ProblemReport } from './store.js';
 
 export type FacetName = 'source' | 'category' | 'month' | 'language' | 'author' | 'tag';
@@ -215,12 +215,27 @@ export class Corpus {
   }
 
   /** A version from articles already indexed as one segment (document i = `articles[i]`): a restored snapshot. */
-  static fromSegment(load: LoadResult, parts: SegmentParts, now = new Date()): Corpus {
+  static fromSegment(load: LoadResult, parts: SegmentParts, stories?: StoryIndexDump, now = new Date()): Corpus {
     const started = performance.now();
     const index = SearchIndex.fromSegments([{ segment: new Segment(load.articles, parts), alive: null }]);
-    const storyIndex = new StoryIndex();
+    // The stored story index, checked against the articles (anything it does not hold as they are is grouped again).
+    const storyIndex = stories ? StoryIndex.restore(stories) : new StoryIndex();
     const sync = syncStories(storyIndex, load.articles);
     return Corpus.fromState(extend(emptyState(index), index, load.articles, 0), load, null, started, now, { index: storyIndex, sync, copy: null });
+  }
+
+  /**
+   * What a snapshot stores: the live articles and their index as one segment (merged first, by
+   * `build` on a worker when given, when the index has several segments or deletes) and the story
+   * index as these articles group.
+   */
+  async toSnapshotParts(build?: SegmentBuild): Promise<{ articles: Article[]; parts: SegmentParts; stories: StoryIndexDump }> {
+    const views = this.state.index.views;
+    const whole = build && (views.length > 1 || (views[0]?.alive?.deletedCount ?? 0) > 0) ? await this.mergedWith(0, views.length, build) : this;
+    const { articles, parts } = whole.toSegment();
+    // Moved on by a version made from this one and never served: bring it back to these articles first.
+    if (this.storyIndex.edits !== this.stories.edits) syncStories(this.storyIndex, articles);
+    return { articles, parts, stories: this.storyIndex.dump() };
   }
 
   /** The live articles and their index as one segment (merging first when the index has several or deletes), for a snapshot. */
@@ -295,47 +310,90 @@ export class Corpus {
     const started = performance.now();
     const { added, deleted, change } = this.diff(load);
     const unchanged = added.length === 0 && deleted.length === 0;
-    return this.next(load, change, started, now, unchanged ? null : applyChanges(this.state, added, deleted));
+    return this.next(load, change, started, now, unchanged ? null : applyChanges(this.state, added, deleted), added, deleted);
   }
 
-  /** The version after an update: `state` (null: the same articles), the story index moved on by the same change. */
-  private next(load: LoadResult, change: CorpusChange, started: number, now: Date, state: VersionState | null): Corpus {
-    // The story index moves on by the same change (only the added and changed articles are fingerprinted).
-    const sync = syncStories(this.storyIndex, load.articles);
-    const stories = { index: this.storyIndex, sync, copy: null };
-    if (state === null) return Corpus.fromState(this.state, load, change, started, now, { ...stories, copy: sync.added + sync.removed === 0 ? this.stories : null });
-    return Corpus.fromState(state, load, change, started, now, stories);
+  /**
+   * The version after an update: `state` (null: the same articles), the story index moved on by
+   * the same change. When the story index is still where this version left it, only the changed
+   * articles are fingerprinted and only their stories copied out again; else (another version
+   * was made from it meanwhile and not served) it is synced with every article and copied whole.
+   */
+  private next(load: LoadResult, change: CorpusChange, started: number, now: Date, state: VersionState | null, added: readonly Article[], deleted: readonly number[]): Corpus {
+    const index = this.storyIndex;
+    if (index.edits !== this.stories.edits) {
+      const sync = syncStories(index, load.articles);
+      const stories = { index, sync, copy: null };
+      if (state === null) return Corpus.fromState(this.state, load, change, started, now, { ...stories, copy: sync.added + sync.removed === 0 ? this.stories : null });
+      return Corpus.fromState(state, load, change, started, now, stories);
+    }
+    if (state === null) return Corpus.fromState(this.state, load, change, started, now, { index, sync: { added: 0, removed: 0 }, copy: this.stories });
+    const addedIds = new Set(added.map((a) => a.id));
+    const gone: string[] = [];
+    for (const d of deleted) {
+      const id = this.articleAt(d).id;
+      if (!addedIds.has(id)) gone.push(id);
+    }
+    const { touched, ...sync } = syncStoryChanges(index, added, gone);
+    const lookups = { docOfId: (id: string) => docOfIdIn(state, id), oldDocOfId: (id: string) => docOfIdIn(this.state, id), idOf: (doc: number) => this.articleAt(doc).id };
+    const copy = this.stories.updated(index, touched, lookups, state.columns.dateMs, state.orders.idRank);
+    return Corpus.fromState(state, load, change, started, now, { index, sync, copy });
   }
 
   /** {@link Corpus.update} with the new segment built by `build` (on a worker thread: the event loop stays free meanwhile). */
   async updateWith(load: LoadResult, build: SegmentBuild, now = new Date()): Promise<Corpus> {
     const started = performance.now();
     const { added, deleted, change } = this.diff(load);
-    if (added.length === 0 && deleted.length === 0) return this.next(load, change, started, now, null);
+    if (added.length === 0 && deleted.length === 0) return this.next(load, change, started, now, null, added, deleted);
     const segment = added.length > 0 ? await build(added) : undefined;
-    return this.next(load, change, started, now, applyChanges(this.state, added, deleted, segment));
+    const state = applyChanges(this.state, added, deleted, segment);
+    // Requests waiting since the orders were updated go first; then the stories (each step linear in the corpus at most).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.next(load, change, started, now, state, added, deleted);
   }
 
-  /** Articles of `load` to index (new and changed) and documents of this version to delete (changed and gone). */
+  /**
+   * Articles of `load` to index (new and changed) and documents of this version to delete
+   * (changed and gone). A load sorted by id (as the loader gives it) is walked beside this
+   * version's id order, with no map of either; a record the loader kept is the same object.
+   */
   private diff(load: LoadResult): { added: Article[]; deleted: number[]; change: CorpusChange } {
-    const current = new Map<string, number>();
-    for (const d of this.state.orders.byId) current.set(this.articleAt(d).id, d);
     const added: Article[] = [];
     const deleted: number[] = [];
     let changed = 0;
-    for (const article of load.articles) {
-      const doc = current.get(article.id);
-      if (doc === undefined) {
-        added.push(article);
-        continue;
-      }
-      current.delete(article.id);
-      if (sameRecord(this.articleAt(doc), article)) continue;
+    const compare = (doc: number, article: Article): boolean => {
+      if (sameRecord(this.articleAt(doc), article)) return false;
       deleted.push(doc);
       added.push(article);
       changed++;
+      return true;
+    };
+    const articles = load.articles;
+    let sorted = true;
+    for (let k = 1; k < articles.length && sorted; k++) sorted = articles[k - 1]!.id < articles[k]!.id;
+    if (sorted) {
+      const byId = this.state.orders.byId;
+      let i = 0;
+      for (const article of articles) {
+        while (i < byId.length && this.articleAt(byId[i]!).id < article.id) deleted.push(byId[i++]!);
+        if (i < byId.length && this.articleAt(byId[i]!).id === article.id) compare(byId[i++]!, article);
+        else added.push(article);
+      }
+      while (i < byId.length) deleted.push(byId[i++]!);
+    } else {
+      const current = new Map<string, number>();
+      for (const d of this.state.orders.byId) current.set(this.articleAt(d).id, d);
+      for (const article of articles) {
+        const doc = current.get(article.id);
+        if (doc === undefined) {
+          added.push(article);
+          continue;
+        }
+        current.delete(article.id);
+        compare(doc, article);
+      }
+      for (const doc of current.values()) deleted.push(doc);
     }
-    for (const doc of current.values()) deleted.push(doc);
     return { added, deleted, change: { added: added.length - changed, changed, deleted: deleted.length - changed } };
   }
 
@@ -350,7 +408,7 @@ export class Corpus {
     const started = performance.now();
     const { state, remap } = mergeState(this.state, first, end);
     // Same articles, renumbered: this version's stories, renumbered (the shared index may have moved on).
-    const copy = this.stories.remapped(remap, state.index.documentSpace, state.orders.idRank);
+    const copy = this.stories.remapped(remap, state.index.documentSpace);
     return Corpus.fromState(state, this, this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
   }
 
@@ -359,7 +417,7 @@ export class Corpus {
     const started = performance.now();
     const segment = await build(this.state.index.liveDocuments(first, end));
     const { state, remap } = mergeState(this.state, first, end, segment);
-    const copy = this.stories.remapped(remap, state.index.documentSpace, state.orders.idRank);
+    const copy = this.stories.remapped(remap, state.index.documentSpace);
     return Corpus.fromState(state, this, this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
   }
 
@@ -837,6 +895,7 @@ function toFacet(values: readonly string[], counts: Uint32Array): FacetValue[] {
 
 /** Same record for the index and the routes: same id, file content, line and resolved related links. */
 function sameRecord(a: Article, b: Article): boolean {
+  if (a === b) return true;
   if (a.id !== b.id || a.origin.sha256 !== b.origin.sha256 || a.origin.line !== b.origin.line || a.origin.path !== b.origin.path) return false;
   if (a.related.length !== b.related.length) return false;
   return a.related.every((r, i) => r.title === b.related[i]!.title && r.id === b.related[i]!.id);
@@ -894,12 +953,49 @@ function comparators(index: SearchIndex, dateMs: Float64Array): { byId: (x: numb
   return { byId, byDate };
 }
 
-/** Merge of two sorted lists of document numbers. */
+/** `order` without the documents `removed` (each at its rank in `rank`). */
+function without(order: Uint32Array, rank: Uint32Array, removed: readonly number[]): Uint32Array {
+  if (removed.length === 0) return order;
+  const at = Uint32Array.from(removed, (d) => rank[d]!).sort();
+  const out = new Uint32Array(order.length - at.length);
+  let from = 0;
+  let k = 0;
+  for (const r of at) {
+    out.set(order.subarray(from, r), k);
+    k += r - from;
+    from = r + 1;
+  }
+  out.set(order.subarray(from), k);
+  return out;
+}
+
+/**
+ * Merge of two sorted lists of document numbers (equal keys: `a`'s first). A few documents
+ * into many (an update) are placed by binary search, the runs between them copied whole.
+ */
 function mergeSorted(a: Uint32Array, b: Uint32Array, compare: (x: number, y: number) => number): Uint32Array {
   const out = new Uint32Array(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;
+  if (b.length * 32 < a.length) {
+    for (; j < b.length; j++) {
+      // first position at or after i whose document sorts after b[j]
+      let lo = i;
+      let hi = a.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compare(a[mid]!, b[j]!) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      out.set(a.subarray(i, lo), k);
+      k += lo - i;
+      i = lo;
+      out[k++] = b[j]!;
+    }
+    out.set(a.subarray(i), k);
+    return out;
+  }
   while (i < a.length && j < b.length) out[k++] = compare(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
   while (i < a.length) out[k++] = a[i++]!;
   while (j < b.length) out[k++] = b[j++]!;
@@ -917,7 +1013,7 @@ function ranksOf(order: Uint32Array, space: number): Uint32Array {
  * digests of `index`'s documents `[from, index.documentSpace)` added: `articles` are those
  * documents, in order, all live.
  */
-function extend(state: VersionState, index: SearchIndex, articles: readonly Article[], from: number): VersionState {
+function extend(state: VersionState, index: SearchIndex, articles: readonly Article[], from: number, removed: readonly number[] = []): VersionState {
   const space = index.documentSpace;
   const grow = <T extends Float64Array | Int32Array | Uint32Array>(old: T, make: (n: number) => T, lanes = 1): T => {
     const next = make(space * lanes);
@@ -974,10 +1070,11 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
   // the new documents sorted, then merged into each order
   const { byId, byDate } = comparators(index, columns.dateMs);
   const added = Uint32Array.from(articles, (_, k) => from + k);
-  const live = (order: Uint32Array): Uint32Array => order.filter((d) => index.isLive(d));
-  const idOrder = mergeSorted(live(state.orders.byId), added.slice().sort(byId), byId);
-  const newest = mergeSorted(live(state.orders.newest), added.slice().sort(byDate(-1)), byDate(-1));
-  const oldest = mergeSorted(live(state.orders.oldest), added.slice().sort(byDate(1)), byDate(1));
+  // the removed documents leave each order at their ranks (no pass over the others)
+  const { idRank, newestRank, oldestRank } = state.orders;
+  const idOrder = mergeSorted(without(state.orders.byId, idRank, removed), added.slice().sort(byId), byId);
+  const newest = mergeSorted(without(state.orders.newest, newestRank, removed), added.slice().sort(byDate(-1)), byDate(-1));
+  const oldest = mergeSorted(without(state.orders.oldest, oldestRank, removed), added.slice().sort(byDate(1)), byDate(1));
   const orders: Orders = {
     byId: idOrder,
     newest,
@@ -996,7 +1093,7 @@ function applyChanges(state: VersionState, added: readonly Article[], deleted: r
     for (let lane = 0; lane < 4; lane++) digestSum[lane] = (digestSum[lane]! - state.columns.digest[4 * d + lane]!) >>> 0;
   }
   const index = state.index.withChanges({ add: added, delete: deleted }, segment);
-  return extend({ ...state, digestSum }, index, added, state.index.documentSpace);
+  return extend({ ...state, digestSum }, index, added, state.index.documentSpace, deleted);
 }
 
 /** `state` with index segments `[first, end)` merged: document numbers remapped in every column and order. */

@@ -14,7 +14,7 @@ export {
   type StoryView,
 } from './corpus.js';
 export { CorpusStore } from './store.js';
-export { Reloader, type ReloadOutcome, type ReloaderOptions } from './reloader.js';
+export { Reloader, type Changes, type ReloadOutcome, type ReloaderOptions } from './reloader.js';
 export { boundToMs, toArticleFilter, type ArticleFilter, type Sort } from './filters.js';
 export { SegmentMerger } from './merger.js';
 export { SegmentBuilder } from './segment-builder.js';

@@ -12,8 +12,9 @@ import { DataDirWatcher, type ChangeBatch, type FileChange } from './watcher.js'
 
 /**
  * What changed since the snapshot being served: the paths the watcher saw, or undefined when
- * anything may have changed (SIGHUP, the folder replaced, a failed rebuild before). Today's
- * build reads everything either way; an incremental one reads only these.
+ * anything may have changed (SIGHUP, the folder replaced, a failed rebuild before). An update
+ * reads only these files (the others come from the parse cache unread); undefined, every file is
+ * stat'd and those whose size or modification time changed are read.
  */
 export type Changes = readonly FileChange[] | undefined;
 
@@ -68,6 +69,11 @@ export class Reloader {
   builds = 0;
 
   constructor(private readonly o: ReloaderOptions) {}
+
+  /** True while a rebuild runs (the served version may be about to change). */
+  get busy(): boolean {
+    return this.running !== null;
+  }
 
   /** Rebuild now (or right after the one running), reading everything, and swap if it succeeds. */
   reload(reason: string, request: ReloadRequest = {}): Promise<ReloadOutcome> {

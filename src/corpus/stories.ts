@@ -43,6 +43,17 @@ export function syncStories(index: StoryIndex, articles: readonly Article[]): St
   return { added, removed };
 }
 
+/**
+ * Brings `index`, known to hold exactly a version's articles, to the next version's by the
+ * change alone: `added` (new and changed articles) fingerprinted, `gone` (ids no longer served)
+ * dropped. Returns the ids whose stories may differ.
+ */
+export function syncStoryChanges(index: StoryIndex, added: readonly Article[], gone: readonly string[]): StorySync & { touched: string[] } {
+  for (const id of gone) index.remove(id);
+  for (const a of added) index.add({ id: a.id, paragraphs: a.paragraphs, publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: revision(a) });
+  return { added: added.length, removed: gone.length, touched: [...added.map((a) => a.id), ...gone] };
+}
+
 /** One story of a version: document numbers. */
 export interface SnapshotStory {
   /** Document of the first-published article (its id is the story's id). */
@@ -62,37 +73,93 @@ export class SnapshotStories {
     private readonly byFirst: Map<number, SnapshotStory>,
     /** Story first-documents, newest first: by the latest member's date, undated last, then as the id order has them. */
     readonly newest: Uint32Array,
+    /** The story index's edit count this copy matches (see StoryIndex.edits). */
+    readonly edits: number,
   ) {}
 
   /** Copies the index's stories out, over a version's document numbers. */
   static copy(index: StoryIndex, docOfId: (id: string) => number, dateMs: Float64Array, idRank: Uint32Array): SnapshotStories {
     const firstOf = new Int32Array(dateMs.length).fill(-1);
     const byFirst = new Map<number, SnapshotStory>();
-    for (const s of index.stories()) {
-      const members = Uint32Array.from(s.articleIds, docOfId);
-      const first = members[0]!;
-      let lastMs = Number.NaN;
-      for (const m of members) {
-        firstOf[m] = first;
-        const t = dateMs[m]!;
-        if (!Number.isNaN(t) && !(t <= lastMs)) lastMs = t;
-      }
-      byFirst.set(first, { first, members, lastMs });
+    for (const s of index.stories()) place(s.articleIds, docOfId, dateMs, firstOf, byFirst);
+    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank), index.edits);
+  }
+
+  /**
+   * This copy moved on by a change: only the stories that held, or now hold, a touched article
+   * are copied out of the index again; every other story keeps its entry (document numbers of
+   * kept articles do not move in an update). `docOfId`/`oldDocOfId` find an id's document in the
+   * next and in this version (-1: none); `idOf` names any document of this version.
+   */
+  updated(
+    index: StoryIndex,
+    touched: readonly string[],
+    lookups: { docOfId: (id: string) => number; oldDocOfId: (id: string) => number; idOf: (doc: number) => string },
+    dateMs: Float64Array,
+    idRank: Uint32Array,
+  ): SnapshotStories {
+    const { docOfId, oldDocOfId, idOf } = lookups;
+    const oldFirsts = new Set<number>();
+    const newStories = new Set<string>();
+    const oldStoryOf = (id: string) => {
+      const doc = oldDocOfId(id);
+      if (doc >= 0 && doc < this.firstOf.length && this.firstOf[doc]! >= 0) oldFirsts.add(this.firstOf[doc]!);
+    };
+    const newStoryOf = (id: string) => {
+      const s = index.storyOf(id);
+      if (s) newStories.add(s.id);
+    };
+    // Two rounds suffice: a story that changed either holds a touched article (merged by a new
+    // link) or is a piece of an old story that held one (split by a removal).
+    for (const id of touched) {
+      oldStoryOf(id);
+      newStoryOf(id);
     }
-    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank));
+    for (const sid of [...newStories]) for (const id of index.story(sid)!.articleIds) oldStoryOf(id);
+    for (const first of oldFirsts) for (const m of this.byFirst.get(first)!.members) newStoryOf(idOf(m));
+    const firstOf = new Int32Array(dateMs.length).fill(-1);
+    firstOf.set(this.firstOf.subarray(0, Math.min(this.firstOf.length, firstOf.length)));
+    const byFirst = new Map(this.byFirst);
+    for (const first of oldFirsts) {
+      for (const m of byFirst.get(first)!.members) firstOf[m] = -1;
+      byFirst.delete(first);
+    }
+    const added: number[] = [];
+    for (const sid of newStories) added.push(place(index.story(sid)!.articleIds, docOfId, dateMs, firstOf, byFirst));
+    // The kept stories stay in order (their dates and the id order among them are unchanged); the new ones are merged in.
+    const compare = newestComparator(byFirst, idRank);
+    const kept = this.newest.filter((f) => !oldFirsts.has(f));
+    const fresh = Uint32Array.from(added).sort(compare);
+    const newest = new Uint32Array(kept.length + fresh.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < kept.length && j < fresh.length) newest[k++] = compare(kept[i]!, fresh[j]!) <= 0 ? kept[i++]! : fresh[j++]!;
+    while (i < kept.length) newest[k++] = kept[i++]!;
+    while (j < fresh.length) newest[k++] = fresh[j++]!;
+    return new SnapshotStories(firstOf, byFirst, newest, index.edits);
   }
 
   /** The same stories after an index merge renumbered the documents (`remap[old]`, -1 for dropped ones). */
-  remapped(remap: Int32Array | readonly number[], space: number, idRank: Uint32Array): SnapshotStories {
+  remapped(remap: Int32Array | readonly number[], space: number): SnapshotStories {
     const firstOf = new Int32Array(space).fill(-1);
     const byFirst = new Map<number, SnapshotStory>();
     for (const s of this.byFirst.values()) {
+      // A merge of the last segments leaves most documents where they were: those stories are kept as they are.
+      let moved = false;
+      for (const m of s.members) if (remap[m] !== m) moved = true;
+      if (!moved) {
+        for (const m of s.members) firstOf[m] = s.first;
+        byFirst.set(s.first, s);
+        continue;
+      }
       const members = Uint32Array.from(s.members, (m) => remap[m]!);
       const first = members[0]!;
       for (const m of members) firstOf[m] = first;
       byFirst.set(first, { first, members, lastMs: s.lastMs });
     }
-    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank));
+    // Renumbering keeps the order: every story's dates, and the id order among its articles, are unchanged.
+    return new SnapshotStories(firstOf, byFirst, Uint32Array.from(this.newest, (f) => remap[f]!), this.edits);
   }
 
   /** The story whose first-published article is this document, else undefined. */
@@ -105,8 +172,26 @@ export class SnapshotStories {
   }
 }
 
+/** Puts one story (its article ids, first-published first) into a copy's tables; returns its first document. */
+function place(articleIds: readonly string[], docOfId: (id: string) => number, dateMs: Float64Array, firstOf: Int32Array, byFirst: Map<number, SnapshotStory>): number {
+  const members = Uint32Array.from(articleIds, docOfId);
+  const first = members[0]!;
+  let lastMs = Number.NaN;
+  for (const m of members) {
+    firstOf[m] = first;
+    const t = dateMs[m]!;
+    if (!Number.isNaN(t) && !(t <= lastMs)) lastMs = t;
+  }
+  byFirst.set(first, { first, members, lastMs });
+  return first;
+}
+
 function newestOrder(byFirst: Map<number, SnapshotStory>, idRank: Uint32Array): Uint32Array {
-  return Uint32Array.from(byFirst.keys()).sort((x, y) => {
+  return Uint32Array.from(byFirst.keys()).sort(newestComparator(byFirst, idRank));
+}
+
+function newestComparator(byFirst: ReadonlyMap<number, SnapshotStory>, idRank: Uint32Array): (x: number, y: number) => number {
+  return (x, y) => {
     const dx = byFirst.get(x)!.lastMs;
     const dy = byFirst.get(y)!.lastMs;
     const nx = Number.isNaN(dx);
@@ -114,5 +199,5 @@ function newestOrder(byFirst: Map<number, SnapshotStory>, idRank: Uint32Array): 
     if (nx !== ny) return nx ? 1 : -1;
     if (!nx && dx !== dy) return dy - dx;
     return idRank[x]! - idRank[y]!;
-  });
+  };
 }

@@ -13,9 +13,11 @@ export function baseId(relPath: string, line: number | null): string {
   return line === null ? base : `${base}-${line}`;
 }
 
-export function assignUniqueIds<T extends { key: string; id: string }>(items: T[]): void {
+/** `breathe` is awaited every `every` items (a reload lets requests in between slices). */
+export async function assignUniqueIds<T extends { key: string; id: string }>(items: T[], breathe?: () => Promise<void>, every = 4096): Promise<void> {
   const groups = new Map<string, T[]>();
-  for (const it of items) {
+  for (const [i, it] of items.entries()) {
+    if (breathe && i % every === every - 1) await breathe();
     const g = groups.get(it.id);
     if (g) g.push(it);
     else groups.set(it.id, [it]);

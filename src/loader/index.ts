@@ -4,7 +4,7 @@
  * DataDirError only when the directory itself cannot be used.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/schema.js';
 import { assignUniqueIds, baseId } from './ids.js';
@@ -13,7 +13,7 @@ import { formatFor, loadParsers } from './registry.js';
 import { languageSample, loadLanguageDetector, primaryLanguage } from './normalise/language.js';
 import { countProblems, ProblemList, type LoadProblem } from './problems.js';
 import type { Format, InputFile, ProblemKind } from './types.js';
-import { errText, isExhaustion, specialKind, walkDataDir, type FolderDefaults, type WalkEntry } from './walk.js';
+import { errText, isExhaustion, specialKind, walkChanges, walkDataDir, type FolderDefaults, type Walk, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './types.js';
 
@@ -34,6 +34,8 @@ export interface LoadStats {
   languagesDetected: number;
   /** Files whose earlier parse was reused (content and folder defaults unchanged; see ParseCache). */
   filesReused?: number;
+  /** Of those, files not even read: named by no change and, when stat'd, of the same size and modification time. */
+  filesUnread?: number;
   durationMs: number;
 }
 
@@ -63,11 +65,22 @@ export interface LoadOptions {
    * defaults are unchanged is not parsed again. Left out, every file is parsed (a full load).
    */
   cache?: ParseCache;
+  /**
+   * With a cache: the paths (relative to the data folder, `/`-separated) that may have changed
+   * since the load that filled it, as a watcher names them (`folder`: everything below it). A
+   * file named by none whose cache entry has the same folder defaults is reused without being
+   * read or stat'd. Left out, every cached file is stat'd, and read only when its size or
+   * modification time differ (its content hash then decides whether it is parsed again).
+   */
+  changedPaths?: ReadonlyArray<{ path: string; folder?: boolean }>;
 }
 
 /** One file's parse as the load uses it: its problems, its articles and its clean-up counts. */
 interface FileOutcome {
   sha256: string;
+  /** The file's size and modification time when it was read (from the same open as its bytes). */
+  size: number;
+  mtimeMs: number;
   /** The folder defaults the file was parsed under (source, language, category, chrome). */
   defaultsKey: string;
   problems: Array<{ kind: ProblemKind; reason: string; line: number | null }>;
@@ -79,14 +92,83 @@ interface FileOutcome {
 
 /**
  * Per-file parse results kept between loads of one data folder by whoever reloads it (the
- * server's live reload), so that a reload reads and hashes every file but parses only the files
- * whose content or folder defaults changed. The cross-file steps (language detection of new
- * articles, duplicates, ids, related links, validation) still run over every article, so a load
- * with a cache gives exactly what a load without one gives. Each load replaces the contents with
- * the files it saw, so deleted files leave the cache.
+ * server's live reload), so that a reload reads only the files that may have changed (named by
+ * the watcher, or whose size or modification time differ) and parses only those whose content or
+ * folder defaults changed. The cross-file steps (language detection of new articles, duplicates,
+ * ids, related links) run over every article, but from keys kept on each entry, and an article
+ * whose id and related links come out as before keeps its validated record (the same object, not
+ * validated again), so a load with a cache gives exactly what a load without one gives, in time
+ * and memory proportional to the change plus a few linear passes. Each load replaces the
+ * contents with the files it saw, so deleted files leave the cache.
  */
 export class ParseCache {
   files = new Map<string, FileOutcome>();
+  /** The last load's walk of the folder: a load told which paths changed starts from it. */
+  walk: Walk | undefined;
+
+  /**
+   * The entries as plain data, for a snapshot: each article named by its served id, since the
+   * snapshot holds the served records. A file with an article that is not served as this cache
+   * made it (a duplicate, an invalid record, or one `served` does not hold) is left out: the
+   * next load reads it again.
+   */
+  toStored(served: (id: string) => Article | undefined): StoredParse[] {
+    const out: StoredParse[] = [];
+    for (const [path, o] of this.files) {
+      const entries: StoredParse['entries'] = [];
+      for (const e of o.entries) {
+        const record = e.finished?.article;
+        if (!record || !sameServed(served(record.id), record)) break;
+        entries.push({ key: e.key, id: e.id, served: record.id, languageDetected: e.languageDetected === true });
+      }
+      if (entries.length !== o.entries.length) continue;
+      const { sha256, size, mtimeMs, defaultsKey, problems, omitted, chromeLines, duplicateLines } = o;
+      out.push({ path, sha256, size, mtimeMs, defaultsKey, problems, ...(omitted ? { omitted } : {}), chromeLines, duplicateLines, entries });
+    }
+    return out;
+  }
+
+  /** A cache from {@link ParseCache.toStored} and the served records it names (a file naming a record not found is left out). */
+  static fromStored(stored: readonly StoredParse[], served: (id: string) => Article | undefined): ParseCache {
+    const cache = new ParseCache();
+    for (const f of stored) {
+      const entries: Pending[] = [];
+      for (const e of f.entries) {
+        const record = served(e.served);
+        if (!record) break;
+        // The record before the cross-file steps: its own id, related links not yet resolved.
+        const article: Article = { ...record, id: e.id, related: record.related.map((r) => ({ title: r.title, id: null, url: r.url })) };
+        const finished = { id: record.id, relatedIds: record.related.map((r) => r.id), article: record, invalid: null };
+        entries.push({ key: e.key, id: e.id, article, detectLanguage: false, languageDetected: e.languageDetected, finished });
+      }
+      if (entries.length !== f.entries.length) continue;
+      const { sha256, size, mtimeMs, defaultsKey, problems, omitted, chromeLines, duplicateLines } = f;
+      cache.files.set(f.path, { sha256, size, mtimeMs, defaultsKey, problems, omitted, chromeLines, duplicateLines, entries });
+    }
+    return cache;
+  }
+}
+
+/** One file's parse as a snapshot stores it (see ParseCache.toStored). */
+export interface StoredParse {
+  path: string;
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+  defaultsKey: string;
+  problems: FileOutcome['problems'];
+  omitted?: FileOutcome['omitted'];
+  chromeLines: number;
+  duplicateLines: number;
+  /** Per article: its key and own id in the file, and the id it is served under. */
+  entries: Array<{ key: string; id: string; served: string; languageDetected: boolean }>;
+}
+
+/** The served record is the one this cache made (same file content, line and related links). */
+function sameServed(served: Article | undefined, made: Article): boolean {
+  if (served === made) return true;
+  if (!served || served.origin.sha256 !== made.origin.sha256 || served.origin.line !== made.origin.line || served.origin.path !== made.origin.path) return false;
+  return served.related.length === made.related.length && served.related.every((r, i) => r.id === made.related[i]!.id && r.title === made.related[i]!.title);
 }
 
 export class DataDirError extends Error {
@@ -101,6 +183,8 @@ export class DataDirError extends Error {
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** Articles per slice of a linear pass between which a reload lets requests in (a few ms each at 100,000 articles). */
+const SLICE = 4096;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 interface Pending {
@@ -113,6 +197,10 @@ interface Pending {
   languageDetected?: boolean;
   /** The parse-cache entry this one was copied from. */
   cachedEntry?: Pending;
+  /** Kept on the cache entry once computed: the keys of the duplicate check and of related links. */
+  keys?: { content: string; headline: string; title: string; related: readonly string[] };
+  /** The validated record (or why it failed) the last load made of it, with the id and related ids it had then. */
+  finished?: { id: string; relatedIds: ReadonlyArray<string | null>; article: Article | null; invalid: string | null };
 }
 
 export async function loadArticles(dataDir: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -127,12 +215,15 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   }
   if (!st.isDirectory()) throw new DataDirError(dataDir, 'is not a directory');
 
-  const walked = await walkDataDir(root, (name) => formatFor(name) !== undefined, { followSymlinksOutside: options.followSymlinksOutside });
+  const accept = (name: string) => formatFor(name) !== undefined;
+  // Only files named: the last walk stands, with those paths looked at alone (no folder listed).
+  const last = options.changedPaths ? options.cache?.walk : undefined;
+  const walked =
+    (last && (await walkChanges(root, last, options.changedPaths!, accept))) || (await walkDataDir(root, accept, { followSymlinksOutside: options.followSymlinksOutside }));
   // A folder that could not be listed, or reads that failed for want of descriptors, would make
   // a corpus missing arbitrary articles: that is no reading of the folder, so none is returned.
   if (walked.unreadable) throw new DataDirError(dataDir, walked.unreadable);
   let exhausted: string | null = null;
-  const parsers = await loadParsers(walked.files.map((f) => f.rel));
   const problems = new ProblemList();
   for (const p of walked.problems) problems.add({ path: p.rel, line: null, kind: p.kind ?? 'unreadable', reason: p.reason });
   const pending: Pending[] = [];
@@ -157,23 +248,59 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     if (o.omitted) problems.addOmitted(rel, o.omitted);
     for (const p of o.problems) problems.add({ path: rel, line: p.line, kind: p.kind, reason: p.reason });
     // Copies: ids may change below when two paths clash; the cached entries stay as parsed.
-    for (const e of o.entries) pending.push({ ...e, cachedEntry: e });
+    for (const e of o.entries) pending.push({ key: e.key, id: e.id, article: e.article, detectLanguage: e.detectLanguage, languageDetected: e.languageDetected, cachedEntry: e });
   };
+
+  // Paths a watcher named since the cache was filled: a file below none of them is taken from the cache unread.
+  const named = new Set((options.changedPaths ?? []).map((c) => c.path.replace(/\/+$/u, '')));
+  const everything = named.has('') || named.has('.');
+  // A named folder names everything below it: only then are a file's folders looked up too.
+  const folderNamed = (options.changedPaths ?? []).some((c) => c.folder || !formatFor(c.path));
+  const isNamed = (rel: string): boolean => {
+    if (everything) return true;
+    if (!folderNamed) return named.has(rel);
+    for (let at = rel; ; ) {
+      if (named.has(at)) return true;
+      const slash = at.lastIndexOf('/');
+      if (slash < 0) return false;
+      at = at.slice(0, slash);
+    }
+  };
+  let unread = 0;
 
   const one = async ({ abs, rel, defaults }: WalkEntry) => {
     const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.add({ path: rel, line, kind, reason });
+    const defaultsKey = keyOf(defaults);
+    const earlier = options.cache?.files.get(rel);
+    if (earlier && earlier.defaultsKey === defaultsKey && !options.changedPaths) {
+      // Trusted as it was when its size and modification time are the same.
+      if (await sameStat(abs, earlier, options.syncRead === true)) {
+        reused++;
+        unread++;
+        return use(rel, earlier);
+      }
+    }
     let bytes: Buffer;
+    let mtimeMs: number;
     try {
       const read = options.syncRead ? readSync(abs, maxBytes) : await readAsync(abs, maxBytes);
       if (typeof read === 'number') return problem('too-large', `file is ${read} bytes; the limit is ${maxBytes}`);
       if (typeof read === 'string') return problem('not-a-file', `${read}, not a file; not read`);
-      bytes = read;
+      ({ bytes, mtimeMs } = read);
     } catch (e) {
       if (isExhaustion(e)) exhausted ??= `${rel} could not be read: ${errText(e)}`;
       return problem('unreadable', errText(e));
     }
     if (bytes.length > maxBytes) return problem('too-large', `file is ${bytes.length} bytes; the limit is ${maxBytes}`);
     if (bytes.length === 0) return problem('empty', 'file is empty');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (earlier && earlier.sha256 === sha256 && earlier.defaultsKey === defaultsKey) {
+      // Same bytes (only touched, or named by a change that undid itself): the parse stands.
+      earlier.size = bytes.length;
+      earlier.mtimeMs = mtimeMs;
+      reused++;
+      return use(rel, earlier);
+    }
     if (bytes.includes(0)) return problem('binary', 'file holds NUL bytes (binary, or UTF-16 text)');
     const plugin = formatFor(rel)!;
     const file: InputFile = { bytes, text: null };
@@ -186,14 +313,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       if (file.text.trim() === '') return problem('empty', 'file holds only whitespace');
     }
     const parser = parsers.get(plugin.format)!;
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const defaultsKey = keyOf(defaults);
-    const earlier = options.cache?.files.get(rel);
-    if (earlier && earlier.sha256 === sha256 && earlier.defaultsKey === defaultsKey) {
-      reused++;
-      return use(rel, earlier);
-    }
-    const outcome: FileOutcome = { sha256, defaultsKey, problems: [], entries: [], omitted: undefined, chromeLines: 0, duplicateLines: 0 };
+    const outcome: FileOutcome = { sha256, size: bytes.length, mtimeMs, defaultsKey, problems: [], entries: [], omitted: undefined, chromeLines: 0, duplicateLines: 0 };
     const record = (kind: ProblemKind, reason: string, line: number | null = null) => outcome.problems.push({ kind, reason, line });
     let parsed;
     try {
@@ -239,11 +359,31 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   };
 
   const files = walked.files;
+  // Files no change named are taken from the cache at once: no read, no stat, no promise each.
+  const unnamed = ({ rel, defaults }: WalkEntry): boolean => {
+    const earlier = options.cache?.files.get(rel);
+    if (!earlier || earlier.defaultsKey !== keyOf(defaults) || isNamed(rel)) return false;
+    reused++;
+    unread++;
+    use(rel, earlier);
+    return true;
+  };
+  // While serving (reads asynchronous), the linear passes below let requests in every few thousand articles.
+  const breathe = options.syncRead ? async () => undefined : () => new Promise<void>((resolve) => setImmediate(resolve));
+  let toRead = files;
+  if (options.changedPaths) {
+    toRead = [];
+    for (let i = 0; i < files.length; i++) {
+      if (!unnamed(files[i]!)) toRead.push(files[i]!);
+      if (i % SLICE === SLICE - 1) await breathe();
+    }
+  }
+  const parsers = await loadParsers(toRead.map((f) => f.rel));
   let next = 0;
-  let done = 0;
-  const workers = Array.from({ length: Math.min(options.concurrency ?? 32, files.length) }, async () => {
-    while (next < files.length) {
-      await one(files[next++]!);
+  let done = files.length - toRead.length;
+  const workers = Array.from({ length: Math.min(options.concurrency ?? 32, toRead.length) }, async () => {
+    while (next < toRead.length) {
+      await one(toRead[next++]!);
       done++;
       options.onProgress?.(done, files.length);
     }
@@ -267,30 +407,47 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   }
   const languagesDetected = pending.reduce((n, p) => n + (p.languageDetected ? 1 : 0), 0);
 
-  const unique = dropDuplicates(pending, problems);
+  await breathe();
+  const unique = await dropDuplicates(pending, problems, breathe);
+  await breathe();
   pending.length = 0;
   pending.push(...unique);
-  assignUniqueIds(pending);
+  await assignUniqueIds(pending, breathe, SLICE);
+  await breathe();
   pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  await breathe();
   const byTitle = new Map<string, string>();
-  for (const p of pending) {
-    const key = titleKey(p.article.title);
+  for (const [i, p] of pending.entries()) {
+    if (i % SLICE === SLICE - 1) await breathe();
+    const key = keysOf(p).title;
     if (!byTitle.has(key)) byTitle.set(key, p.id);
   }
+  await breathe();
   const articles: Article[] = [];
   const sharing = new RecordSharing();
-  for (const p of pending) {
-    const a: Article = {
-      ...p.article,
-      id: p.id,
-      related: p.article.related.map((r) => ({ title: r.title, id: byTitle.get(titleKey(r.title)) ?? null, url: r.url })),
-    };
-    const v = validateArticle(a, sharing);
-    if (v.ok) articles.push(v.article);
-    else problems.add({ path: a.origin.path, line: a.origin.line, kind: 'invalid', reason: v.reason });
+  for (const [i, p] of pending.entries()) {
+    if (i % SLICE === SLICE - 1) await breathe();
+    const relatedIds = keysOf(p).related.map((key) => byTitle.get(key) ?? null);
+    const owner = p.cachedEntry ?? p;
+    let finished = owner.finished;
+    // The record the last load made stands when its id and related links come out the same.
+    if (!finished || finished.id !== p.id || !sameIds(finished.relatedIds, relatedIds)) {
+      const a: Article = {
+        ...p.article,
+        id: p.id,
+        related: p.article.related.map((r, i) => ({ title: r.title, id: relatedIds[i]!, url: r.url })),
+      };
+      const v = validateArticle(a, sharing);
+      finished = owner.finished = { id: p.id, relatedIds, article: v.ok ? v.article : null, invalid: v.ok ? null : v.reason };
+    }
+    if (finished.article) articles.push(finished.article);
+    else problems.add({ path: p.article.origin.path, line: p.article.origin.line, kind: 'invalid', reason: finished.invalid! });
   }
   const listed = problems.finish();
-  if (options.cache) options.cache.files = seen;
+  if (options.cache) {
+    options.cache.files = seen;
+    options.cache.walk = walked;
+  }
   return {
     articles,
     problems: listed,
@@ -303,7 +460,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       duplicateLinesRemoved: duplicateLines,
       ...perFormatAndLanguage(files, articles),
       languagesDetected,
-      ...(options.cache ? { filesReused: reused } : {}),
+      ...(options.cache ? { filesReused: reused, filesUnread: unread } : {}),
       durationMs: Math.round(performance.now() - started),
     },
   };
@@ -325,14 +482,14 @@ function perFormatAndLanguage(files: readonly WalkEntry[], articles: readonly Ar
  * The same article twice (same text, or same headline and lead) is served once: the copy with
  * the first path wins and every other copy is reported as a duplicate naming it.
  */
-function dropDuplicates(pending: Pending[], problems: ProblemList): Pending[] {
+async function dropDuplicates(pending: Pending[], problems: ProblemList, breathe: () => Promise<void>): Promise<Pending[]> {
   const byPath = pending.slice().sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const seen = new Map<string, string>();
   const kept: Pending[] = [];
-  for (const p of byPath) {
+  for (const [i, p] of byPath.entries()) {
+    if (i % SLICE === SLICE - 1) await breathe();
     const a = p.article;
-    const content = createHash('sha256').update(`${a.title}\n${a.paragraphs.join('\n')}`).digest('hex');
-    const headline = `${titleKey(a.title)}\n${titleKey(a.lead)}`;
+    const { content, headline } = keysOf(p);
     const original = seen.get(content) ?? seen.get(headline);
     if (original !== undefined) {
       problems.add({ path: a.origin.path, line: a.origin.line, kind: 'duplicate', reason: `same article as ${original}; served once` });
@@ -346,6 +503,28 @@ function dropDuplicates(pending: Pending[], problems: ProblemList): Pending[] {
   return kept;
 }
 
+/** The keys of the cross-file steps, computed once per parse and kept on its cache entry. */
+function keysOf(p: Pending): NonNullable<Pending['keys']> {
+  const owner = p.cachedEntry ?? p;
+  if (!owner.keys) {
+    const a = p.article;
+    // Kept as digests: the cache holds them for every article between reloads, and only equality matters.
+    owner.keys = {
+      content: digest(`${a.title}\n${a.paragraphs.join('\n')}`),
+      headline: digest(`${titleKey(a.title)}\n${titleKey(a.lead)}`),
+      title: digest(titleKey(a.title)),
+      related: a.related.map((r) => digest(titleKey(r.title))),
+    };
+  }
+  return owner.keys;
+}
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('base64');
+
+function sameIds(a: ReadonlyArray<string | null>, b: ReadonlyArray<string | null>): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
+
 function titleKey(title: string): string {
   return title.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/gu, "'").replace(/\s+/gu, ' ').trim();
 }
@@ -356,29 +535,45 @@ function titleKey(title: string): string {
  */
 const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
 
+/** A file's bytes and its modification time, from the same open. */
+interface FileRead {
+  bytes: Buffer;
+  mtimeMs: number;
+}
+
 /**
  * One open, one fstat, one read: the size is checked before anything is read. A number means
  * too large; a string names what the path is when it is not a regular file.
  */
-async function readAsync(abs: string, maxBytes: number): Promise<Buffer | number | string> {
+async function readAsync(abs: string, maxBytes: number): Promise<FileRead | number | string> {
   const handle = await fs.open(abs, OPEN_FLAGS);
   try {
     const st = await handle.stat();
     if (!st.isFile()) return specialKind(st) ?? 'not a regular file';
-    return st.size > maxBytes ? st.size : await handle.readFile();
+    return st.size > maxBytes ? st.size : { bytes: await handle.readFile(), mtimeMs: st.mtimeMs };
   } finally {
     await handle.close().catch(() => undefined);
   }
 }
 
-function readSync(abs: string, maxBytes: number): Buffer | number | string {
+function readSync(abs: string, maxBytes: number): FileRead | number | string {
   const fd = openSync(abs, OPEN_FLAGS);
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return specialKind(st) ?? 'not a regular file';
-    return st.size > maxBytes ? st.size : readFileSync(fd);
+    return st.size > maxBytes ? st.size : { bytes: readFileSync(fd), mtimeMs: st.mtimeMs };
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Is the file at `abs` still a regular file of the size and modification time it had when read? */
+async function sameStat(abs: string, earlier: Pick<FileOutcome, 'size' | 'mtimeMs'>, sync: boolean): Promise<boolean> {
+  try {
+    const st = sync ? statSync(abs) : await fs.stat(abs);
+    return st.isFile() && st.size === earlier.size && st.mtimeMs === earlier.mtimeMs;
+  } catch {
+    return false; // read it: the read reports what is wrong
   }
 }
 

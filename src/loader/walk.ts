@@ -58,8 +58,20 @@ export function specialKind(st: { isFIFO(): boolean; isSocket(): boolean; isChar
 /** The process ran out of descriptors (or the system of open files): what was read is incomplete, not wrong data. */
 export const isExhaustion = (e: unknown) => ['EMFILE', 'ENFILE'].includes((e as NodeJS.ErrnoException)?.code ?? '');
 
-export async function walkDataDir(root: string, accept: (name: string) => boolean, options: WalkOptions = {}) {
+/** What a walk found: article files in walk order, problems, files ignored, and each folder's defaults. */
+export interface Walk {
+  files: WalkEntry[];
+  problems: WalkProblem[];
+  ignored: number;
+  /** Why the data folder could not be read as a whole (see walkDataDir); null when it could. */
+  unreadable: string | null;
+  /** Folders walked (`''` is the data folder) with the defaults of the files in them. */
+  folders: Map<string, FolderDefaults>;
+}
+
+export async function walkDataDir(root: string, accept: (name: string) => boolean, options: WalkOptions = {}): Promise<Walk> {
   const files: WalkEntry[] = [];
+  const folders = new Map<string, FolderDefaults>();
   const problems: WalkProblem[] = [];
   let ignored = 0;
   /** Why the data folder itself, or any folder for want of descriptors, could not be read: the walk is not the folder's content. */
@@ -140,6 +152,7 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     let defaults = entries.some((e) => e.name === FOLDER_DEFAULTS_FILE) ? await readDefaults(dirAbs, dirRel, inherited) : inherited;
     if (entries.some((e) => e.name === FOLDER_CHROME_FILE)) defaults = await readChrome(dirAbs, dirRel, defaults);
+    folders.set(dirRel, defaults);
     for (const ent of entries) {
       if (ent.name.startsWith('.') || ent.name.startsWith('_')) continue;
       const abs = path.join(dirAbs, ent.name);
@@ -173,7 +186,49 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
     }
   }
   if (!unreadable) await visit(root, '', { chrome: DEFAULT_CHROME });
-  return { files, problems, ignored, unreadable };
+  return { files, problems, ignored, unreadable, folders };
+}
+
+/**
+ * The last walk brought up to date by the paths a watcher named, without listing any folder: each
+ * named path is looked at alone (one lstat) and added to or dropped from the files. Null when the
+ * named paths could change more than their own entries (a folder, a symlink, a folder's
+ * `_source.json` or `_chrome.txt`, a path the last walk reported as a problem, a file in a folder
+ * it did not walk): then the folder must be walked again.
+ */
+export async function walkChanges(root: string, last: Walk, changed: ReadonlyArray<{ path: string }>, accept: (name: string) => boolean): Promise<Walk | null> {
+  if (last.unreadable || changed.length > 1000) return null;
+  const problemPaths = new Set(last.problems.map((p) => p.rel));
+  const present = new Map<string, WalkEntry>();
+  const gone = new Set<string>();
+  for (const { path: rel } of changed) {
+    const slash = rel.lastIndexOf('/');
+    const name = rel.slice(slash + 1);
+    const defaults = last.folders.get(slash < 0 ? '' : rel.slice(0, slash));
+    if (!name || !defaults || last.folders.has(rel) || problemPaths.has(rel) || name === FOLDER_DEFAULTS_FILE || name === FOLDER_CHROME_FILE) return null;
+    if (name.startsWith('.') || name.startsWith('_')) continue; // never an article, whatever it is
+    const abs = path.join(root, ...rel.split('/'));
+    let st;
+    try {
+      st = await fs.lstat(abs);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return null;
+      st = null;
+    }
+    // Not a regular file, or not an article file (a walk counts those as ignored): walk again.
+    if ((st && !st.isFile()) || NOT_ARTICLES.test(name) || !accept(name)) return null;
+    if (st) present.set(rel, { abs, rel, defaults });
+    else gone.add(rel);
+  }
+  // One pass over the last walk's files (no map of them): the gone dropped, the new appended.
+  const files: WalkEntry[] = [];
+  for (const f of last.files) {
+    if (gone.has(f.rel)) continue;
+    files.push(f);
+    present.delete(f.rel);
+  }
+  for (const f of present.values()) files.push(f);
+  return { files, problems: last.problems, ignored: last.ignored, unreadable: null, folders: last.folders };
 }
 
 /**

@@ -78,6 +78,20 @@ export interface StoryDocument {
   revision?: string;
 }
 
+/** A StoryIndex as flat arrays, member by member (see StoryIndex.dump). */
+export interface StoryIndexDump {
+  ids: string[];
+  revisions: Array<string | null>;
+  publishedMs: Float64Array;
+  /** Signature slot of each member; -1 for a text too short to compare. */
+  slots: Int32Array;
+  shingles: Uint32Array;
+  /** Confirmed pairs, as member positions two by two. */
+  links: Uint32Array;
+  /** Signatures by slot (slot × bins); a free slot's bins are whatever they were. */
+  signatures: Uint32Array;
+}
+
 /** An article's shingle set, summarised. */
 export interface Fingerprint {
   /** Distinct shingles in the text. */
@@ -247,6 +261,8 @@ export class StoryIndex {
   private readonly buckets = new BucketTable();
   /** Candidate pairs confirmed or refused so far: the work LSH let through (bench/near-duplicates-bench.ts reports it). */
   comparisons = 0;
+  /** Adds and removes so far: a copy of the stories made at this count is still exact (corpus/stories.ts). */
+  edits = 0;
 
   constructor(options: Partial<NearDuplicateOptions> = {}) {
     this.options = Object.freeze({ ...DEFAULT_NEAR_DUPLICATE_OPTIONS, ...options });
@@ -277,6 +293,7 @@ export class StoryIndex {
 
   /** Adds an article (replacing one with the same id) and returns its story. */
   add(doc: StoryDocument): Story {
+    this.edits++;
     if (this.members.has(doc.id)) this.remove(doc.id);
     const print = fingerprint(doc.paragraphs, this.options);
     const story: StoryGroup = { members: new Set(), first: null as unknown as Member };
@@ -323,6 +340,7 @@ export class StoryIndex {
   remove(id: string): boolean {
     const member = this.members.get(id);
     if (!member) return false;
+    this.edits++;
     this.members.delete(id);
     if (member.slot >= 0) {
       // The bucket keys are not kept: they are made again from the stored signature.
@@ -355,6 +373,78 @@ export class StoryIndex {
       }
     }
     return true;
+  }
+
+  /**
+   * Everything the index holds, as flat arrays (for a snapshot file): restoring it gives an index
+   * that groups and answers exactly as this one, without fingerprinting any article again.
+   */
+  dump(): StoryIndexDump {
+    const list = [...this.members.values()];
+    const position = new Map(list.map((m, i) => [m, i]));
+    const links: number[] = [];
+    list.forEach((m, i) => {
+      for (const other of m.links ?? []) {
+        const j = position.get(other)!;
+        if (i < j) links.push(i, j);
+      }
+    });
+    return {
+      ids: list.map((m) => m.id),
+      revisions: list.map((m) => m.revision ?? null),
+      publishedMs: Float64Array.from(list, (m) => m.publishedMs),
+      slots: Int32Array.from(list, (m) => m.slot),
+      shingles: Uint32Array.from(list, (m) => m.shingles),
+      links: Uint32Array.from(links),
+      signatures: this.signatures.slice(0, this.bySlot.length * this.bins),
+    };
+  }
+
+  /** An index from {@link StoryIndex.dump} (made with the same options). */
+  static restore(dump: StoryIndexDump, options: Partial<NearDuplicateOptions> = {}): StoryIndex {
+    const index = new StoryIndex(options);
+    const bins = index.bins;
+    const slotCount = dump.signatures.length / bins;
+    index.signatures = new Uint32Array(Math.max(64, slotCount) * bins);
+    index.signatures.set(dump.signatures);
+    const members = dump.ids.map((id, i): Member => {
+      const m: Member = { id, publishedMs: dump.publishedMs[i]!, revision: dump.revisions[i] ?? undefined, slot: dump.slots[i]!, shingles: dump.shingles[i]!, links: null, story: null as unknown as StoryGroup };
+      index.members.set(id, m);
+      if (m.slot >= 0) index.bySlot[m.slot] = m;
+      return m;
+    });
+    for (let slot = 0; slot < slotCount; slot++) {
+      if (!index.bySlot[slot]) {
+        index.bySlot[slot] = undefined;
+        index.freeSlots.push(slot);
+        continue;
+      }
+      for (const key of index.bucketKeys(index.signatures, slot * bins)) index.buckets.add(key, slot);
+    }
+    for (let k = 0; k < dump.links.length; k += 2) {
+      const a = members[dump.links[k]!]!;
+      const b = members[dump.links[k + 1]!]!;
+      (a.links ??= []).push(b);
+      (b.links ??= []).push(a);
+    }
+    // Stories are the connected components of the links.
+    for (const start of members) {
+      if (start.story) continue;
+      const group: StoryGroup = { members: new Set([start]), first: start };
+      start.story = group;
+      const stack = [start];
+      while (stack.length > 0) {
+        const m = stack.pop()!;
+        if (publishedBefore(m, group.first)) group.first = m;
+        for (const next of m.links ?? []) {
+          if (next.story) continue;
+          next.story = group;
+          group.members.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    return index;
   }
 
   /** The story of an article, or undefined when the article is not in the index. */

@@ -8,9 +8,12 @@
  * 12  32 bytes sha256 of everything from byte 52 on
  * 44  f64 LE   length of everything from byte 52 on (a truncated file is refused)
  * 52  u32 LE   length of the header JSON, then the header JSON (UTF-8): data directory, file
- *              fingerprints, load problems and stats, the index's vocabulary and stems, and where
- *              each typed array and the articles are in the body
- *     body     the articles as NDJSON, then each typed array's bytes (little-endian, 8-aligned)
+ *              fingerprints, load problems and stats, the index's vocabulary and stems, the
+ *              story index's article ids and revisions, each file's parse (the parse cache, so a
+ *              start that finds some files changed parses only those), and where each typed
+ *              array and the articles are in the body
+ *     body     the articles as NDJSON, then each typed array's bytes (little-endian, 8-aligned):
+ *              the segment's, then the story index's (signatures, links, per-article columns)
  * ```
  *
  * Bump {@link SNAPSHOT_FORMAT} whenever the article schema, the tokeniser or the segment layout
@@ -18,10 +21,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
-import type { LoadProblem, LoadStats } from '../loader/index.js';
+import type { LoadProblem, LoadStats, StoredParse } from '../loader/index.js';
 import type { SegmentParts } from '../search/segment.js';
+import type { StoryIndexDump } from '../search/near-duplicates.js';
 
-export const SNAPSHOT_FORMAT = 2;
+/**
+ * 2: the segment's resume points (highlighting); 3: the story index (signatures and links) and
+ * the parse cache, so neither is made again at start.
+ */
+export const SNAPSHOT_FORMAT = 3;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
 const PREAMBLE = 52;
 
@@ -39,6 +47,10 @@ export interface SnapshotContent {
   stats: LoadStats;
   /** The one segment indexing `articles` (document i = articles[i]). */
   segment: SegmentParts;
+  /** The near-duplicate index over `articles`. */
+  stories: StoryIndexDump;
+  /** Each file's parse (see ParseCache.toStored): a start that finds files changed parses only those. */
+  parses?: StoredParse[];
 }
 
 /** Why a snapshot cannot be used. */
@@ -65,6 +77,16 @@ const ARRAYS = [
 
 type ArrayName = (typeof ARRAYS)[number][0];
 
+const STORY_ARRAYS = [
+  ['publishedMs', Float64Array],
+  ['slots', Int32Array],
+  ['shingles', Uint32Array],
+  ['links', Uint32Array],
+  ['signatures', Uint32Array],
+] as const;
+
+type StoryArrayName = (typeof STORY_ARRAYS)[number][0];
+
 interface Header {
   dataDir: string;
   createdAt: string;
@@ -76,6 +98,8 @@ interface Header {
   stems: string[];
   articles: [offset: number, length: number];
   arrays: Record<ArrayName, [offset: number, length: number]>;
+  stories: { ids: string[]; revisions: Array<string | null>; arrays: Record<StoryArrayName, [offset: number, length: number]> };
+  parses?: StoredParse[];
 }
 
 function checkEndianness(): void {
@@ -115,6 +139,11 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
     const array = content.segment[name];
     arrays[name] = push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
   }
+  const storyArrays = {} as Record<StoryArrayName, [number, number]>;
+  for (const [name] of STORY_ARRAYS) {
+    const array = content.stories[name];
+    storyArrays[name] = push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+  }
   const stems = new Array<string>(content.segment.stemGroupOf.size);
   for (const [stem, group] of content.segment.stemGroupOf) stems[group] = stem;
   const header: Header = {
@@ -127,6 +156,8 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
     stems,
     articles,
     arrays,
+    stories: { ids: content.stories.ids, revisions: content.stories.revisions, arrays: storyArrays },
+    ...(content.parses ? { parses: content.parses } : {}),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const headerLength = Buffer.alloc(4);
@@ -172,14 +203,16 @@ export function decodeSnapshot(bytes: Buffer): SnapshotContent {
     articles.push(JSON.parse(text.subarray(lineStart, i).toString('utf8')) as Article);
     lineStart = i + 1;
   }
-  const arrays = {} as Record<ArrayName, Uint8Array | Uint16Array | Uint32Array>;
-  for (const [name, Type] of ARRAYS) {
-    const [offset, length] = header.arrays[name];
-    // copied out, so the file's buffer is not kept alive by the index
+  // copied out, so the file's buffer is not kept alive by the index
+  const copyOut = ([offset, length]: [number, number]): ArrayBuffer => {
     const copy = new Uint8Array(length);
     copy.set(body.subarray(offset, offset + length));
-    arrays[name] = new Type(copy.buffer, 0, length / Type.BYTES_PER_ELEMENT);
-  }
+    return copy.buffer;
+  };
+  const arrays = {} as Record<ArrayName, Uint8Array | Uint16Array | Uint32Array>;
+  for (const [name, Type] of ARRAYS) arrays[name] = new Type(copyOut(header.arrays[name]));
+  const storyArrays = {} as Record<StoryArrayName, Float64Array | Int32Array | Uint32Array>;
+  for (const [name, Type] of STORY_ARRAYS) storyArrays[name] = new Type(copyOut(header.stories.arrays[name]));
   const stemGroupOf = new Map<string, number>();
   header.stems.forEach((stem, group) => stemGroupOf.set(stem, group));
   return {
@@ -190,5 +223,7 @@ export function decodeSnapshot(bytes: Buffer): SnapshotContent {
     problems: header.problems,
     stats: header.stats,
     segment: { ...(arrays as unknown as Omit<SegmentParts, 'words' | 'stemGroupOf'>), words: header.words, stemGroupOf },
+    stories: { ...(storyArrays as unknown as Pick<StoryIndexDump, StoryArrayName>), ids: header.stories.ids, revisions: header.stories.revisions },
+    ...(header.parses ? { parses: header.parses } : {}),
   };
 }

@@ -27,6 +27,10 @@ function everything(corpus: Corpus, queries: readonly string[]): unknown {
     }
     out[`search ${q} fuzzy page 2`] = corpus.search(q, { sort: 'relevance', limit: 5, offset: 5, fuzzy: true }).hits.map((h) => [h.article.id, h.score]);
   }
+  // Stories (near-duplicate groups): every one, in the order served, and each article's.
+  out.stories = corpus.listStories({ limit: 1_000_000, offset: 0, minSize: 1 }).items.map((s) => ({ id: s.id, articles: s.articles.map((a) => a.id), fromMs: s.fromMs, toMs: s.toMs }));
+  out.storyOf = corpus.articles.map((a) => [a.id, corpus.storyOf(a)]);
+  out.collapsed = corpus.listCollapsed({ sort: 'newest', limit: 100_000, offset: 0 }).items.map((c) => [c.article.id, c.reprints]);
   const ids = corpus.articles.map((a) => a.id);
   for (const id of ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 15)) === 0)) {
     const a = corpus.get(id)!;
@@ -87,6 +91,57 @@ describe('corpus updates equal full builds', () => {
     const base = { ...fixtures, articles: [...fixtures.articles, ...seed.articles] };
     expect(base.articles.length).toBeGreaterThan(3);
     history(base, 5, 12, ['oil', 'taliban', 'market -shares', '"security forces"', 'gov*', 'title:bank']);
+  });
+
+  it('near-duplicate stories: a seeded history that splits and joins stories, copied out by the change alone', async () => {
+    const stories = await loadArticles(path.join(FIXTURES, 'stories'));
+    const fixtures = await loadArticles(path.join(FIXTURES, 'corpus'));
+    // reprints of the fixtures' articles under other ids: stories of two and more that edits split and restores join
+    const copies = [...stories.articles, ...fixtures.articles].flatMap((a) => [1, 2].map((n) => ({ ...a, id: `${a.id}-copy-${n}`, slug: `${a.slug}-copy-${n}`, origin: { ...a.origin, path: `copies/${n}/${a.origin.path}` } })));
+    const base = { ...fixtures, articles: [...stories.articles, ...fixtures.articles, ...copies] };
+    expect(new Corpus(base).listStories({ limit: 1000, offset: 0, minSize: 2 }).total).toBeGreaterThan(2);
+    history(base, 11, 12, ['oil', 'port strike']);
+  });
+
+  it('a few changes among many (orders updated by binary search, not a full merge): a seeded history equals full builds', async () => {
+    const fixtures = await loadArticles(path.join(FIXTURES, 'corpus'));
+    // 40 copies of each fixture under ids that interleave with the originals': hundreds of articles
+    const copies = Array.from({ length: 40 }, (_, n) =>
+      fixtures.articles.map((a) => ({ ...a, id: `${a.id.slice(0, 3)}${String(n).padStart(2, '0')}-${a.id}`, slug: `${a.slug}-${n}`, origin: { ...a.origin, path: `copy-${n}/${a.origin.path}`, sha256: `${a.origin.sha256.slice(0, 60)}${String(n).padStart(4, '0')}` } })),
+    ).flat();
+    const base = { ...fixtures, articles: [...fixtures.articles, ...copies].sort((x, y) => (x.id < y.id ? -1 : 1)) };
+    expect(base.articles.length).toBeGreaterThan(250);
+    let corpus = new Corpus(base);
+    const random = rng(3);
+    let present = base.articles.slice();
+    for (let step = 0; step < 8; step++) {
+      // one or two articles removed, edited or restored per step
+      const victim = present[Math.floor(random() * present.length)]!;
+      const next = random() < 0.5 ? present.filter((a) => a !== victim) : present.map((a) => (a === victim ? edited(a, step) : a));
+      const restored = base.articles[Math.floor(random() * base.articles.length)]!;
+      present = next.some((a) => a.id === restored.id) ? next : [...next, restored].sort((x, y) => (x.id < y.id ? -1 : 1));
+      const load = { ...base, articles: present };
+      corpus = corpus.update(load);
+      expect(everything(corpus, ['oil', 'bank']), `step ${step}`).toEqual(everything(new Corpus(load), ['oil', 'bank']));
+    }
+  });
+
+  it('two versions made from one (the first never served) each equal a full build, and so do the versions after: the second syncs the stories whole', async () => {
+    const stories = await loadArticles(path.join(FIXTURES, 'stories'));
+    const fixtures = await loadArticles(path.join(FIXTURES, 'corpus'));
+    const originals = [...stories.articles, ...fixtures.articles];
+    const reprints = originals.map((a) => ({ ...a, id: `${a.id}-reprint`, slug: `${a.slug}-reprint`, origin: { ...a.origin, path: `reprints/${a.origin.path}` } }));
+    const all = [...originals, ...reprints].sort((x, y) => (x.id < y.id ? -1 : 1));
+    const reprinted = new Corpus({ ...fixtures, articles: all }).listStories({ limit: 10, offset: 0, minSize: 2 }).items[0]!;
+    const [firstCopy, secondCopy] = reprinted.articles.map((a) => a.id);
+    const without = (...ids: string[]) => ({ ...fixtures, articles: all.filter((a) => !ids.includes(a.id)) });
+    const base = new Corpus({ ...fixtures, articles: all });
+    base.update(without(firstCopy!)); // made and refused: the shared story index moved on without one reprint
+    const other = all.find((a) => !reprinted.articles.some((r) => r.id === a.id))!.id;
+    const second = base.update(without(other));
+    expect(everything(second, ['oil'])).toEqual(everything(new Corpus(without(other)), ['oil']));
+    const third = second.update(without(other, secondCopy!));
+    expect(everything(third, ['oil'])).toEqual(everything(new Corpus(without(other, secondCopy!)), ['oil']));
   });
 
   it('an update reports what it changed and keeps unchanged records', async () => {

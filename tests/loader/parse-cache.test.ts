@@ -2,12 +2,13 @@
  * A reload with a ParseCache parses only files whose bytes or folder defaults changed, and gives
  * exactly what a full load of the same folder gives.
  */
-import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArticles, ParseCache, type LoadResult } from '../../src/loader/index.js';
 import { BBC_DIR, FIXTURES, HAVE_BBC, bbcSkipReason } from '../helpers/paths.js';
+import { rng } from '../search/bbc-corpus.js';
 
 /** What a load serves and reports, without timings. */
 const served = (r: LoadResult) => ({
@@ -55,6 +56,98 @@ describe('ParseCache', () => {
       expect(served(defaults)).toEqual(served(await loadArticles(dir)));
       // The file with no publisher line of its own takes the folder's source.
       expect(defaults.articles.find((a) => a.origin.path === 'business/shell-payoff.txt')?.source?.id).toBe('desk');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('told which paths changed, reads only those, and equals a full load through a seeded history', async () => {
+    const dir = folder();
+    try {
+      const cache = new ParseCache();
+      await loadArticles(dir, { cache });
+      const random = rng(7);
+      const bodies = ['Harbour talks resume\n\nDock workers met officials on Monday.\n', 'Rail fares rise again\n\nCommuters face higher fares from March.\n', 'Oil prices fall back\n\nCrude fell 3% on Monday as supply worries eased.\n', 'Second leg ends level\n\nThe tie goes to extra time next week.\n'];
+      const files = (): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.txt') && statSync(path.join(dir, f)).isFile());
+      for (let step = 0; step < 12; step++) {
+        const named: Array<{ path: string; folder?: boolean }> = [];
+        for (let k = 0; k < 3; k++) {
+          const roll = random();
+          const existing = files();
+          if (roll < 0.3 && existing.length > 3) {
+            const victim = existing[Math.floor(random() * existing.length)]!;
+            unlinkSync(path.join(dir, victim));
+            named.push({ path: victim });
+          } else if (roll < 0.6) {
+            const target = existing[Math.floor(random() * existing.length)]!;
+            writeFileSync(path.join(dir, target), bodies[Math.floor(random() * bodies.length)]!.replace('Monday', `Monday (step ${step})`));
+            named.push({ path: target });
+          } else if (roll < 0.85) {
+            const added = `sport/added-${step}-${k}.txt`;
+            writeFileSync(path.join(dir, added), bodies[Math.floor(random() * bodies.length)]!);
+            named.push({ path: added });
+          } else {
+            // a new folder: the watcher names the folder, and the folder is walked again
+            mkdirSync(path.join(dir, `desk-${step}`), { recursive: true });
+            writeFileSync(path.join(dir, `desk-${step}/note-${k}.txt`), bodies[k % bodies.length]!);
+            named.push({ path: `desk-${step}`, folder: true });
+          }
+        }
+        const updated = await loadArticles(dir, { cache, changedPaths: named });
+        expect(served(updated), `step ${step}`).toEqual(served(await loadArticles(dir)));
+        expect(updated.stats.filesRead - updated.stats.filesUnread!).toBeLessThanOrEqual(3 + 3);
+      }
+      // A file no change named is trusted unread: what the watcher did not say is not seen...
+      writeFileSync(path.join(dir, 'sport/second-leg.txt'), 'Unseen headline\n\nNot named by any change.\n');
+      const trusted = await loadArticles(dir, { cache, changedPaths: [] });
+      expect(trusted.stats.filesUnread).toBe(trusted.stats.filesRead);
+      expect(trusted.articles.some((a) => a.title === 'Unseen headline')).toBe(false);
+      // ...until a load without names stats every file and reads those whose size or time moved.
+      const statted = await loadArticles(dir, { cache });
+      expect(statted.articles.some((a) => a.title === 'Unseen headline')).toBe(true);
+      expect(served(statted)).toEqual(served(await loadArticles(dir)));
+      expect(statted.stats.filesUnread).toBe(statted.stats.filesRead - 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without named paths, a touched file is read and confirmed by its hash; a same-size edit with a new time is parsed again', async () => {
+    const dir = folder();
+    try {
+      const cache = new ParseCache();
+      const first = await loadArticles(dir, { cache });
+      const file = path.join(dir, 'business/oil-prices-climb.txt');
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(file, later, later);
+      const touched = await loadArticles(dir, { cache });
+      expect(touched.stats.filesReused).toBe(touched.stats.filesRead);
+      expect(touched.stats.filesUnread).toBe(touched.stats.filesRead - 1);
+      expect(served(touched)).toEqual(served(first));
+      const before = statSync(file).size;
+      writeFileSync(file, 'X'.repeat(20) + '\n\n' + 'y'.repeat(before - 23) + '\n');
+      expect(statSync(file).size).toBe(before);
+      const evenLater = new Date(Date.now() + 120_000);
+      utimesSync(file, evenLater, evenLater);
+      const edited = await loadArticles(dir, { cache });
+      expect(edited.stats.filesReused).toBe(edited.stats.filesRead - 1);
+      expect(served(edited)).toEqual(served(await loadArticles(dir)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the validated record of an unchanged article (the same object), and validates again only what changed', async () => {
+    const dir = folder();
+    try {
+      const cache = new ParseCache();
+      const first = await loadArticles(dir, { cache });
+      writeFileSync(path.join(dir, 'sport/added.txt'), 'A new match report\n\nThe home side won 2-0.\n');
+      const next = await loadArticles(dir, { cache, changedPaths: [{ path: 'sport/added.txt' }] });
+      const before = new Map(first.articles.map((a) => [a.id, a]));
+      const kept = next.articles.filter((a) => before.get(a.id) === a);
+      expect(kept.length).toBe(first.articles.length);
+      expect(next.articles.length).toBe(first.articles.length + 1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

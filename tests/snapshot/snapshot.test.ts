@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSnapshot } from '../../src/cli/snapshot.js';
 import { Corpus } from '../../src/corpus/index.js';
-import { loadArticles } from '../../src/loader/index.js';
+import { loadArticles, ParseCache } from '../../src/loader/index.js';
 import { startCorpus } from '../../src/server.js';
 import { SNAPSHOT_FORMAT } from '../../src/snapshot/format.js';
 import { BBC_DIR, bbcSkipReason, FIXTURES } from '../helpers/paths.js';
@@ -38,10 +38,31 @@ function answers(corpus: Corpus): unknown {
     searches: ['oil', 'bank rates', '"oil prices"', 'gov*', 'title:election', 'budget -oil'].map((q) => ({ q, r: search(q) })),
     fuzzy: corpus.search('goverment', { sort: 'relevance', limit: 50, offset: 0, fuzzy: true }),
     related: corpus.articles.map((a) => corpus.related(a, 5).map((r) => [r.article.id, r.score])),
+    stories: corpus.listStories({ limit: 1000, offset: 0, minSize: 1 }).items.map((st) => [st.id, st.articles.map((a) => a.id)]),
+    storyOf: corpus.articles.map((a) => corpus.storyOf(a)),
   };
 }
 
 describe('start-up from a snapshot', () => {
+  it('stores the story index: restored without fingerprinting, it groups as a full build, also after an update adds a reprint', async () => {
+    const dir = dataCopy('stories', path.join(FIXTURES, 'stories'));
+    cpSync(path.join(FIXTURES, 'corpus'), path.join(dir, 'desk'), { recursive: true });
+    const reprint = 'desk/business/oil-prices-climb-copy.txt';
+    writeFileSync(path.join(dir, 'wire-copy.txt'), readFileSync(path.join(dir, 'port-strike-wire.txt'), 'utf8').replace(/^[^\n]*/u, 'Port strike: wire copy'));
+    const file = path.join(work, 'stories.snapshot');
+    await makeSnapshot(dir, file);
+    const { logger } = recorder();
+    const restored = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, logger);
+    expect(restored.storySync.added).toBe(0);
+    const full = new Corpus(await loadArticles(dir));
+    expect(full.listStories({ limit: 100, offset: 0, minSize: 2 }).total).toBeGreaterThan(0);
+    expect(answers(restored)).toEqual(answers(full));
+    const text = readFileSync(path.join(dir, 'desk/business/oil-prices-climb.txt'), 'utf8');
+    writeFileSync(path.join(dir, reprint), text.replace(/^[^\n]*/u, 'Oil climbs, a reprint'));
+    const load = await loadArticles(dir);
+    expect(answers(restored.update(load))).toEqual(answers(new Corpus(load)));
+  });
+
   it('a valid snapshot of an unchanged folder gives exactly the full build, without reading the files', async () => {
     const dir = dataCopy('unchanged');
     const file = path.join(work, 'unchanged.snapshot');
@@ -63,11 +84,22 @@ describe('start-up from a snapshot', () => {
     const budget = path.join(dir, 'politics', 'budget-talks.txt');
     writeFileSync(budget, `${readFileSync(budget, 'utf8')}\nA late paragraph about oil revenue.\n`);
     const { lines, logger } = recorder();
-    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, logger);
+    const parses = new ParseCache();
+    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, logger, parses);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/brought up to date/);
     expect(corpus.change).toEqual({ added: 1, changed: 1, deleted: 1 });
-    expect(answers(corpus)).toEqual(answers(new Corpus(await loadArticles(dir))));
+    // The snapshot's parse cache: only the added and the changed file were read and parsed.
+    expect(corpus.stats.filesReused).toBe(corpus.stats.filesRead - 2);
+    expect(corpus.stats.filesUnread).toBe(corpus.stats.filesRead - 2);
+    const full = new Corpus(await loadArticles(dir));
+    expect(answers(corpus)).toEqual(answers(full));
+    expect(corpus.stats.languagesDetected).toBe(full.stats.languagesDetected);
+    // ...and the cache it left serves the next reload as well as a full load's would.
+    writeFileSync(path.join(dir, 'sport', 'late-goal.txt'), 'Late goal settles derby\n\nA header in the last minute won it.\n');
+    const next = await loadArticles(dir, { cache: parses, changedPaths: [{ path: 'sport/late-goal.txt' }] });
+    expect(next.stats.filesUnread).toBe(next.stats.filesRead - 1);
+    expect(answers(corpus.update(next))).toEqual(answers(new Corpus(await loadArticles(dir))));
   });
 
   it('notices a file rewritten with the same size (modification time)', async () => {
@@ -129,6 +161,9 @@ describe.skipIf(skip !== null)('a snapshot of the BBC corpus', () => {
     expect(lines[0]).toMatch(/^started from the snapshot /);
     const full = new Corpus(await loadArticles(BBC_DIR));
     expect(restored.version).toBe(full.version);
+    expect(restored.storySync.added).toBe(0); // the stored story index, not one made again
+    const stories = (c: Corpus) => c.listStories({ limit: 5000, offset: 0, minSize: 1 }).items.map((st) => [st.id, st.articles.map((a) => a.id)]);
+    expect(stories(restored)).toEqual(stories(full));
     for (const q of ['economy growth', '"prime minister"', 'elect*', 'title:music', 'blair OR brown']) {
       const o = { sort: 'relevance' as const, limit: 100, offset: 0, facets: ['category' as const] };
       expect(restored.search(q, o)).toEqual(full.search(q, o));
