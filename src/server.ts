@@ -179,9 +179,11 @@ function openDatabase(config: Config & { databaseUrl: string }, logger: Logger) 
   const onPoolError = (e: Error) => logger.warn({ err: e }, 'database connection lost');
   const writePool = openPool(primary, onPoolError);
   const readPool = reads === primary ? writePool : openPool(reads, onPoolError);
+  // Each file's parse, kept between this server's ingests: a watched change parses only the changed files.
+  const parses = new ParseCache();
   const ingest = async () => {
     if (!config.dataDir) return;
-    const o = await ingestDirectory(writePool, config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside });
+    const o = await ingestDirectory(writePool, config.dataDir, { maxFileBytes: config.maxFileBytes, followSymlinksOutside: config.followSymlinksOutside, cache: parses });
     logProblems(logger, o.load.problems);
     logger.info({ dataDir: config.dataDir, ...ingestSummary(o) }, 'data directory ingested');
   };
@@ -257,7 +259,7 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
   const corpus = await whenReachable(primary.display, logger, async () => {
     await migrate(writePool);
     await ingest();
-    return replica.load();
+    return replica.load(config.snapshot);
   });
   logger.info({ database: primary.display, reads: reads.display, articles: corpus.size, lastChange: replica.status().lastChange, ms: Math.round(performance.now() - started), version: corpus.version }, 'corpus loaded from the database');
   return {
@@ -265,6 +267,21 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
     database: { status: () => replica.status(), requiredForReady: config.readyRequiresDatabase },
     async follow(store) {
       replica.follow(store);
+      // A replica given SNAPSHOT writes one after a start that could not use it, before it listens:
+      // the write holds the event loop (about 17 s at 100,000 articles on a busy machine), which no
+      // request should wait for. Not at shutdown: that write could outlast the grace period, and
+      // an older snapshot only means a longer catch-up by change number.
+      const saveSnapshot = async (why: string) => {
+        if (config.snapshot === undefined) return;
+        try {
+          const started = performance.now();
+          const saved = await replica.saveSnapshot(config.snapshot);
+          logger.info({ snapshot: config.snapshot, ...saved, why, writeMs: Math.round(performance.now() - started) }, 'replica: snapshot written');
+        } catch (e) {
+          logger.warn({ snapshot: config.snapshot, err: e }, 'replica: snapshot not written');
+        }
+      };
+      if (!replica.startedFromSnapshot) await saveSnapshot('started without a usable snapshot');
       // With a data directory too: SIGHUP (and --watch) ingest it again; the replica then sees the changes like any other.
       const reloader = config.dataDir
         ? new Reloader({

@@ -3,7 +3,7 @@
  * file), writing a snapshot atomically (a temporary file beside it, then a rename, so a reader
  * never sees half a snapshot) and reading one back.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decodeSnapshot, encodeSnapshot, SnapshotError, type FileFingerprint, type SnapshotContent } from './format.js';
 
@@ -24,6 +24,29 @@ export async function fingerprintDataDir(dataDir: string): Promise<FileFingerpri
     }
   }
   await visit(dataDir, '');
+  return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/**
+ * {@link fingerprintDataDir} with blocking calls, for a process that serves nothing meanwhile
+ * (the ingest command): several times faster on a folder of 100,000 files on a busy machine.
+ */
+export function fingerprintDataDirSync(dataDir: string): FileFingerprint[] {
+  const out: FileFingerprint[] = [];
+  const visit = (dir: string, rel: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const abs = path.join(dir, entry.name);
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        visit(abs, relPath);
+        continue;
+      }
+      const stat = statSync(abs, { throwIfNoEntry: false });
+      if (stat?.isDirectory()) visit(abs, relPath);
+      else if (stat) out.push([relPath, stat.size, stat.mtimeMs]);
+    }
+  };
+  visit(dataDir, '');
   return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 

@@ -51,6 +51,11 @@ export interface SnapshotContent {
   stories: StoryIndexDump;
   /** Each file's parse (see ParseCache.toStored): a start that finds files changed parses only those. */
   parses?: StoredParse[];
+  /**
+   * Set when a replica of the PostgreSQL store wrote the snapshot: which store (its identity row)
+   * and the last change number the articles include, so the replica catches up from there.
+   */
+  store?: { id: string; change: number };
 }
 
 /** Why a snapshot cannot be used. */
@@ -93,6 +98,7 @@ interface Header {
   files: FileFingerprint[];
   problems: LoadProblem[];
   stats: LoadStats;
+  store?: { id: string; change: number };
   words: string[];
   /** Stem of each group, in group order. */
   stems: string[];
@@ -152,6 +158,7 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
     files: content.files,
     problems: content.problems,
     stats: content.stats,
+    ...(content.store ? { store: content.store } : {}),
     words: content.segment.words,
     stems,
     articles,
@@ -222,6 +229,7 @@ export function decodeSnapshot(bytes: Buffer): SnapshotContent {
     articles,
     problems: header.problems,
     stats: header.stats,
+    ...(header.store ? { store: header.store } : {}),
     segment: { ...(arrays as unknown as Omit<SegmentParts, 'words' | 'stemGroupOf'>), words: header.words, stemGroupOf },
     stories: { ...(storyArrays as unknown as Pick<StoryIndexDump, StoryArrayName>), ids: header.stories.ids, revisions: header.stories.revisions },
     ...(header.parses ? { parses: header.parses } : {}),

@@ -3,25 +3,44 @@
  * and check-data (so the same articles, ids and problems), then compared with what the database
  * holds for this dataset: new and changed articles are upserted, unchanged ones (same content
  * hash) skipped, and articles whose files left the folder deleted, in batches, one transaction
- * each. The whole run holds the dataset's advisory lock, so two ingests of one folder run one
- * after the other and the second finds nothing to do.
+ * each, two at a time (see writeBatch for how change numbers still follow commit order). The
+ * writes hold the dataset's advisory lock, so two ingests of one folder run one after the other
+ * and the second finds nothing to do.
+ *
+ * Before parsing, the folder's files are fingerprinted (path, size and the sha256 of the bytes
+ * of every file below it, plus the load options): when the fingerprint and the dataset's rows are
+ * as the last complete ingest of this dataset left them, nothing can have changed, so nothing is
+ * parsed or written and the stored load report is returned. Any changed byte of any file changes
+ * the fingerprint, so a changed file is always parsed and ingested.
  */
+import { createHash } from 'node:crypto';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
-import { loadArticles, type LoadOptions, type LoadResult } from '../loader/index.js';
+import { DEFAULT_MAX_FILE_BYTES, loadArticles, type LoadOptions, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
+import { fingerprintDataDir, fingerprintDataDirSync, sameFiles } from '../snapshot/files.js';
+import type { FileFingerprint } from '../snapshot/format.js';
 import { contentHash, storedState, withIngestLock, writeBatch } from './postgres.js';
 
-export interface IngestOptions extends Pick<LoadOptions, 'maxFileBytes' | 'followSymlinksOutside' | 'onProgress'> {
+export interface IngestOptions extends Pick<LoadOptions, 'maxFileBytes' | 'followSymlinksOutside' | 'onProgress' | 'cache' | 'syncRead'> {
   /** Names the folder's articles in the database (default: the folder's absolute path). */
   dataset?: string;
   /** Articles per transaction. */
   batchSize?: number;
+  /** Batches written at once, each in its own transaction on its own connection (default 2). */
+  parallel?: number;
+  /** Parse and compare every file even when the folder's fingerprint says nothing changed. */
+  full?: boolean;
 }
 
 export interface IngestOutcome {
   dataset: string;
   load: LoadResult;
+  /** Articles the folder holds (load.articles is empty when the folder was not parsed). */
+  articles: number;
+  /** True when the folder's files were exactly as the last complete ingest saw them: nothing parsed, nothing written. */
+  folderUnchanged: boolean;
   inserted: number;
   updated: number;
   unchanged: number;
@@ -38,13 +57,145 @@ function defaultDataset(dataDir: string): string {
   return path.resolve(dataDir);
 }
 
+/** Bumped when what the fingerprint covers changes, so old fingerprints stop matching. */
+const FINGERPRINT_VERSION = 'files-v1';
+const HASH_CONCURRENCY = 32;
+
+/**
+ * sha256 over every file below the folder (path, size, sha256 of its bytes; hidden files and
+ * folder defaults included, since `_source.json` and `_chrome.txt` change articles) and the load
+ * options that change what a load gives; null when some file cannot be read (then the folder is
+ * simply parsed). Also returns the files' sizes and modification times, to see whether any file
+ * changed while the load ran.
+ */
+async function folderFingerprint(root: string, optionsKey: string, sync: boolean): Promise<{ digest: string; files: FileFingerprint[] } | null> {
+  let files: FileFingerprint[];
+  try {
+    files = sync ? fingerprintDataDirSync(root) : await fingerprintDataDir(root);
+  } catch {
+    return null;
+  }
+  const hashes = new Array<string>(files.length);
+  const hash = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  if (sync) {
+    try {
+      files.forEach(([rel], i) => (hashes[i] = hash(readFileSync(path.join(root, rel)))));
+    } catch {
+      return null;
+    }
+    return digestOf(files, hashes, optionsKey);
+  }
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < files.length) {
+      const i = next++;
+      try {
+        hashes[i] = hash(await fs.readFile(path.join(root, files[i]![0])));
+      } catch {
+        failed = true;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
+  return failed ? null : digestOf(files, hashes, optionsKey);
+}
+
+function digestOf(files: FileFingerprint[], hashes: readonly string[], optionsKey: string): { digest: string; files: FileFingerprint[] } {
+  const h = createHash('sha256').update(`${FINGERPRINT_VERSION}\n${optionsKey}\n`);
+  files.forEach(([rel, size], i) => h.update(`${rel}\0${size}\0${hashes[i]}\n`));
+  return { digest: h.digest('hex'), files };
+}
+
+interface StoredFolder {
+  loaded: number;
+  articles: number;
+  problems: LoadProblem[];
+  stats: LoadStats;
+}
+
+/** The stored report of the last complete ingest of `dataset`, when it saw this fingerprint and the dataset's rows are still as it left them. */
+async function unchangedFolder(pool: pg.Pool, dataset: string, fingerprint: string): Promise<StoredFolder | null> {
+  const { rows } = await pool.query<StoredFolder & { fingerprint: string; last_write: string; now_articles: string; now_last_write: string }>(
+    `SELECT f.fingerprint, f.loaded, f.articles, f.last_write::text, f.problems, f.stats,
+            (SELECT count(*) FROM articles WHERE dataset = $1)::text AS now_articles,
+            (SELECT COALESCE(max(change_seq), 0) FROM articles WHERE dataset = $1)::text AS now_last_write
+       FROM ingested_folders f WHERE f.dataset = $1`,
+    [dataset],
+  );
+  const r = rows[0];
+  // Rows written or deleted since (by anything) change the count or the highest write number.
+  if (!r || r.fingerprint !== fingerprint || String(r.articles) !== r.now_articles || r.last_write !== r.now_last_write) return null;
+  return r;
+}
+
+async function forgetFolder(pool: pg.Pool, dataset: string): Promise<void> {
+  await pool.query('DELETE FROM ingested_folders WHERE dataset = $1', [dataset]);
+}
+
+async function recordFolder(pool: pg.Pool, dataset: string, fingerprint: string, load: LoadResult): Promise<void> {
+  await pool.query(
+    `INSERT INTO ingested_folders (dataset, fingerprint, articles, last_write, loaded, problems, stats)
+     SELECT $1, $2, count(*), COALESCE(max(change_seq), 0), $3, $4::jsonb, $5::jsonb FROM articles WHERE dataset = $1
+     ON CONFLICT (dataset) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, articles = EXCLUDED.articles, last_write = EXCLUDED.last_write,
+       loaded = EXCLUDED.loaded, problems = EXCLUDED.problems, stats = EXCLUDED.stats, recorded_at = now()`,
+    [dataset, fingerprint, load.articles.length, JSON.stringify(load.problems), JSON.stringify(load.stats)],
+  );
+}
+
+/** Runs `tasks` with at most `width` at once; on the first failure starts no more, waits for the running ones, and throws it. */
+async function runLimited<T>(tasks: Array<() => Promise<T>>, width: number): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const lane = async () => {
+    while (!failure && next < tasks.length) {
+      const task = tasks[next++]!;
+      try {
+        results.push(await task());
+      } catch (e) {
+        failure ??= { error: e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, width) }, lane));
+  if (failure) throw (failure as { error: unknown }).error;
+  return results;
+}
+
 export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: IngestOptions = {}): Promise<IngestOutcome> {
   const started = performance.now();
   const dataset = options.dataset ?? defaultDataset(dataDir);
   const batchSize = options.batchSize ?? 1000;
+  const optionsKey = JSON.stringify([options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, options.followSymlinksOutside ?? false]);
+  const root = path.resolve(dataDir);
+  const print = await folderFingerprint(root, optionsKey, options.syncRead ?? false);
+  if (print && !options.full) {
+    const stored = await unchangedFolder(pool, dataset, print.digest);
+    if (stored) {
+      const durationMs = Math.round(performance.now() - started);
+      return {
+        dataset,
+        load: { articles: [], problems: stored.problems, stats: { ...stored.stats, durationMs } },
+        articles: stored.loaded,
+        folderUnchanged: true,
+        inserted: 0,
+        updated: 0,
+        unchanged: stored.articles,
+        deleted: 0,
+        conflicts: [],
+        lastSeq: null,
+        batches: 0,
+        durationMs,
+      };
+    }
+  }
   // Loaded before the lock: parsing is the slow part and touches no shared state.
-  const load = await loadArticles(dataDir, { maxFileBytes: options.maxFileBytes, followSymlinksOutside: options.followSymlinksOutside, onProgress: options.onProgress });
+  const load = await loadArticles(dataDir, { maxFileBytes: options.maxFileBytes, followSymlinksOutside: options.followSymlinksOutside, onProgress: options.onProgress, cache: options.cache, syncRead: options.syncRead });
+  // Did any file change while it was read? Stat-ed now, while PostgreSQL does the writing.
+  const after = print ? (options.syncRead ? Promise.resolve().then(() => fingerprintDataDirSync(root)) : fingerprintDataDir(root)).catch(() => null) : Promise.resolve(null);
   return withIngestLock(pool, dataset, async () => {
+    await forgetFolder(pool, dataset);
     const { byId, ofDataset } = await storedState(
       pool,
       dataset,
@@ -69,17 +220,34 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
       }
     }
     const deletes = ofDataset.filter((id) => !present.has(id)).sort();
-    let lastSeq: number | null = null;
-    let batches = 0;
+    const tasks: Array<() => Promise<number | null>> = [];
     for (let i = 0; i < upserts.length; i += batchSize) {
-      lastSeq = (await writeBatch(pool, dataset, { upserts: upserts.slice(i, i + batchSize), deletes: [] })) ?? lastSeq;
-      batches++;
+      const slice = upserts.slice(i, i + batchSize);
+      tasks.push(() => writeBatch(pool, dataset, { upserts: slice, deletes: [] }));
     }
     for (let i = 0; i < deletes.length; i += batchSize) {
-      lastSeq = (await writeBatch(pool, dataset, { upserts: [], deletes: deletes.slice(i, i + batchSize) })) ?? lastSeq;
-      batches++;
+      const slice = deletes.slice(i, i + batchSize);
+      tasks.push(() => writeBatch(pool, dataset, { upserts: [], deletes: slice }));
     }
-    return { dataset, load, inserted, updated, unchanged, deleted: deletes.length, conflicts, lastSeq, batches, durationMs: Math.round(performance.now() - started) };
+    const seqs = (await runLimited(tasks, options.parallel ?? 2)).filter((s): s is number => s !== null);
+    // Recorded only when this run saw the whole folder as it stands (no file changed while it was
+    // read, no id left to another dataset that a later run might take over).
+    const stat = await after;
+    if (print && conflicts.length === 0 && stat && sameFiles(stat, print.files)) await recordFolder(pool, dataset, print.digest, load);
+    return {
+      dataset,
+      load,
+      articles: load.articles.length,
+      folderUnchanged: false,
+      inserted,
+      updated,
+      unchanged,
+      deleted: deletes.length,
+      conflicts,
+      lastSeq: seqs.length ? Math.max(...seqs) : null,
+      batches: tasks.length,
+      durationMs: Math.round(performance.now() - started),
+    };
   });
 }
 
@@ -87,6 +255,7 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
 export function ingestSummary(o: IngestOutcome): Record<string, unknown> {
   return {
     dataset: o.dataset,
+    folderUnchanged: o.folderUnchanged,
     inserted: o.inserted,
     updated: o.updated,
     unchanged: o.unchanged,

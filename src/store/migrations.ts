@@ -68,4 +68,45 @@ CREATE INDEX articles_source_key ON articles (lower(source_id), published_at DES
 CREATE INDEX articles_category_key ON articles (lower(category), published_at DESC NULLS LAST, id);
 `,
   },
+  {
+    name: '0003-change-log-folder-fingerprints-store-identity',
+    sql: `
+-- The change line replicas follow, appended at the end of each write transaction under the
+-- change-order lock, so its numbers follow commit order even when ingest batches are written in
+-- parallel (articles.change_seq stays unique but is drawn when the row is written, before that
+-- lock, so it no longer follows commit order). One row per id is enough: a replica asks for the
+-- current state of every id changed after its number, so older rows of the same id are pruned.
+CREATE TABLE article_changes (
+  change_seq  bigint PRIMARY KEY,
+  id          text NOT NULL,
+  dataset     text NOT NULL,
+  deleted     boolean NOT NULL
+);
+CREATE INDEX article_changes_id ON article_changes (id);
+INSERT INTO article_changes (change_seq, id, dataset, deleted)
+  SELECT DISTINCT ON (id) change_seq, id, dataset, deleted
+    FROM (SELECT change_seq, id, dataset, false AS deleted FROM articles
+          UNION ALL SELECT change_seq, id, dataset, true FROM article_deletions) AS c
+   ORDER BY id, change_seq DESC;
+
+-- Which store this is: a replica's snapshot names it, so a snapshot of another database (whose
+-- change numbers mean something else) is refused.
+CREATE TABLE store_identity (id text PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now());
+INSERT INTO store_identity (id) VALUES (gen_random_uuid()::text);
+
+-- What an ingest of a folder saw: a digest of its files (path, size, sha256 of the bytes) and of
+-- the load options, its load report, and the state it left the dataset in. An ingest whose
+-- folder digest and dataset state still match writes nothing and parses nothing.
+CREATE TABLE ingested_folders (
+  dataset      text PRIMARY KEY,
+  fingerprint  text NOT NULL,
+  articles     integer NOT NULL,
+  last_write   bigint NOT NULL,
+  loaded       integer NOT NULL,
+  problems     jsonb NOT NULL,
+  stats        jsonb NOT NULL,
+  recorded_at  timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
 ];

@@ -2,10 +2,13 @@
  * Articles in PostgreSQL: the writes an ingest makes (one transaction per batch) and the reads a
  * replica makes (a whole snapshot, then the changes after a sequence number).
  *
- * Every write transaction first takes one advisory lock (CHANGE_LOCK) and only then draws change
- * numbers, so numbers are handed out in commit order: a replica that has seen change N has seen
- * every change below N. Without that, a transaction that drew 11 could commit after one that drew
- * 12, and a replica reading "after 12" would never see 11.
+ * Change numbers follow commit order: a replica that has seen change N has seen every change
+ * below N. Without that, a transaction that drew 11 could commit after one that drew 12, and a
+ * replica reading "after 12" would never see 11. A write transaction does its heavy part (the
+ * upsert: JSON, to_tsvector, index upkeep) without any shared lock, so batches are written in
+ * parallel, and only at its end takes one advisory lock (CHANGE_LOCK), held to commit, to append
+ * what it changed to `article_changes` with numbers drawn under that lock. Replicas read that
+ * log, never `articles.change_seq` (which is drawn when a row is written, not at commit).
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -21,7 +24,7 @@ const CHANGE_LOCK: [number, number] = [0x6e657773, 0x63686e67];
 const INGEST_LOCK_SPACE = 0x696e6773;
 
 /** The last change number written (0 for none): every change up to it is committed and visible. */
-const HIGH_WATER = 'SELECT COALESCE(GREATEST((SELECT max(change_seq) FROM articles), (SELECT max(change_seq) FROM article_deletions)), 0)::text AS seq';
+const HIGH_WATER = 'SELECT COALESCE(max(change_seq), 0)::text AS seq FROM article_changes';
 
 /** The store's last change number (0 when empty). */
 export async function lastChange(db: pg.Pool | pg.PoolClient): Promise<number> {
@@ -71,7 +74,8 @@ export interface BatchWrite {
 export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite): Promise<number | null> {
   if (batch.upserts.length === 0 && batch.deletes.length === 0) return null;
   return inTransaction(pool, 'BEGIN', async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', CHANGE_LOCK);
+    const written: string[] = [];
+    const gone: string[] = [];
     if (batch.upserts.length) {
       const rows = batch.upserts.map(({ article: a, hash }) => ({
         id: a.id,
@@ -81,7 +85,7 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
         body: a.paragraphs.slice(1).join('\n'),
       }));
       // One parameter (a JSON array) whatever the batch size; the values never touch the SQL text.
-      await client.query(
+      const r = await client.query<{ id: string }>(
         `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, authors, tags, search_tsv, change_seq)
          SELECT r.id, $2, r.hash, r.record, r.record->>'slug', (r.record->>'publishedAt')::timestamptz,
                 r.record->'source'->>'id', r.record->'source'->>'name', r.record->>'category',
@@ -93,18 +97,36 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
            content_hash = EXCLUDED.content_hash, record = EXCLUDED.record, slug = EXCLUDED.slug, published_at = EXCLUDED.published_at,
            source_id = EXCLUDED.source_id, source_name = EXCLUDED.source_name, category = EXCLUDED.category, authors = EXCLUDED.authors,
            tags = EXCLUDED.tags, search_tsv = EXCLUDED.search_tsv, change_seq = EXCLUDED.change_seq
-         WHERE articles.dataset = EXCLUDED.dataset AND articles.content_hash <> EXCLUDED.content_hash`,
+         WHERE articles.dataset = EXCLUDED.dataset AND articles.content_hash <> EXCLUDED.content_hash
+         RETURNING id`,
         [JSON.stringify(rows), dataset],
       );
+      for (const row of r.rows) written.push(row.id);
     }
     if (batch.deletes.length) {
-      await client.query(
+      // article_deletions is kept for readers of the first schema; replicas read article_changes.
+      const r = await client.query<{ id: string }>(
         `WITH gone AS (DELETE FROM articles WHERE dataset = $1 AND id = ANY($2::text[]) RETURNING id)
-         INSERT INTO article_deletions (change_seq, id, dataset) SELECT nextval('article_change_seq'), id, $1 FROM gone`,
+         INSERT INTO article_deletions (change_seq, id, dataset) SELECT nextval('article_change_seq'), id, $1 FROM gone RETURNING id`,
         [dataset, batch.deletes],
       );
+      for (const row of r.rows) gone.push(row.id);
     }
-    const seq = await lastChange(client);
+    if (written.length === 0 && gone.length === 0) return null;
+    const ids = [...written, ...gone];
+    // Older log rows of these ids: a replica asks for each changed id's current state, so the newest row per id is enough.
+    await client.query('DELETE FROM article_changes WHERE id = ANY($1::text[])', [ids]);
+    // From here to commit, one writer at a time: numbers drawn now are in commit order.
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', CHANGE_LOCK);
+    const { rows } = await client.query<{ seq: string }>(
+      `WITH logged AS (
+         INSERT INTO article_changes (change_seq, id, dataset, deleted)
+         SELECT nextval('article_change_seq'), c.id, $2, c.deleted FROM unnest($1::text[], $3::boolean[]) AS c(id, deleted)
+         RETURNING change_seq)
+       SELECT max(change_seq)::text AS seq FROM logged`,
+      [ids, dataset, ids.map((_, i) => i >= written.length)],
+    );
+    const seq = Number(rows[0]!.seq);
     // Delivered at commit, to every replica listening: a wake-up, never the data itself.
     await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, String(seq)]);
     return seq;
@@ -163,20 +185,28 @@ export class PostgresChangeSource implements ArticleChangeSource {
     });
   }
 
+  async identity(): Promise<string> {
+    return (await this.pool.query<{ id: string }>('SELECT id FROM store_identity')).rows[0]!.id;
+  }
+
+  async lastChange(): Promise<number> {
+    return lastChange(this.pool);
+  }
+
   async changesSince(seq: number): Promise<ChangeBatch> {
     return inTransaction(this.pool, SNAPSHOT, async (c) => {
       const high = await lastChange(c);
       if (high <= seq) return { seq: Math.max(seq, high), changes: [] };
-      const ups = await c.query<{ id: string; record: unknown; change_seq: string }>(
-        'SELECT id, record, change_seq::text FROM articles WHERE change_seq > $1 ORDER BY change_seq',
+      // The current state of every id changed after `seq` (no row: deleted), in change order.
+      const { rows } = await c.query<{ id: string; record: unknown; change_seq: string }>(
+        `SELECT l.id, a.record, l.change_seq::text
+           FROM (SELECT id, max(change_seq) AS change_seq FROM article_changes WHERE change_seq > $1 GROUP BY id) AS l
+           LEFT JOIN articles a ON a.id = l.id
+          ORDER BY l.change_seq`,
         [seq],
       );
-      const dels = await c.query<{ id: string; change_seq: string }>('SELECT id, change_seq::text FROM article_deletions WHERE change_seq > $1 ORDER BY change_seq', [seq]);
       const sharing = new RecordSharing();
-      const changes: ArticleChange[] = [
-        ...ups.rows.map((r) => ({ seq: Number(r.change_seq), id: r.id, article: toArticle(r.record, r.id, sharing) })),
-        ...dels.rows.map((r) => ({ seq: Number(r.change_seq), id: r.id, article: null })),
-      ].sort((a, b) => a.seq - b.seq);
+      const changes: ArticleChange[] = rows.map((r) => ({ seq: Number(r.change_seq), id: r.id, article: r.record === null ? null : toArticle(r.record, r.id, sharing) }));
       return { seq: high, changes };
     });
   }

@@ -9,6 +9,12 @@
  * the CorpusStore in one assignment as the folder reloader does, so a request never sees half a
  * batch.
  *
+ * Given a snapshot file (SNAPSHOT), a replica starts from it when that snapshot was written by a
+ * replica of the same store (its identity row) at a change number the store has reached, then
+ * catches up with the changes after that number, as it does while running; otherwise it loads
+ * the whole store. The server has it write the file (atomically, with its change number) after a
+ * start that could not use it, so the next start of any replica of that store is quicker.
+ *
  * While PostgreSQL is unreachable the replica keeps serving its last corpus, retries with
  * backoff (250 ms doubling to 10 s), and says so in `status()` (/health, and /ready when the
  * operator asks for strict readiness).
@@ -17,8 +23,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { Corpus, type CorpusStore } from '../corpus/index.js';
+import { readSnapshot, writeSnapshot } from '../snapshot/files.js';
+import { SnapshotError } from '../snapshot/format.js';
 import { listenForChanges, type ChangeListener } from './listen.js';
-import type { ArticleChangeSource } from './types.js';
+import type { ArticleChange, ArticleChangeSource } from './types.js';
 
 export interface DatabaseStatus {
   state: 'connected' | 'reconnecting';
@@ -46,8 +54,12 @@ const MAX_BACKOFF_MS = 10_000;
 
 export class Replica {
   private articles = new Map<string, Article>();
+  /** The values of `articles` sorted by id, kept up to date by merging (a full sort of 100,000 ids costs about 0.1 s a change). */
+  private order: Article[] = [];
   private seq = 0;
   private store: CorpusStore | null = null;
+  /** The corpus load() returned, until follow() hands over a store. */
+  private first: Corpus | null = null;
   private listener: ChangeListener | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -61,13 +73,81 @@ export class Replica {
 
   constructor(private readonly o: ReplicaOptions) {}
 
-  /** The first corpus, from a whole snapshot. Throws when the store cannot be read at all. */
-  async load(): Promise<Corpus> {
+  /**
+   * The first corpus: from `snapshotFile` when given and usable (then brought up to the store's
+   * last change), else from a whole snapshot of the store. Throws when the store cannot be read.
+   */
+  async load(snapshotFile?: string): Promise<Corpus> {
+    if (snapshotFile !== undefined) {
+      const started = performance.now();
+      try {
+        const corpus = await this.fromSnapshotFile(snapshotFile);
+        this.o.logger.info({ snapshot: snapshotFile, articles: corpus.size, lastChange: this.seq, ms: Math.round(performance.now() - started) }, 'replica: started from the snapshot, caught up with the store');
+        this.startedFromSnapshot = true;
+        return (this.first = corpus);
+      } catch (e) {
+        if (!(e instanceof SnapshotError)) throw e;
+        this.o.logger.warn(`snapshot ${snapshotFile} not used (${e.message}); loading every article from the database`);
+      }
+    }
+    const asked = performance.now();
     const snap = await this.o.source.snapshot();
+    const fetchMs = Math.round(performance.now() - asked);
     this.articles = new Map(snap.articles.map((a) => [a.id, a]));
     this.seq = snap.seq;
     this.contact();
-    return this.o.build(this.sorted());
+    const built = performance.now();
+    this.order = byId([...this.articles.values()]);
+    this.first = this.o.build(this.order);
+    this.o.logger.info({ articles: this.first.size, lastChange: this.seq, fetchMs, buildMs: Math.round(performance.now() - built) }, 'replica: loaded every article from the database');
+    return this.first;
+  }
+
+  /** True when load() started from a snapshot file. */
+  startedFromSnapshot = false;
+
+  private async fromSnapshotFile(file: string): Promise<Corpus> {
+    const content = await readSnapshot(file);
+    if (!content.store) throw new SnapshotError(`made from the data folder ${content.dataDir}, not from this database`);
+    const [id, high] = await Promise.all([this.o.source.identity?.(), this.o.source.lastChange?.()]);
+    if (id === undefined || high === undefined) throw new SnapshotError('this store cannot name itself');
+    if (content.store.id !== id) throw new SnapshotError(`made from another database (store ${content.store.id}, this is ${id})`);
+    // A database restored to an earlier point would never send the changes the snapshot holds beyond it.
+    if (content.store.change > high) throw new SnapshotError(`it holds change ${content.store.change}, the database only reaches ${high}`);
+    const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories);
+    this.articles = new Map(content.articles.map((a) => [a.id, a]));
+    this.order = byId([...content.articles]);
+    this.seq = content.store.change;
+    const batch = await this.o.source.changesSince(this.seq);
+    const corpus = this.apply(batch.changes, batch.seq, restored) ?? restored;
+    this.contact();
+    return corpus;
+  }
+
+  /**
+   * Writes the served corpus and its change number to `file` (atomically: a temporary file, then
+   * a rename), for the next start of a replica of this store.
+   */
+  async saveSnapshot(file: string): Promise<{ articles: number; change: number; bytes: number }> {
+    const id = await this.o.source.identity?.();
+    if (id === undefined) throw new Error('this store cannot name itself');
+    // Read together, with no await between: the corpus served is the one of this change number.
+    const corpus = this.store?.current ?? this.first;
+    const change = this.seq;
+    if (!corpus) throw new Error('nothing loaded yet');
+    const { articles, parts, stories } = await corpus.toSnapshotParts();
+    const bytes = await writeSnapshot(file, {
+      dataDir: `postgres-store:${id}`,
+      createdAt: new Date().toISOString(),
+      files: [],
+      articles,
+      problems: [],
+      stats: corpus.stats,
+      segment: parts,
+      stories,
+      store: { id, change },
+    });
+    return { articles: articles.length, change, bytes };
   }
 
   /** Starts following changes into `store` (whose corpus came from load()). */
@@ -124,13 +204,8 @@ export class Replica {
       const batch = await this.o.source.changesSince(this.seq);
       const fetchMs = Math.round(performance.now() - asked);
       if (batch.changes.length > 0) {
-        for (const c of batch.changes) {
-          if (c.article) this.articles.set(c.id, c.article);
-          else this.articles.delete(c.id);
-        }
-        this.seq = batch.seq;
         const previous = this.store?.current;
-        const next = this.o.build(this.sorted(), previous);
+        const next = this.apply(batch.changes, batch.seq, previous)!;
         this.store?.swap(next);
         this.applied++;
         this.o.logger.info({ version: next.version, previous: previous?.version, articles: next.size, changes: batch.changes.length, lastChange: this.seq, fetchMs, buildMs: next.buildMs }, 'replica: changes applied');
@@ -151,6 +226,25 @@ export class Replica {
       this.wake(this.backoff);
       this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
     }
+  }
+
+  /** Applies changes up to `seq`: the corpus made from `previous` by them, or null when there were none. */
+  private apply(changes: readonly ArticleChange[], seq: number, previous: Corpus | undefined): Corpus | null {
+    this.seq = Math.max(this.seq, seq);
+    if (changes.length === 0) return null;
+    const touched = new Set<string>();
+    for (const c of changes) {
+      touched.add(c.id);
+      if (c.article) this.articles.set(c.id, c.article);
+      else this.articles.delete(c.id);
+    }
+    // The untouched articles keep their order; the changed ones, sorted, are merged in.
+    const kept = this.order.filter((a) => !touched.has(a.id));
+    const changed = byId([...touched].flatMap((id) => this.articles.get(id) ?? []));
+    const merged: Article[] = new Array(kept.length + changed.length);
+    for (let i = 0, j = 0, k = 0; k < merged.length; k++) merged[k] = j >= changed.length || (i < kept.length && kept[i]!.id < changed[j]!.id) ? kept[i++]! : changed[j++]!;
+    this.order = merged;
+    return this.o.build(merged, previous);
   }
 
   private contact(): void {
@@ -178,10 +272,10 @@ export class Replica {
     this.listener = null;
     await l?.end();
   }
+}
 
-  private sorted(): Article[] {
-    return [...this.articles.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  }
+function byId(articles: Article[]): Article[] {
+  return articles.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
 
 /**

@@ -24,4 +24,8 @@ export interface ChangeBatch {
 export interface ArticleChangeSource {
   snapshot(): Promise<StoreSnapshot>;
   changesSince(seq: number): Promise<ChangeBatch>;
+  /** Names this store, for snapshots a replica writes (a snapshot of another store is refused). */
+  identity?(): Promise<string>;
+  /** The store's last change number. */
+  lastChange?(): Promise<number>;
 }

@@ -28,3 +28,8 @@ export function tempDataDir(files: Record<string, string | Buffer>): string {
   }
   return dir;
 }
+
+/** A plain-text article file: headline, then paragraphs. */
+export function articleText(title: string, ...paragraphs: string[]): string {
+  return `${title}\n\n${paragraphs.join('\n\n')}\n`;
+}

@@ -2,6 +2,7 @@ import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
+import { makeSnapshot } from '../../src/cli/snapshot.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { databaseSettings, openPool } from '../../src/store/connection.js';
@@ -165,5 +166,99 @@ describe('replicas', () => {
     expect((await app.inject({ url: '/ready' })).statusCode).toBe(200);
     expect(statuses.length).toBeGreaterThan(10);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
+  });
+});
+
+describe('a replica started from a snapshot', () => {
+  it('starts from the snapshot a replica of the same store wrote, catches up by change number, and ends on the version of a full load', async () => {
+    const url = await testDatabase('replica_snap');
+    const pool = openPool(databaseSettings(url));
+    cleanups.push(() => pool.end());
+    await migrate(pool);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`desk${i % 3}/story-${i}.txt`] = story(i);
+    const dir = tempDataDir(files);
+    const snapDir = tempDataDir({});
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => rmSync(snapDir, { recursive: true, force: true }));
+    const file = path.join(snapDir, 'replica.snapshot');
+    await ingestDirectory(pool, dir, { batchSize: 100 });
+
+    const a = await replicaOf(url);
+    cleanups.push(a.close);
+    expect(a.replica.startedFromSnapshot).toBe(false);
+    const saved = await a.replica.saveSnapshot(file);
+    expect(saved).toMatchObject({ articles: 300, change: await lastChange(pool) });
+
+    // Changes after the snapshot: updates, deletes and new articles.
+    for (let i = 0; i < 10; i++) writeFileSync(path.join(dir, `desk${i % 3}/story-${i}.txt`), story(i, 3));
+    for (let i = 290; i < 300; i++) unlinkSync(path.join(dir, `desk${i % 3}/story-${i}.txt`));
+    for (let i = 300; i < 320; i++) writeFileSync(path.join(dir, `desk${i % 3}/story-${i}.txt`), story(i));
+    await ingestDirectory(pool, dir, { batchSize: 100 });
+
+    const settings = databaseSettings(url);
+    const bPool = openPool(settings);
+    cleanups.push(() => bPool.end());
+    const b = new Replica({ source: new PostgresChangeSource(bPool), listen: settings.pool, build: (x, previous) => corpusFromArticles(x, 0, previous), logger: quiet });
+    cleanups.push(() => b.close());
+    const corpus = await b.load(file);
+    expect(b.startedFromSnapshot).toBe(true);
+    expect(b.status().lastChange).toBe(await lastChange(pool));
+    const folder = new Corpus(await loadArticles(dir));
+    expect(corpus.size).toBe(310);
+    expect(corpus.version).toBe(folder.version);
+    expect(corpus.get('desk0-story-0')!.title).toBe('Story number 0 (edition 3)');
+    expect(corpus.get('desk2-story-299')).toBeUndefined();
+    expect(JSON.stringify(corpus.get('desk1-story-301'))).toBe(JSON.stringify(folder.get('desk1-story-301')));
+    // The same searches as a full build.
+    const top = (c: Corpus) => c.search('harbour council', { sort: 'relevance', limit: 20, offset: 0 }).hits.map((h) => [h.article.id, h.score]);
+    expect(top(corpus)).toEqual(top(folder));
+    expect(top(corpus)).toHaveLength(20);
+  });
+
+  it('refuses a snapshot of another database, one ahead of the database, and a folder snapshot, and loads the whole store instead', async () => {
+    const url = await testDatabase('replica_snap_other');
+    const pool = openPool(databaseSettings(url));
+    cleanups.push(() => pool.end());
+    await migrate(pool);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) files[`story-${i}.txt`] = story(i);
+    const dir = tempDataDir(files);
+    const snapDir = tempDataDir({});
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => rmSync(snapDir, { recursive: true, force: true }));
+    await ingestDirectory(pool, dir);
+    const a = await replicaOf(url);
+    cleanups.push(a.close);
+    const file = path.join(snapDir, 'a.snapshot');
+    await a.replica.saveSnapshot(file);
+
+    const otherUrl = await testDatabase('replica_snap_other2');
+    const otherPool = openPool(databaseSettings(otherUrl));
+    cleanups.push(() => otherPool.end());
+    await migrate(otherPool);
+    await ingestDirectory(otherPool, dir, { dataset: 'other' });
+    const warnings: string[] = [];
+    const logger = { ...quiet, warn: (m: unknown) => void warnings.push(String(m)) };
+    const settings = databaseSettings(otherUrl);
+    const make = () => new Replica({ source: new PostgresChangeSource(otherPool), listen: settings.pool, build: (x, previous) => corpusFromArticles(x, 0, previous), logger });
+    const c = make();
+    expect((await c.load(file)).size).toBe(20);
+    expect(c.startedFromSnapshot).toBe(false);
+    expect(warnings.at(-1)).toMatch(/made from another database/u);
+
+    // The same identity but fewer changes: a database restored to an earlier point.
+    const { rows } = await pool.query<{ id: string }>('SELECT id FROM store_identity');
+    await otherPool.query('UPDATE store_identity SET id = $1', [rows[0]!.id]);
+    await otherPool.query('DELETE FROM article_changes WHERE change_seq > 5');
+    const d = make();
+    await d.load(file);
+    expect(d.startedFromSnapshot).toBe(false);
+    expect(warnings.at(-1)).toMatch(/it holds change \d+, the database only reaches 0/u);
+
+    const folderFile = path.join(snapDir, 'folder.snapshot');
+    await makeSnapshot(dir, folderFile);
+    const e = make();
+    await e.load(folderFile);
+    expect(e.startedFromSnapshot).toBe(false);
+    expect(warnings.at(-1)).toMatch(/made from the data folder/u);
   });
 });

@@ -141,3 +141,46 @@ describe('npm run replicas (the steps of deploy/compose.yaml)', () => {
     expect(rows[0]!.articles).toBeGreaterThan(3);
   }, 90_000);
 });
+
+describe('a replica process with SNAPSHOT', () => {
+  it('writes its snapshot after a start without one, and the next replica starts from it and catches up', async () => {
+    const url = await testDatabase('server_snap');
+    const dir = tempDataDir({ 'first.txt': story('First story'), 'second.txt': story('Second story') });
+    const snapDir = tempDataDir({});
+    dirs.push(dir, snapDir);
+    const snapshot = path.join(snapDir, 'replica.snapshot');
+    const pool = openPool(databaseSettings(url));
+    try {
+      await migrate(pool);
+      await ingestDirectory(pool, dir);
+      const a = await startServer([], { DATABASE_URL: url, DATABASE_POLL_MS: '60000', SNAPSHOT: snapshot });
+      running.push(a);
+      // Written before it listens: ready means written.
+      expect(a.output()).toContain('replica: snapshot written');
+      expect(a.output()).toContain('not used (missing)');
+      writeFileSync(path.join(dir, 'third.txt'), story('Third story'));
+      await ingestDirectory(pool, dir);
+      await until('third on the first replica', async () => (await fetch(`${a.url}/articles/third`)).status === 200);
+      a.child.kill('SIGTERM');
+      await a.exited;
+      expect(a.output().match(/replica: snapshot written/gu)).toHaveLength(1);
+
+      // Changes the snapshot does not hold (the third and fourth stories): the next replica catches up with them.
+      writeFileSync(path.join(dir, 'fourth.txt'), story('Fourth story'));
+      await ingestDirectory(pool, dir);
+      const b = await startServer([], { DATABASE_URL: url, DATABASE_POLL_MS: '60000', SNAPSHOT: snapshot });
+      running.push(b);
+      expect(b.output()).toContain('replica: started from the snapshot');
+      const health = (await (await fetch(`${b.url}/health`)).json()) as { articles: number; database: { lastChange: number } };
+      expect(health.articles).toBe(4);
+      expect((await fetch(`${b.url}/articles/fourth`)).status).toBe(200);
+      const c = await startServer([], { DATABASE_URL: url, DATABASE_POLL_MS: '60000' });
+      running.push(c);
+      const [rb, rc] = await Promise.all([fetch(`${b.url}/articles?limit=5`), fetch(`${c.url}/articles?limit=5`)]);
+      expect(rb.headers.get('x-corpus-version')).toBe(rc.headers.get('x-corpus-version'));
+      expect(rb.headers.get('etag')).toBe(rc.headers.get('etag'));
+    } finally {
+      await pool.end();
+    }
+  });
+});
