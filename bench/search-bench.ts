@@ -8,7 +8,9 @@
  * exposed. Per engine: build time, retained heap after build (heapUsed + arrayBuffers delta,
  * after full GCs; the docs array itself belongs to the harness and is not counted), query
  * latency percentiles for two-term queries and for known-item queries, and MRR@10 on the
- * known-item queries. Query construction rules: see bench/lib/queries.ts.
+ * known-item queries, and the process CPU time of the timed searches (comparable across runs on
+ * a loaded machine where percentiles are not). `--max-docs N` indexes only the first N articles.
+ * Query construction rules: see bench/lib/queries.ts.
  * Progress goes to stderr; the markdown report (or JSON with --json) to stdout.
  *
  * Then (unless --no-quality) ranking quality on held-out known-item query sets of every kind in
@@ -43,7 +45,7 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function' && !process.env.SE
 
 const USAGE =
   'tsx bench/search-bench.ts --corpus <dir> [--queries 300] [--seed 1] [--rounds 3] [--warmup 200] [--engines ours,minisearch,flexsearch,bm25,postgres] [--json]\n' +
-  '    [--kinds random-3,...] [--quality-queries 500] [--seeds 1,2] [--no-latency] [--no-quality]';
+  '    [--kinds random-3,...] [--quality-queries 500] [--seeds 1,2] [--no-latency] [--no-quality] [--max-docs N]';
 const args = parseCli(
   {
     corpus: { type: 'string' },
@@ -58,6 +60,7 @@ const args = parseCli(
     seeds: { type: 'string' },
     'no-latency': { type: 'boolean', default: false },
     'no-quality': { type: 'boolean', default: false },
+    'max-docs': { type: 'string' },
   },
   USAGE,
 );
@@ -81,6 +84,8 @@ interface EngineResult {
   heapPerRaw: number;
   twoTerm: { p50: number; p95: number; p99: number };
   knownItem: { p50: number; p95: number; p99: number };
+  /** Process CPU time of all timed searches (rounds × (two-term + known-item)). */
+  queryCpuMs: number;
   mrr10: number;
   /** Share of known-item queries whose doc was ranked first. */
   top1: number;
@@ -120,6 +125,9 @@ function runEngine(
   log(`  ${engine.name}: built in ${buildMs.toFixed(0)} ms, +${(heap / 2 ** 20).toFixed(1)} MB`);
 
   for (let i = 0; i < 2; i++) for (const s of q.warmup) engine.search(s);
+  // process CPU time of the timed searches: on a shared machine wall-clock percentiles swing with
+  // other processes' load, CPU time much less
+  const cpuBefore = process.cpuUsage();
   const two: number[] = [];
   const known: number[] = [];
   const tops: number[][] = [];
@@ -131,6 +139,8 @@ function runEngine(
       if (r === 0) tops.push(top);
     }
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  const queryCpuMs = (cpu.user + cpu.system) / 1000;
   const rr = q.known.map((k, i) => reciprocalRank(docs, tops[i]!, k.doc));
   const mean = (qs: string[]) => qs.reduce((a, s) => a + engine.matchCount(s), 0) / Math.max(1, qs.length);
   const meanMatches = { twoTerm: mean(q.twoTerm), knownItem: mean(q.known.map((k) => k.q)) };
@@ -140,6 +150,7 @@ function runEngine(
     buildMs,
     heapMB: heap / 2 ** 20,
     heapPerRaw: heap / rawBytes,
+    queryCpuMs,
     twoTerm: pct(two),
     knownItem: pct(known),
     mrr10: rr.reduce((a, b) => a + b, 0) / Math.max(1, rr.length),
@@ -150,12 +161,12 @@ function runEngine(
 
 function markdown(results: EngineResult[], header: string[]): string {
   const lines = [...header, ''];
-  lines.push('| engine | build ms | heap MB | heap/raw | p50 | p95 | p99 (two-term) | p95 known-item | MRR@10 |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| engine | build ms | heap MB | heap/raw | p50 | p95 | p99 (two-term) | p95 known-item | MRR@10 | CPU of the timed searches |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     lines.push(
       `| ${r.engine} | ${r.buildMs.toFixed(0)} | ${r.heapMB.toFixed(1)} | ${r.heapPerRaw.toFixed(2)} | ` +
-        `${fmtUs(r.twoTerm.p50)} | ${fmtUs(r.twoTerm.p95)} | ${fmtUs(r.twoTerm.p99)} | ${fmtUs(r.knownItem.p95)} | ${r.mrr10.toFixed(3)} |`,
+        `${fmtUs(r.twoTerm.p50)} | ${fmtUs(r.twoTerm.p95)} | ${fmtUs(r.twoTerm.p99)} | ${fmtUs(r.knownItem.p95)} | ${r.mrr10.toFixed(3)} | ${r.queryCpuMs.toFixed(0)} ms |`,
     );
   }
   lines.push('', '| engine | mean matches two-term | mean matches known-item | known-item ranked 1st |', '|---|---:|---:|---:|');
@@ -255,7 +266,11 @@ async function main(): Promise<void> {
   const loadStart = os.loadavg()[0] ?? 0;
   const dir = resolve(args.corpus!);
   let t0 = performance.now();
-  const { docs, rawBytes } = await readCorpus(dir);
+  const read = await readCorpus(dir);
+  // --max-docs: the first N articles (in the reader's sorted path order), a smaller index of the same corpus
+  const maxDocs = intArg(args['max-docs'], 'max-docs', read.docs.length);
+  const docs = read.docs.slice(0, maxDocs);
+  const rawBytes = maxDocs >= read.docs.length ? read.rawBytes : docs.reduce((a, d) => a + Buffer.byteLength(d.title) + d.paragraphs.reduce((x, p) => x + Buffer.byteLength(p), 0), 0);
   if (docs.length === 0) throw new Error(`no .txt articles under ${dir}`);
   log(`read ${docs.length} docs (${(rawBytes / 2 ** 20).toFixed(1)} MB raw text) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 

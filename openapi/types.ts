@@ -40,7 +40,7 @@ export interface paths {
                     cursor?: string;
                     /** @description By published date; undated articles come last */
                     sort?: "newest" | "oldest";
-                    /** @description story: one article per story, the story's first-published article among those matching the filters, placed by its own date; `reprints` counts the story's other matching articles; `total` and paging count stories */
+                    /** @description story: one article per story, the story's first-published article among those matching the filters, placed by its own date; `reprints` counts the story's other matching articles; `total` and paging count stories, and `next` carries a cursor on that article's date and id (a story whose lead changes between pages follows its new lead: see the README) */
                     collapse?: "story";
                     /** @description Comma-separated article ids (at most 100): these articles' summaries, in the order asked (a repeated id once); ids no article has are listed in `missing`. Combines with no other parameter but format. */
                     ids?: string;

@@ -25,7 +25,8 @@ export interface ArticleReader {
   /** By id only (cards: `ids=`), in the order asked, undefined where missing. */
   getMany(ids: readonly string[]): Promise<Array<Article | undefined>>;
   list(o: ListOptions): Promise<{ total: number; offset: number; items: Article[] }>;
-  listCollapsed(o: ArticleFilter & { sort: Sort; limit: number; offset: number }): Promise<{ total: number; items: CollapsedArticle[] }>;
+  /** One article per story (its lead: the first-published matching one); `after` is the page key of the last lead shown. */
+  listCollapsed(o: ListOptions): Promise<{ total: number; offset: number; items: CollapsedArticle[] }>;
   /** The page key of an article in a date order (for the next page's cursor). */
   dateKey(article: Article): PageKey;
   /** Throws QuerySyntaxError, QueryTooCostly, or {@link ReadTimeout} / {@link ReadUnavailable}. */
@@ -84,7 +85,7 @@ class CorpusReader implements ArticleReader {
   list(o: ListOptions) {
     return Promise.resolve(this.corpus.list(o));
   }
-  listCollapsed(o: ArticleFilter & { sort: Sort; limit: number; offset: number }) {
+  listCollapsed(o: ListOptions) {
     return Promise.resolve(this.corpus.listCollapsed(o));
   }
   dateKey(article: Article) {

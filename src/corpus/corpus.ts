@@ -554,19 +554,7 @@ export class Corpus {
     const order = f.sort === 'oldest' ? this.state.orders.oldest : this.state.orders.newest;
     const match = this.matcher(f);
     // first position of the order after the key (binary search: the order is sorted by (date, id))
-    let start = 0;
-    if (f.after !== undefined) {
-      const after = f.after;
-      const beforeOrAt = this.keyComparator(f.sort);
-      let lo = 0;
-      let hi = order.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (beforeOrAt(order[mid]!, after) <= 0) lo = mid + 1;
-        else hi = mid;
-      }
-      start = lo;
-    }
+    const start = f.after !== undefined ? this.firstAfter(f.sort, f.after, order.length, (k) => order[k]!) : 0;
     if (!match) {
       const from = f.after !== undefined ? start : f.offset;
       return { total: order.length, offset: from, items: Array.from(order.subarray(from, from + f.limit), (i) => this.articleAt(i)) };
@@ -585,6 +573,19 @@ export class Corpus {
       if (items.length < f.limit) items.push(this.articleAt(i));
     }
     return { total, offset: skipped, items };
+  }
+
+  /** First position of `length` documents in the `sort` order (`docAt`) that comes after the key (binary search). */
+  private firstAfter(sort: Sort, after: PageKey, length: number, docAt: (position: number) => number): number {
+    const beforeOrAt = this.keyComparator(sort);
+    let lo = 0;
+    let hi = length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (beforeOrAt(docAt(mid), after) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Compares document `doc` with a page key in the `sort` order (negative: doc comes first). */
@@ -608,11 +609,13 @@ export class Corpus {
 
   /**
    * Listing with one article per story: the story's first-published article among those that
-   * match the filters, placed by its own date in the requested sort; `reprints` counts the
-   * story's other matching articles, so the totals of the two listings relate (articles =
-   * stories + reprints).
+   * match the filters (its lead), placed by the lead's date and id in the requested sort (the
+   * order of {@link list}); `reprints` counts the story's other matching articles, so the totals
+   * of the two listings relate (articles = stories + reprints). Paged by `offset` or, with
+   * `after` (the page key of the last lead shown), from the first story whose lead comes after
+   * that key; `offset` in the answer is the number of stories before the page.
    */
-  listCollapsed(f: ArticleFilter & { sort: Sort; limit: number; offset: number }): { total: number; items: CollapsedArticle[] } {
+  listCollapsed(f: ArticleFilter & { sort: Sort; limit: number; offset: number; after?: PageKey | undefined }): { total: number; offset: number; items: CollapsedArticle[] } {
     const { orders } = this.state;
     const match = this.matcher(f);
     // Walking oldest first meets each story's first-published matching article first.
@@ -626,9 +629,12 @@ export class Corpus {
     }
     const reps = [...byStory.values()];
     if (f.sort === 'newest') reps.sort((x, y) => orders.newestRank[x.rep]! - orders.newestRank[y.rep]!);
+    // reps are in the sort's (date, id) order, as the article orders are
+    const start = f.after !== undefined ? this.firstAfter(f.sort, f.after, reps.length, (k) => reps[k]!.rep) : f.offset;
     return {
       total: reps.length,
-      items: reps.slice(f.offset, f.offset + f.limit).map((r) => ({ article: this.articleAt(r.rep), reprints: r.count - 1 })),
+      offset: Math.min(start, reps.length),
+      items: reps.slice(start, start + f.limit).map((r) => ({ article: this.articleAt(r.rep), reprints: r.count - 1 })),
     };
   }
 

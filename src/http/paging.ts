@@ -9,7 +9,10 @@ import { HttpProblem, PROBLEM_TYPE } from './problems.js';
 
 /** What a cursor holds. */
 export interface Cursor {
-  /** The sort it continues (`newest`, `oldest` or `relevance`). */
+  /**
+   * The listing it continues: the sort (`newest`, `oldest` or `relevance`), with `/story` for
+   * one article per story (`collapse=story`), whose keys are those of the stories' leads.
+   */
   readonly sort: string;
   readonly after: PageKey;
   /** Corpus version of the page that made it (relevance pages continue on it while it is kept). */
@@ -54,19 +57,31 @@ export function cursorNextPage(url: string, more: boolean, cursor: Cursor | null
   return `${q >= 0 ? url.slice(0, q) : url}?${params.toString()}`;
 }
 
+/** The listing a cursor continues: the sort, and `/story` when one article per story is listed. */
+export function cursorMode(sort: string, collapse: 'story' | undefined): string {
+  return collapse === undefined ? sort : `${sort}/${collapse}`;
+}
+
+/** A cursor's listing as its query parameters say it. */
+function describeMode(mode: string): string {
+  const [sort, collapse] = mode.split('/');
+  return collapse === undefined ? `sort=${sort}` : `sort=${sort} with collapse=${collapse}`;
+}
+
 /**
  * The key a page starts after, from the `cursor` and `offset` parameters: undefined without a
  * cursor. Throws an {@link HttpProblem} (400, naming the parameter) for a cursor this API did not
- * make, one made for another sort, or a cursor combined with an offset.
+ * make, one made for another sort or collapse mode, or a cursor combined with an offset.
  */
-export function cursorOf(query: { cursor?: string | undefined; offset: number; sort: string }): Cursor | undefined {
+export function cursorOf(query: { cursor?: string | undefined; offset: number; sort: string; collapse?: 'story' | undefined }): Cursor | undefined {
   if (query.cursor === undefined) return undefined;
   const cursor = decodeCursor(query.cursor);
+  const mode = cursorMode(query.sort, query.collapse);
   const reason =
     cursor === null
       ? 'is not a cursor from a `next` link of this API'
-      : cursor.sort !== query.sort
-        ? `was made for sort=${cursor.sort}, not sort=${query.sort}`
+      : cursor.sort !== mode
+        ? `was made for ${describeMode(cursor.sort)}, not ${describeMode(mode)}`
         : query.offset > 0
           ? 'cannot be combined with offset (the cursor already says where the page starts)'
           : null;

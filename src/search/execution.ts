@@ -11,7 +11,7 @@ import { EMPTY_MATCH, gallop, intersect, subtract, UnionScratch } from './postin
 import { QuerySyntaxError } from './query.js';
 import type { PhraseQuery, PrefixQuery, Query, SearchField, TermQuery } from './query.js';
 import { WordLookups, type IndexReader } from './reader.js';
-import { ALL_FIELDS, wordHits } from './scoring.js';
+import { ALL_FIELDS, wordHits, wordHitsWithin } from './scoring.js';
 import { STOP_PREFIX } from './segment.js';
 import { topK } from './topk.js';
 
@@ -44,10 +44,10 @@ export class QueryExecution {
   }
 
   /** A word's hits (see `wordHits`), charged to the budget first; its segment numbers and df looked up once per query. */
-  private hits(word: string, mask: number, weight: number, idf: number): MatchResult {
+  private hits(word: string, mask: number, weight: number, idf: number, within?: Uint32Array): MatchResult {
     const found = this.lookups.get(word);
     this.budget?.charge(found.df);
-    return wordHits(this.reader, word, mask, weight, idf, found.ids);
+    return within !== undefined && mask === ALL_FIELDS ? wordHitsWithin(this.reader, weight, idf, found.ids, within) : wordHits(this.reader, word, mask, weight, idf, found.ids);
   }
 
   private df(word: string): number {
@@ -72,14 +72,24 @@ export class QueryExecution {
       case 'and': {
         const positive: MatchResult[] = [];
         const negative: MatchResult[] = [];
+        // plain words are scored last, and only on the documents the other clauses (and the
+        // rarer words) left: a common word's postings are galloped through, not all scored
+        const deferred: Array<{ clause: TermQuery; postings: number }> = [];
         for (const c of q.clauses) {
           if (c.type === 'not') negative.push(this.evaluate(c.clause, false));
+          else if (c.type === 'term' && c.field === null && !(fuzzy && c.fuzzy)) deferred.push({ clause: c, postings: this.postings(c) });
           else positive.push(this.evaluate(c, fuzzy));
         }
+        deferred.sort((a, b) => a.postings - b.postings);
+        if (positive.length === 0 && deferred.length > 0) positive.push(this.evaluate(deferred.shift()!.clause, fuzzy));
         if (positive.length === 0) return EMPTY_MATCH;
         positive.sort((a, b) => a.docs.length - b.docs.length);
         let result = positive[0]!;
         for (let i = 1; i < positive.length && result.docs.length > 0; i++) result = intersect(result, positive[i]!);
+        for (const { clause } of deferred) {
+          if (result.docs.length === 0) break;
+          result = intersect(result, this.stemHits(clause.term, clause.word, ALL_FIELDS, result.docs));
+        }
         for (const n of negative) {
           if (result.docs.length === 0) break;
           result = subtract(result, n.docs);
@@ -87,6 +97,13 @@ export class QueryExecution {
         return result;
       }
     }
+  }
+
+  /** Postings of every form of a plain word (an upper bound of its matches). */
+  private postings(q: TermQuery): number {
+    let total = 0;
+    for (const form of this.variants(q.term, q.word)) total += this.df(form);
+    return total;
   }
 
   /** Every stem variant of `word` (plus `word` itself when indexed). */
@@ -100,14 +117,14 @@ export class QueryExecution {
    * Hits of every indexed form of a stem: per document the best of the forms' BM25F scores,
    * forms other than `word` weighted by `stemVariantWeight` with idf capped at `word`'s.
    */
-  private stemHits(stemmed: string, word: string, mask: number): MatchResult {
+  private stemHits(stemmed: string, word: string, mask: number, within?: Uint32Array): MatchResult {
     const reader = this.reader;
     const forms = this.variants(stemmed, word);
     const exactDf = this.df(word);
     const exactIdf = exactDf === 0 ? Infinity : reader.idf(exactDf);
     const variantWeight = reader.options.stemVariantWeight;
     return this.scratch.union(
-      forms.map((form) => this.hits(form, mask, exactDf === 0 || form === word ? 1 : variantWeight, Math.min(exactIdf, reader.idf(this.df(form))))),
+      forms.map((form) => this.hits(form, mask, exactDf === 0 || form === word ? 1 : variantWeight, Math.min(exactIdf, reader.idf(this.df(form))), within)),
       true,
     );
   }

@@ -31,23 +31,26 @@ export interface SearchIndexOptions {
    */
   k1: number;
   /**
-   * BM25 length normalisation (default 0.75, the textbook value; chosen with
-   * {@link separateTitle} and {@link delta} on held-out query seed 7, see bench/RESULTS.md),
-   * applied per field against that field's average length: 0 ignores length, 1 fully
-   * normalises, so long articles don't win by sheer size.
+   * BM25 length normalisation (default 0.6; 0.75 is the textbook value, 0.6 measured better on
+   * BBC known-item queries), applied per field against that field's average length: 0 ignores
+   * length, 1 fully normalises, so long articles don't win by sheer size.
    */
   b: number;
   /**
-   * Saturate the headline's occurrences on their own (default true): a word's score is then
+   * Saturate the headline's occurrences on their own (default false): a word's score is then
    * BM25's saturation of its weighted headline count plus that of its lead and body count, as
    * engines scoring each field apart do, instead of one saturation of all fields' weighted sum
    * (BM25F), where a word the body repeats gains little from also standing in the headline.
-   * Headline paraphrases rank their article first more often (bench/RESULTS.md, issue 11).
+   * Headline paraphrases then rank their article first more often, but an article holding the
+   * query's rarest words in its body falls behind others holding one in their headline
+   * (known-item MRR@10 on BBC 0.961 → 0.896; bench/RESULTS.md, issue 11), so it is off.
    */
   separateTitle: boolean;
   /**
-   * BM25+'s lower bound (default 0.75): every matched field (with {@link separateTitle}; else every
-   * matched word) adds `idf · delta`, so a long article's occurrence is never worth next to nothing.
+   * BM25+'s lower bound (default 0.75, chosen on held-out query seed 7): every matched word (with
+   * {@link separateTitle}: every matched part, headline and the rest) adds `idf · delta`, so a
+   * word in a long article is never worth next to nothing, and matching every query word counts
+   * for more than repeating one.
    */
   delta: number;
   /**
@@ -80,8 +83,7 @@ export interface SearchIndexOptions {
   /** Maximum typo-neighbours per query word, most frequent first (default 30). Bounds work. */
   maxFuzzyExpansions: number;
   /**
-   * Weight of the proximity bonus (`proximity.ts`; default 3, chosen on a held-out query seed (7)
-   * with the BM25+ and headline settings, 0 turns it off): query words
+   * Weight of the proximity bonus (`proximity.ts`; default 1.5, chosen on a held-out query seed (7), 0 turns it off): query words
    * near each other, best side by side in the order typed, add to an article's score.
    */
   proximityWeight: number;
@@ -95,8 +97,8 @@ export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchIndexOptions> = Object.freez
   leadBoost: 1.25,
   bodyBoost: 1,
   k1: 1.2,
-  b: 0.75,
-  separateTitle: true,
+  b: 0.6,
+  separateTitle: false,
   delta: 0.75,
   maxPrefixExpansions: 200,
   maxQueryClauses: DEFAULT_MAX_CLAUSES,
@@ -105,7 +107,7 @@ export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchIndexOptions> = Object.freez
   fuzzyDistance2MinLength: 8,
   fuzzyWeight: 0.3,
   maxFuzzyExpansions: 30,
-  proximityWeight: 3,
+  proximityWeight: 1.5,
   moreLikeThisTerms: 25,
 });
 

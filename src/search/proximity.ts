@@ -11,6 +11,7 @@
 import type { MatchResult } from './options.js';
 import type { Query, TermQuery } from './query.js';
 import type { IndexReader } from './reader.js';
+import { PositionReader } from './segment.js';
 
 /** The query's top-level (ANDed, positive, unscoped) words, in the order typed. */
 function topLevelTerms(query: Query): TermQuery[] {
@@ -37,27 +38,30 @@ export function withProximity(reader: IndexReader, query: Query, result: MatchRe
   const decoded: number[] = [];
   const positions: number[][] = terms.map(() => []);
   let segmentIndex = -1;
-  let numbers: Array<Array<number | undefined>> = [];
+  // per term, a position reader per form present in the segment (documents come in ascending order)
+  let readers: PositionReader[][] = [];
   for (let k = 0; k < result.docs.length; k++) {
     const doc = result.docs[k]!;
     const s = reader.segmentOf(doc);
     const placed = reader.segments[s]!;
     if (s !== segmentIndex) {
       segmentIndex = s;
-      numbers = forms.map((list) => list.map((f) => placed.segment.wordId(f)));
+      readers = forms.map((list) => list.flatMap((f) => {
+        const t = placed.segment.wordId(f);
+        return t === undefined ? [] : [new PositionReader(placed.segment, t)];
+      }));
     }
     const d = doc - placed.base;
     let present = 0;
     for (let i = 0; i < terms.length; i++) {
       const out = positions[i]!;
       out.length = 0;
-      for (const t of numbers[i]!) {
-        if (t === undefined) continue;
-        const n = placed.segment.docPositions(t, d, decoded);
+      for (const form of readers[i]!) {
+        const n = form.docPositions(d, decoded);
         for (let j = 0; j < n; j++) out.push(decoded[j]!);
       }
       if (out.length > 0) present++;
-      if (numbers[i]!.length > 1) out.sort((x, y) => x - y);
+      if (readers[i]!.length > 1) out.sort((x, y) => x - y);
     }
     if (present < 2) continue;
     let bonus = 0;

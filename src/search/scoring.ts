@@ -2,14 +2,15 @@
  * BM25F scoring of one word's postings across the segments of a version: per posting
  * `idf · (w · (k1 + 1) / (k1 + w) + delta)` with the pseudo-frequency
  * `w = Σ_f tf_f · norm_f(doc)` over title, lead and rest, the norms coming from the version's
- * statistics (`reader.ts`). With `separateTitle` (the default) the title's weighted count is
+ * statistics (`reader.ts`), `delta` being BM25+'s lower bound. With `separateTitle` (off by
+ * default) the title's weighted count is
  * saturated on its own and added to the lead and body's, each matched part adding BM25+'s
  * `delta`. A field-restricted query (`title:x`) counts occurrences per field from the positions
  * instead.
  */
 import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
 import type { MatchResult } from './options.js';
-import { EMPTY_MATCH } from './postings.js';
+import { EMPTY_MATCH, gallop } from './postings.js';
 import type { IndexReader } from './reader.js';
 
 /** Field mask of every field. */
@@ -39,6 +40,60 @@ export function wordHits(reader: IndexReader, word: string, mask: number, weight
     if (numbers[s]! >= 0) n = segmentWordHits(reader, segments[s]!, numbers[s]!, mask, idf * weight, docs, scores, n);
   }
   return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
+}
+
+/**
+ * {@link wordHits} over all fields, for the documents of `within` only (version numbers,
+ * ascending): the same scores, found by galloping through the word's postings from one candidate
+ * to the next instead of scoring every posting. An AND query scores its commoner words this way,
+ * on the documents its rarer words left.
+ */
+export function wordHitsWithin(reader: IndexReader, weight: number, idf: number, ids: Int32Array, within: Uint32Array): MatchResult {
+  const segments = reader.segments;
+  const docs = new Uint32Array(within.length);
+  const scores = new Float64Array(within.length);
+  let n = 0;
+  let c = 0;
+  for (let s = 0; s < segments.length && c < within.length; s++) {
+    const placed = segments[s]!;
+    const segment = placed.segment;
+    const base = placed.base;
+    const limit = base + segment.size;
+    const t = ids[s]!;
+    if (t < 0) {
+      while (c < within.length && within[c]! < limit) c++;
+      continue;
+    }
+    const postingDocs = segment.postingDocs;
+    const frequencies = segment.postingFrequencies;
+    const end = segment.postingStart[t + 1]!;
+    let i = segment.postingStart[t]!;
+    for (; c < within.length && within[c]! < limit; c++) {
+      const d = within[c]! - base;
+      i = gallop(postingDocs, i, end, d);
+      if (i === end) {
+        while (c + 1 < within.length && within[c + 1]! < limit) c++;
+        continue;
+      }
+      if (postingDocs[i] !== d || (placed.alive !== null && !placed.alive.has(d))) continue;
+      docs[n] = within[c]!;
+      scores[n++] = postingScore(reader, placed.fieldNorms, d, frequencies[i]!, idf * weight);
+    }
+  }
+  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
+}
+
+/** Score of one posting over all fields (the formulas of {@link segmentWordHits}). */
+function postingScore(reader: IndexReader, norms: Float64Array, d: number, packed: number, weightedIdf: number): number {
+  const { k1, separateTitle, delta } = reader.options;
+  const k1Plus1 = k1 + 1;
+  if (separateTitle) {
+    const title = (packed & 15) * norms[3 * d]!;
+    const body = ((packed >>> 4) & 15) * norms[3 * d + 1]! + (packed >>> 8) * norms[3 * d + 2]!;
+    return weightedIdf * (k1Plus1 * (title / (k1 + title) + body / (k1 + body)) + (title > 0 ? delta : 0) + (body > 0 ? delta : 0));
+  }
+  const w = (packed & 15) * norms[3 * d]! + ((packed >>> 4) & 15) * norms[3 * d + 1]! + (packed >>> 8) * norms[3 * d + 2]!;
+  return weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
 }
 
 /** Writes the hits of word `t` in one segment into `docs`/`scores` from `n` on; returns the new `n`. */

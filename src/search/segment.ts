@@ -42,6 +42,7 @@
  * verification, more-like-this and merging.
  */
 import type { SearchDocument } from './options.js';
+import { gallop } from './postings.js';
 
 /**
  * Stop words are indexed (positions only matter: they make phrases exact) under a prefixed key
@@ -230,6 +231,50 @@ export class Segment {
   /** A cursor at the first position entry of word `t` (positions of its postings in order). */
   positionCursor(t: number): VarintCursor {
     return new VarintCursor(this.positionBytes, this.positionBlockOffset[this.positionBlockStart[t]!]!);
+  }
+}
+
+/**
+ * Positions of one word's postings, read for documents in ascending order (proximity over a
+ * match list): the posting is found by galloping on from the previous one, and its positions by
+ * skipping on from the previous entry read when that is nearer than the block's start.
+ */
+export class PositionReader {
+  private readonly cursor: VarintCursor;
+  /** Posting (0-based within the word) whose entry the cursor is at; -1 before the first read. */
+  private entry = -1;
+  private postingAt: number;
+
+  constructor(
+    private readonly segment: Segment,
+    private readonly t: number,
+  ) {
+    this.cursor = new VarintCursor(segment.positionBytes, 0);
+    this.postingAt = segment.postingStart[t]!;
+  }
+
+  /** Positions of the word in document `doc` into `out`; returns their count (0 when `doc` lacks it). Documents must be asked for in ascending order. */
+  docPositions(doc: number, out: number[]): number {
+    const segment = this.segment;
+    const start = segment.postingStart[this.t]!;
+    const end = segment.postingStart[this.t + 1]!;
+    const at = gallop(segment.postingDocs, this.postingAt, end, doc);
+    this.postingAt = at;
+    if (at === end || segment.postingDocs[at] !== doc) return 0;
+    const i = at - start;
+    const fromBlock = i % POSITION_BLOCK;
+    if (this.entry < 0 || this.entry > i || i - this.entry > fromBlock) {
+      this.cursor.offset = segment.positionBlockOffset[segment.positionBlockStart[this.t]! + (i - fromBlock) / POSITION_BLOCK]!;
+      this.entry = i - fromBlock;
+    }
+    const cursor = this.cursor;
+    for (; this.entry < i; this.entry++) cursor.skip(cursor.next());
+    const count = cursor.next();
+    out.length = count;
+    let position = 0;
+    for (let k = 0; k < count; k++) out[k] = position += cursor.next();
+    this.entry = i + 1;
+    return count;
   }
 }
 

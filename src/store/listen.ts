@@ -19,10 +19,14 @@ export interface ChangeListener {
 export async function listenForChanges(config: pg.ClientConfig, onChange: () => void, onLost: (e: Error) => void): Promise<ChangeListener> {
   const client = new pg.Client(config);
   let lost = false;
+  let listening = false;
   client.on('error', (e) => {
     if (lost) return;
     lost = true;
-    onLost(e);
+    // An error before LISTEN is answered rejects the connect or the query below: this function
+    // throws then. After it, onLost runs on the next turn, once the caller's `await` has taken the
+    // listener it returned (it compares against it), never while that await is still pending.
+    if (listening) setImmediate(() => onLost(e));
   });
   client.on('notification', (n) => {
     if (n.channel === CHANGE_CHANNEL) onChange();
@@ -31,6 +35,8 @@ export async function listenForChanges(config: pg.ClientConfig, onChange: () => 
   try {
     await client.connect();
     await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    if (lost) throw new Error('the notification connection was lost while it was set up');
+    listening = true;
   } catch (e) {
     lost = true;
     await end();

@@ -91,7 +91,7 @@ describe.each(BACKENDS)('%s backend', (name) => {
   });
 
   it('pages by cursor through every article once, with the same offsets', async () => {
-    for (const url of ['/articles?limit=2', '/articles?sort=oldest&limit=3', '/articles?category=business&limit=1', '/search?q=inflation+OR+election+OR+oil&sort=newest&limit=1']) {
+    for (const url of ['/articles?limit=2', '/articles?sort=oldest&limit=3', '/articles?category=business&limit=1', '/articles?collapse=story&limit=2', '/articles?collapse=story&sort=oldest&limit=3', '/search?q=inflation+OR+election+OR+oil&sort=newest&limit=1']) {
       const ours = await walk(b, url);
       expect(ours, url).toEqual(await walk(reference, url));
       expect(new Set(ours.ids).size, url).toBe(ours.ids.length);

@@ -91,20 +91,20 @@ describe('BM25F ranking', () => {
       doc('Budget row', 'The port closed early.', 'Strike talk, strike votes, strike pay, strike funds: the strike went on.', filler), // 0: "strike" repeated in the body
       doc('Port strike', 'Dock workers stayed off the job.', 'The strike went on.', filler), // 1: "port strike" is the headline
     ];
-    expect(ranked(SearchIndex.build(docs), 'port strike')).toEqual([1, 0]);
+    expect(ranked(SearchIndex.build(docs, { separateTitle: true }), 'port strike')).toEqual([1, 0]);
     const shared = SearchIndex.build(docs, { separateTitle: false, delta: 0 });
     const scoreOf = (idx: SearchIndex, d: number, q: string) => {
       const r = idx.match(parseQuery(q));
       return r.scores[Array.from(r.docs).indexOf(d)]!;
     };
-    const separate = SearchIndex.build(docs, { delta: 0 });
+    const separate = SearchIndex.build(docs, { separateTitle: true, delta: 0 });
     // the headline's share of doc 1's score is larger when saturated apart
     expect(scoreOf(separate, 1, 'strike') / scoreOf(separate, 0, 'strike')).toBeGreaterThan(scoreOf(shared, 1, 'strike') / scoreOf(shared, 0, 'strike'));
   });
-  it('BM25+ delta adds idf · delta for each matched part (headline, lead and body), linearly', () => {
+  it('BM25+ delta adds idf · delta for each matched word, or each matched part with separateTitle, linearly', () => {
     const docs = [doc('Zinc prices', 'Zinc rose.', filler), doc('Markets', 'Zinc rose.', filler), doc('Other', filler)];
-    const scores = (delta: number) => {
-      const r = SearchIndex.build(docs, { delta, proximityWeight: 0 }).match(parseQuery('zinc'));
+    const scores = (delta: number, separateTitle = true) => {
+      const r = SearchIndex.build(docs, { delta, proximityWeight: 0, separateTitle }).match(parseQuery('zinc'));
       return Array.from(r.docs, (d, k) => [d, r.scores[k]!] as const);
     };
     const [s0, s1, s2] = [scores(0), scores(1), scores(2)];
@@ -114,6 +114,10 @@ describe('BM25F ranking', () => {
     expect(gain(s1, s2, 1)).toBeCloseTo(gain(s0, s1, 1), 9);
     // doc 0 matches in the headline and the lead: two parts, twice the gain of doc 1's one
     expect(gain(s0, s1, 0)).toBeCloseTo(2 * gain(s0, s1, 1), 9);
+    // one saturation over all fields (the default): the same gain for both, once per word
+    const [t0, t1] = [scores(0, false), scores(1, false)];
+    expect(gain(t0, t1, 0)).toBeCloseTo(gain(t0, t1, 1), 9);
+    expect(gain(t0, t1, 1)).toBeCloseTo(gain(s0, s1, 1), 9);
   });
   it('rarer terms weigh more', () => {
     const common = Array.from({ length: 8 }, (_, i) => doc(`Market ${i}`, `The market was busy ${i}.`, filler));

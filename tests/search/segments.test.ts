@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery, SearchIndex, selectMerge } from '../../src/search/index.js';
+import { buildSegment, parseQuery, SearchIndex, selectMerge } from '../../src/search/index.js';
+import { PositionReader, STOP_PREFIX } from '../../src/search/segment.js';
 import type { SearchDocument } from '../../src/search/index.js';
 import { BBC_ROOT, bbcExists, loadBbc, rng } from './bbc-corpus.js';
 
@@ -161,5 +162,57 @@ describe('merge policy', () => {
   it('rewrites a segment once a large share of it is deleted', () => {
     expect(selectMerge([{ size: 1000, deleted: 400 }, { size: 5, deleted: 0 }], policy)).toEqual([0, 1]);
     expect(selectMerge([{ size: 1000, deleted: 100 }, { size: 5, deleted: 0 }], policy)).toBeNull();
+  });
+});
+
+describe('AND queries score their commoner words only on the remaining candidates', () => {
+  it('gives exactly the scores of intersecting each word scored on its own (segments with deletions)', () => {
+    const pool = syntheticDocuments(300, 9);
+    let index = SearchIndex.build(pool.slice(0, 100), { proximityWeight: 0 });
+    index = index.withChanges({ add: pool.slice(100, 200) });
+    index = index.withChanges({ delete: [3, 50, 120, 121, 199], add: pool.slice(200, 300) });
+    expect(index.views.length).toBeGreaterThan(1);
+    const alone = (w: string): Map<number, number> => {
+      const r = index.match(parseQuery(w));
+      return new Map(Array.from(r.docs, (d, i) => [d, r.scores[i]!]));
+    };
+    const random = rng(4);
+    const plain = WORDS.filter((w) => /^[a-z]+$/u.test(w) && !['the', 'of', 'and', 'in', 'to', 'a', 'is', 'was'].includes(w));
+    let compared = 0;
+    for (let trial = 0; trial < 200; trial++) {
+      const words = [0, 1].map(() => plain[Math.floor(random() * plain.length)]!);
+      const [a, b] = [alone(words[0]!), alone(words[1]!)];
+      const expected = [...a].filter(([d]) => b.has(d)).map(([d, s]) => [d, s + b.get(d)!]);
+      const r = index.match(parseQuery(words.join(' ')));
+      expect(Array.from(r.docs, (d, i) => [d, r.scores[i]!]), words.join(' ')).toEqual(expected);
+      compared += expected.length;
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+});
+
+describe('PositionReader', () => {
+  it('reads the same positions as docPositions for any ascending run of documents (skips within and across blocks)', () => {
+    // a few words in nearly every document: postings span many position blocks
+    const segment = buildSegment(syntheticDocuments(600, 11));
+    const random = rng(12);
+    const out: number[] = [];
+    const expected: number[] = [];
+    let compared = 0;
+    for (const word of ['oil', 'rates', 'the', 'market', 'union', 'of']) {
+      const t = segment.wordId(word) ?? segment.wordId(STOP_PREFIX + word);
+      expect(t, word).toBeDefined();
+      for (const density of [1, 0.5, 0.05, 0.01]) {
+        const reader = new PositionReader(segment, t!);
+        for (let d = 0; d < segment.size; d++) {
+          if (random() > density) continue;
+          const n = segment.docPositions(t!, d, expected);
+          expect(reader.docPositions(d, out), `${word} doc ${d}`).toBe(n);
+          expect(out.slice(0, n)).toEqual(expected.slice(0, n));
+          compared += n;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(2000);
   });
 });

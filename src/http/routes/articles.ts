@@ -5,7 +5,7 @@ import type { ArticleReader } from '../../corpus/article-reader.js';
 import { sendJson } from '../caching.js';
 import { describeFilters, renderFeed, requestBase, urlWithFormat, type FeedEntry } from '../feeds.js';
 import { answerKey, sendAnswer } from '../page-answer.js';
-import { cursorNextPage, cursorOf, nextPage } from '../paging.js';
+import { cursorMode, cursorNextPage, cursorOf } from '../paging.js';
 import { articleNotFound, PROBLEM_TYPE, sendProblem } from '../problems.js';
 import { articleRepresentation, summaryJson } from '../representations.js';
 import { ArticleList, ArticleParams, ListQuery } from '../schemas/articles.js';
@@ -72,24 +72,20 @@ export const articleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { 
         json = `{"items":[${itemsJson(found)}],"total":${found.length},"limit":${q.ids.length},"offset":0,"next":null,"missing":${JSON.stringify(missing)}}`;
       } else {
         const page = { ...toArticleFilter(q), sort: q.sort, limit: q.limit, offset: q.offset };
-        let total: number;
         let shown = q.offset;
-        if (q.collapse === 'story') {
-          // one article per story pages by offset (a story's representative can change between pages)
-          if (q.cursor !== undefined) cursorOf({ ...q, cursor: 'collapse' });
-          const r = await corpus.listCollapsed(page);
-          total = r.total;
-          entries = r.items.map((c) => entry(corpus, c.article, c.reprints));
-          next = nextPage(request.url, total, q.limit, q.offset);
-        } else {
-          const cursor = cursorOf(q);
-          const r = await corpus.list({ ...page, after: cursor?.after });
-          total = r.total;
-          if (cursor) shown = r.offset;
-          entries = r.items.map((a) => entry(corpus, a));
-          const last = r.items.at(-1);
-          next = cursorNextPage(request.url, shown + r.items.length < total, last ? { sort: q.sort, after: corpus.dateKey(last), version: corpus.version, shown: shown + r.items.length } : null);
-        }
+        // keyset on the sort key and id of the last article (collapsed: of the last story's lead)
+        const cursor = cursorOf(q);
+        const after = { ...page, after: cursor?.after };
+        const r = q.collapse === 'story' ? await corpus.listCollapsed(after) : await corpus.list(after);
+        const total = r.total;
+        if (cursor) shown = r.offset;
+        entries = r.items.map((item) => ('reprints' in item ? entry(corpus, item.article, item.reprints) : entry(corpus, item)));
+        const last = entries.at(-1)?.article;
+        next = cursorNextPage(
+          request.url,
+          shown + entries.length < total,
+          last ? { sort: cursorMode(q.sort, q.collapse), after: corpus.dateKey(last), version: corpus.version, shown: shown + entries.length } : null,
+        );
         json = `{"items":[${itemsJson(entries)}],"total":${total},"limit":${q.limit},"offset":${shown},"next":${JSON.stringify(next)}}`;
       }
       if (q.format !== 'json') {

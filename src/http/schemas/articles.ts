@@ -8,7 +8,7 @@ export const ListQuery = Filters.extend({
   sort: z.enum(['newest', 'oldest']).default('newest').meta({ description: 'By published date; undated articles come last' }),
   collapse: Collapse.meta({
     description:
-      "story: one article per story, the story's first-published article among those matching the filters, placed by its own date; `reprints` counts the story's other matching articles; `total` and paging count stories",
+      "story: one article per story, the story's first-published article among those matching the filters, placed by its own date; `reprints` counts the story's other matching articles; `total` and paging count stories, and `next` carries a cursor on that article's date and id (a story whose lead changes between pages follows its new lead: see the README)",
   }),
   ids: z
     .string()

@@ -194,10 +194,10 @@ export class PostgresReader implements ArticleReader {
     return { total, offset, items };
   }
 
-  /** Every article is a story of its own here, so one per story is the listing itself. */
-  async listCollapsed(o: ArticleFilter & { sort: Sort; limit: number; offset: number }) {
+  /** Every article is a story of its own here, so one per story is the listing itself (and its cursor the article cursor). */
+  async listCollapsed(o: ListOptions) {
     const r = await this.list(o);
-    return { total: r.total, items: r.items.map((article) => ({ article, reprints: 0 })) };
+    return { total: r.total, offset: r.offset, items: r.items.map((article) => ({ article, reprints: 0 })) };
   }
 
   dateKey(article: Article): PageKey {
