@@ -14,6 +14,17 @@ const DELETED = -2;
 /** A table value of -2 or less is one slot, inline: `-(slot + 2)`; 0 or more, the first entry of a chain. */
 const inline = (slot: number) => -(slot + 2);
 
+/** A table's state as a snapshot stores it ({@link BucketTable.toParts}), so a restore does not add every key again. */
+export interface BucketTableParts {
+  keys: Int32Array<ArrayBuffer>;
+  heads: Int32Array<ArrayBuffer>;
+  /** The chain entries made so far (freed ones included). */
+  entrySlot: Int32Array<ArrayBuffer>;
+  entryNext: Int32Array<ArrayBuffer>;
+  used: number;
+  freeEntry: number;
+}
+
 export class BucketTable {
   /** Table of keys (EMPTY, DELETED, or a key >= 0) and the first entry of each key's chain. */
   private keys = new Int32Array(1024).fill(EMPTY);
@@ -50,6 +61,39 @@ export class BucketTable {
   reserve(keys: number): void {
     const size = Math.ceil((keys * 4 * 9) / (3 * 8)) + 1;
     if (size > this.keys.length) this.rehash(size);
+  }
+
+  /** The table as it is, copied (a snapshot is written while the index may change). */
+  toParts(): BucketTableParts {
+    return {
+      keys: this.keys.slice(),
+      heads: this.heads.slice(),
+      entrySlot: this.entrySlot.slice(0, this.entries),
+      entryNext: this.entryNext.slice(0, this.entries),
+      used: this.used,
+      freeEntry: this.freeEntry,
+    };
+  }
+
+  /**
+   * Becomes the table `parts` describes (from {@link BucketTable.toParts}; the key and head
+   * arrays are taken over, not copied): a snapshot's 7.5 million keys at 100,000 articles are
+   * not added one by one again.
+   */
+  load(parts: BucketTableParts): void {
+    if (parts.keys.length !== parts.heads.length || parts.keys.length === 0 || parts.entrySlot.length !== parts.entryNext.length) {
+      throw new Error('bucket table parts of different lengths');
+    }
+    this.keys = parts.keys;
+    this.heads = parts.heads;
+    this.used = parts.used;
+    this.entries = parts.entrySlot.length;
+    // room to grow: allocateEntry doubles a full entry array, which must not be empty
+    this.entrySlot = new Int32Array(Math.max(256, this.entries));
+    this.entrySlot.set(parts.entrySlot);
+    this.entryNext = new Int32Array(Math.max(256, this.entries));
+    this.entryNext.set(parts.entryNext);
+    this.freeEntry = parts.freeEntry;
   }
 
   /** Calls `fn` with every slot in the bucket `key`. */

@@ -13,7 +13,8 @@
  *              start that finds some files changed parses only those), and where each typed
  *              array and the articles are in the body
  *     body     the articles as NDJSON, then each typed array's bytes (little-endian, 8-aligned):
- *              the segment's, then the story index's (signatures, links, per-article columns)
+ *              the segment's, then the story index's (signatures, links, per-article columns),
+ *              then its LSH bucket table's (keys, chain heads, chain entries)
  * ```
  *
  * Bump {@link SNAPSHOT_FORMAT} whenever the article schema, the tokeniser or the segment layout
@@ -23,13 +24,14 @@ import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import type { LoadProblem, LoadStats, StoredParse } from '../loader/index.js';
 import type { SegmentParts } from '../search/segment.js';
+import type { BucketTableParts } from '../search/lsh-buckets.js';
 import type { StoryIndexDump } from '../search/near-duplicates.js';
 
 /**
  * 2: the segment's resume points (highlighting); 3: the story index (signatures and links) and
- * the parse cache, so neither is made again at start.
+ * the parse cache, so neither is made again at start; 4: the story index's LSH bucket table.
  */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
 const PREAMBLE = 52;
 
@@ -90,6 +92,15 @@ const STORY_ARRAYS = [
   ['signatures', Uint32Array],
 ] as const;
 
+const BUCKET_ARRAYS = [
+  ['keys', Int32Array],
+  ['heads', Int32Array],
+  ['entrySlot', Int32Array],
+  ['entryNext', Int32Array],
+] as const;
+
+type BucketArrayName = (typeof BUCKET_ARRAYS)[number][0];
+
 type StoryArrayName = (typeof STORY_ARRAYS)[number][0];
 
 interface Header {
@@ -104,7 +115,12 @@ interface Header {
   stems: string[];
   articles: [offset: number, length: number];
   arrays: Record<ArrayName, [offset: number, length: number]>;
-  stories: { ids: string[]; revisions: Array<string | null>; arrays: Record<StoryArrayName, [offset: number, length: number]> };
+  stories: {
+    ids: string[];
+    revisions: Array<string | null>;
+    arrays: Record<StoryArrayName, [offset: number, length: number]>;
+    buckets?: { used: number; freeEntry: number; arrays: Record<BucketArrayName, [offset: number, length: number]> };
+  };
   parses?: StoredParse[];
 }
 
@@ -150,6 +166,15 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
     const array = content.stories[name];
     storyArrays[name] = push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
   }
+  const buckets = content.stories.buckets;
+  let bucketArrays: Record<BucketArrayName, [number, number]> | undefined;
+  if (buckets) {
+    bucketArrays = {} as Record<BucketArrayName, [number, number]>;
+    for (const [name] of BUCKET_ARRAYS) {
+      const array = buckets[name];
+      bucketArrays[name] = push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+    }
+  }
   const stems = new Array<string>(content.segment.stemGroupOf.size);
   for (const [stem, group] of content.segment.stemGroupOf) stems[group] = stem;
   const header: Header = {
@@ -163,7 +188,12 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
     stems,
     articles,
     arrays,
-    stories: { ids: content.stories.ids, revisions: content.stories.revisions, arrays: storyArrays },
+    stories: {
+      ids: content.stories.ids,
+      revisions: content.stories.revisions,
+      arrays: storyArrays,
+      ...(buckets && bucketArrays ? { buckets: { used: buckets.used, freeEntry: buckets.freeEntry, arrays: bucketArrays } } : {}),
+    },
     ...(content.parses ? { parses: content.parses } : {}),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
@@ -220,6 +250,13 @@ export function decodeSnapshot(bytes: Buffer): SnapshotContent {
   for (const [name, Type] of ARRAYS) arrays[name] = new Type(copyOut(header.arrays[name]));
   const storyArrays = {} as Record<StoryArrayName, Float64Array | Int32Array | Uint32Array>;
   for (const [name, Type] of STORY_ARRAYS) storyArrays[name] = new Type(copyOut(header.stories.arrays[name]));
+  const storedBuckets = header.stories.buckets;
+  let buckets: BucketTableParts | undefined;
+  if (storedBuckets) {
+    const bucketArrays = {} as Record<BucketArrayName, Int32Array<ArrayBuffer>>;
+    for (const [name, Type] of BUCKET_ARRAYS) bucketArrays[name] = new Type(copyOut(storedBuckets.arrays[name]));
+    buckets = { ...bucketArrays, used: storedBuckets.used, freeEntry: storedBuckets.freeEntry };
+  }
   const stemGroupOf = new Map<string, number>();
   header.stems.forEach((stem, group) => stemGroupOf.set(stem, group));
   return {
@@ -231,7 +268,12 @@ export function decodeSnapshot(bytes: Buffer): SnapshotContent {
     stats: header.stats,
     ...(header.store ? { store: header.store } : {}),
     segment: { ...(arrays as unknown as Omit<SegmentParts, 'words' | 'stemGroupOf'>), words: header.words, stemGroupOf },
-    stories: { ...(storyArrays as unknown as Pick<StoryIndexDump, StoryArrayName>), ids: header.stories.ids, revisions: header.stories.revisions },
+    stories: {
+      ...(storyArrays as unknown as Pick<StoryIndexDump, StoryArrayName>),
+      ids: header.stories.ids,
+      revisions: header.stories.revisions,
+      ...(buckets ? { buckets } : {}),
+    },
     ...(header.parses ? { parses: header.parses } : {}),
   };
 }

@@ -134,4 +134,23 @@ describe('StoryIndex', () => {
     for (const d of docs.slice().reverse()) backward.add(d);
     for (const d of docs) expect(backward.storyOf(d.id)).toEqual(forward.storyOf(d.id));
   });
+
+  it('restored from its dump with the bucket table, or rebuilding it, finds the same copies for a new article and after a removal', () => {
+    const source = filled();
+    source.remove('copy-2'); // a free slot and freed chain entries in the stored table
+    const dump = source.dump();
+    expect(dump.buckets).toBeDefined();
+    const withTable = StoryIndex.restore(dump);
+    const rebuilt = StoryIndex.restore({ ...dump, buckets: undefined });
+    for (const index of [withTable, rebuilt]) {
+      expect(index.storyOf('wire')).toEqual({ id: 'wire', size: Object.keys(copies).length });
+      // found only through the buckets: a copy added after the restore joins the story
+      index.add({ id: 'late-copy', paragraphs: wire.slice(0, 5), publishedMs: day(20) });
+      index.add({ id: 'third-story', paragraphs: otherStory, publishedMs: day(21) });
+      index.remove('copy-0');
+    }
+    for (const id of ['wire', 'late-copy', 'copy-1', 'other-story', 'third-story']) expect(withTable.storyOf(id)).toEqual(rebuilt.storyOf(id));
+    expect(withTable.storyOf('late-copy')).toEqual({ id: 'wire', size: Object.keys(copies).length });
+    expect(withTable.storyOf('third-story')).toEqual({ id: 'other-story', size: 2 });
+  });
 });
