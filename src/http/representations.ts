@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { toSummary, type Article, type ArticleView, type StoryRef } from '../articles/schema.js';
+import type { SearchResult } from '../corpus/index.js';
 import { compress, LIVE_BROTLI_QUALITY, LIVE_GZIP_LEVEL, type Representation } from './caching.js';
 
 /**
@@ -54,7 +55,7 @@ export class PreparedArticle extends PreparedBody {
  * arriving or leaving), so an entry made for another story is made again.
  */
 const full = new WeakMap<Article, { story: string; prepared: PreparedArticle }>();
-const summary = new WeakMap<Article, { story: string; json: string }>();
+const summary = new WeakMap<Article, { storyId: string; storySize: number; json: string }>();
 
 /** A strong ETag from a content hash: the same bytes give the same ETag in every process. */
 export function strongEtag(data: string): string {
@@ -77,11 +78,42 @@ export function articleRepresentation(a: Article, story: StoryRef): PreparedArti
 
 /** An article's summary as JSON, made once per article and story. */
 export function summaryJson(a: Article, story: StoryRef): string {
-  const key = storyKey(story);
+  // compared field by field: a search page asks for ten of these, a key string each would be garbage
   let kept = summary.get(a);
-  if (!kept || kept.story !== key) {
-    kept = { story: key, json: JSON.stringify(toSummary(a, story)) };
+  if (!kept || kept.storyId !== story.id || kept.storySize !== story.size) {
+    kept = { storyId: story.id, storySize: story.size, json: JSON.stringify(toSummary(a, story)) };
     summary.set(a, kept);
   }
   return kept.json;
+}
+
+/** What a JSON search page says besides its hits (the route's `SearchResponse`). */
+export interface SearchPageFields {
+  query: string;
+  total: number;
+  limit: number;
+  offset: number;
+  next: string | null;
+  suggestion: string | null;
+  /** Present only when facets were asked for. */
+  facets?: SearchResult['facets'];
+}
+
+/**
+ * A JSON search page, spliced from each hit's kept summary JSON and the per-query fields instead
+ * of spreading summaries into new objects and stringifying ~10 KB each request (the route's
+ * largest cost after the search itself; bench/RESULTS.md, issue 11). Byte for byte what
+ * `JSON.stringify` gives for the same object (`tests/http/search-json.test.ts` compares them on BBC).
+ */
+export function searchPageJson(page: SearchPageFields, hits: SearchResult['hits'], storyOf: (a: Article) => StoryRef): string {
+  let json = `{"query":${JSON.stringify(page.query)},"items":[`;
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
+    const s = summaryJson(h.article, storyOf(h.article));
+    // the summary is a non-empty object: drop its closing brace and append the hit's own fields
+    json += `${i > 0 ? ',' : ''}${s.slice(0, -1)}${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${JSON.stringify(h.snippet)},"titleHighlight":${h.titleMatched ? JSON.stringify(h.title) : 'null'}}`;
+  }
+  json += `],"total":${JSON.stringify(page.total)},"limit":${JSON.stringify(page.limit)},"offset":${JSON.stringify(page.offset)},"next":${JSON.stringify(page.next)},"suggestion":${JSON.stringify(page.suggestion)}`;
+  if (page.facets !== undefined) json += `,"facets":${JSON.stringify(page.facets)}`;
+  return `${json}}`;
 }

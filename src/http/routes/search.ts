@@ -1,12 +1,12 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { toSummary } from '../../articles/schema.js';
 import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
 import { QuerySyntaxError, QueryTooCostly } from '../../search/index.js';
 import { describeFilters, renderFeed, requestBase, urlWithFormat } from '../feeds.js';
 import { answerKey, sendAnswer } from '../page-answer.js';
 import { cursorNextPage, cursorOf, nextPage } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
+import { searchPageJson } from '../representations.js';
 import { pageResponse, problemResponses } from '../schemas/common.js';
 import { QUERY_LANGUAGE, SearchQuery, SearchResponse } from '../schemas/search.js';
 import type { RouteOptions } from './options.js';
@@ -87,23 +87,12 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         );
         return sendAnswer(request, reply, answers.keep(corpus.version, key, feed), listMaxAge, q.format, corpus);
       }
-      const body = {
-        query: q.q,
-        items: result.hits.map((h) => ({
-          ...toSummary(h.article, corpus.storyOf(h.article)),
-          ...(h.reprints !== undefined ? { reprints: h.reprints } : {}),
-          score: Math.round(h.score * 1e4) / 1e4,
-          snippet: h.snippet,
-          titleHighlight: h.titleMatched ? h.title : null,
-        })),
-        total: result.total,
-        limit: q.limit,
-        offset: shown,
-        next,
-        suggestion: result.suggestion,
-        ...(q.facets.length ? { facets: result.facets } : {}),
-      };
-      return sendAnswer(request, reply, answers.keep(corpus.version, key, JSON.stringify(body)), listMaxAge, q.format, corpus);
+      const json = searchPageJson(
+        { query: q.q, total: result.total, limit: q.limit, offset: shown, next, suggestion: result.suggestion, ...(q.facets.length ? { facets: result.facets } : {}) },
+        result.hits,
+        (a) => corpus.storyOf(a),
+      );
+      return sendAnswer(request, reply, answers.keep(corpus.version, key, json), listMaxAge, q.format, corpus);
     },
   );
 };
