@@ -44,3 +44,30 @@ export async function listenForChanges(config: pg.ClientConfig, onChange: () => 
   }
   return { client, end };
 }
+
+/**
+ * The one notification connection a follower keeps: `connect` replaces it, and a loss is
+ * reported (to `onLost`) only for the connection held now, not for one already dropped.
+ */
+export class ListenerSlot {
+  private current: ChangeListener | null = null;
+
+  get connected(): boolean {
+    return this.current !== null;
+  }
+
+  async connect(config: pg.ClientConfig, onChange: () => void, onLost: (e: Error) => void): Promise<void> {
+    const listener = await listenForChanges(config, onChange, (e) => {
+      if (this.current !== listener) return;
+      void this.drop();
+      onLost(e);
+    });
+    this.current = listener;
+  }
+
+  async drop(): Promise<void> {
+    const held = this.current;
+    this.current = null;
+    await held?.end();
+  }
+}

@@ -25,7 +25,7 @@ import type { Article } from '../articles/schema.js';
 import { Corpus, type CorpusStore } from '../corpus/index.js';
 import { readSnapshot, writeSnapshot } from '../snapshot/files.js';
 import { SnapshotError } from '../snapshot/format.js';
-import { listenForChanges, type ChangeListener } from './listen.js';
+import { ListenerSlot } from './listen.js';
 import type { ArticleChange, ArticleChangeSource } from './types.js';
 
 export interface DatabaseStatus {
@@ -60,7 +60,7 @@ export class Replica {
   private store: CorpusStore | null = null;
   /** The corpus load() returned, until follow() hands over a store. */
   private first: Corpus | null = null;
-  private listener: ChangeListener | null = null;
+  private readonly listener = new ListenerSlot();
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
@@ -199,7 +199,7 @@ export class Replica {
   private async cycle(): Promise<void> {
     if (this.closed) return;
     try {
-      if (!this.listener) await this.connectListener();
+      if (!this.listener.connected) await this.connectListener();
       const asked = performance.now();
       const batch = await this.o.source.changesSince(this.seq);
       const fetchMs = Math.round(performance.now() - asked);
@@ -252,25 +252,20 @@ export class Replica {
     this.current = { state: 'connected', lastChange: this.seq, lastContactAt: new Date(), lastError: null };
   }
 
-  private async connectListener(): Promise<void> {
-    const listener = await listenForChanges(
+  private connectListener(): Promise<void> {
+    return this.listener.connect(
       this.o.listen,
       () => this.wake(),
       (e) => {
-        // The server went away (restart, network): drop this client; the next cycle reconnects and catches up.
-        if (this.listener !== listener) return;
+        // The server went away (restart, network): the slot dropped this client; the next cycle reconnects and catches up.
         this.o.logger.warn({ err: e }, 'replica: notification connection lost');
-        void this.dropListener();
         this.wake(0);
       },
     );
-    this.listener = listener;
   }
 
-  private async dropListener(): Promise<void> {
-    const l = this.listener;
-    this.listener = null;
-    await l?.end();
+  private dropListener(): Promise<void> {
+    return this.listener.drop();
   }
 }
 

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ReaderStore } from '../../corpus/article-reader.js';
-import { listenForChanges, type ChangeListener } from '../listen.js';
+import { ListenerSlot } from '../listen.js';
 import { lastChange } from '../postgres.js';
 import type { DatabaseStatus } from '../replica.js';
 import { PostgresReader } from './postgres-reader.js';
@@ -23,7 +23,7 @@ export interface PostgresReadersOptions {
 
 export class PostgresReaders implements ReaderStore {
   private reader: PostgresReader;
-  private listener: ChangeListener | null = null;
+  private readonly listener = new ListenerSlot();
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
   private closed = false;
@@ -77,7 +77,7 @@ export class PostgresReaders implements ReaderStore {
 
   private async cycle(): Promise<void> {
     try {
-      if (!this.listener) await this.connectListener();
+      if (!this.listener.connected) await this.connectListener();
       const next = await PostgresReaders.readVersion(this.o.pool, this.reader);
       if (next !== this.reader) this.o.logger.info({ version: next.version, articles: next.size }, 'search backend: new version');
       this.reader = next;
@@ -91,23 +91,16 @@ export class PostgresReaders implements ReaderStore {
     }
   }
 
-  private async connectListener(): Promise<void> {
-    const listener = await listenForChanges(
+  private connectListener(): Promise<void> {
+    return this.listener.connect(
       this.o.listen,
       () => void this.refresh(),
-      () => {
-        if (this.listener !== listener) return;
-        void this.dropListener();
-        this.schedule(0);
-      },
+      () => this.schedule(0),
     );
-    this.listener = listener;
   }
 
-  private async dropListener(): Promise<void> {
-    const l = this.listener;
-    this.listener = null;
-    await l?.end();
+  private dropListener(): Promise<void> {
+    return this.listener.drop();
   }
 
   async close(): Promise<void> {
