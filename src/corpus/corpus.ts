@@ -768,13 +768,7 @@ export class Corpus {
     const match = this.matcher(o);
     const order = o.sort === 'oldest' ? this.state.orders.oldest : this.state.orders.newest;
     const docs = match ? order.filter((d) => match(d)) : order;
-    const hits = items.map((article) => ({
-      article,
-      score: 0,
-      title: escapeHtml(article.title),
-      titleMatched: false,
-      snippet: escapeHtml(leadSnippet(article.paragraphs[0] ?? '')),
-    }));
+    const hits = items.map(unrankedHit);
     return { total, offset, hits, facets: this.facets(docs, o.facets ?? []), suggestion: null };
   }
 
@@ -886,8 +880,16 @@ export class Corpus {
   }
 }
 
+/**
+ * A hit of a query with nothing to rank or highlight (only `author:` / `tag:` scopes), as both
+ * search backends answer it: the escaped headline and the start of the lead.
+ */
+export function unrankedHit(article: Article): SearchHit {
+  return { article, score: 0, title: escapeHtml(article.title), titleMatched: false, snippet: escapeHtml(leadSnippet(article.paragraphs[0] ?? '')) };
+}
+
 /** The start of a lead, cut at a word boundary near 200 characters, with `…` where cut. */
-export function leadSnippet(lead: string): string {
+function leadSnippet(lead: string): string {
   if (lead.length <= 200) return lead;
   const cut = lead.lastIndexOf(' ', 200);
   return `${lead.slice(0, cut > 100 ? cut : 200)}…`;

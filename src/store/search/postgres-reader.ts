@@ -12,11 +12,11 @@
 import type pg from 'pg';
 import type { Article } from '../../articles/schema.js';
 import { ReadTimeout, ReadUnavailable, type ArticleReader, type ListOptions } from '../../corpus/article-reader.js';
-import { leadSnippet, type FacetName, type FacetValue, type PageKey, type SearchHit, type SearchOptions, type SearchResult, type SourceCount, type StoryRef, type StoryView } from '../../corpus/corpus.js';
+import { unrankedHit, type FacetName, type FacetValue, type PageKey, type SearchHit, type SearchOptions, type SearchResult, type SourceCount, type StoryRef, type StoryView } from '../../corpus/corpus.js';
 import { takeScopes, type ArticleFilter, type Sort } from '../../corpus/filters.js';
 import { RecordSharing } from '../../loader/finish.js';
 import { highlightRecord } from '../../search/record-highlight.js';
-import { analyzerFor, escapeHtml, parseQuery } from '../../search/index.js';
+import { analyzerFor, parseQuery } from '../../search/index.js';
 import { toArticle } from '../postgres.js';
 import { afterDateKey, clean, dateOrder, filterConditions, Params } from './sql-filters.js';
 import { toTsquery } from './tsquery.js';
@@ -283,14 +283,7 @@ export class PostgresReader implements ArticleReader {
     const params = new Params();
     const where = filterConditions(o, params).join(' AND ');
     const [r, facets] = await Promise.all([this.list({ ...o, sort }), this.facets(o.facets ?? [], 'articles a', where, params.values)]);
-    const hits = r.items.map((article) => ({
-      article,
-      score: 0,
-      title: escapeHtml(article.title),
-      titleMatched: false,
-      snippet: escapeHtml(leadSnippet(article.paragraphs[0] ?? '')),
-      ...(o.collapse ? { reprints: 0 } : {}),
-    }));
+    const hits = r.items.map((article) => ({ ...unrankedHit(article), ...(o.collapse ? { reprints: 0 } : {}) }));
     return { total: r.total, offset: r.offset, hits, facets, suggestion: null };
   }
 
