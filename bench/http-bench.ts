@@ -32,11 +32,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { intArg, parseCli } from './lib/args.js';
+import { mulberry32 } from './lib/prng.js';
 import { rssOf, startServerProcess, stop } from './lib/server-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  'npm run bench -- [--corpus <dir>] [--duration 10] [--connections 50] [--warmup 2] [--sizes 10000,100000] [--no-load-table] [--no-http] [--dist] [--search-only]';
+  'npm run bench -- [--corpus <dir>] [--duration 10] [--connections 50] [--warmup 2] [--sizes 10000,100000] [--no-load-table] [--no-http] [--dist] [--search-only] [--seed N]';
 const args = parseCli(
   {
     corpus: { type: 'string' },
@@ -48,12 +49,15 @@ const args = parseCli(
     'no-http': { type: 'boolean', default: false },
     dist: { type: 'boolean', default: false },
     'search-only': { type: 'boolean', default: false },
+    seed: { type: 'string' },
   },
   USAGE,
 );
 const duration = intArg(args.duration, 'duration', 10);
 const connections = intArg(args.connections, 'connections', 50);
 const warmup = intArg(args.warmup, 'warmup', 2);
+/** Without it, the fixed walk over headline word pairs of earlier runs; with it, uniformly random pairs. */
+const seed = args.seed === undefined ? null : intArg(args.seed, 'seed', 1);
 const sizes = (args.sizes ?? '10000,100000').split(',').filter(Boolean).map((s) => intArg(s, 'sizes', 0));
 const BBC = path.resolve(ROOT, '../shared/corpora/bbc-news');
 const corpusDir = path.resolve(args.corpus ?? (existsSync(BBC) ? BBC : path.join(ROOT, 'data')));
@@ -108,8 +112,21 @@ async function distinctQueries(base: string, want: number): Promise<string[]> {
     titles.push(...page.items.map((i) => i.title));
   }
   const out = new Set<string>();
+  const distinctWords = (title: string) => (title.toLowerCase().match(/[a-z]{4,}/gu) ?? []).filter((w, k, a) => a.indexOf(w) === k);
+  if (seed !== null) {
+    // A headline drawn uniformly, then two of its distinct words drawn uniformly.
+    const rng = mulberry32(seed);
+    for (let tries = 0; out.size < want && tries < want * 20; tries++) {
+      const words = distinctWords(titles[Math.floor(rng() * titles.length)]!);
+      if (words.length < 2) continue;
+      const a = Math.floor(rng() * words.length);
+      const b = (a + 1 + Math.floor(rng() * (words.length - 1))) % words.length;
+      out.add(`/search?q=${encodeURIComponent(`${words[a]} ${words[b]}`)}`);
+    }
+    return [...out];
+  }
   for (let i = 0; out.size < want && i < titles.length * 4; i++) {
-    const words = (titles[i % titles.length]!.toLowerCase().match(/[a-z]{4,}/gu) ?? []).filter((w, k, a) => a.indexOf(w) === k);
+    const words = distinctWords(titles[i % titles.length]!);
     if (words.length < 2) continue;
     const k = Math.floor(i / titles.length);
     const a = words[k % words.length]!;
