@@ -1,37 +1,95 @@
 /**
- * Where a reload's time goes, in process: a full load, then reloads of one new file each through
- * the parse cache with its path named (as the watcher names it), and Corpus.update, each timed.
+ * Where one update's time goes, in process, as the server makes it: a full load (or a start
+ * from a snapshot, `--snapshot FILE` made from the same folder), then single files added,
+ * changed and deleted, each through the parse cache with its path named (as the watcher names
+ * it) and `Corpus.updateWith` with the segment built on the worker thread, then the merges the
+ * policy asks for. Per update: every phase's time and longest stretch without letting requests
+ * in (loader and corpus), the event loop's longest stall seen by a 1 ms timer, and RSS / heap.
  * Writes a profile-updates/ folder into DIR and removes it at the end: give it a copy
- * (`cp -al corpus /tmp/copy`) of a corpus that must stay untouched. REPS=n sets the reloads (3).
- *   node --expose-gc --import tsx bench/reload-profile.ts --corpus DIR
+ * (`cp -al corpus /tmp/copy`) of a corpus that must stay untouched.
+ *
+ *   node --expose-gc --import tsx bench/reload-profile.ts --corpus DIR [--snapshot FILE] [--reps 3]
  */
-import { writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Corpus } from '../src/corpus/index.js';
-import { loadArticles, ParseCache } from '../src/loader/index.js';
+import { Corpus, SegmentBuilder } from '../src/corpus/index.js';
+import { loadArticles, ParseCache, type PhaseTimes } from '../src/loader/index.js';
+import { startCorpus } from '../src/server.js';
 
-const { values } = parseArgs({ options: { corpus: { type: 'string' } } });
+const { values } = parseArgs({ options: { corpus: { type: 'string' }, snapshot: { type: 'string' }, reps: { type: 'string', default: '3' } } });
 const dir = path.resolve(values.corpus!);
-const t = () => performance.now();
-const rss = () => `${Math.round(process.memoryUsage().rss / 1048576)} MB`;
+const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 const cache = new ParseCache();
-let s = t();
-const first = await loadArticles(dir, { syncRead: true, cache });
-console.log(`full load: ${(t() - s).toFixed(0)} ms, ${first.articles.length} articles, rss ${rss()}`);
-s = t();
-const corpus = new Corpus(first);
-console.log(`corpus build: ${(t() - s).toFixed(0)} ms, rss ${rss()}`);
+let s = performance.now();
+const logger = { info: () => undefined, warn: (m: unknown) => console.error(m) };
+let current: Corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 * 1024 * 1024, followSymlinksOutside: false, snapshot: values.snapshot }, logger, cache);
+console.log(`# ${new Date().toISOString()} start: ${(performance.now() - s).toFixed(0)} ms, ${current.size} articles, rss ${mb(process.memoryUsage().rss)}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+const builder = new SegmentBuilder();
 const folder = path.join(dir, 'profile-updates');
 mkdirSync(folder, { recursive: true });
-let current = corpus;
-for (let rep = 0; rep < Number(process.env.REPS ?? 3); rep++) {
-  writeFileSync(path.join(folder, `p${rep}.txt`), `Harbour zzprof${rep} report\n\nThe harbour report was filed on March 3, 2022 by dock officials.\n\nMore follows.\n`);
-  s = t();
-  const again = await loadArticles(dir, { cache, changedPaths: [{ path: `profile-updates/p${rep}.txt` }] });
-  const loadMs = t() - s;
-  s = t();
-  current = current.update(again);
-  console.log(`reload ${rep}: load ${loadMs.toFixed(0)} ms (reused ${again.stats.filesReused}), update ${(t() - s).toFixed(0)} ms, change ${JSON.stringify(current.change)}, rss ${rss()}`);
+
+/** The longest gap between two ticks of a 1 ms timer while `work` runs: what a request could have waited. */
+async function stalls<T>(work: () => Promise<T>): Promise<{ value: T; longestStallMs: number; peakRss: number }> {
+  let last = performance.now();
+  let longest = 0;
+  let peakRss = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 1);
+  const value = await work();
+  clearInterval(timer);
+  longest = Math.max(longest, performance.now() - last);
+  return { value, longestStallMs: longest, peakRss };
+}
+
+const rows: Array<{ op: string; totalMs: number; stallMs: number; phases: PhaseTimes }> = [];
+async function update(op: string, rel: string): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssBefore = process.memoryUsage.rss();
+  const started = performance.now();
+  const { value: next, longestStallMs, peakRss } = await stalls(async () => {
+    const load = await loadArticles(dir, { cache, changedPaths: [{ path: rel }] });
+    return current.updateWith(load, builder.build);
+  });
+  const totalMs = performance.now() - started;
+  current = next;
+  rows.push({ op, totalMs, stallMs: longestStallMs, phases: next.phases ?? {} });
+  console.log(`${op}: ${totalMs.toFixed(0)} ms, longest stall ${longestStallMs.toFixed(1)} ms, change ${JSON.stringify(next.change)}, rss ${mb(rssBefore)} -> peak ${mb(peakRss)} (+${mb(peakRss - rssBefore)})`);
+  // the merges the policy asks for after the swap, as the server's merger makes them
+  for (;;) {
+    const merge = current.pendingMerge();
+    if (!merge) break;
+    const m = await stalls(() => current.mergedWith(merge[0], merge[1], builder.build));
+    current = m.value;
+    console.log(`  merge [${merge[0]}, ${merge[1]}): longest stall ${m.longestStallMs.toFixed(1)} ms, peak rss ${mb(m.peakRss)}`);
+  }
+}
+
+const story = (token: string) => `Harbour ${token} report\n\nThe ${token} harbour report was filed on March 3, 2022 by dock officials.\n\nMore about ${token} follows.\n`;
+for (let rep = 0; rep < Number(values.reps); rep++) {
+  const rel = `profile-updates/p${rep}.txt`;
+  writeFileSync(path.join(dir, rel), story(`zzprof${rep}`));
+  await update('add', rel);
+  writeFileSync(path.join(dir, rel), story(`zzedit${rep}`));
+  await update('modify', rel);
+  rmSync(path.join(dir, rel));
+  await update('delete', rel);
 }
 rmSync(folder, { recursive: true, force: true });
+await builder.close();
+
+// Per phase: median time and the longest block over all updates.
+const names = [...new Set(rows.flatMap((r) => Object.keys(r.phases)))];
+const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+console.log(`\n| phase (${rows.length} updates) | median ms | longest block ms |\n|---|---|---|`);
+for (const n of names) {
+  const xs = rows.map((r) => r.phases[n]?.ms ?? 0);
+  const blocks = rows.map((r) => r.phases[n]?.longestBlockMs ?? 0);
+  console.log(`| ${n} | ${median(xs).toFixed(1)} | ${Math.max(...blocks).toFixed(1)} |`);
+}
+console.log(`| whole update | ${median(rows.map((r) => r.totalMs)).toFixed(1)} | ${Math.max(...rows.map((r) => r.stallMs)).toFixed(1)} (1 ms timer) |`);

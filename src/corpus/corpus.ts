@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
-import { countProblems, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
+import { countProblems, PhaseClock, type LoadProblem, type LoadResult, type LoadStats, type PhaseTimes } from '../loader/index.js';
 import { analyzerFor, buildSegment, escapeHtml, parseQuery, SearchIndex, Segment, selectMerge, topK, type MergePolicy, type Query, type SearchDocument, type SegmentParts, type WorkBudget } from '../search/index.js';
 import { StoryIndex, type StoryIndexDump } from '../search/near-duplicates.js';
 import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
@@ -181,6 +181,8 @@ export class Corpus {
   readonly buildMs: number;
   /** What made this version from the previous one (null for a full build). */
   readonly change: CorpusChange | null;
+  /** Where the update that made this version spent its time (the load's phases, then the corpus's); null when not timed. */
+  readonly phases: PhaseTimes | null = null;
 
   private readonly state: VersionState;
   /**
@@ -271,6 +273,7 @@ export class Corpus {
     fields.stats = load.stats;
     fields.loadedAt = now;
     fields.change = change;
+    fields.phases = null;
     fields.state = state;
     fields.version = versionOf(state.digestSum);
     fields.buildMs = Math.round(performance.now() - started);
@@ -343,13 +346,21 @@ export class Corpus {
   /** {@link Corpus.update} with the new segment built by `build` (on a worker thread: the event loop stays free meanwhile). */
   async updateWith(load: LoadResult, build: SegmentBuild, now = new Date()): Promise<Corpus> {
     const started = performance.now();
+    const clock = new PhaseClock();
+    const timed = (corpus: Corpus): Corpus => {
+      (corpus as { phases: PhaseTimes | null }).phases = { ...load.stats.phases, ...clock.done() };
+      return corpus;
+    };
+    clock.phase('diff');
     const { added, deleted, change } = this.diff(load);
-    if (added.length === 0 && deleted.length === 0) return this.next(load, change, started, now, null, added, deleted);
+    if (added.length === 0 && deleted.length === 0) return timed(this.next(load, change, started, now, null, added, deleted));
+    clock.phase('segment (worker)');
     const segment = added.length > 0 ? await build(added) : undefined;
-    const state = applyChanges(this.state, added, deleted, segment);
+    const state = applyChanges(this.state, added, deleted, segment, clock);
     // Requests waiting since the orders were updated go first; then the stories (each step linear in the corpus at most).
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    return this.next(load, change, started, now, state, added, deleted);
+    await clock.breathe(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    clock.phase('stories');
+    return timed(this.next(load, change, started, now, state, added, deleted));
   }
 
   /**
@@ -1021,7 +1032,8 @@ function ranksOf(order: Uint32Array, space: number): Uint32Array {
  * digests of `index`'s documents `[from, index.documentSpace)` added: `articles` are those
  * documents, in order, all live.
  */
-function extend(state: VersionState, index: SearchIndex, articles: readonly Article[], from: number, removed: readonly number[] = []): VersionState {
+function extend(state: VersionState, index: SearchIndex, articles: readonly Article[], from: number, removed: readonly number[] = [], clock?: PhaseClock): VersionState {
+  clock?.phase('columns');
   const space = index.documentSpace;
   const grow = <T extends Float64Array | Int32Array | Uint32Array>(old: T, make: (n: number) => T, lanes = 1): T => {
     const next = make(space * lanes);
@@ -1069,12 +1081,14 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
     if (!list) slugsOfSegment.set(a.slug, (list = []));
     list.push(k);
   });
+  clock?.phase('slugs');
   const slugs = new Map<unknown, ReadonlyMap<string, readonly number[]>>();
   for (const placed of index.segments) {
     const known = state.slugs.get(placed.segment);
     if (known) slugs.set(placed.segment, known);
   }
   if (articles.length > 0) slugs.set(index.segments[index.segments.length - 1]!.segment, slugsOfSegment);
+  clock?.phase('orders');
   // the new documents sorted, then merged into each order
   const { byId, byDate } = comparators(index, columns.dateMs);
   const added = Uint32Array.from(articles, (_, k) => from + k);
@@ -1083,6 +1097,7 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
   const idOrder = mergeSorted(without(state.orders.byId, idRank, removed), added.slice().sort(byId), byId);
   const newest = mergeSorted(without(state.orders.newest, newestRank, removed), added.slice().sort(byDate(-1)), byDate(-1));
   const oldest = mergeSorted(without(state.orders.oldest, oldestRank, removed), added.slice().sort(byDate(1)), byDate(1));
+  clock?.phase('ranks');
   const orders: Orders = {
     byId: idOrder,
     newest,
@@ -1095,13 +1110,14 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
 }
 
 /** `state` with documents `deleted` removed and `added` appended as a new index segment. */
-function applyChanges(state: VersionState, added: readonly Article[], deleted: readonly number[], segment?: Segment): VersionState {
+function applyChanges(state: VersionState, added: readonly Article[], deleted: readonly number[], segment?: Segment, clock?: PhaseClock): VersionState {
+  clock?.phase('index version');
   const digestSum = state.digestSum.slice();
   for (const d of deleted) {
     for (let lane = 0; lane < 4; lane++) digestSum[lane] = (digestSum[lane]! - state.columns.digest[4 * d + lane]!) >>> 0;
   }
   const index = state.index.withChanges({ add: added, delete: deleted }, segment);
-  return extend({ ...state, digestSum }, index, added, state.index.documentSpace, deleted);
+  return extend({ ...state, digestSum }, index, added, state.index.documentSpace, deleted, clock);
 }
 
 /** `state` with index segments `[first, end)` merged: document numbers remapped in every column and order. */

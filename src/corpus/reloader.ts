@@ -142,7 +142,7 @@ export class Reloader {
     }
     this.retries = 0;
     this.o.store.swap(next, ms());
-    this.o.logger.info({ version: next.version, previous: previous.version, articles: next.size, problems: next.problemReport.total, change: next.change, ms: ms(), reason }, 'reload: new corpus swapped in');
+    this.o.logger.info({ version: next.version, previous: previous.version, articles: next.size, problems: next.problemReport.total, change: next.change, ms: ms(), reason, phases: next.phases }, 'reload: new corpus swapped in');
     return { status: 'swapped', version: next.version, articles: next.size, problems: next.problemReport.total, ms: ms() };
   }
 

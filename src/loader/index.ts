@@ -11,6 +11,7 @@ import { assignUniqueIds, baseId } from './ids.js';
 import { finishArticle, RecordSharing, validateArticle } from './finish.js';
 import { formatFor, loadParsers } from './registry.js';
 import { languageSample, loadLanguageDetector, primaryLanguage } from './normalise/language.js';
+import { PhaseClock, type PhaseTimes } from './phases.js';
 import { countProblems, ProblemList, type LoadProblem } from './problems.js';
 import type { Format, InputFile, ProblemKind } from './types.js';
 import { errText, isExhaustion, specialKind, walkChanges, walkDataDir, type FolderDefaults, type Walk, type WalkEntry } from './walk.js';
@@ -18,6 +19,7 @@ import { errText, isExhaustion, specialKind, walkChanges, walkDataDir, type Fold
 export type { ProblemKind } from './types.js';
 
 export { countProblems, logProblems, PROBLEMS_LISTED_PER_FILE, type LoadProblem } from './problems.js';
+export { PhaseClock, type PhaseTime, type PhaseTimes } from './phases.js';
 
 export interface LoadStats {
   filesRead: number;
@@ -37,6 +39,10 @@ export interface LoadStats {
   /** Of those, files not even read: named by no change and, when stat'd, of the same size and modification time. */
   filesUnread?: number;
   durationMs: number;
+  /** Time per step of the load, and the longest stretch each held the event loop (reloads while serving). */
+  phases?: PhaseTimes;
+  /** The longest stretch the load held the event loop without letting requests in. */
+  longestBlockMs?: number;
 }
 
 export interface LoadResult {
@@ -205,6 +211,8 @@ interface Pending {
 
 export async function loadArticles(dataDir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const started = performance.now();
+  const clock = new PhaseClock();
+  clock.phase('walk');
   const root = path.resolve(dataDir);
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let st;
@@ -369,8 +377,10 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     return true;
   };
   // While serving (reads asynchronous), the linear passes below let requests in every few thousand articles.
-  const breathe = options.syncRead ? async () => undefined : () => new Promise<void>((resolve) => setImmediate(resolve));
+  const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const breathe = options.syncRead ? async () => undefined : () => clock.breathe(yieldToRequests);
   let toRead = files;
+  clock.phase('cached files');
   if (options.changedPaths) {
     toRead = [];
     for (let i = 0; i < files.length; i++) {
@@ -378,6 +388,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       if (i % SLICE === SLICE - 1) await breathe();
     }
   }
+  clock.phase('read and parse');
   const parsers = await loadParsers(toRead.map((f) => f.rel));
   let next = 0;
   let done = files.length - toRead.length;
@@ -392,6 +403,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   if (exhausted) throw new DataDirError(dataDir, `could not be read completely (${exhausted})`);
 
   // Languages nobody stated, detected in one pass so the detector is imported only when needed.
+  clock.phase('languages');
   if (pending.some((p) => p.detectLanguage)) {
     const detect = await loadLanguageDetector();
     for (const p of pending) {
@@ -408,14 +420,18 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   const languagesDetected = pending.reduce((n, p) => n + (p.languageDetected ? 1 : 0), 0);
 
   await breathe();
+  clock.phase('duplicates');
   const unique = await dropDuplicates(pending, problems, breathe);
   await breathe();
   pending.length = 0;
   pending.push(...unique);
+  clock.phase('ids');
   await assignUniqueIds(pending, breathe, SLICE);
   await breathe();
+  clock.phase('sort by id');
   pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   await breathe();
+  clock.phase('titles');
   const byTitle = new Map<string, string>();
   for (const [i, p] of pending.entries()) {
     if (i % SLICE === SLICE - 1) await breathe();
@@ -423,6 +439,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     if (!byTitle.has(key)) byTitle.set(key, p.id);
   }
   await breathe();
+  clock.phase('records');
   const articles: Article[] = [];
   const sharing = new RecordSharing();
   for (const [i, p] of pending.entries()) {
@@ -443,11 +460,14 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     if (finished.article) articles.push(finished.article);
     else problems.add({ path: p.article.origin.path, line: p.article.origin.line, kind: 'invalid', reason: finished.invalid! });
   }
+  clock.phase('problems and stats');
   const listed = problems.finish();
   if (options.cache) {
     options.cache.files = seen;
     options.cache.walk = walked;
   }
+  const stats = perFormatAndLanguage(files, articles);
+  const phases = clock.done();
   return {
     articles,
     problems: listed,
@@ -458,10 +478,12 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       problems: countProblems(listed).total,
       chromeLinesRemoved: chrome,
       duplicateLinesRemoved: duplicateLines,
-      ...perFormatAndLanguage(files, articles),
+      ...stats,
       languagesDetected,
       ...(options.cache ? { filesReused: reused, filesUnread: unread } : {}),
       durationMs: Math.round(performance.now() - started),
+      phases,
+      longestBlockMs: clock.longestBlockMs,
     },
   };
 }
