@@ -133,6 +133,7 @@ async function folderSource(config: Config, logger: Logger, segments: SegmentBui
         return loadCorpus(config, false, undefined, undefined, fresh).then((corpus) => {
           parses.files = fresh.files;
           parses.walk = fresh.walk;
+          parses.last = fresh.last;
           return corpus;
         });
       };

@@ -185,6 +185,8 @@ export class Corpus {
   readonly phases: PhaseTimes | null = null;
 
   private readonly state: VersionState;
+  /** The load this version's articles are (LoadResult.token): a next load made from it says what it changed. */
+  private readonly loadToken: object | null;
   /**
    * The near-duplicate index, shared by this version and those made from it (update, merged):
    * making a version syncs it with that version's articles. This version answers from `stories`,
@@ -208,6 +210,7 @@ export class Corpus {
     this.stats = load.stats;
     this.loadedAt = now;
     this.change = null;
+    this.loadToken = load.token ?? null;
     this.state = extend(emptyState(index), index, articles, 0);
     this.version = versionOf(this.state.digestSum);
     this.storyIndex = storyIndex;
@@ -223,7 +226,7 @@ export class Corpus {
     // The stored story index, checked against the articles (anything it does not hold as they are is grouped again).
     const storyIndex = stories ? StoryIndex.restore(stories) : new StoryIndex();
     const sync = syncStories(storyIndex, load.articles);
-    return Corpus.fromState(extend(emptyState(index), index, load.articles, 0), load, null, started, now, { index: storyIndex, sync, copy: null });
+    return Corpus.fromState(extend(emptyState(index), index, load.articles, 0), { ...load, token: undefined }, null, started, now, { index: storyIndex, sync, copy: null });
   }
 
   /**
@@ -255,7 +258,7 @@ export class Corpus {
 
   private static fromState(
     state: VersionState,
-    load: { readonly problems: readonly LoadProblem[]; readonly stats: LoadStats },
+    load: { readonly problems: readonly LoadProblem[]; readonly stats: LoadStats; readonly token?: object | undefined },
     change: CorpusChange | null,
     started: number,
     now: Date,
@@ -273,6 +276,7 @@ export class Corpus {
     fields.stats = load.stats;
     fields.loadedAt = now;
     fields.change = change;
+    fields.loadToken = load.token ?? null;
     fields.phases = null;
     fields.state = state;
     fields.version = versionOf(state.digestSum);
@@ -372,6 +376,27 @@ export class Corpus {
     const added: Article[] = [];
     const deleted: number[] = [];
     let changed = 0;
+    const delta = load.delta;
+    if (delta !== undefined && this.loadToken !== null && delta.since === this.loadToken) {
+      // The load says what it changed since this version's: only those ids are looked up.
+      const readded = new Set<string>();
+      for (const article of delta.added) {
+        readded.add(article.id);
+        const doc = this.docOfId(article.id);
+        if (doc < 0) added.push(article);
+        else if (!sameRecord(this.articleAt(doc), article)) {
+          deleted.push(doc);
+          added.push(article);
+          changed++;
+        }
+      }
+      for (const id of delta.removed) {
+        if (readded.has(id)) continue;
+        const doc = this.docOfId(id);
+        if (doc >= 0) deleted.push(doc);
+      }
+      return { added, deleted, change: { added: added.length - changed, changed, deleted: deleted.length - changed } };
+    }
     const compare = (doc: number, article: Article): boolean => {
       if (sameRecord(this.articleAt(doc), article)) return false;
       deleted.push(doc);
@@ -420,7 +445,7 @@ export class Corpus {
     const { state, remap } = mergeState(this.state, first, end);
     // Same articles, renumbered: this version's stories, renumbered (the shared index may have moved on).
     const copy = this.stories.remapped(remap, state.index.documentSpace);
-    return Corpus.fromState(state, this, this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
+    return Corpus.fromState(state, this.sameLoad(), this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
   }
 
   /** {@link Corpus.merged} with the merged segment built by `build` (on a worker thread). */
@@ -429,7 +454,12 @@ export class Corpus {
     const segment = await build(this.state.index.liveDocuments(first, end));
     const { state, remap } = mergeState(this.state, first, end, segment);
     const copy = this.stories.remapped(remap, state.index.documentSpace);
-    return Corpus.fromState(state, this, this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
+    return Corpus.fromState(state, this.sameLoad(), this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
+  }
+
+  /** This version's problems, stats and load, for a version of the same articles (a merge). */
+  private sameLoad(): { problems: readonly LoadProblem[]; stats: LoadStats; token: object | undefined } {
+    return { problems: this.problems, stats: this.stats, token: this.loadToken ?? undefined };
   }
 
   /** By id, or by slug. */

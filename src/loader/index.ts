@@ -12,7 +12,7 @@ import { finishArticle, RecordSharing, validateArticle } from './finish.js';
 import { formatFor, loadParsers } from './registry.js';
 import { languageSample, loadLanguageDetector, primaryLanguage } from './normalise/language.js';
 import { PhaseClock, type PhaseTimes } from './phases.js';
-import { countProblems, ProblemList, type LoadProblem } from './problems.js';
+import { compareProblems, countProblems, ProblemList, type LoadProblem } from './problems.js';
 import type { Format, InputFile, ProblemKind } from './types.js';
 import { errText, isExhaustion, specialKind, walkChanges, walkDataDir, type FolderDefaults, type Walk, type WalkEntry } from './walk.js';
 
@@ -49,6 +49,13 @@ export interface LoadResult {
   articles: Article[];
   problems: LoadProblem[];
   stats: LoadStats;
+  /** With a cache: names this load, so the next one can say what it changed since (see `delta`). */
+  token?: object;
+  /**
+   * When this load was made from the one named `since` by its named files alone: the records
+   * it no longer serves (by id) and those it serves anew; every other record is the same object.
+   */
+  delta?: { since: object; removed: string[]; added: Article[] };
 }
 
 export interface LoadOptions {
@@ -111,6 +118,11 @@ export class ParseCache {
   files = new Map<string, FileOutcome>();
   /** The last load's walk of the folder: a load told which paths changed starts from it. */
   walk: Walk | undefined;
+  /**
+   * What the last load served and the cross-file tables it made them with: a load told which
+   * files changed applies them to it (`applyNamedChanges`) when they stand alone.
+   */
+  last: LastLoad | undefined;
 
   /**
    * The entries as plain data, for a snapshot: each article named by its served id, since the
@@ -153,6 +165,31 @@ export class ParseCache {
     }
     return cache;
   }
+}
+
+/**
+ * The result of a load with a cache and the counts its cross-file steps ran on, kept so the next
+ * load told which files changed can take the change alone when it touches none of those steps'
+ * decisions: no other article has its text or headline and lead (duplicates), its id (clashes)
+ * or its headline (related links resolve to the first article by id with a headline, and no
+ * other article's related list names it). Then the load costs what the change costs; otherwise
+ * every step runs over every article as before. Each load replaces it; `token` names the load.
+ */
+export interface LastLoad {
+  /** The load this state is of (compared by identity: see LoadResult.delta). */
+  token: object;
+  articles: Article[];
+  problems: LoadProblem[];
+  stats: Omit<LoadStats, 'durationMs' | 'phases' | 'longestBlockMs' | 'filesReused' | 'filesUnread'>;
+  /** Entries (served or dropped as duplicates) per content and headline-and-lead key. */
+  duplicateKeys: Map<string, number>;
+  /** Served-or-invalid entries (duplicates dropped) per id before clashes are resolved. */
+  baseIds: Map<string, number>;
+  /** Those entries per headline key, and the id related links to that headline resolve to. */
+  titles: Map<string, number>;
+  byTitle: Map<string, string>;
+  /** Related-list items per headline key they name. */
+  relatedTitles: Map<string, number>;
 }
 
 /** One file's parse as a snapshot stores it (see ParseCache.toStored). */
@@ -233,7 +270,12 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   if (walked.unreadable) throw new DataDirError(dataDir, walked.unreadable);
   let exhausted: string | null = null;
   const problems = new ProblemList();
-  for (const p of walked.problems) problems.add({ path: p.rel, line: null, kind: p.kind ?? 'unreadable', reason: p.reason });
+  const addWalkProblems = () => {
+    for (const p of walked.problems) problems.add({ path: p.rel, line: null, kind: p.kind ?? 'unreadable', reason: p.reason });
+  };
+  // Named files alone, on the last load's state: only they are read, and the rest follows unless they touch other articles.
+  const lastLoad = walked.named && options.cache?.last && options.changedPaths?.every((c) => !c.folder && formatFor(c.path)) ? options.cache.last : undefined;
+  if (!lastLoad) addWalkProblems();
   const pending: Pending[] = [];
   let chrome = 0;
   let duplicateLines = 0;
@@ -381,13 +423,15 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   const breathe = options.syncRead ? async () => undefined : () => clock.breathe(yieldToRequests);
   let toRead = files;
   clock.phase('cached files');
-  if (options.changedPaths) {
+  const takeUnnamed = async () => {
     toRead = [];
     for (let i = 0; i < files.length; i++) {
       if (!unnamed(files[i]!)) toRead.push(files[i]!);
       if (i % SLICE === SLICE - 1) await breathe();
     }
-  }
+  };
+  if (lastLoad) toRead = walked.named!.present;
+  else if (options.changedPaths) await takeUnnamed();
   clock.phase('read and parse');
   const parsers = await loadParsers(toRead.map((f) => f.rel));
   let next = 0;
@@ -402,22 +446,68 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   await Promise.all(workers);
   if (exhausted) throw new DataDirError(dataDir, `could not be read completely (${exhausted})`);
 
-  // Languages nobody stated, detected in one pass so the detector is imported only when needed.
   clock.phase('languages');
-  if (pending.some((p) => p.detectLanguage)) {
-    const detect = await loadLanguageDetector();
-    for (const p of pending) {
-      if (!p.detectLanguage) continue;
-      const found = detect(languageSample(p.article.title, p.article.paragraphs));
-      if (found) {
-        p.article.language = found;
-        p.languageDetected = true;
-      }
-      // The record now holds its language: a later load reusing this parse need not detect it again.
-      if (p.cachedEntry) Object.assign(p.cachedEntry, { detectLanguage: false, languageDetected: p.languageDetected });
+  await detectLanguages(pending);
+
+  if (lastLoad) {
+    clock.phase('named changes');
+    const earlier = options.cache!.files;
+    const oldFiles = [...walked.named!.present.map((f) => f.rel), ...walked.named!.removed].flatMap((rel) => earlier.get(rel) ?? []);
+    const result = applyNamedChanges(lastLoad, {
+      old: oldFiles.flatMap((o) => o.entries),
+      oldFiles,
+      filesRead: files.length,
+      fresh: pending,
+      outcomes: seen,
+      named: walked.named!,
+      problems,
+      chrome,
+      duplicateLines,
+    });
+    if (result) {
+      const cache = options.cache!;
+      for (const rel of [...walked.named!.present.map((f) => f.rel), ...walked.named!.removed]) cache.files.delete(rel);
+      for (const [rel, o] of seen) cache.files.set(rel, o);
+      cache.walk = walked;
+      cache.last = result.last;
+      const phases = clock.done();
+      const unnamedFiles = files.length - toRead.length;
+      return {
+        articles: result.last.articles,
+        problems: result.last.problems,
+        stats: {
+          ...result.last.stats,
+          filesReused: reused + unnamedFiles,
+          filesUnread: unread + unnamedFiles,
+          durationMs: Math.round(performance.now() - started),
+          phases,
+          longestBlockMs: clock.longestBlockMs,
+        },
+        token: result.last.token,
+        delta: { since: lastLoad.token, removed: result.removed, added: result.added },
+      };
     }
+    // The change touches other articles (a duplicate, an id clash, a headline others link to): every step runs over every article.
+    clock.phase('cached files');
+    addWalkProblems();
+    const named = new Set(toRead.map((f) => f.rel));
+    const read = toRead;
+    await takeUnnamed();
+    // The named files were read above; the others come from the cache (or are read when it has none).
+    toRead = toRead.filter((f) => !named.has(f.rel));
+    clock.phase('read and parse');
+    const more = toRead;
+    toRead = read.concat(more);
+    next = 0;
+    const rest = Array.from({ length: Math.min(options.concurrency ?? 32, more.length) }, async () => {
+      while (next < more.length) await one(more[next++]!);
+    });
+    await Promise.all(rest);
+    if (exhausted) throw new DataDirError(dataDir, `could not be read completely (${exhausted})`);
+    await detectLanguages(pending);
   }
   const languagesDetected = pending.reduce((n, p) => n + (p.languageDetected ? 1 : 0), 0);
+  const everyEntry = options.cache ? pending.slice() : [];
 
   await breathe();
   clock.phase('duplicates');
@@ -444,48 +534,259 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   const sharing = new RecordSharing();
   for (const [i, p] of pending.entries()) {
     if (i % SLICE === SLICE - 1) await breathe();
-    const relatedIds = keysOf(p).related.map((key) => byTitle.get(key) ?? null);
-    const owner = p.cachedEntry ?? p;
-    let finished = owner.finished;
-    // The record the last load made stands when its id and related links come out the same.
-    if (!finished || finished.id !== p.id || !sameIds(finished.relatedIds, relatedIds)) {
-      const a: Article = {
-        ...p.article,
-        id: p.id,
-        related: p.article.related.map((r, i) => ({ title: r.title, id: relatedIds[i]!, url: r.url })),
-      };
-      const v = validateArticle(a, sharing);
-      finished = owner.finished = { id: p.id, relatedIds, article: v.ok ? v.article : null, invalid: v.ok ? null : v.reason };
-    }
+    const finished = finishEntry(p, byTitle, sharing);
     if (finished.article) articles.push(finished.article);
     else problems.add({ path: p.article.origin.path, line: p.article.origin.line, kind: 'invalid', reason: finished.invalid! });
   }
   clock.phase('problems and stats');
   const listed = problems.finish();
+  const stats = {
+    filesRead: files.length,
+    filesIgnored: walked.ignored,
+    articles: articles.length,
+    problems: countProblems(listed).total,
+    chromeLinesRemoved: chrome,
+    duplicateLinesRemoved: duplicateLines,
+    ...perFormatAndLanguage(files, articles),
+    languagesDetected,
+  };
+  let token: object | undefined;
   if (options.cache) {
     options.cache.files = seen;
     options.cache.walk = walked;
+    clock.phase('cross-file tables');
+    const last = await lastLoadOf(everyEntry, pending, byTitle, breathe);
+    Object.assign(last, { articles, problems: listed, stats });
+    options.cache.last = last;
+    token = last.token;
   }
-  const stats = perFormatAndLanguage(files, articles);
   const phases = clock.done();
   return {
     articles,
     problems: listed,
     stats: {
-      filesRead: files.length,
-      filesIgnored: walked.ignored,
-      articles: articles.length,
-      problems: countProblems(listed).total,
-      chromeLinesRemoved: chrome,
-      duplicateLinesRemoved: duplicateLines,
       ...stats,
-      languagesDetected,
       ...(options.cache ? { filesReused: reused, filesUnread: unread } : {}),
       durationMs: Math.round(performance.now() - started),
       phases,
       longestBlockMs: clock.longestBlockMs,
     },
+    ...(token ? { token } : {}),
   };
+}
+
+/** Languages nobody stated, detected in one pass so the detector is imported only when needed. */
+async function detectLanguages(pending: readonly Pending[]): Promise<void> {
+  if (!pending.some((p) => p.detectLanguage)) return;
+  const detect = await loadLanguageDetector();
+  for (const p of pending) {
+    if (!p.detectLanguage) continue;
+    const found = detect(languageSample(p.article.title, p.article.paragraphs));
+    if (found) {
+      p.article.language = found;
+      p.languageDetected = true;
+    }
+    // The record now holds its language: a later load reusing this parse need not detect it again.
+    if (p.cachedEntry) Object.assign(p.cachedEntry, { detectLanguage: false, languageDetected: p.languageDetected });
+  }
+}
+
+/**
+ * The validated record of an entry with its final id, its related links resolved by `byTitle`:
+ * the one the last load made when its id and related links come out the same.
+ */
+function finishEntry(p: Pending, byTitle: ReadonlyMap<string, string>, sharing: RecordSharing): NonNullable<Pending['finished']> {
+  const relatedIds = keysOf(p).related.map((key) => byTitle.get(key) ?? null);
+  const owner = p.cachedEntry ?? p;
+  const finished = owner.finished;
+  if (finished && finished.id === p.id && sameIds(finished.relatedIds, relatedIds)) return finished;
+  const a: Article = {
+    ...p.article,
+    id: p.id,
+    related: p.article.related.map((r, i) => ({ title: r.title, id: relatedIds[i]!, url: r.url })),
+  };
+  const v = validateArticle(a, sharing);
+  return (owner.finished = { id: p.id, relatedIds, article: v.ok ? v.article : null, invalid: v.ok ? null : v.reason });
+}
+
+/** An entry's distinct duplicate-check keys (its text, its headline and lead). */
+function duplicateKeysOf(p: Pending): string[] {
+  const { content, headline } = keysOf(p);
+  return content === headline ? [content] : [content, headline];
+}
+
+/** The id an entry has before clashes are resolved (what its parse gave it). */
+const baseIdOf = (p: Pending): string => (p.cachedEntry ?? p).id;
+
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n === 0) counts.delete(key);
+  else counts.set(key, n);
+}
+
+/** The cross-file tables of a full load: `every` entry read, `served` those left once duplicates are dropped. */
+async function lastLoadOf(every: readonly Pending[], served: readonly Pending[], byTitle: Map<string, string>, breathe: () => Promise<void>): Promise<LastLoad> {
+  const duplicateKeys = new Map<string, number>();
+  for (const [i, p] of every.entries()) {
+    if (i % SLICE === SLICE - 1) await breathe();
+    for (const k of duplicateKeysOf(p)) bump(duplicateKeys, k, 1);
+  }
+  const baseIds = new Map<string, number>();
+  const titles = new Map<string, number>();
+  const relatedTitles = new Map<string, number>();
+  for (const [i, p] of served.entries()) {
+    if (i % SLICE === SLICE - 1) await breathe();
+    bump(baseIds, baseIdOf(p), 1);
+    const keys = keysOf(p);
+    bump(titles, keys.title, 1);
+    for (const k of keys.related) bump(relatedTitles, k, 1);
+  }
+  return { token: {}, articles: [], problems: [], stats: undefined as never, duplicateKeys, baseIds, titles, byTitle, relatedTitles };
+}
+
+/**
+ * The last load with the named files' entries replaced (`old` out, `fresh` in), when they stand
+ * alone (see LastLoad): the tables and the served list updated in place of a new pass, and the
+ * records removed and added; null when the change touches another article, for a full pass.
+ */
+function applyNamedChanges(
+  last: LastLoad,
+  change: {
+    old: readonly Pending[];
+    /** The named files' outcomes in the last load. */
+    oldFiles: readonly FileOutcome[];
+    filesRead: number;
+    fresh: readonly Pending[];
+    outcomes: ReadonlyMap<string, FileOutcome>;
+    named: NonNullable<Walk['named']>;
+    /** The named files' own problems (read now). */
+    problems: ProblemList;
+    chrome: number;
+    duplicateLines: number;
+  },
+): { last: LastLoad; removed: string[]; added: Article[] } | null {
+  const { old, fresh } = change;
+  // How many of the old and fresh entries hold each key, per table.
+  const tally = (entries: readonly Pending[], keysOfEntry: (p: Pending) => readonly string[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const p of entries) for (const k of keysOfEntry(p)) bump(m, k, 1);
+    return m;
+  };
+  const alone = (table: Map<string, number>, keysOfEntry: (p: Pending) => readonly string[]): boolean => {
+    const before = tally(old, keysOfEntry);
+    const after = tally(fresh, keysOfEntry);
+    // Each old key held by its entry alone, each fresh one by its entry alone once the old are gone.
+    for (const [k, n] of before) if (n !== 1 || table.get(k) !== 1) return false;
+    for (const [k, n] of after) if (n !== 1 || (table.get(k) ?? 0) - (before.get(k) ?? 0) !== 0) return false;
+    return true;
+  };
+  if (!alone(last.duplicateKeys, duplicateKeysOf)) return null;
+  if (!alone(last.baseIds, (p) => [baseIdOf(p)])) return null;
+  if (!alone(last.titles, (p) => [keysOf(p).title])) return null;
+  // No article outside the change names an old or fresh headline in its related list.
+  const oldRelated = tally(old, (p) => keysOf(p).related);
+  for (const p of [...old, ...fresh]) {
+    const k = keysOf(p).title;
+    if ((last.relatedTitles.get(k) ?? 0) - (oldRelated.get(k) ?? 0) !== 0) return null;
+  }
+  // The served records, by id: the old entries' out, the fresh ones' in (their ids are their own: no clash).
+  const articles = last.articles;
+  const position = (id: string): number => {
+    let lo = 0;
+    let hi = articles.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (articles[mid]!.id < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const removed = new Set<string>();
+  for (const p of old) {
+    const served = (p.cachedEntry ?? p).finished?.article;
+    if (served) removed.add(served.id);
+  }
+  for (const p of fresh) {
+    p.id = baseIdOf(p);
+    const at = position(p.id);
+    // An id another record already has (a clash of a made id with a stated one): the full pass decides.
+    if (at < articles.length && articles[at]!.id === p.id && !removed.has(p.id)) return null;
+  }
+
+  // Stand-alone: update the tables.
+  for (const p of old) {
+    for (const k of duplicateKeysOf(p)) bump(last.duplicateKeys, k, -1);
+    bump(last.baseIds, baseIdOf(p), -1);
+    const keys = keysOf(p);
+    bump(last.titles, keys.title, -1);
+    last.byTitle.delete(keys.title);
+    for (const k of keys.related) bump(last.relatedTitles, k, -1);
+  }
+  for (const p of fresh) {
+    for (const k of duplicateKeysOf(p)) bump(last.duplicateKeys, k, 1);
+    bump(last.baseIds, p.id, 1);
+    const keys = keysOf(p);
+    bump(last.titles, keys.title, 1);
+    last.byTitle.set(keys.title, p.id);
+    for (const k of keys.related) bump(last.relatedTitles, k, 1);
+  }
+  const sharing = new RecordSharing();
+  const added: Article[] = [];
+  for (const p of fresh) {
+    const finished = finishEntry(p, last.byTitle, sharing);
+    if (finished.article) added.push(finished.article);
+    else change.problems.add({ path: p.article.origin.path, line: p.article.origin.line, kind: 'invalid', reason: finished.invalid! });
+  }
+  added.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // One merge of the kept records and the added ones (ids unique among them).
+  const next: Article[] = new Array<Article>(articles.length - removed.size + added.length);
+  let k = 0;
+  let j = 0;
+  for (const a of articles) {
+    if (removed.has(a.id)) continue;
+    while (j < added.length && added[j]!.id < a.id) next[k++] = added[j++]!;
+    next[k++] = a;
+  }
+  while (j < added.length) next[k++] = added[j++]!;
+
+  // Problems: the named files' replace what they had; the rest stand.
+  const namedPaths = new Set([...change.named.present.map((f) => f.rel), ...change.named.removed]);
+  const problems = last.problems.filter((p) => !namedPaths.has(p.path)).concat(change.problems.finish()).sort(compareProblems);
+
+  // Counts: the old entries' and files' share out, the fresh ones' in.
+  const stats = { ...last.stats, byFormat: structuredClone(last.stats.byFormat), byLanguage: { ...last.stats.byLanguage } };
+  const countFile = (rel: string, by: number) => {
+    const format = formatFor(rel)!.format;
+    const f = (stats.byFormat[format] ??= { files: 0, articles: 0 });
+    f.files += by;
+    if (f.files === 0 && f.articles === 0) delete stats.byFormat[format];
+  };
+  const countRecord = (a: Article, by: number) => {
+    const f = (stats.byFormat[a.origin.format] ??= { files: 0, articles: 0 });
+    f.articles += by;
+    if (f.files === 0 && f.articles === 0) delete stats.byFormat[a.origin.format];
+    stats.byLanguage[a.language] = (stats.byLanguage[a.language] ?? 0) + by;
+    if (stats.byLanguage[a.language] === 0) delete stats.byLanguage[a.language];
+  };
+  for (const f of change.named.added) countFile(f.rel, 1);
+  for (const rel of change.named.removed) countFile(rel, -1);
+  for (const p of old) {
+    const served = (p.cachedEntry ?? p).finished?.article;
+    if (served) countRecord(served, -1);
+    if ((p.cachedEntry ?? p).languageDetected) stats.languagesDetected--;
+  }
+  for (const a of added) countRecord(a, 1);
+  for (const p of fresh) if (p.languageDetected) stats.languagesDetected++;
+  stats.articles = next.length;
+  stats.problems = countProblems(problems).total;
+  stats.filesRead = change.filesRead;
+  let chrome = stats.chromeLinesRemoved + change.chrome;
+  let duplicateLines = stats.duplicateLinesRemoved + change.duplicateLines;
+  for (const o of change.oldFiles) {
+    chrome -= o.chromeLines;
+    duplicateLines -= o.duplicateLines;
+  }
+  return { last: { ...last, token: {}, articles: next, problems, stats: { ...stats, chromeLinesRemoved: chrome, duplicateLinesRemoved: duplicateLines } }, removed: [...removed], added };
 }
 
 function perFormatAndLanguage(files: readonly WalkEntry[], articles: readonly Article[]): Pick<LoadStats, 'byFormat' | 'byLanguage'> {

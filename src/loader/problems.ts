@@ -56,8 +56,13 @@ export class ProblemList {
       out.push({ path, line: null, kind: top, reason: `${total} more problem(s) in this file not listed (${what})`, omitted: counts });
     }
     // Summaries (line null) after the file's listed lines.
-    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? Infinity) - (b.line ?? Infinity) || (a.omitted ? 1 : 0) - (b.omitted ? 1 : 0)));
+    return out.sort(compareProblems);
   }
+}
+
+/** The order of a problem list: by path and line, a file's summary after its listed lines. */
+export function compareProblems(a: LoadProblem, b: LoadProblem): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? Infinity) - (b.line ?? Infinity) || (a.omitted ? 1 : 0) - (b.omitted ? 1 : 0);
 }
 
 /** True counts, summaries expanded: what /health and check-data report. */

@@ -67,6 +67,12 @@ export interface Walk {
   unreadable: string | null;
   /** Folders walked (`''` is the data folder) with the defaults of the files in them. */
   folders: Map<string, FolderDefaults>;
+  /**
+   * A walk made from the last one and the named paths (walkChanges): the named article files
+   * present now, those of them the last walk did not hold, and the named ones it held that are
+   * gone. Absent for a walk of the whole folder.
+   */
+  named?: { present: WalkEntry[]; added: WalkEntry[]; removed: string[] };
 }
 
 export async function walkDataDir(root: string, accept: (name: string) => boolean, options: WalkOptions = {}): Promise<Walk> {
@@ -222,13 +228,19 @@ export async function walkChanges(root: string, last: Walk, changed: ReadonlyArr
   }
   // One pass over the last walk's files (no map of them): the gone dropped, the new appended.
   const files: WalkEntry[] = [];
+  const named = [...present.values()];
+  const removed: string[] = [];
   for (const f of last.files) {
-    if (gone.has(f.rel)) continue;
+    if (gone.has(f.rel)) {
+      removed.push(f.rel);
+      continue;
+    }
     files.push(f);
     present.delete(f.rel);
   }
-  for (const f of present.values()) files.push(f);
-  return { files, problems: last.problems, ignored: last.ignored, unreadable: null, folders: last.folders };
+  const added = [...present.values()];
+  for (const f of added) files.push(f);
+  return { files, problems: last.problems, ignored: last.ignored, unreadable: null, folders: last.folders, named: { present: named, added, removed } };
 }
 
 /**

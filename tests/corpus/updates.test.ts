@@ -54,11 +54,24 @@ function edited(a: Article, n: number): Article {
  * From `base`, a seeded history of loads (articles removed, restored, edited), each applied
  * with `update` and merges, compared after every step with a full build of the same load.
  */
-function history(base: LoadResult, seed: number, steps: number, queries: readonly string[]): void {
+function history(base: LoadResult, seed: number, steps: number, queries: readonly string[], withDelta = false): void {
   const random = rng(seed);
   const all = base.articles.slice();
   let present = new Map(all.filter(() => random() < 0.6).map((a) => [a.id, a]));
-  const loadOf = (): LoadResult => ({ ...base, articles: [...present.values()].sort((x, y) => (x.id < y.id ? -1 : 1)) });
+  let previous: LoadResult | null = null;
+  /**
+   * The load of `present`; `withDelta`, each names the load before it and says what changed
+   * since, as the loader does for a named change (the corpus then looks up those ids alone).
+   */
+  const loadOf = (): LoadResult => {
+    const articles = [...present.values()].sort((x, y) => (x.id < y.id ? -1 : 1));
+    if (!withDelta) return { ...base, articles };
+    const now = new Set(articles);
+    const before = new Set(previous?.articles ?? []);
+    const delta = previous?.token ? { since: previous.token, removed: previous.articles.filter((a) => !now.has(a)).map((a) => a.id), added: articles.filter((a) => !before.has(a)) } : undefined;
+    previous = { ...base, articles, token: {}, ...(delta ? { delta } : {}) };
+    return previous;
+  };
   let corpus = new Corpus(loadOf());
   const pinned = corpus;
   const pinnedAnswers = everything(pinned, queries);
@@ -91,6 +104,18 @@ describe('corpus updates equal full builds', () => {
     const base = { ...fixtures, articles: [...fixtures.articles, ...seed.articles] };
     expect(base.articles.length).toBeGreaterThan(3);
     history(base, 5, 12, ['oil', 'taliban', 'market -shares', '"security forces"', 'gov*', 'title:bank']);
+  });
+
+  it('loads that say what they changed since the served one (a named change taken alone): only those ids are looked up, and a seeded history equals full builds', async () => {
+    const fixtures = await loadArticles(path.join(FIXTURES, 'corpus'));
+    const stories = await loadArticles(path.join(FIXTURES, 'stories'));
+    const seed = await loadArticles(DATA_DIR);
+    const base = { ...fixtures, articles: [...fixtures.articles, ...stories.articles, ...seed.articles] };
+    history(base, 9, 14, ['oil', 'port strike', 'gov*'], true);
+    // A load whose delta names another load than the served one's is diffed whole (the served version was never that load).
+    const first = new Corpus({ ...base, token: {} });
+    const stray = { ...base, articles: base.articles.slice(1), token: {}, delta: { since: {}, removed: [], added: [] } };
+    expect(first.update(stray).size).toBe(base.articles.length - 1);
   });
 
   it('near-duplicate stories: a seeded history that splits and joins stories, copied out by the change alone', async () => {

@@ -2,7 +2,7 @@
  * A reload with a ParseCache parses only files whose bytes or folder defaults changed, and gives
  * exactly what a full load of the same folder gives.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,6 +148,86 @@ describe('ParseCache', () => {
       const kept = next.articles.filter((a) => before.get(a.id) === a);
       expect(kept.length).toBe(first.articles.length);
       expect(next.articles.length).toBe(first.articles.length + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes a named change alone when it touches no other article, else runs every cross-file step, and equals a full load either way (seeded)', async () => {
+    const dir = folder();
+    try {
+      const cache = new ParseCache();
+      let previous = await loadArticles(dir, { cache });
+      const random = rng(11);
+      const headlineOf = (rel: string): string => readFileSync(path.join(dir, rel), 'utf8').split('\n')[0]!;
+      const files = (): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.txt') && statSync(path.join(dir, f)).isFile());
+      const counts = { alone: 0, full: 0 };
+      for (let step = 0; step < 40; step++) {
+        const existing = files();
+        const pick = () => existing[Math.floor(random() * existing.length)]!;
+        const token = `zq${step}x${Math.floor(random() * 1e6)}`;
+        const unique = `Harbour ${token} report\n\nThe ${token} harbour report was filed on March 3, 2022.\n`;
+        const roll = random();
+        let rel: string;
+        if (roll < 0.25) {
+          rel = `sport/new-${step}.txt`; // a new article of its own
+          writeFileSync(path.join(dir, rel), unique);
+        } else if (roll < 0.4) {
+          rel = pick(); // an edit to text of its own
+          writeFileSync(path.join(dir, rel), unique);
+        } else if (roll < 0.5 && existing.length > 4) {
+          rel = pick();
+          unlinkSync(path.join(dir, rel));
+        } else if (roll < 0.6) {
+          rel = `business/copy-${step}.txt`; // a duplicate of another file
+          writeFileSync(path.join(dir, rel), readFileSync(path.join(dir, pick())));
+        } else if (roll < 0.7) {
+          rel = `politics/links-${step}.txt`; // links to another article's headline
+          writeFileSync(path.join(dir, rel), `${unique}\nRelated: ${headlineOf(pick())}\n`);
+        } else if (roll < 0.8) {
+          // a headline another article links to, then that article's target: the link resolves anew
+          const target = `Dock ${token} strike`;
+          writeFileSync(path.join(dir, `sport/linker-${step}.txt`), `${unique}\nRelated: ${target}\n`);
+          const first = await loadArticles(dir, { cache, changedPaths: [{ path: `sport/linker-${step}.txt` }] });
+          expect(served(first)).toEqual(served(await loadArticles(dir)));
+          previous = first;
+          rel = `business/target-${step}.txt`;
+          writeFileSync(path.join(dir, rel), `${target}\n\nDock ${token} workers stopped on Monday.\n`);
+        } else if (roll < 0.9) {
+          rel = pick().replace(/\.txt$/u, '.md'); // the same id as another path (sport/x.txt and sport/x.md)
+          writeFileSync(path.join(dir, rel), `# Clash ${token}\n\nA body of ${token}.\n`);
+        } else {
+          rel = `formats/bad-${step}.ndjson`; // problems of its own beside an article
+          writeFileSync(path.join(dir, rel), `{"title":"Line ${token}","text":"A body ${token}."}\n{not json\n`);
+        }
+        const next = await loadArticles(dir, { cache, changedPaths: [{ path: rel }] });
+        const full = await loadArticles(dir);
+        expect(served(next), `step ${step}`).toEqual(served(full));
+        const { filesRead, filesIgnored, articles, problems, byFormat, byLanguage } = next.stats;
+        expect({ filesRead, filesIgnored, articles, problems, byFormat, byLanguage }, `step ${step}`).toEqual({
+          filesRead: full.stats.filesRead,
+          filesIgnored: full.stats.filesIgnored,
+          articles: full.stats.articles,
+          problems: full.stats.problems,
+          byFormat: full.stats.byFormat,
+          byLanguage: full.stats.byLanguage,
+        });
+        if (next.delta) {
+          counts.alone++;
+          // What the delta says is exactly the difference from the load it names.
+          expect(next.delta.since).toBe(previous.token);
+          const removed = new Set(next.delta.removed);
+          const expected = previous.articles.filter((a) => !removed.has(a.id)).concat(next.delta.added).sort((a, b) => (a.id < b.id ? -1 : 1));
+          expect(next.articles).toEqual(expected);
+          for (const a of next.articles) if (!next.delta.added.includes(a)) expect(previous.articles).toContain(a);
+        } else counts.full++;
+        previous = next;
+      }
+      // Both ways were taken (the seed draws stand-alone changes and ones that touch others), and related links resolved.
+      console.log(`named changes taken alone ${counts.alone}, with every cross-file step ${counts.full}`);
+      expect(previous.articles.some((a) => a.related.some((r) => r.id !== null && r.id.includes('target')))).toBe(true);
+      expect(counts.alone).toBeGreaterThan(5);
+      expect(counts.full).toBeGreaterThan(5);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
