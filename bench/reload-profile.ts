@@ -14,7 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Corpus, SegmentBuilder } from '../src/corpus/index.js';
+import { type Corpus, SegmentBuilder } from '../src/corpus/index.js';
 import { loadArticles, ParseCache, type PhaseTimes } from '../src/loader/index.js';
 import { startCorpus } from '../src/server.js';
 
@@ -22,7 +22,7 @@ const { values } = parseArgs({ options: { corpus: { type: 'string' }, snapshot: 
 const dir = path.resolve(values.corpus!);
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 const cache = new ParseCache();
-let s = performance.now();
+const s = performance.now();
 const logger = { info: () => undefined, warn: (m: unknown) => console.error(m) };
 let current: Corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 * 1024 * 1024, followSymlinksOutside: false, snapshot: values.snapshot }, logger, cache);
 console.log(`# ${new Date().toISOString()} start: ${(performance.now() - s).toFixed(0)} ms, ${current.size} articles, rss ${mb(process.memoryUsage().rss)}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

@@ -31,8 +31,15 @@ export interface ReloaderOptions {
    * A SIGHUP reload is the operator asking, and is not refused by it.
    */
   maxDropPercent?: number;
-  /** Quiet time after the last change before rebuilding. */
+  /** Quiet time after the last change before rebuilding, when the watcher could not say what changed (default 300). */
   debounceMs?: number;
+  /**
+   * Quiet time when every change since the last rebuild came named by the watcher (default 20):
+   * the watcher has already gathered its raw events for 50 ms, and a named change is read alone,
+   * so waiting longer only delays it; a burst still becomes few rebuilds, since changes that
+   * arrive during one are taken together by the next.
+   */
+  namedDebounceMs?: number;
   /** A stream of changes still rebuilds at least this often. */
   maxWaitMs?: number;
   /** How often the watcher checks that the data folder is still the one it watches. */
@@ -168,7 +175,7 @@ export class Reloader {
     this.o.store.pendingChanges += changes === 'all' ? 1 : changes.length;
     if (changes === 'all') this.pending = null;
     else if (this.pending) for (const c of changes) this.pending.set(c.path, c);
-    const debounce = this.o.debounceMs ?? 300;
+    const debounce = this.pending ? (this.o.namedDebounceMs ?? 20) : (this.o.debounceMs ?? 300);
     const maxWait = this.o.maxWaitMs ?? 3000;
     const now = Date.now();
     if (!this.timer) this.firstChangeAt = now;

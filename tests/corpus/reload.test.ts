@@ -73,6 +73,17 @@ describe('reloading the corpus', () => {
     expect(builds).toBe(1);
   });
 
+  it('debounces a burst of named changes (the short quiet time) into one rebuild that gets every path', async () => {
+    const dir = tempDataDir(dataset('A', 1));
+    const store = new CorpusStore(await corpusOf(dir));
+    const seen: number[] = [];
+    const reloader = new Reloader({ build: (changes) => (seen.push(changes?.length ?? -1), corpusOf(dir)), store, logger: quiet, namedDebounceMs: 20 });
+    closers.push(() => reloader.close());
+    for (let i = 0; i < 1000; i++) reloader.changed([{ path: `a-${i}.txt`, kind: 'added', folder: false }]);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(seen).toEqual([1000]);
+  });
+
   it('coalesces requests made while a rebuild runs into one more rebuild', async () => {
     const dir = tempDataDir(dataset('A', 1));
     const store = new CorpusStore(await corpusOf(dir));
