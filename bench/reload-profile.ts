@@ -8,17 +8,20 @@
  * Writes a profile-updates/ folder into DIR and removes it at the end: give it a copy
  * (`cp -al corpus /tmp/copy`) of a corpus that must stay untouched.
  *
- *   node --expose-gc --import tsx bench/reload-profile.ts --corpus DIR [--snapshot FILE] [--reps 3]
+ * `--cpu-profile FILE` writes a V8 CPU profile of the updates alone (open it in Chrome's DevTools), and prints the functions that took the most time in them.
+ *
+ *   node --expose-gc --import tsx bench/reload-profile.ts --corpus DIR [--snapshot FILE] [--reps 3] [--cpu-profile FILE]
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Session } from 'node:inspector/promises';
 import { type Corpus, SegmentBuilder } from '../src/corpus/index.js';
 import { loadArticles, ParseCache, type PhaseTimes } from '../src/loader/index.js';
 import { startCorpus } from '../src/server.js';
 
-const { values } = parseArgs({ options: { corpus: { type: 'string' }, snapshot: { type: 'string' }, reps: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { corpus: { type: 'string' }, snapshot: { type: 'string' }, reps: { type: 'string', default: '3' }, 'cpu-profile': { type: 'string' } } });
 const dir = path.resolve(values.corpus!);
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 const cache = new ParseCache();
@@ -70,6 +73,13 @@ async function update(op: string, rel: string): Promise<void> {
   }
 }
 
+const profiler = values['cpu-profile'] ? new Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+  await profiler.post('Profiler.start');
+}
 const story = (token: string) => `Harbour ${token} report\n\nThe ${token} harbour report was filed on March 3, 2022 by dock officials.\n\nMore about ${token} follows.\n`;
 for (let rep = 0; rep < Number(values.reps); rep++) {
   const rel = `profile-updates/p${rep}.txt`;
@@ -82,6 +92,20 @@ for (let rep = 0; rep < Number(values.reps); rep++) {
 }
 rmSync(folder, { recursive: true, force: true });
 await builder.close();
+if (profiler) {
+  const { profile } = (await profiler.post('Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] } };
+  writeFileSync(values['cpu-profile']!, JSON.stringify(profile));
+  // Self time per function (sampled).
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id)!.callFrame;
+    const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  console.log('\nself time (ms) in the updates, top 25:');
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms.toFixed(0).padStart(7)}  ${name}`);
+}
 
 // Per phase: median time and the longest block over all updates.
 const names = [...new Set(rows.flatMap((r) => Object.keys(r.phases)))];

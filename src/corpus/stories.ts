@@ -65,13 +65,59 @@ export interface SnapshotStory {
   lastMs: number;
 }
 
+/**
+ * Stories by the document of their first article, as one version sees them: the stories a
+ * version changed, over the table of the version it was made from (a story gone is `null`).
+ * An update then adds a table of its few stories instead of copying every story's entry; the
+ * layers are folded into one table after {@link StoryTable.MAX_DEPTH} of them (and by a merge's
+ * renumbering, which copies every entry anyway), so a lookup walks a few maps at most.
+ */
+class StoryTable {
+  static readonly MAX_DEPTH = 16;
+
+  private constructor(
+    private readonly own: ReadonlyMap<number, SnapshotStory | null>,
+    private readonly base: StoryTable | null,
+    private readonly depth: number,
+  ) {}
+
+  static of(stories: ReadonlyMap<number, SnapshotStory>): StoryTable {
+    return new StoryTable(stories, null, 0);
+  }
+
+  get(first: number): SnapshotStory | undefined {
+    for (let t: StoryTable | null = this; t !== null; t = t.base) {
+      const s = t.own.get(first);
+      if (s !== undefined) return s ?? undefined;
+    }
+    return undefined;
+  }
+
+  /** This table with `changes` over it (folded into one when the layers get deep). */
+  with(changes: ReadonlyMap<number, SnapshotStory | null>): StoryTable {
+    const next = new StoryTable(changes, this, this.depth + 1);
+    return next.depth > StoryTable.MAX_DEPTH ? StoryTable.of(next.flat()) : next;
+  }
+
+  /** Every story, in one map. */
+  flat(): Map<number, SnapshotStory> {
+    if (this.base === null) return this.own as Map<number, SnapshotStory>;
+    const out = new Map(this.base.flat());
+    for (const [first, s] of this.own) {
+      if (s === null) out.delete(first);
+      else out.set(first, s);
+    }
+    return out;
+  }
+}
+
 /** A version's copy of the stories: per document its story, per story its members. */
 export class SnapshotStories {
   private constructor(
     /** For each live document, the document of its story's first-published article (-1 elsewhere). */
     readonly firstOf: Int32Array,
     /** Stories by the document of their first article. */
-    private readonly byFirst: Map<number, SnapshotStory>,
+    private readonly byFirst: StoryTable,
     /** Story first-documents, newest first: by the latest member's date, undated last, then as the id order has them. */
     readonly newest: Uint32Array,
     /** The story index's edit count this copy matches (see StoryIndex.edits). */
@@ -83,7 +129,8 @@ export class SnapshotStories {
     const firstOf = new Int32Array(dateMs.length).fill(-1);
     const byFirst = new Map<number, SnapshotStory>();
     for (const s of index.stories()) place(s.articleIds, docOfId, dateMs, firstOf, byFirst);
-    return new SnapshotStories(firstOf, byFirst, newestOrder(byFirst, idRank), index.edits);
+    const table = StoryTable.of(byFirst);
+    return new SnapshotStories(firstOf, table, newestOrder(table, [...byFirst.keys()], idRank), index.edits);
   }
 
   /**
@@ -120,13 +167,17 @@ export class SnapshotStories {
     for (const first of oldFirsts) for (const m of this.byFirst.get(first)!.members) newStoryOf(idOf(m));
     const firstOf = new Int32Array(dateMs.length).fill(-1);
     firstOf.set(this.firstOf.subarray(0, Math.min(this.firstOf.length, firstOf.length)));
-    const byFirst = new Map(this.byFirst);
+    // The stories this change touched, over this version's table (no copy of the others).
+    const changes = new Map<number, SnapshotStory | null>();
     for (const first of oldFirsts) {
-      for (const m of byFirst.get(first)!.members) firstOf[m] = -1;
-      byFirst.delete(first);
+      for (const m of this.byFirst.get(first)!.members) firstOf[m] = -1;
+      changes.set(first, null);
     }
+    const placed = new Map<number, SnapshotStory>();
     const added: number[] = [];
-    for (const sid of newStories) added.push(place(index.story(sid)!.articleIds, docOfId, dateMs, firstOf, byFirst));
+    for (const sid of newStories) added.push(place(index.story(sid)!.articleIds, docOfId, dateMs, firstOf, placed));
+    for (const [first, story] of placed) changes.set(first, story);
+    const byFirst = this.byFirst.with(changes);
     // The kept stories stay in order (their dates and the id order among them are unchanged); the new ones are merged in.
     const compare = newestComparator(byFirst, idRank);
     const kept = this.newest.filter((f) => !oldFirsts.has(f));
@@ -145,7 +196,7 @@ export class SnapshotStories {
   remapped(remap: Int32Array | readonly number[], space: number): SnapshotStories {
     const firstOf = new Int32Array(space).fill(-1);
     const byFirst = new Map<number, SnapshotStory>();
-    for (const s of this.byFirst.values()) {
+    for (const s of this.byFirst.flat().values()) {
       // A merge of the last segments leaves most documents where they were: those stories are kept as they are.
       let moved = false;
       for (const m of s.members) if (remap[m] !== m) moved = true;
@@ -160,7 +211,7 @@ export class SnapshotStories {
       byFirst.set(first, { first, members, lastMs: s.lastMs });
     }
     // Renumbering keeps the order: every story's dates, and the id order among its articles, are unchanged.
-    return new SnapshotStories(firstOf, byFirst, Uint32Array.from(this.newest, (f) => remap[f]!), this.edits);
+    return new SnapshotStories(firstOf, StoryTable.of(byFirst), Uint32Array.from(this.newest, (f) => remap[f]!), this.edits);
   }
 
   /** The story whose first-published article is this document, else undefined. */
@@ -187,11 +238,11 @@ function place(articleIds: readonly string[], docOfId: (id: string) => number, d
   return first;
 }
 
-function newestOrder(byFirst: Map<number, SnapshotStory>, idRank: Uint32Array): Uint32Array {
-  return Uint32Array.from(byFirst.keys()).sort(newestComparator(byFirst, idRank));
+function newestOrder(byFirst: StoryTable, firsts: readonly number[], idRank: Uint32Array): Uint32Array {
+  return Uint32Array.from(firsts).sort(newestComparator(byFirst, idRank));
 }
 
-function newestComparator(byFirst: ReadonlyMap<number, SnapshotStory>, idRank: Uint32Array): (x: number, y: number) => number {
+function newestComparator(byFirst: Pick<StoryTable, 'get'>, idRank: Uint32Array): (x: number, y: number) => number {
   return (x, y) => {
     const dx = byFirst.get(x)!.lastMs;
     const dy = byFirst.get(y)!.lastMs;

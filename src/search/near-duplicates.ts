@@ -344,7 +344,9 @@ export class StoryIndex {
     this.buckets.reserve(articles * this.options.bands);
     const need = articles * this.bins;
     if (need <= this.signatures.length) return;
-    const grown = new Uint32Array(need);
+    // A thirty-second more: the first articles added after a bulk load do not grow the array at
+    // once (a quarter more, copied: 75 MB at 100,000 articles, beside the 60 MB it replaces).
+    const grown = new Uint32Array(need + Math.ceil(articles / 32) * this.bins);
     grown.set(this.signatures);
     this.signatures = grown;
   }
