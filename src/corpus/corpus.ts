@@ -342,7 +342,7 @@ export class Corpus {
       if (!addedIds.has(id)) gone.push(id);
     }
     const { touched, ...sync } = syncStoryChanges(index, added, gone);
-    const lookups = { docOfId: (id: string) => docOfIdIn(state, id), oldDocOfId: (id: string) => docOfIdIn(this.state, id), idOf: (doc: number) => this.articleAt(doc).id };
+    const lookups = { docOfId: (id: string) => docOfIdIn(state, id), oldDocOfId: (id: string) => docOfIdIn(this.state, id), idOf: (doc: number) => this.articleAt(doc).id, oldIdRank: this.state.orders.idRank };
     const copy = this.stories.updated(index, touched, lookups, state.columns.dateMs, state.orders.idRank);
     return Corpus.fromState(state, load, change, started, now, { index, sync, copy });
   }

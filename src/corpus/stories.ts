@@ -99,6 +99,18 @@ class StoryTable {
     return next.depth > StoryTable.MAX_DEPTH ? StoryTable.of(next.flat()) : next;
   }
 
+  /** Calls `fn` with every story (no copy of the table). */
+  forEach(fn: (story: SnapshotStory) => void): void {
+    const shadowed = new Set<number>();
+    for (let t: StoryTable | null = this; t !== null; t = t.base) {
+      for (const [first, s] of t.own) {
+        if (shadowed.has(first)) continue;
+        if (t.base !== null) shadowed.add(first);
+        if (s !== null) fn(s);
+      }
+    }
+  }
+
   /** Every story, in one map. */
   flat(): Map<number, SnapshotStory> {
     if (this.base === null) return this.own as Map<number, SnapshotStory>;
@@ -142,7 +154,7 @@ export class SnapshotStories {
   updated(
     index: StoryIndex,
     touched: readonly string[],
-    lookups: { docOfId: (id: string) => number; oldDocOfId: (id: string) => number; idOf: (doc: number) => string },
+    lookups: { docOfId: (id: string) => number; oldDocOfId: (id: string) => number; idOf: (doc: number) => string; oldIdRank: Uint32Array },
     dateMs: Float64Array,
     idRank: Uint32Array,
   ): SnapshotStories {
@@ -178,40 +190,61 @@ export class SnapshotStories {
     for (const sid of newStories) added.push(place(index.story(sid)!.articleIds, docOfId, dateMs, firstOf, placed));
     for (const [first, story] of placed) changes.set(first, story);
     const byFirst = this.byFirst.with(changes);
-    // The kept stories stay in order (their dates and the id order among them are unchanged); the new ones are merged in.
+    // The kept stories stay in order (their dates and the id order among them are unchanged): the
+    // old ones leave at the places a binary search finds them, the new ones go in the same way.
+    const oldCompare = newestComparator(this.byFirst, lookups.oldIdRank);
+    const cuts = Array.from(oldFirsts, (f) => firstNotBefore(this.newest, this.newest.length, f, oldCompare)).sort((a, b) => a - b);
+    const kept = new Uint32Array(this.newest.length - cuts.length);
+    let from = 0;
+    let k = 0;
+    for (const cut of cuts) {
+      kept.set(this.newest.subarray(from, cut), k);
+      k += cut - from;
+      from = cut + 1;
+    }
+    kept.set(this.newest.subarray(from), k);
     const compare = newestComparator(byFirst, idRank);
-    const kept = this.newest.filter((f) => !oldFirsts.has(f));
     const fresh = Uint32Array.from(added).sort(compare);
     const newest = new Uint32Array(kept.length + fresh.length);
     let i = 0;
-    let j = 0;
-    let k = 0;
-    while (i < kept.length && j < fresh.length) newest[k++] = compare(kept[i]!, fresh[j]!) <= 0 ? kept[i++]! : fresh[j++]!;
-    while (i < kept.length) newest[k++] = kept[i++]!;
-    while (j < fresh.length) newest[k++] = fresh[j++]!;
+    k = 0;
+    for (const story of fresh) {
+      const at = firstNotBefore(kept, kept.length, story, compare, i);
+      newest.set(kept.subarray(i, at), k);
+      k += at - i;
+      i = at;
+      newest[k++] = story;
+    }
+    newest.set(kept.subarray(i), k);
     return new SnapshotStories(firstOf, byFirst, newest, index.edits);
   }
 
   /** The same stories after an index merge renumbered the documents (`remap[old]`, -1 for dropped ones). */
   remapped(remap: Int32Array | readonly number[], space: number): SnapshotStories {
     const firstOf = new Int32Array(space).fill(-1);
-    const byFirst = new Map<number, SnapshotStory>();
-    for (const s of this.byFirst.flat().values()) {
-      // A merge of the last segments leaves most documents where they were: those stories are kept as they are.
+    // A merge of the last segments leaves most documents where they were: those stories keep
+    // their entries in the table; only the renumbered ones are layered over it.
+    const gone: number[] = [];
+    const renumbered: SnapshotStory[] = [];
+    this.byFirst.forEach((s) => {
       let moved = false;
       for (const m of s.members) if (remap[m] !== m) moved = true;
       if (!moved) {
         for (const m of s.members) firstOf[m] = s.first;
-        byFirst.set(s.first, s);
-        continue;
+        return;
       }
       const members = Uint32Array.from(s.members, (m) => remap[m]!);
       const first = members[0]!;
       for (const m of members) firstOf[m] = first;
-      byFirst.set(first, { first, members, lastMs: s.lastMs });
-    }
+      gone.push(s.first);
+      renumbered.push({ first, members, lastMs: s.lastMs });
+    });
+    // Every old number out before any new one goes in (a new number may be another story's old one).
+    const changes = new Map<number, SnapshotStory | null>();
+    for (const first of gone) changes.set(first, null);
+    for (const story of renumbered) changes.set(story.first, story);
     // Renumbering keeps the order: every story's dates, and the id order among its articles, are unchanged.
-    return new SnapshotStories(firstOf, StoryTable.of(byFirst), Uint32Array.from(this.newest, (f) => remap[f]!), this.edits);
+    return new SnapshotStories(firstOf, this.byFirst.with(changes), Uint32Array.from(this.newest, (f) => remap[f]!), this.edits);
   }
 
   /** The story whose first-published article is this document, else undefined. */
@@ -236,6 +269,18 @@ function place(articleIds: readonly string[], docOfId: (id: string) => number, d
   }
   byFirst.set(first, { first, members, lastMs });
   return first;
+}
+
+/** First position in `order[from, length)` (sorted by `compare`) whose story does not sort before `story`. */
+function firstNotBefore(order: Uint32Array, length: number, story: number, compare: (x: number, y: number) => number, from = 0): number {
+  let lo = from;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(order[mid]!, story) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function newestOrder(byFirst: StoryTable, firsts: readonly number[], idRank: Uint32Array): Uint32Array {

@@ -691,16 +691,7 @@ function applyNamedChanges(
   }
   // The served records, by id: the old entries' out, the fresh ones' in (their ids are their own: no clash).
   const articles = last.articles;
-  const position = (id: string): number => {
-    let lo = 0;
-    let hi = articles.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (articles[mid]!.id < id) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const position = (id: string): number => firstAtOrAfter(articles, id);
   const removed = new Set<string>();
   for (const p of old) {
     const served = (p.cachedEntry ?? p).finished?.article;
@@ -738,16 +729,10 @@ function applyNamedChanges(
     else change.problems.add({ path: p.article.origin.path, line: p.article.origin.line, kind: 'invalid', reason: finished.invalid! });
   }
   added.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  // One merge of the kept records and the added ones (ids unique among them).
-  const next: Article[] = new Array<Article>(articles.length - removed.size + added.length);
-  let k = 0;
-  let j = 0;
-  for (const a of articles) {
-    if (removed.has(a.id)) continue;
-    while (j < added.length && added[j]!.id < a.id) next[k++] = added[j++]!;
-    next[k++] = a;
-  }
-  while (j < added.length) next[k++] = added[j++]!;
+  // The served list copied once, the change spliced in at the places a binary search finds (ids unique).
+  const next = articles.slice();
+  for (const id of removed) next.splice(firstAtOrAfter(next, id), 1);
+  for (const a of added) next.splice(firstAtOrAfter(next, a.id), 0, a);
 
   // Problems: the named files' replace what they had; the rest stand.
   const namedPaths = new Set([...change.named.present.map((f) => f.rel), ...change.named.removed]);
@@ -787,6 +772,18 @@ function applyNamedChanges(
     duplicateLines -= o.duplicateLines;
   }
   return { last: { ...last, token: {}, articles: next, problems, stats: { ...stats, chromeLinesRemoved: chrome, duplicateLinesRemoved: duplicateLines } }, removed: [...removed], added };
+}
+
+/** Position of the first record of a list sorted by id whose id is not below `id` (binary search). */
+function firstAtOrAfter(articles: readonly Article[], id: string): number {
+  let lo = 0;
+  let hi = articles.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (articles[mid]!.id < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function perFormatAndLanguage(files: readonly WalkEntry[], articles: readonly Article[]): Pick<LoadStats, 'byFormat' | 'byLanguage'> {
