@@ -86,11 +86,9 @@ class StoryTable {
   }
 
   get(first: number): SnapshotStory | undefined {
-    for (let t: StoryTable | null = this; t !== null; t = t.base) {
-      const s = t.own.get(first);
-      if (s !== undefined) return s ?? undefined;
-    }
-    return undefined;
+    const s = this.own.get(first);
+    if (s !== undefined) return s ?? undefined;
+    return this.base?.get(first);
   }
 
   /** This table with `changes` over it (folded into one when the layers get deep). */
@@ -100,15 +98,13 @@ class StoryTable {
   }
 
   /** Calls `fn` with every story (no copy of the table). */
-  forEach(fn: (story: SnapshotStory) => void): void {
-    const shadowed = new Set<number>();
-    for (let t: StoryTable | null = this; t !== null; t = t.base) {
-      for (const [first, s] of t.own) {
-        if (shadowed.has(first)) continue;
-        if (t.base !== null) shadowed.add(first);
-        if (s !== null) fn(s);
-      }
+  forEach(fn: (story: SnapshotStory) => void, shadowed = new Set<number>()): void {
+    for (const [first, s] of this.own) {
+      if (shadowed.has(first)) continue;
+      if (this.base !== null) shadowed.add(first);
+      if (s !== null) fn(s);
     }
+    this.base?.forEach(fn, shadowed);
   }
 
   /** Every story, in one map. */
