@@ -139,6 +139,35 @@ interface Columns {
   categoryOf: Int32Array;
   /** 128 bits of sha256(id, file hash, line) per document, for the order-free version hash. */
   digest: Uint32Array;
+  /** The arrays these are views of (the first `documentSpace` entries), with room to grow. */
+  store?: ColumnStore;
+}
+
+/**
+ * Column arrays with room beyond the documents of the version that filled them. A document's
+ * entries never change once written (an update only appends documents), so the next version
+ * made by an update writes its new documents after `filled` and views a longer prefix of the
+ * same arrays: no copy of every document's entries per version, and a version kept for paging
+ * costs its views only. Only the version that filled the store last may append to it (a second
+ * version made from an older one copies), so no version ever sees another's documents change.
+ */
+interface ColumnStore {
+  dateMs: Float64Array;
+  sourceOf: Int32Array;
+  categoryOf: Int32Array;
+  digest: Uint32Array;
+  filled: number;
+}
+
+/** A store for `space` documents and a sixteenth more, its first `space` entries the version's columns. */
+function columnStore(space: number): Columns {
+  const capacity = space + (space >>> 4) + 64;
+  const store: ColumnStore = { dateMs: new Float64Array(capacity), sourceOf: new Int32Array(capacity), categoryOf: new Int32Array(capacity), digest: new Uint32Array(4 * capacity), filled: space };
+  return viewsOf(store, space);
+}
+
+function viewsOf(store: ColumnStore, space: number): Columns {
+  return { dateMs: store.dateMs.subarray(0, space), sourceOf: store.sourceOf.subarray(0, space), categoryOf: store.categoryOf.subarray(0, space), digest: store.digest.subarray(0, 4 * space), store };
 }
 
 /** Sorted orders of the live documents, with each document's rank in them. */
@@ -1070,17 +1099,19 @@ function ranksOf(order: Uint32Array, space: number): Uint32Array {
 function extend(state: VersionState, index: SearchIndex, articles: readonly Article[], from: number, removed: readonly number[] = [], clock?: PhaseClock): VersionState {
   clock?.phase('columns');
   const space = index.documentSpace;
-  const grow = <T extends Float64Array | Int32Array | Uint32Array>(old: T, make: (n: number) => T, lanes = 1): T => {
-    const next = make(space * lanes);
-    next.set(old.subarray(0, from * lanes) as never);
-    return next;
-  };
-  const columns: Columns = {
-    dateMs: grow(state.columns.dateMs, (n) => new Float64Array(n)),
-    sourceOf: grow(state.columns.sourceOf, (n) => new Int32Array(n)),
-    categoryOf: grow(state.columns.categoryOf, (n) => new Int32Array(n)),
-    digest: grow(state.columns.digest, (n) => new Uint32Array(n), 4),
-  };
+  const store = state.columns.store;
+  let columns: Columns;
+  if (store !== undefined && store.filled === from && store.dateMs.length >= space) {
+    // The last version to fill these arrays: append after it.
+    store.filled = space;
+    columns = viewsOf(store, space);
+  } else {
+    columns = columnStore(space);
+    columns.dateMs.set(state.columns.dateMs.subarray(0, from));
+    columns.sourceOf.set(state.columns.sourceOf.subarray(0, from));
+    columns.categoryOf.set(state.columns.categoryOf.subarray(0, from));
+    columns.digest.set(state.columns.digest.subarray(0, 4 * from));
+  }
   const sources = state.sources.slice();
   const categories = state.categories.slice();
   const sourceIndex = new Map(sources.map((s, i) => [s.id, i]));
@@ -1159,12 +1190,7 @@ function applyChanges(state: VersionState, added: readonly Article[], deleted: r
 function mergeState(state: VersionState, first: number, end: number, segment?: Segment): { state: VersionState; remap: Int32Array } {
   const { index, remap } = state.index.withMerged(first, end, segment);
   const space = index.documentSpace;
-  const columns: Columns = {
-    dateMs: new Float64Array(space),
-    sourceOf: new Int32Array(space),
-    categoryOf: new Int32Array(space),
-    digest: new Uint32Array(4 * space),
-  };
+  const columns = columnStore(space);
   for (let old = 0; old < remap.length; old++) {
     const d = remap[old]!;
     if (d < 0) continue;

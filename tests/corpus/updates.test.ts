@@ -169,6 +169,21 @@ describe('corpus updates equal full builds', () => {
     expect(everything(third, ['oil'])).toEqual(everything(new Corpus(without(other, secondCopy!)), ['oil']));
   });
 
+  it('two versions that each add articles to one version keep their own columns (the shared arrays are appended to by one only)', async () => {
+    const fixtures = await loadArticles(path.join(FIXTURES, 'corpus'));
+    const [kept, ...rest] = fixtures.articles;
+    const base = new Corpus({ ...fixtures, articles: [kept!] });
+    const loadOf = (articles: Article[]) => ({ ...fixtures, articles: articles.slice().sort((x, y) => (x.id < y.id ? -1 : 1)) });
+    const first = base.update(loadOf([kept!, ...rest.slice(0, 2)]));
+    const firstAnswers = everything(first, ['oil', 'bank']);
+    const second = base.update(loadOf([kept!, ...rest.slice(2).map((a, n) => edited(a, n))]));
+    const third = first.update(loadOf([kept!, ...rest.slice(0, 3)]));
+    expect(everything(first, ['oil', 'bank'])).toEqual(firstAnswers);
+    expect(everything(first, ['oil', 'bank'])).toEqual(everything(new Corpus(loadOf([kept!, ...rest.slice(0, 2)])), ['oil', 'bank']));
+    expect(everything(second, ['oil', 'bank'])).toEqual(everything(new Corpus(loadOf([kept!, ...rest.slice(2).map((a, n) => edited(a, n))])), ['oil', 'bank']));
+    expect(everything(third, ['oil', 'bank'])).toEqual(everything(new Corpus(loadOf([kept!, ...rest.slice(0, 3)])), ['oil', 'bank']));
+  });
+
   it('an update reports what it changed and keeps unchanged records', async () => {
     const load = await loadArticles(path.join(FIXTURES, 'corpus'));
     const first = new Corpus(load);
