@@ -1204,13 +1204,20 @@ function mergeState(state: VersionState, first: number, end: number, segment?: S
   const { index, remap } = state.index.withMerged(first, end, segment);
   const space = index.documentSpace;
   const columns = columnStore(space);
-  for (let old = 0; old < remap.length; old++) {
+  // Documents before the merged segments keep their numbers: their entries are copied whole.
+  const kept = state.index.segments[first]!.base;
+  columns.dateMs.set(state.columns.dateMs.subarray(0, kept));
+  columns.sourceOf.set(state.columns.sourceOf.subarray(0, kept));
+  columns.categoryOf.set(state.columns.categoryOf.subarray(0, kept));
+  columns.digest.set(state.columns.digest.subarray(0, 4 * kept));
+  const { dateMs, sourceOf, categoryOf, digest } = state.columns;
+  for (let old = kept; old < remap.length; old++) {
     const d = remap[old]!;
     if (d < 0) continue;
-    columns.dateMs[d] = state.columns.dateMs[old]!;
-    columns.sourceOf[d] = state.columns.sourceOf[old]!;
-    columns.categoryOf[d] = state.columns.categoryOf[old]!;
-    columns.digest.set(state.columns.digest.subarray(4 * old, 4 * old + 4), 4 * d);
+    columns.dateMs[d] = dateMs[old]!;
+    columns.sourceOf[d] = sourceOf[old]!;
+    columns.categoryOf[d] = categoryOf[old]!;
+    for (let lane = 0; lane < 4; lane++) columns.digest[4 * d + lane] = digest[4 * old + lane]!;
   }
   // renumbering keeps every order (the keys are unchanged); deleted documents drop out
   const renumber = (order: Uint32Array): Uint32Array => {
