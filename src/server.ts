@@ -7,7 +7,6 @@ import { buildApp } from './app.js';
 import { ConfigError, DEFAULT_DATA_DIR, loadConfig, openFilesLimit, safeConnections, type Config } from './config.js';
 import { Corpus, CorpusStore, Reloader, SegmentBuilder, SegmentMerger, type Changes, type SegmentBuild } from './corpus/index.js';
 import { DataDirError, loadArticles, logProblems, ParseCache } from './loader/index.js';
-import { loadLanguageDetector } from './loader/normalise/language.js';
 import { RefusalTally } from './http/request-log.js';
 import type { DatabaseProbe } from './http/routes/options.js';
 import { createLogger } from './logger.js';
@@ -146,11 +145,7 @@ async function folderSource(config: Config, logger: Logger, segments: SegmentBui
         fullRebuildNext = true;
         void reloader.reload('SIGHUP', { force: true });
       });
-      if (config.watch) {
-        await reloader.watch(config.dataDir ?? DEFAULT_DATA_DIR);
-        // What the first change needs, loaded now rather than while it waits: the language detector (a new file that states no language).
-        void loadLanguageDetector().catch(() => undefined);
-      }
+      if (config.watch) await reloader.watch(config.dataDir ?? DEFAULT_DATA_DIR);
       // The served version written back to the snapshot file (at shutdown, on a schedule), so the next start is quick.
       const saves = config.snapshot !== undefined && (config.snapshotOnExit || config.snapshotSaveMinutes > 0);
       if (saves && !config.watch) logger.warn('SNAPSHOT_ON_EXIT and SNAPSHOT_SAVE_MINUTES write snapshots only while watching (--watch): none will be written');
@@ -351,8 +346,6 @@ async function main(): Promise<void> {
   const app = await buildApp({ store, readers: source.readers, config, loggerInstance: logger, database: source.database });
   // Updates add index segments; the merger folds them together between requests (both modes).
   const merger = new SegmentMerger(store, logger, undefined, segments.build);
-  // Updates and merges build segments there: the thread is started before the first one needs it.
-  segments.warm();
   store.onSwap(() => merger.schedule());
   const stopFollowing = await source.follow(store);
 

@@ -24,14 +24,6 @@ export class SegmentBuilder {
     });
   };
 
-  /**
-   * Starts the worker now (it stays unreferenced until a build): the first change after start-up
-   * then does not wait for a thread to start and load the indexing code (seconds on a busy machine).
-   */
-  warm(): void {
-    this.start();
-  }
-
   private start(): Worker {
     if (this.worker) return this.worker;
     const compiled = import.meta.url.endsWith('.js');
