@@ -25,6 +25,18 @@ const CHUNK = 50_000;
 const FROM_MS = Date.UTC(2000, 0, 1);
 const TO_MS = Date.UTC(2025, 0, 1);
 
+/** `work` on a session of its own without the pool's statement timeout (a load takes minutes). */
+async function unbounded<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('SET statement_timeout = 0');
+    return await work(c);
+  } finally {
+    await c.query('RESET statement_timeout').catch(() => undefined);
+    c.release();
+  }
+}
+
 /** A field of COPY's text format. */
 function copyField(v: string | null): string {
   return v === null ? '\\N' : v.replace(/[\\\t\n\r]/gu, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
@@ -89,7 +101,7 @@ export async function fillSyntheticArchive(
       chmodSync(file, 0o644);
       lines = [];
       await copying;
-      copying = pool.query(`COPY archive_staging FROM '${file}'`).then(() => rmSync(file));
+      copying = unbounded(pool, (c) => c.query(`COPY archive_staging FROM '${file}'`)).then(() => rmSync(file));
     };
     for (const { n, category, article } of newsArticles(o.seed, o.count, o.vocabulary)) {
       const r = recordOf(n, category, article.headline, article.paragraphs, o.seed);
@@ -113,11 +125,13 @@ export async function fillSyntheticArchive(
     const vector = searchVectorSql('s.title', 's.lead', 's.body');
     await Promise.all(
       [0, 1].map((part) =>
-        pool.query(
-          `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, authors, tags, search_tsv, change_seq)
-           SELECT s.id, $2, s.content_hash, s.record, s.slug, s.published_at, NULL, NULL, s.category, '{}', '{}', ${vector}, nextval('article_change_seq')
-             FROM archive_staging s WHERE s.part = $1`,
-          [part, o.dataset],
+        unbounded(pool, (c) =>
+          c.query(
+            `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, authors, tags, search_tsv, change_seq)
+             SELECT s.id, $2, s.content_hash, s.record, s.slug, s.published_at, NULL, NULL, s.category, '{}', '{}', ${vector}, nextval('article_change_seq')
+               FROM archive_staging s WHERE s.part = $1`,
+            [part, o.dataset],
+          ),
         ),
       ),
     );
@@ -126,20 +140,19 @@ export async function fillSyntheticArchive(
     // Two builds at once, the large GIN index first.
     const queue = [...indexes].sort((a, b) => Number(/gin/iu.test(b.def)) - Number(/gin/iu.test(a.def)));
     await Promise.all(
-      [0, 1].map(async () => {
-        const client = await pool.connect();
-        try {
-          await client.query(`SET maintenance_work_mem = '512MB'`);
-          for (let ix = queue.shift(); ix; ix = queue.shift()) await client.query(ix.def);
-        } finally {
-          client.release();
-        }
-      }),
+      [0, 1].map(() =>
+        unbounded(pool, async (c) => {
+          await c.query(`SET maintenance_work_mem = '512MB'`);
+          for (let ix = queue.shift(); ix; ix = queue.shift()) await c.query(ix.def);
+        }),
+      ),
     );
     // The change line replicas and the SQL reader take their version from.
-    await pool.query(`INSERT INTO article_changes (change_seq, id, dataset, deleted) SELECT change_seq, id, dataset, false FROM articles WHERE dataset = $1 ON CONFLICT DO NOTHING`, [o.dataset]);
-    await pool.query('VACUUM ANALYZE articles');
-    await pool.query('VACUUM ANALYZE article_changes');
+    await unbounded(pool, async (c) => {
+      await c.query(`INSERT INTO article_changes (change_seq, id, dataset, deleted) SELECT change_seq, id, dataset, false FROM articles WHERE dataset = $1 ON CONFLICT DO NOTHING`, [o.dataset]);
+      await c.query('VACUUM ANALYZE articles');
+      await c.query('VACUUM ANALYZE article_changes');
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

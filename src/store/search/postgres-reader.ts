@@ -26,6 +26,11 @@ import { toTsquery } from './tsquery.js';
  * paragraphs (C), the ratios of the memory backend's field boosts.
  */
 export const RANK_WEIGHTS = [0.1, 0.2, 0.5, 1.0];
+/**
+ * A relevance search ranks at most this many matches, the newest (see PostgresReader.ranked); a
+ * larger match's total is estimated.
+ */
+export const RANK_WINDOW = 1000;
 /** At most this many candidates are scored for related articles (the statement stays short at any archive size). */
 const RELATED_CANDIDATES = 1000;
 /** Distinctive lexemes of an article that find its related articles. */
@@ -83,6 +88,14 @@ function storyOfOne(a: Article): StoryView {
   return { id: a.id, first: a, articles: [a], sources: a.source ? [{ id: a.source.id, name: a.source.name }] : [], fromMs: t, toMs: t };
 }
 
+/** A page of search results as read: its rows, the total (exact or estimated) and the results before it. */
+interface SearchPage {
+  rows: Array<{ id: string; score: number | null; record: unknown }>;
+  total: number;
+  estimated: boolean;
+  offset: number;
+}
+
 /** One version (the last change number seen) of the articles in PostgreSQL. */
 export class PostgresReader implements ArticleReader {
   readonly version: string;
@@ -96,6 +109,8 @@ export class PostgresReader implements ArticleReader {
     readonly size: number,
     readonly loadedAt: Date,
     refreshMs: number,
+    /** Matches ranked by a relevance search (the newest); tests make it small. */
+    private readonly rankWindow = RANK_WINDOW,
   ) {
     this.version = `change-${seq}`;
     this.made = { loadMs: refreshMs, buildMs: 0, change: null, segments: { segments: 0, documents: size, deleted: 0 } };
@@ -214,57 +229,103 @@ export class PostgresReader implements ArticleReader {
     const facetNames = o.facets ?? [];
     if (tsquery === null) return { total: 0, offset: 0, hits: [], facets: Object.fromEntries(facetNames.map((n) => [n, []])), suggestion: null };
 
-    // The match, written once per statement (each statement binds its own parameters).
-    const match = (params: Params) => ({
-      from: `articles a, (SELECT to_tsquery('english', ${params.p(tsquery)}) AS q) q`,
-      where: [`a.search_tsv @@ q.q`, ...filterConditions(scoped, params)].join(' AND '),
-    });
-    const params = new Params();
-    const { from, where } = match(params);
-    const relevance = o.sort === 'relevance';
-    const weights = params.p(RANK_WEIGHTS);
-    // Recency (relevance only): halve the score per `recency` days older than the newest article; undated count as the oldest.
-    const decay =
-      relevance && o.recency !== undefined
-        ? ` * power(0.5, extract(epoch FROM ((SELECT max(published_at) FROM articles) - coalesce(a.published_at, (SELECT min(published_at) FROM articles)))) / 86400.0 / ${params.p(o.recency)}::float8)`
-        : '';
-    const rank = `ts_rank_cd(${weights}::float4[], a.search_tsv, q.q)::float8`;
-    // Date sorts rank only the page's rows (below), not the whole match.
-    const score = relevance ? `coalesce(${rank}${decay}, 0)` : '0::float8';
-    const order = relevance ? 'm.score DESC, m.id' : dateOrder(o.sort as Sort, 'm');
-    let afterCondition = 'true';
-    if (o.after !== undefined) {
-      afterCondition = relevance
-        ? `(m.score < ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 OR (m.score = ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 AND m.id > ${params.p(o.after.id)}))`
-        : afterDateKey(o.sort as Sort, o.after, params, 'm');
-    }
-    const limit = params.p(o.limit);
-    const offset = params.p(o.after !== undefined ? 0 : o.offset);
-    // One statement: the match (ranked when sorted by relevance), its size, the rows before the
-    // cursor, and the page's records; a page past the end still returns the counts.
-    const sql = `
-      WITH m AS MATERIALIZED (SELECT a.id, a.published_at, ${score} AS score, q.q FROM ${from} WHERE ${where}),
-           counts AS (SELECT count(*)::text AS total, (count(*) FILTER (WHERE NOT ${afterCondition}))::text AS skipped FROM m),
-           page AS (SELECT m.id, m.score, m.published_at, m.q FROM m WHERE ${afterCondition} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})
-      SELECT counts.total, counts.skipped, p.id, ${relevance ? 'p.score' : `ts_rank_cd(${weights}::float4[], ar.search_tsv, p.q)::float8`} AS score, ar.record
-        FROM counts LEFT JOIN page p ON true LEFT JOIN articles ar ON ar.id = p.id
-       ORDER BY ${order.replaceAll('m.', 'p.')}`;
+    // The match, written into each statement with that statement's parameters. The tsquery is a
+    // bound value inside the condition itself (not a joined subquery), so the planner sees which
+    // lexemes are asked for: their frequencies choose between the GIN index and a walk down the
+    // date index, and give the estimated total.
+    const match = (params: Params) => [`a.search_tsv @@ to_tsquery('english', ${params.p(tsquery)})`, ...filterConditions(scoped, params)].join(' AND ');
     const facetParams = new Params();
-    const facetMatch = match(facetParams);
-    const [rows, facets] = await Promise.all([
-      read<{ total: string; skipped: string; id: string | null; score: number | null; record: unknown }>(this.db, sql, params.values),
-      this.facets(facetNames, facetMatch.from, facetMatch.where, facetParams.values),
+    const facetWhere = match(facetParams);
+    const [page, facets] = await Promise.all([
+      o.sort === 'relevance' ? this.ranked(tsquery, match, o) : this.dated(tsquery, match, o, o.sort),
+      this.facets(facetNames, 'articles a', facetWhere, facetParams.values),
     ]);
-    const total = Number(rows[0]!.total);
-    const found = rows.filter((r): r is typeof r & { id: string } => r.id !== null);
-    const articles = await this.records(found);
+    const articles = await this.records(page.rows);
     const hits = articles.map((article, i) => {
       const h = highlightRecord(article, query);
-      const hit: SearchHit = { article, score: found[i]!.score ?? 0, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+      const hit: SearchHit = { article, score: page.rows[i]!.score ?? 0, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
       if (o.collapse) hit.reprints = 0;
       return hit;
     });
-    return { total, offset: o.after !== undefined ? (o.after.shown ?? Number(rows[0]!.skipped)) : o.offset, hits, facets, suggestion: null };
+    return { total: page.total, ...(page.estimated ? { totalEstimated: true } : {}), offset: page.offset, hits, facets, suggestion: null };
+  }
+
+  /**
+   * A relevance page: the ranking window (the `rankWindow` newest matches, by published date) is
+   * ranked by ts_rank_cd and paged by (score, id). Ranking every match would read every matching
+   * article's search vector, seconds for common words in a large archive; the window bounds that
+   * work whatever the archive's size. When the window holds every match, its size is the exact
+   * total; else the total is estimated (matchTotal).
+   */
+  private async ranked(tsquery: string, match: (params: Params) => string, o: SearchOptions): Promise<SearchPage> {
+    const params = new Params();
+    const where = match(params);
+    const q = `to_tsquery('english', ${params.p(tsquery)})`;
+    // Recency: halve the score per `recency` days older than the newest article; undated count as the oldest.
+    const decay =
+      o.recency !== undefined
+        ? ` * power(0.5, extract(epoch FROM ((SELECT max(published_at) FROM articles) - coalesce(ar.published_at, (SELECT min(published_at) FROM articles)))) / 86400.0 / ${params.p(o.recency)}::float8)`
+        : '';
+    const after =
+      o.after === undefined
+        ? 'true'
+        : `(r.score < ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 OR (r.score = ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 AND r.id > ${params.p(o.after.id)}))`;
+    // The window is only ids (by the date index, or the GIN index and a top-N sort, as the planner
+    // finds cheaper); each of its articles' vectors is read once, to rank it.
+    const sql = `
+      WITH win AS MATERIALIZED (SELECT a.id FROM articles a WHERE ${where} ORDER BY ${dateOrder('newest')} LIMIT ${params.p(this.rankWindow)}),
+           r AS MATERIALIZED (SELECT w.id, coalesce(ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], ar.search_tsv, ${q})::float8${decay}, 0) AS score
+                                FROM win w JOIN articles ar ON ar.id = w.id),
+           counts AS (SELECT count(*)::text AS total, (count(*) FILTER (WHERE NOT ${after}))::text AS skipped FROM r),
+           page AS (SELECT r.id, r.score FROM r WHERE ${after} ORDER BY r.score DESC, r.id LIMIT ${params.p(o.limit)} OFFSET ${params.p(o.after !== undefined ? 0 : o.offset)})
+      SELECT counts.total, counts.skipped, p.id, p.score, ar.record
+        FROM counts LEFT JOIN page p ON true LEFT JOIN articles ar ON ar.id = p.id
+       ORDER BY p.score DESC, p.id`;
+    const rows = await read<{ total: string; skipped: string; id: string | null; score: number | null; record: unknown }>(this.db, sql, params.values);
+    const inWindow = Number(rows[0]!.total);
+    const offset = o.after !== undefined ? (o.after.shown ?? Number(rows[0]!.skipped)) : o.offset;
+    const found = rows.filter((r): r is typeof r & { id: string } => r.id !== null);
+    if (inWindow < this.rankWindow) return { rows: found, total: inWindow, estimated: false, offset };
+    return { rows: found, ...(await this.matchTotal(match, inWindow)), offset };
+  }
+
+  /** A page of a date-sorted search: the date index walked (or the match sorted), only the page's rows ranked (for `score`). */
+  private async dated(tsquery: string, match: (params: Params) => string, o: SearchOptions, sort: Sort): Promise<SearchPage> {
+    const params = new Params();
+    const where = [match(params), ...(o.after !== undefined ? [afterDateKey(sort, o.after, params)] : [])].join(' AND ');
+    const sql = `
+      WITH page AS MATERIALIZED (SELECT a.id FROM articles a WHERE ${where} ORDER BY ${dateOrder(sort)} LIMIT ${params.p(o.limit)} OFFSET ${params.p(o.after !== undefined ? 0 : o.offset)})
+      SELECT a.id, ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], a.search_tsv, to_tsquery('english', ${params.p(tsquery)}))::float8 AS score, a.record
+        FROM page p JOIN articles a ON a.id = p.id
+       ORDER BY ${dateOrder(sort)}`;
+    // The total: counted up to the ranking window (a capped count stops early), estimated past it.
+    const countParams = new Params();
+    const countSql = `SELECT count(*)::text AS n FROM (SELECT 1 FROM articles a WHERE ${match(countParams)} LIMIT ${countParams.p(this.rankWindow)}) m`;
+    const [rows, counted, offset] = await Promise.all([
+      read<{ id: string; score: number; record: unknown }>(this.db, sql, params.values),
+      read<{ n: string }>(this.db, countSql, countParams.values).then((r) => Number(r[0]!.n)),
+      o.after === undefined ? o.offset : o.after.shown !== undefined ? o.after.shown : this.matchesBefore(match, sort, o.after),
+    ]);
+    if (counted < this.rankWindow) return { rows, total: counted, estimated: false, offset };
+    return { rows, ...(await this.matchTotal(match, counted)), offset };
+  }
+
+  /** Matches before a date key (a cursor that does not say how many results the pages before it showed). */
+  private async matchesBefore(match: (params: Params) => string, sort: Sort, after: PageKey): Promise<number> {
+    const params = new Params();
+    const rows = await read<{ n: string }>(this.db, `SELECT count(*)::text AS n FROM articles a WHERE ${match(params)} AND NOT ${afterDateKey(sort, after, params)}`, params.values);
+    return Number(rows[0]!.n);
+  }
+
+  /**
+   * The total of a match larger than the ranking window: the planner's estimate (from the
+   * lexeme frequencies ANALYZE keeps), at least what was seen. Counting every match exactly would
+   * visit every matching row, the cost the window avoids.
+   */
+  private async matchTotal(match: (params: Params) => string, atLeast: number): Promise<{ total: number; estimated: boolean }> {
+    const params = new Params();
+    const rows = await read<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(this.db, `EXPLAIN (FORMAT JSON) SELECT 1 FROM articles a WHERE ${match(params)}`, params.values);
+    return { total: Math.max(atLeast, Math.round(rows[0]!['QUERY PLAN'][0]!.Plan['Plan Rows'])), estimated: true };
   }
 
   private async facets(names: readonly FacetName[], from: string, where: string, values: unknown[]): Promise<SearchResult['facets']> {
