@@ -11,7 +11,8 @@ import { okJson } from '../helpers/app.js';
 import { memoryBackend, postgresBackend, type Backend } from '../helpers/backends.js';
 import { tempDataDir } from '../helpers/paths.js';
 
-// Six articles about the harbour, one a month; the headline says "harbour" in three of them.
+// Six dated articles about the harbour, one a month (the headline says "harbour" in three of them),
+// and two undated ones.
 const ARTICLES: Record<string, string> = {
   'jan.txt': 'Harbour dredging plan approved\n\nPublished: 10 January 2022\n\nThe council approved dredging at the harbour.\n',
   'feb.txt': 'Council budget vote delayed\n\nPublished: 10 February 2022\n\nThe vote on harbour fees was delayed again.\n',
@@ -19,6 +20,8 @@ const ARTICLES: Record<string, string> = {
   'apr.txt': 'Harbour strike ends\n\nPublished: 10 April 2022\n\nDock workers returned to the harbour on Monday.\n',
   'may.txt': 'Fishing fleet returns\n\nPublished: 10 May 2022\n\nThe fleet sailed into the harbour at dawn.\n',
   'jun.txt': 'Harbour festival draws crowds\n\nPublished: 10 June 2022\n\nThousands visited the harbour festival.\n',
+  'undated-a.txt': 'Harbour wall repaired\n\nMasons rebuilt the harbour wall.\n',
+  'undated-b.txt': 'Lighthouse keeper retires\n\nHe watched the harbour for forty years.\n',
 };
 const NEWEST_THREE = ['jun', 'may', 'apr'];
 
@@ -62,8 +65,8 @@ describe('the ranking window of SEARCH_BACKEND=postgres', () => {
     expect(page.total).toBeGreaterThanOrEqual(3);
     // the memory backend ranks and counts every match
     const reference = await search(mem, '/search?q=harbour');
-    expect(reference).toMatchObject({ total: 6, totalEstimated: false });
-    expect(ids(reference)).toHaveLength(6);
+    expect(reference).toMatchObject({ total: 8, totalEstimated: false });
+    expect(ids(reference)).toHaveLength(8);
   });
 
   it('pages relevance results by cursor through the window, each once, then stops', async () => {
@@ -73,13 +76,24 @@ describe('the ranking window of SEARCH_BACKEND=postgres', () => {
   });
 
   it('pages a date-sorted search through every match, as the memory backend does, however large the match', async () => {
-    for (const sort of ['newest', 'oldest']) {
-      const url = `/search?q=harbour&sort=${sort}&limit=2`;
+    for (const [sort, limit] of [
+      ['newest', 2],
+      ['oldest', 3],
+      ['newest', 1],
+      ['oldest', 1],
+    ] as const) {
+      // month by month from the cursor's month, then the undated articles (last in either order)
+      const url = `/search?q=harbour&sort=${sort}&limit=${limit}`;
       const first = await search(pg, url);
       expect(first.totalEstimated, url).toBe(true);
       const ours = await walk(pg, url);
       expect(ours.ids, url).toEqual((await walk(mem, url)).ids);
-      expect(ours.ids).toHaveLength(6);
+      expect(ours.ids).toHaveLength(8);
+      expect(ours.ids.slice(-2)).toEqual(['undated-a', 'undated-b']);
+    }
+    // offsets count from the start of the order, as in memory
+    for (const url of ['/search?q=harbour&sort=newest&limit=2&offset=5', '/search?q=harbour&sort=oldest&limit=3&offset=4']) {
+      expect(ids(await search(pg, url)), url).toEqual(ids(await search(mem, url)));
     }
   });
 

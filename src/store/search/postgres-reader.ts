@@ -36,24 +36,71 @@ const RELATED_CANDIDATES = 1000;
 /** Distinctive lexemes of an article that find its related articles. */
 const RELATED_LEXEMES = 12;
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = Pick<pg.Pool, 'query' | 'connect'>;
 
 /** SQLSTATE query_canceled: the statement timeout fired. */
 const QUERY_CANCELED = '57014';
 
+/** A failed read, named for the routes. */
+function readFailure(e: unknown): Error {
+  const err = e as Error & { code?: string };
+  if (err.code === QUERY_CANCELED) return new ReadTimeout(`statement cancelled by the statement timeout: ${err.message}`, { cause: e });
+  // The server cannot be reached or is going away: a socket error (ECONNREFUSED, ECONNRESET…), no
+  // code at all (connection terminated, pool timeout), or SQLSTATE class 08 (connection), 57P
+  // (shutting down, cannot connect now) or 53 (out of connections or resources).
+  if (err.code === undefined || !/^[0-9A-Z]{5}$/u.test(err.code) || /^(08|57P|53)/u.test(err.code)) return new ReadUnavailable(err.message, { cause: e });
+  return err;
+}
+
 /** A read, its failures named for the routes. */
-async function read<R extends pg.QueryResultRow>(db: Db, text: string, values: unknown[]): Promise<R[]> {
+async function read<R extends pg.QueryResultRow>(db: Pick<pg.Pool, 'query'>, text: string, values: unknown[]): Promise<R[]> {
   try {
     return (await db.query<R>(text, values)).rows;
   } catch (e) {
-    const err = e as Error & { code?: string };
-    if (err.code === QUERY_CANCELED) throw new ReadTimeout(`statement cancelled by the statement timeout: ${err.message}`, { cause: e });
-    // The server cannot be reached or is going away: a socket error (ECONNREFUSED, ECONNRESET…), no
-    // code at all (connection terminated, pool timeout), or SQLSTATE class 08 (connection), 57P
-    // (shutting down, cannot connect now) or 53 (out of connections or resources).
-    if (err.code === undefined || !/^[0-9A-Z]{5}$/u.test(err.code) || /^(08|57P|53)/u.test(err.code)) throw new ReadUnavailable(err.message, { cause: e });
-    throw e;
+    throw readFailure(e);
   }
+}
+
+/**
+ * Reads in one read-only transaction whose statements may use bitmap scans only: a search's
+ * match is then always found through the GIN index, never by walking the date index (or the
+ * table) and reading each row's search vector to test it, which the planner cannot cost (it
+ * does not know a vector must be fetched from TOAST and decompressed) and which takes seconds for
+ * a match that is neither rare nor common. No JIT (compiling costs more than these statements), and
+ * room for a large match's bitmap to stay exact (a lossy one rechecks every row of its pages).
+ */
+async function inSearchTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await db.connect();
+  } catch (e) {
+    throw readFailure(e);
+  }
+  try {
+    await read(client, "BEGIN READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'", []);
+    const out = await work(client);
+    await read(client, 'COMMIT', []);
+    return out;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** The published_month of an undated article (migration 0004). */
+const UNDATED_MONTH = -1;
+
+/** `span` month numbers counted from `from` (year * 12 + month - 1), backwards for `newest`. */
+function monthsFrom(from: number, span: number, sort: Sort): number[] {
+  return Array.from({ length: span }, (_, i) => (sort === 'newest' ? from - i : from + i));
+}
+
+/** The month number of a time in ms (UTC), as the published_month column holds it. */
+function monthOf(ms: number): number {
+  const d = new Date(ms);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
 }
 
 function toFacetValues(rows: Array<{ value: string; count: string }>, byValue = false): FacetValue[] {
@@ -100,6 +147,8 @@ interface SearchPage {
 export class PostgresReader implements ArticleReader {
   readonly version: string;
   readonly made: ArticleReader['made'];
+  /** The months of the dated articles, read once per version (monthRange). */
+  private months: Promise<{ newest: number; oldest: number } | null> | undefined;
   /** Totals of filtered listings, per filter, for this version (deep pages do not count again). */
   private readonly totals = new Map<string, Promise<number>>();
 
@@ -255,77 +304,125 @@ export class PostgresReader implements ArticleReader {
    * ranked by ts_rank_cd and paged by (score, id). Ranking every match would read every matching
    * article's search vector, seconds for common words in a large archive; the window bounds that
    * work whatever the archive's size. When the window holds every match, its size is the exact
-   * total; else the total is estimated (matchTotal).
+   * total; else the total is the planner's estimate.
    */
   private async ranked(tsquery: string, match: (params: Params) => string, o: SearchOptions): Promise<SearchPage> {
-    const params = new Params();
-    const where = match(params);
-    const q = `to_tsquery('english', ${params.p(tsquery)})`;
-    // Recency: halve the score per `recency` days older than the newest article; undated count as the oldest.
-    const decay =
-      o.recency !== undefined
-        ? ` * power(0.5, extract(epoch FROM ((SELECT max(published_at) FROM articles) - coalesce(ar.published_at, (SELECT min(published_at) FROM articles)))) / 86400.0 / ${params.p(o.recency)}::float8)`
-        : '';
-    const after =
-      o.after === undefined
-        ? 'true'
-        : `(r.score < ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 OR (r.score = ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 AND r.id > ${params.p(o.after.id)}))`;
-    // The window is only ids (by the date index, or the GIN index and a top-N sort, as the planner
-    // finds cheaper); each of its articles' vectors is read once, to rank it.
-    const sql = `
-      WITH win AS MATERIALIZED (SELECT a.id FROM articles a WHERE ${where} ORDER BY ${dateOrder('newest')} LIMIT ${params.p(this.rankWindow)}),
-           r AS MATERIALIZED (SELECT w.id, coalesce(ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], ar.search_tsv, ${q})::float8${decay}, 0) AS score
-                                FROM win w JOIN articles ar ON ar.id = w.id),
-           counts AS (SELECT count(*)::text AS total, (count(*) FILTER (WHERE NOT ${after}))::text AS skipped FROM r),
-           page AS (SELECT r.id, r.score FROM r WHERE ${after} ORDER BY r.score DESC, r.id LIMIT ${params.p(o.limit)} OFFSET ${params.p(o.after !== undefined ? 0 : o.offset)})
-      SELECT counts.total, counts.skipped, p.id, p.score, ar.record
-        FROM counts LEFT JOIN page p ON true LEFT JOIN articles ar ON ar.id = p.id
-       ORDER BY p.score DESC, p.id`;
-    const rows = await read<{ total: string; skipped: string; id: string | null; score: number | null; record: unknown }>(this.db, sql, params.values);
-    const inWindow = Number(rows[0]!.total);
-    const offset = o.after !== undefined ? (o.after.shown ?? Number(rows[0]!.skipped)) : o.offset;
-    const found = rows.filter((r): r is typeof r & { id: string } => r.id !== null);
-    if (inWindow < this.rankWindow) return { rows: found, total: inWindow, estimated: false, offset };
-    return { rows: found, ...(await this.matchTotal(match, inWindow)), offset };
+    const estimate = await this.estimate(match);
+    return inSearchTransaction(this.db, async (client) => {
+      const window = await this.inDateOrder(client, match, 'newest', this.rankWindow, undefined, estimate);
+      const params = new Params();
+      const q = `to_tsquery('english', ${params.p(tsquery)})`;
+      // Recency: halve the score per `recency` days older than the newest article; undated count as the oldest.
+      const decay =
+        o.recency !== undefined
+          ? ` * power(0.5, extract(epoch FROM ((SELECT max(published_at) FROM articles) - coalesce(ar.published_at, (SELECT min(published_at) FROM articles)))) / 86400.0 / ${params.p(o.recency)}::float8)`
+          : '';
+      const after =
+        o.after === undefined
+          ? 'true'
+          : `(r.score < ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 OR (r.score = ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 AND r.id > ${params.p(o.after.id)}))`;
+      // Each window article's vector is read once, to rank it.
+      const sql = `
+        WITH r AS MATERIALIZED (SELECT ar.id, coalesce(ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], ar.search_tsv, ${q})::float8${decay}, 0) AS score
+                                  FROM articles ar WHERE ar.id = ANY(${params.p(window)}::text[])),
+             counts AS (SELECT (count(*) FILTER (WHERE NOT ${after}))::text AS skipped FROM r),
+             page AS (SELECT r.id, r.score FROM r WHERE ${after} ORDER BY r.score DESC, r.id LIMIT ${params.p(o.limit)} OFFSET ${params.p(o.after !== undefined ? 0 : o.offset)})
+        SELECT counts.skipped, p.id, p.score, ar.record
+          FROM counts LEFT JOIN page p ON true LEFT JOIN articles ar ON ar.id = p.id
+         ORDER BY p.score DESC, p.id`;
+      const rows = await read<{ skipped: string; id: string | null; score: number | null; record: unknown }>(client, sql, params.values);
+      const offset = o.after !== undefined ? (o.after.shown ?? Number(rows[0]!.skipped)) : o.offset;
+      const found = rows.filter((r): r is typeof r & { id: string } => r.id !== null);
+      const complete = window.length < this.rankWindow;
+      return { rows: found, total: complete ? window.length : Math.max(window.length, estimate), estimated: !complete, offset };
+    });
   }
 
-  /** A page of a date-sorted search: the date index walked (or the match sorted), only the page's rows ranked (for `score`). */
+  /** A page of a date-sorted search: found month by month from the cursor, only the page's rows read and ranked (for `score`). */
   private async dated(tsquery: string, match: (params: Params) => string, o: SearchOptions, sort: Sort): Promise<SearchPage> {
-    const params = new Params();
-    const where = [match(params), ...(o.after !== undefined ? [afterDateKey(sort, o.after, params)] : [])].join(' AND ');
-    const sql = `
-      WITH page AS MATERIALIZED (SELECT a.id FROM articles a WHERE ${where} ORDER BY ${dateOrder(sort)} LIMIT ${params.p(o.limit)} OFFSET ${params.p(o.after !== undefined ? 0 : o.offset)})
-      SELECT a.id, ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], a.search_tsv, to_tsquery('english', ${params.p(tsquery)}))::float8 AS score, a.record
-        FROM page p JOIN articles a ON a.id = p.id
-       ORDER BY ${dateOrder(sort)}`;
-    // The total: counted up to the ranking window (a capped count stops early), estimated past it.
-    const countParams = new Params();
-    const countSql = `SELECT count(*)::text AS n FROM (SELECT 1 FROM articles a WHERE ${match(countParams)} LIMIT ${countParams.p(this.rankWindow)}) m`;
-    const [rows, counted, offset] = await Promise.all([
-      read<{ id: string; score: number; record: unknown }>(this.db, sql, params.values),
-      read<{ n: string }>(this.db, countSql, countParams.values).then((r) => Number(r[0]!.n)),
-      o.after === undefined ? o.offset : o.after.shown !== undefined ? o.after.shown : this.matchesBefore(match, sort, o.after),
-    ]);
-    if (counted < this.rankWindow) return { rows, total: counted, estimated: false, offset };
-    return { rows, ...(await this.matchTotal(match, counted)), offset };
+    const estimate = await this.estimate(match);
+    return inSearchTransaction(this.db, async (client) => {
+      const skip = o.after !== undefined ? 0 : o.offset;
+      const ids = (await this.inDateOrder(client, match, sort, skip + o.limit, o.after, estimate)).slice(skip);
+      const params = new Params();
+      const rows = await read<{ id: string; score: number; record: unknown }>(
+        client,
+        `SELECT a.id, ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], a.search_tsv, to_tsquery('english', ${params.p(tsquery)}))::float8 AS score, a.record
+           FROM articles a WHERE a.id = ANY(${params.p(ids)}::text[]) ORDER BY ${dateOrder(sort)}`,
+        params.values,
+      );
+      const offset = o.after === undefined ? o.offset : o.after.shown !== undefined ? o.after.shown : await this.matchesBefore(client, match, sort, o.after);
+      // The total: counted when the estimate says the match is small (the count stops at the window), else estimated.
+      if (estimate >= 4 * this.rankWindow) return { rows, total: estimate, estimated: true, offset };
+      const countParams = new Params();
+      const counted = Number(
+        (await read<{ n: string }>(client, `SELECT count(*)::text AS n FROM (SELECT 1 FROM articles a WHERE ${match(countParams)} LIMIT ${countParams.p(this.rankWindow)}) m`, countParams.values))[0]!.n,
+      );
+      return counted < this.rankWindow ? { rows, total: counted, estimated: false, offset } : { rows, total: Math.max(counted, estimate), estimated: true, offset };
+    });
+  }
+
+  /**
+   * The ids of the first `k` matches in a date order (after a cursor's key): month by month from
+   * the newest (or oldest, or the key's) month, over a span of months sized from the estimated
+   * matches per month to hold about twice `k`, four times wider while it holds fewer, then the
+   * whole archive (undated articles come last in either order). Each step is one scan of the
+   * search index by words and months, reading only the rows it finds.
+   */
+  private async inDateOrder(client: pg.PoolClient, match: (params: Params) => string, sort: Sort, k: number, after: PageKey | undefined, estimate: number): Promise<string[]> {
+    const select = async (months: number[] | null) => {
+      const params = new Params();
+      const where = [match(params), ...(after !== undefined ? [afterDateKey(sort, after, params)] : []), ...(months ? [`a.published_month && ${params.p(months)}::int[]`] : [])];
+      const rows = await read<{ id: string }>(client, `SELECT a.id FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${dateOrder(sort)} LIMIT ${params.p(k)}`, params.values);
+      return rows.map((r) => r.id);
+    };
+    const range = await this.monthRange();
+    if (range === null) return select(null);
+    if (after !== undefined && after.key === null) return select([UNDATED_MONTH]);
+    const first = after?.key != null ? monthOf(after.key) : sort === 'newest' ? range.newest : range.oldest;
+    const left = sort === 'newest' ? first - range.oldest + 1 : range.newest - first + 1;
+    const perMonth = Math.max(1, estimate) / (range.newest - range.oldest + 1);
+    for (let span = Math.max(1, Math.ceil((2 * k) / perMonth)); span < left; span *= 4) {
+      const ids = await select(monthsFrom(first, span, sort));
+      if (ids.length >= k) return ids;
+    }
+    // The rest of the order: every month from the first on, then the undated articles (the whole
+    // match when there is no cursor, without naming every month).
+    return select(after === undefined ? null : [...monthsFrom(first, left, sort), UNDATED_MONTH]);
+  }
+
+  /** The first and last month of the archive's dated articles (null: none is dated), read once per version. */
+  private monthRange(): Promise<{ newest: number; oldest: number } | null> {
+    this.months ??= read<{ newest: number | null; oldest: number | null }>(
+      this.db,
+      `SELECT (SELECT published_month[1] FROM articles WHERE published_at IS NOT NULL ORDER BY published_at DESC NULLS LAST, id LIMIT 1) AS newest,
+              (SELECT published_month[1] FROM articles WHERE published_at IS NOT NULL ORDER BY published_at ASC NULLS LAST, id LIMIT 1) AS oldest`,
+      [],
+    ).then(
+      ([r]) => (r!.newest === null || r!.oldest === null ? null : { newest: r!.newest, oldest: r!.oldest }),
+      (e: unknown) => {
+        this.months = undefined;
+        throw e;
+      },
+    );
+    return this.months;
   }
 
   /** Matches before a date key (a cursor that does not say how many results the pages before it showed). */
-  private async matchesBefore(match: (params: Params) => string, sort: Sort, after: PageKey): Promise<number> {
+  private async matchesBefore(client: pg.PoolClient, match: (params: Params) => string, sort: Sort, after: PageKey): Promise<number> {
     const params = new Params();
-    const rows = await read<{ n: string }>(this.db, `SELECT count(*)::text AS n FROM articles a WHERE ${match(params)} AND NOT ${afterDateKey(sort, after, params)}`, params.values);
+    const rows = await read<{ n: string }>(client, `SELECT count(*)::text AS n FROM articles a WHERE ${match(params)} AND NOT ${afterDateKey(sort, after, params)}`, params.values);
     return Number(rows[0]!.n);
   }
 
   /**
-   * The total of a match larger than the ranking window: the planner's estimate (from the
-   * lexeme frequencies ANALYZE keeps), at least what was seen. Counting every match exactly would
-   * visit every matching row, the cost the window avoids.
+   * The planner's estimate of the match (from the lexeme frequencies ANALYZE keeps): the total of a
+   * match larger than the ranking window, and how wide a span of months to search first.
    */
-  private async matchTotal(match: (params: Params) => string, atLeast: number): Promise<{ total: number; estimated: boolean }> {
+  private async estimate(match: (params: Params) => string): Promise<number> {
     const params = new Params();
     const rows = await read<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(this.db, `EXPLAIN (FORMAT JSON) SELECT 1 FROM articles a WHERE ${match(params)}`, params.values);
-    return { total: Math.max(atLeast, Math.round(rows[0]!['QUERY PLAN'][0]!.Plan['Plan Rows'])), estimated: true };
+    return Math.round(rows[0]!['QUERY PLAN'][0]!.Plan['Plan Rows']);
   }
 
   private async facets(names: readonly FacetName[], from: string, where: string, values: unknown[]): Promise<SearchResult['facets']> {
