@@ -1,6 +1,6 @@
 /**
  * SEARCH_BACKEND=postgres ranks a bounded window: a relevance search ranks the newest
- * `rankWindow` matches (RANK_WINDOW, 1,000, in the server; 3 here, so six matches overflow it), and
+ * `rankWindow` matches (SEARCH_RANK_WINDOW in the server; 3 here, so the matches overflow it), and
  * a match larger than the window has an estimated total, said by `totalEstimated`. Date-sorted
  * searches still page through every match. The README's "Search in PostgreSQL" documents this.
  */

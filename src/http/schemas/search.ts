@@ -106,7 +106,7 @@ export const SearchResponse = z
     total: z.number().int(),
     totalEstimated: z.boolean().meta({
       description:
-        'true when `total` is an estimate: with SEARCH_BACKEND=postgres, a match larger than the ranking window (1,000 articles) is counted by the query planner, not exactly; false: exact',
+        'true when `total` is an estimate: with SEARCH_BACKEND=postgres, a match larger than the ranking window (SEARCH_RANK_WINDOW, the newest matches ranked) is counted by the query planner, not exactly; false: exact',
     }),
     limit: z.number().int(),
     offset: z.number().int().meta({ description: 'Results ranked before this page' }),

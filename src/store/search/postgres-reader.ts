@@ -11,6 +11,7 @@
  */
 import type pg from 'pg';
 import type { Article } from '../../articles/schema.js';
+import { DEFAULT_SEARCH_RANK_WINDOW } from '../../config.js';
 import { ReadTimeout, ReadUnavailable, type ArticleReader, type ListOptions } from '../../corpus/article-reader.js';
 import { unrankedHit, type FacetName, type FacetValue, type PageKey, type SearchHit, type SearchOptions, type SearchResult, type SourceCount, type StoryRef, type StoryView } from '../../corpus/corpus.js';
 import { takeScopes, type ArticleFilter, type Sort } from '../../corpus/filters.js';
@@ -26,11 +27,6 @@ import { toTsquery } from './tsquery.js';
  * paragraphs (C), the ratios of the memory backend's field boosts.
  */
 export const RANK_WEIGHTS = [0.1, 0.2, 0.5, 1.0];
-/**
- * A relevance search ranks at most this many matches, the newest (see PostgresReader.ranked); a
- * larger match's total is estimated.
- */
-export const RANK_WINDOW = 1000;
 /** At most this many candidates are scored for related articles (the statement stays short at any archive size). */
 const RELATED_CANDIDATES = 1000;
 /** Distinctive lexemes of an article that find its related articles. */
@@ -159,7 +155,7 @@ export class PostgresReader implements ArticleReader {
     readonly loadedAt: Date,
     refreshMs: number,
     /** Matches ranked by a relevance search (the newest); tests make it small. */
-    private readonly rankWindow = RANK_WINDOW,
+    private readonly rankWindow = DEFAULT_SEARCH_RANK_WINDOW,
   ) {
     this.version = `change-${seq}`;
     this.made = { loadMs: refreshMs, buildMs: 0, change: null, segments: { segments: 0, documents: size, deleted: 0 } };

@@ -19,7 +19,7 @@ export interface PostgresReadersOptions {
   listen: pg.ClientConfig;
   logger: Pick<FastifyBaseLogger, 'info' | 'warn'>;
   pollMs: number;
-  /** Matches a relevance search ranks (RANK_WINDOW unless given; tests make it small). */
+  /** Matches a relevance search ranks (SEARCH_RANK_WINDOW; DEFAULT_SEARCH_RANK_WINDOW unless given). */
   rankWindow?: number;
 }
 
