@@ -97,7 +97,7 @@ async function measure(): Promise<void> {
     '/ready',
     600_000,
   );
-  console.log(`server ready in ${(server.readyMs / 1000).toFixed(1)} s over ${size} articles; RSS ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
+  console.log(`server ready in ${(server.readyMs / 1000).toFixed(1)} s over ${size} articles (SEARCH_RANK_WINDOW ${process.env.SEARCH_RANK_WINDOW ?? "default"}); RSS ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
 
   // Samples drawn from the database: articles by uniform position in the id order (the offset walks
   // the primary key only; the record of the one article found is read after).
