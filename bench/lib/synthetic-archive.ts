@@ -17,6 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import type { Article } from '../../src/articles/schema.js';
+import { finishArticle } from '../../src/loader/finish.js';
+import { emptyDraft } from '../../src/loader/types.js';
 import { searchVectorSql } from '../../src/store/postgres.js';
 import { newsArticles, slugify } from './article.js';
 import { mixSeed, mulberry32 } from './prng.js';
@@ -42,39 +44,20 @@ function copyField(v: string | null): string {
   return v === null ? '\\N' : v.replace(/[\\\t\n\r]/gu, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-/** The record the loader makes of a generated .txt article, as stored. */
+/** The record the loader makes of a generated .txt article (its finishing step, from a draft), dated by the archive's own rule. */
 function recordOf(n: number, category: string, headline: string, paragraphs: string[], seed: number): Article {
   const slug = slugify(headline);
+  const path = `${category}/${slug}-${n}.txt`;
   const text = `${headline}\n\n${paragraphs.join('\n\n')}\n`;
   const dateRng = mulberry32(mixSeed(seed ^ 0x5eed, n + 1));
   const undated = dateRng() < 0.01;
-  const publishedAt = undated ? null : new Date(FROM_MS + Math.floor(dateRng() * (TO_MS - FROM_MS))).toISOString();
-  const wordCount = paragraphs.reduce((k, p) => k + p.split(/\s+/u).filter(Boolean).length, 0);
-  return {
-    id: `${category}-${slug}-${n}`,
-    slug,
-    title: headline,
-    source: null,
-    category,
-    byline: null,
-    dateline: null,
-    publishedAt,
-    modifiedAt: null,
-    dateSource: undated ? null : 'published-line',
-    lead: paragraphs[0]!,
-    paragraphs,
-    images: [],
-    cover: null,
-    related: [],
-    attribution: null,
-    credits: [],
-    tags: [],
-    url: null,
-    language: 'en',
-    wordCount,
-    readingTimeMinutes: Math.max(1, Math.round(wordCount / 230)),
-    origin: { path: `${category}/${slug}-${n}.txt`, sha256: createHash('sha256').update(text).digest('hex'), format: 'txt', line: null },
-  };
+  const draft = emptyDraft(headline);
+  draft.paragraphs = paragraphs;
+  if (!undated) {
+    draft.publishedAt = new Date(FROM_MS + Math.floor(dateRng() * (TO_MS - FROM_MS))).toISOString();
+    draft.dateSource = 'published-line';
+  }
+  return finishArticle(draft, { id: `${category}-${slug}-${n}`, path, sha256: createHash('sha256').update(text).digest('hex'), format: 'txt', line: null, folderCategory: category });
 }
 
 /**
