@@ -36,7 +36,7 @@ import { startPostgres } from '../tests/helpers/postgres.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  'npm run bench:pgsearch -- (--corpus <dir> | --generate <n> [--corpus-seed 42]) [--samples 200] [--seed 1] [--no-ingest] [--statement-timeout 15000]';
+  'npm run bench:pgsearch -- (--corpus <dir> | --generate <n> [--corpus-seed 42]) [--samples 200] [--seed 1] [--no-ingest] [--no-related] [--statement-timeout 15000]';
 const args = parseCli(
   {
     corpus: { type: 'string' },
@@ -45,6 +45,7 @@ const args = parseCli(
     samples: { type: 'string' },
     seed: { type: 'string' },
     'no-ingest': { type: 'boolean', default: false },
+    'no-related': { type: 'boolean', default: false },
     'statement-timeout': { type: 'string' },
   },
   USAGE,
@@ -145,7 +146,7 @@ async function measure(): Promise<void> {
     ['listing by category', await time(drawn.map(() => `/articles?limit=20&category=${encodeURIComponent(pick(categories))}`))],
     ['deep cursor page (after a uniformly drawn article)', await time(drawn.map((d) => `/articles?limit=20&cursor=${cursorAfter(d)}`))],
     ['lookup /articles/{id}', await time(drawn.map((d) => `/articles/${d.id}`))],
-    ['related /articles/{id}/related', await time(drawn.map((d) => `/articles/${d.id}/related`))],
+    ...(args['no-related'] ? [] : [['related /articles/{id}/related', await time(drawn.map((d) => `/articles/${d.id}/related`))] satisfies [string, unknown]]),
   ];
   console.log(`\n| request (${size} articles, one at a time, answer cache off) | p50 | p95 | max | failed |`);
   console.log('| --- | ---: | ---: | ---: | --- |');
