@@ -7,9 +7,10 @@ import { z } from 'zod';
 
 /**
  * How many matches a relevance search ranks with SEARCH_BACKEND=postgres (the newest; see
- * PostgresReader.ranked): ranking reads each one's search vector, about 10 µs apiece.
+ * PostgresReader.ranked): ranking reads each one's search vector from TOAST, 10-100 µs apiece
+ * (300 beat 1,000 at the 95th percentile on both seeds at a million articles: bench/RESULTS.md).
  */
-export const DEFAULT_SEARCH_RANK_WINDOW = 1000;
+export const DEFAULT_SEARCH_RANK_WINDOW = 300;
 
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const bool = z

@@ -26,8 +26,8 @@ describe('configuration', () => {
   });
 
   it('reads how many matches the SQL backend ranks, within its bounds', () => {
-    expect(loadConfig([], {}).searchRankWindow).toBe(1000);
-    expect(loadConfig([], { SEARCH_RANK_WINDOW: '300' }).searchRankWindow).toBe(300);
+    expect(loadConfig([], {}).searchRankWindow).toBe(300);
+    expect(loadConfig([], { SEARCH_RANK_WINDOW: '1000' }).searchRankWindow).toBe(1000);
     expect(() => loadConfig([], { SEARCH_RANK_WINDOW: '5' })).toThrow(/SEARCH_RANK_WINDOW="5": .*10-100000/);
   });
 
