@@ -52,11 +52,11 @@ let replica1: Server | undefined;
 try {
   await migrate(pool);
   // 1. Ingest into an empty database, then again with nothing changed.
-  const first = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true });
+  const first = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
   const parseMs = first.load.stats.durationMs;
   const writeMs = first.durationMs - parseMs;
   console.log(`ingest: ${first.inserted} articles in ${s(first.durationMs)} (parse ${s(parseMs)}, write and fingerprint ${s(writeMs)}) = ${Math.round(first.inserted / (first.durationMs / 1000))} articles/s overall, ${Math.round(first.inserted / (writeMs / 1000))}/s writing`);
-  const again = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true });
+  const again = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
   console.log(`re-ingest unchanged: ${s(again.durationMs)} (folder unchanged: ${again.folderUnchanged}); inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`);
   // One file changed: replaced, not written in place (it is a hard link to the original corpus).
   const desk = readdirSync(corpus, { withFileTypes: true }).find((e) => e.isDirectory())!.name;
@@ -64,7 +64,7 @@ try {
   const text = readFileSync(victim, 'utf8');
   unlinkSync(victim);
   writeFileSync(victim, `${text.trimEnd()}\n\nAn added closing paragraph.\n`);
-  const oneChanged = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true });
+  const oneChanged = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
   console.log(`re-ingest with one file changed: ${s(oneChanged.durationMs)} (parse ${s(oneChanged.load.stats.durationMs)}); updated ${oneChanged.updated}, unchanged ${oneChanged.unchanged}`);
 
   // 2. Cold start: folder mode, then a replica from PostgreSQL (no snapshot; it writes one), then one from that snapshot.
