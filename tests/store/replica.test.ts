@@ -9,7 +9,7 @@ import { databaseSettings, openPool } from '../../src/store/connection.js';
 import { ingestDirectory } from '../../src/store/ingest.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PostgresChangeSource, lastChange } from '../../src/store/postgres.js';
-import { Replica, corpusFromArticles } from '../../src/store/replica.js';
+import { Replica, corpusFromArticles, corpusOnWorkers, type ReplicaOptions } from '../../src/store/replica.js';
 import { tempDataDir } from '../helpers/paths.js';
 import { startPostgres, testDatabase } from '../helpers/postgres.js';
 
@@ -28,10 +28,10 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, timeout
 }
 
 /** A replica following `url` into its own CorpusStore; `sizes` records every corpus swapped in. */
-async function replicaOf(url: string, pollMs = 300) {
+async function replicaOf(url: string, pollMs = 300, buildFirst?: ReplicaOptions['buildFirst']) {
   const settings = databaseSettings(url);
   const pool = openPool(settings);
-  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous) => corpusFromArticles(a, 0, previous), logger: quiet, pollMs });
+  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous) => corpusFromArticles(a, 0, previous), buildFirst, logger: quiet, pollMs });
   const store = new CorpusStore(await replica.load());
   const sizes: number[] = [];
   const swap = store.swap.bind(store);
@@ -170,7 +170,12 @@ describe('replicas', () => {
 });
 
 describe('a replica started from a snapshot', () => {
-  it('starts from the snapshot a replica of the same store wrote, catches up by change number, and ends on the version of a full load', async () => {
+  // The writing replica's first corpus built as one segment here, or as two segments on two worker
+  // threads (then the snapshot worker indexes the articles as one segment itself).
+  it.each([
+    ['one segment', undefined],
+    ['two segments built on workers', (x: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[0]) => corpusOnWorkers(x, 2, 0, 0)],
+  ] as const)('starts from the snapshot a replica of the same store wrote (%s), catches up by change number, and ends on the version of a full load', async (_, buildFirst) => {
     const url = await testDatabase('replica_snap');
     const pool = openPool(databaseSettings(url));
     cleanups.push(() => pool.end());
@@ -183,9 +188,20 @@ describe('a replica started from a snapshot', () => {
     const file = path.join(snapDir, 'replica.snapshot');
     await ingestDirectory(pool, dir, { batchSize: 100 });
 
-    const a = await replicaOf(url);
+    const a = await replicaOf(url, 300, buildFirst);
     cleanups.push(a.close);
     expect(a.replica.startedFromSnapshot).toBe(false);
+    if (buildFirst) {
+      // Two segments, and the same version and answers as one segment built here.
+      expect(a.store.current.segments.segments).toBe(2);
+      const one = corpusFromArticles([...(await loadArticles(dir)).articles].sort((x, y) => (x.id < y.id ? -1 : 1)));
+      expect(a.store.current.version).toBe(one.version);
+      for (const q of ['harbour council', 'story number', 'paragraph two']) {
+        const top = (c: Corpus) => c.search(q, { sort: 'relevance', limit: 20, offset: 0 }).hits.map((h) => [h.article.id, h.score]);
+        expect(top(a.store.current)).toEqual(top(one));
+      }
+      expect(a.store.current.listStories({ limit: 50, offset: 0, minSize: 1 })).toEqual(one.listStories({ limit: 50, offset: 0, minSize: 1 }));
+    }
     const saved = await a.replica.saveSnapshot(file);
     expect(saved).toMatchObject({ articles: 300, change: await lastChange(pool) });
 
