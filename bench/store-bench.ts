@@ -82,9 +82,13 @@ try {
     if (name === 'replica-1') {
       replica1 = r;
       const loaded = /"fetchMs":(\d+),"buildMs":(\d+)/u.exec(log());
+      const rss = rssOf(r.child.pid!);
+      // It writes its snapshot while serving (on a worker thread): the next replica needs the file.
+      const waited = performance.now();
+      while (!/replica: snapshot (written|not written)/u.test(log()) && performance.now() - waited < 600_000) await new Promise((w) => setTimeout(w, 100));
       const written = /"writeMs":(\d+)/u.exec(log());
       console.log(
-        `${name} cold start from PostgreSQL, no snapshot: ${s(r.readyMs)} (fetch ${loaded ? s(Number(loaded[1])) : '?'}, build ${loaded ? s(Number(loaded[2])) : '?'}, then writing its snapshot before listening ${written ? s(Number(written[1])) : '(not written: see its log)'}, ${existsSync(snapshotFile) ? mb(readFileSync(snapshotFile).length) : 'missing'}), RSS ${mb(rssOf(r.child.pid!))}`,
+        `${name} cold start from PostgreSQL, no snapshot: ${s(r.readyMs)} (fetch ${loaded ? s(Number(loaded[1])) : '?'}, build ${loaded ? s(Number(loaded[2])) : '?'}), RSS ${mb(rss)}; then its snapshot written while serving in ${written ? s(Number(written[1])) : '(not written: see its log)'} (${existsSync(snapshotFile) ? mb(readFileSync(snapshotFile).length) : 'missing'})`,
       );
     } else {
       const from = log().includes('replica: started from the snapshot');
