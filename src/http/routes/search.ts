@@ -83,14 +83,13 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
             base,
             updated: corpus.loadedAt,
           },
-          result.hits.map((h) => ({ article: h.article, story: corpus.storyOf(h.article), reprints: h.reprints })),
+          result.hits.map((h) => ({ article: h.article, story: h.story, reprints: h.reprints })),
         );
         return sendAnswer(request, reply, answers.keep(corpus.version, key, feed), listMaxAge, q.format, corpus);
       }
       const json = searchPageJson(
         { query: q.q, total: result.total, limit: q.limit, offset: shown, next, suggestion: result.suggestion, ...(q.facets.length ? { facets: result.facets } : {}) },
         result.hits,
-        (a) => corpus.storyOf(a),
       );
       return sendAnswer(request, reply, answers.keep(corpus.version, key, json), listMaxAge, q.format, corpus);
     },
