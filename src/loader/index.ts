@@ -3,7 +3,6 @@
  * out. It never throws for a bad file (the file is reported and skipped); it throws
  * DataDirError only when the directory itself cannot be used.
  */
-import { createHash } from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/schema.js';
@@ -14,7 +13,7 @@ import { languageSample, loadLanguageDetector } from './normalise/language.js';
 import { countProblems, ProblemList, type LoadProblem } from './problems.js';
 import type { Format, FormatParser, ProblemKind } from './types.js';
 import { ParsePool } from './parse-pool.js';
-import { parseArticleFile, readArticleFile, type FileOutcome, type Pending } from './parse-file.js';
+import { keysOf, parseArticleFile, readArticleFile, type FileOutcome, type Pending } from './parse-file.js';
 import { errText, walkChanges, walkDataDir, type FolderDefaults, type Walk, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './types.js';
@@ -435,31 +434,10 @@ async function dropDuplicates(pending: Pending[], problems: ProblemList, breathe
   return kept;
 }
 
-/** The keys of the cross-file steps, computed once per parse and kept on its cache entry. */
-function keysOf(p: Pending): NonNullable<Pending['keys']> {
-  const owner = p.cachedEntry ?? p;
-  if (!owner.keys) {
-    const a = p.article;
-    // Kept as digests: the cache holds them for every article between reloads, and only equality matters.
-    owner.keys = {
-      content: digest(`${a.title}\n${a.paragraphs.join('\n')}`),
-      headline: digest(`${titleKey(a.title)}\n${titleKey(a.lead)}`),
-      title: digest(titleKey(a.title)),
-      related: a.related.map((r) => digest(titleKey(r.title))),
-    };
-  }
-  return owner.keys;
-}
-
-const digest = (text: string): string => createHash('sha256').update(text).digest('base64');
-
 function sameIds(a: ReadonlyArray<string | null>, b: ReadonlyArray<string | null>): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
-function titleKey(title: string): string {
-  return title.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/gu, "'").replace(/\s+/gu, ' ').trim();
-}
 
 /** Is the file at `abs` still a regular file of the size and modification time it had when read? */
 async function sameStat(abs: string, earlier: Pick<FileOutcome, 'size' | 'mtimeMs'>, sync: boolean): Promise<boolean> {

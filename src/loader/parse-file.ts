@@ -192,3 +192,25 @@ function firstBadUtf8(bytes: Buffer): number {
   }
   return i;
 }
+
+/** The keys of the cross-file steps, computed once per parse and kept on its cache entry. */
+export function keysOf(p: Pending): NonNullable<Pending['keys']> {
+  const owner = p.cachedEntry ?? p;
+  if (!owner.keys) {
+    const a = p.article;
+    // Kept as digests: the cache holds them for every article between reloads, and only equality matters.
+    owner.keys = {
+      content: digest(`${a.title}\n${a.paragraphs.join('\n')}`),
+      headline: digest(`${titleKey(a.title)}\n${titleKey(a.lead)}`),
+      title: digest(titleKey(a.title)),
+      related: a.related.map((r) => digest(titleKey(r.title))),
+    };
+  }
+  return owner.keys;
+}
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('base64');
+
+function titleKey(title: string): string {
+  return title.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/gu, "'").replace(/\s+/gu, ' ').trim();
+}

@@ -2,12 +2,13 @@
  * Worker thread of a parse pool (parse-pool.ts): reads and parses the files it is sent, each as
  * the loader's own thread would (readArticleFile, parseArticleFile), and detects the language of
  * articles whose language nothing stated, so that work too is spread over the cores. Answers
- * `{ id, results }`, one result per file in the order asked.
+ * `{ id, results }`, one result per file in the order asked, each article with the digests the
+ * cross-file steps compare (keysOf) already made.
  */
 import { parentPort } from 'node:worker_threads';
 import { ChromeList } from './normalise/chrome.js';
 import { languageSample, loadLanguageDetector, type DetectLanguage } from './normalise/language.js';
-import { parseArticleFile, readArticleFile, type FileOutcome, type FileProblem } from './parse-file.js';
+import { keysOf, parseArticleFile, readArticleFile, type FileOutcome, type FileProblem } from './parse-file.js';
 import { loadParsers } from './registry.js';
 import type { FolderDefaults } from './walk.js';
 import type { ParseJob } from './parse-pool.js';
@@ -36,6 +37,8 @@ function serve(): void {
       const parsed = 'problem' in read ? read : await parseArticleFile(read, f.rel, defaults[f.defaults]!, job.defaults[f.defaults]!.key, parsers);
       if (!('problem' in parsed)) {
         for (const e of parsed.entries) {
+          // The digests of the duplicate check and related links, made here rather than on the loader's thread.
+          keysOf(e);
           if (!e.detectLanguage) continue;
           const detect = await (detector ??= loadLanguageDetector());
           const found = detect(languageSample(e.article.title, e.article.paragraphs));
