@@ -61,10 +61,12 @@ export interface LoadOptions {
   followSymlinksOutside?: boolean;
   /**
    * Read and parse on this many worker threads (a full load, without `cache`, of at least
-   * PARSE_POOL_MIN_FILES files): for a process that does nothing else meanwhile, such as the
+   * `parsePoolMinFiles` files): for a process that does nothing else meanwhile, such as the
    * ingest command. Left out or 0, files are parsed on the loader's own thread.
    */
   parseWorkers?: number;
+  /** The fewest files to parse for which workers are started (default PARSE_POOL_MIN_FILES). */
+  parsePoolMinFiles?: number;
   /** Called as files are read (for progress bars). */
   onProgress?: (filesDone: number, filesTotal: number) => void;
   /**
@@ -175,8 +177,12 @@ export class DataDirError extends Error {
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
-/** Below this many files to parse, starting worker threads costs more than it saves. */
-export const PARSE_POOL_MIN_FILES = 500;
+/**
+ * Below this many files to parse, starting worker threads costs more than it saves: each worker
+ * imports the loader, the parsers and the language model (1-1.5 s of CPU each from source, on the
+ * loaded machine of bench/RESULTS.md), about what 5,000 files cost to parse on one thread.
+ */
+export const PARSE_POOL_MIN_FILES = 10_000;
 /** Articles per slice of a linear pass between which a reload lets requests in (a few ms each at 100,000 articles). */
 const SLICE = 4096;
 
@@ -295,7 +301,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     }
   }
   let done = files.length - toRead.length;
-  if (options.parseWorkers && !options.cache && toRead.length >= PARSE_POOL_MIN_FILES) {
+  if (options.parseWorkers && !options.cache && toRead.length >= (options.parsePoolMinFiles ?? PARSE_POOL_MIN_FILES)) {
     const pool = new ParsePool(options.parseWorkers);
     try {
       const results = await pool.parse(toRead, keyOf, maxBytes, (n) => options.onProgress?.((done += n), files.length));

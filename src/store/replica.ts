@@ -318,8 +318,8 @@ function loadOf(articles: readonly Article[], loadMs: number): LoadResult {
   };
 }
 
-/** Below this many articles one segment built here is quicker than starting workers. */
-const PARALLEL_BUILD_MIN = 5000;
+/** Below this many articles one segment built here is about as quick as starting workers (each imports the search modules). */
+const PARALLEL_BUILD_MIN = 10_000;
 
 /**
  * {@link corpusFromArticles} for a full build on `workers` threads: the articles' index is built

@@ -3,32 +3,36 @@
  * and gives exactly what a load on one thread gives: the same records in the same order, the
  * same problems, the same counts, languages detected on the workers included.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArticles, PARSE_POOL_MIN_FILES, type LoadResult } from '../../src/loader/index.js';
+import { loadArticles, type LoadResult } from '../../src/loader/index.js';
 import { FIXTURES } from '../helpers/paths.js';
 
-const dirFiles = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
 const served = (r: LoadResult) => ({ ...r, stats: { ...r.stats, durationMs: 0 } });
 
 describe('parse workers', () => {
   it('give what a load on one thread gives, problems and detected languages included', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'news-api-pool-'));
     try {
-      // Enough copies of every fixture (formats, languages, HTML, problems) for the pool to be used;
+      // Every fixture (formats, languages, HTML, problems) and copies of some;
       // the copies are duplicates of each other, so the cross-file steps have work to do too.
       cpSync(FIXTURES, path.join(dir, 'all'), { recursive: true });
-      for (let i = 0; dirFiles(dir) < PARSE_POOL_MIN_FILES + 100; i++) for (const f of ['corpus', 'formats', 'languages']) cpSync(path.join(FIXTURES, f), path.join(dir, `desk-${i}`, f), { recursive: true });
+      for (let i = 0; i < 10; i++) for (const f of ['corpus', 'formats', 'languages']) cpSync(path.join(FIXTURES, f), path.join(dir, `desk-${i}`, f), { recursive: true });
       writeFileSync(path.join(dir, 'bad.ndjson'), '{"title":"One good line","text":"A body."}\n{not json\n');
       writeFileSync(path.join(dir, 'binary.txt'), Buffer.from([0x41, 0, 0x42]));
       writeFileSync(path.join(dir, 'latin1.txt'), Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x0a]));
       writeFileSync(path.join(dir, 'big.txt'), `Big file\n\n${'word '.repeat(4000)}\n`);
       const options = { syncRead: true, maxFileBytes: 16_000 };
       const alone = await loadArticles(dir, options);
-      const pooled = await loadArticles(dir, { ...options, parseWorkers: 2 });
-      expect(alone.stats.filesRead).toBeGreaterThanOrEqual(PARSE_POOL_MIN_FILES);
+      // Workers from 100 files on (the default threshold is for corpora where they pay for their start).
+      // Progress comes per file on one thread, per batch of files from the workers: the pool did the parsing.
+      let reports = 0;
+      const pooled = await loadArticles(dir, { ...options, parseWorkers: 2, parsePoolMinFiles: 100, onProgress: () => reports++ });
+      expect(alone.stats.filesRead).toBeGreaterThan(100);
+      expect(reports).toBeGreaterThan(0);
+      expect(reports).toBeLessThan(alone.stats.filesRead / 10);
       expect(alone.stats.languagesDetected).toBeGreaterThan(0);
       expect([...new Set(alone.problems.map((p) => p.kind))]).toEqual(expect.arrayContaining(['duplicate', 'parse-error', 'binary', 'not-utf8', 'too-large']));
       expect(served(pooled)).toEqual(served(alone));
