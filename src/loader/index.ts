@@ -60,9 +60,10 @@ export interface LoadOptions {
   /** Follow symlinks whose real path leaves the data folder (default: report them, read nothing). */
   followSymlinksOutside?: boolean;
   /**
-   * Read and parse on this many worker threads (a full load, without `cache`, of at least
-   * `parsePoolMinFiles` files): for a process that does nothing else meanwhile, such as the
-   * ingest command. Left out or 0, files are parsed on the loader's own thread.
+   * Read and parse on this many worker threads (a full load, with no cache or an empty one, of
+   * at least `parsePoolMinFiles` files): for a process that does nothing else meanwhile, such as
+   * the ingest command or a server starting up. Left out or 0, files are parsed on the loader's
+   * own thread.
    */
   parseWorkers?: number;
   /** The fewest files to parse for which workers are started (default PARSE_POOL_MIN_FILES). */
@@ -301,7 +302,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     }
   }
   let done = files.length - toRead.length;
-  if (options.parseWorkers && !options.cache && toRead.length >= (options.parsePoolMinFiles ?? PARSE_POOL_MIN_FILES)) {
+  if (options.parseWorkers && !options.cache?.files.size && toRead.length >= (options.parsePoolMinFiles ?? PARSE_POOL_MIN_FILES)) {
     const pool = new ParsePool(options.parseWorkers);
     try {
       const results = await pool.parse(toRead, keyOf, maxBytes, (n) => options.onProgress?.((done += n), files.length));

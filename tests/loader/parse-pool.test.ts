@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadArticles, type LoadResult } from '../../src/loader/index.js';
+import { loadArticles, ParseCache, type LoadResult } from '../../src/loader/index.js';
 import { FIXTURES } from '../helpers/paths.js';
 
 const served = (r: LoadResult) => ({ ...r, stats: { ...r.stats, durationMs: 0 } });
@@ -36,6 +36,17 @@ describe('parse workers', () => {
       expect(alone.stats.languagesDetected).toBeGreaterThan(0);
       expect([...new Set(alone.problems.map((p) => p.kind))]).toEqual(expect.arrayContaining(['duplicate', 'parse-error', 'binary', 'not-utf8', 'too-large']));
       expect(served(pooled)).toEqual(served(alone));
+      // A server's first load fills its parse cache from the workers; the next load reuses every file.
+      const cache = new ParseCache();
+      const first = await loadArticles(dir, { ...options, parseWorkers: 2, parsePoolMinFiles: 100, cache });
+      const again = await loadArticles(dir, { ...options, cache });
+      const threadCache = new ParseCache();
+      await loadArticles(dir, { ...options, cache: threadCache });
+      const threadAgain = await loadArticles(dir, { ...options, cache: threadCache });
+      // Every file but the three whose problem stops them (binary, not UTF-8, too large), as on one thread.
+      expect(again.stats.filesReused).toBe(alone.stats.filesRead - 3);
+      expect(again.stats.filesReused).toBe(threadAgain.stats.filesReused);
+      for (const r of [first, again]) expect(served({ ...r, stats: { ...r.stats, filesReused: undefined, filesUnread: undefined } })).toEqual(served(alone));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
