@@ -19,6 +19,8 @@
  * backoff (250 ms doubling to 10 s), and says so in `status()` (/health, and /ready when the
  * operator asks for strict readiness).
  */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
@@ -74,7 +76,7 @@ export class Replica {
   private timerAt = 0;
   private backoff = MIN_BACKOFF_MS;
   private closed = false;
-  /** Aborted by close(): a snapshot being written stops (its temporary file is left, never the snapshot half written). */
+  /** Aborted by close(): a snapshot being written stops (its temporary file removed; the snapshot file is never half written). */
   private readonly closing = new AbortController();
   private current: DatabaseStatus = { state: 'reconnecting', lastChange: 0, lastContactAt: null, lastError: null };
   /** Catch-ups that applied changes (tests). */
@@ -377,5 +379,14 @@ async function writeSnapshotOnWorker(
   } finally {
     signal.removeEventListener('abort', stop);
     await worker.terminate();
+    // Stopped half way (the replica closed): its temporary file (writeSnapshot names it `<file>.<pid>.<time>.tmp`) goes too.
+    if (signal.aborted) await removeTemporaries(file);
   }
+}
+
+async function removeTemporaries(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.${process.pid}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => fs.rm(path.join(dir, n), { force: true })));
 }

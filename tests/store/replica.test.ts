@@ -1,4 +1,4 @@
-import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -229,6 +229,24 @@ describe('a replica started from a snapshot', () => {
     const top = (c: Corpus) => c.search('harbour council', { sort: 'relevance', limit: 20, offset: 0 }).hits.map((h) => [h.article.id, h.score]);
     expect(top(corpus)).toEqual(top(folder));
     expect(top(corpus)).toHaveLength(20);
+  });
+
+  it('stops a snapshot being written when it closes: no snapshot file and no temporary file are left', async () => {
+    const url = await testDatabase('replica_snap_close');
+    const pool = openPool(databaseSettings(url));
+    cleanups.push(() => pool.end());
+    await migrate(pool);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) files[`story-${i}.txt`] = story(i);
+    const dir = tempDataDir(files);
+    const snapDir = tempDataDir({});
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => rmSync(snapDir, { recursive: true, force: true }));
+    await ingestDirectory(pool, dir);
+    const a = await replicaOf(url);
+    const writing = a.replica.saveSnapshot(path.join(snapDir, 'replica.snapshot'));
+    await a.close();
+    await expect(writing).rejects.toThrow();
+    expect(readdirSync(snapDir)).toEqual([]);
   });
 
   it('refuses a snapshot of another database, one ahead of the database, and a folder snapshot, and loads the whole store instead', async () => {
