@@ -733,7 +733,20 @@ export class Corpus {
         countOf.set(key, (c ?? 0) + 1);
       }
       total = kept.length;
-      page = kept.slice(o.offset, o.offset + o.limit);
+      if (o.after !== undefined) {
+        // keyset on the last story's lead as ranked now (the README's rule: a story is placed by its lead now)
+        const after = o.after;
+        let from = 0;
+        if (o.sort === 'relevance') {
+          const score = after.key ?? Infinity;
+          while (from < kept.length && (sc[kept[from]!]! > score || (sc[kept[from]!] === score && this.articleAt(d[kept[from]!]!).id <= after.id))) from++;
+        } else {
+          const compare = this.keyComparator(o.sort);
+          while (from < kept.length && compare(d[kept[from]!]!, after) <= 0) from++;
+        }
+        skipped = from;
+        page = kept.slice(from, from + o.limit);
+      } else page = kept.slice(o.offset, o.offset + o.limit);
       reprints = Array.from(page, (k) => countOf.get(this.stories.firstOf[d[k]!]!)! - 1);
     } else if (o.sort === 'relevance') {
       // equal scores rank by id, whatever segment an article sits in
