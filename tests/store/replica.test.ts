@@ -56,6 +56,21 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
+/** A fresh database with `stories` stories ingested from a folder of their own, and an empty folder for snapshots. */
+async function ingestedStore(name: string, stories: number) {
+  const url = await testDatabase(name);
+  const pool = openPool(databaseSettings(url));
+  cleanups.push(() => pool.end());
+  await migrate(pool);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < stories; i++) files[`story-${i}.txt`] = story(i);
+  const dir = tempDataDir(files);
+  const snapDir = tempDataDir({});
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => rmSync(snapDir, { recursive: true, force: true }));
+  await ingestDirectory(pool, dir);
+  return { url, pool, dir, snapDir };
+}
+
 describe('replicas', () => {
   it('two replicas converge after a burst of 1,000 changes on the same corpus version as folder mode, never showing half a batch', async () => {
     const url = await testDatabase('converge');
@@ -96,7 +111,7 @@ describe('replicas', () => {
       expect(r.sizes.filter((n) => n % 50 !== 0)).toEqual([]);
     }
     expect(a.store.lastReloadError).toBeNull();
-  });
+  }, 90_000); // a burst of 1,000 changes applied twice: 6 s alone, over 30 s while other sessions load both cores
 
   it('PostgreSQL stopped and restarted mid-stream: the replica keeps answering (no 5xx), says so, and catches up with nothing lost', async () => {
     const server = await startPostgres();
@@ -232,16 +247,7 @@ describe('a replica started from a snapshot', () => {
   });
 
   it('stops a snapshot being written when it closes: no snapshot file and no temporary file are left', async () => {
-    const url = await testDatabase('replica_snap_close');
-    const pool = openPool(databaseSettings(url));
-    cleanups.push(() => pool.end());
-    await migrate(pool);
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 200; i++) files[`story-${i}.txt`] = story(i);
-    const dir = tempDataDir(files);
-    const snapDir = tempDataDir({});
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => rmSync(snapDir, { recursive: true, force: true }));
-    await ingestDirectory(pool, dir);
+    const { url, snapDir } = await ingestedStore('replica_snap_close', 200);
     const a = await replicaOf(url);
     const writing = a.replica.saveSnapshot(path.join(snapDir, 'replica.snapshot'));
     await a.close();
@@ -250,16 +256,7 @@ describe('a replica started from a snapshot', () => {
   });
 
   it('refuses a snapshot of another database, one ahead of the database, and a folder snapshot, and loads the whole store instead', async () => {
-    const url = await testDatabase('replica_snap_other');
-    const pool = openPool(databaseSettings(url));
-    cleanups.push(() => pool.end());
-    await migrate(pool);
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 20; i++) files[`story-${i}.txt`] = story(i);
-    const dir = tempDataDir(files);
-    const snapDir = tempDataDir({});
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => rmSync(snapDir, { recursive: true, force: true }));
-    await ingestDirectory(pool, dir);
+    const { url, pool, dir, snapDir } = await ingestedStore('replica_snap_other', 20);
     const a = await replicaOf(url);
     cleanups.push(a.close);
     const file = path.join(snapDir, 'a.snapshot');
