@@ -29,11 +29,13 @@ import type { StoryIndexDump } from '../search/near-duplicates.js';
 
 /**
  * 2: the segment's resume points (highlighting); 3: the story index (signatures and links) and
- * the parse cache, so neither is made again at start; 4: the story index's LSH bucket table.
+ * the parse cache, so neither is made again at start; 4: the story index's LSH bucket table;
+ * 5: the parse cache packed (`PackedParses`).
  */
-export const SNAPSHOT_FORMAT = 4;
+export const SNAPSHOT_FORMAT = 5;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
-const PREAMBLE = 52;
+/** The checksum covers everything from this byte on. */
+export const PREAMBLE = 52;
 
 /** One file of the data directory as it was when the snapshot was made. */
 export type FileFingerprint = readonly [path: string, size: number, mtimeMs: number];
@@ -121,7 +123,67 @@ interface Header {
     arrays: Record<StoryArrayName, [offset: number, length: number]>;
     buckets?: { used: number; freeEntry: number; arrays: Record<BucketArrayName, [offset: number, length: number]> };
   };
-  parses?: StoredParse[];
+  parses?: PackedParses;
+}
+
+/**
+ * The parse cache as the header stores it: 800 bytes a file as plain objects (the folder
+ * defaults, the same long string for every file of a folder, repeated in each), about a quarter
+ * of that packed, and a quarter of the time to parse at start. Each file is a tuple; its
+ * folder defaults an index into `defaults`; an article of a one-article file whose key is the
+ * file's path and whose own id is the served one (nearly all) is just the served id, with a
+ * leading `*` when its language was detected (ids never hold `*`).
+ */
+interface PackedParses {
+  defaults: string[];
+  files: Array<
+    [
+      path: string,
+      sha256: string,
+      size: number,
+      mtimeMs: number,
+      defaults: number,
+      chromeLines: number,
+      duplicateLines: number,
+      entries: Array<string | StoredParse['entries'][number]>,
+      problems?: StoredParse['problems'],
+      omitted?: StoredParse['omitted'] | null,
+    ]
+  >;
+}
+
+function packParses(parses: readonly StoredParse[]): PackedParses {
+  const defaults: string[] = [];
+  const defaultsIndex = new Map<string, number>();
+  const files = parses.map((f): PackedParses['files'][number] => {
+    let d = defaultsIndex.get(f.defaultsKey);
+    if (d === undefined) defaultsIndex.set(f.defaultsKey, (d = defaults.push(f.defaultsKey) - 1));
+    const entries = f.entries.map((e) => (e.key === f.path && e.id === e.served ? `${e.languageDetected ? '*' : ''}${e.served}` : e));
+    const tuple: PackedParses['files'][number] = [f.path, f.sha256, f.size, f.mtimeMs, d, f.chromeLines, f.duplicateLines, entries];
+    if (f.problems.length > 0 || f.omitted) tuple.push(f.problems, f.omitted ?? null);
+    return tuple;
+  });
+  return { defaults, files };
+}
+
+function unpackParses(packed: PackedParses): StoredParse[] {
+  return packed.files.map(([path, sha256, size, mtimeMs, d, chromeLines, duplicateLines, entries, problems, omitted]) => ({
+    path,
+    sha256,
+    size,
+    mtimeMs,
+    defaultsKey: packed.defaults[d]!,
+    problems: problems ?? [],
+    ...(omitted ? { omitted } : {}),
+    chromeLines,
+    duplicateLines,
+    entries: entries.map((e) => {
+      if (typeof e !== 'string') return e;
+      const detected = e.startsWith('*');
+      const served = detected ? e.slice(1) : e;
+      return { key: path, id: served, served, languageDetected: detected };
+    }),
+  }));
 }
 
 function checkEndianness(): void {
@@ -194,7 +256,7 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
       arrays: storyArrays,
       ...(buckets && bucketArrays ? { buckets: { used: buckets.used, freeEntry: buckets.freeEntry, arrays: bucketArrays } } : {}),
     },
-    ...(content.parses ? { parses: content.parses } : {}),
+    ...(content.parses ? { parses: packParses(content.parses) } : {}),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const headerLength = Buffer.alloc(4);
@@ -216,45 +278,96 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
   return [preamble, ...rest];
 }
 
-/** The content of a snapshot file's bytes; throws {@link SnapshotError} saying why it is unusable. */
-export function decodeSnapshot(bytes: Buffer): SnapshotContent {
+/** What the first bytes of a snapshot say (see the layout above). */
+export interface SnapshotPreamble {
+  /** Length of everything from byte {@link PREAMBLE} on. */
+  restLength: number;
+  headerLength: number;
+  /** Where the body starts in the file (8-aligned). */
+  bodyStart: number;
+  /** sha256 of everything from byte {@link PREAMBLE} on. */
+  checksum: Buffer;
+}
+
+/** Bytes to read first: the preamble and the header's length. */
+export const PREAMBLE_BYTES = PREAMBLE + 4;
+
+/**
+ * The preamble of a snapshot file of `fileLength` bytes (its first {@link PREAMBLE_BYTES} bytes);
+ * throws {@link SnapshotError} for another file, another format, a truncated or an overlong one.
+ */
+export function readPreamble(first: Buffer, fileLength: number): SnapshotPreamble {
   checkEndianness();
-  if (bytes.length < PREAMBLE + 4 || !bytes.subarray(0, 8).equals(MAGIC)) throw new SnapshotError('not a snapshot file');
-  const format = bytes.readUInt32LE(8);
+  if (first.length < PREAMBLE_BYTES || fileLength < PREAMBLE_BYTES || !first.subarray(0, 8).equals(MAGIC)) throw new SnapshotError('not a snapshot file');
+  const format = first.readUInt32LE(8);
   if (format !== SNAPSHOT_FORMAT) throw new SnapshotError(`format ${format}, this server reads format ${SNAPSHOT_FORMAT}`);
-  const restLength = bytes.readDoubleLE(44);
-  if (bytes.length - PREAMBLE < restLength) throw new SnapshotError(`truncated: ${bytes.length - PREAMBLE} of ${restLength} bytes`);
-  if (bytes.length - PREAMBLE > restLength) throw new SnapshotError('trailing bytes after the snapshot');
-  const rest = bytes.subarray(PREAMBLE);
-  if (!createHash('sha256').update(rest).digest().equals(bytes.subarray(12, 44))) throw new SnapshotError('checksum mismatch (corrupt)');
-  const headerLength = rest.readUInt32LE(0);
-  const header = JSON.parse(rest.subarray(4, 4 + headerLength).toString('utf8')) as Header;
+  const restLength = first.readDoubleLE(44);
+  if (fileLength - PREAMBLE < restLength) throw new SnapshotError(`truncated: ${fileLength - PREAMBLE} of ${restLength} bytes`);
+  if (fileLength - PREAMBLE > restLength) throw new SnapshotError('trailing bytes after the snapshot');
+  const headerLength = first.readUInt32LE(PREAMBLE);
   const bodyStart = PREAMBLE + 4 + headerLength + ((8 - ((PREAMBLE + 4 + headerLength) % 8)) % 8);
-  const body = bytes.subarray(bodyStart);
-  const [articleOffset, articleLength] = header.articles;
+  if (bodyStart > fileLength) throw new SnapshotError('corrupt: the header runs past the end of the file');
+  return { restLength, headerLength, bodyStart, checksum: Buffer.from(first.subarray(12, 44)) };
+}
+
+/** A snapshot's header and its body, read separately (see {@link readSnapshotParts}). */
+export interface SnapshotHeader {
+  readonly header: Header;
+}
+
+/** The header's JSON bytes (file bytes `[PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)`) as a header. */
+export function parseHeader(bytes: Buffer): SnapshotHeader {
+  return { header: JSON.parse(bytes.toString('utf8')) as Header };
+}
+
+/** Where the articles' NDJSON is, relative to the body. */
+export function articlePlace(h: SnapshotHeader): [offset: number, length: number] {
+  return h.header.articles;
+}
+
+/** Every typed array's place relative to the body, so a reader can fetch each into memory of its own. */
+export function arrayPlaces(h: SnapshotHeader): Array<[offset: number, length: number]> {
+  const { header } = h;
+  const places = [...ARRAYS.map(([name]) => header.arrays[name]), ...STORY_ARRAYS.map(([name]) => header.stories.arrays[name])];
+  if (header.stories.buckets) places.push(...BUCKET_ARRAYS.map(([name]) => header.stories.buckets!.arrays[name]));
+  return places;
+}
+
+/** The articles of the NDJSON region. */
+export function decodeArticles(text: Buffer): Article[] {
   const articles: Article[] = [];
-  const text = body.subarray(articleOffset, articleOffset + articleLength);
   let lineStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] !== 0x0a) continue;
-    articles.push(JSON.parse(text.subarray(lineStart, i).toString('utf8')) as Article);
-    lineStart = i + 1;
+  for (;;) {
+    const end = text.indexOf(0x0a, lineStart);
+    if (end < 0) break;
+    articles.push(JSON.parse(text.toString('utf8', lineStart, end)) as Article);
+    lineStart = end + 1;
   }
-  // copied out, so the file's buffer is not kept alive by the index
-  const copyOut = ([offset, length]: [number, number]): ArrayBuffer => {
-    const copy = new Uint8Array(length);
-    copy.set(body.subarray(offset, offset + length));
-    return copy.buffer;
+  return articles;
+}
+
+/**
+ * The snapshot's content from its header, its articles and a source of each typed array's
+ * bytes (`bytesAt(place)`: a buffer of that place's length, kept by the array made over it, so
+ * it must not be shared with anything else).
+ */
+export function assembleSnapshot(h: SnapshotHeader, articles: Article[], bytesAt: (place: [number, number]) => Uint8Array<ArrayBuffer>): SnapshotContent {
+  const { header } = h;
+  const view = (Type: { new (buffer: ArrayBuffer, offset: number, length: number): ArrayBufferView; BYTES_PER_ELEMENT: number }, place: [number, number]): never => {
+    const bytes = bytesAt(place);
+    const per = Type.BYTES_PER_ELEMENT;
+    if (bytes.byteOffset % per !== 0 || bytes.byteLength % per !== 0) throw new SnapshotError('corrupt: a typed array is misaligned');
+    return new Type(bytes.buffer, bytes.byteOffset, bytes.byteLength / per) as never;
   };
   const arrays = {} as Record<ArrayName, Uint8Array | Uint16Array | Uint32Array>;
-  for (const [name, Type] of ARRAYS) arrays[name] = new Type(copyOut(header.arrays[name]));
+  for (const [name, Type] of ARRAYS) arrays[name] = view(Type, header.arrays[name]);
   const storyArrays = {} as Record<StoryArrayName, Float64Array | Int32Array | Uint32Array>;
-  for (const [name, Type] of STORY_ARRAYS) storyArrays[name] = new Type(copyOut(header.stories.arrays[name]));
+  for (const [name, Type] of STORY_ARRAYS) storyArrays[name] = view(Type, header.stories.arrays[name]);
   const storedBuckets = header.stories.buckets;
   let buckets: BucketTableParts | undefined;
   if (storedBuckets) {
     const bucketArrays = {} as Record<BucketArrayName, Int32Array<ArrayBuffer>>;
-    for (const [name, Type] of BUCKET_ARRAYS) bucketArrays[name] = new Type(copyOut(storedBuckets.arrays[name]));
+    for (const [name, Type] of BUCKET_ARRAYS) bucketArrays[name] = view(Type, storedBuckets.arrays[name]);
     buckets = { ...bucketArrays, used: storedBuckets.used, freeEntry: storedBuckets.freeEntry };
   }
   const stemGroupOf = new Map<string, number>();
@@ -274,6 +387,21 @@ export function decodeSnapshot(bytes: Buffer): SnapshotContent {
       revisions: header.stories.revisions,
       ...(buckets ? { buckets } : {}),
     },
-    ...(header.parses ? { parses: header.parses } : {}),
+    ...(header.parses ? { parses: unpackParses(header.parses) } : {}),
   };
+}
+
+/**
+ * The content of a snapshot file's bytes, all in memory; throws {@link SnapshotError} saying why
+ * it is unusable. (The server reads a file region by region instead: `files.ts`.)
+ */
+export function decodeSnapshot(bytes: Buffer): SnapshotContent {
+  const preamble = readPreamble(bytes, bytes.length);
+  if (!createHash('sha256').update(bytes.subarray(PREAMBLE)).digest().equals(preamble.checksum)) throw new SnapshotError('checksum mismatch (corrupt)');
+  const h = parseHeader(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + preamble.headerLength));
+  const body = bytes.subarray(preamble.bodyStart);
+  const [articleOffset, articleLength] = articlePlace(h);
+  const articles = decodeArticles(body.subarray(articleOffset, articleOffset + articleLength));
+  // copied out, so the file's buffer is not kept alive by the index
+  return assembleSnapshot(h, articles, ([offset, length]) => Uint8Array.prototype.slice.call(body, offset, offset + length) as Uint8Array<ArrayBuffer>);
 }
