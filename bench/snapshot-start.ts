@@ -18,7 +18,7 @@ for (let rep = 0; rep < Number(values.reps); rep++) {
   const fingerprints = values.data ? fingerprintDataDirOffThread(values.data) : Promise.resolve(null);
   const { content, verified } = await openSnapshot(values.snapshot);
   const t1 = performance.now();
-  const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories);
+  const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
   const t2 = performance.now();
   const cache = content.parses ? ParseCache.fromStored(content.parses, (id) => restored.get(id)) : null;
   const t3 = performance.now();

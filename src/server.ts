@@ -67,7 +67,7 @@ export async function startCorpus(
       // Its checksum is verified on a worker thread meanwhile: nothing is served or kept before `verified`.
       const { content, verified } = await openSnapshot(config.snapshot);
       if (path.resolve(content.dataDir) !== path.resolve(dataDir)) throw new SnapshotError(`made from ${content.dataDir}, not ${path.resolve(dataDir)}`);
-      const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories);
+      const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
       // The files' parses as the snapshot's load left them: a catch-up (now or later) parses only files changed since.
       const parses = content.parses ? ParseCache.fromStored(content.parses, (id) => restored.get(id)) : null;
       await verified;

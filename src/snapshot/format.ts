@@ -22,6 +22,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
+import type { KnownOrders } from '../corpus/corpus.js';
+import { RecordSharing } from '../loader/finish.js';
 import type { LoadProblem, LoadStats, StoredParse } from '../loader/index.js';
 import type { SegmentParts } from '../search/segment.js';
 import type { BucketTableParts } from '../search/lsh-buckets.js';
@@ -30,7 +32,7 @@ import type { StoryIndexDump } from '../search/near-duplicates.js';
 /**
  * 2: the segment's resume points (highlighting); 3: the story index (signatures and links) and
  * the parse cache, so neither is made again at start; 4: the story index's LSH bucket table;
- * 5: the parse cache packed (`PackedParses`).
+ * 5: the parse cache packed (`PackedParses`), the articles' digests and sorted orders.
  */
 export const SNAPSHOT_FORMAT = 5;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
@@ -55,6 +57,8 @@ export interface SnapshotContent {
   stories: StoryIndexDump;
   /** Each file's parse (see ParseCache.toStored): a start that finds files changed parses only those. */
   parses?: StoredParse[];
+  /** The articles' digests and sorted orders (see Corpus.toSnapshotParts): a restore neither hashes nor sorts. */
+  orders?: KnownOrders;
   /**
    * Set when a replica of the PostgreSQL store wrote the snapshot: which store (its identity row)
    * and the last change number the articles include, so the replica catches up from there.
@@ -105,6 +109,15 @@ type BucketArrayName = (typeof BUCKET_ARRAYS)[number][0];
 
 type StoryArrayName = (typeof STORY_ARRAYS)[number][0];
 
+const ORDER_ARRAYS = [
+  ['digest', Uint32Array],
+  ['byId', Uint32Array],
+  ['newest', Uint32Array],
+  ['oldest', Uint32Array],
+] as const;
+
+type OrderArrayName = (typeof ORDER_ARRAYS)[number][0];
+
 interface Header {
   dataDir: string;
   createdAt: string;
@@ -124,6 +137,7 @@ interface Header {
     buckets?: { used: number; freeEntry: number; arrays: Record<BucketArrayName, [offset: number, length: number]> };
   };
   parses?: PackedParses;
+  orders?: Record<OrderArrayName, [offset: number, length: number]>;
 }
 
 /**
@@ -237,6 +251,14 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
       bucketArrays[name] = push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
     }
   }
+  let orderArrays: Record<OrderArrayName, [number, number]> | undefined;
+  if (content.orders) {
+    orderArrays = {} as Record<OrderArrayName, [number, number]>;
+    for (const [name] of ORDER_ARRAYS) {
+      const array = content.orders[name];
+      orderArrays[name] = push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+    }
+  }
   const stems = new Array<string>(content.segment.stemGroupOf.size);
   for (const [stem, group] of content.segment.stemGroupOf) stems[group] = stem;
   const header: Header = {
@@ -257,6 +279,7 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
       ...(buckets && bucketArrays ? { buckets: { used: buckets.used, freeEntry: buckets.freeEntry, arrays: bucketArrays } } : {}),
     },
     ...(content.parses ? { parses: packParses(content.parses) } : {}),
+    ...(orderArrays ? { orders: orderArrays } : {}),
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const headerLength = Buffer.alloc(4);
@@ -330,17 +353,25 @@ export function arrayPlaces(h: SnapshotHeader): Array<[offset: number, length: n
   const { header } = h;
   const places = [...ARRAYS.map(([name]) => header.arrays[name]), ...STORY_ARRAYS.map(([name]) => header.stories.arrays[name])];
   if (header.stories.buckets) places.push(...BUCKET_ARRAYS.map(([name]) => header.stories.buckets!.arrays[name]));
+  if (header.orders) places.push(...ORDER_ARRAYS.map(([name]) => header.orders![name]));
   return places;
 }
 
-/** The articles of the NDJSON region. */
+/**
+ * The articles of the NDJSON region, sharing what a load's records share (one empty array, one
+ * object per source, one string per category: {@link RecordSharing}) and the lead with the
+ * first paragraph, as the loader makes it: restored records take no more memory than loaded ones.
+ */
 export function decodeArticles(text: Buffer): Article[] {
   const articles: Article[] = [];
+  const sharing = new RecordSharing();
   let lineStart = 0;
   for (;;) {
     const end = text.indexOf(0x0a, lineStart);
     if (end < 0) break;
-    articles.push(JSON.parse(text.toString('utf8', lineStart, end)) as Article);
+    const a = JSON.parse(text.toString('utf8', lineStart, end)) as Article;
+    if (a.lead === a.paragraphs[0]) a.lead = a.paragraphs[0];
+    articles.push(sharing.share(a));
     lineStart = end + 1;
   }
   return articles;
@@ -370,6 +401,11 @@ export function assembleSnapshot(h: SnapshotHeader, articles: Article[], bytesAt
     for (const [name, Type] of BUCKET_ARRAYS) bucketArrays[name] = view(Type, storedBuckets.arrays[name]);
     buckets = { ...bucketArrays, used: storedBuckets.used, freeEntry: storedBuckets.freeEntry };
   }
+  let orders: KnownOrders | undefined;
+  if (header.orders) {
+    orders = {} as KnownOrders;
+    for (const [name, Type] of ORDER_ARRAYS) orders[name] = view(Type, header.orders[name]);
+  }
   const stemGroupOf = new Map<string, number>();
   header.stems.forEach((stem, group) => stemGroupOf.set(stem, group));
   return {
@@ -388,6 +424,7 @@ export function assembleSnapshot(h: SnapshotHeader, articles: Article[], bytesAt
       ...(buckets ? { buckets } : {}),
     },
     ...(header.parses ? { parses: unpackParses(header.parses) } : {}),
+    ...(orders ? { orders } : {}),
   };
 }
 

@@ -26,7 +26,7 @@ export async function writeCorpusSnapshot(
   options: { build?: SegmentBuild | undefined; parses?: ParseCache | undefined } = {},
 ): Promise<{ articles: number; bytes: number }> {
   const { build, parses } = options;
-  const { articles, parts, stories } = await corpus.toSnapshotParts(build);
+  const { articles, parts, stories, orders } = await corpus.toSnapshotParts(build);
   const bytes = await writeSnapshot(file, {
     dataDir: path.resolve(dataDir),
     createdAt: new Date().toISOString(),
@@ -36,6 +36,7 @@ export async function writeCorpusSnapshot(
     stats: corpus.stats,
     segment: parts,
     stories,
+    orders,
     ...(parses ? { parses: parses.toStored((id) => corpus.get(id)) } : {}),
   });
   return { articles: articles.length, bytes };

@@ -114,7 +114,7 @@ export class Replica {
     if (content.store.id !== id) throw new SnapshotError(`made from another database (store ${content.store.id}, this is ${id})`);
     // A database restored to an earlier point would never send the changes the snapshot holds beyond it.
     if (content.store.change > high) throw new SnapshotError(`it holds change ${content.store.change}, the database only reaches ${high}`);
-    const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories);
+    const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
     this.articles = new Map(content.articles.map((a) => [a.id, a]));
     this.order = byId([...content.articles]);
     this.seq = content.store.change;
@@ -135,7 +135,7 @@ export class Replica {
     const corpus = this.store?.current ?? this.first;
     const change = this.seq;
     if (!corpus) throw new Error('nothing loaded yet');
-    const { articles, parts, stories } = await corpus.toSnapshotParts();
+    const { articles, parts, stories, orders } = await corpus.toSnapshotParts();
     const bytes = await writeSnapshot(file, {
       dataDir: `postgres-store:${id}`,
       createdAt: new Date().toISOString(),
@@ -145,6 +145,7 @@ export class Replica {
       stats: corpus.stats,
       segment: parts,
       stories,
+      orders,
       store: { id, change },
     });
     return { articles: articles.length, change, bytes };

@@ -19,11 +19,11 @@ async function content(): Promise<{ dir: string; content: SnapshotContent }> {
   cpSync(path.join(FIXTURES, 'languages'), path.join(dir, 'languages'), { recursive: true });
   const cache = new ParseCache();
   const corpus = new Corpus(await loadArticles(dir, { cache }));
-  const { articles, parts, stories } = await corpus.toSnapshotParts();
+  const { articles, parts, stories, orders } = await corpus.toSnapshotParts();
   const parses = cache.toStored((id) => corpus.get(id));
   return {
     dir,
-    content: { dataDir: dir, createdAt: new Date().toISOString(), files: await fingerprintDataDir(dir), articles, problems: corpus.problems.slice(), stats: corpus.stats, segment: parts, stories, parses },
+    content: { dataDir: dir, createdAt: new Date().toISOString(), files: await fingerprintDataDir(dir), articles, problems: corpus.problems.slice(), stats: corpus.stats, segment: parts, stories, parses, orders },
   };
 }
 
@@ -48,6 +48,7 @@ describe('the snapshot format', () => {
       expect(back.files).toEqual(stored.files);
       expect(back.segment).toEqual(stored.segment);
       expect(back.stories).toEqual(stored.stories);
+      expect(back.orders).toEqual(stored.orders);
     }
   });
 
