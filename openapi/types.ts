@@ -313,7 +313,7 @@ export interface paths {
                     facets?: string;
                     /** @description What facets count: articles, or stories (a story with articles from two sources counts once for each). Default: stories with collapse=story, else articles. */
                     facetCount?: "articles" | "stories";
-                    /** @description story: one hit per story, the story's best-ranked matching article (in the requested sort), with `reprints` counting the story's other matches; `total` and paging count stories */
+                    /** @description story: one hit per story, the story's best-ranked matching article (in the requested sort), with `reprints` counting the story's other matches; `total` and paging count stories, and `next` carries a cursor on that article's rank (a story whose best article changes between pages follows it: see the README) */
                     collapse?: "story";
                     /** @description json (the default), or the same page as a feed: rss (RSS 2.0, application/rss+xml), atom (Atom 1.0, application/atom+xml), jsonfeed (JSON Feed 1.1, application/feed+json). The path suffixes .rss, .atom and .jsonfeed (for example /search.rss?q=oil) mean the same. */
                     format?: "json" | "rss" | "atom" | "jsonfeed";

@@ -216,7 +216,8 @@ async function whenReachable<T>(display: string, logger: Logger, first: () => Pr
 
 /**
  * SEARCH_BACKEND=postgres: no corpus in memory; every route answers by SQL
- * (src/store/search/). A data directory given too is ingested at start and on SIGHUP.
+ * (src/store/search/). A data directory given too is ingested at start, on SIGHUP and, with
+ * --watch, when its files change.
  */
 async function postgresSearchSource(config: Config & { databaseUrl: string }, logger: Logger): Promise<Source> {
   const db = openDatabase(config, logger);
@@ -232,15 +233,27 @@ async function postgresSearchSource(config: Config & { databaseUrl: string }, lo
     corpus: corpusFromArticles([]),
     readers,
     database: { status: () => readers.status(), requiredForReady: config.readyRequiresDatabase },
-    async follow() {
+    async follow(store) {
+      // With a data directory: SIGHUP and --watch ingest it again (the reloader coalesces bursts
+      // and retries a failed ingest); the readers then see the new version like any other.
+      const reloader = config.dataDir
+        ? new Reloader({
+            build: async () => {
+              await db.ingest();
+              await readers.refresh();
+              return store.current;
+            },
+            store,
+            logger,
+          })
+        : null;
       process.on('SIGHUP', () => {
-        logger.info(config.dataDir ? 'SIGHUP: ingesting the data directory again' : 'SIGHUP: reading the current version');
-        void db
-          .ingest()
-          .then(() => readers.refresh())
-          .catch((e: Error) => logger.error({ err: e }, 'SIGHUP: ingest failed'));
+        logger.info(reloader ? 'SIGHUP: ingesting the data directory again' : 'SIGHUP: reading the current version');
+        void (reloader ? reloader.reload('SIGHUP') : readers.refresh().catch((e: Error) => logger.error({ err: e }, 'SIGHUP: reading the current version failed')));
       });
+      if (reloader && config.watch) await reloader.watch(config.dataDir!);
       return async () => {
+        await reloader?.close();
         await readers.close();
         await db.end();
       };

@@ -70,6 +70,8 @@ export interface SearchOptions extends ArticleFilter {
 
 export interface SearchHit {
   article: Article;
+  /** The story the article belongs to, found from the hit's document number (no lookup by id). */
+  story: StoryRef;
   score: number;
   title: string;
   titleMatched: boolean;
@@ -474,9 +476,12 @@ export class Corpus {
 
   /** The story an article belongs to (a story of one when it has no near-duplicate). */
   storyOf(article: Article): StoryRef {
-    const doc = this.docOfId(article.id);
-    const first = this.stories.firstOf[doc]!;
-    return { id: this.articleAt(first).id, size: this.stories.sizeOf(doc) };
+    return this.storyAt(this.docOfId(article.id));
+  }
+
+  /** The story of version document `doc`. */
+  private storyAt(doc: number): StoryRef {
+    return { id: this.articleAt(this.stories.firstOf[doc]!).id, size: this.stories.sizeOf(doc) };
   }
 
   /** A story by its id; `belongsTo` when the id is an article of another story. */
@@ -730,7 +735,20 @@ export class Corpus {
         countOf.set(key, (c ?? 0) + 1);
       }
       total = kept.length;
-      page = kept.slice(o.offset, o.offset + o.limit);
+      if (o.after !== undefined) {
+        // keyset on the last story's lead as ranked now (the README's rule: a story is placed by its lead now)
+        const after = o.after;
+        let from = 0;
+        if (o.sort === 'relevance') {
+          const score = after.key ?? Infinity;
+          while (from < kept.length && (sc[kept[from]!]! > score || (sc[kept[from]!] === score && this.articleAt(d[kept[from]!]!).id <= after.id))) from++;
+        } else {
+          const compare = this.keyComparator(o.sort);
+          while (from < kept.length && compare(d[kept[from]!]!, after) <= 0) from++;
+        }
+        skipped = from;
+        page = kept.slice(from, from + o.limit);
+      } else page = kept.slice(o.offset, o.offset + o.limit);
       reprints = Array.from(page, (k) => countOf.get(this.stories.firstOf[d[k]!]!)! - 1);
     } else if (o.sort === 'relevance') {
       // equal scores rank by id, whatever segment an article sits in
@@ -763,7 +781,7 @@ export class Corpus {
     const hits = Array.from(page, (k, j) => {
       const d = docs[k]!;
       const h = index.highlight(d, plan);
-      const hit: SearchHit = { article: this.articleAt(d), score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+      const hit: SearchHit = { article: this.articleAt(d), story: this.storyAt(d), score: scores[k]!, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
       if (reprints) hit.reprints = reprints[j]!;
       return hit;
     });
@@ -791,7 +809,7 @@ export class Corpus {
     const match = this.matcher(o);
     const order = o.sort === 'oldest' ? this.state.orders.oldest : this.state.orders.newest;
     const docs = match ? order.filter((d) => match(d)) : order;
-    const hits = items.map(unrankedHit);
+    const hits = items.map((a) => unrankedHit(a, this.storyOf(a)));
     return { total, offset, hits, facets: this.facets(docs, o.facets ?? []), suggestion: null };
   }
 
@@ -907,8 +925,8 @@ export class Corpus {
  * A hit of a query with nothing to rank or highlight (only `author:` / `tag:` scopes), as both
  * search backends answer it: the escaped headline and the start of the lead.
  */
-export function unrankedHit(article: Article): SearchHit {
-  return { article, score: 0, title: escapeHtml(article.title), titleMatched: false, snippet: escapeHtml(leadSnippet(article.paragraphs[0] ?? '')) };
+export function unrankedHit(article: Article, story: StoryRef): SearchHit {
+  return { article, story, score: 0, title: escapeHtml(article.title), titleMatched: false, snippet: escapeHtml(leadSnippet(article.paragraphs[0] ?? '')) };
 }
 
 /** The start of a lead, cut at a word boundary near 200 characters, with `…` where cut. */

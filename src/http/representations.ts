@@ -105,11 +105,11 @@ export interface SearchPageFields {
  * largest cost after the search itself; bench/RESULTS.md, issue 11). Byte for byte what
  * `JSON.stringify` gives for the same object (`tests/http/search-json.test.ts` compares them on BBC).
  */
-export function searchPageJson(page: SearchPageFields, hits: SearchResult['hits'], storyOf: (a: Article) => StoryRef): string {
+export function searchPageJson(page: SearchPageFields, hits: SearchResult['hits']): string {
   let json = `{"query":${JSON.stringify(page.query)},"items":[`;
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
-    const s = summaryJson(h.article, storyOf(h.article));
+    const s = summaryJson(h.article, h.story);
     // the summary is a non-empty object: drop its closing brace and append the hit's own fields
     json += `${i > 0 ? ',' : ''}${s.slice(0, -1)}${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${JSON.stringify(h.snippet)},"titleHighlight":${h.titleMatched ? JSON.stringify(h.title) : 'null'}}`;
   }

@@ -7,6 +7,11 @@
  * Positions never run across a paragraph (each paragraph starts one position after the
  * previous one ends), and statistics come from the version's reader, so the bonus, like BM25F,
  * is the same whatever segment an article sits in.
+ *
+ * The same pass adds the headline bonus (`headlineBonus`, see options.ts): when an article's
+ * headline holds at least half of the query's top-level words, each of those adds
+ * `headlineBonus · idf`. It reads the positions proximity reads (a headline word is one placed
+ * before the lead), so it costs no second pass over the postings.
  */
 import type { MatchResult } from './options.js';
 import type { Query, TermQuery } from './query.js';
@@ -20,11 +25,11 @@ function topLevelTerms(query: Query): TermQuery[] {
   return query.clauses.filter((c): c is TermQuery => c.type === 'term' && c.field === null);
 }
 
-/** `result` with the proximity bonus added to each document's score (a new score array). */
+/** `result` with the proximity and headline bonuses added to each document's score (a new score array). */
 export function withProximity(reader: IndexReader, query: Query, result: MatchResult): MatchResult {
-  const weight = reader.options.proximityWeight;
+  const { proximityWeight: weight, headlineBonus } = reader.options;
   const terms = topLevelTerms(query);
-  if (weight <= 0 || terms.length < 2 || result.docs.length === 0) return result;
+  if ((weight <= 0 && headlineBonus <= 0) || terms.length < 2 || result.docs.length === 0) return result;
   const forms = terms.map((t) => {
     const f = reader.stemVariants(t.term);
     if (!f.includes(t.word) && reader.wordDocFreq(t.word) > 0) f.push(t.word);
@@ -63,7 +68,8 @@ export function withProximity(reader: IndexReader, query: Query, result: MatchRe
       if (out.length > 0) present++;
       if (readers[i]!.length > 1) out.sort((x, y) => x - y);
     }
-    if (present < 2) continue;
+    if (headlineBonus > 0) scores[k]! += headlineBonus * headlineIdf(positions, idfs, placed.segment.fieldBoundaries[2 * d]!);
+    if (present < 2 || weight <= 0) continue;
     let bonus = 0;
     for (let a = 0; a < terms.length; a++) {
       for (let b = a + 1; b < terms.length; b++) {
@@ -74,6 +80,23 @@ export function withProximity(reader: IndexReader, query: Query, result: MatchRe
     scores[k]! += weight * bonus;
   }
   return { docs: result.docs, scores };
+}
+
+/**
+ * Sum of the idfs of the query words standing in the headline (a position before `leadAt`), or 0
+ * when the headline holds fewer than half of them. `positions`: each word's, ascending.
+ */
+function headlineIdf(positions: readonly number[][], idfs: readonly number[], leadAt: number): number {
+  let inHeadline = 0;
+  let sum = 0;
+  for (let i = 0; i < positions.length; i++) {
+    const first = positions[i]![0];
+    if (first !== undefined && first < leadAt) {
+      inHeadline++;
+      sum += idfs[i]!;
+    }
+  }
+  return 2 * inHeadline >= positions.length ? sum : 0;
 }
 
 /** Smallest distance between a position of `a` and one of `b` (both ascending); `b` before `a` counts one more. */

@@ -44,7 +44,9 @@ function compare(corpus: Corpus, q: string, variant: number): SearchResult['hits
     suggestion: result.suggestion,
     ...(facets.length ? { facets: result.facets } : {}),
   };
-  const json = searchPageJson(page, result.hits, storyOf);
+  // each hit's story (found from its document number) is the story looked up by the article's id
+  for (const h of result.hits) expect(h.story).toEqual(storyOf(h.article));
+  const json = searchPageJson(page, result.hits);
   expect(json).toBe(referenceJson(page, result.hits, storyOf));
   const parsed = SearchResponse.safeParse(JSON.parse(json));
   if (!parsed.success) throw new Error(`page for ${q} does not match SearchResponse: ${parsed.error.message}`);

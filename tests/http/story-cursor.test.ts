@@ -1,5 +1,5 @@
 /**
- * Cursor paging of one article per story (`/articles?collapse=story`) while articles are added
+ * Cursor paging of one article per story (`/articles?collapse=story`, `/search?collapse=story`) while articles are added
  * to stories and removed from them between pages (memory backend, seeded): the README's rule is
  * a keyset on each story's lead (its first-published matching article), so no article is ever
  * listed twice as a lead, and every story whose lead stayed the same throughout is listed.
@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
-import { ArticleList } from '../../src/http/schemas/index.js';
+import { ArticleList, SearchResponse } from '../../src/http/schemas/index.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { rng } from '../search/bbc-corpus.js';
 import { okJson, problem } from '../helpers/app.js';
@@ -62,7 +62,9 @@ afterAll(async () => {
 });
 
 type Page = { items: Array<{ id: string; story: { id: string; size: number }; reprints?: number | undefined }>; total: number; next: string | null };
-const list = async (url: string): Promise<Page> => okJson(await app.inject(url), ArticleList);
+const list = async (url: string): Promise<Page> => okJson(await app.inject(url), url.startsWith('/search') ? SearchResponse : ArticleList);
+/** A search matching every copy of every story (not the solo articles). */
+const EVERY_STORY = encodeURIComponent(GROUPS.join(' OR '));
 
 /** The stories `url` lists in the version being served, as story id → lead article id (every page, by offset). */
 async function storiesNow(url: string): Promise<Map<string, string>> {
@@ -157,6 +159,63 @@ describe('collapse=story pages by cursor while stories change', () => {
     }
     expect(walked).toEqual(byOffset.items.map((a) => a.id));
     expect(offsets).toEqual(offsets.map((_, k) => k * 5));
+  });
+});
+
+describe('/search?collapse=story pages by cursor while stories change', () => {
+  for (const [first, seed] of [
+    [`/search?q=${EVERY_STORY}&collapse=story&limit=2&sort=newest`, 15],
+    [`/search?q=${EVERY_STORY}&collapse=story&limit=2&sort=oldest`, 21],
+  ] as const) {
+    it(`${first.replace(EVERY_STORY, 'every-story')} (seed ${seed}): no lead twice, every story whose lead stayed listed`, async () => {
+      const walked = await walk(first, seed);
+      expect(walked.pages).toBeGreaterThan(3);
+      expect(new Set(walked.leads).size, 'no lead twice').toBe(walked.leads.length);
+      expect(walked.leadChanges, 'the walk changed some leads').toBeGreaterThan(0);
+      expect(walked.throughout.length).toBeGreaterThan(5);
+      for (const story of walked.throughout) expect(walked.storyIds, `${story} existed throughout`).toContain(story);
+    });
+  }
+
+  it('by relevance, a walk continues on the version of its first page: exactly that version\'s stories, in its order', async () => {
+    const url = `/search?q=${EVERY_STORY}&collapse=story&limit=2`;
+    const before = (await list(url.replace('limit=2', 'limit=100'))).items.map((h) => h.id);
+    const walked = await walk(url, 17);
+    expect(walked.pages).toBeGreaterThan(4);
+    expect(walked.leads).toEqual(before);
+  });
+
+  it('offsets, totals and the cursor agree on a still corpus', async () => {
+    for (const sort of ['relevance', 'newest', 'oldest']) {
+      const byOffset = await list(`/search?q=${EVERY_STORY}&collapse=story&limit=100&sort=${sort}`);
+      const walked: string[] = [];
+      const offsets: number[] = [];
+      for (let url: string | null = `/search?q=${EVERY_STORY}&collapse=story&limit=5&sort=${sort}`; url !== null; ) {
+        const page: Page & { offset: number } = okJson(await app.inject(url), SearchResponse);
+        expect(page.total).toBe(byOffset.total);
+        offsets.push(page.offset);
+        walked.push(...page.items.map((a) => a.id));
+        url = page.next;
+      }
+      expect(walked, sort).toEqual(byOffset.items.map((a) => a.id));
+      expect(offsets).toEqual(offsets.map((_, k) => k * 5));
+    }
+  });
+
+  it('answers 400 naming cursor for a cursor of the other collapse mode or sort', async () => {
+    const cursorOf = (next: string | null) => new URLSearchParams(next!.split('?')[1]).get('cursor')!;
+    const storyCursor = cursorOf((await list(`/search?q=${EVERY_STORY}&collapse=story&limit=2`)).next);
+    const hitCursor = cursorOf((await list(`/search?q=${EVERY_STORY}&limit=2`)).next);
+    for (const [url, why] of [
+      [`/search?q=${EVERY_STORY}&collapse=story&cursor=${hitCursor}`, /made for sort=relevance, not sort=relevance with collapse=story/],
+      [`/search?q=${EVERY_STORY}&cursor=${storyCursor}`, /made for sort=relevance with collapse=story, not sort=relevance/],
+      [`/search?q=${EVERY_STORY}&collapse=story&sort=newest&cursor=${storyCursor}`, /sort=relevance with collapse=story, not sort=newest with collapse=story/],
+      [`/search?q=${EVERY_STORY}&collapse=story&offset=2&cursor=${storyCursor}`, /cannot be combined with offset/],
+    ] as const) {
+      const p = problem(await app.inject(url), 400);
+      expect(p.errors?.[0], url).toMatchObject({ in: 'query', parameter: 'cursor' });
+      expect(p.errors?.[0]?.reason, url).toMatch(why);
+    }
   });
 });
 

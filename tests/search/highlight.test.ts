@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from '../../src/search/highlight.js';
+import { bestWindow, cutSnippet, escapeHtml, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from '../../src/search/highlight.js';
 import type { Span } from '../../src/search/highlight.js';
 import { type HighlightPlan, parseQuery, SearchIndex, topK } from '../../src/search/index.js';
 import type { SearchDocument } from '../../src/search/index.js';
@@ -145,4 +145,13 @@ describe.skipIf(!bbcExists)('highlight regression on BBC', () => {
     }
     expect(n).toBeGreaterThan(2000);
   }, 60_000);
+});
+
+describe('escapeHtml', () => {
+  it('escapes & < > " \' and leaves everything else, surrogates and line breaks included', () => {
+    expect(escapeHtml('')).toBe('');
+    expect(escapeHtml('<a href="x">Tom & Jerry\'s</a>')).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
+    expect(escapeHtml('&amp;')).toBe('&amp;amp;');
+    expect(escapeHtml('caf\u00e9 \ud83d\ude00 \ud800\n\u2019=?#;')).toBe('caf\u00e9 \ud83d\ude00 \ud800\n\u2019=?#;');
+  });
 });

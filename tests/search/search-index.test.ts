@@ -226,6 +226,33 @@ describe('proximity', () => {
   });
 });
 
+describe('headline bonus', () => {
+  // the body of the second repeats both words; the first's headline holds them
+  const docs = [
+    doc('Airline cuts jobs', 'A carrier said on Monday it would shed staff across Europe.', filler),
+    doc('Quarterly report', 'The airline said the airline would cut jobs, and more jobs, as the airline shrinks.', filler),
+    doc('Jobs fair opens', 'An airline stand drew crowds.', filler), // one of two words in its headline
+  ];
+  it('ranks the article whose headline holds at least half the query words above one whose body repeats them', () => {
+    expect(ranked(SearchIndex.build(docs, { headlineBonus: 0 }), 'airline jobs')[0]).toBe(1);
+    expect(ranked(SearchIndex.build(docs), 'airline jobs')[0]).toBe(0);
+  });
+  it('adds headlineBonus · idf for each headline word when half or more are there, nothing below half, and never changes what matches', () => {
+    const on = SearchIndex.build(docs, { proximityWeight: 0 });
+    const off = SearchIndex.build(docs, { proximityWeight: 0, headlineBonus: 0 });
+    const scores = (i: SearchIndex, q: string) => new Map(Array.from(i.match(parseQuery(q)).docs, (d, k) => [d, i.match(parseQuery(q)).scores[k]!]));
+    const q = 'airline jobs';
+    expect([...scores(on, q).keys()]).toEqual([...scores(off, q).keys()]);
+    const idf = (w: string) => off.idf(off.wordDocFreq(w));
+    expect(scores(on, q).get(0)! - scores(off, q).get(0)!).toBeCloseTo(0.5 * (idf('airline') + idf('jobs')), 9);
+    expect(scores(on, q).get(2)! - scores(off, q).get(2)!).toBeCloseTo(0.5 * idf('jobs'), 9); // one of two: half
+    expect(scores(on, q).get(1)).toBe(scores(off, q).get(1)); // none in its headline
+    // one of three words in the headline is below half: no bonus
+    const three = 'airline jobs crowds';
+    expect(scores(on, three).get(2)).toBe(scores(off, three).get(2));
+  });
+});
+
 describe('exact forms first', () => {
   it('an article holding every word as typed ranks above one matching through stem variants', () => {
     const idx = SearchIndex.build([

@@ -168,7 +168,7 @@ describe('merge policy', () => {
 describe('AND queries score their commoner words only on the remaining candidates', () => {
   it('gives exactly the scores of intersecting each word scored on its own (segments with deletions)', () => {
     const pool = syntheticDocuments(300, 9);
-    let index = SearchIndex.build(pool.slice(0, 100), { proximityWeight: 0 });
+    let index = SearchIndex.build(pool.slice(0, 100), { proximityWeight: 0, headlineBonus: 0 });
     index = index.withChanges({ add: pool.slice(100, 200) });
     index = index.withChanges({ delete: [3, 50, 120, 121, 199], add: pool.slice(200, 300) });
     expect(index.views.length).toBeGreaterThan(1);

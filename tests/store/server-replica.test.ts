@@ -54,6 +54,25 @@ describe('the server with SEARCH_BACKEND=postgres', () => {
   });
 });
 
+describe('the server with SEARCH_BACKEND=postgres and --watch', () => {
+  it('ingests a new and a deleted file of its data folder as they happen, and answers from SQL with them', async () => {
+    const url = await testDatabase('sqlwatch');
+    const dir = tempDataDir({ 'harbour.txt': story('Harbour strike ends'), 'lighthouse.txt': story('Lighthouse keeper retires from the harbour') });
+    dirs.push(dir);
+    // polling every minute: only the watched ingest can make the change visible within the wait
+    const s = await startServer(['--watch'], { DATABASE_URL: url, DATA_DIR: dir, SEARCH_BACKEND: 'postgres', DATABASE_POLL_MS: '60000' });
+    running.push(s);
+    const ids = async () => ((await (await fetch(`${s.url}/search?q=harbour&sort=oldest`)).json()) as { items: Array<{ id: string }> }).items.map((i) => i.id).sort();
+    expect(await ids()).toEqual(['harbour', 'lighthouse']);
+    writeFileSync(path.join(dir, 'ferry.txt'), story('Ferry returns to the harbour'));
+    await until('the ferry article', async () => (await ids()).includes('ferry'));
+    rmSync(path.join(dir, 'lighthouse.txt'));
+    await until('the lighthouse article to go', async () => !(await ids()).includes('lighthouse'));
+    expect(await ids()).toEqual(['ferry', 'harbour']);
+    expect((await fetch(`${s.url}/articles/lighthouse`)).status).toBe(404);
+  });
+});
+
 describe('the server with DATABASE_URL', () => {
   it('with no data folder serves the database, and a newly ingested file appears on two replica processes', async () => {
     // Trust authentication ignores the password, so it can show that no log line prints it.

@@ -4,7 +4,7 @@ import { toArticleFilter, type SearchResult } from '../../corpus/index.js';
 import { QuerySyntaxError, QueryTooCostly } from '../../search/index.js';
 import { describeFilters, renderFeed, requestBase, urlWithFormat } from '../feeds.js';
 import { answerKey, sendAnswer } from '../page-answer.js';
-import { cursorNextPage, cursorOf, nextPage } from '../paging.js';
+import { cursorMode, cursorNextPage, cursorOf } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
 import { searchPageJson } from '../representations.js';
 import { pageResponse, problemResponses } from '../schemas/common.js';
@@ -25,8 +25,8 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
     },
     async (request, reply) => {
       const q = request.query;
-      // one hit per story pages by offset; otherwise a cursor may say where the page starts
-      const cursor = q.collapse === 'story' ? (q.cursor !== undefined ? cursorOf({ ...q, cursor: 'collapse' }) : undefined) : cursorOf(q);
+      // a cursor says where the page starts (collapsed: after the last story's lead)
+      const cursor = cursorOf(q);
       // relevance scores depend on the whole corpus: a relevance cursor continues on the version
       // it was made on while that is kept (date keys hold across versions)
       const corpus = (cursor && q.sort === 'relevance' ? readers.version(cursor.version) : undefined) ?? request.reader;
@@ -67,9 +67,9 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const shown = cursor ? result.offset : q.offset;
       const last = result.hits.at(-1);
       const nextCursor = last
-        ? { sort: q.sort, after: q.sort === 'relevance' ? { key: last.score, id: last.article.id } : corpus.dateKey(last.article), version: corpus.version, shown: shown + result.hits.length }
+        ? { sort: cursorMode(q.sort, q.collapse), after: q.sort === 'relevance' ? { key: last.score, id: last.article.id } : corpus.dateKey(last.article), version: corpus.version, shown: shown + result.hits.length }
         : null;
-      const next = q.collapse === 'story' ? nextPage(request.url, result.total, q.limit, q.offset) : cursorNextPage(request.url, shown + result.hits.length < result.total, nextCursor);
+      const next = cursorNextPage(request.url, shown + result.hits.length < result.total, nextCursor);
       if (q.format !== 'json') {
         const base = requestBase(request);
         const feed = renderFeed(
@@ -83,14 +83,13 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
             base,
             updated: corpus.loadedAt,
           },
-          result.hits.map((h) => ({ article: h.article, story: corpus.storyOf(h.article), reprints: h.reprints })),
+          result.hits.map((h) => ({ article: h.article, story: h.story, reprints: h.reprints })),
         );
         return sendAnswer(request, reply, answers.keep(corpus.version, key, feed), listMaxAge, q.format, corpus);
       }
       const json = searchPageJson(
         { query: q.q, total: result.total, limit: q.limit, offset: shown, next, suggestion: result.suggestion, ...(q.facets.length ? { facets: result.facets } : {}) },
         result.hits,
-        (a) => corpus.storyOf(a),
       );
       return sendAnswer(request, reply, answers.keep(corpus.version, key, json), listMaxAge, q.format, corpus);
     },

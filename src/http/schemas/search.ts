@@ -87,7 +87,7 @@ export const SearchQuery = Filters.extend({
     .meta({ description: 'What facets count: articles, or stories (a story with articles from two sources counts once for each). Default: stories with collapse=story, else articles.' }),
   collapse: Collapse.meta({
     description:
-      "story: one hit per story, the story's best-ranked matching article (in the requested sort), with `reprints` counting the story's other matches; `total` and paging count stories",
+      "story: one hit per story, the story's best-ranked matching article (in the requested sort), with `reprints` counting the story's other matches; `total` and paging count stories, and `next` carries a cursor on that article's rank (a story whose best article changes between pages follows it: see the README)",
   }),
   format: FeedFormat,
 });

@@ -260,7 +260,7 @@ export class PostgresReader implements ArticleReader {
     const articles = await this.records(found);
     const hits = articles.map((article, i) => {
       const h = highlightRecord(article, query);
-      const hit: SearchHit = { article, score: found[i]!.score ?? 0, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+      const hit: SearchHit = { article, story: this.storyOf(article), score: found[i]!.score ?? 0, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
       if (o.collapse) hit.reprints = 0;
       return hit;
     });
@@ -283,7 +283,7 @@ export class PostgresReader implements ArticleReader {
     const params = new Params();
     const where = filterConditions(o, params).join(' AND ');
     const [r, facets] = await Promise.all([this.list({ ...o, sort }), this.facets(o.facets ?? [], 'articles a', where, params.values)]);
-    const hits = r.items.map((article) => ({ ...unrankedHit(article), ...(o.collapse ? { reprints: 0 } : {}) }));
+    const hits = r.items.map((article) => ({ ...unrankedHit(article, this.storyOf(article)), ...(o.collapse ? { reprints: 0 } : {}) }));
     return { total: r.total, offset: r.offset, hits, facets, suggestion: null };
   }
 
