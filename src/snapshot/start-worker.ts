@@ -6,14 +6,13 @@
  *   ({@link fingerprintDataDirSync}, several times faster than the asynchronous walk). Answered
  *   as the paths joined by NUL (no path holds one) and the sizes and modification times as
  *   arrays transferred without copying: the main thread clones one string, not 100,000 arrays.
- * - `checksum`: the snapshot file's sha256 (everything after the preamble, read in slices)
+ * - `checksum`: the snapshot file's checksum (everything after the preamble, read in slices)
  *   compared with the one its preamble states; answered `{ ok }` or `{ error }`.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fingerprintDataDirSync } from './files.js';
-import { PREAMBLE, PREAMBLE_BYTES, readPreamble } from './format.js';
+import { PREAMBLE, PREAMBLE_BYTES, readPreamble, SnapshotChecksum } from './format.js';
 
 export type StartJob = { job: 'fingerprint'; dataDir: string } | { job: 'checksum'; file: string };
 
@@ -23,7 +22,7 @@ function checksumMatches(file: string): boolean {
     const first = Buffer.alloc(PREAMBLE_BYTES);
     readSync(fd, first, 0, PREAMBLE_BYTES, 0);
     const preamble = readPreamble(first, fstatSync(fd).size);
-    const hash = createHash('sha256');
+    const hash = new SnapshotChecksum();
     const slice = Buffer.allocUnsafe(8 << 20);
     let at = PREAMBLE;
     for (;;) {
