@@ -76,7 +76,8 @@ export interface SnapshotContent {
 export class SnapshotChecksum {
   private value = 0;
   update(bytes: Uint8Array): this {
-    this.value = crc32(bytes, this.value);
+    // zlib reads a view of no bytes over an empty buffer as a null pointer and answers its initial value, 0
+    if (bytes.byteLength > 0) this.value = crc32(bytes, this.value);
     return this;
   }
   /** The 32 bytes of the preamble's checksum field. */
