@@ -105,6 +105,8 @@ export interface StoryView {
 
 export interface SearchResult {
   total: number;
+  /** `total` is an estimate (SEARCH_BACKEND=postgres, a match larger than its ranking window); absent: exact. */
+  totalEstimated?: boolean;
   /** Matching articles ranked before this page. */
   offset: number;
   hits: SearchHit[];
@@ -233,10 +235,18 @@ export class Corpus {
    * stored with them, taken as they are (no hashing, no sorting) when they fit the articles.
    */
   static fromSegment(load: LoadResult, parts: SegmentParts, stories?: StoryIndexDump, now = new Date(), known?: KnownOrders): Corpus {
+    return Corpus.fromSegments(load, [new Segment(load.articles, parts)], stories ? StoryIndex.restore(stories) : new StoryIndex(), now, known);
+  }
+
+  /**
+   * A version from articles already indexed as consecutive segments (built elsewhere, e.g. on
+   * worker threads in parallel): the documents of `segments`, in order, are `load.articles`.
+   * `storyIndex` may already hold some of them (only what it does not hold as they are is grouped).
+   */
+  static fromSegments(load: LoadResult, segments: readonly Segment[], storyIndex: StoryIndex = new StoryIndex(), now = new Date(), known?: KnownOrders): Corpus {
     const started = performance.now();
-    const index = SearchIndex.fromSegments([{ segment: new Segment(load.articles, parts), alive: null }]);
+    const index = SearchIndex.fromSegments(segments.map((segment) => ({ segment, alive: null })));
     // The stored story index, checked against the articles (anything it does not hold as they are is grouped again).
-    const storyIndex = stories ? StoryIndex.restore(stories) : new StoryIndex();
     const sync = syncStories(storyIndex, load.articles);
     const fits = known && known.digest.length === 4 * load.articles.length && [known.byId, known.newest, known.oldest].every((o) => o.length === load.articles.length);
     return Corpus.fromState(extend(emptyState(index), index, load.articles, 0, [], fits ? known : undefined), load, null, started, now, { index: storyIndex, sync, copy: null });
@@ -254,6 +264,22 @@ export class Corpus {
     // Moved on by a version made from this one and never served: bring it back to these articles first.
     if (this.storyIndex.edits !== this.stories.edits) syncStories(this.storyIndex, articles);
     return { articles, parts, stories: this.storyIndex.dump(), orders };
+  }
+
+  /**
+   * What a snapshot stores, made without merging anything here: the live articles, their index
+   * segment when the index is one segment with no deletes (else null: whoever writes the
+   * snapshot indexes the articles as one segment itself) with their digests and sorted orders,
+   * and the story index.
+   */
+  snapshotSource(): { articles: Article[]; parts: SegmentParts | null; stories: StoryIndexDump; orders?: KnownOrders } {
+    const views = this.state.index.views;
+    const one = views.length === 1 && (views[0]!.alive?.deletedCount ?? 0) === 0;
+    const articles = views.length === 0 ? [] : one ? (views[0]!.segment.documents as Article[]) : (this.state.index.liveDocuments(0, views.length) as Article[]);
+    if (this.storyIndex.edits !== this.stories.edits) syncStories(this.storyIndex, articles);
+    const { columns, orders } = this.state;
+    const known = one ? { orders: { digest: columns.digest, byId: orders.byId, newest: orders.newest, oldest: orders.oldest } } : {};
+    return { articles, parts: one ? (views[0]!.segment.parts as SegmentParts) : null, stories: this.storyIndex.dump(), ...known };
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { promises as fs, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../worker-module.js';
 import { articlePlace, arrayPlaces, assembleSnapshot, decodeArticles, encodeSnapshot, parseHeader, PREAMBLE_BYTES, readPreamble, SnapshotError, type FileFingerprint, type SnapshotContent } from './format.js';
 import type { StartJob } from './start-worker.js';
 
@@ -54,12 +54,7 @@ export function fingerprintDataDirSync(dataDir: string): FileFingerprint[] {
 
 /** Runs one job of `start-worker.ts` on a new worker thread and answers its message. */
 function onStartWorker<T>(job: StartJob): Promise<T> {
-  const compiled = import.meta.url.endsWith('.js');
-  // from source (tsx, tests) the worker is TypeScript too: it registers tsx's loader first
-  const source = new URL('./start-worker.ts', import.meta.url).href;
-  const worker = compiled
-    ? new Worker(new URL('./start-worker.js', import.meta.url), { workerData: job })
-    : new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData: job });
+  const worker = startModuleWorker(import.meta.url, 'start-worker', job);
   return new Promise<T>((resolve, reject) => {
     worker.once('message', (m: T | { error: string }) => {
       void worker.terminate();
