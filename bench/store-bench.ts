@@ -52,11 +52,11 @@ let replica1: Server | undefined;
 try {
   await migrate(pool);
   // 1. Ingest into an empty database, then again with nothing changed.
-  const first = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true });
+  const first = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
   const parseMs = first.load.stats.durationMs;
   const writeMs = first.durationMs - parseMs;
   console.log(`ingest: ${first.inserted} articles in ${s(first.durationMs)} (parse ${s(parseMs)}, write and fingerprint ${s(writeMs)}) = ${Math.round(first.inserted / (first.durationMs / 1000))} articles/s overall, ${Math.round(first.inserted / (writeMs / 1000))}/s writing`);
-  const again = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true });
+  const again = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
   console.log(`re-ingest unchanged: ${s(again.durationMs)} (folder unchanged: ${again.folderUnchanged}); inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`);
   // One file changed: replaced, not written in place (it is a hard link to the original corpus).
   const desk = readdirSync(corpus, { withFileTypes: true }).find((e) => e.isDirectory())!.name;
@@ -64,7 +64,7 @@ try {
   const text = readFileSync(victim, 'utf8');
   unlinkSync(victim);
   writeFileSync(victim, `${text.trimEnd()}\n\nAn added closing paragraph.\n`);
-  const oneChanged = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true });
+  const oneChanged = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
   console.log(`re-ingest with one file changed: ${s(oneChanged.durationMs)} (parse ${s(oneChanged.load.stats.durationMs)}); updated ${oneChanged.updated}, unchanged ${oneChanged.unchanged}`);
 
   // 2. Cold start: folder mode, then a replica from PostgreSQL (no snapshot; it writes one), then one from that snapshot.
@@ -82,9 +82,13 @@ try {
     if (name === 'replica-1') {
       replica1 = r;
       const loaded = /"fetchMs":(\d+),"buildMs":(\d+)/u.exec(log());
+      const rss = rssOf(r.child.pid!);
+      // It writes its snapshot while serving (on a worker thread): the next replica needs the file.
+      const waited = performance.now();
+      while (!/replica: snapshot (written|not written)/u.test(log()) && performance.now() - waited < 600_000) await new Promise((w) => setTimeout(w, 100));
       const written = /"writeMs":(\d+)/u.exec(log());
       console.log(
-        `${name} cold start from PostgreSQL, no snapshot: ${s(r.readyMs)} (fetch ${loaded ? s(Number(loaded[1])) : '?'}, build ${loaded ? s(Number(loaded[2])) : '?'}, then writing its snapshot before listening ${written ? s(Number(written[1])) : '(not written: see its log)'}, ${existsSync(snapshotFile) ? mb(readFileSync(snapshotFile).length) : 'missing'}), RSS ${mb(rssOf(r.child.pid!))}`,
+        `${name} cold start from PostgreSQL, no snapshot: ${s(r.readyMs)} (fetch ${loaded ? s(Number(loaded[1])) : '?'}, build ${loaded ? s(Number(loaded[2])) : '?'}), RSS ${mb(rss)}; then its snapshot written while serving in ${written ? s(Number(written[1])) : '(not written: see its log)'} (${existsSync(snapshotFile) ? mb(readFileSync(snapshotFile).length) : 'missing'})`,
       );
     } else {
       const from = log().includes('replica: started from the snapshot');

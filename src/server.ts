@@ -1,4 +1,5 @@
 /** The process: read config, load the corpus, listen, shut down gracefully. */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyBaseLogger } from 'fastify';
@@ -17,7 +18,7 @@ import { databaseSettings, openPool } from './store/connection.js';
 import { ingestDirectory, ingestSummary } from './store/ingest.js';
 import { migrate } from './store/migrate.js';
 import { PostgresChangeSource } from './store/postgres.js';
-import { Replica, corpusFromArticles } from './store/replica.js';
+import { Replica, corpusFromArticles, corpusOnWorkers } from './store/replica.js';
 import { PostgresReaders } from './store/search/postgres-readers.js';
 import type { ReaderStore } from './corpus/article-reader.js';
 
@@ -38,6 +39,8 @@ async function loadCorpus(
     maxFileBytes: config.maxFileBytes,
     followSymlinksOutside: config.followSymlinksOutside,
     syncRead: startup,
+    // Nothing is served yet at start-up: every core parses.
+    parseWorkers: startup ? availableParallelism() : 0,
     cache,
     changedPaths: changes,
   });
@@ -266,6 +269,8 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
     listen: primary.pool,
     // The seam: the served version updated by what changed (only changed articles are indexed).
     build: (articles, previous) => corpusFromArticles(articles, Math.round(performance.now() - started), previous),
+    // The first corpus: its index built on every core while this thread groups stories.
+    buildFirst: (articles) => corpusOnWorkers(articles, availableParallelism(), Math.round(performance.now() - started)),
     logger,
     pollMs: config.databasePollMs,
   });
@@ -280,10 +285,11 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
     database: { status: () => replica.status(), requiredForReady: config.readyRequiresDatabase },
     async follow(store) {
       replica.follow(store);
-      // A replica given SNAPSHOT writes one after a start that could not use it, before it listens:
-      // the write holds the event loop (about 17 s at 100,000 articles on a busy machine), which no
-      // request should wait for. Not at shutdown: that write could outlast the grace period, and
-      // an older snapshot only means a longer catch-up by change number.
+      // A replica given SNAPSHOT writes one after a start that could not use it, while it serves:
+      // on a worker thread (indexing and encoding there; the articles are handed over in slices),
+      // so no request waits for it. Not at shutdown (close() stops a write under way): that write
+      // could outlast the grace period, and an older snapshot only means a longer catch-up by
+      // change number.
       const saveSnapshot = async (why: string) => {
         if (config.snapshot === undefined) return;
         try {
@@ -294,7 +300,7 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
           logger.warn({ snapshot: config.snapshot, err: e }, 'replica: snapshot not written');
         }
       };
-      if (!replica.startedFromSnapshot) await saveSnapshot('started without a usable snapshot');
+      if (!replica.startedFromSnapshot) void saveSnapshot('started without a usable snapshot');
       // With a data directory too: SIGHUP (and --watch) ingest it again; the replica then sees the changes like any other.
       const reloader = config.dataDir
         ? new Reloader({

@@ -4,6 +4,7 @@
  *
  *   npm run check-data -- <dir> [--json]
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { countProblems, DataDirError, loadArticles, type LoadResult } from '../loader/index.js';
 import { formatFor } from '../loader/registry.js';
@@ -99,6 +100,7 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   let result: LoadResult;
   try {
     result = await loadArticles(dir, {
+      parseWorkers: availableParallelism(),
       onProgress: tty
         ? (done, total) => {
             const now = Date.now();

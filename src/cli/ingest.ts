@@ -12,6 +12,7 @@
  * compares every file anyway (after upgrading the ingester, whose loader may read files
  * differently).
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DataDirError } from '../loader/index.js';
 import { DatabaseUrlError, databaseSettings, openPool } from '../store/connection.js';
@@ -75,8 +76,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const pool = openPool(settings);
   try {
     await migrate(pool);
-    // Blocking reads: this process serves nothing meanwhile, and they are faster for many small files.
-    const outcome = await ingestDirectory(pool, dir, { dataset: args.values.dataset, batchSize, full: args.values.full, syncRead: true });
+    // Blocking reads, and parsing on every core: this process serves nothing meanwhile.
+    const outcome = await ingestDirectory(pool, dir, { dataset: args.values.dataset, batchSize, full: args.values.full, syncRead: true, parseWorkers: availableParallelism() });
     const rep = { ...report(dir, outcome.load), articles: outcome.articles };
     io.stdout.write(args.values.json ? `${JSON.stringify({ ...rep, ingest: ingestSummary(outcome) }, null, 2)}\n` : formatText(rep) + summaryText(outcome));
     return rep.problems.length ? 1 : 0;

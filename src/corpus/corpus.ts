@@ -220,10 +220,18 @@ export class Corpus {
 
   /** A version from articles already indexed as one segment (document i = `articles[i]`): a restored snapshot. */
   static fromSegment(load: LoadResult, parts: SegmentParts, stories?: StoryIndexDump, now = new Date()): Corpus {
+    return Corpus.fromSegments(load, [new Segment(load.articles, parts)], stories ? StoryIndex.restore(stories) : new StoryIndex(), now);
+  }
+
+  /**
+   * A version from articles already indexed as consecutive segments (built elsewhere, e.g. on
+   * worker threads in parallel): the documents of `segments`, in order, are `load.articles`.
+   * `storyIndex` may already hold some of them (only what it does not hold as they are is grouped).
+   */
+  static fromSegments(load: LoadResult, segments: readonly Segment[], storyIndex: StoryIndex = new StoryIndex(), now = new Date()): Corpus {
     const started = performance.now();
-    const index = SearchIndex.fromSegments([{ segment: new Segment(load.articles, parts), alive: null }]);
+    const index = SearchIndex.fromSegments(segments.map((segment) => ({ segment, alive: null })));
     // The stored story index, checked against the articles (anything it does not hold as they are is grouped again).
-    const storyIndex = stories ? StoryIndex.restore(stories) : new StoryIndex();
     const sync = syncStories(storyIndex, load.articles);
     return Corpus.fromState(extend(emptyState(index), index, load.articles, 0), load, null, started, now, { index: storyIndex, sync, copy: null });
   }
@@ -240,6 +248,19 @@ export class Corpus {
     // Moved on by a version made from this one and never served: bring it back to these articles first.
     if (this.storyIndex.edits !== this.stories.edits) syncStories(this.storyIndex, articles);
     return { articles, parts, stories: this.storyIndex.dump() };
+  }
+
+  /**
+   * What a snapshot stores, made without merging anything here: the live articles, their index
+   * segment when the index is one segment with no deletes (else null: whoever writes the
+   * snapshot indexes the articles as one segment itself), and the story index.
+   */
+  snapshotSource(): { articles: Article[]; parts: SegmentParts | null; stories: StoryIndexDump } {
+    const views = this.state.index.views;
+    const one = views.length === 1 && (views[0]!.alive?.deletedCount ?? 0) === 0;
+    const articles = views.length === 0 ? [] : one ? (views[0]!.segment.documents as Article[]) : (this.state.index.liveDocuments(0, views.length) as Article[]);
+    if (this.storyIndex.edits !== this.stories.edits) syncStories(this.storyIndex, articles);
+    return { articles, parts: one ? (views[0]!.segment.parts as SegmentParts) : null, stories: this.storyIndex.dump() };
   }
 
   /** The live articles and their index as one segment (merging first when the index has several or deletes), for a snapshot. */

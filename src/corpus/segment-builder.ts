@@ -5,7 +5,8 @@
  * arrays are transferred back without copying and joined to the original article objects.
  * One worker, one batch at a time (the machine's other core serves requests).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../worker-module.js';
 import { Segment, type SearchDocument, type SegmentParts } from '../search/index.js';
 
 export class SegmentBuilder {
@@ -26,12 +27,7 @@ export class SegmentBuilder {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const compiled = import.meta.url.endsWith('.js');
-    // from source (tsx, tests) the worker is TypeScript too: it registers tsx's loader first
-    const source = new URL('./segment-worker.ts', import.meta.url).href;
-    const worker = compiled
-      ? new Worker(new URL('./segment-worker.js', import.meta.url))
-      : new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true });
+    const worker = startModuleWorker(import.meta.url, 'segment-worker');
     worker.unref();
     worker.on('message', (message: { id: number; parts?: SegmentParts; error?: string }) => {
       const job = this.waiting.get(message.id);

@@ -3,17 +3,18 @@
  * out. It never throws for a bad file (the file is reported and skipped); it throws
  * DataDirError only when the directory itself cannot be used.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fs, readFileSync, statSync } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Article } from '../articles/schema.js';
-import { assignUniqueIds, baseId } from './ids.js';
-import { finishArticle, RecordSharing, validateArticle } from './finish.js';
+import { assignUniqueIds } from './ids.js';
+import { RecordSharing, validateArticle } from './finish.js';
 import { formatFor, loadParsers } from './registry.js';
-import { languageSample, loadLanguageDetector, primaryLanguage } from './normalise/language.js';
+import { languageSample, loadLanguageDetector } from './normalise/language.js';
 import { countProblems, ProblemList, type LoadProblem } from './problems.js';
-import type { Format, InputFile, ProblemKind } from './types.js';
-import { errText, isExhaustion, specialKind, walkChanges, walkDataDir, type FolderDefaults, type Walk, type WalkEntry } from './walk.js';
+import type { Format, FormatParser, ProblemKind } from './types.js';
+import { ParsePool } from './parse-pool.js';
+import { keysOf, parseArticleFile, readArticleFile, type FileOutcome, type Pending } from './parse-file.js';
+import { errText, walkChanges, walkDataDir, type FolderDefaults, type Walk, type WalkEntry } from './walk.js';
 
 export type { ProblemKind } from './types.js';
 
@@ -58,6 +59,15 @@ export interface LoadOptions {
   syncRead?: boolean;
   /** Follow symlinks whose real path leaves the data folder (default: report them, read nothing). */
   followSymlinksOutside?: boolean;
+  /**
+   * Read and parse on this many worker threads (a full load, with no cache or an empty one, of
+   * at least `parsePoolMinFiles` files): for a process that does nothing else meanwhile, such as
+   * the ingest command or a server starting up. Left out or 0, files are parsed on the loader's
+   * own thread.
+   */
+  parseWorkers?: number;
+  /** The fewest files to parse for which workers are started (default PARSE_POOL_MIN_FILES). */
+  parsePoolMinFiles?: number;
   /** Called as files are read (for progress bars). */
   onProgress?: (filesDone: number, filesTotal: number) => void;
   /**
@@ -73,21 +83,6 @@ export interface LoadOptions {
    * modification time differ (its content hash then decides whether it is parsed again).
    */
   changedPaths?: ReadonlyArray<{ path: string; folder?: boolean }>;
-}
-
-/** One file's parse as the load uses it: its problems, its articles and its clean-up counts. */
-interface FileOutcome {
-  sha256: string;
-  /** The file's size and modification time when it was read (from the same open as its bytes). */
-  size: number;
-  mtimeMs: number;
-  /** The folder defaults the file was parsed under (source, language, category, chrome). */
-  defaultsKey: string;
-  problems: Array<{ kind: ProblemKind; reason: string; line: number | null }>;
-  entries: Pending[];
-  omitted: Parameters<ProblemList['addOmitted']>[1] | undefined;
-  chromeLines: number;
-  duplicateLines: number;
 }
 
 /**
@@ -183,25 +178,14 @@ export class DataDirError extends Error {
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+/**
+ * Below this many files to parse, starting worker threads costs more than it saves: each worker
+ * imports the loader, the parsers and the language model (1-1.5 s of CPU each from source, on the
+ * loaded machine of bench/RESULTS.md), about what 5,000 files cost to parse on one thread.
+ */
+export const PARSE_POOL_MIN_FILES = 10_000;
 /** Articles per slice of a linear pass between which a reload lets requests in (a few ms each at 100,000 articles). */
 const SLICE = 4096;
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
-interface Pending {
-  key: string;
-  id: string;
-  article: Article;
-  /** No metadata or folder stated the language: detect it once every file is read. */
-  detectLanguage: boolean;
-  /** Its language was detected from its text (in this load or, for a reused parse, an earlier one). */
-  languageDetected?: boolean;
-  /** The parse-cache entry this one was copied from. */
-  cachedEntry?: Pending;
-  /** Kept on the cache entry once computed: the keys of the duplicate check and of related links. */
-  keys?: { content: string; headline: string; title: string; related: readonly string[] };
-  /** The validated record (or why it failed) the last load made of it, with the id and related ids it had then. */
-  finished?: { id: string; relatedIds: ReadonlyArray<string | null>; article: Article | null; invalid: string | null };
-}
 
 export async function loadArticles(dataDir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const started = performance.now();
@@ -268,7 +252,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   };
   let unread = 0;
 
-  const one = async ({ abs, rel, defaults }: WalkEntry) => {
+  const one = async ({ abs, rel, defaults }: WalkEntry, parsers: ReadonlyMap<Format, FormatParser>) => {
     const problem = (kind: ProblemKind, reason: string, line: number | null = null) => problems.add({ path: rel, line, kind, reason });
     const defaultsKey = keyOf(defaults);
     const earlier = options.cache?.files.get(rel);
@@ -280,82 +264,21 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
         return use(rel, earlier);
       }
     }
-    let bytes: Buffer;
-    let mtimeMs: number;
-    try {
-      const read = options.syncRead ? readSync(abs, maxBytes) : await readAsync(abs, maxBytes);
-      if (typeof read === 'number') return problem('too-large', `file is ${read} bytes; the limit is ${maxBytes}`);
-      if (typeof read === 'string') return problem('not-a-file', `${read}, not a file; not read`);
-      ({ bytes, mtimeMs } = read);
-    } catch (e) {
-      if (isExhaustion(e)) exhausted ??= `${rel} could not be read: ${errText(e)}`;
-      return problem('unreadable', errText(e));
+    const read = await readArticleFile(abs, maxBytes, options.syncRead === true);
+    if ('problem' in read) {
+      if (read.exhausted) exhausted ??= `${rel} could not be read: ${read.problem.reason}`;
+      return problem(read.problem.kind, read.problem.reason);
     }
-    if (bytes.length > maxBytes) return problem('too-large', `file is ${bytes.length} bytes; the limit is ${maxBytes}`);
-    if (bytes.length === 0) return problem('empty', 'file is empty');
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    if (earlier && earlier.sha256 === sha256 && earlier.defaultsKey === defaultsKey) {
+    if (earlier && earlier.sha256 === read.sha256 && earlier.defaultsKey === defaultsKey) {
       // Same bytes (only touched, or named by a change that undid itself): the parse stands.
-      earlier.size = bytes.length;
-      earlier.mtimeMs = mtimeMs;
+      earlier.size = read.bytes.length;
+      earlier.mtimeMs = read.mtimeMs;
       reused++;
       return use(rel, earlier);
     }
-    if (bytes.includes(0)) return problem('binary', 'file holds NUL bytes (binary, or UTF-16 text)');
-    const plugin = formatFor(rel)!;
-    const file: InputFile = { bytes, text: null };
-    if (plugin.input === 'utf-8') {
-      try {
-        file.text = utf8.decode(bytes);
-      } catch {
-        return problem('not-utf8', `not valid UTF-8 (first bad byte near offset ${firstBadUtf8(bytes)})`);
-      }
-      if (file.text.trim() === '') return problem('empty', 'file holds only whitespace');
-    }
-    const parser = parsers.get(plugin.format)!;
-    const outcome: FileOutcome = { sha256, size: bytes.length, mtimeMs, defaultsKey, problems: [], entries: [], omitted: undefined, chromeLines: 0, duplicateLines: 0 };
-    const record = (kind: ProblemKind, reason: string, line: number | null = null) => outcome.problems.push({ kind, reason, line });
-    let parsed;
-    try {
-      parsed = await parser.parse(file, { chrome: defaults.chrome });
-    } catch (e) {
-      // Whatever a parser throws (a DOM or Readability edge case, a stack overflow on hostile input) costs that file only.
-      record('parse-error', `could not parse the ${parser.format} file: ${(e as Error).message}`);
-      return use(rel, outcome);
-    }
-    outcome.chromeLines = parsed.counts.chromeLines;
-    outcome.duplicateLines = parsed.counts.duplicateLines;
-    const slash = rel.indexOf('/');
-    const folderCategory = slash > 0 ? rel.slice(0, slash) : null;
-    outcome.omitted = parsed.omitted;
-    for (const entry of parsed.entries) {
-      if ('problem' in entry) {
-        record(entry.problem.kind, entry.problem.reason, entry.problem.line);
-        continue;
-      }
-      const { draft, line } = entry;
-      for (const w of entry.warnings ?? []) record('bad-field', w, line);
-      if (draft.paragraphs.length === 0) {
-        record('no-body', 'no paragraphs after the title', line);
-        continue;
-      }
-      // Folder defaults fill what the file itself does not say.
-      if (!draft.sourceName && defaults.source) draft.sourceName = defaults.source.name;
-      if (!draft.language) draft.language = primaryLanguage(defaults.language);
-      if (!draft.category && defaults.category) draft.category = defaults.category;
-      const id = baseId(rel, line);
-      const article = finishArticle(draft, {
-        id,
-        path: rel,
-        sha256,
-        format: parser.format,
-        line,
-        folderCategory,
-        sourceId: draft.sourceName && draft.sourceName === defaults.source?.name ? defaults.source.id : undefined,
-      });
-      outcome.entries.push({ key: line === null ? rel : `${rel}#${line}`, id, article, detectLanguage: draft.language === null });
-    }
-    use(rel, outcome);
+    const parsed = await parseArticleFile(read, rel, defaults, defaultsKey, parsers);
+    if ('problem' in parsed) return problem(parsed.problem.kind, parsed.problem.reason);
+    use(rel, parsed);
   };
 
   const files = walked.files;
@@ -378,17 +301,32 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       if (i % SLICE === SLICE - 1) await breathe();
     }
   }
-  const parsers = await loadParsers(toRead.map((f) => f.rel));
-  let next = 0;
   let done = files.length - toRead.length;
-  const workers = Array.from({ length: Math.min(options.concurrency ?? 32, toRead.length) }, async () => {
-    while (next < toRead.length) {
-      await one(toRead[next++]!);
-      done++;
-      options.onProgress?.(done, files.length);
+  if (options.parseWorkers && !options.cache?.files.size && toRead.length >= (options.parsePoolMinFiles ?? PARSE_POOL_MIN_FILES)) {
+    const pool = new ParsePool(options.parseWorkers);
+    try {
+      const results = await pool.parse(toRead, keyOf, maxBytes, (n) => options.onProgress?.((done += n), files.length));
+      results.forEach((r, i) => {
+        const rel = toRead[i]!.rel;
+        if (!('problem' in r)) return use(rel, r);
+        if (r.exhausted) exhausted ??= `${rel} could not be read: ${r.problem.reason}`;
+        problems.add({ path: rel, line: null, kind: r.problem.kind, reason: r.problem.reason });
+      });
+    } finally {
+      await pool.close();
     }
-  });
-  await Promise.all(workers);
+  } else {
+    const parsers = await loadParsers(toRead.map((f) => f.rel));
+    let next = 0;
+    const workers = Array.from({ length: Math.min(options.concurrency ?? 32, toRead.length) }, async () => {
+      while (next < toRead.length) {
+        await one(toRead[next++]!, parsers);
+        done++;
+        options.onProgress?.(done, files.length);
+      }
+    });
+    await Promise.all(workers);
+  }
   if (exhausted) throw new DataDirError(dataDir, `could not be read completely (${exhausted})`);
 
   // Languages nobody stated, detected in one pass so the detector is imported only when needed.
@@ -503,69 +441,10 @@ async function dropDuplicates(pending: Pending[], problems: ProblemList, breathe
   return kept;
 }
 
-/** The keys of the cross-file steps, computed once per parse and kept on its cache entry. */
-function keysOf(p: Pending): NonNullable<Pending['keys']> {
-  const owner = p.cachedEntry ?? p;
-  if (!owner.keys) {
-    const a = p.article;
-    // Kept as digests: the cache holds them for every article between reloads, and only equality matters.
-    owner.keys = {
-      content: digest(`${a.title}\n${a.paragraphs.join('\n')}`),
-      headline: digest(`${titleKey(a.title)}\n${titleKey(a.lead)}`),
-      title: digest(titleKey(a.title)),
-      related: a.related.map((r) => digest(titleKey(r.title))),
-    };
-  }
-  return owner.keys;
-}
-
-const digest = (text: string): string => createHash('sha256').update(text).digest('base64');
-
 function sameIds(a: ReadonlyArray<string | null>, b: ReadonlyArray<string | null>): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
-function titleKey(title: string): string {
-  return title.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/gu, "'").replace(/\s+/gu, ' ').trim();
-}
-
-/**
- * Opened without blocking: a file swapped for a FIFO after the walk would otherwise block the
- * open (and a thread-pool thread) until some writer came.
- */
-const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0);
-
-/** A file's bytes and its modification time, from the same open. */
-interface FileRead {
-  bytes: Buffer;
-  mtimeMs: number;
-}
-
-/**
- * One open, one fstat, one read: the size is checked before anything is read. A number means
- * too large; a string names what the path is when it is not a regular file.
- */
-async function readAsync(abs: string, maxBytes: number): Promise<FileRead | number | string> {
-  const handle = await fs.open(abs, OPEN_FLAGS);
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) return specialKind(st) ?? 'not a regular file';
-    return st.size > maxBytes ? st.size : { bytes: await handle.readFile(), mtimeMs: st.mtimeMs };
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-}
-
-function readSync(abs: string, maxBytes: number): FileRead | number | string {
-  const fd = openSync(abs, OPEN_FLAGS);
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return specialKind(st) ?? 'not a regular file';
-    return st.size > maxBytes ? st.size : { bytes: readFileSync(fd), mtimeMs: st.mtimeMs };
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Is the file at `abs` still a regular file of the size and modification time it had when read? */
 async function sameStat(abs: string, earlier: Pick<FileOutcome, 'size' | 'mtimeMs'>, sync: boolean): Promise<boolean> {
@@ -577,15 +456,3 @@ async function sameStat(abs: string, earlier: Pick<FileOutcome, 'size' | 'mtimeM
   }
 }
 
-/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
-function firstBadUtf8(bytes: Buffer): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
-    if (len === 0) return i;
-    for (let k = 1; k < len; k++) if (i + k >= bytes.length || (bytes[i + k]! & 0xc0) !== 0x80) return i;
-    i += len;
-  }
-  return i;
-}

@@ -23,7 +23,7 @@ import { fingerprintDataDir, fingerprintDataDirSync, sameFiles } from '../snapsh
 import type { FileFingerprint } from '../snapshot/format.js';
 import { contentHash, storedState, withIngestLock, writeBatch } from './postgres.js';
 
-export interface IngestOptions extends Pick<LoadOptions, 'maxFileBytes' | 'followSymlinksOutside' | 'onProgress' | 'cache' | 'syncRead'> {
+export interface IngestOptions extends Pick<LoadOptions, 'maxFileBytes' | 'followSymlinksOutside' | 'onProgress' | 'cache' | 'syncRead' | 'parseWorkers'> {
   /** Names the folder's articles in the database (default: the folder's absolute path). */
   dataset?: string;
   /** Articles per transaction. */
@@ -191,7 +191,7 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
     }
   }
   // Loaded before the lock: parsing is the slow part and touches no shared state.
-  const load = await loadArticles(dataDir, { maxFileBytes: options.maxFileBytes, followSymlinksOutside: options.followSymlinksOutside, onProgress: options.onProgress, cache: options.cache, syncRead: options.syncRead });
+  const load = await loadArticles(dataDir, { maxFileBytes: options.maxFileBytes, followSymlinksOutside: options.followSymlinksOutside, onProgress: options.onProgress, cache: options.cache, syncRead: options.syncRead, parseWorkers: options.parseWorkers });
   // Did any file change while it was read? Stat-ed now, while PostgreSQL does the writing.
   const after = print ? (options.syncRead ? Promise.resolve().then(() => fingerprintDataDirSync(root)) : fingerprintDataDir(root)).catch(() => null) : Promise.resolve(null);
   return withIngestLock(pool, dataset, async () => {

@@ -19,12 +19,19 @@
  * backoff (250 ms doubling to 10 s), and says so in `status()` (/health, and /ready when the
  * operator asks for strict readiness).
  */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
-import { Corpus, type CorpusStore } from '../corpus/index.js';
-import { readSnapshot, writeSnapshot } from '../snapshot/files.js';
-import { SnapshotError } from '../snapshot/format.js';
+import { Corpus, SegmentBuilder, type CorpusStore } from '../corpus/index.js';
+import { syncStories } from '../corpus/stories.js';
+import type { LoadResult } from '../loader/index.js';
+import { StoryIndex } from '../search/near-duplicates.js';
+import { readSnapshot } from '../snapshot/files.js';
+import { SnapshotError, type SnapshotContent } from '../snapshot/format.js';
+import { startModuleWorker } from '../worker-module.js';
+import type { SnapshotWorkerMessage } from './snapshot-worker.js';
 import { ListenerSlot } from './listen.js';
 import type { ArticleChange, ArticleChangeSource } from './types.js';
 
@@ -42,6 +49,8 @@ export interface ReplicaOptions {
   listen: pg.ClientConfig;
   /** The seam: the served corpus for this article set, made from the one served now when there is one. */
   build: (articles: readonly Article[], previous?: Corpus) => Corpus;
+  /** The first corpus, built from every article (sorted by id); `build(articles)` when absent. */
+  buildFirst?: (articles: readonly Article[]) => Promise<Corpus>;
   logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
   /** Safety-net poll when no notification arrives. */
   pollMs?: number;
@@ -67,6 +76,8 @@ export class Replica {
   private timerAt = 0;
   private backoff = MIN_BACKOFF_MS;
   private closed = false;
+  /** Aborted by close(): a snapshot being written stops (its temporary file removed; the snapshot file is never half written). */
+  private readonly closing = new AbortController();
   private current: DatabaseStatus = { state: 'reconnecting', lastChange: 0, lastContactAt: null, lastError: null };
   /** Catch-ups that applied changes (tests). */
   applied = 0;
@@ -98,7 +109,7 @@ export class Replica {
     this.contact();
     const built = performance.now();
     this.order = byId([...this.articles.values()]);
-    this.first = this.o.build(this.order);
+    this.first = this.o.buildFirst ? await this.o.buildFirst(this.order) : this.o.build(this.order);
     this.o.logger.info({ articles: this.first.size, lastChange: this.seq, fetchMs, buildMs: Math.round(performance.now() - built) }, 'replica: loaded every article from the database');
     return this.first;
   }
@@ -135,15 +146,13 @@ export class Replica {
     const corpus = this.store?.current ?? this.first;
     const change = this.seq;
     if (!corpus) throw new Error('nothing loaded yet');
-    const { articles, parts, stories } = await corpus.toSnapshotParts();
-    const bytes = await writeSnapshot(file, {
+    const { articles, parts, stories } = corpus.snapshotSource();
+    const bytes = await writeSnapshotOnWorker(file, articles, parts, this.closing.signal, {
       dataDir: `postgres-store:${id}`,
       createdAt: new Date().toISOString(),
       files: [],
-      articles,
       problems: [],
       stats: corpus.stats,
-      segment: parts,
       stories,
       store: { id, change },
     });
@@ -178,6 +187,7 @@ export class Replica {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.closing.abort();
     if (this.timer) clearTimeout(this.timer);
     if (this.running) await this.running.catch(() => undefined);
     await this.dropListener();
@@ -285,7 +295,13 @@ function languageCounts(articles: readonly Article[]): Record<string, number> {
 }
 
 export function corpusFromArticles(articles: readonly Article[], loadMs = 0, previous?: Corpus): Corpus {
-  const load = {
+  const load = loadOf(articles, loadMs);
+  return previous ? previous.update(load) : new Corpus(load);
+}
+
+/** The replica's whole article set as its stats say (no load problems: those stay with the ingest). */
+function loadOf(articles: readonly Article[], loadMs: number): LoadResult {
+  return {
     articles: articles as Article[],
     problems: [],
     stats: {
@@ -302,5 +318,75 @@ export function corpusFromArticles(articles: readonly Article[], loadMs = 0, pre
       languagesDetected: 0,
     },
   };
-  return previous ? previous.update(load) : new Corpus(load);
+}
+
+/** Below this many articles one segment built here is about as quick as starting workers (each imports the search modules). */
+const PARALLEL_BUILD_MIN = 10_000;
+
+/**
+ * {@link corpusFromArticles} for a full build on `workers` threads: the articles' index is built
+ * as that many consecutive segments at once, one per worker, while this thread groups them into
+ * stories. Same articles, same version and answers as one segment (document frequencies are
+ * summed over segments); the merge policy leaves so few large segments alone.
+ */
+export async function corpusOnWorkers(articles: readonly Article[], workers: number, loadMs = 0, minArticles = PARALLEL_BUILD_MIN): Promise<Corpus> {
+  if (workers < 2 || articles.length < minArticles) return corpusFromArticles(articles, loadMs);
+  const builders = Array.from({ length: workers }, () => new SegmentBuilder());
+  try {
+    const size = Math.ceil(articles.length / workers);
+    const segments = Promise.all(builders.map((b, i) => b.build(articles.slice(i * size, (i + 1) * size))));
+    const stories = new StoryIndex();
+    syncStories(stories, articles);
+    return Corpus.fromSegments(loadOf(articles, loadMs), await segments, stories);
+  } finally {
+    await Promise.all(builders.map((b) => b.close()));
+  }
+}
+
+/** Articles per message to the snapshot worker: each copy holds the event loop for a few milliseconds only. */
+const SNAPSHOT_SLICE = 2000;
+
+/**
+ * Writes a snapshot on a worker thread (snapshot-worker.ts): the articles go over in slices
+ * between turns of the event loop, and the worker indexes them as one segment when `parts` is
+ * null, encodes and writes the file, so a replica serving meanwhile is never held up for long.
+ */
+async function writeSnapshotOnWorker(
+  file: string,
+  articles: readonly Article[],
+  parts: SnapshotContent['segment'] | null,
+  signal: AbortSignal,
+  content: Omit<SnapshotContent, 'articles' | 'segment'>,
+): Promise<number> {
+  if (signal.aborted) throw new Error('replica closed');
+  const worker = startModuleWorker(import.meta.url, 'snapshot-worker');
+  const stop = () => void worker.terminate();
+  signal.addEventListener('abort', stop);
+  try {
+    const done = new Promise<number>((resolve, reject) => {
+      worker.on('message', (m: { bytes?: number; error?: string }) => (m.error !== undefined ? reject(new Error(m.error)) : resolve(m.bytes!)));
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(new Error(`snapshot worker exited (${code})`)));
+    });
+    done.catch(() => undefined);
+    const send = (m: SnapshotWorkerMessage) => worker.postMessage(m);
+    for (let i = 0; i < articles.length; i += SNAPSHOT_SLICE) {
+      send({ articles: articles.slice(i, i + SNAPSHOT_SLICE) });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    send({ write: { file, content, segment: parts } });
+    return await done;
+  } finally {
+    signal.removeEventListener('abort', stop);
+    await worker.terminate();
+    // Stopped half way (the replica closed): its temporary file (writeSnapshot names it `<file>.<pid>.<time>.tmp`) goes too.
+    if (signal.aborted) await removeTemporaries(file);
+  }
+}
+
+async function removeTemporaries(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.${process.pid}.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix) && n.endsWith('.tmp')).map((n) => fs.rm(path.join(dir, n), { force: true })));
 }

@@ -1,4 +1,4 @@
-import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -9,7 +9,7 @@ import { databaseSettings, openPool } from '../../src/store/connection.js';
 import { ingestDirectory } from '../../src/store/ingest.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PostgresChangeSource, lastChange } from '../../src/store/postgres.js';
-import { Replica, corpusFromArticles } from '../../src/store/replica.js';
+import { Replica, corpusFromArticles, corpusOnWorkers, type ReplicaOptions } from '../../src/store/replica.js';
 import { tempDataDir } from '../helpers/paths.js';
 import { startPostgres, testDatabase } from '../helpers/postgres.js';
 
@@ -28,10 +28,10 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, timeout
 }
 
 /** A replica following `url` into its own CorpusStore; `sizes` records every corpus swapped in. */
-async function replicaOf(url: string, pollMs = 300) {
+async function replicaOf(url: string, pollMs = 300, buildFirst?: ReplicaOptions['buildFirst']) {
   const settings = databaseSettings(url);
   const pool = openPool(settings);
-  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous) => corpusFromArticles(a, 0, previous), logger: quiet, pollMs });
+  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous) => corpusFromArticles(a, 0, previous), buildFirst, logger: quiet, pollMs });
   const store = new CorpusStore(await replica.load());
   const sizes: number[] = [];
   const swap = store.swap.bind(store);
@@ -55,6 +55,21 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
+
+/** A fresh database with `stories` stories ingested from a folder of their own, and an empty folder for snapshots. */
+async function ingestedStore(name: string, stories: number) {
+  const url = await testDatabase(name);
+  const pool = openPool(databaseSettings(url));
+  cleanups.push(() => pool.end());
+  await migrate(pool);
+  const files: Record<string, string> = {};
+  for (let i = 0; i < stories; i++) files[`story-${i}.txt`] = story(i);
+  const dir = tempDataDir(files);
+  const snapDir = tempDataDir({});
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => rmSync(snapDir, { recursive: true, force: true }));
+  await ingestDirectory(pool, dir);
+  return { url, pool, dir, snapDir };
+}
 
 describe('replicas', () => {
   it('two replicas converge after a burst of 1,000 changes on the same corpus version as folder mode, never showing half a batch', async () => {
@@ -96,7 +111,7 @@ describe('replicas', () => {
       expect(r.sizes.filter((n) => n % 50 !== 0)).toEqual([]);
     }
     expect(a.store.lastReloadError).toBeNull();
-  });
+  }, 90_000); // a burst of 1,000 changes applied twice: 6 s alone, over 30 s while other sessions load both cores
 
   it('PostgreSQL stopped and restarted mid-stream: the replica keeps answering (no 5xx), says so, and catches up with nothing lost', async () => {
     const server = await startPostgres();
@@ -170,7 +185,12 @@ describe('replicas', () => {
 });
 
 describe('a replica started from a snapshot', () => {
-  it('starts from the snapshot a replica of the same store wrote, catches up by change number, and ends on the version of a full load', async () => {
+  // The writing replica's first corpus built as one segment here, or as two segments on two worker
+  // threads (then the snapshot worker indexes the articles as one segment itself).
+  it.each([
+    ['one segment', undefined],
+    ['two segments built on workers', (x: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[0]) => corpusOnWorkers(x, 2, 0, 0)],
+  ] as const)('starts from the snapshot a replica of the same store wrote (%s), catches up by change number, and ends on the version of a full load', async (_, buildFirst) => {
     const url = await testDatabase('replica_snap');
     const pool = openPool(databaseSettings(url));
     cleanups.push(() => pool.end());
@@ -183,9 +203,20 @@ describe('a replica started from a snapshot', () => {
     const file = path.join(snapDir, 'replica.snapshot');
     await ingestDirectory(pool, dir, { batchSize: 100 });
 
-    const a = await replicaOf(url);
+    const a = await replicaOf(url, 300, buildFirst);
     cleanups.push(a.close);
     expect(a.replica.startedFromSnapshot).toBe(false);
+    if (buildFirst) {
+      // Two segments, and the same version and answers as one segment built here.
+      expect(a.store.current.segments.segments).toBe(2);
+      const one = corpusFromArticles([...(await loadArticles(dir)).articles].sort((x, y) => (x.id < y.id ? -1 : 1)));
+      expect(a.store.current.version).toBe(one.version);
+      for (const q of ['harbour council', 'story number', 'paragraph two']) {
+        const top = (c: Corpus) => c.search(q, { sort: 'relevance', limit: 20, offset: 0 }).hits.map((h) => [h.article.id, h.score]);
+        expect(top(a.store.current)).toEqual(top(one));
+      }
+      expect(a.store.current.listStories({ limit: 50, offset: 0, minSize: 1 })).toEqual(one.listStories({ limit: 50, offset: 0, minSize: 1 }));
+    }
     const saved = await a.replica.saveSnapshot(file);
     expect(saved).toMatchObject({ articles: 300, change: await lastChange(pool) });
 
@@ -215,17 +246,17 @@ describe('a replica started from a snapshot', () => {
     expect(top(corpus)).toHaveLength(20);
   });
 
+  it('stops a snapshot being written when it closes: no snapshot file and no temporary file are left', async () => {
+    const { url, snapDir } = await ingestedStore('replica_snap_close', 200);
+    const a = await replicaOf(url);
+    const writing = a.replica.saveSnapshot(path.join(snapDir, 'replica.snapshot'));
+    await a.close();
+    await expect(writing).rejects.toThrow();
+    expect(readdirSync(snapDir)).toEqual([]);
+  });
+
   it('refuses a snapshot of another database, one ahead of the database, and a folder snapshot, and loads the whole store instead', async () => {
-    const url = await testDatabase('replica_snap_other');
-    const pool = openPool(databaseSettings(url));
-    cleanups.push(() => pool.end());
-    await migrate(pool);
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 20; i++) files[`story-${i}.txt`] = story(i);
-    const dir = tempDataDir(files);
-    const snapDir = tempDataDir({});
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }), () => rmSync(snapDir, { recursive: true, force: true }));
-    await ingestDirectory(pool, dir);
+    const { url, pool, dir, snapDir } = await ingestedStore('replica_snap_other', 20);
     const a = await replicaOf(url);
     cleanups.push(a.close);
     const file = path.join(snapDir, 'a.snapshot');

@@ -174,8 +174,8 @@ describe('a replica process with SNAPSHOT', () => {
       await ingestDirectory(pool, dir);
       const a = await startServer([], { DATABASE_URL: url, DATABASE_POLL_MS: '60000', SNAPSHOT: snapshot });
       running.push(a);
-      // Written before it listens: ready means written.
-      expect(a.output()).toContain('replica: snapshot written');
+      // Written while it serves, on a worker thread.
+      await until('the snapshot written', async () => a.output().includes('replica: snapshot written'));
       expect(a.output()).toContain('not used (missing)');
       writeFileSync(path.join(dir, 'third.txt'), story('Third story'));
       await ingestDirectory(pool, dir);
