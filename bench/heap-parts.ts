@@ -9,12 +9,16 @@
  *
  *   node --expose-gc --import tsx bench/heap-parts.ts --corpus ../shared/corpora/bbc-news
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Corpus } from '../src/corpus/index.js';
 import { syncStories } from '../src/corpus/stories.js';
 import { loadArticles, ParseCache } from '../src/loader/index.js';
 import { StoryIndex } from '../src/search/near-duplicates.js';
-import { fingerprintDataDir } from '../src/snapshot/files.js';
+import { fingerprintDataDir, openSnapshot } from '../src/snapshot/files.js';
+import { writeCorpusSnapshot } from '../src/snapshot/save.js';
 import { requiredArg } from './lib/args.js';
 import { fullGc, heapBytes } from './lib/stats.js';
 
@@ -55,11 +59,27 @@ const cached = await loadArticles(CORPUS, { syncRead: true, cache });
 const h4 = await measured();
 // The server serves the cache's records; a second set of records is what this load adds besides the cache.
 rows.push(['parse cache (beyond its own records, which the server serves)', h4 - h3 - (h1 - h0)]);
+// The same folder restored from a snapshot, beside the rest: records, story index, corpus version and parse cache in one figure.
+const snapshotDir = mkdtempSync(path.join(tmpdir(), 'heap-parts-'));
+const snapshotFile = path.join(snapshotDir, 'heap.snapshot');
+await writeCorpusSnapshot(snapshotFile, CORPUS, await fingerprintDataDir(CORPUS), corpus, { parses: cache });
+const h5 = await measured();
+const { content, verified } = await openSnapshot(snapshotFile);
+await verified;
+const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
+const restoredCache = content.parses ? ParseCache.fromStored(content.parses, (id) => restored.get(id)) : null;
+const h6 = await measured();
+rmSync(snapshotDir, { recursive: true, force: true });
 const n = load.articles.length;
 console.log(`# heap parts: ${CORPUS}, ${n} articles, raw text ${(raw / 1048576).toFixed(1)} MB, ${new Date().toISOString()}, node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log('\n| part | MB | bytes per article | x raw text |\n|---|---|---|---|');
 for (const [name, bytes] of rows) console.log(`| ${name} | ${(bytes / 1048576).toFixed(1)} | ${(bytes / n).toFixed(0)} | ${(bytes / raw).toFixed(2)} |`);
 const served = h3 - h0;
 console.log(`| records + story index + corpus (update-bench's figure, without code) | ${(served / 1048576).toFixed(1)} | ${(served / n).toFixed(0)} | ${(served / raw).toFixed(2)} |`);
+const built = h3 - h0 + (h4 - h3 - (h1 - h0));
+console.log(`| all of the above with the parse cache (a server started from the files) | ${(built / 1048576).toFixed(1)} | ${(built / n).toFixed(0)} | ${(built / raw).toFixed(2)} |`);
+console.log(`| the same restored from a snapshot (records, story index, corpus version, parse cache) | ${((h6 - h5) / 1048576).toFixed(1)} | ${((h6 - h5) / n).toFixed(0)} | ${((h6 - h5) / raw).toFixed(2)} |`);
 void corpus;
 void cached;
+void restored;
+void restoredCache;

@@ -11,7 +11,7 @@ import { DataDirError, loadArticles, logProblems, ParseCache } from './loader/in
 import { RefusalTally } from './http/request-log.js';
 import type { DatabaseProbe } from './http/routes/options.js';
 import { createLogger } from './logger.js';
-import { fingerprintDataDir, readSnapshot, sameFiles } from './snapshot/files.js';
+import { fingerprintDataDirOffThread, openSnapshot, sameFiles } from './snapshot/files.js';
 import { SnapshotError } from './snapshot/format.js';
 import { SnapshotSaver } from './snapshot/save.js';
 import { databaseSettings, openPool } from './store/connection.js';
@@ -63,15 +63,18 @@ export async function startCorpus(
   if (config.snapshot !== undefined) {
     const started = performance.now();
     const dataDir = config.dataDir ?? DEFAULT_DATA_DIR;
-    // The folder's files are stat'd on the thread pool while the snapshot is decoded.
-    const fingerprints = fingerprintDataDir(dataDir);
+    // The folder's files are stat'd on a worker thread (the other core) while the snapshot is decoded.
+    const fingerprints = fingerprintDataDirOffThread(dataDir);
     fingerprints.catch(() => undefined); // awaited below; a folder that cannot be listed is reported by the load
     try {
-      const content = await readSnapshot(config.snapshot);
+      // Its checksum is verified on a worker thread meanwhile: nothing is served or kept before `verified`.
+      const { content, verified } = await openSnapshot(config.snapshot);
       if (path.resolve(content.dataDir) !== path.resolve(dataDir)) throw new SnapshotError(`made from ${content.dataDir}, not ${path.resolve(dataDir)}`);
-      const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories);
+      const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
       // The files' parses as the snapshot's load left them: a catch-up (now or later) parses only files changed since.
-      if (cache && content.parses) cache.files = ParseCache.fromStored(content.parses, (id) => restored.get(id)).files;
+      const parses = content.parses ? ParseCache.fromStored(content.parses, (id) => restored.get(id)) : null;
+      await verified;
+      if (cache && parses) cache.files = parses.files;
       if (sameFiles(await fingerprints.catch(() => []), content.files)) {
         logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, articles: restored.size, ms: Math.round(performance.now() - started) }, 'started from the snapshot');
         return restored;

@@ -172,6 +172,17 @@ function viewsOf(store: ColumnStore, space: number): Columns {
   return { dateMs: store.dateMs.subarray(0, space), sourceOf: store.sourceOf.subarray(0, space), categoryOf: store.categoryOf.subarray(0, space), digest: store.digest.subarray(0, 4 * space), store };
 }
 
+/**
+ * What a snapshot stores beside its one segment so a restore neither hashes nor sorts: each
+ * document's digest (4 lanes) and the three sorted orders, as the version that wrote it had them.
+ */
+export interface KnownOrders {
+  digest: Uint32Array;
+  byId: Uint32Array;
+  newest: Uint32Array;
+  oldest: Uint32Array;
+}
+
 /** Sorted orders of the live documents, with each document's rank in them. */
 interface Orders {
   byId: Uint32Array;
@@ -252,9 +263,13 @@ export class Corpus {
     this.buildMs = Math.round(performance.now() - started);
   }
 
-  /** A version from articles already indexed as one segment (document i = `articles[i]`): a restored snapshot. */
-  static fromSegment(load: LoadResult, parts: SegmentParts, stories?: StoryIndexDump, now = new Date()): Corpus {
-    return Corpus.fromSegments(load, [new Segment(load.articles, parts)], stories ? StoryIndex.restore(stories) : new StoryIndex(), now);
+  /**
+   * A version from articles already indexed as one segment (document i = `articles[i]`): a
+   * restored snapshot. `known`: the digests and sorted orders {@link Corpus.toSnapshotParts}
+   * stored with them, taken as they are (no hashing, no sorting) when they fit the articles.
+   */
+  static fromSegment(load: LoadResult, parts: SegmentParts, stories?: StoryIndexDump, now = new Date(), known?: KnownOrders): Corpus {
+    return Corpus.fromSegments(load, [new Segment(load.articles, parts)], stories ? StoryIndex.restore(stories) : new StoryIndex(), now, known);
   }
 
   /**
@@ -262,12 +277,13 @@ export class Corpus {
    * worker threads in parallel): the documents of `segments`, in order, are `load.articles`.
    * `storyIndex` may already hold some of them (only what it does not hold as they are is grouped).
    */
-  static fromSegments(load: LoadResult, segments: readonly Segment[], storyIndex: StoryIndex = new StoryIndex(), now = new Date()): Corpus {
+  static fromSegments(load: LoadResult, segments: readonly Segment[], storyIndex: StoryIndex = new StoryIndex(), now = new Date(), known?: KnownOrders): Corpus {
     const started = performance.now();
     const index = SearchIndex.fromSegments(segments.map((segment) => ({ segment, alive: null })));
     // The stored story index, checked against the articles (anything it does not hold as they are is grouped again).
     const sync = syncStories(storyIndex, load.articles);
-    return Corpus.fromState(extend(emptyState(index), index, load.articles, 0), { ...load, token: undefined }, null, started, now, { index: storyIndex, sync, copy: null });
+    const fits = known && known.digest.length === 4 * load.articles.length && [known.byId, known.newest, known.oldest].every((o) => o.length === load.articles.length);
+    return Corpus.fromState(extend(emptyState(index), index, load.articles, 0, [], fits ? known : undefined), { ...load, token: undefined }, null, started, now, { index: storyIndex, sync, copy: null });
   }
 
   /**
@@ -275,35 +291,45 @@ export class Corpus {
    * `build` on a worker when given, when the index has several segments or deletes) and the story
    * index as these articles group.
    */
-  async toSnapshotParts(build?: SegmentBuild): Promise<{ articles: Article[]; parts: SegmentParts; stories: StoryIndexDump }> {
+  async toSnapshotParts(build?: SegmentBuild): Promise<{ articles: Article[]; parts: SegmentParts; stories: StoryIndexDump; orders: KnownOrders }> {
     const views = this.state.index.views;
     const whole = build && (views.length > 1 || (views[0]?.alive?.deletedCount ?? 0) > 0) ? await this.mergedWith(0, views.length, build) : this;
-    const { articles, parts } = whole.toSegment();
+    const { articles, parts, orders } = whole.toSegment();
     // Moved on by a version made from this one and never served: bring it back to these articles first.
     if (this.storyIndex.edits !== this.stories.edits) syncStories(this.storyIndex, articles);
-    return { articles, parts, stories: this.storyIndex.dump() };
+    return { articles, parts, stories: this.storyIndex.dump(), orders };
   }
 
   /**
    * What a snapshot stores, made without merging anything here: the live articles, their index
    * segment when the index is one segment with no deletes (else null: whoever writes the
-   * snapshot indexes the articles as one segment itself), and the story index.
+   * snapshot indexes the articles as one segment itself) with their digests and sorted orders,
+   * and the story index.
    */
-  snapshotSource(): { articles: Article[]; parts: SegmentParts | null; stories: StoryIndexDump } {
+  snapshotSource(): { articles: Article[]; parts: SegmentParts | null; stories: StoryIndexDump; orders?: KnownOrders } {
     const views = this.state.index.views;
     const one = views.length === 1 && (views[0]!.alive?.deletedCount ?? 0) === 0;
     const articles = views.length === 0 ? [] : one ? (views[0]!.segment.documents as Article[]) : (this.state.index.liveDocuments(0, views.length) as Article[]);
     if (this.storyIndex.edits !== this.stories.edits) syncStories(this.storyIndex, articles);
-    return { articles, parts: one ? (views[0]!.segment.parts as SegmentParts) : null, stories: this.storyIndex.dump() };
+    const { columns, orders } = this.state;
+    const known = one ? { orders: { digest: columns.digest, byId: orders.byId, newest: orders.newest, oldest: orders.oldest } } : {};
+    return { articles, parts: one ? (views[0]!.segment.parts as SegmentParts) : null, stories: this.storyIndex.dump(), ...known };
   }
 
-  /** The live articles and their index as one segment (merging first when the index has several or deletes), for a snapshot. */
-  toSegment(): { articles: Article[]; parts: SegmentParts } {
+  /**
+   * The live articles and their index as one segment (merging first when the index has several
+   * or deletes), with their digests and sorted orders (document i = `articles[i]`), for a snapshot.
+   */
+  toSegment(): { articles: Article[]; parts: SegmentParts; orders: KnownOrders } {
     const views = this.state.index.views;
-    if (views.length === 0) return { articles: [], parts: buildSegment([]).parts as SegmentParts };
+    if (views.length === 0) {
+      const none = new Uint32Array(0);
+      return { articles: [], parts: buildSegment([]).parts as SegmentParts, orders: { digest: none, byId: none, newest: none, oldest: none } };
+    }
     if (views.length !== 1 || (views[0]!.alive?.deletedCount ?? 0) > 0) return this.merged(0, views.length).toSegment();
     const segment = views[0]!.segment;
-    return { articles: segment.documents as Article[], parts: segment.parts as SegmentParts };
+    const { columns, orders } = this.state;
+    return { articles: segment.documents as Article[], parts: segment.parts as SegmentParts, orders: { digest: columns.digest, byId: orders.byId, newest: orders.newest, oldest: orders.oldest } };
   }
 
   private copyStories(state: VersionState): SnapshotStories {
@@ -1132,7 +1158,7 @@ function ranksOf(order: Uint32Array, space: number): Uint32Array {
  * digests of `index`'s documents `[from, index.documentSpace)` added: `articles` are those
  * documents, in order, all live.
  */
-function extend(state: VersionState, index: SearchIndex, articles: readonly Article[], from: number, removed: readonly number[] = [], clock?: PhaseClock): VersionState {
+function extend(state: VersionState, index: SearchIndex, articles: readonly Article[], from: number, removed: readonly number[] = [], known?: KnownOrders, clock?: PhaseClock): VersionState {
   clock?.phase('columns');
   const space = index.documentSpace;
   const store = state.columns.store;
@@ -1173,9 +1199,9 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
       }
       columns.categoryOf[i] = c;
     } else columns.categoryOf[i] = -1;
-    const digest = createHash('sha256').update(`${a.id}\0${a.origin.sha256}\0${a.origin.line ?? ''}`).digest();
+    const digest = known ? null : createHash('sha256').update(`${a.id}\0${a.origin.sha256}\0${a.origin.line ?? ''}`).digest();
     for (let lane = 0; lane < 4; lane++) {
-      const x = digest.readUInt32BE(4 * lane);
+      const x = digest ? digest.readUInt32BE(4 * lane) : known!.digest[4 * k + lane]!;
       columns.digest[4 * i + lane] = x;
       digestSum[lane] = (digestSum[lane]! + x) >>> 0;
     }
@@ -1196,9 +1222,12 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
   const added = Uint32Array.from(articles, (_, k) => from + k);
   // the removed documents leave each order at their ranks (no pass over the others)
   const { idRank, newestRank, oldestRank } = state.orders;
-  const idOrder = mergeSorted(without(state.orders.byId, idRank, removed), added.slice().sort(byId), byId);
-  const newest = mergeSorted(without(state.orders.newest, newestRank, removed), added.slice().sort(byDate(-1)), byDate(-1));
-  const oldest = mergeSorted(without(state.orders.oldest, oldestRank, removed), added.slice().sort(byDate(1)), byDate(1));
+  // a restore (nothing before `from`) takes the stored orders as they are
+  const sorted = (order: Uint32Array | undefined, compare: (x: number, y: number) => number): Uint32Array =>
+    order && from === 0 ? order : added.slice().sort(compare);
+  const idOrder = mergeSorted(without(state.orders.byId, idRank, removed), sorted(known?.byId, byId), byId);
+  const newest = mergeSorted(without(state.orders.newest, newestRank, removed), sorted(known?.newest, byDate(-1)), byDate(-1));
+  const oldest = mergeSorted(without(state.orders.oldest, oldestRank, removed), sorted(known?.oldest, byDate(1)), byDate(1));
   clock?.phase('ranks');
   const orders: Orders = {
     byId: idOrder,
@@ -1219,7 +1248,7 @@ function applyChanges(state: VersionState, added: readonly Article[], deleted: r
     for (let lane = 0; lane < 4; lane++) digestSum[lane] = (digestSum[lane]! - state.columns.digest[4 * d + lane]!) >>> 0;
   }
   const index = state.index.withChanges({ add: added, delete: deleted }, segment);
-  return extend({ ...state, digestSum }, index, added, state.index.documentSpace, deleted, clock);
+  return extend({ ...state, digestSum }, index, added, state.index.documentSpace, deleted, undefined, clock);
 }
 
 /** `state` with index segments `[first, end)` merged: document numbers remapped in every column and order. */

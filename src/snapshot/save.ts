@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Corpus, CorpusStore, SegmentBuild } from '../corpus/index.js';
 import type { ParseCache } from '../loader/index.js';
-import { fingerprintDataDir, writeSnapshot } from './files.js';
+import { fingerprintDataDirOffThread, writeSnapshot } from './files.js';
 import type { FileFingerprint } from './format.js';
 
 /**
@@ -26,7 +26,7 @@ export async function writeCorpusSnapshot(
   options: { build?: SegmentBuild | undefined; parses?: ParseCache | undefined } = {},
 ): Promise<{ articles: number; bytes: number }> {
   const { build, parses } = options;
-  const { articles, parts, stories } = await corpus.toSnapshotParts(build);
+  const { articles, parts, stories, orders } = await corpus.toSnapshotParts(build);
   const bytes = await writeSnapshot(file, {
     dataDir: path.resolve(dataDir),
     createdAt: new Date().toISOString(),
@@ -36,6 +36,7 @@ export async function writeCorpusSnapshot(
     stats: corpus.stats,
     segment: parts,
     stories,
+    orders,
     ...(parses ? { parses: parses.toStored((id) => corpus.get(id)) } : {}),
   });
   return { articles: articles.length, bytes };
@@ -87,7 +88,8 @@ export class SnapshotSaver {
     const served = this.o.store.current;
     let why = this.notNow();
     try {
-      const files = why ? [] : await fingerprintDataDir(this.o.dataDir);
+      // stat'd on a worker thread: 100,000 stats through the event loop would hold up requests for seconds
+      const files = why ? [] : await fingerprintDataDirOffThread(this.o.dataDir);
       why ??= this.notNow() ?? (this.o.store.current !== served ? 'a reload swapped in another version meanwhile' : null);
       if (why) {
         this.o.logger.warn({ snapshot: this.o.file, reason }, `snapshot not written: ${why}`);

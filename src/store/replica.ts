@@ -125,7 +125,7 @@ export class Replica {
     if (content.store.id !== id) throw new SnapshotError(`made from another database (store ${content.store.id}, this is ${id})`);
     // A database restored to an earlier point would never send the changes the snapshot holds beyond it.
     if (content.store.change > high) throw new SnapshotError(`it holds change ${content.store.change}, the database only reaches ${high}`);
-    const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories);
+    const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
     this.articles = new Map(content.articles.map((a) => [a.id, a]));
     this.order = byId([...content.articles]);
     this.seq = content.store.change;
@@ -146,7 +146,7 @@ export class Replica {
     const corpus = this.store?.current ?? this.first;
     const change = this.seq;
     if (!corpus) throw new Error('nothing loaded yet');
-    const { articles, parts, stories } = corpus.snapshotSource();
+    const { articles, parts, stories, orders } = corpus.snapshotSource();
     const bytes = await writeSnapshotOnWorker(file, articles, parts, this.closing.signal, {
       dataDir: `postgres-store:${id}`,
       createdAt: new Date().toISOString(),
@@ -154,6 +154,7 @@ export class Replica {
       problems: [],
       stats: corpus.stats,
       stories,
+      ...(orders ? { orders } : {}),
       store: { id, change },
     });
     return { articles: articles.length, change, bytes };

@@ -69,6 +69,16 @@ describe('the ranking window of SEARCH_BACKEND=postgres', () => {
     expect(ids(reference)).toHaveLength(8);
   });
 
+  it('applies recency to the window: a fresher headline match first, scores halving with age', async () => {
+    const page = await search(pg, '/search?q=harbour&recency=30');
+    expect([...ids(page)].sort()).toEqual([...NEWEST_THREE].sort());
+    // jun and apr both match in the headline; apr is two months older, so jun leads
+    expect(ids(page)[0]).toBe('jun');
+    const plain = await search(pg, '/search?q=harbour');
+    const score = (p: typeof page, id: string) => p.items.find((i) => i.id === id)!.score;
+    expect(score(page, 'apr')).toBeLessThan(score(plain, 'apr') / 2);
+  });
+
   it('pages relevance results by cursor through the window, each once, then stops', async () => {
     const { ids: seen } = await walk(pg, '/search?q=harbour&limit=2');
     expect([...seen].sort()).toEqual([...NEWEST_THREE].sort());
