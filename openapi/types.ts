@@ -1090,6 +1090,8 @@ export interface components {
             query: string;
             items: components["schemas"]["SearchHit"][];
             total: number;
+            /** @description true when `total` is an estimate: with SEARCH_BACKEND=postgres, a match larger than the ranking window (SEARCH_RANK_WINDOW, the newest matches ranked) is counted by the query planner, not exactly; false: exact */
+            totalEstimated: boolean;
             limit: number;
             /** @description Results ranked before this page */
             offset: number;

@@ -5,6 +5,13 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { z } from 'zod';
 
+/**
+ * How many matches a relevance search ranks with SEARCH_BACKEND=postgres (the newest; see
+ * PostgresReader.ranked): ranking reads each one's search vector from TOAST, 10-100 µs apiece
+ * (300 beat 1,000 at the 95th percentile on both seeds at a million articles: bench/RESULTS.md).
+ */
+export const DEFAULT_SEARCH_RANK_WINDOW = 300;
+
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -108,6 +115,11 @@ export const ConfigSchema = z.object({
     'SEARCH_BACKEND',
     z.enum(['memory', 'postgres']).default('memory'),
     'memory (the articles indexed in this process) or postgres (no corpus in memory: every route answered by SQL; needs DATABASE_URL)',
+  ),
+  searchRankWindow: setting(
+    'SEARCH_RANK_WINDOW',
+    z.coerce.number().int().min(10).max(100_000).default(DEFAULT_SEARCH_RANK_WINDOW),
+    'an integer 10-100000: how many matches (the newest) a relevance search ranks with SEARCH_BACKEND=postgres',
   ),
   readyRequiresDatabase: setting('READY_REQUIRES_DATABASE', bool.default(false), 'true or false: /ready answers 503 while PostgreSQL is unreachable'),
   shedMaxHeapBytes: setting(

@@ -25,6 +25,12 @@ describe('configuration', () => {
     expect(() => loadConfig([], { SEARCH_BACKEND: 'elastic' })).toThrow(/SEARCH_BACKEND="elastic": expected memory .* or postgres/);
   });
 
+  it('reads how many matches the SQL backend ranks, within its bounds', () => {
+    expect(loadConfig([], {}).searchRankWindow).toBe(300);
+    expect(loadConfig([], { SEARCH_RANK_WINDOW: '1000' }).searchRankWindow).toBe(1000);
+    expect(() => loadConfig([], { SEARCH_RANK_WINDOW: '5' })).toThrow(/SEARCH_RANK_WINDOW="5": .*10-100000/);
+  });
+
   it('reads env vars, and flags win over them', () => {
     const c = loadConfig(['--data', '/flag/dir', '--port', '8080'], { DATA_DIR: '/env/dir', PORT: '9000', LOG_LEVEL: 'warn', WATCH: 'true' });
     expect(c).toMatchObject({ dataDir: '/flag/dir', port: 8080, logLevel: 'warn', watch: true });

@@ -10,8 +10,17 @@
  * Length: log-normal, mean ~380 words; 5-25 paragraphs of 1-5 sentences.
  */
 import type { Rng } from './prng.js';
-import { type WeightedSampler, gaussian, pick, randInt } from './prng.js';
-import { FIRST_NAMES, FUNCTION_WORDS, MONTHS } from './vocabulary.js';
+import { WeightedSampler, gaussian, mixSeed, mulberry32, pick, randInt, zipfWeights } from './prng.js';
+import { FIRST_NAMES, FUNCTION_WORDS, MONTHS, buildVocabulary, syntheticWord } from './vocabulary.js';
+
+const CATEGORIES = [
+  'business', 'entertainment', 'politics', 'sport', 'tech', 'world', 'science', 'health',
+  'education', 'environment', 'uk', 'us-canada', 'europe', 'asia', 'africa', 'middle-east',
+  'latin-america', 'arts', 'travel', 'money', 'motoring', 'weather', 'family', 'culture',
+  'football', 'cricket', 'tennis', 'scotland', 'wales', 'northern-ireland',
+];
+const MAX_PER_FOLDER = 5000;
+const VOCAB_SIZE = 80_000;
 
 export interface GeneratorModel {
   vocab: readonly string[];
@@ -164,4 +173,52 @@ export function formatArticle(a: Article): string {
 export function slugify(headline: string): string {
   const slug = headline.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return slug.slice(0, 50).replace(/-+$/, '') || 'article';
+}
+
+/**
+ * The language model of a corpus of `count` articles with `seed`: vocabulary (the real word forms
+ * first), Zipf sampler, categories (enough that none holds more than `capacity` articles) with
+ * their topical words, surnames.
+ */
+export function newsModel(seed: number, count: number, real: readonly string[]) {
+  const modelRng = mulberry32(mixSeed(seed, 0xc0ffee));
+  const vocab = buildVocabulary(modelRng, real, VOCAB_SIZE);
+  const nCat = Math.min(CATEGORIES.length, Math.max(8, Math.ceil((count * 1.25) / MAX_PER_FOLDER)));
+  const categories = CATEGORIES.slice(0, nCat);
+  const capacity = Math.max(MAX_PER_FOLDER, Math.ceil((count * 1.25) / nCat));
+  // Each category gets 1500 topical words, log-uniform over ranks [100, 40000).
+  const topicMax = Math.min(vocab.length, 40_000);
+  const categoryTopics = categories.map(() =>
+    Array.from({ length: 1500 }, () => Math.floor(Math.exp(Math.log(100) + modelRng() * Math.log(topicMax / 100)))),
+  );
+  const surnames = Array.from({ length: 4000 }, () => {
+    const w = syntheticWord(modelRng, 2);
+    return w[0]!.toUpperCase() + w.slice(1);
+  });
+  const model: GeneratorModel = {
+    vocab,
+    content: new WeightedSampler(zipfWeights(vocab.length, 1.0, 2.7)),
+    functionSampler: new WeightedSampler(FUNCTION_WORDS.map(([, f]) => f)),
+    categoryTopics,
+    surnames,
+  };
+  const catWeights = new WeightedSampler(categories.map(() => 0.8 + 0.4 * modelRng()));
+  return { model, categories, catWeights, capacity };
+}
+
+/**
+ * The articles of a corpus in order, each with its number and category (categories filled up to
+ * their capacity, then the next one). Article i depends only on the seed, i and the model, so
+ * generate-corpus's files and the SQL archive of the PostgreSQL search benchmark hold the same texts.
+ */
+export function* newsArticles(seed: number, count: number, real: readonly string[]): Generator<{ n: number; category: string; article: Article }> {
+  const { model, categories, catWeights, capacity } = newsModel(seed, count, real);
+  const perCat = new Array<number>(categories.length).fill(0);
+  for (let i = 0; i < count; i++) {
+    const rng = mulberry32(mixSeed(seed, i + 1));
+    let cat = catWeights.sample(rng);
+    while (perCat[cat]! >= capacity) cat = (cat + 1) % categories.length;
+    perCat[cat]!++;
+    yield { n: i, category: categories[cat]!, article: generateArticle(rng, model, cat) };
+  }
 }

@@ -105,6 +105,8 @@ export interface StoryView {
 
 export interface SearchResult {
   total: number;
+  /** `total` is an estimate (SEARCH_BACKEND=postgres, a match larger than its ranking window); absent: exact. */
+  totalEstimated?: boolean;
   /** Matching articles ranked before this page. */
   offset: number;
   hits: SearchHit[];

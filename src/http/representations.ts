@@ -91,6 +91,7 @@ export function summaryJson(a: Article, story: StoryRef): string {
 export interface SearchPageFields {
   query: string;
   total: number;
+  totalEstimated: boolean;
   limit: number;
   offset: number;
   next: string | null;
@@ -113,7 +114,7 @@ export function searchPageJson(page: SearchPageFields, hits: SearchResult['hits'
     // the summary is a non-empty object: drop its closing brace and append the hit's own fields
     json += `${i > 0 ? ',' : ''}${s.slice(0, -1)}${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${JSON.stringify(h.snippet)},"titleHighlight":${h.titleMatched ? JSON.stringify(h.title) : 'null'}}`;
   }
-  json += `],"total":${JSON.stringify(page.total)},"limit":${JSON.stringify(page.limit)},"offset":${JSON.stringify(page.offset)},"next":${JSON.stringify(page.next)},"suggestion":${JSON.stringify(page.suggestion)}`;
+  json += `],"total":${JSON.stringify(page.total)},"totalEstimated":${JSON.stringify(page.totalEstimated)},"limit":${JSON.stringify(page.limit)},"offset":${JSON.stringify(page.offset)},"next":${JSON.stringify(page.next)},"suggestion":${JSON.stringify(page.suggestion)}`;
   if (page.facets !== undefined) json += `,"facets":${JSON.stringify(page.facets)}`;
   return `${json}}`;
 }

@@ -70,6 +70,15 @@ export interface BatchWrite {
   deletes: readonly string[];
 }
 
+/**
+ * The SQL of an article's weighted search vector from three SQL expressions: headline (A) above
+ * lead (B) above the other paragraphs (C). Shared with the benchmark that fills a synthetic archive
+ * in SQL, so its rows are what an ingest writes.
+ */
+export function searchVectorSql(title: string, lead: string, body: string): string {
+  return `setweight(to_tsvector('english', ${title}), 'A') || setweight(to_tsvector('english', ${lead}), 'B') || setweight(to_tsvector('english', ${body}), 'C')`;
+}
+
 /** The number of the last change written, or null when the batch had nothing to write. */
 export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite): Promise<number | null> {
   if (batch.upserts.length === 0 && batch.deletes.length === 0) return null;
@@ -90,7 +99,7 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
          SELECT r.id, $2, r.hash, r.record, r.record->>'slug', (r.record->>'publishedAt')::timestamptz,
                 r.record->'source'->>'id', r.record->'source'->>'name', r.record->>'category',
                 ARRAY(SELECT jsonb_array_elements_text(r.authors)), ARRAY(SELECT jsonb_array_elements_text(r.record->'tags')),
-                setweight(to_tsvector('english', r.record->>'title'), 'A') || setweight(to_tsvector('english', r.record->>'lead'), 'B') || setweight(to_tsvector('english', r.body), 'C'),
+                ${searchVectorSql("r.record->>'title'", "r.record->>'lead'", 'r.body')},
                 nextval('article_change_seq')
            FROM jsonb_to_recordset($1::jsonb) AS r(id text, hash text, record jsonb, authors jsonb, body text)
          ON CONFLICT (id) DO UPDATE SET

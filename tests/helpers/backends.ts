@@ -30,7 +30,7 @@ type AppConfig = Parameters<typeof buildApp>[0]['config'];
 const quiet = { info: () => undefined, warn: () => undefined } as never;
 
 /** The folder ingested into a new database, and the app answering from it by SQL. */
-export async function postgresBackend(dir = CORPUS_DIR, config: AppConfig = {}, o: { statementTimeoutMs?: number; adminUrl?: string } = {}): Promise<Backend & { url: string }> {
+export async function postgresBackend(dir = CORPUS_DIR, config: AppConfig = {}, o: { statementTimeoutMs?: number; adminUrl?: string; rankWindow?: number } = {}): Promise<Backend & { url: string }> {
   // the run's shared server, or another (a test that stops its server)
   const url = new URL(o.adminUrl ? await createDatabase(o.adminUrl, 'search') : await testDatabase('search'));
   if (o.statementTimeoutMs !== undefined) url.searchParams.set('statement_timeout', String(o.statementTimeoutMs));
@@ -38,7 +38,7 @@ export async function postgresBackend(dir = CORPUS_DIR, config: AppConfig = {}, 
   const pool = openPool(settings);
   await migrate(pool);
   await ingestDirectory(pool, dir);
-  const readers = await PostgresReaders.open({ pool, listen: settings.pool, logger: quiet, pollMs: 60_000 });
+  const readers = await PostgresReaders.open({ pool, listen: settings.pool, logger: quiet, pollMs: 60_000, rankWindow: o.rankWindow });
   const app = await buildApp({ store: new CorpusStore(corpusFromArticles([])), readers, config, logger: false, database: { status: () => readers.status(), requiredForReady: false } });
   await app.ready();
   return {

@@ -21,6 +21,7 @@ function referenceJson(page: SearchPageFields, hits: SearchResult['hits'], story
       titleHighlight: h.titleMatched ? h.title : null,
     })),
     total: rest.total,
+    totalEstimated: rest.totalEstimated,
     limit: rest.limit,
     offset: rest.offset,
     next: rest.next,
@@ -38,6 +39,7 @@ function compare(corpus: Corpus, q: string, variant: number): SearchResult['hits
   const page: SearchPageFields = {
     query: q,
     total: result.total,
+    totalEstimated: variant % 7 === 6,
     limit: 10,
     offset: result.offset,
     next: variant % 2 ? null : `/search?q=${q}&cursor=${variant}`,

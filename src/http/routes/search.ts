@@ -69,7 +69,9 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
       const nextCursor = last
         ? { sort: cursorMode(q.sort, q.collapse), after: q.sort === 'relevance' ? { key: last.score, id: last.article.id } : corpus.dateKey(last.article), version: corpus.version, shown: shown + result.hits.length }
         : null;
-      const next = cursorNextPage(request.url, shown + result.hits.length < result.total, nextCursor);
+      // An estimated total may be short of the matches or beyond them: a full page says there may be more.
+      const more = result.totalEstimated ? result.hits.length === q.limit : shown + result.hits.length < result.total;
+      const next = cursorNextPage(request.url, more, nextCursor);
       if (q.format !== 'json') {
         const base = requestBase(request);
         const feed = renderFeed(
@@ -88,7 +90,7 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         return sendAnswer(request, reply, answers.keep(corpus.version, key, feed), listMaxAge, q.format, corpus);
       }
       const json = searchPageJson(
-        { query: q.q, total: result.total, limit: q.limit, offset: shown, next, suggestion: result.suggestion, ...(q.facets.length ? { facets: result.facets } : {}) },
+        { query: q.q, total: result.total, totalEstimated: result.totalEstimated ?? false, limit: q.limit, offset: shown, next, suggestion: result.suggestion, ...(q.facets.length ? { facets: result.facets } : {}) },
         result.hits,
       );
       return sendAnswer(request, reply, answers.keep(corpus.version, key, json), listMaxAge, q.format, corpus);

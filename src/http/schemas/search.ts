@@ -104,6 +104,10 @@ export const SearchResponse = z
     query: z.string(),
     items: z.array(SearchHit),
     total: z.number().int(),
+    totalEstimated: z.boolean().meta({
+      description:
+        'true when `total` is an estimate: with SEARCH_BACKEND=postgres, a match larger than the ranking window (SEARCH_RANK_WINDOW, the newest matches ranked) is counted by the query planner, not exactly; false: exact',
+    }),
     limit: z.number().int(),
     offset: z.number().int().meta({ description: 'Results ranked before this page' }),
     next: z.string().nullable().meta({ description: 'Path and query of the next page (with a `cursor`), or null on the last page' }),

@@ -11,6 +11,7 @@
  */
 import type pg from 'pg';
 import type { Article } from '../../articles/schema.js';
+import { DEFAULT_SEARCH_RANK_WINDOW } from '../../config.js';
 import { ReadTimeout, ReadUnavailable, type ArticleReader, type ListOptions } from '../../corpus/article-reader.js';
 import { unrankedHit, type FacetName, type FacetValue, type PageKey, type SearchHit, type SearchOptions, type SearchResult, type SourceCount, type StoryRef, type StoryView } from '../../corpus/corpus.js';
 import { takeScopes, type ArticleFilter, type Sort } from '../../corpus/filters.js';
@@ -31,24 +32,71 @@ const RELATED_CANDIDATES = 1000;
 /** Distinctive lexemes of an article that find its related articles. */
 const RELATED_LEXEMES = 12;
 
-type Db = Pick<pg.Pool, 'query'>;
+type Db = Pick<pg.Pool, 'query' | 'connect'>;
 
 /** SQLSTATE query_canceled: the statement timeout fired. */
 const QUERY_CANCELED = '57014';
 
+/** A failed read, named for the routes. */
+function readFailure(e: unknown): Error {
+  const err = e as Error & { code?: string };
+  if (err.code === QUERY_CANCELED) return new ReadTimeout(`statement cancelled by the statement timeout: ${err.message}`, { cause: e });
+  // The server cannot be reached or is going away: a socket error (ECONNREFUSED, ECONNRESET…), no
+  // code at all (connection terminated, pool timeout), or SQLSTATE class 08 (connection), 57P
+  // (shutting down, cannot connect now) or 53 (out of connections or resources).
+  if (err.code === undefined || !/^[0-9A-Z]{5}$/u.test(err.code) || /^(08|57P|53)/u.test(err.code)) return new ReadUnavailable(err.message, { cause: e });
+  return err;
+}
+
 /** A read, its failures named for the routes. */
-async function read<R extends pg.QueryResultRow>(db: Db, text: string, values: unknown[]): Promise<R[]> {
+async function read<R extends pg.QueryResultRow>(db: Pick<pg.Pool, 'query'>, text: string, values: unknown[]): Promise<R[]> {
   try {
     return (await db.query<R>(text, values)).rows;
   } catch (e) {
-    const err = e as Error & { code?: string };
-    if (err.code === QUERY_CANCELED) throw new ReadTimeout(`statement cancelled by the statement timeout: ${err.message}`, { cause: e });
-    // The server cannot be reached or is going away: a socket error (ECONNREFUSED, ECONNRESET…), no
-    // code at all (connection terminated, pool timeout), or SQLSTATE class 08 (connection), 57P
-    // (shutting down, cannot connect now) or 53 (out of connections or resources).
-    if (err.code === undefined || !/^[0-9A-Z]{5}$/u.test(err.code) || /^(08|57P|53)/u.test(err.code)) throw new ReadUnavailable(err.message, { cause: e });
-    throw e;
+    throw readFailure(e);
   }
+}
+
+/**
+ * Reads in one read-only transaction whose statements may use bitmap scans only: a search's
+ * match is then always found through the GIN index, never by walking the date index (or the
+ * table) and reading each row's search vector to test it, which the planner cannot cost (it
+ * does not know a vector must be fetched from TOAST and decompressed) and which takes seconds for
+ * a match that is neither rare nor common. No JIT (compiling costs more than these statements), and
+ * room for a large match's bitmap to stay exact (a lossy one rechecks every row of its pages).
+ */
+async function inSearchTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await db.connect();
+  } catch (e) {
+    throw readFailure(e);
+  }
+  try {
+    await read(client, "BEGIN READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'", []);
+    const out = await work(client);
+    await read(client, 'COMMIT', []);
+    return out;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** The published_month of an undated article (migration 0004). */
+const UNDATED_MONTH = -1;
+
+/** `span` month numbers counted from `from` (year * 12 + month - 1), backwards for `newest`. */
+function monthsFrom(from: number, span: number, sort: Sort): number[] {
+  return Array.from({ length: span }, (_, i) => (sort === 'newest' ? from - i : from + i));
+}
+
+/** The month number of a time in ms (UTC), as the published_month column holds it. */
+function monthOf(ms: number): number {
+  const d = new Date(ms);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
 }
 
 function toFacetValues(rows: Array<{ value: string; count: string }>, byValue = false): FacetValue[] {
@@ -83,10 +131,20 @@ function storyOfOne(a: Article): StoryView {
   return { id: a.id, first: a, articles: [a], sources: a.source ? [{ id: a.source.id, name: a.source.name }] : [], fromMs: t, toMs: t };
 }
 
+/** A page of search results as read: its rows, the total (exact or estimated) and the results before it. */
+interface SearchPage {
+  rows: Array<{ id: string; score: number | null; record: unknown }>;
+  total: number;
+  estimated: boolean;
+  offset: number;
+}
+
 /** One version (the last change number seen) of the articles in PostgreSQL. */
 export class PostgresReader implements ArticleReader {
   readonly version: string;
   readonly made: ArticleReader['made'];
+  /** The months of the dated articles, read once per version (monthRange). */
+  private months: Promise<{ newest: number; oldest: number } | null> | undefined;
   /** Totals of filtered listings, per filter, for this version (deep pages do not count again). */
   private readonly totals = new Map<string, Promise<number>>();
 
@@ -96,6 +154,8 @@ export class PostgresReader implements ArticleReader {
     readonly size: number,
     readonly loadedAt: Date,
     refreshMs: number,
+    /** Matches ranked by a relevance search (the newest); tests make it small. */
+    private readonly rankWindow = DEFAULT_SEARCH_RANK_WINDOW,
   ) {
     this.version = `change-${seq}`;
     this.made = { loadMs: refreshMs, buildMs: 0, change: null, segments: { segments: 0, documents: size, deleted: 0 } };
@@ -214,57 +274,151 @@ export class PostgresReader implements ArticleReader {
     const facetNames = o.facets ?? [];
     if (tsquery === null) return { total: 0, offset: 0, hits: [], facets: Object.fromEntries(facetNames.map((n) => [n, []])), suggestion: null };
 
-    // The match, written once per statement (each statement binds its own parameters).
-    const match = (params: Params) => ({
-      from: `articles a, (SELECT to_tsquery('english', ${params.p(tsquery)}) AS q) q`,
-      where: [`a.search_tsv @@ q.q`, ...filterConditions(scoped, params)].join(' AND '),
-    });
-    const params = new Params();
-    const { from, where } = match(params);
-    const relevance = o.sort === 'relevance';
-    const weights = params.p(RANK_WEIGHTS);
-    // Recency (relevance only): halve the score per `recency` days older than the newest article; undated count as the oldest.
-    const decay =
-      relevance && o.recency !== undefined
-        ? ` * power(0.5, extract(epoch FROM ((SELECT max(published_at) FROM articles) - coalesce(a.published_at, (SELECT min(published_at) FROM articles)))) / 86400.0 / ${params.p(o.recency)}::float8)`
-        : '';
-    const rank = `ts_rank_cd(${weights}::float4[], a.search_tsv, q.q)::float8`;
-    // Date sorts rank only the page's rows (below), not the whole match.
-    const score = relevance ? `coalesce(${rank}${decay}, 0)` : '0::float8';
-    const order = relevance ? 'm.score DESC, m.id' : dateOrder(o.sort as Sort, 'm');
-    let afterCondition = 'true';
-    if (o.after !== undefined) {
-      afterCondition = relevance
-        ? `(m.score < ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 OR (m.score = ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 AND m.id > ${params.p(o.after.id)}))`
-        : afterDateKey(o.sort as Sort, o.after, params, 'm');
-    }
-    const limit = params.p(o.limit);
-    const offset = params.p(o.after !== undefined ? 0 : o.offset);
-    // One statement: the match (ranked when sorted by relevance), its size, the rows before the
-    // cursor, and the page's records; a page past the end still returns the counts.
-    const sql = `
-      WITH m AS MATERIALIZED (SELECT a.id, a.published_at, ${score} AS score, q.q FROM ${from} WHERE ${where}),
-           counts AS (SELECT count(*)::text AS total, (count(*) FILTER (WHERE NOT ${afterCondition}))::text AS skipped FROM m),
-           page AS (SELECT m.id, m.score, m.published_at, m.q FROM m WHERE ${afterCondition} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})
-      SELECT counts.total, counts.skipped, p.id, ${relevance ? 'p.score' : `ts_rank_cd(${weights}::float4[], ar.search_tsv, p.q)::float8`} AS score, ar.record
-        FROM counts LEFT JOIN page p ON true LEFT JOIN articles ar ON ar.id = p.id
-       ORDER BY ${order.replaceAll('m.', 'p.')}`;
+    // The match, written into each statement with that statement's parameters. The tsquery is a
+    // bound value inside the condition itself (not a joined subquery), so the planner sees which
+    // lexemes are asked for: their frequencies choose between the GIN index and a walk down the
+    // date index, and give the estimated total.
+    const match = (params: Params) => [`a.search_tsv @@ to_tsquery('english', ${params.p(tsquery)})`, ...filterConditions(scoped, params)].join(' AND ');
     const facetParams = new Params();
-    const facetMatch = match(facetParams);
-    const [rows, facets] = await Promise.all([
-      read<{ total: string; skipped: string; id: string | null; score: number | null; record: unknown }>(this.db, sql, params.values),
-      this.facets(facetNames, facetMatch.from, facetMatch.where, facetParams.values),
+    const facetWhere = match(facetParams);
+    const [page, facets] = await Promise.all([
+      o.sort === 'relevance' ? this.ranked(tsquery, match, o) : this.dated(tsquery, match, o, o.sort),
+      this.facets(facetNames, 'articles a', facetWhere, facetParams.values),
     ]);
-    const total = Number(rows[0]!.total);
-    const found = rows.filter((r): r is typeof r & { id: string } => r.id !== null);
-    const articles = await this.records(found);
+    const articles = await this.records(page.rows);
     const hits = articles.map((article, i) => {
       const h = highlightRecord(article, query);
-      const hit: SearchHit = { article, story: this.storyOf(article), score: found[i]!.score ?? 0, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
+      const hit: SearchHit = { article, story: this.storyOf(article), score: page.rows[i]!.score ?? 0, title: h.title, titleMatched: h.titleMatched, snippet: h.snippet };
       if (o.collapse) hit.reprints = 0;
       return hit;
     });
-    return { total, offset: o.after !== undefined ? (o.after.shown ?? Number(rows[0]!.skipped)) : o.offset, hits, facets, suggestion: null };
+    return { total: page.total, ...(page.estimated ? { totalEstimated: true } : {}), offset: page.offset, hits, facets, suggestion: null };
+  }
+
+  /**
+   * A relevance page: the ranking window (the `rankWindow` newest matches, by published date) is
+   * ranked by ts_rank_cd and paged by (score, id). Ranking every match would read every matching
+   * article's search vector, seconds for common words in a large archive; the window bounds that
+   * work whatever the archive's size. When the window holds every match, its size is the exact
+   * total; else the total is the planner's estimate.
+   */
+  private async ranked(tsquery: string, match: (params: Params) => string, o: SearchOptions): Promise<SearchPage> {
+    const estimate = await this.estimate(match);
+    return inSearchTransaction(this.db, async (client) => {
+      const window = await this.inDateOrder(client, match, 'newest', this.rankWindow, undefined, estimate);
+      const params = new Params();
+      const q = `to_tsquery('english', ${params.p(tsquery)})`;
+      // Recency: halve the score per `recency` days older than the newest article; undated count as the oldest.
+      const decay =
+        o.recency !== undefined
+          ? ` * power(0.5, extract(epoch FROM ((SELECT max(published_at) FROM articles) - coalesce(ar.published_at, (SELECT min(published_at) FROM articles)))) / 86400.0 / ${params.p(o.recency)}::float8)`
+          : '';
+      const after =
+        o.after === undefined
+          ? 'true'
+          : `(r.score < ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 OR (r.score = ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 AND r.id > ${params.p(o.after.id)}))`;
+      // Each window article's vector is read once, to rank it.
+      const sql = `
+        WITH r AS MATERIALIZED (SELECT ar.id, coalesce(ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], ar.search_tsv, ${q})::float8${decay}, 0) AS score
+                                  FROM articles ar WHERE ar.id = ANY(${params.p(window)}::text[])),
+             counts AS (SELECT (count(*) FILTER (WHERE NOT ${after}))::text AS skipped FROM r),
+             page AS (SELECT r.id, r.score FROM r WHERE ${after} ORDER BY r.score DESC, r.id LIMIT ${params.p(o.limit)} OFFSET ${params.p(o.after !== undefined ? 0 : o.offset)})
+        SELECT counts.skipped, p.id, p.score, ar.record
+          FROM counts LEFT JOIN page p ON true LEFT JOIN articles ar ON ar.id = p.id
+         ORDER BY p.score DESC, p.id`;
+      const rows = await read<{ skipped: string; id: string | null; score: number | null; record: unknown }>(client, sql, params.values);
+      const offset = o.after !== undefined ? (o.after.shown ?? Number(rows[0]!.skipped)) : o.offset;
+      const found = rows.filter((r): r is typeof r & { id: string } => r.id !== null);
+      const complete = window.length < this.rankWindow;
+      return { rows: found, total: complete ? window.length : Math.max(window.length, estimate), estimated: !complete, offset };
+    });
+  }
+
+  /** A page of a date-sorted search: found month by month from the cursor, only the page's rows read and ranked (for `score`). */
+  private async dated(tsquery: string, match: (params: Params) => string, o: SearchOptions, sort: Sort): Promise<SearchPage> {
+    const estimate = await this.estimate(match);
+    return inSearchTransaction(this.db, async (client) => {
+      const skip = o.after !== undefined ? 0 : o.offset;
+      const ids = (await this.inDateOrder(client, match, sort, skip + o.limit, o.after, estimate)).slice(skip);
+      const params = new Params();
+      const rows = await read<{ id: string; score: number; record: unknown }>(
+        client,
+        `SELECT a.id, ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], a.search_tsv, to_tsquery('english', ${params.p(tsquery)}))::float8 AS score, a.record
+           FROM articles a WHERE a.id = ANY(${params.p(ids)}::text[]) ORDER BY ${dateOrder(sort)}`,
+        params.values,
+      );
+      const offset = o.after === undefined ? o.offset : o.after.shown !== undefined ? o.after.shown : await this.matchesBefore(client, match, sort, o.after);
+      // The total: counted when the estimate says the match is small (the count stops at the window), else estimated.
+      if (estimate >= 4 * this.rankWindow) return { rows, total: estimate, estimated: true, offset };
+      const countParams = new Params();
+      const counted = Number(
+        (await read<{ n: string }>(client, `SELECT count(*)::text AS n FROM (SELECT 1 FROM articles a WHERE ${match(countParams)} LIMIT ${countParams.p(this.rankWindow)}) m`, countParams.values))[0]!.n,
+      );
+      return counted < this.rankWindow ? { rows, total: counted, estimated: false, offset } : { rows, total: Math.max(counted, estimate), estimated: true, offset };
+    });
+  }
+
+  /**
+   * The ids of the first `k` matches in a date order (after a cursor's key): month by month from
+   * the newest (or oldest, or the key's) month, over a span of months sized from the estimated
+   * matches per month to hold about twice `k`, four times wider while it holds fewer, then the
+   * whole archive (undated articles come last in either order). Each step is one scan of the
+   * search index by words and months, reading only the rows it finds.
+   */
+  private async inDateOrder(client: pg.PoolClient, match: (params: Params) => string, sort: Sort, k: number, after: PageKey | undefined, estimate: number): Promise<string[]> {
+    const select = async (months: number[] | null) => {
+      const params = new Params();
+      const where = [match(params), ...(after !== undefined ? [afterDateKey(sort, after, params)] : []), ...(months ? [`a.published_month && ${params.p(months)}::int[]`] : [])];
+      const rows = await read<{ id: string }>(client, `SELECT a.id FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${dateOrder(sort)} LIMIT ${params.p(k)}`, params.values);
+      return rows.map((r) => r.id);
+    };
+    const range = await this.monthRange();
+    if (range === null) return select(null);
+    if (after !== undefined && after.key === null) return select([UNDATED_MONTH]);
+    const first = after?.key != null ? monthOf(after.key) : sort === 'newest' ? range.newest : range.oldest;
+    const left = sort === 'newest' ? first - range.oldest + 1 : range.newest - first + 1;
+    const perMonth = Math.max(1, estimate) / (range.newest - range.oldest + 1);
+    for (let span = Math.max(1, Math.ceil((2 * k) / perMonth)); span < left; span *= 4) {
+      const ids = await select(monthsFrom(first, span, sort));
+      if (ids.length >= k) return ids;
+    }
+    // The rest of the order: every month from the first on, then the undated articles (the whole
+    // match when there is no cursor, without naming every month).
+    return select(after === undefined ? null : [...monthsFrom(first, left, sort), UNDATED_MONTH]);
+  }
+
+  /** The first and last month of the archive's dated articles (null: none is dated), read once per version. */
+  private monthRange(): Promise<{ newest: number; oldest: number } | null> {
+    this.months ??= read<{ newest: number | null; oldest: number | null }>(
+      this.db,
+      `SELECT (SELECT published_month[1] FROM articles WHERE published_at IS NOT NULL ORDER BY published_at DESC NULLS LAST, id LIMIT 1) AS newest,
+              (SELECT published_month[1] FROM articles WHERE published_at IS NOT NULL ORDER BY published_at ASC NULLS LAST, id LIMIT 1) AS oldest`,
+      [],
+    ).then(
+      ([r]) => (r!.newest === null || r!.oldest === null ? null : { newest: r!.newest, oldest: r!.oldest }),
+      (e: unknown) => {
+        this.months = undefined;
+        throw e;
+      },
+    );
+    return this.months;
+  }
+
+  /** Matches before a date key (a cursor that does not say how many results the pages before it showed). */
+  private async matchesBefore(client: pg.PoolClient, match: (params: Params) => string, sort: Sort, after: PageKey): Promise<number> {
+    const params = new Params();
+    const rows = await read<{ n: string }>(client, `SELECT count(*)::text AS n FROM articles a WHERE ${match(params)} AND NOT ${afterDateKey(sort, after, params)}`, params.values);
+    return Number(rows[0]!.n);
+  }
+
+  /**
+   * The planner's estimate of the match (from the lexeme frequencies ANALYZE keeps): the total of a
+   * match larger than the ranking window, and how wide a span of months to search first.
+   */
+  private async estimate(match: (params: Params) => string): Promise<number> {
+    const params = new Params();
+    const rows = await read<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(this.db, `EXPLAIN (FORMAT JSON) SELECT 1 FROM articles a WHERE ${match(params)}`, params.values);
+    return Math.round(rows[0]!['QUERY PLAN'][0]!.Plan['Plan Rows']);
   }
 
   private async facets(names: readonly FacetName[], from: string, where: string, values: unknown[]): Promise<SearchResult['facets']> {

@@ -19,6 +19,8 @@ export interface PostgresReadersOptions {
   listen: pg.ClientConfig;
   logger: Pick<FastifyBaseLogger, 'info' | 'warn'>;
   pollMs: number;
+  /** Matches a relevance search ranks (SEARCH_RANK_WINDOW; DEFAULT_SEARCH_RANK_WINDOW unless given). */
+  rankWindow?: number;
 }
 
 export class PostgresReaders implements ReaderStore {
@@ -36,17 +38,17 @@ export class PostgresReaders implements ReaderStore {
 
   /** Reads the current version (throws when the database cannot be read), then follows changes. */
   static async open(o: PostgresReadersOptions): Promise<PostgresReaders> {
-    const readers = new PostgresReaders(o, await PostgresReaders.readVersion(o.pool));
+    const readers = new PostgresReaders(o, await PostgresReaders.readVersion(o));
     readers.schedule(0);
     return readers;
   }
 
-  private static async readVersion(pool: pg.Pool, previous?: PostgresReader): Promise<PostgresReader> {
+  private static async readVersion({ pool, rankWindow }: PostgresReadersOptions, previous?: PostgresReader): Promise<PostgresReader> {
     const started = performance.now();
     const seq = await lastChange(pool);
     if (previous && previous.seq === seq) return previous;
     const n = Number((await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM articles')).rows[0]!.n);
-    return new PostgresReader(pool, seq, n, new Date(), Math.round(performance.now() - started));
+    return new PostgresReader(pool, seq, n, new Date(), Math.round(performance.now() - started), rankWindow);
   }
 
   get current(): PostgresReader {
@@ -78,7 +80,7 @@ export class PostgresReaders implements ReaderStore {
   private async cycle(): Promise<void> {
     try {
       if (!this.listener.connected) await this.connectListener();
-      const next = await PostgresReaders.readVersion(this.o.pool, this.reader);
+      const next = await PostgresReaders.readVersion(this.o, this.reader);
       if (next !== this.reader) this.o.logger.info({ version: next.version, articles: next.size }, 'search backend: new version');
       this.reader = next;
       if (this.state.lastError) this.o.logger.info({ lastChange: next.seq }, 'search backend: database reachable again');
