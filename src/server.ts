@@ -39,8 +39,6 @@ async function loadCorpus(
     maxFileBytes: config.maxFileBytes,
     followSymlinksOutside: config.followSymlinksOutside,
     syncRead: startup,
-    // Nothing is served yet at start-up: every core parses.
-    parseWorkers: startup ? availableParallelism() : 0,
     cache,
     changedPaths: changes,
   });

@@ -67,7 +67,8 @@ export class ParsePool {
     for (let i = 0; i < files.length; i += CHUNK) chunks.push(files.slice(i, i + CHUNK).map((f) => ({ abs: f.abs, rel: f.rel, defaults: indexOf(f.defaults) })));
     const results: Array<Array<FileOutcome | FileProblem>> = new Array(chunks.length);
     let next = 0;
-    // Two chunks in flight per worker: the next one is waiting when a worker finishes one.
+    // Four chunks in flight per worker: a worker always has the next ones waiting, even while this
+    // thread, busy taking in results or waiting for a core on a loaded machine, is slow to send more.
     const lane = async (worker: Worker) => {
       while (next < chunks.length) {
         const c = next++;
@@ -75,7 +76,7 @@ export class ParsePool {
         onDone?.(chunks[c]!.length);
       }
     };
-    await Promise.all(this.workers.flatMap((w) => [lane(w), lane(w)]));
+    await Promise.all(this.workers.flatMap((w) => [lane(w), lane(w), lane(w), lane(w)]));
     return results.flat();
   }
 

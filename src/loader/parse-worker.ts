@@ -9,7 +9,8 @@ import { parentPort } from 'node:worker_threads';
 import { ChromeList } from './normalise/chrome.js';
 import { languageSample, loadLanguageDetector, type DetectLanguage } from './normalise/language.js';
 import { keysOf, parseArticleFile, readArticleFile, type FileOutcome, type FileProblem } from './parse-file.js';
-import { loadParsers } from './registry.js';
+import { formatFor, loadParsers } from './registry.js';
+import type { Format, FormatParser } from './types.js';
 import type { FolderDefaults } from './walk.js';
 import type { ParseJob } from './parse-pool.js';
 
@@ -17,6 +18,8 @@ function serve(): void {
   // This worker's own: a folder's chrome list is made once per list, the detector imported once.
   const chromes = new Map<string, ChromeList>();
   let detector: Promise<DetectLanguage> | null = null;
+  // Imported once per format, not per message: from source every import() asks tsx's loader thread.
+  const parsers = new Map<Format, FormatParser>();
   parentPort!.on('message', (job: ParseJob) => {
     void run(job).then(
       (results) => parentPort!.postMessage({ id: job.id, results }),
@@ -25,7 +28,8 @@ function serve(): void {
   });
 
   async function run(job: ParseJob): Promise<Array<FileOutcome | FileProblem>> {
-    const parsers = await loadParsers(job.files.map((f) => f.rel));
+    const missing = job.files.map((f) => f.rel).filter((rel) => !parsers.has(formatFor(rel)!.format));
+    if (missing.length) for (const [format, parser] of await loadParsers(missing)) parsers.set(format, parser);
     const defaults: FolderDefaults[] = job.defaults.map((d) => {
       let chrome = chromes.get(d.chrome);
       if (!chrome) chromes.set(d.chrome, (chrome = new ChromeList(d.chrome.split('\n'))));

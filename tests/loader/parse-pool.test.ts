@@ -37,7 +37,7 @@ describe('parse workers', () => {
       expect(alone.stats.languagesDetected).toBeGreaterThan(0);
       expect([...new Set(alone.problems.map((p) => p.kind))]).toEqual(expect.arrayContaining(['duplicate', 'parse-error', 'binary', 'not-utf8', 'too-large']));
       expect(served(pooled)).toEqual(served(alone));
-      // A server's first load fills its parse cache from the workers; the next load reuses every file.
+      // A first load with an empty parse cache fills it from the workers; the next load reuses it as on one thread.
       const cache = new ParseCache();
       const first = await loadArticles(dir, { ...options, parseWorkers: 2, parsePoolMinFiles: 100, cache });
       const again = await loadArticles(dir, { ...options, cache });
