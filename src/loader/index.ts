@@ -258,7 +258,9 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     for (const p of walked.problems) problems.add({ path: p.rel, line: null, kind: p.kind ?? 'unreadable', reason: p.reason });
   };
   // Named files alone, on the last load's state: only they are read, and the rest follows unless they touch other articles.
-  const lastLoad = walked.named && options.cache?.last && options.changedPaths?.every((c) => !c.folder && formatFor(c.path)) ? options.cache.last : undefined;
+  const newFolders = new Set(walked.named?.folders ?? []);
+  const lastLoad =
+    walked.named && options.cache?.last && options.changedPaths?.every((c) => newFolders.has(c.path) || (!c.folder && formatFor(c.path))) ? options.cache.last : undefined;
   if (!lastLoad) addWalkProblems();
   const pending: Pending[] = [];
   let chrome = 0;

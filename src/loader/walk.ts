@@ -72,7 +72,7 @@ export interface Walk {
    * present now, those of them the last walk did not hold, and the named ones it held that are
    * gone. Absent for a walk of the whole folder.
    */
-  named?: { present: WalkEntry[]; added: WalkEntry[]; removed: string[] };
+  named?: { present: WalkEntry[]; added: WalkEntry[]; removed: string[]; folders: string[] };
 }
 
 export async function walkDataDir(root: string, accept: (name: string) => boolean, options: WalkOptions = {}): Promise<Walk> {
@@ -207,6 +207,9 @@ export async function walkChanges(root: string, last: Walk, changed: ReadonlyArr
   const problemPaths = new Set(last.problems.map((p) => p.rel));
   const present = new Map<string, WalkEntry>();
   const gone = new Set<string>();
+  // New folders named by the watcher (a scraper's folder of the day): listed here alone.
+  let folders: Map<string, FolderDefaults> | null = null;
+  const newFolders: string[] = [];
   for (const { path: rel } of changed) {
     const slash = rel.lastIndexOf('/');
     const name = rel.slice(slash + 1);
@@ -220,6 +223,14 @@ export async function walkChanges(root: string, last: Walk, changed: ReadonlyArr
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return null;
       st = null;
+    }
+    if (st?.isDirectory()) {
+      const inside = await newFolderFiles(abs, rel, defaults, accept);
+      if (inside === null) return null;
+      (folders ??= new Map(last.folders)).set(rel, defaults);
+      newFolders.push(rel);
+      for (const f of inside) present.set(f.rel, f);
+      continue;
     }
     // Not a regular file, or not an article file (a walk counts those as ignored): walk again.
     if ((st && !st.isFile()) || NOT_ARTICLES.test(name) || !accept(name)) return null;
@@ -240,7 +251,30 @@ export async function walkChanges(root: string, last: Walk, changed: ReadonlyArr
   }
   const added = [...present.values()];
   for (const f of added) files.push(f);
-  return { files, problems: last.problems, ignored: last.ignored, unreadable: null, folders: last.folders, named: { present: named, added, removed } };
+  return { files, problems: last.problems, ignored: last.ignored, unreadable: null, folders: folders ?? last.folders, named: { present: named, added, removed, folders: newFolders } };
+}
+
+/**
+ * The article files of a folder new since the last walk, as a walk would list them (inheriting
+ * `defaults`), when it holds article files only: null when it holds anything a walk would treat
+ * otherwise (a folder, a symlink, folder defaults or chrome, a file it would count as ignored),
+ * so that the caller walks the whole folder instead.
+ */
+async function newFolderFiles(abs: string, rel: string, defaults: FolderDefaults, accept: (name: string) => boolean): Promise<WalkEntry[] | null> {
+  let entries;
+  try {
+    entries = await fs.readdir(abs, { withFileTypes: true });
+  } catch {
+    return null;
+  }
+  const out: WalkEntry[] = [];
+  for (const ent of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (ent.name === FOLDER_DEFAULTS_FILE || ent.name === FOLDER_CHROME_FILE) return null;
+    if (ent.name.startsWith('.') || ent.name.startsWith('_')) continue;
+    if (!ent.isFile() || NOT_ARTICLES.test(ent.name) || !accept(ent.name)) return null;
+    out.push({ abs: path.join(abs, ent.name), rel: `${rel}/${ent.name}`, defaults });
+  }
+  return out;
 }
 
 /**

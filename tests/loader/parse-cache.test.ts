@@ -69,6 +69,8 @@ describe('ParseCache', () => {
       const random = rng(7);
       const bodies = ['Harbour talks resume\n\nDock workers met officials on Monday.\n', 'Rail fares rise again\n\nCommuters face higher fares from March.\n', 'Oil prices fall back\n\nCrude fell 3% on Monday as supply worries eased.\n', 'Second leg ends level\n\nThe tie goes to extra time next week.\n'];
       const files = (): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.txt') && statSync(path.join(dir, f)).isFile());
+      // per step that named a new folder: whether the load took the named-change path (delta)
+      const folderSteps: boolean[] = [];
       for (let step = 0; step < 12; step++) {
         const named: Array<{ path: string; folder?: boolean }> = [];
         for (let k = 0; k < 3; k++) {
@@ -95,8 +97,10 @@ describe('ParseCache', () => {
         }
         const updated = await loadArticles(dir, { cache, changedPaths: named });
         expect(served(updated), `step ${step}`).toEqual(served(await loadArticles(dir)));
+        if (named.some((n) => n.folder)) folderSteps.push(updated.delta !== undefined);
         expect(updated.stats.filesRead - updated.stats.filesUnread!).toBeLessThanOrEqual(3 + 3);
       }
+      expect(folderSteps, 'a new folder of articles standing alone is taken as named changes').toContain(true);
       // A file no change named is trusted unread: what the watcher did not say is not seen...
       writeFileSync(path.join(dir, 'sport/second-leg.txt'), 'Unseen headline\n\nNot named by any change.\n');
       const trusted = await loadArticles(dir, { cache, changedPaths: [] });
@@ -107,6 +111,37 @@ describe('ParseCache', () => {
       expect(statted.articles.some((a) => a.title === 'Unseen headline')).toBe(true);
       expect(served(statted)).toEqual(served(await loadArticles(dir)));
       expect(statted.stats.filesUnread).toBe(statted.stats.filesRead - 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a new folder the watcher names is listed alone when it holds article files only; otherwise the folder is walked again', async () => {
+    const dir = folder();
+    try {
+      const cache = new ParseCache();
+      await loadArticles(dir, { cache });
+      // a scraper's folder of the day: new, unique articles only
+      mkdirSync(path.join(dir, 'day-2026-11-26'));
+      writeFileSync(path.join(dir, 'day-2026-11-26/lighthouse.txt'), 'Lighthouse keeper retires\n\nAfter forty years the keeper hands over the lamp.\n');
+      writeFileSync(path.join(dir, 'day-2026-11-26/ferry.txt'), 'Ferry timetable changes\n\nThe winter timetable starts on Sunday with fewer crossings.\n');
+      const alone = await loadArticles(dir, { cache, changedPaths: [{ path: 'day-2026-11-26', folder: true }] });
+      expect(alone.delta, 'taken as named changes').toBeDefined();
+      expect(alone.stats.filesRead - alone.stats.filesUnread!).toBe(2);
+      expect(served(alone)).toEqual(served(await loadArticles(dir)));
+      // a new folder with folder defaults (or a folder below it) changes what a walk says: walked again
+      mkdirSync(path.join(dir, 'wire'));
+      writeFileSync(path.join(dir, 'wire/_source.json'), JSON.stringify({ source: { id: 'wire', name: 'Wire' } }));
+      writeFileSync(path.join(dir, 'wire/storm.txt'), 'Storm closes the port\n\nGales kept every boat in harbour on Tuesday.\n');
+      const withDefaults = await loadArticles(dir, { cache, changedPaths: [{ path: 'wire', folder: true }] });
+      expect(withDefaults.delta).toBeUndefined();
+      expect(served(withDefaults)).toEqual(served(await loadArticles(dir)));
+      expect(withDefaults.articles.find((a) => a.title === 'Storm closes the port')?.source?.id).toBe('wire');
+      mkdirSync(path.join(dir, 'nested/inner'), { recursive: true });
+      writeFileSync(path.join(dir, 'nested/inner/quay.txt'), 'Quay repairs finish early\n\nThe east quay reopens a week ahead of plan.\n');
+      const nested = await loadArticles(dir, { cache, changedPaths: [{ path: 'nested', folder: true }] });
+      expect(nested.delta).toBeUndefined();
+      expect(served(nested)).toEqual(served(await loadArticles(dir)));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
