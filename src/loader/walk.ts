@@ -229,6 +229,7 @@ export async function walkChanges(root: string, last: Walk, changed: ReadonlyArr
       if (inside === null) return null;
       (folders ??= new Map(last.folders)).set(rel, defaults);
       newFolders.push(rel);
+      gone.add(rel); // a file of that name, replaced by the folder, is gone
       for (const f of inside) present.set(f.rel, f);
       continue;
     }

@@ -137,6 +137,15 @@ describe('ParseCache', () => {
       expect(withDefaults.delta).toBeUndefined();
       expect(served(withDefaults)).toEqual(served(await loadArticles(dir)));
       expect(withDefaults.articles.find((a) => a.title === 'Storm closes the port')?.source?.id).toBe('wire');
+      // a file replaced by a folder of the same name: the file's article goes
+      writeFileSync(path.join(dir, 'briefs.txt'), 'Morning briefs\n\nThree short items from the quay.\n');
+      await loadArticles(dir, { cache, changedPaths: [{ path: 'briefs.txt' }] });
+      rmSync(path.join(dir, 'briefs.txt'));
+      mkdirSync(path.join(dir, 'briefs.txt'));
+      writeFileSync(path.join(dir, 'briefs.txt/tide.txt'), 'Tide tables published\n\nThe harbour master issued next month\'s tables.\n');
+      const replaced = await loadArticles(dir, { cache, changedPaths: [{ path: 'briefs.txt', folder: true }] });
+      expect(replaced.articles.some((a) => a.title === 'Morning briefs')).toBe(false);
+      expect(served(replaced)).toEqual(served(await loadArticles(dir)));
       mkdirSync(path.join(dir, 'nested/inner'), { recursive: true });
       writeFileSync(path.join(dir, 'nested/inner/quay.txt'), 'Quay repairs finish early\n\nThe east quay reopens a week ahead of plan.\n');
       const nested = await loadArticles(dir, { cache, changedPaths: [{ path: 'nested', folder: true }] });
