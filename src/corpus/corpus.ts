@@ -712,6 +712,19 @@ export class Corpus {
     return lo;
   }
 
+  /**
+   * Whether the match at position `k` of `docs`/`scores` ranks after the page key `after` in
+   * `sort`: by relevance a lower score, or the same score and a later id; by date the key order.
+   */
+  private rankedAfter(sort: SearchOptions['sort'], after: PageKey, docs: Uint32Array, scores: ArrayLike<number>): (k: number) => boolean {
+    if (sort === 'relevance') {
+      const score = after.key ?? Infinity;
+      return (k) => scores[k]! < score || (scores[k] === score && this.articleAt(docs[k]!).id > after.id);
+    }
+    const compare = this.keyComparator(sort);
+    return (k) => compare(docs[k]!, after) > 0;
+  }
+
   /** Compares document `doc` with a page key in the `sort` order (negative: doc comes first). */
   private keyComparator(sort: Sort): (doc: number, key: PageKey) => number {
     const dateMs = this.state.columns.dateMs;
@@ -812,6 +825,8 @@ export class Corpus {
     let skipped = o.offset;
     let reprints: number[] | null = null;
     let total = docs.length;
+    // with a cursor: whether the match at a position of docs/scores ranks after its key
+    const rankedAfter = o.after === undefined ? null : this.rankedAfter(o.sort, o.after, docs, scores);
     if (o.collapse) {
       // Every match ranked, then the first (best-ranked) of each story kept: a story's rank is its best article's.
       const positions = Uint32Array.from({ length: docs.length }, (_, k) => k);
@@ -831,17 +846,10 @@ export class Corpus {
         countOf.set(key, (c ?? 0) + 1);
       }
       total = kept.length;
-      if (o.after !== undefined) {
+      if (rankedAfter) {
         // keyset on the last story's lead as ranked now (the README's rule: a story is placed by its lead now)
-        const after = o.after;
-        let from = 0;
-        if (o.sort === 'relevance') {
-          const score = after.key ?? Infinity;
-          while (from < kept.length && (sc[kept[from]!]! > score || (sc[kept[from]!] === score && this.articleAt(d[kept[from]!]!).id <= after.id))) from++;
-        } else {
-          const compare = this.keyComparator(o.sort);
-          while (from < kept.length && compare(d[kept[from]!]!, after) <= 0) from++;
-        }
+        const first = kept.findIndex(rankedAfter);
+        const from = first < 0 ? kept.length : first;
         skipped = from;
         page = kept.slice(from, from + o.limit);
       } else page = kept.slice(o.offset, o.offset + o.limit);
@@ -849,21 +857,16 @@ export class Corpus {
     } else if (o.sort === 'relevance') {
       // equal scores rank by id, whatever segment an article sits in
       let candidates = Uint32Array.from({ length: docs.length }, (_, k) => k);
-      if (o.after !== undefined) {
-        const { key, id } = o.after;
-        const score = key ?? Infinity;
-        const keep = (k: number): boolean => scores[k]! < score || (scores[k] === score && this.articleAt(docs[k]!).id > id);
-        candidates = candidates.filter(keep);
+      if (rankedAfter) {
+        candidates = candidates.filter(rankedAfter);
         skipped = docs.length - candidates.length;
       }
       const ranked = topK(Uint32Array.from(candidates, (k) => orders.idRank[docs[k]!]!), Float64Array.from(candidates, (k) => scores[k]!), o.limit, o.after !== undefined ? 0 : o.offset);
       page = Array.from(ranked, (i) => candidates[i]!);
     } else {
       let positions = Uint32Array.from({ length: docs.length }, (_, k) => k);
-      if (o.after !== undefined) {
-        const compare = this.keyComparator(o.sort);
-        const after = o.after;
-        positions = positions.filter((k) => compare(docs[k]!, after) > 0);
+      if (rankedAfter) {
+        positions = positions.filter(rankedAfter);
         skipped = docs.length - positions.length;
       }
       const ranks = o.sort === 'newest' ? orders.newestRank : orders.oldestRank;
