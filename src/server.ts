@@ -236,24 +236,11 @@ async function postgresSearchSource(config: Config & { databaseUrl: string }, lo
     readers,
     database: { status: () => readers.status(), requiredForReady: config.readyRequiresDatabase },
     async follow(store) {
-      // With a data directory: SIGHUP and --watch ingest it again (the reloader coalesces bursts
-      // and retries a failed ingest); the readers then see the new version like any other.
-      const reloader = config.dataDir
-        ? new Reloader({
-            build: async () => {
-              await db.ingest();
-              await readers.refresh();
-              return store.current;
-            },
-            store,
-            logger,
-          })
-        : null;
-      process.on('SIGHUP', () => {
-        logger.info(reloader ? 'SIGHUP: ingesting the data directory again' : 'SIGHUP: reading the current version');
-        void (reloader ? reloader.reload('SIGHUP') : readers.refresh().catch((e: Error) => logger.error({ err: e }, 'SIGHUP: reading the current version failed')));
+      const reloader = await followDataDir(config, store, logger, {
+        ingest: db.ingest,
+        catchUp: () => readers.refresh().catch((e: Error) => logger.error({ err: e }, 'SIGHUP: reading the current version failed')),
+        catchUpAlone: 'SIGHUP: reading the current version',
       });
-      if (reloader && config.watch) await reloader.watch(config.dataDir!);
       return async () => {
         await reloader?.close();
         await readers.close();
@@ -261,6 +248,37 @@ async function postgresSearchSource(config: Config & { databaseUrl: string }, lo
       };
     },
   };
+}
+
+/**
+ * With a data directory beside the database: SIGHUP (and --watch, on file changes) ingest it
+ * again through a Reloader (bursts coalesced, a failed ingest retried), then `catchUp` reads what
+ * the ingest wrote, as any other change. Without one, SIGHUP only catches up (logged as
+ * `catchUpAlone`). Returns the reloader, null without a data directory.
+ */
+async function followDataDir(
+  config: Config,
+  store: CorpusStore,
+  logger: Logger,
+  o: { ingest: () => Promise<void>; catchUp: () => Promise<void>; catchUpAlone: string },
+): Promise<Reloader | null> {
+  const reloader = config.dataDir
+    ? new Reloader({
+        build: async () => {
+          await o.ingest();
+          await o.catchUp();
+          return store.current;
+        },
+        store,
+        logger,
+      })
+    : null;
+  process.on('SIGHUP', () => {
+    logger.info(reloader ? 'SIGHUP: ingesting the data directory again' : o.catchUpAlone);
+    void (reloader ? reloader.reload('SIGHUP') : o.catchUp());
+  });
+  if (reloader && config.watch) await reloader.watch(config.dataDir!);
+  return reloader;
 }
 
 async function databaseSource(config: Config & { databaseUrl: string }, logger: Logger): Promise<Source> {
@@ -303,23 +321,7 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
         }
       };
       if (!replica.startedFromSnapshot) void saveSnapshot('started without a usable snapshot');
-      // With a data directory too: SIGHUP (and --watch) ingest it again; the replica then sees the changes like any other.
-      const reloader = config.dataDir
-        ? new Reloader({
-            build: async () => {
-              await ingest();
-              await replica.catchUp();
-              return store.current;
-            },
-            store,
-            logger,
-          })
-        : null;
-      process.on('SIGHUP', () => {
-        logger.info(reloader ? 'SIGHUP: ingesting the data directory again' : 'SIGHUP: catching up with the database');
-        void (reloader ? reloader.reload('SIGHUP') : replica.catchUp());
-      });
-      if (reloader && config.watch) await reloader.watch(config.dataDir!);
+      const reloader = await followDataDir(config, store, logger, { ingest, catchUp: () => replica.catchUp(), catchUpAlone: 'SIGHUP: catching up with the database' });
       return async () => {
         await reloader?.close();
         await replica.close();
