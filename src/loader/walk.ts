@@ -7,6 +7,12 @@ import { DEFAULT_CHROME, type ChromeList } from './normalise/chrome.js';
 /** Names that are documentation or configuration, not articles. */
 const NOT_ARTICLES = /^(?:readme|license|licence|notice|copying|changelog)(?:\.[a-z]+)?$/iu;
 
+/** Names a walk passes over without counting them: hidden files and `_`-prefixed folder files. */
+const skipped = (name: string): boolean => name.startsWith('.') || name.startsWith('_');
+
+/** A file name a walk lists as an article (others it counts as ignored). */
+const articleName = (name: string, accept: (name: string) => boolean): boolean => !NOT_ARTICLES.test(name) && accept(name);
+
 /** `_source.json` in a folder: defaults for every file below it that does not say otherwise. */
 export const FolderDefaultsFile = z.object({
   source: z
@@ -160,7 +166,7 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
     if (entries.some((e) => e.name === FOLDER_CHROME_FILE)) defaults = await readChrome(dirAbs, dirRel, defaults);
     folders.set(dirRel, defaults);
     for (const ent of entries) {
-      if (ent.name.startsWith('.') || ent.name.startsWith('_')) continue;
+      if (skipped(ent.name)) continue;
       const abs = path.join(dirAbs, ent.name);
       const rel = dirRel ? `${dirRel}/${ent.name}` : ent.name;
       let isDir = ent.isDirectory();
@@ -187,7 +193,7 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
         continue;
       }
       if (isDir) await visit(abs, rel, defaults);
-      else if (isFile && !NOT_ARTICLES.test(ent.name) && accept(ent.name)) files.push({ abs, rel, defaults });
+      else if (isFile && articleName(ent.name, accept)) files.push({ abs, rel, defaults });
       else ignored++;
     }
   }
@@ -215,7 +221,7 @@ export async function walkChanges(root: string, last: Walk, changed: ReadonlyArr
     const name = rel.slice(slash + 1);
     const defaults = last.folders.get(slash < 0 ? '' : rel.slice(0, slash));
     if (!name || !defaults || last.folders.has(rel) || problemPaths.has(rel) || name === FOLDER_DEFAULTS_FILE || name === FOLDER_CHROME_FILE) return null;
-    if (name.startsWith('.') || name.startsWith('_')) continue; // never an article, whatever it is
+    if (skipped(name)) continue; // never an article, whatever it is
     const abs = path.join(root, ...rel.split('/'));
     let st;
     try {
@@ -234,7 +240,7 @@ export async function walkChanges(root: string, last: Walk, changed: ReadonlyArr
       continue;
     }
     // Not a regular file, or not an article file (a walk counts those as ignored): walk again.
-    if ((st && !st.isFile()) || NOT_ARTICLES.test(name) || !accept(name)) return null;
+    if ((st && !st.isFile()) || !articleName(name, accept)) return null;
     if (st) present.set(rel, { abs, rel, defaults });
     else gone.add(rel);
   }
@@ -271,8 +277,8 @@ async function newFolderFiles(abs: string, rel: string, defaults: FolderDefaults
   const out: WalkEntry[] = [];
   for (const ent of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (ent.name === FOLDER_DEFAULTS_FILE || ent.name === FOLDER_CHROME_FILE) return null;
-    if (ent.name.startsWith('.') || ent.name.startsWith('_')) continue;
-    if (!ent.isFile() || NOT_ARTICLES.test(ent.name) || !accept(ent.name)) return null;
+    if (skipped(ent.name)) continue;
+    if (!ent.isFile() || !articleName(ent.name, accept)) return null;
     out.push({ abs: path.join(abs, ent.name), rel: `${rel}/${ent.name}`, defaults });
   }
   return out;
