@@ -52,7 +52,8 @@ async function stalls<T>(work: () => Promise<T>): Promise<{ value: T; longestSta
 
 const rows: Array<{ op: string; totalMs: number; stallMs: number; phases: PhaseTimes }> = [];
 async function update(op: string, rel: string): Promise<void> {
-  (globalThis as { gc?: () => void }).gc?.();
+  // A forced full GC would show in the profile as a block of its own: with --cpu-profile the heap is left as the server would have it.
+  if (!values['cpu-profile']) (globalThis as { gc?: () => void }).gc?.();
   const rssBefore = process.memoryUsage.rss();
   const started = performance.now();
   const { value: next, longestStallMs, peakRss } = await stalls(async () => {
@@ -105,6 +106,49 @@ if (profiler) {
   });
   console.log('\nself time (ms) in the updates, top 25:');
   for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms.toFixed(0).padStart(7)}  ${name}`);
+  printBlocks(profile, byNode);
+}
+
+/**
+ * The event loop's blocks in the profile: stretches of consecutive samples that are not idle
+ * (what a request arriving then waits for), longest first, each with the project's functions on
+ * the stack most often in it (inclusive) and the functions that took its time (self).
+ */
+function printBlocks(
+  profile: { samples: number[]; timeDeltas: number[] },
+  byNode: Map<number, { id: number; parent?: number; callFrame: { functionName: string; url: string; lineNumber: number } }>,
+  minMs = 20,
+): void {
+  const parentOf = new Map<number, number>();
+  for (const n of byNode.values()) for (const c of (n as { children?: number[] }).children ?? []) parentOf.set(c, n.id);
+  const label = (f: { functionName: string; url: string; lineNumber: number }) => `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
+  const blocks: Array<{ ms: number; inclusive: Map<string, number>; self: Map<string, number> }> = [];
+  let current: (typeof blocks)[number] | null = null;
+  profile.samples.forEach((id, i) => {
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const f = byNode.get(id)!.callFrame;
+    if (f.functionName === '(idle)') {
+      if (current && current.ms >= minMs) blocks.push(current);
+      current = null;
+      return;
+    }
+    current ??= { ms: 0, inclusive: new Map(), self: new Map() };
+    current.ms += dt;
+    current.self.set(label(f), (current.self.get(label(f)) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parentOf.get(n)) {
+      const frame = byNode.get(n)!.callFrame;
+      if (!frame.url.includes('/src/')) continue;
+      const name = label(frame);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      current.inclusive.set(name, (current.inclusive.get(name) ?? 0) + dt);
+    }
+  });
+  if (current && (current as { ms: number }).ms >= minMs) blocks.push(current);
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('; ');
+  console.log(`\nblocks of the event loop >= ${minMs} ms (not idle), longest first: ${blocks.length}`);
+  for (const b of blocks.sort((x, y) => y.ms - x.ms).slice(0, 30)) console.log(`${b.ms.toFixed(0).padStart(6)} ms  self: ${top(b.self, 3)}\n           in: ${top(b.inclusive, 6)}`);
 }
 
 // Per phase: median time and the longest block over all updates.

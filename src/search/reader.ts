@@ -7,8 +7,11 @@
  *
  * Statistics are computed here, at version creation, over live documents only, and never
  * stored in a segment: document count, per-word document frequencies (on demand), average
- * field lengths and per-document field norms. So an article scores exactly as it would in a
- * full build of the same articles, whatever segment it sits in and whatever was deleted.
+ * field lengths and field norms. So an article scores exactly as it would in a full build of
+ * the same articles, whatever segment it sits in and whatever was deleted. Making a version
+ * costs the number of segments, not of documents: the deleted documents' field lengths are
+ * summed by the delete that removes them (kept in the alive bits), and a norm is a function of
+ * a field's length, so a version keeps one table by length instead of a norm per document.
  */
 import type { SearchIndexOptions } from './options.js';
 import { type Segment, STOP_PREFIX } from './segment.js';
@@ -19,28 +22,35 @@ export class AliveBits {
     private readonly bits: Uint32Array,
     /** Number of deleted documents. */
     readonly deletedCount: number,
+    /**
+     * Sum of the deleted documents' title, lead and rest lengths, kept by each delete (a version's
+     * average field lengths then need no pass over the segment's documents).
+     */
+    readonly deletedLengths: readonly [number, number, number],
   ) {}
 
   static all(size: number): AliveBits {
-    return new AliveBits(new Uint32Array((size + 31) >>> 5).fill(0xffffffff), 0);
+    return new AliveBits(new Uint32Array((size + 31) >>> 5).fill(0xffffffff), 0, [0, 0, 0]);
   }
 
   has(doc: number): boolean {
     return ((this.bits[doc >>> 5]! >>> (doc & 31)) & 1) === 1;
   }
 
-  /** A new set with `docs` (segment document numbers) deleted as well. */
-  without(docs: Iterable<number>): AliveBits {
+  /** A new set with `docs` (segment document numbers) deleted as well; `fieldLengths`: the segment's (3 per document). */
+  without(docs: Iterable<number>, fieldLengths: Uint32Array): AliveBits {
     const bits = this.bits.slice();
     let deleted = this.deletedCount;
+    const lengths: [number, number, number] = [...this.deletedLengths];
     for (const d of docs) {
       const mask = 1 << (d & 31);
       if ((bits[d >>> 5]! & mask) !== 0) {
         bits[d >>> 5]! &= ~mask;
         deleted++;
+        for (let f = 0; f < 3; f++) lengths[f]! += fieldLengths[3 * d + f]!;
       }
     }
-    return new AliveBits(bits, deleted);
+    return new AliveBits(bits, deleted, lengths);
   }
 }
 
@@ -58,7 +68,51 @@ export interface PlacedSegment extends SegmentView {
   /** Live documents. */
   readonly liveCount: number;
   /** Per document: BM25F field weight `boost_f / (1 − b + b · len_f / avglen_f)` for title, lead, rest. */
-  readonly fieldNorms: Float64Array;
+  readonly fieldNorms: FieldNorms;
+}
+
+/**
+ * Lengths up to this are looked up in a version's norm table; longer fields (rare: a very long
+ * article's rest) have their norm computed when asked, by the same expression.
+ */
+const NORM_TABLE_LENGTHS = 1 << 14;
+
+/**
+ * The BM25F field weights of one segment's documents in one version: `of(d, f)` is
+ * `boost_f / (1 − b + b · len_f / avglen_f)` for document `d`'s field `f` (0 title, 1 lead,
+ * 2 rest), read from the version's table by length (shared by all its segments).
+ */
+export class FieldNorms {
+  constructor(
+    private readonly lengths: Uint32Array,
+    private readonly table: NormTable,
+  ) {}
+
+  of(d: number, f: number): number {
+    const length = this.lengths[3 * d + f]!;
+    const table = this.table;
+    return length < table.stride ? table.norms[f * table.stride + length]! : table.compute(f, length);
+  }
+}
+
+/** A version's field norms by length: `norms[f * stride + length]` for lengths below `stride`. */
+class NormTable {
+  readonly norms: Float64Array;
+
+  constructor(
+    readonly stride: number,
+    private readonly average: readonly [number, number, number],
+    private readonly boosts: readonly [number, number, number],
+    private readonly b: number,
+  ) {
+    this.norms = new Float64Array(3 * stride);
+    for (let f = 0; f < 3; f++) for (let length = 0; length < stride; length++) this.norms[f * stride + length] = this.compute(f, length);
+  }
+
+  compute(f: number, length: number): number {
+    const avg = this.average[f]!;
+    return avg > 0 ? this.boosts[f]! / (1 - this.b + (this.b * length) / avg) : 0;
+  }
 }
 
 export class IndexReader {
@@ -79,39 +133,28 @@ export class IndexReader {
     let live = 0;
     const totals = [0, 0, 0];
     const lives: number[] = [];
+    let longest = 0;
     for (const view of views) {
       const segment = view.segment;
-      const fieldTotals = [...segment.fieldLengthTotals];
       let liveCount = segment.size;
-      if (view.alive !== null && view.alive.deletedCount > 0) {
-        liveCount -= view.alive.deletedCount;
-        for (let d = 0; d < segment.size; d++) {
-          if (view.alive.has(d)) continue;
-          for (let f = 0; f < 3; f++) fieldTotals[f]! -= segment.fieldLengths[3 * d + f]!;
-        }
-      }
-      for (let f = 0; f < 3; f++) totals[f]! += fieldTotals[f]!;
+      const deleted = view.alive !== null && view.alive.deletedCount > 0 ? view.alive : null;
+      if (deleted !== null) liveCount -= deleted.deletedCount;
+      for (let f = 0; f < 3; f++) totals[f]! += segment.fieldLengthTotals[f]! - (deleted?.deletedLengths[f] ?? 0);
       lives.push(liveCount);
       live += liveCount;
+      longest = Math.max(longest, segment.longestField);
     }
     this.size = live;
     const average = totals.map((t) => (live > 0 ? t / live : 0)) as [number, number, number];
     this.averageFieldLength = average;
     const { b, titleBoost, leadBoost, bodyBoost } = options;
-    const boosts = [titleBoost, leadBoost, bodyBoost];
+    const table = new NormTable(Math.min(longest + 1, NORM_TABLE_LENGTHS), average, [titleBoost, leadBoost, bodyBoost], b);
     const placed: PlacedSegment[] = [];
     this.bases = new Uint32Array(views.length);
     views.forEach((view, i) => {
       const segment = view.segment;
-      const norms = new Float64Array(3 * segment.size);
-      for (let d = 0; d < segment.size; d++) {
-        for (let f = 0; f < 3; f++) {
-          const avg = average[f]!;
-          norms[3 * d + f] = avg > 0 ? boosts[f]! / (1 - b + (b * segment.fieldLengths[3 * d + f]!) / avg) : 0;
-        }
-      }
       const alive = view.alive !== null && view.alive.deletedCount > 0 ? view.alive : null;
-      placed.push({ segment, alive, base, liveCount: lives[i]!, fieldNorms: norms });
+      placed.push({ segment, alive, base, liveCount: lives[i]!, fieldNorms: new FieldNorms(segment.fieldLengths, table) });
       this.bases[i] = base;
       base += segment.size;
     });

@@ -11,7 +11,7 @@
 import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
 import type { MatchResult } from './options.js';
 import { EMPTY_MATCH, gallop } from './postings.js';
-import type { IndexReader } from './reader.js';
+import type { FieldNorms, IndexReader } from './reader.js';
 
 /** Field mask of every field. */
 export const ALL_FIELDS = F_TITLE | F_LEAD | F_REST;
@@ -84,15 +84,15 @@ export function wordHitsWithin(reader: IndexReader, weight: number, idf: number,
 }
 
 /** Score of one posting over all fields (the formulas of {@link segmentWordHits}). */
-function postingScore(reader: IndexReader, norms: Float64Array, d: number, packed: number, weightedIdf: number): number {
+function postingScore(reader: IndexReader, norms: FieldNorms, d: number, packed: number, weightedIdf: number): number {
   const { k1, separateTitle, delta } = reader.options;
   const k1Plus1 = k1 + 1;
   if (separateTitle) {
-    const title = (packed & 15) * norms[3 * d]!;
-    const body = ((packed >>> 4) & 15) * norms[3 * d + 1]! + (packed >>> 8) * norms[3 * d + 2]!;
+    const title = (packed & 15) * norms.of(d, 0);
+    const body = ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
     return weightedIdf * (k1Plus1 * (title / (k1 + title) + body / (k1 + body)) + (title > 0 ? delta : 0) + (body > 0 ? delta : 0));
   }
-  const w = (packed & 15) * norms[3 * d]! + ((packed >>> 4) & 15) * norms[3 * d + 1]! + (packed >>> 8) * norms[3 * d + 2]!;
+  const w = (packed & 15) * norms.of(d, 0) + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
   return weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
 }
 
@@ -122,8 +122,8 @@ function segmentWordHits(
       const d = postingDocs[i]!;
       if (alive !== null && !alive.has(d)) continue;
       const packed = frequencies[i]!;
-      const title = (packed & 15) * norms[3 * d]!;
-      const body = ((packed >>> 4) & 15) * norms[3 * d + 1]! + (packed >>> 8) * norms[3 * d + 2]!;
+      const title = (packed & 15) * norms.of(d, 0);
+      const body = ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
       docs[n] = base + d;
       scores[n++] = weightedIdf * (k1Plus1 * (title / (k1 + title) + body / (k1 + body)) + (title > 0 ? delta : 0) + (body > 0 ? delta : 0));
     }
@@ -135,7 +135,7 @@ function segmentWordHits(
       const d = postingDocs[i]!;
       if (alive !== null && !alive.has(d)) continue;
       const packed = frequencies[i]!;
-      const w = (packed & 15) * norms[3 * d]! + ((packed >>> 4) & 15) * norms[3 * d + 1]! + (packed >>> 8) * norms[3 * d + 2]!;
+      const w = (packed & 15) * norms.of(d, 0) + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
       docs[n] = base + d;
       scores[n++] = weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
     }
@@ -165,9 +165,9 @@ function segmentWordHits(
     }
     let w = 0;
     let title = 0;
-    if (mask & F_TITLE && inTitle > 0) title = inTitle * norms[3 * d]!;
-    if (mask & F_LEAD && inLead > 0) w += inLead * norms[3 * d + 1]!;
-    if (mask & F_REST && inRest > 0) w += inRest * norms[3 * d + 2]!;
+    if (mask & F_TITLE && inTitle > 0) title = inTitle * norms.of(d, 0);
+    if (mask & F_LEAD && inLead > 0) w += inLead * norms.of(d, 1);
+    if (mask & F_REST && inRest > 0) w += inRest * norms.of(d, 2);
     if (!separateTitle) {
       w += title;
       title = 0;

@@ -74,7 +74,7 @@ export class SearchIndex extends IndexReader {
     const views: SegmentView[] = this.segments.map((placed, s) => {
       const deleted = deletedBySegment.get(s);
       if (deleted === undefined) return { segment: placed.segment, alive: placed.alive };
-      return { segment: placed.segment, alive: (placed.alive ?? AliveBits.all(placed.segment.size)).without(deleted) };
+      return { segment: placed.segment, alive: (placed.alive ?? AliveBits.all(placed.segment.size)).without(deleted, placed.segment.fieldLengths) };
     });
     const documents = changes.add ?? [];
     if (added !== undefined && added.size !== documents.length) throw new RangeError(`${documents.length} added documents got a segment of ${added.size}`);

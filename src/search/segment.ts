@@ -105,6 +105,8 @@ export class Segment {
   readonly fieldLengths: Uint32Array;
   /** Sum of each field's length over all documents. */
   readonly fieldLengthTotals: readonly [number, number, number];
+  /** The longest field of any document (indexed tokens): how far a version's table of norms by length must reach. */
+  readonly longestField: number;
   readonly parts: Readonly<SegmentParts>;
   /**
    * Structures derived from this segment's immutable data on first use (the fuzzy matcher's
@@ -131,12 +133,15 @@ export class Segment {
     this.paragraphStart = parts.paragraphStart;
     this.fieldLengths = parts.fieldLengths;
     const totals: [number, number, number] = [0, 0, 0];
+    let longest = 0;
     for (let d = 0; d < this.size; d++) {
       totals[0] += parts.fieldLengths[3 * d]!;
       totals[1] += parts.fieldLengths[3 * d + 1]!;
       totals[2] += parts.fieldLengths[3 * d + 2]!;
+      longest = Math.max(longest, parts.fieldLengths[3 * d]!, parts.fieldLengths[3 * d + 1]!, parts.fieldLengths[3 * d + 2]!);
     }
     this.fieldLengthTotals = totals;
+    this.longestField = longest;
   }
 
   /**

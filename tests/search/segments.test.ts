@@ -216,3 +216,32 @@ describe('PositionReader', () => {
     expect(compared).toBeGreaterThan(2000);
   });
 });
+
+describe('a version\'s statistics without a pass over its documents', () => {
+  it('the norm table (and the norms of fields longer than it) give BM25F\'s weight of every field, and deletes keep the average lengths of the live documents', () => {
+    const docs = syntheticDocuments(300, 21);
+    // a rest longer than the table reaches: its norm is computed when asked
+    const long = Array.from({ length: 20_000 }, (_, i) => WORDS[i % WORDS.length]!).join(' ');
+    docs.push({ key: 'long', title: 'harbour report', paragraphs: ['the lead of it', long] });
+    let index = SearchIndex.build(docs.slice(0, 150));
+    index = index.withChanges({ add: docs.slice(150) });
+    index = index.withChanges({ delete: [3, 10, 160, 170, 299] });
+    const live = Array.from({ length: index.documentSpace }, (_, d) => d).filter((d) => index.isLive(d));
+    const full = SearchIndex.build(live.map((d) => index.document(d)!));
+    expect(index.averageFieldLength).toEqual(full.averageFieldLength);
+    const { b, titleBoost, leadBoost, bodyBoost } = index.options;
+    const boosts = [titleBoost, leadBoost, bodyBoost];
+    let longest = 0;
+    for (const placed of index.segments) {
+      for (let d = 0; d < placed.segment.size; d++) {
+        for (let f = 0; f < 3; f++) {
+          const length = placed.segment.fieldLengths[3 * d + f]!;
+          longest = Math.max(longest, length);
+          const avg = index.averageFieldLength[f]!;
+          expect(placed.fieldNorms.of(d, f)).toBe(boosts[f]! / (1 - b + (b * length) / avg));
+        }
+      }
+    }
+    expect(longest).toBeGreaterThan(16_384);
+  });
+});
