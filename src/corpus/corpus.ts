@@ -522,9 +522,9 @@ export class Corpus {
   /** The same content with index segments `[first, end)` merged into one (same `version`). */
   merged(first: number, end: number): Corpus {
     const started = performance.now();
-    const { state, remap } = mergeState(this.state, first, end);
+    const { state, remap, kept } = mergeState(this.state, first, end);
     // Same articles, renumbered: this version's stories, renumbered (the shared index may have moved on).
-    const copy = this.stories.remapped(remap, state.index.documentSpace);
+    const copy = this.stories.remapped(remap, state.index.documentSpace, kept);
     return Corpus.fromState(state, this.sameLoad(), this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
   }
 
@@ -532,8 +532,8 @@ export class Corpus {
   async mergedWith(first: number, end: number, build: SegmentBuild): Promise<Corpus> {
     const started = performance.now();
     const segment = await build(this.state.index.liveDocuments(first, end));
-    const { state, remap } = mergeState(this.state, first, end, segment);
-    const copy = this.stories.remapped(remap, state.index.documentSpace);
+    const { state, remap, kept } = mergeState(this.state, first, end, segment);
+    const copy = this.stories.remapped(remap, state.index.documentSpace, kept);
     return Corpus.fromState(state, this.sameLoad(), this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
   }
 
@@ -1254,8 +1254,8 @@ function applyChanges(state: VersionState, added: readonly Article[], deleted: r
   return extend({ ...state, digestSum }, index, added, state.index.documentSpace, deleted, undefined, clock);
 }
 
-/** `state` with index segments `[first, end)` merged: document numbers remapped in every column and order. */
-function mergeState(state: VersionState, first: number, end: number, segment?: Segment): { state: VersionState; remap: Int32Array } {
+/** `state` with index segments `[first, end)` merged: document numbers remapped in every column and order (those below `kept` stay). */
+function mergeState(state: VersionState, first: number, end: number, segment?: Segment): { state: VersionState; remap: Int32Array; kept: number } {
   const { index, remap } = state.index.withMerged(first, end, segment);
   const space = index.documentSpace;
   const columns = columnStore(space);
@@ -1274,17 +1274,25 @@ function mergeState(state: VersionState, first: number, end: number, segment?: S
     columns.categoryOf[d] = categoryOf[old]!;
     for (let lane = 0; lane < 4; lane++) columns.digest[4 * d + lane] = digest[4 * old + lane]!;
   }
-  // renumbering keeps every order (the keys are unchanged); deleted documents drop out
-  const renumber = (order: Uint32Array): Uint32Array => {
-    const out = new Uint32Array(order.length);
-    let n = 0;
-    for (const old of order) if (remap[old]! >= 0) out[n++] = remap[old]!;
-    return out.slice(0, n);
+  // Renumbering keeps every order (the keys are unchanged) and the orders hold live documents
+  // only: each order is copied whole and the documents from `kept` on are patched in at their
+  // ranks (a merge of the last, small segments touches a few entries, not every one).
+  const renumbered = (order: Uint32Array, rank: Uint32Array): { order: Uint32Array; rank: Uint32Array } => {
+    const out = order.slice();
+    const ranks = new Uint32Array(space);
+    ranks.set(rank.subarray(0, kept));
+    for (let old = kept; old < remap.length; old++) {
+      const d = remap[old]!;
+      if (d < 0) continue;
+      out[rank[old]!] = d;
+      ranks[d] = rank[old]!;
+    }
+    return { order: out, rank: ranks };
   };
-  const byId = renumber(state.orders.byId);
-  const newest = renumber(state.orders.newest);
-  const oldest = renumber(state.orders.oldest);
-  const orders: Orders = { byId, newest, oldest, idRank: ranksOf(byId, space), newestRank: ranksOf(newest, space), oldestRank: ranksOf(oldest, space) };
+  const byId = renumbered(state.orders.byId, state.orders.idRank);
+  const newest = renumbered(state.orders.newest, state.orders.newestRank);
+  const oldest = renumbered(state.orders.oldest, state.orders.oldestRank);
+  const orders: Orders = { byId: byId.order, newest: newest.order, oldest: oldest.order, idRank: byId.rank, newestRank: newest.rank, oldestRank: oldest.rank };
   // the merged segment's slug lookup, from its documents
   const slugs = new Map<unknown, ReadonlyMap<string, readonly number[]>>();
   for (const placed of index.segments) {
@@ -1302,5 +1310,5 @@ function mergeState(state: VersionState, first: number, end: number, segment?: S
     });
     slugs.set(placed.segment, bySlug);
   }
-  return { state: { ...state, index, columns, orders, slugs }, remap };
+  return { state: { ...state, index, columns, orders, slugs }, remap, kept };
 }

@@ -97,16 +97,6 @@ class StoryTable {
     return next.depth > StoryTable.MAX_DEPTH ? StoryTable.of(next.flat()) : next;
   }
 
-  /** Calls `fn` with every story (no copy of the table). */
-  forEach(fn: (story: SnapshotStory) => void, shadowed = new Set<number>()): void {
-    for (const [first, s] of this.own) {
-      if (shadowed.has(first)) continue;
-      if (this.base !== null) shadowed.add(first);
-      if (s !== null) fn(s);
-    }
-    this.base?.forEach(fn, shadowed);
-  }
-
   /** Every story, in one map. */
   flat(): Map<number, SnapshotStory> {
     if (this.base === null) return this.own as Map<number, SnapshotStory>;
@@ -215,32 +205,32 @@ export class SnapshotStories {
     return new SnapshotStories(firstOf, byFirst, newest, index.edits);
   }
 
-  /** The same stories after an index merge renumbered the documents (`remap[old]`, -1 for dropped ones). */
-  remapped(remap: Int32Array | readonly number[], space: number): SnapshotStories {
+  /**
+   * The same stories after an index merge renumbered the documents (`remap[old]`, -1 for dropped
+   * ones); documents below `from` keep their numbers. Only the stories with a member from `from`
+   * on are renumbered (found through `firstOf`, no walk of every story), layered over the table.
+   */
+  remapped(remap: Int32Array | readonly number[], space: number, from = 0): SnapshotStories {
     const firstOf = new Int32Array(space).fill(-1);
-    // A merge of the last segments leaves most documents where they were: those stories keep
-    // their entries in the table; only the renumbered ones are layered over it.
-    const gone: number[] = [];
+    firstOf.set(this.firstOf.subarray(0, Math.min(from, space)));
+    const moved = new Set<number>();
+    for (let old = from; old < this.firstOf.length; old++) if (this.firstOf[old]! >= 0) moved.add(this.firstOf[old]!);
     const renumbered: SnapshotStory[] = [];
-    this.byFirst.forEach((s) => {
-      let moved = false;
-      for (const m of s.members) if (remap[m] !== m) moved = true;
-      if (!moved) {
-        for (const m of s.members) firstOf[m] = s.first;
-        return;
-      }
+    for (const old of moved) {
+      const s = this.byFirst.get(old)!;
       const members = Uint32Array.from(s.members, (m) => remap[m]!);
       const first = members[0]!;
       for (const m of members) firstOf[m] = first;
-      gone.push(s.first);
       renumbered.push({ first, members, lastMs: s.lastMs });
-    });
+    }
     // Every old number out before any new one goes in (a new number may be another story's old one).
     const changes = new Map<number, SnapshotStory | null>();
-    for (const first of gone) changes.set(first, null);
+    for (const first of moved) changes.set(first, null);
     for (const story of renumbered) changes.set(story.first, story);
     // Renumbering keeps the order: every story's dates, and the id order among its articles, are unchanged.
-    return new SnapshotStories(firstOf, this.byFirst.with(changes), Uint32Array.from(this.newest, (f) => remap[f]!), this.edits);
+    const newest = this.newest.slice();
+    for (let k = 0; k < newest.length; k++) if (newest[k]! >= from) newest[k] = remap[newest[k]!]!;
+    return new SnapshotStories(firstOf, this.byFirst.with(changes), newest, this.edits);
   }
 
   /** The story whose first-published article is this document, else undefined. */
