@@ -11,8 +11,9 @@
  * `--cpu-profile FILE` writes a V8 CPU profile of the updates alone (open it in Chrome's DevTools), and prints the functions that took the most time in them.
  *
  *   node --expose-gc --import tsx bench/reload-profile.ts --corpus DIR [--snapshot FILE] [--reps 3] [--cpu-profile FILE]
+ *   node --import tsx bench/reload-profile.ts --blocks SERVER.cpuprofile   (the blocks of a profile taken with node --cpu-prof)
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +22,13 @@ import { type Corpus, SegmentBuilder } from '../src/corpus/index.js';
 import { loadArticles, ParseCache, type PhaseTimes } from '../src/loader/index.js';
 import { startCorpus } from '../src/server.js';
 
-const { values } = parseArgs({ options: { corpus: { type: 'string' }, snapshot: { type: 'string' }, reps: { type: 'string', default: '3' }, 'cpu-profile': { type: 'string' } } });
+const { values } = parseArgs({ options: { corpus: { type: 'string' }, snapshot: { type: 'string' }, reps: { type: 'string', default: '3' }, 'cpu-profile': { type: 'string' }, blocks: { type: 'string' } } });
+if (values.blocks) {
+  // `--blocks FILE`: only list the event loop's blocks of a CPU profile taken elsewhere (the server's, `node --cpu-prof`).
+  const profile = JSON.parse(readFileSync(values.blocks, 'utf8')) as Parameters<typeof printBlocks>[0] & { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }> };
+  printBlocks(profile, new Map(profile.nodes.map((n) => [n.id, n])), [], 40);
+  process.exit(0);
+}
 const dir = path.resolve(values.corpus!);
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 const cache = new ParseCache();
@@ -44,14 +51,21 @@ async function stalls<T>(work: () => Promise<T>): Promise<{ value: T; longestSta
     last = now;
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 1);
+  const from = process.hrtime.bigint() / 1000n;
   const value = await work();
+  windows.push({ label: currentLabel, from: Number(from), to: Number(process.hrtime.bigint() / 1000n) });
   clearInterval(timer);
   longest = Math.max(longest, performance.now() - last);
   return { value, longestStallMs: longest, peakRss };
 }
 
+/** When each update and merge ran (µs of the monotonic clock the CPU profile's timestamps use), to name the blocks. */
+const windows: Array<{ label: string; from: number; to: number }> = [];
+let currentLabel = '';
+
 const rows: Array<{ op: string; totalMs: number; stallMs: number; phases: PhaseTimes }> = [];
 async function update(op: string, rel: string): Promise<void> {
+  currentLabel = `${rows.length + 1}. ${op}`;
   // A forced full GC would show in the profile as a block of its own: with --cpu-profile the heap is left as the server would have it.
   if (!values['cpu-profile']) (globalThis as { gc?: () => void }).gc?.();
   const rssBefore = process.memoryUsage.rss();
@@ -68,6 +82,7 @@ async function update(op: string, rel: string): Promise<void> {
   for (;;) {
     const merge = current.pendingMerge();
     if (!merge) break;
+    currentLabel = `${rows.length}. merge after ${op}`;
     const m = await stalls(() => current.mergedWith(merge[0], merge[1], builder.build));
     current = m.value;
     console.log(`  merge [${merge[0]}, ${merge[1]}): longest stall ${m.longestStallMs.toFixed(1)} ms, peak rss ${mb(m.peakRss)}`);
@@ -94,7 +109,7 @@ for (let rep = 0; rep < Number(values.reps); rep++) {
 rmSync(folder, { recursive: true, force: true });
 await builder.close();
 if (profiler) {
-  const { profile } = (await profiler.post('Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] } };
+  const { profile } = (await profiler.post('Profiler.stop')) as { profile: { startTime: number; nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] } };
   writeFileSync(values['cpu-profile']!, JSON.stringify(profile));
   // Self time per function (sampled).
   const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -106,7 +121,7 @@ if (profiler) {
   });
   console.log('\nself time (ms) in the updates, top 25:');
   for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms.toFixed(0).padStart(7)}  ${name}`);
-  printBlocks(profile, byNode);
+  printBlocks(profile, byNode, windows);
 }
 
 /**
@@ -115,16 +130,19 @@ if (profiler) {
  * the stack most often in it (inclusive) and the functions that took its time (self).
  */
 function printBlocks(
-  profile: { samples: number[]; timeDeltas: number[] },
+  profile: { startTime: number; samples: number[]; timeDeltas: number[] },
   byNode: Map<number, { id: number; parent?: number; callFrame: { functionName: string; url: string; lineNumber: number } }>,
+  spans: ReadonlyArray<{ label: string; from: number; to: number }>,
   minMs = 20,
 ): void {
   const parentOf = new Map<number, number>();
   for (const n of byNode.values()) for (const c of (n as { children?: number[] }).children ?? []) parentOf.set(c, n.id);
   const label = (f: { functionName: string; url: string; lineNumber: number }) => `${f.functionName || '(anonymous)'} ${f.url.split('/').slice(-2).join('/')}:${f.lineNumber + 1}`;
-  const blocks: Array<{ ms: number; inclusive: Map<string, number>; self: Map<string, number> }> = [];
+  const blocks: Array<{ ms: number; at: number; inclusive: Map<string, number>; self: Map<string, number> }> = [];
   let current: (typeof blocks)[number] | null = null;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
     const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     const f = byNode.get(id)!.callFrame;
     if (f.functionName === '(idle)') {
@@ -132,7 +150,7 @@ function printBlocks(
       current = null;
       return;
     }
-    current ??= { ms: 0, inclusive: new Map(), self: new Map() };
+    current ??= { ms: 0, at, inclusive: new Map(), self: new Map() };
     current.ms += dt;
     current.self.set(label(f), (current.self.get(label(f)) ?? 0) + dt);
     const seen = new Set<string>();
@@ -148,7 +166,8 @@ function printBlocks(
   if (current && (current as { ms: number }).ms >= minMs) blocks.push(current);
   const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} ${v.toFixed(0)}`).join('; ');
   console.log(`\nblocks of the event loop >= ${minMs} ms (not idle), longest first: ${blocks.length}`);
-  for (const b of blocks.sort((x, y) => y.ms - x.ms).slice(0, 30)) console.log(`${b.ms.toFixed(0).padStart(6)} ms  self: ${top(b.self, 3)}\n           in: ${top(b.inclusive, 6)}`);
+  const during = (b: { at: number }) => spans.find((w) => b.at >= w.from && b.at <= w.to)?.label ?? 'between updates';
+  for (const b of blocks.sort((x, y) => y.ms - x.ms).slice(0, 30)) console.log(`${b.ms.toFixed(0).padStart(6)} ms  (${during(b)})  self: ${top(b.self, 3)}\n           in: ${top(b.inclusive, 6)}`);
 }
 
 // Per phase: median time and the longest block over all updates.

@@ -29,9 +29,11 @@ import { fullGc, heapBytes, percentile } from './lib/stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
-  options: { corpus: { type: 'string' }, reps: { type: 'string' }, seed: { type: 'string' }, modes: { type: 'string' }, parts: { type: 'string' }, 'in-place': { type: 'boolean' } },
+  options: { corpus: { type: 'string' }, reps: { type: 'string' }, seed: { type: 'string' }, modes: { type: 'string' }, parts: { type: 'string' }, 'in-place': { type: 'boolean' }, 'server-node-options': { type: 'string' } },
 });
-const USAGE = 'node --expose-gc --import tsx bench/update-bench.ts --corpus <dir> [--reps 5] [--seed 1] [--modes update,full] [--parts updates,snapshot,in-process] [--in-place]';
+const USAGE = 'node --expose-gc --import tsx bench/update-bench.ts --corpus <dir> [--reps 5] [--seed 1] [--modes update,full] [--parts updates,snapshot,in-process] [--in-place] [--server-node-options "--cpu-prof --cpu-prof-dir=DIR"]';
+/** Extra node flags for the server (a CPU profile or --trace-gc of the updates; its log is kept beside a profile). */
+const SERVER_NODE_OPTIONS = (values['server-node-options'] ?? '').split(' ').filter((x) => x !== '');
 const CORPUS = path.resolve(requiredArg(values.corpus, 'corpus', USAGE));
 const REPS = Number(values.reps ?? 5);
 const SEED = Number(values.seed ?? 1);
@@ -67,8 +69,8 @@ async function start(dataDir: string, extra: string[], env: Record<string, strin
   const port = await freePort();
   const started = performance.now();
   const log = openSync(path.join(work, `server-${port}.log`), 'w');
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', path.join(ROOT, 'dist/server.js'), '--data', dataDir, ...extra], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_MAX: '0', LOG_LEVEL: 'warn', LOG_PRETTY: 'false', RESPONSE_CACHE_ENTRIES: '0' },
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', ...SERVER_NODE_OPTIONS, path.join(ROOT, 'dist/server.js'), '--data', dataDir, ...extra], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_MAX: '0', LOG_LEVEL: SERVER_NODE_OPTIONS.length > 0 ? 'info' : 'warn', LOG_PRETTY: 'false', RESPONSE_CACHE_ENTRIES: '0' },
     stdio: ['ignore', log, log],
   });
   closeSync(log);
@@ -298,4 +300,5 @@ for (const k of keys) console.log(`| ${k} | ${rows.map((r) => r[k]).join(' | ')}
 console.log('');
 if (PARTS.has('snapshot')) for (const [k, v] of Object.entries(await snapshotStart())) console.log(`- ${k}: ${v}`);
 if (PARTS.has('in-process')) for (const [k, v] of Object.entries(await inProcess(words))) console.log(`- ${k}: ${v}`);
-rmSync(work, { recursive: true, force: true });
+if (SERVER_NODE_OPTIONS.length > 0) console.log(`server logs kept in ${work}`);
+else rmSync(work, { recursive: true, force: true });
