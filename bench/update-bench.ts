@@ -31,7 +31,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: { corpus: { type: 'string' }, reps: { type: 'string' }, seed: { type: 'string' }, modes: { type: 'string' }, parts: { type: 'string' }, 'in-place': { type: 'boolean' }, 'server-node-options': { type: 'string' } },
 });
-const USAGE = 'node --expose-gc --import tsx bench/update-bench.ts --corpus <dir> [--reps 5] [--seed 1] [--modes update,full] [--parts updates,snapshot,in-process] [--in-place] [--server-node-options "--cpu-prof --cpu-prof-dir=DIR"]';
+const USAGE = 'node --expose-gc --import tsx bench/update-bench.ts --corpus <dir> [--reps 5] [--seed 1] [--modes update,full] [--parts updates,snapshot,in-process] [--in-place] [--server-node-options="--cpu-prof --cpu-prof-dir=DIR"]';
 /** Extra node flags for the server (a CPU profile or --trace-gc of the updates; its log is kept beside a profile). */
 const SERVER_NODE_OPTIONS = (values['server-node-options'] ?? '').split(' ').filter((x) => x !== '');
 const CORPUS = path.resolve(requiredArg(values.corpus, 'corpus', USAGE));
