@@ -151,6 +151,35 @@ describe('corpus updates equal full builds', () => {
     }
   });
 
+  it('stories after many single-article changes and merges (the layers of the story table folded over an earlier whole table, which is copied only after many changes) equal full builds', async () => {
+    const fixtures = await loadArticles(path.join(FIXTURES, 'corpus'));
+    // copies of each fixture under other ids: stories of many reprints, which edits split and restores join
+    const copies = Array.from({ length: 12 }, (_, n) =>
+      fixtures.articles.map((a) => ({ ...a, id: `${a.id}-copy-${n}`, slug: `${a.slug}-copy-${n}`, origin: { ...a.origin, path: `copy-${n}/${a.origin.path}`, sha256: `${a.origin.sha256.slice(0, 60)}${String(n).padStart(4, '0')}` } })),
+    ).flat();
+    const base = { ...fixtures, articles: [...fixtures.articles, ...copies].sort((x, y) => (x.id < y.id ? -1 : 1)) };
+    const storiesOf = (corpus: Corpus) => ({
+      stories: corpus.listStories({ limit: 1_000_000, offset: 0, minSize: 1 }).items.map((s) => ({ id: s.id, articles: s.articles.map((a) => a.id), fromMs: s.fromMs, toMs: s.toMs })),
+      storyOf: corpus.articles.map((a) => [a.id, corpus.storyOf(a)]),
+      collapsed: corpus.listCollapsed({ sort: 'newest', limit: 100_000, offset: 0 }).items.map((c) => [c.article.id, c.reprints]),
+    });
+    let corpus = new Corpus(base);
+    const random = rng(17);
+    let present = base.articles.slice();
+    const policy = { mergeFactor: 4, floorSize: 2, deletedShareToRewrite: 0.3 };
+    // more steps than the table has layers (16), and enough changes over the bottom table that it is copied at last
+    for (let step = 0; step < 70; step++) {
+      const victim = present[Math.floor(random() * present.length)]!;
+      const next = random() < 0.4 ? present.filter((a) => a !== victim) : present.map((a) => (a === victim ? edited(a, step) : a));
+      const restored = base.articles[Math.floor(random() * base.articles.length)]!;
+      present = next.some((a) => a.id === restored.id) ? next : [...next, restored].sort((x, y) => (x.id < y.id ? -1 : 1));
+      const load = { ...base, articles: present };
+      corpus = corpus.update(load);
+      for (let merge = corpus.pendingMerge(policy); merge; merge = corpus.pendingMerge(policy)) corpus = corpus.merged(...merge);
+      expect(storiesOf(corpus), `step ${step}`).toEqual(storiesOf(new Corpus(load)));
+    }
+  });
+
   it('two versions made from one (the first never served) each equal a full build, and so do the versions after: the second syncs the stories whole', async () => {
     const stories = await loadArticles(path.join(FIXTURES, 'stories'));
     const fixtures = await loadArticles(path.join(FIXTURES, 'corpus'));
