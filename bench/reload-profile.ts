@@ -40,15 +40,29 @@ const builder = new SegmentBuilder();
 const folder = path.join(dir, 'profile-updates');
 mkdirSync(folder, { recursive: true });
 
-/** The longest gap between two ticks of a 1 ms timer while `work` runs: what a request could have waited. */
-async function stalls<T>(work: () => Promise<T>): Promise<{ value: T; longestStallMs: number; peakRss: number }> {
+/**
+ * The longest gap between two ticks of a 1 ms timer while `work` runs: what a request could have
+ * waited; and the longest gap in CPU time (the process's user + system ms between two ticks),
+ * which a loaded machine stretches far less than the wall-clock gap (a blocked thread waiting
+ * for a core uses none).
+ */
+async function stalls<T>(work: () => Promise<T>): Promise<{ value: T; longestStallMs: number; longestCpuMs: number; peakRss: number }> {
   let last = performance.now();
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  let lastCpu = cpuNow();
   let longest = 0;
+  let longestCpu = 0;
   let peakRss = process.memoryUsage.rss();
   const timer = setInterval(() => {
     const now = performance.now();
+    const cpu = cpuNow();
     longest = Math.max(longest, now - last);
+    longestCpu = Math.max(longestCpu, cpu - lastCpu);
     last = now;
+    lastCpu = cpu;
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 1);
   const from = process.hrtime.bigint() / 1000n;
@@ -56,28 +70,30 @@ async function stalls<T>(work: () => Promise<T>): Promise<{ value: T; longestSta
   windows.push({ label: currentLabel, from: Number(from), to: Number(process.hrtime.bigint() / 1000n) });
   clearInterval(timer);
   longest = Math.max(longest, performance.now() - last);
-  return { value, longestStallMs: longest, peakRss };
+  longestCpu = Math.max(longestCpu, cpuNow() - lastCpu);
+  return { value, longestStallMs: longest, longestCpuMs: longestCpu, peakRss };
 }
 
 /** When each update and merge ran (µs of the monotonic clock the CPU profile's timestamps use), to name the blocks. */
 const windows: Array<{ label: string; from: number; to: number }> = [];
 let currentLabel = '';
 
-const rows: Array<{ op: string; totalMs: number; stallMs: number; phases: PhaseTimes }> = [];
+const rows: Array<{ op: string; totalMs: number; stallMs: number; cpuMs: number; phases: PhaseTimes }> = [];
+const merges: Array<{ stallMs: number; cpuMs: number }> = [];
 async function update(op: string, rel: string): Promise<void> {
   currentLabel = `${rows.length + 1}. ${op}`;
   // A forced full GC would show in the profile as a block of its own: with --cpu-profile the heap is left as the server would have it.
   if (!values['cpu-profile']) (globalThis as { gc?: () => void }).gc?.();
   const rssBefore = process.memoryUsage.rss();
   const started = performance.now();
-  const { value: next, longestStallMs, peakRss } = await stalls(async () => {
+  const { value: next, longestStallMs, longestCpuMs, peakRss } = await stalls(async () => {
     const load = await loadArticles(dir, { cache, changedPaths: [{ path: rel }] });
     return current.updateWith(load, builder.build);
   });
   const totalMs = performance.now() - started;
   current = next;
-  rows.push({ op, totalMs, stallMs: longestStallMs, phases: next.phases ?? {} });
-  console.log(`${op}: ${totalMs.toFixed(0)} ms, longest stall ${longestStallMs.toFixed(1)} ms, change ${JSON.stringify(next.change)}, rss ${mb(rssBefore)} -> peak ${mb(peakRss)} (+${mb(peakRss - rssBefore)})`);
+  rows.push({ op, totalMs, stallMs: longestStallMs, cpuMs: longestCpuMs, phases: next.phases ?? {} });
+  console.log(`${op}: ${totalMs.toFixed(0)} ms, longest stall ${longestStallMs.toFixed(1)} ms (${longestCpuMs.toFixed(1)} ms of CPU), change ${JSON.stringify(next.change)}, rss ${mb(rssBefore)} -> peak ${mb(peakRss)} (+${mb(peakRss - rssBefore)})`);
   // the merges the policy asks for after the swap, as the server's merger makes them
   for (;;) {
     const merge = current.pendingMerge();
@@ -85,7 +101,8 @@ async function update(op: string, rel: string): Promise<void> {
     currentLabel = `${rows.length}. merge after ${op}`;
     const m = await stalls(() => current.mergedWith(merge[0], merge[1], builder.build));
     current = m.value;
-    console.log(`  merge [${merge[0]}, ${merge[1]}): longest stall ${m.longestStallMs.toFixed(1)} ms, peak rss ${mb(m.peakRss)}`);
+    merges.push({ stallMs: m.longestStallMs, cpuMs: m.longestCpuMs });
+    console.log(`  merge [${merge[0]}, ${merge[1]}): longest stall ${m.longestStallMs.toFixed(1)} ms (${m.longestCpuMs.toFixed(1)} ms of CPU), peak rss ${mb(m.peakRss)}`);
   }
 }
 
@@ -180,3 +197,9 @@ for (const n of names) {
   console.log(`| ${n} | ${median(xs).toFixed(1)} | ${Math.max(...blocks).toFixed(1)} |`);
 }
 console.log(`| whole update | ${median(rows.map((r) => r.totalMs)).toFixed(1)} | ${Math.max(...rows.map((r) => r.stallMs)).toFixed(1)} (1 ms timer) |`);
+// The first update after a start from a snapshot runs the loader's full passes once: the others are what every later change costs.
+const later = rows.slice(1);
+const show = (xs: number[]) => (xs.length === 0 ? '–' : `median ${median(xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}`);
+console.log(`\nlongest block per update after the first (${later.length}): ${show(later.map((r) => r.stallMs))} ms wall, ${show(later.map((r) => r.cpuMs))} ms CPU`);
+console.log(`longest block per merge (${merges.length}): ${show(merges.map((m) => m.stallMs))} ms wall, ${show(merges.map((m) => m.cpuMs))} ms CPU`);
+console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
