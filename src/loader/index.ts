@@ -149,16 +149,43 @@ export class ParseCache {
       for (const e of f.entries) {
         const record = served(e.served);
         if (!record) break;
-        // The record before the cross-file steps: its own id, related links not yet resolved.
-        const article: Article = { ...record, id: e.id, related: record.related.map((r) => ({ title: r.title, id: null, url: r.url })) };
         const finished = { id: record.id, relatedIds: record.related.map((r) => r.id), article: record, invalid: null };
-        entries.push({ key: e.key, id: e.id, article, detectLanguage: false, languageDetected: e.languageDetected, finished });
+        entries.push({ key: e.key, id: e.id, article: draftView(record, e.id), detectLanguage: false, languageDetected: e.languageDetected, finished });
       }
       if (entries.length !== f.entries.length) continue;
       const { sha256, size, mtimeMs, defaultsKey, problems, omitted, chromeLines, duplicateLines } = f;
       cache.files.set(f.path, { sha256, size, mtimeMs, defaultsKey, problems, omitted, chromeLines, duplicateLines, entries });
     }
     return cache;
+  }
+}
+
+/**
+ * The record as its parse gave it, before the cross-file steps (its own id, related links not
+ * yet resolved), as a view of the validated record: it shares every text, array and object but
+ * `related` (an empty list is the record's own, shared one).
+ */
+function draftView(record: Article, id: string): Article {
+  return { ...record, id, related: record.related.length === 0 ? record.related : record.related.map((r) => ({ title: r.title, id: null, url: r.url })) };
+}
+
+/**
+ * The cache's entries of `outcomes` that a load validated keep a view of their record
+ * ({@link draftView}) instead of the parse's draft: the draft's own objects and arrays (a copy
+ * of every record's skeleton, strings shared) are dropped. The draft and the record differ only
+ * in what the view replaces (validation checks, it does not transform), so a later load reusing
+ * the entry finds the same keys, ids and records. Entries without a record (invalid,
+ * duplicates) keep their draft.
+ */
+function keepViews(outcomes: Iterable<FileOutcome>): void {
+  for (const o of outcomes) {
+    for (const e of o.entries) {
+      const record = e.finished?.article;
+      // a view shares the record's paragraphs: made already (this load reused the entry)
+      if (!record || e.article.paragraphs === record.paragraphs) continue;
+      e.article = draftView(record, e.id);
+      e.detectLanguage = false;
+    }
   }
 }
 
@@ -408,6 +435,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
       const cache = options.cache!;
       for (const rel of [...walked.named!.present.map((f) => f.rel), ...walked.named!.removed]) cache.files.delete(rel);
       for (const [rel, o] of seen) cache.files.set(rel, o);
+      keepViews(seen.values());
       cache.walk = walked;
       cache.last = result.last;
       const phases = clock.done();
@@ -498,6 +526,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     clock.phase('cross-file tables');
     const last = await lastLoadOf(everyEntry, pending, byTitle, breathe);
     Object.assign(last, { articles, problems: listed, stats });
+    keepViews(seen.values());
     options.cache.last = last;
     token = last.token;
   }
