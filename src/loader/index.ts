@@ -110,7 +110,36 @@ export interface LoadOptions {
  * contents with the files it saw, so deleted files leave the cache.
  */
 export class ParseCache {
-  files = new Map<string, FileOutcome>();
+  private filled = new Map<string, FileOutcome>();
+  /** Stored parses taken by {@link ParseCache.restoreLater}, made into entries when first read. */
+  private stored: { parses: readonly StoredParse[]; served: (id: string) => Article | undefined } | undefined;
+
+  /** What each file gave, by path below the data folder. */
+  get files(): Map<string, FileOutcome> {
+    if (this.stored !== undefined) {
+      const { parses, served } = this.stored;
+      this.stored = undefined;
+      this.filled = ParseCache.fromStored(parses, served).files;
+    }
+    return this.filled;
+  }
+
+  set files(files: Map<string, FileOutcome>) {
+    this.stored = undefined;
+    this.filled = files;
+  }
+
+  /**
+   * Takes a snapshot's stored parses as this cache's files ({@link ParseCache.fromStored}), made
+   * into entries only when first read: by the first load (a reload, a catch-up) or snapshot. A
+   * server started from a snapshot serves without spending that time first (0.3-1.3 s at 100,000
+   * files); `served` must keep answering the records the snapshot stored (the restored version).
+   */
+  restoreLater(stored: readonly StoredParse[], served: (id: string) => Article | undefined): void {
+    this.stored = { parses: stored, served };
+    this.walk = undefined;
+    this.last = undefined;
+  }
   /** The last load's walk of the folder: a load told which paths changed starts from it. */
   walk: Walk | undefined;
   /**
