@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { Corpus } from '../src/corpus/index.js';
 import { ParseCache } from '../src/loader/index.js';
 import { fingerprintDataDirOffThread, openSnapshot, sameFiles } from '../src/snapshot/files.js';
+import { storedParsesOf } from '../src/snapshot/format.js';
 
 const { values } = parseArgs({ options: { snapshot: { type: 'string' }, data: { type: 'string' }, reps: { type: 'string', default: '1' } } });
 if (!values.snapshot) throw new Error('--snapshot FILE');
@@ -22,7 +23,7 @@ for (let rep = 0; rep < Number(values.reps); rep++) {
   const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
   const t2 = performance.now();
   const cache = new ParseCache();
-  if (content.parses) cache.restoreLater(content.parses, (id) => restored.get(id));
+  cache.restoreLater(storedParsesOf(content), (id) => restored.get(id));
   const t3 = performance.now();
   await verified;
   const t4 = performance.now();

@@ -12,7 +12,7 @@ import { RefusalTally } from './http/request-log.js';
 import type { DatabaseProbe } from './http/routes/options.js';
 import { createLogger } from './logger.js';
 import { fingerprintDataDirOffThread, openSnapshot, sameFiles } from './snapshot/files.js';
-import { SnapshotError } from './snapshot/format.js';
+import { SnapshotError, storedParsesOf } from './snapshot/format.js';
 import { SnapshotSaver } from './snapshot/save.js';
 import { databaseSettings, openPool } from './store/connection.js';
 import { ingestDirectory, ingestSummary } from './store/ingest.js';
@@ -71,7 +71,7 @@ export async function startCorpus(
       const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
       await verified;
       // The files' parses as the snapshot's load left them (made when a load first reads them): a catch-up (now or later) parses only files changed since.
-      if (cache && content.parses) cache.restoreLater(content.parses, (id) => restored.get(id));
+      if (cache) cache.restoreLater(storedParsesOf(content), (id) => restored.get(id));
       if (sameFiles(await fingerprints.catch(() => []), content.files)) {
         logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, articles: restored.size, ms: Math.round(performance.now() - started) }, 'started from the snapshot');
         return restored;

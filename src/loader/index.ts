@@ -112,14 +112,14 @@ export interface LoadOptions {
 export class ParseCache {
   private filled = new Map<string, FileOutcome>();
   /** Stored parses taken by {@link ParseCache.restoreLater}, made into entries when first read. */
-  private stored: { parses: readonly StoredParse[]; served: (id: string) => Article | undefined } | undefined;
+  private stored: { parses: () => readonly StoredParse[] | undefined; served: (id: string) => Article | undefined } | undefined;
 
   /** What each file gave, by path below the data folder. */
   get files(): Map<string, FileOutcome> {
     if (this.stored !== undefined) {
       const { parses, served } = this.stored;
       this.stored = undefined;
-      this.filled = ParseCache.fromStored(parses, served).files;
+      this.filled = ParseCache.fromStored(parses() ?? [], served).files;
     }
     return this.filled;
   }
@@ -134,8 +134,9 @@ export class ParseCache {
    * into entries only when first read: by the first load (a reload, a catch-up) or snapshot. A
    * server started from a snapshot serves without spending that time first (0.3-1.3 s at 100,000
    * files); `served` must keep answering the records the snapshot stored (the restored version).
+   * `stored` is called then (a snapshot decodes its stored parses only when asked: none, undefined).
    */
-  restoreLater(stored: readonly StoredParse[], served: (id: string) => Article | undefined): void {
+  restoreLater(stored: () => readonly StoredParse[] | undefined, served: (id: string) => Article | undefined): void {
     this.stored = { parses: stored, served };
     this.walk = undefined;
     this.last = undefined;
