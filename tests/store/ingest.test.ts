@@ -59,7 +59,7 @@ describe('ingest', () => {
     const row = (
       await pool.query<{ category: string; dataset: string; search_tsv: string; title_hit: boolean; lead_as_title: boolean }>(
         `SELECT category, dataset, search_tsv::text,
-                search_tsv @@ to_tsquery('english', 'strike:A') AS title_hit, search_tsv @@ to_tsquery('english', 'dock:A') AS lead_as_title
+                search_tsv @@ 'strike:A'::tsquery AS title_hit, search_tsv @@ 'dock:A'::tsquery AS lead_as_title
            FROM articles WHERE id = 'world-port-strike'`,
       )
     ).rows[0]!;
