@@ -22,14 +22,12 @@ const MAX_POSITIONS = 256;
 /** A lexeme's longest UTF-8 length (MAXSTRLEN). */
 const MAX_LEXEME_BYTES = 2047;
 
-type Weight = 'A' | 'B' | 'C';
-
 /** The text of the article's `tsvector` (cast with `::tsvector`). */
 export function searchVector(article: Pick<Article, 'title' | 'paragraphs' | 'language'>): string {
   const analyzer = analyzerFor(article.language);
   const lexemes = new Map<string, number[]>();
   // A position and its weight in one number (position * 4 + weight), in the order they come.
-  let weight = 0;
+  let weight: number;
   const add = (term: string, _start: number, _end: number, position: number, stop: boolean) => {
     if (stop) return;
     const at = Math.min(position + 1, MAX_POSITION) * 4 + weight;
@@ -37,19 +35,20 @@ export function searchVector(article: Pick<Article, 'title' | 'paragraphs' | 'la
     if (!list) lexemes.set(term, [at]);
     else if (list.length < MAX_POSITIONS && list[list.length - 1]! >> 2 !== at >> 2) list.push(at);
   };
-  const fields: Array<[Weight, string]> = [['A', article.title]];
-  article.paragraphs.forEach((p, i) => fields.push([i === 0 ? 'B' : 'C', p]));
-  let position = 0;
-  for (const [w, text] of fields) {
-    weight = w === 'A' ? 3 : w === 'B' ? 2 : 1;
-    position = scanTokens(text, add, position, true, analyzer) + 1;
+  // The headline weighs A (3), the lead B (2), every other paragraph C (1).
+  weight = 3;
+  let position = scanTokens(article.title, add, 0, true, analyzer) + 1;
+  for (let i = 0; i < article.paragraphs.length; i++) {
+    weight = i === 0 ? 2 : 1;
+    position = scanTokens(article.paragraphs[i]!, add, position, true, analyzer) + 1;
   }
-  const out: string[] = [];
+  let out = '';
   for (const [term, list] of lexemes) {
     if (term.length * 3 > MAX_LEXEME_BYTES && Buffer.byteLength(term) > MAX_LEXEME_BYTES) continue;
-    out.push(`${quoteOperand(term)}:${list.map((at) => `${at >> 2}${WEIGHT_LETTER[at & 3]}`).join(',')}`);
+    out += `${out ? ' ' : ''}${quoteOperand(term)}:`;
+    for (let i = 0; i < list.length; i++) out += `${i ? ',' : ''}${list[i]! >> 2}${WEIGHT_LETTER[list[i]! & 3]}`;
   }
-  return out.join(' ');
+  return out;
 }
 
 const WEIGHT_LETTER = ['D', 'C', 'B', 'A'] as const;
