@@ -5,7 +5,7 @@
  * generate-corpus writes, every article its own words: no copies skewing the term statistics), as
  * the records the loader would make of them (dated uniformly over 2000-2024, 1% undated, no source),
  * and loaded by COPY from a file into a staging table, then into `articles` with the search vector
- * made as an ingest makes it (searchVector, our analyzer), the secondary indexes dropped for the
+ * made by PostgreSQL as an ingest makes it (searchVectorSql), the secondary indexes dropped for the
  * load and rebuilt after it, in two sessions at once.
  *
  * COPY reads its file on the database server, so the server must run on this machine (as the
@@ -19,8 +19,7 @@ import type pg from 'pg';
 import type { Article } from '../../src/articles/schema.js';
 import { finishArticle } from '../../src/loader/finish.js';
 import { emptyDraft } from '../../src/loader/types.js';
-import { contentHash } from '../../src/store/postgres.js';
-import { searchVector } from '../../src/store/search/tsvector.js';
+import { searchVectorSql } from '../../src/store/postgres.js';
 import { newsArticles, slugify } from './article.js';
 import { mixSeed, mulberry32 } from './prng.js';
 
@@ -72,7 +71,7 @@ export async function fillSyntheticArchive(
   const t0 = performance.now();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'news-api-archive-'));
   chmodSync(dir, 0o755);
-  await pool.query(`CREATE UNLOGGED TABLE IF NOT EXISTS archive_staging (part int, id text, content_hash text, record json, tsv tsvector, language text, published_at timestamptz, category text, slug text)`);
+  await pool.query(`CREATE UNLOGGED TABLE IF NOT EXISTS archive_staging (part int, id text, content_hash text, record json, language text, title text, lead text, body text, published_at timestamptz, category text, slug text)`);
   await pool.query('TRUNCATE archive_staging');
   try {
     // Generate chunk k+1 while the server copies chunk k.
@@ -89,7 +88,11 @@ export async function fillSyntheticArchive(
     };
     for (const { n, category, article } of newsArticles(o.seed, o.count, o.vocabulary)) {
       const r = recordOf(n, category, article.headline, article.paragraphs, o.seed);
-      lines.push([String(n % 2), r.id, contentHash(r), JSON.stringify(r), searchVector(r), r.language, r.publishedAt, category, r.slug].map(copyField).join('\t') + '\n');
+      const json = JSON.stringify(r);
+      const hash = createHash('sha256').update(json).digest('hex');
+      lines.push(
+        [String(n % 2), r.id, hash, json, r.language, r.title, r.lead, r.paragraphs.slice(1).join('\n'), r.publishedAt, category, r.slug].map(copyField).join('\t') + '\n',
+      );
       if (lines.length === CHUNK) {
         await flush();
         if ((n + 1) % 200_000 === 0) o.log(`  ${n + 1} articles generated (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
@@ -102,12 +105,13 @@ export async function fillSyntheticArchive(
     // Secondary indexes dropped for the load, rebuilt from their own definitions after it.
     const indexes = (await pool.query<{ name: string; def: string }>(`SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'articles' AND indexname <> 'articles_pkey'`)).rows;
     for (const ix of indexes) await pool.query(`DROP INDEX ${ix.name}`);
+    const vector = searchVectorSql('s.title', 's.lead', 's.body');
     await Promise.all(
       [0, 1].map((part) =>
         unbounded(pool, (c) =>
           c.query(
             `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, search_tsv, change_seq)
-             SELECT s.id, $2, s.content_hash, s.record, s.slug, s.published_at, NULL, NULL, s.category, s.language, '{}', '{}', s.tsv, nextval('article_change_seq')
+             SELECT s.id, $2, s.content_hash, s.record, s.slug, s.published_at, NULL, NULL, s.category, s.language, '{}', '{}', ${vector}, nextval('article_change_seq')
                FROM archive_staging s WHERE s.part = $1`,
             [part, o.dataset],
           ),

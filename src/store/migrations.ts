@@ -127,22 +127,16 @@ DROP INDEX articles_search;
 `,
   },
   {
-    name: '0005-ingest-without-text-analysis',
+    name: '0005-ingest-sends-columns',
     sql: `
--- The ingest sends every column made (src/store/postgres.ts writeBatch), so PostgreSQL neither
--- builds jsonb nor analyses text per article. The record is kept as the JSON text sent (json, not
--- jsonb: nothing on a hot path looks inside it; readers parse it whole) and the language is a
+-- The ingest sends every column but the search vector made (src/store/postgres.ts writeBatch), so
+-- PostgreSQL builds no jsonb per article. The record is kept as the JSON text sent (json, not
+-- jsonb: nothing looks inside it on a hot path; readers parse it whole) and the language is a
 -- column written with it instead of one generated from the jsonb.
 ALTER TABLE articles DROP COLUMN language;
 ALTER TABLE articles ALTER COLUMN record TYPE json USING record::json;
 ALTER TABLE articles ADD COLUMN language text;
 UPDATE articles SET language = record->>'language';
--- search_tsv is now made by our analyzer (src/store/search/tsvector.ts), whose lexemes the SQL
--- search backend queries. Rows written before hold to_tsvector('english') lexemes: the content hash
--- an ingest compares now names how the row is made, so the next ingest of each folder rewrites
--- them; forgetting the folders' fingerprints makes that ingest parse instead of finding the folder
--- unchanged.
-DELETE FROM ingested_folders;
 -- No query reads these: author and tag filters compare lower() of each element (sql-filters.ts),
 -- which a GIN index on the raw arrays cannot answer, and each was upkeep on every article written.
 DROP INDEX articles_authors;

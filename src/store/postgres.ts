@@ -5,8 +5,8 @@
  * Change numbers follow commit order: a replica that has seen change N has seen every change
  * below N. Without that, a transaction that drew 11 could commit after one that drew 12, and a
  * replica reading "after 12" would never see 11. A write transaction does its heavy part (the
- * upsert: JSON, the search vector's input, index upkeep) without any shared lock, so batches are
- * written in parallel, and only at its end takes one advisory lock (CHANGE_LOCK), held to commit, to append
+ * upsert: JSON, to_tsvector, index upkeep) without any shared lock, so batches are written in
+ * parallel, and only at its end takes one advisory lock (CHANGE_LOCK), held to commit, to append
  * what it changed to `article_changes` with numbers drawn under that lock. Replicas read that
  * log, never `articles.change_seq` (which is drawn when a row is written, not at commit).
  */
@@ -15,7 +15,6 @@ import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { RecordSharing, validateArticle } from '../loader/finish.js';
 import { inTransaction } from './connection.js';
-import { searchVector } from './search/tsvector.js';
 import type { ArticleChange, ArticleChangeSource, ChangeBatch, StoreSnapshot } from './types.js';
 
 /** The channel NOTIFY wakes replicas on; the payload is the last change number (a hint only). */
@@ -32,16 +31,9 @@ export async function lastChange(db: pg.Pool | pg.PoolClient): Promise<number> {
   return Number((await db.query<{ seq: string }>(HIGH_WATER)).rows[0]!.seq);
 }
 
-/**
- * What a row holds besides the record, named in its content hash: a row written by code that made
- * its columns differently (before migration 0005 the search vector was PostgreSQL's English
- * to_tsvector) has another hash, so the next ingest rewrites it even though the record is the same.
- */
-const STORED_FORM = 'row-v2 tsvector-ours\n';
-
-/** sha256 of the record as stored (and of how its row is made): an ingest skips an article whose hash has not changed. */
+/** sha256 of the record as stored: an ingest skips an article whose hash has not changed. */
 export function contentHash(a: Article): string {
-  return createHash('sha256').update(STORED_FORM).update(JSON.stringify(a)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(a)).digest('hex');
 }
 
 /** Author names from the byline ("Jane Doe and John Roe", "A, B and C") for the authors column. */
@@ -78,6 +70,15 @@ export interface BatchWrite {
   deletes: readonly string[];
 }
 
+/**
+ * The SQL of an article's weighted search vector from three SQL expressions: headline (A) above
+ * lead (B) above the other paragraphs (C). Shared with the benchmark that fills a synthetic archive
+ * in SQL, so its rows are what an ingest writes.
+ */
+export function searchVectorSql(title: string, lead: string, body: string): string {
+  return `setweight(to_tsvector('english', ${title}), 'A') || setweight(to_tsvector('english', ${lead}), 'B') || setweight(to_tsvector('english', ${body}), 'C')`;
+}
+
 /** The number of the last change written, or null when the batch had nothing to write. */
 export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite): Promise<number | null> {
   if (batch.upserts.length === 0 && batch.deletes.length === 0) return null;
@@ -85,8 +86,8 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
     const written: string[] = [];
     const gone: string[] = [];
     if (batch.upserts.length) {
-      // Every column made here, the search vector included (tsvector.ts): PostgreSQL parses the
-      // batch as plain JSON text (no jsonb built, no text analysed) and stores the record's text.
+      // Every column but the search vector made here: PostgreSQL parses the batch as plain JSON
+      // text (no jsonb built, nothing looked up inside records) and stores each record's text.
       const rows = batch.upserts.map(({ article: a, hash }) => ({
         id: a.id,
         hash,
@@ -99,15 +100,18 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
         language: a.language,
         authors: authorsOf(a),
         tags: a.tags,
-        tsv: searchVector(a),
+        title: a.title,
+        lead: a.lead,
+        body: a.paragraphs.slice(1).join('\n'),
       }));
       // One parameter (a JSON array) whatever the batch size; the values never touch the SQL text.
       const r = await client.query<{ id: string }>(
         `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, search_tsv, change_seq)
-         SELECT r.id, $2, r.hash, r.record, r.slug, r.published_at, r.source_id, r.source_name, r.category, r.language, r.authors, r.tags, r.tsv,
+         SELECT r.id, $2, r.hash, r.record, r.slug, r.published_at, r.source_id, r.source_name, r.category, r.language, r.authors, r.tags,
+                ${searchVectorSql('r.title', 'r.lead', 'r.body')},
                 nextval('article_change_seq')
            FROM json_to_recordset($1::json) AS r(id text, hash text, record json, slug text, published_at timestamptz, source_id text, source_name text,
-                                                category text, language text, authors text[], tags text[], tsv tsvector)
+                                                category text, language text, authors text[], tags text[], title text, lead text, body text)
          ON CONFLICT (id) DO UPDATE SET
            content_hash = EXCLUDED.content_hash, record = EXCLUDED.record, slug = EXCLUDED.slug, published_at = EXCLUDED.published_at,
            source_id = EXCLUDED.source_id, source_name = EXCLUDED.source_name, category = EXCLUDED.category, language = EXCLUDED.language,

@@ -268,11 +268,9 @@ export class PostgresReader implements ArticleReader {
     const { text, authorWords, tagWords } = takeScopes(q);
     const scoped: SearchOptions = { ...o, authorWords: [...(o.authorWords ?? []), ...authorWords], tagWords: [...(o.tagWords ?? []), ...tagWords] };
     if (text.trim() === '' && (authorWords.length > 0 || tagWords.length > 0)) return this.browse(scoped);
-    // The same parse (and the same 400s) as the memory backend, and the same lexemes: the articles'
-    // vectors were made by our analyzers (tsvector.ts), each article's by its language's.
-    const analyzer = analyzerFor(o.language);
-    const query = parseQuery(text, { analyzer });
-    const tsquery = toTsquery(query, analyzer);
+    // The same parse (and the same 400s) as the memory backend; the analyzer only shapes the highlights here.
+    const query = parseQuery(text, { analyzer: analyzerFor(o.language) });
+    const tsquery = toTsquery(query);
     const facetNames = o.facets ?? [];
     if (tsquery === null) return { total: 0, offset: 0, hits: [], facets: Object.fromEntries(facetNames.map((n) => [n, []])), suggestion: null };
 
@@ -280,7 +278,7 @@ export class PostgresReader implements ArticleReader {
     // bound value inside the condition itself (not a joined subquery), so the planner sees which
     // lexemes are asked for: their frequencies choose between the GIN index and a walk down the
     // date index, and give the estimated total.
-    const match = (params: Params) => [`a.search_tsv @@ ${params.p(tsquery)}::tsquery`, ...filterConditions(scoped, params)].join(' AND ');
+    const match = (params: Params) => [`a.search_tsv @@ to_tsquery('english', ${params.p(tsquery)})`, ...filterConditions(scoped, params)].join(' AND ');
     const facetParams = new Params();
     const facetWhere = match(facetParams);
     const [page, facets] = await Promise.all([
@@ -309,7 +307,7 @@ export class PostgresReader implements ArticleReader {
     return inSearchTransaction(this.db, async (client) => {
       const window = await this.inDateOrder(client, match, 'newest', this.rankWindow, undefined, estimate);
       const params = new Params();
-      const q = `${params.p(tsquery)}::tsquery`;
+      const q = `to_tsquery('english', ${params.p(tsquery)})`;
       // Recency: halve the score per `recency` days older than the newest article; undated count as the oldest.
       const decay =
         o.recency !== undefined
@@ -345,7 +343,7 @@ export class PostgresReader implements ArticleReader {
       const params = new Params();
       const rows = await read<{ id: string; score: number; record: unknown }>(
         client,
-        `SELECT a.id, ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], a.search_tsv, ${params.p(tsquery)}::tsquery)::float8 AS score, a.record
+        `SELECT a.id, ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], a.search_tsv, to_tsquery('english', ${params.p(tsquery)}))::float8 AS score, a.record
            FROM articles a WHERE a.id = ANY(${params.p(ids)}::text[]) ORDER BY ${dateOrder(sort)}`,
         params.values,
       );
