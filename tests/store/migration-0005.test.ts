@@ -14,7 +14,7 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { articleText, tempDataDir } from '../helpers/paths.js';
 import { testDatabase } from '../helpers/postgres.js';
 
-it('keeps the records (now json) and their languages, drops the unread array indexes, and leaves the next ingest nothing to write', async () => {
+it('keeps the records (now json) and their languages, drops the unread array indexes, stores rows uncompressed up to a page, and leaves the next ingest nothing to write', async () => {
   const dir = tempDataDir({ 'world/harbour.txt': articleText('Harbour council meets', 'The board paid the council.', 'Talks ended.') });
   const db = openPool(databaseSettings(await testDatabase('before0005')));
   try {
@@ -34,6 +34,8 @@ it('keeps the records (now json) and their languages, drops the unread array ind
     const indexes = (await db.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'articles'")).rows.map((r) => r.name);
     expect(indexes).not.toContain('articles_authors');
     expect(indexes).not.toContain('articles_tags');
+    const options = (await db.query<{ o: string[] }>("SELECT reloptions AS o FROM pg_class WHERE relname = 'articles'")).rows[0]!.o;
+    expect(options).toEqual(['toast_tuple_target=8160']);
     const again = await ingestDirectory(db, dir, { dataset: 'harbour' });
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, batches: 0 });
   } finally {
