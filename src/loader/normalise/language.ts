@@ -1,6 +1,6 @@
 /**
  * An article's language: as its metadata or folder states it (a BCP 47 tag, kept as its primary
- * language subtag: `en-GB` → `en`), else detected from its headline and first paragraphs by eld
+ * language subtag: `en-GB` → `en`), else detected from its headline and the start of its lead by eld
  * (bench/language-bench.ts measured eld against franc; see the README). The detector is
  * imported only when some article states no language, and belongs to the load that imported it.
  */
