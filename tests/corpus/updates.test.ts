@@ -51,6 +51,17 @@ function edited(a: Article, n: number): Article {
 }
 
 /**
+ * `present` (sorted by id) with one or two articles changed: one removed (with probability
+ * `removeShare`) or else edited, and one of `all` restored if it is not present.
+ */
+function oneOrTwoChanged(present: readonly Article[], all: readonly Article[], random: () => number, step: number, removeShare: number): Article[] {
+  const victim = present[Math.floor(random() * present.length)]!;
+  const next = random() < removeShare ? present.filter((a) => a !== victim) : present.map((a) => (a === victim ? edited(a, step) : a));
+  const restored = all[Math.floor(random() * all.length)]!;
+  return next.some((a) => a.id === restored.id) ? next : [...next, restored].sort((x, y) => (x.id < y.id ? -1 : 1));
+}
+
+/**
  * From `base`, a seeded history of loads (articles removed, restored, edited), each applied
  * with `update` and merges, compared after every step with a full build of the same load.
  */
@@ -140,11 +151,7 @@ describe('corpus updates equal full builds', () => {
     const random = rng(3);
     let present = base.articles.slice();
     for (let step = 0; step < 8; step++) {
-      // one or two articles removed, edited or restored per step
-      const victim = present[Math.floor(random() * present.length)]!;
-      const next = random() < 0.5 ? present.filter((a) => a !== victim) : present.map((a) => (a === victim ? edited(a, step) : a));
-      const restored = base.articles[Math.floor(random() * base.articles.length)]!;
-      present = next.some((a) => a.id === restored.id) ? next : [...next, restored].sort((x, y) => (x.id < y.id ? -1 : 1));
+      present = oneOrTwoChanged(present, base.articles, random, step, 0.5);
       const load = { ...base, articles: present };
       corpus = corpus.update(load);
       expect(everything(corpus, ['oil', 'bank']), `step ${step}`).toEqual(everything(new Corpus(load), ['oil', 'bank']));
@@ -169,10 +176,7 @@ describe('corpus updates equal full builds', () => {
     const policy = { mergeFactor: 4, floorSize: 2, deletedShareToRewrite: 0.3 };
     // more steps than the table has layers (16), and enough changes over the bottom table that it is copied at last
     for (let step = 0; step < 70; step++) {
-      const victim = present[Math.floor(random() * present.length)]!;
-      const next = random() < 0.4 ? present.filter((a) => a !== victim) : present.map((a) => (a === victim ? edited(a, step) : a));
-      const restored = base.articles[Math.floor(random() * base.articles.length)]!;
-      present = next.some((a) => a.id === restored.id) ? next : [...next, restored].sort((x, y) => (x.id < y.id ? -1 : 1));
+      present = oneOrTwoChanged(present, base.articles, random, step, 0.4);
       const load = { ...base, articles: present };
       corpus = corpus.update(load);
       for (let merge = corpus.pendingMerge(policy); merge; merge = corpus.pendingMerge(policy)) corpus = corpus.merged(...merge);
