@@ -199,7 +199,17 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   const candidates: number[] = [];
   for (let p = 0; p < paragraphCount; p++) if (markCount[p]! > 0) candidates.push(p);
   const points = candidates.length > 0 || titleHit ? segment.resumePoints(d) : { positions: [], offsets: [] };
-  candidates.sort((a, b) => distinctCount[b]! - distinctCount[a]! || markCount[b]! - markCount[a]! || a - b);
+  // best candidates first (more distinct keys, then more marks, then earlier); a few paragraphs: insertion sort
+  for (let i = 1; i < candidates.length; i++) {
+    const p = candidates[i]!;
+    let j = i;
+    for (; j > 0; j--) {
+      const q = candidates[j - 1]!;
+      if (distinctCount[q]! > distinctCount[p]! || (distinctCount[q] === distinctCount[p] && markCount[q]! >= markCount[p]!)) break;
+      candidates[j] = q;
+    }
+    candidates[j] = p;
+  }
   let best: { paragraph: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
   for (const p of candidates) {
     const distinctBound = distinctCount[p]!;
@@ -219,7 +229,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
         window.distinct > best.distinct ||
         (window.distinct === best.distinct && (window.count > best.count || (window.count === best.count && p < best.paragraph))))
     ) {
-      best = { paragraph: p, spans, ...window };
+      best = { paragraph: p, spans, start: window.start, end: window.end, distinct: window.distinct, count: window.count };
     }
   }
   const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, 0, leadAt, points), analyzer) : [];

@@ -95,10 +95,9 @@ export function addBonuses(reader: IndexReader, plan: BonusPlan, docs: Uint32Arr
       out.length = 0;
       for (const form of readers[i]!) {
         const n = form.docPositions(d, decoded);
-        for (let x = 0; x < n; x++) out.push(decoded[x]!);
+        if (n > 0) mergeInto(out, decoded, n);
       }
       if (out.length > 0) present++;
-      if (readers[i]!.length > 1) out.sort(ascending);
     }
     if (headlineBonus > 0) scores[k]! += headlineBonus * headlineIdf(positions, idfs, placed.segment.fieldBoundaries[2 * d]!);
     if (present < 2 || weight <= 0) continue;
@@ -113,7 +112,14 @@ export function addBonuses(reader: IndexReader, plan: BonusPlan, docs: Uint32Arr
   }
 }
 
-const ascending = (x: number, y: number): number => x - y;
+/** Merges the ascending `from[0, n)` into the ascending `out` (a word's forms seldom share a document: mostly an append). */
+function mergeInto(out: number[], from: readonly number[], n: number): void {
+  let i = out.length - 1;
+  let j = n - 1;
+  out.length += n;
+  // from the back: the larger of the two tails goes last
+  for (let k = out.length - 1; j >= 0; k--) out[k] = i >= 0 && out[i]! > from[j]! ? out[i--]! : from[j--]!;
+}
 
 /** `result` with the proximity and headline bonuses added to each document's score (a new score array). */
 export function withProximity(reader: IndexReader, query: Query, result: MatchResult): MatchResult {
