@@ -114,11 +114,13 @@ export function addBonuses(reader: IndexReader, plan: BonusPlan, docs: Uint32Arr
 
 /** Merges the ascending `from[0, n)` into the ascending `out` (a word's forms seldom share a document: mostly an append). */
 function mergeInto(out: number[], from: readonly number[], n: number): void {
-  let i = out.length - 1;
+  const m = out.length;
+  for (let j = 0; j < n; j++) out.push(from[j]!);
+  if (m === 0 || out[m - 1]! <= from[0]!) return;
+  // from the back: the larger of the two tails goes last (`from` is intact, the pushed copies are overwritten)
+  let i = m - 1;
   let j = n - 1;
-  out.length += n;
-  // from the back: the larger of the two tails goes last
-  for (let k = out.length - 1; j >= 0; k--) out[k] = i >= 0 && out[i]! > from[j]! ? out[i--]! : from[j--]!;
+  for (let k = m + n - 1; j >= 0; k--) out[k] = i >= 0 && out[i]! > from[j]! ? out[i--]! : from[j--]!;
 }
 
 /** `result` with the proximity and headline bonuses added to each document's score (a new score array). */
