@@ -146,18 +146,21 @@ export function bestWindow(spans: readonly Span[], len: number): Window | null {
   let best: Window | null = null;
   for (let i = 0; i < spans.length; i++) {
     const first = spans[i]!;
-    const keys = new Set<string>();
+    let distinct = 0;
     let count = 0;
     let end = first.end;
     for (let j = i; j < spans.length; j++) {
       const s = spans[j]!;
       if (s.end - first.start > len && j > i) break;
-      keys.add(s.key);
+      // a key not met earlier in this window counts once (windows hold a few spans: no set needed)
+      let seen = false;
+      for (let k = i; k < j && !seen; k++) seen = spans[k]!.key === s.key;
+      if (!seen) distinct++;
       count++;
       end = s.end;
     }
-    if (best === null || keys.size > best.distinct || (keys.size === best.distinct && count > best.count)) {
-      best = { start: first.start, end, distinct: keys.size, count };
+    if (best === null || distinct > best.distinct || (distinct === best.distinct && count > best.count)) {
+      best = { start: first.start, end, distinct, count };
     }
   }
   return best;

@@ -125,19 +125,29 @@ export function prepareHighlight(reader: IndexReader, query: Query, options?: { 
 
 /**
  * Highlighting hint for the text whose positions are `[from, to)`, given every candidate
- * position and the document's resume points (those of this text are the ones in `[from, to)`).
+ * position (ascending) and the document's resume points (those of this text are the ones in
+ * `[from, to)`).
  */
-function hintFor(candidatePositions: readonly number[], from: number, to: number, points: { positions: number[]; offsets: number[] }): SpanHint {
-  let length = 0;
-  for (const x of candidatePositions) if (x >= from && x < to && x - from + 1 > length) length = x - from + 1;
+function hintFor(candidatePositions: Float64Array, from: number, to: number, points: { positions: number[]; offsets: number[] }): SpanHint {
+  let a = lowerBound(candidatePositions, from);
+  const b = lowerBound(candidatePositions, to);
+  const length = b > a ? candidatePositions[b - 1]! - from + 1 : 0;
   const want = new Uint8Array(length);
-  for (const x of candidatePositions) if (x >= from && x < to) want[x - from] = 1;
+  for (; a < b; a++) want[candidatePositions[a]! - from] = 1;
   const { positions } = points;
-  let first = 0;
-  while (first < positions.length && positions[first]! < from) first++;
-  let last = first;
-  while (last < positions.length && positions[last]! < to) last++;
-  return { start: from, want, length, resume: { positions, offsets: points.offsets, from: first, to: last } };
+  const first = lowerBound(positions, from);
+  return { start: from, want, length, resume: { positions, offsets: points.offsets, from: first, to: lowerBound(positions, to, first) } };
+}
+
+/** First index of the ascending `a` (from `lo`) holding a value `>= x`. */
+function lowerBound(a: ArrayLike<number>, x: number, lo = 0): number {
+  let hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (a[m]! < x) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
 }
 
 /**
@@ -198,6 +208,8 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   }
   const candidates: number[] = [];
   for (let p = 0; p < paragraphCount; p++) if (markCount[p]! > 0) candidates.push(p);
+  // ascending, so each text's hint is a range of them
+  const sortedPositions = Float64Array.from(candidatePositions).sort();
   const points = candidates.length > 0 || titleHit ? segment.resumePoints(d) : { positions: [], offsets: [] };
   // best candidates first (more distinct keys, then more marks, then earlier); a few paragraphs: insertion sort
   for (let i = 1; i < candidates.length; i++) {
@@ -220,7 +232,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
     }
     const from = paragraphStart[paragraphBase + p]!;
     const to = p + 1 < paragraphCount ? paragraphStart[paragraphBase + p + 1]! : Infinity;
-    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(candidatePositions, from, to, points), analyzer);
+    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(sortedPositions, from, to, points), analyzer);
     if (spans.length === 0) continue;
     const window = bestWindow(spans, length);
     if (
@@ -232,7 +244,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
       best = { paragraph: p, spans, start: window.start, end: window.end, distinct: window.distinct, count: window.count };
     }
   }
-  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, 0, leadAt, points), analyzer) : [];
+  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(sortedPositions, 0, leadAt, points), analyzer) : [];
   let snippet = '';
   const chosen = best as { paragraph: number; spans: Span[]; start: number; end: number } | null;
   if (chosen !== null) {
