@@ -12,7 +12,7 @@ import type { Highlight } from './options.js';
 import { positiveLeaves } from './query.js';
 import type { Query } from './query.js';
 import type { IndexReader } from './reader.js';
-import { STOP_PREFIX, type Segment } from './segment.js';
+import { lowerBound, STOP_PREFIX, type Segment } from './segment.js';
 import { analyzerFor, stem } from './tokenize.js';
 
 /**
@@ -128,26 +128,18 @@ export function prepareHighlight(reader: IndexReader, query: Query, options?: { 
  * position (ascending) and the document's resume points (those of this text are the ones in
  * `[from, to)`).
  */
-function hintFor(candidatePositions: Float64Array, from: number, to: number, points: { positions: number[]; offsets: number[] }): SpanHint {
-  let a = lowerBound(candidatePositions, from);
-  const b = lowerBound(candidatePositions, to);
+function hintFor(candidatePositions: Uint32Array, from: number, to: number, points: { positions: number[]; offsets: number[] }): SpanHint {
+  let a = lowerBound(candidatePositions, 0, candidatePositions.length, from);
+  const b = lowerBound(candidatePositions, a, candidatePositions.length, to);
   const length = b > a ? candidatePositions[b - 1]! - from + 1 : 0;
   const want = new Uint8Array(length);
   for (; a < b; a++) want[candidatePositions[a]! - from] = 1;
   const { positions } = points;
-  const first = lowerBound(positions, from);
-  return { start: from, want, length, resume: { positions, offsets: points.offsets, from: first, to: lowerBound(positions, to, first) } };
-}
-
-/** First index of the ascending `a` (from `lo`) holding a value `>= x`. */
-function lowerBound(a: ArrayLike<number>, x: number, lo = 0): number {
-  let hi = a.length;
-  while (lo < hi) {
-    const m = (lo + hi) >>> 1;
-    if (a[m]! < x) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
+  let first = 0;
+  while (first < positions.length && positions[first]! < from) first++;
+  let last = first;
+  while (last < positions.length && positions[last]! < to) last++;
+  return { start: from, want, length, resume: { positions, offsets: points.offsets, from: first, to: last } };
 }
 
 /**
@@ -209,7 +201,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   const candidates: number[] = [];
   for (let p = 0; p < paragraphCount; p++) if (markCount[p]! > 0) candidates.push(p);
   // ascending, so each text's hint is a range of them
-  const sortedPositions = Float64Array.from(candidatePositions).sort();
+  const sortedPositions = Uint32Array.from(candidatePositions).sort();
   const points = candidates.length > 0 || titleHit ? segment.resumePoints(d) : { positions: [], offsets: [] };
   // best candidates first (more distinct keys, then more marks, then earlier); a few paragraphs: insertion sort
   for (let i = 1; i < candidates.length; i++) {

@@ -281,7 +281,7 @@ export class PositionReader {
 }
 
 /** First index in `[lo, hi)` with `a[i] >= x` (binary search). */
-function lowerBound(a: Uint32Array, lo: number, hi: number, x: number): number {
+export function lowerBound(a: Uint32Array, lo: number, hi: number, x: number): number {
   while (lo < hi) {
     const m = (lo + hi) >>> 1;
     if (a[m]! < x) lo = m + 1;
