@@ -7,7 +7,11 @@
  * unless DATABASE_URL names one. The corpus is hard-linked into a scratch folder (`cp -al`), so
  * the one file the bench changes is replaced there, never written through to the original.
  *
- *   npm run bench:store -- --corpus bench/corpora/synthetic-100k [--samples 20] [--http-seconds 5] [--dist] [--no-folder]
+ *   npm run bench:store -- --corpus bench/corpora/synthetic-100k [--samples 20] [--http-seconds 5] [--dist] [--no-folder] [--skip-ingest]
+ *
+ * --skip-ingest (with DATABASE_URL naming a database that already holds the corpus, ingested
+ * by an earlier run or `npm run ingest`): the replica parts alone, so before/after runs of the
+ * replicas can alternate without ingesting 100,000 articles each time.
  *
  * --http-seconds N also compares the in-memory routes of folder mode and of a replica side by side
  * (autocannon, 10 connections, N seconds per route and server, alternating).
@@ -28,9 +32,13 @@ import { startPostgres } from '../tests/helpers/postgres.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseCli(
-  { corpus: { type: 'string' }, samples: { type: 'string' }, 'http-seconds': { type: 'string' }, dist: { type: 'boolean', default: false }, 'no-folder': { type: 'boolean', default: false } },
-  'npm run bench:store -- --corpus <dir> [--samples 20] [--http-seconds 5] [--dist] [--no-folder]',
+  { corpus: { type: 'string' }, samples: { type: 'string' }, 'http-seconds': { type: 'string' }, dist: { type: 'boolean', default: false }, 'no-folder': { type: 'boolean', default: false }, 'skip-ingest': { type: 'boolean', default: false } },
+  'npm run bench:store -- --corpus <dir> [--samples 20] [--http-seconds 5] [--dist] [--no-folder] [--skip-ingest]',
 );
+if (args['skip-ingest'] && !process.env.DATABASE_URL) {
+  process.stderr.write('--skip-ingest needs DATABASE_URL naming a database that already holds the corpus\n');
+  process.exit(2);
+}
 const httpSeconds = intArg(args['http-seconds'], 'http-seconds', 0);
 const original = path.resolve(args.corpus ?? path.join(ROOT, 'bench/corpora/synthetic-100k'));
 const samples = intArg(args.samples, 'samples', 20);
@@ -51,22 +59,7 @@ const replicas: Server[] = [];
 let replica1: Server | undefined;
 try {
   await migrate(pool);
-  // 1. Ingest into an empty database, then again with nothing changed.
-  const first = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
-  const parseMs = first.load.stats.durationMs;
-  const writeMs = first.durationMs - parseMs;
-  console.log(`ingest: ${first.inserted} articles in ${s(first.durationMs)} (parse ${s(parseMs)}, write and fingerprint ${s(writeMs)}) = ${Math.round(first.inserted / (first.durationMs / 1000))} articles/s overall, ${Math.round(first.inserted / (writeMs / 1000))}/s writing`);
-  const again = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
-  console.log(`re-ingest unchanged: ${s(again.durationMs)} (folder unchanged: ${again.folderUnchanged}); inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`);
-  // One file changed: replaced, not written in place (it is a hard link to the original corpus).
-  const desk = readdirSync(corpus, { withFileTypes: true }).find((e) => e.isDirectory())!.name;
-  const victim = path.join(corpus, desk, readdirSync(path.join(corpus, desk)).sort()[0]!);
-  const text = readFileSync(victim, 'utf8');
-  unlinkSync(victim);
-  writeFileSync(victim, `${text.trimEnd()}\n\nAn added closing paragraph.\n`);
-  const oneChanged = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
-  console.log(`re-ingest with one file changed: ${s(oneChanged.durationMs)} (parse ${s(oneChanged.load.stats.durationMs)}); updated ${oneChanged.updated}, unchanged ${oneChanged.unchanged}`);
-
+  if (!args['skip-ingest']) await ingestRuns();
   // 2. Cold start: folder mode, then a replica from PostgreSQL (no snapshot; it writes one), then one from that snapshot.
   if (!args['no-folder']) {
     const folder = await startServerProcess(logDir, 'folder', serverArgv, { DATA_DIR: corpus }, '/ready', 600_000);
@@ -101,18 +94,20 @@ try {
 
   // 3. One new file → visible on both replicas: a small dataset folder gains one file per sample.
   const fresh = mkdtempSync(path.join(os.tmpdir(), 'news-api-bench-new-'));
+  // Names of this run's own (a database kept between runs with --skip-ingest already holds earlier runs' files).
+  const run = Date.now().toString(36);
   const latencies: number[] = [];
   const failed: Array<number | string> = [];
   try {
     for (let i = 0; i < samples; i++) {
-      writeFileSync(path.join(fresh, `breaking-${i}.txt`), `Breaking story ${i} from the newsroom\n\nA new paragraph about story ${i} and its harbour.\n\nMore to follow.\n`);
+      writeFileSync(path.join(fresh, `breaking-${run}-${i}.txt`), `Breaking story ${i} from the newsroom\n\nA new paragraph about story ${i} and its harbour.\n\nMore to follow.\n`);
       const t0 = performance.now();
-      await ingestDirectory(pool, fresh, { dataset: 'bench-new' });
+      await ingestDirectory(pool, fresh, { dataset: `bench-new-${run}` });
       await Promise.all(
         fromDb.map(async (r) => {
           for (;;) {
             try {
-              const res = await fetch(`${r.base}/articles/breaking-${i}`);
+              const res = await fetch(`${r.base}/articles/breaking-${run}-${i}`);
               await res.arrayBuffer();
               if (res.status === 200) return;
               if (res.status >= 500) failed.push(res.status);
@@ -157,4 +152,22 @@ async function compareRoutes(folder: Server, replica: Server): Promise<void> {
     const r = await rps(replica.base, route);
     console.log(`| GET ${route} | ${Math.round(f)} | ${Math.round(r)} | ${(r / f).toFixed(2)} |`);
   }
+}
+
+/** 1. Ingest into an empty database, then again with nothing changed, then with one file changed. */
+async function ingestRuns(): Promise<void> {
+  const first = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
+  const parseMs = first.load.stats.durationMs;
+  const writeMs = first.durationMs - parseMs;
+  console.log(`ingest: ${first.inserted} articles in ${s(first.durationMs)} (parse ${s(parseMs)}, write and fingerprint ${s(writeMs)}) = ${Math.round(first.inserted / (first.durationMs / 1000))} articles/s overall, ${Math.round(first.inserted / (writeMs / 1000))}/s writing`);
+  const again = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
+  console.log(`re-ingest unchanged: ${s(again.durationMs)} (folder unchanged: ${again.folderUnchanged}); inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`);
+  // One file changed: replaced, not written in place (it is a hard link to the original corpus).
+  const desk = readdirSync(corpus, { withFileTypes: true }).find((e) => e.isDirectory())!.name;
+  const victim = path.join(corpus, desk, readdirSync(path.join(corpus, desk)).sort()[0]!);
+  const text = readFileSync(victim, 'utf8');
+  unlinkSync(victim);
+  writeFileSync(victim, `${text.trimEnd()}\n\nAn added closing paragraph.\n`);
+  const oneChanged = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
+  console.log(`re-ingest with one file changed: ${s(oneChanged.durationMs)} (parse ${s(oneChanged.load.stats.durationMs)}); updated ${oneChanged.updated}, unchanged ${oneChanged.unchanged}`);
 }

@@ -28,7 +28,7 @@ import { Corpus, SegmentBuilder, type CorpusStore } from '../corpus/index.js';
 import { syncStories } from '../corpus/stories.js';
 import type { LoadResult } from '../loader/index.js';
 import { StoryIndex } from '../search/near-duplicates.js';
-import { readSnapshot } from '../snapshot/files.js';
+import { openSnapshot } from '../snapshot/files.js';
 import { SnapshotError, type SnapshotContent } from '../snapshot/format.js';
 import { startModuleWorker } from '../worker-module.js';
 import type { SnapshotWorkerMessage } from './snapshot-worker.js';
@@ -118,16 +118,22 @@ export class Replica {
   startedFromSnapshot = false;
 
   private async fromSnapshotFile(file: string): Promise<Corpus> {
-    const content = await readSnapshot(file);
+    // The store's name and last change are asked while the file is read.
+    const asked = Promise.all([this.o.source.identity?.(), this.o.source.lastChange?.()]);
+    asked.catch(() => undefined); // awaited below, unless the file cannot be read
+    // Its checksum is verified on a worker thread meanwhile: nothing is served or kept before `verified`.
+    const { content, verified } = await openSnapshot(file);
     if (!content.store) throw new SnapshotError(`made from the data folder ${content.dataDir}, not from this database`);
-    const [id, high] = await Promise.all([this.o.source.identity?.(), this.o.source.lastChange?.()]);
+    const [id, high] = await asked;
     if (id === undefined || high === undefined) throw new SnapshotError('this store cannot name itself');
     if (content.store.id !== id) throw new SnapshotError(`made from another database (store ${content.store.id}, this is ${id})`);
     // A database restored to an earlier point would never send the changes the snapshot holds beyond it.
     if (content.store.change > high) throw new SnapshotError(`it holds change ${content.store.change}, the database only reaches ${high}`);
     const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
-    this.articles = new Map(content.articles.map((a) => [a.id, a]));
-    this.order = byId([...content.articles]);
+    await verified;
+    // The corpus's own id order (stored in the snapshot): no sort of the articles here.
+    this.order = restored.articles as Article[];
+    this.articles = new Map(this.order.map((a) => [a.id, a]));
     this.seq = content.store.change;
     const batch = await this.o.source.changesSince(this.seq);
     const corpus = this.apply(batch.changes, batch.seq, restored) ?? restored;

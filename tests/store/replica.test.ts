@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.js';
 import { makeSnapshot } from '../../src/cli/snapshot.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
 import { loadArticles } from '../../src/loader/index.js';
+import { readSnapshot } from '../../src/snapshot/files.js';
 import { databaseSettings, openPool } from '../../src/store/connection.js';
 import { ingestDirectory } from '../../src/store/ingest.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -219,6 +220,10 @@ describe('a replica started from a snapshot', () => {
     }
     const saved = await a.replica.saveSnapshot(file);
     expect(saved).toMatchObject({ articles: 300, change: await lastChange(pool) });
+    // It holds the articles' digests and id order (made by the snapshot worker when it indexed them), so a start neither hashes nor sorts.
+    const written = await readSnapshot(file);
+    expect(written.orders?.byId.length).toBe(300);
+    expect(Array.from(written.orders!.byId, (d) => written.articles[d]!.id)).toEqual(a.store.current.articles.map((x) => x.id));
 
     // Changes after the snapshot: updates, deletes and new articles.
     for (let i = 0; i < 10; i++) writeFileSync(path.join(dir, `desk${i % 3}/story-${i}.txt`), story(i, 3));
