@@ -11,9 +11,11 @@
  *
  * Given a snapshot file (SNAPSHOT), a replica starts from it when that snapshot was written by a
  * replica of the same store (its identity row) at a change number the store has reached, then
- * catches up with the changes after that number, as it does while running; otherwise it loads
- * the whole store. The server has it write the file (atomically, with its change number) after a
- * start that could not use it, so the next start of any replica of that store is quicker.
+ * catches up with the changes after that number, as it does while running; otherwise (given a
+ * shelf of published snapshots, SNAPSHOT_IN_DATABASE) it copies the newest snapshot published in
+ * the database to that file and starts from it the same way, and failing both it loads the whole
+ * store. The server has it write the file (atomically, with its change number) after a start
+ * that could not use one, and publish it, so the next start of any replica of that store is quicker.
  *
  * While PostgreSQL is unreachable the replica keeps serving its last corpus, retries with
  * backoff (250 ms doubling to 10 s), and says so in `status()` (/health, and /ready when the
@@ -56,6 +58,16 @@ export interface ReplicaOptions {
   pollMs?: number;
   /** Wait after a wake-up before catching up, so a burst of commits is applied as one. */
   settleMs?: number;
+  /** Snapshots published in the database: the start's second choice when its own snapshot file cannot be used. */
+  published?: PublishedSnapshotShelf;
+}
+
+/** Where replicas publish snapshot files for each other (PublishedSnapshots: PostgreSQL). */
+export interface PublishedSnapshotShelf {
+  /** Copies the newest published snapshot to `file`; null when none is published. */
+  copyNewestTo(file: string): Promise<{ id: number; change: number; bytes: number } | null>;
+  /** Publishes the snapshot file `file` (its articles include every change up to `change`) unless one as new is published. */
+  publish(file: string, change: number): Promise<{ id: number; change: number; bytes: number } | null>;
 }
 
 const MIN_BACKOFF_MS = 250;
@@ -94,12 +106,14 @@ export class Replica {
       try {
         const corpus = await this.fromSnapshotFile(snapshotFile);
         this.o.logger.info({ snapshot: snapshotFile, articles: corpus.size, lastChange: this.seq, ms: Math.round(performance.now() - started) }, 'replica: started from the snapshot, caught up with the store');
-        this.startedFromSnapshot = true;
+        this.startedFrom = 'snapshot';
         return (this.first = corpus);
       } catch (e) {
         if (!(e instanceof SnapshotError)) throw e;
-        this.o.logger.warn(`snapshot ${snapshotFile} not used (${e.message}); loading every article from the database`);
+        this.o.logger.warn(`snapshot ${snapshotFile} not used (${e.message}); ${this.o.published ? 'trying the one published in the database' : 'loading every article from the database'}`);
       }
+      const published = this.o.published ? await this.fromPublished(this.o.published, snapshotFile) : null;
+      if (published) return (this.first = published);
     }
     const asked = performance.now();
     const snap = await this.o.source.snapshot();
@@ -114,8 +128,52 @@ export class Replica {
     return this.first;
   }
 
-  /** True when load() started from a snapshot file. */
-  startedFromSnapshot = false;
+  /** Where load() started from: its own snapshot file, a snapshot published in the database (copied to that file), or every article in the database. */
+  startedFrom: 'snapshot' | 'published' | 'database' = 'database';
+
+  /** True when load() started from a snapshot (its own file or one published in the database). */
+  get startedFromSnapshot(): boolean {
+    return this.startedFrom !== 'database';
+  }
+
+  /** The change number of the snapshot file load() started from (its articles include every change up to it). */
+  snapshotChange: number | null = null;
+
+  /**
+   * The newest snapshot published in the database, copied to `file` and started from as from the
+   * replica's own; null (said in the log) when none is published or it cannot be used, and the
+   * whole store is loaded instead.
+   */
+  private async fromPublished(published: PublishedSnapshotShelf, file: string): Promise<Corpus | null> {
+    const started = performance.now();
+    try {
+      const copied = await published.copyNewestTo(file);
+      if (!copied) {
+        this.o.logger.info('replica: no snapshot of this format published in the database; loading every article from the database');
+        return null;
+      }
+      const copyMs = Math.round(performance.now() - started);
+      const corpus = await this.fromSnapshotFile(file);
+      this.o.logger.info(
+        { snapshot: file, published: copied.id, publishedChange: copied.change, bytes: copied.bytes, copyMs, articles: corpus.size, lastChange: this.seq, ms: Math.round(performance.now() - started) },
+        'replica: started from the snapshot published in the database, caught up with the store',
+      );
+      this.startedFrom = 'published';
+      return corpus;
+    } catch (e) {
+      this.o.logger.warn(`the snapshot published in the database not used (${(e as Error).message}); loading every article from the database`);
+      return null;
+    }
+  }
+
+  /**
+   * Publishes the snapshot file `file` (written by saveSnapshot, or the one load() started from)
+   * for other replicas, unless one as new is published already. Null when nothing was published.
+   */
+  async publishSnapshot(file: string, change: number): Promise<{ id: number; change: number; bytes: number } | null> {
+    if (!this.o.published) throw new Error('this replica has no database to publish snapshots in');
+    return this.o.published.publish(file, change);
+  }
 
   private async fromSnapshotFile(file: string): Promise<Corpus> {
     // The store's name and last change are asked while the file is read.
@@ -135,6 +193,7 @@ export class Replica {
     this.order = restored.articles as Article[];
     this.articles = new Map(this.order.map((a) => [a.id, a]));
     this.seq = content.store.change;
+    this.snapshotChange = content.store.change;
     const batch = await this.o.source.changesSince(this.seq);
     const corpus = this.apply(batch.changes, batch.seq, restored) ?? restored;
     this.contact();

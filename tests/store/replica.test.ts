@@ -1,4 +1,4 @@
-import { readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -6,10 +6,12 @@ import { makeSnapshot } from '../../src/cli/snapshot.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { readSnapshot } from '../../src/snapshot/files.js';
+import { SNAPSHOT_FORMAT } from '../../src/snapshot/format.js';
 import { databaseSettings, openPool } from '../../src/store/connection.js';
 import { ingestDirectory } from '../../src/store/ingest.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PostgresChangeSource, lastChange } from '../../src/store/postgres.js';
+import { PublishedSnapshots } from '../../src/store/published-snapshots.js';
 import { Replica, corpusFromArticles, corpusOnWorkers, type ReplicaOptions } from '../../src/store/replica.js';
 import { tempDataDir } from '../helpers/paths.js';
 import { startPostgres, testDatabase } from '../helpers/postgres.js';
@@ -296,5 +298,91 @@ describe('a replica started from a snapshot', () => {
     await e.load(folderFile);
     expect(e.startedFromSnapshot).toBe(false);
     expect(warnings.at(-1)).toMatch(/made from the data folder/u);
+  });
+});
+
+describe('snapshots published in the database (SNAPSHOT_IN_DATABASE)', () => {
+  const withShelf = (url: string, logger: ReplicaOptions['logger'] = quiet) => {
+    const settings = databaseSettings(url);
+    const pool = openPool(settings);
+    cleanups.push(() => pool.end());
+    const published = new PublishedSnapshots(pool);
+    const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (x, previous) => corpusFromArticles(x, 0, previous), logger, published });
+    cleanups.push(() => replica.close());
+    return { replica, published, pool };
+  };
+
+  it('a new replica with no snapshot file starts from the published one, older than the store, and catches up exactly to the version of a full load', async () => {
+    const { url, pool, dir, snapDir } = await ingestedStore('replica_published', 120);
+    const a = withShelf(url);
+    await a.replica.load(path.join(snapDir, 'a.snapshot'));
+    expect(a.replica.startedFrom).toBe('database');
+    const saved = await a.replica.saveSnapshot(path.join(snapDir, 'a.snapshot'));
+    const published = await a.replica.publishSnapshot(path.join(snapDir, 'a.snapshot'), saved.change);
+    expect(published).toMatchObject({ change: saved.change, bytes: saved.bytes });
+    // Publishing the same change again (another replica finishing its cold start) keeps the one there.
+    expect(await a.replica.publishSnapshot(path.join(snapDir, 'a.snapshot'), saved.change)).toBeNull();
+
+    // Changes after the published snapshot: updates, deletes, new articles.
+    for (let i = 0; i < 5; i++) writeFileSync(path.join(dir, `story-${i}.txt`), story(i, 2));
+    for (let i = 110; i < 120; i++) unlinkSync(path.join(dir, `story-${i}.txt`));
+    for (let i = 120; i < 130; i++) writeFileSync(path.join(dir, `story-${i}.txt`), story(i));
+    await ingestDirectory(pool, dir);
+
+    const bFile = path.join(snapDir, 'b', 'replica.snapshot');
+    mkdirSync(path.dirname(bFile));
+    const b = withShelf(url);
+    const corpus = await b.replica.load(bFile);
+    expect(b.replica.startedFrom).toBe('published');
+    expect(b.replica.snapshotChange).toBe(saved.change);
+    expect(b.replica.status().lastChange).toBe(await lastChange(pool));
+    expect(saved.change).toBeLessThan(await lastChange(pool));
+    const folder = new Corpus(await loadArticles(dir));
+    expect(corpus.size).toBe(120);
+    expect(corpus.version).toBe(folder.version);
+    expect(corpus.get('story-0')!.title).toBe('Story number 0 (edition 2)');
+    expect(corpus.get('story-115')).toBeUndefined();
+    // The copy is the published file, byte for byte, kept for the next start.
+    expect(readFileSync(bFile).equals(readFileSync(path.join(snapDir, 'a.snapshot')))).toBe(true);
+    const top = (c: Corpus) => c.search('harbour council', { sort: 'relevance', limit: 20, offset: 0 }).hits.map((h) => [h.article.id, h.score]);
+    expect(top(corpus)).toEqual(top(folder));
+
+    // A newer snapshot replaces the older one: one row left.
+    const c = withShelf(url);
+    await c.replica.load();
+    const newer = await c.replica.saveSnapshot(path.join(snapDir, 'c.snapshot'));
+    expect(await c.replica.publishSnapshot(path.join(snapDir, 'c.snapshot'), newer.change)).toMatchObject({ change: newer.change });
+    expect((await pool.query('SELECT change_seq::int AS change FROM published_snapshots')).rows).toEqual([{ change: newer.change }]);
+  });
+
+  it('a damaged, another format\'s or missing published snapshot is not used: the replica loads the whole store and says why', async () => {
+    const { url, pool, snapDir } = await ingestedStore('replica_published_bad', 30);
+    const warnings: string[] = [];
+    const infos: string[] = [];
+    const logger = { ...quiet, warn: (m: unknown) => void warnings.push(String(m)), info: (a: unknown, b?: unknown) => void infos.push(String(b ?? a)) };
+    const none = withShelf(url, logger);
+    expect((await none.replica.load(path.join(snapDir, 'none.snapshot'))).size).toBe(30);
+    expect(none.replica.startedFrom).toBe('database');
+    expect(infos.some((m) => /no snapshot of this format published/u.test(m))).toBe(true);
+
+    const a = withShelf(url);
+    await a.replica.load();
+    const saved = await a.replica.saveSnapshot(path.join(snapDir, 'a.snapshot'));
+    await a.replica.publishSnapshot(path.join(snapDir, 'a.snapshot'), saved.change);
+    // One byte flipped in the middle of the published file: its checksum no longer matches.
+    await pool.query(`UPDATE published_snapshot_parts SET data = set_byte(data, length(data) / 2, (get_byte(data, length(data) / 2) + 1) % 256)`);
+    const b = withShelf(url, logger);
+    expect((await b.replica.load(path.join(snapDir, 'b.snapshot'))).size).toBe(30);
+    expect(b.replica.startedFrom).toBe('database');
+    expect(warnings.at(-1)).toMatch(/published in the database not used \(checksum mismatch/u);
+
+    // Published by a replica of another snapshot format: not this one's to read.
+    const other = new PublishedSnapshots(pool, SNAPSHOT_FORMAT + 1);
+    await pool.query('DELETE FROM published_snapshots');
+    expect(await other.publish(path.join(snapDir, 'a.snapshot'), saved.change)).not.toBeNull();
+    const d = withShelf(url, logger);
+    await d.replica.load(path.join(snapDir, 'd.snapshot'));
+    expect(d.replica.startedFrom).toBe('database');
+    expect(await new PublishedSnapshots(pool).newest()).toBeNull();
   });
 });
