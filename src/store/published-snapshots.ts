@@ -11,6 +11,7 @@
  */
 import { promises as fs } from 'node:fs';
 import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { SNAPSHOT_FORMAT } from '../snapshot/format.js';
 import { inTransaction } from './connection.js';
 
@@ -74,7 +75,9 @@ export class PublishedSnapshots {
 
   /**
    * Copies the newest published snapshot of this format to `file` (a temporary file beside it, then
-   * a rename, as a snapshot file is always written). Null when none is published.
+   * a rename, as a snapshot file is always written). Null when none is published. The parts come
+   * in one `COPY … TO STDOUT (FORMAT binary)`: the bytes as they are, where a SELECT would send
+   * each part as hex text twice its size to decode (12 s against 1.4 s for 660 MB, loaded machine).
    */
   async copyNewestTo(file: string): Promise<PublishedSnapshot | null> {
     const temporary = `${file}.${process.pid}.${Date.now()}.published.tmp`;
@@ -90,14 +93,9 @@ export class PublishedSnapshots {
         const snapshot = { id: Number(row.id), change: Number(row.change_seq), bytes: Number(row.bytes) };
         const handle = await fs.open(temporary, 'w');
         try {
-          let written = 0;
-          for (let n = 0; written < snapshot.bytes; n++) {
-            // One part a query (the driver reads bytea as hex text, twice its size: never the whole file at once).
-            const { rows: parts } = await c.query<{ data: Buffer }>('SELECT data FROM published_snapshot_parts WHERE snapshot = $1 AND part = $2', [snapshot.id, n]);
-            if (!parts[0]) throw new Error(`published snapshot ${snapshot.id} lacks part ${n}`);
-            await handle.write(parts[0].data);
-            written += parts[0].data.length;
-          }
+          // The id is a number read just above: COPY takes no parameters.
+          const parts = c.query(copyTo(`COPY (SELECT data FROM published_snapshot_parts WHERE snapshot = ${snapshot.id} ORDER BY part) TO STDOUT WITH (FORMAT binary)`));
+          const written = await copyByteaColumn(parts, (bytes) => handle.write(bytes).then(() => undefined));
           if (written !== snapshot.bytes) throw new Error(`published snapshot ${snapshot.id} has ${written} bytes, ${snapshot.bytes} recorded`);
         } finally {
           await handle.close();
@@ -110,6 +108,62 @@ export class PublishedSnapshots {
       await fs.rm(temporary, { force: true });
     }
   }
+}
+
+/** PostgreSQL's binary COPY signature, then the flags and header-extension length fields. */
+const COPY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const COPY_HEADER = COPY_SIGNATURE.length + 8;
+
+/**
+ * Reads a `COPY … TO STDOUT (FORMAT binary)` stream of rows of one non-null bytea column and
+ * hands each value's bytes to `write`, in order, as they arrive (a value is never held whole).
+ * Returns the number of bytes written; throws on anything else (another shape, a truncated stream).
+ */
+export async function copyByteaColumn(stream: AsyncIterable<Buffer>, write: (bytes: Buffer) => Promise<void>): Promise<number> {
+  type Stage = 'header' | 'row' | 'length' | 'value' | 'end';
+  let stage: Stage = 'header';
+  // A fixed-size field (header, field count, length) split across chunks is gathered here.
+  let field = Buffer.alloc(0);
+  let left = 0;
+  let written = 0;
+  const sizes: Record<Exclude<Stage, 'value' | 'end'>, number> = { header: COPY_HEADER, row: 2, length: 4 };
+  for await (const chunk of stream) {
+    let at = 0;
+    while (at < chunk.length) {
+      if (stage === 'end') throw new Error('COPY stream: data after its end marker');
+      if (stage === 'value') {
+        const take = Math.min(left, chunk.length - at);
+        await write(chunk.subarray(at, at + take));
+        written += take;
+        left -= take;
+        at += take;
+        if (left === 0) stage = 'row';
+        continue;
+      }
+      const size = sizes[stage];
+      const take = Math.min(size - field.length, chunk.length - at);
+      field = Buffer.concat([field, chunk.subarray(at, at + take)]);
+      at += take;
+      if (field.length < size) continue;
+      if (stage === 'header') {
+        if (!field.subarray(0, COPY_SIGNATURE.length).equals(COPY_SIGNATURE)) throw new Error('COPY stream: not PostgreSQL binary COPY');
+        if (field.readInt32BE(COPY_SIGNATURE.length + 4) !== 0) throw new Error('COPY stream: a header extension this reader does not know');
+        stage = 'row';
+      } else if (stage === 'row') {
+        const fields = field.readInt16BE(0);
+        if (fields === -1) stage = 'end';
+        else if (fields !== 1) throw new Error(`COPY stream: rows of ${fields} columns, one expected`);
+        else stage = 'length';
+      } else {
+        left = field.readInt32BE(0);
+        if (left < 0) throw new Error('COPY stream: a null value');
+        stage = left === 0 ? 'row' : 'value';
+      }
+      field = Buffer.alloc(0);
+    }
+  }
+  if (stage !== 'end') throw new Error('COPY stream: ended before its end marker');
+  return written;
 }
 
 /** pg_advisory_xact_lock space of publishers ("snap"), keyed by format. */
