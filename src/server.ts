@@ -289,9 +289,9 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
     source: new PostgresChangeSource(readPool),
     listen: primary.pool,
     // The seam: the served version updated by what changed (only changed articles are indexed).
-    build: (articles, previous) => corpusFromArticles(articles, Math.round(performance.now() - started), previous),
+    build: (articles, previous, set) => corpusFromArticles(articles, Math.round(performance.now() - started), previous, set),
     // The first corpus: its index built on every core while this thread groups stories.
-    buildFirst: (articles) => corpusOnWorkers(articles, availableParallelism(), Math.round(performance.now() - started)),
+    buildFirst: (articles, set) => corpusOnWorkers(articles, availableParallelism(), Math.round(performance.now() - started), undefined, set),
     logger,
     pollMs: config.databasePollMs,
     ...(config.snapshotInDatabase ? { published: new PublishedSnapshots(writePool) } : {}),

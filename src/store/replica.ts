@@ -49,10 +49,13 @@ export interface ReplicaOptions {
   source: ArticleChangeSource;
   /** Settings of the connection that LISTENs (the primary: notifications do not cross to standbys). */
   listen: pg.ClientConfig;
-  /** The seam: the served corpus for this article set, made from the one served now when there is one. */
-  build: (articles: readonly Article[], previous?: Corpus) => Corpus;
+  /**
+   * The seam: the served corpus for this article set, made from the one served now when there is
+   * one; `set` names the article set and says what changed since the one `previous` was made from.
+   */
+  build: (articles: readonly Article[], previous?: Corpus, set?: ArticleSet) => Corpus;
   /** The first corpus, built from every article (sorted by id); `build(articles)` when absent. */
-  buildFirst?: (articles: readonly Article[]) => Promise<Corpus>;
+  buildFirst?: (articles: readonly Article[], set: ArticleSet) => Promise<Corpus>;
   logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
   /** Safety-net poll when no notification arrives. */
   pollMs?: number;
@@ -60,6 +63,17 @@ export interface ReplicaOptions {
   settleMs?: number;
   /** Snapshots published in the database: the start's second choice when its own snapshot file cannot be used. */
   published?: PublishedSnapshotShelf;
+}
+
+/**
+ * Names an article set a replica's corpus is made from (LoadResult.token) and, from the second
+ * on, what changed since the set before (LoadResult.delta): updating a corpus of that set, the
+ * corpus looks up the changed ids alone instead of comparing all 100,000 articles (0.1-0.2 s of
+ * each one-article change at 100k, on a loaded machine).
+ */
+export interface ArticleSet {
+  token: object;
+  delta?: { since: object; added: Article[]; removed: string[] };
 }
 
 /** Where replicas publish snapshot files for each other (PublishedSnapshots: PostgreSQL). */
@@ -78,6 +92,8 @@ export class Replica {
   /** The values of `articles` sorted by id, kept up to date by merging (a full sort of 100,000 ids costs about 0.1 s a change). */
   private order: Article[] = [];
   private seq = 0;
+  /** Names the article set of the last corpus made (see ArticleSet). */
+  private token: object = {};
   private store: CorpusStore | null = null;
   /** The corpus load() returned, until follow() hands over a store. */
   private first: Corpus | null = null;
@@ -123,7 +139,8 @@ export class Replica {
     this.contact();
     const built = performance.now();
     this.order = byId([...this.articles.values()]);
-    this.first = this.o.buildFirst ? await this.o.buildFirst(this.order) : this.o.build(this.order);
+    const set = { token: (this.token = {}) };
+    this.first = this.o.buildFirst ? await this.o.buildFirst(this.order, set) : this.o.build(this.order, undefined, set);
     this.o.logger.info({ articles: this.first.size, lastChange: this.seq, fetchMs, buildMs: Math.round(performance.now() - built) }, 'replica: loaded every article from the database');
     return this.first;
   }
@@ -187,7 +204,7 @@ export class Replica {
     if (content.store.id !== id) throw new SnapshotError(`made from another database (store ${content.store.id}, this is ${id})`);
     // A database restored to an earlier point would never send the changes the snapshot holds beyond it.
     if (content.store.change > high) throw new SnapshotError(`it holds change ${content.store.change}, the database only reaches ${high}`);
-    const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
+    const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats, token: (this.token = {}) }, content.segment, content.stories, undefined, content.orders);
     await verified;
     // The corpus's own id order (stored in the snapshot): no sort of the articles here.
     this.order = restored.articles as Article[];
@@ -320,7 +337,9 @@ export class Replica {
     const merged: Article[] = new Array(kept.length + changed.length);
     for (let i = 0, j = 0, k = 0; k < merged.length; k++) merged[k] = j >= changed.length || (i < kept.length && kept[i]!.id < changed[j]!.id) ? kept[i++]! : changed[j++]!;
     this.order = merged;
-    return this.o.build(merged, previous);
+    const set: ArticleSet = { token: {}, delta: { since: this.token, added: changed, removed: [...touched].filter((id) => !this.articles.has(id)) } };
+    this.token = set.token;
+    return this.o.build(merged, previous, set);
   }
 
   private contact(): void {
@@ -360,14 +379,15 @@ function languageCounts(articles: readonly Article[]): Record<string, number> {
   return counts;
 }
 
-export function corpusFromArticles(articles: readonly Article[], loadMs = 0, previous?: Corpus): Corpus {
-  const load = loadOf(articles, loadMs);
+export function corpusFromArticles(articles: readonly Article[], loadMs = 0, previous?: Corpus, set?: ArticleSet): Corpus {
+  const load = loadOf(articles, loadMs, set);
   return previous ? previous.update(load) : new Corpus(load);
 }
 
-/** The replica's whole article set as its stats say (no load problems: those stay with the ingest). */
-function loadOf(articles: readonly Article[], loadMs: number): LoadResult {
+/** The replica's whole article set as its stats say (no load problems: those stay with the ingest), named by `set` when given. */
+function loadOf(articles: readonly Article[], loadMs: number, set?: ArticleSet): LoadResult {
   return {
+    ...(set ? { token: set.token, ...(set.delta ? { delta: set.delta } : {}) } : {}),
     articles: articles as Article[],
     problems: [],
     stats: {
@@ -395,15 +415,15 @@ const PARALLEL_BUILD_MIN = 10_000;
  * stories. Same articles, same version and answers as one segment (document frequencies are
  * summed over segments); the merge policy leaves so few large segments alone.
  */
-export async function corpusOnWorkers(articles: readonly Article[], workers: number, loadMs = 0, minArticles = PARALLEL_BUILD_MIN): Promise<Corpus> {
-  if (workers < 2 || articles.length < minArticles) return corpusFromArticles(articles, loadMs);
+export async function corpusOnWorkers(articles: readonly Article[], workers: number, loadMs = 0, minArticles = PARALLEL_BUILD_MIN, set?: ArticleSet): Promise<Corpus> {
+  if (workers < 2 || articles.length < minArticles) return corpusFromArticles(articles, loadMs, undefined, set);
   const builders = Array.from({ length: workers }, () => new SegmentBuilder());
   try {
     const size = Math.ceil(articles.length / workers);
     const segments = Promise.all(builders.map((b, i) => b.build(articles.slice(i * size, (i + 1) * size))));
     const stories = new StoryIndex();
     syncStories(stories, articles);
-    return Corpus.fromSegments(loadOf(articles, loadMs), await segments, stories);
+    return Corpus.fromSegments(loadOf(articles, loadMs, set), await segments, stories);
   } finally {
     await Promise.all(builders.map((b) => b.close()));
   }

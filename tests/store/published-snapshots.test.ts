@@ -3,7 +3,7 @@ import { copyByteaColumn } from '../../src/store/published-snapshots.js';
 
 /** PostgreSQL's binary COPY of rows of one bytea column, as the server sends it. */
 function copyBytes(values: Buffer[], fields = 1): Buffer {
-  const parts = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
   for (const v of values) {
     const head = Buffer.alloc(6);
     head.writeInt16BE(fields, 0);

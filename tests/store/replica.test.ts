@@ -34,7 +34,7 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, timeout
 async function replicaOf(url: string, pollMs = 300, buildFirst?: ReplicaOptions['buildFirst']) {
   const settings = databaseSettings(url);
   const pool = openPool(settings);
-  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous) => corpusFromArticles(a, 0, previous), buildFirst, logger: quiet, pollMs });
+  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous, set) => corpusFromArticles(a, 0, previous, set), buildFirst, logger: quiet, pollMs });
   const store = new CorpusStore(await replica.load());
   const sizes: number[] = [];
   const swap = store.swap.bind(store);
@@ -192,7 +192,7 @@ describe('a replica started from a snapshot', () => {
   // threads (then the snapshot worker indexes the articles as one segment itself).
   it.each([
     ['one segment', undefined],
-    ['two segments built on workers', (x: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[0]) => corpusOnWorkers(x, 2, 0, 0)],
+    ['two segments built on workers', (x: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[0], set: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[1]) => corpusOnWorkers(x, 2, 0, 0, set)],
   ] as const)('starts from the snapshot a replica of the same store wrote (%s), catches up by change number, and ends on the version of a full load', async (_, buildFirst) => {
     const url = await testDatabase('replica_snap');
     const pool = openPool(databaseSettings(url));
@@ -236,7 +236,7 @@ describe('a replica started from a snapshot', () => {
     const settings = databaseSettings(url);
     const bPool = openPool(settings);
     cleanups.push(() => bPool.end());
-    const b = new Replica({ source: new PostgresChangeSource(bPool), listen: settings.pool, build: (x, previous) => corpusFromArticles(x, 0, previous), logger: quiet });
+    const b = new Replica({ source: new PostgresChangeSource(bPool), listen: settings.pool, build: (x, previous, set) => corpusFromArticles(x, 0, previous, set), logger: quiet });
     cleanups.push(() => b.close());
     const corpus = await b.load(file);
     expect(b.startedFromSnapshot).toBe(true);
@@ -307,7 +307,7 @@ describe('snapshots published in the database (SNAPSHOT_IN_DATABASE)', () => {
     const pool = openPool(settings);
     cleanups.push(() => pool.end());
     const published = new PublishedSnapshots(pool);
-    const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (x, previous) => corpusFromArticles(x, 0, previous), logger, published });
+    const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (x, previous, set) => corpusFromArticles(x, 0, previous, set), logger, published });
     cleanups.push(() => replica.close());
     return { replica, published, pool };
   };
@@ -384,5 +384,45 @@ describe('snapshots published in the database (SNAPSHOT_IN_DATABASE)', () => {
     await d.replica.load(path.join(snapDir, 'd.snapshot'));
     expect(d.replica.startedFrom).toBe('database');
     expect(await new PublishedSnapshots(pool).newest()).toBeNull();
+  });
+});
+
+describe("a replica's update says what changed (ArticleSet)", () => {
+  it('updates, deletes and additions named by the change give the version and stories of a full build; a change named against another set is compared whole', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`story-${i}.txt`] = story(i);
+    const dir = tempDataDir(files);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const first = [...(await loadArticles(dir)).articles];
+    for (let i = 0; i < 3; i++) writeFileSync(path.join(dir, `story-${i}.txt`), story(i, 2));
+    for (let i = 50; i < 55; i++) unlinkSync(path.join(dir, `story-${i}.txt`));
+    for (let i = 60; i < 64; i++) writeFileSync(path.join(dir, `story-${i}.txt`), story(i));
+    // A reprint of story 7 joins its story.
+    writeFileSync(path.join(dir, 'reprint-7.txt'), story(7));
+    const next = [...(await loadArticles(dir)).articles];
+    const full = new Corpus(await loadArticles(dir));
+    const before = new Map(first.map((a) => [a.id, a]));
+    const after = new Map(next.map((a) => [a.id, a]));
+    const added = next.filter((a) => JSON.stringify(before.get(a.id)) !== JSON.stringify(a));
+    const removed = first.filter((a) => !after.has(a.id)).map((a) => a.id);
+    const changed = added.filter((a) => before.has(a.id)).length;
+    expect(changed).toBeGreaterThanOrEqual(3);
+    expect(added.length - changed).toBeGreaterThanOrEqual(4);
+    expect(removed).toEqual(expect.arrayContaining(['story-50', 'story-51', 'story-52', 'story-53', 'story-54']));
+
+    const token = {};
+    const start = corpusFromArticles(first, 0, undefined, { token });
+    const named = corpusFromArticles(next, 0, start, { token: {}, delta: { since: token, added, removed } });
+    expect(named.version).toBe(full.version);
+    expect(named.change).toMatchObject({ added: added.length - changed, changed, deleted: removed.length });
+    expect(named.listStories({ limit: 50, offset: 0, minSize: 2 })).toEqual(full.listStories({ limit: 50, offset: 0, minSize: 2 }));
+    expect(named.get('story-0')!.title).toBe('Story number 0 (edition 2)');
+    expect(named.get('story-52')).toBeUndefined();
+
+    // A change named against a set this corpus was not made from: every article compared, same result.
+    const stale = corpusFromArticles(next, 0, start, { token: {}, delta: { since: {}, added: [], removed: [] } });
+    expect(stale.version).toBe(full.version);
+    // The same stale change with the delta trusted would have missed everything: the version would not have moved.
+    expect(stale.version).not.toBe(start.version);
   });
 });
