@@ -12,7 +12,7 @@ import { RefusalTally } from './http/request-log.js';
 import type { DatabaseProbe } from './http/routes/options.js';
 import { createLogger } from './logger.js';
 import { fingerprintDataDirOffThread, openSnapshot, sameFiles } from './snapshot/files.js';
-import { SnapshotError } from './snapshot/format.js';
+import { SnapshotError, storedParsesOf } from './snapshot/format.js';
 import { SnapshotSaver } from './snapshot/save.js';
 import { databaseSettings, openPool } from './store/connection.js';
 import { ingestDirectory, ingestSummary } from './store/ingest.js';
@@ -70,10 +70,9 @@ export async function startCorpus(
       const { content, verified } = await openSnapshot(config.snapshot);
       if (path.resolve(content.dataDir) !== path.resolve(dataDir)) throw new SnapshotError(`made from ${content.dataDir}, not ${path.resolve(dataDir)}`);
       const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
-      // The files' parses as the snapshot's load left them: a catch-up (now or later) parses only files changed since.
-      const parses = content.parses ? ParseCache.fromStored(content.parses, (id) => restored.get(id)) : null;
       await verified;
-      if (cache && parses) cache.files = parses.files;
+      // The files' parses as the snapshot's load left them (made when a load first reads them): a catch-up (now or later) parses only files changed since.
+      if (cache) cache.restoreLater(storedParsesOf(content), (id) => restored.get(id));
       if (sameFiles(await fingerprints.catch(() => []), content.files)) {
         logger.info({ snapshot: config.snapshot, createdAt: content.createdAt, articles: restored.size, ms: Math.round(performance.now() - started) }, 'started from the snapshot');
         return restored;

@@ -525,7 +525,7 @@ export class Corpus {
     const started = performance.now();
     const { state, remap } = mergeState(this.state, first, end);
     // Same articles, renumbered: this version's stories, renumbered (the shared index may have moved on).
-    const copy = this.stories.remapped(remap, state.index.documentSpace);
+    const copy = this.stories.remapped(remap, state.columns.dateMs);
     return Corpus.fromState(state, this.sameLoad(), this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
   }
 
@@ -534,7 +534,7 @@ export class Corpus {
     const started = performance.now();
     const segment = await build(this.state.index.liveDocuments(first, end));
     const { state, remap } = mergeState(this.state, first, end, segment);
-    const copy = this.stories.remapped(remap, state.index.documentSpace);
+    const copy = this.stories.remapped(remap, state.columns.dateMs);
     return Corpus.fromState(state, this.sameLoad(), this.change, started, this.loadedAt, { index: this.storyIndex, sync: { added: 0, removed: 0 }, copy });
   }
 
@@ -595,9 +595,8 @@ export class Corpus {
     const picked: SnapshotStory[] = [];
     let total = 0;
     for (const first of this.stories.newest) {
-      const s = this.stories.at(first)!;
-      if (s.members.length < o.minSize) continue;
-      if (total >= o.offset && picked.length < o.limit) picked.push(s);
+      if (this.stories.sizeOf(first) < o.minSize) continue;
+      if (total >= o.offset && picked.length < o.limit) picked.push(this.stories.at(first)!);
       total++;
     }
     return { total, items: picked.map((s) => this.storyView(s)) };

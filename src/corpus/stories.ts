@@ -119,26 +119,38 @@ class StoryTable {
   }
 }
 
-/** A version's copy of the stories: per document its story, per story its members. */
+/**
+ * A version's copy of the stories: per document its story, per story of several articles its
+ * members. A document alone in its story (most are) has no table entry, only `firstOf[d] = d`:
+ * an entry (object, map slot, one-member array) cost about 250 bytes per article and version.
+ */
 export class SnapshotStories {
   private constructor(
     /** For each live document, the document of its story's first-published article (-1 elsewhere). */
     readonly firstOf: Int32Array,
-    /** Stories by the document of their first article. */
+    /** Stories of two or more articles by the document of their first article. */
     private readonly byFirst: StoryTable,
     /** Story first-documents, newest first: by the latest member's date, undated last, then as the id order has them. */
     readonly newest: Uint32Array,
     /** The story index's edit count this copy matches (see StoryIndex.edits). */
     readonly edits: number,
+    /** The version's published dates (a story alone is dated by its article). */
+    private readonly dateMs: Float64Array,
   ) {}
 
   /** Copies the index's stories out, over a version's document numbers. */
   static copy(index: StoryIndex, docOfId: (id: string) => number, dateMs: Float64Array, idRank: Uint32Array): SnapshotStories {
     const firstOf = new Int32Array(dateMs.length).fill(-1);
     const byFirst = new Map<number, SnapshotStory>();
-    for (const s of index.stories()) place(s.articleIds, docOfId, dateMs, firstOf, byFirst);
+    const firsts: number[] = [];
+    for (const s of index.stories()) firsts.push(place(s.articleIds, docOfId, dateMs, firstOf, byFirst));
     const table = StoryTable.of(byFirst);
-    return new SnapshotStories(firstOf, table, newestOrder(table, [...byFirst.keys()], idRank), index.edits);
+    return new SnapshotStories(firstOf, table, newestOrder(lastMsIn(table, dateMs), firsts, idRank), index.edits, dateMs);
+  }
+
+  /** Documents of the story first-published as `first` (a live story's first document). */
+  private membersOf(first: number): ArrayLike<number> {
+    return this.byFirst.get(first)?.members ?? [first];
   }
 
   /**
@@ -172,13 +184,13 @@ export class SnapshotStories {
       newStoryOf(id);
     }
     for (const sid of [...newStories]) for (const id of index.story(sid)!.articleIds) oldStoryOf(id);
-    for (const first of oldFirsts) for (const m of this.byFirst.get(first)!.members) newStoryOf(idOf(m));
+    for (const first of oldFirsts) for (const m of Array.from(this.membersOf(first))) newStoryOf(idOf(m));
     const firstOf = new Int32Array(dateMs.length).fill(-1);
     firstOf.set(this.firstOf.subarray(0, Math.min(this.firstOf.length, firstOf.length)));
     // The stories this change touched, over this version's table (no copy of the others).
     const changes = new Map<number, SnapshotStory | null>();
     for (const first of oldFirsts) {
-      for (const m of this.byFirst.get(first)!.members) firstOf[m] = -1;
+      for (const m of Array.from(this.membersOf(first))) firstOf[m] = -1;
       changes.set(first, null);
     }
     const placed = new Map<number, SnapshotStory>();
@@ -188,7 +200,7 @@ export class SnapshotStories {
     const byFirst = this.byFirst.with(changes);
     // The kept stories stay in order (their dates and the id order among them are unchanged): the
     // old ones leave at the places a binary search finds them, the new ones go in the same way.
-    const oldCompare = newestComparator(this.byFirst, lookups.oldIdRank);
+    const oldCompare = newestComparator(lastMsIn(this.byFirst, this.dateMs), lookups.oldIdRank);
     const cuts = Array.from(oldFirsts, (f) => firstNotBefore(this.newest, this.newest.length, f, oldCompare)).sort((a, b) => a - b);
     const kept = new Uint32Array(this.newest.length - cuts.length);
     let from = 0;
@@ -199,7 +211,7 @@ export class SnapshotStories {
       from = cut + 1;
     }
     kept.set(this.newest.subarray(from), k);
-    const compare = newestComparator(byFirst, idRank);
+    const compare = newestComparator(lastMsIn(byFirst, dateMs), idRank);
     const fresh = Uint32Array.from(added).sort(compare);
     const newest = new Uint32Array(kept.length + fresh.length);
     let i = 0;
@@ -212,12 +224,16 @@ export class SnapshotStories {
       newest[k++] = story;
     }
     newest.set(kept.subarray(i), k);
-    return new SnapshotStories(firstOf, byFirst, newest, index.edits);
+    return new SnapshotStories(firstOf, byFirst, newest, index.edits, dateMs);
   }
 
   /** The same stories after an index merge renumbered the documents (`remap[old]`, -1 for dropped ones). */
-  remapped(remap: Int32Array | readonly number[], space: number): SnapshotStories {
-    const firstOf = new Int32Array(space).fill(-1);
+  remapped(remap: Int32Array | readonly number[], dateMs: Float64Array): SnapshotStories {
+    const firstOf = new Int32Array(dateMs.length).fill(-1);
+    // Documents alone in their story (no table entry) take their new numbers.
+    this.firstOf.forEach((first, d) => {
+      if (first === d && remap[d]! >= 0 && this.byFirst.get(d) === undefined) firstOf[remap[d]!] = remap[d]!;
+    });
     // A merge of the last segments leaves most documents where they were: those stories keep
     // their entries in the table; only the renumbered ones are layered over it.
     const gone: number[] = [];
@@ -240,21 +256,33 @@ export class SnapshotStories {
     for (const first of gone) changes.set(first, null);
     for (const story of renumbered) changes.set(story.first, story);
     // Renumbering keeps the order: every story's dates, and the id order among its articles, are unchanged.
-    return new SnapshotStories(firstOf, this.byFirst.with(changes), Uint32Array.from(this.newest, (f) => remap[f]!), this.edits);
+    return new SnapshotStories(firstOf, this.byFirst.with(changes), Uint32Array.from(this.newest, (f) => remap[f]!), this.edits, dateMs);
   }
 
   /** The story whose first-published article is this document, else undefined. */
   at(first: number): SnapshotStory | undefined {
-    return this.byFirst.get(first);
+    if (!(first >= 0 && first < this.firstOf.length && this.firstOf[first] === first)) return undefined;
+    return this.byFirst.get(first) ?? { first, members: Uint32Array.of(first), lastMs: this.dateMs[first]! };
   }
 
+  /** Articles in the story of live document `doc`. */
   sizeOf(doc: number): number {
-    return this.byFirst.get(this.firstOf[doc]!)!.members.length;
+    return this.byFirst.get(this.firstOf[doc]!)?.members.length ?? 1;
   }
 }
 
-/** Puts one story (its article ids, first-published first) into a copy's tables; returns its first document. */
+/** The latest published date of the story first-published as `first`, from a table of stories of several articles (one alone: its article's date). */
+function lastMsIn(byFirst: Pick<StoryTable, 'get'>, dateMs: Float64Array): (first: number) => number {
+  return (first) => byFirst.get(first)?.lastMs ?? dateMs[first]!;
+}
+
+/** Puts one story (its article ids, first-published first) into a copy's tables (one of a single article: `firstOf` alone); returns its first document. */
 function place(articleIds: readonly string[], docOfId: (id: string) => number, dateMs: Float64Array, firstOf: Int32Array, byFirst: Map<number, SnapshotStory>): number {
+  if (articleIds.length === 1) {
+    const doc = docOfId(articleIds[0]!);
+    firstOf[doc] = doc;
+    return doc;
+  }
   const members = Uint32Array.from(articleIds, docOfId);
   const first = members[0]!;
   let lastMs = Number.NaN;
@@ -279,14 +307,14 @@ function firstNotBefore(order: Uint32Array, length: number, story: number, compa
   return lo;
 }
 
-function newestOrder(byFirst: StoryTable, firsts: readonly number[], idRank: Uint32Array): Uint32Array {
-  return Uint32Array.from(firsts).sort(newestComparator(byFirst, idRank));
+function newestOrder(lastMs: (first: number) => number, firsts: readonly number[], idRank: Uint32Array): Uint32Array {
+  return Uint32Array.from(firsts).sort(newestComparator(lastMs, idRank));
 }
 
-function newestComparator(byFirst: Pick<StoryTable, 'get'>, idRank: Uint32Array): (x: number, y: number) => number {
+function newestComparator(lastMs: (first: number) => number, idRank: Uint32Array): (x: number, y: number) => number {
   return (x, y) => {
-    const dx = byFirst.get(x)!.lastMs;
-    const dy = byFirst.get(y)!.lastMs;
+    const dx = lastMs(x);
+    const dy = lastMs(y);
     const nx = Number.isNaN(dx);
     const ny = Number.isNaN(dy);
     if (nx !== ny) return nx ? 1 : -1;

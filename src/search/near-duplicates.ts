@@ -219,7 +219,11 @@ interface Member {
   shingles: number;
   /** Confirmed near-duplicates (made on the first one: most articles have none). */
   links: Member[] | null;
-  story: StoryGroup;
+  /**
+   * Its story when it has others; null when alone (most articles): a group and its `Set` for
+   * every article cost about 150 bytes each, 15 MB at 100,000 articles.
+   */
+  story: StoryGroup | null;
 }
 
 interface StoryGroup {
@@ -243,6 +247,30 @@ function publishedBefore(a: { id: string; publishedMs: number }, b: { id: string
   if (na !== nb) return nb;
   if (!na && a.publishedMs !== b.publishedMs) return a.publishedMs < b.publishedMs;
   return a.id < b.id;
+}
+
+/**
+ * Gives `start` and every article its links reach (`take(next)`: true when `next` is not yet
+ * placed, marking it placed) one story; an article reaching none stays alone (no group).
+ */
+function grouped(start: Member, take: (next: Member) => boolean): void {
+  if (!start.links?.length) {
+    start.story = null;
+    return;
+  }
+  const group: StoryGroup = { members: new Set([start]), first: start };
+  start.story = group;
+  const stack = [start];
+  while (stack.length > 0) {
+    const m = stack.pop()!;
+    if (publishedBefore(m, group.first)) group.first = m;
+    for (const next of m.links ?? []) {
+      if (!take(next)) continue;
+      next.story = group;
+      group.members.add(next);
+      stack.push(next);
+    }
+  }
 }
 
 /**
@@ -298,12 +326,9 @@ export class StoryIndex {
     this.edits++;
     if (this.members.has(doc.id)) this.remove(doc.id);
     const print = fingerprint(doc.paragraphs, this.options);
-    const story: StoryGroup = { members: new Set(), first: null as unknown as Member };
-    const member: Member = { id: doc.id, publishedMs: doc.publishedMs, revision: doc.revision, slot: -1, shingles: print.shingles, links: null, story };
-    story.members.add(member);
-    story.first = member;
+    const member: Member = { id: doc.id, publishedMs: doc.publishedMs, revision: doc.revision, slot: -1, shingles: print.shingles, links: null, story: null };
     this.members.set(doc.id, member);
-    if (print.signature.length === 0) return this.describe(story);
+    if (print.signature.length === 0) return this.describe(member);
     const bins = this.bins;
     const seen = new Set<number>();
     const keys = this.bucketKeys(print.signature, 0);
@@ -322,8 +347,8 @@ export class StoryIndex {
     member.slot = this.takeSlot(member);
     this.signatures.set(print.signature, member.slot * bins);
     for (const key of keys) this.buckets.add(key, member.slot);
-    for (const other of member.links ?? []) this.merge(member.story, other.story);
-    return this.describe(member.story);
+    for (const other of member.links ?? []) this.join(member, other);
+    return this.describe(member);
   }
 
   private takeSlot(member: Member): number {
@@ -365,27 +390,17 @@ export class StoryIndex {
       member.slot = -1;
     }
     const old = member.story;
-    old.members.delete(member);
+    member.story = null;
     for (const other of member.links ?? []) other.links!.splice(other.links!.indexOf(member), 1);
     member.links = null;
+    if (old === null) return true;
+    old.members.delete(member);
     // Re-split the old story by walking its remaining links (only this story's members).
     const unvisited = new Set(old.members);
     while (unvisited.size > 0) {
       const start = unvisited.values().next().value!;
       unvisited.delete(start);
-      const group: StoryGroup = { members: new Set([start]), first: start };
-      const stack = [start];
-      while (stack.length > 0) {
-        const m = stack.pop()!;
-        m.story = group;
-        if (publishedBefore(m, group.first)) group.first = m;
-        for (const next of m.links ?? []) {
-          if (!unvisited.has(next)) continue;
-          unvisited.delete(next);
-          group.members.add(next);
-          stack.push(next);
-        }
-      }
+      grouped(start, (next) => unvisited.delete(next));
     }
     return true;
   }
@@ -424,7 +439,7 @@ export class StoryIndex {
     index.signatures = new Uint32Array(Math.max(64, slotCount) * bins);
     index.signatures.set(dump.signatures);
     const members = dump.ids.map((id, i): Member => {
-      const m: Member = { id, publishedMs: dump.publishedMs[i]!, revision: dump.revisions[i] ?? undefined, slot: dump.slots[i]!, shingles: dump.shingles[i]!, links: null, story: null as unknown as StoryGroup };
+      const m: Member = { id, publishedMs: dump.publishedMs[i]!, revision: dump.revisions[i] ?? undefined, slot: dump.slots[i]!, shingles: dump.shingles[i]!, links: null, story: null };
       index.members.set(id, m);
       if (m.slot >= 0) index.bySlot[m.slot] = m;
       return m;
@@ -446,42 +461,28 @@ export class StoryIndex {
       (a.links ??= []).push(b);
       (b.links ??= []).push(a);
     }
-    // Stories are the connected components of the links.
-    for (const start of members) {
-      if (start.story) continue;
-      const group: StoryGroup = { members: new Set([start]), first: start };
-      start.story = group;
-      const stack = [start];
-      while (stack.length > 0) {
-        const m = stack.pop()!;
-        if (publishedBefore(m, group.first)) group.first = m;
-        for (const next of m.links ?? []) {
-          if (next.story) continue;
-          next.story = group;
-          group.members.add(next);
-          stack.push(next);
-        }
-      }
-    }
+    // Stories are the connected components of the links (an article without links is alone).
+    for (const start of members) if (start.story === null && start.links !== null) grouped(start, (next) => next.story === null);
     return index;
   }
 
   /** The story of an article, or undefined when the article is not in the index. */
   storyOf(id: string): { id: string; size: number } | undefined {
     const m = this.members.get(id);
-    return m ? { id: m.story.first.id, size: m.story.members.size } : undefined;
+    if (!m) return undefined;
+    return m.story ? { id: m.story.first.id, size: m.story.members.size } : { id: m.id, size: 1 };
   }
 
   /** The story with this id (the id of its first-published article), or undefined. */
   story(id: string): Story | undefined {
     const m = this.members.get(id);
-    if (!m || m.story.first !== m) return undefined;
-    return this.describe(m.story);
+    if (!m || (m.story !== null && m.story.first !== m)) return undefined;
+    return this.describe(m);
   }
 
   /** Every story (singletons included), in no particular order. */
   *stories(): IterableIterator<Story> {
-    for (const m of this.members.values()) if (m.story.first === m) yield this.describe(m.story);
+    for (const m of this.members.values()) if (m.story === null || m.story.first === m) yield this.describe(m);
   }
 
   /** The confirmed near-duplicates of an article (its direct links, not the whole story). */
@@ -490,9 +491,12 @@ export class StoryIndex {
     return m ? (m.links ?? []).map((x) => x.id).sort() : [];
   }
 
-  private merge(a: StoryGroup, b: StoryGroup): void {
-    if (a === b) return;
-    const [big, small] = a.members.size >= b.members.size ? [a, b] : [b, a];
+  /** Puts two linked articles in one story (the larger story takes the smaller one's members). */
+  private join(a: Member, b: Member): void {
+    const storyA = (a.story ??= { members: new Set([a]), first: a });
+    const storyB = (b.story ??= { members: new Set([b]), first: b });
+    if (storyA === storyB) return;
+    const [big, small] = storyA.members.size >= storyB.members.size ? [storyA, storyB] : [storyB, storyA];
     for (const m of small.members) {
       m.story = big;
       big.members.add(m);
@@ -500,7 +504,10 @@ export class StoryIndex {
     if (publishedBefore(small.first, big.first)) big.first = small.first;
   }
 
-  private describe(s: StoryGroup): Story {
+  /** The story of an article (as callers see it). */
+  private describe(member: Member): Story {
+    const s = member.story;
+    if (s === null) return { id: member.id, size: 1, articleIds: [member.id] };
     const articleIds = [...s.members].sort((x, y) => (publishedBefore(x, y) ? -1 : 1)).map((m) => m.id);
     return { id: s.first.id, size: s.members.size, articleIds };
   }

@@ -197,6 +197,30 @@ describe('ParseCache', () => {
     }
   });
 
+  it("keeps a view of each served record instead of its parse's draft, and a load re-validating from the views (a clash, a new link) equals a full load", async () => {
+    const dir = folder();
+    try {
+      const cache = new ParseCache();
+      const first = await loadArticles(dir, { cache });
+      const entries = [...cache.files.values()].flatMap((o) => o.entries);
+      const servedEntries = entries.filter((e) => e.finished?.article);
+      expect(servedEntries.length).toBe(first.articles.length);
+      for (const e of servedEntries) {
+        const record = e.finished!.article!;
+        // a view: the record's texts and arrays, its own id before clashes, related links unresolved
+        expect(e.article.paragraphs).toBe(record.paragraphs);
+        expect(e.article).toEqual({ ...record, id: e.id, related: record.related.map((r) => ({ ...r, id: null })) });
+      }
+      const [someId] = first.articles.map((a) => a.origin.path).filter((p) => p.startsWith('sport/') && p.endsWith('.txt'));
+      writeFileSync(path.join(dir, someId!.replace(/\.txt$/u, '.md')), '# A clash\n\nThe same id as another file.\n');
+      writeFileSync(path.join(dir, 'politics/links.txt'), `A linking report\n\nIt links back.\n\nRelated: ${first.articles[0]!.title}\n`);
+      const next = await loadArticles(dir, { cache });
+      expect(served(next)).toEqual(served(await loadArticles(dir)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes a named change alone when it touches no other article, else runs every cross-file step, and equals a full load either way (seeded)', async () => {
     const dir = folder();
     try {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Corpus } from '../../src/corpus/index.js';
 import { loadArticles, ParseCache } from '../../src/loader/index.js';
 import { fingerprintDataDir, fingerprintDataDirOffThread, openSnapshot, readSnapshot, writeSnapshot } from '../../src/snapshot/files.js';
-import { decodeSnapshot, encodeSnapshot, type SnapshotContent } from '../../src/snapshot/format.js';
+import { decodeSnapshot, encodeSnapshot, storedParsesOf, type SnapshotContent } from '../../src/snapshot/format.js';
 import { FIXTURES } from '../helpers/paths.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'news-api-snapshot-format-'));
@@ -42,6 +42,9 @@ describe('the snapshot format', () => {
     const { content: read, verified } = await openSnapshot(file);
     await verified;
     for (const back of [whole, read]) {
+      // the stored parses are decoded when first asked for, and a later reader sees the same
+      const later = storedParsesOf(back);
+      expect(later()).toEqual(stored.parses);
       expect(back.parses).toEqual(stored.parses);
       expect(back.articles).toEqual(stored.articles);
       expect(back.problems).toEqual(stored.problems);
@@ -50,6 +53,15 @@ describe('the snapshot format', () => {
       expect(back.stories).toEqual(stored.stories);
       expect(back.orders).toEqual(stored.orders);
     }
+  });
+
+  it('a snapshot stored without parses gives none to read later', async () => {
+    const { content: stored } = await content();
+    const { parses: _, ...without } = stored;
+    const back = decodeSnapshot(Buffer.concat(encodeSnapshot(without)));
+    expect(back.parses).toBeUndefined();
+    expect(storedParsesOf(back)()).toBeUndefined();
+    expect(back.articles).toEqual(stored.articles);
   });
 
   it('a byte changed inside an article (the file still decodes) fails the checksum checked on the worker', async () => {

@@ -102,6 +102,24 @@ describe('start-up from a snapshot', () => {
     expect(answers(corpus.update(next))).toEqual(answers(new Corpus(await loadArticles(dir))));
   });
 
+  it("an unchanged folder: the parse cache is restored when a reload first reads it, and that reload reads only the changed file and equals a full build", async () => {
+    const dir = dataCopy('deferred');
+    const file = path.join(work, 'deferred.snapshot');
+    await makeSnapshot(dir, file);
+    const parses = new ParseCache();
+    const corpus = await startCorpus({ dataDir: dir, maxFileBytes: 5 << 20, followSymlinksOutside: false, snapshot: file }, recorder().logger, parses);
+    expect(answers(corpus)).toEqual(answers(new Corpus(await loadArticles(dir))));
+    writeFileSync(path.join(dir, 'sport', 'late-goal.txt'), 'Late goal settles derby\n\nA header in the last minute won it.\n');
+    const budget = path.join(dir, 'politics', 'budget-talks.txt');
+    writeFileSync(budget, `${readFileSync(budget, 'utf8')}\nA late paragraph about oil revenue.\n`);
+    const next = await loadArticles(dir, { cache: parses });
+    // every other file came from the restored cache, unparsed
+    expect(next.stats.filesReused).toBe(next.stats.filesRead - 2);
+    const updated = corpus.update(next);
+    expect(updated.change).toEqual({ added: 1, changed: 1, deleted: 0 });
+    expect(answers(updated)).toEqual(answers(new Corpus(await loadArticles(dir))));
+  });
+
   it('notices a file rewritten with the same size (modification time)', async () => {
     const dir = dataCopy('touched');
     const file = path.join(work, 'touched.snapshot');
