@@ -65,6 +65,8 @@ let replica1: Server | undefined;
 try {
   await migrate(pool);
   if (!args['skip-ingest']) await ingestRuns();
+  // The first replica's start must be a cold one: no snapshot published by an earlier run (--skip-ingest keeps the database).
+  if (args.published) await pool.query('DELETE FROM published_snapshots');
   // 2. Cold start: folder mode, then a replica from PostgreSQL (no snapshot; it writes one), then one from that snapshot.
   if (!args['no-folder']) {
     const folder = await startServerProcess(logDir, 'folder', serverArgv, { DATA_DIR: corpus }, '/ready', 600_000);
