@@ -113,7 +113,7 @@ async function measure(): Promise<void> {
   for (let i = 0; i < samples; i++) {
     const position = Math.floor(random() * size);
     const r = await pool.query<{ id: string; title: string; body: string; published_at: Date | null }>(
-      `SELECT id, record->>'title' AS title, array_to_string(ARRAY(SELECT jsonb_array_elements_text(record->'paragraphs')), ' ') AS body, published_at FROM articles WHERE id = (SELECT id FROM articles ORDER BY id OFFSET $1 LIMIT 1)`,
+      `SELECT id, record->>'title' AS title, array_to_string(ARRAY(SELECT json_array_elements_text(record->'paragraphs')), ' ') AS body, published_at FROM articles WHERE id = (SELECT id FROM articles ORDER BY id OFFSET $1 LIMIT 1)`,
       [position],
     );
     const row = r.rows[0]!;

@@ -71,7 +71,7 @@ export async function fillSyntheticArchive(
   const t0 = performance.now();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'news-api-archive-'));
   chmodSync(dir, 0o755);
-  await pool.query(`CREATE UNLOGGED TABLE IF NOT EXISTS archive_staging (part int, id text, content_hash text, record jsonb, title text, lead text, body text, published_at timestamptz, category text, slug text)`);
+  await pool.query(`CREATE UNLOGGED TABLE IF NOT EXISTS archive_staging (part int, id text, content_hash text, record json, language text, title text, lead text, body text, published_at timestamptz, category text, slug text)`);
   await pool.query('TRUNCATE archive_staging');
   try {
     // Generate chunk k+1 while the server copies chunk k.
@@ -91,7 +91,7 @@ export async function fillSyntheticArchive(
       const json = JSON.stringify(r);
       const hash = createHash('sha256').update(json).digest('hex');
       lines.push(
-        [String(n % 2), r.id, hash, json, r.title, r.lead, r.paragraphs.slice(1).join('\n'), r.publishedAt, category, r.slug].map(copyField).join('\t') + '\n',
+        [String(n % 2), r.id, hash, json, r.language, r.title, r.lead, r.paragraphs.slice(1).join('\n'), r.publishedAt, category, r.slug].map(copyField).join('\t') + '\n',
       );
       if (lines.length === CHUNK) {
         await flush();
@@ -110,8 +110,8 @@ export async function fillSyntheticArchive(
       [0, 1].map((part) =>
         unbounded(pool, (c) =>
           c.query(
-            `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, authors, tags, search_tsv, change_seq)
-             SELECT s.id, $2, s.content_hash, s.record, s.slug, s.published_at, NULL, NULL, s.category, '{}', '{}', ${vector}, nextval('article_change_seq')
+            `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, search_tsv, change_seq)
+             SELECT s.id, $2, s.content_hash, s.record, s.slug, s.published_at, NULL, NULL, s.category, s.language, '{}', '{}', ${vector}, nextval('article_change_seq')
                FROM archive_staging s WHERE s.part = $1`,
             [part, o.dataset],
           ),

@@ -86,26 +86,36 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
     const written: string[] = [];
     const gone: string[] = [];
     if (batch.upserts.length) {
+      // Every column but the search vector made here: PostgreSQL parses the batch as plain JSON
+      // text (no jsonb built, nothing looked up inside records) and stores each record's text.
       const rows = batch.upserts.map(({ article: a, hash }) => ({
         id: a.id,
         hash,
         record: a,
+        slug: a.slug,
+        published_at: a.publishedAt,
+        source_id: a.source?.id ?? null,
+        source_name: a.source?.name ?? null,
+        category: a.category,
+        language: a.language,
         authors: authorsOf(a),
+        tags: a.tags,
+        title: a.title,
+        lead: a.lead,
         body: a.paragraphs.slice(1).join('\n'),
       }));
       // One parameter (a JSON array) whatever the batch size; the values never touch the SQL text.
       const r = await client.query<{ id: string }>(
-        `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, authors, tags, search_tsv, change_seq)
-         SELECT r.id, $2, r.hash, r.record, r.record->>'slug', (r.record->>'publishedAt')::timestamptz,
-                r.record->'source'->>'id', r.record->'source'->>'name', r.record->>'category',
-                ARRAY(SELECT jsonb_array_elements_text(r.authors)), ARRAY(SELECT jsonb_array_elements_text(r.record->'tags')),
-                ${searchVectorSql("r.record->>'title'", "r.record->>'lead'", 'r.body')},
+        `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, search_tsv, change_seq)
+         SELECT r.id, $2, r.hash, r.record, r.slug, r.published_at, r.source_id, r.source_name, r.category, r.language, r.authors, r.tags,
+                ${searchVectorSql('r.title', 'r.lead', 'r.body')},
                 nextval('article_change_seq')
-           FROM jsonb_to_recordset($1::jsonb) AS r(id text, hash text, record jsonb, authors jsonb, body text)
+           FROM json_to_recordset($1::json) AS r(id text, hash text, record json, slug text, published_at timestamptz, source_id text, source_name text,
+                                                category text, language text, authors text[], tags text[], title text, lead text, body text)
          ON CONFLICT (id) DO UPDATE SET
            content_hash = EXCLUDED.content_hash, record = EXCLUDED.record, slug = EXCLUDED.slug, published_at = EXCLUDED.published_at,
-           source_id = EXCLUDED.source_id, source_name = EXCLUDED.source_name, category = EXCLUDED.category, authors = EXCLUDED.authors,
-           tags = EXCLUDED.tags, search_tsv = EXCLUDED.search_tsv, change_seq = EXCLUDED.change_seq
+           source_id = EXCLUDED.source_id, source_name = EXCLUDED.source_name, category = EXCLUDED.category, language = EXCLUDED.language,
+           authors = EXCLUDED.authors, tags = EXCLUDED.tags, search_tsv = EXCLUDED.search_tsv, change_seq = EXCLUDED.change_seq
          WHERE articles.dataset = EXCLUDED.dataset AND articles.content_hash <> EXCLUDED.content_hash
          RETURNING id`,
         [JSON.stringify(rows), dataset],

@@ -29,7 +29,7 @@ describe('migrations', () => {
     expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
     const idx = await a.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'articles'");
     const gin = idx.rows.filter((r) => /USING gin/u.test(r.indexdef)).map((r) => r.indexname);
-    expect(gin).toEqual(expect.arrayContaining(['articles_search_month', 'articles_tags', 'articles_authors']));
+    expect(gin).toEqual(['articles_search_month']);
   });
 
   it('refuse a database that is newer than the code, changing nothing', async () => {
@@ -59,7 +59,7 @@ describe('ingest', () => {
     const row = (
       await pool.query<{ category: string; dataset: string; search_tsv: string; title_hit: boolean; lead_as_title: boolean }>(
         `SELECT category, dataset, search_tsv::text,
-                search_tsv @@ to_tsquery('english', 'strike:A') AS title_hit, search_tsv @@ to_tsquery('english', 'dock:A') AS lead_as_title
+                search_tsv @@ 'strike:A'::tsquery AS title_hit, search_tsv @@ 'dock:A'::tsquery AS lead_as_title
            FROM articles WHERE id = 'world-port-strike'`,
       )
     ).rows[0]!;
