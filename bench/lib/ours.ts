@@ -18,7 +18,9 @@ interface MatchResult {
   scores: ArrayLike<number>;
 }
 interface OurIndex {
-  match(query: unknown, opts?: { fuzzy?: boolean }): MatchResult;
+  match(query: unknown, opts?: { fuzzy?: boolean; bonuses?: boolean }): MatchResult;
+  /** Present since session 5: the page with the bonuses computed only where they can change it, as the product ranks. */
+  rankWithBonuses?(query: unknown, docs: Uint32Array, scores: Float64Array, rank: ArrayLike<number>, limit: number, offset: number): Uint32Array;
 }
 interface OurModule {
   SearchIndex: { build(docs: ReadonlyArray<{ title: string; paragraphs: readonly string[] }>, options?: unknown): OurIndex };
@@ -47,6 +49,7 @@ export async function loadOursAdapter(): Promise<EngineAdapter | string> {
   let monthOf: Uint16Array = new Uint16Array(0);
   let nCat = 0;
   let nMonth = 0;
+  let docNumbers: Uint32Array = new Uint32Array(0);
   const codes = (values: string[]): [Uint16Array, number] => {
     const ids = new Map<string, number>();
     const out = Uint16Array.from(values, (v) => {
@@ -60,14 +63,17 @@ export async function loadOursAdapter(): Promise<EngineAdapter | string> {
     name: 'ours',
     build(docs: readonly BenchDoc[]) {
       index = SearchIndex.build(docs);
+      docNumbers = Uint32Array.from(docs, (_, i) => i);
       [catOf, nCat] = codes(docs.map((d) => d.category));
       [monthOf, nMonth] = codes(docs.map((d) => d.month));
     },
     search(q: string, opts?: { fuzzy?: boolean }) {
       const query = parseQuery(q);
-      let m = index!.match(query, { fuzzy: opts?.fuzzy === true });
+      // as the product's search does: the bonuses only where they can change the page (same ranking)
+      const pruned = typeof index!.rankWithBonuses === 'function';
+      let m = index!.match(query, { fuzzy: opts?.fuzzy === true, bonuses: !pruned });
       // as the product's search does: a query that matches nothing as typed is retried with typo tolerance
-      if (m.docs.length === 0 && opts?.fuzzy !== true) m = index!.match(query, { fuzzy: true });
+      if (m.docs.length === 0 && opts?.fuzzy !== true) m = index!.match(query, { fuzzy: true, bonuses: !pruned });
       const cats = new Uint32Array(nCat);
       const months = new Uint32Array(nMonth);
       for (let i = 0; i < m.docs.length; i++) {
@@ -76,6 +82,11 @@ export async function loadOursAdapter(): Promise<EngineAdapter | string> {
         months[monthOf[d]!]!++;
       }
       facetSink += (cats[0] ?? 0) + (months[0] ?? 0);
+      if (pruned) {
+        // ties by document number, as topK breaks them
+        const page = index!.rankWithBonuses!(query, m.docs, Float64Array.from(m.scores), docNumbers, 10, 0);
+        return Array.from(page, (i) => m.docs[i]!);
+      }
       const best = topK(m.docs, m.scores, 10);
       return Array.from(best, (i) => m.docs[i]!);
     },

@@ -66,6 +66,11 @@ export interface SearchOptions extends ArticleFilter {
   collapse?: boolean;
   /** Facets count distinct stories instead of articles (default: stories when collapsed). */
   facetCount?: 'articles' | 'stories';
+  /**
+   * Add the proximity and headline bonuses to every match before ranking, instead of only to
+   * those that can reach the page: the same answer, slower (tests compare the two).
+   */
+  exhaustive?: boolean;
 }
 
 export interface SearchHit {
@@ -794,9 +799,10 @@ export class Corpus {
     const { index, orders } = this.state;
     let fuzzy = o.fuzzy ?? false;
     const budget = o.budget ? { budget: o.budget } : {};
-    let matched = index.match(query, { fuzzy, ...budget });
+    // The proximity and headline bonuses are added below, only where the answer reads them.
+    let matched = index.match(query, { fuzzy, bonuses: false, ...budget });
     if (matched.docs.length === 0 && !fuzzy && text !== undefined) {
-      const retry = index.match(query, { fuzzy: true, ...budget });
+      const retry = index.match(query, { fuzzy: true, bonuses: false, ...budget });
       if (retry.docs.length > 0) {
         matched = retry;
         fuzzy = true;
@@ -804,7 +810,7 @@ export class Corpus {
     }
     const suggestion = fuzzy && text !== undefined ? index.suggest(query, text.trim()) : null;
     let docs = matched.docs;
-    let scores: ArrayLike<number> = matched.scores;
+    let scores = matched.scores;
     const match = this.matcher(o);
     if (match) {
       const keepDocs: number[] = [];
@@ -817,7 +823,11 @@ export class Corpus {
       }
       docs = Uint32Array.from(keepDocs);
       scores = Float64Array.from(keepScores);
-    }
+    } else scores = scores.slice(); // the bonuses are added in place
+    // A relevance page (by offset) needs the bonuses only of the matches that can reach it, a
+    // date-sorted page only its own hits'; every other answer reads every score.
+    const pruned = o.exhaustive !== true && !o.collapse && o.after === undefined && (o.sort !== 'relevance' || o.recency === undefined);
+    if (!pruned) index.addBonuses(query, docs, scores, null);
     if (o.sort === 'relevance' && o.recency !== undefined && docs.length > 0) scores = this.decayed(docs, scores, o.recency);
     const facetByStory = (o.facetCount ?? (o.collapse ? 'stories' : 'articles')) === 'stories';
     // Positions into docs/scores of the page's hits.
@@ -854,6 +864,9 @@ export class Corpus {
         page = kept.slice(from, from + o.limit);
       } else page = kept.slice(o.offset, o.offset + o.limit);
       reprints = Array.from(page, (k) => countOf.get(this.stories.firstOf[d[k]!]!)! - 1);
+    } else if (o.sort === 'relevance' && pruned) {
+      // equal scores rank by id, whatever segment an article sits in
+      page = index.rankWithBonuses(query, docs, scores, orders.idRank, o.limit, o.offset);
     } else if (o.sort === 'relevance') {
       // equal scores rank by id, whatever segment an article sits in
       let candidates = Uint32Array.from({ length: docs.length }, (_, k) => k);
@@ -873,6 +886,7 @@ export class Corpus {
       positions.sort((x, y) => ranks[docs[x]!]! - ranks[docs[y]!]!);
       const from = o.after !== undefined ? 0 : o.offset;
       page = positions.subarray(from, from + o.limit);
+      if (pruned) index.addBonuses(query, docs, scores, Uint32Array.from(page).sort());
     }
     // Highlighting costs words × results: charged before it starts.
     o.budget?.chargePage(page.length);

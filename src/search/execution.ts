@@ -239,8 +239,8 @@ export class QueryExecution {
           const at = gallop(postingDocs, formCursor[j]![v]!, end, d);
           formCursor[j]![v] = at;
           if (at < end && postingDocs[at] === d) {
-            segment.positions(t, at - segment.postingStart[t]!, decoded);
-            for (const p of decoded) positions.push(p);
+            const count = segment.positions(t, at - segment.postingStart[t]!, decoded);
+            for (let k = 0; k < count; k++) positions.push(decoded[k]!);
           }
         }
         if (numbers.length > 1) positions.sort((x, y) => x - y);

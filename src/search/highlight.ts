@@ -97,12 +97,26 @@ export function findSpans(text: string, bit: number, marker: Marker, hint?: Span
   return out;
 }
 
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const ESC_RE = /[&<>"']/g;
-
 /** Escape text for HTML (element content and attribute values). */
 export function escapeHtml(s: string): string {
-  return s.replace(ESC_RE, (c) => ESC[c]!);
+  return escapeRange(s, 0, s.length);
+}
+
+/**
+ * `text[from, to)` escaped for HTML: one pass over the character codes, the runs between
+ * special characters copied as slices (most runs of news text hold none: one slice).
+ */
+function escapeRange(text: string, from: number, to: number): string {
+  let out = '';
+  let run = from;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    // '"' 34, '&' 38, "'" 39, '<' 60, '>' 62
+    if (c > 62 || (c !== 34 && c !== 38 && c !== 39 && c !== 60 && c !== 62)) continue;
+    out += text.slice(run, i) + (c === 38 ? '&amp;' : c === 60 ? '&lt;' : c === 62 ? '&gt;' : c === 34 ? '&quot;' : '&#39;');
+    run = i + 1;
+  }
+  return run === from && to - from === text.length ? text : out + text.slice(run, to);
 }
 
 /** Render `text[from, to)` escaped, with spans wrapped in `<mark>`. */
@@ -113,10 +127,10 @@ export function renderMarked(text: string, spans: readonly Span[], from = 0, to 
     if (s.end <= from || s.start >= to) continue;
     const a = Math.max(s.start, from);
     const b = Math.min(s.end, to);
-    out += escapeHtml(text.slice(at, a)) + '<mark>' + escapeHtml(text.slice(a, b)) + '</mark>';
+    out += escapeRange(text, at, a) + '<mark>' + escapeRange(text, a, b) + '</mark>';
     at = b;
   }
-  return out + escapeHtml(text.slice(at, to));
+  return out + escapeRange(text, at, to);
 }
 
 /** Best window `[start, end)` of about `len` chars within one paragraph, with its quality. */
@@ -132,24 +146,35 @@ export function bestWindow(spans: readonly Span[], len: number): Window | null {
   let best: Window | null = null;
   for (let i = 0; i < spans.length; i++) {
     const first = spans[i]!;
-    const keys = new Set<string>();
+    let distinct = 0;
     let count = 0;
     let end = first.end;
     for (let j = i; j < spans.length; j++) {
       const s = spans[j]!;
       if (s.end - first.start > len && j > i) break;
-      keys.add(s.key);
+      // a key not met earlier in this window counts once (windows hold a few spans: no set needed)
+      let seen = false;
+      for (let k = i; k < j && !seen; k++) seen = spans[k]!.key === s.key;
+      if (!seen) distinct++;
       count++;
       end = s.end;
     }
-    if (best === null || keys.size > best.distinct || (keys.size === best.distinct && count > best.count)) {
-      best = { start: first.start, end, distinct: keys.size, count };
+    if (best === null || distinct > best.distinct || (distinct === best.distinct && count > best.count)) {
+      best = { start: first.start, end, distinct, count };
     }
   }
   return best;
 }
 
-const isWs = (c: string | undefined): boolean => c === undefined || /\s/u.test(c);
+const WHITE_SPACE = /\s/u;
+
+/** Whether `text[i]` is white space (as `/\s/u` says; ASCII by code, no regex), or out of the text. */
+function isWs(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return true;
+  const c = text.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return WHITE_SPACE.test(text[i]!);
+}
 
 /**
  * Cut `text` around `[mStart, mEnd)` to about `len` chars at word boundaries, escape, mark,
@@ -167,23 +192,23 @@ export function cutSnippet(text: string, spans: readonly Span[], mStart: number,
     end = Math.min(text.length, start + Math.max(len, mEnd - start));
     if (end === text.length) start = Math.max(0, Math.min(start, end - len));
     // snap to word boundaries (never cutting into the matched region)
-    if (start > 0 && !isWs(text[start - 1])) {
+    if (start > 0 && !isWs(text, start - 1)) {
       let s = start;
-      while (s < mStart && !isWs(text[s])) s++;
+      while (s < mStart && !isWs(text, s)) s++;
       if (s < mStart) start = s;
       else {
         // no whitespace before the match: move left instead
-        while (start > 0 && !isWs(text[start - 1])) start--;
+        while (start > 0 && !isWs(text, start - 1)) start--;
       }
     }
-    while (start < mStart && isWs(text[start])) start++;
-    if (end < text.length && !isWs(text[end])) {
+    while (start < mStart && isWs(text, start)) start++;
+    if (end < text.length && !isWs(text, end)) {
       let e = end;
-      while (e > mEnd && !isWs(text[e - 1])) e--;
+      while (e > mEnd && !isWs(text, e - 1)) e--;
       if (e > mEnd) end = e;
-      else while (end < text.length && !isWs(text[end])) end++;
+      else while (end < text.length && !isWs(text, end)) end++;
     }
-    while (end > mEnd && isWs(text[end - 1])) end--;
+    while (end > mEnd && isWs(text, end - 1)) end--;
   }
   return (start > 0 ? '…' : '') + renderMarked(text, spans, start, end) + (end < text.length ? '…' : '');
 }

@@ -12,7 +12,7 @@ import type { Highlight } from './options.js';
 import { positiveLeaves } from './query.js';
 import type { Query } from './query.js';
 import type { IndexReader } from './reader.js';
-import { STOP_PREFIX, type Segment } from './segment.js';
+import { lowerBound, STOP_PREFIX, type Segment } from './segment.js';
 import { analyzerFor, stem } from './tokenize.js';
 
 /**
@@ -125,13 +125,15 @@ export function prepareHighlight(reader: IndexReader, query: Query, options?: { 
 
 /**
  * Highlighting hint for the text whose positions are `[from, to)`, given every candidate
- * position and the document's resume points (those of this text are the ones in `[from, to)`).
+ * position (ascending) and the document's resume points (those of this text are the ones in
+ * `[from, to)`).
  */
-function hintFor(candidatePositions: readonly number[], from: number, to: number, points: { positions: number[]; offsets: number[] }): SpanHint {
-  let length = 0;
-  for (const x of candidatePositions) if (x >= from && x < to && x - from + 1 > length) length = x - from + 1;
+function hintFor(candidatePositions: Uint32Array, from: number, to: number, points: { positions: number[]; offsets: number[] }): SpanHint {
+  let a = lowerBound(candidatePositions, 0, candidatePositions.length, from);
+  const b = lowerBound(candidatePositions, a, candidatePositions.length, to);
+  const length = b > a ? candidatePositions[b - 1]! - from + 1 : 0;
   const want = new Uint8Array(length);
-  for (const x of candidatePositions) if (x >= from && x < to) want[x - from] = 1;
+  for (; a < b; a++) want[candidatePositions[a]! - from] = 1;
   const { positions } = points;
   let first = 0;
   while (first < positions.length && positions[first]! < from) first++;
@@ -198,8 +200,20 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   }
   const candidates: number[] = [];
   for (let p = 0; p < paragraphCount; p++) if (markCount[p]! > 0) candidates.push(p);
+  // ascending, so each text's hint is a range of them
+  const sortedPositions = Uint32Array.from(candidatePositions).sort();
   const points = candidates.length > 0 || titleHit ? segment.resumePoints(d) : { positions: [], offsets: [] };
-  candidates.sort((a, b) => distinctCount[b]! - distinctCount[a]! || markCount[b]! - markCount[a]! || a - b);
+  // best candidates first (more distinct keys, then more marks, then earlier); a few paragraphs: insertion sort
+  for (let i = 1; i < candidates.length; i++) {
+    const p = candidates[i]!;
+    let j = i;
+    for (; j > 0; j--) {
+      const q = candidates[j - 1]!;
+      if (distinctCount[q]! > distinctCount[p]! || (distinctCount[q] === distinctCount[p] && markCount[q]! >= markCount[p]!)) break;
+      candidates[j] = q;
+    }
+    candidates[j] = p;
+  }
   let best: { paragraph: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
   for (const p of candidates) {
     const distinctBound = distinctCount[p]!;
@@ -210,7 +224,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
     }
     const from = paragraphStart[paragraphBase + p]!;
     const to = p + 1 < paragraphCount ? paragraphStart[paragraphBase + p + 1]! : Infinity;
-    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(candidatePositions, from, to, points), analyzer);
+    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(sortedPositions, from, to, points), analyzer);
     if (spans.length === 0) continue;
     const window = bestWindow(spans, length);
     if (
@@ -219,10 +233,10 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
         window.distinct > best.distinct ||
         (window.distinct === best.distinct && (window.count > best.count || (window.count === best.count && p < best.paragraph))))
     ) {
-      best = { paragraph: p, spans, ...window };
+      best = { paragraph: p, spans, start: window.start, end: window.end, distinct: window.distinct, count: window.count };
     }
   }
-  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, 0, leadAt, points), analyzer) : [];
+  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(sortedPositions, 0, leadAt, points), analyzer) : [];
   let snippet = '';
   const chosen = best as { paragraph: number; spans: Span[]; start: number; end: number } | null;
   if (chosen !== null) {

@@ -17,6 +17,7 @@ import type { MatchResult } from './options.js';
 import type { Query, TermQuery } from './query.js';
 import type { IndexReader } from './reader.js';
 import { PositionReader } from './segment.js';
+import { topK } from './topk.js';
 
 /** The query's top-level (ANDed, positive, unscoped) words, in the order typed. */
 function topLevelTerms(query: Query): TermQuery[] {
@@ -25,11 +26,22 @@ function topLevelTerms(query: Query): TermQuery[] {
   return query.clauses.filter((c): c is TermQuery => c.type === 'term' && c.field === null);
 }
 
-/** `result` with the proximity and headline bonuses added to each document's score (a new score array). */
-export function withProximity(reader: IndexReader, query: Query, result: MatchResult): MatchResult {
+/** What the bonuses of one query need: its top-level words' forms and idfs, and the most any article can gain. */
+export interface BonusPlan {
+  readonly forms: readonly string[][];
+  readonly idfs: readonly number[];
+  /**
+   * An upper bound of the bonuses one article can get (every word in the headline, every pair
+   * side by side), inflated a little so that rounding in the sums never takes a score above it.
+   */
+  readonly bound: number;
+}
+
+/** The bonus plan of `query`, or null when no article can get a bonus (one word, or both weights 0). */
+export function bonusPlan(reader: IndexReader, query: Query): BonusPlan | null {
   const { proximityWeight: weight, headlineBonus } = reader.options;
   const terms = topLevelTerms(query);
-  if ((weight <= 0 && headlineBonus <= 0) || terms.length < 2 || result.docs.length === 0) return result;
+  if ((weight <= 0 && headlineBonus <= 0) || terms.length < 2) return null;
   const forms = terms.map((t) => {
     const f = reader.stemVariants(t.term);
     if (!f.includes(t.word) && reader.wordDocFreq(t.word) > 0) f.push(t.word);
@@ -39,14 +51,34 @@ export function withProximity(reader: IndexReader, query: Query, result: MatchRe
     const df = reader.wordDocFreq(t.word);
     return reader.idf(df > 0 ? df : Math.max(1, ...forms[i]!.map((f) => reader.wordDocFreq(f))));
   });
-  const scores = Float64Array.from(result.scores);
+  // a pair adds at most min(idf) (distance 1); the headline at most the sum of the idfs
+  let pairs = 0;
+  let all = 0;
+  for (let a = 0; a < idfs.length; a++) {
+    all += idfs[a]!;
+    for (let b = a + 1; b < idfs.length; b++) pairs += Math.min(idfs[a]!, idfs[b]!);
+  }
+  const bound = Math.max(0, weight) * pairs + Math.max(0, headlineBonus) * all;
+  return { forms, idfs, bound: bound * (1 + 1e-9) + 1e-9 };
+}
+
+/**
+ * Adds the proximity and headline bonuses to `scores[k]` for each position `k` of `at`
+ * (ascending, into `docs`, which ascend too; null: every position), in place.
+ */
+export function addBonuses(reader: IndexReader, plan: BonusPlan, docs: Uint32Array, scores: Float64Array, at: ArrayLike<number> | null): void {
+  const { proximityWeight: weight, headlineBonus } = reader.options;
+  const { forms, idfs } = plan;
+  const count = forms.length;
   const decoded: number[] = [];
-  const positions: number[][] = terms.map(() => []);
+  const positions: number[][] = forms.map(() => []);
   let segmentIndex = -1;
-  // per term, a position reader per form present in the segment (documents come in ascending order)
+  // per word, a position reader per form present in the segment (documents come in ascending order)
   let readers: PositionReader[][] = [];
-  for (let k = 0; k < result.docs.length; k++) {
-    const doc = result.docs[k]!;
+  const end = at === null ? docs.length : at.length;
+  for (let j = 0; j < end; j++) {
+    const k = at === null ? j : at[j]!;
+    const doc = docs[k]!;
     const s = reader.segmentOf(doc);
     const placed = reader.segments[s]!;
     if (s !== segmentIndex) {
@@ -58,28 +90,98 @@ export function withProximity(reader: IndexReader, query: Query, result: MatchRe
     }
     const d = doc - placed.base;
     let present = 0;
-    for (let i = 0; i < terms.length; i++) {
+    for (let i = 0; i < count; i++) {
       const out = positions[i]!;
       out.length = 0;
       for (const form of readers[i]!) {
         const n = form.docPositions(d, decoded);
-        for (let j = 0; j < n; j++) out.push(decoded[j]!);
+        if (n > 0) mergeInto(out, decoded, n);
       }
       if (out.length > 0) present++;
-      if (readers[i]!.length > 1) out.sort((x, y) => x - y);
     }
     if (headlineBonus > 0) scores[k]! += headlineBonus * headlineIdf(positions, idfs, placed.segment.fieldBoundaries[2 * d]!);
     if (present < 2 || weight <= 0) continue;
     let bonus = 0;
-    for (let a = 0; a < terms.length; a++) {
-      for (let b = a + 1; b < terms.length; b++) {
+    for (let a = 0; a < count; a++) {
+      for (let b = a + 1; b < count; b++) {
         const distance = closest(positions[a]!, positions[b]!);
         if (distance < Infinity) bonus += Math.min(idfs[a]!, idfs[b]!) / (distance * distance);
       }
     }
     scores[k]! += weight * bonus;
   }
+}
+
+/** Merges the ascending `from[0, n)` into the ascending `out` (a word's forms seldom share a document: mostly an append). */
+function mergeInto(out: number[], from: readonly number[], n: number): void {
+  const m = out.length;
+  for (let j = 0; j < n; j++) out.push(from[j]!);
+  if (m === 0 || out[m - 1]! <= from[0]!) return;
+  // from the back: the larger of the two tails goes last (`from` is intact, the pushed copies are overwritten)
+  let i = m - 1;
+  let j = n - 1;
+  for (let k = m + n - 1; j >= 0; k--) out[k] = i >= 0 && out[i]! > from[j]! ? out[i--]! : from[j--]!;
+}
+
+/** `result` with the proximity and headline bonuses added to each document's score (a new score array). */
+export function withProximity(reader: IndexReader, query: Query, result: MatchResult): MatchResult {
+  const plan = result.docs.length === 0 ? null : bonusPlan(reader, query);
+  if (plan === null) return result;
+  const scores = Float64Array.from(result.scores);
+  addBonuses(reader, plan, result.docs, scores, null);
   return { docs: result.docs, scores };
+}
+
+/**
+ * The best `limit` matches after the first `offset` by score with the bonuses (ties: lower
+ * `rank[doc]` first), as positions into `docs`, best first; `scores` (the scores without the
+ * bonuses) gets the bonuses added at those positions (other positions may or may not have
+ * them). The same page as ranking `withProximity`'s scores with `topK`, but the bonuses (which
+ * read positions) are computed only for the matches that can still reach the page: those whose
+ * score plus the plan's bound is at least the page's worst score among the matches best without
+ * bonuses.
+ */
+export function topWithBonuses(reader: IndexReader, query: Query, docs: Uint32Array, scores: Float64Array, rank: ArrayLike<number>, limit: number, offset: number): Uint32Array {
+  const plan = docs.length === 0 ? null : bonusPlan(reader, query);
+  const want = limit + offset;
+  if (plan === null || docs.length <= want || limit <= 0) {
+    if (plan !== null) addBonuses(reader, plan, docs, scores, null);
+    return ranked(docs, scores, rank, everyPosition(docs.length), limit, offset);
+  }
+  // The `want` best without bonuses, with theirs: at least `want` matches score `floor` or more.
+  const first = ranked(docs, scores, rank, everyPosition(docs.length), want, 0).sort();
+  const exact = Float64Array.from(scores);
+  addBonuses(reader, plan, docs, exact, first);
+  let floor = Infinity;
+  for (let j = 0; j < first.length; j++) if (exact[first[j]!]! < floor) floor = exact[first[j]!]!;
+  // Only a match whose score can reach `floor` with every bonus can rank among them.
+  // (less a margin for the rounding of the sums: the same bonuses added in another order)
+  const cut = floor - plan.bound - 1e-9 * Math.abs(floor);
+  let n = 0;
+  const candidates = new Uint32Array(docs.length);
+  for (let k = 0; k < docs.length; k++) if (scores[k]! >= cut) candidates[n++] = k;
+  const kept = candidates.subarray(0, n);
+  addBonuses(reader, plan, docs, scores, kept);
+  return ranked(docs, scores, rank, kept, limit, offset);
+}
+
+function everyPosition(length: number): Uint32Array {
+  const all = new Uint32Array(length);
+  for (let k = 0; k < length; k++) all[k] = k;
+  return all;
+}
+
+/** Positions of `at` ranked by `scores` (ties: lower `rank[doc]`), best first, the first `offset` skipped. */
+function ranked(docs: Uint32Array, scores: Float64Array, rank: ArrayLike<number>, at: Uint32Array, limit: number, offset: number): Uint32Array {
+  const ranks = new Uint32Array(at.length);
+  const values = new Float64Array(at.length);
+  for (let j = 0; j < at.length; j++) {
+    ranks[j] = rank[docs[at[j]!]!]!;
+    values[j] = scores[at[j]!]!;
+  }
+  const top = topK(ranks, values, limit, offset);
+  for (let j = 0; j < top.length; j++) top[j] = at[top[j]!]!;
+  return top;
 }
 
 /**

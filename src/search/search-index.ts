@@ -19,7 +19,7 @@ import { QueryExecution, prefixExpansion } from './execution.js';
 import { HighlightPlan, highlightDocument, prepareHighlight } from './highlighter.js';
 import { spellingSuggestion } from './fuzzy.js';
 import { moreLikeThis } from './more-like-this.js';
-import { withProximity } from './proximity.js';
+import { addBonuses, bonusPlan, topWithBonuses, withProximity } from './proximity.js';
 import { resolveOptions } from './options.js';
 import type { Highlight, MatchResult, SearchDocument, SearchIndexOptions } from './options.js';
 import { countClauses, QuerySyntaxError } from './query.js';
@@ -149,16 +149,38 @@ export class SearchIndex extends IndexReader {
   /**
    * All live documents matching `query`, with BM25F scores. Result arrays are parallel and
    * **sorted by ascending document number** (use `topK` to rank). `fuzzy: true` also matches
-   * typo-neighbours of words of 5+ letters, at a lower score.
+   * typo-neighbours of words of 5+ letters, at a lower score. `bonuses: false` leaves out the
+   * proximity and headline bonuses, for a caller that adds them only where it reads them
+   * (`addBonuses`, `rankWithBonuses`).
    */
-  match(query: Query, opts?: { fuzzy?: boolean; budget?: WorkBudget }): MatchResult {
+  match(query: Query, opts?: { fuzzy?: boolean; budget?: WorkBudget; bonuses?: boolean }): MatchResult {
     if (countClauses(query) > this.options.maxQueryClauses) {
       throw new QuerySyntaxError(`too many terms (at most ${this.options.maxQueryClauses})`, 0);
     }
-    const result = withProximity(this, query, new QueryExecution(this, opts?.fuzzy === true, opts?.budget ?? null).evaluate(query));
+    const evaluated = new QueryExecution(this, opts?.fuzzy === true, opts?.budget ?? null).evaluate(query);
+    const result = opts?.bonuses === false ? evaluated : withProximity(this, query, evaluated);
     // never hand out views of a segment's arrays
     const internal = this.segments.some((placed) => placed.segment.postingDocs.buffer === result.docs.buffer);
     return internal ? { docs: result.docs.slice(), scores: result.scores } : result;
+  }
+
+  /**
+   * The proximity and headline bonuses of `query` added to `scores[k]` for each position `k`
+   * of `at` (ascending; null: every position), for a `match` made with `bonuses: false`.
+   */
+  addBonuses(query: Query, docs: Uint32Array, scores: Float64Array, at: ArrayLike<number> | null): void {
+    const plan = bonusPlan(this, query);
+    if (plan !== null) addBonuses(this, plan, docs, scores, at);
+  }
+
+  /**
+   * The page of a `match` made with `bonuses: false`, ranked by score with the bonuses (ties:
+   * lower `rank[doc]`), as positions into `docs`, best first: `topK` of `match`'s scores, but
+   * with the bonuses computed only where they can change the page (see `topWithBonuses`).
+   * `scores` gets the bonuses at the page's positions.
+   */
+  rankWithBonuses(query: Query, docs: Uint32Array, scores: Float64Array, rank: ArrayLike<number>, limit: number, offset: number): Uint32Array {
+    return topWithBonuses(this, query, docs, scores, rank, limit, offset);
   }
 
   /**

@@ -208,18 +208,21 @@ export class Segment {
     return { positions, offsets };
   }
 
-  /** Decode the positions of posting `i` (0-based within word `t`) into `out`; returns their count. */
+  /**
+   * Decode the positions of posting `i` (0-based within word `t`) into `out[0, count)`; returns
+   * their count. Entries of `out` past the count are left as they were (the array is grown when
+   * needed, never shrunk: setting a length is a runtime call, this runs per hit and word).
+   */
   positions(t: number, i: number, out: number[]): number {
     const cursor = new VarintCursor(this.positionBytes, this.positionBlockOffset[this.positionBlockStart[t]! + Math.floor(i / POSITION_BLOCK)]!);
     for (let skip = i % POSITION_BLOCK; skip > 0; skip--) cursor.skip(cursor.next());
     const count = cursor.next();
-    out.length = count;
     let position = 0;
     for (let k = 0; k < count; k++) out[k] = position += cursor.next();
     return count;
   }
 
-  /** Positions of word `t` in document `doc` into `out`; returns their count (0 when `doc` lacks `t`). */
+  /** Positions of word `t` in document `doc` into `out[0, count)` (as {@link positions}); returns their count (0 when `doc` lacks `t`). */
   docPositions(t: number, doc: number, out: number[]): number {
     const start = this.postingStart[t]!;
     const end = this.postingStart[t + 1]!;
@@ -253,7 +256,7 @@ export class PositionReader {
     this.postingAt = segment.postingStart[t]!;
   }
 
-  /** Positions of the word in document `doc` into `out`; returns their count (0 when `doc` lacks it). Documents must be asked for in ascending order. */
+  /** Positions of the word in document `doc` into `out[0, count)` (as `Segment.positions`); returns their count (0 when `doc` lacks it). Documents must be asked for in ascending order. */
   docPositions(doc: number, out: number[]): number {
     const segment = this.segment;
     const start = segment.postingStart[this.t]!;
@@ -270,7 +273,6 @@ export class PositionReader {
     const cursor = this.cursor;
     for (; this.entry < i; this.entry++) cursor.skip(cursor.next());
     const count = cursor.next();
-    out.length = count;
     let position = 0;
     for (let k = 0; k < count; k++) out[k] = position += cursor.next();
     this.entry = i + 1;
@@ -279,7 +281,7 @@ export class PositionReader {
 }
 
 /** First index in `[lo, hi)` with `a[i] >= x` (binary search). */
-function lowerBound(a: Uint32Array, lo: number, hi: number, x: number): number {
+export function lowerBound(a: Uint32Array, lo: number, hi: number, x: number): number {
   while (lo < hi) {
     const m = (lo + hi) >>> 1;
     if (a[m]! < x) lo = m + 1;
