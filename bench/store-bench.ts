@@ -7,7 +7,15 @@
  * unless DATABASE_URL names one. The corpus is hard-linked into a scratch folder (`cp -al`), so
  * the one file the bench changes is replaced there, never written through to the original.
  *
- *   npm run bench:store -- --corpus bench/corpora/synthetic-100k [--samples 20] [--http-seconds 5] [--dist] [--no-folder]
+ *   npm run bench:store -- --corpus bench/corpora/synthetic-100k [--samples 20] [--http-seconds 5] [--dist] [--no-folder] [--skip-ingest] [--published]
+ *
+ * --skip-ingest (with DATABASE_URL naming a database that already holds the corpus, ingested
+ * by an earlier run or `npm run ingest`): the replica parts alone, so before/after runs of the
+ * replicas can alternate without ingesting 100,000 articles each time.
+ *
+ * --published: the replicas run with SNAPSHOT_IN_DATABASE; after the first has published its
+ * snapshot, a third replica with no snapshot file of its own starts from the published one (a
+ * new replica on a new machine), is timed, and stopped.
  *
  * --http-seconds N also compares the in-memory routes of folder mode and of a replica side by side
  * (autocannon, 10 connections, N seconds per route and server, alternating).
@@ -28,9 +36,13 @@ import { startPostgres } from '../tests/helpers/postgres.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseCli(
-  { corpus: { type: 'string' }, samples: { type: 'string' }, 'http-seconds': { type: 'string' }, dist: { type: 'boolean', default: false }, 'no-folder': { type: 'boolean', default: false } },
-  'npm run bench:store -- --corpus <dir> [--samples 20] [--http-seconds 5] [--dist] [--no-folder]',
+  { corpus: { type: 'string' }, samples: { type: 'string' }, 'http-seconds': { type: 'string' }, dist: { type: 'boolean', default: false }, 'no-folder': { type: 'boolean', default: false }, 'skip-ingest': { type: 'boolean', default: false }, published: { type: 'boolean', default: false } },
+  'npm run bench:store -- --corpus <dir> [--samples 20] [--http-seconds 5] [--dist] [--no-folder] [--skip-ingest] [--published]',
 );
+if (args['skip-ingest'] && !process.env.DATABASE_URL) {
+  process.stderr.write('--skip-ingest needs DATABASE_URL naming a database that already holds the corpus\n');
+  process.exit(2);
+}
 const httpSeconds = intArg(args['http-seconds'], 'http-seconds', 0);
 const original = path.resolve(args.corpus ?? path.join(ROOT, 'bench/corpora/synthetic-100k'));
 const samples = intArg(args.samples, 'samples', 20);
@@ -48,25 +60,13 @@ console.log(`database ${redactUrl(url)}${own ? ' (throwaway, npm embedded-postgr
 const pool = openPool(databaseSettings(url));
 /** Every server started (folder mode included), for stopping; `replicas` are the two from PostgreSQL. */
 const replicas: Server[] = [];
+const replicaEnv = { DATABASE_URL: url, DATA_DIR: '', DATABASE_POLL_MS: '60000', ...(args.published ? { SNAPSHOT_IN_DATABASE: 'true' } : {}) };
 let replica1: Server | undefined;
 try {
   await migrate(pool);
-  // 1. Ingest into an empty database, then again with nothing changed.
-  const first = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
-  const parseMs = first.load.stats.durationMs;
-  const writeMs = first.durationMs - parseMs;
-  console.log(`ingest: ${first.inserted} articles in ${s(first.durationMs)} (parse ${s(parseMs)}, write and fingerprint ${s(writeMs)}) = ${Math.round(first.inserted / (first.durationMs / 1000))} articles/s overall, ${Math.round(first.inserted / (writeMs / 1000))}/s writing`);
-  const again = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
-  console.log(`re-ingest unchanged: ${s(again.durationMs)} (folder unchanged: ${again.folderUnchanged}); inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`);
-  // One file changed: replaced, not written in place (it is a hard link to the original corpus).
-  const desk = readdirSync(corpus, { withFileTypes: true }).find((e) => e.isDirectory())!.name;
-  const victim = path.join(corpus, desk, readdirSync(path.join(corpus, desk)).sort()[0]!);
-  const text = readFileSync(victim, 'utf8');
-  unlinkSync(victim);
-  writeFileSync(victim, `${text.trimEnd()}\n\nAn added closing paragraph.\n`);
-  const oneChanged = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
-  console.log(`re-ingest with one file changed: ${s(oneChanged.durationMs)} (parse ${s(oneChanged.load.stats.durationMs)}); updated ${oneChanged.updated}, unchanged ${oneChanged.unchanged}`);
-
+  if (!args['skip-ingest']) await ingestRuns();
+  // The first replica's start must be a cold one: no snapshot published by an earlier run (--skip-ingest keeps the database).
+  if (args.published) await pool.query('DELETE FROM published_snapshots');
   // 2. Cold start: folder mode, then a replica from PostgreSQL (no snapshot; it writes one), then one from that snapshot.
   if (!args['no-folder']) {
     const folder = await startServerProcess(logDir, 'folder', serverArgv, { DATA_DIR: corpus }, '/ready', 600_000);
@@ -76,7 +76,7 @@ try {
     console.log(`folder-mode start: ${s(folder.readyMs)}, RSS ${mb(folderRss)}`);
   }
   for (const name of ['replica-1', 'replica-2']) {
-    const r = await startServerProcess(logDir, name, serverArgv, { DATABASE_URL: url, DATA_DIR: '', DATABASE_POLL_MS: '60000', SNAPSHOT: snapshotFile }, '/ready', 600_000);
+    const r = await startServerProcess(logDir, name, serverArgv, { ...replicaEnv, SNAPSHOT: snapshotFile }, '/ready', 600_000);
     replicas.push(r);
     const log = () => readFileSync(r.logFile, 'utf8');
     if (name === 'replica-1') {
@@ -86,6 +86,7 @@ try {
       // It writes its snapshot while serving (on a worker thread): the next replica needs the file.
       const waited = performance.now();
       while (!/replica: snapshot (written|not written)/u.test(log()) && performance.now() - waited < 600_000) await new Promise((w) => setTimeout(w, 100));
+      if (args.published) await publishedStart(r);
       const written = /"writeMs":(\d+)/u.exec(log());
       console.log(
         `${name} cold start from PostgreSQL, no snapshot: ${s(r.readyMs)} (fetch ${loaded ? s(Number(loaded[1])) : '?'}, build ${loaded ? s(Number(loaded[2])) : '?'}), RSS ${mb(rss)}; then its snapshot written while serving in ${written ? s(Number(written[1])) : '(not written: see its log)'} (${existsSync(snapshotFile) ? mb(readFileSync(snapshotFile).length) : 'missing'})`,
@@ -101,18 +102,23 @@ try {
 
   // 3. One new file → visible on both replicas: a small dataset folder gains one file per sample.
   const fresh = mkdtempSync(path.join(os.tmpdir(), 'news-api-bench-new-'));
+  // Names of this run's own (a database kept between runs with --skip-ingest already holds earlier runs' files).
+  const run = Date.now().toString(36);
   const latencies: number[] = [];
+  /** Of each sample: the ingest of the one-file folder (committed, notification sent), then the replicas' wait. */
+  const ingests: number[] = [];
   const failed: Array<number | string> = [];
   try {
     for (let i = 0; i < samples; i++) {
-      writeFileSync(path.join(fresh, `breaking-${i}.txt`), `Breaking story ${i} from the newsroom\n\nA new paragraph about story ${i} and its harbour.\n\nMore to follow.\n`);
+      writeFileSync(path.join(fresh, `breaking-${run}-${i}.txt`), `Breaking story ${i} from the newsroom\n\nA new paragraph about story ${i} and its harbour.\n\nMore to follow.\n`);
       const t0 = performance.now();
-      await ingestDirectory(pool, fresh, { dataset: 'bench-new' });
+      await ingestDirectory(pool, fresh, { dataset: `bench-new-${run}` });
+      ingests.push(performance.now() - t0);
       await Promise.all(
         fromDb.map(async (r) => {
           for (;;) {
             try {
-              const res = await fetch(`${r.base}/articles/breaking-${i}`);
+              const res = await fetch(`${r.base}/articles/breaking-${run}-${i}`);
               await res.arrayBuffer();
               if (res.status === 200) return;
               if (res.status >= 500) failed.push(res.status);
@@ -130,7 +136,7 @@ try {
     rmSync(fresh, { recursive: true, force: true });
   }
   console.log(
-    `new file → visible on both replicas (${samples} samples, ingest of a one-file folder included): p50 ${Math.round(percentile(latencies, 50))} ms, p95 ${Math.round(percentile(latencies, 95))} ms, max ${Math.round(Math.max(...latencies))} ms; failed polls meanwhile: ${failed.length ? failed.join(', ') : 'none'}`,
+    `new file → visible on both replicas (${samples} samples, ingest of a one-file folder included): p50 ${Math.round(percentile(latencies, 50))} ms, p95 ${Math.round(percentile(latencies, 95))} ms, max ${Math.round(Math.max(...latencies))} ms (of it the ingest: p50 ${Math.round(percentile(ingests, 50))} ms, p95 ${Math.round(percentile(ingests, 95))} ms); all: ${latencies.map(Math.round).join(', ')}; failed polls meanwhile: ${failed.length ? failed.join(', ') : 'none'}`,
   );
   const versions = await Promise.all(fromDb.map(async (r) => (await fetch(`${r.base}/articles?limit=1`)).headers.get('x-corpus-version')));
   console.log(`replica versions: ${versions.join(', ')} (${versions.every((v) => v === versions[0]) ? 'equal' : 'DIFFERENT'}); replica RSS after: ${fromDb.map((r) => mb(rssOf(r.child.pid!))).join(', ')}`);
@@ -142,6 +148,27 @@ try {
   rmSync(snapshotFile, { force: true });
 }
 console.log(`server logs: ${logDir}`);
+
+/**
+ * --published: waits for `first` to publish its snapshot in the database, then times a replica
+ * with no snapshot file of its own (a new machine) starting from the published one, and stops it.
+ */
+async function publishedStart(first: Server): Promise<void> {
+  const log = () => readFileSync(first.logFile, 'utf8');
+  const waited = performance.now();
+  while (!/replica: snapshot (published|not published)/u.test(log()) && performance.now() - waited < 600_000) await new Promise((w) => setTimeout(w, 100));
+  const publishMs = /"publishMs":(\d+)/u.exec(log());
+  const own = path.join(logDir, 'new-machine.snapshot');
+  const r = await startServerProcess(logDir, 'replica-new', serverArgv, { ...replicaEnv, SNAPSHOT: own }, '/ready', 600_000);
+  const text = readFileSync(r.logFile, 'utf8');
+  const copied = /"copyMs":(\d+)/u.exec(text);
+  const from = text.includes('replica: started from the snapshot published in the database');
+  console.log(
+    `new replica, no local snapshot, published snapshot in PostgreSQL${from ? '' : ' (NOT USED: see its log)'}: ${s(r.readyMs)} (copy from the database ${copied ? s(Number(copied[1])) : '?'}), RSS ${mb(rssOf(r.child.pid!))}; the first replica published it in ${publishMs ? s(Number(publishMs[1])) : '(not published: see its log)'}`,
+  );
+  await stop(r);
+  rmSync(own, { force: true });
+}
 
 /** The same routes on folder mode and on a replica, alternating, so machine noise hits both alike. */
 async function compareRoutes(folder: Server, replica: Server): Promise<void> {
@@ -157,4 +184,22 @@ async function compareRoutes(folder: Server, replica: Server): Promise<void> {
     const r = await rps(replica.base, route);
     console.log(`| GET ${route} | ${Math.round(f)} | ${Math.round(r)} | ${(r / f).toFixed(2)} |`);
   }
+}
+
+/** 1. Ingest into an empty database, then again with nothing changed, then with one file changed. */
+async function ingestRuns(): Promise<void> {
+  const first = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
+  const parseMs = first.load.stats.durationMs;
+  const writeMs = first.durationMs - parseMs;
+  console.log(`ingest: ${first.inserted} articles in ${s(first.durationMs)} (parse ${s(parseMs)}, write and fingerprint ${s(writeMs)}) = ${Math.round(first.inserted / (first.durationMs / 1000))} articles/s overall, ${Math.round(first.inserted / (writeMs / 1000))}/s writing`);
+  const again = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
+  console.log(`re-ingest unchanged: ${s(again.durationMs)} (folder unchanged: ${again.folderUnchanged}); inserted ${again.inserted}, updated ${again.updated}, unchanged ${again.unchanged}`);
+  // One file changed: replaced, not written in place (it is a hard link to the original corpus).
+  const desk = readdirSync(corpus, { withFileTypes: true }).find((e) => e.isDirectory())!.name;
+  const victim = path.join(corpus, desk, readdirSync(path.join(corpus, desk)).sort()[0]!);
+  const text = readFileSync(victim, 'utf8');
+  unlinkSync(victim);
+  writeFileSync(victim, `${text.trimEnd()}\n\nAn added closing paragraph.\n`);
+  const oneChanged = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
+  console.log(`re-ingest with one file changed: ${s(oneChanged.durationMs)} (parse ${s(oneChanged.load.stats.durationMs)}); updated ${oneChanged.updated}, unchanged ${oneChanged.unchanged}`);
 }

@@ -121,6 +121,11 @@ export const ConfigSchema = z.object({
     z.coerce.number().int().min(10).max(100_000).default(DEFAULT_SEARCH_RANK_WINDOW),
     'an integer 10-100000: how many matches (the newest) a relevance search ranks with SEARCH_BACKEND=postgres',
   ),
+  snapshotInDatabase: setting(
+    'SNAPSHOT_IN_DATABASE',
+    bool.default(false),
+    'true or false: with DATABASE_URL and SNAPSHOT, a replica publishes the snapshot it writes in PostgreSQL, and a replica with no usable snapshot file starts from the newest one published there',
+  ),
   readyRequiresDatabase: setting('READY_REQUIRES_DATABASE', bool.default(false), 'true or false: /ready answers 503 while PostgreSQL is unreachable'),
   shedMaxHeapBytes: setting(
     'SHED_MAX_HEAP_BYTES',

@@ -18,6 +18,7 @@ import { databaseSettings, openPool } from './store/connection.js';
 import { ingestDirectory, ingestSummary } from './store/ingest.js';
 import { migrate } from './store/migrate.js';
 import { PostgresChangeSource } from './store/postgres.js';
+import { PublishedSnapshots } from './store/published-snapshots.js';
 import { Replica, corpusFromArticles, corpusOnWorkers } from './store/replica.js';
 import { PostgresReaders } from './store/search/postgres-readers.js';
 import type { ReaderStore } from './corpus/article-reader.js';
@@ -287,11 +288,12 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
     source: new PostgresChangeSource(readPool),
     listen: primary.pool,
     // The seam: the served version updated by what changed (only changed articles are indexed).
-    build: (articles, previous) => corpusFromArticles(articles, Math.round(performance.now() - started), previous),
+    build: (articles, previous, set) => corpusFromArticles(articles, Math.round(performance.now() - started), previous, set),
     // The first corpus: its index built on every core while this thread groups stories.
-    buildFirst: (articles) => corpusOnWorkers(articles, availableParallelism(), Math.round(performance.now() - started)),
+    buildFirst: (articles, set) => corpusOnWorkers(articles, availableParallelism(), Math.round(performance.now() - started), undefined, set),
     logger,
     pollMs: config.databasePollMs,
+    ...(config.snapshotInDatabase ? { published: new PublishedSnapshots(writePool) } : {}),
   });
   const corpus = await whenReachable(primary.display, logger, async () => {
     await migrate(writePool);
@@ -315,11 +317,25 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
           const started = performance.now();
           const saved = await replica.saveSnapshot(config.snapshot);
           logger.info({ snapshot: config.snapshot, ...saved, why, writeMs: Math.round(performance.now() - started) }, 'replica: snapshot written');
+          if (config.snapshotInDatabase) await publishSnapshot(saved.change);
         } catch (e) {
           logger.warn({ snapshot: config.snapshot, err: e }, 'replica: snapshot not written');
         }
       };
+      // SNAPSHOT_IN_DATABASE: the snapshot file written (or started from, when none is published yet) goes
+      // to PostgreSQL too, for replicas with no snapshot of their own; one as new there already is kept.
+      const publishSnapshot = async (change: number) => {
+        try {
+          const started = performance.now();
+          const published = await replica.publishSnapshot(config.snapshot!, change);
+          if (published) logger.info({ snapshot: config.snapshot, ...published, publishMs: Math.round(performance.now() - started) }, 'replica: snapshot published in the database');
+          else logger.info({ snapshot: config.snapshot, change }, 'replica: snapshot not published (one as new is there)');
+        } catch (e) {
+          logger.warn({ snapshot: config.snapshot, err: e }, 'replica: snapshot not published in the database');
+        }
+      };
       if (!replica.startedFromSnapshot) void saveSnapshot('started without a usable snapshot');
+      else if (replica.startedFrom === 'snapshot' && config.snapshotInDatabase) void publishSnapshot(replica.snapshotChange!);
       const reloader = await followDataDir(config, store, logger, { ingest, catchUp: () => replica.catchUp(), catchUpAlone: 'SIGHUP: catching up with the database' });
       return async () => {
         await reloader?.close();

@@ -281,6 +281,7 @@ export class Corpus {
    * A version from articles already indexed as consecutive segments (built elsewhere, e.g. on
    * worker threads in parallel): the documents of `segments`, in order, are `load.articles`.
    * `storyIndex` may already hold some of them (only what it does not hold as they are is grouped).
+   * A `load.token` given is kept: a next load made from this one (a replica's change) may say what it changed since.
    */
   static fromSegments(load: LoadResult, segments: readonly Segment[], storyIndex: StoryIndex = new StoryIndex(), now = new Date(), known?: KnownOrders): Corpus {
     const started = performance.now();
@@ -288,7 +289,7 @@ export class Corpus {
     // The stored story index, checked against the articles (anything it does not hold as they are is grouped again).
     const sync = syncStories(storyIndex, load.articles);
     const fits = known && known.digest.length === 4 * load.articles.length && [known.byId, known.newest, known.oldest].every((o) => o.length === load.articles.length);
-    return Corpus.fromState(extend(emptyState(index), index, load.articles, 0, [], fits ? known : undefined), { ...load, token: undefined }, null, started, now, { index: storyIndex, sync, copy: null });
+    return Corpus.fromState(extend(emptyState(index), index, load.articles, 0, [], fits ? known : undefined), load, null, started, now, { index: storyIndex, sync, copy: null });
   }
 
   /**

@@ -147,4 +147,29 @@ DROP INDEX articles_tags;
 ALTER TABLE articles SET (toast_tuple_target = 8160);
 `,
   },
+  {
+    name: '0006-published-snapshots',
+    sql: `
+-- A replica's snapshot file published for other replicas (SNAPSHOT_IN_DATABASE): a new replica
+-- with no snapshot file of its own copies the newest one of its snapshot format, starts from it,
+-- and catches up by change number from change_seq (the last change its articles include).
+CREATE TABLE published_snapshots (
+  id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  format        integer NOT NULL,
+  change_seq    bigint NOT NULL,
+  bytes         bigint NOT NULL,
+  published_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX published_snapshots_newest ON published_snapshots (format, change_seq DESC, id DESC);
+-- The file's bytes in parts (written in the transaction that adds its row: all or none is seen).
+CREATE TABLE published_snapshot_parts (
+  snapshot  bigint NOT NULL REFERENCES published_snapshots (id) ON DELETE CASCADE,
+  part      integer NOT NULL,
+  data      bytea NOT NULL,
+  PRIMARY KEY (snapshot, part)
+);
+-- Typed arrays and JSON that compress poorly for the CPU it costs: stored as they are.
+ALTER TABLE published_snapshot_parts ALTER COLUMN data SET STORAGE EXTERNAL;
+`,
+  },
 ];

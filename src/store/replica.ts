@@ -11,9 +11,11 @@
  *
  * Given a snapshot file (SNAPSHOT), a replica starts from it when that snapshot was written by a
  * replica of the same store (its identity row) at a change number the store has reached, then
- * catches up with the changes after that number, as it does while running; otherwise it loads
- * the whole store. The server has it write the file (atomically, with its change number) after a
- * start that could not use it, so the next start of any replica of that store is quicker.
+ * catches up with the changes after that number, as it does while running; otherwise (given a
+ * shelf of published snapshots, SNAPSHOT_IN_DATABASE) it copies the newest snapshot published in
+ * the database to that file and starts from it the same way, and failing both it loads the whole
+ * store. The server has it write the file (atomically, with its change number) after a start
+ * that could not use one, and publish it, so the next start of any replica of that store is quicker.
  *
  * While PostgreSQL is unreachable the replica keeps serving its last corpus, retries with
  * backoff (250 ms doubling to 10 s), and says so in `status()` (/health, and /ready when the
@@ -28,7 +30,7 @@ import { Corpus, SegmentBuilder, type CorpusStore } from '../corpus/index.js';
 import { syncStories } from '../corpus/stories.js';
 import type { LoadResult } from '../loader/index.js';
 import { StoryIndex } from '../search/near-duplicates.js';
-import { readSnapshot } from '../snapshot/files.js';
+import { openSnapshot } from '../snapshot/files.js';
 import { SnapshotError, type SnapshotContent } from '../snapshot/format.js';
 import { startModuleWorker } from '../worker-module.js';
 import type { SnapshotWorkerMessage } from './snapshot-worker.js';
@@ -47,15 +49,39 @@ export interface ReplicaOptions {
   source: ArticleChangeSource;
   /** Settings of the connection that LISTENs (the primary: notifications do not cross to standbys). */
   listen: pg.ClientConfig;
-  /** The seam: the served corpus for this article set, made from the one served now when there is one. */
-  build: (articles: readonly Article[], previous?: Corpus) => Corpus;
+  /**
+   * The seam: the served corpus for this article set, made from the one served now when there is
+   * one; `set` names the article set and says what changed since the one `previous` was made from.
+   */
+  build: (articles: readonly Article[], previous?: Corpus, set?: ArticleSet) => Corpus;
   /** The first corpus, built from every article (sorted by id); `build(articles)` when absent. */
-  buildFirst?: (articles: readonly Article[]) => Promise<Corpus>;
+  buildFirst?: (articles: readonly Article[], set: ArticleSet) => Promise<Corpus>;
   logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
   /** Safety-net poll when no notification arrives. */
   pollMs?: number;
   /** Wait after a wake-up before catching up, so a burst of commits is applied as one. */
   settleMs?: number;
+  /** Snapshots published in the database: the start's second choice when its own snapshot file cannot be used. */
+  published?: PublishedSnapshotShelf;
+}
+
+/**
+ * Names an article set a replica's corpus is made from (LoadResult.token) and, from the second
+ * on, what changed since the set before (LoadResult.delta): updating a corpus of that set, the
+ * corpus looks up the changed ids alone instead of comparing all 100,000 articles (0.1-0.2 s of
+ * each one-article change at 100k, on a loaded machine).
+ */
+export interface ArticleSet {
+  token: object;
+  delta?: { since: object; added: Article[]; removed: string[] };
+}
+
+/** Where replicas publish snapshot files for each other (PublishedSnapshots: PostgreSQL). */
+export interface PublishedSnapshotShelf {
+  /** Copies the newest published snapshot to `file`; null when none is published. */
+  copyNewestTo(file: string): Promise<{ id: number; change: number; bytes: number } | null>;
+  /** Publishes the snapshot file `file` (its articles include every change up to `change`) unless one as new is published. */
+  publish(file: string, change: number): Promise<{ id: number; change: number; bytes: number } | null>;
 }
 
 const MIN_BACKOFF_MS = 250;
@@ -66,6 +92,8 @@ export class Replica {
   /** The values of `articles` sorted by id, kept up to date by merging (a full sort of 100,000 ids costs about 0.1 s a change). */
   private order: Article[] = [];
   private seq = 0;
+  /** Names the article set of the last corpus made (see ArticleSet). */
+  private token: object = {};
   private store: CorpusStore | null = null;
   /** The corpus load() returned, until follow() hands over a store. */
   private first: Corpus | null = null;
@@ -94,12 +122,14 @@ export class Replica {
       try {
         const corpus = await this.fromSnapshotFile(snapshotFile);
         this.o.logger.info({ snapshot: snapshotFile, articles: corpus.size, lastChange: this.seq, ms: Math.round(performance.now() - started) }, 'replica: started from the snapshot, caught up with the store');
-        this.startedFromSnapshot = true;
+        this.startedFrom = 'snapshot';
         return (this.first = corpus);
       } catch (e) {
         if (!(e instanceof SnapshotError)) throw e;
-        this.o.logger.warn(`snapshot ${snapshotFile} not used (${e.message}); loading every article from the database`);
+        this.o.logger.warn(`snapshot ${snapshotFile} not used (${e.message}); ${this.o.published ? 'trying the one published in the database' : 'loading every article from the database'}`);
       }
+      const published = this.o.published ? await this.fromPublished(this.o.published, snapshotFile) : null;
+      if (published) return (this.first = published);
     }
     const asked = performance.now();
     const snap = await this.o.source.snapshot();
@@ -109,26 +139,78 @@ export class Replica {
     this.contact();
     const built = performance.now();
     this.order = byId([...this.articles.values()]);
-    this.first = this.o.buildFirst ? await this.o.buildFirst(this.order) : this.o.build(this.order);
+    const set = { token: (this.token = {}) };
+    this.first = this.o.buildFirst ? await this.o.buildFirst(this.order, set) : this.o.build(this.order, undefined, set);
     this.o.logger.info({ articles: this.first.size, lastChange: this.seq, fetchMs, buildMs: Math.round(performance.now() - built) }, 'replica: loaded every article from the database');
     return this.first;
   }
 
-  /** True when load() started from a snapshot file. */
-  startedFromSnapshot = false;
+  /** Where load() started from: its own snapshot file, a snapshot published in the database (copied to that file), or every article in the database. */
+  startedFrom: 'snapshot' | 'published' | 'database' = 'database';
+
+  /** True when load() started from a snapshot (its own file or one published in the database). */
+  get startedFromSnapshot(): boolean {
+    return this.startedFrom !== 'database';
+  }
+
+  /** The change number of the snapshot file load() started from (its articles include every change up to it). */
+  snapshotChange: number | null = null;
+
+  /**
+   * The newest snapshot published in the database, copied to `file` and started from as from the
+   * replica's own; null (said in the log) when none is published or it cannot be used, and the
+   * whole store is loaded instead.
+   */
+  private async fromPublished(published: PublishedSnapshotShelf, file: string): Promise<Corpus | null> {
+    const started = performance.now();
+    try {
+      const copied = await published.copyNewestTo(file);
+      if (!copied) {
+        this.o.logger.info('replica: no snapshot of this format published in the database; loading every article from the database');
+        return null;
+      }
+      const copyMs = Math.round(performance.now() - started);
+      const corpus = await this.fromSnapshotFile(file);
+      this.o.logger.info(
+        { snapshot: file, published: copied.id, publishedChange: copied.change, bytes: copied.bytes, copyMs, articles: corpus.size, lastChange: this.seq, ms: Math.round(performance.now() - started) },
+        'replica: started from the snapshot published in the database, caught up with the store',
+      );
+      this.startedFrom = 'published';
+      return corpus;
+    } catch (e) {
+      this.o.logger.warn(`the snapshot published in the database not used (${(e as Error).message}); loading every article from the database`);
+      return null;
+    }
+  }
+
+  /**
+   * Publishes the snapshot file `file` (written by saveSnapshot, or the one load() started from)
+   * for other replicas, unless one as new is published already. Null when nothing was published.
+   */
+  async publishSnapshot(file: string, change: number): Promise<{ id: number; change: number; bytes: number } | null> {
+    if (!this.o.published) throw new Error('this replica has no database to publish snapshots in');
+    return this.o.published.publish(file, change);
+  }
 
   private async fromSnapshotFile(file: string): Promise<Corpus> {
-    const content = await readSnapshot(file);
+    // The store's name and last change are asked while the file is read.
+    const asked = Promise.all([this.o.source.identity?.(), this.o.source.lastChange?.()]);
+    asked.catch(() => undefined); // awaited below, unless the file cannot be read
+    // Its checksum is verified on a worker thread meanwhile: nothing is served or kept before `verified`.
+    const { content, verified } = await openSnapshot(file);
     if (!content.store) throw new SnapshotError(`made from the data folder ${content.dataDir}, not from this database`);
-    const [id, high] = await Promise.all([this.o.source.identity?.(), this.o.source.lastChange?.()]);
+    const [id, high] = await asked;
     if (id === undefined || high === undefined) throw new SnapshotError('this store cannot name itself');
     if (content.store.id !== id) throw new SnapshotError(`made from another database (store ${content.store.id}, this is ${id})`);
     // A database restored to an earlier point would never send the changes the snapshot holds beyond it.
     if (content.store.change > high) throw new SnapshotError(`it holds change ${content.store.change}, the database only reaches ${high}`);
-    const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats }, content.segment, content.stories, undefined, content.orders);
-    this.articles = new Map(content.articles.map((a) => [a.id, a]));
-    this.order = byId([...content.articles]);
+    const restored = Corpus.fromSegment({ articles: content.articles, problems: content.problems, stats: content.stats, token: (this.token = {}) }, content.segment, content.stories, undefined, content.orders);
+    await verified;
+    // The corpus's own id order (stored in the snapshot): no sort of the articles here.
+    this.order = restored.articles as Article[];
+    this.articles = new Map(this.order.map((a) => [a.id, a]));
     this.seq = content.store.change;
+    this.snapshotChange = content.store.change;
     const batch = await this.o.source.changesSince(this.seq);
     const corpus = this.apply(batch.changes, batch.seq, restored) ?? restored;
     this.contact();
@@ -255,7 +337,9 @@ export class Replica {
     const merged: Article[] = new Array(kept.length + changed.length);
     for (let i = 0, j = 0, k = 0; k < merged.length; k++) merged[k] = j >= changed.length || (i < kept.length && kept[i]!.id < changed[j]!.id) ? kept[i++]! : changed[j++]!;
     this.order = merged;
-    return this.o.build(merged, previous);
+    const set: ArticleSet = { token: {}, delta: { since: this.token, added: changed, removed: [...touched].filter((id) => !this.articles.has(id)) } };
+    this.token = set.token;
+    return this.o.build(merged, previous, set);
   }
 
   private contact(): void {
@@ -295,14 +379,15 @@ function languageCounts(articles: readonly Article[]): Record<string, number> {
   return counts;
 }
 
-export function corpusFromArticles(articles: readonly Article[], loadMs = 0, previous?: Corpus): Corpus {
-  const load = loadOf(articles, loadMs);
+export function corpusFromArticles(articles: readonly Article[], loadMs = 0, previous?: Corpus, set?: ArticleSet): Corpus {
+  const load = loadOf(articles, loadMs, set);
   return previous ? previous.update(load) : new Corpus(load);
 }
 
-/** The replica's whole article set as its stats say (no load problems: those stay with the ingest). */
-function loadOf(articles: readonly Article[], loadMs: number): LoadResult {
+/** The replica's whole article set as its stats say (no load problems: those stay with the ingest), named by `set` when given. */
+function loadOf(articles: readonly Article[], loadMs: number, set?: ArticleSet): LoadResult {
   return {
+    ...(set ? { token: set.token, ...(set.delta ? { delta: set.delta } : {}) } : {}),
     articles: articles as Article[],
     problems: [],
     stats: {
@@ -330,15 +415,15 @@ const PARALLEL_BUILD_MIN = 10_000;
  * stories. Same articles, same version and answers as one segment (document frequencies are
  * summed over segments); the merge policy leaves so few large segments alone.
  */
-export async function corpusOnWorkers(articles: readonly Article[], workers: number, loadMs = 0, minArticles = PARALLEL_BUILD_MIN): Promise<Corpus> {
-  if (workers < 2 || articles.length < minArticles) return corpusFromArticles(articles, loadMs);
+export async function corpusOnWorkers(articles: readonly Article[], workers: number, loadMs = 0, minArticles = PARALLEL_BUILD_MIN, set?: ArticleSet): Promise<Corpus> {
+  if (workers < 2 || articles.length < minArticles) return corpusFromArticles(articles, loadMs, undefined, set);
   const builders = Array.from({ length: workers }, () => new SegmentBuilder());
   try {
     const size = Math.ceil(articles.length / workers);
     const segments = Promise.all(builders.map((b, i) => b.build(articles.slice(i * size, (i + 1) * size))));
     const stories = new StoryIndex();
     syncStories(stories, articles);
-    return Corpus.fromSegments(loadOf(articles, loadMs), await segments, stories);
+    return Corpus.fromSegments(loadOf(articles, loadMs, set), await segments, stories);
   } finally {
     await Promise.all(builders.map((b) => b.close()));
   }

@@ -28,7 +28,7 @@ it('keeps the records (now json) and their languages, drops the unread array ind
        VALUES ($1, $2, $3, $4::jsonb, $5, to_tsvector('english', $6), nextval('article_change_seq'))`,
       [article!.id, 'harbour', createHash('sha256').update(json).digest('hex'), json, article!.slug, article!.title],
     );
-    expect((await migrate(db)).applied).toEqual(['0005-ingest-sends-columns']);
+    expect((await migrate(db, MIGRATIONS.slice(0, 5))).applied).toEqual(['0005-ingest-sends-columns']);
     const row = (await db.query<{ t: string; language: string; record: unknown }>('SELECT pg_typeof(record)::text AS t, language, record FROM articles')).rows[0]!;
     expect(row).toEqual({ t: 'json', language: 'en', record: JSON.parse(json) });
     const indexes = (await db.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'articles'")).rows.map((r) => r.name);

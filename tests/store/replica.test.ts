@@ -1,14 +1,17 @@
-import { readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { makeSnapshot } from '../../src/cli/snapshot.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
 import { loadArticles } from '../../src/loader/index.js';
+import { readSnapshot } from '../../src/snapshot/files.js';
+import { SNAPSHOT_FORMAT } from '../../src/snapshot/format.js';
 import { databaseSettings, openPool } from '../../src/store/connection.js';
 import { ingestDirectory } from '../../src/store/ingest.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PostgresChangeSource, lastChange } from '../../src/store/postgres.js';
+import { PublishedSnapshots } from '../../src/store/published-snapshots.js';
 import { Replica, corpusFromArticles, corpusOnWorkers, type ReplicaOptions } from '../../src/store/replica.js';
 import { tempDataDir } from '../helpers/paths.js';
 import { startPostgres, testDatabase } from '../helpers/postgres.js';
@@ -31,7 +34,7 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, timeout
 async function replicaOf(url: string, pollMs = 300, buildFirst?: ReplicaOptions['buildFirst']) {
   const settings = databaseSettings(url);
   const pool = openPool(settings);
-  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous) => corpusFromArticles(a, 0, previous), buildFirst, logger: quiet, pollMs });
+  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous, set) => corpusFromArticles(a, 0, previous, set), buildFirst, logger: quiet, pollMs });
   const store = new CorpusStore(await replica.load());
   const sizes: number[] = [];
   const swap = store.swap.bind(store);
@@ -189,7 +192,7 @@ describe('a replica started from a snapshot', () => {
   // threads (then the snapshot worker indexes the articles as one segment itself).
   it.each([
     ['one segment', undefined],
-    ['two segments built on workers', (x: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[0]) => corpusOnWorkers(x, 2, 0, 0)],
+    ['two segments built on workers', (x: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[0], set: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[1]) => corpusOnWorkers(x, 2, 0, 0, set)],
   ] as const)('starts from the snapshot a replica of the same store wrote (%s), catches up by change number, and ends on the version of a full load', async (_, buildFirst) => {
     const url = await testDatabase('replica_snap');
     const pool = openPool(databaseSettings(url));
@@ -219,6 +222,10 @@ describe('a replica started from a snapshot', () => {
     }
     const saved = await a.replica.saveSnapshot(file);
     expect(saved).toMatchObject({ articles: 300, change: await lastChange(pool) });
+    // It holds the articles' digests and id order (made by the snapshot worker when it indexed them), so a start neither hashes nor sorts.
+    const written = await readSnapshot(file);
+    expect(written.orders?.byId.length).toBe(300);
+    expect(Array.from(written.orders!.byId, (d) => written.articles[d]!.id)).toEqual(a.store.current.articles.map((x) => x.id));
 
     // Changes after the snapshot: updates, deletes and new articles.
     for (let i = 0; i < 10; i++) writeFileSync(path.join(dir, `desk${i % 3}/story-${i}.txt`), story(i, 3));
@@ -229,7 +236,7 @@ describe('a replica started from a snapshot', () => {
     const settings = databaseSettings(url);
     const bPool = openPool(settings);
     cleanups.push(() => bPool.end());
-    const b = new Replica({ source: new PostgresChangeSource(bPool), listen: settings.pool, build: (x, previous) => corpusFromArticles(x, 0, previous), logger: quiet });
+    const b = new Replica({ source: new PostgresChangeSource(bPool), listen: settings.pool, build: (x, previous, set) => corpusFromArticles(x, 0, previous, set), logger: quiet });
     cleanups.push(() => b.close());
     const corpus = await b.load(file);
     expect(b.startedFromSnapshot).toBe(true);
@@ -291,5 +298,131 @@ describe('a replica started from a snapshot', () => {
     await e.load(folderFile);
     expect(e.startedFromSnapshot).toBe(false);
     expect(warnings.at(-1)).toMatch(/made from the data folder/u);
+  });
+});
+
+describe('snapshots published in the database (SNAPSHOT_IN_DATABASE)', () => {
+  const withShelf = (url: string, logger: ReplicaOptions['logger'] = quiet) => {
+    const settings = databaseSettings(url);
+    const pool = openPool(settings);
+    cleanups.push(() => pool.end());
+    const published = new PublishedSnapshots(pool);
+    const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (x, previous, set) => corpusFromArticles(x, 0, previous, set), logger, published });
+    cleanups.push(() => replica.close());
+    return { replica, published, pool };
+  };
+
+  it('a new replica with no snapshot file starts from the published one, older than the store, and catches up exactly to the version of a full load', async () => {
+    const { url, pool, dir, snapDir } = await ingestedStore('replica_published', 120);
+    const a = withShelf(url);
+    await a.replica.load(path.join(snapDir, 'a.snapshot'));
+    expect(a.replica.startedFrom).toBe('database');
+    const saved = await a.replica.saveSnapshot(path.join(snapDir, 'a.snapshot'));
+    const published = await a.replica.publishSnapshot(path.join(snapDir, 'a.snapshot'), saved.change);
+    expect(published).toMatchObject({ change: saved.change, bytes: saved.bytes });
+    // Publishing the same change again (another replica finishing its cold start) keeps the one there.
+    expect(await a.replica.publishSnapshot(path.join(snapDir, 'a.snapshot'), saved.change)).toBeNull();
+
+    // Changes after the published snapshot: updates, deletes, new articles.
+    for (let i = 0; i < 5; i++) writeFileSync(path.join(dir, `story-${i}.txt`), story(i, 2));
+    for (let i = 110; i < 120; i++) unlinkSync(path.join(dir, `story-${i}.txt`));
+    for (let i = 120; i < 130; i++) writeFileSync(path.join(dir, `story-${i}.txt`), story(i));
+    await ingestDirectory(pool, dir);
+
+    const bFile = path.join(snapDir, 'b', 'replica.snapshot');
+    mkdirSync(path.dirname(bFile));
+    const b = withShelf(url);
+    const corpus = await b.replica.load(bFile);
+    expect(b.replica.startedFrom).toBe('published');
+    expect(b.replica.snapshotChange).toBe(saved.change);
+    expect(b.replica.status().lastChange).toBe(await lastChange(pool));
+    expect(saved.change).toBeLessThan(await lastChange(pool));
+    const folder = new Corpus(await loadArticles(dir));
+    expect(corpus.size).toBe(120);
+    expect(corpus.version).toBe(folder.version);
+    expect(corpus.get('story-0')!.title).toBe('Story number 0 (edition 2)');
+    expect(corpus.get('story-115')).toBeUndefined();
+    // The copy is the published file, byte for byte, kept for the next start.
+    expect(readFileSync(bFile).equals(readFileSync(path.join(snapDir, 'a.snapshot')))).toBe(true);
+    const top = (c: Corpus) => c.search('harbour council', { sort: 'relevance', limit: 20, offset: 0 }).hits.map((h) => [h.article.id, h.score]);
+    expect(top(corpus)).toEqual(top(folder));
+
+    // A newer snapshot replaces the older one: one row left.
+    const c = withShelf(url);
+    await c.replica.load();
+    const newer = await c.replica.saveSnapshot(path.join(snapDir, 'c.snapshot'));
+    expect(await c.replica.publishSnapshot(path.join(snapDir, 'c.snapshot'), newer.change)).toMatchObject({ change: newer.change });
+    expect((await pool.query('SELECT change_seq::int AS change FROM published_snapshots')).rows).toEqual([{ change: newer.change }]);
+  });
+
+  it('a damaged, another format\'s or missing published snapshot is not used: the replica loads the whole store and says why', async () => {
+    const { url, pool, snapDir } = await ingestedStore('replica_published_bad', 30);
+    const warnings: string[] = [];
+    const infos: string[] = [];
+    const logger = { ...quiet, warn: (m: unknown) => void warnings.push(String(m)), info: (a: unknown, b?: unknown) => void infos.push(String(b ?? a)) };
+    const none = withShelf(url, logger);
+    expect((await none.replica.load(path.join(snapDir, 'none.snapshot'))).size).toBe(30);
+    expect(none.replica.startedFrom).toBe('database');
+    expect(infos.some((m) => /no snapshot of this format published/u.test(m))).toBe(true);
+
+    const a = withShelf(url);
+    await a.replica.load();
+    const saved = await a.replica.saveSnapshot(path.join(snapDir, 'a.snapshot'));
+    await a.replica.publishSnapshot(path.join(snapDir, 'a.snapshot'), saved.change);
+    // One byte flipped in the middle of the published file: its checksum no longer matches.
+    await pool.query(`UPDATE published_snapshot_parts SET data = set_byte(data, length(data) / 2, (get_byte(data, length(data) / 2) + 1) % 256)`);
+    const b = withShelf(url, logger);
+    expect((await b.replica.load(path.join(snapDir, 'b.snapshot'))).size).toBe(30);
+    expect(b.replica.startedFrom).toBe('database');
+    expect(warnings.at(-1)).toMatch(/published in the database not used \(checksum mismatch/u);
+
+    // Published by a replica of another snapshot format: not this one's to read.
+    const other = new PublishedSnapshots(pool, SNAPSHOT_FORMAT + 1);
+    await pool.query('DELETE FROM published_snapshots');
+    expect(await other.publish(path.join(snapDir, 'a.snapshot'), saved.change)).not.toBeNull();
+    const d = withShelf(url, logger);
+    await d.replica.load(path.join(snapDir, 'd.snapshot'));
+    expect(d.replica.startedFrom).toBe('database');
+    expect(await new PublishedSnapshots(pool).newest()).toBeNull();
+  });
+});
+
+describe("a replica's update says what changed (ArticleSet)", () => {
+  it('updates, deletes and additions named by the change give the version and stories of a full build; a change named against another set is compared whole', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) files[`story-${i}.txt`] = story(i);
+    const dir = tempDataDir(files);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const first = [...(await loadArticles(dir)).articles];
+    for (let i = 0; i < 3; i++) writeFileSync(path.join(dir, `story-${i}.txt`), story(i, 2));
+    for (let i = 50; i < 55; i++) unlinkSync(path.join(dir, `story-${i}.txt`));
+    for (let i = 60; i < 64; i++) writeFileSync(path.join(dir, `story-${i}.txt`), story(i));
+    // A reprint of story 7 joins its story.
+    writeFileSync(path.join(dir, 'reprint-7.txt'), story(7));
+    const next = [...(await loadArticles(dir)).articles];
+    const full = new Corpus(await loadArticles(dir));
+    const before = new Map(first.map((a) => [a.id, a]));
+    const after = new Map(next.map((a) => [a.id, a]));
+    const added = next.filter((a) => JSON.stringify(before.get(a.id)) !== JSON.stringify(a));
+    const removed = first.filter((a) => !after.has(a.id)).map((a) => a.id);
+    const changed = added.filter((a) => before.has(a.id)).length;
+    expect(changed).toBeGreaterThanOrEqual(3);
+    expect(added.length - changed).toBeGreaterThanOrEqual(4);
+    expect(removed).toEqual(expect.arrayContaining(['story-50', 'story-51', 'story-52', 'story-53', 'story-54']));
+
+    const token = {};
+    const start = corpusFromArticles(first, 0, undefined, { token });
+    const named = corpusFromArticles(next, 0, start, { token: {}, delta: { since: token, added, removed } });
+    expect(named.version).toBe(full.version);
+    expect(named.change).toMatchObject({ added: added.length - changed, changed, deleted: removed.length });
+    expect(named.listStories({ limit: 50, offset: 0, minSize: 2 })).toEqual(full.listStories({ limit: 50, offset: 0, minSize: 2 }));
+    expect(named.get('story-0')!.title).toBe('Story number 0 (edition 2)');
+    expect(named.get('story-52')).toBeUndefined();
+
+    // A change named against a set this corpus was not made from: every article compared, same result.
+    const stale = corpusFromArticles(next, 0, start, { token: {}, delta: { since: {}, added: [], removed: [] } });
+    expect(stale.version).toBe(full.version);
+    // The same stale change with the delta trusted would have missed everything: the version would not have moved.
+    expect(stale.version).not.toBe(start.version);
   });
 });

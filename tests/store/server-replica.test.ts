@@ -203,3 +203,37 @@ describe('a replica process with SNAPSHOT', () => {
     }
   });
 });
+
+describe('replica processes with SNAPSHOT_IN_DATABASE', () => {
+  it('the first publishes the snapshot it writes; a replica on another machine (no snapshot file) starts from it, catches up, and serves the same version and ETags', async () => {
+    const url = await testDatabase('server_published');
+    const dir = tempDataDir({ 'first.txt': story('First story'), 'second.txt': story('Second story') });
+    const snapDirA = tempDataDir({});
+    const snapDirB = tempDataDir({});
+    dirs.push(dir, snapDirA, snapDirB);
+    const pool = openPool(databaseSettings(url));
+    try {
+      await migrate(pool);
+      await ingestDirectory(pool, dir);
+      const env = { DATABASE_URL: url, DATABASE_POLL_MS: '60000', SNAPSHOT_IN_DATABASE: 'true' };
+      const a = await startServer([], { ...env, SNAPSHOT: path.join(snapDirA, 'replica.snapshot') });
+      running.push(a);
+      await until('the snapshot published', async () => a.output().includes('replica: snapshot published in the database'));
+      // A change the published snapshot does not hold.
+      writeFileSync(path.join(dir, 'third.txt'), story('Third story'));
+      await ingestDirectory(pool, dir);
+      const b = await startServer([], { ...env, SNAPSHOT: path.join(snapDirB, 'replica.snapshot') });
+      running.push(b);
+      expect(b.output()).toContain('replica: started from the snapshot published in the database');
+      expect((await fetch(`${b.url}/articles/third`)).status).toBe(200);
+      await until('third on the first replica', async () => (await fetch(`${a.url}/articles/third`)).status === 200);
+      const [ra, rb] = await Promise.all([fetch(`${a.url}/articles?limit=5`), fetch(`${b.url}/articles?limit=5`)]);
+      expect(rb.headers.get('x-corpus-version')).toBe(ra.headers.get('x-corpus-version'));
+      expect(rb.headers.get('etag')).toBe(ra.headers.get('etag'));
+      // It started from a snapshot: it neither writes nor publishes one of its own.
+      expect(b.output()).not.toContain('replica: snapshot written');
+    } finally {
+      await pool.end();
+    }
+  });
+});
