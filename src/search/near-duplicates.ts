@@ -436,7 +436,10 @@ export class StoryIndex {
     const index = new StoryIndex(options);
     const bins = index.bins;
     const slotCount = dump.signatures.length / bins;
-    index.signatures = new Uint32Array(Math.max(64, slotCount) * bins);
+    // Room for a thirty-second more, as `reserve` leaves after a bulk load: sized exactly, the
+    // first article added after a start from a snapshot grew the array by a quarter (a 75 MB
+    // copy at 100,000 articles, 100-200 ms on the event loop).
+    index.signatures = new Uint32Array(Math.max(64, slotCount + Math.ceil(slotCount / 32)) * bins);
     index.signatures.set(dump.signatures);
     const members = dump.ids.map((id, i): Member => {
       const m: Member = { id, publishedMs: dump.publishedMs[i]!, revision: dump.revisions[i] ?? undefined, slot: dump.slots[i]!, shingles: dump.shingles[i]!, links: null, story: null };
