@@ -157,12 +157,24 @@ export function topWithBonuses(reader: IndexReader, query: Query, docs: Uint32Ar
   // Only a match whose score can reach `floor` with every bonus can rank among them.
   // (less a margin for the rounding of the sums: the same bonuses added in another order)
   const cut = floor - plan.bound - 1e-9 * Math.abs(floor);
+  // `first` are candidates with their bonuses already in `exact`; only the others read positions.
   let n = 0;
+  let others = 0;
+  let f = 0;
   const candidates = new Uint32Array(docs.length);
-  for (let k = 0; k < docs.length; k++) if (scores[k]! >= cut) candidates[n++] = k;
-  const kept = candidates.subarray(0, n);
-  addBonuses(reader, plan, docs, scores, kept);
-  return ranked(docs, scores, rank, kept, limit, offset);
+  const rest = new Uint32Array(docs.length);
+  for (let k = 0; k < docs.length; k++) {
+    if (f < first.length && first[f] === k) {
+      f++;
+      scores[k] = exact[k]!;
+      candidates[n++] = k;
+    } else if (scores[k]! >= cut) {
+      candidates[n++] = k;
+      rest[others++] = k;
+    }
+  }
+  addBonuses(reader, plan, docs, scores, rest.subarray(0, others));
+  return ranked(docs, scores, rank, candidates.subarray(0, n), limit, offset);
 }
 
 function everyPosition(length: number): Uint32Array {
