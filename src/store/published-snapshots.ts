@@ -32,8 +32,13 @@ export class PublishedSnapshots {
   ) {}
 
   /** The newest published snapshot of this format, or null. */
-  async newest(): Promise<PublishedSnapshot | null> {
-    const { rows } = await this.pool.query<{ id: string; change_seq: string; bytes: string }>(
+  newest(): Promise<PublishedSnapshot | null> {
+    return this.newestOn(this.pool);
+  }
+
+  /** `newest()` read through `on` (the pool, or a transaction's client). */
+  private async newestOn(on: pg.Pool | pg.PoolClient): Promise<PublishedSnapshot | null> {
+    const { rows } = await on.query<{ id: string; change_seq: string; bytes: string }>(
       'SELECT id::text, change_seq::text, bytes::text FROM published_snapshots WHERE format = $1 ORDER BY change_seq DESC, id DESC LIMIT 1',
       [this.format],
     );
@@ -84,13 +89,8 @@ export class PublishedSnapshots {
     try {
       // One read snapshot of the database: a newer snapshot published meanwhile (deleting this one) changes nothing here.
       const found = await inTransaction(this.pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => {
-        const { rows } = await c.query<{ id: string; change_seq: string; bytes: string }>(
-          'SELECT id::text, change_seq::text, bytes::text FROM published_snapshots WHERE format = $1 ORDER BY change_seq DESC, id DESC LIMIT 1',
-          [this.format],
-        );
-        const row = rows[0];
-        if (!row) return null;
-        const snapshot = { id: Number(row.id), change: Number(row.change_seq), bytes: Number(row.bytes) };
+        const snapshot = await this.newestOn(c);
+        if (!snapshot) return null;
         const handle = await fs.open(temporary, 'w');
         try {
           // The id is a number read just above: COPY takes no parameters.

@@ -32,6 +32,7 @@ import type { LoadResult } from '../loader/index.js';
 import { StoryIndex } from '../search/near-duplicates.js';
 import { openSnapshot } from '../snapshot/files.js';
 import { SnapshotError, type SnapshotContent } from '../snapshot/format.js';
+import type { PublishedSnapshot } from './published-snapshots.js';
 import { startModuleWorker } from '../worker-module.js';
 import type { SnapshotWorkerMessage } from './snapshot-worker.js';
 import { ListenerSlot } from './listen.js';
@@ -79,9 +80,9 @@ export interface ArticleSet {
 /** Where replicas publish snapshot files for each other (PublishedSnapshots: PostgreSQL). */
 export interface PublishedSnapshotShelf {
   /** Copies the newest published snapshot to `file`; null when none is published. */
-  copyNewestTo(file: string): Promise<{ id: number; change: number; bytes: number } | null>;
+  copyNewestTo(file: string): Promise<PublishedSnapshot | null>;
   /** Publishes the snapshot file `file` (its articles include every change up to `change`) unless one as new is published. */
-  publish(file: string, change: number): Promise<{ id: number; change: number; bytes: number } | null>;
+  publish(file: string, change: number): Promise<PublishedSnapshot | null>;
 }
 
 const MIN_BACKOFF_MS = 250;
