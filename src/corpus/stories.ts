@@ -155,7 +155,7 @@ export class SnapshotStories {
   }
 
   /** Documents of the story first-published as `first` (a live story's first document). */
-  private membersOf(first: number): ArrayLike<number> {
+  private membersOf(first: number): Uint32Array | readonly number[] {
     return this.byFirst.get(first)?.members ?? [first];
   }
 
@@ -190,13 +190,13 @@ export class SnapshotStories {
       newStoryOf(id);
     }
     for (const sid of [...newStories]) for (const id of index.story(sid)!.articleIds) oldStoryOf(id);
-    for (const first of oldFirsts) for (const m of Array.from(this.membersOf(first))) newStoryOf(idOf(m));
+    for (const first of oldFirsts) for (const m of this.membersOf(first)) newStoryOf(idOf(m));
     const firstOf = new Int32Array(dateMs.length).fill(-1);
     firstOf.set(this.firstOf.subarray(0, Math.min(this.firstOf.length, firstOf.length)));
     // The stories this change touched, over this version's table (no copy of the others).
     const changes = new Map<number, SnapshotStory | null>();
     for (const first of oldFirsts) {
-      for (const m of Array.from(this.membersOf(first))) firstOf[m] = -1;
+      for (const m of this.membersOf(first)) firstOf[m] = -1;
       changes.set(first, null);
     }
     const placed = new Map<number, SnapshotStory>();
