@@ -288,7 +288,12 @@ export class StoryIndex {
   private readonly bySlot: Array<Member | undefined> = [];
   private readonly freeSlots: number[] = [];
   private signatures: Uint32Array;
-  private readonly buckets = new BucketTable();
+  /** Bucket values are `slot × bands + band`: a value's key is that band's hash of the slot's signature (nothing stored twice). */
+  private readonly buckets = new BucketTable((value) => {
+    const bands = this.options.bands;
+    const slot = Math.floor(value / bands);
+    return this.bandKey(this.signatures, slot * this.bins, value - slot * bands);
+  });
   /** Candidate pairs confirmed or refused so far: the work LSH let through (bench/near-duplicates-bench.ts reports it). */
   comparisons = 0;
   /** Adds and removes so far: a copy of the stories made at this count is still exact (corpus/stories.ts). */
@@ -332,8 +337,10 @@ export class StoryIndex {
     const bins = this.bins;
     const seen = new Set<number>();
     const keys = this.bucketKeys(print.signature, 0);
+    const bands = this.options.bands;
     for (const key of keys) {
-      this.buckets.forEach(key, (slot) => {
+      this.buckets.forEach(key, (value) => {
+        const slot = Math.floor(value / bands);
         if (seen.has(slot)) return;
         seen.add(slot);
         this.comparisons++;
@@ -346,7 +353,7 @@ export class StoryIndex {
     }
     member.slot = this.takeSlot(member);
     this.signatures.set(print.signature, member.slot * bins);
-    for (const key of keys) this.buckets.add(key, member.slot);
+    for (let b = 0; b < bands; b++) this.buckets.add(keys[b]!, member.slot * bands + b);
     for (const other of member.links ?? []) this.join(member, other);
     return this.describe(member);
   }
@@ -384,7 +391,8 @@ export class StoryIndex {
     this.members.delete(id);
     if (member.slot >= 0) {
       // The bucket keys are not kept: they are made again from the stored signature.
-      for (const key of this.bucketKeys(this.signatures, member.slot * this.bins)) this.buckets.remove(key, member.slot);
+      const keys = this.bucketKeys(this.signatures, member.slot * this.bins);
+      for (let b = 0; b < keys.length; b++) this.buckets.remove(keys[b]!, member.slot * keys.length + b);
       this.bySlot[member.slot] = undefined;
       this.freeSlots.push(member.slot);
       member.slot = -1;
@@ -456,7 +464,9 @@ export class StoryIndex {
         index.freeSlots.push(slot);
         continue;
       }
-      if (!dump.buckets) for (const key of index.bucketKeys(index.signatures, slot * bins)) index.buckets.add(key, slot);
+      if (dump.buckets) continue;
+      const keys = index.bucketKeys(index.signatures, slot * bins);
+      for (let b = 0; b < keys.length; b++) index.buckets.add(keys[b]!, slot * keys.length + b);
     }
     for (let k = 0; k < dump.links.length; k += 2) {
       const a = members[dump.links[k]!]!;
@@ -521,13 +531,17 @@ export class StoryIndex {
    * pair is only a candidate, and the confirmation step decides.
    */
   private bucketKeys(signature: Uint32Array, offset: number): Uint32Array {
-    const { bands, rows } = this.options;
+    const bands = this.options.bands;
     const keys = new Uint32Array(bands);
-    for (let b = 0; b < bands; b++) {
-      let h = mix(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1));
-      for (let r = 0; r < rows; r++) h = mix(Math.imul(h, 0x01000193) ^ signature[offset + b * rows + r]!);
-      keys[b] = h >>> 2;
-    }
+    for (let b = 0; b < bands; b++) keys[b] = this.bandKey(signature, offset, b);
     return keys;
+  }
+
+  /** The bucket key of band `b` of the signature at `offset` (see {@link bucketKeys}). */
+  private bandKey(signature: Uint32Array, offset: number, b: number): number {
+    const rows = this.options.rows;
+    let h = mix(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1));
+    for (let r = 0; r < rows; r++) h = mix(Math.imul(h, 0x01000193) ^ signature[offset + b * rows + r]!);
+    return h >>> 2;
   }
 }
