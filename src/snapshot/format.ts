@@ -38,7 +38,8 @@ import type { StoryIndexDump } from '../search/near-duplicates.js';
  * header into a region of their own, decoded on first use (half the header's JSON at 100,000
  * files, 0.35-0.5 s of a start); 7: the bucket table keeps a one-byte tag of each key instead of
  * the key (the story index makes a key again from the slot's signature: 34 MB less heap at
- * 100,000 articles).
+ * 100,000 articles), signatures of 16-bit bins, and an article alone in its file has its file's
+ * hash as its story revision (no `:` after it).
  */
 export const SNAPSHOT_FORMAT = 7;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
@@ -126,7 +127,7 @@ const STORY_ARRAYS = [
   ['slots', Int32Array],
   ['shingles', Uint32Array],
   ['links', Uint32Array],
-  ['signatures', Uint32Array],
+  ['signatures', Uint16Array],
 ] as const;
 
 const BUCKET_ARRAYS = [
