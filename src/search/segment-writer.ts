@@ -319,16 +319,22 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
       groupSizes[group]!++;
     }
   }
+  // groups renumbered in stem order: a segment keeps its stems as a sorted array, found by binary search
   const groupCount = groupSizes.length;
+  const stemOfGroup = [...stemGroupOf.keys()]; // in group order: a Map iterates in insertion order
+  const sortedGroups = Array.from({ length: groupCount }, (_, g) => g).sort((a, b) => (stemOfGroup[a]! < stemOfGroup[b]! ? -1 : 1));
+  const rankOfGroup = new Uint32Array(groupCount);
+  sortedGroups.forEach((g, rank) => (rankOfGroup[g] = rank));
+  const stems = sortedGroups.map((g) => stemOfGroup[g]!);
   const stemGroupStart = new Uint32Array(groupCount + 1);
-  for (let g = 0; g < groupCount; g++) stemGroupStart[g + 1] = stemGroupStart[g]! + groupSizes[g]!;
+  for (let rank = 0; rank < groupCount; rank++) stemGroupStart[rank + 1] = stemGroupStart[rank]! + groupSizes[sortedGroups[rank]!]!;
   const stemGroupWords = new Uint32Array(stemGroupStart[groupCount]!);
   const groupFill = stemGroupStart.slice(0, groupCount);
   // members come in word order, so each group's words stay sorted
-  for (let m = 0; m < memberWord.length; m++) stemGroupWords[groupFill[memberGroup[m]!]!++] = memberWord[m]!;
+  for (let m = 0; m < memberWord.length; m++) stemGroupWords[groupFill[rankOfGroup[memberGroup[m]!]!]!++] = memberWord[m]!;
   return new Segment(documents, {
     words,
-    stemGroupOf,
+    stems,
     stemGroupStart,
     stemGroupWords,
     postingStart,

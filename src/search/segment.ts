@@ -63,7 +63,8 @@ export function packFrequencies(title: number, lead: number, rest: number): numb
 /** Everything a segment is made of (what the writer produces and a snapshot stores). */
 export interface SegmentParts {
   words: string[];
-  stemGroupOf: Map<string, number>;
+  /** The stem of each stem group, sorted: group g's stem is `stems[g]` (a sorted array, not a Map: a Map entry cost about 40 bytes a stem). */
+  stems: string[];
   stemGroupStart: Uint32Array;
   stemGroupWords: Uint32Array;
   postingStart: Uint32Array;
@@ -92,8 +93,8 @@ export class Segment {
   readonly positionBlockStart: Uint32Array;
   readonly positionBlockOffset: Uint32Array;
   readonly positionBytes: Uint8Array;
-  /** Stem → group number; group g owns `stemGroupWords[stemGroupStart[g] .. stemGroupStart[g+1])`. */
-  private readonly stemGroupOf: Map<string, number>;
+  /** Stems, sorted; group g (stem `stems[g]`) owns `stemGroupWords[stemGroupStart[g] .. stemGroupStart[g+1])`. */
+  private readonly stemList: readonly string[];
   private readonly stemGroupStart: Uint32Array;
   private readonly stemGroupWords: Uint32Array;
   /** Per document: [position where the lead starts, position where later paragraphs start]. */
@@ -119,7 +120,7 @@ export class Segment {
     this.documents = documents;
     this.parts = parts;
     this.words = parts.words;
-    this.stemGroupOf = parts.stemGroupOf;
+    this.stemList = parts.stems;
     this.stemGroupStart = parts.stemGroupStart;
     this.stemGroupWords = parts.stemGroupWords;
     this.postingStart = parts.postingStart;
@@ -180,15 +181,16 @@ export class Segment {
 
   /** Indexed words (non-stop) whose stem is `stemmed`. */
   stemGroup(stemmed: string): number[] {
-    const group = this.stemGroupOf.get(stemmed);
+    const stems = this.stemList;
+    const group = lowerBoundString(stems, stemmed);
     const out: number[] = [];
-    if (group !== undefined) for (let i = this.stemGroupStart[group]!; i < this.stemGroupStart[group + 1]!; i++) out.push(this.stemGroupWords[i]!);
+    if (group < stems.length && stems[group] === stemmed) for (let i = this.stemGroupStart[group]!; i < this.stemGroupStart[group + 1]!; i++) out.push(this.stemGroupWords[i]!);
     return out;
   }
 
   /** Stems of this segment's stem groups (for merging vocabularies across segments). */
   stems(): IterableIterator<string> {
-    return this.stemGroupOf.keys();
+    return this.stemList.values();
   }
 
   /**

@@ -39,9 +39,10 @@ import type { StoryIndexDump } from '../search/near-duplicates.js';
  * files, 0.35-0.5 s of a start); 7: the bucket table keeps a one-byte tag of each key instead of
  * the key (the story index makes a key again from the slot's signature: 34 MB less heap at
  * 100,000 articles), signatures of 16-bit bins, and an article alone in its file has its file's
- * hash as its story revision (no `:` after it).
+ * hash as its story revision (no `:` after it); 8: stem groups numbered in stem order (the header's
+ * `stems` sorted, the segment keeps them as that array instead of a Map).
  */
-export const SNAPSHOT_FORMAT = 7;
+export const SNAPSHOT_FORMAT = 8;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
 /** The checksum covers everything from this byte on. */
 export const PREAMBLE = 52;
@@ -158,7 +159,7 @@ interface Header {
   stats: LoadStats;
   store?: { id: string; change: number };
   words: string[];
-  /** Stem of each group, in group order. */
+  /** Stem of each group, in group order (sorted: format 8). */
   stems: string[];
   articles: [offset: number, length: number];
   arrays: Record<ArrayName, [offset: number, length: number]>;
@@ -293,8 +294,6 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
     }
   }
   const parses = content.parses ? push(Buffer.from(JSON.stringify(packParses(content.parses)), 'utf8')) : undefined;
-  const stems = new Array<string>(content.segment.stemGroupOf.size);
-  for (const [stem, group] of content.segment.stemGroupOf) stems[group] = stem;
   const header: Header = {
     dataDir: content.dataDir,
     createdAt: content.createdAt,
@@ -303,7 +302,7 @@ export function encodeSnapshot(content: SnapshotContent): Buffer[] {
     stats: content.stats,
     ...(content.store ? { store: content.store } : {}),
     words: content.segment.words,
-    stems,
+    stems: content.segment.stems,
     articles,
     arrays,
     stories: {
@@ -440,8 +439,6 @@ export function assembleSnapshot(h: SnapshotHeader, articles: Article[], bytesAt
     orders = {} as KnownOrders;
     for (const [name, Type] of ORDER_ARRAYS) orders[name] = view(Type, header.orders[name]);
   }
-  const stemGroupOf = new Map<string, number>();
-  header.stems.forEach((stem, group) => stemGroupOf.set(stem, group));
   const content: SnapshotContent = {
     dataDir: header.dataDir,
     createdAt: header.createdAt,
@@ -450,7 +447,7 @@ export function assembleSnapshot(h: SnapshotHeader, articles: Article[], bytesAt
     problems: header.problems,
     stats: header.stats,
     ...(header.store ? { store: header.store } : {}),
-    segment: { ...(arrays as unknown as Omit<SegmentParts, 'words' | 'stemGroupOf'>), words: header.words, stemGroupOf },
+    segment: { ...(arrays as unknown as Omit<SegmentParts, 'words' | 'stems'>), words: header.words, stems: header.stems },
     stories: {
       ...(storyArrays as unknown as Pick<StoryIndexDump, StoryArrayName>),
       ids: header.stories.ids,

@@ -245,3 +245,24 @@ describe('a version\'s statistics without a pass over its documents', () => {
     expect(longest).toBeGreaterThan(16_384);
   });
 });
+
+describe('stem groups', () => {
+  it('a segment keeps its stems sorted and finds every word of a stem by binary search, as grouping the vocabulary by stem does', async () => {
+    const { stem } = await import('../../src/search/tokenize.js');
+    const segment = buildSegment(syntheticDocuments(300, 5));
+    const stems = segment.parts.stems;
+    expect(stems.length).toBeGreaterThan(10);
+    for (let g = 1; g < stems.length; g++) expect(stems[g - 1]! < stems[g]!).toBe(true);
+    // The reference: every indexed (non-stop) word under its English stem.
+    const byStem = new Map<string, string[]>();
+    for (const word of segment.words) {
+      if (word.startsWith(STOP_PREFIX)) continue;
+      const s = stem(word);
+      byStem.set(s, [...(byStem.get(s) ?? []), word]);
+    }
+    expect([...byStem.keys()].sort()).toEqual(stems);
+    for (const [s, words] of byStem) expect(segment.stemGroup(s).map((t) => segment.words[t])).toEqual(words);
+    expect(segment.stemGroup('zzz-no-such-stem')).toEqual([]);
+    expect(segment.stemGroup('')).toEqual([]);
+  });
+});
