@@ -201,7 +201,8 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
       dataset,
       load.articles.map((a) => a.id),
     );
-    const upserts: { article: Article; hash: string }[] = [];
+    // A new article's hash is made with its row (writeBatch), while PostgreSQL writes other batches.
+    const upserts: { article: Article; hash?: string }[] = [];
     const conflicts: IngestOutcome['conflicts'] = [];
     let inserted = 0;
     let updated = 0;
@@ -209,14 +210,18 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
     const present = new Set<string>();
     for (const article of load.articles) {
       present.add(article.id);
-      const hash = contentHash(article);
       const stored = byId.get(article.id);
-      if (stored && stored.dataset !== dataset) conflicts.push({ id: article.id, path: article.origin.path, owner: stored.dataset });
-      else if (stored?.hash === hash) unchanged++;
+      if (!stored) {
+        upserts.push({ article });
+        inserted++;
+      } else if (stored.dataset !== dataset) conflicts.push({ id: article.id, path: article.origin.path, owner: stored.dataset });
       else {
-        upserts.push({ article, hash });
-        if (stored) updated++;
-        else inserted++;
+        const hash = contentHash(article);
+        if (stored.hash === hash) unchanged++;
+        else {
+          upserts.push({ article, hash });
+          updated++;
+        }
       }
     }
     const deletes = ofDataset.filter((id) => !present.has(id)).sort();
