@@ -22,7 +22,7 @@ import type { Article } from '../articles/schema.js';
 import { DEFAULT_MAX_FILE_BYTES, loadArticles, type LoadOptions, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
 import { fingerprintDataDir, fingerprintDataDirOffThread, fingerprintDataDirSync, sameFiles } from '../snapshot/files.js';
 import type { FileFingerprint } from '../snapshot/format.js';
-import { contentHash, storedState, withIngestLock, writeBatch } from './postgres.js';
+import { contentHash, storedState, upsertRows, withIngestLock, writeBatch, type BatchWrite } from './postgres.js';
 
 export interface IngestOptions extends Pick<LoadOptions, 'maxFileBytes' | 'followSymlinksOutside' | 'onProgress' | 'cache' | 'syncRead' | 'parseWorkers'> {
   /** Names the folder's articles in the database (default: the folder's absolute path). */
@@ -271,10 +271,27 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
     }
     const deletes = ofDataset.filter((id) => !present.has(id)).sort();
     const tasks: Array<() => Promise<number | null>> = [];
-    for (let i = 0; i < upserts.length; i += batchSize) {
-      const slice = upserts.slice(i, i + batchSize);
-      tasks.push(() => writeBatch(pool, dataset, { upserts: slice, deletes: [] }));
-    }
+    // Each batch's rows (its new articles' hashes and the JSON sent) are made while PostgreSQL
+    // writes an earlier batch: once a batch's upsert is sent, the first batch not yet made is
+    // made, so a connection never waits for Node to make the rows it is about to send.
+    const slices: Array<BatchWrite['upserts']> = [];
+    for (let i = 0; i < upserts.length; i += batchSize) slices.push(upserts.slice(i, i + batchSize));
+    const rows: Array<string | undefined> = [];
+    // Batches start in order: below `started` they are written or being written, below `made` made.
+    let started = 0;
+    let made = 0;
+    const makeNext = () => {
+      made = Math.max(made, started);
+      if (made < slices.length) rows[made] = upsertRows(slices[made++]!);
+    };
+    slices.forEach((slice, k) =>
+      tasks.push(() => {
+        started = k + 1;
+        const ready = rows[k];
+        rows[k] = undefined;
+        return writeBatch(pool, dataset, { upserts: slice, deletes: [] }, { ...(ready !== undefined ? { rows: ready } : {}), whileWriting: makeNext });
+      }),
+    );
     for (let i = 0; i < deletes.length; i += batchSize) {
       const slice = deletes.slice(i, i + batchSize);
       tasks.push(() => writeBatch(pool, dataset, { upserts: [], deletes: slice }));

@@ -90,7 +90,7 @@ export function searchVectorSql(title: string, lead: string, body: string): stri
  * records) and stores each record's text. Each record is stringified once, for its content hash
  * and for its row: the text is spliced in as the row's last field.
  */
-function upsertRows(upserts: BatchWrite['upserts']): string {
+export function upsertRows(upserts: BatchWrite['upserts']): string {
   const rows = upserts.map(({ article: a, hash }) => {
     const record = JSON.stringify(a);
     const columns = JSON.stringify({
@@ -113,18 +113,24 @@ function upsertRows(upserts: BatchWrite['upserts']): string {
   return `[${rows.join(',')}]`;
 }
 
+/** How a caller keeps PostgreSQL busy while Node makes the next batch's rows. */
+export interface BatchPipelining {
+  /** `upsertRows(batch.upserts)`, when the caller made it already. */
+  rows?: string;
+  /** Called once the upsert is sent, while PostgreSQL runs it (the caller makes its next rows then). */
+  whileWriting?: () => void;
+}
+
 /** The number of the last change written, or null when the batch had nothing to write. */
-export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite): Promise<number | null> {
+export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite, pipelining: BatchPipelining = {}): Promise<number | null> {
   if (batch.upserts.length === 0 && batch.deletes.length === 0) return null;
-  // Made before a connection is taken: while this batch's rows are made, the connections are
-  // PostgreSQL's, writing the other batches.
-  const payload = batch.upserts.length ? upsertRows(batch.upserts) : null;
+  const payload = batch.upserts.length ? (pipelining.rows ?? upsertRows(batch.upserts)) : null;
   return inTransaction(pool, 'BEGIN', async (client) => {
     const written: string[] = [];
     const gone: string[] = [];
     if (payload) {
       // One parameter (a JSON array) whatever the batch size; the values never touch the SQL text.
-      const r = await client.query<{ id: string }>(
+      const upsert = client.query<{ id: string }>(
         `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, search_tsv, change_seq)
          SELECT r.id, $2, r.hash, r.record, r.slug, r.published_at, r.source_id, r.source_name, r.category, r.language, r.authors, r.tags,
                 ${searchVectorSql('r.title', 'r.lead', 'r.body')},
@@ -139,7 +145,8 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
          RETURNING id`,
         [payload, dataset],
       );
-      for (const row of r.rows) written.push(row.id);
+      pipelining.whileWriting?.();
+      for (const row of (await upsert).rows) written.push(row.id);
     }
     if (batch.deletes.length) {
       // article_deletions is kept for readers of the first schema; replicas read article_changes.
