@@ -61,6 +61,8 @@ function defaultDataset(dataDir: string): string {
 /** Bumped when what the fingerprint covers changes, so old fingerprints stop matching. */
 const FINGERPRINT_VERSION = 'files-v1';
 const HASH_CONCURRENCY = 32;
+/** From this many files the command's after-load walk runs on a worker thread (about a second of blocking walk at 100,000). */
+const OFF_THREAD_WALK_FILES = 10_000;
 
 /** Every file below the folder (path, size, modification time), or null when the folder cannot be walked. */
 async function listFolder(root: string, sync: boolean): Promise<FileFingerprint[] | null> {
@@ -237,8 +239,14 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
   });
   if (read) print = await folderFingerprint(root, listed!, optionsKey, sync, read);
   // Did any file change while it was read? Stat-ed now, while PostgreSQL does the writing (the
-  // command's blocking walk on a thread of its own, so this one keeps feeding the writers).
-  const after = print ? (sync ? fingerprintDataDirOffThread(root) : fingerprintDataDir(root)).catch(() => null) : Promise.resolve(null);
+  // command's blocking walk of a large folder on a thread of its own, so this one keeps feeding
+  // the writers; a small folder's walk costs less than starting that thread).
+  const walkAfter = () => {
+    if (!sync) return fingerprintDataDir(root);
+    if (print!.files.length >= OFF_THREAD_WALK_FILES) return fingerprintDataDirOffThread(root);
+    return Promise.resolve().then(() => fingerprintDataDirSync(root));
+  };
+  const after = print ? walkAfter().catch(() => null) : Promise.resolve(null);
   return withIngestLock(pool, dataset, async () => {
     await forgetFolder(pool, dataset);
     const { byId, ofDataset } = await storedState(
