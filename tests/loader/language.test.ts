@@ -44,6 +44,9 @@ describe('article languages', () => {
     expect(plainlyEnglish('The rates are held')).toBe(false);
     expect(plainlyEnglish('Central bank leaves interest rates unchanged on Thursday as inflation eases across Europe')).toBe(false);
     expect(plainlyEnglish('The café owners said the rent had risen and that the council was to blame for it')).toBe(false);
+    expect(plainlyEnglish('The ſtate of the nation was said to be better than it had been in the past year')).toBe(false);
+    // Typographic quotes and currency signs are not letters: still plainly English.
+    expect(plainlyEnglish('The “state” of the nation was said to be £3bn better than it had been in the past year')).toBe(true);
     let english = 0;
     for (const seed of [1, 2]) {
       for (const s of languageSamples(100, seed, seed === 2 ? 1 : undefined)) {

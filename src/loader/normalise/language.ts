@@ -40,7 +40,7 @@ const ENGLISH_WORDS = new Set(
 );
 const WORD = /[a-z]+(?:'[a-z]+)?/giu;
 /** A letter outside ASCII (é, ß, ł, an alphabet other than Latin): a text with one is left to eld. */
-const NON_ASCII_LETTER = /(?![a-z])\p{L}/iu;
+const NON_ASCII_LETTER = /(?!\p{ASCII})\p{L}/u;
 
 /**
  * True when a sample is plainly English: only ASCII letters, at least 10 words, "the" among them,
