@@ -88,9 +88,9 @@ try {
       const loaded = /"fetchMs":(\d+),"buildMs":(\d+)/u.exec(log());
       const rss = rssOf(r.child.pid!);
       if (args['cold-only']) {
-        const version = (await fetch(`${r.base}/articles?limit=1`)).headers.get('x-corpus-version');
         // CPU of the replica process (every thread) up to now: on a shared machine, steadier than the wall time.
         const [utime, stime] = readFileSync(`/proc/${r.child.pid!}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).map(Number);
+        const version = (await fetch(`${r.base}/articles?limit=1`)).headers.get('x-corpus-version');
         console.log(
           `${name} cold start from PostgreSQL, no snapshot: ${s(r.readyMs)} (fetch ${loaded ? s(Number(loaded[1])) : '?'}, build ${loaded ? s(Number(loaded[2])) : '?'}), CPU ${s(((utime! + stime!) * 1000) / 100)}, RSS ${mb(rss)}, version ${version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
         );
