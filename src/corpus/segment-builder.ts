@@ -13,14 +13,14 @@ import type { Fingerprint, NearDuplicateOptions } from '../search/near-duplicate
 /** Fingerprints of a batch (document k: `shingles[k]`, its signature bins `k × bins` on), as the worker sends them. */
 export interface PackedFingerprints {
   shingles: Uint32Array;
-  signatures: Uint32Array;
+  signatures: Uint16Array;
 }
 
 /** Document k's fingerprint out of a packed batch (a view: no copy), as `fingerprint()` made it. */
 export function unpackFingerprint(packed: PackedFingerprints, k: number, options: NearDuplicateOptions): Fingerprint {
   const shingles = packed.shingles[k]!;
   const bins = options.bands * options.rows;
-  return { shingles, signature: shingles < options.minShingles ? new Uint32Array(0) : packed.signatures.subarray(k * bins, (k + 1) * bins) };
+  return { shingles, signature: shingles < options.minShingles ? new Uint16Array(0) : packed.signatures.subarray(k * bins, (k + 1) * bins) };
 }
 
 interface Job {

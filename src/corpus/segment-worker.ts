@@ -15,7 +15,7 @@ import type { PackedFingerprints } from './segment-builder.js';
 function fingerprints(documents: readonly SearchDocument[], options: NearDuplicateOptions): PackedFingerprints {
   const bins = options.bands * options.rows;
   const shingles = new Uint32Array(documents.length);
-  const signatures = new Uint32Array(documents.length * bins);
+  const signatures = new Uint16Array(documents.length * bins);
   documents.forEach((d, k) => {
     const print = fingerprint(d.paragraphs, options);
     shingles[k] = print.shingles;
