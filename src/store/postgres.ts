@@ -15,7 +15,7 @@ import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { RecordSharing, validateArticle } from '../loader/finish.js';
 import { inTransaction } from './connection.js';
-import type { ArticleChange, ArticleChangeSource, ChangeBatch, StoreSnapshot } from './types.js';
+import type { ArticleChange, ArticleChangeSource, ChangeBatch, SnapshotPageSink, StoreSnapshot } from './types.js';
 
 /** The channel NOTIFY wakes replicas on; the payload is the last change number (a hint only). */
 export const CHANGE_CHANNEL = 'article_changes';
@@ -211,19 +211,29 @@ const PAGE = 5000;
 
 /** The replica's view of PostgreSQL: whole snapshots and changes after a number. */
 export class PostgresChangeSource implements ArticleChangeSource {
-  constructor(private readonly pool: pg.Pool) {}
+  /** `pageSize`: articles per keyset page of a snapshot (tests use small pages to have several). */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly pageSize = PAGE,
+  ) {}
 
-  async snapshot(): Promise<StoreSnapshot> {
+  async snapshot(onPage?: SnapshotPageSink): Promise<StoreSnapshot> {
     return inTransaction(this.pool, SNAPSHOT, async (c) => {
       const seq = await lastChange(c);
+      // Counted in the same snapshot as the pages: a reader of pages knows the whole from the first.
+      const total = onPage ? Number((await c.query<{ n: string }>('SELECT count(*)::text AS n FROM articles')).rows[0]!.n) : 0;
+      // Told before the first page is read (no articles yet), so the reader can get ready meanwhile.
+      onPage?.([], total);
       const sharing = new RecordSharing();
       const articles: Article[] = [];
       let after = '';
       for (;;) {
         // Keyset pages by id: no one result holds the whole archive in the driver at once.
-        const { rows } = await c.query<{ id: string; record: unknown }>('SELECT id, record FROM articles WHERE id > $1 ORDER BY id LIMIT $2', [after, PAGE]);
-        for (const r of rows) articles.push(toArticle(r.record, r.id, sharing));
-        if (rows.length < PAGE) break;
+        const { rows } = await c.query<{ id: string; record: unknown }>('SELECT id, record FROM articles WHERE id > $1 ORDER BY id LIMIT $2', [after, this.pageSize]);
+        const page = rows.map((r) => toArticle(r.record, r.id, sharing));
+        for (const a of page) articles.push(a);
+        if (page.length > 0) onPage?.(page, total);
+        if (rows.length < this.pageSize) break;
         after = rows[rows.length - 1]!.id;
       }
       return { seq, articles };
