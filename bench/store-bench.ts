@@ -17,6 +17,10 @@
  * snapshot, a third replica with no snapshot file of its own starts from the published one (a
  * new replica on a new machine), is timed, and stopped.
  *
+ * --cold-only: the first replica's cold start alone (no snapshot written or started from, no
+ * samples), for alternating before/after runs of the cold start; with --skip-ingest a run is a
+ * minute at 100,000 articles.
+ *
  * --http-seconds N also compares the in-memory routes of folder mode and of a replica side by side
  * (autocannon, 10 connections, N seconds per route and server, alternating).
  */
@@ -36,8 +40,8 @@ import { startPostgres } from '../tests/helpers/postgres.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseCli(
-  { corpus: { type: 'string' }, samples: { type: 'string' }, 'http-seconds': { type: 'string' }, dist: { type: 'boolean', default: false }, 'no-folder': { type: 'boolean', default: false }, 'skip-ingest': { type: 'boolean', default: false }, published: { type: 'boolean', default: false } },
-  'npm run bench:store -- --corpus <dir> [--samples 20] [--http-seconds 5] [--dist] [--no-folder] [--skip-ingest] [--published]',
+  { corpus: { type: 'string' }, samples: { type: 'string' }, 'http-seconds': { type: 'string' }, dist: { type: 'boolean', default: false }, 'no-folder': { type: 'boolean', default: false }, 'skip-ingest': { type: 'boolean', default: false }, published: { type: 'boolean', default: false }, 'cold-only': { type: 'boolean', default: false } },
+  'npm run bench:store -- --corpus <dir> [--samples 20] [--http-seconds 5] [--dist] [--no-folder] [--skip-ingest] [--published] [--cold-only]',
 );
 if (args['skip-ingest'] && !process.env.DATABASE_URL) {
   process.stderr.write('--skip-ingest needs DATABASE_URL naming a database that already holds the corpus\n');
@@ -83,6 +87,15 @@ try {
       replica1 = r;
       const loaded = /"fetchMs":(\d+),"buildMs":(\d+)/u.exec(log());
       const rss = rssOf(r.child.pid!);
+      if (args['cold-only']) {
+        // CPU of the replica process (every thread) up to now: on a shared machine, steadier than the wall time.
+        const [utime, stime] = readFileSync(`/proc/${r.child.pid!}/stat`, 'utf8').split(') ')[1]!.split(' ').slice(11, 13).map(Number);
+        const version = (await fetch(`${r.base}/articles?limit=1`)).headers.get('x-corpus-version');
+        console.log(
+          `${name} cold start from PostgreSQL, no snapshot: ${s(r.readyMs)} (fetch ${loaded ? s(Number(loaded[1])) : '?'}, build ${loaded ? s(Number(loaded[2])) : '?'}), CPU ${s(((utime! + stime!) * 1000) / 100)}, RSS ${mb(rss)}, version ${version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+        );
+        break;
+      }
       // It writes its snapshot while serving (on a worker thread): the next replica needs the file.
       const waited = performance.now();
       while (!/replica: snapshot (written|not written)/u.test(log()) && performance.now() - waited < 600_000) await new Promise((w) => setTimeout(w, 100));
@@ -97,6 +110,18 @@ try {
     }
   }
 
+  if (!args['cold-only']) await afterStarts();
+} finally {
+  for (const r of replicas) await stop(r);
+  await pool.end();
+  await own?.destroy();
+  rmSync(corpus, { recursive: true, force: true });
+  rmSync(snapshotFile, { force: true });
+}
+console.log(`server logs: ${logDir}`);
+
+/** After the starts: the route comparison (--http-seconds) and the new-file samples. */
+async function afterStarts(): Promise<void> {
   if (httpSeconds > 0 && !args['no-folder']) await compareRoutes(replicas[0]!, replica1!);
   const fromDb = replicas.filter((r) => r !== replicas[0] || httpSeconds === 0 || args['no-folder']);
 
@@ -140,14 +165,7 @@ try {
   );
   const versions = await Promise.all(fromDb.map(async (r) => (await fetch(`${r.base}/articles?limit=1`)).headers.get('x-corpus-version')));
   console.log(`replica versions: ${versions.join(', ')} (${versions.every((v) => v === versions[0]) ? 'equal' : 'DIFFERENT'}); replica RSS after: ${fromDb.map((r) => mb(rssOf(r.child.pid!))).join(', ')}`);
-} finally {
-  for (const r of replicas) await stop(r);
-  await pool.end();
-  await own?.destroy();
-  rmSync(corpus, { recursive: true, force: true });
-  rmSync(snapshotFile, { force: true });
 }
-console.log(`server logs: ${logDir}`);
 
 /**
  * --published: waits for `first` to publish its snapshot in the database, then times a replica

@@ -19,7 +19,7 @@ import { ingestDirectory, ingestSummary } from './store/ingest.js';
 import { migrate } from './store/migrate.js';
 import { PostgresChangeSource } from './store/postgres.js';
 import { PublishedSnapshots } from './store/published-snapshots.js';
-import { Replica, corpusFromArticles, corpusOnWorkers } from './store/replica.js';
+import { Replica, corpusFromArticles, corpusOnWorkers, corpusWhileReading } from './store/replica.js';
 import { PostgresReaders } from './store/search/postgres-readers.js';
 import type { ReaderStore } from './corpus/article-reader.js';
 
@@ -291,6 +291,8 @@ async function databaseSource(config: Config & { databaseUrl: string }, logger: 
     build: (articles, previous, set) => corpusFromArticles(articles, Math.round(performance.now() - started), previous, set),
     // The first corpus: its index built on every core while this thread groups stories.
     buildFirst: (articles, set) => corpusOnWorkers(articles, availableParallelism(), Math.round(performance.now() - started), undefined, set),
+    // ... begun while the articles are read, their stories fingerprinted on those threads too.
+    streamFirst: () => corpusWhileReading(availableParallelism(), () => Math.round(performance.now() - started)),
     logger,
     pollMs: config.databasePollMs,
     ...(config.snapshotInDatabase ? { published: new PublishedSnapshots(writePool) } : {}),

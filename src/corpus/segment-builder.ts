@@ -8,33 +8,68 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../worker-module.js';
 import { Segment, type SearchDocument, type SegmentParts } from '../search/index.js';
+import type { Fingerprint, NearDuplicateOptions } from '../search/near-duplicates.js';
+
+/** Fingerprints of a batch (document k: `shingles[k]`, its signature bins `k × bins` on), as the worker sends them. */
+export interface PackedFingerprints {
+  shingles: Uint32Array;
+  signatures: Uint16Array;
+}
+
+/** Document k's fingerprint out of a packed batch (a view: no copy), as `fingerprint()` made it. */
+export function unpackFingerprint(packed: PackedFingerprints, k: number, options: NearDuplicateOptions): Fingerprint {
+  const shingles = packed.shingles[k]!;
+  const bins = options.bands * options.rows;
+  return { shingles, signature: shingles < options.minShingles ? new Uint16Array(0) : packed.signatures.subarray(k * bins, (k + 1) * bins) };
+}
+
+interface Job {
+  documents: readonly SearchDocument[];
+  resolve: (built: { segment: Segment; prints: PackedFingerprints | undefined }) => void;
+  reject: (e: Error) => void;
+}
 
 export class SegmentBuilder {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly waiting = new Map<number, { documents: readonly SearchDocument[]; resolve: (s: Segment) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, Job>();
 
   /** The segment of `documents` (document i = `documents[i]`, kept by reference). */
-  build = (documents: readonly SearchDocument[]): Promise<Segment> => {
+  build = async (documents: readonly SearchDocument[]): Promise<Segment> => (await this.send(documents)).segment;
+
+  /**
+   * The segment of `documents` and their story fingerprints (made with `stories`, a story
+   * index's options). Batches sent to one builder are built one after the other, in order.
+   */
+  buildWithFingerprints(documents: readonly SearchDocument[], stories: NearDuplicateOptions): Promise<{ segment: Segment; prints: PackedFingerprints }> {
+    return this.send(documents, stories) as Promise<{ segment: Segment; prints: PackedFingerprints }>;
+  }
+
+  /** Starts the worker now (its modules load while the caller does other work), not at the first build. */
+  warm(): void {
+    this.start();
+  }
+
+  private send(documents: readonly SearchDocument[], stories?: NearDuplicateOptions): Promise<{ segment: Segment; prints: PackedFingerprints | undefined }> {
     const worker = this.start();
     const id = this.nextId++;
     worker.ref(); // a build in flight keeps the process alive
-    return new Promise<Segment>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.waiting.set(id, { documents, resolve, reject });
-      worker.postMessage({ id, documents: documents.map((d) => ({ title: d.title, paragraphs: d.paragraphs, language: d.language })) });
+      worker.postMessage({ id, documents: documents.map((d) => ({ title: d.title, paragraphs: d.paragraphs, language: d.language })), ...(stories ? { stories } : {}) });
     });
-  };
+  }
 
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = startModuleWorker(import.meta.url, 'segment-worker');
     worker.unref();
-    worker.on('message', (message: { id: number; parts?: SegmentParts; error?: string }) => {
+    worker.on('message', (message: { id: number; parts?: SegmentParts; prints?: PackedFingerprints; error?: string }) => {
       const job = this.waiting.get(message.id);
       if (!job) return;
       this.waiting.delete(message.id);
       if (this.waiting.size === 0) worker.unref();
-      if (message.parts) job.resolve(new Segment(job.documents, message.parts));
+      if (message.parts) job.resolve({ segment: new Segment(job.documents, message.parts), prints: message.prints });
       else job.reject(new Error(`segment build failed: ${message.error}`));
     });
     worker.on('error', (e) => this.fail(e));

@@ -7,7 +7,7 @@
  * while a newer one moves the index on.
  */
 import type { Article } from '../articles/schema.js';
-import type { StoryIndex } from '../search/near-duplicates.js';
+import type { Fingerprint, StoryIndex } from '../search/near-duplicates.js';
 
 /**
  * What identifies an article's content: a changed file gets a new revision and is fingerprinted
@@ -47,6 +47,15 @@ export function syncStories(index: StoryIndex, articles: readonly Article[]): St
     }
   }
   return { added, removed };
+}
+
+/**
+ * Adds `articles` to `index` with their fingerprints made elsewhere (`printOf(k)` for
+ * `articles[k]`: a worker thread's), under the revisions {@link syncStories} gives them, so a
+ * sync with the same articles afterwards finds nothing to do.
+ */
+export function addFingerprinted(index: StoryIndex, articles: readonly Article[], printOf: (k: number) => Fingerprint): void {
+  articles.forEach((a, k) => index.add({ id: a.id, paragraphs: a.paragraphs, publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: revision(a) }, printOf(k)));
 }
 
 /**

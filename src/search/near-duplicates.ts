@@ -140,12 +140,10 @@ export function storyWords(paragraphs: readonly string[]): string[] {
  * and deduplicated in place is several times faster than a Set of 32-bit numbers.
  */
 export function shingleSet(paragraphs: readonly string[], shingleWords = DEFAULT_NEAR_DUPLICATE_OPTIONS.shingleWords): Uint32Array {
-  const words = storyWords(paragraphs);
-  const width = Math.min(shingleWords, words.length);
+  const hashes = asciiWordHashes(paragraphs) ?? Uint32Array.from(storyWords(paragraphs), (w) => hashString(w));
+  const width = Math.min(shingleWords, hashes.length);
   if (width === 0) return new Uint32Array(0);
-  const hashes = new Uint32Array(words.length);
-  for (let i = 0; i < words.length; i++) hashes[i] = hashString(words[i]!);
-  const all = new Uint32Array(words.length - width + 1);
+  const all = new Uint32Array(hashes.length - width + 1);
   for (let i = 0; i < all.length; i++) {
     let h = 0x9747b28c;
     for (let k = 0; k < width; k++) h = mix(Math.imul(h ^ hashes[i + k]!, 0x01000193) + k);
@@ -155,6 +153,63 @@ export function shingleSet(paragraphs: readonly string[], shingleWords = DEFAULT
   let n = 0;
   for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
   return all.subarray(0, n);
+}
+
+/**
+ * Per UTF-16 code unit from 0x80: 1 when it is a separator that folding leaves as it is (no
+ * decomposition, not a letter, digit or mark, no lower case: `£`, `’`, `—`, a no-break space is
+ * not one, it decomposes), 2 when not (letters, marks, surrogates...), 0 not yet known. A memo of
+ * a pure function of the code unit, filled as texts meet them.
+ */
+const PLAIN_SEPARATOR = new Uint8Array(0x10000);
+const WORD_OR_MARK = /[\p{L}\p{N}\p{M}]/u;
+
+function plainSeparator(c: number): boolean {
+  let known = PLAIN_SEPARATOR[c]!;
+  if (known === 0) {
+    const ch = String.fromCharCode(c);
+    const plain = (c < 0xd800 || c > 0xdfff) && !WORD_OR_MARK.test(ch) && ch.normalize('NFKD') === ch && ch.toLowerCase() === ch;
+    PLAIN_SEPARATOR[c] = known = plain ? 1 : 2;
+  }
+  return known === 1;
+}
+
+/**
+ * The hashes of {@link storyWords} (each `hashString(word)`) made in one pass over the
+ * characters, without the joined text, its folded and lower-case copies or any word string
+ * (most of a replica's story fingerprinting at 100,000 articles), for a text whose words are
+ * ASCII letters and digits and whose other characters are separators folding leaves alone
+ * (`£`, curly quotes: see {@link plainSeparator}; none of them moves in NFKD, which reorders
+ * marks only); null for any other text (then folding and Unicode classes decide).
+ */
+function asciiWordHashes(paragraphs: readonly string[]): Uint32Array | null {
+  let length = 0;
+  for (const p of paragraphs) length += p.length + 1;
+  const out = new Uint32Array((length + 1) >>> 1);
+  let count = 0;
+  for (const p of paragraphs) {
+    let h = 0;
+    let inWord = false;
+    for (let i = 0; i < p.length; i++) {
+      let c = p.charCodeAt(i);
+      if (c >= 0x80 && !plainSeparator(c)) return null;
+      if (c >= 0x41 && c <= 0x5a) c += 0x20;
+      if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) {
+        if (!inWord) {
+          h = 0x811c9dc5;
+          inWord = true;
+        }
+        h ^= c;
+        h = Math.imul(h, 0x01000193);
+      } else if (inWord) {
+        out[count++] = mix(h);
+        inWord = false;
+      }
+    }
+    // Paragraphs are joined with a line break: a word never runs on into the next paragraph.
+    if (inWord) out[count++] = mix(h);
+  }
+  return out.subarray(0, count);
 }
 
 /**
@@ -341,11 +396,13 @@ export class StoryIndex {
     return [...this.members.keys()];
   }
 
-  /** Adds an article (replacing one with the same id) and returns its story. */
-  add(doc: StoryDocument): Story {
+  /**
+   * Adds an article (replacing one with the same id) and returns its story. `print`: its
+   * fingerprint made elsewhere (a worker thread) by {@link fingerprint} with this index's options.
+   */
+  add(doc: StoryDocument, print: Fingerprint = fingerprint(doc.paragraphs, this.options)): Story {
     this.edits++;
     if (this.members.has(doc.id)) this.remove(doc.id);
-    const print = fingerprint(doc.paragraphs, this.options);
     const member: Member = { id: doc.id, publishedMs: doc.publishedMs, revision: doc.revision, slot: -1, shingles: print.shingles, links: null, story: null };
     this.members.set(doc.id, member);
     if (print.signature.length === 0) return this.describe(member);

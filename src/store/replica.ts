@@ -27,7 +27,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { Corpus, SegmentBuilder, type CorpusStore } from '../corpus/index.js';
-import { syncStories } from '../corpus/stories.js';
+import { unpackFingerprint } from '../corpus/segment-builder.js';
+import { addFingerprinted, syncStories } from '../corpus/stories.js';
 import type { LoadResult } from '../loader/index.js';
 import { StoryIndex } from '../search/near-duplicates.js';
 import { openSnapshot } from '../snapshot/files.js';
@@ -36,7 +37,8 @@ import type { PublishedSnapshot } from './published-snapshots.js';
 import { startModuleWorker } from '../worker-module.js';
 import type { SnapshotWorkerMessage } from './snapshot-worker.js';
 import { ListenerSlot } from './listen.js';
-import type { ArticleChange, ArticleChangeSource } from './types.js';
+import type { Segment } from '../search/index.js';
+import type { ArticleChange, ArticleChangeSource, SnapshotPageSink } from './types.js';
 
 export interface DatabaseStatus {
   state: 'connected' | 'reconnecting';
@@ -57,6 +59,12 @@ export interface ReplicaOptions {
   build: (articles: readonly Article[], previous?: Corpus, set?: ArticleSet) => Corpus;
   /** The first corpus, built from every article (sorted by id); `build(articles)` when absent. */
   buildFirst?: (articles: readonly Article[], set: ArticleSet) => Promise<Corpus>;
+  /**
+   * A first build that starts while the store's snapshot is read, page by page (see
+   * {@link corpusWhileReading}); when it cannot give the first corpus (too few articles, the
+   * store's id order not ours), `buildFirst` makes it after the read as without one.
+   */
+  streamFirst?: () => FirstBuildStream;
   logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
   /** Safety-net poll when no notification arrives. */
   pollMs?: number;
@@ -133,17 +141,24 @@ export class Replica {
       if (published) return (this.first = published);
     }
     const asked = performance.now();
-    const snap = await this.o.source.snapshot();
-    const fetchMs = Math.round(performance.now() - asked);
-    this.articles = new Map(snap.articles.map((a) => [a.id, a]));
-    this.seq = snap.seq;
-    this.contact();
-    const built = performance.now();
-    this.order = byId([...this.articles.values()]);
-    const set = { token: (this.token = {}) };
-    this.first = this.o.buildFirst ? await this.o.buildFirst(this.order, set) : this.o.build(this.order, undefined, set);
-    this.o.logger.info({ articles: this.first.size, lastChange: this.seq, fetchMs, buildMs: Math.round(performance.now() - built) }, 'replica: loaded every article from the database');
-    return this.first;
+    const stream = this.o.streamFirst?.();
+    try {
+      const snap = await this.o.source.snapshot(stream?.page);
+      const fetchMs = Math.round(performance.now() - asked);
+      this.articles = new Map(snap.articles.map((a) => [a.id, a]));
+      this.seq = snap.seq;
+      this.contact();
+      const built = performance.now();
+      this.order = byId([...this.articles.values()]);
+      const set = { token: (this.token = {}) };
+      const streamed = (await stream?.finish(this.order, set)) ?? null;
+      this.first = streamed ?? (this.o.buildFirst ? await this.o.buildFirst(this.order, set) : this.o.build(this.order, undefined, set));
+      // buildMs: what the build took after the read (a streamed build began during it).
+      this.o.logger.info({ articles: this.first.size, lastChange: this.seq, fetchMs, buildMs: Math.round(performance.now() - built), streamed: streamed !== null }, 'replica: loaded every article from the database');
+      return this.first;
+    } finally {
+      await stream?.close();
+    }
   }
 
   /** Where load() started from: its own snapshot file, a snapshot published in the database (copied to that file), or every article in the database. */
@@ -427,6 +442,100 @@ export async function corpusOnWorkers(articles: readonly Article[], workers: num
     return Corpus.fromSegments(loadOf(articles, loadMs, set), await segments, stories);
   } finally {
     await Promise.all(builders.map((b) => b.close()));
+  }
+}
+
+/** A first build made while the articles are read (ReplicaOptions.streamFirst). */
+export interface FirstBuildStream {
+  /** Given to the store's snapshot read: each page of articles, in the store's id order. */
+  page: SnapshotPageSink;
+  /**
+   * The corpus of every article paged in, when `articles` (sorted by id) are those articles in
+   * the order they were paged; else null, and nothing is built (the caller builds as without).
+   */
+  finish(articles: readonly Article[], set: ArticleSet): Promise<Corpus | null>;
+  /** Stops its worker threads. */
+  close(): Promise<void>;
+}
+
+/** Index segments per worker thread in a streamed first build: the first worker starts on its first segment when a quarter of the articles are read. */
+const SEGMENTS_PER_WORKER = 2;
+
+/**
+ * {@link corpusOnWorkers} begun while the store is read: as pages come in (in id order), every
+ * `total / (2 × workers)` consecutive articles go to the next of `workers` worker threads,
+ * which index them as one segment and fingerprint them for the story index; this thread
+ * groups each batch's stories from those fingerprints, in article order, as they come back.
+ * The workers start when the read starts. Same version, answers and stories as one segment
+ * built from the same articles (tests/store/replica.test.ts).
+ */
+export function corpusWhileReading(workers: number, loadMs: () => number = () => 0, minArticles = PARALLEL_BUILD_MIN): FirstBuildStream {
+  return new PagedBuild(workers, loadMs, minArticles);
+}
+
+class PagedBuild implements FirstBuildStream {
+  private builders: SegmentBuilder[] = [];
+  private readonly paged: Article[] = [];
+  /** Articles sent to a worker so far (`paged[0, sent)`). */
+  private sent = 0;
+  /** Articles per segment; 0 until the first page says how many there are. */
+  private batch = 0;
+  /** Off when the read is too small to be worth the workers (the caller builds after the read). */
+  private off = false;
+  private readonly segments: Promise<Segment>[] = [];
+  private readonly stories = new StoryIndex();
+  /** The stories of the batches sent, grouped in order. */
+  private grouped: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly workers: number,
+    private readonly loadMs: () => number,
+    private readonly minArticles: number,
+  ) {}
+
+  page: SnapshotPageSink = (page, total) => {
+    if (this.off) return;
+    if (this.batch === 0) {
+      if (this.workers < 2 || total < this.minArticles) {
+        this.off = true;
+        return;
+      }
+      this.batch = Math.ceil(total / (SEGMENTS_PER_WORKER * this.workers));
+      this.builders = Array.from({ length: this.workers }, () => new SegmentBuilder());
+      for (const b of this.builders) b.warm();
+      this.stories.reserve(total);
+    }
+    for (const a of page) this.paged.push(a);
+    while (this.paged.length - this.sent >= this.batch) this.send(this.sent + this.batch);
+  };
+
+  private send(end: number): void {
+    const articles = this.paged.slice(this.sent, end);
+    const built = this.builders[this.segments.length % this.builders.length]!.buildWithFingerprints(articles, this.stories.options);
+    const segment = built.then((b) => b.segment);
+    segment.catch(() => undefined); // awaited in finish(), unless the read failed or its order was not ours
+    this.segments.push(segment);
+    const options = this.stories.options;
+    this.grouped = this.grouped.then(async () => {
+      const { prints } = await built;
+      addFingerprinted(this.stories, articles, (k) => unpackFingerprint(prints, k, options));
+    });
+    this.grouped.catch(() => undefined); // the same
+    this.sent = end;
+  }
+
+  async finish(articles: readonly Article[], set: ArticleSet): Promise<Corpus | null> {
+    if (this.off || this.batch === 0) return null;
+    if (this.sent < this.paged.length) this.send(this.paged.length);
+    // The store's id order (its collation) differs from ours: these segments are in the wrong order.
+    if (articles.length !== this.paged.length || articles.some((a, i) => a !== this.paged[i])) return null;
+    const segments = await Promise.all(this.segments);
+    await this.grouped;
+    return Corpus.fromSegments(loadOf(articles, this.loadMs(), set), segments, this.stories);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.builders.map((b) => b.close()));
   }
 }
 

@@ -21,8 +21,15 @@ export interface ChangeBatch {
   changes: ArticleChange[];
 }
 
+/**
+ * Told each page of a snapshot as it is read: `page` in id order (as the store orders ids),
+ * `total` the snapshot's article count; a first call with no articles says `total` before any page.
+ */
+export type SnapshotPageSink = (page: readonly Article[], total: number) => void;
+
 export interface ArticleChangeSource {
-  snapshot(): Promise<StoreSnapshot>;
+  /** Every article; `onPage`, when given, sees them page by page while they are read (a replica starts indexing them). */
+  snapshot(onPage?: SnapshotPageSink): Promise<StoreSnapshot>;
   changesSince(seq: number): Promise<ChangeBatch>;
   /** Names this store, for snapshots a replica writes (a snapshot of another store is refused). */
   identity?(): Promise<string>;

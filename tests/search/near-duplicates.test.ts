@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fingerprint, isNearDuplicate, minHash, shingleSet, similarity, StoryIndex } from '../../src/search/near-duplicates.js';
 import { FIXTURES } from '../helpers/paths.js';
@@ -25,6 +26,23 @@ const copies: Record<string, string[]> = {
 describe('near-duplicate measure', () => {
   it('shingles are case-, accent- and punctuation-blind', () => {
     expect(shingleSet(['Café prices ROSE, sharply!'])).toEqual(shingleSet(['cafe prices rose sharply']));
+  });
+
+  it('texts of ASCII words are hashed in one pass to the shingles the folding path makes (property)', () => {
+    // A last paragraph of one no-break space (it decomposes) sends a text down the folding path
+    // and adds no word: both paths must give the same shingles for every text, the one-pass path
+    // taking those with ASCII words and plain separators (£, curly quotes, dashes).
+    const characters = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(0x20 + i)), '\t', '\n', '£', '’', '“', '—', '€', 'é', '\u00a0', '\u0301', 'Ａ', '①', 'Ⅳ', 'Σ'];
+    const paragraph = fc.array(fc.constantFrom(...characters), { maxLength: 80 }).map((cs) => cs.join(''));
+    const asciiText = fc.array(paragraph, { maxLength: 6 });
+    fc.assert(
+      fc.property(asciiText, fc.integer({ min: 1, max: 4 }), (paragraphs, width) => {
+        expect(shingleSet(paragraphs, width)).toEqual(shingleSet([...paragraphs, '\u00a0'], width));
+      }),
+      { numRuns: 500 },
+    );
+    expect(shingleSet(wire)).toEqual(shingleSet([...wire, '\u00a0']));
+    expect(shingleSet(wire).length).toBeGreaterThan(100);
   });
 
   it('MinHash estimates Jaccard similarity (within sampling error)', () => {

@@ -12,7 +12,7 @@ import { ingestDirectory } from '../../src/store/ingest.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PostgresChangeSource, lastChange } from '../../src/store/postgres.js';
 import { PublishedSnapshots } from '../../src/store/published-snapshots.js';
-import { Replica, corpusFromArticles, corpusOnWorkers, type ReplicaOptions } from '../../src/store/replica.js';
+import { Replica, corpusFromArticles, corpusOnWorkers, corpusWhileReading, type ReplicaOptions } from '../../src/store/replica.js';
 import { tempDataDir } from '../helpers/paths.js';
 import { startPostgres, testDatabase } from '../helpers/postgres.js';
 
@@ -31,10 +31,18 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, timeout
 }
 
 /** A replica following `url` into its own CorpusStore; `sizes` records every corpus swapped in. */
-async function replicaOf(url: string, pollMs = 300, buildFirst?: ReplicaOptions['buildFirst']) {
+async function replicaOf(url: string, pollMs = 300, buildFirst?: ReplicaOptions['buildFirst'], streamed?: { streamFirst: ReplicaOptions['streamFirst']; pageSize: number }) {
   const settings = databaseSettings(url);
   const pool = openPool(settings);
-  const replica = new Replica({ source: new PostgresChangeSource(pool), listen: settings.pool, build: (a, previous, set) => corpusFromArticles(a, 0, previous, set), buildFirst, logger: quiet, pollMs });
+  const replica = new Replica({
+    source: new PostgresChangeSource(pool, streamed?.pageSize),
+    listen: settings.pool,
+    build: (a, previous, set) => corpusFromArticles(a, 0, previous, set),
+    buildFirst,
+    ...(streamed ? { streamFirst: streamed.streamFirst } : {}),
+    logger: quiet,
+    pollMs,
+  });
   const store = new CorpusStore(await replica.load());
   const sizes: number[] = [];
   const swap = store.swap.bind(store);
@@ -190,10 +198,13 @@ describe('replicas', () => {
 describe('a replica started from a snapshot', () => {
   // The writing replica's first corpus built as one segment here, or as two segments on two worker
   // threads (then the snapshot worker indexes the articles as one segment itself).
+  // Or as four segments on two workers begun while the articles are read in pages of 7 (the
+  // stories grouped from the workers' fingerprints).
   it.each([
-    ['one segment', undefined],
-    ['two segments built on workers', (x: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[0], set: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[1]) => corpusOnWorkers(x, 2, 0, 0, set)],
-  ] as const)('starts from the snapshot a replica of the same store wrote (%s), catches up by change number, and ends on the version of a full load', async (_, buildFirst) => {
+    ['one segment', undefined, undefined, 1],
+    ['two segments built on workers', (x: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[0], set: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[1]) => corpusOnWorkers(x, 2, 0, 0, set), undefined, 2],
+    ['four segments built on workers while the articles are read', undefined, { streamFirst: () => corpusWhileReading(2, () => 0, 0), pageSize: 7 }, 4],
+  ] as const)('starts from the snapshot a replica of the same store wrote (%s), catches up by change number, and ends on the version of a full load', async (_, buildFirst, streamed, segments) => {
     const url = await testDatabase('replica_snap');
     const pool = openPool(databaseSettings(url));
     cleanups.push(() => pool.end());
@@ -206,12 +217,13 @@ describe('a replica started from a snapshot', () => {
     const file = path.join(snapDir, 'replica.snapshot');
     await ingestDirectory(pool, dir, { batchSize: 100 });
 
-    const a = await replicaOf(url, 300, buildFirst);
+    const a = await replicaOf(url, 300, buildFirst, streamed);
     cleanups.push(a.close);
     expect(a.replica.startedFromSnapshot).toBe(false);
-    if (buildFirst) {
-      // Two segments, and the same version and answers as one segment built here.
-      expect(a.store.current.segments.segments).toBe(2);
+    expect(a.store.current.segments.segments).toBe(segments);
+    if (segments > 1) {
+      // The same version, answers and stories as one segment built here.
+      expect(a.store.current.storyIndex.comparisons).toBeGreaterThan(0);
       const one = corpusFromArticles([...(await loadArticles(dir)).articles].sort((x, y) => (x.id < y.id ? -1 : 1)));
       expect(a.store.current.version).toBe(one.version);
       for (const q of ['harbour council', 'story number', 'paragraph two']) {
@@ -424,5 +436,48 @@ describe("a replica's update says what changed (ArticleSet)", () => {
     expect(stale.version).toBe(full.version);
     // The same stale change with the delta trusted would have missed everything: the version would not have moved.
     expect(stale.version).not.toBe(start.version);
+  });
+});
+
+describe('a first build begun while the articles are read', () => {
+  async function articlesOf(n: number) {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < n; i++) files[`desk${i % 3}/story-${i}.txt`] = story(i);
+    const dir = tempDataDir(files);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    return [...(await loadArticles(dir)).articles].sort((x, y) => (x.id < y.id ? -1 : 1));
+  }
+
+  it('equals one segment built from the same articles when the pages come in id order, and builds nothing when they came in another order', async () => {
+    const articles = await articlesOf(60);
+    const one = corpusFromArticles(articles);
+    const pagedIn = async (pages: (typeof articles)[]) => {
+      const stream = corpusWhileReading(2, () => 0, 0);
+      try {
+        stream.page([], articles.length);
+        for (const page of pages) stream.page(page, articles.length);
+        return await stream.finish(articles, { token: {} });
+      } finally {
+        await stream.close();
+      }
+    };
+    const inOrder = await pagedIn([articles.slice(0, 25), articles.slice(25, 50), articles.slice(50)]);
+    expect(inOrder?.segments.segments).toBe(4);
+    expect(inOrder?.version).toBe(one.version);
+    expect(inOrder?.listStories({ limit: 60, offset: 0, minSize: 1 })).toEqual(one.listStories({ limit: 60, offset: 0, minSize: 1 }));
+    expect(inOrder?.search('harbour council', { sort: 'relevance', limit: 20, offset: 0 }).hits.map((h) => [h.article.id, h.score])).toEqual(
+      one.search('harbour council', { sort: 'relevance', limit: 20, offset: 0 }).hits.map((h) => [h.article.id, h.score]),
+    );
+    // A store whose collation orders ids otherwise than we do: its pages are not our order.
+    expect(await pagedIn([articles.slice(30), articles.slice(0, 30)])).toBeNull();
+  });
+
+  it('leaves a read of fewer articles than its threshold to the caller', async () => {
+    const articles = await articlesOf(20);
+    const stream = corpusWhileReading(2, () => 0, 1000);
+    stream.page([], articles.length);
+    stream.page(articles, articles.length);
+    expect(await stream.finish(articles, { token: {} })).toBeNull();
+    await stream.close();
   });
 });
