@@ -367,7 +367,7 @@ export class PostgresReader implements ArticleReader {
    * address and, given a tsquery, its ts_rank_cd score (with the recency decay): month by month
    * from the newest (or oldest, or the key's) month, each step one scan of the search index by
    * words and a span of months that reads only the rows it finds, and asks only for the matches
-   * still missing, so no row is read twice. A step's span is sized to hold what is missing from the
+   * still missing, so no row is read twice. A step's span is sized to hold what is missing, with a margin, from the
    * matches per month seen so far (at first the planner's estimate, which is often low for two
    * words: so the first span covers at most a sixteenth of the archive's months); a step that finds
    * nothing quadruples the next span. Undated articles come last in either order.
@@ -418,7 +418,8 @@ export class PostgresReader implements ArticleReader {
     let covered = 0;
     while (out.length < k && left > 0) {
       const missing = k - out.length;
-      const span = Math.min(left, maxSpan, Math.max(1, Math.ceil((1.25 * missing) / perMonth)));
+      // enough months for the matches missing, four standard deviations over (a count of matches in a span varies as a Poisson count)
+      const span = Math.min(left, maxSpan, Math.max(1, Math.ceil((missing + 4 * Math.sqrt(missing) + 4) / perMonth)));
       // The rest of the order at once: every match when nothing was read before, else a date bound.
       if (span === left) return [...out, ...(await select(covered === 0 && after === undefined ? null : { rest: from }, missing))];
       const rows = await select(monthsFrom(from, span, sort), missing);
