@@ -318,8 +318,11 @@ export class PostgresReader implements ArticleReader {
    * match, its size is the exact total; else the total is the planner's estimate.
    */
   private async ranked(tsquery: string, match: (params: Params) => string, o: SearchOptions): Promise<SearchPage> {
-    const estimate = await this.estimate(match);
+    // The estimate is planned on another connection while the transaction opens.
+    const estimating = this.estimate(match);
+    estimating.catch(() => undefined);
     return inSearchTransaction(this.db, async (client) => {
+      const estimate = await estimating;
       const window = await this.inDateOrder(client, match, 'newest', this.rankWindow, undefined, estimate, { tsquery, recency: o.recency });
       // Best first, ties by id (code unit order, as the cursor's id is compared below).
       const byScore = window.map((r) => ({ ...r, score: r.score ?? 0 })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -345,8 +348,10 @@ export class PostgresReader implements ArticleReader {
 
   /** A page of a date-sorted search: found month by month from the cursor, only the page's rows read and ranked (for `score`). */
   private async dated(tsquery: string, match: (params: Params) => string, o: SearchOptions, sort: Sort): Promise<SearchPage> {
-    const estimate = await this.estimate(match);
+    const estimating = this.estimate(match);
+    estimating.catch(() => undefined);
     return inSearchTransaction(this.db, async (client) => {
+      const estimate = await estimating;
       const skip = o.after !== undefined ? 0 : o.offset;
       const found = (await this.inDateOrder(client, match, sort, skip + o.limit, o.after, estimate, { tsquery })).slice(skip);
       const records = await this.recordsAt(client, found);
