@@ -206,7 +206,7 @@ interface VersionState {
   sources: readonly { id: string; name: string }[];
   categories: readonly string[];
   /** Per index segment: slug → its documents (segment numbers) with that slug. */
-  slugs: ReadonlyMap<unknown, ReadonlyMap<string, readonly number[]>>;
+  slugs: ReadonlyMap<unknown, SlugDocs>;
   /** Sum of the digests, lane by lane (mod 2^32). */
   digestSum: Uint32Array;
 }
@@ -562,7 +562,7 @@ export class Corpus {
     const index = this.state.index;
     index.segments.forEach((placed) => {
       const docs = this.state.slugs.get(placed.segment)?.get(idOrSlug);
-      for (const d of docs ?? []) {
+      for (const d of docs === undefined ? [] : typeof docs === 'number' ? [docs] : docs) {
         const doc = placed.base + d;
         if (!index.isLive(doc)) continue;
         if (best < 0 || this.state.orders.idRank[doc]! < this.state.orders.idRank[best]!) best = doc;
@@ -1196,7 +1196,7 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
   const sourceIndex = new Map(sources.map((s, i) => [s.id, i]));
   const categoryIndex = new Map(categories.map((c, i) => [c, i]));
   const digestSum = state.digestSum.slice();
-  const slugsOfSegment = new Map<string, number[]>();
+  const slugsOfSegment: SlugDocs = new Map();
   articles.forEach((a, k) => {
     const i = from + k;
     columns.dateMs[i] = a.publishedAt ? Date.parse(a.publishedAt) : NO_DATE;
@@ -1222,12 +1222,10 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
       columns.digest[4 * i + lane] = x;
       digestSum[lane] = (digestSum[lane]! + x) >>> 0;
     }
-    let list = slugsOfSegment.get(a.slug);
-    if (!list) slugsOfSegment.set(a.slug, (list = []));
-    list.push(k);
+    addSlug(slugsOfSegment, a.slug, k);
   });
   clock?.phase('slugs');
-  const slugs = new Map<unknown, ReadonlyMap<string, readonly number[]>>();
+  const slugs = new Map<unknown, SlugDocs>();
   for (const placed of index.segments) {
     const known = state.slugs.get(placed.segment);
     if (known) slugs.set(placed.segment, known);
@@ -1255,6 +1253,19 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
     oldestRank: ranksOf(oldest, space),
   };
   return { index, columns, orders, sources, categories, slugs, digestSum };
+}
+
+/**
+ * A segment's documents by slug: the document alone (most slugs), or those sharing it. A list
+ * per slug, grown by `push` from empty, cost about 185 bytes (18 MB at 100,000 articles).
+ */
+type SlugDocs = Map<string, number | number[]>;
+
+function addSlug(bySlug: SlugDocs, slug: string, doc: number): void {
+  const held = bySlug.get(slug);
+  if (held === undefined) bySlug.set(slug, doc);
+  else if (typeof held === 'number') bySlug.set(slug, [held, doc]);
+  else held.push(doc);
 }
 
 /** `state` with documents `deleted` removed and `added` appended as a new index segment. */
@@ -1308,20 +1319,15 @@ function mergeState(state: VersionState, first: number, end: number, segment?: S
   const oldest = renumbered(state.orders.oldest, state.orders.oldestRank);
   const orders: Orders = { byId: byId.order, newest: newest.order, oldest: oldest.order, idRank: byId.rank, newestRank: newest.rank, oldestRank: oldest.rank };
   // the merged segment's slug lookup, from its documents
-  const slugs = new Map<unknown, ReadonlyMap<string, readonly number[]>>();
+  const slugs = new Map<unknown, SlugDocs>();
   for (const placed of index.segments) {
     const known = state.slugs.get(placed.segment);
     if (known) {
       slugs.set(placed.segment, known);
       continue;
     }
-    const bySlug = new Map<string, number[]>();
-    placed.segment.documents.forEach((doc, k) => {
-      const slug = (doc as Article).slug;
-      let list = bySlug.get(slug);
-      if (!list) bySlug.set(slug, (list = []));
-      list.push(k);
-    });
+    const bySlug: SlugDocs = new Map();
+    placed.segment.documents.forEach((doc, k) => addSlug(bySlug, (doc as Article).slug, k));
     slugs.set(placed.segment, bySlug);
   }
   return { state: { ...state, index, columns, orders, slugs }, remap, kept };

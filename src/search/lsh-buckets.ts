@@ -1,57 +1,71 @@
 /**
- * LSH buckets: a multimap from 30-bit bucket keys to small integer slots (the articles of a
- * StoryIndex), in typed arrays. Every article sits in one bucket per band (75 by default), so
- * this is most of a story index's memory: a Map entry costs about 47 bytes. Here a bucket is a
- * position in an open-addressing table (key and value, at most three quarters full); most
- * buckets hold one article, whose slot is the value itself; a bucket of several holds a chain
- * of entries (slot, next), and freed entries are reused. The table's size is any number, not a
- * power of two, and grows by half: a power of two left a 100,000-article index's table (7.5
- * million keys) 45% full, 64 MB more than needed (bench/RESULTS.md, issue 9 heap).
+ * LSH buckets: a multimap from 30-bit bucket keys to small integer values (a StoryIndex's
+ * article slot and band), in typed arrays. Every article sits in one bucket per band (75 by
+ * default), so this is most of a story index's memory: a Map entry costs about 47 bytes. Here a
+ * bucket is a position in an open-addressing table (at most three quarters full); most buckets
+ * hold one value, kept in the position itself; a bucket of several holds a chain of entries
+ * (value, next), and freed entries are reused. The table's size is any number, not a power of
+ * two, and grows by half: a power of two left a 100,000-article index's table (7.5 million keys)
+ * 45% full, 64 MB more than needed (bench/RESULTS.md, issue 9 heap).
+ *
+ * Keys are not stored: the owner can tell any value's key (`keyOf`: a story index hashes the
+ * band of the slot's signature it keeps anyway), so a position keeps only a one-byte tag of its
+ * key, which rules out almost every other key on a probe without reading the owner's data; a
+ * tag that matches is confirmed by the value's full key. 5 bytes a position instead of 8: 34 MB
+ * less at 100,000 articles (bench/RESULTS.md, "Heap, session 6").
  */
 
-const EMPTY = -1;
-const DELETED = -2;
-/** A table value of -2 or less is one slot, inline: `-(slot + 2)`; 0 or more, the first entry of a chain. */
-const inline = (slot: number) => -(slot + 2);
+/** A position's tag: never used, or a key's that left (probes go on past it), or 2-255 for a held key. */
+const EMPTY = 0;
+const DELETED = 1;
+const tagOf = (key: number) => 2 + (key % 254);
+/** A head below 0 is one value, inline: `-(value + 1)`; 0 or more, the first entry of a chain. */
+const inline = (value: number) => -(value + 1);
 
 /** A table's state as a snapshot stores it ({@link BucketTable.toParts}), so a restore does not add every key again. */
 export interface BucketTableParts {
-  keys: Int32Array<ArrayBuffer>;
+  tags: Uint8Array<ArrayBuffer>;
   heads: Int32Array<ArrayBuffer>;
   /** The chain entries made so far (freed ones included). */
-  entrySlot: Int32Array<ArrayBuffer>;
+  entryValue: Int32Array<ArrayBuffer>;
   entryNext: Int32Array<ArrayBuffer>;
   used: number;
   freeEntry: number;
 }
 
 export class BucketTable {
-  /** Table of keys (EMPTY, DELETED, or a key >= 0) and the first entry of each key's chain. */
-  private keys = new Int32Array(1024).fill(EMPTY);
+  /** Per position: its key's tag (or EMPTY, DELETED) and its value or the first entry of its chain. */
+  private tags = new Uint8Array(1024);
   private heads = new Int32Array(1024);
   /** Table positions holding a key or a DELETED marker (both lengthen probes). */
   private used = 0;
-  private entrySlot = new Int32Array(256);
+  private entryValue = new Int32Array(256);
   private entryNext = new Int32Array(256);
   private entries = 0;
   /** Freed entries, chained through entryNext. */
   private freeEntry = -1;
 
-  /** Puts `slot` in the bucket `key` (a non-negative 31-bit integer). */
-  add(key: number, slot: number): void {
+  /**
+   * @param keyOf the key a value was added under (the same for as long as the value is held):
+   *   how a probe confirms a tag and a rehash places a position.
+   */
+  constructor(private readonly keyOf: (value: number) => number) {}
+
+  /** Puts `value` (0 to 2^31 - 2; its key `keyOf(value)`, a non-negative 31-bit integer) in the bucket `key`. */
+  add(key: number, value: number): void {
     const pos = this.find(key);
     if (pos < 0) {
-      if ((this.used + 1) * 4 > this.keys.length * 3) this.grow();
+      if ((this.used + 1) * 4 > this.tags.length * 3) this.grow();
       const at = this.insertionPoint(key);
-      if (this.keys[at] === EMPTY) this.used++;
-      this.keys[at] = key;
-      this.heads[at] = inline(slot);
+      if (this.tags[at] === EMPTY) this.used++;
+      this.tags[at] = tagOf(key);
+      this.heads[at] = inline(value);
       return;
     }
     const head = this.heads[pos]!;
-    // A second article: the inline one moves into a chain.
-    const next = head >= 0 ? head : this.newEntry(-head - 2, -1);
-    this.heads[pos] = this.newEntry(slot, next);
+    // A second value: the inline one moves into a chain.
+    const next = head >= 0 ? head : this.newEntry(-head - 1, -1);
+    this.heads[pos] = this.newEntry(value, next);
   }
 
   /**
@@ -60,15 +74,15 @@ export class BucketTable {
    */
   reserve(keys: number): void {
     const size = Math.ceil((keys * 4 * 9) / (3 * 8)) + 1;
-    if (size > this.keys.length) this.rehash(size);
+    if (size > this.tags.length) this.rehash(size);
   }
 
   /** The table as it is, copied (a snapshot is written while the index may change). */
   toParts(): BucketTableParts {
     return {
-      keys: this.keys.slice(),
+      tags: this.tags.slice(),
       heads: this.heads.slice(),
-      entrySlot: this.entrySlot.slice(0, this.entries),
+      entryValue: this.entryValue.slice(0, this.entries),
       entryNext: this.entryNext.slice(0, this.entries),
       used: this.used,
       freeEntry: this.freeEntry,
@@ -76,56 +90,56 @@ export class BucketTable {
   }
 
   /**
-   * Becomes the table `parts` describes (from {@link BucketTable.toParts}; the key and head
-   * arrays are taken over, not copied): a snapshot's 7.5 million keys at 100,000 articles are
-   * not added one by one again.
+   * Becomes the table `parts` describes (from {@link BucketTable.toParts} of a table with the same
+   * `keyOf`; the tag and head arrays are taken over, not copied): a snapshot's 7.5 million keys at
+   * 100,000 articles are not added one by one again.
    */
   load(parts: BucketTableParts): void {
-    if (parts.keys.length !== parts.heads.length || parts.keys.length === 0 || parts.entrySlot.length !== parts.entryNext.length) {
+    if (parts.tags.length !== parts.heads.length || parts.tags.length === 0 || parts.entryValue.length !== parts.entryNext.length) {
       throw new Error('bucket table parts of different lengths');
     }
-    this.keys = parts.keys;
+    this.tags = parts.tags;
     this.heads = parts.heads;
     this.used = parts.used;
-    this.entries = parts.entrySlot.length;
+    this.entries = parts.entryValue.length;
     // room to grow: allocateEntry doubles a full entry array, which must not be empty
-    this.entrySlot = new Int32Array(Math.max(256, this.entries));
-    this.entrySlot.set(parts.entrySlot);
+    this.entryValue = new Int32Array(Math.max(256, this.entries));
+    this.entryValue.set(parts.entryValue);
     this.entryNext = new Int32Array(Math.max(256, this.entries));
     this.entryNext.set(parts.entryNext);
     this.freeEntry = parts.freeEntry;
   }
 
-  /** Calls `fn` with every slot in the bucket `key`. */
-  forEach(key: number, fn: (slot: number) => void): void {
+  /** Calls `fn` with every value in the bucket `key`. */
+  forEach(key: number, fn: (value: number) => void): void {
     const pos = this.find(key);
     if (pos < 0) return;
     const head = this.heads[pos]!;
-    if (head < 0) return fn(-head - 2);
-    for (let e = head; e >= 0; e = this.entryNext[e]!) fn(this.entrySlot[e]!);
+    if (head < 0) return fn(-head - 1);
+    for (let e = head; e >= 0; e = this.entryNext[e]!) fn(this.entryValue[e]!);
   }
 
-  /** Takes `slot` out of the bucket `key`; an emptied bucket leaves the table. */
-  remove(key: number, slot: number): void {
+  /** Takes `value` out of the bucket `key`; an emptied bucket leaves the table. */
+  remove(key: number, value: number): void {
     const pos = this.find(key);
     if (pos < 0) return;
     const head = this.heads[pos]!;
     if (head < 0) {
-      if (head === inline(slot)) this.keys[pos] = DELETED;
+      if (head === inline(value)) this.tags[pos] = DELETED;
       return;
     }
     let prev = -1;
     for (let e = head; e >= 0; prev = e, e = this.entryNext[e]!) {
-      if (this.entrySlot[e] !== slot) continue;
+      if (this.entryValue[e] !== value) continue;
       if (prev < 0) this.heads[pos] = this.entryNext[e]!;
       else this.entryNext[prev] = this.entryNext[e]!;
       this.freeEntryAt(e);
       break;
     }
-    // One article left: back inline.
+    // One value left: back inline.
     const rest = this.heads[pos]!;
     if (rest >= 0 && this.entryNext[rest] === -1) {
-      this.heads[pos] = inline(this.entrySlot[rest]!);
+      this.heads[pos] = inline(this.entryValue[rest]!);
       this.freeEntryAt(rest);
     }
   }
@@ -135,9 +149,9 @@ export class BucketTable {
     this.freeEntry = e;
   }
 
-  private newEntry(slot: number, next: number): number {
+  private newEntry(value: number, next: number): number {
     const e = this.allocateEntry();
-    this.entrySlot[e] = slot;
+    this.entryValue[e] = value;
     this.entryNext[e] = next;
     return e;
   }
@@ -148,58 +162,66 @@ export class BucketTable {
       this.freeEntry = this.entryNext[e]!;
       return e;
     }
-    if (this.entries === this.entrySlot.length) {
-      const size = this.entrySlot.length * 2;
-      const slots = new Int32Array(size);
-      slots.set(this.entrySlot);
+    if (this.entries === this.entryValue.length) {
+      const size = this.entryValue.length * 2;
+      const values = new Int32Array(size);
+      values.set(this.entryValue);
       const next = new Int32Array(size);
       next.set(this.entryNext);
-      this.entrySlot = slots;
+      this.entryValue = values;
       this.entryNext = next;
     }
     return this.entries++;
   }
 
+  /** The key of the bucket at a held position: its (first) value's. */
+  private keyAt(pos: number): number {
+    const head = this.heads[pos]!;
+    return this.keyOf(head < 0 ? -head - 1 : this.entryValue[head]!);
+  }
+
   /** Position of `key` in the table, or -1. Linear probing from the key's home. */
   private find(key: number): number {
-    const size = this.keys.length;
+    const size = this.tags.length;
+    const tag = tagOf(key);
     for (let pos = home(key) % size; ; pos = pos + 1 === size ? 0 : pos + 1) {
-      const k = this.keys[pos]!;
-      if (k === key) return pos;
-      if (k === EMPTY) return -1;
+      const t = this.tags[pos]!;
+      if (t === tag && this.keyAt(pos) === key) return pos;
+      if (t === EMPTY) return -1;
     }
   }
 
   /** Where a new key goes: the first DELETED or EMPTY position on its probe path. */
   private insertionPoint(key: number): number {
-    const size = this.keys.length;
+    const size = this.tags.length;
     for (let pos = home(key) % size; ; pos = pos + 1 === size ? 0 : pos + 1) {
-      const k = this.keys[pos]!;
-      if (k === EMPTY || k === DELETED) return pos;
+      const t = this.tags[pos]!;
+      if (t === EMPTY || t === DELETED) return pos;
     }
   }
 
   /** A full table: half as large again, or, when mostly DELETED markers, cleaned up at the same size. */
   private grow(): void {
     let live = 0;
-    for (const k of this.keys) if (k >= 0) live++;
-    this.rehash((live + 1) * 4 <= this.keys.length ? this.keys.length : Math.ceil(this.keys.length * 1.5));
+    for (const t of this.tags) if (t > DELETED) live++;
+    this.rehash((live + 1) * 4 <= this.tags.length ? this.tags.length : Math.ceil(this.tags.length * 1.5));
   }
 
   /** A table of `target` positions with the live keys only (DELETED markers dropped). */
   private rehash(target: number): void {
-    const oldKeys = this.keys;
+    const oldTags = this.tags;
     const oldHeads = this.heads;
-    this.keys = new Int32Array(target).fill(EMPTY);
+    this.tags = new Uint8Array(target);
     this.heads = new Int32Array(target);
     this.used = 0;
-    for (let i = 0; i < oldKeys.length; i++) {
-      const k = oldKeys[i]!;
-      if (k < 0) continue;
-      let pos = home(k) % target;
-      while (this.keys[pos] !== EMPTY) pos = pos + 1 === target ? 0 : pos + 1;
-      this.keys[pos] = k;
-      this.heads[pos] = oldHeads[i]!;
+    for (let i = 0; i < oldTags.length; i++) {
+      const t = oldTags[i]!;
+      if (t <= DELETED) continue;
+      const head = oldHeads[i]!;
+      let pos = home(this.keyOf(head < 0 ? -head - 1 : this.entryValue[head]!)) % target;
+      while (this.tags[pos] !== EMPTY) pos = pos + 1 === target ? 0 : pos + 1;
+      this.tags[pos] = t;
+      this.heads[pos] = head;
       this.used++;
     }
   }

@@ -89,7 +89,7 @@ export interface StoryIndexDump {
   /** Confirmed pairs, as member positions two by two. */
   links: Uint32Array;
   /** Signatures by slot (slot × bins); a free slot's bins are whatever they were. */
-  signatures: Uint32Array;
+  signatures: Uint16Array;
   /** The LSH bucket table over the slots, so a restore does not rebuild it (absent: rebuilt from the signatures). */
   buckets?: BucketTableParts;
 }
@@ -98,8 +98,11 @@ export interface StoryIndexDump {
 export interface Fingerprint {
   /** Distinct shingles in the text. */
   shingles: number;
-  /** MinHash signature (bands × rows bins); empty when the text has fewer than minShingles shingles. */
-  signature: Uint32Array;
+  /**
+   * MinHash signature (bands × rows bins), each bin's minimum narrowed to its low 16 bits;
+   * empty when the text has fewer than minShingles shingles.
+   */
+  signature: Uint16Array;
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -154,8 +157,13 @@ export function shingleSet(paragraphs: readonly string[], shingleWords = DEFAULT
   return all.subarray(0, n);
 }
 
-/** One-permutation MinHash with optimal densification (Shrivastava, ICML 2017). */
-export function minHash(shingles: Iterable<number>, bins: number): Uint32Array {
+/**
+ * One-permutation MinHash with optimal densification (Shrivastava, ICML 2017). Each bin keeps the
+ * low 16 bits of its minimum (b-bit MinHash, Li and König, 2010): two different minima look equal
+ * once in 65,536 bins, a bias of 0.00002 on a similarity estimate, and a 100,000-article story
+ * index keeps 30 MB less (300 bytes an article).
+ */
+export function minHash(shingles: Iterable<number>, bins: number): Uint16Array {
   const sig = new Uint32Array(bins).fill(EMPTY);
   let filled = 0;
   for (const h of shingles) {
@@ -165,7 +173,7 @@ export function minHash(shingles: Iterable<number>, bins: number): Uint32Array {
     if (sig[bin] === EMPTY) filled++;
     if (v < sig[bin]!) sig[bin] = v;
   }
-  if (filled === 0 || filled === bins) return sig;
+  if (filled === 0 || filled === bins) return narrowed(sig);
   const out = sig.slice();
   for (let i = 0; i < bins; i++) {
     if (sig[i] !== EMPTY) continue;
@@ -179,12 +187,19 @@ export function minHash(shingles: Iterable<number>, bins: number): Uint32Array {
       }
     }
   }
+  return narrowed(out);
+}
+
+/** A signature's bins, each its low 16 bits (an empty bin, of an empty text, stays 0xffff). */
+function narrowed(signature: Uint32Array): Uint16Array {
+  const out = new Uint16Array(signature.length);
+  for (let i = 0; i < signature.length; i++) out[i] = signature[i]! & 0xffff;
   return out;
 }
 
 export function fingerprint(paragraphs: readonly string[], o: NearDuplicateOptions = DEFAULT_NEAR_DUPLICATE_OPTIONS): Fingerprint {
   const set = shingleSet(paragraphs, o.shingleWords);
-  return { shingles: set.length, signature: set.length < o.minShingles ? new Uint32Array(0) : minHash(set, o.bands * o.rows) };
+  return { shingles: set.length, signature: set.length < o.minShingles ? new Uint16Array(0) : minHash(set, o.bands * o.rows) };
 }
 
 /** Estimated Jaccard similarity and overlap (shared shingles over the smaller set) of two fingerprints. */
@@ -195,7 +210,7 @@ export function similarity(a: Fingerprint, b: Fingerprint): { jaccard: number; o
 }
 
 /** The estimate over signatures stored anywhere (the index keeps its own in one array). */
-function estimate(sa: Uint32Array, offA: number, shinglesA: number, sb: Uint32Array, offB: number, shinglesB: number, bins: number): { jaccard: number; overlap: number } {
+function estimate(sa: Uint16Array, offA: number, shinglesA: number, sb: Uint16Array, offB: number, shinglesB: number, bins: number): { jaccard: number; overlap: number } {
   let same = 0;
   for (let i = 0; i < bins; i++) if (sa[offA + i] === sb[offB + i]) same++;
   const jaccard = same / bins;
@@ -283,12 +298,17 @@ export class StoryIndex {
   /**
    * Articles with a signature by slot; slots of removed articles are reused. Signatures live in
    * one array (slot × bins), not one typed array each: a typed array's own overhead is about
-   * 200 bytes, a third of a signature.
+   * 200 bytes, two thirds of a signature.
    */
   private readonly bySlot: Array<Member | undefined> = [];
   private readonly freeSlots: number[] = [];
-  private signatures: Uint32Array;
-  private readonly buckets = new BucketTable();
+  private signatures: Uint16Array;
+  /** Bucket values are `slot × bands + band`: a value's key is that band's hash of the slot's signature (nothing stored twice). */
+  private readonly buckets = new BucketTable((value) => {
+    const bands = this.options.bands;
+    const slot = Math.floor(value / bands);
+    return this.bandKey(this.signatures, slot * this.bins, value - slot * bands);
+  });
   /** Candidate pairs confirmed or refused so far: the work LSH let through (bench/near-duplicates-bench.ts reports it). */
   comparisons = 0;
   /** Adds and removes so far: a copy of the stories made at this count is still exact (corpus/stories.ts). */
@@ -296,7 +316,7 @@ export class StoryIndex {
 
   constructor(options: Partial<NearDuplicateOptions> = {}) {
     this.options = Object.freeze({ ...DEFAULT_NEAR_DUPLICATE_OPTIONS, ...options });
-    this.signatures = new Uint32Array(64 * this.bins);
+    this.signatures = new Uint16Array(64 * this.bins);
   }
 
   private get bins(): number {
@@ -332,8 +352,10 @@ export class StoryIndex {
     const bins = this.bins;
     const seen = new Set<number>();
     const keys = this.bucketKeys(print.signature, 0);
+    const bands = this.options.bands;
     for (const key of keys) {
-      this.buckets.forEach(key, (slot) => {
+      this.buckets.forEach(key, (value) => {
+        const slot = Math.floor(value / bands);
         if (seen.has(slot)) return;
         seen.add(slot);
         this.comparisons++;
@@ -346,7 +368,7 @@ export class StoryIndex {
     }
     member.slot = this.takeSlot(member);
     this.signatures.set(print.signature, member.slot * bins);
-    for (const key of keys) this.buckets.add(key, member.slot);
+    for (let b = 0; b < bands; b++) this.buckets.add(keys[b]!, member.slot * bands + b);
     for (const other of member.links ?? []) this.join(member, other);
     return this.describe(member);
   }
@@ -357,7 +379,7 @@ export class StoryIndex {
     const need = (slot + 1) * this.bins;
     if (need > this.signatures.length) {
       // A quarter more, not double: at 100,000 articles doubling left up to 60 MB unused.
-      const grown = new Uint32Array(Math.max(need, Math.ceil((this.signatures.length / this.bins) * 1.25) * this.bins));
+      const grown = new Uint16Array(Math.max(need, Math.ceil((this.signatures.length / this.bins) * 1.25) * this.bins));
       grown.set(this.signatures);
       this.signatures = grown;
     }
@@ -371,7 +393,7 @@ export class StoryIndex {
     if (need <= this.signatures.length) return;
     // A thirty-second more: the first articles added after a bulk load do not grow the array at
     // once (a quarter more, copied: 75 MB at 100,000 articles, beside the 60 MB it replaces).
-    const grown = new Uint32Array(need + Math.ceil(articles / 32) * this.bins);
+    const grown = new Uint16Array(need + Math.ceil(articles / 32) * this.bins);
     grown.set(this.signatures);
     this.signatures = grown;
   }
@@ -384,7 +406,8 @@ export class StoryIndex {
     this.members.delete(id);
     if (member.slot >= 0) {
       // The bucket keys are not kept: they are made again from the stored signature.
-      for (const key of this.bucketKeys(this.signatures, member.slot * this.bins)) this.buckets.remove(key, member.slot);
+      const keys = this.bucketKeys(this.signatures, member.slot * this.bins);
+      for (let b = 0; b < keys.length; b++) this.buckets.remove(keys[b]!, member.slot * keys.length + b);
       this.bySlot[member.slot] = undefined;
       this.freeSlots.push(member.slot);
       member.slot = -1;
@@ -439,7 +462,7 @@ export class StoryIndex {
     // Room for a thirty-second more, as `reserve` leaves after a bulk load: sized exactly, the
     // first article added after a start from a snapshot grew the array by a quarter (a 75 MB
     // copy at 100,000 articles, 100-200 ms on the event loop).
-    index.signatures = new Uint32Array(Math.max(64, slotCount + Math.ceil(slotCount / 32)) * bins);
+    index.signatures = new Uint16Array(Math.max(64, slotCount + Math.ceil(slotCount / 32)) * bins);
     index.signatures.set(dump.signatures);
     const members = dump.ids.map((id, i): Member => {
       const m: Member = { id, publishedMs: dump.publishedMs[i]!, revision: dump.revisions[i] ?? undefined, slot: dump.slots[i]!, shingles: dump.shingles[i]!, links: null, story: null };
@@ -456,7 +479,9 @@ export class StoryIndex {
         index.freeSlots.push(slot);
         continue;
       }
-      if (!dump.buckets) for (const key of index.bucketKeys(index.signatures, slot * bins)) index.buckets.add(key, slot);
+      if (dump.buckets) continue;
+      const keys = index.bucketKeys(index.signatures, slot * bins);
+      for (let b = 0; b < keys.length; b++) index.buckets.add(keys[b]!, slot * keys.length + b);
     }
     for (let k = 0; k < dump.links.length; k += 2) {
       const a = members[dump.links[k]!]!;
@@ -520,14 +545,18 @@ export class StoryIndex {
    * integer (no boxed number per key). Two different bands rarely share a key; when they do, the
    * pair is only a candidate, and the confirmation step decides.
    */
-  private bucketKeys(signature: Uint32Array, offset: number): Uint32Array {
-    const { bands, rows } = this.options;
+  private bucketKeys(signature: Uint16Array, offset: number): Uint32Array {
+    const bands = this.options.bands;
     const keys = new Uint32Array(bands);
-    for (let b = 0; b < bands; b++) {
-      let h = mix(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1));
-      for (let r = 0; r < rows; r++) h = mix(Math.imul(h, 0x01000193) ^ signature[offset + b * rows + r]!);
-      keys[b] = h >>> 2;
-    }
+    for (let b = 0; b < bands; b++) keys[b] = this.bandKey(signature, offset, b);
     return keys;
+  }
+
+  /** The bucket key of band `b` of the signature at `offset` (see {@link bucketKeys}). */
+  private bandKey(signature: Uint16Array, offset: number, b: number): number {
+    const rows = this.options.rows;
+    let h = mix(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1));
+    for (let r = 0; r < rows; r++) h = mix(Math.imul(h, 0x01000193) ^ signature[offset + b * rows + r]!);
+    return h >>> 2;
   }
 }

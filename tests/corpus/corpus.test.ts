@@ -151,4 +151,25 @@ describe('Corpus.get', () => {
     expect(corpus.get(a.slug)?.slug).toBe(a.slug);
     expect(corpus.get('no-such-article')).toBeUndefined();
   });
+
+  it('a slug shared by several articles finds the first by id, in a version and after updates drop it or add one before it', async () => {
+    // Three files with one headline (one slug), and one alone; then the first by id goes, then one sorting before all comes.
+    const article = (title: string, n: number) => `${title}\n\nA paragraph about the harbour strike, long enough to be a body, number ${n}.\n`;
+    const files = { 'b.txt': article('Harbour strike ends', 1), 'c.txt': article('Harbour strike ends', 2), 'd.txt': article('Harbour strike ends', 3), 'e.txt': article('Budget vote today', 4) };
+    const dir = tempDataDir(files);
+    const first = new Corpus(await loadArticles(dir));
+    const shared = first.get('harbour-strike-ends');
+    expect(shared?.slug).toBe('harbour-strike-ends');
+    const sameSlug = first.articles.filter((a) => a.slug === 'harbour-strike-ends').map((a) => a.id);
+    expect(sameSlug).toHaveLength(3);
+    expect(shared?.id).toBe([...sameSlug].sort()[0]);
+    expect(first.get('budget-vote-today')?.title).toBe('Budget vote today');
+    const without = first.update(await loadArticles(tempDataDir({ 'c.txt': files['c.txt'], 'd.txt': files['d.txt'], 'e.txt': files['e.txt'] })));
+    expect(without.get('harbour-strike-ends')?.id).toBe([...sameSlug].sort()[1]);
+    const withEarlier = without.update(await loadArticles(tempDataDir({ 'a.txt': article('Harbour strike ends', 5), 'c.txt': files['c.txt'], 'd.txt': files['d.txt'], 'e.txt': files['e.txt'] })));
+    const ids = withEarlier.articles.filter((a) => a.slug === 'harbour-strike-ends').map((a) => a.id).sort();
+    expect(ids).toHaveLength(3);
+    expect(withEarlier.get('harbour-strike-ends')?.id).toBe(ids[0]);
+    expect(ids[0]).not.toBe(sameSlug.sort()[1]);
+  });
 });

@@ -7,15 +7,27 @@ function lcg(seed: number): () => number {
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
 }
 
+/**
+ * The table stores values, not keys: it asks its owner for a value's key. Here a value packs its
+ * key and a slot (`key × 1000 + slot`), as a story index's value packs a slot and a band.
+ */
+const SLOTS = 1000;
+const valueOf = (key: number, slot: number) => key * SLOTS + slot;
+const keyOfValue = (value: number) => Math.floor(value / SLOTS);
+const newTable = () => new BucketTable(keyOfValue);
+
 const slotsOf = (t: BucketTable, key: number) => {
   const out: number[] = [];
-  t.forEach(key, (s) => out.push(s));
+  t.forEach(key, (v) => {
+    expect(keyOfValue(v)).toBe(key);
+    out.push(v % SLOTS);
+  });
   return out.sort((a, b) => a - b);
 };
 
 describe('BucketTable', () => {
   it('holds, lists and drops slots per key like a Map of Sets, through growth, chains and deletions', () => {
-    const table = new BucketTable();
+    const table = newTable();
     const reference = new Map<number, Set<number>>();
     const next = lcg(7);
     // Few distinct keys at first (long chains), then many (growth and rehashing), with removals throughout.
@@ -26,11 +38,11 @@ describe('BucketTable', () => {
       const held = reference.get(key);
       if (next() % 3 === 0 && held && held.size > 0) {
         const victim = [...held][next() % held.size]!;
-        table.remove(key, victim);
+        table.remove(key, valueOf(key, victim));
         held.delete(victim);
         if (held.size === 0) reference.delete(key);
       } else if (!held?.has(slot)) {
-        table.add(key, slot);
+        table.add(key, valueOf(key, slot));
         reference.set(key, (held ?? new Set()).add(slot));
       }
     }
@@ -41,30 +53,81 @@ describe('BucketTable', () => {
   });
 
   it('keeps what it holds when reserved, and holds as many keys as reserved without losing any', () => {
-    const table = new BucketTable();
-    for (let key = 0; key < 300; key++) table.add(key * 7919, key % 11);
-    table.add(0, 99); // a chain survives the reserve too
+    const table = newTable();
+    for (let key = 0; key < 300; key++) table.add(key * 31, valueOf(key * 31, key % 11));
+    table.add(0, valueOf(0, 99)); // a chain survives the reserve too
     table.reserve(5_000);
-    for (let key = 0; key < 300; key++) expect(slotsOf(table, key * 7919)).toEqual(key === 0 ? [0, 99] : [key % 11]);
+    for (let key = 0; key < 300; key++) expect(slotsOf(table, key * 31)).toEqual(key === 0 ? [0, 99] : [key % 11]);
     // Filling the reserved room, and past it (growth by half, sizes not powers of two).
-    for (let key = 300; key < 9_000; key++) table.add(key * 7919, key % 11);
-    for (let key = 1; key < 9_000; key++) expect(slotsOf(table, key * 7919)).toEqual([key % 11]);
+    for (let key = 300; key < 9_000; key++) table.add(key * 31, valueOf(key * 31, key % 11));
+    for (let key = 1; key < 9_000; key++) expect(slotsOf(table, key * 31)).toEqual([key % 11]);
     expect(slotsOf(table, 1)).toEqual([]);
   });
 
   it('removing a slot that is not there changes nothing', () => {
-    const table = new BucketTable();
-    table.add(5, 1);
-    table.remove(5, 2);
-    table.remove(6, 1);
+    const table = newTable();
+    table.add(5, valueOf(5, 1));
+    table.remove(5, valueOf(5, 2));
+    table.remove(6, valueOf(6, 1));
     expect(slotsOf(table, 5)).toEqual([1]);
-    table.add(5, 3);
-    table.remove(5, 9);
+    table.add(5, valueOf(5, 3));
+    table.remove(5, valueOf(5, 9));
     expect(slotsOf(table, 5)).toEqual([1, 3]);
-    table.remove(5, 1);
-    table.remove(5, 3);
+    table.remove(5, valueOf(5, 1));
+    table.remove(5, valueOf(5, 3));
     expect(slotsOf(table, 5)).toEqual([]);
-    table.add(5, 4);
+    table.add(5, valueOf(5, 4));
     expect(slotsOf(table, 5)).toEqual([4]);
+  });
+
+  it('tells apart keys that share a tag (the same key mod 254) and sit on one probe path', () => {
+    const table = newTable();
+    // 600 keys with one tag, in a table of about 1,000 positions: long runs of equal tags, each confirmed by the value's key.
+    const keys = Array.from({ length: 600 }, (_, i) => 7 + 254 * i);
+    keys.forEach((key, i) => table.add(key, valueOf(key, i % 7)));
+    keys.forEach((key, i) => expect(slotsOf(table, key)).toEqual([i % 7]));
+    for (const key of keys.slice(0, 300)) table.remove(key, valueOf(key, keys.indexOf(key) % 7));
+    keys.forEach((key, i) => expect(slotsOf(table, key)).toEqual(i < 300 ? [] : [i % 7]));
+    expect(slotsOf(table, 7 + 254 * 600)).toEqual([]);
+  });
+
+  it('asks for a key only when a tag matches: a probe past other keys reads none of their values', () => {
+    let asked = 0;
+    const table = new BucketTable((value) => {
+      asked++;
+      return keyOfValue(value);
+    });
+    for (let key = 0; key < 700; key++) table.add(key, valueOf(key, 1));
+    asked = 0;
+    for (let key = 1_000_000; key < 1_002_000; key++) {
+      table.forEach(key, () => {
+        throw new Error('an absent key has no values');
+      });
+    }
+    // Each absent key probes a few positions; only an equal tag (1 in 254) costs a key (with keys stored, 0; without tags, several per key).
+    expect(asked).toBeLessThan(200);
+  });
+
+  it('is the same table after toParts and load: same values, and it goes on growing and removing', () => {
+    const table = newTable();
+    const reference = new Map<number, number[]>();
+    const next = lcg(11);
+    for (let i = 0; i < 5_000; i++) {
+      const key = next() % 3_000;
+      const slot = next() % 50;
+      if (reference.get(key)?.includes(slot)) continue;
+      table.add(key, valueOf(key, slot));
+      reference.set(key, [...(reference.get(key) ?? []), slot]);
+    }
+    const copy = newTable();
+    copy.load(table.toParts());
+    for (const [key, slots] of reference) expect(slotsOf(copy, key)).toEqual([...slots].sort((a, b) => a - b));
+    for (let key = 3_000; key < 20_000; key++) copy.add(key, valueOf(key, key % 50));
+    for (const [key, slots] of reference) {
+      copy.remove(key, valueOf(key, slots[0]!));
+      expect(slotsOf(copy, key)).toEqual(slots.slice(1).sort((a, b) => a - b));
+    }
+    for (let key = 3_000; key < 20_000; key++) expect(slotsOf(copy, key)).toEqual([key % 50]);
+    expect(() => copy.load({ ...table.toParts(), heads: new Int32Array(3) })).toThrow(/different lengths/);
   });
 });

@@ -39,6 +39,20 @@ describe('near-duplicate measure', () => {
     expect(same / 600).toBeLessThan(0.33 + 0.08);
   });
 
+  it('bins narrowed to 16 bits: texts with no shingle in common (almost) never share a bin', () => {
+    // With 16-bit bins two different minima agree once in 65,536 bins: 0.1 expected over these 6,000 bins (8 bits: 23).
+    let same = 0;
+    for (let pair = 0; pair < 10; pair++) {
+      const a = Array.from({ length: 3000 }, (_, i) => ((pair * 100_000 + i) * 2654435761) >>> 0);
+      const b = Array.from({ length: 3000 }, (_, i) => ((pair * 100_000 + 50_000 + i) * 2654435761) >>> 0);
+      const sa = minHash(a, 600);
+      const sb = minHash(b, 600);
+      expect(sa).toBeInstanceOf(Uint16Array);
+      for (let i = 0; i < 600; i++) if (sa[i] === sb[i]) same++;
+    }
+    expect(same).toBeLessThanOrEqual(2);
+  });
+
   it('overlap is high for a trimmed copy even though Jaccard is not', () => {
     const s = similarity(fingerprint(wire), fingerprint(wire.slice(0, 3)));
     expect(s.jaccard).toBeLessThan(0.7);
