@@ -323,7 +323,7 @@ export class PostgresReader implements ArticleReader {
     estimating.catch(() => undefined);
     return inSearchTransaction(this.db, async (client) => {
       const estimate = await estimating;
-      const window = await this.inDateOrder(client, match, 'newest', this.rankWindow, undefined, estimate, { tsquery, recency: o.recency });
+      const window = await this.inDateOrder(client, match, 'newest', this.rankWindow, undefined, estimate, { tsquery, recency: o.recency }, true);
       // Best first, ties by id (code unit order, as the cursor's id is compared below).
       const byScore = window.map((r) => ({ ...r, score: r.score ?? 0 })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const after = o.after;
@@ -374,7 +374,8 @@ export class PostgresReader implements ArticleReader {
    * words and a span of months that reads only the rows it finds, and asks only for the matches
    * still missing, so no row is read twice. A step's span is sized to hold what is missing, with a margin, from the
    * matches per month seen so far (at first the planner's estimate, which is often low for two
-   * words: so the first span covers at most a sixteenth of the archive's months); a step that finds
+   * words: so a ranking window's first span covers at most a sixteenth of the archive's months;
+   * a date-sorted page of 20 is not capped, its extra step would cost more than the rows it saves); a step that finds
    * nothing quadruples the next span. Undated articles come last in either order.
    */
   private async inDateOrder(
@@ -385,6 +386,8 @@ export class PostgresReader implements ArticleReader {
     after: PageKey | undefined,
     estimate: number,
     rank: { tsquery: string; recency?: number } | null = null,
+    /** Cap the first span (a ranking window: an estimate that runs low would read many times the window). */
+    capFirstSpan = false,
   ): Promise<WindowRow[]> {
     // `months`: a span of months (a condition of the search index), or `rest` from a month on
     // (a date bound read from each row found: a long list of months costs the index scan more than
@@ -419,7 +422,7 @@ export class PostgresReader implements ArticleReader {
     let left = sort === 'newest' ? from - range.oldest + 1 : range.newest - from + 1;
     const months = range.newest - range.oldest + 1;
     let perMonth = Math.max(1, estimate) / months;
-    let maxSpan = Math.max(1, Math.ceil(months / 16));
+    let maxSpan = capFirstSpan ? Math.max(1, Math.ceil(months / 16)) : Number.POSITIVE_INFINITY;
     let covered = 0;
     while (out.length < k && left > 0) {
       const missing = k - out.length;
