@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { intArg, parseCli } from './lib/args.js';
 import { mulberry32 } from './lib/prng.js';
-import { rssOf, startServerProcess, stop } from './lib/server-process.js';
+import { rssOf, startServerProcess, stop, type Server } from './lib/server-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
@@ -78,6 +78,26 @@ interface Row {
   unexpected: number;
   errors: number;
   bytes: number;
+  /** The server's own CPU time (user + system) per answered request in the measured window; null where /proc is not there. */
+  cpuUs: number | null;
+}
+
+/**
+ * CPU seconds (user + system) the process `pid` has used so far, from Linux's /proc (fields 14
+ * and 15 of /proc/<pid>/stat, in clock ticks of 1/100 s: `getconf CLK_TCK` is 100 on Linux
+ * kernels with the usual USER_HZ); null elsewhere. On a shared machine a route's req/s moves with
+ * the other jobs, while the CPU a request costs the server moves much less: both are reported.
+ */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 async function load(url: string, headers: Record<string, string>, seconds: number, paths?: string[]): Promise<autocannon.Result> {
@@ -87,17 +107,21 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
 /** fetch() asks for gzip/br by itself; the bench says exactly what each request accepts. */
 const IDENTITY = { 'accept-encoding': 'identity' };
 
-async function measure(route: string, url: string, headers: Record<string, string> = {}, expectStatus = 200, paths?: string[]): Promise<Row> {
+async function measure(server: Server, route: string, url: string, headers: Record<string, string> = {}, expectStatus = 200, paths?: string[]): Promise<Row> {
   const probe = await fetch(url, { headers: { ...IDENTITY, ...headers } });
   await probe.arrayBuffer();
   if (probe.status !== expectStatus) throw new Error(`${route}: expected ${expectStatus}, got ${probe.status}`);
   if (warmup > 0) await load(url, headers, warmup, paths);
   log(`  ${route} (${duration} s)`);
+  const cpuBefore = cpuSeconds(server.child.pid);
   const r = await load(url, headers, duration, paths);
+  const cpuAfter = cpuSeconds(server.child.pid);
   // Answers other than the expected class (a 304 route answering 200 would be a bench bug).
   const expected = expectStatus === 304 ? r['3xx'] : r['2xx'];
   const unexpected = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'] - expected;
-  return { route, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, unexpected, errors: r.errors + r.timeouts, bytes: r.throughput.average };
+  const answered = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
+  const cpuUs = cpuBefore !== null && cpuAfter !== null && answered > 0 ? ((cpuAfter - cpuBefore) * 1e6) / answered : null;
+  return { route, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, unexpected, errors: r.errors + r.timeouts, bytes: r.throughput.average, cpuUs };
 }
 
 /** The product's answer cache size in the bench (RESPONSE_CACHE_ENTRIES). */
@@ -136,6 +160,12 @@ async function distinctQueries(base: string, want: number): Promise<string[]> {
   return [...out];
 }
 
+/** A row's server CPU per request and how many times the bare route's that is (what req/s would show with a free core for the client). */
+function cpuCell(us: number | null, bareUs: number | null): string {
+  if (us === null) return '';
+  return `${us.toFixed(0)}${bareUs !== null && us > 0 ? ` (${(bareUs / us).toFixed(2)})` : ''}`;
+}
+
 function twoTerms(title: string): string {
   const words = title.toLowerCase().match(/[a-z]{4,}/gu) ?? [];
   const picked = [...new Set(words)].sort((a, b) => b.length - a.length).slice(0, 2);
@@ -161,25 +191,25 @@ async function httpTable(): Promise<string> {
 
     // Each product route, and for the two with large bodies a bare route sending as many bytes.
     const rows: Array<Row & { sameSize?: Row }> = [];
-    rows.push(await measure('bare GET / (hello world)', `${bare.base}/`));
+    rows.push(await measure(bare, 'bare GET / (hello world)', `${bare.base}/`));
     if (!args['search-only']) {
-    rows.push({ ...(await measure('GET /articles/{id}', articleUrl)), sameSize: await measure(`bare ${articleBytes} B`, `${bare.base}/bytes/${articleBytes}`) });
-    rows.push({ ...(await measure('GET /articles?limit=20', `${product.base}/articles?limit=20`)), sameSize: await measure(`bare ${listBytes} B`, `${bare.base}/bytes/${listBytes}`) });
-    rows.push(await measure('GET /articles/{id} If-None-Match (304)', articleUrl, { 'if-none-match': etag }, 304));
-    rows.push(await measure('GET /articles/{id} Accept-Encoding: br', articleUrl, { 'accept-encoding': 'br' }));
-    rows.push(await measure('GET /articles/{id} br + If-None-Match (304)', articleUrl, { 'accept-encoding': 'br', 'if-none-match': brEtag }, 304));
+    rows.push({ ...(await measure(product, 'GET /articles/{id}', articleUrl)), sameSize: await measure(bare, `bare ${articleBytes} B`, `${bare.base}/bytes/${articleBytes}`) });
+    rows.push({ ...(await measure(product, 'GET /articles?limit=20', `${product.base}/articles?limit=20`)), sameSize: await measure(bare, `bare ${listBytes} B`, `${bare.base}/bytes/${listBytes}`) });
+    rows.push(await measure(product, 'GET /articles/{id} If-None-Match (304)', articleUrl, { 'if-none-match': etag }, 304));
+    rows.push(await measure(product, 'GET /articles/{id} Accept-Encoding: br', articleUrl, { 'accept-encoding': 'br' }));
+    rows.push(await measure(product, 'GET /articles/{id} br + If-None-Match (304)', articleUrl, { 'accept-encoding': 'br', 'if-none-match': brEtag }, 304));
     }
     // Search last: if it falls behind, its backlog cannot slow the routes measured after it.
     // The same query again and again is answered from the search cache; many distinct queries
     // (more than the cache holds, cycled) measure searching and highlighting themselves.
-    rows.push(await measure(`GET /search?q=${q} (repeated: cached)`, `${product.base}/search?q=${encodeURIComponent(q)}`));
+    rows.push(await measure(product, `GET /search?q=${q} (repeated: cached)`, `${product.base}/search?q=${encodeURIComponent(q)}`));
     const queries = await distinctQueries(product.base, 5000);
     await stop(product);
     // Every connection cycles through the same list, so with a cache all but the first would hit
     // it: the uncached figure comes from a server without an answer cache.
     const uncached = await startServerProcess(logDir, 'product-uncached', productArgv(), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: '0' }, '/health');
     try {
-      rows.push(await measure(`GET /search, ${queries.length} distinct two-term queries (RESPONSE_CACHE_ENTRIES=0: every request misses)`, `${uncached.base}${queries[0]}`, {}, 200, queries));
+      rows.push(await measure(uncached, `GET /search, ${queries.length} distinct two-term queries (RESPONSE_CACHE_ENTRIES=0: every request misses)`, `${uncached.base}${queries[0]}`, {}, 200, queries));
     } finally {
       await stop(uncached);
     }
@@ -188,11 +218,11 @@ async function httpTable(): Promise<string> {
       `Answer cache: ${SEARCH_CACHE} entries, except for the last row (0).`,
       `Corpus: ${path.relative(ROOT, corpusDir) || corpusDir}; ${connections} connections, ${duration} s per route after ${warmup} s warm-up; article ${first.id}.`,
       '',
-      '| route | req/s | ratio to bare | p50 ms | p99 ms | avg bytes/s | other status | errors | bare, same body size: req/s (ratio) |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| route | req/s | ratio to bare | p50 ms | p99 ms | server CPU µs/request (bare ÷ this) | avg bytes/s | other status | errors | bare, same body size: req/s (ratio) |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows.map(
         (r) =>
-          `| ${r.route} | ${Math.round(r.rps)} | ${(r.rps / ceiling).toFixed(2)} | ${r.p50} | ${r.p99} | ${(r.bytes / 1e6).toFixed(1)} MB | ${r.unexpected} | ${r.errors} | ${
+          `| ${r.route} | ${Math.round(r.rps)} | ${(r.rps / ceiling).toFixed(2)} | ${r.p50} | ${r.p99} | ${cpuCell(r.cpuUs, rows[0]!.cpuUs)} | ${(r.bytes / 1e6).toFixed(1)} MB | ${r.unexpected} | ${r.errors} | ${
             r.sameSize ? `${Math.round(r.sameSize.rps)} (${(r.rps / r.sameSize.rps).toFixed(2)})` : ''
           } |`,
       ),

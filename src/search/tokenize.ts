@@ -448,7 +448,15 @@ export function wordMatches(text: string): Array<[number, number]> {
 /** First index `>= i` where a WORD_PATTERN match starts (`text.length` if none). */
 function skipNonWord(text: string, i: number): number {
   const n = text.length;
-  while (i < n && wordCharLength(text, i) === 0) i += charLength(text, i);
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    // ASCII by the table alone (its classes are set in advance): most of news text
+    if (c < 128) {
+      if (BMP_CLASS[c] === 1) return i;
+      i++;
+    } else if (wordCharLength(text, i) !== 0) return i;
+    else i += charLength(text, i);
+  }
   return i;
 }
 
@@ -464,9 +472,18 @@ function matchEnd(text: string, s: number): number {
   let i = s;
   let split = false;
   for (;;) {
-    let w: number;
-    while (i < n && (w = wordCharLength(text, i)) !== 0) i += w;
-    if (i + 1 < n && JOINERS.has(text.charCodeAt(i)) && wordCharLength(text, i + 1) !== 0) {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        if (BMP_CLASS[c] !== 1) break;
+        i++;
+      } else {
+        const w = wordCharLength(text, i);
+        if (w === 0) break;
+        i += w;
+      }
+    }
+    if (i + 1 < n && isJoiner(text.charCodeAt(i)) && wordCharLength(text, i + 1) !== 0) {
       if (text.charCodeAt(i) !== 0x26) split = true;
       i++;
       continue;
@@ -486,8 +503,13 @@ function matchSplits(match: number): boolean {
   return match % 2 === 1;
 }
 
-/** Characters joining word parts inside one WORD_PATTERN match. */
-const JOINERS = new Set([0x2d, 0x27, 0x2019, 0x2010, 0x2011, 0x2012, 0x2013, 0x2e, 0x2c, 0x26]);
+/**
+ * Characters joining word parts inside one WORD_PATTERN match: `-` `'` `.` `,` `&`, U+2019 and
+ * U+2010-U+2013 (compared, not looked up in a set: this runs at the end of every word scanned).
+ */
+function isJoiner(c: number): boolean {
+  return c < 128 ? c === 0x2d || c === 0x27 || c === 0x2e || c === 0x2c || c === 0x26 : c === 0x2019 || (c >= 0x2010 && c <= 0x2013);
+}
 const WORD_CHAR_RE = /^[\p{L}\p{N}\p{M}]$/u;
 /** Per BMP code unit: 0 = unknown, 1 = word character, 2 = not (filled lazily). */
 const BMP_CLASS = new Uint8Array(65536);

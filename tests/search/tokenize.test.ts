@@ -83,6 +83,18 @@ describe('word scanner', () => {
       expect(wordMatches(t), JSON.stringify(t)).toEqual(want);
     }
   });
+  it('joins, ends and skips words at exactly the characters WORD_PATTERN does (every code unit up to U+3000 between letters)', () => {
+    // the scanner tests ASCII by a table and joiners by comparison, not by the pattern itself
+    const re = new RegExp(WORD_PATTERN, 'gu');
+    for (let c = 0; c < 0x3000; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCharCode(c);
+      for (const t of [`a${ch}b`, `${ch}ab`, `ab${ch}`, `a${ch}${ch}b`]) {
+        const want = [...t.matchAll(re)].map((m) => [m.index, m.index + m[0].length]);
+        expect(wordMatches(t), JSON.stringify(t)).toEqual(want);
+      }
+    }
+  });
   it('scanTokens without stemming gives the same tokens with term = word', () => {
     const text = "Shell's well-known U.S. rates rose 2.5% to £522,000; M&S e-mail rock\u2019n\u2019roll 2Mbps";
     const a: string[] = [];
