@@ -84,6 +84,12 @@ export interface LoadOptions {
   /** Called as files are read (for progress bars). */
   onProgress?: (filesDone: number, filesTotal: number) => void;
   /**
+   * Called with each article file's sha256, size and modification time as the load takes it in
+   * (read now, or from the cache as an earlier read left it): the ingest fingerprints a folder
+   * from these instead of reading every file a second time.
+   */
+  onFile?: (rel: string, file: Pick<FileOutcome, 'sha256' | 'size' | 'mtimeMs'>) => void;
+  /**
    * What each file gave the last time this folder was loaded: a file whose bytes and folder
    * defaults are unchanged is not parsed again. Left out, every file is parsed (a full load).
    */
@@ -336,6 +342,7 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   /** What a file gave, parsed now or earlier, added to this load. */
   const use = (rel: string, o: FileOutcome) => {
     seen.set(rel, o);
+    options.onFile?.(rel, o);
     chrome += o.chromeLines;
     duplicateLines += o.duplicateLines;
     if (o.omitted) problems.addOmitted(rel, o.omitted);

@@ -7,11 +7,12 @@
  * writes hold the dataset's advisory lock, so two ingests of one folder run one after the other
  * and the second finds nothing to do.
  *
- * Before parsing, the folder's files are fingerprinted (path, size and the sha256 of the bytes
- * of every file below it, plus the load options): when the fingerprint and the dataset's rows are
- * as the last complete ingest of this dataset left them, nothing can have changed, so nothing is
- * parsed or written and the stored load report is returned. Any changed byte of any file changes
- * the fingerprint, so a changed file is always parsed and ingested.
+ * The folder's files are fingerprinted (path, size and the sha256 of the bytes of every file
+ * below it, plus the load options), before parsing when a complete ingest of the dataset is on
+ * record: when the fingerprint and the dataset's rows are as that ingest left them, nothing can
+ * have changed, so nothing is parsed or written and the stored load report is returned. Any
+ * changed byte of any file changes the fingerprint, so a changed file is always parsed and
+ * ingested. A first ingest takes the hashes the loader makes as it reads.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
@@ -19,9 +20,9 @@ import path from 'node:path';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { DEFAULT_MAX_FILE_BYTES, loadArticles, type LoadOptions, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
-import { fingerprintDataDir, fingerprintDataDirSync, sameFiles } from '../snapshot/files.js';
+import { fingerprintDataDir, fingerprintDataDirOffThread, fingerprintDataDirSync, sameFiles } from '../snapshot/files.js';
 import type { FileFingerprint } from '../snapshot/format.js';
-import { contentHash, storedState, withIngestLock, writeBatch } from './postgres.js';
+import { contentHash, storedState, upsertRows, withIngestLock, writeBatch, type BatchWrite } from './postgres.js';
 
 export interface IngestOptions extends Pick<LoadOptions, 'maxFileBytes' | 'followSymlinksOutside' | 'onProgress' | 'cache' | 'syncRead' | 'parseWorkers'> {
   /** Names the folder's articles in the database (default: the folder's absolute path). */
@@ -60,48 +61,67 @@ function defaultDataset(dataDir: string): string {
 /** Bumped when what the fingerprint covers changes, so old fingerprints stop matching. */
 const FINGERPRINT_VERSION = 'files-v1';
 const HASH_CONCURRENCY = 32;
+/** From this many files the command's after-load walk runs on a worker thread (about a second of blocking walk at 100,000). */
+const OFF_THREAD_WALK_FILES = 10_000;
 
-/**
- * sha256 over every file below the folder (path, size, sha256 of its bytes; hidden files and
- * folder defaults included, since `_source.json` and `_chrome.txt` change articles) and the load
- * options that change what a load gives; null when some file cannot be read (then the folder is
- * simply parsed). Also returns the files' sizes and modification times, to see whether any file
- * changed while the load ran.
- */
-async function folderFingerprint(root: string, optionsKey: string, sync: boolean): Promise<{ digest: string; files: FileFingerprint[] } | null> {
-  let files: FileFingerprint[];
+/** Every file below the folder (path, size, modification time), or null when the folder cannot be walked. */
+async function listFolder(root: string, sync: boolean): Promise<FileFingerprint[] | null> {
   try {
-    files = sync ? fingerprintDataDirSync(root) : await fingerprintDataDir(root);
+    return sync ? fingerprintDataDirSync(root) : await fingerprintDataDir(root);
   } catch {
     return null;
   }
-  const hashes = new Array<string>(files.length);
-  const hash = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+}
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Fills the missing entries of `hashes` (sha256 of each listed file's bytes); false when some file cannot be read. */
+async function hashMissing(root: string, files: readonly FileFingerprint[], hashes: Array<string | undefined>, sync: boolean): Promise<boolean> {
+  const missing = files.flatMap(([rel], i) => (hashes[i] === undefined ? [{ rel, i }] : []));
   if (sync) {
     try {
-      files.forEach(([rel], i) => (hashes[i] = hash(readFileSync(path.join(root, rel)))));
+      for (const { rel, i } of missing) hashes[i] = sha256(readFileSync(path.join(root, rel)));
+      return true;
     } catch {
-      return null;
+      return false;
     }
-    return digestOf(files, hashes, optionsKey);
   }
   let next = 0;
   let failed = false;
   const worker = async () => {
-    while (!failed && next < files.length) {
-      const i = next++;
+    while (!failed && next < missing.length) {
+      const { rel, i } = missing[next++]!;
       try {
-        hashes[i] = hash(await fs.readFile(path.join(root, files[i]![0])));
+        hashes[i] = sha256(await fs.readFile(path.join(root, rel)));
       } catch {
         failed = true;
       }
     }
   };
   await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
-  return failed ? null : digestOf(files, hashes, optionsKey);
+  return !failed;
 }
 
-function digestOf(files: FileFingerprint[], hashes: readonly string[], optionsKey: string): { digest: string; files: FileFingerprint[] } {
+/**
+ * sha256 over every file below the folder (path, size, sha256 of its bytes; hidden files and
+ * folder defaults included, since `_source.json` and `_chrome.txt` change articles) and the load
+ * options that change what a load gives; null when some file cannot be read (then the folder is
+ * simply parsed). Also returns the files' sizes and modification times, to see whether any file
+ * changed while the load ran. `known` are the hashes the load already made (by path), used when
+ * the file's size and modification time are still those listed.
+ */
+async function folderFingerprint(
+  root: string,
+  files: FileFingerprint[],
+  optionsKey: string,
+  sync: boolean,
+  known?: ReadonlyMap<string, { sha256: string; size: number; mtimeMs: number }>,
+): Promise<{ digest: string; files: FileFingerprint[] } | null> {
+  const hashes = files.map(([rel, size, mtimeMs]) => {
+    const k = known?.get(rel);
+    return k && k.size === size && k.mtimeMs === mtimeMs ? k.sha256 : undefined;
+  });
+  if (!(await hashMissing(root, files, hashes, sync))) return null;
   const h = createHash('sha256').update(`${FINGERPRINT_VERSION}\n${optionsKey}\n`);
   files.forEach(([rel, size], i) => h.update(`${rel}\0${size}\0${hashes[i]}\n`));
   return { digest: h.digest('hex'), files };
@@ -127,6 +147,11 @@ async function unchangedFolder(pool: pg.Pool, dataset: string, fingerprint: stri
   // Rows written or deleted since (by anything) change the count or the highest write number.
   if (!r || r.fingerprint !== fingerprint || String(r.articles) !== r.now_articles || r.last_write !== r.now_last_write) return null;
   return r;
+}
+
+/** Whether a complete ingest of `dataset` is on record (then an unchanged folder can skip the parse). */
+async function folderOnRecord(pool: pg.Pool, dataset: string): Promise<boolean> {
+  return (await pool.query('SELECT 1 FROM ingested_folders WHERE dataset = $1', [dataset])).rowCount !== 0;
 }
 
 async function forgetFolder(pool: pg.Pool, dataset: string): Promise<void> {
@@ -169,7 +194,18 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
   const batchSize = options.batchSize ?? 1000;
   const optionsKey = JSON.stringify([options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, options.followSymlinksOutside ?? false]);
   const root = path.resolve(dataDir);
-  const print = await folderFingerprint(root, optionsKey, options.syncRead ?? false);
+  const sync = options.syncRead ?? false;
+  const listed = await listFolder(root, sync);
+  // A folder with a complete ingest on record is hashed before parsing: unchanged, it is not
+  // parsed at all. Any other (a first ingest, --full) is parsed anyway, so its files are hashed as
+  // the loader reads them (the loader hashes each file it reads), not read a second time first;
+  // only the files the loader does not read (folder defaults, hidden files, other kinds) are read
+  // here, after the load. A server's ingest with a parse cache hashes first as before (its
+  // cached hashes can be older than a file's last change).
+  let hashFirst = false;
+  if (listed && options.cache) hashFirst = true;
+  else if (listed && !options.full) hashFirst = await folderOnRecord(pool, dataset);
+  let print = hashFirst ? await folderFingerprint(root, listed!, optionsKey, sync) : null;
   if (print && !options.full) {
     const stored = await unchangedFolder(pool, dataset, print.digest);
     if (stored) {
@@ -190,10 +226,27 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
       };
     }
   }
+  const read = listed && !hashFirst ? new Map<string, { sha256: string; size: number; mtimeMs: number }>() : null;
   // Loaded before the lock: parsing is the slow part and touches no shared state.
-  const load = await loadArticles(dataDir, { maxFileBytes: options.maxFileBytes, followSymlinksOutside: options.followSymlinksOutside, onProgress: options.onProgress, cache: options.cache, syncRead: options.syncRead, parseWorkers: options.parseWorkers });
-  // Did any file change while it was read? Stat-ed now, while PostgreSQL does the writing.
-  const after = print ? (options.syncRead ? Promise.resolve().then(() => fingerprintDataDirSync(root)) : fingerprintDataDir(root)).catch(() => null) : Promise.resolve(null);
+  const load = await loadArticles(dataDir, {
+    maxFileBytes: options.maxFileBytes,
+    followSymlinksOutside: options.followSymlinksOutside,
+    onProgress: options.onProgress,
+    cache: options.cache,
+    syncRead: options.syncRead,
+    parseWorkers: options.parseWorkers,
+    ...(read ? { onFile: (rel: string, f: { sha256: string; size: number; mtimeMs: number }) => read.set(rel, { sha256: f.sha256, size: f.size, mtimeMs: f.mtimeMs }) } : {}),
+  });
+  if (read) print = await folderFingerprint(root, listed!, optionsKey, sync, read);
+  // Did any file change while it was read? Stat-ed now, while PostgreSQL does the writing (the
+  // command's blocking walk of a large folder on a thread of its own, so this one keeps feeding
+  // the writers; a small folder's walk costs less than starting that thread).
+  const walkAfter = () => {
+    if (!sync) return fingerprintDataDir(root);
+    if (print!.files.length >= OFF_THREAD_WALK_FILES) return fingerprintDataDirOffThread(root);
+    return Promise.resolve().then(() => fingerprintDataDirSync(root));
+  };
+  const after = print ? walkAfter().catch(() => null) : Promise.resolve(null);
   return withIngestLock(pool, dataset, async () => {
     await forgetFolder(pool, dataset);
     const { byId, ofDataset } = await storedState(
@@ -201,7 +254,8 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
       dataset,
       load.articles.map((a) => a.id),
     );
-    const upserts: { article: Article; hash: string }[] = [];
+    // A new article's hash is made with its row (writeBatch), while PostgreSQL writes other batches.
+    const upserts: { article: Article; hash?: string }[] = [];
     const conflicts: IngestOutcome['conflicts'] = [];
     let inserted = 0;
     let updated = 0;
@@ -209,22 +263,43 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
     const present = new Set<string>();
     for (const article of load.articles) {
       present.add(article.id);
-      const hash = contentHash(article);
       const stored = byId.get(article.id);
-      if (stored && stored.dataset !== dataset) conflicts.push({ id: article.id, path: article.origin.path, owner: stored.dataset });
-      else if (stored?.hash === hash) unchanged++;
+      if (!stored) {
+        upserts.push({ article });
+        inserted++;
+      } else if (stored.dataset !== dataset) conflicts.push({ id: article.id, path: article.origin.path, owner: stored.dataset });
       else {
-        upserts.push({ article, hash });
-        if (stored) updated++;
-        else inserted++;
+        const hash = contentHash(article);
+        if (stored.hash === hash) unchanged++;
+        else {
+          upserts.push({ article, hash });
+          updated++;
+        }
       }
     }
     const deletes = ofDataset.filter((id) => !present.has(id)).sort();
     const tasks: Array<() => Promise<number | null>> = [];
-    for (let i = 0; i < upserts.length; i += batchSize) {
-      const slice = upserts.slice(i, i + batchSize);
-      tasks.push(() => writeBatch(pool, dataset, { upserts: slice, deletes: [] }));
-    }
+    // Each batch's rows (its new articles' hashes and the JSON sent) are made while PostgreSQL
+    // writes an earlier batch: once a batch's upsert is sent, the first batch not yet made is
+    // made, so a connection never waits for Node to make the rows it is about to send.
+    const slices: Array<BatchWrite['upserts']> = [];
+    for (let i = 0; i < upserts.length; i += batchSize) slices.push(upserts.slice(i, i + batchSize));
+    const rows: Array<string | undefined> = [];
+    // Batches start in order: below `started` they are written or being written, below `made` made.
+    let started = 0;
+    let made = 0;
+    const makeNext = () => {
+      made = Math.max(made, started);
+      if (made < slices.length) rows[made] = upsertRows(slices[made++]!);
+    };
+    slices.forEach((slice, k) =>
+      tasks.push(() => {
+        started = k + 1;
+        const ready = rows[k];
+        rows[k] = undefined;
+        return writeBatch(pool, dataset, { upserts: slice, deletes: [] }, { ...(ready !== undefined ? { rows: ready } : {}), whileWriting: makeNext });
+      }),
+    );
     for (let i = 0; i < deletes.length; i += batchSize) {
       const slice = deletes.slice(i, i + batchSize);
       tasks.push(() => writeBatch(pool, dataset, { upserts: [], deletes: slice }));

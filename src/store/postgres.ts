@@ -33,7 +33,11 @@ export async function lastChange(db: pg.Pool | pg.PoolClient): Promise<number> {
 
 /** sha256 of the record as stored: an ingest skips an article whose hash has not changed. */
 export function contentHash(a: Article): string {
-  return createHash('sha256').update(JSON.stringify(a)).digest('hex');
+  return hashOfRecordText(JSON.stringify(a));
+}
+
+function hashOfRecordText(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Author names from the byline ("Jane Doe and John Roe", "A, B and C") for the authors column. */
@@ -66,7 +70,8 @@ export async function storedState(pool: pg.Pool, dataset: string, ids: readonly 
 }
 
 export interface BatchWrite {
-  upserts: readonly { article: Article; hash: string }[];
+  /** Each article's content hash when the caller already made it (contentHash), else made here. */
+  upserts: readonly { article: Article; hash?: string }[];
   deletes: readonly string[];
 }
 
@@ -79,33 +84,53 @@ export function searchVectorSql(title: string, lead: string, body: string): stri
   return `setweight(to_tsvector('english', ${title}), 'A') || setweight(to_tsvector('english', ${lead}), 'B') || setweight(to_tsvector('english', ${body}), 'C')`;
 }
 
+/**
+ * The rows of an upsert as one JSON array: every column but the search vector made here, so
+ * PostgreSQL parses the batch as plain JSON text (no jsonb built, nothing looked up inside
+ * records) and stores each record's text. Each record is stringified once, for its content hash
+ * and for its row: the text is spliced in as the row's last field.
+ */
+export function upsertRows(upserts: BatchWrite['upserts']): string {
+  const rows = upserts.map(({ article: a, hash }) => {
+    const record = JSON.stringify(a);
+    const columns = JSON.stringify({
+      id: a.id,
+      hash: hash ?? hashOfRecordText(record),
+      slug: a.slug,
+      published_at: a.publishedAt,
+      source_id: a.source?.id ?? null,
+      source_name: a.source?.name ?? null,
+      category: a.category,
+      language: a.language,
+      authors: authorsOf(a),
+      tags: a.tags,
+      title: a.title,
+      lead: a.lead,
+      body: a.paragraphs.slice(1).join('\n'),
+    });
+    return `${columns.slice(0, -1)},"record":${record}}`;
+  });
+  return `[${rows.join(',')}]`;
+}
+
+/** How a caller keeps PostgreSQL busy while Node makes the next batch's rows. */
+export interface BatchPipelining {
+  /** `upsertRows(batch.upserts)`, when the caller made it already. */
+  rows?: string;
+  /** Called once the upsert is sent, while PostgreSQL runs it (the caller makes its next rows then). */
+  whileWriting?: () => void;
+}
+
 /** The number of the last change written, or null when the batch had nothing to write. */
-export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite): Promise<number | null> {
+export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite, pipelining: BatchPipelining = {}): Promise<number | null> {
   if (batch.upserts.length === 0 && batch.deletes.length === 0) return null;
+  const payload = batch.upserts.length ? (pipelining.rows ?? upsertRows(batch.upserts)) : null;
   return inTransaction(pool, 'BEGIN', async (client) => {
     const written: string[] = [];
     const gone: string[] = [];
-    if (batch.upserts.length) {
-      // Every column but the search vector made here: PostgreSQL parses the batch as plain JSON
-      // text (no jsonb built, nothing looked up inside records) and stores each record's text.
-      const rows = batch.upserts.map(({ article: a, hash }) => ({
-        id: a.id,
-        hash,
-        record: a,
-        slug: a.slug,
-        published_at: a.publishedAt,
-        source_id: a.source?.id ?? null,
-        source_name: a.source?.name ?? null,
-        category: a.category,
-        language: a.language,
-        authors: authorsOf(a),
-        tags: a.tags,
-        title: a.title,
-        lead: a.lead,
-        body: a.paragraphs.slice(1).join('\n'),
-      }));
+    if (payload) {
       // One parameter (a JSON array) whatever the batch size; the values never touch the SQL text.
-      const r = await client.query<{ id: string }>(
+      const upsert = client.query<{ id: string }>(
         `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, search_tsv, change_seq)
          SELECT r.id, $2, r.hash, r.record, r.slug, r.published_at, r.source_id, r.source_name, r.category, r.language, r.authors, r.tags,
                 ${searchVectorSql('r.title', 'r.lead', 'r.body')},
@@ -118,9 +143,10 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
            authors = EXCLUDED.authors, tags = EXCLUDED.tags, search_tsv = EXCLUDED.search_tsv, change_seq = EXCLUDED.change_seq
          WHERE articles.dataset = EXCLUDED.dataset AND articles.content_hash <> EXCLUDED.content_hash
          RETURNING id`,
-        [JSON.stringify(rows), dataset],
+        [payload, dataset],
       );
-      for (const row of r.rows) written.push(row.id);
+      pipelining.whileWriting?.();
+      for (const row of (await upsert).rows) written.push(row.id);
     }
     if (batch.deletes.length) {
       // article_deletions is kept for readers of the first schema; replicas read article_changes.

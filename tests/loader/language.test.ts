@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatText, report } from '../../src/cli/check-data.js';
 import { loadArticles } from '../../src/loader/index.js';
-import { languageSample, loadLanguageDetector, primaryLanguage } from '../../src/loader/normalise/language.js';
+import { languageSample, loadLanguageDetector, plainlyEnglish, primaryLanguage } from '../../src/loader/normalise/language.js';
+import { languageSamples } from '../../bench/lib/multilingual.js';
 import { BBC_DIR, FIXTURES, HAVE_BBC, bbcSkipReason, tempDataDir } from '../helpers/paths.js';
 
 const r = await loadArticles(path.join(FIXTURES, 'languages'));
@@ -36,6 +37,29 @@ describe('article languages', () => {
     expect(detect(languageSample('Le gouvernement annonce de nouvelles mesures', ['Le ministre a déclaré aux journalistes que les négociations reprendraient la semaine prochaine.']))).toBe('fr');
   });
 
+  it('answers English without eld only for plainly English samples, where eld says English too', async () => {
+    const { eld } = await import('eld/extrasmall');
+    expect(plainlyEnglish('The central bank left interest rates unchanged on Thursday, saying that inflation was easing')).toBe(true);
+    // Too short, no "the", or letters outside ASCII: eld decides.
+    expect(plainlyEnglish('The rates are held')).toBe(false);
+    expect(plainlyEnglish('Central bank leaves interest rates unchanged on Thursday as inflation eases across Europe')).toBe(false);
+    expect(plainlyEnglish('The café owners said the rent had risen and that the council was to blame for it')).toBe(false);
+    expect(plainlyEnglish('The ſtate of the nation was said to be better than it had been in the past year')).toBe(false);
+    // Typographic quotes and currency signs are not letters: still plainly English.
+    expect(plainlyEnglish('The “state” of the nation was said to be £3bn better than it had been in the past year')).toBe(true);
+    let english = 0;
+    for (const seed of [1, 2]) {
+      for (const s of languageSamples(100, seed, seed === 2 ? 1 : undefined)) {
+        if (!plainlyEnglish(s.text)) continue;
+        expect(s.language, s.text).toBe('en');
+        expect(eld.detect(s.text).language, s.text).toBe('en');
+        english++;
+      }
+    }
+    // It takes most of the English samples (the rest go to eld).
+    expect(english).toBeGreaterThan(100);
+  });
+
   it('counts files, articles and problems per format and articles per language for the data checker', async () => {
     const res = await loadArticles(
       tempDataDir({
@@ -60,5 +84,10 @@ describe.skipIf(!HAVE_BBC)('the BBC corpus', () => {
   it('is detected as English throughout', async () => {
     const bbc = await loadArticles(BBC_DIR);
     expect(bbc.stats.byLanguage).toEqual({ en: 2095 });
+    // eld alone says English of every sample the quick check answers for it.
+    const { eld } = await import('eld/extrasmall');
+    const taken = bbc.articles.map((a) => languageSample(a.title, a.paragraphs)).filter(plainlyEnglish);
+    expect(taken.length).toBeGreaterThan(1000);
+    for (const s of taken) expect(eld.detect(s).language, s).toBe('en');
   });
 });

@@ -66,6 +66,34 @@ describe('ingest of an unchanged folder', () => {
     }
   });
 
+  it.each([false, true])('fingerprints a first ingest from the hashes the loader made as it read, the same as hashing every file first (blocking reads: %s)', async (syncRead) => {
+    const pool = await freshPool(`fp_first_${syncRead}`);
+    // Files the loader reads, and files it does not (folder defaults, hidden, README, not an article, unreadable as text).
+    const d = tempDataDir({
+      'world/a.txt': articleText('Alpha story', 'First alpha paragraph.', 'More.'),
+      'world/b.md': '# Beta story\n\nFirst beta paragraph.\n\nMore.\n',
+      'world/_source.json': JSON.stringify({ source: 'Harbour Herald' }),
+      'world/.hidden.txt': 'not an article',
+      'README.md': '# Notes',
+      'notes.csv': 'a,b',
+      'bad.txt': Buffer.from([0x66, 0x00, 0x67]),
+    });
+    try {
+      expect(await ingestDirectory(pool, d, { dataset: 'x', syncRead })).toMatchObject({ folderUnchanged: false, inserted: 2 });
+      expect(await ingestDirectory(pool, d, { dataset: 'x', syncRead })).toMatchObject({ folderUnchanged: true, unchanged: 2 });
+      // A changed file the loader never reads still changes the fingerprint.
+      writeFileSync(path.join(d, 'world/.hidden.txt'), 'still not an article');
+      expect(await ingestDirectory(pool, d, { dataset: 'x', syncRead })).toMatchObject({ folderUnchanged: false, unchanged: 2, batches: 0 });
+      expect(await ingestDirectory(pool, d, { dataset: 'x', syncRead })).toMatchObject({ folderUnchanged: true });
+      // --full as the first ingest of a dataset records it too.
+      const other = await freshPool(`fp_first_full_${syncRead}`);
+      expect(await ingestDirectory(other, d, { dataset: 'x', syncRead, full: true })).toMatchObject({ folderUnchanged: false, inserted: 2 });
+      expect(await ingestDirectory(other, d, { dataset: 'x', syncRead })).toMatchObject({ folderUnchanged: true });
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('parses again when a file is added, removed, a folder default changes, the dataset rows changed, or the load options differ', async () => {
     const pool = await freshPool('fp_more');
     const d = tempDataDir({ 'world/a.txt': articleText('Alpha story', 'First alpha paragraph.', 'More.'), 'world/b.txt': articleText('Beta story', 'First beta paragraph.', 'More.') });

@@ -7,7 +7,7 @@ import { databaseSettings, openPool, redactUrl } from '../../src/store/connectio
 import { ingestDirectory } from '../../src/store/ingest.js';
 import { migrate } from '../../src/store/migrate.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { PostgresChangeSource } from '../../src/store/postgres.js';
+import { contentHash, PostgresChangeSource } from '../../src/store/postgres.js';
 import { articleText, tempDataDir } from '../helpers/paths.js';
 import { testDatabase } from '../helpers/postgres.js';
 import { migratedPools, sink } from '../helpers/store.js';
@@ -128,6 +128,32 @@ describe('ingest', () => {
     } finally {
       rmSync(one, { recursive: true, force: true });
       rmSync(two, { recursive: true, force: true });
+    }
+  });
+
+  it('batches whose rows were made while earlier ones were written store each article once, as the loader gave it', async () => {
+    const pool = await freshPool('pipelined');
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 50; i++) files[`p${String(i).padStart(2, '0')}.txt`] = articleText(`Pipelined story ${i}`, `Paragraph ${i} of the story.`, `Closing line ${i}.`);
+    const d = tempDataDir(files);
+    try {
+      const { loadArticles } = await import('../../src/loader/index.js');
+      const loaded = (await loadArticles(d)).articles;
+      for (const parallel of [1, 2, 3]) {
+        const dataset = `pipelined-${parallel}`;
+        await pool.query('DELETE FROM articles');
+        const out = await ingestDirectory(pool, d, { dataset, batchSize: 4, parallel });
+        expect(out).toMatchObject({ inserted: 50, batches: 13 });
+        const { rows } = await pool.query<{ id: string; content_hash: string; record: unknown; tsv: string }>('SELECT id, content_hash, record, search_tsv::text AS tsv FROM articles ORDER BY id');
+        expect(rows.map((r) => r.id)).toEqual(loaded.map((a) => a.id));
+        rows.forEach((r, i) => {
+          expect(r.record).toEqual(JSON.parse(JSON.stringify(loaded[i])));
+          expect(r.content_hash).toBe(contentHash(loaded[i]!));
+          expect(r.tsv).toMatch(/'pipelin':\d+A/u);
+        });
+      }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
     }
   });
 

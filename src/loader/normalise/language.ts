@@ -30,10 +30,48 @@ export function languageSample(title: string, paragraphs: readonly string[]): st
   return text.slice(0, SAMPLE_CHARS);
 }
 
+/**
+ * English function words: a third or more of the words of running English (headlines have
+ * fewer). "the", which every accepted sample must hold, is not a word of the other languages eld
+ * answers in Latin script.
+ */
+const ENGLISH_WORDS = new Set(
+  'the a an and or but of to in on at by for from with as into about after over than that this which who what when there their they he she it its his her him we you be is are was were been has have had will would not said'.split(' '),
+);
+const WORD = /[a-z]+(?:'[a-z]+)?/giu;
+/** A letter outside ASCII (é, ß, ł, an alphabet other than Latin): a text with one is left to eld. */
+const NON_ASCII_LETTER = /(?!\p{ASCII})\p{L}/u;
+
+/**
+ * True when a sample is plainly English: only ASCII letters, at least 10 words, "the" among them,
+ * and at least a fifth of them English function words. A few microseconds instead of eld's 50-250:
+ * eld was the largest single cost of the loader's parse of an English corpus (a quarter of a parse
+ * worker's CPU). A sample it does not accept goes to eld, which decides as before; on every sample
+ * it accepted (85 % of the BBC's and the synthetic corpus's, 14 % of bench/lib/multilingual.ts's
+ * seven languages: its English ones) eld said English too (tests/loader/language.test.ts;
+ * bench/RESULTS.md, "Session 6: ingest rate").
+ */
+export function plainlyEnglish(sample: string): boolean {
+  if (NON_ASCII_LETTER.test(sample)) return false;
+  let words = 0;
+  let english = 0;
+  let the = false;
+  for (const m of sample.matchAll(WORD)) {
+    words++;
+    const w = m[0].toLowerCase();
+    if (ENGLISH_WORDS.has(w)) {
+      english++;
+      if (w === 'the') the = true;
+    }
+  }
+  return the && words >= 10 && english * 5 >= words;
+}
+
 /** eld's smallest database: as accurate as its larger ones on our samples, and the quickest to import. */
 export async function loadLanguageDetector(): Promise<DetectLanguage> {
   const { eld } = await import('eld/extrasmall');
   return (text) => {
+    if (plainlyEnglish(text)) return 'en';
     const r = eld.detect(text);
     return r.language && r.isReliable() ? r.language : null;
   };
