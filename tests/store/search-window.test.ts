@@ -115,3 +115,52 @@ describe('the ranking window of SEARCH_BACKEND=postgres', () => {
     expect(dated).toMatchObject({ total: 1, totalEstimated: false });
   });
 });
+
+// Sparse matches over eight years: the window is found in several steps (the first span is at most
+// a sixteenth of the archive's months, six here), the last one the rest of the order by a date bound.
+describe('a ranking window found in steps over a long archive', () => {
+  const months = ['01', '02', '03', '04', '05', '06', '07', '08', '09', '10', '11', '12'];
+  const files: Record<string, string> = {};
+  // 20 tide articles in scattered months of 2015-2022, 20 other articles filling the months between
+  for (let i = 0; i < 40; i++) {
+    const year = 2015 + Math.floor((i * 7) / 40);
+    const month = months[(i * 5) % 12]!;
+    const tide = i % 2 === 0;
+    files[`a${String(i).padStart(2, '0')}.txt`] =
+      `${tide && i % 4 === 0 ? 'Tide tables printed' : `Council notes ${i}`}\n\nPublished: ${1 + (i % 27)} ${['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][Number(month) - 1]} ${year}\n\n${tide ? 'The tide came in early' : 'Nothing about the sea'} on day ${i}.\n`;
+  }
+  files['undated-tide.txt'] = 'Tide gauge fixed\n\nThe tide gauge works again.\n';
+  const longDir = tempDataDir(files);
+  let small: Backend;
+  let large: Backend;
+  let memory: Backend;
+  beforeAll(async () => {
+    [small, large, memory] = await Promise.all([postgresBackend(longDir, {}, { rankWindow: 7 }), postgresBackend(longDir, {}, { rankWindow: 30 }), memoryBackend(longDir)]);
+  });
+  afterAll(async () => {
+    await Promise.all([small?.close(), large?.close(), memory?.close()]);
+    rmSync(longDir, { recursive: true, force: true });
+  });
+
+  it('ranks exactly the newest matches, as a newest-first search orders them', async () => {
+    const newest = (await walk(memory, '/search?q=tide&sort=newest&limit=50')).ids;
+    expect(newest).toHaveLength(21);
+    const page = await search(small, '/search?q=tide&limit=50');
+    expect([...ids(page)].sort()).toEqual(newest.slice(0, 7).sort());
+    expect(page.totalEstimated).toBe(true);
+    // scored best first, ties by id
+    const scores = page.items.map((i) => i.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // cursor pages walk the same window, each article once
+    const walked = await walk(small, '/search?q=tide&limit=3');
+    expect(walked.ids).toEqual(ids(page));
+  });
+
+  it('holds every match, undated last in date order, when the window is larger than the match', async () => {
+    const all = await search(large, '/search?q=tide&limit=50');
+    expect(all).toMatchObject({ total: 21, totalEstimated: false });
+    expect([...ids(all)].sort()).toEqual((await walk(memory, '/search?q=tide&sort=newest&limit=50')).ids.sort());
+    // date-sorted pages step through the months the same way
+    for (const url of ['/search?q=tide&sort=newest&limit=4', '/search?q=tide&sort=oldest&limit=5']) expect((await walk(small, url)).ids, url).toEqual((await walk(memory, url)).ids);
+  });
+});

@@ -73,7 +73,8 @@ async function inSearchTransaction<T>(db: Db, work: (client: pg.PoolClient) => P
     throw readFailure(e);
   }
   try {
-    await read(client, "BEGIN READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'", []);
+    // One snapshot (REPEATABLE READ): a row address found by one statement still names that row in the next.
+    await read(client, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'", []);
     const out = await work(client);
     await read(client, 'COMMIT', []);
     return out;
@@ -91,6 +92,11 @@ const UNDATED_MONTH = -1;
 /** `span` month numbers counted from `from` (year * 12 + month - 1), backwards for `newest`. */
 function monthsFrom(from: number, span: number, sort: Sort): number[] {
   return Array.from({ length: span }, (_, i) => (sort === 'newest' ? from - i : from + i));
+}
+
+/** The first instant (ms, UTC) of a month number. */
+function monthStartMs(month: number): number {
+  return Date.UTC(Math.floor(month / 12), month % 12, 1);
 }
 
 /** The month number of a time in ms (UTC), as the published_month column holds it. */
@@ -129,6 +135,13 @@ function facetSql(name: FacetName, from: string, where: string): string {
 function storyOfOne(a: Article): StoryView {
   const t = a.publishedAt ? Date.parse(a.publishedAt) : null;
   return { id: a.id, first: a, articles: [a], sources: a.source ? [{ id: a.source.id, name: a.source.name }] : [], fromMs: t, toMs: t };
+}
+
+/** A match found in a date order: its id, where its row is (ctid, for this transaction), its score when ranked. */
+interface WindowRow {
+  id: string;
+  at: string;
+  score: number | null;
 }
 
 /** A page of search results as read: its rows, the total (exact or estimated) and the results before it. */
@@ -299,54 +312,50 @@ export class PostgresReader implements ArticleReader {
    * A relevance page: the ranking window (the `rankWindow` newest matches, by published date) is
    * ranked by ts_rank_cd and paged by (score, id). Ranking every match would read every matching
    * article's search vector, seconds for common words in a large archive; the window bounds that
-   * work whatever the archive's size. When the window holds every match, its size is the exact
-   * total; else the total is the planner's estimate.
+   * work whatever the archive's size. Each window article is scored in the statement that finds it
+   * (its row is read there anyway), and only the page's records are read again, by the row
+   * addresses found (one snapshot, so they still hold those rows). When the window holds every
+   * match, its size is the exact total; else the total is the planner's estimate.
    */
   private async ranked(tsquery: string, match: (params: Params) => string, o: SearchOptions): Promise<SearchPage> {
-    const estimate = await this.estimate(match);
+    // The estimate is planned on another connection while the transaction opens.
+    const estimating = this.estimate(match);
+    estimating.catch(() => undefined);
     return inSearchTransaction(this.db, async (client) => {
-      const window = await this.inDateOrder(client, match, 'newest', this.rankWindow, undefined, estimate);
-      const params = new Params();
-      const q = `to_tsquery('english', ${params.p(tsquery)})`;
-      // Recency: halve the score per `recency` days older than the newest article; undated count as the oldest.
-      const decay =
-        o.recency !== undefined
-          ? ` * power(0.5, extract(epoch FROM ((SELECT max(published_at) FROM articles) - coalesce(ar.published_at, (SELECT min(published_at) FROM articles)))) / 86400.0 / ${params.p(o.recency)}::float8)`
-          : '';
-      const after =
-        o.after === undefined
-          ? 'true'
-          : `(r.score < ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 OR (r.score = ${params.p(o.after.key ?? Number.MAX_VALUE)}::float8 AND r.id > ${params.p(o.after.id)}))`;
-      // Each window article's vector is read once, to rank it.
-      const sql = `
-        WITH r AS MATERIALIZED (SELECT ar.id, coalesce(ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], ar.search_tsv, ${q})::float8${decay}, 0) AS score
-                                  FROM articles ar WHERE ar.id = ANY(${params.p(window)}::text[])),
-             counts AS (SELECT (count(*) FILTER (WHERE NOT ${after}))::text AS skipped FROM r),
-             page AS (SELECT r.id, r.score FROM r WHERE ${after} ORDER BY r.score DESC, r.id LIMIT ${params.p(o.limit)} OFFSET ${params.p(o.after !== undefined ? 0 : o.offset)})
-        SELECT counts.skipped, p.id, p.score, ar.record
-          FROM counts LEFT JOIN page p ON true LEFT JOIN articles ar ON ar.id = p.id
-         ORDER BY p.score DESC, p.id`;
-      const rows = await read<{ skipped: string; id: string | null; score: number | null; record: unknown }>(client, sql, params.values);
-      const offset = o.after !== undefined ? (o.after.shown ?? Number(rows[0]!.skipped)) : o.offset;
-      const found = rows.filter((r): r is typeof r & { id: string } => r.id !== null);
+      const estimate = await estimating;
+      const window = await this.inDateOrder(client, match, 'newest', this.rankWindow, undefined, estimate, { tsquery, recency: o.recency }, true);
+      // Best first, ties by id (code unit order, as the cursor's id is compared below).
+      const byScore = window.map((r) => ({ ...r, score: r.score ?? 0 })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const after = o.after;
+      const key = after === undefined ? 0 : (after.key ?? Number.MAX_VALUE);
+      const rest = after === undefined ? byScore : byScore.filter((r) => r.score < key || (r.score === key && r.id > after.id));
+      const chosen = after === undefined ? rest.slice(o.offset, o.offset + o.limit) : rest.slice(0, o.limit);
+      const offset = after !== undefined ? (after.shown ?? byScore.length - rest.length) : o.offset;
+      const records = await this.recordsAt(client, chosen);
+      const rows = chosen.map((r) => ({ id: r.id, score: r.score, record: records.get(r.id) })).filter((r) => r.record !== undefined);
       const complete = window.length < this.rankWindow;
-      return { rows: found, total: complete ? window.length : Math.max(window.length, estimate), estimated: !complete, offset };
+      return { rows, total: complete ? window.length : Math.max(window.length, estimate), estimated: !complete, offset };
     });
+  }
+
+  /** The records of rows found in this transaction, by their addresses (a TID scan: no index walked again). */
+  private async recordsAt(client: pg.PoolClient, rows: ReadonlyArray<{ id: string; at: string }>): Promise<Map<string, unknown>> {
+    if (rows.length === 0) return new Map();
+    const params = new Params();
+    const found = await read<{ id: string; record: unknown }>(client, `SELECT a.id, a.record FROM articles a WHERE a.ctid = ANY(${params.p(rows.map((r) => r.at))}::tid[])`, params.values);
+    return new Map(found.map((r) => [r.id, r.record]));
   }
 
   /** A page of a date-sorted search: found month by month from the cursor, only the page's rows read and ranked (for `score`). */
   private async dated(tsquery: string, match: (params: Params) => string, o: SearchOptions, sort: Sort): Promise<SearchPage> {
-    const estimate = await this.estimate(match);
+    const estimating = this.estimate(match);
+    estimating.catch(() => undefined);
     return inSearchTransaction(this.db, async (client) => {
+      const estimate = await estimating;
       const skip = o.after !== undefined ? 0 : o.offset;
-      const ids = (await this.inDateOrder(client, match, sort, skip + o.limit, o.after, estimate)).slice(skip);
-      const params = new Params();
-      const rows = await read<{ id: string; score: number; record: unknown }>(
-        client,
-        `SELECT a.id, ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], a.search_tsv, to_tsquery('english', ${params.p(tsquery)}))::float8 AS score, a.record
-           FROM articles a WHERE a.id = ANY(${params.p(ids)}::text[]) ORDER BY ${dateOrder(sort)}`,
-        params.values,
-      );
+      const found = (await this.inDateOrder(client, match, sort, skip + o.limit, o.after, estimate, { tsquery })).slice(skip);
+      const records = await this.recordsAt(client, found);
+      const rows = found.map((r) => ({ id: r.id, score: r.score ?? 0, record: records.get(r.id) })).filter((r) => r.record !== undefined);
       const offset = o.after === undefined ? o.offset : o.after.shown !== undefined ? o.after.shown : await this.matchesBefore(client, match, sort, o.after);
       // The total: counted when the estimate says the match is small (the count stops at the window), else estimated.
       if (estimate >= 4 * this.rankWindow) return { rows, total: estimate, estimated: true, offset };
@@ -359,32 +368,79 @@ export class PostgresReader implements ArticleReader {
   }
 
   /**
-   * The ids of the first `k` matches in a date order (after a cursor's key): month by month from
-   * the newest (or oldest, or the key's) month, over a span of months sized from the estimated
-   * matches per month to hold about twice `k`, four times wider while it holds fewer, then the
-   * whole archive (undated articles come last in either order). Each step is one scan of the
-   * search index by words and months, reading only the rows it finds.
+   * The first `k` matches in a date order (after a cursor's key), in that order, each with its row
+   * address and, given a tsquery, its ts_rank_cd score (with the recency decay): month by month
+   * from the newest (or oldest, or the key's) month, each step one scan of the search index by
+   * words and a span of months that reads only the rows it finds, and asks only for the matches
+   * still missing, so no row is read twice. A step's span is sized to hold what is missing, with a margin, from the
+   * matches per month seen so far (at first the planner's estimate, which is often low for two
+   * words: so a ranking window's first span covers at most a sixteenth of the archive's months;
+   * a date-sorted page of 20 is not capped, its extra step would cost more than the rows it saves); a step that finds
+   * nothing quadruples the next span. Undated articles come last in either order.
    */
-  private async inDateOrder(client: pg.PoolClient, match: (params: Params) => string, sort: Sort, k: number, after: PageKey | undefined, estimate: number): Promise<string[]> {
-    const select = async (months: number[] | null) => {
+  private async inDateOrder(
+    client: pg.PoolClient,
+    match: (params: Params) => string,
+    sort: Sort,
+    k: number,
+    after: PageKey | undefined,
+    estimate: number,
+    rank: { tsquery: string; recency?: number } | null = null,
+    /** Cap the first span (a ranking window: an estimate that runs low would read many times the window). */
+    capFirstSpan = false,
+  ): Promise<WindowRow[]> {
+    // `months`: a span of months (a condition of the search index), or `rest` from a month on
+    // (a date bound read from each row found: a long list of months costs the index scan more than
+    // the rows it saves), undated articles included; null: every match.
+    const select = async (months: number[] | { rest: number } | null, limit: number) => {
       const params = new Params();
-      const where = [match(params), ...(after !== undefined ? [afterDateKey(sort, after, params)] : []), ...(months ? [`a.published_month && ${params.p(months)}::int[]`] : [])];
-      const rows = await read<{ id: string }>(client, `SELECT a.id FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${dateOrder(sort)} LIMIT ${params.p(k)}`, params.values);
-      return rows.map((r) => r.id);
+      const where = [match(params), ...(after !== undefined ? [afterDateKey(sort, after, params)] : [])];
+      if (Array.isArray(months)) where.push(`a.published_month && ${params.p(months)}::int[]`);
+      else if (months !== null) {
+        const bound = `to_timestamp(${params.p(monthStartMs(sort === 'newest' ? months.rest + 1 : months.rest) / 1000)}::float8)`;
+        where.push(`(a.published_at ${sort === 'newest' ? '<' : '>='} ${bound} OR a.published_at IS NULL)`);
+      }
+      const found = `SELECT a.ctid, a.id, a.published_at${rank ? ', a.search_tsv' : ''} FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${dateOrder(sort)} LIMIT ${params.p(limit)}`;
+      let score = 'NULL::float8';
+      if (rank) {
+        // Recency: halve the score per `recency` days older than the newest article; undated count as the oldest.
+        const decay =
+          rank.recency !== undefined
+            ? ` * power(0.5, extract(epoch FROM ((SELECT max(published_at) FROM articles) - coalesce(w.published_at, (SELECT min(published_at) FROM articles)))) / 86400.0 / ${params.p(rank.recency)}::float8)`
+            : '';
+        score = `coalesce(ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], w.search_tsv, to_tsquery('english', ${params.p(rank.tsquery)}))::float8${decay}, 0)`;
+      }
+      // Scored above the LIMIT: only the rows kept are ranked.
+      const rows = await read<WindowRow>(client, `SELECT w.ctid::text AS at, w.id, ${score} AS score FROM (${found}) w ORDER BY ${dateOrder(sort, 'w')}`, params.values);
+      return rows;
     };
     const range = await this.monthRange();
-    if (range === null) return select(null);
-    if (after !== undefined && after.key === null) return select([UNDATED_MONTH]);
-    const first = after?.key != null ? monthOf(after.key) : sort === 'newest' ? range.newest : range.oldest;
-    const left = sort === 'newest' ? first - range.oldest + 1 : range.newest - first + 1;
-    const perMonth = Math.max(1, estimate) / (range.newest - range.oldest + 1);
-    for (let span = Math.max(1, Math.ceil((2 * k) / perMonth)); span < left; span *= 4) {
-      const ids = await select(monthsFrom(first, span, sort));
-      if (ids.length >= k) return ids;
+    if (range === null) return select(null, k);
+    if (after !== undefined && after.key === null) return select([UNDATED_MONTH], k);
+    const out: WindowRow[] = [];
+    let from = after?.key != null ? monthOf(after.key) : sort === 'newest' ? range.newest : range.oldest;
+    let left = sort === 'newest' ? from - range.oldest + 1 : range.newest - from + 1;
+    const months = range.newest - range.oldest + 1;
+    let perMonth = Math.max(1, estimate) / months;
+    let maxSpan = capFirstSpan ? Math.max(1, Math.ceil(months / 16)) : Number.POSITIVE_INFINITY;
+    let covered = 0;
+    while (out.length < k && left > 0) {
+      const missing = k - out.length;
+      // enough months for the matches missing, four standard deviations over (a count of matches in a span varies as a Poisson count)
+      const span = Math.min(left, maxSpan, Math.max(1, Math.ceil((missing + 4 * Math.sqrt(missing) + 4) / perMonth)));
+      // The rest of the order at once: every match when nothing was read before, else a date bound.
+      if (span === left) return [...out, ...(await select(covered === 0 && after === undefined ? null : { rest: from }, missing))];
+      const rows = await select(monthsFrom(from, span, sort), missing);
+      out.push(...rows);
+      from = sort === 'newest' ? from - span : from + span;
+      left -= span;
+      covered += span;
+      maxSpan = Number.POSITIVE_INFINITY;
+      // what the months read so far held, or a quarter of the last guess when they held nothing
+      perMonth = out.length > 0 ? out.length / covered : perMonth / 4;
     }
-    // The rest of the order: every month from the first on, then the undated articles (the whole
-    // match when there is no cursor, without naming every month).
-    return select(after === undefined ? null : [...monthsFrom(first, left, sort), UNDATED_MONTH]);
+    if (out.length < k) out.push(...(await select([UNDATED_MONTH], k - out.length)));
+    return out;
   }
 
   /** The first and last month of the archive's dated articles (null: none is dated), read once per version. */
