@@ -285,16 +285,16 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
     const slices: Array<BatchWrite['upserts']> = [];
     for (let i = 0; i < upserts.length; i += batchSize) slices.push(upserts.slice(i, i + batchSize));
     const rows: Array<string | undefined> = [];
-    // Batches start in order: below `started` they are written or being written, below `made` made.
-    let started = 0;
+    // Batches start in order: below `sent` they are written or being written, below `made` made.
+    let sent = 0;
     let made = 0;
     const makeNext = () => {
-      made = Math.max(made, started);
+      made = Math.max(made, sent);
       if (made < slices.length) rows[made] = upsertRows(slices[made++]!);
     };
     slices.forEach((slice, k) =>
       tasks.push(() => {
-        started = k + 1;
+        sent = k + 1;
         const ready = rows[k];
         rows[k] = undefined;
         return writeBatch(pool, dataset, { upserts: slice, deletes: [] }, { ...(ready !== undefined ? { rows: ready } : {}), whileWriting: makeNext });

@@ -142,8 +142,14 @@ describe('ingest', () => {
       for (const parallel of [1, 2, 3]) {
         const dataset = `pipelined-${parallel}`;
         await pool.query('DELETE FROM articles');
+        const callStarted = performance.now();
         const out = await ingestDirectory(pool, d, { dataset, batchSize: 4, parallel });
+        const callMs = performance.now() - callStarted;
         expect(out).toMatchObject({ inserted: 50, batches: 13 });
+        // The reported duration is this ingest's own, not time since some other origin (a batch
+        // counter once shadowed the start time and made it the process's age).
+        expect(out.durationMs).toBeGreaterThanOrEqual(0);
+        expect(out.durationMs).toBeLessThanOrEqual(Math.ceil(callMs));
         const { rows } = await pool.query<{ id: string; content_hash: string; record: unknown; tsv: string }>('SELECT id, content_hash, record, search_tsv::text AS tsv FROM articles ORDER BY id');
         expect(rows.map((r) => r.id)).toEqual(loaded.map((a) => a.id));
         rows.forEach((r, i) => {
