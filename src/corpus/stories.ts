@@ -7,7 +7,7 @@
  * while a newer one moves the index on.
  */
 import type { Article } from '../articles/schema.js';
-import type { Fingerprint, StoryIndex } from '../search/near-duplicates.js';
+import type { Fingerprint, StoryDocument, StoryIndex } from '../search/near-duplicates.js';
 
 /**
  * What identifies an article's content: a changed file gets a new revision and is fingerprinted
@@ -17,6 +17,11 @@ import type { Fingerprint, StoryIndex } from '../search/near-duplicates.js';
  */
 function revision(a: Article): string {
   return a.origin.line === null ? a.origin.sha256 : `${a.origin.sha256}:${a.origin.line}`;
+}
+
+/** What the story index is told of an article (its revision given when the caller made it already). */
+function storyDocument(a: Article, rev = revision(a)): StoryDocument {
+  return { id: a.id, paragraphs: a.paragraphs, publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: rev };
 }
 
 export interface StorySync {
@@ -36,7 +41,7 @@ export function syncStories(index: StoryIndex, articles: readonly Article[]): St
     wanted.add(a.id);
     const rev = revision(a);
     if (index.revisionOf(a.id) === rev) continue;
-    index.add({ id: a.id, paragraphs: a.paragraphs, publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: rev });
+    index.add(storyDocument(a, rev));
     added++;
   }
   if (index.size > wanted.size) {
@@ -55,7 +60,7 @@ export function syncStories(index: StoryIndex, articles: readonly Article[]): St
  * sync with the same articles afterwards finds nothing to do.
  */
 export function addFingerprinted(index: StoryIndex, articles: readonly Article[], printOf: (k: number) => Fingerprint): void {
-  articles.forEach((a, k) => index.add({ id: a.id, paragraphs: a.paragraphs, publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: revision(a) }, printOf(k)));
+  articles.forEach((a, k) => index.add(storyDocument(a), printOf(k)));
 }
 
 /**
@@ -65,7 +70,7 @@ export function addFingerprinted(index: StoryIndex, articles: readonly Article[]
  */
 export function syncStoryChanges(index: StoryIndex, added: readonly Article[], gone: readonly string[]): StorySync & { touched: string[] } {
   for (const id of gone) index.remove(id);
-  for (const a of added) index.add({ id: a.id, paragraphs: a.paragraphs, publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: revision(a) });
+  for (const a of added) index.add(storyDocument(a));
   return { added: added.length, removed: gone.length, touched: [...added.map((a) => a.id), ...gone] };
 }
 

@@ -360,9 +360,8 @@ export class StoryIndex {
   private signatures: Uint16Array;
   /** Bucket values are `slot × bands + band`: a value's key is that band's hash of the slot's signature (nothing stored twice). */
   private readonly buckets = new BucketTable((value) => {
-    const bands = this.options.bands;
-    const slot = Math.floor(value / bands);
-    return this.bandKey(this.signatures, slot * this.bins, value - slot * bands);
+    const slot = this.slotOf(value);
+    return this.bandKey(this.signatures, slot * this.bins, value - this.bucketValue(slot, 0));
   });
   /** Candidate pairs confirmed or refused so far: the work LSH let through (bench/near-duplicates-bench.ts reports it). */
   comparisons = 0;
@@ -409,10 +408,9 @@ export class StoryIndex {
     const bins = this.bins;
     const seen = new Set<number>();
     const keys = this.bucketKeys(print.signature, 0);
-    const bands = this.options.bands;
     for (const key of keys) {
       this.buckets.forEach(key, (value) => {
-        const slot = Math.floor(value / bands);
+        const slot = this.slotOf(value);
         if (seen.has(slot)) return;
         seen.add(slot);
         this.comparisons++;
@@ -425,7 +423,7 @@ export class StoryIndex {
     }
     member.slot = this.takeSlot(member);
     this.signatures.set(print.signature, member.slot * bins);
-    for (let b = 0; b < bands; b++) this.buckets.add(keys[b]!, member.slot * bands + b);
+    this.putInBuckets(keys, member.slot);
     for (const other of member.links ?? []) this.join(member, other);
     return this.describe(member);
   }
@@ -464,7 +462,7 @@ export class StoryIndex {
     if (member.slot >= 0) {
       // The bucket keys are not kept: they are made again from the stored signature.
       const keys = this.bucketKeys(this.signatures, member.slot * this.bins);
-      for (let b = 0; b < keys.length; b++) this.buckets.remove(keys[b]!, member.slot * keys.length + b);
+      for (let b = 0; b < keys.length; b++) this.buckets.remove(keys[b]!, this.bucketValue(member.slot, b));
       this.bySlot[member.slot] = undefined;
       this.freeSlots.push(member.slot);
       member.slot = -1;
@@ -538,7 +536,7 @@ export class StoryIndex {
       }
       if (dump.buckets) continue;
       const keys = index.bucketKeys(index.signatures, slot * bins);
-      for (let b = 0; b < keys.length; b++) index.buckets.add(keys[b]!, slot * keys.length + b);
+      index.putInBuckets(keys, slot);
     }
     for (let k = 0; k < dump.links.length; k += 2) {
       const a = members[dump.links[k]!]!;
@@ -607,6 +605,21 @@ export class StoryIndex {
     const keys = new Uint32Array(bands);
     for (let b = 0; b < bands; b++) keys[b] = this.bandKey(signature, offset, b);
     return keys;
+  }
+
+  /** A bucket value: a slot and one of its bands in one integer, so the value's key can be made again from the slot's signature. */
+  private bucketValue(slot: number, band: number): number {
+    return slot * this.options.bands + band;
+  }
+
+  /** The slot of a bucket value ({@link bucketValue}). */
+  private slotOf(value: number): number {
+    return Math.floor(value / this.options.bands);
+  }
+
+  /** Puts a slot in the bucket of each of its bands (`keys`: {@link bucketKeys} of its signature). */
+  private putInBuckets(keys: Uint32Array, slot: number): void {
+    for (let b = 0; b < keys.length; b++) this.buckets.add(keys[b]!, this.bucketValue(slot, b));
   }
 
   /** The bucket key of band `b` of the signature at `offset` (see {@link bucketKeys}). */

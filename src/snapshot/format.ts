@@ -426,13 +426,14 @@ export function assembleSnapshot(h: SnapshotHeader, articles: Article[], bytesAt
   };
   const arrays = {} as Record<ArrayName, Uint8Array | Uint16Array | Uint32Array>;
   for (const [name, Type] of ARRAYS) arrays[name] = view(Type, header.arrays[name]);
-  const storyArrays = {} as Record<StoryArrayName, Float64Array | Int32Array | Uint32Array>;
+  const storyArrays = {} as Record<StoryArrayName, Float64Array | Int32Array | Uint32Array | Uint16Array>;
   for (const [name, Type] of STORY_ARRAYS) storyArrays[name] = view(Type, header.stories.arrays[name]);
   const storedBuckets = header.stories.buckets;
   let buckets: BucketTableParts | undefined;
   if (storedBuckets) {
-    const array = (name: BucketArrayName) => view(Int32Array, storedBuckets.arrays[name]) as Int32Array<ArrayBuffer>;
-    buckets = { tags: view(Uint8Array, storedBuckets.arrays.tags), heads: array('heads'), entryValue: array('entryValue'), entryNext: array('entryNext'), used: storedBuckets.used, freeEntry: storedBuckets.freeEntry };
+    const bucketArrays = {} as Pick<BucketTableParts, BucketArrayName>;
+    for (const [name, Type] of BUCKET_ARRAYS) bucketArrays[name] = view(Type, storedBuckets.arrays[name]);
+    buckets = { ...bucketArrays, used: storedBuckets.used, freeEntry: storedBuckets.freeEntry };
   }
   let orders: KnownOrders | undefined;
   if (header.orders) {
