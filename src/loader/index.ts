@@ -59,6 +59,9 @@ export interface LoadResult {
   delta?: { since: object; removed: string[]; added: Article[] };
 }
 
+/** What a load tells of each article file it takes in (`LoadOptions.onFile`): its bytes' sha256 and the stat they were read at. */
+export type FileRead = Pick<FileOutcome, 'sha256' | 'size' | 'mtimeMs'>;
+
 export interface LoadOptions {
   /** Files larger than this are reported as too-large and skipped. */
   maxFileBytes?: number;
@@ -88,7 +91,7 @@ export interface LoadOptions {
    * (read now, or from the cache as an earlier read left it): the ingest fingerprints a folder
    * from these instead of reading every file a second time.
    */
-  onFile?: (rel: string, file: Pick<FileOutcome, 'sha256' | 'size' | 'mtimeMs'>) => void;
+  onFile?: (rel: string, file: FileRead) => void;
   /**
    * What each file gave the last time this folder was loaded: a file whose bytes and folder
    * defaults are unchanged is not parsed again. Left out, every file is parsed (a full load).

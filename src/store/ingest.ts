@@ -19,7 +19,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
-import { DEFAULT_MAX_FILE_BYTES, loadArticles, type LoadOptions, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
+import { DEFAULT_MAX_FILE_BYTES, loadArticles, type FileRead, type LoadOptions, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
 import { fingerprintDataDir, fingerprintDataDirOffThread, fingerprintDataDirSync, sameFiles } from '../snapshot/files.js';
 import type { FileFingerprint } from '../snapshot/format.js';
 import { contentHash, storedState, upsertRows, withIngestLock, writeBatch, type BatchWrite } from './postgres.js';
@@ -115,7 +115,7 @@ async function folderFingerprint(
   files: FileFingerprint[],
   optionsKey: string,
   sync: boolean,
-  known?: ReadonlyMap<string, { sha256: string; size: number; mtimeMs: number }>,
+  known?: ReadonlyMap<string, FileRead>,
 ): Promise<{ digest: string; files: FileFingerprint[] } | null> {
   const hashes = files.map(([rel, size, mtimeMs]) => {
     const k = known?.get(rel);
@@ -226,7 +226,7 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
       };
     }
   }
-  const read = listed && !hashFirst ? new Map<string, { sha256: string; size: number; mtimeMs: number }>() : null;
+  const read = listed && !hashFirst ? new Map<string, FileRead>() : null;
   // Loaded before the lock: parsing is the slow part and touches no shared state.
   const load = await loadArticles(dataDir, {
     maxFileBytes: options.maxFileBytes,
@@ -235,7 +235,8 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
     cache: options.cache,
     syncRead: options.syncRead,
     parseWorkers: options.parseWorkers,
-    ...(read ? { onFile: (rel: string, f: { sha256: string; size: number; mtimeMs: number }) => read.set(rel, { sha256: f.sha256, size: f.size, mtimeMs: f.mtimeMs }) } : {}),
+    // The three fields copied, not the outcome kept: it holds the file's whole parse.
+    ...(read ? { onFile: (rel: string, f: FileRead) => read.set(rel, { sha256: f.sha256, size: f.size, mtimeMs: f.mtimeMs }) } : {}),
   });
   if (read) print = await folderFingerprint(root, listed!, optionsKey, sync, read);
   // Did any file change while it was read? Stat-ed now, while PostgreSQL does the writing (the
