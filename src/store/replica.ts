@@ -28,7 +28,7 @@ import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { Corpus, SegmentBuilder, type CorpusStore } from '../corpus/index.js';
 import { unpackFingerprint } from '../corpus/segment-builder.js';
-import { addFingerprinted, syncStories } from '../corpus/stories.js';
+import { addFingerprinted } from '../corpus/stories.js';
 import type { LoadResult } from '../loader/index.js';
 import { StoryIndex } from '../search/near-duplicates.js';
 import { openSnapshot } from '../snapshot/files.js';
@@ -149,7 +149,8 @@ export class Replica {
       this.seq = snap.seq;
       this.contact();
       const built = performance.now();
-      this.order = byId([...this.articles.values()]);
+      // Read in id order (keyset pages): checked in one pass, sorted only when the store's collation orders ids otherwise.
+      this.order = inIdOrder(snap.articles) ? snap.articles : byId([...this.articles.values()]);
       const set = { token: (this.token = {}) };
       const streamed = (await stream?.finish(this.order, set)) ?? null;
       this.first = streamed ?? (this.o.buildFirst ? await this.o.buildFirst(this.order, set) : this.o.build(this.order, undefined, set));
@@ -384,6 +385,12 @@ function byId(articles: Article[]): Article[] {
   return articles.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
 
+/** True when every id is greater than the one before (our order, and no id twice). */
+function inIdOrder(articles: readonly Article[]): boolean {
+  for (let i = 1; i < articles.length; i++) if (!(articles[i - 1]!.id < articles[i]!.id)) return false;
+  return true;
+}
+
 /**
  * The seam: the replica's article set as a Corpus (no load problems: those stay with the ingest).
  * With the version served now, an update (only changed articles indexed, as a folder reload does);
@@ -426,22 +433,20 @@ function loadOf(articles: readonly Article[], loadMs: number, set?: ArticleSet):
 const PARALLEL_BUILD_MIN = 10_000;
 
 /**
- * {@link corpusFromArticles} for a full build on `workers` threads: the articles' index is built
- * as that many consecutive segments at once, one per worker, while this thread groups them into
- * stories. Same articles, same version and answers as one segment (document frequencies are
- * summed over segments); the merge policy leaves so few large segments alone.
+ * {@link corpusFromArticles} for a full build on `workers` threads, when every article is at
+ * hand: the same build as {@link corpusWhileReading} fed one page of all of them (the index as
+ * `2 × workers` consecutive segments, the stories fingerprinted on those threads and grouped on
+ * this one as each segment comes back). Same articles, same version and answers as one segment
+ * (document frequencies are summed over segments); the merge policy leaves so few large
+ * segments alone. Below `minArticles`, one segment built here.
  */
 export async function corpusOnWorkers(articles: readonly Article[], workers: number, loadMs = 0, minArticles = PARALLEL_BUILD_MIN, set?: ArticleSet): Promise<Corpus> {
-  if (workers < 2 || articles.length < minArticles) return corpusFromArticles(articles, loadMs, undefined, set);
-  const builders = Array.from({ length: workers }, () => new SegmentBuilder());
+  const build = new PagedBuild(workers, () => loadMs, minArticles);
   try {
-    const size = Math.ceil(articles.length / workers);
-    const segments = Promise.all(builders.map((b, i) => b.build(articles.slice(i * size, (i + 1) * size))));
-    const stories = new StoryIndex();
-    syncStories(stories, articles);
-    return Corpus.fromSegments(loadOf(articles, loadMs, set), await segments, stories);
+    build.page(articles, articles.length);
+    return (await build.finish(articles, set)) ?? corpusFromArticles(articles, loadMs, undefined, set);
   } finally {
-    await Promise.all(builders.map((b) => b.close()));
+    await build.close();
   }
 }
 
@@ -453,7 +458,7 @@ export interface FirstBuildStream {
    * The corpus of every article paged in, when `articles` (sorted by id) are those articles in
    * the order they were paged; else null, and nothing is built (the caller builds as without).
    */
-  finish(articles: readonly Article[], set: ArticleSet): Promise<Corpus | null>;
+  finish(articles: readonly Article[], set?: ArticleSet): Promise<Corpus | null>;
   /** Stops its worker threads. */
   close(): Promise<void>;
 }
@@ -462,7 +467,7 @@ export interface FirstBuildStream {
 const SEGMENTS_PER_WORKER = 2;
 
 /**
- * {@link corpusOnWorkers} begun while the store is read: as pages come in (in id order), every
+ * The first build on worker threads, begun while the store is read: as pages come in (in id order), every
  * `total / (2 × workers)` consecutive articles go to the next of `workers` worker threads,
  * which index them as one segment and fingerprint them for the story index; this thread
  * groups each batch's stories from those fingerprints, in article order, as they come back.
@@ -524,7 +529,7 @@ class PagedBuild implements FirstBuildStream {
     this.sent = end;
   }
 
-  async finish(articles: readonly Article[], set: ArticleSet): Promise<Corpus | null> {
+  async finish(articles: readonly Article[], set?: ArticleSet): Promise<Corpus | null> {
     if (this.off || this.batch === 0) return null;
     if (this.sent < this.paged.length) this.send(this.paged.length);
     // The store's id order (its collation) differs from ours: these segments are in the wrong order.

@@ -196,13 +196,13 @@ describe('replicas', () => {
 });
 
 describe('a replica started from a snapshot', () => {
-  // The writing replica's first corpus built as one segment here, or as two segments on two worker
-  // threads (then the snapshot worker indexes the articles as one segment itself).
-  // Or as four segments on two workers begun while the articles are read in pages of 7 (the
-  // stories grouped from the workers' fingerprints).
+  // The writing replica's first corpus built as one segment here, or as four segments on two worker
+  // threads after the read (then the snapshot worker indexes the articles as one segment itself),
+  // or the same begun while the articles are read in pages of 7 (the stories grouped from the
+  // workers' fingerprints in both).
   it.each([
     ['one segment', undefined, undefined, 1],
-    ['two segments built on workers', (x: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[0], set: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[1]) => corpusOnWorkers(x, 2, 0, 0, set), undefined, 2],
+    ['four segments built on workers after the read', (x: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[0], set: Parameters<NonNullable<ReplicaOptions['buildFirst']>>[1]) => corpusOnWorkers(x, 2, 0, 0, set), undefined, 4],
     ['four segments built on workers while the articles are read', undefined, { streamFirst: () => corpusWhileReading(2, () => 0, 0), pageSize: 7 }, 4],
   ] as const)('starts from the snapshot a replica of the same store wrote (%s), catches up by change number, and ends on the version of a full load', async (_, buildFirst, streamed, segments) => {
     const url = await testDatabase('replica_snap');
