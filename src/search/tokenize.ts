@@ -129,7 +129,11 @@ export interface Token {
   readonly compound: boolean;
 }
 
-/** Callback form used on hot paths (no object per token). */
+/**
+ * Callback form used on hot paths (no object per token). `known`: when the word came from a
+ * {@link WordCache}, its entry number there (the same word, analysed the same way, always has
+ * the same number), else undefined.
+ */
 export type TokenSink = (
   term: string,
   start: number,
@@ -138,6 +142,7 @@ export type TokenSink = (
   stop: boolean,
   compound: boolean,
   word: string,
+  known?: number,
 ) => void;
 
 /**
@@ -314,11 +319,21 @@ function emitMatch(raw0: string, start: number, st: State, sink: TokenSink | nul
  * With `stemTerms = false` the `term` passed to `sink` is the unstemmed word (same as `word`):
  * cheaper for callers that only use `word` (indexing).
  */
-export function scanTokens(text: string, sink: TokenSink, startPosition = 0, stemTerms = true, analyzer: Analyzer = ENGLISH, resumePoints?: ResumePointSink): number {
+export function scanTokens(
+  text: string,
+  sink: TokenSink,
+  startPosition = 0,
+  stemTerms = true,
+  analyzer: Analyzer = ENGLISH,
+  resumePoints?: ResumePointSink,
+  words?: WordCache,
+): number {
   const st: State = { pos: startPosition, stem: stemTerms, analyzer };
   const n = text.length;
   let i = 0;
   let nextResumePoint = resumePoints ? startPosition + resumePoints.every : Infinity;
+  // Terms are the words themselves when unstemmed: then a plain word can come from the cache.
+  const known = words !== undefined && !stemTerms ? words.of(analyzer) : null;
   for (;;) {
     i = skipNonWord(text, i);
     if (i >= n) break;
@@ -329,11 +344,133 @@ export function scanTokens(text: string, sink: TokenSink, startPosition = 0, ste
     }
     const match = matchEnd(text, s);
     i = matchEndOffset(match);
+    if (known !== null && !matchSplits(match) && known.emit(text, s, i, st, sink)) continue;
     const raw = text.slice(s, i);
     if (matchSplits(match)) emitMatch(raw, s, st, sink);
     else emitPlain(raw, s, st, sink);
   }
   return st.pos;
+}
+
+/**
+ * The folded words of plain ASCII words met so far, one table per analyzer, for
+ * {@link scanTokens} over many texts (an index segment's articles): a word seen before is found
+ * by a hash of its characters, made while reading them from the text, and handed to the sink
+ * as the same string object every time with its entry number (`known`, see {@link TokenSink}),
+ * so no word string is cut, lower-cased or hashed again, and the sink can keep what it knows
+ * of a word by that number instead of looking the word up. Same tokens as without it
+ * (tests/search/tokenize.test.ts).
+ */
+export class WordCache {
+  private readonly tables = new Map<Analyzer, WordTable>();
+  /** Entries made so far, over every table (entry numbers are unique in the cache). */
+  entries = 0;
+
+  /** The table of words analysed by `analyzer` (stop words differ between languages). */
+  of(analyzer: Analyzer): WordTable {
+    let table = this.tables.get(analyzer);
+    if (table === undefined) this.tables.set(analyzer, (table = new WordTable(analyzer, this)));
+    return table;
+  }
+}
+
+/** Open addressing over entries (word, stop word or not, entry number); see {@link WordCache}. */
+class WordTable {
+  private words: string[] = [];
+  private stops = new Uint8Array(1024);
+  private numbers = new Int32Array(1024);
+  /** Per slot: the word's hash, then its entry + 1 (0: free), side by side so a probe reads one place. */
+  private slots = new Int32Array(2 * 2048);
+  private mask = 2047;
+
+  constructor(
+    private readonly analyzer: Analyzer,
+    private readonly cache: WordCache,
+  ) {}
+
+  /**
+   * Emits the match `text[s, e)` as {@link emitWord} would, when it is a plain word of ASCII
+   * letters and digits starting with a letter (not `US` or `USA` in capitals, which are `usa`);
+   * false, emitting nothing, for any other match.
+   */
+  emit(text: string, s: number, e: number, st: State, sink: TokenSink): boolean {
+    let c = text.charCodeAt(s);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))) return false;
+    let h = 0x811c9dc5 | 0;
+    let capitals = 0;
+    for (let k = s; k < e; k++) {
+      c = text.charCodeAt(k);
+      if (c >= 0x41 && c <= 0x5a) {
+        c += 0x20;
+        capitals++;
+      } else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39))) return false;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    const length = e - s;
+    if (capitals === length && (length === 2 || length === 3) && text.charCodeAt(s) === 0x55 && text.charCodeAt(s + 1) === 0x53 && (length === 2 || text.charCodeAt(s + 2) === 0x41)) return false;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h ^= h >>> 13;
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[2 * slot + 1]! - 1;
+      if (entry < 0) break;
+      if (slots[2 * slot] !== h) continue;
+      const word = this.words[entry]!;
+      if (word.length !== length || !sameFolded(text, s, word)) continue;
+      sink(word, s, e, st.pos++, this.stops[entry] === 1, false, word, this.numbers[entry]);
+      return true;
+    }
+    // ASCII: folding is lower-casing alone.
+    const word = text.slice(s, e).toLowerCase();
+    const stop = this.analyzer.isStopWord(word);
+    sink(word, s, e, st.pos++, stop, false, word, this.add(word, h, stop));
+    return true;
+  }
+
+  /** Adds an entry; returns its number. */
+  private add(word: string, h: number, stop: boolean): number {
+    const entry = this.words.length;
+    if (entry === this.stops.length) {
+      const stops = new Uint8Array(entry * 2);
+      stops.set(this.stops);
+      this.stops = stops;
+      const numbers = new Int32Array(entry * 2);
+      numbers.set(this.numbers);
+      this.numbers = numbers;
+    }
+    this.words.push(word);
+    this.stops[entry] = stop ? 1 : 0;
+    const number = this.cache.entries++;
+    this.numbers[entry] = number;
+    // At most half full: short probe runs.
+    if (2 * (entry + 1) > this.mask + 1) {
+      const old = this.slots;
+      this.slots = new Int32Array(2 * old.length);
+      this.mask = old.length - 1;
+      for (let k = 0; k < old.length; k += 2) if (old[k + 1] !== 0) this.place(old[k]!, old[k + 1]! - 1);
+    }
+    this.place(h, entry);
+    return number;
+  }
+
+  private place(h: number, entry: number): void {
+    const mask = this.mask;
+    let slot = h & mask;
+    while (this.slots[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+    this.slots[2 * slot] = h;
+    this.slots[2 * slot + 1] = entry + 1;
+  }
+}
+
+/** Whether `text` from `s` lower-cased (ASCII) is `word`, over `word.length` characters. */
+function sameFolded(text: string, s: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    let c = text.charCodeAt(s + k);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== word.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { terms, tokenize } from '../../src/search/index.js';
-import { scanTokens, WORD_PATTERN, wordMatches } from '../../src/search/tokenize.js';
+import { analyzerFor, scanTokens, WordCache, WORD_PATTERN, wordMatches } from '../../src/search/tokenize.js';
 
 describe('tokenize', () => {
   it('folds case and accents', () => {
@@ -103,5 +103,47 @@ describe('word scanner', () => {
     const na = scanTokens(text, (t, s, e, p, st, c, w) => void b.push(`${t === w}|${s}|${e}|${p}|${st}|${c}|${w}`), 3, false);
     expect(b).toEqual(a);
     expect(na).toBe(scanTokens(text, () => {}, 3));
+  });
+  it('a word cache gives the same tokens as without, and one entry number per word and analyzer (random texts of many words sharing one cache)', () => {
+    // capitals (US, USA, Us, THE), stop words in two languages, digits first and inside, & and joiners, non-ASCII
+    const words = ['US', 'USA', 'Us', 'us', 'usa', 'uSA', 'The', 'THE', 'the', 'les', 'Les', 'a', 'A', 'I', 'rates', 'Rates', 'RATES', 'rate', 'x1', 'X1y', '2021', '2Mbps', 'covid19', 'M&S', "Shell's", 'well-known', 'U.S.', 'café', 'Café', 'naïve', 'ét', 'bbc.co.uk', 'Zürich', 'zz', 'Zz', 'ab', 'ba', 'abc', 'acb'];
+    const separators = [' ', ' ', ', ', '. ', '\n', ' (', '£', ' — ', '’'];
+    let seed = 11;
+    const r = (): number => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(r() * list.length)]!;
+    const cache = new WordCache();
+    const entryOf = new Map<string, number>();
+    const numberSeen = new Map<number, string>();
+    for (let n = 0; n < 2000; n++) {
+      let text = '';
+      for (let k = Math.floor(r() * 30); k > 0; k--) text += pick(words) + pick(separators);
+      const analyzer = analyzerFor(pick(['en', 'en', 'fr']));
+      const start = Math.floor(r() * 5);
+      const plain: string[] = [];
+      const cached: string[] = [];
+      const end = scanTokens(text, (t, s, e, p, st, c, w) => void plain.push(`${t}|${s}|${e}|${p}|${st}|${c}|${w}`), start, false, analyzer);
+      const endCached = scanTokens(
+        text,
+        (t, s, e, p, st, c, w, known) => {
+          cached.push(`${t}|${s}|${e}|${p}|${st}|${c}|${w}`);
+          if (known === undefined) return;
+          const key = `${analyzer.language}|${w}|${st}`;
+          expect(entryOf.get(key) ?? known, key).toBe(known);
+          expect(numberSeen.get(known) ?? key, key).toBe(key);
+          entryOf.set(key, known);
+          numberSeen.set(known, key);
+        },
+        start,
+        false,
+        analyzer,
+        undefined,
+        cache,
+      );
+      expect(cached, JSON.stringify(text)).toEqual(plain);
+      expect(endCached).toBe(end);
+    }
+    // the cache was used (plain ASCII words of both languages have entries)
+    expect(entryOf.size).toBeGreaterThan(20);
+    expect([...entryOf.keys()].some((k) => k.startsWith('fr|'))).toBe(true);
   });
 });
