@@ -6,7 +6,7 @@
  */
 import type { SearchDocument } from './options.js';
 import { packFrequencies, POSITION_BLOCK, RESUME_EVERY, Segment, STOP_PREFIX } from './segment.js';
-import { analyzerFor, scanTokens, type Analyzer, type ResumePointSink } from './tokenize.js';
+import { analyzerFor, scanTokens, WordCache, type Analyzer, type ResumePointSink } from './tokenize.js';
 
 /** A growable Uint32 array. */
 class GrowableUint32 {
@@ -121,20 +121,32 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
   let groupEnds = new Int32Array(1024);
   let positionsByWord = new Int32Array(4096);
 
-  const sink = (_term: string, _start: number, _end: number, position: number, stop: boolean, _compound: boolean, word: string): void => {
+  // the batch's words, so a word met again is not cut, folded or looked up again: its number by its cache entry
+  const wordCache = new WordCache();
+  let numberOfKnown = new Int32Array(4096).fill(-1);
+
+  const sink = (_term: string, _start: number, _end: number, position: number, stop: boolean, _compound: boolean, word: string, known?: number): void => {
     const numbers = stop ? stopWordNumberOf : wordNumberOf;
     if (!stop) indexedTokenCount++;
-    let number = numbers.get(word);
-    if (number === undefined) {
-      number = vocabulary.length;
-      vocabulary.push(stop ? STOP_PREFIX + word : word);
-      numbers.set(word, number);
-      if (number >= documentFrequency.length) {
-        documentFrequency = growInt32(documentFrequency, number + 1);
-        positionByteCount = growInt32(positionByteCount, number + 1);
-        lastDocumentOf = growInt32(lastDocumentOf, number + 1, -1);
-        localSlotOf = growInt32(localSlotOf, number + 1);
-        languagesOf = growInt32(languagesOf, number + 1);
+    let number = known !== undefined && known < numberOfKnown.length ? numberOfKnown[known]! : -1;
+    if (number < 0) {
+      let found = numbers.get(word);
+      if (found === undefined) {
+        found = vocabulary.length;
+        vocabulary.push(stop ? STOP_PREFIX + word : word);
+        numbers.set(word, found);
+        if (found >= documentFrequency.length) {
+          documentFrequency = growInt32(documentFrequency, found + 1);
+          positionByteCount = growInt32(positionByteCount, found + 1);
+          lastDocumentOf = growInt32(lastDocumentOf, found + 1, -1);
+          localSlotOf = growInt32(localSlotOf, found + 1);
+          languagesOf = growInt32(languagesOf, found + 1);
+        }
+      }
+      number = found;
+      if (known !== undefined) {
+        numberOfKnown = growInt32(numberOfKnown, known + 1, -1);
+        numberOfKnown[known] = number;
       }
     }
     languagesOf[number]! |= languageBit;
@@ -178,7 +190,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     resumePointStart[d] = resumeBytes.length;
     lastPointPosition = 0;
     newText = true;
-    let position = scanTokens(document.title, sink, 0, false, analyzer, resumePoints);
+    let position = scanTokens(document.title, sink, 0, false, analyzer, resumePoints, wordCache);
     fieldLengths[3 * d] = indexedTokenCount;
     position += 1;
     fieldBoundaries[2 * d] = position;
@@ -189,7 +201,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     if (paragraphs.length > 0) {
       paragraphStarts.push(position);
       newText = true;
-      position = scanTokens(paragraphs[0]!, sink, position, false, analyzer, resumePoints) + 1;
+      position = scanTokens(paragraphs[0]!, sink, position, false, analyzer, resumePoints, wordCache) + 1;
     }
     fieldLengths[3 * d + 1] = indexedTokenCount - before;
     fieldBoundaries[2 * d + 1] = position;
@@ -198,7 +210,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     for (let p = 1; p < paragraphs.length; p++) {
       paragraphStarts.push(position);
       newText = true;
-      position = scanTokens(paragraphs[p]!, sink, position, false, analyzer, resumePoints) + 1;
+      position = scanTokens(paragraphs[p]!, sink, position, false, analyzer, resumePoints, wordCache) + 1;
     }
     fieldLengths[3 * d + 2] = indexedTokenCount - before;
 
