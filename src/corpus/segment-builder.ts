@@ -25,8 +25,10 @@ export function unpackFingerprint(packed: PackedFingerprints, k: number, options
 
 interface Job {
   documents: readonly SearchDocument[];
-  resolve: (built: { segment: Segment; prints: PackedFingerprints | undefined }) => void;
+  resolve: (segment: Segment) => void;
   reject: (e: Error) => void;
+  /** When fingerprints were asked for: they come back first, in a message of their own. */
+  printed?: { resolve: (prints: PackedFingerprints) => void; reject: (e: Error) => void };
 }
 
 export class SegmentBuilder {
@@ -35,14 +37,18 @@ export class SegmentBuilder {
   private readonly waiting = new Map<number, Job>();
 
   /** The segment of `documents` (document i = `documents[i]`, kept by reference). */
-  build = async (documents: readonly SearchDocument[]): Promise<Segment> => (await this.send(documents)).segment;
+  build = (documents: readonly SearchDocument[]): Promise<Segment> => this.send(documents);
 
   /**
    * The segment of `documents` and their story fingerprints (made with `stories`, a story
-   * index's options). Batches sent to one builder are built one after the other, in order.
+   * index's options). The fingerprints are made first and come back before the segment, so the
+   * caller groups stories while the worker indexes. Batches sent to one builder are built one
+   * after the other, in order.
    */
-  buildWithFingerprints(documents: readonly SearchDocument[], stories: NearDuplicateOptions): Promise<{ segment: Segment; prints: PackedFingerprints }> {
-    return this.send(documents, stories) as Promise<{ segment: Segment; prints: PackedFingerprints }>;
+  buildWithFingerprints(documents: readonly SearchDocument[], stories: NearDuplicateOptions): { prints: Promise<PackedFingerprints>; segment: Promise<Segment> } {
+    let printed: Job['printed'];
+    const prints = new Promise<PackedFingerprints>((resolve, reject) => (printed = { resolve, reject }));
+    return { prints, segment: this.send(documents, stories, printed) };
   }
 
   /** Starts the worker now (its modules load while the caller does other work), not at the first build. */
@@ -50,12 +56,12 @@ export class SegmentBuilder {
     this.start();
   }
 
-  private send(documents: readonly SearchDocument[], stories?: NearDuplicateOptions): Promise<{ segment: Segment; prints: PackedFingerprints | undefined }> {
+  private send(documents: readonly SearchDocument[], stories?: NearDuplicateOptions, printed?: Job['printed']): Promise<Segment> {
     const worker = this.start();
     const id = this.nextId++;
     worker.ref(); // a build in flight keeps the process alive
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { documents, resolve, reject });
+      this.waiting.set(id, { documents, resolve, reject, ...(printed ? { printed } : {}) });
       worker.postMessage({ id, documents: documents.map((d) => ({ title: d.title, paragraphs: d.paragraphs, language: d.language })), ...(stories ? { stories } : {}) });
     });
   }
@@ -67,10 +73,18 @@ export class SegmentBuilder {
     worker.on('message', (message: { id: number; parts?: SegmentParts; prints?: PackedFingerprints; error?: string }) => {
       const job = this.waiting.get(message.id);
       if (!job) return;
+      if (message.prints) {
+        job.printed?.resolve(message.prints);
+        return;
+      }
       this.waiting.delete(message.id);
       if (this.waiting.size === 0) worker.unref();
-      if (message.parts) job.resolve({ segment: new Segment(job.documents, message.parts), prints: message.prints });
-      else job.reject(new Error(`segment build failed: ${message.error}`));
+      if (message.parts) job.resolve(new Segment(job.documents, message.parts));
+      else {
+        const e = new Error(`segment build failed: ${message.error}`);
+        job.reject(e);
+        job.printed?.reject(e);
+      }
     });
     worker.on('error', (e) => this.fail(e));
     worker.on('exit', (code) => this.fail(new Error(`segment worker exited (${code})`)));
@@ -80,7 +94,10 @@ export class SegmentBuilder {
 
   private fail(e: Error): void {
     this.worker = null;
-    for (const job of this.waiting.values()) job.reject(e);
+    for (const job of this.waiting.values()) {
+      job.reject(e);
+      job.printed?.reject(e);
+    }
     this.waiting.clear();
   }
 

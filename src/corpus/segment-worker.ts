@@ -2,9 +2,10 @@
  * Worker thread: builds index segments (`buildSegment`) for the main thread, so tokenising a
  * batch of articles never holds up a request. Receives `{ id, documents }` (title and
  * paragraphs only), answers `{ id, parts }` with the typed arrays transferred, not copied.
- * Given `stories` (a story index's options), it also fingerprints each document's paragraphs
- * for that index (`fingerprint`), answered as `prints`: a replica's first build groups
- * stories from them without fingerprinting on its own thread.
+ * Given `stories` (a story index's options), it first fingerprints each document's paragraphs
+ * for that index (`fingerprint`), answered as `{ id, prints }` before the segment: a replica's
+ * first build groups stories from them, without fingerprinting on its own thread, while the
+ * segment is built here.
  */
 import { parentPort } from 'node:worker_threads';
 import { buildSegment } from '../search/index.js';
@@ -26,12 +27,16 @@ function fingerprints(documents: readonly SearchDocument[], options: NearDuplica
 
 parentPort!.on('message', (message: { id: number; documents: SearchDocument[]; stories?: NearDuplicateOptions }) => {
   try {
+    // Fingerprints first, in a message of their own: the main thread groups their stories while this one indexes.
+    if (message.stories) {
+      const prints = fingerprints(message.documents, message.stories);
+      parentPort!.postMessage({ id: message.id, prints }, [prints.shingles.buffer as ArrayBuffer, prints.signatures.buffer as ArrayBuffer]);
+    }
     const parts = buildSegment(message.documents).parts;
-    const prints = message.stories ? fingerprints(message.documents, message.stories) : undefined;
-    const transfer = [...Object.values(parts), ...(prints ? [prints.shingles, prints.signatures] : [])]
+    const transfer = Object.values(parts)
       .filter((v): v is Uint8Array => ArrayBuffer.isView(v))
       .map((v) => v.buffer as ArrayBuffer);
-    parentPort!.postMessage({ id: message.id, parts, prints }, [...new Set(transfer)]);
+    parentPort!.postMessage({ id: message.id, parts }, [...new Set(transfer)]);
   } catch (e) {
     parentPort!.postMessage({ id: message.id, error: (e as Error).message });
   }

@@ -469,7 +469,7 @@ const SEGMENTS_PER_WORKER = 2;
 /**
  * The first build on worker threads, begun while the store is read: as pages come in (in id order), every
  * `total / (2 × workers)` consecutive articles go to the next of `workers` worker threads,
- * which index them as one segment and fingerprint them for the story index; this thread
+ * which fingerprint them for the story index, then index them as one segment; this thread
  * groups each batch's stories from those fingerprints, in article order, as they come back.
  * The workers start when the read starts. Same version, answers and stories as one segment
  * built from the same articles (tests/store/replica.test.ts).
@@ -517,12 +517,13 @@ class PagedBuild implements FirstBuildStream {
   private send(end: number): void {
     const articles = this.paged.slice(this.sent, end);
     const built = this.builders[this.segments.length % this.builders.length]!.buildWithFingerprints(articles, this.stories.options);
-    const segment = built.then((b) => b.segment);
-    segment.catch(() => undefined); // awaited in finish(), unless the read failed or its order was not ours
-    this.segments.push(segment);
+    built.segment.catch(() => undefined); // awaited in finish(), unless the read failed or its order was not ours
+    built.prints.catch(() => undefined); // the same
+    this.segments.push(built.segment);
     const options = this.stories.options;
+    // The fingerprints come back before the segment: stories are grouped while the worker indexes.
     this.grouped = this.grouped.then(async () => {
-      const { prints } = await built;
+      const prints = await built.prints;
       addFingerprinted(this.stories, articles, (k) => unpackFingerprint(prints, k, options));
     });
     this.grouped.catch(() => undefined); // the same
