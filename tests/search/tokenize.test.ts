@@ -105,8 +105,9 @@ describe('word scanner', () => {
     expect(na).toBe(scanTokens(text, () => {}, 3));
   });
   it('a word cache gives the same tokens as without, and one entry number per word and analyzer (random texts of many words sharing one cache)', () => {
-    // capitals (US, USA, Us, THE), stop words in two languages, digits first and inside, & and joiners, non-ASCII
-    const words = ['US', 'USA', 'Us', 'us', 'usa', 'uSA', 'The', 'THE', 'the', 'les', 'Les', 'a', 'A', 'I', 'rates', 'Rates', 'RATES', 'rate', 'x1', 'X1y', '2021', '2Mbps', 'covid19', 'M&S', "Shell's", 'well-known', 'U.S.', 'café', 'Café', 'naïve', 'ét', 'bbc.co.uk', 'Zürich', 'zz', 'Zz', 'ab', 'ba', 'abc', 'acb'];
+    // capitals (US, USA, Us, THE), stop words in two languages, digits first and inside, & and joiners, non-ASCII,
+    // words of ten characters (all held in a cache slot) and longer ones sharing their first ten
+    const words = ['US', 'USA', 'Us', 'us', 'usa', 'uSA', 'The', 'THE', 'the', 'les', 'Les', 'a', 'A', 'I', 'rates', 'Rates', 'RATES', 'rate', 'x1', 'X1y', '2021', '2Mbps', 'covid19', 'M&S', "Shell's", 'well-known', 'U.S.', 'café', 'Café', 'naïve', 'ét', 'bbc.co.uk', 'Zürich', 'zz', 'Zz', 'ab', 'ba', 'abc', 'acb', 'abcdefghij', 'abcdefghijk', 'abcdefghijz', 'ABCDEFGHIJK', 'internationalisation', 'internationalisatioN', 'z9z9z9z9z9z9'];
     const separators = [' ', ' ', ', ', '. ', '\n', ' (', '£', ' — ', '’'];
     let seed = 11;
     const r = (): number => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
