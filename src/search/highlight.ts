@@ -92,7 +92,7 @@ export function findSpans(text: string, bit: number, marker: Marker, hint?: Span
     const last = out[out.length - 1]!;
     if (s.start < last.end) {
       if (s.end > last.end) last.end = s.end;
-    } else out.push({ ...s });
+    } else out.push({ start: s.start, end: s.end, key: s.key });
   }
   return out;
 }
