@@ -29,12 +29,13 @@ export class PreparedBody implements Representation {
   private br: Buffer | undefined;
   private gz: Buffer | undefined;
   constructor(
-    json: string,
+    /** The JSON, or its UTF-8 bytes when they were written as such (search pages). */
+    json: string | Buffer,
     readonly etag: string,
     private readonly brotliQuality = LIVE_BROTLI_QUALITY,
     private readonly gzipLevel = LIVE_GZIP_LEVEL,
   ) {
-    this.body = Buffer.from(json);
+    this.body = typeof json === 'string' ? Buffer.from(json) : json;
     this.bytes = this.body.length;
   }
   encoded(encoding: 'br' | 'gzip'): Buffer {
@@ -55,7 +56,7 @@ export class PreparedArticle extends PreparedBody {
  * arriving or leaving), so an entry made for another story is made again.
  */
 const full = new WeakMap<Article, { story: string; prepared: PreparedArticle }>();
-const summary = new WeakMap<Article, { storyId: string; storySize: number; json: string }>();
+const summary = new WeakMap<Article, { storyId: string; storySize: number; json: string; head?: Buffer }>();
 
 /** A strong ETag from a content hash: the same bytes give the same ETag in every process. */
 export function strongEtag(data: string): string {
@@ -77,15 +78,26 @@ export function articleRepresentation(a: Article, story: StoryRef): PreparedArti
   return kept.prepared;
 }
 
-/** An article's summary as JSON, made once per article and story. */
-export function summaryJson(a: Article, story: StoryRef): string {
+/** The kept summary entry of an article and story (made again when the story changed). */
+function keptSummary(a: Article, story: StoryRef): { storyId: string; storySize: number; json: string; head?: Buffer } {
   // compared field by field: a search page asks for ten of these, a key string each would be garbage
   let kept = summary.get(a);
   if (!kept || kept.storyId !== story.id || kept.storySize !== story.size) {
     kept = { storyId: story.id, storySize: story.size, json: JSON.stringify(toSummary(a, story)) };
     summary.set(a, kept);
   }
-  return kept.json;
+  return kept;
+}
+
+/** An article's summary as JSON, made once per article and story. */
+export function summaryJson(a: Article, story: StoryRef): string {
+  return keptSummary(a, story).json;
+}
+
+/** The UTF-8 bytes of an article's summary JSON without its closing brace (a search hit's fields follow), made on its first search page. */
+function summaryHead(a: Article, story: StoryRef): Buffer {
+  const kept = keptSummary(a, story);
+  return (kept.head ??= Buffer.from(kept.json.slice(0, -1)));
 }
 
 /** What a JSON search page says besides its hits (the route's `SearchResponse`). */
@@ -104,18 +116,36 @@ export interface SearchPageFields {
 /**
  * A JSON search page, spliced from each hit's kept summary JSON and the per-query fields instead
  * of spreading summaries into new objects and stringifying ~10 KB each request (the route's
- * largest cost after the search itself; bench/RESULTS.md, issue 11). Byte for byte what
+ * largest cost after the search itself; bench/RESULTS.md, issue 11). Written straight into the
+ * bytes that are sent: each summary's UTF-8 is kept and copied, and only the hit's own fields
+ * (score, snippet, title) are encoded per request, so no page-sized string is built, flattened
+ * and encoded again (bench/RESULTS.md, session 7, s14http). Byte for byte the UTF-8 of what
  * `JSON.stringify` gives for the same object (`tests/http/search-json.test.ts` compares them on BBC).
  */
-export function searchPageJson(page: SearchPageFields, hits: SearchResult['hits']): string {
-  let json = `{"query":${JSON.stringify(page.query)},"items":[`;
+export function searchPageBody(page: SearchPageFields, hits: SearchResult['hits']): Buffer {
+  const parts: Array<string | Buffer> = [];
+  let size = 0;
+  const text = (s: string): void => {
+    parts.push(s);
+    size += Buffer.byteLength(s);
+  };
+  text(`{"query":${JSON.stringify(page.query)},"items":[`);
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
-    const s = summaryJson(h.article, h.story);
-    // the summary is a non-empty object: drop its closing brace and append the hit's own fields
-    json += `${i > 0 ? ',' : ''}${s.slice(0, -1)}${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${JSON.stringify(h.snippet)},"titleHighlight":${h.titleMatched ? JSON.stringify(h.title) : 'null'}}`;
+    if (i > 0) text(',');
+    const head = summaryHead(h.article, h.story);
+    parts.push(head);
+    size += head.length;
+    // the summary is a non-empty object: its closing brace was dropped, the hit's own fields follow
+    text(`${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${JSON.stringify(h.snippet)},"titleHighlight":${h.titleMatched ? JSON.stringify(h.title) : 'null'}}`);
   }
-  json += `],"total":${JSON.stringify(page.total)},"totalEstimated":${JSON.stringify(page.totalEstimated)},"limit":${JSON.stringify(page.limit)},"offset":${JSON.stringify(page.offset)},"next":${JSON.stringify(page.next)},"suggestion":${JSON.stringify(page.suggestion)}`;
-  if (page.facets !== undefined) json += `,"facets":${JSON.stringify(page.facets)}`;
-  return `${json}}`;
+  text(
+    `],"total":${JSON.stringify(page.total)},"totalEstimated":${JSON.stringify(page.totalEstimated)},"limit":${JSON.stringify(page.limit)},"offset":${JSON.stringify(page.offset)},"next":${JSON.stringify(page.next)},"suggestion":${JSON.stringify(page.suggestion)}${
+      page.facets !== undefined ? `,"facets":${JSON.stringify(page.facets)}` : ''
+    }}`,
+  );
+  const body = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const part of parts) at += typeof part === 'string' ? body.write(part, at) : part.copy(body, at);
+  return body;
 }

@@ -6,7 +6,7 @@ import { describeFilters, renderFeed, requestBase, urlWithFormat } from '../feed
 import { answerKey, sendAnswer } from '../page-answer.js';
 import { cursorMode, cursorNextPage, cursorOf } from '../paging.js';
 import { PROBLEM_TYPE, sendProblem } from '../problems.js';
-import { searchPageJson } from '../representations.js';
+import { searchPageBody } from '../representations.js';
 import { pageResponse, problemResponses } from '../schemas/common.js';
 import { QUERY_LANGUAGE, SearchQuery, SearchResponse } from '../schemas/search.js';
 import type { RouteOptions } from './options.js';
@@ -90,11 +90,11 @@ export const searchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { a
         );
         return sendAnswer(request, reply, answers.keep(corpus.version, key, feed), listMaxAge, q.format, corpus);
       }
-      const json = searchPageJson(
+      const body = searchPageBody(
         { query: q.q, total: result.total, totalEstimated: result.totalEstimated ?? false, limit: q.limit, offset: shown, next, suggestion: result.suggestion, ...(q.facets.length ? { facets: result.facets } : {}) },
         result.hits,
       );
-      return sendAnswer(request, reply, answers.keep(corpus.version, key, json), listMaxAge, q.format, corpus);
+      return sendAnswer(request, reply, answers.keep(corpus.version, key, body), listMaxAge, q.format, corpus);
     },
   );
 };
