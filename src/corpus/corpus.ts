@@ -799,11 +799,12 @@ export class Corpus {
   searchQuery(query: Query, o: SearchOptions, text?: string): SearchResult {
     const { index, orders } = this.state;
     let fuzzy = o.fuzzy ?? false;
-    const budget = o.budget ? { budget: o.budget } : {};
+    const budget = o.budget;
     // The proximity and headline bonuses are added below, only where the answer reads them.
-    let matched = index.match(query, { fuzzy, bonuses: false, ...budget });
+    // (options as literals of one shape: no spread, see search())
+    let matched = index.match(query, { fuzzy, bonuses: false, budget });
     if (matched.docs.length === 0 && !fuzzy && text !== undefined) {
-      const retry = index.match(query, { fuzzy: true, bonuses: false, ...budget });
+      const retry = index.match(query, { fuzzy: true, bonuses: false, budget });
       if (retry.docs.length > 0) {
         matched = retry;
         fuzzy = true;
