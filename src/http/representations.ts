@@ -56,7 +56,7 @@ export class PreparedArticle extends PreparedBody {
  * arriving or leaving), so an entry made for another story is made again.
  */
 const full = new WeakMap<Article, { story: string; prepared: PreparedArticle }>();
-const summary = new WeakMap<Article, { storyId: string; storySize: number; json: string; head?: Buffer }>();
+const summary = new WeakMap<Article, { storyId: string; storySize: number; json: string }>();
 
 /** A strong ETag from a content hash: the same bytes give the same ETag in every process. */
 export function strongEtag(data: string): string {
@@ -78,26 +78,15 @@ export function articleRepresentation(a: Article, story: StoryRef): PreparedArti
   return kept.prepared;
 }
 
-/** The kept summary entry of an article and story (made again when the story changed). */
-function keptSummary(a: Article, story: StoryRef): { storyId: string; storySize: number; json: string; head?: Buffer } {
+/** An article's summary as JSON, made once per article and story. */
+export function summaryJson(a: Article, story: StoryRef): string {
   // compared field by field: a search page asks for ten of these, a key string each would be garbage
   let kept = summary.get(a);
   if (!kept || kept.storyId !== story.id || kept.storySize !== story.size) {
     kept = { storyId: story.id, storySize: story.size, json: JSON.stringify(toSummary(a, story)) };
     summary.set(a, kept);
   }
-  return kept;
-}
-
-/** An article's summary as JSON, made once per article and story. */
-export function summaryJson(a: Article, story: StoryRef): string {
-  return keptSummary(a, story).json;
-}
-
-/** The UTF-8 bytes of an article's summary JSON without its closing brace (a search hit's fields follow), made on its first search page. */
-function summaryHead(a: Article, story: StoryRef): Buffer {
-  const kept = keptSummary(a, story);
-  return (kept.head ??= Buffer.from(kept.json.slice(0, -1)));
+  return kept.json;
 }
 
 /** What a JSON search page says besides its hits (the route's `SearchResponse`). */
@@ -116,14 +105,15 @@ export interface SearchPageFields {
 /**
  * A JSON search page, spliced from each hit's kept summary JSON and the per-query fields instead
  * of spreading summaries into new objects and stringifying ~10 KB each request (the route's
- * largest cost after the search itself; bench/RESULTS.md, issue 11). Written straight into the
- * bytes that are sent: each summary's UTF-8 is kept and copied, and only the hit's own fields
- * (score, snippet, title) are encoded per request, so no page-sized string is built, flattened
- * and encoded again (bench/RESULTS.md, session 7, s14http). Byte for byte the UTF-8 of what
+ * largest cost after the search itself; bench/RESULTS.md, issue 11). Written piece by piece
+ * straight into the bytes that are sent, so no page-sized string is built, flattened (two-byte on
+ * most pages: the snippets' ellipses) and encoded again (bench/RESULTS.md, session 7, s14http).
+ * The summaries are kept as JSON strings only, not also as bytes: at 100k articles served once,
+ * bytes beside them would hold tens of MB more for ~3 µs a page. Byte for byte the UTF-8 of what
  * `JSON.stringify` gives for the same object (`tests/http/search-json.test.ts` compares them on BBC).
  */
 export function searchPageBody(page: SearchPageFields, hits: SearchResult['hits']): Buffer {
-  const parts: Array<string | Buffer> = [];
+  const parts: string[] = [];
   let size = 0;
   const text = (s: string): void => {
     parts.push(s);
@@ -133,10 +123,8 @@ export function searchPageBody(page: SearchPageFields, hits: SearchResult['hits'
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
     if (i > 0) text(',');
-    const head = summaryHead(h.article, h.story);
-    parts.push(head);
-    size += head.length;
-    // the summary is a non-empty object: its closing brace was dropped, the hit's own fields follow
+    // the summary is a non-empty object: drop its closing brace and append the hit's own fields
+    text(summaryJson(h.article, h.story).slice(0, -1));
     text(`${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${JSON.stringify(h.snippet)},"titleHighlight":${h.titleMatched ? JSON.stringify(h.title) : 'null'}}`);
   }
   text(
@@ -146,6 +134,6 @@ export function searchPageBody(page: SearchPageFields, hits: SearchResult['hits'
   );
   const body = Buffer.allocUnsafe(size);
   let at = 0;
-  for (const part of parts) at += typeof part === 'string' ? body.write(part, at) : part.copy(body, at);
+  for (const part of parts) at += body.write(part, at);
   return body;
 }
