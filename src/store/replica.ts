@@ -145,7 +145,9 @@ export class Replica {
     try {
       const snap = await this.o.source.snapshot(stream?.page);
       const fetchMs = Math.round(performance.now() - asked);
-      this.articles = new Map(snap.articles.map((a) => [a.id, a]));
+      // One set() an article: no [id, article] pair made for each of 100,000 articles.
+      this.articles = new Map();
+      for (const a of snap.articles) this.articles.set(a.id, a);
       this.seq = snap.seq;
       this.contact();
       const built = performance.now();
