@@ -163,6 +163,37 @@ describe('ingest', () => {
     }
   });
 
+  it('a large ingest leaves no search entries pending and its connections as they were; the index answers every article', async () => {
+    const pool = await freshPool('pending');
+    // One file of 1,200 articles (more than MERGE_PENDING_FROM), every third naming a zebra.
+    const lines = Array.from({ length: 1200 }, (_, i) =>
+      JSON.stringify({ title: `Harbour report ${i}`, text: `Ships number ${i} came in${i % 3 === 0 ? ' with a zebra on deck' : ''}.\n\nThe port stayed open.`, date: '2024-03-01' }),
+    );
+    const d = tempDataDir({ 'ports/reports.ndjson': `${lines.join('\n')}\n` });
+    try {
+      const out = await ingestDirectory(pool, d, { dataset: 'pending', batchSize: 500 });
+      expect(out).toMatchObject({ inserted: 1200, batches: 3 });
+      // The batches wrote with a 64 MB pending list (1,200 articles stay far below it): the ingest merged it
+      // at its end, so there is nothing left to merge now (without that merge this returns the list's pages).
+      const left = await pool.query<{ n: string }>("SELECT gin_clean_pending_list('articles_search_month')::text AS n");
+      expect(left.rows[0]!.n).toBe('0');
+      // SET LOCAL: every pooled connection is back at the server's settings.
+      const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+      try {
+        for (const c of clients) expect((await c.query<{ gin_pending_list_limit: string }>('SHOW gin_pending_list_limit')).rows[0]!.gin_pending_list_limit).toBe('4MB');
+        // Answered by the index (no sequential scan allowed): every zebra, and only them.
+        await clients[0]!.query('SET enable_seqscan = off');
+        const zebras = await clients[0]!.query<{ n: string }>("SELECT count(*)::text AS n FROM articles WHERE search_tsv @@ to_tsquery('english', 'zebra')");
+        expect(zebras.rows[0]!.n).toBe('400');
+        await clients[0]!.query('RESET enable_seqscan');
+      } finally {
+        for (const c of clients) c.release();
+      }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('two ingests of the same folder at once write each article once', async () => {
     const pool = await freshPool('twice');
     const files: Record<string, string> = {};
