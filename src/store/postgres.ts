@@ -119,10 +119,16 @@ export interface BatchPipelining {
   rows?: string;
   /** Called once the upsert is sent, while PostgreSQL runs it (the caller makes its next rows then). */
   whileWriting?: () => void;
+  /**
+   * A batch of a large ingest, which merges the search index's pending list at its end: written
+   * with WRITE_BEGIN's large list. Other writes (a watched folder's few changed files) keep the
+   * server's limit, so their entries never pile up in a long list that searches scan.
+   */
+  bulk?: boolean;
 }
 
 /**
- * How a write transaction begins: with room for 64 MB of new search-index entries in each GIN
+ * How a write transaction of a large ingest begins (BatchPipelining.bulk): with room for 64 MB of new search-index entries in each GIN
  * index's pending list (PostgreSQL's default is 4 MB) and as much memory to merge them into the
  * index. An upsert's new entries go to the pending list, and the insert that finds the list over
  * its limit merges the whole list into the index; at 4 MB that was every few hundred articles,
@@ -137,7 +143,8 @@ const WRITE_BEGIN = "BEGIN; SET LOCAL gin_pending_list_limit = '64MB'; SET LOCAL
 
 /**
  * Merges the pending lists of the articles table's GIN indexes (and of any other GIN index on a
- * table beside it) into the indexes, after an ingest that wrote with WRITE_BEGIN's large lists,
+ * table beside it) into the indexes, after an ingest that wrote with WRITE_BEGIN's large lists
+ * (bulk batches),
  * so searches after it scan no long pending list. Best effort: a role that does not own an index
  * may not merge it (then autovacuum does, or the next insert past the server's own limit); returns
  * the pending-list pages merged.
@@ -164,7 +171,7 @@ export async function mergePendingSearchEntries(pool: pg.Pool): Promise<number> 
 export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite, pipelining: BatchPipelining = {}): Promise<number | null> {
   if (batch.upserts.length === 0 && batch.deletes.length === 0) return null;
   const payload = batch.upserts.length ? (pipelining.rows ?? upsertRows(batch.upserts)) : null;
-  return inTransaction(pool, payload ? WRITE_BEGIN : 'BEGIN', async (client) => {
+  return inTransaction(pool, payload && pipelining.bulk ? WRITE_BEGIN : 'BEGIN', async (client) => {
     const written: string[] = [];
     const gone: string[] = [];
     if (payload) {
