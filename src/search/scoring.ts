@@ -10,8 +10,9 @@
  */
 import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
 import type { MatchResult } from './options.js';
-import { EMPTY_MATCH, gallop } from './postings.js';
+import { EMPTY_MATCH } from './postings.js';
 import type { FieldNorms, IndexReader } from './reader.js';
+import { DOC_CHUNK } from './segment.js';
 
 /** Field mask of every field. */
 export const ALL_FIELDS = F_TITLE | F_LEAD | F_REST;
@@ -64,18 +65,17 @@ export function wordHitsWithin(reader: IndexReader, weight: number, idf: number,
       while (c < within.length && within[c]! < limit) c++;
       continue;
     }
-    const postingDocs = segment.postingDocs;
     const frequencies = segment.postingFrequencies;
     const end = segment.postingStart[t + 1]!;
     let i = segment.postingStart[t]!;
     for (; c < within.length && within[c]! < limit; c++) {
       const d = within[c]! - base;
-      i = gallop(postingDocs, i, end, d);
+      i = segment.seek(t, i, d);
       if (i === end) {
         while (c + 1 < within.length && within[c + 1]! < limit) c++;
         continue;
       }
-      if (postingDocs[i] !== d || (placed.alive !== null && !placed.alive.has(d))) continue;
+      if (!segment.holds(t, i, d) || (placed.alive !== null && !placed.alive.has(d))) continue;
       docs[n] = within[c]!;
       scores[n++] = postingScore(reader, placed.fieldNorms, d, frequencies[i]!, idf * weight);
     }
@@ -116,28 +116,36 @@ function segmentWordHits(
   const alive = placed.alive;
   const norms = placed.fieldNorms;
   const postingDocs = segment.postingDocs;
+  // a word's postings chunk by chunk: a posting keeps the low 16 bits of its number (segment.ts)
+  const chunks = segment.chunks;
   if (mask === ALL_FIELDS && separateTitle) {
     const frequencies = segment.postingFrequencies;
-    for (let i = start; i < end; i++) {
-      const d = postingDocs[i]!;
-      if (alive !== null && !alive.has(d)) continue;
-      const packed = frequencies[i]!;
-      const title = (packed & 15) * norms.of(d, 0);
-      const body = ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
-      docs[n] = base + d;
-      scores[n++] = weightedIdf * (k1Plus1 * (title / (k1 + title) + body / (k1 + body)) + (title > 0 ? delta : 0) + (body > 0 ? delta : 0));
+    for (let h = 0, i = start; h < chunks; h++) {
+      const high = h * DOC_CHUNK;
+      for (const to = segment.chunkStart(t, h + 1); i < to; i++) {
+        const d = high + postingDocs[i]!;
+        if (alive !== null && !alive.has(d)) continue;
+        const packed = frequencies[i]!;
+        const title = (packed & 15) * norms.of(d, 0);
+        const body = ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
+        docs[n] = base + d;
+        scores[n++] = weightedIdf * (k1Plus1 * (title / (k1 + title) + body / (k1 + body)) + (title > 0 ? delta : 0) + (body > 0 ? delta : 0));
+      }
     }
     return n;
   }
   if (mask === ALL_FIELDS) {
     const frequencies = segment.postingFrequencies;
-    for (let i = start; i < end; i++) {
-      const d = postingDocs[i]!;
-      if (alive !== null && !alive.has(d)) continue;
-      const packed = frequencies[i]!;
-      const w = (packed & 15) * norms.of(d, 0) + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
-      docs[n] = base + d;
-      scores[n++] = weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
+    for (let h = 0, i = start; h < chunks; h++) {
+      const high = h * DOC_CHUNK;
+      for (const to = segment.chunkStart(t, h + 1); i < to; i++) {
+        const d = high + postingDocs[i]!;
+        if (alive !== null && !alive.has(d)) continue;
+        const packed = frequencies[i]!;
+        const w = (packed & 15) * norms.of(d, 0) + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
+        docs[n] = base + d;
+        scores[n++] = weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
+      }
     }
     return n;
   }
@@ -145,7 +153,7 @@ function segmentWordHits(
   const cursor = segment.positionCursor(t);
   const boundaries = segment.fieldBoundaries;
   for (let i = start; i < end; i++) {
-    const d = postingDocs[i]!;
+    const d = segment.docAt(t, i);
     const count = cursor.next();
     if (alive !== null && !alive.has(d)) {
       cursor.skip(count);

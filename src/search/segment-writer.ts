@@ -5,7 +5,7 @@
  * one article costs one article's work.
  */
 import type { SearchDocument } from './options.js';
-import { packFrequencies, POSITION_BLOCK, RESUME_EVERY, Segment, STOP_PREFIX } from './segment.js';
+import { docChunks, DOC_CHUNK, packFrequencies, POSITION_BLOCK, RESUME_EVERY, Segment, STOP_PREFIX } from './segment.js';
 import { analyzerFor, scanTokens, type Analyzer, type ResumePointSink } from './tokenize.js';
 
 /** A growable Uint32 array. */
@@ -262,7 +262,11 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
   const postingTotal = postingStart[vocabularySize]!;
   const positionByteTotal = positionByteStart[vocabularySize]!;
   if (positionByteTotal > 0xffffffff) throw new RangeError('position data exceeds 4 GiB');
-  const postingDocs = new Uint32Array(postingTotal);
+  const postingDocs = new Uint16Array(postingTotal);
+  // per word, where its postings of each chunk after the first start: the word's end until a posting of that chunk (or a later one) comes
+  const chunks = docChunks(documentCount);
+  const postingChunkStart = new Uint32Array((chunks - 1) * vocabularySize);
+  for (let r = 0; r < vocabularySize && chunks > 1; r++) postingChunkStart.fill(postingStart[r + 1]!, r * (chunks - 1), (r + 1) * (chunks - 1));
   const postingFrequencies = new Uint16Array(postingTotal);
   const positionBlockOffset = new Uint32Array(positionBlockStart[vocabularySize]!);
   const positionBytes = new Uint8Array(positionByteTotal);
@@ -284,7 +288,13 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
       const within = at - postingStart[r]!;
       let byte = nextPositionByte[number]!;
       if ((within & (POSITION_BLOCK - 1)) === 0) positionBlockOffset[positionBlockStart[r]! + within / POSITION_BLOCK] = byte;
-      postingDocs[at] = d;
+      postingDocs[at] = d % DOC_CHUNK;
+      if (d >= DOC_CHUNK) {
+        // the first posting of word r in chunk h starts that chunk and every empty chunk before it
+        const row = r * (chunks - 1);
+        const end = postingStart[r + 1]!;
+        for (let h = Math.floor(d / DOC_CHUNK); h >= 1 && postingChunkStart[row + h - 1] === end; h--) postingChunkStart[row + h - 1] = at;
+      }
       postingFrequencies[at] = streamFrequencies.array[p]!;
       nextPosting[number] = at + 1;
       const byteLength = streamPositionBytes.array[p]!;
@@ -339,6 +349,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     stemGroupWords,
     postingStart,
     postingDocs,
+    postingChunkStart,
     postingFrequencies,
     positionBlockStart,
     positionBlockOffset,

@@ -11,10 +11,16 @@
  * - Term dictionary: sorted `string[]` of folded, unstemmed words; a word's number is its rank,
  *   so a prefix is a binary-searched range and a word is found by binary search.
  * - Postings: all words concatenated, word `t` owning `[postingStart[t], postingStart[t+1])` of
- *   - `postingDocs: Uint32Array`: document numbers within the segment, ascending;
+ *   - `postingDocs: Uint16Array`: the low 16 bits of the document numbers within the segment,
+ *     ascending. A segment of more than {@link DOC_CHUNK} documents splits each word's postings
+ *     into chunks of 65,536 document numbers: `postingChunkStart` holds, per word, where each
+ *     chunk after the first starts (chunks − 1 posting indexes a word), so a posting's number is
+ *     its chunk × 65,536 + its low bits. 2 bytes a posting instead of 4 (about 40 MB at 100,000
+ *     articles, bench/RESULTS.md "session 7, s14heap"), still read in place: a loop walks a word's
+ *     chunks, a seek gallops within the chunk of the number it looks for ({@link Segment.seek});
  *   - `postingFrequencies: Uint16Array`: occurrences in the title (low 4 bits, at most 15), the
  *     lead (next 4 bits, at most 15) and later paragraphs (high 8 bits, at most 255). BM25's
- *     saturation makes higher counts irrelevant. 6 bytes per posting in total.
+ *     saturation makes higher counts irrelevant. 4 bytes per posting in total.
  * - Positions: one `Uint8Array`; for each posting, in posting order, a varint count followed by
  *   varint position deltas. Every 64th posting of a word has its byte offset recorded
  *   (`positionBlockOffset`), so the positions of posting `i` are found by skipping at most 63
@@ -54,6 +60,13 @@ export const STOP_PREFIX = '\u0000';
 export const POSITION_BLOCK = 64;
 /** Positions between a text's resume points (see the layout above). */
 export const RESUME_EVERY = 16;
+/** Document numbers per chunk of a word's postings: a posting keeps the low 16 bits of its number. */
+export const DOC_CHUNK = 65536;
+
+/** Chunks of document numbers in a segment of `size` documents (at least one). */
+export function docChunks(size: number): number {
+  return Math.max(1, Math.ceil(size / DOC_CHUNK));
+}
 
 /** Field bits of a posting's frequencies (`postingFrequencies`). */
 export function packFrequencies(title: number, lead: number, rest: number): number {
@@ -68,7 +81,10 @@ export interface SegmentParts {
   stemGroupStart: Uint32Array;
   stemGroupWords: Uint32Array;
   postingStart: Uint32Array;
-  postingDocs: Uint32Array;
+  /** Low 16 bits of each posting's document number. */
+  postingDocs: Uint16Array;
+  /** Per word, where its postings of chunks 1 .. chunks − 1 start (empty for a segment of one chunk). */
+  postingChunkStart: Uint32Array;
   postingFrequencies: Uint16Array;
   positionBlockStart: Uint32Array;
   positionBlockOffset: Uint32Array;
@@ -88,7 +104,11 @@ export class Segment {
   /** Sorted vocabulary (folded, unstemmed words; stop words with {@link STOP_PREFIX}). */
   readonly words: readonly string[];
   readonly postingStart: Uint32Array;
-  readonly postingDocs: Uint32Array;
+  /** Low 16 bits of each posting's document number (see the layout above: read through {@link chunkStart}, {@link docAt}, {@link seek}). */
+  readonly postingDocs: Uint16Array;
+  /** Chunks of {@link DOC_CHUNK} document numbers (1 for a segment of at most 65,536 documents). */
+  readonly chunks: number;
+  private readonly postingChunkStart: Uint32Array;
   readonly postingFrequencies: Uint16Array;
   readonly positionBlockStart: Uint32Array;
   readonly positionBlockOffset: Uint32Array;
@@ -125,6 +145,9 @@ export class Segment {
     this.stemGroupWords = parts.stemGroupWords;
     this.postingStart = parts.postingStart;
     this.postingDocs = parts.postingDocs;
+    this.chunks = docChunks(this.size);
+    this.postingChunkStart = parts.postingChunkStart;
+    if (parts.postingChunkStart.length !== (this.chunks - 1) * parts.words.length) throw new RangeError(`${parts.postingChunkStart.length} chunk starts for ${parts.words.length} words in ${this.chunks} chunks`);
     this.postingFrequencies = parts.postingFrequencies;
     this.positionBlockStart = parts.positionBlockStart;
     this.positionBlockOffset = parts.positionBlockOffset;
@@ -158,6 +181,46 @@ export class Segment {
   /** Postings of word `t` (documents containing it, deleted ones included). */
   postingCount(t: number): number {
     return this.postingStart[t + 1]! - this.postingStart[t]!;
+  }
+
+  /**
+   * Posting index where word `t`'s postings of chunk `h` (document numbers from `h` × 65,536)
+   * start; for `h` = {@link chunks}, the word's end. The postings of chunk `h` are
+   * `[chunkStart(t, h), chunkStart(t, h + 1))`, their numbers `h` × 65,536 + `postingDocs[i]`.
+   */
+  chunkStart(t: number, h: number): number {
+    if (h === 0) return this.postingStart[t]!;
+    if (h >= this.chunks) return this.postingStart[t + 1]!;
+    return this.postingChunkStart[t * (this.chunks - 1) + h - 1]!;
+  }
+
+  /** Document number of posting `i` (an index into the postings, within word `t`'s). */
+  docAt(t: number, i: number): number {
+    const chunks = this.chunks;
+    if (chunks === 1) return this.postingDocs[i]!;
+    const row = t * (chunks - 1);
+    let h = 0;
+    while (h + 1 < chunks && i >= this.postingChunkStart[row + h]!) h++;
+    return h * DOC_CHUNK + this.postingDocs[i]!;
+  }
+
+  /**
+   * First posting of word `t` at or after posting `from` (within the word's) whose document
+   * number is `doc` or more; the word's end when there is none. Gallops from `from` within the
+   * chunk of `doc` only: every posting of an earlier chunk is below it, every one of a later chunk above.
+   */
+  seek(t: number, from: number, doc: number): number {
+    const h = Math.floor(doc / DOC_CHUNK);
+    if (h >= this.chunks) return this.postingStart[t + 1]!;
+    const first = this.chunkStart(t, h);
+    const lo = from > first ? from : first;
+    const hi = this.chunkStart(t, h + 1);
+    return lo >= hi ? lo : gallop(this.postingDocs, lo, hi, doc - h * DOC_CHUNK);
+  }
+
+  /** Whether posting `i` (found by {@link seek} for word `t`) is document `doc`'s. */
+  holds(t: number, i: number, doc: number): boolean {
+    return i < this.postingStart[t + 1]! && this.postingDocs[i] === doc % DOC_CHUNK && this.docAt(t, i) === doc;
   }
 
   /** Word numbers `[first, end)` of the words starting with `prefix`. */
@@ -231,11 +294,9 @@ export class Segment {
 
   /** Positions of word `t` in document `doc` into `out[0, count)` (as {@link positions}); returns their count (0 when `doc` lacks `t`). */
   docPositions(t: number, doc: number, out: number[]): number {
-    const start = this.postingStart[t]!;
-    const end = this.postingStart[t + 1]!;
-    const at = lowerBound(this.postingDocs, start, end, doc);
-    if (at === end || this.postingDocs[at] !== doc) return 0;
-    return this.positions(t, at - start, out);
+    const at = this.seek(t, this.postingStart[t]!, doc);
+    if (!this.holds(t, at, doc)) return 0;
+    return this.positions(t, at - this.postingStart[t]!, out);
   }
 
   /** A cursor at the first position entry of word `t` (positions of its postings in order). */
@@ -267,10 +328,9 @@ export class PositionReader {
   docPositions(doc: number, out: number[]): number {
     const segment = this.segment;
     const start = segment.postingStart[this.t]!;
-    const end = segment.postingStart[this.t + 1]!;
-    const at = gallop(segment.postingDocs, this.postingAt, end, doc);
+    const at = segment.seek(this.t, this.postingAt, doc);
     this.postingAt = at;
-    if (at === end || segment.postingDocs[at] !== doc) return 0;
+    if (!segment.holds(this.t, at, doc)) return 0;
     const i = at - start;
     const fromBlock = i % POSITION_BLOCK;
     if (this.entry < 0 || this.entry > i || i - this.entry > fromBlock) {
