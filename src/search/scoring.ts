@@ -65,7 +65,6 @@ export function wordHitsWithin(reader: IndexReader, weight: number, idf: number,
       while (c < within.length && within[c]! < limit) c++;
       continue;
     }
-    const frequencies = segment.postingFrequencies;
     const end = segment.postingStart[t + 1]!;
     let i = segment.postingStart[t]!;
     for (; c < within.length && within[c]! < limit; c++) {
@@ -77,7 +76,7 @@ export function wordHitsWithin(reader: IndexReader, weight: number, idf: number,
       }
       if (!segment.holds(t, i, d) || (placed.alive !== null && !placed.alive.has(d))) continue;
       docs[n] = within[c]!;
-      scores[n++] = postingScore(reader, placed.fieldNorms, d, frequencies[i]!, idf * weight);
+      scores[n++] = postingScore(reader, placed.fieldNorms, d, segment.frequency(i), idf * weight);
     }
   }
   return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
@@ -119,13 +118,12 @@ function segmentWordHits(
   // a word's postings chunk by chunk: a posting keeps the low 16 bits of its number (segment.ts)
   const chunks = segment.chunks;
   if (mask === ALL_FIELDS && separateTitle) {
-    const frequencies = segment.postingFrequencies;
     for (let h = 0, i = start; h < chunks; h++) {
       const high = h * DOC_CHUNK;
       for (const to = segment.chunkStart(t, h + 1); i < to; i++) {
         const d = high + postingDocs[i]!;
         if (alive !== null && !alive.has(d)) continue;
-        const packed = frequencies[i]!;
+        const packed = segment.frequency(i);
         const title = (packed & 15) * norms.of(d, 0);
         const body = ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
         docs[n] = base + d;
@@ -135,13 +133,12 @@ function segmentWordHits(
     return n;
   }
   if (mask === ALL_FIELDS) {
-    const frequencies = segment.postingFrequencies;
     for (let h = 0, i = start; h < chunks; h++) {
       const high = h * DOC_CHUNK;
       for (const to = segment.chunkStart(t, h + 1); i < to; i++) {
         const d = high + postingDocs[i]!;
         if (alive !== null && !alive.has(d)) continue;
-        const packed = frequencies[i]!;
+        const packed = segment.frequency(i);
         const w = (packed & 15) * norms.of(d, 0) + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
         docs[n] = base + d;
         scores[n++] = weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
@@ -154,7 +151,7 @@ function segmentWordHits(
   const boundaries = segment.fieldBoundaries;
   for (let i = start; i < end; i++) {
     const d = segment.docAt(t, i);
-    const count = cursor.next();
+    const count = segment.entryCount(i, cursor);
     if (alive !== null && !alive.has(d)) {
       cursor.skip(count);
       continue;

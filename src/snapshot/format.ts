@@ -42,7 +42,8 @@ import type { StoryIndexDump } from '../search/near-duplicates.js';
  * hash as its story revision (no `:` after it); 8: stem groups numbered in stem order (the header's
  * `stems` sorted, the segment keeps them as that array instead of a Map); 9: a posting keeps the
  * low 16 bits of its document number (`postingDocs` a Uint16Array, `postingChunkStart` where each
- * word's postings of a later 65,536 documents start).
+ * word's postings of a later 65,536 documents start), and a one-byte code of its frequencies (`frequencyValues`, the rest in
+ * `frequencyOtherAt`/`frequencyOtherValue`) that also tells its count of positions (stored only when it cannot).
  */
 export const SNAPSHOT_FORMAT = 9;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
@@ -112,7 +113,10 @@ const ARRAYS = [
   ['postingStart', Uint32Array],
   ['postingDocs', Uint16Array],
   ['postingChunkStart', Uint32Array],
-  ['postingFrequencies', Uint16Array],
+  ['postingFrequencies', Uint8Array],
+  ['frequencyValues', Uint16Array],
+  ['frequencyOtherAt', Uint32Array],
+  ['frequencyOtherValue', Uint16Array],
   ['positionBlockStart', Uint32Array],
   ['positionBlockOffset', Uint32Array],
   ['positionBytes', Uint8Array],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSegment, parseQuery, SearchIndex } from '../../src/search/index.js';
-import { DOC_CHUNK, PositionReader, type Segment } from '../../src/search/segment.js';
+import { DOC_CHUNK, OTHER_FREQUENCIES, packFrequencies, PositionReader, type Segment } from '../../src/search/segment.js';
 import type { SearchDocument } from '../../src/search/index.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/snapshot/format.js';
 
@@ -115,7 +115,7 @@ describe('postings keep the low 16 bits of document numbers, in chunks of 65,536
     expect(docsOf('w0', after)).toEqual(holders('w0').filter((d) => !deleted.includes(d)));
   });
 
-  it('a snapshot stores the low bits and the chunk starts, and reads them back equal', () => {
+  it('a snapshot stores the low bits, the chunk starts and the frequency codes, and reads them back equal', () => {
     const parts = segment.parts;
     expect(parts.postingChunkStart.length).toBe(2 * parts.words.length);
     const stored = decodeSnapshot(
@@ -134,6 +134,7 @@ describe('postings keep the low 16 bits of document numbers, in chunks of 65,536
     );
     expect(stored.segment.postingDocs).toEqual(parts.postingDocs);
     expect(stored.segment.postingChunkStart).toEqual(parts.postingChunkStart);
+    expect(stored.segment).toEqual(parts);
   });
 
   it('a segment of one chunk keeps no chunk starts', () => {
@@ -141,5 +142,48 @@ describe('postings keep the low 16 bits of document numbers, in chunks of 65,536
     expect(small.chunks).toBe(1);
     expect(small.parts.postingChunkStart.length).toBe(0);
     expect(walked(small, small.wordId('edgea')!)).toEqual([DOC_CHUNK - 1]);
+  });
+});
+
+describe('a posting\'s frequencies are a one-byte code that also tells its count of positions', () => {
+  // word x: k mod 17 times in the title, k mod 19 in the lead, k mod 300 in later paragraphs: more
+  // than 255 different packed values, and fields at and past their ceilings (15, 15, 255)
+  const counts = Array.from({ length: 700 }, (_, k) => [k % 17, k % 19, k % 300] as const);
+  const repeat = (n: number): string => Array.from({ length: n }, () => 'x').join(' ');
+  const docs: SearchDocument[] = counts.map(([title, lead, rest]) => ({ title: `y ${repeat(title)}`, paragraphs: [`y ${repeat(lead)}`, `y ${repeat(rest)}`] }));
+  const s = buildSegment(docs);
+  const t = s.wordId('x')!;
+  const holding = counts.map((c, k) => [k, c] as const).filter(([, [a, b, c]]) => a + b + c > 0);
+
+  it('gives back every posting\'s packed frequencies, the uncommon ones too', () => {
+    const distinct = new Set(holding.map(([, [a, b, c]]) => packFrequencies(a, b, c)));
+    expect(distinct.size).toBeGreaterThan(255);
+    expect(s.parts.frequencyOtherAt.length).toBeGreaterThan(0);
+    expect(s.parts.frequencyValues.length).toBe(255);
+    expect(walked(s, t)).toEqual(holding.map(([k]) => k));
+    holding.forEach(([, [a, b, c]], k) => expect(s.frequency(s.postingStart[t]! + k)).toBe(packFrequencies(a, b, c)));
+    for (const at of s.parts.frequencyOtherAt) expect(s.parts.postingFrequencies[at]).toBe(OTHER_FREQUENCIES);
+  });
+
+  it('reads every posting\'s positions, whether its count is stored or told by its frequencies', () => {
+    const out: number[] = [];
+    const reader = new PositionReader(s, t);
+    holding.forEach(([d, [a, b, c]], k) => {
+      const n = s.positions(t, k, out);
+      expect(n, `document ${d}`).toBe(a + b + c);
+      // the title's y is position 0, the lead's y follows the title and a gap, the body's y the lead and a gap
+      const expected = [...Array.from({ length: a }, (_, i) => 1 + i), ...Array.from({ length: b }, (_, i) => a + 3 + i), ...Array.from({ length: c }, (_, i) => a + b + 5 + i)];
+      expect(out.slice(0, n), `document ${d}`).toEqual(expected);
+      expect(reader.docPositions(d, out)).toBe(a + b + c);
+      expect(s.docPositions(t, d, out)).toBe(a + b + c);
+    });
+  });
+
+  it('field-restricted queries count the positions in each field', () => {
+    const index = SearchIndex.build(docs);
+    const docsOf = (q: string): number[] => [...index.match(parseQuery(q)).docs];
+    expect(docsOf('title:x')).toEqual(holding.filter(([, [a]]) => a > 0).map(([k]) => k));
+    expect(docsOf('lead:x')).toEqual(holding.filter(([, [, b]]) => b > 0).map(([k]) => k));
+    expect(docsOf('"x x x x x x x x x x x x x x x x"')).toEqual(holding.filter(([, [a, b, c]]) => a >= 16 || b >= 16 || c >= 16).map(([k]) => k));
   });
 });
