@@ -136,9 +136,10 @@ export class Segment {
   /** Chunks of {@link DOC_CHUNK} document numbers (1 for a segment of at most 65,536 documents). */
   readonly chunks: number;
   private readonly postingChunkStart: Uint32Array;
-  /** Per posting, the code of its frequencies: read through {@link frequency}. */
-  private readonly postingFrequencies: Uint8Array;
-  private readonly frequencyValues: Uint16Array;
+  /** Per posting, the code of its frequencies: read through {@link frequency} (a hot loop may read a code below {@link OTHER_FREQUENCIES} from `frequencyValues` itself). */
+  readonly postingFrequencies: Uint8Array;
+  /** Code → packed frequencies. */
+  readonly frequencyValues: Uint16Array;
   /** Positions a posting of each code has, -1 when they store their count ({@link countOfFrequencies}). */
   private readonly countOfCode: Int32Array;
   private readonly frequencyOtherAt: Uint32Array;
@@ -247,6 +248,7 @@ export class Segment {
    * chunk of `doc` only: every posting of an earlier chunk is below it, every one of a later chunk above.
    */
   seek(t: number, from: number, doc: number): number {
+    if (this.chunks === 1) return gallop(this.postingDocs, from, this.postingStart[t + 1]!, doc);
     const h = Math.floor(doc / DOC_CHUNK);
     if (h >= this.chunks) return this.postingStart[t + 1]!;
     const first = this.chunkStart(t, h);
@@ -284,7 +286,8 @@ export class Segment {
 
   /** Whether posting `i` (found by {@link seek} for word `t`) is document `doc`'s. */
   holds(t: number, i: number, doc: number): boolean {
-    return i < this.postingStart[t + 1]! && this.postingDocs[i] === doc % DOC_CHUNK && this.docAt(t, i) === doc;
+    if (i >= this.postingStart[t + 1]! || this.postingDocs[i] !== doc % DOC_CHUNK) return false;
+    return this.chunks === 1 || this.docAt(t, i) === doc;
   }
 
   /** Word numbers `[first, end)` of the words starting with `prefix`. */
