@@ -560,13 +560,15 @@ export class Corpus {
     if (byId >= 0) return byId;
     let best = -1;
     const index = this.state.index;
+    const idRank = this.state.orders.idRank;
+    const consider = (doc: number): void => {
+      if (index.isLive(doc) && (best < 0 || idRank[doc]! < idRank[best]!)) best = doc;
+    };
     index.segments.forEach((placed) => {
+      // most slugs name one document, held as a bare number: no list is made for it
       const docs = this.state.slugs.get(placed.segment)?.get(idOrSlug);
-      for (const d of docs === undefined ? [] : typeof docs === 'number' ? [docs] : docs) {
-        const doc = placed.base + d;
-        if (!index.isLive(doc)) continue;
-        if (best < 0 || this.state.orders.idRank[doc]! < this.state.orders.idRank[best]!) best = doc;
-      }
+      if (typeof docs === 'number') consider(placed.base + docs);
+      else if (docs !== undefined) for (const d of docs) consider(placed.base + d);
     });
     return best;
   }
