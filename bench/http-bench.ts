@@ -18,6 +18,11 @@
  * autocannon connection walks the same list and all but the first find the answer cached), `GET /articles/{id}` with If-None-Match (304) and with
  * `Accept-Encoding: br` (`--search-only`: the bare route and the two searches only). Each: --warmup seconds discarded, then --duration seconds measured.
  *
+ * With `--against DIR` (another checkout of this repository with its node_modules, e.g. a worktree
+ * of main), an uncached server of that tree is started beside this tree's and the two are measured
+ * alternately on the same URLs (this, other, other, this), each with its own server CPU per request:
+ * a before/after in the same minutes on a shared machine. Load averages at the start and end are printed.
+ *
  * Load table: for the BBC corpus and synthetic corpora of --sizes articles (generated with
  * bench/generate-corpus.ts into bench/corpora/ when missing): wall time from spawning the
  * server to its first 200 on /health, RSS then, and, from bench/http/load-probe.ts in a fresh
@@ -37,7 +42,7 @@ import { rssOf, startServerProcess, stop, type Server } from './lib/server-proce
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  'npm run bench -- [--corpus <dir>] [--duration 10] [--connections 50] [--warmup 2] [--sizes 10000,100000] [--no-load-table] [--no-http] [--dist] [--search-only] [--seed N]';
+  'npm run bench -- [--corpus <dir>] [--duration 10] [--connections 50] [--warmup 2] [--sizes 10000,100000] [--no-load-table] [--no-http] [--dist] [--search-only] [--seed N] [--against <other tree>]';
 const args = parseCli(
   {
     corpus: { type: 'string' },
@@ -50,6 +55,7 @@ const args = parseCli(
     dist: { type: 'boolean', default: false },
     'search-only': { type: 'boolean', default: false },
     seed: { type: 'string' },
+    against: { type: 'string' },
   },
   USAGE,
 );
@@ -66,8 +72,11 @@ const logDir = mkdtempSync(path.join(os.tmpdir(), 'news-api-bench-'));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 
-function productArgv(): string[] {
-  return args.dist ? [path.join(ROOT, 'dist/server.js')] : ['--import', 'tsx', path.join(ROOT, 'src/server.ts')];
+/** The other tree of `--against`, if any. */
+const against = args.against === undefined ? null : path.resolve(args.against);
+
+function productArgv(root = ROOT): string[] {
+  return args.dist ? [path.join(root, 'dist/server.js')] : ['--import', 'tsx', path.join(root, 'src/server.ts')];
 }
 
 interface Row {
@@ -173,6 +182,7 @@ function twoTerms(title: string): string {
 }
 
 async function httpTable(): Promise<string> {
+  const loadAtStart = os.loadavg()[0]!;
   log(`bare Fastify and product on ${corpusDir}`);
   const bare = await startServerProcess(logDir, 'bare', ['--import', 'tsx', path.join(ROOT, 'bench/http/bare-server.ts')], {}, '/');
   const product = await startServerProcess(logDir, 'product', productArgv(), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: String(SEARCH_CACHE) }, '/health');
@@ -208,14 +218,27 @@ async function httpTable(): Promise<string> {
     // Every connection cycles through the same list, so with a cache all but the first would hit
     // it: the uncached figure comes from a server without an answer cache.
     const uncached = await startServerProcess(logDir, 'product-uncached', productArgv(), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: '0' }, '/health');
+    const uncachedRoute = `GET /search, ${queries.length} distinct two-term queries (RESPONSE_CACHE_ENTRIES=0: every request misses)`;
     try {
-      rows.push(await measure(uncached, `GET /search, ${queries.length} distinct two-term queries (RESPONSE_CACHE_ENTRIES=0: every request misses)`, `${uncached.base}${queries[0]}`, {}, 200, queries));
+      if (against === null) rows.push(await measure(uncached, uncachedRoute, `${uncached.base}${queries[0]}`, {}, 200, queries));
+      else {
+        // both trees' servers up, loaded one at a time: this, other, other, this
+        const other = await startServerProcess(logDir, 'against-uncached', productArgv(against), { DATA_DIR: corpusDir, RESPONSE_CACHE_ENTRIES: '0' }, '/health');
+        try {
+          for (const [server, name] of [[uncached, 'this tree'], [other, against], [other, against], [uncached, 'this tree']] as const) {
+            rows.push(await measure(server, `${uncachedRoute}, ${name}`, `${server.base}${queries[0]}`, {}, 200, queries));
+          }
+        } finally {
+          await stop(other);
+        }
+      }
     } finally {
       await stop(uncached);
     }
     const ceiling = rows[0]!.rps;
     const lines = [
-      `Answer cache: ${SEARCH_CACHE} entries, except for the last row (0).`,
+      `Answer cache: ${SEARCH_CACHE} entries, except for the uncached rows (0).`,
+      `Load average (1 min) at the start and the end: ${loadAtStart.toFixed(2)} → ${os.loadavg()[0]!.toFixed(2)}.`,
       `Corpus: ${path.relative(ROOT, corpusDir) || corpusDir}; ${connections} connections, ${duration} s per route after ${warmup} s warm-up; article ${first.id}.`,
       '',
       '| route | req/s | ratio to bare | p50 ms | p99 ms | server CPU µs/request (bare ÷ this) | avg bytes/s | other status | errors | bare, same body size: req/s (ratio) |',

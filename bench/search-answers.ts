@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Corpus } from '../src/corpus/index.js';
 import { loadArticles } from '../src/loader/index.js';
-import { searchPageJson } from '../src/http/representations.js';
+import { searchPageBody } from '../src/http/representations.js';
 import { intArg, parseCli, requiredArg } from './lib/args.js';
 import { mulberry32 } from './lib/prng.js';
 import { QUERY_KINDS, isTypoKind, querySet } from './lib/quality.js';
@@ -46,7 +46,7 @@ const lines: string[] = [];
 for (const { kind, q, fuzzy } of queries) {
   for (const [sort, offset] of [['relevance', 0], ['relevance', limit], ['newest', 0]] as const) {
     const r = corpus.search(q, { sort, limit, offset, fuzzy, facets: [], collapse: false });
-    const page = searchPageJson({ query: q, total: r.total, totalEstimated: false, limit, offset, next: null, suggestion: r.suggestion }, r.hits);
+    const page = searchPageBody({ query: q, total: r.total, totalEstimated: false, limit, offset, next: null, suggestion: r.suggestion }, r.hits).toString('utf8');
     // the page rounds scores: the exact ones are compared too
     const line = JSON.stringify({ kind, q, sort, offset, scores: r.hits.map((h) => h.score), page });
     hash.update(line);

@@ -1,6 +1,6 @@
 /**
  * CPU time of one uncached search and its JSON page, in process (no HTTP): `Corpus.search`
- * (limit 20, relevance) plus `searchPageJson` over 5,000 distinct two-word queries drawn as the
+ * (limit 20, relevance) plus the bytes of its JSON page (`searchPageBody`) over 5,000 distinct two-word queries drawn as the
  * HTTP bench's `--seed` draws them (a headline uniformly, then two of its distinct words), in
  * rounds; prints the process CPU µs per search of each round (the first warms up).
  *
@@ -17,7 +17,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Corpus as CorpusType } from '../src/corpus/index.js';
-import type { searchPageJson as PageJson } from '../src/http/representations.js';
+import type { searchPageBody as PageBody } from '../src/http/representations.js';
 import { intArg, parseCli, requiredArg } from './lib/args.js';
 import { mulberry32 } from './lib/prng.js';
 
@@ -34,15 +34,19 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 interface Tree {
   name: string;
   corpus: CorpusType;
-  searchPageJson: typeof PageJson;
+  /** The page's bytes as the route sends them (a tree from before searchPageBody: its searchPageJson, encoded). */
+  pageBody: typeof PageBody;
 }
 
 /** One tree's code, its own module instances, and a corpus built by it. */
 async function loadTree(root: string): Promise<Tree> {
   const { Corpus } = (await import(path.join(root, 'src/corpus/index.ts'))) as typeof import('../src/corpus/index.js');
-  const { searchPageJson } = (await import(path.join(root, 'src/http/representations.ts'))) as typeof import('../src/http/representations.js');
+  const pages = (await import(path.join(root, 'src/http/representations.ts'))) as Partial<typeof import('../src/http/representations.js')> & {
+    searchPageJson?: (...args: Parameters<typeof PageBody>) => string;
+  };
+  const pageBody: typeof PageBody = pages.searchPageBody ?? ((page, hits) => Buffer.from(pages.searchPageJson!(page, hits)));
   const { loadArticles } = (await import(path.join(root, 'src/loader/index.ts'))) as typeof import('../src/loader/index.js');
-  return { name: root, corpus: new Corpus(await loadArticles(corpusDir)), searchPageJson };
+  return { name: root, corpus: new Corpus(await loadArticles(corpusDir)), pageBody };
 }
 
 const trees = [await loadTree(ROOT), ...(values.against ? [await loadTree(path.resolve(values.against))] : [])];
@@ -58,9 +62,9 @@ for (let tries = 0; queries.size < 5000 && tries < 100_000; tries++) {
   queries.add(`${words[a]} ${words[b]}`);
 }
 
-function page(tree: Tree, q: string): string {
+function page(tree: Tree, q: string): Buffer {
   const result = tree.corpus.search(q, { sort: 'relevance', limit: 20, offset: 0, fuzzy: false, facets: [], collapse: false });
-  return tree.searchPageJson({ query: q, total: result.total, totalEstimated: false, limit: 20, offset: 0, next: null, suggestion: result.suggestion }, result.hits);
+  return tree.pageBody({ query: q, total: result.total, totalEstimated: false, limit: 20, offset: 0, next: null, suggestion: result.suggestion }, result.hits);
 }
 
 /** CPU µs per search and page over every query, and the bytes made. */
@@ -83,7 +87,7 @@ if (trees.length === 1) {
   console.log(JSON.stringify({ seed, queries: queries.size, cpuUsPerSearchAndPage: perSearch, bytes }));
 } else {
   const sample = [...queries].slice(0, 500);
-  const differing = sample.filter((q) => page(trees[0]!, q) !== page(trees[1]!, q)).length;
+  const differing = sample.filter((q) => !page(trees[0]!, q).equals(page(trees[1]!, q))).length;
   for (const tree of trees) round(tree); // warm-up
   const us: number[][] = [[], []];
   for (let r = 0; r < rounds; r++) for (const k of r % 2 === 0 ? [0, 1, 1, 0] : [1, 0, 0, 1]) us[k]!.push(round(trees[k]!).us);

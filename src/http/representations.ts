@@ -8,7 +8,7 @@
  * of the raw text again); lazy costs one stringify+hash on an article's first request and then a
  * WeakMap lookup (about 20 ns against 4 ns for an array read: nothing next to a request's ~20 µs).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { toSummary, type Article, type ArticleView, type StoryRef } from '../articles/schema.js';
 import type { SearchResult } from '../corpus/index.js';
 import { compress, LIVE_BROTLI_QUALITY, LIVE_GZIP_LEVEL, type Representation } from './caching.js';
@@ -29,12 +29,13 @@ export class PreparedBody implements Representation {
   private br: Buffer | undefined;
   private gz: Buffer | undefined;
   constructor(
-    json: string,
+    /** The JSON, or its UTF-8 bytes when they were written as such (search pages). */
+    json: string | Buffer,
     readonly etag: string,
     private readonly brotliQuality = LIVE_BROTLI_QUALITY,
     private readonly gzipLevel = LIVE_GZIP_LEVEL,
   ) {
-    this.body = Buffer.from(json);
+    this.body = typeof json === 'string' ? Buffer.from(json) : json;
     this.bytes = this.body.length;
   }
   encoded(encoding: 'br' | 'gzip'): Buffer {
@@ -59,7 +60,8 @@ const summary = new WeakMap<Article, { storyId: string; storySize: number; json:
 
 /** A strong ETag from a content hash: the same bytes give the same ETag in every process. */
 export function strongEtag(data: string): string {
-  return `"${createHash('sha256').update(data).digest('base64url').slice(0, 27)}"`;
+  // crypto.hash (Node 20.12+): the same digest as createHash().update().digest(), without a Hash object per call
+  return `"${hash('sha256', data, 'base64url').slice(0, 27)}"`;
 }
 
 const storyKey = (story: StoryRef) => `${story.id}\0${story.size}`;
@@ -103,18 +105,35 @@ export interface SearchPageFields {
 /**
  * A JSON search page, spliced from each hit's kept summary JSON and the per-query fields instead
  * of spreading summaries into new objects and stringifying ~10 KB each request (the route's
- * largest cost after the search itself; bench/RESULTS.md, issue 11). Byte for byte what
+ * largest cost after the search itself; bench/RESULTS.md, issue 11). Written piece by piece
+ * straight into the bytes that are sent, so no page-sized string is built, flattened (two-byte on
+ * most pages: the snippets' ellipses) and encoded again (bench/RESULTS.md, session 7, s14http).
+ * The summaries are kept as JSON strings only, not also as bytes: at 100k articles served once,
+ * bytes beside them would hold tens of MB more for ~3 µs a page. Byte for byte the UTF-8 of what
  * `JSON.stringify` gives for the same object (`tests/http/search-json.test.ts` compares them on BBC).
  */
-export function searchPageJson(page: SearchPageFields, hits: SearchResult['hits']): string {
-  let json = `{"query":${JSON.stringify(page.query)},"items":[`;
+export function searchPageBody(page: SearchPageFields, hits: SearchResult['hits']): Buffer {
+  const parts: string[] = [];
+  let size = 0;
+  const text = (s: string): void => {
+    parts.push(s);
+    size += Buffer.byteLength(s);
+  };
+  text(`{"query":${JSON.stringify(page.query)},"items":[`);
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
-    const s = summaryJson(h.article, h.story);
+    if (i > 0) text(',');
     // the summary is a non-empty object: drop its closing brace and append the hit's own fields
-    json += `${i > 0 ? ',' : ''}${s.slice(0, -1)}${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${JSON.stringify(h.snippet)},"titleHighlight":${h.titleMatched ? JSON.stringify(h.title) : 'null'}}`;
+    text(summaryJson(h.article, h.story).slice(0, -1));
+    text(`${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${JSON.stringify(h.snippet)},"titleHighlight":${h.titleMatched ? JSON.stringify(h.title) : 'null'}}`);
   }
-  json += `],"total":${JSON.stringify(page.total)},"totalEstimated":${JSON.stringify(page.totalEstimated)},"limit":${JSON.stringify(page.limit)},"offset":${JSON.stringify(page.offset)},"next":${JSON.stringify(page.next)},"suggestion":${JSON.stringify(page.suggestion)}`;
-  if (page.facets !== undefined) json += `,"facets":${JSON.stringify(page.facets)}`;
-  return `${json}}`;
+  text(
+    `],"total":${JSON.stringify(page.total)},"totalEstimated":${JSON.stringify(page.totalEstimated)},"limit":${JSON.stringify(page.limit)},"offset":${JSON.stringify(page.offset)},"next":${JSON.stringify(page.next)},"suggestion":${JSON.stringify(page.suggestion)}${
+      page.facets !== undefined ? `,"facets":${JSON.stringify(page.facets)}` : ''
+    }}`,
+  );
+  const body = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const part of parts) at += body.write(part, at);
+  return body;
 }

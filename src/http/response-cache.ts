@@ -48,8 +48,8 @@ export class ResponseCache {
     this.entries.delete(key);
   }
 
-  /** Prepares an answer's JSON (bytes, strong ETag from version and key), keeps it and returns it. */
-  keep(version: string, key: string, json: string): PreparedBody {
+  /** Prepares an answer's JSON (or its UTF-8 bytes) with a strong ETag from version and key, keeps it and returns it. */
+  keep(version: string, key: string, json: string | Buffer): PreparedBody {
     const prepared = new PreparedBody(json, strongEtag(`${version}\0${key}`));
     this.set(version, key, prepared);
     return prepared;

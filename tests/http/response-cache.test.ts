@@ -4,13 +4,23 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { Corpus, CorpusStore } from '../../src/corpus/index.js';
 import { ArticleList, SearchResponse, SourceList } from '../../src/http/schemas/index.js';
-import { PreparedBody } from '../../src/http/representations.js';
+import { createHash } from 'node:crypto';
+import { PreparedBody, strongEtag } from '../../src/http/representations.js';
 import { ResponseCache } from '../../src/http/response-cache.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { okJson } from '../helpers/app.js';
 import { tempDataDir } from '../helpers/paths.js';
 
 const body = (s: string) => new PreparedBody(JSON.stringify({ s }), `"${s}"`);
+
+describe('strongEtag', () => {
+  it('is the first 27 base64url characters of the sha256 of the data, as before crypto.hash was used: ETags survive an upgrade', () => {
+    for (const data of ['', 'v1\0/search?q=oil', 'ü😀\u2028', 'x'.repeat(5000)]) {
+      expect(strongEtag(data)).toBe(`"${createHash('sha256').update(data).digest('base64url').slice(0, 27)}"`);
+    }
+    expect(strongEtag('a')).not.toBe(strongEtag('b'));
+  });
+});
 
 describe('ResponseCache', () => {
   it('keeps the most recently used entries up to its size', () => {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { toSummary, type Article, type StoryRef } from '../../src/articles/schema.js';
 import { Corpus, type SearchResult } from '../../src/corpus/index.js';
-import { searchPageJson, type SearchPageFields } from '../../src/http/representations.js';
+import { searchPageBody, type SearchPageFields } from '../../src/http/representations.js';
 import { SearchResponse } from '../../src/http/schemas/index.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { appFor, CORPUS_DIR } from '../helpers/app.js';
@@ -48,8 +48,11 @@ function compare(corpus: Corpus, q: string, variant: number): SearchResult['hits
   };
   // each hit's story (found from its document number) is the story looked up by the article's id
   for (const h of result.hits) expect(h.story).toEqual(storyOf(h.article));
-  const json = searchPageJson(page, result.hits);
+  const body = searchPageBody(page, result.hits);
+  const json = body.toString('utf8');
   expect(json).toBe(referenceJson(page, result.hits, storyOf));
+  // exactly the UTF-8 of the reference: no byte left unwritten at the end of the buffer
+  expect(body.equals(Buffer.from(referenceJson(page, result.hits, storyOf)))).toBe(true);
   const parsed = SearchResponse.safeParse(JSON.parse(json));
   if (!parsed.success) throw new Error(`page for ${q} does not match SearchResponse: ${parsed.error.message}`);
   return result.hits;

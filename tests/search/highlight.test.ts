@@ -154,4 +154,22 @@ describe('escapeHtml', () => {
     expect(escapeHtml('&amp;')).toBe('&amp;amp;');
     expect(escapeHtml('caf\u00e9 \ud83d\ude00 \ud800\n\u2019=?#;')).toBe('caf\u00e9 \ud83d\ude00 \ud800\n\u2019=?#;');
   });
+
+  it('agrees with a character-by-character escaper on random texts, and renderMarked on random ranges and marks', () => {
+    const entity: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    const reference = (t: string) => Array.from(t, (c) => entity[c] ?? c).join('');
+    const alphabet = ['a', 'b', ' ', '&', '<', '>', '"', "'", '\u00e9', '\ud83d\ude00', '\ud800', '\n', ';'];
+    const r = rng(5);
+    for (let i = 0; i < 500; i++) {
+      const text = Array.from({ length: Math.floor(r() * 40) }, () => alphabet[Math.floor(r() * alphabet.length)]!).join('');
+      expect(escapeHtml(text)).toBe(reference(text));
+      const from = Math.floor(r() * (text.length + 1));
+      const to = from + Math.floor(r() * (text.length - from + 1));
+      const a = from + Math.floor(r() * (to - from + 1));
+      const b = a + Math.floor(r() * (to - a + 1));
+      const spans: Span[] = a < b ? [{ start: a, end: b, key: 'k' }] : [];
+      const expected = a < b ? `${reference(text.slice(from, a))}<mark>${reference(text.slice(a, b))}</mark>${reference(text.slice(b, to))}` : reference(text.slice(from, to));
+      expect(renderMarked(text, spans, from, to)).toBe(expected);
+    }
+  });
 });
