@@ -22,7 +22,7 @@ import type { Article } from '../articles/schema.js';
 import { DEFAULT_MAX_FILE_BYTES, loadArticles, type FileRead, type LoadOptions, type LoadProblem, type LoadResult, type LoadStats } from '../loader/index.js';
 import { fingerprintDataDir, fingerprintDataDirOffThread, fingerprintDataDirSync, sameFiles } from '../snapshot/files.js';
 import type { FileFingerprint } from '../snapshot/format.js';
-import { contentHash, storedState, upsertRows, withIngestLock, writeBatch, type BatchWrite } from './postgres.js';
+import { contentHash, mergePendingSearchEntries, storedState, upsertRows, withIngestLock, writeBatch, type BatchWrite } from './postgres.js';
 
 export interface IngestOptions extends Pick<LoadOptions, 'maxFileBytes' | 'followSymlinksOutside' | 'onProgress' | 'cache' | 'syncRead' | 'parseWorkers'> {
   /** Names the folder's articles in the database (default: the folder's absolute path). */
@@ -63,6 +63,12 @@ const FINGERPRINT_VERSION = 'files-v1';
 const HASH_CONCURRENCY = 32;
 /** From this many files the command's after-load walk runs on a worker thread (about a second of blocking walk at 100,000). */
 const OFF_THREAD_WALK_FILES = 10_000;
+/**
+ * From this many articles to write, an ingest's batches take a large search-index pending list
+ * and the ingest merges it at its end (writeBatch's bulk, mergePendingSearchEntries); a smaller
+ * one (a watched folder's changed file) writes with the server's own limit and pays no merge.
+ */
+const MERGE_PENDING_FROM = 1000;
 
 /** Every file below the folder (path, size, modification time), or null when the folder cannot be walked. */
 async function listFolder(root: string, sync: boolean): Promise<FileFingerprint[] | null> {
@@ -283,6 +289,8 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
     // Each batch's rows (its new articles' hashes and the JSON sent) are made while PostgreSQL
     // writes an earlier batch: once a batch's upsert is sent, the first batch not yet made is
     // made, so a connection never waits for Node to make the rows it is about to send.
+    // Enough to write that its batches take a large search-index pending list, merged at the end (writeBatch).
+    const bulk = upserts.length >= MERGE_PENDING_FROM;
     const slices: Array<BatchWrite['upserts']> = [];
     for (let i = 0; i < upserts.length; i += batchSize) slices.push(upserts.slice(i, i + batchSize));
     const rows: Array<string | undefined> = [];
@@ -298,7 +306,7 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
         sent = k + 1;
         const ready = rows[k];
         rows[k] = undefined;
-        return writeBatch(pool, dataset, { upserts: slice, deletes: [] }, { ...(ready !== undefined ? { rows: ready } : {}), whileWriting: makeNext });
+        return writeBatch(pool, dataset, { upserts: slice, deletes: [] }, { ...(ready !== undefined ? { rows: ready } : {}), whileWriting: makeNext, bulk });
       }),
     );
     for (let i = 0; i < deletes.length; i += batchSize) {
@@ -306,6 +314,8 @@ export async function ingestDirectory(pool: pg.Pool, dataDir: string, options: I
       tasks.push(() => writeBatch(pool, dataset, { upserts: [], deletes: slice }));
     }
     const seqs = (await runLimited(tasks, options.parallel ?? 2)).filter((s): s is number => s !== null);
+    // The batches left up to 64 MB of search entries pending (writeBatch): merged now, so the searches after this ingest do not scan them.
+    if (bulk) await mergePendingSearchEntries(pool);
     // Recorded only when this run saw the whole folder as it stands (no file changed while it was
     // read, no id left to another dataset that a later run might take over).
     const stat = await after;

@@ -119,13 +119,59 @@ export interface BatchPipelining {
   rows?: string;
   /** Called once the upsert is sent, while PostgreSQL runs it (the caller makes its next rows then). */
   whileWriting?: () => void;
+  /**
+   * A batch of a large ingest, which merges the search index's pending list at its end: written
+   * with WRITE_BEGIN's large list. Other writes (a watched folder's few changed files) keep the
+   * server's limit, so their entries never pile up in a long list that searches scan.
+   */
+  bulk?: boolean;
+}
+
+/**
+ * How a write transaction of a large ingest begins (BatchPipelining.bulk): with room for 64 MB of new search-index entries in each GIN
+ * index's pending list (PostgreSQL's default is 4 MB) and as much memory to merge them into the
+ * index. An upsert's new entries go to the pending list, and the insert that finds the list over
+ * its limit merges the whole list into the index; at 4 MB that was every few hundred articles,
+ * each merge rewriting the posting lists of the same common words again, and with work_mem's
+ * 4 MB a merge of even that list was done in several passes. Merged sixteen times less often, an
+ * upsert costs PostgreSQL about a sixth less CPU (bench/RESULTS.md, "session 7, s14ingest").
+ * Readers stay correct meanwhile (an index scan reads the pending list too, only longer); the
+ * ingest merges what is left at its end (mergePendingSearchEntries). SET LOCAL: the settings end
+ * with the transaction, so a connection goes back to the pool as it came.
+ */
+const WRITE_BEGIN = "BEGIN; SET LOCAL gin_pending_list_limit = '64MB'; SET LOCAL work_mem = '64MB'";
+
+/**
+ * Merges the pending lists of the articles table's GIN indexes (and of any other GIN index on a
+ * table beside it) into the indexes, after an ingest that wrote with WRITE_BEGIN's large lists
+ * (bulk batches),
+ * so searches after it scan no long pending list. Best effort: a role that does not own an index
+ * may not merge it (then autovacuum does, or the next insert past the server's own limit); returns
+ * the pending-list pages merged.
+ */
+export async function mergePendingSearchEntries(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT i.indexrelid::regclass::text AS name
+       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam JOIN pg_class t ON t.oid = i.indrelid
+      WHERE am.amname = 'gin' AND t.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'articles'::regclass)
+      ORDER BY 1`,
+  );
+  let pages = 0;
+  for (const { name } of rows) {
+    try {
+      pages += Number((await pool.query<{ n: string }>('SELECT gin_clean_pending_list($1::regclass)::text AS n', [name])).rows[0]!.n);
+    } catch {
+      // Not this role's to merge (it needs to own the index): left to autovacuum.
+    }
+  }
+  return pages;
 }
 
 /** The number of the last change written, or null when the batch had nothing to write. */
 export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWrite, pipelining: BatchPipelining = {}): Promise<number | null> {
   if (batch.upserts.length === 0 && batch.deletes.length === 0) return null;
   const payload = batch.upserts.length ? (pipelining.rows ?? upsertRows(batch.upserts)) : null;
-  return inTransaction(pool, 'BEGIN', async (client) => {
+  return inTransaction(pool, payload && pipelining.bulk ? WRITE_BEGIN : 'BEGIN', async (client) => {
     const written: string[] = [];
     const gone: string[] = [];
     if (payload) {

@@ -3,7 +3,8 @@ import { isChrome } from '../../src/loader/normalise/chrome.js';
 import { findDates, latestDate } from '../../src/loader/normalise/dates.js';
 import { splitCaption } from '../../src/loader/normalise/body.js';
 import { looksLikeSourceName, parseArticleText } from '../../src/loader/formats/text.js';
-import { cleanLine, slugify } from '../../src/loader/normalise/clean.js';
+import { cleanLine, countWords, slugify } from '../../src/loader/normalise/clean.js';
+import fc from 'fast-check';
 
 const page = (...lines: string[]) => lines.join('\n\n');
 
@@ -126,5 +127,45 @@ describe('dates written in text', () => {
   it('takes the latest, or null', () => {
     expect(latestDate(['July 9, 2021', 'August 9, 2021', 'July 23, 2021'])).toBe('2021-08-09T00:00:00.000Z');
     expect(latestDate(['no dates here', 'in 2021 only a year'])).toBeNull();
+  });
+});
+
+describe('countWords', () => {
+  // The definition the scan replaces: maximal matches of this pattern.
+  const byRegex = (s: string) => [...s.matchAll(/[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu)].length;
+
+  it('counts joined words once and split ones apart, letters past ASCII and surrogate pairs included', () => {
+    expect(countWords("Don't stop-go U.S. 3.5 per-cent")).toBe(5);
+    expect(countWords('a--b a.-b -a- ’a’')).toBe(6);
+    expect(countWords('Zürich naïve 東京 𝐀𝐁 😀 x')).toBe(5);
+    expect(countWords('\ud835 lone \udc00 surrogates')).toBe(2);
+    expect(countWords('')).toBe(0);
+  });
+
+  it('agrees with the pattern on any text', () => {
+    const piece = fc.constantFrom('a', 'Z', '7', 'é', 'ß', '東', '𝐀', '😀', "'", '’', '.', '-', ' ', ',', '\n', '\ud835', '\udc00', '_', '٣');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        const s = parts.join('');
+        expect(countWords(s)).toBe(byRegex(s));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) => {
+        expect(countWords(s)).toBe(byRegex(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('splitCaption', () => {
+  it('finds each credit form only where its telling character is, and nothing in plain prose', () => {
+    expect(splitCaption('Crowds gather in the square. (Photo by Tony Karumba / AFP)')).toEqual({ caption: 'Crowds gather in the square.', credit: 'Tony Karumba/AFP' });
+    expect(splitCaption('Crowds gather in the square. Photo: Simon Maina / AFP')).toEqual({ caption: 'Crowds gather in the square.', credit: 'Simon Maina/AFP' });
+    expect(splitCaption('Crowds gather in the square. REUTERS/Thomas Mukoya')).toEqual({ caption: 'Crowds gather in the square.', credit: 'REUTERS/Thomas Mukoya' });
+    expect(splitCaption('Crowds gather in the square /AP')).toEqual({ caption: 'Crowds gather in the square', credit: 'AP' });
+    expect(splitCaption('Crowds gathered in the square on Monday (as they did last year).')).toBeNull();
   });
 });

@@ -180,6 +180,50 @@ describe('ingest', () => {
     }
   });
 
+  it('a large ingest writes with a large search pending list and merges it at its end, a small one with the server\'s own; connections stay as they were, the index answers every article', async () => {
+    const pool = await freshPool('pending');
+    // One file of 1,200 articles (more than MERGE_PENDING_FROM), every third naming a zebra.
+    const lines = Array.from({ length: 1200 }, (_, i) =>
+      JSON.stringify({ title: `Harbour report ${i}`, text: `Ships number ${i} came in${i % 3 === 0 ? ' with a zebra on deck' : ''}.\n\nThe port stayed open.`, date: '2024-03-01' }),
+    );
+    const d = tempDataDir({ 'ports/reports.ndjson': `${lines.join('\n')}\n` });
+    // Each row written notes the pending-list limit of the transaction that wrote it.
+    await pool.query('CREATE TABLE seen_limits (id text, pending_limit text)');
+    await pool.query(`CREATE FUNCTION note_limit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO seen_limits VALUES (NEW.id, current_setting('gin_pending_list_limit')); RETURN NEW; END $$`);
+    await pool.query('CREATE TRIGGER note_limit BEFORE INSERT ON articles FOR EACH ROW EXECUTE FUNCTION note_limit()');
+    const limits = async () => (await pool.query<{ pending_limit: string; n: string }>('SELECT pending_limit, count(*)::text AS n FROM seen_limits GROUP BY 1 ORDER BY 1')).rows;
+    try {
+      const out = await ingestDirectory(pool, d, { dataset: 'pending', batchSize: 500 });
+      expect(out).toMatchObject({ inserted: 1200, batches: 3 });
+      expect(await limits()).toEqual([{ pending_limit: '64MB', n: '1200' }]);
+      // The batches wrote with a 64 MB pending list (1,200 articles stay far below it): the ingest merged it
+      // at its end, so there is nothing left to merge now (without that merge this returns the list's pages).
+      const left = await pool.query<{ n: string }>("SELECT gin_clean_pending_list('articles_search_month')::text AS n");
+      expect(left.rows[0]!.n).toBe('0');
+      // SET LOCAL: every pooled connection is back at the server's settings.
+      const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
+      try {
+        for (const c of clients) expect((await c.query<{ gin_pending_list_limit: string }>('SHOW gin_pending_list_limit')).rows[0]!.gin_pending_list_limit).toBe('4MB');
+        // Answered by the index (no sequential scan allowed): every zebra, and only them.
+        await clients[0]!.query('SET enable_seqscan = off');
+        const zebras = await clients[0]!.query<{ n: string }>("SELECT count(*)::text AS n FROM articles WHERE search_tsv @@ to_tsquery('english', 'zebra')");
+        expect(zebras.rows[0]!.n).toBe('400');
+        await clients[0]!.query('RESET enable_seqscan');
+      } finally {
+        for (const c of clients) c.release();
+      }
+      // A small ingest (a file added) writes with the server's own limit: its entries never wait in a long list.
+      writeFileSync(path.join(d, 'ports/late.txt'), articleText('Late harbour report', 'One more ship came in.', 'The port closed at dusk.'));
+      expect(await ingestDirectory(pool, d, { dataset: 'pending', batchSize: 500 })).toMatchObject({ inserted: 1, unchanged: 1200 });
+      expect(await limits()).toEqual([
+        { pending_limit: '4MB', n: '1' },
+        { pending_limit: '64MB', n: '1200' },
+      ]);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('two ingests of the same folder at once write each article once', async () => {
     const pool = await freshPool('twice');
     const files: Record<string, string> = {};

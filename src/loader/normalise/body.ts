@@ -39,7 +39,12 @@ function credit(s: string): string {
  */
 export function splitCaption(line: string): { caption: string; credit: string } | null {
   // The labelled forms first: "… Photo: Name / Agency" would otherwise split at its slash.
-  const m = PHOTO_BY.exec(line) ?? LABEL_CREDIT.exec(line) ?? SLASH_CREDIT.exec(line) ?? CAPTION.exec(line);
+  // Each form is tried only on a line holding the character it cannot match without (most body
+  // lines hold none): the backtracking `^(.*…)` of each costs a pass per line otherwise.
+  const m =
+    (line.endsWith(')') ? PHOTO_BY.exec(line) : null) ??
+    (line.includes(':') ? LABEL_CREDIT.exec(line) : null) ??
+    (line.includes('/') ? (SLASH_CREDIT.exec(line) ?? CAPTION.exec(line)) : null);
   if (!m) return null;
   const caption = m[1]!.trim().replace(LEADING_LABEL, '');
   if (countWords(caption) < 2) return null;

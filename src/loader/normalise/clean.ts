@@ -39,11 +39,33 @@ export function slugify(s: string, maxLength = 120): string {
   return slug.slice(0, maxLength).replace(/-[^-]*$/u, '') || slug.slice(0, maxLength);
 }
 
-const WORD = /[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 
+/**
+ * How many words `[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*` finds in `s` (letters and digits,
+ * joined by single apostrophes, dots or hyphens), counted in one scan: a word starts at a letter
+ * or digit that follows neither another nor such a joiner after one. Every paragraph of every
+ * article is counted at least once, so this is a loop over character codes with the Unicode
+ * classes asked only of characters past ASCII (the regex's exec loop was 5-10 % of a parse).
+ */
 export function countWords(s: string): number {
-  WORD.lastIndex = 0;
   let n = 0;
-  while (WORD.exec(s) !== null) n++;
+  // 0: outside a word; 1: just after a letter or digit; 2: just after a joiner that follows one.
+  let state = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let word: boolean;
+    if (c < 128) word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+    else {
+      // A surrogate pair is one character (one code point), as the regex's u flag reads it.
+      const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      word = LETTER_OR_DIGIT.test(pair ? s.slice(i, i + 2) : s[i]!);
+      if (pair) i++;
+    }
+    if (word) {
+      if (state === 0) n++;
+      state = 1;
+    } else state = state === 1 && (c === 39 || c === 0x2019 || c === 46 || c === 45) ? 2 : 0;
+  }
   return n;
 }
