@@ -198,7 +198,7 @@ describe('ingest', () => {
       expect(await limits()).toEqual([{ pending_limit: '64MB', n: '1200' }]);
       // The batches wrote with a 64 MB pending list (1,200 articles stay far below it): the ingest merged it
       // at its end, so there is nothing left to merge now (without that merge this returns the list's pages).
-      const left = await pool.query<{ n: string }>("SELECT gin_clean_pending_list('articles_search_month')::text AS n");
+      const left = await pool.query<{ n: string }>("SELECT gin_clean_pending_list('article_search_words')::text AS n");
       expect(left.rows[0]!.n).toBe('0');
       // SET LOCAL: every pooled connection is back at the server's settings.
       const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
@@ -206,7 +206,7 @@ describe('ingest', () => {
         for (const c of clients) expect((await c.query<{ gin_pending_list_limit: string }>('SHOW gin_pending_list_limit')).rows[0]!.gin_pending_list_limit).toBe('4MB');
         // Answered by the index (no sequential scan allowed): every zebra, and only them.
         await clients[0]!.query('SET enable_seqscan = off');
-        const zebras = await clients[0]!.query<{ n: string }>("SELECT count(*)::text AS n FROM articles WHERE search_tsv @@ to_tsquery('english', 'zebra')");
+        const zebras = await clients[0]!.query<{ n: string }>("SELECT count(*)::text AS n FROM article_search WHERE search_tsv @@ to_tsquery('english', 'zebra')");
         expect(zebras.rows[0]!.n).toBe('400');
         await clients[0]!.query('RESET enable_seqscan');
       } finally {
