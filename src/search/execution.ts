@@ -7,7 +7,7 @@ import type { WorkBudget } from './budget.js';
 import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
 import { fuzzyNeighbours } from './fuzzy.js';
 import type { MatchResult } from './options.js';
-import { EMPTY_MATCH, gallop, intersect, subtract, UnionScratch } from './postings.js';
+import { EMPTY_MATCH, intersect, subtract, UnionScratch } from './postings.js';
 import { QuerySyntaxError } from './query.js';
 import type { PhraseQuery, PrefixQuery, Query, SearchField, TermQuery } from './query.js';
 import { WordLookups, type IndexReader } from './reader.js';
@@ -226,7 +226,6 @@ export class QueryExecution {
         formCursor = formNumbers.map((numbers) => numbers.map((t) => (t === undefined ? 0 : segment.postingStart[t]!)));
       }
       const d = doc - placed.base;
-      const postingDocs = segment.postingDocs;
       // positions of each slot in d (merged over its forms)
       for (let j = 0; j < n; j++) {
         const positions = slotPositions[j]!;
@@ -235,10 +234,9 @@ export class QueryExecution {
         for (let v = 0; v < numbers.length; v++) {
           const t = numbers[v];
           if (t === undefined) continue;
-          const end = segment.postingStart[t + 1]!;
-          const at = gallop(postingDocs, formCursor[j]![v]!, end, d);
+          const at = segment.seek(t, formCursor[j]![v]!, d);
           formCursor[j]![v] = at;
-          if (at < end && postingDocs[at] === d) {
+          if (segment.holds(t, at, d)) {
             const count = segment.positions(t, at - segment.postingStart[t]!, decoded);
             for (let k = 0; k < count; k++) positions.push(decoded[k]!);
           }

@@ -8,7 +8,7 @@ import type { MatchResult } from './options.js';
 export const EMPTY_MATCH: MatchResult = { docs: new Uint32Array(0), scores: new Float64Array(0) };
 
 /** First index in `[lo, hi)` with `a[i] >= x` (exponential then binary search). */
-export function gallop(a: Uint32Array, lo: number, hi: number, x: number): number {
+export function gallop(a: Uint32Array | Uint16Array, lo: number, hi: number, x: number): number {
   if (lo >= hi || a[lo]! >= x) return lo;
   let step = 1;
   let previous = lo;

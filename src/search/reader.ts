@@ -14,7 +14,7 @@
  * a field's length, so a version keeps one table by length instead of a norm per document.
  */
 import type { SearchIndexOptions } from './options.js';
-import { type Segment, STOP_PREFIX } from './segment.js';
+import { DOC_CHUNK, type Segment, STOP_PREFIX } from './segment.js';
 
 /** Alive flags of one segment's documents, one bit each (copy-on-write: a delete makes a new set). */
 export class AliveBits {
@@ -198,7 +198,10 @@ export class IndexReader {
     const alive = placed.alive;
     if (alive === null) return end - start;
     let n = 0;
-    for (let i = start; i < end; i++) if (alive.has(segment.postingDocs[i]!)) n++;
+    for (let h = 0, i = start; h < segment.chunks; h++) {
+      const high = h * DOC_CHUNK;
+      for (const to = segment.chunkStart(t, h + 1); i < to; i++) if (alive.has(high + segment.postingDocs[i]!)) n++;
+    }
     return n;
   }
 

@@ -12,6 +12,7 @@ import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
 import type { MatchResult } from './options.js';
 import { EMPTY_MATCH, gallop } from './postings.js';
 import type { FieldNorms, IndexReader } from './reader.js';
+import { DOC_CHUNK, OTHER_FREQUENCIES } from './segment.js';
 
 /** Field mask of every field. */
 export const ALL_FIELDS = F_TITLE | F_LEAD | F_REST;
@@ -65,19 +66,24 @@ export function wordHitsWithin(reader: IndexReader, weight: number, idf: number,
       continue;
     }
     const postingDocs = segment.postingDocs;
-    const frequencies = segment.postingFrequencies;
-    const end = segment.postingStart[t + 1]!;
-    let i = segment.postingStart[t]!;
-    for (; c < within.length && within[c]! < limit; c++) {
-      const d = within[c]! - base;
-      i = gallop(postingDocs, i, end, d);
-      if (i === end) {
-        while (c + 1 < within.length && within[c + 1]! < limit) c++;
-        continue;
+    // chunk by chunk (a posting keeps the low 16 bits of its number): the candidates of each
+    // chunk galloped through that chunk's postings
+    for (let h = 0; h < segment.chunks && c < within.length && within[c]! < limit; h++) {
+      const high = h * DOC_CHUNK;
+      const chunkLimit = Math.min(limit, base + high + DOC_CHUNK);
+      const to = segment.chunkStart(t, h + 1);
+      let i = segment.chunkStart(t, h);
+      for (; c < within.length && within[c]! < chunkLimit; c++) {
+        const d = within[c]! - base;
+        i = gallop(postingDocs, i, to, d - high);
+        if (i === to) {
+          while (c + 1 < within.length && within[c + 1]! < chunkLimit) c++;
+          continue;
+        }
+        if (postingDocs[i] !== d - high || (placed.alive !== null && !placed.alive.has(d))) continue;
+        docs[n] = within[c]!;
+        scores[n++] = postingScore(reader, placed.fieldNorms, d, segment.frequency(i), idf * weight);
       }
-      if (postingDocs[i] !== d || (placed.alive !== null && !placed.alive.has(d))) continue;
-      docs[n] = within[c]!;
-      scores[n++] = postingScore(reader, placed.fieldNorms, d, frequencies[i]!, idf * weight);
     }
   }
   return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
@@ -116,28 +122,39 @@ function segmentWordHits(
   const alive = placed.alive;
   const norms = placed.fieldNorms;
   const postingDocs = segment.postingDocs;
+  // a word's postings chunk by chunk: a posting keeps the low 16 bits of its number (segment.ts)
+  const chunks = segment.chunks;
+  // frequencies by code, read here rather than by a method call per posting
+  const codes = segment.postingFrequencies;
+  const values = segment.frequencyValues;
   if (mask === ALL_FIELDS && separateTitle) {
-    const frequencies = segment.postingFrequencies;
-    for (let i = start; i < end; i++) {
-      const d = postingDocs[i]!;
-      if (alive !== null && !alive.has(d)) continue;
-      const packed = frequencies[i]!;
-      const title = (packed & 15) * norms.of(d, 0);
-      const body = ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
-      docs[n] = base + d;
-      scores[n++] = weightedIdf * (k1Plus1 * (title / (k1 + title) + body / (k1 + body)) + (title > 0 ? delta : 0) + (body > 0 ? delta : 0));
+    for (let h = 0, i = start; h < chunks; h++) {
+      const high = h * DOC_CHUNK;
+      for (const to = segment.chunkStart(t, h + 1); i < to; i++) {
+        const d = high + postingDocs[i]!;
+        if (alive !== null && !alive.has(d)) continue;
+        const code = codes[i]!;
+        const packed = code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i);
+        const title = (packed & 15) * norms.of(d, 0);
+        const body = ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
+        docs[n] = base + d;
+        scores[n++] = weightedIdf * (k1Plus1 * (title / (k1 + title) + body / (k1 + body)) + (title > 0 ? delta : 0) + (body > 0 ? delta : 0));
+      }
     }
     return n;
   }
   if (mask === ALL_FIELDS) {
-    const frequencies = segment.postingFrequencies;
-    for (let i = start; i < end; i++) {
-      const d = postingDocs[i]!;
-      if (alive !== null && !alive.has(d)) continue;
-      const packed = frequencies[i]!;
-      const w = (packed & 15) * norms.of(d, 0) + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
-      docs[n] = base + d;
-      scores[n++] = weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
+    for (let h = 0, i = start; h < chunks; h++) {
+      const high = h * DOC_CHUNK;
+      for (const to = segment.chunkStart(t, h + 1); i < to; i++) {
+        const d = high + postingDocs[i]!;
+        if (alive !== null && !alive.has(d)) continue;
+        const code = codes[i]!;
+        const packed = code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i);
+        const w = (packed & 15) * norms.of(d, 0) + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
+        docs[n] = base + d;
+        scores[n++] = weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
+      }
     }
     return n;
   }
@@ -145,8 +162,8 @@ function segmentWordHits(
   const cursor = segment.positionCursor(t);
   const boundaries = segment.fieldBoundaries;
   for (let i = start; i < end; i++) {
-    const d = postingDocs[i]!;
-    const count = cursor.next();
+    const d = segment.docAt(t, i);
+    const count = segment.entryCount(i, cursor);
     if (alive !== null && !alive.has(d)) {
       cursor.skip(count);
       continue;

@@ -158,10 +158,7 @@ export class SearchIndex extends IndexReader {
       throw new QuerySyntaxError(`too many terms (at most ${this.options.maxQueryClauses})`, 0);
     }
     const evaluated = new QueryExecution(this, opts?.fuzzy === true, opts?.budget ?? null).evaluate(query);
-    const result = opts?.bonuses === false ? evaluated : withProximity(this, query, evaluated);
-    // never hand out views of a segment's arrays
-    const internal = this.segments.some((placed) => placed.segment.postingDocs.buffer === result.docs.buffer);
-    return internal ? { docs: result.docs.slice(), scores: result.scores } : result;
+    return opts?.bonuses === false ? evaluated : withProximity(this, query, evaluated);
   }
 
   /**

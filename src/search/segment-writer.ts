@@ -5,7 +5,7 @@
  * one article costs one article's work.
  */
 import type { SearchDocument } from './options.js';
-import { packFrequencies, POSITION_BLOCK, RESUME_EVERY, Segment, STOP_PREFIX } from './segment.js';
+import { countOfFrequencies, docChunks, DOC_CHUNK, OTHER_FREQUENCIES, packFrequencies, POSITION_BLOCK, RESUME_EVERY, Segment, STOP_PREFIX } from './segment.js';
 import { analyzerFor, scanTokens, type Analyzer, type ResumePointSink } from './tokenize.js';
 
 /** A growable Uint32 array. */
@@ -221,10 +221,12 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
       for (let k = groupStart + 1; k < groupEnd; k++) if (positionsByWord[k]! < positionsByWord[k - 1]!) ascending = false;
       if (!ascending) positionsByWord.subarray(groupStart, groupEnd).sort();
       streamWord.push(number);
-      streamFrequencies.push(packFrequencies(localFieldCounts[3 * slot]!, localFieldCounts[3 * slot + 1]!, localFieldCounts[3 * slot + 2]!));
+      const packed = packFrequencies(localFieldCounts[3 * slot]!, localFieldCounts[3 * slot + 1]!, localFieldCounts[3 * slot + 2]!);
+      streamFrequencies.push(packed);
       const bytesBefore = streamPositions.length;
       streamPositions.ensure(5 * (occurrences + 1));
-      streamPositions.varint(occurrences);
+      // the count only when the frequencies cannot tell it (a field at its ceiling)
+      if (countOfFrequencies(packed) < 0) streamPositions.varint(occurrences);
       let previous = 0;
       for (let k = groupStart; k < groupEnd; k++) {
         const p = positionsByWord[k]!;
@@ -262,8 +264,15 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
   const postingTotal = postingStart[vocabularySize]!;
   const positionByteTotal = positionByteStart[vocabularySize]!;
   if (positionByteTotal > 0xffffffff) throw new RangeError('position data exceeds 4 GiB');
-  const postingDocs = new Uint32Array(postingTotal);
-  const postingFrequencies = new Uint16Array(postingTotal);
+  const postingDocs = new Uint16Array(postingTotal);
+  // per word, where its postings of each chunk after the first start: the word's end until a posting of that chunk (or a later one) comes
+  const chunks = docChunks(documentCount);
+  const postingChunkStart = new Uint32Array((chunks - 1) * vocabularySize);
+  for (let r = 0; r < vocabularySize && chunks > 1; r++) postingChunkStart.fill(postingStart[r + 1]!, r * (chunks - 1), (r + 1) * (chunks - 1));
+  const postingFrequencies = new Uint8Array(postingTotal);
+  const { frequencyValues, codeOf } = frequencyCodes(streamFrequencies.array.subarray(0, streamFrequencies.length));
+  const otherAt: number[] = [];
+  const otherValue: number[] = [];
   const positionBlockOffset = new Uint32Array(positionBlockStart[vocabularySize]!);
   const positionBytes = new Uint8Array(positionByteTotal);
   const nextPosting = new Uint32Array(vocabularySize); // by first-appearance number
@@ -284,8 +293,20 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
       const within = at - postingStart[r]!;
       let byte = nextPositionByte[number]!;
       if ((within & (POSITION_BLOCK - 1)) === 0) positionBlockOffset[positionBlockStart[r]! + within / POSITION_BLOCK] = byte;
-      postingDocs[at] = d;
-      postingFrequencies[at] = streamFrequencies.array[p]!;
+      postingDocs[at] = d % DOC_CHUNK;
+      if (d >= DOC_CHUNK) {
+        // the first posting of word r in chunk h starts that chunk and every empty chunk before it
+        const row = r * (chunks - 1);
+        const end = postingStart[r + 1]!;
+        for (let h = Math.floor(d / DOC_CHUNK); h >= 1 && postingChunkStart[row + h - 1] === end; h--) postingChunkStart[row + h - 1] = at;
+      }
+      const packed = streamFrequencies.array[p]!;
+      const code = codeOf.get(packed) ?? OTHER_FREQUENCIES;
+      postingFrequencies[at] = code;
+      if (code === OTHER_FREQUENCIES) {
+        otherAt.push(at);
+        otherValue.push(packed);
+      }
       nextPosting[number] = at + 1;
       const byteLength = streamPositionBytes.array[p]!;
       for (let k = 0; k < byteLength; k++) positionBytes[byte++] = streamBytes[streamByte++]!;
@@ -339,7 +360,10 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     stemGroupWords,
     postingStart,
     postingDocs,
+    postingChunkStart,
     postingFrequencies,
+    frequencyValues,
+    ...otherFrequencies(otherAt, otherValue),
     positionBlockStart,
     positionBlockOffset,
     positionBytes,
@@ -350,4 +374,22 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     resumePointStart,
     resumePointBytes: resumeBytes.array.slice(0, resumeBytes.length),
   });
+}
+
+/**
+ * Codes for the packed frequencies of a segment's postings: the 255 commonest values (most
+ * postings are one occurrence in the body), commonest first, ties by value so that a build is
+ * deterministic; every other value is {@link OTHER_FREQUENCIES}.
+ */
+function frequencyCodes(packed: Uint32Array): { frequencyValues: Uint16Array; codeOf: Map<number, number> } {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < packed.length; i++) counts.set(packed[i]!, (counts.get(packed[i]!) ?? 0) + 1);
+  const values = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || a - b).slice(0, OTHER_FREQUENCIES);
+  return { frequencyValues: Uint16Array.from(values), codeOf: new Map(values.map((v, code) => [v, code])) };
+}
+
+/** The postings coded {@link OTHER_FREQUENCIES} (filled word by word), ascending, with their values. */
+function otherFrequencies(at: readonly number[], value: readonly number[]): { frequencyOtherAt: Uint32Array; frequencyOtherValue: Uint16Array } {
+  const order = at.map((_, k) => k).sort((x, y) => at[x]! - at[y]!);
+  return { frequencyOtherAt: Uint32Array.from(order, (k) => at[k]!), frequencyOtherValue: Uint16Array.from(order, (k) => value[k]!) };
 }

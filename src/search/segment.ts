@@ -11,12 +11,25 @@
  * - Term dictionary: sorted `string[]` of folded, unstemmed words; a word's number is its rank,
  *   so a prefix is a binary-searched range and a word is found by binary search.
  * - Postings: all words concatenated, word `t` owning `[postingStart[t], postingStart[t+1])` of
- *   - `postingDocs: Uint32Array`: document numbers within the segment, ascending;
- *   - `postingFrequencies: Uint16Array`: occurrences in the title (low 4 bits, at most 15), the
- *     lead (next 4 bits, at most 15) and later paragraphs (high 8 bits, at most 255). BM25's
- *     saturation makes higher counts irrelevant. 6 bytes per posting in total.
- * - Positions: one `Uint8Array`; for each posting, in posting order, a varint count followed by
- *   varint position deltas. Every 64th posting of a word has its byte offset recorded
+ *   - `postingDocs: Uint16Array`: the low 16 bits of the document numbers within the segment,
+ *     ascending. A segment of more than {@link DOC_CHUNK} documents splits each word's postings
+ *     into chunks of 65,536 document numbers: `postingChunkStart` holds, per word, where each
+ *     chunk after the first starts (chunks − 1 posting indexes a word), so a posting's number is
+ *     its chunk × 65,536 + its low bits. 2 bytes a posting instead of 4 (about 40 MB at 100,000
+ *     articles, bench/RESULTS.md "session 7, s14heap"), still read in place: a loop walks a word's
+ *     chunks, a seek gallops within the chunk of the number it looks for ({@link Segment.seek});
+ *   - `postingFrequencies: Uint8Array`: a code of the posting's frequencies: occurrences in the
+ *     title (low 4 bits, at most 15), the lead (next 4 bits, at most 15) and later paragraphs
+ *     (high 8 bits, at most 255), packed in 16 bits ({@link packFrequencies}; BM25's saturation
+ *     makes higher counts irrelevant). The segment's 255 commonest packed values have a code
+ *     each (`frequencyValues`); code 255 means one of the rest, found by binary search in
+ *     `frequencyOtherAt` (posting indexes, ascending) beside `frequencyOtherValue` (0.2% of
+ *     postings on the synthetic corpus). 1 byte instead of 2 (about 20 MB at 100,000 articles).
+ *     3 bytes per posting in all.
+ * - Positions: one `Uint8Array`; for each posting, in posting order, its varint position
+ *   deltas, after a varint count only when the frequencies cannot tell it (a field at its
+ *   ceiling: 15, 15 or 255); otherwise the count is the three frequencies' sum and is not stored
+ *   (1 byte a posting, about 20 MB at 100,000 articles). See {@link Segment.entryCount}. Every 64th posting of a word has its byte offset recorded
  *   (`positionBlockOffset`), so the positions of posting `i` are found by skipping at most 63
  *   entries. Positions number all words of the document; the title starts at 0 and each
  *   paragraph starts one position after the previous field's end, so consecutive positions
@@ -54,10 +67,31 @@ export const STOP_PREFIX = '\u0000';
 export const POSITION_BLOCK = 64;
 /** Positions between a text's resume points (see the layout above). */
 export const RESUME_EVERY = 16;
+/** Document numbers per chunk of a word's postings: a posting keeps the low 16 bits of its number. */
+export const DOC_CHUNK = 65536;
+
+/** Chunks of document numbers in a segment of `size` documents (at least one). */
+export function docChunks(size: number): number {
+  return Math.max(1, Math.ceil(size / DOC_CHUNK));
+}
 
 /** Field bits of a posting's frequencies (`postingFrequencies`). */
 export function packFrequencies(title: number, lead: number, rest: number): number {
   return Math.min(title, 15) | (Math.min(lead, 15) << 4) | (Math.min(rest, 255) << 8);
+}
+
+/** The code of a posting whose packed frequencies have no code of their own (see the layout). */
+export const OTHER_FREQUENCIES = 255;
+
+/**
+ * How many positions a posting with these packed frequencies has, or -1 when a field is at its
+ * ceiling (the count may be higher: the positions store it).
+ */
+export function countOfFrequencies(packed: number): number {
+  const title = packed & 15;
+  const lead = (packed >>> 4) & 15;
+  const rest = packed >>> 8;
+  return title === 15 || lead === 15 || rest === 255 ? -1 : title + lead + rest;
 }
 
 /** Everything a segment is made of (what the writer produces and a snapshot stores). */
@@ -68,8 +102,17 @@ export interface SegmentParts {
   stemGroupStart: Uint32Array;
   stemGroupWords: Uint32Array;
   postingStart: Uint32Array;
-  postingDocs: Uint32Array;
-  postingFrequencies: Uint16Array;
+  /** Low 16 bits of each posting's document number. */
+  postingDocs: Uint16Array;
+  /** Per word, where its postings of chunks 1 .. chunks − 1 start (empty for a segment of one chunk). */
+  postingChunkStart: Uint32Array;
+  /** Per posting, the code of its packed frequencies. */
+  postingFrequencies: Uint8Array;
+  /** Code → packed frequencies (at most 255 codes). */
+  frequencyValues: Uint16Array;
+  /** Postings coded {@link OTHER_FREQUENCIES}, ascending, and their packed frequencies. */
+  frequencyOtherAt: Uint32Array;
+  frequencyOtherValue: Uint16Array;
   positionBlockStart: Uint32Array;
   positionBlockOffset: Uint32Array;
   positionBytes: Uint8Array;
@@ -88,8 +131,19 @@ export class Segment {
   /** Sorted vocabulary (folded, unstemmed words; stop words with {@link STOP_PREFIX}). */
   readonly words: readonly string[];
   readonly postingStart: Uint32Array;
-  readonly postingDocs: Uint32Array;
-  readonly postingFrequencies: Uint16Array;
+  /** Low 16 bits of each posting's document number (see the layout above: read through {@link chunkStart}, {@link docAt}, {@link seek}). */
+  readonly postingDocs: Uint16Array;
+  /** Chunks of {@link DOC_CHUNK} document numbers (1 for a segment of at most 65,536 documents). */
+  readonly chunks: number;
+  private readonly postingChunkStart: Uint32Array;
+  /** Per posting, the code of its frequencies: read through {@link frequency} (a hot loop may read a code below {@link OTHER_FREQUENCIES} from `frequencyValues` itself). */
+  readonly postingFrequencies: Uint8Array;
+  /** Code → packed frequencies. */
+  readonly frequencyValues: Uint16Array;
+  /** Positions a posting of each code has, -1 when they store their count ({@link countOfFrequencies}). */
+  private readonly countOfCode: Int32Array;
+  private readonly frequencyOtherAt: Uint32Array;
+  private readonly frequencyOtherValue: Uint16Array;
   readonly positionBlockStart: Uint32Array;
   readonly positionBlockOffset: Uint32Array;
   readonly positionBytes: Uint8Array;
@@ -125,7 +179,14 @@ export class Segment {
     this.stemGroupWords = parts.stemGroupWords;
     this.postingStart = parts.postingStart;
     this.postingDocs = parts.postingDocs;
+    this.chunks = docChunks(this.size);
+    this.postingChunkStart = parts.postingChunkStart;
+    if (parts.postingChunkStart.length !== (this.chunks - 1) * parts.words.length) throw new RangeError(`${parts.postingChunkStart.length} chunk starts for ${parts.words.length} words in ${this.chunks} chunks`);
     this.postingFrequencies = parts.postingFrequencies;
+    this.frequencyValues = parts.frequencyValues;
+    this.countOfCode = Int32Array.from({ length: 256 }, (_, code) => (code < parts.frequencyValues.length && code !== OTHER_FREQUENCIES ? countOfFrequencies(parts.frequencyValues[code]!) : -1));
+    this.frequencyOtherAt = parts.frequencyOtherAt;
+    this.frequencyOtherValue = parts.frequencyOtherValue;
     this.positionBlockStart = parts.positionBlockStart;
     this.positionBlockOffset = parts.positionBlockOffset;
     this.positionBytes = parts.positionBytes;
@@ -158,6 +219,75 @@ export class Segment {
   /** Postings of word `t` (documents containing it, deleted ones included). */
   postingCount(t: number): number {
     return this.postingStart[t + 1]! - this.postingStart[t]!;
+  }
+
+  /**
+   * Posting index where word `t`'s postings of chunk `h` (document numbers from `h` × 65,536)
+   * start; for `h` = {@link chunks}, the word's end. The postings of chunk `h` are
+   * `[chunkStart(t, h), chunkStart(t, h + 1))`, their numbers `h` × 65,536 + `postingDocs[i]`.
+   */
+  chunkStart(t: number, h: number): number {
+    if (h === 0) return this.postingStart[t]!;
+    if (h >= this.chunks) return this.postingStart[t + 1]!;
+    return this.postingChunkStart[t * (this.chunks - 1) + h - 1]!;
+  }
+
+  /** Document number of posting `i` (an index into the postings, within word `t`'s). */
+  docAt(t: number, i: number): number {
+    const chunks = this.chunks;
+    if (chunks === 1) return this.postingDocs[i]!;
+    const row = t * (chunks - 1);
+    let h = 0;
+    while (h + 1 < chunks && i >= this.postingChunkStart[row + h]!) h++;
+    return h * DOC_CHUNK + this.postingDocs[i]!;
+  }
+
+  /**
+   * First posting of word `t` at or after posting `from` (within the word's) whose document
+   * number is `doc` or more; the word's end when there is none. Gallops from `from` within the
+   * chunk of `doc` only: every posting of an earlier chunk is below it, every one of a later chunk above.
+   */
+  seek(t: number, from: number, doc: number): number {
+    if (this.chunks === 1) return gallop(this.postingDocs, from, this.postingStart[t + 1]!, doc);
+    const h = Math.floor(doc / DOC_CHUNK);
+    if (h >= this.chunks) return this.postingStart[t + 1]!;
+    const first = this.chunkStart(t, h);
+    const lo = from > first ? from : first;
+    const hi = this.chunkStart(t, h + 1);
+    return lo >= hi ? lo : gallop(this.postingDocs, lo, hi, doc - h * DOC_CHUNK);
+  }
+
+  /** Packed frequencies of posting `i` ({@link packFrequencies}). */
+  frequency(i: number): number {
+    const code = this.postingFrequencies[i]!;
+    return code !== OTHER_FREQUENCIES ? this.frequencyValues[code]! : this.otherFrequency(i);
+  }
+
+  private otherFrequency(i: number): number {
+    const at = lowerBound(this.frequencyOtherAt, 0, this.frequencyOtherAt.length, i);
+    if (this.frequencyOtherAt[at] !== i) throw new RangeError(`posting ${i} has no frequencies`);
+    return this.frequencyOtherValue[at]!;
+  }
+
+  /**
+   * The number of positions of posting `i`, whose entry `cursor` is at: the frequencies' sum, or
+   * the count the entry starts with when a field is at its ceiling (then read, and the cursor moves past it).
+   */
+  entryCount(i: number, cursor: VarintCursor): number {
+    const code = this.postingFrequencies[i]!;
+    const count = this.countOfCode[code]!;
+    if (count >= 0) return count;
+    if (code === OTHER_FREQUENCIES) {
+      const other = countOfFrequencies(this.otherFrequency(i));
+      if (other >= 0) return other;
+    }
+    return cursor.next();
+  }
+
+  /** Whether posting `i` (found by {@link seek} for word `t`) is document `doc`'s. */
+  holds(t: number, i: number, doc: number): boolean {
+    if (i >= this.postingStart[t + 1]! || this.postingDocs[i] !== doc % DOC_CHUNK) return false;
+    return this.chunks === 1 || this.docAt(t, i) === doc;
   }
 
   /** Word numbers `[first, end)` of the words starting with `prefix`. */
@@ -222,8 +352,9 @@ export class Segment {
    */
   positions(t: number, i: number, out: number[]): number {
     const cursor = new VarintCursor(this.positionBytes, this.positionBlockOffset[this.positionBlockStart[t]! + Math.floor(i / POSITION_BLOCK)]!);
-    for (let skip = i % POSITION_BLOCK; skip > 0; skip--) cursor.skip(cursor.next());
-    const count = cursor.next();
+    const posting = this.postingStart[t]! + i;
+    for (let j = posting - (i % POSITION_BLOCK); j < posting; j++) cursor.skip(this.entryCount(j, cursor));
+    const count = this.entryCount(posting, cursor);
     let position = 0;
     for (let k = 0; k < count; k++) out[k] = position += cursor.next();
     return count;
@@ -231,14 +362,12 @@ export class Segment {
 
   /** Positions of word `t` in document `doc` into `out[0, count)` (as {@link positions}); returns their count (0 when `doc` lacks `t`). */
   docPositions(t: number, doc: number, out: number[]): number {
-    const start = this.postingStart[t]!;
-    const end = this.postingStart[t + 1]!;
-    const at = lowerBound(this.postingDocs, start, end, doc);
-    if (at === end || this.postingDocs[at] !== doc) return 0;
-    return this.positions(t, at - start, out);
+    const at = this.seek(t, this.postingStart[t]!, doc);
+    if (!this.holds(t, at, doc)) return 0;
+    return this.positions(t, at - this.postingStart[t]!, out);
   }
 
-  /** A cursor at the first position entry of word `t` (positions of its postings in order). */
+  /** A cursor at the first position entry of word `t` (positions of its postings in order; each entry's count from {@link entryCount}). */
   positionCursor(t: number): VarintCursor {
     return new VarintCursor(this.positionBytes, this.positionBlockOffset[this.positionBlockStart[t]!]!);
   }
@@ -267,10 +396,9 @@ export class PositionReader {
   docPositions(doc: number, out: number[]): number {
     const segment = this.segment;
     const start = segment.postingStart[this.t]!;
-    const end = segment.postingStart[this.t + 1]!;
-    const at = gallop(segment.postingDocs, this.postingAt, end, doc);
+    const at = segment.seek(this.t, this.postingAt, doc);
     this.postingAt = at;
-    if (at === end || segment.postingDocs[at] !== doc) return 0;
+    if (!segment.holds(this.t, at, doc)) return 0;
     const i = at - start;
     const fromBlock = i % POSITION_BLOCK;
     if (this.entry < 0 || this.entry > i || i - this.entry > fromBlock) {
@@ -278,8 +406,8 @@ export class PositionReader {
       this.entry = i - fromBlock;
     }
     const cursor = this.cursor;
-    for (; this.entry < i; this.entry++) cursor.skip(cursor.next());
-    const count = cursor.next();
+    for (; this.entry < i; this.entry++) cursor.skip(segment.entryCount(start + this.entry, cursor));
+    const count = segment.entryCount(at, cursor);
     let position = 0;
     for (let k = 0; k < count; k++) out[k] = position += cursor.next();
     this.entry = i + 1;

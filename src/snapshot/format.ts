@@ -40,9 +40,12 @@ import type { StoryIndexDump } from '../search/near-duplicates.js';
  * the key (the story index makes a key again from the slot's signature: 34 MB less heap at
  * 100,000 articles), signatures of 16-bit bins, and an article alone in its file has its file's
  * hash as its story revision (no `:` after it); 8: stem groups numbered in stem order (the header's
- * `stems` sorted, the segment keeps them as that array instead of a Map).
+ * `stems` sorted, the segment keeps them as that array instead of a Map); 9: a posting keeps the
+ * low 16 bits of its document number (`postingDocs` a Uint16Array, `postingChunkStart` where each
+ * word's postings of a later 65,536 documents start), and a one-byte code of its frequencies (`frequencyValues`, the rest in
+ * `frequencyOtherAt`/`frequencyOtherValue`) that also tells its count of positions (stored only when it cannot).
  */
-export const SNAPSHOT_FORMAT = 8;
+export const SNAPSHOT_FORMAT = 9;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
 /** The checksum covers everything from this byte on. */
 export const PREAMBLE = 52;
@@ -108,8 +111,12 @@ const ARRAYS = [
   ['stemGroupStart', Uint32Array],
   ['stemGroupWords', Uint32Array],
   ['postingStart', Uint32Array],
-  ['postingDocs', Uint32Array],
-  ['postingFrequencies', Uint16Array],
+  ['postingDocs', Uint16Array],
+  ['postingChunkStart', Uint32Array],
+  ['postingFrequencies', Uint8Array],
+  ['frequencyValues', Uint16Array],
+  ['frequencyOtherAt', Uint32Array],
+  ['frequencyOtherValue', Uint16Array],
   ['positionBlockStart', Uint32Array],
   ['positionBlockOffset', Uint32Array],
   ['positionBytes', Uint8Array],
