@@ -17,14 +17,17 @@ import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readF
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { makeSnapshot } from '../src/cli/snapshot.js';
 import { fingerprintDataDir } from '../src/snapshot/files.js';
 import { Corpus } from '../src/corpus/index.js';
 import { loadArticles } from '../src/loader/index.js';
 import { parseQuery, SearchIndex, topK } from '../src/search/index.js';
+import { startModuleWorker } from '../src/worker-module.js';
 import { requiredArg } from './lib/args.js';
 import { mulberry32 } from './lib/prng.js';
+import type { SearchLoadResult } from './lib/search-load-worker.js';
 import { fullGc, heapBytes, percentile } from './lib/stats.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -110,32 +113,19 @@ function headlineWords(dir: string, max = 2000): string[] {
   return [...words];
 }
 
-/** Sends searches back to back; records every request's latency and status. */
-function backgroundLoad(base: string, words: readonly string[]): { stop: () => Promise<{ latencies: number[]; status503: number; errors: number }> } {
-  let running = true;
-  const latencies: number[] = [];
-  let status503 = 0;
-  let errors = 0;
-  const loop = (async () => {
-    while (running) {
-      const q = `${words[Math.floor(random() * words.length)]} ${words[Math.floor(random() * words.length)]}`;
-      const t = performance.now();
-      try {
-        const res = await fetch(`${base}/search?q=${encodeURIComponent(q)}&limit=10`);
-        await res.arrayBuffer();
-        if (res.status === 503) status503++;
-        else if (!res.ok) errors++;
-      } catch {
-        errors++;
-      }
-      latencies.push(performance.now() - t);
-    }
-  })();
+/** Sends searches back to back on a thread of its own (bench/lib/search-load-worker.ts); `stop` returns what it measured. */
+function backgroundLoad(base: string, words: readonly string[]): { stop: () => Promise<SearchLoadResult> } {
+  const worker = startModuleWorker(import.meta.url, 'lib/search-load-worker', { base, words, seed: Math.floor(random() * 2 ** 32) });
+  const done = new Promise<SearchLoadResult>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
   return {
     stop: async () => {
-      running = false;
-      await loop;
-      return { latencies, status503, errors };
+      worker.postMessage('stop');
+      const result = await done;
+      await worker.terminate();
+      return result;
     },
   };
 }
@@ -183,6 +173,9 @@ async function runMode(mode: 'update' | 'full', words: readonly string[]): Promi
       /* exited */
     }
   }, 50);
+  // this thread's event loop (files written, polls, RSS): the search client runs on its own thread beside it
+  const ownDelay = monitorEventLoopDelay({ resolution: 10 });
+  ownDelay.enable();
   const load = backgroundLoad(server.base, words);
   const latency: Record<string, number[]> = { add: [], modify: [], delete: [], 'add 100': [], 'delete 100': [] };
   const folder = path.join(data, 'bench-updates');
@@ -213,7 +206,10 @@ async function runMode(mode: 'update' | 'full', words: readonly string[]): Promi
     latency['delete 100']!.push(await visible(server.base, token, 0, t));
   }
   const during = await load.stop();
+  ownDelay.disable();
   clearInterval(sampler);
+  const slowest = during.latencies.map((ms, i) => [ms, during.startedAt[i]!] as const).sort((a, b) => b[0] - a[0]).slice(0, 5);
+  console.error(`slowest requests (${mode}): ${slowest.map(([ms, at]) => `${ms.toFixed(0)} ms at ${new Date(at).toISOString()} (${at.toFixed(0)})`).join(', ')}`);
   const health = (await (await fetch(`${server.base}/health`).catch(() => null))?.json().catch(() => ({}))) as { index?: { segments: number; deletedShare: number } } | undefined;
   await stop(server);
   if (IN_PLACE) rmSync(folder, { recursive: true, force: true });
@@ -221,6 +217,8 @@ async function runMode(mode: 'update' | 'full', words: readonly string[]): Promi
   for (const [op, xs] of Object.entries(latency)) out[`visible p95: ${op}`] = `${(percentile(xs, 95) / 1000).toFixed(2)} s (n=${xs.length}, max ${(Math.max(...xs) / 1000).toFixed(2)} s)`;
   out['longest request during updates'] = `${Math.max(...during.latencies).toFixed(0)} ms`;
   out['request p99 during updates'] = `${percentile(during.latencies, 99).toFixed(1)} ms`;
+  out["the search client's own longest event-loop delay"] = `${during.ownDelayMaxMs.toFixed(0)} ms`;
+  out["the bench's main thread's longest event-loop delay (files written, polls)"] = `${(ownDelay.max / 1e6).toFixed(0)} ms`;
   out['503s during updates'] = during.status503;
   out['other errors'] = during.errors;
   out['steady RSS'] = `${(steadyRss / 1048576).toFixed(0)} MB`;

@@ -44,13 +44,7 @@ export function syncStories(index: StoryIndex, articles: readonly Article[]): St
     index.add(storyDocument(a, rev));
     added++;
   }
-  if (index.size > wanted.size) {
-    for (const id of index.ids()) {
-      if (wanted.has(id)) continue;
-      index.remove(id);
-      removed++;
-    }
-  }
+  if (index.size > wanted.size) removed = index.removeMany(index.ids().filter((id) => !wanted.has(id)));
   return { added, removed };
 }
 
@@ -69,7 +63,7 @@ export function addFingerprinted(index: StoryIndex, articles: readonly Article[]
  * dropped. Returns the ids whose stories may differ.
  */
 export function syncStoryChanges(index: StoryIndex, added: readonly Article[], gone: readonly string[]): StorySync & { touched: string[] } {
-  for (const id of gone) index.remove(id);
+  index.removeMany(gone);
   for (const a of added) index.add(storyDocument(a));
   return { added: added.length, removed: gone.length, touched: [...added.map((a) => a.id), ...gone] };
 }

@@ -310,11 +310,14 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   }
   if (!st.isDirectory()) throw new DataDirError(dataDir, 'is not a directory');
 
+  // While serving (reads asynchronous), the linear passes below (the walk's too) let requests in every few thousand articles.
+  const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const breathe = options.syncRead ? async () => undefined : () => clock.breathe(yieldToRequests);
   const accept = (name: string) => formatFor(name) !== undefined;
   // Only files named: the last walk stands, with those paths looked at alone (no folder listed).
   const last = options.changedPaths ? options.cache?.walk : undefined;
   const walked =
-    (last && (await walkChanges(root, last, options.changedPaths!, accept))) || (await walkDataDir(root, accept, { followSymlinksOutside: options.followSymlinksOutside }));
+    (last && (await walkChanges(root, last, options.changedPaths!, accept, breathe, SLICE))) || (await walkDataDir(root, accept, { followSymlinksOutside: options.followSymlinksOutside }));
   // A folder that could not be listed, or reads that failed for want of descriptors, would make
   // a corpus missing arbitrary articles: that is no reading of the folder, so none is returned.
   if (walked.unreadable) throw new DataDirError(dataDir, walked.unreadable);
@@ -410,9 +413,6 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
     use(rel, earlier);
     return true;
   };
-  // While serving (reads asynchronous), the linear passes below let requests in every few thousand articles.
-  const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
-  const breathe = options.syncRead ? async () => undefined : () => clock.breathe(yieldToRequests);
   let toRead = files;
   clock.phase('cached files');
   const takeUnnamed = async () => {

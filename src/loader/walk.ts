@@ -208,7 +208,15 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
  * `_source.json` or `_chrome.txt`, a path the last walk reported as a problem, a file in a folder
  * it did not walk): then the folder must be walked again.
  */
-export async function walkChanges(root: string, last: Walk, changed: ReadonlyArray<{ path: string }>, accept: (name: string) => boolean): Promise<Walk | null> {
+export async function walkChanges(
+  root: string,
+  last: Walk,
+  changed: ReadonlyArray<{ path: string }>,
+  accept: (name: string) => boolean,
+  /** Lets requests in between slices of the pass over the last walk's files (5-12 ms at 100,000 files in one piece). */
+  breathe: () => Promise<void> = async () => undefined,
+  slice = 4096,
+): Promise<Walk | null> {
   if (last.unreadable || changed.length > 1000) return null;
   const problemPaths = new Set(last.problems.map((p) => p.rel));
   const present = new Map<string, WalkEntry>();
@@ -248,7 +256,9 @@ export async function walkChanges(root: string, last: Walk, changed: ReadonlyArr
   const files: WalkEntry[] = [];
   const named = [...present.values()];
   const removed: string[] = [];
-  for (const f of last.files) {
+  for (let i = 0; i < last.files.length; i++) {
+    if (i % slice === slice - 1) await breathe();
+    const f = last.files[i]!;
     if (gone.has(f.rel)) {
       removed.push(f.rel);
       continue;

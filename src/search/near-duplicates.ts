@@ -455,32 +455,53 @@ export class StoryIndex {
 
   /** Removes an article; its story splits if the article was what held it together. */
   remove(id: string): boolean {
-    const member = this.members.get(id);
-    if (!member) return false;
-    this.edits++;
-    this.members.delete(id);
-    if (member.slot >= 0) {
-      // The bucket keys are not kept: they are made again from the stored signature.
-      const keys = this.bucketKeys(this.signatures, member.slot * this.bins);
-      for (let b = 0; b < keys.length; b++) this.buckets.remove(keys[b]!, this.bucketValue(member.slot, b));
-      this.bySlot[member.slot] = undefined;
-      this.freeSlots.push(member.slot);
-      member.slot = -1;
+    return this.removeMany([id]) === 1;
+  }
+
+  /**
+   * Removes articles (ids not held are skipped) and returns how many were held. Each story they
+   * left is split again once, after all of them are gone: removing them one at a time walked the
+   * rest of the story after each, so deleting the k copies of one story cost k² (100 reprints
+   * deleted at once held the event loop 15-90 ms at 100,000 articles); the stories come out the
+   * same, since they are the connected groups of the links that remain either way.
+   */
+  removeMany(ids: Iterable<string>): number {
+    const going = new Set<Member>();
+    for (const id of ids) {
+      const member = this.members.get(id);
+      if (member) going.add(member);
     }
-    const old = member.story;
-    member.story = null;
-    for (const other of member.links ?? []) other.links!.splice(other.links!.indexOf(member), 1);
-    member.links = null;
-    if (old === null) return true;
-    old.members.delete(member);
-    // Re-split the old story by walking its remaining links (only this story's members).
-    const unvisited = new Set(old.members);
-    while (unvisited.size > 0) {
-      const start = unvisited.values().next().value!;
-      unvisited.delete(start);
-      grouped(start, (next) => unvisited.delete(next));
+    const left = new Set<StoryGroup>();
+    for (const member of going) {
+      this.edits++;
+      this.members.delete(member.id);
+      if (member.slot >= 0) {
+        // The bucket keys are not kept: they are made again from the stored signature.
+        const keys = this.bucketKeys(this.signatures, member.slot * this.bins);
+        for (let b = 0; b < keys.length; b++) this.buckets.remove(keys[b]!, this.bucketValue(member.slot, b));
+        this.bySlot[member.slot] = undefined;
+        this.freeSlots.push(member.slot);
+        member.slot = -1;
+      }
+      const old = member.story;
+      member.story = null;
+      // links between two removed articles go with them (no search through a list that goes too)
+      for (const other of member.links ?? []) if (!going.has(other)) other.links!.splice(other.links!.indexOf(member), 1);
+      member.links = null;
+      if (old === null) continue;
+      old.members.delete(member);
+      left.add(old);
     }
-    return true;
+    // Re-split each story left by walking its remaining links (only that story's members).
+    for (const old of left) {
+      const unvisited = new Set(old.members);
+      while (unvisited.size > 0) {
+        const start = unvisited.values().next().value!;
+        unvisited.delete(start);
+        grouped(start, (next) => unvisited.delete(next));
+      }
+    }
+    return going.size;
   }
 
   /**

@@ -147,6 +147,46 @@ describe('StoryIndex', () => {
     expect(bridge.remove('whole')).toBe(false);
   });
 
+  it('removing many at once, or one at a time, leaves the stories of an index of the rest alone, for any set removed (property)', () => {
+    // the filled index plus a report holding both stories whole, which links them, and a story of
+    // its own (two copies): a removal can split a story, rename it or empty it, one story or two at once
+    const third = Array.from({ length: 6 }, (_, p) => Array.from({ length: 24 }, (_, w) => `word${(p * 24 + w) * 7919 % 1000}`).join(' ') + '.');
+    const docs = [
+      { id: 'wire', paragraphs: wire, publishedMs: day(13) },
+      { id: 'other-story', paragraphs: otherStory, publishedMs: day(16) },
+      ...Object.values(copies).map((text, i) => ({ id: `copy-${i}`, paragraphs: text, publishedMs: day(13) + (i + 1) * 3_600_000 })),
+      { id: 'both', paragraphs: [...wire, ...otherStory], publishedMs: day(3) },
+      { id: 'third-a', paragraphs: third, publishedMs: day(1) },
+      { id: 'third-b', paragraphs: third.slice(0, 5), publishedMs: day(2) },
+    ];
+    const ids = docs.map((d) => d.id);
+    const stories = (index: StoryIndex) => ids.map((id) => [id, index.storyOf(id), index.story(id)?.articleIds]);
+    const indexOf = (kept: typeof docs) => {
+      const index = new StoryIndex();
+      for (const d of kept) index.add(d);
+      return index;
+    };
+    fc.assert(
+      fc.property(fc.subarray([...ids, 'never-held']), (gone) => {
+        const rest = indexOf(docs.filter((d) => !gone.includes(d.id)));
+        const oneByOne = indexOf(docs);
+        const atOnce = indexOf(docs);
+        let held = 0;
+        for (const id of gone) if (oneByOne.remove(id)) held++;
+        expect(atOnce.removeMany(gone)).toBe(held);
+        expect(atOnce.size).toBe(rest.size);
+        expect(stories(oneByOne)).toEqual(stories(rest));
+        expect(stories(atOnce)).toEqual(stories(rest));
+        if (!gone.includes('both')) expect(rest.storyOf('both')!.size).toBe(rest.size - (2 - gone.filter((id) => id.startsWith('third')).length)); // it holds the rest in one story
+        if (gone.length === 0) expect(rest.storyOf('third-b')).toEqual({ id: 'third-a', size: 2 });
+        // and they group a copy added afterwards as that index does
+        for (const index of [rest, oneByOne, atOnce]) index.add({ id: 'late', paragraphs: wire, publishedMs: day(20) });
+        expect(atOnce.storyOf('late')).toEqual(rest.storyOf('late'));
+      }),
+      { numRuns: 60, seed: 9 },
+    );
+  });
+
   it('adding an id again replaces the article (a changed file)', () => {
     const index = filled();
     index.add({ id: 'copy-0', paragraphs: otherStory, publishedMs: day(17) });
