@@ -92,6 +92,7 @@ async function measure(): Promise<void> {
   try {
     await analyse.query('SET statement_timeout = 0');
     await analyse.query('ANALYZE articles');
+    await analyse.query('ANALYZE article_search');
   } finally {
     analyse.release(true);
   }

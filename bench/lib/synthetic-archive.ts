@@ -103,19 +103,28 @@ export async function fillSyntheticArchive(
     o.log(`  staged in ${((performance.now() - t0) / 1000).toFixed(0)} s; writing articles`);
 
     // Secondary indexes dropped for the load, rebuilt from their own definitions after it.
-    const indexes = (await pool.query<{ name: string; def: string }>(`SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'articles' AND indexname <> 'articles_pkey'`)).rows;
+    const indexes = (await pool.query<{ name: string; def: string }>(`SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename IN ('articles', 'article_search') AND indexname NOT IN ('articles_pkey', 'article_search_pkey')`)).rows;
     for (const ix of indexes) await pool.query(`DROP INDEX ${ix.name}`);
     const vector = searchVectorSql('s.title', 's.lead', 's.body');
     await Promise.all(
       [0, 1].map((part) =>
         unbounded(pool, (c) =>
           c.query(
-            `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, search_tsv, change_seq)
-             SELECT s.id, $2, s.content_hash, s.record, s.slug, s.published_at, NULL, NULL, s.category, s.language, '{}', '{}', ${vector}, nextval('article_change_seq')
+            `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, change_seq)
+             SELECT s.id, $2, s.content_hash, s.record, s.slug, s.published_at, NULL, NULL, s.category, s.language, '{}', '{}', nextval('article_change_seq')
                FROM archive_staging s WHERE s.part = $1`,
             [part, o.dataset],
           ),
         ),
+      ),
+    );
+    // The search rows (migration 0007) in order of publication, as a stream of news writes them: one
+    // statement (two writers at once would interleave their pages).
+    await unbounded(pool, (c) =>
+      c.query(
+        `INSERT INTO article_search (id, published_at, source_id, category, language, authors, tags, search_tsv)
+         SELECT s.id, s.published_at, NULL, s.category, s.language, '{}', '{}', ${vector}
+           FROM archive_staging s ORDER BY s.published_at ASC NULLS FIRST, s.id`,
       ),
     );
     await pool.query('DROP TABLE archive_staging');
@@ -134,6 +143,7 @@ export async function fillSyntheticArchive(
     await unbounded(pool, async (c) => {
       await c.query(`INSERT INTO article_changes (change_seq, id, dataset, deleted) SELECT change_seq, id, dataset, false FROM articles WHERE dataset = $1 ON CONFLICT DO NOTHING`, [o.dataset]);
       await c.query('VACUUM ANALYZE articles');
+      await c.query('VACUUM ANALYZE article_search');
       await c.query('VACUUM ANALYZE article_changes');
     });
   } finally {

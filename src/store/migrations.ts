@@ -172,4 +172,47 @@ CREATE TABLE published_snapshot_parts (
 ALTER TABLE published_snapshot_parts ALTER COLUMN data SET STORAGE EXTERNAL;
 `,
   },
+  {
+    name: '0007-article-search',
+    sql: `
+-- At a million articles and more (SEARCH_BACKEND=postgres), a relevance search scores the newest
+-- few hundred matches of its words, reading each one's search vector from its row. Stored in the
+-- articles rows (about 5 kB: the record beside the vector) those matches sat one per page, spread
+-- over the whole table in the order they were written, so a search whose rows were not in memory
+-- read hundreds of pages from disk. The vector and what searches filter on move to a narrow table
+-- of their own (about 2.6 kB a row: three to a page), filled here in order of publication. An
+-- archive is mostly written in that order too (news arrives as it is published), so the newest
+-- months, where every ranking window starts, are a short stretch of pages that stays cached, and
+-- the search index's entries of those months are next to each other (a scan by words and months
+-- skips the rest of a word's long posting list). The record is read from articles only for the
+-- page shown. The ingest writes both tables in one statement (src/store/postgres.ts writeBatch);
+-- a deleted article's row goes with it (the foreign key cascades).
+-- Filling a large archive takes minutes: no statement timeout here, and room to sort the index.
+SET LOCAL statement_timeout = 0;
+SET LOCAL maintenance_work_mem = '256MB';
+CREATE TABLE article_search (
+  id               text PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+  published_at     timestamptz,
+  -- As articles.published_month was (migration 0004): the month number beside the words in the index.
+  published_month  int[] GENERATED ALWAYS AS (
+    CASE WHEN published_at IS NULL THEN '{-1}'::int[]
+         ELSE ARRAY[(date_part('year', published_at AT TIME ZONE 'UTC') * 12 + date_part('month', published_at AT TIME ZONE 'UTC') - 1)::int] END) STORED,
+  -- The columns filters compare (src/store/search/sql-filters.ts), so a filtered search reads no record.
+  source_id        text,
+  category         text,
+  language         text,
+  authors          text[] NOT NULL DEFAULT '{}',
+  tags             text[] NOT NULL DEFAULT '{}',
+  search_tsv       tsvector NOT NULL
+);
+-- A vector does not compress (pglz gives up on it): kept in the row, never moved out to TOAST.
+ALTER TABLE article_search SET (toast_tuple_target = 8160);
+INSERT INTO article_search (id, published_at, source_id, category, language, authors, tags, search_tsv)
+  SELECT id, published_at, source_id, category, language, authors, tags, search_tsv FROM articles ORDER BY published_at ASC NULLS FIRST, id;
+CREATE INDEX article_search_words ON article_search USING gin (search_tsv, published_month);
+DROP INDEX articles_search_month;
+ALTER TABLE articles DROP COLUMN published_month, DROP COLUMN search_tsv;
+ANALYZE article_search;
+`,
+  },
 ];

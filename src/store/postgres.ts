@@ -177,18 +177,30 @@ export async function writeBatch(pool: pg.Pool, dataset: string, batch: BatchWri
     if (payload) {
       // One parameter (a JSON array) whatever the batch size; the values never touch the SQL text.
       const upsert = client.query<{ id: string }>(
-        `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, search_tsv, change_seq)
-         SELECT r.id, $2, r.hash, r.record, r.slug, r.published_at, r.source_id, r.source_name, r.category, r.language, r.authors, r.tags,
-                ${searchVectorSql('r.title', 'r.lead', 'r.body')},
-                nextval('article_change_seq')
-           FROM json_to_recordset($1::json) AS r(id text, hash text, record json, slug text, published_at timestamptz, source_id text, source_name text,
-                                                category text, language text, authors text[], tags text[], title text, lead text, body text)
-         ON CONFLICT (id) DO UPDATE SET
-           content_hash = EXCLUDED.content_hash, record = EXCLUDED.record, slug = EXCLUDED.slug, published_at = EXCLUDED.published_at,
-           source_id = EXCLUDED.source_id, source_name = EXCLUDED.source_name, category = EXCLUDED.category, language = EXCLUDED.language,
-           authors = EXCLUDED.authors, tags = EXCLUDED.tags, search_tsv = EXCLUDED.search_tsv, change_seq = EXCLUDED.change_seq
-         WHERE articles.dataset = EXCLUDED.dataset AND articles.content_hash <> EXCLUDED.content_hash
-         RETURNING id`,
+        // The search vector and the filter columns go to article_search (migration 0007), made only
+        // for the rows the upsert wrote (an unchanged article's words are not analysed again).
+        `WITH r AS MATERIALIZED (
+           SELECT * FROM json_to_recordset($1::json) AS r(id text, hash text, record json, slug text, published_at timestamptz, source_id text, source_name text,
+                                                       category text, language text, authors text[], tags text[], title text, lead text, body text)),
+         written AS (
+           INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, change_seq)
+           SELECT r.id, $2, r.hash, r.record, r.slug, r.published_at, r.source_id, r.source_name, r.category, r.language, r.authors, r.tags,
+                  nextval('article_change_seq')
+             FROM r
+           ON CONFLICT (id) DO UPDATE SET
+             content_hash = EXCLUDED.content_hash, record = EXCLUDED.record, slug = EXCLUDED.slug, published_at = EXCLUDED.published_at,
+             source_id = EXCLUDED.source_id, source_name = EXCLUDED.source_name, category = EXCLUDED.category, language = EXCLUDED.language,
+             authors = EXCLUDED.authors, tags = EXCLUDED.tags, change_seq = EXCLUDED.change_seq
+           WHERE articles.dataset = EXCLUDED.dataset AND articles.content_hash <> EXCLUDED.content_hash
+           RETURNING id),
+         searched AS (
+           INSERT INTO article_search (id, published_at, source_id, category, language, authors, tags, search_tsv)
+           SELECT r.id, r.published_at, r.source_id, r.category, r.language, r.authors, r.tags, ${searchVectorSql('r.title', 'r.lead', 'r.body')}
+             FROM r JOIN written USING (id)
+           ON CONFLICT (id) DO UPDATE SET
+             published_at = EXCLUDED.published_at, source_id = EXCLUDED.source_id, category = EXCLUDED.category, language = EXCLUDED.language,
+             authors = EXCLUDED.authors, tags = EXCLUDED.tags, search_tsv = EXCLUDED.search_tsv)
+         SELECT id FROM written`,
         [payload, dataset],
       );
       pipelining.whileWriting?.();

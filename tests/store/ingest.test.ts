@@ -27,9 +27,10 @@ describe('migrations', () => {
     expect((await migrate(a)).applied).toEqual([]);
     const { rows } = await a.query('SELECT name FROM schema_migrations ORDER BY name');
     expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
-    const idx = await a.query("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'articles'");
-    const gin = idx.rows.filter((r) => /USING gin/u.test(r.indexdef)).map((r) => r.indexname);
-    expect(gin).toEqual(['articles_search_month']);
+    // The search index is on the narrow search table (migration 0007), none on the wide articles rows.
+    const idx = await a.query("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename IN ('articles', 'article_search')");
+    const gin = idx.rows.filter((r) => /USING gin/u.test(r.indexdef)).map((r) => `${r.tablename}.${r.indexname}`);
+    expect(gin).toEqual(['article_search.article_search_words']);
   });
 
   it('refuse a database that is newer than the code, changing nothing', async () => {
@@ -58,9 +59,9 @@ describe('ingest', () => {
     expect(first.load.problems.map((p) => [p.path, p.kind])).toEqual([['business/empty.txt', 'empty']]);
     const row = (
       await pool.query<{ category: string; dataset: string; search_tsv: string; title_hit: boolean; lead_as_title: boolean }>(
-        `SELECT category, dataset, search_tsv::text,
-                search_tsv @@ 'strike:A'::tsquery AS title_hit, search_tsv @@ 'dock:A'::tsquery AS lead_as_title
-           FROM articles WHERE id = 'world-port-strike'`,
+        `SELECT a.category, a.dataset, s.search_tsv::text,
+                s.search_tsv @@ 'strike:A'::tsquery AS title_hit, s.search_tsv @@ 'dock:A'::tsquery AS lead_as_title
+           FROM articles a JOIN article_search s USING (id) WHERE id = 'world-port-strike'`,
       )
     ).rows[0]!;
     expect(row.category).toBe('world');
@@ -107,6 +108,16 @@ describe('ingest', () => {
       expect(batch.changes).toHaveLength(3);
       expect(batch.changes.map((c) => c.seq)).toEqual([...batch.changes.map((c) => c.seq)].sort((x, y) => x - y));
       expect((await source.changesSince(batch.seq)).changes).toEqual([]);
+      // The narrow search table (migration 0007) in step: the new article in, the removed one out,
+      // the updated one's words those of its new text.
+      const searched = await pool.query<{ id: string; updated: boolean; news: boolean }>(
+        `SELECT id, search_tsv @@ 'updat:A'::tsquery AS updated, search_tsv @@ 'news:B'::tsquery AS news FROM article_search ORDER BY id`,
+      );
+      expect(searched.rows).toEqual([
+        { id: 'a', updated: false, news: false },
+        { id: 'b', updated: true, news: true },
+        { id: 'd', updated: false, news: false },
+      ]);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
@@ -120,11 +131,17 @@ describe('ingest', () => {
       await ingestDirectory(pool, one);
       const second = await ingestDirectory(pool, two);
       expect(second.conflicts).toEqual([{ id: 'same', path: 'same.txt', owner: path.resolve(one) }]);
+      // The article the second folder could not take keeps the first folder's words for search too.
+      const same = await pool.query<{ second: boolean; first: boolean }>(
+        "SELECT search_tsv @@ 'second'::tsquery AS second, search_tsv @@ 'first'::tsquery AS first FROM article_search WHERE id = 'same'",
+      );
+      expect(same.rows).toEqual([{ second: false, first: true }]);
       unlinkSync(path.join(one, 'one.txt'));
       unlinkSync(path.join(one, 'same.txt'));
       expect((await ingestDirectory(pool, one)).deleted).toBe(2);
       const { rows } = await pool.query('SELECT id, dataset FROM articles ORDER BY id');
       expect(rows).toEqual([{ id: 'two', dataset: path.resolve(two) }]);
+      expect((await pool.query('SELECT id FROM article_search ORDER BY id')).rows).toEqual([{ id: 'two' }]);
     } finally {
       rmSync(one, { recursive: true, force: true });
       rmSync(two, { recursive: true, force: true });
@@ -150,7 +167,7 @@ describe('ingest', () => {
         // counter once shadowed the start time and made it the process's age).
         expect(out.durationMs).toBeGreaterThanOrEqual(0);
         expect(out.durationMs).toBeLessThanOrEqual(Math.ceil(callMs));
-        const { rows } = await pool.query<{ id: string; content_hash: string; record: unknown; tsv: string }>('SELECT id, content_hash, record, search_tsv::text AS tsv FROM articles ORDER BY id');
+        const { rows } = await pool.query<{ id: string; content_hash: string; record: unknown; tsv: string }>('SELECT id, a.content_hash, a.record, s.search_tsv::text AS tsv FROM articles a JOIN article_search s USING (id) ORDER BY id');
         expect(rows.map((r) => r.id)).toEqual(loaded.map((a) => a.id));
         rows.forEach((r, i) => {
           expect(r.record).toEqual(JSON.parse(JSON.stringify(loaded[i])));
@@ -181,7 +198,7 @@ describe('ingest', () => {
       expect(await limits()).toEqual([{ pending_limit: '64MB', n: '1200' }]);
       // The batches wrote with a 64 MB pending list (1,200 articles stay far below it): the ingest merged it
       // at its end, so there is nothing left to merge now (without that merge this returns the list's pages).
-      const left = await pool.query<{ n: string }>("SELECT gin_clean_pending_list('articles_search_month')::text AS n");
+      const left = await pool.query<{ n: string }>("SELECT gin_clean_pending_list('article_search_words')::text AS n");
       expect(left.rows[0]!.n).toBe('0');
       // SET LOCAL: every pooled connection is back at the server's settings.
       const clients = await Promise.all([pool.connect(), pool.connect(), pool.connect()]);
@@ -189,7 +206,7 @@ describe('ingest', () => {
         for (const c of clients) expect((await c.query<{ gin_pending_list_limit: string }>('SHOW gin_pending_list_limit')).rows[0]!.gin_pending_list_limit).toBe('4MB');
         // Answered by the index (no sequential scan allowed): every zebra, and only them.
         await clients[0]!.query('SET enable_seqscan = off');
-        const zebras = await clients[0]!.query<{ n: string }>("SELECT count(*)::text AS n FROM articles WHERE search_tsv @@ to_tsquery('english', 'zebra')");
+        const zebras = await clients[0]!.query<{ n: string }>("SELECT count(*)::text AS n FROM article_search WHERE search_tsv @@ to_tsquery('english', 'zebra')");
         expect(zebras.rows[0]!.n).toBe('400');
         await clients[0]!.query('RESET enable_seqscan');
       } finally {

@@ -1,7 +1,8 @@
 /**
  * SEARCH_BACKEND=postgres: the routes' ArticleReader answered by SQL, with no corpus in memory.
  * Listing pages walk the date indexes (keyset after a cursor), search matches the weighted
- * `search_tsv` with a tsquery compiled from our parsed query (tsquery.ts) and ranks by
+ * `search_tsv` of the narrow article_search table (migration 0007; records are read from articles
+ * for the page only) with a tsquery compiled from our parsed query (tsquery.ts) and ranks by
  * ts_rank_cd, facets are GROUP BYs over the same match, and snippets are made by our own
  * highlighter over the page's records. What differs from the memory backend (ranking, fuzzy
  * matching, stories, suggestions) is listed in the README ("Search in PostgreSQL").
@@ -73,7 +74,7 @@ async function inSearchTransaction<T>(db: Db, work: (client: pg.PoolClient) => P
     throw readFailure(e);
   }
   try {
-    // One snapshot (REPEATABLE READ): a row address found by one statement still names that row in the next.
+    // One snapshot (REPEATABLE READ): the records read last are those of the matches found first.
     await read(client, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'", []);
     const out = await work(client);
     await read(client, 'COMMIT', []);
@@ -97,6 +98,11 @@ function monthsFrom(from: number, span: number, sort: Sort): number[] {
 /** The first instant (ms, UTC) of a month number. */
 function monthStartMs(month: number): number {
   return Date.UTC(Math.floor(month / 12), month % 12, 1);
+}
+
+/** The SQL of the month number of a timestamptz expression (UTC), as article_search.published_month holds it (migration 0007). */
+function monthSql(at: string): string {
+  return `(date_part('year', ${at} AT TIME ZONE 'UTC') * 12 + date_part('month', ${at} AT TIME ZONE 'UTC') - 1)::int`;
 }
 
 /** The month number of a time in ms (UTC), as the published_month column holds it. */
@@ -137,10 +143,9 @@ function storyOfOne(a: Article): StoryView {
   return { id: a.id, first: a, articles: [a], sources: a.source ? [{ id: a.source.id, name: a.source.name }] : [], fromMs: t, toMs: t };
 }
 
-/** A match found in a date order: its id, where its row is (ctid, for this transaction), its score when ranked. */
+/** A match found in a date order: its id and its score when ranked. */
 interface WindowRow {
   id: string;
-  at: string;
   score: number | null;
 }
 
@@ -296,7 +301,7 @@ export class PostgresReader implements ArticleReader {
     const facetWhere = match(facetParams);
     const [page, facets] = await Promise.all([
       o.sort === 'relevance' ? this.ranked(tsquery, match, o) : this.dated(tsquery, match, o, o.sort),
-      this.facets(facetNames, 'articles a', facetWhere, facetParams.values),
+      this.facets(facetNames, 'article_search a', facetWhere, facetParams.values),
     ]);
     const articles = await this.records(page.rows);
     const hits = articles.map((article, i) => {
@@ -313,8 +318,8 @@ export class PostgresReader implements ArticleReader {
    * ranked by ts_rank_cd and paged by (score, id). Ranking every match would read every matching
    * article's search vector, seconds for common words in a large archive; the window bounds that
    * work whatever the archive's size. Each window article is scored in the statement that finds it
-   * (its row is read there anyway), and only the page's records are read again, by the row
-   * addresses found (one snapshot, so they still hold those rows). When the window holds every
+   * (its narrow article_search row is read there anyway), and only the page's records are read from
+   * articles, by id (in the same snapshot). When the window holds every
    * match, its size is the exact total; else the total is the planner's estimate.
    */
   private async ranked(tsquery: string, match: (params: Params) => string, o: SearchOptions): Promise<SearchPage> {
@@ -338,11 +343,11 @@ export class PostgresReader implements ArticleReader {
     });
   }
 
-  /** The records of rows found in this transaction, by their addresses (a TID scan: no index walked again). */
-  private async recordsAt(client: pg.PoolClient, rows: ReadonlyArray<{ id: string; at: string }>): Promise<Map<string, unknown>> {
+  /** The records of the page's matches, found in this transaction (one snapshot: the rows the search saw). */
+  private async recordsAt(client: pg.PoolClient, rows: ReadonlyArray<{ id: string }>): Promise<Map<string, unknown>> {
     if (rows.length === 0) return new Map();
     const params = new Params();
-    const found = await read<{ id: string; record: unknown }>(client, `SELECT a.id, a.record FROM articles a WHERE a.ctid = ANY(${params.p(rows.map((r) => r.at))}::tid[])`, params.values);
+    const found = await read<{ id: string; record: unknown }>(client, `SELECT a.id, a.record FROM articles a WHERE a.id = ANY(${params.p(rows.map((r) => r.id))}::text[])`, params.values);
     return new Map(found.map((r) => [r.id, r.record]));
   }
 
@@ -361,15 +366,15 @@ export class PostgresReader implements ArticleReader {
       if (estimate >= 4 * this.rankWindow) return { rows, total: estimate, estimated: true, offset };
       const countParams = new Params();
       const counted = Number(
-        (await read<{ n: string }>(client, `SELECT count(*)::text AS n FROM (SELECT 1 FROM articles a WHERE ${match(countParams)} LIMIT ${countParams.p(this.rankWindow)}) m`, countParams.values))[0]!.n,
+        (await read<{ n: string }>(client, `SELECT count(*)::text AS n FROM (SELECT 1 FROM article_search a WHERE ${match(countParams)} LIMIT ${countParams.p(this.rankWindow)}) m`, countParams.values))[0]!.n,
       );
       return counted < this.rankWindow ? { rows, total: counted, estimated: false, offset } : { rows, total: Math.max(counted, estimate), estimated: true, offset };
     });
   }
 
   /**
-   * The first `k` matches in a date order (after a cursor's key), in that order, each with its row
-   * address and, given a tsquery, its ts_rank_cd score (with the recency decay): month by month
+   * The first `k` matches in a date order (after a cursor's key), in that order, each with its id
+   * and, given a tsquery, its ts_rank_cd score (with the recency decay): month by month
    * from the newest (or oldest, or the key's) month, each step one scan of the search index by
    * words and a span of months that reads only the rows it finds, and asks only for the matches
    * still missing, so no row is read twice. A step's span is sized to hold what is missing, with a margin, from the
@@ -400,7 +405,7 @@ export class PostgresReader implements ArticleReader {
         const bound = `to_timestamp(${params.p(monthStartMs(sort === 'newest' ? months.rest + 1 : months.rest) / 1000)}::float8)`;
         where.push(`(a.published_at ${sort === 'newest' ? '<' : '>='} ${bound} OR a.published_at IS NULL)`);
       }
-      const found = `SELECT a.ctid, a.id, a.published_at${rank ? ', a.search_tsv' : ''} FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${dateOrder(sort)} LIMIT ${params.p(limit)}`;
+      const found = `SELECT a.id, a.published_at${rank ? ', a.search_tsv' : ''} FROM article_search a WHERE ${where.join(' AND ')} ORDER BY ${dateOrder(sort)} LIMIT ${params.p(limit)}`;
       let score = 'NULL::float8';
       if (rank) {
         // Recency: halve the score per `recency` days older than the newest article; undated count as the oldest.
@@ -411,7 +416,7 @@ export class PostgresReader implements ArticleReader {
         score = `coalesce(ts_rank_cd(${params.p(RANK_WEIGHTS)}::float4[], w.search_tsv, to_tsquery('english', ${params.p(rank.tsquery)}))::float8${decay}, 0)`;
       }
       // Scored above the LIMIT: only the rows kept are ranked.
-      const rows = await read<WindowRow>(client, `SELECT w.ctid::text AS at, w.id, ${score} AS score FROM (${found}) w ORDER BY ${dateOrder(sort, 'w')}`, params.values);
+      const rows = await read<WindowRow>(client, `SELECT w.id, ${score} AS score FROM (${found}) w ORDER BY ${dateOrder(sort, 'w')}`, params.values);
       return rows;
     };
     const range = await this.monthRange();
@@ -447,8 +452,8 @@ export class PostgresReader implements ArticleReader {
   private monthRange(): Promise<{ newest: number; oldest: number } | null> {
     this.months ??= read<{ newest: number | null; oldest: number | null }>(
       this.db,
-      `SELECT (SELECT published_month[1] FROM articles WHERE published_at IS NOT NULL ORDER BY published_at DESC NULLS LAST, id LIMIT 1) AS newest,
-              (SELECT published_month[1] FROM articles WHERE published_at IS NOT NULL ORDER BY published_at ASC NULLS LAST, id LIMIT 1) AS oldest`,
+      `SELECT ${monthSql('(SELECT published_at FROM articles WHERE published_at IS NOT NULL ORDER BY published_at DESC NULLS LAST, id LIMIT 1)')} AS newest,
+              ${monthSql('(SELECT published_at FROM articles WHERE published_at IS NOT NULL ORDER BY published_at ASC NULLS LAST, id LIMIT 1)')} AS oldest`,
       [],
     ).then(
       ([r]) => (r!.newest === null || r!.oldest === null ? null : { newest: r!.newest, oldest: r!.oldest }),
@@ -463,7 +468,7 @@ export class PostgresReader implements ArticleReader {
   /** Matches before a date key (a cursor that does not say how many results the pages before it showed). */
   private async matchesBefore(client: pg.PoolClient, match: (params: Params) => string, sort: Sort, after: PageKey): Promise<number> {
     const params = new Params();
-    const rows = await read<{ n: string }>(client, `SELECT count(*)::text AS n FROM articles a WHERE ${match(params)} AND NOT ${afterDateKey(sort, after, params)}`, params.values);
+    const rows = await read<{ n: string }>(client, `SELECT count(*)::text AS n FROM article_search a WHERE ${match(params)} AND NOT ${afterDateKey(sort, after, params)}`, params.values);
     return Number(rows[0]!.n);
   }
 
@@ -473,7 +478,7 @@ export class PostgresReader implements ArticleReader {
    */
   private async estimate(match: (params: Params) => string): Promise<number> {
     const params = new Params();
-    const rows = await read<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(this.db, `EXPLAIN (FORMAT JSON) SELECT 1 FROM articles a WHERE ${match(params)}`, params.values);
+    const rows = await read<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(this.db, `EXPLAIN (FORMAT JSON) SELECT 1 FROM article_search a WHERE ${match(params)}`, params.values);
     return Math.round(rows[0]!['QUERY PLAN'][0]!.Plan['Plan Rows']);
   }
 
@@ -504,11 +509,11 @@ export class PostgresReader implements ArticleReader {
   async related(article: Article, limit: number): Promise<Array<{ article: Article; score: number }>> {
     const rows = await read<{ id: string; record: unknown; score: number }>(
       this.db,
-      `WITH src AS (SELECT id, search_tsv FROM articles WHERE id = $1),
+      `WITH src AS (SELECT id, search_tsv FROM article_search WHERE id = $1),
             lex AS (SELECT u.lexeme FROM src, unnest(src.search_tsv) u
                      ORDER BY ('A' = ANY(u.weights)) DESC, cardinality(u.positions) DESC, u.lexeme LIMIT $2),
             q AS (SELECT string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery AS q FROM lex),
-            candidates AS (SELECT a.id, a.search_tsv FROM articles a, q, src WHERE a.search_tsv @@ q.q AND a.id <> src.id LIMIT $3),
+            candidates AS (SELECT a.id, a.search_tsv FROM article_search a, q, src WHERE a.search_tsv @@ q.q AND a.id <> src.id LIMIT $3),
             ranked AS (SELECT c.id, ts_rank_cd($4::float4[], c.search_tsv, q.q)::float8 AS score FROM candidates c, q ORDER BY 2 DESC, c.id LIMIT $5)
        SELECT r.id, r.score, a.record FROM ranked r JOIN articles a ON a.id = r.id ORDER BY r.score DESC, r.id`,
       [article.id, RELATED_LEXEMES, RELATED_CANDIDATES, RANK_WEIGHTS, limit],
