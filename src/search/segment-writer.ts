@@ -313,7 +313,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
         for (let h = Math.floor(d / DOC_CHUNK); h >= 1 && postingChunkStart[row + h - 1] === end; h--) postingChunkStart[row + h - 1] = at;
       }
       const packed = streamFrequencies.array[p]!;
-      const code = codeOf.get(packed) ?? OTHER_FREQUENCIES;
+      const code = codeOf[packed]!;
       postingFrequencies[at] = code;
       if (code === OTHER_FREQUENCIES) {
         otherAt.push(at);
@@ -388,16 +388,25 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
   });
 }
 
+/** Distinct packed frequencies (title 4 bits, lead 4 bits, later paragraphs 8 bits). */
+const PACKED_VALUES = 1 << 16;
+
 /**
  * Codes for the packed frequencies of a segment's postings: the 255 commonest values (most
  * postings are one occurrence in the body), commonest first, ties by value so that a build is
  * deterministic; every other value is {@link OTHER_FREQUENCIES}.
  */
-function frequencyCodes(packed: Uint32Array): { frequencyValues: Uint16Array; codeOf: Map<number, number> } {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < packed.length; i++) counts.set(packed[i]!, (counts.get(packed[i]!) ?? 0) + 1);
-  const values = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || a - b).slice(0, OTHER_FREQUENCIES);
-  return { frequencyValues: Uint16Array.from(values), codeOf: new Map(values.map((v, code) => [v, code])) };
+function frequencyCodes(packed: Uint32Array): { frequencyValues: Uint16Array; codeOf: Uint8Array } {
+  // A packed value is 16 bits (packFrequencies), so counts and codes are tables indexed by it: the
+  // code of each posting is an array read, not a Map lookup (one a posting of every build).
+  const counts = new Uint32Array(PACKED_VALUES);
+  for (let i = 0; i < packed.length; i++) counts[packed[i]!]!++;
+  const seen: number[] = [];
+  for (let v = 0; v < PACKED_VALUES; v++) if (counts[v]! > 0) seen.push(v);
+  const values = seen.sort((a, b) => counts[b]! - counts[a]! || a - b).slice(0, OTHER_FREQUENCIES);
+  const codeOf = new Uint8Array(PACKED_VALUES).fill(OTHER_FREQUENCIES);
+  values.forEach((v, code) => (codeOf[v] = code));
+  return { frequencyValues: Uint16Array.from(values), codeOf };
 }
 
 /** The postings coded {@link OTHER_FREQUENCIES} (filled word by word), ascending, with their values. */
