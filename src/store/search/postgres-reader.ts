@@ -105,6 +105,12 @@ function monthSql(at: string): string {
   return `(date_part('year', ${at} AT TIME ZONE 'UTC') * 12 + date_part('month', ${at} AT TIME ZONE 'UTC') - 1)::int`;
 }
 
+/** The stored records of `ids` (those that exist, in no particular order), on `db`: the pool, or a search transaction's client to read in its snapshot. */
+function recordRows(db: Pick<pg.Pool, 'query'>, ids: readonly string[]): Promise<Array<{ id: string; record: unknown }>> {
+  const params = new Params();
+  return read<{ id: string; record: unknown }>(db, `SELECT id, record FROM articles WHERE id = ANY(${params.p(ids)}::text[])`, params.values);
+}
+
 /** The month number of a time in ms (UTC), as the published_month column holds it. */
 function monthOf(ms: number): number {
   const d = new Date(ms);
@@ -195,9 +201,7 @@ export class PostgresReader implements ArticleReader {
   }
 
   async getMany(ids: readonly string[]): Promise<Array<Article | undefined>> {
-    const params = new Params();
-    const rows = await read<{ id: string; record: unknown }>(this.db, `SELECT id, record FROM articles WHERE id = ANY(${params.p(ids)}::text[])`, params.values);
-    const byId = new Map((await this.records(rows)).map((a) => [a.id, a]));
+    const byId = new Map((await this.records(await recordRows(this.db, ids))).map((a) => [a.id, a]));
     return ids.map((id) => byId.get(id));
   }
 
@@ -336,19 +340,17 @@ export class PostgresReader implements ArticleReader {
       const rest = after === undefined ? byScore : byScore.filter((r) => r.score < key || (r.score === key && r.id > after.id));
       const chosen = after === undefined ? rest.slice(o.offset, o.offset + o.limit) : rest.slice(0, o.limit);
       const offset = after !== undefined ? (after.shown ?? byScore.length - rest.length) : o.offset;
-      const records = await this.recordsAt(client, chosen);
+      const records = await this.pageRecords(client, chosen);
       const rows = chosen.map((r) => ({ id: r.id, score: r.score, record: records.get(r.id) })).filter((r) => r.record !== undefined);
       const complete = window.length < this.rankWindow;
       return { rows, total: complete ? window.length : Math.max(window.length, estimate), estimated: !complete, offset };
     });
   }
 
-  /** The records of the page's matches, found in this transaction (one snapshot: the rows the search saw). */
-  private async recordsAt(client: pg.PoolClient, rows: ReadonlyArray<{ id: string }>): Promise<Map<string, unknown>> {
+  /** The records of the page's matches, read in this transaction (one snapshot: the rows the search saw), by id. */
+  private async pageRecords(client: pg.PoolClient, rows: ReadonlyArray<{ id: string }>): Promise<Map<string, unknown>> {
     if (rows.length === 0) return new Map();
-    const params = new Params();
-    const found = await read<{ id: string; record: unknown }>(client, `SELECT a.id, a.record FROM articles a WHERE a.id = ANY(${params.p(rows.map((r) => r.id))}::text[])`, params.values);
-    return new Map(found.map((r) => [r.id, r.record]));
+    return new Map((await recordRows(client, rows.map((r) => r.id))).map((r) => [r.id, r.record]));
   }
 
   /** A page of a date-sorted search: found month by month from the cursor, only the page's rows read and ranked (for `score`). */
@@ -359,7 +361,7 @@ export class PostgresReader implements ArticleReader {
       const estimate = await estimating;
       const skip = o.after !== undefined ? 0 : o.offset;
       const found = (await this.inDateOrder(client, match, sort, skip + o.limit, o.after, estimate, { tsquery })).slice(skip);
-      const records = await this.recordsAt(client, found);
+      const records = await this.pageRecords(client, found);
       const rows = found.map((r) => ({ id: r.id, score: r.score ?? 0, record: records.get(r.id) })).filter((r) => r.record !== undefined);
       const offset = o.after === undefined ? o.offset : o.after.shown !== undefined ? o.after.shown : await this.matchesBefore(client, match, sort, o.after);
       // The total: counted when the estimate says the match is small (the count stops at the window), else estimated.
