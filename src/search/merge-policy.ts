@@ -4,7 +4,13 @@
  * (Lucene's log-size levels: a segment's level is the order of magnitude of its live size over a
  * floor, and `mergeFactor` adjacent segments of one level become one of the next). A segment of
  * which a large share is deleted is rewritten on its own, as Lucene's TieredMergePolicy
- * reclaims deletes. Only adjacent segments are merged, so document order is kept.
+ * reclaims deletes, once it holds at least `floorSize` documents: a smaller one waits for its
+ * level's merge, which drops its deleted documents anyway. Rewriting a small segment for its
+ * deletes reclaims a few slots but makes a new version of every per-document column and order
+ * of the corpus (megabytes of typed arrays at 100,000 articles, which also drive V8's major GC);
+ * a single changed or deleted file leaves its one-document segment wholly deleted, so that was a
+ * corpus-sized merge after most single-file updates. Only adjacent segments are merged, so
+ * document order is kept.
  *
  * Pure: it looks at segment shapes only; the caller runs the merge off the request path.
  */
@@ -22,7 +28,7 @@ export interface MergePolicy {
   readonly mergeFactor: number;
   /** Segments below this many live documents all count as the smallest level (default 1,000). */
   readonly floorSize: number;
-  /** A segment with at least this share deleted is rewritten (default 0.3). */
+  /** A segment of at least `floorSize` documents with at least this share deleted is rewritten (default 0.3). */
   readonly deletedShareToRewrite: number;
 }
 
@@ -38,7 +44,8 @@ export function selectMerge(segments: readonly SegmentShape[], policy: MergePoli
   let worst = -1;
   let worstShare = 0;
   segments.forEach((s, i) => {
-    const share = s.size === 0 ? 1 : s.deleted / s.size;
+    if (s.size < policy.floorSize) return;
+    const share = s.deleted / s.size;
     if (share >= policy.deletedShareToRewrite && share > worstShare) {
       worst = i;
       worstShare = share;

@@ -163,6 +163,15 @@ describe('merge policy', () => {
     expect(selectMerge([{ size: 1000, deleted: 400 }, { size: 5, deleted: 0 }], policy)).toEqual([0, 1]);
     expect(selectMerge([{ size: 1000, deleted: 100 }, { size: 5, deleted: 0 }], policy)).toBeNull();
   });
+  it('leaves a segment under the floor size to its level\'s merge, however much of it is deleted', () => {
+    // a changed or deleted file leaves its one-document segment wholly deleted: no merge for that alone
+    expect(selectMerge([{ size: 1000, deleted: 0 }, { size: 1, deleted: 1 }], policy)).toBeNull();
+    expect(selectMerge([{ size: 1000, deleted: 0 }, { size: 9, deleted: 5 }, { size: 1, deleted: 0 }], policy)).toBeNull();
+    // at the floor size the share counts again
+    expect(selectMerge([{ size: 1000, deleted: 0 }, { size: 10, deleted: 3 }, { size: 1, deleted: 0 }], policy)).toEqual([1, 2]);
+    // wholly deleted small segments still make up a run of their level, and that merge drops them
+    expect(selectMerge([{ size: 1000, deleted: 0 }, { size: 1, deleted: 1 }, { size: 1, deleted: 1 }, { size: 1, deleted: 0 }], policy)).toEqual([1, 4]);
+  });
 });
 
 describe('AND queries score their commoner words only on the remaining candidates', () => {
