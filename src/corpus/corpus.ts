@@ -14,6 +14,7 @@ import { StoryIndex, type StoryIndexDump } from '../search/near-duplicates.js';
 import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
 import type { ArticleFilter, Sort } from './filters.js';
 import { SnapshotStories, syncStories, syncStoryChanges, type SnapshotStory, type StorySync } from './stories.js';
+import { mergeOrder, ranksOf } from './orders.js';
 import type { ProblemReport } from './store.js';
 
 export type FacetName = 'source' | 'category' | 'month' | 'language' | 'author' | 'tag';
@@ -1119,61 +1120,6 @@ function comparators(index: SearchIndex, dateMs: Float64Array): { byId: (x: numb
   return { byId, byDate };
 }
 
-/** `order` without the documents `removed` (each at its rank in `rank`). */
-function without(order: Uint32Array, rank: Uint32Array, removed: readonly number[]): Uint32Array {
-  if (removed.length === 0) return order;
-  const at = Uint32Array.from(removed, (d) => rank[d]!).sort();
-  const out = new Uint32Array(order.length - at.length);
-  let from = 0;
-  let k = 0;
-  for (const r of at) {
-    out.set(order.subarray(from, r), k);
-    k += r - from;
-    from = r + 1;
-  }
-  out.set(order.subarray(from), k);
-  return out;
-}
-
-/**
- * Merge of two sorted lists of document numbers (equal keys: `a`'s first). A few documents
- * into many (an update) are placed by binary search, the runs between them copied whole.
- */
-function mergeSorted(a: Uint32Array, b: Uint32Array, compare: (x: number, y: number) => number): Uint32Array {
-  const out = new Uint32Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  if (b.length * 32 < a.length) {
-    for (; j < b.length; j++) {
-      // first position at or after i whose document sorts after b[j]
-      let lo = i;
-      let hi = a.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (compare(a[mid]!, b[j]!) <= 0) lo = mid + 1;
-        else hi = mid;
-      }
-      out.set(a.subarray(i, lo), k);
-      k += lo - i;
-      i = lo;
-      out[k++] = b[j]!;
-    }
-    out.set(a.subarray(i), k);
-    return out;
-  }
-  while (i < a.length && j < b.length) out[k++] = compare(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
-}
-
-function ranksOf(order: Uint32Array, space: number): Uint32Array {
-  const ranks = new Uint32Array(space);
-  for (let r = 0; r < order.length; r++) ranks[order[r]!] = r;
-  return ranks;
-}
-
 /**
  * `state` (whose columns cover documents below `from`) with the columns, orders, lookups and
  * digests of `index`'s documents `[from, index.documentSpace)` added: `articles` are those
@@ -1239,14 +1185,15 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
   // the new documents sorted, then merged into each order
   const { byId, byDate } = comparators(index, columns.dateMs);
   const added = Uint32Array.from(articles, (_, k) => from + k);
-  // the removed documents leave each order at their ranks (no pass over the others)
+  // the removed documents leave each order at their ranks (no pass over the others), in the same pass as the merge
   const { idRank, newestRank, oldestRank } = state.orders;
+  const ranksIn = (rank: Uint32Array): Uint32Array => Uint32Array.from(removed, (d) => rank[d]!).sort();
   // a restore (nothing before `from`) takes the stored orders as they are
   const sorted = (order: Uint32Array | undefined, compare: (x: number, y: number) => number): Uint32Array =>
     order && from === 0 ? order : added.slice().sort(compare);
-  const idOrder = mergeSorted(without(state.orders.byId, idRank, removed), sorted(known?.byId, byId), byId);
-  const newest = mergeSorted(without(state.orders.newest, newestRank, removed), sorted(known?.newest, byDate(-1)), byDate(-1));
-  const oldest = mergeSorted(without(state.orders.oldest, oldestRank, removed), sorted(known?.oldest, byDate(1)), byDate(1));
+  const idOrder = mergeOrder(state.orders.byId, ranksIn(idRank), sorted(known?.byId, byId), byId);
+  const newest = mergeOrder(state.orders.newest, ranksIn(newestRank), sorted(known?.newest, byDate(-1)), byDate(-1));
+  const oldest = mergeOrder(state.orders.oldest, ranksIn(oldestRank), sorted(known?.oldest, byDate(1)), byDate(1));
   clock?.phase('ranks');
   const orders: Orders = {
     byId: idOrder,
