@@ -8,6 +8,7 @@
  */
 import type { Article } from '../articles/schema.js';
 import type { Fingerprint, StoryDocument, StoryIndex } from '../search/near-duplicates.js';
+import { mergeOrder } from './orders.js';
 
 /**
  * What identifies an article's content: a changed file gets a new revision and is fingerprinted
@@ -220,29 +221,9 @@ export class SnapshotStories {
     // The kept stories stay in order (their dates and the id order among them are unchanged): the
     // old ones leave at the places a binary search finds them, the new ones go in the same way.
     const oldCompare = newestComparator(lastMsIn(this.byFirst, this.dateMs), lookups.oldIdRank);
-    const cuts = Array.from(oldFirsts, (f) => firstNotBefore(this.newest, this.newest.length, f, oldCompare)).sort((a, b) => a - b);
-    const kept = new Uint32Array(this.newest.length - cuts.length);
-    let from = 0;
-    let k = 0;
-    for (const cut of cuts) {
-      kept.set(this.newest.subarray(from, cut), k);
-      k += cut - from;
-      from = cut + 1;
-    }
-    kept.set(this.newest.subarray(from), k);
+    const cuts = Uint32Array.from(oldFirsts, (f) => firstNotBefore(this.newest, f, oldCompare)).sort();
     const compare = newestComparator(lastMsIn(byFirst, dateMs), idRank);
-    const fresh = Uint32Array.from(added).sort(compare);
-    const newest = new Uint32Array(kept.length + fresh.length);
-    let i = 0;
-    k = 0;
-    for (const story of fresh) {
-      const at = firstNotBefore(kept, kept.length, story, compare, i);
-      newest.set(kept.subarray(i, at), k);
-      k += at - i;
-      i = at;
-      newest[k++] = story;
-    }
-    newest.set(kept.subarray(i), k);
+    const newest = mergeOrder(this.newest, cuts, Uint32Array.from(added).sort(compare), compare);
     return new SnapshotStories(firstOf, byFirst, newest, index.edits, dateMs);
   }
 
@@ -317,10 +298,10 @@ function place(articleIds: readonly string[], docOfId: (id: string) => number, d
   return first;
 }
 
-/** First position in `order[from, length)` (sorted by `compare`) whose story does not sort before `story`. */
-function firstNotBefore(order: Uint32Array, length: number, story: number, compare: (x: number, y: number) => number, from = 0): number {
-  let lo = from;
-  let hi = length;
+/** First position in `order` (sorted by `compare`) whose story does not sort before `story`. */
+function firstNotBefore(order: Uint32Array, story: number, compare: (x: number, y: number) => number): number {
+  let lo = 0;
+  let hi = order.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (compare(order[mid]!, story) < 0) lo = mid + 1;
