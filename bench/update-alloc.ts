@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
 import type { Article } from '../src/articles/schema.js';
 import { Corpus } from '../src/corpus/index.js';
+import type { LoadResult } from '../src/loader/index.js';
 import { buildSegment, type SearchDocument, type Segment } from '../src/search/index.js';
 import { readSnapshot } from '../src/snapshot/files.js';
 import { requiredArg } from './lib/args.js';
@@ -68,13 +69,13 @@ function workerBuild(documents: readonly SearchDocument[]): Promise<Segment> {
   return Promise.resolve(segment);
 }
 
-/** An update of the load by `added` and `removed` (ids), as the loader would say it. */
-function update(added: Article[], removed: string[]): Promise<Corpus> {
+/** The next load, as the loader would say what it changed (made outside the step: the loader's part). */
+function nextLoad(added: Article[], removed: string[]): LoadResult {
   const gone = new Set(removed);
   articles = [...articles.filter((a) => !gone.has(a.id)), ...added];
   const since = token;
   token = {};
-  return corpus.updateWith({ ...rest, articles, token, delta: { since, removed, added } }, workerBuild);
+  return { ...rest, articles, token, delta: { since, removed, added } };
 }
 
 async function merges(): Promise<void> {
@@ -105,12 +106,15 @@ new PerformanceObserver((list) => {
 globalThis.gc?.();
 observing = true;
 for (let rep = 0; rep < REPS; rep++) {
-  await step('add', () => update([copy(rep, 0)], []));
-  await merges();
-  await step('change', () => update([copy(rep, 1)], [`bench-alloc-${rep}`]));
-  await merges();
-  await step('delete', () => update([], [`bench-alloc-${rep}`]));
-  await merges();
+  for (const [kind, load] of [
+    ['add', () => nextLoad([copy(rep, 0)], [])],
+    ['change', () => nextLoad([copy(rep, 1)], [`bench-alloc-${rep}`])],
+    ['delete', () => nextLoad([], [`bench-alloc-${rep}`])],
+  ] as const) {
+    const next = load();
+    await step(kind, () => corpus.updateWith(next, workerBuild));
+    await merges();
+  }
 }
 observing = false;
 
