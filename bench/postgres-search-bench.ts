@@ -106,7 +106,9 @@ async function measure(): Promise<void> {
     '/ready',
     600_000,
   );
-  console.log(`server ready in ${(server.readyMs / 1000).toFixed(1)} s over ${size} articles (SEARCH_RANK_WINDOW ${process.env.SEARCH_RANK_WINDOW ?? "default"}); RSS ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
+  // SEARCH_PREWARM (all unless set): the server reads the search table and its indexes into the database host's page cache before it is ready, when pg_prewarm is installed.
+  const prewarmInstalled = (await pool.query<{ ok: boolean }>("SELECT to_regprocedure('pg_prewarm(regclass,text,text,bigint,bigint)') IS NOT NULL AS ok")).rows[0]!.ok;
+  console.log(`server ready in ${(server.readyMs / 1000).toFixed(1)} s over ${size} articles (SEARCH_RANK_WINDOW ${process.env.SEARCH_RANK_WINDOW ?? "default"}; SEARCH_PREWARM ${process.env.SEARCH_PREWARM ?? 'default'}, pg_prewarm ${prewarmInstalled ? 'installed' : 'not installed'}); RSS ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
 
   // Samples drawn from the database: articles by uniform position in the id order (the offset walks
   // the primary key only; the record of the one article found is read after).
