@@ -36,7 +36,7 @@ import { startPostgres } from '../tests/helpers/postgres.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  'npm run bench:pgsearch -- (--corpus <dir> | --generate <n> [--corpus-seed 42]) [--samples 200] [--seed 1] [--no-ingest] [--no-related] [--statement-timeout 15000]';
+  'npm run bench:pgsearch -- (--corpus <dir> | --generate <n> [--corpus-seed 42]) [--samples 200] [--seed 1] [--no-ingest] [--no-related] [--statement-timeout 15000] [--slowest N]';
 const args = parseCli(
   {
     corpus: { type: 'string' },
@@ -46,6 +46,7 @@ const args = parseCli(
     seed: { type: 'string' },
     'no-ingest': { type: 'boolean', default: false },
     'no-related': { type: 'boolean', default: false },
+    slowest: { type: 'string' },
     'statement-timeout': { type: 'string' },
   },
   USAGE,
@@ -125,7 +126,9 @@ async function measure(): Promise<void> {
   const categories = (await pool.query<{ category: string }>('SELECT DISTINCT category FROM articles WHERE category IS NOT NULL')).rows.map((r) => r.category);
   const version = ((await (await fetch(`${server.base}/health`)).json()) as { corpus: { version: string } }).corpus.version;
 
-  const time = async (paths: string[]): Promise<{ p50: number; p95: number; max: number; failed: string[] }> => {
+  // --slowest N: the N slowest requests of each figure are printed after the table (where a p95 comes from).
+  const slowestCount = intArg(args.slowest, 'slowest', 0);
+  const time = async (paths: string[]): Promise<{ p50: number; p95: number; max: number; failed: string[]; slowest: Array<[number, string]> }> => {
     const took: number[] = [];
     const failed: string[] = [];
     // a few unmeasured requests first (connections, plans)
@@ -137,7 +140,8 @@ async function measure(): Promise<void> {
       took.push(performance.now() - t0);
       if (res.status !== 200) failed.push(`${res.status} ${p}`);
     }
-    return { p50: percentile(took, 50), p95: percentile(took, 95), max: Math.max(...took), failed };
+    const slowest = took.map((t, i): [number, string] => [t, paths[i]!]).sort((a, b) => b[0] - a[0]).slice(0, slowestCount);
+    return { p50: percentile(took, 50), p95: percentile(took, 95), max: Math.max(...took), failed, slowest };
   };
   const twoTerm = drawn.map((d) => {
     const words = [...new Set(terms(d.text))];
@@ -161,6 +165,7 @@ async function measure(): Promise<void> {
   console.log(`\n| request (${size} articles, one at a time, answer cache off) | p50 | p95 | max | failed |`);
   console.log('| --- | ---: | ---: | ---: | --- |');
   for (const [name, f] of figures) console.log(`| ${name} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.max)} | ${f.failed.length ? f.failed.slice(0, 3).join('; ') : 'none'} |`);
+  for (const [name, f] of figures) if (f.slowest.length) console.log(`slowest of ${name}: ${f.slowest.map(([t, p]) => `${ms(t)} ${decodeURIComponent(p)}`).join('; ')}`);
   console.log(`\nserver RSS after: ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
   await stop(server);
 }
