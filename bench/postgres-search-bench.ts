@@ -18,7 +18,7 @@
  * the generator's texts, COPY, the search vector made by PostgreSQL), unless DATABASE_URL names a
  * database (then --no-ingest uses what it holds).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,11 +128,30 @@ async function measure(): Promise<void> {
 
   // --slowest N: the N slowest requests of each figure are printed after the table (where a p95 comes from).
   const slowestCount = intArg(args.slowest, 'slowest', 0);
-  const time = async (paths: string[]): Promise<{ p50: number; p95: number; max: number; failed: string[]; slowest: Array<[number, string]> }> => {
+  /**
+   * Bytes PostgreSQL's processes have read from storage (not from the OS page cache): read_bytes of
+   * /proc/<pid>/io of every process pg_stat_activity lists (backends, io workers). Null when the
+   * server runs elsewhere or its processes are not ours to read. A backend that exits in between
+   * is not counted (the API server's pool keeps its connections).
+   */
+  const diskReadBytes = async (): Promise<number | null> => {
+    const pids = (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity')).rows.map((r) => r.pid);
+    let sum = 0;
+    for (const pid of pids) {
+      try {
+        sum += Number(/^read_bytes: (\d+)$/mu.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+      } catch {
+        return null;
+      }
+    }
+    return sum;
+  };
+  const time = async (paths: string[]): Promise<{ p50: number; p95: number; max: number; failed: string[]; slowest: Array<[number, string]>; diskMb: number | null }> => {
     const took: number[] = [];
     const failed: string[] = [];
     // a few unmeasured requests first (connections, plans)
     for (const p of paths.slice(0, 5)) await (await fetch(server.base + p)).arrayBuffer();
+    const readBefore = await diskReadBytes();
     for (const p of paths) {
       const t0 = performance.now();
       const res = await fetch(server.base + p);
@@ -140,8 +159,10 @@ async function measure(): Promise<void> {
       took.push(performance.now() - t0);
       if (res.status !== 200) failed.push(`${res.status} ${p}`);
     }
+    const readAfter = await diskReadBytes();
+    const diskMb = readBefore === null || readAfter === null ? null : (readAfter - readBefore) / 1048576;
     const slowest = took.map((t, i): [number, string] => [t, paths[i]!]).sort((a, b) => b[0] - a[0]).slice(0, slowestCount);
-    return { p50: percentile(took, 50), p95: percentile(took, 95), max: Math.max(...took), failed, slowest };
+    return { p50: percentile(took, 50), p95: percentile(took, 95), max: Math.max(...took), failed, slowest, diskMb };
   };
   const twoTerm = drawn.map((d) => {
     const words = [...new Set(terms(d.text))];
@@ -162,9 +183,11 @@ async function measure(): Promise<void> {
     ['lookup /articles/{id}', await time(drawn.map((d) => `/articles/${d.id}`))],
     ...(args['no-related'] ? [] : [['related /articles/{id}/related', await time(drawn.map((d) => `/articles/${d.id}/related`))] satisfies [string, unknown]]),
   ];
-  console.log(`\n| request (${size} articles, one at a time, answer cache off) | p50 | p95 | max | failed |`);
-  console.log('| --- | ---: | ---: | ---: | --- |');
-  for (const [name, f] of figures) console.log(`| ${name} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.max)} | ${f.failed.length ? f.failed.slice(0, 3).join('; ') : 'none'} |`);
+  // The last column: MB PostgreSQL read from storage during the figure's timed requests (a cold cache's cost; "?" when its processes cannot be read).
+  console.log(`\n| request (${size} articles, one at a time, answer cache off) | p50 | p95 | max | failed | PostgreSQL disk reads |`);
+  console.log('| --- | ---: | ---: | ---: | --- | ---: |');
+  for (const [name, f] of figures)
+    console.log(`| ${name} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.max)} | ${f.failed.length ? f.failed.slice(0, 3).join('; ') : 'none'} | ${f.diskMb === null ? '?' : `${f.diskMb.toFixed(1)} MB`} |`);
   for (const [name, f] of figures) if (f.slowest.length) console.log(`slowest of ${name}: ${f.slowest.map(([t, p]) => `${ms(t)} ${decodeURIComponent(p)}`).join('; ')}`);
   console.log(`\nserver RSS after: ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
   await stop(server);
