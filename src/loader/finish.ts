@@ -1,5 +1,6 @@
 /** The shared finishing step: a draft plus its provenance becomes a validated Article. */
-import { Article, Source } from '../articles/schema.js';
+import { bodyOf } from '../articles/record.js';
+import { ArticleRecord, Source, type Article } from '../articles/schema.js';
 import { countWords, slugify } from './normalise/clean.js';
 import type { ArticleDraft } from './types.js';
 
@@ -21,7 +22,7 @@ const VALID_SOURCE_ID = Source.shape.id;
 
 /** Builds the record; related ids are filled in later, once every article is known. */
 export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
-  const paragraphs = draft.paragraphs.map(own);
+  const paragraphs = draft.paragraphs;
   const wordCount = paragraphs.reduce((n, para) => n + countWords(para), 0);
   const sourceName = draft.sourceName?.trim() || null;
   // An id the input states is kept as given when it is a valid id; otherwise one is made from it.
@@ -38,8 +39,8 @@ export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
     publishedAt: draft.publishedAt,
     modifiedAt: draft.modifiedAt,
     dateSource: draft.publishedAt ? (draft.dateSource ?? 'metadata') : null,
-    lead: paragraphs[0] ?? '',
-    paragraphs,
+    lead: own(paragraphs[0] ?? ''),
+    body: own(bodyOf(paragraphs)),
     images: draft.images,
     cover: draft.cover,
     related: draft.related.map((r) => ({ title: r.title, id: null, url: r.url })),
@@ -96,7 +97,7 @@ export class RecordSharing {
 
 /** Validates with zod once, at load, and freezes the record deeply. */
 export function validateArticle(a: Article, sharing: RecordSharing): { ok: true; article: Article } | { ok: false; reason: string } {
-  const r = Article.safeParse(a);
+  const r = ArticleRecord.safeParse(a);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     return { ok: false, reason: `invalid record: ${issue.path.join('.') || '(root)'}: ${issue.message}` };
