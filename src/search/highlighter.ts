@@ -4,6 +4,7 @@
  * paragraphs that can hold marks and tokenises only those (best candidates first). The text
  * rules (spans, windows, escaping) are in `highlight.ts`.
  */
+import { paragraphAt } from '../articles/record.js';
 import { fuzzyWords } from './fuzzy.js';
 import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from './highlight.js';
 import type { Marker, Span, SpanHint } from './highlight.js';
@@ -156,7 +157,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   const { marker, snippetLength: length } = plan;
   const analyzer = analyzerFor(document.language);
   const paragraphBase = segment.paragraphOffset[d]!;
-  const paragraphCount = Math.min(segment.paragraphOffset[d + 1]! - paragraphBase, document.paragraphs.length);
+  const paragraphCount = segment.paragraphOffset[d + 1]! - paragraphBase;
   // per paragraph: upper bounds of marked spans and distinct keys (from the postings)
   const markCount = new Int32Array(paragraphCount);
   const distinctCount = new Int32Array(paragraphCount);
@@ -214,7 +215,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
     }
     candidates[j] = p;
   }
-  let best: { paragraph: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
+  let best: { paragraph: number; text: string; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
   for (const p of candidates) {
     const distinctBound = distinctCount[p]!;
     const countBound = markCount[p]!;
@@ -224,7 +225,9 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
     }
     const from = paragraphStart[paragraphBase + p]!;
     const to = p + 1 < paragraphCount ? paragraphStart[paragraphBase + p + 1]! : Infinity;
-    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(sortedPositions, from, to, points), analyzer);
+    const text = paragraphAt(document, p);
+    if (text === undefined) continue;
+    const spans = findSpans(text, p === 0 ? F_LEAD : F_REST, marker, hintFor(sortedPositions, from, to, points), analyzer);
     if (spans.length === 0) continue;
     const window = bestWindow(spans, length);
     if (
@@ -233,16 +236,17 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
         window.distinct > best.distinct ||
         (window.distinct === best.distinct && (window.count > best.count || (window.count === best.count && p < best.paragraph))))
     ) {
-      best = { paragraph: p, spans, start: window.start, end: window.end, distinct: window.distinct, count: window.count };
+      best = { paragraph: p, text, spans, start: window.start, end: window.end, distinct: window.distinct, count: window.count };
     }
   }
   const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(sortedPositions, 0, leadAt, points), analyzer) : [];
   let snippet = '';
-  const chosen = best as { paragraph: number; spans: Span[]; start: number; end: number } | null;
+  const chosen = best as { paragraph: number; text: string; spans: Span[]; start: number; end: number } | null;
   if (chosen !== null) {
-    snippet = cutSnippet(document.paragraphs[chosen.paragraph]!, chosen.spans, chosen.start, chosen.end, length);
-  } else if (document.paragraphs.length > 0) {
-    snippet = cutSnippet(document.paragraphs[0]!, [], 0, 0, length);
+    snippet = cutSnippet(chosen.text, chosen.spans, chosen.start, chosen.end, length);
+  } else {
+    const lead = paragraphAt(document, 0);
+    if (lead !== undefined) snippet = cutSnippet(lead, [], 0, 0, length);
   }
   return { title: renderMarked(document.title, titleSpans), titleMatched: titleSpans.length > 0, snippet };
 }
