@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { fromJson, toJson } from '../articles/record.js';
 import type { Article } from '../articles/schema.js';
 import { RecordSharing, validateArticle } from '../loader/finish.js';
 import { inTransaction } from './connection.js';
@@ -33,7 +34,7 @@ export async function lastChange(db: pg.Pool | pg.PoolClient): Promise<number> {
 
 /** sha256 of the record as stored: an ingest skips an article whose hash has not changed. */
 export function contentHash(a: Article): string {
-  return hashOfRecordText(JSON.stringify(a));
+  return hashOfRecordText(JSON.stringify(toJson(a)));
 }
 
 function hashOfRecordText(text: string): string {
@@ -92,7 +93,7 @@ export function searchVectorSql(title: string, lead: string, body: string): stri
  */
 export function upsertRows(upserts: BatchWrite['upserts']): string {
   const rows = upserts.map(({ article: a, hash }) => {
-    const record = JSON.stringify(a);
+    const record = JSON.stringify(toJson(a));
     const columns = JSON.stringify({
       id: a.id,
       hash: hash ?? hashOfRecordText(record),
@@ -106,7 +107,7 @@ export function upsertRows(upserts: BatchWrite['upserts']): string {
       tags: a.tags,
       title: a.title,
       lead: a.lead,
-      body: a.paragraphs.slice(1).join('\n'),
+      body: a.body,
     });
     return `${columns.slice(0, -1)},"record":${record}}`;
   });
@@ -262,7 +263,7 @@ export async function withIngestLock<T>(pool: pg.Pool, dataset: string, work: ()
 export function toArticle(record: unknown, id: string, sharing: RecordSharing): Article {
   // Parsed through the same schema as the loader's: the same key order (so the same ETags as
   // folder mode) and a clear error if a row was written by something else.
-  const v = validateArticle(record as Article, sharing);
+  const v = validateArticle(fromJson(record), sharing);
   if (!v.ok) throw new Error(`article ${id} in the database is not a valid record: ${v.reason}`);
   return v.article;
 }
