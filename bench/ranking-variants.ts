@@ -85,7 +85,7 @@ variants.forEach(([name, options], v) => {
     // the search bench's interval (same resampling seed), so a variant's tie or loss reads as there
     const { mean: diff, low, high } = pairedBootstrap(mulberry32(mixSeed(seed, 999)), ours, ms);
     const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
-    cells.push(`${kind} ${mean(ours).toFixed(3)} (${signed(diff)} [${signed(low)}, ${signed(high)}]${high <= 0 ? ' below' : ''}; ${worse}/${better})`);
+    cells.push(`${kind} ${mean(ours).toFixed(3)} (${signed(diff)} [${signed(low)}, ${signed(high)}]${high > 0 || diff >= 0 ? '' : ' below'}; ${worse}/${better})`);
     if (v === 0 && show > 0) {
       let shown = 0;
       set.forEach((x, i) => {
