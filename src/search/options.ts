@@ -90,7 +90,8 @@ export interface SearchIndexOptions {
   /**
    * Headline bonus (default 0.5, chosen on held-out query seed 7; 0 turns it off): in a query of
    * two words or more, an article whose headline holds at least half of the query's words adds
-   * `headlineBonus · idf` for each of them. BM25F saturates all fields together, so without it a
+   * `headlineBonus · idf` for each of them (`headlineBonus · stemVariantWeight · idf` for a word
+   * the headline holds only in another form of its stem: the form typed first, as in scoring). BM25F saturates all fields together, so without it a
    * paraphrased headline could rank the article whose body repeats its words above the one whose
    * headline holds them; a bonus for a single word in the headline would instead favour any
    * article that names one query word in its headline over the one the body words describe.

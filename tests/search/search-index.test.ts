@@ -251,6 +251,28 @@ describe('headline bonus', () => {
     const three = 'airline jobs crowds';
     expect(scores(on, three).get(2)).toBe(scores(off, three).get(2));
   });
+  it('counts a word the headline holds only in another form of its stem at stemVariantWeight of its idf (the form typed first)', () => {
+    const others = ['Cup final tonight', 'Storm hits coast', 'Film wins award', 'New phone launched', 'Court hears appeal', 'Train strike ends'];
+    const forms = [
+      doc('Banks raising fees', 'Banks will raise fees and rates this spring.', filler), // `raising` in the headline
+      doc('Banks lift fees', 'Banks raise fees and rates; they raise more.', filler), // `raise` twice, none in the headline
+      ...others.map((t) => doc(t, 'Nothing of interest happened here today.', filler)),
+    ];
+    const on = SearchIndex.build(forms, { proximityWeight: 0 });
+    const off = SearchIndex.build(forms, { proximityWeight: 0, headlineBonus: 0 });
+    const score = (i: SearchIndex, q: string, d: number) => {
+      const m = i.match(parseQuery(q));
+      return m.scores[Array.from(m.docs).indexOf(d)]!;
+    };
+    const idf = off.idf(off.wordDocFreq('raise'));
+    expect(score(on, 'raise rates', 0) - score(off, 'raise rates', 0)).toBeCloseTo(0.5 * 0.25 * idf, 9);
+    // the rule decides the order: at the full idf the headline's `raising` would rank its article first
+    expect(score(off, 'raise rates', 0) + 0.5 * idf).toBeGreaterThan(score(on, 'raise rates', 1));
+    expect(ranked(on, 'raise rates')).toEqual([1, 0]);
+    // typed as no article holds it (`raised`): every form counts as typed, at the idf the bonus uses for it
+    expect(off.wordDocFreq('raised')).toBe(0);
+    expect(score(on, 'raised rates', 0) - score(off, 'raised rates', 0)).toBeCloseTo(0.5 * idf, 9);
+  });
 });
 
 describe('exact forms first', () => {
