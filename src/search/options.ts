@@ -47,6 +47,18 @@ export interface SearchIndexOptions {
    */
   separateTitle: boolean;
   /**
+   * Weigh a headline occurrence by the word's rarity among headlines (default true): in BM25F's
+   * pseudo-frequency a word's headline count is multiplied by `idf_headlines / idf` (at least 1,
+   * `idf_headlines` counting the articles whose headline holds the word), as engines giving each
+   * field its own idf (MiniSearch, Lucene's per-field statistics) weigh it, but inside the one
+   * saturation, so a word's score stays bounded. A word that headlines seldom use though bodies
+   * do (`captain`, `ahead`, `price`) then says more in a headline than one headlines name often;
+   * a word rare everywhere is weighed about as before. No parameter: the ratio itself. Costs a
+   * pass over each query word's posting frequencies (not its positions). Measured in
+   * bench/RESULTS.md (issue 11, session 8).
+   */
+  headlineIdf: boolean;
+  /**
    * BM25+'s lower bound (default 0.75, chosen on held-out query seed 7): every matched word (with
    * {@link separateTitle}: every matched part, headline and the rest) adds `idf · delta`, so a
    * word in a long article is never worth next to nothing, and matching every query word counts
@@ -110,6 +122,7 @@ export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchIndexOptions> = Object.freez
   b: 0.6,
   separateTitle: false,
   delta: 0.75,
+  headlineIdf: true,
   maxPrefixExpansions: 200,
   maxQueryClauses: DEFAULT_MAX_CLAUSES,
   stemVariantWeight: 0.25,
