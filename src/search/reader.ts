@@ -205,21 +205,18 @@ export class IndexReader {
     return n;
   }
 
-  /** Live documents of segment `placed` whose headline holds word `t` (from the postings' frequencies: no positions read). */
+  /**
+   * Live documents of segment `placed` whose headline holds word `t`, from the postings'
+   * frequency codes (no positions read). A segment without deletions keeps each word's count once
+   * counted (`Segment.derived`: a small map of the words queries asked for, living and dying with
+   * the segment), so a word's postings are scanned for it once, not on every query.
+   */
   segmentHeadlineDocFreq(placed: PlacedSegment, t: number): number {
     const segment = placed.segment;
-    const alive = placed.alive;
-    const codes = segment.postingFrequencies;
-    const values = segment.frequencyValues;
-    let n = 0;
-    for (let h = 0, i = segment.postingStart[t]!; h < segment.chunks; h++) {
-      const high = h * DOC_CHUNK;
-      for (const to = segment.chunkStart(t, h + 1); i < to; i++) {
-        const code = codes[i]!;
-        const packed = code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i);
-        if ((packed & 15) !== 0 && (alive === null || alive.has(high + segment.postingDocs[i]!))) n++;
-      }
-    }
+    if (placed.alive !== null) return headlinePostings(segment, t, placed.alive);
+    const counted = segment.derived('headlineDocFreq', () => new Map<number, number>());
+    let n = counted.get(t);
+    if (n === undefined) counted.set(t, (n = headlinePostings(segment, t, null)));
     return n;
   }
 
@@ -274,6 +271,28 @@ export class IndexReader {
     }
     return [...dfOf].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([word, df]) => ({ word, df }));
   }
+}
+
+/** Postings of word `t` in `segment` whose headline count is not zero, of live documents when `alive` is given. */
+function headlinePostings(segment: Segment, t: number, alive: AliveBits | null): number {
+  const codes = segment.postingFrequencies;
+  const values = segment.frequencyValues;
+  let n = 0;
+  if (alive === null) {
+    for (let i = segment.postingStart[t]!, end = segment.postingStart[t + 1]!; i < end; i++) {
+      const code = codes[i]!;
+      if (((code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i)) & 15) !== 0) n++;
+    }
+    return n;
+  }
+  for (let h = 0, i = segment.postingStart[t]!; h < segment.chunks; h++) {
+    const high = h * DOC_CHUNK;
+    for (const to = segment.chunkStart(t, h + 1); i < to; i++) {
+      const code = codes[i]!;
+      if (((code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i)) & 15) !== 0 && alive.has(high + segment.postingDocs[i]!)) n++;
+    }
+  }
+  return n;
 }
 
 /**
