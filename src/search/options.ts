@@ -2,17 +2,20 @@
  * The search engine's public types and tuning knobs, apart from the code that uses them (as
  * MiniSearch keeps its one documented options type).
  */
+import type { HasParagraphs } from '../articles/record.js';
 import { DEFAULT_MAX_CLAUSES } from './query.js';
 
-/** An article as seen by the search engine. */
-export interface SearchDocument {
+/**
+ * An article as seen by the search engine: a headline and paragraphs in order, the first the
+ * lead, either as a record holds them (`lead` and `body`) or as a list (`paragraphs`); read
+ * through articles/record.ts's `paragraphsOf` / `paragraphAt`.
+ */
+export type SearchDocument = HasParagraphs & {
   /** Headline. */
   readonly title: string;
-  /** Paragraphs in order; `paragraphs[0]` is the lead. */
-  readonly paragraphs: readonly string[];
   /** ISO 639-1 language: chooses the document's analyzer (tokenize.ts `analyzerFor`); English when absent. */
   readonly language?: string | undefined;
-}
+};
 
 /** Tuning knobs of the search index. Every option has a default ({@link DEFAULT_SEARCH_OPTIONS}). */
 export interface SearchIndexOptions {
@@ -54,8 +57,9 @@ export interface SearchIndexOptions {
    * saturation, so a word's score stays bounded. A word that headlines seldom use though bodies
    * do (`captain`, `ahead`, `price`) then says more in a headline than one headlines name often;
    * a word rare everywhere is weighed about as before. No parameter: the ratio itself. Costs a
-   * pass over each query word's posting frequencies (not its positions). Measured in
-   * bench/RESULTS.md (issue 11, session 8).
+   * pass over a query word's posting frequencies (not its positions) the first time a segment
+   * is asked for it (every time in a segment with deletions). Measured in bench/RESULTS.md
+   * (issue 11, session 8).
    */
   headlineIdf: boolean;
   /**
@@ -103,9 +107,9 @@ export interface SearchIndexOptions {
    * Headline bonus (default 0.5, chosen on held-out query seed 7; 0 turns it off): in a query of
    * two words or more, an article whose headline holds at least half of the query's words adds
    * `headlineBonus · idf` for each of them (`headlineBonus · stemVariantWeight · idf` for a word
-   * the headline holds only in another form of its stem: the form typed first, as in scoring). BM25F saturates all fields together, so without it a
-   * paraphrased headline could rank the article whose body repeats its words above the one whose
-   * headline holds them; a bonus for a single word in the headline would instead favour any
+   * the headline holds only in another form of its stem: the form typed first, as in scoring).
+   * BM25F saturates all fields together, so without it a paraphrased headline could rank the
+   * article whose body repeats its words above the one whose headline holds them; a bonus for a single word in the headline would instead favour any
    * article that names one query word in its headline over the one the body words describe.
    */
   headlineBonus: number;
