@@ -142,13 +142,16 @@ export interface BatchPipelining {
  */
 const WRITE_BEGIN = "BEGIN; SET LOCAL gin_pending_list_limit = '64MB'; SET LOCAL work_mem = '64MB'";
 
+/** SQLSTATE insufficient_privilege: what gin_clean_pending_list raises for a role that does not own the index. */
+const INSUFFICIENT_PRIVILEGE = '42501';
+
 /**
  * Merges the pending lists of the articles table's GIN indexes (and of any other GIN index on a
  * table beside it) into the indexes, after an ingest that wrote with WRITE_BEGIN's large lists
  * (bulk batches),
- * so searches after it scan no long pending list. Best effort: a role that does not own an index
- * may not merge it (then autovacuum does, or the next insert past the server's own limit); returns
- * the pending-list pages merged.
+ * so searches after it scan no long pending list. A role that does not own an index may not merge
+ * it: that index is skipped (autovacuum merges it, or the next insert past the server's own limit);
+ * any other error is thrown. Returns the pending-list pages merged.
  */
 export async function mergePendingSearchEntries(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query<{ name: string }>(
@@ -161,8 +164,10 @@ export async function mergePendingSearchEntries(pool: pg.Pool): Promise<number> 
   for (const { name } of rows) {
     try {
       pages += Number((await pool.query<{ n: string }>('SELECT gin_clean_pending_list($1::regclass)::text AS n', [name])).rows[0]!.n);
-    } catch {
-      // Not this role's to merge (it needs to own the index): left to autovacuum.
+    } catch (e) {
+      // Not this role's to merge (it must own the index): left to autovacuum. Any other failure
+      // (a lock not granted in time, a lost connection) is the caller's to see.
+      if ((e as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) throw e;
     }
   }
   return pages;
