@@ -7,7 +7,8 @@
  *       [--variants '[["default",{}],["delta 1",{"delta":1}]]']
  *
  * For each variant (a name and `SearchIndexOptions` overrides): MRR@10 on each query kind of
- * bench/lib/quality.ts against MiniSearch's on the same queries (the difference, and on how many
+ * bench/lib/quality.ts against MiniSearch's on the same queries (the difference with the search
+ * bench's 95% paired bootstrap interval, "below" when it lies under zero, and on how many
  * queries each ranks the target higher), and, with --known-item-seeds, MRR@10 on the search
  * bench's known-item queries (each target's three most distinctive words, bench/lib/queries.ts).
  * --show N prints, for the first variant, N queries per kind where MiniSearch ranks the target
@@ -19,7 +20,7 @@ import { intArg, parseCli, requiredArg } from './lib/args.js';
 import { miniSearchAdapter } from './lib/engines.js';
 import { mixSeed, mulberry32 } from './lib/prng.js';
 import { QueryFactory } from './lib/queries.js';
-import { isTypoKind, QUERY_KINDS, querySet, type QueryKind } from './lib/quality.js';
+import { isTypoKind, pairedBootstrap, QUERY_KINDS, querySet, type QueryKind } from './lib/quality.js';
 import { parseQuery, SearchIndex, topK, type SearchIndexOptions } from '../src/search/index.js';
 
 const USAGE =
@@ -81,8 +82,10 @@ variants.forEach(([name, options], v) => {
     const ms = theirs.get(kind)!;
     const worse = ours.filter((x, i) => x < ms[i]!).length;
     const better = ours.filter((x, i) => x > ms[i]!).length;
-    const diff = mean(ours) - mean(ms);
-    cells.push(`${kind} ${mean(ours).toFixed(3)} (${diff >= 0 ? '+' : ''}${diff.toFixed(3)}; ${worse}/${better})`);
+    // the search bench's interval (same resampling seed), so a variant's tie or loss reads as there
+    const { mean: diff, low, high } = pairedBootstrap(mulberry32(mixSeed(seed, 999)), ours, ms);
+    const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+    cells.push(`${kind} ${mean(ours).toFixed(3)} (${signed(diff)} [${signed(low)}, ${signed(high)}]${high > 0 || diff >= 0 ? '' : ' below'}; ${worse}/${better})`);
     if (v === 0 && show > 0) {
       let shown = 0;
       set.forEach((x, i) => {

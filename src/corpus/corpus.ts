@@ -13,6 +13,7 @@ import { analyzerFor, buildSegment, escapeHtml, parseQuery, SearchIndex, Segment
 import { StoryIndex, type StoryIndexDump } from '../search/near-duplicates.js';
 import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
 import type { ArticleFilter, Sort } from './filters.js';
+import { SlugTable } from './slug-table.js';
 import { SnapshotStories, syncStories, syncStoryChanges, type SnapshotStory, type StorySync } from './stories.js';
 import { mergeOrder, ranksOf } from './orders.js';
 import type { ProblemReport } from './store.js';
@@ -207,7 +208,7 @@ interface VersionState {
   sources: readonly { id: string; name: string }[];
   categories: readonly string[];
   /** Per index segment: slug → its documents (segment numbers) with that slug. */
-  slugs: ReadonlyMap<unknown, SlugDocs>;
+  slugs: ReadonlyMap<unknown, SlugTable>;
   /** Sum of the digests, lane by lane (mod 2^32). */
   digestSum: Uint32Array;
 }
@@ -566,10 +567,7 @@ export class Corpus {
       if (index.isLive(doc) && (best < 0 || idRank[doc]! < idRank[best]!)) best = doc;
     };
     index.segments.forEach((placed) => {
-      // most slugs name one document, held as a bare number: no list is made for it
-      const docs = this.state.slugs.get(placed.segment)?.get(idOrSlug);
-      if (typeof docs === 'number') consider(placed.base + docs);
-      else if (docs !== undefined) for (const d of docs) consider(placed.base + d);
+      this.state.slugs.get(placed.segment)?.forEach(idOrSlug, (d) => consider(placed.base + d));
     });
     return best;
   }
@@ -1146,7 +1144,9 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
   const sourceIndex = new Map(sources.map((s, i) => [s.id, i]));
   const categoryIndex = new Map(categories.map((c, i) => [c, i]));
   const digestSum = state.digestSum.slice();
-  const slugsOfSegment: SlugDocs = new Map();
+  // read through the new segment's documents (these articles, in order), so the table keeps no array of its own alive
+  const segmentDocuments = articles.length > 0 ? (index.segments[index.segments.length - 1]!.segment.documents as readonly Article[]) : articles;
+  const slugsOfSegment = new SlugTable((k) => segmentDocuments[k]!.slug, articles.length);
   articles.forEach((a, k) => {
     const i = from + k;
     columns.dateMs[i] = a.publishedAt ? Date.parse(a.publishedAt) : NO_DATE;
@@ -1172,10 +1172,10 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
       columns.digest[4 * i + lane] = x;
       digestSum[lane] = (digestSum[lane]! + x) >>> 0;
     }
-    addSlug(slugsOfSegment, a.slug, k);
+    slugsOfSegment.add(a.slug, k);
   });
   clock?.phase('slugs');
-  const slugs = new Map<unknown, SlugDocs>();
+  const slugs = new Map<unknown, SlugTable>();
   for (const placed of index.segments) {
     const known = state.slugs.get(placed.segment);
     if (known) slugs.set(placed.segment, known);
@@ -1204,19 +1204,6 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
     oldestRank: ranksOf(oldest, space),
   };
   return { index, columns, orders, sources, categories, slugs, digestSum };
-}
-
-/**
- * A segment's documents by slug: the document alone (most slugs), or those sharing it. A list
- * per slug, grown by `push` from empty, cost about 185 bytes (18 MB at 100,000 articles).
- */
-type SlugDocs = Map<string, number | number[]>;
-
-function addSlug(bySlug: SlugDocs, slug: string, doc: number): void {
-  const held = bySlug.get(slug);
-  if (held === undefined) bySlug.set(slug, doc);
-  else if (typeof held === 'number') bySlug.set(slug, [held, doc]);
-  else held.push(doc);
 }
 
 /** `state` with documents `deleted` removed and `added` appended as a new index segment. */
@@ -1270,15 +1257,16 @@ function mergeState(state: VersionState, first: number, end: number, segment?: S
   const oldest = renumbered(state.orders.oldest, state.orders.oldestRank);
   const orders: Orders = { byId: byId.order, newest: newest.order, oldest: oldest.order, idRank: byId.rank, newestRank: newest.rank, oldestRank: oldest.rank };
   // the merged segment's slug lookup, from its documents
-  const slugs = new Map<unknown, SlugDocs>();
+  const slugs = new Map<unknown, SlugTable>();
   for (const placed of index.segments) {
     const known = state.slugs.get(placed.segment);
     if (known) {
       slugs.set(placed.segment, known);
       continue;
     }
-    const bySlug: SlugDocs = new Map();
-    placed.segment.documents.forEach((doc, k) => addSlug(bySlug, (doc as Article).slug, k));
+    const documents = placed.segment.documents as readonly Article[];
+    const bySlug = new SlugTable((k) => documents[k]!.slug, documents.length);
+    documents.forEach((doc, k) => bySlug.add(doc.slug, k));
     slugs.set(placed.segment, bySlug);
   }
   return { state: { ...state, index, columns, orders, slugs }, remap, kept };

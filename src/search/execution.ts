@@ -47,7 +47,10 @@ export class QueryExecution {
   private hits(word: string, mask: number, weight: number, idf: number, within?: Uint32Array): MatchResult {
     const found = this.lookups.get(word);
     this.budget?.charge(found.df);
-    return within !== undefined && mask === ALL_FIELDS ? wordHitsWithin(this.reader, weight, idf, found.ids, within) : wordHits(this.reader, word, mask, weight, idf, found.ids);
+    const headline = this.lookups.headlineWeight(word);
+    return within !== undefined && mask === ALL_FIELDS
+      ? wordHitsWithin(this.reader, weight, idf, headline, found.ids, within)
+      : wordHits(this.reader, word, mask, weight, idf, headline, found.ids);
   }
 
   private df(word: string): number {

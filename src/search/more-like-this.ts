@@ -3,7 +3,7 @@
  * as a weighted OR query.
  */
 import { paragraphsOf } from '../articles/record.js';
-import type { IndexReader } from './reader.js';
+import { WordLookups, type IndexReader } from './reader.js';
 import { ALL_FIELDS, wordHits } from './scoring.js';
 import { analyzerFor, scanTokens } from './tokenize.js';
 import { topK } from './topk.js';
@@ -46,8 +46,9 @@ export function moreLikeThis(reader: IndexReader, doc: number, limit: number): A
   const top = candidates.slice(0, moreLikeThisTerms);
   if (top.length === 0) return [];
   const maxWeight = top[0]!.weight;
+  const lookups = new WordLookups(reader);
   const result = new UnionScratch(reader.documentSpace).union(
-    top.map((c) => wordHits(reader, c.word, ALL_FIELDS, c.weight / maxWeight, reader.idf(c.df))),
+    top.map((c) => wordHits(reader, c.word, ALL_FIELDS, c.weight / maxWeight, reader.idf(c.df), lookups.headlineWeight(c.word))),
     false,
   );
   const ranked = topK(result.docs, result.scores, limit + 1);

@@ -109,7 +109,7 @@ const WORD = /[\p{L}\p{N}]+/gu;
 const EMPTY = 0xffffffff;
 
 /** 32-bit FNV-1a over a string, then a murmur3 finaliser so the low bits are usable for bins. */
-function hashString(s: string, seed = 0x811c9dc5): number {
+export function hashString(s: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

@@ -50,6 +50,19 @@ export interface SearchIndexOptions {
    */
   separateTitle: boolean;
   /**
+   * Weigh a headline occurrence by the word's rarity among headlines (default true): in BM25F's
+   * pseudo-frequency a word's headline count is multiplied by `idf_headlines / idf` (at least 1,
+   * `idf_headlines` counting the articles whose headline holds the word), as engines giving each
+   * field its own idf (MiniSearch, Lucene's per-field statistics) weigh it, but inside the one
+   * saturation, so a word's score stays bounded. A word that headlines seldom use though bodies
+   * do (`captain`, `ahead`, `price`) then says more in a headline than one headlines name often;
+   * a word rare everywhere is weighed about as before. No parameter: the ratio itself. Costs a
+   * pass over a query word's posting frequencies (not its positions) the first time a segment
+   * is asked for it (every time in a segment with deletions). Measured in bench/RESULTS.md
+   * (issue 11, session 8).
+   */
+  headlineIdf: boolean;
+  /**
    * BM25+'s lower bound (default 0.75, chosen on held-out query seed 7): every matched word (with
    * {@link separateTitle}: every matched part, headline and the rest) adds `idf · delta`, so a
    * word in a long article is never worth next to nothing, and matching every query word counts
@@ -93,9 +106,10 @@ export interface SearchIndexOptions {
   /**
    * Headline bonus (default 0.5, chosen on held-out query seed 7; 0 turns it off): in a query of
    * two words or more, an article whose headline holds at least half of the query's words adds
-   * `headlineBonus · idf` for each of them. BM25F saturates all fields together, so without it a
-   * paraphrased headline could rank the article whose body repeats its words above the one whose
-   * headline holds them; a bonus for a single word in the headline would instead favour any
+   * `headlineBonus · idf` for each of them (`headlineBonus · stemVariantWeight · idf` for a word
+   * the headline holds only in another form of its stem: the form typed first, as in scoring).
+   * BM25F saturates all fields together, so without it a paraphrased headline could rank the
+   * article whose body repeats its words above the one whose headline holds them; a bonus for a single word in the headline would instead favour any
    * article that names one query word in its headline over the one the body words describe.
    */
   headlineBonus: number;
@@ -112,6 +126,7 @@ export const DEFAULT_SEARCH_OPTIONS: Readonly<SearchIndexOptions> = Object.freez
   b: 0.6,
   separateTitle: false,
   delta: 0.75,
+  headlineIdf: true,
   maxPrefixExpansions: 200,
   maxQueryClauses: DEFAULT_MAX_CLAUSES,
   stemVariantWeight: 0.25,

@@ -10,8 +10,10 @@
  *
  * The same pass adds the headline bonus (`headlineBonus`, see options.ts): when an article's
  * headline holds at least half of the query's top-level words, each of those adds
- * `headlineBonus · idf`. It reads the positions proximity reads (a headline word is one placed
- * before the lead), so it costs no second pass over the postings.
+ * `headlineBonus · idf`, or `headlineBonus · stemVariantWeight · idf` when the headline holds it
+ * only in another form of its stem (as scoring ranks the form typed first). It reads the
+ * positions proximity reads (a headline word is one placed before the lead), so it costs no
+ * second pass over the postings.
  */
 import type { MatchResult } from './options.js';
 import type { Query, TermQuery } from './query.js';
@@ -29,6 +31,8 @@ function topLevelTerms(query: Query): TermQuery[] {
 /** What the bonuses of one query need: its top-level words' forms and idfs, and the most any article can gain. */
 export interface BonusPlan {
   readonly forms: readonly string[][];
+  /** Per word, the form typed (an entry of its `forms`), or null when no article holds it (every form then counts as typed). */
+  readonly typed: readonly (string | null)[];
   readonly idfs: readonly number[];
   /**
    * An upper bound of the bonuses one article can get (every word in the headline, every pair
@@ -59,7 +63,8 @@ export function bonusPlan(reader: IndexReader, query: Query): BonusPlan | null {
     for (let b = a + 1; b < idfs.length; b++) pairs += Math.min(idfs[a]!, idfs[b]!);
   }
   const bound = Math.max(0, weight) * pairs + Math.max(0, headlineBonus) * all;
-  return { forms, idfs, bound: bound * (1 + 1e-9) + 1e-9 };
+  const typed = terms.map((t, i) => (forms[i]!.includes(t.word) ? t.word : null));
+  return { forms, typed, idfs, bound: bound * (1 + 1e-9) + 1e-9 };
 }
 
 /**
@@ -68,13 +73,17 @@ export function bonusPlan(reader: IndexReader, query: Query): BonusPlan | null {
  */
 export function addBonuses(reader: IndexReader, plan: BonusPlan, docs: Uint32Array, scores: Float64Array, at: ArrayLike<number> | null): void {
   const { proximityWeight: weight, headlineBonus } = reader.options;
-  const { forms, idfs } = plan;
+  const { forms, typed, idfs } = plan;
   const count = forms.length;
   const decoded: number[] = [];
   const positions: number[][] = forms.map(() => []);
   let segmentIndex = -1;
   // per word, a position reader per form present in the segment (documents come in ascending order)
   let readers: PositionReader[][] = [];
+  // per word, the reader of the form typed among `readers` (null: not in this segment)
+  let typedReaders: (PositionReader | null)[] = [];
+  // per word, whether the article's headline holds the form typed
+  const typedInHeadline: boolean[] = forms.map(() => false);
   const end = at === null ? docs.length : at.length;
   for (let j = 0; j < end; j++) {
     const k = at === null ? j : at[j]!;
@@ -83,23 +92,32 @@ export function addBonuses(reader: IndexReader, plan: BonusPlan, docs: Uint32Arr
     const placed = reader.segments[s]!;
     if (s !== segmentIndex) {
       segmentIndex = s;
-      readers = forms.map((list) => list.flatMap((f) => {
+      typedReaders = forms.map(() => null);
+      readers = forms.map((list, i) => list.flatMap((f) => {
         const t = placed.segment.wordId(f);
-        return t === undefined ? [] : [new PositionReader(placed.segment, t)];
+        if (t === undefined) return [];
+        const form = new PositionReader(placed.segment, t);
+        if (f === typed[i]) typedReaders[i] = form;
+        return [form];
       }));
     }
     const d = doc - placed.base;
+    const leadAt = placed.segment.fieldBoundaries[2 * d]!;
     let present = 0;
     for (let i = 0; i < count; i++) {
       const out = positions[i]!;
       out.length = 0;
+      typedInHeadline[i] = false;
       for (const form of readers[i]!) {
         const n = form.docPositions(d, decoded);
-        if (n > 0) mergeInto(out, decoded, n);
+        if (n === 0) continue;
+        mergeInto(out, decoded, n);
+        // (no article holds the form typed: every form counts as it, as scoring weighs them)
+        if ((typed[i] === null || form === typedReaders[i]) && decoded[0]! < leadAt) typedInHeadline[i] = true;
       }
       if (out.length > 0) present++;
     }
-    if (headlineBonus > 0) scores[k]! += headlineBonus * headlineIdf(positions, idfs, placed.segment.fieldBoundaries[2 * d]!);
+    if (headlineBonus > 0) scores[k]! += headlineBonus * headlineIdf(positions, typedInHeadline, idfs, leadAt, reader.options.stemVariantWeight);
     if (present < 2 || weight <= 0) continue;
     let bonus = 0;
     for (let a = 0; a < count; a++) {
@@ -197,17 +215,19 @@ function ranked(docs: Uint32Array, scores: Float64Array, rank: ArrayLike<number>
 }
 
 /**
- * Sum of the idfs of the query words standing in the headline (a position before `leadAt`), or 0
- * when the headline holds fewer than half of them. `positions`: each word's, ascending.
+ * Sum of the idfs of the query words standing in the headline (a position before `leadAt`), a
+ * word the headline holds only in another form counting `variantWeight` of its idf, or 0 when
+ * the headline holds fewer than half of them. `positions`: each word's (every form), ascending;
+ * `typedInHeadline`: whether the headline holds the form typed.
  */
-function headlineIdf(positions: readonly number[][], idfs: readonly number[], leadAt: number): number {
+function headlineIdf(positions: readonly number[][], typedInHeadline: readonly boolean[], idfs: readonly number[], leadAt: number, variantWeight: number): number {
   let inHeadline = 0;
   let sum = 0;
   for (let i = 0; i < positions.length; i++) {
     const first = positions[i]![0];
     if (first !== undefined && first < leadAt) {
       inHeadline++;
-      sum += idfs[i]!;
+      sum += typedInHeadline[i] ? idfs[i]! : variantWeight * idfs[i]!;
     }
   }
   return 2 * inHeadline >= positions.length ? sum : 0;

@@ -14,7 +14,7 @@
  * a field's length, so a version keeps one table by length instead of a norm per document.
  */
 import type { SearchIndexOptions } from './options.js';
-import { DOC_CHUNK, type Segment, STOP_PREFIX } from './segment.js';
+import { DOC_CHUNK, OTHER_FREQUENCIES, type Segment, STOP_PREFIX } from './segment.js';
 
 /** Alive flags of one segment's documents, one bit each (copy-on-write: a delete makes a new set). */
 export class AliveBits {
@@ -205,6 +205,30 @@ export class IndexReader {
     return n;
   }
 
+  /**
+   * Live documents of segment `placed` whose headline holds word `t`, from the postings'
+   * frequency codes (no positions read). A segment without deletions keeps each word's count once
+   * counted (`Segment.derived`: a small map of the words queries asked for, living and dying with
+   * the segment), so a word's postings are scanned for it once, not on every query.
+   */
+  segmentHeadlineDocFreq(placed: PlacedSegment, t: number): number {
+    const segment = placed.segment;
+    if (placed.alive !== null) return headlinePostings(segment, t, placed.alive);
+    const counted = segment.derived('headlineDocFreq', () => new Map<number, number>());
+    let n = counted.get(t);
+    if (n === undefined) counted.set(t, (n = headlinePostings(segment, t, null)));
+    return n;
+  }
+
+  /**
+   * What a word's headline count is multiplied by in BM25F (`headlineIdf`, options.ts): its idf
+   * over headlines (`headlineDf` articles' headlines hold it) over its idf (`df` articles), or 1
+   * when the option is off or no headline holds it.
+   */
+  headlineWeight(df: number, headlineDf: number): number {
+    return this.options.headlineIdf && headlineDf > 0 ? this.idf(headlineDf) / this.idf(df) : 1;
+  }
+
   /** Number of live documents containing `word` (folded, unstemmed; stop words with their prefix). */
   wordDocFreq(word: string): number {
     let df = 0;
@@ -249,6 +273,28 @@ export class IndexReader {
   }
 }
 
+/** Postings of word `t` in `segment` whose headline count is not zero, of live documents when `alive` is given. */
+function headlinePostings(segment: Segment, t: number, alive: AliveBits | null): number {
+  const codes = segment.postingFrequencies;
+  const values = segment.frequencyValues;
+  let n = 0;
+  if (alive === null) {
+    for (let i = segment.postingStart[t]!, end = segment.postingStart[t + 1]!; i < end; i++) {
+      const code = codes[i]!;
+      if (((code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i)) & 15) !== 0) n++;
+    }
+    return n;
+  }
+  for (let h = 0, i = segment.postingStart[t]!; h < segment.chunks; h++) {
+    const high = h * DOC_CHUNK;
+    for (const to = segment.chunkStart(t, h + 1); i < to; i++) {
+      const code = codes[i]!;
+      if (((code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i)) & 15) !== 0 && alive.has(high + segment.postingDocs[i]!)) n++;
+    }
+  }
+  return n;
+}
+
 /**
  * Word lookups of one query execution, remembered: a word's number in each segment and its live
  * document frequency are found once per query, however many times stemming, scoring and idf
@@ -256,7 +302,7 @@ export class IndexReader {
  * one execution, never shared.
  */
 export class WordLookups {
-  private readonly words = new Map<string, { df: number; ids: Int32Array }>();
+  private readonly words = new Map<string, { df: number; ids: Int32Array; headlineWeight?: number }>();
   private readonly variants = new Map<string, string[]>();
 
   constructor(readonly reader: IndexReader) {}
@@ -282,6 +328,21 @@ export class WordLookups {
 
   docFreq(word: string): number {
     return this.get(word).df;
+  }
+
+  /** {@link IndexReader.headlineWeight} of `word`, its headline document frequency counted once per query (only when the option is on). */
+  headlineWeight(word: string): number {
+    this.get(word);
+    const found = this.words.get(word)!;
+    if (found.headlineWeight === undefined) {
+      let headlineDf = 0;
+      if (this.reader.options.headlineIdf && found.df > 0) {
+        const segments = this.reader.segments;
+        for (let s = 0; s < segments.length; s++) if (found.ids[s]! >= 0) headlineDf += this.reader.segmentHeadlineDocFreq(segments[s]!, found.ids[s]!);
+      }
+      found.headlineWeight = this.reader.headlineWeight(found.df, headlineDf);
+    }
+    return found.headlineWeight;
   }
 
   /** {@link IndexReader.stemVariants}, remembered. */

@@ -2,7 +2,8 @@
  * BM25F scoring of one word's postings across the segments of a version: per posting
  * `idf · (w · (k1 + 1) / (k1 + w) + delta)` with the pseudo-frequency
  * `w = Σ_f tf_f · norm_f(doc)` over title, lead and rest, the norms coming from the version's
- * statistics (`reader.ts`), `delta` being BM25+'s lower bound. With `separateTitle` (off by
+ * statistics (`reader.ts`), `delta` being BM25+'s lower bound; the title's term is multiplied by
+ * the word's `headline` weight (`headlineIdf` in options.ts: its idf over headlines over its idf). With `separateTitle` (off by
  * default) the title's weighted count is
  * saturated on its own and added to the lead and body's, each matched part adding BM25+'s
  * `delta`. A field-restricted query (`title:x`) counts occurrences per field from the positions
@@ -22,7 +23,7 @@ export const ALL_FIELDS = F_TITLE | F_LEAD | F_REST;
  * with inverse document frequency `idf` and the multiplier `weight`. Document numbers are the
  * version's, ascending. `ids`: the word's number in each segment when already looked up.
  */
-export function wordHits(reader: IndexReader, word: string, mask: number, weight: number, idf: number, ids?: Int32Array): MatchResult {
+export function wordHits(reader: IndexReader, word: string, mask: number, weight: number, idf: number, headline: number, ids?: Int32Array): MatchResult {
   const segments = reader.segments;
   const numbers = new Int32Array(segments.length);
   let postings = 0;
@@ -38,7 +39,7 @@ export function wordHits(reader: IndexReader, word: string, mask: number, weight
   const scores = new Float64Array(postings);
   let n = 0;
   for (let s = 0; s < segments.length; s++) {
-    if (numbers[s]! >= 0) n = segmentWordHits(reader, segments[s]!, numbers[s]!, mask, idf * weight, docs, scores, n);
+    if (numbers[s]! >= 0) n = segmentWordHits(reader, segments[s]!, numbers[s]!, mask, idf * weight, headline, docs, scores, n);
   }
   return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
 }
@@ -49,7 +50,7 @@ export function wordHits(reader: IndexReader, word: string, mask: number, weight
  * to the next instead of scoring every posting. An AND query scores its commoner words this way,
  * on the documents its rarer words left.
  */
-export function wordHitsWithin(reader: IndexReader, weight: number, idf: number, ids: Int32Array, within: Uint32Array): MatchResult {
+export function wordHitsWithin(reader: IndexReader, weight: number, idf: number, headline: number, ids: Int32Array, within: Uint32Array): MatchResult {
   const segments = reader.segments;
   const docs = new Uint32Array(within.length);
   const scores = new Float64Array(within.length);
@@ -82,7 +83,7 @@ export function wordHitsWithin(reader: IndexReader, weight: number, idf: number,
         }
         if (postingDocs[i] !== d - high || (placed.alive !== null && !placed.alive.has(d))) continue;
         docs[n] = within[c]!;
-        scores[n++] = postingScore(reader, placed.fieldNorms, d, segment.frequency(i), idf * weight);
+        scores[n++] = postingScore(reader, placed.fieldNorms, d, segment.frequency(i), idf * weight, headline);
       }
     }
   }
@@ -90,15 +91,15 @@ export function wordHitsWithin(reader: IndexReader, weight: number, idf: number,
 }
 
 /** Score of one posting over all fields (the formulas of {@link segmentWordHits}). */
-function postingScore(reader: IndexReader, norms: FieldNorms, d: number, packed: number, weightedIdf: number): number {
+function postingScore(reader: IndexReader, norms: FieldNorms, d: number, packed: number, weightedIdf: number, headline: number): number {
   const { k1, separateTitle, delta } = reader.options;
   const k1Plus1 = k1 + 1;
   if (separateTitle) {
-    const title = (packed & 15) * norms.of(d, 0);
+    const title = (packed & 15) * norms.of(d, 0) * headline;
     const body = ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
     return weightedIdf * (k1Plus1 * (title / (k1 + title) + body / (k1 + body)) + (title > 0 ? delta : 0) + (body > 0 ? delta : 0));
   }
-  const w = (packed & 15) * norms.of(d, 0) + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
+  const w = (packed & 15) * norms.of(d, 0) * headline + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
   return weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
 }
 
@@ -109,6 +110,7 @@ function segmentWordHits(
   t: number,
   mask: number,
   weightedIdf: number,
+  headline: number,
   docs: Uint32Array,
   scores: Float64Array,
   n: number,
@@ -135,7 +137,7 @@ function segmentWordHits(
         if (alive !== null && !alive.has(d)) continue;
         const code = codes[i]!;
         const packed = code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i);
-        const title = (packed & 15) * norms.of(d, 0);
+        const title = (packed & 15) * norms.of(d, 0) * headline;
         const body = ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
         docs[n] = base + d;
         scores[n++] = weightedIdf * (k1Plus1 * (title / (k1 + title) + body / (k1 + body)) + (title > 0 ? delta : 0) + (body > 0 ? delta : 0));
@@ -151,7 +153,7 @@ function segmentWordHits(
         if (alive !== null && !alive.has(d)) continue;
         const code = codes[i]!;
         const packed = code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i);
-        const w = (packed & 15) * norms.of(d, 0) + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
+        const w = (packed & 15) * norms.of(d, 0) * headline + ((packed >>> 4) & 15) * norms.of(d, 1) + (packed >>> 8) * norms.of(d, 2);
         docs[n] = base + d;
         scores[n++] = weightedIdf * ((w * k1Plus1) / (k1 + w) + delta);
       }
@@ -182,7 +184,7 @@ function segmentWordHits(
     }
     let w = 0;
     let title = 0;
-    if (mask & F_TITLE && inTitle > 0) title = inTitle * norms.of(d, 0);
+    if (mask & F_TITLE && inTitle > 0) title = inTitle * norms.of(d, 0) * headline;
     if (mask & F_LEAD && inLead > 0) w += inLead * norms.of(d, 1);
     if (mask & F_REST && inRest > 0) w += inRest * norms.of(d, 2);
     if (!separateTitle) {

@@ -340,7 +340,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     for (let i = 0; i < analyzers.length && i <= 30; i++) {
       if ((mask & (1 << i)) === 0) continue;
       // A word that is its own stem (most are) keys its group with the vocabulary's string, not a second copy.
-      const stem = analyzers[i]!.stem(word);
+      const stem = analyzers[i]!.stemOnce(word);
       const stemmed = stem === word ? word : stem;
       let group = stemGroupOf.get(stemmed);
       if (group === undefined) {

@@ -105,11 +105,17 @@ export interface Analyzer {
   readonly language: string;
   /** Stem of a folded word (other languages' stems start with `language:`, so they never meet English ones). */
   stem(folded: string): string;
+  /**
+   * The same stem, not memoised: for a caller that stems each word once (a segment's
+   * vocabulary, whose words are distinct), so its words do not fill the memo that queries and
+   * highlighting read (up to 200,000 entries, about 7 MB of table at 100,000 articles).
+   */
+  stemOnce(folded: string): string;
   isStopWord(folded: string): boolean;
 }
 
 /** English: the Porter stemmer on plain a–z words and {@link STOP_WORDS} (the engine's original analysis). */
-export const ENGLISH: Analyzer = { language: 'en', stem, isStopWord: (w) => STOP_WORDS.has(w) };
+export const ENGLISH: Analyzer = { language: 'en', stem, stemOnce: stemUnmemoised, isStopWord: (w) => STOP_WORDS.has(w) };
 
 /** One token of a text. */
 export interface Token {
@@ -180,11 +186,15 @@ export function fold(word: string): string {
   return NON_ASCII_RE.test(lower) ? lower.normalize('NFKD').replace(MARKS_RE, '') : lower;
 }
 
+function stemUnmemoised(folded: string): string {
+  return ASCII_LOWER_RE.test(folded) ? stemmer(folded) : folded;
+}
+
 /** Stem a folded word if it is plain a–z (memoised; the stemmer is the hot spot of indexing). */
 export function stem(folded: string): string {
   let s = stemCache.get(folded);
   if (s !== undefined) return s;
-  s = ASCII_LOWER_RE.test(folded) ? stemmer(folded) : folded;
+  s = stemUnmemoised(folded);
   if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
   stemCache.set(folded, s);
   return s;
@@ -759,7 +769,8 @@ const SNOWBALL: ReadonlyArray<[string, (word: string) => string, readonly string
 function snowballAnalyzer(language: string, stemWord: (word: string) => string, stopWords: readonly string[]): Analyzer {
   const stops = new Set(stopWords.map(fold));
   const prefix = `${language}:`;
-  return { language, stem: (w) => prefix + stemWord(w), isStopWord: (w) => stops.has(w) };
+  const stem = (w: string) => prefix + stemWord(w);
+  return { language, stem, stemOnce: stem, isStopWord: (w) => stops.has(w) };
 }
 
 /** Analyzers by language; built once. Languages missing here get {@link unstemmedAnalyzer}. */
@@ -768,7 +779,8 @@ const ANALYZERS: ReadonlyMap<string, Analyzer> = new Map([['en', ENGLISH], ...SN
 /** A language without a Snowball stemmer: words are only folded, none is a stop word. */
 function unstemmedAnalyzer(language: string): Analyzer {
   const prefix = `${language}:`;
-  return { language, stem: (w) => prefix + w, isStopWord: () => false };
+  const stem = (w: string) => prefix + w;
+  return { language, stem, stemOnce: stem, isStopWord: () => false };
 }
 
 /** The analyzer of an article's (or query's) language; English when none is given. */

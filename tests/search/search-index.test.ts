@@ -234,8 +234,9 @@ describe('headline bonus', () => {
     doc('Jobs fair opens', 'An airline stand drew crowds.', filler), // one of two words in its headline
   ];
   it('ranks the article whose headline holds at least half the query words above one whose body repeats them', () => {
-    expect(ranked(SearchIndex.build(docs, { headlineBonus: 0 }), 'airline jobs')[0]).toBe(1);
-    expect(ranked(SearchIndex.build(docs), 'airline jobs')[0]).toBe(0);
+    // (headlineIdf off: it too favours the headline, and this is about the bonus)
+    expect(ranked(SearchIndex.build(docs, { headlineBonus: 0, headlineIdf: false }), 'airline jobs')[0]).toBe(1);
+    expect(ranked(SearchIndex.build(docs, { headlineIdf: false }), 'airline jobs')[0]).toBe(0);
   });
   it('adds headlineBonus · idf for each headline word when half or more are there, nothing below half, and never changes what matches', () => {
     const on = SearchIndex.build(docs, { proximityWeight: 0 });
@@ -250,6 +251,63 @@ describe('headline bonus', () => {
     // one of three words in the headline is below half: no bonus
     const three = 'airline jobs crowds';
     expect(scores(on, three).get(2)).toBe(scores(off, three).get(2));
+  });
+  it('counts a word the headline holds only in another form of its stem at stemVariantWeight of its idf (the form typed first)', () => {
+    const others = ['Cup final tonight', 'Storm hits coast', 'Film wins award', 'New phone launched', 'Court hears appeal', 'Train strike ends'];
+    const forms = [
+      doc('Banks raising fees', 'Banks will raise fees and rates this spring.', filler), // `raising` in the headline
+      doc('Banks lift fees', 'Banks raise fees and rates; they raise more.', filler), // `raise` twice, none in the headline
+      ...others.map((t) => doc(t, 'Nothing of interest happened here today.', filler)),
+    ];
+    const on = SearchIndex.build(forms, { proximityWeight: 0 });
+    const off = SearchIndex.build(forms, { proximityWeight: 0, headlineBonus: 0 });
+    const score = (i: SearchIndex, q: string, d: number) => {
+      const m = i.match(parseQuery(q));
+      return m.scores[Array.from(m.docs).indexOf(d)]!;
+    };
+    const idf = off.idf(off.wordDocFreq('raise'));
+    expect(score(on, 'raise rates', 0) - score(off, 'raise rates', 0)).toBeCloseTo(0.5 * 0.25 * idf, 9);
+    // the rule decides the order: at the full idf the headline's `raising` would rank its article first
+    expect(score(off, 'raise rates', 0) + 0.5 * idf).toBeGreaterThan(score(on, 'raise rates', 1));
+    expect(ranked(on, 'raise rates')).toEqual([1, 0]);
+    // typed as no article holds it (`raised`): every form counts as typed, at the idf the bonus uses for it
+    expect(off.wordDocFreq('raised')).toBe(0);
+    expect(score(on, 'raised rates', 0) - score(off, 'raised rates', 0)).toBeCloseTo(0.5 * idf, 9);
+  });
+});
+
+describe('headline idf', () => {
+  // `captain` stands in many bodies and one headline; `wales` in as many headlines as bodies
+  const docs = [
+    doc('Captain named for tour', 'The squad flies out on Friday.', filler), // 0: `captain` in its headline only
+    doc('Squad news', 'The captain said the captain would play.', filler), // 1: twice in its body
+    ...Array.from({ length: 6 }, (_, i) => doc(`Team sheet ${i}`, `The captain trained on day ${i}.`, filler)),
+    ...Array.from({ length: 4 }, (_, i) => doc(`Wales squad ${i}`, `Wales trained on day ${i}.`, filler)),
+    ...Array.from({ length: 4 }, (_, i) => doc(`Weather ${i}`, `Rain fell on day ${i}.`, filler)),
+  ];
+  it('ranks the article whose headline holds a word headlines seldom use above one whose body repeats it', () => {
+    expect(ranked(SearchIndex.build(docs, { headlineIdf: false }), 'captain').slice(0, 2)).toEqual([1, 0]);
+    expect(ranked(SearchIndex.build(docs), 'captain').slice(0, 2)).toEqual([0, 1]);
+  });
+  it('multiplies the headline count by idf over headlines / idf inside the one saturation; the body alone is unchanged', () => {
+    const idx = SearchIndex.build(docs, { proximityWeight: 0, headlineBonus: 0 });
+    const off = SearchIndex.build(docs, { proximityWeight: 0, headlineBonus: 0, headlineIdf: false });
+    const score = (i: SearchIndex, q: string, d: number) => {
+      const m = i.match(parseQuery(q));
+      return m.scores[Array.from(m.docs).indexOf(d)]!;
+    };
+    const { k1, delta } = idx.options;
+    const idf = idx.idf(idx.wordDocFreq('captain')); // 8 articles
+    const ratio = idx.idf(1) / idf; // one headline holds it
+    expect(ratio).toBeGreaterThan(1);
+    const w = idx.segments[0]!.fieldNorms.of(0, 0) * ratio;
+    expect(score(idx, 'captain', 0)).toBeCloseTo(idf * ((w * (k1 + 1)) / (k1 + w) + delta), 9);
+    expect(score(idx, 'captain', 1)).toBe(score(off, 'captain', 1));
+    // as many headlines as bodies hold `wales`: the ratio is 1, nothing changes
+    expect(score(idx, 'wales', 8 + 2)).toBeCloseTo(score(off, 'wales', 8 + 2), 12);
+    // the same weight in a headline-scoped query and in an AND query's galloped words
+    expect(score(idx, 'title:captain', 0)).toBeCloseTo(score(idx, 'captain', 0), 12);
+    expect(score(idx, 'captain squad', 0)).toBeCloseTo(score(idx, 'captain', 0) + score(idx, 'squad', 0), 9);
   });
 });
 
