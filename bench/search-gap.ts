@@ -30,7 +30,7 @@ import { loadConfig } from '../src/config.js';
 import { toArticleFilter } from '../src/corpus/index.js';
 import { loadArticles } from '../src/loader/index.js';
 import { intArg, parseCli, requiredArg } from './lib/args.js';
-import { mulberry32 } from './lib/prng.js';
+import { headlinePairQueries } from './lib/queries.js';
 
 const USAGE = 'usage: tsx bench/search-gap.ts --corpus DIR [--seed N] [--rounds N] [--modes search,budget,route-options,health,mixed,inject,inject-log]';
 const values = parseCli(
@@ -70,18 +70,8 @@ for (let offset = 0; titles.length < 3000; offset += 100) {
   if (page.items.length === 0) break;
   titles.push(...page.items.map((i) => i.title));
 }
-const distinctWords = (title: string) => (title.toLowerCase().match(/[a-z]{4,}/gu) ?? []).filter((w, k, a) => a.indexOf(w) === k);
-const rng = mulberry32(seed);
-const urls = new Set<string>();
-for (let tries = 0; urls.size < 5000 && tries < 100_000; tries++) {
-  const words = distinctWords(titles[Math.floor(rng() * titles.length)]!);
-  if (words.length < 2) continue;
-  const a = Math.floor(rng() * words.length);
-  const b = (a + 1 + Math.floor(rng() * (words.length - 1))) % words.length;
-  urls.add(`/search?q=${encodeURIComponent(`${words[a]} ${words[b]}`)}`);
-}
-const list = [...urls];
-const queries = list.map((u) => decodeURIComponent(u.slice('/search?q='.length)));
+const queries = headlinePairQueries(titles, seed, 5000);
+const list = queries.map((q) => `/search?q=${encodeURIComponent(q)}`);
 
 let minor = 0;
 let major = 0;

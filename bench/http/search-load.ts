@@ -10,7 +10,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { intArg, parseCli, requiredArg } from '../lib/args.js';
-import { mulberry32 } from '../lib/prng.js';
+import { headlinePairQueries } from '../lib/queries.js';
 
 const USAGE = 'usage: tsx bench/http/search-load.ts --base URL [--pid N] [--seed N] [--duration S] [--warmup S]';
 const values = parseCli(
@@ -29,17 +29,7 @@ for (let offset = 0; titles.length < 3000; offset += 100) {
   if (page.items.length === 0) break;
   titles.push(...page.items.map((i) => i.title));
 }
-const distinctWords = (title: string) => (title.toLowerCase().match(/[a-z]{4,}/gu) ?? []).filter((w, k, a) => a.indexOf(w) === k);
-const rng = mulberry32(seed);
-const urls = new Set<string>();
-for (let tries = 0; urls.size < 5000 && tries < 100_000; tries++) {
-  const words = distinctWords(titles[Math.floor(rng() * titles.length)]!);
-  if (words.length < 2) continue;
-  const a = Math.floor(rng() * words.length);
-  const b = (a + 1 + Math.floor(rng() * (words.length - 1))) % words.length;
-  urls.add(`/search?q=${encodeURIComponent(`${words[a]} ${words[b]}`)}`);
-}
-const paths = [...urls];
+const paths = headlinePairQueries(titles, seed, 5000).map((q) => `/search?q=${encodeURIComponent(q)}`);
 
 /** CPU ticks (1/100 s, user + system) of each thread of the server, keyed "main" or by thread name and id. */
 function threadTicks(): Map<string, number> {
