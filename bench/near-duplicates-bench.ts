@@ -23,6 +23,7 @@
  * Then the cost: the whole corpus grouped from scratch, and one article removed and added again.
  * SHOW_FP=1 also prints half 2's false positives and first misses (with their similarities) to stderr.
  */
+import { paragraphsOf } from '../src/articles/record.js';
 import { resolve } from 'node:path';
 import { Corpus } from '../src/corpus/index.js';
 import { loadArticles } from '../src/loader/index.js';
@@ -70,7 +71,7 @@ for (let i = shuffled.length - 1; i > 0; i--) {
   [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
 }
 const halves = [shuffled.slice(0, shuffled.length >> 1), shuffled.slice(shuffled.length >> 1)] as const;
-const vocabulary = [...new Set(corpus.articles.flatMap((a) => storyWords(a.paragraphs)))];
+const vocabulary = [...new Set(corpus.articles.flatMap((a) => storyWords(paragraphsOf(a))))];
 log(`${corpus.size} articles, ${vocabulary.length} distinct words; halves ${halves[0].length} / ${halves[1].length}; seed ${seed}`);
 
 function edit(paragraphs: string[], r: Rng, replaceShare: number, dropShare: number): string[] {
@@ -93,10 +94,10 @@ function trim(paragraphs: string[], r: Rng, lo: number, hi: number): string[] {
 }
 
 function copyOf(x: Article, kind: Kind, r: Rng, other: readonly Article[]): string[] {
-  const p = x.paragraphs.slice();
+  const p = paragraphsOf(x).slice();
   const otherParagraph = () => {
     const o = other[Math.floor(r() * other.length)]!;
-    return o.paragraphs[Math.floor(r() * o.paragraphs.length)]!;
+    return paragraphsOf(o)[Math.floor(r() * paragraphsOf(o).length)]!;
   };
   switch (kind) {
     case 'exact':
@@ -125,7 +126,7 @@ function copyOf(x: Article, kind: Kind, r: Rng, other: readonly Article[]): stri
   }
 }
 
-const sentences = (a: Article) => a.paragraphs.flatMap((p) => p.split(/(?<=[.!?]["']?)\s+/u)).filter((x) => x.split(' ').length >= 12);
+const sentences = (a: Article) => paragraphsOf(a).flatMap((p) => p.split(/(?<=[.!?]["']?)\s+/u)).filter((x) => x.split(' ').length >= 12);
 
 /** BBC follow-ups: a sentence of 12+ words found verbatim in both. */
 function shareSentence(a: Article, b: Article): boolean {
@@ -134,7 +135,7 @@ function shareSentence(a: Article, b: Article): boolean {
 }
 
 function pairsFor(half: readonly Article[], other: readonly Article[], r: Rng): { docs: Doc[]; pairs: Pair[]; followUps: Pair[] } {
-  const docs: Doc[] = half.map((a) => ({ id: a.id, paragraphs: a.paragraphs, category: a.category ?? '' }));
+  const docs: Doc[] = half.map((a) => ({ id: a.id, paragraphs: [...paragraphsOf(a)], category: a.category ?? '' }));
   const pairs: Pair[] = [];
   const followUps: Pair[] = [];
   const inHalf = new Set(half.map((a) => a.id));
@@ -253,14 +254,14 @@ const summary = {
 // one article changed at a time (what a reload that touches one file pays).
 const whole = new StoryIndex(options);
 const wholeStarted = performance.now();
-for (const a of corpus.articles) whole.add({ id: a.id, paragraphs: a.paragraphs, publishedMs: Number.NaN });
+for (const a of corpus.articles) whole.add({ id: a.id, paragraphs: paragraphsOf(a), publishedMs: Number.NaN });
 const wholeMs = performance.now() - wholeStarted;
 const changes = 200;
 const changeStarted = performance.now();
 for (let k = 0; k < changes; k++) {
   const a = corpus.articles[Math.floor(rng() * corpus.size)]!;
   whole.remove(a.id);
-  whole.add({ id: a.id, paragraphs: a.paragraphs, publishedMs: Number.NaN });
+  whole.add({ id: a.id, paragraphs: paragraphsOf(a), publishedMs: Number.NaN });
 }
 const changeUs = ((performance.now() - changeStarted) * 1000) / changes;
 Object.assign(summary, { cost: { wholeCorpusMs: Math.round(wholeMs), oneArticleChangedUs: Math.round(changeUs) } });

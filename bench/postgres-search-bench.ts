@@ -18,7 +18,7 @@
  * the generator's texts, COPY, the search vector made by PostgreSQL), unless DATABASE_URL names a
  * database (then --no-ingest uses what it holds).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,7 @@ import { startPostgres } from '../tests/helpers/postgres.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  'npm run bench:pgsearch -- (--corpus <dir> | --generate <n> [--corpus-seed 42]) [--samples 200] [--seed 1] [--no-ingest] [--no-related] [--statement-timeout 15000]';
+  'npm run bench:pgsearch -- (--corpus <dir> | --generate <n> [--corpus-seed 42]) [--samples 200] [--seed 1] [--no-ingest] [--no-related] [--statement-timeout 15000] [--slowest N]';
 const args = parseCli(
   {
     corpus: { type: 'string' },
@@ -46,6 +46,7 @@ const args = parseCli(
     seed: { type: 'string' },
     'no-ingest': { type: 'boolean', default: false },
     'no-related': { type: 'boolean', default: false },
+    slowest: { type: 'string' },
     'statement-timeout': { type: 'string' },
   },
   USAGE,
@@ -106,7 +107,9 @@ async function measure(): Promise<void> {
     '/ready',
     600_000,
   );
-  console.log(`server ready in ${(server.readyMs / 1000).toFixed(1)} s over ${size} articles (SEARCH_RANK_WINDOW ${process.env.SEARCH_RANK_WINDOW ?? "default"}); RSS ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
+  // SEARCH_PREWARM (all unless set): the server reads the search table and its indexes into the database host's page cache before it is ready, when pg_prewarm is installed.
+  const prewarmInstalled = (await pool.query<{ ok: boolean }>("SELECT to_regprocedure('pg_prewarm(regclass,text,text,bigint,bigint)') IS NOT NULL AS ok")).rows[0]!.ok;
+  console.log(`server ready in ${(server.readyMs / 1000).toFixed(1)} s over ${size} articles (SEARCH_RANK_WINDOW ${process.env.SEARCH_RANK_WINDOW ?? "default"}; SEARCH_PREWARM ${process.env.SEARCH_PREWARM ?? 'default'}, pg_prewarm ${prewarmInstalled ? 'installed' : 'not installed'}); RSS ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
 
   // Samples drawn from the database: articles by uniform position in the id order (the offset walks
   // the primary key only; the record of the one article found is read after).
@@ -123,11 +126,32 @@ async function measure(): Promise<void> {
   const categories = (await pool.query<{ category: string }>('SELECT DISTINCT category FROM articles WHERE category IS NOT NULL')).rows.map((r) => r.category);
   const version = ((await (await fetch(`${server.base}/health`)).json()) as { corpus: { version: string } }).corpus.version;
 
-  const time = async (paths: string[]): Promise<{ p50: number; p95: number; max: number; failed: string[] }> => {
+  // --slowest N: the N slowest requests of each figure are printed after the table (where a p95 comes from).
+  const slowestCount = intArg(args.slowest, 'slowest', 0);
+  /**
+   * Bytes PostgreSQL's processes have read from storage (not from the OS page cache): read_bytes of
+   * /proc/<pid>/io of every process pg_stat_activity lists (backends, io workers). Null when the
+   * server runs elsewhere or its processes are not ours to read. A backend that exits in between
+   * is not counted (the API server's pool keeps its connections).
+   */
+  const diskReadBytes = async (): Promise<number | null> => {
+    const pids = (await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity')).rows.map((r) => r.pid);
+    let sum = 0;
+    for (const pid of pids) {
+      try {
+        sum += Number(/^read_bytes: (\d+)$/mu.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+      } catch {
+        return null;
+      }
+    }
+    return sum;
+  };
+  const time = async (paths: string[]): Promise<{ p50: number; p95: number; max: number; failed: string[]; slowest: Array<[number, string]>; diskMb: number | null }> => {
     const took: number[] = [];
     const failed: string[] = [];
     // a few unmeasured requests first (connections, plans)
     for (const p of paths.slice(0, 5)) await (await fetch(server.base + p)).arrayBuffer();
+    const readBefore = await diskReadBytes();
     for (const p of paths) {
       const t0 = performance.now();
       const res = await fetch(server.base + p);
@@ -135,7 +159,10 @@ async function measure(): Promise<void> {
       took.push(performance.now() - t0);
       if (res.status !== 200) failed.push(`${res.status} ${p}`);
     }
-    return { p50: percentile(took, 50), p95: percentile(took, 95), max: Math.max(...took), failed };
+    const readAfter = await diskReadBytes();
+    const diskMb = readBefore === null || readAfter === null ? null : (readAfter - readBefore) / 1048576;
+    const slowest = took.map((t, i): [number, string] => [t, paths[i]!]).sort((a, b) => b[0] - a[0]).slice(0, slowestCount);
+    return { p50: percentile(took, 50), p95: percentile(took, 95), max: Math.max(...took), failed, slowest, diskMb };
   };
   const twoTerm = drawn.map((d) => {
     const words = [...new Set(terms(d.text))];
@@ -156,9 +183,12 @@ async function measure(): Promise<void> {
     ['lookup /articles/{id}', await time(drawn.map((d) => `/articles/${d.id}`))],
     ...(args['no-related'] ? [] : [['related /articles/{id}/related', await time(drawn.map((d) => `/articles/${d.id}/related`))] satisfies [string, unknown]]),
   ];
-  console.log(`\n| request (${size} articles, one at a time, answer cache off) | p50 | p95 | max | failed |`);
-  console.log('| --- | ---: | ---: | ---: | --- |');
-  for (const [name, f] of figures) console.log(`| ${name} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.max)} | ${f.failed.length ? f.failed.slice(0, 3).join('; ') : 'none'} |`);
+  // The last column: MB PostgreSQL read from storage during the figure's timed requests (a cold cache's cost; "?" when its processes cannot be read).
+  console.log(`\n| request (${size} articles, one at a time, answer cache off) | p50 | p95 | max | failed | PostgreSQL disk reads |`);
+  console.log('| --- | ---: | ---: | ---: | --- | ---: |');
+  for (const [name, f] of figures)
+    console.log(`| ${name} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.max)} | ${f.failed.length ? f.failed.slice(0, 3).join('; ') : 'none'} | ${f.diskMb === null ? '?' : `${f.diskMb.toFixed(1)} MB`} |`);
+  for (const [name, f] of figures) if (f.slowest.length) console.log(`slowest of ${name}: ${f.slowest.map(([t, p]) => `${ms(t)} ${decodeURIComponent(p)}`).join('; ')}`);
   console.log(`\nserver RSS after: ${Math.round(rssOf(server.child.pid!) / 1048576)} MB`);
   await stop(server);
 }

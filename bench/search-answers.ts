@@ -7,6 +7,7 @@
  *
  * `npx tsx bench/search-answers.ts --corpus ../shared/corpora/bbc-news --seed 1 [--per-kind 300] [--limit 20] [--out file]`
  */
+import { paragraphsOf } from '../src/articles/record.js';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +28,7 @@ const seed = intArg(values.seed, 'seed', 1);
 const perKind = intArg(values['per-kind'], 'per-kind', 300);
 const limit = intArg(values.limit, 'limit', 20);
 const corpus = new Corpus(await loadArticles(dir));
-const docs = corpus.articles.map((a) => ({ title: a.title, paragraphs: [...a.paragraphs], category: '', month: '' }));
+const docs = corpus.articles.map((a) => ({ title: a.title, paragraphs: [...paragraphsOf(a)], category: '', month: '' }));
 const rng = mulberry32(seed);
 const queries: Array<{ kind: string; q: string; fuzzy: boolean }> = [];
 for (const kind of QUERY_KINDS) for (const { q } of querySet(rng, kind, docs, perKind)) queries.push({ kind, q, fuzzy: isTypoKind(kind) });

@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/segment-build-cpu.ts --corpus ../shared/corpora/bbc-news [--rounds 7]
  */
+import { paragraphsOf } from '../src/articles/record.js';
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadArticles } from '../src/loader/index.js';
@@ -22,7 +23,7 @@ if (!Number.isInteger(rounds) || rounds < 1) {
   process.exit(2);
 }
 const load = await loadArticles(args.corpus, { syncRead: true });
-const documents = load.articles.map((a) => ({ title: a.title, paragraphs: a.paragraphs, language: a.language }));
+const documents = load.articles.map((a) => ({ title: a.title, paragraphs: paragraphsOf(a), language: a.language }));
 const times: number[] = [];
 let digest = '';
 for (let r = 0; r < rounds; r++) {

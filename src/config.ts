@@ -12,6 +12,13 @@ import { z } from 'zod';
  */
 export const DEFAULT_SEARCH_RANK_WINDOW = 300;
 
+/**
+ * What a SEARCH_BACKEND=postgres server reads into the database host's memory at start
+ * (src/store/search/prewarm.ts): nothing, the indexes every search reads, or those and the whole
+ * search table.
+ */
+export const SEARCH_PREWARM_MODES = ['off', 'index', 'all'] as const;
+
 const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -120,6 +127,11 @@ export const ConfigSchema = z.object({
     'SEARCH_RANK_WINDOW',
     z.coerce.number().int().min(10).max(100_000).default(DEFAULT_SEARCH_RANK_WINDOW),
     'an integer 10-100000: how many matches (the newest) a relevance search ranks with SEARCH_BACKEND=postgres',
+  ),
+  searchPrewarm: setting(
+    'SEARCH_PREWARM',
+    z.enum(SEARCH_PREWARM_MODES).default('all'),
+    'off, index or all: with SEARCH_BACKEND=postgres, what the server reads into the database host\'s page cache at start with pg_prewarm (index: the word index and the articles\' primary key; all: also the search table), before it is ready',
   ),
   snapshotInDatabase: setting(
     'SNAPSHOT_IN_DATABASE',

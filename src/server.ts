@@ -227,7 +227,7 @@ async function postgresSearchSource(config: Config & { databaseUrl: string }, lo
   const readers = await whenReachable(db.primary.display, logger, async () => {
     await migrate(db.writePool);
     await db.ingest();
-    return PostgresReaders.open({ pool: db.readPool, listen: db.primary.pool, logger, pollMs: config.databasePollMs, rankWindow: config.searchRankWindow });
+    return PostgresReaders.open({ pool: db.readPool, listen: db.primary.pool, logger, pollMs: config.databasePollMs, rankWindow: config.searchRankWindow, prewarm: config.searchPrewarm });
   });
   logger.info({ database: db.primary.display, reads: db.reads.display, articles: readers.current.size, version: readers.current.version, ms: Math.round(performance.now() - started) }, 'answering from PostgreSQL (SEARCH_BACKEND=postgres)');
   return {

@@ -31,6 +31,13 @@ describe('configuration', () => {
     expect(() => loadConfig([], { SEARCH_RANK_WINDOW: '5' })).toThrow(/SEARCH_RANK_WINDOW="5": .*10-100000/);
   });
 
+  it('reads what the SQL backend warms at start (SEARCH_PREWARM), all unless told', () => {
+    expect(loadConfig([], {}).searchPrewarm).toBe('all');
+    expect(loadConfig([], { SEARCH_PREWARM: 'index' }).searchPrewarm).toBe('index');
+    expect(loadConfig([], { SEARCH_PREWARM: 'off' }).searchPrewarm).toBe('off');
+    expect(() => loadConfig([], { SEARCH_PREWARM: 'yes' })).toThrow(/SEARCH_PREWARM="yes": .*off, index or all/);
+  });
+
   it('reads env vars, and flags win over them', () => {
     const c = loadConfig(['--data', '/flag/dir', '--port', '8080'], { DATA_DIR: '/env/dir', PORT: '9000', LOG_LEVEL: 'warn', WATCH: 'true' });
     expect(c).toMatchObject({ dataDir: '/flag/dir', port: 8080, logLevel: 'warn', watch: true });

@@ -11,6 +11,7 @@
  * COPY reads its file on the database server, so the server must run on this machine (as the
  * benchmark's own, or the developer's, does); the file is made readable by any user.
  */
+import { paragraphsOf } from '../../src/articles/record.js';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -91,7 +92,7 @@ export async function fillSyntheticArchive(
       const json = JSON.stringify(r);
       const hash = createHash('sha256').update(json).digest('hex');
       lines.push(
-        [String(n % 2), r.id, hash, json, r.language, r.title, r.lead, r.paragraphs.slice(1).join('\n'), r.publishedAt, category, r.slug].map(copyField).join('\t') + '\n',
+        [String(n % 2), r.id, hash, json, r.language, r.title, r.lead, paragraphsOf(r).slice(1).join('\n'), r.publishedAt, category, r.slug].map(copyField).join('\t') + '\n',
       );
       if (lines.length === CHUNK) {
         await flush();

@@ -101,6 +101,18 @@ export const Article = z
   })
   .meta({ description: 'A news article as the loader makes it from its source file (served with its story, as ArticleView)' });
 
+/**
+ * The record as held in memory (see record.ts): the article with its paragraphs after the lead
+ * joined by line breaks in `body` ('' for one paragraph) instead of a list. The loader validates
+ * every record against it; answers and stored JSON use the `Article` shape (record.ts `toJson`).
+ */
+export const ArticleRecord = Article.omit({ paragraphs: true }).extend({
+  body: z
+    .string()
+    .refine((body) => !(body.startsWith('\n') || body.endsWith('\n') || body.includes('\n\n')), 'a paragraph is empty')
+    .meta({ description: 'The paragraphs after the lead, one a line' }),
+});
+
 export const StoryRef = z
   .object({
     id: ArticleId.meta({ description: "The story's id: the id of its first-published article", example: 'business-1m-payoff-for-former-shell-boss' }),
@@ -128,7 +140,10 @@ export const ArticleSummary = Article.pick({
   .extend({ story: StoryRef })
   .meta({ id: 'ArticleSummary', description: 'The listing (card) view of an article: headline, lead, byline, date, cover image and story' });
 
-export type Article = z.infer<typeof Article>;
+/** An article record as the corpus holds it (paragraphs read through record.ts). */
+export type Article = z.infer<typeof ArticleRecord>;
+/** An article as served and stored as JSON: its paragraphs a list. */
+export type ArticleJson = z.infer<typeof Article>;
 export type ArticleView = z.infer<typeof ArticleView>;
 export type StoryRef = z.infer<typeof StoryRef>;
 export type ArticleSummary = z.infer<typeof ArticleSummary>;

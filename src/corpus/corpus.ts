@@ -1044,7 +1044,7 @@ export class Corpus {
  * search backends answer it: the escaped headline and the start of the lead.
  */
 export function unrankedHit(article: Article, story: StoryRef): SearchHit {
-  return { article, story, score: 0, title: escapeHtml(article.title), titleMatched: false, snippet: escapeHtml(leadSnippet(article.paragraphs[0] ?? '')) };
+  return { article, story, score: 0, title: escapeHtml(article.title), titleMatched: false, snippet: escapeHtml(leadSnippet(article.lead)) };
 }
 
 /** The start of a lead, cut at a word boundary near 200 characters, with `…` where cut. */

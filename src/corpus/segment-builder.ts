@@ -62,7 +62,7 @@ export class SegmentBuilder {
     worker.ref(); // a build in flight keeps the process alive
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { documents, resolve, reject, ...(printed ? { printed } : {}) });
-      worker.postMessage({ id, documents: documents.map((d) => ({ title: d.title, paragraphs: d.paragraphs, language: d.language })), ...(stories ? { stories } : {}) });
+      worker.postMessage({ id, documents: documents.map((d) => ({ title: d.title, ...('paragraphs' in d ? { paragraphs: d.paragraphs } : { lead: d.lead, body: d.body }), language: d.language })), ...(stories ? { stories } : {}) });
     });
   }
 

@@ -8,6 +8,7 @@
  * segment is built here.
  */
 import { parentPort } from 'node:worker_threads';
+import { paragraphsOf } from '../articles/record.js';
 import { buildSegment } from '../search/index.js';
 import type { SearchDocument } from '../search/index.js';
 import { fingerprint, type NearDuplicateOptions } from '../search/near-duplicates.js';
@@ -18,7 +19,7 @@ function fingerprints(documents: readonly SearchDocument[], options: NearDuplica
   const shingles = new Uint32Array(documents.length);
   const signatures = new Uint16Array(documents.length * bins);
   documents.forEach((d, k) => {
-    const print = fingerprint(d.paragraphs, options);
+    const print = fingerprint(paragraphsOf(d), options);
     shingles[k] = print.shingles;
     signatures.set(print.signature, k * bins);
   });

@@ -6,6 +6,7 @@
  * arrays over its document numbers, so older versions keep answering from their own copies
  * while a newer one moves the index on.
  */
+import { paragraphsOf } from '../articles/record.js';
 import type { Article } from '../articles/schema.js';
 import type { Fingerprint, StoryDocument, StoryIndex } from '../search/near-duplicates.js';
 
@@ -21,7 +22,7 @@ function revision(a: Article): string {
 
 /** What the story index is told of an article (its revision given when the caller made it already). */
 function storyDocument(a: Article, rev = revision(a)): StoryDocument {
-  return { id: a.id, paragraphs: a.paragraphs, publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: rev };
+  return { id: a.id, paragraphs: paragraphsOf(a), publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: rev };
 }
 
 export interface StorySync {

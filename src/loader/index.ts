@@ -5,6 +5,7 @@
  */
 import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
+import { paragraphsOf } from '../articles/record.js';
 import type { Article } from '../articles/schema.js';
 import { assignUniqueIds } from './ids.js';
 import { RecordSharing, validateArticle } from './finish.js';
@@ -220,8 +221,8 @@ function keepViews(outcomes: Iterable<FileOutcome>): void {
   for (const o of outcomes) {
     for (const e of o.entries) {
       const record = e.finished?.article;
-      // a view shares the record's paragraphs: made already (this load reused the entry)
-      if (!record || e.article.paragraphs === record.paragraphs) continue;
+      // a view shares the record's origin object: made already (this load reused the entry)
+      if (!record || e.article.origin === record.origin) continue;
       e.article = draftView(record, e.id);
       e.detectLanguage = false;
     }
@@ -591,7 +592,7 @@ async function detectLanguages(pending: readonly Pending[]): Promise<void> {
   const detect = await loadLanguageDetector();
   for (const p of pending) {
     if (!p.detectLanguage) continue;
-    const found = detect(languageSample(p.article.title, p.article.paragraphs));
+    const found = detect(languageSample(p.article.title, paragraphsOf(p.article)));
     if (found) {
       p.article.language = found;
       p.languageDetected = true;

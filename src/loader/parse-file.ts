@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
+import { textOf } from '../articles/record.js';
 import type { Article } from '../articles/schema.js';
 import { finishArticle } from './finish.js';
 import { baseId } from './ids.js';
@@ -200,7 +201,7 @@ export function keysOf(p: Pending): NonNullable<Pending['keys']> {
     const a = p.article;
     // Kept as digests: the cache holds them for every article between reloads, and only equality matters.
     owner.keys = {
-      content: digest(`${a.title}\n${a.paragraphs.join('\n')}`),
+      content: digest(`${a.title}\n${textOf(a)}`),
       headline: digest(`${titleKey(a.title)}\n${titleKey(a.lead)}`),
       title: digest(titleKey(a.title)),
       related: a.related.map((r) => digest(titleKey(r.title))),

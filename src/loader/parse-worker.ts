@@ -6,6 +6,7 @@
  * cross-file steps compare (keysOf) already made.
  */
 import { parentPort } from 'node:worker_threads';
+import { paragraphsOf } from '../articles/record.js';
 import { ChromeList } from './normalise/chrome.js';
 import { languageSample, loadLanguageDetector, type DetectLanguage } from './normalise/language.js';
 import { keysOf, parseArticleFile, readArticleFile, type FileOutcome, type FileProblem } from './parse-file.js';
@@ -45,7 +46,7 @@ function serve(): void {
           keysOf(e);
           if (!e.detectLanguage) continue;
           const detect = await (detector ??= loadLanguageDetector());
-          const found = detect(languageSample(e.article.title, e.article.paragraphs));
+          const found = detect(languageSample(e.article.title, paragraphsOf(e.article)));
           if (found) {
             e.article.language = found;
             e.languageDetected = true;

@@ -85,7 +85,10 @@ export function findSpans(text: string, bit: number, marker: Marker, hint?: Span
     }
   });
   if (raw.length <= 1) return raw;
-  raw.sort((a, b) => a.start - b.start || b.end - a.end);
+  // tokens come in text order, so only phrase spans can be out of it: sort (a call per pair) only then
+  let ordered = true;
+  for (let i = 1; i < raw.length && ordered; i++) ordered = byStart(raw[i - 1]!, raw[i]!) <= 0;
+  if (!ordered) raw.sort(byStart);
   const out: Span[] = [raw[0]!];
   for (let i = 1; i < raw.length; i++) {
     const s = raw[i]!;
@@ -95,6 +98,11 @@ export function findSpans(text: string, bit: number, marker: Marker, hint?: Span
     } else out.push({ start: s.start, end: s.end, key: s.key });
   }
   return out;
+}
+
+/** Spans by start, the longer first at one start. */
+function byStart(a: Span, b: Span): number {
+  return a.start - b.start || b.end - a.end;
 }
 
 /** Escape text for HTML (element content and attribute values). */

@@ -4,6 +4,7 @@
  * paragraphs that can hold marks and tokenises only those (best candidates first). The text
  * rules (spans, windows, escaping) are in `highlight.ts`.
  */
+import { paragraphAt } from '../articles/record.js';
 import { fuzzyWords } from './fuzzy.js';
 import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from './highlight.js';
 import type { Marker, Span, SpanHint } from './highlight.js';
@@ -12,7 +13,7 @@ import type { Highlight } from './options.js';
 import { positiveLeaves } from './query.js';
 import type { Query } from './query.js';
 import type { IndexReader } from './reader.js';
-import { lowerBound, STOP_PREFIX, type Segment } from './segment.js';
+import { STOP_PREFIX, type Segment } from './segment.js';
 import { analyzerFor, stem } from './tokenize.js';
 
 /**
@@ -36,6 +37,15 @@ export class HighlightPlan {
     /** Further indexed words whose positions must be examined: every word of every phrase slot. */
     readonly phraseWords: readonly string[],
   ) {}
+
+  /**
+   * Arrays reused from one document to the next (highlighting a document is synchronous and
+   * keeps none of them): creating small typed arrays cost more than a tenth of a hit's
+   * highlighting. Grown when a document needs more, never shrunk; only the part a document uses
+   * is cleared.
+   * @internal
+   */
+  readonly scratch = { counts: new Int32Array(48), want: new Uint8Array(256), decoded: [] as number[], candidates: [] as number[] };
 
   /** Numbers of `words` and `phraseWords` in each segment (-1: absent), looked up once per segment, not per document. */
   private readonly wordNumbers = new Map<Segment, { words: Int32Array; phraseWords: Int32Array }>();
@@ -124,22 +134,41 @@ export function prepareHighlight(reader: IndexReader, query: Query, options?: { 
 }
 
 /**
- * Highlighting hint for the text whose positions are `[from, to)`, given every candidate
- * position (ascending) and the document's resume points (those of this text are the ones in
- * `[from, to)`).
+ * Highlighting hint for the text whose positions are `[from, to)`, given the candidate
+ * positions `candidatePositions[0, count)` (in no order: a few dozen at most, so a pass over
+ * them per text is cheaper than sorting them first), the plan's scratch (its `want` array is
+ * the hint's, valid until the next call) and the document's resume points (those of this text
+ * are the ones in `[from, to)`).
  */
-function hintFor(candidatePositions: Uint32Array, from: number, to: number, points: { positions: number[]; offsets: number[] }): SpanHint {
-  let a = lowerBound(candidatePositions, 0, candidatePositions.length, from);
-  const b = lowerBound(candidatePositions, a, candidatePositions.length, to);
-  const length = b > a ? candidatePositions[b - 1]! - from + 1 : 0;
-  const want = new Uint8Array(length);
-  for (; a < b; a++) want[candidatePositions[a]! - from] = 1;
+function hintFor(
+  candidatePositions: readonly number[],
+  count: number,
+  from: number,
+  to: number,
+  points: { positions: number[]; offsets: number[] },
+  scratch: HighlightPlan['scratch'],
+): SpanHint {
+  let last = -1;
+  for (let k = 0; k < count; k++) {
+    const x = candidatePositions[k]!;
+    if (x >= from && x < to && x > last) last = x;
+  }
+  const length = last >= 0 ? last - from + 1 : 0;
+  if (scratch.want.length < length) scratch.want = new Uint8Array(Math.max(length, 2 * scratch.want.length));
+  const want = scratch.want;
+  if (length > 0) {
+    want.fill(0, 0, length);
+    for (let k = 0; k < count; k++) {
+      const x = candidatePositions[k]!;
+      if (x >= from && x <= last) want[x - from] = 1;
+    }
+  }
   const { positions } = points;
   let first = 0;
   while (first < positions.length && positions[first]! < from) first++;
-  let last = first;
-  while (last < positions.length && positions[last]! < to) last++;
-  return { start: from, want, length, resume: { positions, offsets: points.offsets, from: first, to: last } };
+  let end = first;
+  while (end < positions.length && positions[end]! < to) end++;
+  return { start: from, want, length, resume: { positions, offsets: points.offsets, from: first, to: end } };
 }
 
 /**
@@ -156,21 +185,24 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   const { marker, snippetLength: length } = plan;
   const analyzer = analyzerFor(document.language);
   const paragraphBase = segment.paragraphOffset[d]!;
-  const paragraphCount = Math.min(segment.paragraphOffset[d + 1]! - paragraphBase, document.paragraphs.length);
-  // per paragraph: upper bounds of marked spans and distinct keys (from the postings)
-  const markCount = new Int32Array(paragraphCount);
-  const distinctCount = new Int32Array(paragraphCount);
-  const lastKey = new Int32Array(paragraphCount);
+  const paragraphCount = segment.paragraphOffset[d + 1]! - paragraphBase;
+  // per paragraph p, upper bounds from the postings: marked spans at 3p, distinct keys at 3p + 1
+  // (the key last counted at 3p + 2); one array, as creating a typed array costs more here than zeroing it
+  const { scratch } = plan;
+  if (scratch.counts.length < 3 * paragraphCount) scratch.counts = new Int32Array(Math.max(3 * paragraphCount, 2 * scratch.counts.length));
+  const counts = scratch.counts;
+  counts.fill(0, 0, 3 * paragraphCount);
   const leadAt = segment.fieldBoundaries[2 * d]!;
   const paragraphStart = segment.paragraphStart;
-  const decoded: number[] = [];
-  // every position of doc that may hold a marked token or a token of a phrase occurrence
-  const candidatePositions: number[] = [];
+  const decoded = scratch.decoded;
+  // every position of doc that may hold a marked token or a token of a phrase occurrence: [0, candidateCount)
+  const candidatePositions = scratch.candidates;
+  let candidateCount = 0;
   const numbers = plan.numbersIn(segment);
   for (const t of numbers.phraseWords) {
     if (t < 0) continue;
     const n = segment.docPositions(t, d, decoded);
-    for (let j = 0; j < n; j++) candidatePositions.push(decoded[j]!);
+    for (let j = 0; j < n; j++) candidatePositions[candidateCount++] = decoded[j]!;
   }
   let titleHit = false;
   for (let e = 0; e < plan.words.length; e++) {
@@ -178,7 +210,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
     if (t < 0) continue;
     const n = segment.docPositions(t, d, decoded);
     if (n === 0) continue;
-    for (let j = 0; j < n; j++) candidatePositions.push(decoded[j]!);
+    for (let j = 0; j < n; j++) candidatePositions[candidateCount++] = decoded[j]!;
     const mask = plan.masks[e]!;
     const key = plan.keys[e]! + 1;
     let p = 0;
@@ -191,17 +223,15 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
       if (paragraphCount === 0) break;
       while (p + 1 < paragraphCount && paragraphStart[paragraphBase + p + 1]! <= x) p++;
       if ((mask & (p === 0 ? F_LEAD : F_REST)) === 0) continue;
-      markCount[p]!++;
-      if (lastKey[p] !== key) {
-        lastKey[p] = key;
-        distinctCount[p]!++;
+      counts[3 * p]!++;
+      if (counts[3 * p + 2] !== key) {
+        counts[3 * p + 2] = key;
+        counts[3 * p + 1]!++;
       }
     }
   }
   const candidates: number[] = [];
-  for (let p = 0; p < paragraphCount; p++) if (markCount[p]! > 0) candidates.push(p);
-  // ascending, so each text's hint is a range of them
-  const sortedPositions = Uint32Array.from(candidatePositions).sort();
+  for (let p = 0; p < paragraphCount; p++) if (counts[3 * p]! > 0) candidates.push(p);
   const points = candidates.length > 0 || titleHit ? segment.resumePoints(d) : { positions: [], offsets: [] };
   // best candidates first (more distinct keys, then more marks, then earlier); a few paragraphs: insertion sort
   for (let i = 1; i < candidates.length; i++) {
@@ -209,22 +239,24 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
     let j = i;
     for (; j > 0; j--) {
       const q = candidates[j - 1]!;
-      if (distinctCount[q]! > distinctCount[p]! || (distinctCount[q] === distinctCount[p] && markCount[q]! >= markCount[p]!)) break;
+      if (counts[3 * q + 1]! > counts[3 * p + 1]! || (counts[3 * q + 1] === counts[3 * p + 1] && counts[3 * q]! >= counts[3 * p]!)) break;
       candidates[j] = q;
     }
     candidates[j] = p;
   }
-  let best: { paragraph: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
+  let best: { paragraph: number; text: string; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
   for (const p of candidates) {
-    const distinctBound = distinctCount[p]!;
-    const countBound = markCount[p]!;
+    const distinctBound = counts[3 * p + 1]!;
+    const countBound = counts[3 * p]!;
     if (best !== null) {
       if (distinctBound < best.distinct) break; // sorted: nothing later can win
       if (distinctBound === best.distinct && (countBound < best.count || (countBound === best.count && p > best.paragraph))) continue;
     }
     const from = paragraphStart[paragraphBase + p]!;
     const to = p + 1 < paragraphCount ? paragraphStart[paragraphBase + p + 1]! : Infinity;
-    const spans = findSpans(document.paragraphs[p]!, p === 0 ? F_LEAD : F_REST, marker, hintFor(sortedPositions, from, to, points), analyzer);
+    const text = paragraphAt(document, p);
+    if (text === undefined) continue;
+    const spans = findSpans(text, p === 0 ? F_LEAD : F_REST, marker, hintFor(candidatePositions, candidateCount, from, to, points, scratch), analyzer);
     if (spans.length === 0) continue;
     const window = bestWindow(spans, length);
     if (
@@ -233,16 +265,17 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
         window.distinct > best.distinct ||
         (window.distinct === best.distinct && (window.count > best.count || (window.count === best.count && p < best.paragraph))))
     ) {
-      best = { paragraph: p, spans, start: window.start, end: window.end, distinct: window.distinct, count: window.count };
+      best = { paragraph: p, text, spans, start: window.start, end: window.end, distinct: window.distinct, count: window.count };
     }
   }
-  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(sortedPositions, 0, leadAt, points), analyzer) : [];
+  const titleSpans = titleHit ? findSpans(document.title, F_TITLE, marker, hintFor(candidatePositions, candidateCount, 0, leadAt, points, scratch), analyzer) : [];
   let snippet = '';
-  const chosen = best as { paragraph: number; spans: Span[]; start: number; end: number } | null;
+  const chosen = best as { paragraph: number; text: string; spans: Span[]; start: number; end: number } | null;
   if (chosen !== null) {
-    snippet = cutSnippet(document.paragraphs[chosen.paragraph]!, chosen.spans, chosen.start, chosen.end, length);
-  } else if (document.paragraphs.length > 0) {
-    snippet = cutSnippet(document.paragraphs[0]!, [], 0, 0, length);
+    snippet = cutSnippet(chosen.text, chosen.spans, chosen.start, chosen.end, length);
+  } else {
+    const lead = paragraphAt(document, 0);
+    if (lead !== undefined) snippet = cutSnippet(lead, [], 0, 0, length);
   }
   return { title: renderMarked(document.title, titleSpans), titleMatched: titleSpans.length > 0, snippet };
 }

@@ -2,7 +2,8 @@
  * LSH buckets: a multimap from 30-bit bucket keys to small integer values (a StoryIndex's
  * article slot and band), in typed arrays. Every article sits in one bucket per band (75 by
  * default), so this is most of a story index's memory: a Map entry costs about 47 bytes. Here a
- * bucket is a position in an open-addressing table (at most three quarters full); most buckets
+ * bucket is a position in an open-addressing table (at most 85% full: probes over one-byte tags
+ * stay cheap there, and 75% cost 10 MB more at 100,000 articles, bench/RESULTS.md "Heap, session 8"); most buckets
  * hold one value, kept in the position itself; a bucket of several holds a chain of entries
  * (value, next), and freed entries are reused. The table's size is any number, not a power of
  * two, and grows by half: a power of two left a 100,000-article index's table (7.5 million keys)
@@ -55,7 +56,7 @@ export class BucketTable {
   add(key: number, value: number): void {
     const pos = this.find(key);
     if (pos < 0) {
-      if ((this.used + 1) * 4 > this.tags.length * 3) this.grow();
+      if ((this.used + 1) * 20 > this.tags.length * 17) this.grow(); // above 85% full
       const at = this.insertionPoint(key);
       if (this.tags[at] === EMPTY) this.used++;
       this.tags[at] = tagOf(key);
@@ -69,11 +70,12 @@ export class BucketTable {
   }
 
   /**
-   * Makes room for `keys` keys in all, and an eighth more, so that a bulk load sizes the table
+   * Makes room for `keys` keys in all, and a sixteenth more, so that a bulk load sizes the table
    * once and the first updates after it do not grow (rehash) it at once.
    */
   reserve(keys: number): void {
-    const size = Math.ceil((keys * 4 * 9) / (3 * 8)) + 1;
+    // 80% full with the keys asked for (1/16 more before 85%): 1.25 positions a key, 1.5 at 75% and an eighth
+    const size = Math.ceil((keys * 20) / 16) + 1;
     if (size > this.tags.length) this.rehash(size);
   }
 

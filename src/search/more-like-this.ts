@@ -2,6 +2,7 @@
  * "More like this": a document's most distinctive words (tf-idf over the live documents) run
  * as a weighted OR query.
  */
+import { paragraphsOf } from '../articles/record.js';
 import type { IndexReader } from './reader.js';
 import { ALL_FIELDS, wordHits } from './scoring.js';
 import { analyzerFor, scanTokens } from './tokenize.js';
@@ -34,7 +35,7 @@ export function moreLikeThis(reader: IndexReader, doc: number, limit: number): A
     );
   };
   addText(document.title, titleBoost);
-  document.paragraphs.forEach((p, i) => addText(p, i === 0 ? leadBoost : bodyBoost));
+  paragraphsOf(document).forEach((p, i) => addText(p, i === 0 ? leadBoost : bodyBoost));
   const candidates: Array<{ word: string; weight: number; df: number }> = [];
   for (const [word, frequency] of weightedFrequency) {
     const df = reader.wordDocFreq(word);

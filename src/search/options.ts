@@ -2,17 +2,20 @@
  * The search engine's public types and tuning knobs, apart from the code that uses them (as
  * MiniSearch keeps its one documented options type).
  */
+import type { HasParagraphs } from '../articles/record.js';
 import { DEFAULT_MAX_CLAUSES } from './query.js';
 
-/** An article as seen by the search engine. */
-export interface SearchDocument {
+/**
+ * An article as seen by the search engine: a headline and paragraphs in order, the first the
+ * lead, either as a record holds them (`lead` and `body`) or as a list (`paragraphs`); read
+ * through articles/record.ts's `paragraphsOf` / `paragraphAt`.
+ */
+export type SearchDocument = HasParagraphs & {
   /** Headline. */
   readonly title: string;
-  /** Paragraphs in order; `paragraphs[0]` is the lead. */
-  readonly paragraphs: readonly string[];
   /** ISO 639-1 language: chooses the document's analyzer (tokenize.ts `analyzerFor`); English when absent. */
   readonly language?: string | undefined;
-}
+};
 
 /** Tuning knobs of the search index. Every option has a default ({@link DEFAULT_SEARCH_OPTIONS}). */
 export interface SearchIndexOptions {

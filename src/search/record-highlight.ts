@@ -5,6 +5,7 @@
  * words of this record that start with it. Costs the text of one page's records: nothing next to
  * the query that found them.
  */
+import { paragraphsOf } from '../articles/record.js';
 import type { Article } from '../articles/schema.js';
 import { bestWindow, cutSnippet, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked, type Marker, type Span } from './highlight.js';
 import { fieldMask } from './execution.js';
@@ -40,7 +41,7 @@ function markerFor(query: Query, article: Article, analyzer: Analyzer): Marker {
     else if (leaf.type === 'prefix') prefixes.set(leaf.prefix, (prefixes.get(leaf.prefix) ?? 0) | mask);
     else phrases.push({ terms: leaf.terms, mask });
   }
-  const words = prefixes.size > 0 ? wordsStartingWith([article.title, ...article.paragraphs], prefixes, analyzer) : new Map<string, number>();
+  const words = prefixes.size > 0 ? wordsStartingWith([article.title, ...paragraphsOf(article)], prefixes, analyzer) : new Map<string, number>();
   return { terms, words, phrases };
 }
 
@@ -50,7 +51,8 @@ export function highlightRecord(article: Article, query: Query, snippetLength = 
   const marker = markerFor(query, article, analyzer);
   const length = Math.max(20, snippetLength);
   let best: { paragraph: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
-  article.paragraphs.forEach((text, p) => {
+  const paragraphs = paragraphsOf(article);
+  paragraphs.forEach((text, p) => {
     const spans = findSpans(text, p === 0 ? F_LEAD : F_REST, marker, undefined, analyzer);
     if (spans.length === 0) return;
     const window = bestWindow(spans, length);
@@ -62,7 +64,7 @@ export function highlightRecord(article: Article, query: Query, snippetLength = 
   const titleSpans = findSpans(article.title, F_TITLE, marker, undefined, analyzer);
   const chosen = best as { paragraph: number; spans: Span[]; start: number; end: number } | null;
   let snippet = '';
-  if (chosen !== null) snippet = cutSnippet(article.paragraphs[chosen.paragraph]!, chosen.spans, chosen.start, chosen.end, length);
-  else if (article.paragraphs.length > 0) snippet = cutSnippet(article.paragraphs[0]!, [], 0, 0, length);
+  if (chosen !== null) snippet = cutSnippet(paragraphs[chosen.paragraph]!, chosen.spans, chosen.start, chosen.end, length);
+  else if (paragraphs.length > 0) snippet = cutSnippet(paragraphs[0]!, [], 0, 0, length);
   return { title: renderMarked(article.title, titleSpans), titleMatched: titleSpans.length > 0, snippet };
 }

@@ -4,6 +4,7 @@
  * into word-major arrays in sorted word order. Memory is proportional to the batch, so adding
  * one article costs one article's work.
  */
+import { paragraphsOf } from '../articles/record.js';
 import type { SearchDocument } from './options.js';
 import { countOfFrequencies, docChunks, DOC_CHUNK, OTHER_FREQUENCIES, packFrequencies, POSITION_BLOCK, RESUME_EVERY, Segment, STOP_PREFIX } from './segment.js';
 import { analyzerFor, scanTokens, WordCache, type Analyzer, type ResumePointSink } from './tokenize.js';
@@ -194,7 +195,7 @@ export function buildSegment(documents: readonly SearchDocument[]): Segment {
     fieldLengths[3 * d] = indexedTokenCount;
     position += 1;
     fieldBoundaries[2 * d] = position;
-    const paragraphs = document.paragraphs;
+    const paragraphs = paragraphsOf(document);
     paragraphOffset[d] = paragraphStarts.length;
     let before = indexedTokenCount;
     currentField = 1;

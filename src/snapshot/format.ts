@@ -43,9 +43,10 @@ import type { StoryIndexDump } from '../search/near-duplicates.js';
  * `stems` sorted, the segment keeps them as that array instead of a Map); 9: a posting keeps the
  * low 16 bits of its document number (`postingDocs` a Uint16Array, `postingChunkStart` where each
  * word's postings of a later 65,536 documents start), and a one-byte code of its frequencies (`frequencyValues`, the rest in
- * `frequencyOtherAt`/`frequencyOtherValue`) that also tells its count of positions (stored only when it cannot).
+ * `frequencyOtherAt`/`frequencyOtherValue`) that also tells its count of positions (stored only when it cannot);
+ * 10: a record holds its paragraphs as `lead` and `body`, the later ones joined by line breaks (articles/record.ts).
  */
-export const SNAPSHOT_FORMAT = 9;
+export const SNAPSHOT_FORMAT = 10;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
 /** The checksum covers everything from this byte on. */
 export const PREAMBLE = 52;
@@ -400,8 +401,8 @@ export function arrayPlaces(h: SnapshotHeader): Array<[offset: number, length: n
 
 /**
  * The articles of the NDJSON region, sharing what a load's records share (one empty array, one
- * object per source, one string per category: {@link RecordSharing}) and the lead with the
- * first paragraph, as the loader makes it: restored records take no more memory than loaded ones.
+ * object per source, one string per category: {@link RecordSharing}), as the loader makes it:
+ * restored records take no more memory than loaded ones.
  */
 export function decodeArticles(text: Buffer): Article[] {
   const articles: Article[] = [];
@@ -411,7 +412,6 @@ export function decodeArticles(text: Buffer): Article[] {
     const end = text.indexOf(0x0a, lineStart);
     if (end < 0) break;
     const a = JSON.parse(text.toString('utf8', lineStart, end)) as Article;
-    if (a.lead === a.paragraphs[0]) a.lead = a.paragraphs[0];
     articles.push(sharing.share(a));
     lineStart = end + 1;
   }

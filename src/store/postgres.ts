@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { fromJson, toJson } from '../articles/record.js';
 import type { Article } from '../articles/schema.js';
 import { RecordSharing, validateArticle } from '../loader/finish.js';
 import { inTransaction } from './connection.js';
@@ -33,7 +34,7 @@ export async function lastChange(db: pg.Pool | pg.PoolClient): Promise<number> {
 
 /** sha256 of the record as stored: an ingest skips an article whose hash has not changed. */
 export function contentHash(a: Article): string {
-  return hashOfRecordText(JSON.stringify(a));
+  return hashOfRecordText(JSON.stringify(toJson(a)));
 }
 
 function hashOfRecordText(text: string): string {
@@ -92,7 +93,7 @@ export function searchVectorSql(title: string, lead: string, body: string): stri
  */
 export function upsertRows(upserts: BatchWrite['upserts']): string {
   const rows = upserts.map(({ article: a, hash }) => {
-    const record = JSON.stringify(a);
+    const record = JSON.stringify(toJson(a));
     const columns = JSON.stringify({
       id: a.id,
       hash: hash ?? hashOfRecordText(record),
@@ -106,7 +107,7 @@ export function upsertRows(upserts: BatchWrite['upserts']): string {
       tags: a.tags,
       title: a.title,
       lead: a.lead,
-      body: a.paragraphs.slice(1).join('\n'),
+      body: a.body,
     });
     return `${columns.slice(0, -1)},"record":${record}}`;
   });
@@ -141,13 +142,16 @@ export interface BatchPipelining {
  */
 const WRITE_BEGIN = "BEGIN; SET LOCAL gin_pending_list_limit = '64MB'; SET LOCAL work_mem = '64MB'";
 
+/** SQLSTATE insufficient_privilege: what gin_clean_pending_list raises for a role that does not own the index. */
+const INSUFFICIENT_PRIVILEGE = '42501';
+
 /**
  * Merges the pending lists of the articles table's GIN indexes (and of any other GIN index on a
  * table beside it) into the indexes, after an ingest that wrote with WRITE_BEGIN's large lists
  * (bulk batches),
- * so searches after it scan no long pending list. Best effort: a role that does not own an index
- * may not merge it (then autovacuum does, or the next insert past the server's own limit); returns
- * the pending-list pages merged.
+ * so searches after it scan no long pending list. A role that does not own an index may not merge
+ * it: that index is skipped (autovacuum merges it, or the next insert past the server's own limit);
+ * any other error is thrown. Returns the pending-list pages merged.
  */
 export async function mergePendingSearchEntries(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query<{ name: string }>(
@@ -160,8 +164,10 @@ export async function mergePendingSearchEntries(pool: pg.Pool): Promise<number> 
   for (const { name } of rows) {
     try {
       pages += Number((await pool.query<{ n: string }>('SELECT gin_clean_pending_list($1::regclass)::text AS n', [name])).rows[0]!.n);
-    } catch {
-      // Not this role's to merge (it needs to own the index): left to autovacuum.
+    } catch (e) {
+      // Not this role's to merge (it must own the index): left to autovacuum. Any other failure
+      // (a lock not granted in time, a lost connection) is the caller's to see.
+      if ((e as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) throw e;
     }
   }
   return pages;
@@ -257,7 +263,7 @@ export async function withIngestLock<T>(pool: pg.Pool, dataset: string, work: ()
 export function toArticle(record: unknown, id: string, sharing: RecordSharing): Article {
   // Parsed through the same schema as the loader's: the same key order (so the same ETags as
   // folder mode) and a clear error if a row was written by something else.
-  const v = validateArticle(record as Article, sharing);
+  const v = validateArticle(fromJson(record), sharing);
   if (!v.ok) throw new Error(`article ${id} in the database is not a valid record: ${v.reason}`);
   return v.article;
 }

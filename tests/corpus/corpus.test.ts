@@ -2,6 +2,7 @@
  * The corpus's listing, filters and facets, called directly (the HTTP tests reach them only
  * through routes). Expectations are computed from the records themselves by brute force.
  */
+import { paragraphsOf } from '../../src/articles/record.js';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/articles/schema.js';
 import { Corpus, toArticleFilter } from '../../src/corpus/index.js';
@@ -118,7 +119,7 @@ describe('Corpus.sources and Corpus.categories', () => {
 describe('Corpus.search facets and filters', () => {
   it('counts facets over the whole result set, not the page', () => {
     const r = corpus.search('harbour', { sort: 'relevance', limit: 3, offset: 0, facets: ['source', 'category', 'month'] });
-    const matching = all.filter((a) => /harbour/i.test(`${a.title} ${a.paragraphs.join(' ')}`));
+    const matching = all.filter((a) => /harbour/i.test(`${a.title} ${paragraphsOf(a).join(' ')}`));
     expect(r.total).toBe(matching.length);
     expect(r.hits.length).toBe(3);
     expect(r.facets.source!.reduce((n, f) => n + f.count, 0)).toBe(matching.length);
@@ -133,7 +134,7 @@ describe('Corpus.search facets and filters', () => {
     const r = corpus.search('market', { sort: 'relevance', limit: 100, offset: 0, category });
     expect(r.total).toBeGreaterThan(0);
     expect(r.hits.every((h) => h.article.category === category)).toBe(true);
-    expect(r.total).toBe(all.filter((a) => a.category === category && /market/i.test(`${a.title} ${a.paragraphs.join(' ')}`)).length);
+    expect(r.total).toBe(all.filter((a) => a.category === category && /market/i.test(`${a.title} ${paragraphsOf(a).join(' ')}`)).length);
   });
 
   it('orders search hits by date like the listing when sort=newest', () => {

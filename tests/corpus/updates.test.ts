@@ -1,3 +1,4 @@
+import { bodyOf, paragraphsOf } from '../../src/articles/record.js';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/articles/schema.js';
 import { buildApp } from '../../src/app.js';
@@ -42,10 +43,12 @@ function everything(corpus: Corpus, queries: readonly string[]): unknown {
 }
 
 function edited(a: Article, n: number): Article {
+  const paragraphs = [...paragraphsOf(a).slice(1), `Correction ${n}: an earlier version of this story misstated the figures.`];
   return {
     ...a,
     title: `${a.title} update ${n}`,
-    paragraphs: [...a.paragraphs.slice(1), `Correction ${n}: an earlier version of this story misstated the figures.`],
+    lead: paragraphs[0]!,
+    body: bodyOf(paragraphs),
     origin: { ...a.origin, sha256: `${a.origin.sha256.slice(0, 56)}${String(n).padStart(8, '0')}` },
   };
 }

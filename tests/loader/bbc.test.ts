@@ -1,3 +1,4 @@
+import { paragraphsOf } from '../../src/articles/record.js';
 import { describe, expect, it } from 'vitest';
 import { loadArticles } from '../../src/loader/index.js';
 import { BBC_DIR, HAVE_BBC, bbcSkipReason } from '../helpers/paths.js';
@@ -17,9 +18,9 @@ describe.skipIf(!HAVE_BBC)('the BBC corpus (../shared/corpora/bbc-news)', async 
     const categories = new Set(['business', 'entertainment', 'politics', 'sport', 'tech']);
     for (const a of r!.articles) {
       expect(categories.has(a.category!)).toBe(true);
-      expect(a.paragraphs.length).toBeGreaterThan(0);
+      expect(paragraphsOf(a).length).toBeGreaterThan(0);
       expect(a.source).toBeNull();
-      expect(a.paragraphs[0]).not.toBe(a.title);
+      expect(paragraphsOf(a)[0]).not.toBe(a.title);
     }
     for (const a of r!.articles.filter((_, i) => i % 97 === 0)) {
       const text = await readFile(`${BBC_DIR}/${a.origin.path}`, 'utf8');

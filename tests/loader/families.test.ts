@@ -4,6 +4,7 @@
  * form. The fixtures in tests/fixtures/families are our own, in the styles of a wire agency, a
  * broadcaster, a newspaper and a blog.
  */
+import { paragraphsOf } from '../../src/articles/record.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArticleText } from '../../src/loader/formats/text.js';
@@ -23,7 +24,7 @@ describe('a wire page with an Updated line (Reuters style)', () => {
     expect(r.problems).toEqual([]);
     expect(a.dateline).toEqual({ place: 'NAIROBI', text: 'NAIROBI, March 3 (Reuters) -' });
     expect(a.lead).toMatch(/^Kenya's shilling steadied on Monday/);
-    for (const p of a.paragraphs) expect(p).not.toMatch(/Updated|REUTERS\//);
+    for (const p of paragraphsOf(a)) expect(p).not.toMatch(/Updated|REUTERS\//);
   });
 
   it('dates it by the dateline (year from the Updated line), modifiedAt from the Updated line with its time zone', () => {
@@ -59,7 +60,7 @@ describe('a broadcaster page, a newspaper page, a blog post', () => {
     expect(a).toMatchObject({ byline: 'Ann Lee', publishedAt: '2024-03-07T00:00:00.000Z', modifiedAt: '2024-03-08T14:20:00.000+01:00', dateSource: 'published-line' });
     expect(Date.parse(a.modifiedAt!)).toBe(Date.parse('2024-03-08T13:20:00Z'));
     expect(a.images).toEqual([{ caption: 'Cyclists ride along a temporary lane on Main Street.', credit: 'Sam Roe/Getty Images', afterParagraph: 0, url: null }]);
-    expect(a.paragraphs).toHaveLength(2);
+    expect(paragraphsOf(a)).toHaveLength(2);
   });
 
   it('reads a "Posted on … by …" line and an "Image credit:" caption', () => {

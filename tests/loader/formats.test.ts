@@ -1,3 +1,4 @@
+import { paragraphsOf, toJson } from '../../src/articles/record.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadArticles } from '../../src/loader/index.js';
@@ -30,7 +31,7 @@ describe('Markdown with front matter', () => {
 
   it('reduces the body to paragraphs: emphasis and links as text, subheadings, list items and quotes as paragraphs, the repeated H1 dropped', () => {
     const a = byId('explainer');
-    expect(a.paragraphs).toEqual([
+    expect(paragraphsOf(a)).toEqual([
       'The central bank raised rates on Thursday, its twelfth rise in a row, to 4.5%.',
       'Who is affected',
       'Borrowers on variable deals',
@@ -43,13 +44,13 @@ describe('Markdown with front matter', () => {
     const a = byId('explainer');
     expect(a.images).toEqual([{ caption: 'A couple look at houses in London, May 2, 2023.', credit: 'Reuters', afterParagraph: 0, url: 'https://example.com/houses.jpg' }]);
     expect(a.related.map((x) => x.title)).toEqual(['Rates explained', 'How the bank decides']);
-    expect(a.paragraphs.join(' ')).not.toContain('Share');
+    expect(paragraphsOf(a).join(' ')).not.toContain('Share');
   });
 
   it('uses the H1 as title without front matter, and takes no date from the prose', () => {
     const a = byId('no-front-matter');
     expect(a.title).toBe('Storm closes schools across the north');
-    expect(a.paragraphs).toHaveLength(2);
+    expect(paragraphsOf(a)).toHaveLength(2);
     expect(a.images).toEqual([{ caption: 'Snow on the road', credit: null, afterParagraph: 0, url: 'snow.jpg' }]);
     // "Schools were closed on 3 February 2023" is prose, not a stated publication date (issue 12).
     expect(a).toMatchObject({ publishedAt: null, dateSource: null });
@@ -73,13 +74,13 @@ describe('scraper JSON and NDJSON', () => {
       url: 'https://example-news.com/port-strike',
       origin: { format: 'json', line: null },
     });
-    expect(a.paragraphs).toEqual(['Dock workers stayed off the job on Monday.', 'Talks are set to resume.']);
+    expect(paragraphsOf(a)).toEqual(['Dock workers stayed off the job on Monday.', 'Talks are set to resume.']);
     expect(a.images).toEqual([{ caption: 'Shipping lines diverted vessels to other ports.', credit: 'AFP', afterParagraph: 0, url: null }]);
   });
 
   it('loads arrays entry by entry, with bodies as strings or lists, and reports a bad entry by position', () => {
-    expect(byId('batch-1').paragraphs).toEqual(["The first story's body."]);
-    expect(byId('batch-2')).toMatchObject({ title: 'Batch story two', paragraphs: ['Paragraph one.', 'Paragraph two.'], origin: { line: 2 } });
+    expect(paragraphsOf(byId('batch-1'))).toEqual(["The first story's body."]);
+    expect(toJson(byId('batch-2'))).toMatchObject({ title: 'Batch story two', paragraphs: ['Paragraph one.', 'Paragraph two.'], origin: { line: 2 } });
     expect(r.problems).toContainEqual({ path: 'batch.json', line: 3, kind: 'no-title', reason: 'no title or headline field' });
   });
 
@@ -142,8 +143,8 @@ describe('folder chrome (_chrome.txt)', () => {
       }),
     );
     expect(res.problems).toEqual([]);
-    expect(res.articles.find((a) => a.id === 'outlet-deep-a')!.paragraphs).toEqual(['The story itself.']);
-    expect(res.articles.find((a) => a.id === 'other-b')!.paragraphs).toEqual(['Most read', 'The story itself.', 'Sign up for our newsletter']);
+    expect(paragraphsOf(res.articles.find((a) => a.id === 'outlet-deep-a')!)).toEqual(['The story itself.']);
+    expect(paragraphsOf(res.articles.find((a) => a.id === 'other-b')!)).toEqual(['Most read', 'The story itself.', 'Sign up for our newsletter']);
     expect(res.stats.chromeLinesRemoved).toBe(4);
   });
 });

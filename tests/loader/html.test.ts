@@ -3,6 +3,7 @@
  * a newspaper saved in windows-1252 and a blog platform, plus small pages for each metadata
  * source and its precedence.
  */
+import { paragraphsOf } from '../../src/articles/record.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodePage, declaredCharset, parseHtml } from '../../src/loader/formats/html.js';
@@ -35,8 +36,8 @@ describe('Readability over our fixture pages', () => {
 
   it('keeps navigation, cookie banners, adverts, share bars, newsletters, comments and footers out of the paragraphs', () => {
     const chrome = /cookie|Accept all|Advertisement|premium plan|Share on|Copy link|newsletter|Sign up|Leave a Reply|Post Comment|All rights reserved|Copyright|Skip to|Listen to this|Most popular|Top Stories|\bHome\b|Powered by|Image caption|Terms of use|Sign in/i;
-    for (const a of r.articles) for (const p of a.paragraphs) expect(p, `${a.id}: ${p}`).not.toMatch(chrome);
-    for (const a of r.articles) expect(a.paragraphs.length, a.id).toBeGreaterThanOrEqual(4);
+    for (const a of r.articles) for (const p of paragraphsOf(a)) expect(p, `${a.id}: ${p}`).not.toMatch(chrome);
+    for (const a of r.articles) expect(paragraphsOf(a).length, a.id).toBeGreaterThanOrEqual(4);
   });
 
   it('reads a wire page: JSON-LD metadata, dateline, figure credit, related links resolved against the page URL, wire trailer as credits', () => {
@@ -83,7 +84,7 @@ describe('Readability over our fixture pages', () => {
 
   it('decodes a windows-1252 page by its declared charset: curly quotes, pound sign and accents intact', () => {
     const a = get('newspaper-1252');
-    expect(a.paragraphs[1]).toBe('“This is the biggest change to our streets in a generation,” said the council’s transport lead, Renée Martin, who has championed the plan since it was first proposed.');
+    expect(paragraphsOf(a)[1]).toBe('“This is the biggest change to our streets in a generation,” said the council’s transport lead, Renée Martin, who has championed the plan since it was first proposed.');
     expect(a.lead).toContain('£4.2m');
     expect(a).toMatchObject({ byline: 'Ann Lee', publishedAt: '2024-03-07T18:30:00.000Z', dateSource: 'metadata', url: 'https://ledger.example/news/2024/mar/07/council-cycle-lanes', source: null });
     expect(a.cover).toEqual({ caption: 'Cyclists ride along a temporary lane on Main Street.', credit: 'Sam Roe/The Daily Ledger', url: 'https://ledger.example/img/lanes.jpg' });
@@ -92,8 +93,8 @@ describe('Readability over our fixture pages', () => {
   it('reads a blog post: a "Posted on" line in the page header as its date, a caption credit, related posts, list items and subheadings as paragraphs', () => {
     const a = get('blog-platform');
     expect(a).toMatchObject({ title: 'Why our town’s library matters', byline: 'Jo Bloggs', publishedAt: '2023-05-12T00:00:00.000Z', dateSource: 'published-line', source: { name: 'The Town Notebook' } });
-    expect(a.paragraphs.slice(2)).toEqual(['What you can do', 'Write to your councillor about the reopening date', 'Join the Friends of the Library group on Thursdays']);
-    expect(a.paragraphs[1]).toContain('doubt it & fear the worst');
+    expect(paragraphsOf(a).slice(2)).toEqual(['What you can do', 'Write to your councillor about the reopening date', 'Join the Friends of the Library group on Thursdays']);
+    expect(paragraphsOf(a)[1]).toContain('doubt it & fear the worst');
     expect(a.images).toEqual([{ caption: 'Volunteers shelve books before reopening.', credit: 'Town Library Archive', afterParagraph: 0, url: 'https://notebook.example/wp-content/uploads/2023/05/shelves.jpg' }]);
     expect(a.related.map((x) => [x.title, x.url])).toEqual([
       ['The reading room at 100 years old', 'https://notebook.example/2023/04/the-reading-room-at-100/'],

@@ -1,4 +1,5 @@
 /** Languages (issue 12): detected by eld unless metadata or the folder states them. */
+import { paragraphsOf } from '../../src/articles/record.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatText, report } from '../../src/cli/check-data.js';
@@ -86,7 +87,7 @@ describe.skipIf(!HAVE_BBC)('the BBC corpus', () => {
     expect(bbc.stats.byLanguage).toEqual({ en: 2095 });
     // eld alone says English of every sample the quick check answers for it.
     const { eld } = await import('eld/extrasmall');
-    const taken = bbc.articles.map((a) => languageSample(a.title, a.paragraphs)).filter(plainlyEnglish);
+    const taken = bbc.articles.map((a) => languageSample(a.title, paragraphsOf(a))).filter(plainlyEnglish);
     expect(taken.length).toBeGreaterThan(1000);
     for (const s of taken) expect(eld.detect(s).language, s).toBe('en');
   });

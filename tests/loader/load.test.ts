@@ -1,3 +1,4 @@
+import { paragraphsOf } from '../../src/articles/record.js';
 import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ describe('loading a data directory', () => {
     expect(kenya.source).toEqual({ id: 'reuters', name: 'Reuters' });
     expect(kenya.byline).toBe('Jane Doe and John Smith');
     expect(kenya.dateline?.place).toBe('NAIROBI');
-    expect(kenya.paragraphs[0]).toMatch(/^Kenya's central bank held/);
+    expect(paragraphsOf(kenya)[0]).toMatch(/^Kenya's central bank held/);
     expect(kenya.images).toEqual([{ caption: 'Traders sort coffee beans at a market in Nairobi, Kenya, February 28, 2022.', credit: 'Getty Images', afterParagraph: 1, url: null }]);
     expect(kenya.related.map((x) => x.title)).toEqual(["Kenya's shilling slides to record low", 'East African markets brace for higher fuel prices']);
     expect(kenya.credits).toEqual(['Reporting by Jane Doe', 'Editing by John Smith']);
@@ -23,7 +24,7 @@ describe('loading a data directory', () => {
     expect(kenya).toMatchObject({ publishedAt: '2022-03-03T00:00:00.000Z', dateSource: 'dateline' });
     const win = r.articles.find((a) => a.id === 'windows-bom')!;
     expect(win.title).toBe('Ministers meet on budget');
-    expect(win.paragraphs[0]).toBe('The cabinet met on Monday to discuss the budget. “It was a long day,” one minister said.');
+    expect(paragraphsOf(win)[0]).toBe('The cabinet met on Monday to discuss the budget. “It was a long day,” one minister said.');
     expect(win.related).toEqual([{ title: 'Budget talks stall', id: null, url: null }]);
     expect(win.attribution).toBe('With input from Xinhua');
     // "Talks resume on 12 May 2023." is prose: the page states no date.
@@ -124,7 +125,7 @@ describe('pages of other agencies (fixtures of our own)', async () => {
 
   it('never leaves chrome, credits, related headlines or captions in paragraphs', () => {
     for (const a of r.articles) {
-      for (const p of a.paragraphs) {
+      for (const p of paragraphsOf(a)) {
         expect(p).not.toMatch(/ \/(AP|AFP|Xinhua|Reuters|VCG|CFP|Getty Images)$/);
         expect(p).not.toMatch(/^(Read more|Related|Also read)\b/);
         expect(p).not.toMatch(/^(Download|Share this article|Copy link|Search Trends|Advertisement)$/);
@@ -137,7 +138,7 @@ describe('pages of other agencies (fixtures of our own)', async () => {
     const a = get('xinhua-style');
     expect(a.source?.name).toBe('Xinhua');
     expect(a.dateline).toEqual({ place: 'BEIJING', text: 'BEIJING, Jan. 13 (Xinhua) --' });
-    expect(a.paragraphs[0]).toMatch(/^China's exports rose 9\.9 percent/);
+    expect(paragraphsOf(a)[0]).toMatch(/^China's exports rose 9\.9 percent/);
     expect(a.images.map((i) => [i.credit, i.afterParagraph])).toEqual([
       ['Xinhua', 0],
       ['VCG', 1],
@@ -152,14 +153,14 @@ describe('pages of other agencies (fixtures of our own)', async () => {
     expect(a.title).toBe('Floods displace thousands in northern Italy');
     expect(a.source).toBeNull();
     expect(a.byline).toBe('Maria Rossi');
-    expect(a.paragraphs[1]).toBe('“We have never seen anything like this,” said the mayor of one town.');
+    expect(paragraphsOf(a)[1]).toBe('“We have never seen anything like this,” said the mayor of one town.');
     expect(a.related.map((x) => x.title)).toEqual(['Europe braces for wetter summers', 'Italy declares state of emergency', 'Climate scientists warn of more extreme rain']);
     expect(a.credits).toEqual(['Additional reporting by Paolo Bianchi', 'Editing by Anna Neri']);
     expect(a.attribution).toBe('With input from Reuters and AP');
     expect(a.cover).toEqual({ caption: 'A man walks through a flooded street in Cesena, Italy, May 17, 2023.', credit: 'Getty Images', url: null });
     // No dateline, Published line or dated byline: the captions' latest date, not the prose's 18 May.
     expect(a).toMatchObject({ publishedAt: '2023-05-17T00:00:00.000Z', dateSource: 'caption' });
-    expect(a.paragraphs).toHaveLength(4);
+    expect(paragraphsOf(a)).toHaveLength(4);
   });
 });
 

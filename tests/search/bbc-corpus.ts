@@ -1,4 +1,5 @@
 /** Helpers to load the shared BBC corpus for tests and benchmarks (not copied into the repo). */
+import { paragraphsOf } from '../../src/articles/record.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SearchDocument } from '../../src/search/index.js';
@@ -33,7 +34,7 @@ export function rng(seed: number): () => number {
  * (raw word counts, independent of the search tokeniser).
  */
 export function knownItemQueries(docs: readonly SearchDocument[], step = 7, words = 3, seed = 1): Array<{ doc: number; q: string }> {
-  const wordsOf = (d: SearchDocument): Set<string> => new Set(d.paragraphs.join(' ').toLowerCase().match(/[a-z]{4,}/g) ?? []);
+  const wordsOf = (d: SearchDocument): Set<string> => new Set(paragraphsOf(d).join(' ').toLowerCase().match(/[a-z]{4,}/g) ?? []);
   const sets = docs.map(wordsOf);
   const df = new Map<string, number>();
   for (const s of sets) for (const w of s) df.set(w, (df.get(w) ?? 0) + 1);

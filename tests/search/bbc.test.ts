@@ -1,3 +1,4 @@
+import { paragraphsOf } from '../../src/articles/record.js';
 import { describe, expect, it } from 'vitest';
 import { parseQuery, SearchIndex, topK } from '../../src/search/index.js';
 import { BBC_ROOT, bbcExists, knownItemQueries, loadBbc } from './bbc-corpus.js';
@@ -8,7 +9,7 @@ describe.skipIf(!bbcExists)('BBC corpus', () => {
   const docs = bbcExists ? loadBbc() : [];
   const idx = SearchIndex.build(docs);
   const same = (a: number, b: number): boolean =>
-    a === b || (docs[a]!.title === docs[b]!.title && docs[a]!.paragraphs.join('\n') === docs[b]!.paragraphs.join('\n'));
+    a === b || (docs[a]!.title === docs[b]!.title && paragraphsOf(docs[a]!).join('\n') === paragraphsOf(docs[b]!).join('\n'));
 
   it('known-item MRR@10 >= 0.9', () => {
     const queries = knownItemQueries(docs);

@@ -1,3 +1,4 @@
+import { paragraphsOf } from '../../src/articles/record.js';
 import { describe, expect, it } from 'vitest';
 import { bestWindow, cutSnippet, escapeHtml, F_LEAD, F_REST, F_TITLE, findSpans, renderMarked } from '../../src/search/highlight.js';
 import type { Span } from '../../src/search/highlight.js';
@@ -82,7 +83,7 @@ function reference(d: SearchDocument, plan: HighlightPlan): { title: string; tit
   const { marker, snippetLength: len } = plan;
   const tSpans = findSpans(d.title, F_TITLE, marker);
   let best: { para: number; spans: Span[]; start: number; end: number; distinct: number; count: number } | null = null;
-  d.paragraphs.forEach((p, i) => {
+  paragraphsOf(d).forEach((p, i) => {
     const spans = findSpans(p, i === 0 ? F_LEAD : F_REST, marker);
     if (spans.length === 0) return;
     const w = bestWindow(spans, len);
@@ -90,8 +91,8 @@ function reference(d: SearchDocument, plan: HighlightPlan): { title: string; tit
   });
   const chosen = best as { para: number; spans: Span[]; start: number; end: number } | null;
   let snippet = '';
-  if (chosen !== null) snippet = cutSnippet(d.paragraphs[chosen.para]!, chosen.spans, chosen.start, chosen.end, len);
-  else if (d.paragraphs.length > 0) snippet = cutSnippet(d.paragraphs[0]!, [], 0, 0, len);
+  if (chosen !== null) snippet = cutSnippet(paragraphsOf(d)[chosen.para]!, chosen.spans, chosen.start, chosen.end, len);
+  else if (paragraphsOf(d).length > 0) snippet = cutSnippet(paragraphsOf(d)[0]!, [], 0, 0, len);
   return { title: renderMarked(d.title, tSpans), titleMatched: tSpans.length > 0, snippet };
 }
 
@@ -126,7 +127,7 @@ describe.skipIf(!bbcExists)('highlight regression on BBC', () => {
     // and two words picked uniformly from a random article's body (matches anywhere in long paragraphs)
     const r = rng(17);
     const randomPairs = Array.from({ length: 60 }, () => {
-      const words = docs[Math.floor(r() * docs.length)]!.paragraphs.join(' ').match(/\p{L}{3,}/gu) ?? ['market', 'shares'];
+      const words = paragraphsOf(docs[Math.floor(r() * docs.length)]!).join(' ').match(/\p{L}{3,}/gu) ?? ['market', 'shares'];
       return `${words[Math.floor(r() * words.length)]} ${words[Math.floor(r() * words.length)]}`;
     });
     const qs = [...hand, ...knownItemQueries(docs, 5, 2, 5).map((x) => x.q), ...knownItemQueries(docs, 11, 3, 7).map((x) => x.q), ...randomPairs];

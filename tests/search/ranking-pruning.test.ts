@@ -3,6 +3,7 @@
  * page (`rankWithBonuses`, `Corpus.searchQuery`): the pages must be exactly those of ranking every
  * match with its bonuses (`match` with bonuses, then `topK`; the corpus's `exhaustive` option).
  */
+import { paragraphsOf } from '../../src/articles/record.js';
 import { describe, expect, it } from 'vitest';
 import { Corpus } from '../../src/corpus/index.js';
 import { loadArticles } from '../../src/loader/index.js';
@@ -73,7 +74,7 @@ if (!bbcExists) console.warn(`[search] skipping the BBC half of the pruning test
 describe.skipIf(!bbcExists)('bonuses only where they can change the page: BBC, the quality samplers', () => {
   it('answers every sampled query as ranking every match does (hits, scores, highlights, suggestion)', async () => {
     const corpus = new Corpus(await loadArticles(BBC_ROOT));
-    const docs = corpus.articles.map((a) => ({ title: a.title, paragraphs: [...a.paragraphs], category: '', month: '' }));
+    const docs = corpus.articles.map((a) => ({ title: a.title, paragraphs: [...paragraphsOf(a)], category: '', month: '' }));
     const random = mulberry32(1);
     let compared = 0;
     for (const kind of QUERY_KINDS) {

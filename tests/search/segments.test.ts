@@ -1,3 +1,4 @@
+import { paragraphsOf } from '../../src/articles/record.js';
 import { describe, expect, it } from 'vitest';
 import { buildSegment, parseQuery, SearchIndex, selectMerge } from '../../src/search/index.js';
 import { PositionReader, STOP_PREFIX } from '../../src/search/segment.js';
@@ -5,9 +6,9 @@ import type { SearchDocument } from '../../src/search/index.js';
 import { BBC_ROOT, bbcExists, loadBbc, rng } from './bbc-corpus.js';
 
 /** A document with a key that survives renumbering. */
-interface KeyedDocument extends SearchDocument {
+type KeyedDocument = SearchDocument & {
   readonly key: string;
-}
+};
 
 const WORDS = (
   'oil gas coal prices rise fall bank rates inflation government minister election vote union state ' +
@@ -88,7 +89,7 @@ function randomHistory(pool: readonly KeyedDocument[], seed: number, steps: numb
       // edit: the old version is deleted, the new one added, in one change
       const doc = live[Math.floor(random() * live.length)]!;
       const old = documentOf(doc);
-      const edited: KeyedDocument = { key: old.key, title: `${old.title} ${WORDS[edits++ % WORDS.length]}`, paragraphs: old.paragraphs.slice(1) };
+      const edited: KeyedDocument = { key: old.key, title: `${old.title} ${WORDS[edits++ % WORDS.length]}`, paragraphs: paragraphsOf(old).slice(1) };
       index = index.withChanges({ delete: [doc], add: [edited] });
     } else if (roll < 0.75) {
       const victims = new Set<number>();
@@ -141,7 +142,7 @@ if (!bbcExists) console.warn(`[search] skipping the BBC segment history: ${BBC_R
 
 describe.skipIf(!bbcExists)('segments on the BBC corpus', () => {
   it('a seeded history of changes equals full builds', () => {
-    const docs = loadBbc().map((d, i) => ({ key: `${d.category}/${d.file}`, title: d.title, paragraphs: d.paragraphs, i }));
+    const docs = loadBbc().map((d, i) => ({ key: `${d.category}/${d.file}`, title: d.title, paragraphs: paragraphsOf(d), i }));
     // shuffle deterministically so batches mix categories
     const random = rng(7);
     for (let i = docs.length - 1; i > 0; i--) {

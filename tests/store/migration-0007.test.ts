@@ -4,6 +4,7 @@
  * rows keep no vector; searches find the same articles, the next ingest of the folder writes
  * nothing, and a later change or delete keeps the two tables in step.
  */
+import { toJson } from '../../src/articles/record.js';
 import { rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
@@ -33,7 +34,7 @@ it('moves every vector to article_search in date order, drops it from articles, 
       await db.query(
         `INSERT INTO articles (id, dataset, content_hash, record, slug, published_at, source_id, source_name, category, language, authors, tags, search_tsv, change_seq)
          VALUES ($1, $2, $3, $4::json, $5, $6, NULL, NULL, $7, $8, '{}', '{}', ${searchVectorSql('$9::text', '$10::text', '$11::text')}, nextval('article_change_seq'))`,
-        [a.id, 'harbour', contentHash(a), JSON.stringify(a), a.slug, a.publishedAt, a.category, a.language, a.title, a.lead, a.paragraphs.slice(1).join('\n')],
+        [a.id, 'harbour', contentHash(a), JSON.stringify(toJson(a)), a.slug, a.publishedAt, a.category, a.language, a.title, a.lead, a.body],
       );
       await db.query(`INSERT INTO article_changes (change_seq, id, dataset, deleted) SELECT change_seq, id, dataset, false FROM articles WHERE id = $1`, [a.id]);
     }

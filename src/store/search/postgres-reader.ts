@@ -100,11 +100,6 @@ function monthStartMs(month: number): number {
   return Date.UTC(Math.floor(month / 12), month % 12, 1);
 }
 
-/** The SQL of the month number of a timestamptz expression (UTC), as article_search.published_month holds it (migration 0007). */
-function monthSql(at: string): string {
-  return `(date_part('year', ${at} AT TIME ZONE 'UTC') * 12 + date_part('month', ${at} AT TIME ZONE 'UTC') - 1)::int`;
-}
-
 /** The stored records of `ids` (those that exist, in no particular order), on `db`: the pool, or a search transaction's client to read in its snapshot. */
 function recordRows(db: Pick<pg.Pool, 'query'>, ids: readonly string[]): Promise<Array<{ id: string; record: unknown }>> {
   const params = new Params();
@@ -450,14 +445,16 @@ export class PostgresReader implements ArticleReader {
     return out;
   }
 
-  /** The first and last month of the archive's dated articles (null: none is dated), read once per version. */
+  /**
+   * The first and last month of the archive's dated articles (null: none is dated), read once per
+   * version: the published_month the search index holds (article_search's generated column, the one
+   * definition of an article's month) of the newest and the oldest dated article, found by the date
+   * indexes of articles (article_search has none: a max over it would read the whole table).
+   */
   private monthRange(): Promise<{ newest: number; oldest: number } | null> {
-    this.months ??= read<{ newest: number | null; oldest: number | null }>(
-      this.db,
-      `SELECT ${monthSql('(SELECT published_at FROM articles WHERE published_at IS NOT NULL ORDER BY published_at DESC NULLS LAST, id LIMIT 1)')} AS newest,
-              ${monthSql('(SELECT published_at FROM articles WHERE published_at IS NOT NULL ORDER BY published_at ASC NULLS LAST, id LIMIT 1)')} AS oldest`,
-      [],
-    ).then(
+    const monthOfEnd = (order: 'DESC' | 'ASC') =>
+      `(SELECT s.published_month[1] FROM article_search s WHERE s.id = (SELECT id FROM articles WHERE published_at IS NOT NULL ORDER BY published_at ${order} NULLS LAST, id LIMIT 1))`;
+    this.months ??= read<{ newest: number | null; oldest: number | null }>(this.db, `SELECT ${monthOfEnd('DESC')} AS newest, ${monthOfEnd('ASC')} AS oldest`, []).then(
       ([r]) => (r!.newest === null || r!.oldest === null ? null : { newest: r!.newest, oldest: r!.oldest }),
       (e: unknown) => {
         this.months = undefined;

@@ -11,6 +11,7 @@ import { ListenerSlot } from '../listen.js';
 import { lastChange } from '../postgres.js';
 import type { DatabaseStatus } from '../replica.js';
 import { PostgresReader } from './postgres-reader.js';
+import { prewarmSearch, type PrewarmMode } from './prewarm.js';
 
 export interface PostgresReadersOptions {
   /** Reads (DATABASE_READ_URL when given). */
@@ -21,6 +22,8 @@ export interface PostgresReadersOptions {
   pollMs: number;
   /** Matches a relevance search ranks (SEARCH_RANK_WINDOW; DEFAULT_SEARCH_RANK_WINDOW unless given). */
   rankWindow?: number;
+  /** SEARCH_PREWARM: what to read into the database host's memory before the first search (prewarm.ts); nothing unless given. */
+  prewarm?: PrewarmMode;
 }
 
 export class PostgresReaders implements ReaderStore {
@@ -38,9 +41,26 @@ export class PostgresReaders implements ReaderStore {
 
   /** Reads the current version (throws when the database cannot be read), then follows changes. */
   static async open(o: PostgresReadersOptions): Promise<PostgresReaders> {
-    const readers = new PostgresReaders(o, await PostgresReaders.readVersion(o));
+    const first = await PostgresReaders.readVersion(o);
+    if (o.prewarm !== undefined && o.prewarm !== 'off') await PostgresReaders.prewarm(o, o.prewarm);
+    const readers = new PostgresReaders(o, first);
     readers.schedule(0);
     return readers;
+  }
+
+  /**
+   * Warms what searches read (prewarm.ts) before the server says it is ready. A failure is logged,
+   * not thrown: a cold cache makes the first searches slower, it does not make them wrong.
+   */
+  private static async prewarm({ pool, logger }: PostgresReadersOptions, mode: PrewarmMode): Promise<void> {
+    const started = performance.now();
+    try {
+      const out = await prewarmSearch(pool, mode);
+      if (out.skipped) logger.info({ mode }, `search prewarm skipped: ${out.skipped}`);
+      else logger.info({ mode, relations: out.relations, ms: Math.round(performance.now() - started) }, 'search prewarm: read into the database host\'s page cache');
+    } catch (e) {
+      logger.warn({ err: e, mode }, 'search prewarm failed; the first searches read from disk');
+    }
   }
 
   private static async readVersion({ pool, rankWindow }: PostgresReadersOptions, previous?: PostgresReader): Promise<PostgresReader> {
