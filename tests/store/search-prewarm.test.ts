@@ -48,7 +48,7 @@ function keeper() {
 
 describe('prewarmSearch', () => {
   it('warms nothing, saying why, when SEARCH_PREWARM is off or pg_prewarm is not installed', async () => {
-    expect(await prewarmSearch(pool, 'off')).toEqual({ relations: [], skipped: 'SEARCH_PREWARM=off' });
+    expect(await prewarmSearch(pool, 'off')).toEqual({ relations: [], budgetBlocks: 0, skipped: 'SEARCH_PREWARM=off' });
     const out = await prewarmSearch(pool, 'all');
     expect(out.relations).toEqual([]);
     expect(out.skipped).toMatch(/CREATE EXTENSION pg_prewarm/u);
@@ -71,6 +71,30 @@ describe('prewarmSearch', () => {
     expect(chunked.relations.map(({ name, blocks }) => ({ name, blocks }))).toEqual(expected);
     const index = await prewarmSearch(pool, 'index');
     expect(index.relations.map(({ name, blocks }) => ({ name, blocks }))).toEqual(expected.slice(1));
+  });
+
+  it('stops at the budget (effective_cache_size unless given): the indexes, then only the newest blocks of the search table that fit beside them', async () => {
+    await pool.query('CREATE EXTENSION IF NOT EXISTS pg_prewarm');
+    const table = await blocksOf('article_search');
+    const indexes = (await blocksOf('articles_pkey')) + (await blocksOf('article_search_words'));
+    // room for the indexes and two blocks of the table: its last two are read, in chunks of one
+    const tight = await prewarmSearch(pool, 'all', { budgetBlocks: indexes + 2, chunkBlocks: 1 });
+    expect(tight.budgetBlocks).toBe(indexes + 2);
+    expect(tight.relations.map(({ name, blocks, of }) => ({ name, blocks, of }))).toEqual([
+      { name: 'article_search', blocks: 2, of: table },
+      { name: 'articles_pkey', blocks: await blocksOf('articles_pkey'), of: await blocksOf('articles_pkey') },
+      { name: 'article_search_words', blocks: await blocksOf('article_search_words'), of: await blocksOf('article_search_words') },
+    ]);
+    // a budget smaller than the indexes still reads them (every search needs them), none of the table
+    const none = await prewarmSearch(pool, 'all', { budgetBlocks: 1 });
+    expect(none.relations.map(({ name, blocks }) => ({ name, blocks }))).toEqual([
+      { name: 'article_search', blocks: 0 },
+      { name: 'articles_pkey', blocks: await blocksOf('articles_pkey') },
+      { name: 'article_search_words', blocks: await blocksOf('article_search_words') },
+    ]);
+    // the server's own budget: effective_cache_size as PostgreSQL reports it
+    const setting = Number((await pool.query<{ n: string }>("SELECT (pg_size_bytes(current_setting('effective_cache_size')) / current_setting('block_size')::int)::text AS n")).rows[0]!.n);
+    expect((await prewarmSearch(pool, 'all')).budgetBlocks).toBe(setting);
   });
 });
 

@@ -57,7 +57,7 @@ export class PostgresReaders implements ReaderStore {
     try {
       const out = await prewarmSearch(pool, mode);
       if (out.skipped) logger.info({ mode }, `search prewarm skipped: ${out.skipped}`);
-      else logger.info({ mode, relations: out.relations, ms: Math.round(performance.now() - started) }, 'search prewarm: read into the database host\'s page cache');
+      else logger.info({ mode, relations: out.relations, budgetBlocks: out.budgetBlocks, ms: Math.round(performance.now() - started) }, 'search prewarm: read into the database host\'s page cache');
     } catch (e) {
       logger.warn({ err: e, mode }, 'search prewarm failed; the first searches read from disk');
     }
