@@ -37,7 +37,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { intArg, parseCli } from './lib/args.js';
-import { mulberry32 } from './lib/prng.js';
+import { headlinePairQueries } from './lib/queries.js';
 import { rssOf, startServerProcess, stop, type Server } from './lib/server-process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -144,20 +144,10 @@ async function distinctQueries(base: string, want: number): Promise<string[]> {
     if (page.items.length === 0) break;
     titles.push(...page.items.map((i) => i.title));
   }
+  // A headline drawn uniformly, then two of its distinct words drawn uniformly.
+  if (seed !== null) return headlinePairQueries(titles, seed, want).map((q) => `/search?q=${encodeURIComponent(q)}`);
   const out = new Set<string>();
   const distinctWords = (title: string) => (title.toLowerCase().match(/[a-z]{4,}/gu) ?? []).filter((w, k, a) => a.indexOf(w) === k);
-  if (seed !== null) {
-    // A headline drawn uniformly, then two of its distinct words drawn uniformly.
-    const rng = mulberry32(seed);
-    for (let tries = 0; out.size < want && tries < want * 20; tries++) {
-      const words = distinctWords(titles[Math.floor(rng() * titles.length)]!);
-      if (words.length < 2) continue;
-      const a = Math.floor(rng() * words.length);
-      const b = (a + 1 + Math.floor(rng() * (words.length - 1))) % words.length;
-      out.add(`/search?q=${encodeURIComponent(`${words[a]} ${words[b]}`)}`);
-    }
-    return [...out];
-  }
   for (let i = 0; out.size < want && i < titles.length * 4; i++) {
     const words = distinctWords(titles[i % titles.length]!);
     if (words.length < 2) continue;

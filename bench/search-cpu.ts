@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { Corpus as CorpusType } from '../src/corpus/index.js';
 import type { searchPageBody as PageBody } from '../src/http/representations.js';
 import { intArg, parseCli, requiredArg } from './lib/args.js';
-import { mulberry32 } from './lib/prng.js';
+import { headlinePairQueries } from './lib/queries.js';
 
 const USAGE = 'usage: tsx bench/search-cpu.ts --corpus DIR [--seed N] [--rounds N] [--against OTHER_TREE]';
 const values = parseCli(
@@ -50,17 +50,8 @@ async function loadTree(root: string): Promise<Tree> {
 }
 
 const trees = [await loadTree(ROOT), ...(values.against ? [await loadTree(path.resolve(values.against))] : [])];
-const distinct = (title: string) => (title.toLowerCase().match(/[a-z]{4,}/gu) ?? []).filter((w, k, a) => a.indexOf(w) === k);
-const rng = mulberry32(seed);
-const articles = trees[0]!.corpus.articles;
-const queries = new Set<string>();
-for (let tries = 0; queries.size < 5000 && tries < 100_000; tries++) {
-  const words = distinct(articles[Math.floor(rng() * articles.length)]!.title);
-  if (words.length < 2) continue;
-  const a = Math.floor(rng() * words.length);
-  const b = (a + 1 + Math.floor(rng() * (words.length - 1))) % words.length;
-  queries.add(`${words[a]} ${words[b]}`);
-}
+// (headlines in the corpus's own order, not /articles' newest-first: another draw of the same kind)
+const queries = headlinePairQueries(trees[0]!.corpus.articles.map((a) => a.title), seed, 5000);
 
 function page(tree: Tree, q: string): Buffer {
   const result = tree.corpus.search(q, { sort: 'relevance', limit: 20, offset: 0, fuzzy: false, facets: [], collapse: false });
@@ -73,7 +64,7 @@ function round(tree: Tree): { us: number; bytes: number } {
   const before = process.cpuUsage();
   for (const q of queries) bytes += page(tree, q).length;
   const used = process.cpuUsage(before);
-  return { us: Math.round((used.user + used.system) / queries.size), bytes };
+  return { us: Math.round((used.user + used.system) / queries.length), bytes };
 }
 
 if (trees.length === 1) {
@@ -84,7 +75,7 @@ if (trees.length === 1) {
     perSearch.push(us);
     bytes += b;
   }
-  console.log(JSON.stringify({ seed, queries: queries.size, cpuUsPerSearchAndPage: perSearch, bytes }));
+  console.log(JSON.stringify({ seed, queries: queries.length, cpuUsPerSearchAndPage: perSearch, bytes }));
 } else {
   const sample = [...queries].slice(0, 500);
   const differing = sample.filter((q) => !page(trees[0]!, q).equals(page(trees[1]!, q))).length;
@@ -95,7 +86,7 @@ if (trees.length === 1) {
   console.log(
     JSON.stringify({
       seed,
-      queries: queries.size,
+      queries: queries.length,
       pagesDiffering: `${differing} of ${sample.length}`,
       ...Object.fromEntries(trees.map((t, k) => [k === 0 ? 'A (this tree)' : `B (${t.name})`, { rounds: us[k], min: Math.min(...us[k]!), median: median(us[k]!) }])),
     }),

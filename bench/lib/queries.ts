@@ -15,7 +15,7 @@
  *   The relevant answer is that doc (or an exact textual duplicate of it).
  */
 import type { BenchDoc } from './corpus.js';
-import type { Rng } from './prng.js';
+import { mulberry32, type Rng } from './prng.js';
 import { FUNCTION_WORDS } from './vocabulary.js';
 
 const STOP = new Set(FUNCTION_WORDS.map(([w]) => w));
@@ -94,4 +94,24 @@ export class QueryFactory {
     }
     return out;
   }
+}
+
+/**
+ * The HTTP bench's uncached search URLs (`npm run bench -- --seed N`): a headline drawn
+ * uniformly, then two of its distinct words (4+ letters) drawn uniformly, until `want` distinct
+ * pairs; as `/search?q=…` paths. bench/search-cpu.ts, search-gap.ts and http/search-load.ts draw
+ * the same way, so their figures are for the same kind of query.
+ */
+export function headlinePairQueries(titles: readonly string[], seed: number, want: number): string[] {
+  const distinctWords = (title: string) => (title.toLowerCase().match(/[a-z]{4,}/gu) ?? []).filter((w, k, a) => a.indexOf(w) === k);
+  const rng = mulberry32(seed);
+  const out = new Set<string>();
+  for (let tries = 0; out.size < want && tries < want * 20; tries++) {
+    const words = distinctWords(titles[Math.floor(rng() * titles.length)]!);
+    if (words.length < 2) continue;
+    const a = Math.floor(rng() * words.length);
+    const b = (a + 1 + Math.floor(rng() * (words.length - 1))) % words.length;
+    out.add(`${words[a]} ${words[b]}`);
+  }
+  return [...out];
 }

@@ -284,12 +284,13 @@ export class Corpus {
    * worker threads in parallel): the documents of `segments`, in order, are `load.articles`.
    * `storyIndex` may already hold some of them (only what it does not hold as they are is grouped).
    * A `load.token` given is kept: a next load made from this one (a replica's change) may say what it changed since.
+   * `grouped`: the caller made `storyIndex` from exactly these articles (addFingerprinted), so it is not checked again.
    */
-  static fromSegments(load: LoadResult, segments: readonly Segment[], storyIndex: StoryIndex = new StoryIndex(), now = new Date(), known?: KnownOrders): Corpus {
+  static fromSegments(load: LoadResult, segments: readonly Segment[], storyIndex: StoryIndex = new StoryIndex(), now = new Date(), known?: KnownOrders, grouped = false): Corpus {
     const started = performance.now();
     const index = SearchIndex.fromSegments(segments.map((segment) => ({ segment, alive: null })));
     // The stored story index, checked against the articles (anything it does not hold as they are is grouped again).
-    const sync = syncStories(storyIndex, load.articles);
+    const sync = grouped ? { added: 0, removed: 0 } : syncStories(storyIndex, load.articles);
     const fits = known && known.digest.length === 4 * load.articles.length && [known.byId, known.newest, known.oldest].every((o) => o.length === load.articles.length);
     return Corpus.fromState(extend(emptyState(index), index, load.articles, 0, [], fits ? known : undefined), load, null, started, now, { index: storyIndex, sync, copy: null });
   }
@@ -1099,8 +1100,31 @@ function emptyState(index: SearchIndex): VersionState {
 }
 
 /** Comparators of the sorted orders over a version's columns and articles. */
-function comparators(index: SearchIndex, dateMs: Float64Array): { byId: (x: number, y: number) => number; byDate: (dir: 1 | -1) => (x: number, y: number) => number } {
-  const idOf = (d: number): string => (index.document(d) as Article).id;
+/** An article's digest (its id and the file content it came from): four lanes of the version's ETag sum. */
+function digestOf(a: Article): Buffer {
+  return createHash('sha256').update(`${a.id}\0${a.origin.sha256}\0${a.origin.line ?? ''}`).digest();
+}
+
+/**
+ * The digests and sorted orders a full build of `articles` (document i = `articles[i]`) makes,
+ * made without their index: a caller that builds the index elsewhere (worker threads) makes them
+ * meanwhile and hands them to {@link Corpus.fromSegments}, so they are not made after the index.
+ */
+export function knownOrdersOf(articles: readonly Article[]): KnownOrders {
+  const n = articles.length;
+  const dateMs = new Float64Array(n);
+  const digest = new Uint32Array(4 * n);
+  articles.forEach((a, k) => {
+    dateMs[k] = a.publishedAt ? Date.parse(a.publishedAt) : NO_DATE;
+    const d = digestOf(a);
+    for (let lane = 0; lane < 4; lane++) digest[4 * k + lane] = d.readUInt32BE(4 * lane);
+  });
+  const { byId, byDate } = comparators((d) => articles[d]!.id, dateMs);
+  const all = Uint32Array.from(articles, (_, k) => k);
+  return { digest, byId: all.slice().sort(byId), newest: all.slice().sort(byDate(-1)), oldest: all.slice().sort(byDate(1)) };
+}
+
+function comparators(idOf: (d: number) => string, dateMs: Float64Array): { byId: (x: number, y: number) => number; byDate: (dir: 1 | -1) => (x: number, y: number) => number } {
   const byId = (x: number, y: number): number => {
     const a = idOf(x);
     const b = idOf(y);
@@ -1166,7 +1190,7 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
       }
       columns.categoryOf[i] = c;
     } else columns.categoryOf[i] = -1;
-    const digest = known ? null : createHash('sha256').update(`${a.id}\0${a.origin.sha256}\0${a.origin.line ?? ''}`).digest();
+    const digest = known ? null : digestOf(a);
     for (let lane = 0; lane < 4; lane++) {
       const x = digest ? digest.readUInt32BE(4 * lane) : known!.digest[4 * k + lane]!;
       columns.digest[4 * i + lane] = x;
@@ -1183,7 +1207,7 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
   if (articles.length > 0) slugs.set(index.segments[index.segments.length - 1]!.segment, slugsOfSegment);
   clock?.phase('orders');
   // the new documents sorted, then merged into each order
-  const { byId, byDate } = comparators(index, columns.dateMs);
+  const { byId, byDate } = comparators((d) => (index.document(d) as Article).id, columns.dateMs);
   const added = Uint32Array.from(articles, (_, k) => from + k);
   // the removed documents leave each order at their ranks (no pass over the others), in the same pass as the merge
   const { idRank, newestRank, oldestRank } = state.orders;

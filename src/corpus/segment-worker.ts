@@ -33,7 +33,8 @@ parentPort!.on('message', (message: { id: number; documents: SearchDocument[]; s
       const prints = fingerprints(message.documents, message.stories);
       parentPort!.postMessage({ id: message.id, prints }, [prints.shingles.buffer as ArrayBuffer, prints.signatures.buffer as ArrayBuffer]);
     }
-    const parts = buildSegment(message.documents).parts;
+    // this thread builds one segment after another: the stem memo carries each build's vocabulary to the next
+    const parts = buildSegment(message.documents, { memoiseStems: true }).parts;
     const transfer = Object.values(parts)
       .filter((v): v is Uint8Array => ArrayBuffer.isView(v))
       .map((v) => v.buffer as ArrayBuffer);

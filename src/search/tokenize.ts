@@ -271,6 +271,15 @@ function emitNumber(s: string, offset: number, st: State, sink: TokenSink | null
   }
 }
 
+/**
+ * `text[s, e)` is `US` or `USA` in capitals: the country, the token `usa` (`us` and `Us` are the
+ * pronoun). One definition for {@link emitWord} and the word cache's scan ({@link WordTable.emit}).
+ */
+function isCapitalUsa(text: string, s: number, e: number): boolean {
+  const length = e - s;
+  return (length === 2 || length === 3) && text.charCodeAt(s) === 0x55 && text.charCodeAt(s + 1) === 0x53 && (length === 2 || text.charCodeAt(s + 2) === 0x41);
+}
+
 /** Emit one simple word (may still contain apostrophes or `&`). Returns its folded form. */
 function emitWord(w: string, offset: number, st: State, sink: TokenSink | null): string | null {
   if (sink === null) {
@@ -279,7 +288,7 @@ function emitWord(w: string, offset: number, st: State, sink: TokenSink | null):
     return null;
   }
   const end = offset + w.length;
-  if (w === 'US' || w === 'USA') {
+  if (isCapitalUsa(w, 0, w.length)) {
     sink('usa', offset, end, st.pos++, false, false, 'usa');
     return 'usa';
   }
@@ -417,7 +426,6 @@ class WordTable {
     let c = text.charCodeAt(s);
     if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))) return false;
     let h = 0x811c9dc5 | 0;
-    let capitals = 0;
     // Six bits a character, never 0 (a–z 1-26, 0–9 27-36): the count of characters is in the number.
     let first = 0;
     let second = 0;
@@ -428,7 +436,6 @@ class WordTable {
       else if (c >= 0x41 && c <= 0x5a) {
         c += 0x20;
         code = c - 0x60;
-        capitals++;
       } else if (c >= 0x30 && c <= 0x39) code = c - 0x30 + 27;
       else return false;
       h = Math.imul(h ^ c, 0x01000193);
@@ -437,7 +444,7 @@ class WordTable {
       else if (at < PACKED_CHARACTERS) second = (second << 6) | code;
     }
     const length = e - s;
-    if (capitals === length && (length === 2 || length === 3) && text.charCodeAt(s) === 0x55 && text.charCodeAt(s + 1) === 0x53 && (length === 2 || text.charCodeAt(s + 2) === 0x41)) return false;
+    if (isCapitalUsa(text, s, e)) return false;
     if (length > PACKED_CHARACTERS) second |= LONGER;
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h ^= h >>> 13;

@@ -27,6 +27,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
 import { Corpus, SegmentBuilder, type CorpusStore } from '../corpus/index.js';
+import { knownOrdersOf } from '../corpus/corpus.js';
 import { unpackFingerprint } from '../corpus/segment-builder.js';
 import { addFingerprinted } from '../corpus/stories.js';
 import type { LoadResult } from '../loader/index.js';
@@ -537,9 +538,12 @@ class PagedBuild implements FirstBuildStream {
     if (this.sent < this.paged.length) this.send(this.paged.length);
     // The store's id order (its collation) differs from ours: these segments are in the wrong order.
     if (articles.length !== this.paged.length || articles.some((a, i) => a !== this.paged[i])) return null;
+    // Made while the workers index the last batches, not after them: the digests and sorted orders need no index.
+    const known = knownOrdersOf(articles);
     const segments = await Promise.all(this.segments);
     await this.grouped;
-    return Corpus.fromSegments(loadOf(articles, this.loadMs(), set), segments, this.stories);
+    // Every article's stories were grouped here from its own fingerprints (addFingerprinted): nothing to check again.
+    return Corpus.fromSegments(loadOf(articles, this.loadMs(), set), segments, this.stories, new Date(), known, true);
   }
 
   async close(): Promise<void> {

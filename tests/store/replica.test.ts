@@ -465,6 +465,11 @@ describe('a first build begun while the articles are read', () => {
     expect(inOrder?.segments.segments).toBe(4);
     expect(inOrder?.version).toBe(one.version);
     expect(inOrder?.listStories({ limit: 60, offset: 0, minSize: 1 })).toEqual(one.listStories({ limit: 60, offset: 0, minSize: 1 }));
+    // Its digests and sorted orders were made while the segments were built (knownOrdersOf): the same listings.
+    for (const sort of ['newest', 'oldest'] as const) {
+      const ids = (c: Corpus) => c.list({ sort, limit: 60, offset: 0 }).items.map((a) => a.id);
+      expect(ids(inOrder!)).toEqual(ids(one));
+    }
     expect(inOrder?.search('harbour council', { sort: 'relevance', limit: 20, offset: 0 }).hits.map((h) => [h.article.id, h.score])).toEqual(
       one.search('harbour council', { sort: 'relevance', limit: 20, offset: 0 }).hits.map((h) => [h.article.id, h.score]),
     );
