@@ -39,6 +39,7 @@ import autocannon from 'autocannon';
 import { intArg, parseCli } from './lib/args.js';
 import { headlinePairQueries } from './lib/queries.js';
 import { rssOf, startServerProcess, stop, type Server } from './lib/server-process.js';
+import { shippedNodeFlags } from './lib/shipped-flags.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
@@ -76,7 +77,7 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 const against = args.against === undefined ? null : path.resolve(args.against);
 
 function productArgv(root = ROOT): string[] {
-  return args.dist ? [path.join(root, 'dist/server.js')] : ['--import', 'tsx', path.join(root, 'src/server.ts')];
+  return [...shippedNodeFlags(root), ...(args.dist ? [path.join(root, 'dist/server.js')] : ['--import', 'tsx', path.join(root, 'src/server.ts')])];
 }
 
 interface Row {

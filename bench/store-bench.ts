@@ -37,6 +37,7 @@ import { databaseSettings, openPool, redactUrl } from '../src/store/connection.j
 import { ingestDirectory } from '../src/store/ingest.js';
 import { migrate } from '../src/store/migrate.js';
 import { startPostgres } from '../tests/helpers/postgres.js';
+import { shippedNodeFlags } from './lib/shipped-flags.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseCli(
@@ -50,7 +51,7 @@ if (args['skip-ingest'] && !process.env.DATABASE_URL) {
 const httpSeconds = intArg(args['http-seconds'], 'http-seconds', 0);
 const original = path.resolve(args.corpus ?? path.join(ROOT, 'bench/corpora/synthetic-100k'));
 const samples = intArg(args.samples, 'samples', 20);
-const serverArgv = args.dist ? [path.join(ROOT, 'dist/server.js')] : ['--import', 'tsx', path.join(ROOT, 'src/server.ts')];
+const serverArgv = [...shippedNodeFlags(ROOT), ...(args.dist ? [path.join(ROOT, 'dist/server.js')] : ['--import', 'tsx', path.join(ROOT, 'src/server.ts')])];
 const logDir = mkdtempSync(path.join(os.tmpdir(), 'news-api-store-bench-'));
 const corpus = path.join(logDir, 'corpus');
 execFileSync('cp', ['-al', original, corpus]);

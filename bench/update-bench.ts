@@ -29,6 +29,7 @@ import { requiredArg } from './lib/args.js';
 import { mulberry32 } from './lib/prng.js';
 import type { SearchLoadResult } from './lib/search-load-worker.js';
 import { fullGc, heapBytes, percentile } from './lib/stats.js';
+import { shippedNodeFlags } from './lib/shipped-flags.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -72,7 +73,7 @@ async function start(dataDir: string, extra: string[], env: Record<string, strin
   const port = await freePort();
   const started = performance.now();
   const log = openSync(path.join(work, `server-${port}.log`), 'w');
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', ...SERVER_NODE_OPTIONS, path.join(ROOT, 'dist/server.js'), '--data', dataDir, ...extra], {
+  const child = spawn(process.execPath, [...shippedNodeFlags(ROOT), '--max-old-space-size=8192', ...SERVER_NODE_OPTIONS, path.join(ROOT, 'dist/server.js'), '--data', dataDir, ...extra], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_MAX: '0', LOG_LEVEL: SERVER_NODE_OPTIONS.length > 0 ? 'info' : 'warn', LOG_PRETTY: 'false', RESPONSE_CACHE_ENTRIES: '0' },
     stdio: ['ignore', log, log],
   });
