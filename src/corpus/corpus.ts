@@ -1168,9 +1168,6 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
   const sourceIndex = new Map(sources.map((s, i) => [s.id, i]));
   const categoryIndex = new Map(categories.map((c, i) => [c, i]));
   const digestSum = state.digestSum.slice();
-  // read through the new segment's documents (these articles, in order), so the table keeps no array of its own alive
-  const segmentDocuments = articles.length > 0 ? (index.segments[index.segments.length - 1]!.segment.documents as readonly Article[]) : articles;
-  const slugsOfSegment = new SlugTable((k) => segmentDocuments[k]!.slug, articles.length);
   articles.forEach((a, k) => {
     const i = from + k;
     columns.dateMs[i] = a.publishedAt ? Date.parse(a.publishedAt) : NO_DATE;
@@ -1196,15 +1193,24 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
       columns.digest[4 * i + lane] = x;
       digestSum[lane] = (digestSum[lane]! + x) >>> 0;
     }
-    slugsOfSegment.add(a.slug, k);
   });
   clock?.phase('slugs');
+  // A table per segment: the state's for the segments it had, a new one for each segment these
+  // articles came in (one for an update; one per page for a replica's first build, fromSegments),
+  // numbered within its segment and read through its own documents, so it keeps no array alive.
   const slugs = new Map<unknown, SlugTable>();
   for (const placed of index.segments) {
     const known = state.slugs.get(placed.segment);
-    if (known) slugs.set(placed.segment, known);
+    if (known) {
+      slugs.set(placed.segment, known);
+      continue;
+    }
+    const documents = placed.segment.documents as readonly Article[];
+    if (documents.length === 0) continue;
+    const table = new SlugTable((d) => documents[d]!.slug, documents.length);
+    documents.forEach((a, d) => table.add(a.slug, d));
+    slugs.set(placed.segment, table);
   }
-  if (articles.length > 0) slugs.set(index.segments[index.segments.length - 1]!.segment, slugsOfSegment);
   clock?.phase('orders');
   // the new documents sorted, then merged into each order
   const { byId, byDate } = comparators((d) => (index.document(d) as Article).id, columns.dateMs);

@@ -6,6 +6,7 @@ import { paragraphsOf } from '../../src/articles/record.js';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../src/articles/schema.js';
 import { Corpus, toArticleFilter } from '../../src/corpus/index.js';
+import { buildSegment } from '../../src/search/index.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { tempDataDir } from '../helpers/paths.js';
 
@@ -172,5 +173,20 @@ describe('Corpus.get', () => {
     expect(ids).toHaveLength(3);
     expect(withEarlier.get('harbour-strike-ends')?.id).toBe(ids[0]);
     expect(ids[0]).not.toBe(sameSlug.sort()[1]);
+  });
+});
+
+describe('a version from several segments (Corpus.fromSegments, a replica first build in pages)', () => {
+  it('finds every article by slug and by id, whichever segment holds it, as a build of one segment does', async () => {
+    const load = await loadArticles(tempDataDir({ 'feed.ndjson': ndjson() }));
+    const pages = [load.articles.slice(0, 25), load.articles.slice(25, 40), load.articles.slice(40)];
+    const paged = Corpus.fromSegments(load, pages.map((page) => buildSegment(page)));
+    const whole = new Corpus(load);
+    expect(paged.size).toBe(whole.size);
+    for (const a of load.articles) {
+      expect(paged.get(a.slug)?.id).toBe(whole.get(a.slug)?.id);
+      expect(paged.get(a.id)?.slug).toBe(a.slug);
+    }
+    expect(paged.get('no-such-slug')).toBeUndefined();
   });
 });
