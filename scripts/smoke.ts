@@ -14,6 +14,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shippedNodeFlags } from '../bench/lib/shipped-flags.js';
 import { freePort } from './free-port.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,9 +44,9 @@ async function main(): Promise<void> {
     const data = path.join(work, 'data');
     cpSync(path.join(ROOT, 'data'), data, { recursive: true });
 
-    // Start as the image's CMD would.
+    // Start as the image's CMD would: node with the flags npm start gives it (the same: tests/launch-flags.test.ts).
     const port = await freePort();
-    const child = spawn(process.execPath, ['dist/server.js'], {
+    const child = spawn(process.execPath, [...shippedNodeFlags(ROOT), 'dist/server.js'], {
       cwd: app,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: data, LOG_PRETTY: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
