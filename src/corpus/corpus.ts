@@ -1195,22 +1195,7 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
     }
   });
   clock?.phase('slugs');
-  // A table per segment: the state's for the segments it had, a new one for each segment these
-  // articles came in (one for an update; one per page for a replica's first build, fromSegments),
-  // numbered within its segment and read through its own documents, so it keeps no array alive.
-  const slugs = new Map<unknown, SlugTable>();
-  for (const placed of index.segments) {
-    const known = state.slugs.get(placed.segment);
-    if (known) {
-      slugs.set(placed.segment, known);
-      continue;
-    }
-    const documents = placed.segment.documents as readonly Article[];
-    if (documents.length === 0) continue;
-    const table = new SlugTable((d) => documents[d]!.slug, documents.length);
-    documents.forEach((a, d) => table.add(a.slug, d));
-    slugs.set(placed.segment, table);
-  }
+  const slugs = slugTablesOf(state, index);
   clock?.phase('orders');
   // the new documents sorted, then merged into each order
   const { byId, byDate } = comparators((d) => (index.document(d) as Article).id, columns.dateMs);
@@ -1234,6 +1219,28 @@ function extend(state: VersionState, index: SearchIndex, articles: readonly Arti
     oldestRank: ranksOf(oldest, space),
   };
   return { index, columns, orders, sources, categories, slugs, digestSum };
+}
+
+/**
+ * The slug tables of `index`'s segments: `state`'s for the segments it had, a new one for each
+ * other segment (an update's, a merge's, every page of a replica's first build), numbered within
+ * its segment and read through its own documents, so it keeps no array alive.
+ */
+function slugTablesOf(state: VersionState, index: SearchIndex): Map<unknown, SlugTable> {
+  const slugs = new Map<unknown, SlugTable>();
+  for (const placed of index.segments) {
+    const known = state.slugs.get(placed.segment);
+    if (known) {
+      slugs.set(placed.segment, known);
+      continue;
+    }
+    const documents = placed.segment.documents as readonly Article[];
+    if (documents.length === 0) continue;
+    const table = new SlugTable((d) => documents[d]!.slug, documents.length);
+    documents.forEach((a, d) => table.add(a.slug, d));
+    slugs.set(placed.segment, table);
+  }
+  return slugs;
 }
 
 /** `state` with documents `deleted` removed and `added` appended as a new index segment. */
@@ -1287,17 +1294,6 @@ function mergeState(state: VersionState, first: number, end: number, segment?: S
   const oldest = renumbered(state.orders.oldest, state.orders.oldestRank);
   const orders: Orders = { byId: byId.order, newest: newest.order, oldest: oldest.order, idRank: byId.rank, newestRank: newest.rank, oldestRank: oldest.rank };
   // the merged segment's slug lookup, from its documents
-  const slugs = new Map<unknown, SlugTable>();
-  for (const placed of index.segments) {
-    const known = state.slugs.get(placed.segment);
-    if (known) {
-      slugs.set(placed.segment, known);
-      continue;
-    }
-    const documents = placed.segment.documents as readonly Article[];
-    const bySlug = new SlugTable((k) => documents[k]!.slug, documents.length);
-    documents.forEach((doc, k) => bySlug.add(doc.slug, k));
-    slugs.set(placed.segment, bySlug);
-  }
+  const slugs = slugTablesOf(state, index);
   return { state: { ...state, index, columns, orders, slugs }, remap, kept };
 }

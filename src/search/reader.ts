@@ -14,7 +14,7 @@
  * a field's length, so a version keeps one table by length instead of a norm per document.
  */
 import type { SearchIndexOptions } from './options.js';
-import { DOC_CHUNK, OTHER_FREQUENCIES, type Segment, STOP_PREFIX } from './segment.js';
+import { DOC_CHUNK, type Segment, STOP_PREFIX } from './segment.js';
 
 /** Alive flags of one segment's documents, one bit each (copy-on-write: a delete makes a new set). */
 export class AliveBits {
@@ -275,22 +275,14 @@ export class IndexReader {
 
 /** Postings of word `t` in `segment` whose headline count is not zero, of live documents when `alive` is given. */
 function headlinePostings(segment: Segment, t: number, alive: AliveBits | null): number {
-  const codes = segment.postingFrequencies;
-  const values = segment.frequencyValues;
   let n = 0;
   if (alive === null) {
-    for (let i = segment.postingStart[t]!, end = segment.postingStart[t + 1]!; i < end; i++) {
-      const code = codes[i]!;
-      if (((code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i)) & 15) !== 0) n++;
-    }
+    for (let i = segment.postingStart[t]!, end = segment.postingStart[t + 1]!; i < end; i++) if ((segment.frequency(i) & 15) !== 0) n++;
     return n;
   }
   for (let h = 0, i = segment.postingStart[t]!; h < segment.chunks; h++) {
     const high = h * DOC_CHUNK;
-    for (const to = segment.chunkStart(t, h + 1); i < to; i++) {
-      const code = codes[i]!;
-      if (((code !== OTHER_FREQUENCIES ? values[code]! : segment.frequency(i)) & 15) !== 0 && alive.has(high + segment.postingDocs[i]!)) n++;
-    }
+    for (const to = segment.chunkStart(t, h + 1); i < to; i++) if ((segment.frequency(i) & 15) !== 0 && alive.has(high + segment.postingDocs[i]!)) n++;
   }
   return n;
 }
@@ -308,7 +300,7 @@ export class WordLookups {
   constructor(readonly reader: IndexReader) {}
 
   /** The word's number in each segment (-1: absent) and its live document frequency. */
-  get(word: string): { df: number; ids: Int32Array } {
+  get(word: string): { df: number; ids: Int32Array; headlineWeight?: number } {
     let found = this.words.get(word);
     if (found === undefined) {
       const segments = this.reader.segments;
@@ -332,8 +324,7 @@ export class WordLookups {
 
   /** {@link IndexReader.headlineWeight} of `word`, its headline document frequency counted once per query (only when the option is on). */
   headlineWeight(word: string): number {
-    this.get(word);
-    const found = this.words.get(word)!;
+    const found = this.get(word);
     if (found.headlineWeight === undefined) {
       let headlineDf = 0;
       if (this.reader.options.headlineIdf && found.df > 0) {
