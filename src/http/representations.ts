@@ -126,13 +126,7 @@ export function searchPageBody(page: SearchPageFields, hits: SearchResult['hits'
     if (i > 0) text(',');
     // the summary is a non-empty object: drop its closing brace and append the hit's own fields
     text(summaryJson(h.article, h.story).slice(0, -1));
-    // the hit's fields in pieces, not one template: a snippet's JSON (two-byte, for its ellipses)
-    // would be copied again when the joined string is flattened to count its bytes
-    text(`${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":`);
-    text(JSON.stringify(h.snippet));
-    text(',"titleHighlight":');
-    text(h.titleMatched ? JSON.stringify(h.title) : 'null');
-    text('}');
+    text(`${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${JSON.stringify(h.snippet)},"titleHighlight":${h.titleMatched ? JSON.stringify(h.title) : 'null'}}`);
   }
   text(
     `],"total":${JSON.stringify(page.total)},"totalEstimated":${JSON.stringify(page.totalEstimated)},"limit":${JSON.stringify(page.limit)},"offset":${JSON.stringify(page.offset)},"next":${JSON.stringify(page.next)},"suggestion":${JSON.stringify(page.suggestion)}${

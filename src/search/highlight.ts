@@ -89,17 +89,15 @@ export function findSpans(text: string, bit: number, marker: Marker, hint?: Span
   let ordered = true;
   for (let i = 1; i < raw.length && ordered; i++) ordered = byStart(raw[i - 1]!, raw[i]!) <= 0;
   if (!ordered) raw.sort(byStart);
-  // overlaps merged in place: the spans are this call's own (no second list and copies a text)
-  let last = 0;
+  const out: Span[] = [raw[0]!];
   for (let i = 1; i < raw.length; i++) {
     const s = raw[i]!;
-    const kept = raw[last]!;
-    if (s.start < kept.end) {
-      if (s.end > kept.end) kept.end = s.end;
-    } else raw[++last] = s;
+    const last = out[out.length - 1]!;
+    if (s.start < last.end) {
+      if (s.end > last.end) last.end = s.end;
+    } else out.push({ start: s.start, end: s.end, key: s.key });
   }
-  if (last + 1 < raw.length) raw.length = last + 1;
-  return raw;
+  return out;
 }
 
 /** Spans by start, the longer first at one start. */

@@ -13,7 +13,7 @@ import type { Highlight } from './options.js';
 import { positiveLeaves } from './query.js';
 import type { Query } from './query.js';
 import type { IndexReader } from './reader.js';
-import { STOP_PREFIX, type ResumePointList, type Segment } from './segment.js';
+import { STOP_PREFIX, type Segment } from './segment.js';
 import { analyzerFor, stem } from './tokenize.js';
 
 /**
@@ -45,14 +45,7 @@ export class HighlightPlan {
    * is cleared.
    * @internal
    */
-  readonly scratch = {
-    counts: new Int32Array(48),
-    want: new Uint8Array(256),
-    decoded: [] as number[],
-    candidates: [] as number[],
-    /** The document's resume points (`Segment.resumePoints`'s `into`): ~1 KB of arrays a hit otherwise. */
-    points: { positions: [] as number[], offsets: [] as number[], count: 0 } as ResumePointList,
-  };
+  readonly scratch = { counts: new Int32Array(48), want: new Uint8Array(256), decoded: [] as number[], candidates: [] as number[] };
 
   /** Numbers of `words` and `phraseWords` in each segment (-1: absent), looked up once per segment, not per document. */
   private readonly wordNumbers = new Map<Segment, { words: Int32Array; phraseWords: Int32Array }>();
@@ -152,7 +145,7 @@ function hintFor(
   count: number,
   from: number,
   to: number,
-  points: ResumePointList,
+  points: { positions: number[]; offsets: number[] },
   scratch: HighlightPlan['scratch'],
 ): SpanHint {
   let last = -1;
@@ -170,11 +163,11 @@ function hintFor(
       if (x >= from && x <= last) want[x - from] = 1;
     }
   }
-  const { positions, count: pointCount } = points;
+  const { positions } = points;
   let first = 0;
-  while (first < pointCount && positions[first]! < from) first++;
+  while (first < positions.length && positions[first]! < from) first++;
   let end = first;
-  while (end < pointCount && positions[end]! < to) end++;
+  while (end < positions.length && positions[end]! < to) end++;
   return { start: from, want, length, resume: { positions, offsets: points.offsets, from: first, to: end } };
 }
 
@@ -239,8 +232,7 @@ export function highlightDocument(reader: IndexReader, doc: number, plan: Highli
   }
   const candidates: number[] = [];
   for (let p = 0; p < paragraphCount; p++) if (counts[3 * p]! > 0) candidates.push(p);
-  // (read only by hintFor, which runs only when there are candidates or a title hit)
-  const points = candidates.length > 0 || titleHit ? segment.resumePoints(d, scratch.points) : scratch.points;
+  const points = candidates.length > 0 || titleHit ? segment.resumePoints(d) : { positions: [], offsets: [] };
   // best candidates first (more distinct keys, then more marks, then earlier); a few paragraphs: insertion sort
   for (let i = 1; i < candidates.length; i++) {
     const p = candidates[i]!;
