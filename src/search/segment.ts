@@ -325,30 +325,24 @@ export class Segment {
 
   /**
    * Resume points of document `d` (see the layout above), in position order: `positions[k]` is
-   * where scanning the text holding it may resume at character `offsets[k]`, for `k < count`.
-   * With `into`, its arrays are refilled from the start and it is returned (a caller
-   * highlighting hit after hit reuses them instead of growing two new arrays a hit:
-   * bench/RESULTS.md, session 9, s16fast); entries past `count` are left as they were (setting
-   * a shorter length would give the arrays' room back, to be grown again on the next hit).
+   * where scanning the text holding it may resume at character `offsets[k]`.
    */
-  resumePoints(d: number, into?: ResumePointList): ResumePointList {
+  resumePoints(d: number): { positions: number[]; offsets: number[] } {
     const bytes = this.parts.resumePointBytes;
     const cursor = new VarintCursor(bytes, this.parts.resumePointStart[d]!);
     const end = this.parts.resumePointStart[d + 1]!;
-    const out = into ?? { positions: [], offsets: [], count: 0 };
-    const { positions, offsets } = out;
-    let count = 0;
+    const positions: number[] = [];
+    const offsets: number[] = [];
     let position = 0;
     let offset = 0;
     while (cursor.offset < end) {
       const step = cursor.next();
       position += step >>> 1;
       offset = (step & 1) === 1 ? cursor.next() : offset + cursor.next();
-      positions[count] = position;
-      offsets[count++] = offset;
+      positions.push(position);
+      offsets.push(offset);
     }
-    out.count = count;
-    return out;
+    return { positions, offsets };
   }
 
   /**
@@ -377,13 +371,6 @@ export class Segment {
   positionCursor(t: number): VarintCursor {
     return new VarintCursor(this.positionBytes, this.positionBlockOffset[this.positionBlockStart[t]!]!);
   }
-}
-
-/** A document's resume points ({@link Segment.resumePoints}): entries `[0, count)` of `positions` and `offsets`. */
-export interface ResumePointList {
-  positions: number[];
-  offsets: number[];
-  count: number;
 }
 
 /**
