@@ -7,17 +7,6 @@ import type { MatchResult } from './options.js';
 
 export const EMPTY_MATCH: MatchResult = { docs: new Uint32Array(0), scores: new Float64Array(0) };
 
-/**
- * Room for `n` matches. Past a few, the documents and scores share one buffer: a typed array of
- * more than 64 bytes gets its own off-heap buffer, and creating those was a measurable part of an
- * uncached search in the server (bench/RESULTS.md, session 9, s16fast); one buffer halves them.
- */
-export function matchSpace(n: number): { docs: Uint32Array; scores: Float64Array } {
-  if (n <= 8) return { docs: new Uint32Array(n), scores: new Float64Array(n) };
-  const buffer = new ArrayBuffer(12 * n);
-  return { scores: new Float64Array(buffer, 0, n), docs: new Uint32Array(buffer, 8 * n, n) };
-}
-
 /** First index in `[lo, hi)` with `a[i] >= x` (exponential then binary search). */
 export function gallop(a: Uint32Array | Uint16Array, lo: number, hi: number, x: number): number {
   if (lo >= hi || a[lo]! >= x) return lo;
@@ -42,7 +31,8 @@ export function gallop(a: Uint32Array | Uint16Array, lo: number, hi: number, x: 
 /** Documents in both lists, scores summed (`a` should be the smaller list). */
 export function intersect(a: MatchResult, b: MatchResult): MatchResult {
   const n = a.docs.length;
-  const { docs, scores } = matchSpace(n);
+  const docs = new Uint32Array(n);
+  const scores = new Float64Array(n);
   let k = 0;
   let j = 0;
   const bDocs = b.docs;
@@ -62,7 +52,8 @@ export function intersect(a: MatchResult, b: MatchResult): MatchResult {
 /** Documents of `a` not in `remove`. */
 export function subtract(a: MatchResult, remove: Uint32Array): MatchResult {
   const n = a.docs.length;
-  const { docs, scores } = matchSpace(n);
+  const docs = new Uint32Array(n);
+  const scores = new Float64Array(n);
   let k = 0;
   let j = 0;
   for (let i = 0; i < n; i++) {
@@ -95,9 +86,11 @@ export class UnionScratch {
     // A few lists, or few postings against the document space: merging the sorted lists, two at
     // a time in list order (so sums add up in the same order), beats the dense accumulator
     // (allocating it alone costs 9 bytes per document of the version, per query).
-    if (nonEmpty.length === 2) return mergeTwo(nonEmpty[0]!, nonEmpty[1]!, max);
-    // (more than two: merged in one pass, not two at a time, which made and dropped a list per step)
-    if (nonEmpty.length <= 4 || total <= space >>> 5) return mergeAll(nonEmpty, total, max);
+    if (nonEmpty.length <= 4 || total <= space >>> 5) {
+      let merged = nonEmpty[0]!;
+      for (let i = 1; i < nonEmpty.length; i++) merged = mergeTwo(merged, nonEmpty[i]!, max);
+      return merged;
+    }
     const scoreOf = (this.scoreOf ??= new Float64Array(space));
     const seen = (this.seen ??= new Uint8Array(space));
     const touched = new Uint32Array(Math.min(total, space));
@@ -137,7 +130,8 @@ export class UnionScratch {
 
 /** Union of two sorted lists: a document in both gets the sum of its scores (`a`'s first), or the larger. */
 function mergeTwo(a: MatchResult, b: MatchResult, max: boolean): MatchResult {
-  const { docs, scores } = matchSpace(a.docs.length + b.docs.length);
+  const docs = new Uint32Array(a.docs.length + b.docs.length);
+  const scores = new Float64Array(docs.length);
   let i = 0;
   let j = 0;
   let n = 0;
@@ -164,44 +158,6 @@ function mergeTwo(a: MatchResult, b: MatchResult, max: boolean): MatchResult {
   for (; j < b.docs.length; j++, n++) {
     docs[n] = b.docs[j]!;
     scores[n] = b.scores[j]!;
-  }
-  return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
-}
-
-/**
- * Union of sorted lists (`total` postings in all) in one pass: per document, the scores of the
- * lists holding it combined in list order, exactly as merging them two at a time in list order
- * (`mergeTwo`) would: summed from the first, or the largest.
- */
-function mergeAll(lists: readonly MatchResult[], total: number, max: boolean): MatchResult {
-  const { docs, scores } = matchSpace(total);
-  const count = lists.length;
-  const next = new Array<number>(count).fill(0);
-  let n = 0;
-  for (;;) {
-    // the smallest document at the lists' heads (none left: done)
-    let d = -1;
-    for (let l = 0; l < count; l++) {
-      const list = lists[l]!.docs;
-      const i = next[l]!;
-      if (i < list.length && (d < 0 || list[i]! < d)) d = list[i]!;
-    }
-    if (d < 0) break;
-    let score = 0;
-    let first = true;
-    for (let l = 0; l < count; l++) {
-      const list = lists[l]!;
-      const i = next[l]!;
-      if (i >= list.docs.length || list.docs[i] !== d) continue;
-      const s = list.scores[i]!;
-      if (first) {
-        score = s;
-        first = false;
-      } else score = max ? (s > score ? s : score) : score + s;
-      next[l] = i + 1;
-    }
-    docs[n] = d;
-    scores[n++] = score;
   }
   return { docs: docs.subarray(0, n), scores: scores.subarray(0, n) };
 }

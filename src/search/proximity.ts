@@ -19,7 +19,6 @@ import type { MatchResult } from './options.js';
 import type { Query, TermQuery } from './query.js';
 import type { IndexReader } from './reader.js';
 import { PositionReader } from './segment.js';
-import { matchSpace } from './postings.js';
 import { topK } from './topk.js';
 
 /** The query's top-level (ANDed, positive, unscoped) words, in the order typed. */
@@ -165,28 +164,27 @@ export function topWithBonuses(reader: IndexReader, query: Query, docs: Uint32Ar
   const want = limit + offset;
   if (plan === null || docs.length <= want || limit <= 0) {
     if (plan !== null) addBonuses(reader, plan, docs, scores, null);
-    return ranked(docs, scores, rank, null, limit, offset);
+    return ranked(docs, scores, rank, everyPosition(docs.length), limit, offset);
   }
-  // The `want` best without bonuses, with theirs (added in place: no other position reads them
-  // before the second pass): at least `want` matches score `floor` or more.
-  const first = ranked(docs, scores, rank, null, want, 0).sort();
-  addBonuses(reader, plan, docs, scores, first);
+  // The `want` best without bonuses, with theirs: at least `want` matches score `floor` or more.
+  const first = ranked(docs, scores, rank, everyPosition(docs.length), want, 0).sort();
+  const exact = Float64Array.from(scores);
+  addBonuses(reader, plan, docs, exact, first);
   let floor = Infinity;
-  for (let j = 0; j < first.length; j++) if (scores[first[j]!]! < floor) floor = scores[first[j]!]!;
+  for (let j = 0; j < first.length; j++) if (exact[first[j]!]! < floor) floor = exact[first[j]!]!;
   // Only a match whose score can reach `floor` with every bonus can rank among them.
   // (less a margin for the rounding of the sums: the same bonuses added in another order)
   const cut = floor - plan.bound - 1e-9 * Math.abs(floor);
-  // `first` are candidates with their bonuses already in `scores`; only the others read positions.
+  // `first` are candidates with their bonuses already in `exact`; only the others read positions.
   let n = 0;
   let others = 0;
   let f = 0;
-  // (one array for both lists: each typed array of more than 64 bytes is a buffer of its own to make)
-  const lists = new Uint32Array(2 * docs.length);
-  const candidates = lists.subarray(0, docs.length);
-  const rest = lists.subarray(docs.length);
+  const candidates = new Uint32Array(docs.length);
+  const rest = new Uint32Array(docs.length);
   for (let k = 0; k < docs.length; k++) {
     if (f < first.length && first[f] === k) {
       f++;
+      scores[k] = exact[k]!;
       candidates[n++] = k;
     } else if (scores[k]! >= cut) {
       candidates[n++] = k;
@@ -197,18 +195,17 @@ export function topWithBonuses(reader: IndexReader, query: Query, docs: Uint32Ar
   return ranked(docs, scores, rank, candidates.subarray(0, n), limit, offset);
 }
 
-/** Positions of `at` (null: every position) ranked by `scores` (ties: lower `rank[doc]`), best first, the first `offset` skipped. */
-function ranked(docs: Uint32Array, scores: Float64Array, rank: ArrayLike<number>, at: Uint32Array | null, limit: number, offset: number): Uint32Array {
-  const m = at === null ? docs.length : at.length;
-  const { docs: ranks, scores: values } = matchSpace(m);
-  if (at === null) {
-    for (let j = 0; j < m; j++) {
-      ranks[j] = rank[docs[j]!]!;
-      values[j] = scores[j]!;
-    }
-    return topK(ranks, values, limit, offset);
-  }
-  for (let j = 0; j < m; j++) {
+function everyPosition(length: number): Uint32Array {
+  const all = new Uint32Array(length);
+  for (let k = 0; k < length; k++) all[k] = k;
+  return all;
+}
+
+/** Positions of `at` ranked by `scores` (ties: lower `rank[doc]`), best first, the first `offset` skipped. */
+function ranked(docs: Uint32Array, scores: Float64Array, rank: ArrayLike<number>, at: Uint32Array, limit: number, offset: number): Uint32Array {
+  const ranks = new Uint32Array(at.length);
+  const values = new Float64Array(at.length);
+  for (let j = 0; j < at.length; j++) {
     ranks[j] = rank[docs[at[j]!]!]!;
     values[j] = scores[at[j]!]!;
   }

@@ -11,7 +11,7 @@
  */
 import { F_LEAD, F_REST, F_TITLE } from './highlight.js';
 import type { MatchResult } from './options.js';
-import { EMPTY_MATCH, gallop, matchSpace } from './postings.js';
+import { EMPTY_MATCH, gallop } from './postings.js';
 import type { FieldNorms, IndexReader } from './reader.js';
 import { DOC_CHUNK, OTHER_FREQUENCIES } from './segment.js';
 
@@ -35,7 +35,8 @@ export function wordHits(reader: IndexReader, word: string, mask: number, weight
   }
   if (postings === 0) return EMPTY_MATCH;
   // one output for all segments: each segment's hits follow the previous ones (numbers ascend)
-  const { docs, scores } = matchSpace(postings);
+  const docs = new Uint32Array(postings);
+  const scores = new Float64Array(postings);
   let n = 0;
   for (let s = 0; s < segments.length; s++) {
     if (numbers[s]! >= 0) n = segmentWordHits(reader, segments[s]!, numbers[s]!, mask, idf * weight, headline, docs, scores, n);
@@ -51,7 +52,8 @@ export function wordHits(reader: IndexReader, word: string, mask: number, weight
  */
 export function wordHitsWithin(reader: IndexReader, weight: number, idf: number, headline: number, ids: Int32Array, within: Uint32Array): MatchResult {
   const segments = reader.segments;
-  const { docs, scores } = matchSpace(within.length);
+  const docs = new Uint32Array(within.length);
+  const scores = new Float64Array(within.length);
   let n = 0;
   let c = 0;
   for (let s = 0; s < segments.length && c < within.length; s++) {

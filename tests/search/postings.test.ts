@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchSpace, UnionScratch } from '../../src/search/postings.js';
+import { UnionScratch } from '../../src/search/postings.js';
 import type { MatchResult } from '../../src/search/options.js';
 import { rng } from './bbc-corpus.js';
 
@@ -40,21 +40,6 @@ describe('UnionScratch.union', () => {
       const input = lists(random, 8, 500, 0.3);
       const union = scratch.union(input, false);
       expect(Array.from(union.docs, (d, i) => [d, union.scores[i]!])).toEqual(reference(input, false));
-    }
-  });
-});
-
-describe('matchSpace', () => {
-  it('gives documents and scores that never overlap, below and above the one-buffer size', () => {
-    for (const n of [0, 1, 8, 9, 100, 1001]) {
-      const { docs, scores } = matchSpace(n);
-      expect([docs.length, scores.length]).toEqual([n, n]);
-      for (let i = 0; i < n; i++) {
-        docs[i] = 0xffffffff;
-        scores[i] = -i - 0.5;
-      }
-      expect(Array.from(docs).every((d) => d === 0xffffffff)).toBe(true);
-      expect(Array.from(scores)).toEqual(Array.from({ length: n }, (_, i) => -i - 0.5));
     }
   });
 });
