@@ -250,7 +250,8 @@ export class IndexReader {
     for (const placed of this.segments) {
       for (const t of placed.segment.stemGroup(stemmed)) {
         const word = placed.segment.words[t]!;
-        if (!out.has(word) && this.wordDocFreq(word) > 0) out.add(word);
+        // live here (its number is known: no dictionary search), else anywhere (wordDocFreq)
+        if (!out.has(word) && (this.liveDocFreq(placed, t) > 0 || this.wordDocFreq(word) > 0)) out.add(word);
       }
     }
     return [...out].sort();

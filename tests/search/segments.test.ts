@@ -275,4 +275,23 @@ describe('stem groups', () => {
     expect(segment.stemGroup('zzz-no-such-stem')).toEqual([]);
     expect(segment.stemGroup('')).toEqual([]);
   });
+
+  it('a version\'s stem variants are the words some live document holds, whichever segment holds it live', () => {
+    // two segments: "rating" only in the first (deleted there, so in no live document),
+    // "rated" in both (deleted in the first, live in the second), "rates" live in the first
+    let index = SearchIndex.build([
+      { title: 'rating agencies', paragraphs: ['rated highly'] },
+      { title: 'bank rates', paragraphs: ['rates fall'] },
+    ]);
+    index = index.withChanges({ add: [{ title: 'rated again', paragraphs: ['oil'] }] });
+    expect(index.views.length).toBe(2);
+    expect(index.stemVariants('rate')).toEqual(['rate', 'rated', 'rates', 'rating'].filter((w) => index.wordDocFreq(w) > 0));
+    expect(index.stemVariants('rate')).toEqual(['rated', 'rates', 'rating']);
+    index = index.withChanges({ delete: [0] });
+    // "rated" is live only in the second segment now; "rating" in no document
+    expect(index.wordDocFreq('rating')).toBe(0);
+    expect(index.stemVariants('rate')).toEqual(['rated', 'rates']);
+    index = index.withChanges({ delete: [2] });
+    expect(index.stemVariants('rate')).toEqual(['rates']);
+  });
 });
