@@ -9,7 +9,7 @@
  * timestamp is the page's local time with its offset (`…T10:32:00.000+03:00`; GMT/UTC as `Z`);
  * a time without one is taken as UTC; a day without a time is midnight UTC of that day.
  */
-import { strict as chrono, type ParsedComponents } from 'chrono-node';
+import { de, es, fr, it, nl, pt, strict as chrono, type ParsedComponents } from 'chrono-node';
 import { z } from 'zod';
 import type { ArticleDraft, DateSource } from '../types.js';
 
@@ -43,6 +43,26 @@ export function findDates(text: string): string[] {
     if (iso) out.push(iso);
   }
   return out;
+}
+
+/** Other languages' date forms (`6 mars 2024 à 18h42`, `12.03.2024 15:30 Uhr`), strict as English is. */
+const OTHER_LANGUAGES = [fr.strict, de.strict, es.strict, pt.strict, it.strict, nl.strict];
+
+/**
+ * The first full date in a short stated-date text (after a `Publié le`/`Stand:` label), in English
+ * or another language chrono reads. Only for such labelled parts: never run over the prose.
+ */
+export function findStatedDate(text: string): string | null {
+  const english = dateOnlyLine(text) ?? findDates(text)[0];
+  if (english) return english;
+  for (const parser of OTHER_LANGUAGES) {
+    for (const r of parser.parse(text, REFERENCE)) {
+      if (!r.start.isCertain('year') || !r.start.isCertain('day')) continue;
+      const iso = toIso(r.start);
+      if (iso) return iso;
+    }
+  }
+  return null;
 }
 
 /** The latest full date written in any of the texts, or null. */
