@@ -15,8 +15,10 @@
  * Nothing here parses HTML: a part that holds HTML is passed on as `{ html }` for the format to
  * turn into blocks (normalise/html-blocks.ts, loaded only when a file has such a part).
  */
-import { FIELD_NAMES, pick } from './metadata.js';
-import { cleanLine } from './normalise/clean.js';
+import { applyMetadata, FIELD_NAMES, pick, text } from './metadata.js';
+import { structureBody } from './normalise/body.js';
+import { cleanLine, cleanLines } from './normalise/clean.js';
+import { emptyDraft, type Block, type NormalisationCounts, type ParseContext, type ParsedEntry } from './types.js';
 
 type Fields = Record<string, unknown>;
 
@@ -119,7 +121,7 @@ function wordpress(o: Fields, out: Fields): void {
   const modifiedGmt = str(o.modified_gmt);
   if (modifiedGmt) out.modifiedAt = /[zZ]|[+-]\d\d:?\d\d$/u.test(modifiedGmt) ? modifiedGmt : `${modifiedGmt}Z`;
   const media = Array.isArray(embedded['wp:featuredmedia']) ? embedded['wp:featuredmedia'][0] : undefined;
-  if (isObject(media) && str(media.source_url)) out.image = { url: media.source_url, caption: plain(media.caption) ?? plain(media.alt_text) };
+  if (isObject(media) && str(media.source_url)) out.image = { url: media.source_url, caption: plain(isObject(media.caption) ? media.caption.rendered : media.caption) ?? plain(media.alt_text) };
   const terms = Array.isArray(embedded['wp:term']) ? embedded['wp:term'].flat().filter(isObject) : [];
   const category = terms.find((t) => t.taxonomy === 'category');
   if (category) out.category = plain(category.name);
@@ -187,3 +189,45 @@ export function readArticleObject(o: Fields): ArticleObject {
   const bodyValue = Array.isArray(o.content_elements) ? o.content_elements : pick(out, FIELD_NAMES.body);
   return { fields: out, body: bodyValue === undefined ? [] : body(bodyValue) };
 }
+
+/** HTML to blocks: normalise/html-blocks.ts's htmlBlocks, which the caller loads only when it needs it. */
+export type HtmlBlocks = (html: string, base: string | null) => Block[];
+
+/** A body's parts as blocks; related links apart, since they carry their URLs. */
+function blocksOf(parts: BodyPart[], htmlBlocks: HtmlBlocks | null, base: string | null): { blocks: Block[]; related: Array<{ title: string; url: string | null }> } {
+  const blocks: Block[] = [];
+  const related: Array<{ title: string; url: string | null }> = [];
+  for (const part of parts) {
+    if ('text' in part) blocks.push(...cleanLines(part.text));
+    else if ('html' in part) blocks.push(...(htmlBlocks ? htmlBlocks(part.html, base) : cleanLines(part.html)));
+    else if ('image' in part) blocks.push(part);
+    else related.push(...part.related);
+  }
+  return { blocks, related };
+}
+
+/**
+ * One article object, of any shape shapes.ts knows (scraper fields, WordPress REST, Arc ANS, a
+ * block body), as a draft. Also for HTML pages whose article is in page data (Next.js).
+ */
+export function entryFromObject(value: unknown, line: number | null, counts: NormalisationCounts, context: ParseContext, htmlBlocks: HtmlBlocks | null = null): ParsedEntry {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { problem: { kind: 'parse-error', reason: `expected an article object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, line } };
+  }
+  const { fields, body } = readArticleObject(value as Fields);
+  const title = text(pick(fields, FIELD_NAMES.title));
+  if (!title) return { problem: { kind: 'no-title', reason: `no ${FIELD_NAMES.title.join(' or ')} field`, line } };
+  const url = text(pick(fields, FIELD_NAMES.url));
+  const base = url && /^https?:/u.test(url) ? url : null;
+  let { blocks, related } = blocksOf(body, htmlBlocks, base);
+  if (!blocks.some((b) => typeof b === 'string' && b !== '')) {
+    const description = pick(fields, FIELD_NAMES.description);
+    if (typeof description === 'string') blocks = [...blocks, ...cleanLines(description)];
+  }
+  const draft = emptyDraft(title);
+  const warnings = applyMetadata(draft, fields);
+  structureBody(draft, blocks, counts, context);
+  draft.related.push(...related.filter((r) => !draft.related.some((x) => x.title === r.title)));
+  return { draft, line, warnings };
+}
+

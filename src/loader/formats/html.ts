@@ -12,11 +12,12 @@ import { Readability } from '@mozilla/readability';
 import iconv from 'iconv-lite';
 import { parseHTML } from 'linkedom';
 import { applyMetadata, type FieldProblem } from '../metadata.js';
-import { cleanByline, splitCaption, statesDate, structureBody } from '../normalise/body.js';
+import { cleanByline, RELATED_LABELS, splitCaption, statesDate, structureBody } from '../normalise/body.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLine, countWords } from '../normalise/clean.js';
-import { collectBlocks, resolve, textOf, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
-import { emptyCounts, emptyDraft, type Block, type FormatParser, type ParseContext, type ParseResult } from '../types.js';
+import { collectBlocks, creditText, figureBlock, htmlBlocks, resolve, textOf, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
+import { entryFromObject } from '../shapes.js';
+import { emptyCounts, emptyDraft, type ArticleDraft, type Block, type FormatParser, type NormalisationCounts, type ParseContext, type ParseResult } from '../types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Decoding by the declared charset
@@ -77,9 +78,14 @@ function isArticle(node: Json): boolean {
   return (Array.isArray(type) ? type : [type]).some((t) => typeof t === 'string' && ARTICLE_TYPES.has(t));
 }
 
-/** The first JSON-LD NewsArticle/Article object on the page (in @graph lists and arrays too). */
+/**
+ * The first JSON-LD NewsArticle/Article object on the page (in @graph lists and arrays too), its
+ * `{ "@id": … }` references (a publisher or author stated once in the graph) replaced by the nodes.
+ */
 function jsonLdArticle(doc: DomDocument): { article: Json | null; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
+  const nodes = new Map<string, Json>();
+  let found: Json | null = null;
   for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json" i]'))) {
     let value: unknown;
     try {
@@ -94,12 +100,66 @@ function jsonLdArticle(doc: DomDocument): { article: Json | null; problems: Fiel
       if (Array.isArray(v)) queue.push(...v);
       else if (v && typeof v === 'object') {
         const node = v as Json;
-        if (isArticle(node)) return { article: node, problems };
+        if (typeof node['@id'] === 'string' && Object.keys(node).length > 1) nodes.set(node['@id'], node);
+        if (isArticle(node)) found ??= node;
         if (Array.isArray(node['@graph'])) queue.push(...node['@graph']);
       }
     }
   }
-  return { article: null, problems };
+  if (!found) return { article: null, problems };
+  const deref = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(deref);
+    if (v && typeof v === 'object' && typeof (v as Json)['@id'] === 'string' && Object.keys(v).length === 1) return nodes.get((v as Json)['@id'] as string) ?? v;
+    return v;
+  };
+  const article: Json = {};
+  for (const [k, v] of Object.entries(found)) article[k] = k === 'mainEntityOfPage' ? v : deref(v);
+  return { article, problems };
+}
+
+const MICRODATA_ARTICLE = /schema\.org\/(?:NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|BlogPosting|OpinionNewsArticle|LiveBlogPosting|BackgroundNewsArticle)\/?$/iu;
+
+/** An itemprop element's value as microdata defines it: meta content, time datetime, link/a href, img src, else its text. */
+function itemValue(el: DomElement): string | null {
+  const tag = el.tagName.toUpperCase();
+  const v = tag === 'META' ? el.getAttribute('content') : tag === 'TIME' ? (el.getAttribute('datetime') ?? el.textContent) : tag === 'A' || tag === 'LINK' ? el.getAttribute('href') : tag === 'IMG' ? el.getAttribute('src') : el.textContent;
+  return v ? cleanLine(v.replace(/\s+/gu, ' ')) || null : null;
+}
+
+/**
+ * A schema.org microdata article (`itemscope itemtype=".../NewsArticle"` with `itemprop`s) as the
+ * JSON-LD object it states, for pages that carry their metadata that way.
+ */
+function microdataArticle(doc: DomDocument): Json | null {
+  const scope = Array.from(doc.querySelectorAll('[itemscope][itemtype]')).find((el) => MICRODATA_ARTICLE.test(el.getAttribute('itemtype') ?? ''));
+  if (!scope) return null;
+  const prop = (root: DomElement, name: string) => root.querySelector(`[itemprop~="${name}"]`);
+  const value = (root: DomElement, name: string) => {
+    const el = prop(root, name);
+    return el ? itemValue(el) : null;
+  };
+  /** A person or organisation: its name property when it is an item, else its text. */
+  const named = (el: DomElement) => (el.getAttribute('itemscope') !== null ? value(el, 'name') : itemValue(el));
+  const image = prop(scope, 'image');
+  return {
+    headline: value(scope, 'headline') ?? value(scope, 'name'),
+    datePublished: value(scope, 'datePublished'),
+    dateModified: value(scope, 'dateModified'),
+    author: Array.from(scope.querySelectorAll('[itemprop~="author"]')).map(named).filter(Boolean).map((name) => ({ name })),
+    publisher: (() => {
+      const el = prop(scope, 'publisher');
+      return el ? { name: named(el) } : undefined;
+    })(),
+    image: image
+      ? image.getAttribute('itemscope') !== null
+        ? { url: value(image, 'contentUrl') ?? value(image, 'url'), caption: value(image, 'caption'), creditText: value(image, 'creditText') ?? value(image, 'copyrightHolder') }
+        : itemValue(image)
+      : undefined,
+    articleSection: value(scope, 'articleSection'),
+    keywords: value(scope, 'keywords'),
+    inLanguage: value(scope, 'inLanguage'),
+    url: value(scope, 'url'),
+  };
 }
 
 function meta(doc: DomDocument, key: string): string | null {
@@ -114,6 +174,12 @@ function metaAll(doc: DomDocument, key: string): string[] {
     .filter(Boolean);
 }
 
+/** Blog platforms' rel="tag" / rel="category tag" links (WordPress, Ghost), the tags the page shows. */
+function relLinks(doc: DomDocument, rel: 'tag' | 'category'): string[] {
+  const selector = rel === 'tag' ? 'a[rel="tag"]' : 'a[rel~="category"]';
+  return [...new Set(Array.from(doc.querySelectorAll(selector)).map(textOf).filter(Boolean))];
+}
+
 function ldName(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(ldName);
   if (v && typeof v === 'object') return (v as Json).name;
@@ -126,7 +192,8 @@ function ldImage(v: unknown): { url: string; caption?: unknown; credit?: unknown
   if (first && typeof first === 'object') {
     const im = first as Json;
     const url = typeof im.url === 'string' ? im.url : typeof im.contentUrl === 'string' ? im.contentUrl : null;
-    if (url) return { url, caption: im.caption, credit: im.creditText ?? ldName(im.copyrightHolder) ?? ldName(im.author) };
+    const credit = im.creditText ?? ldName(im.copyrightHolder) ?? ldName(im.author);
+    if (url) return { url, caption: im.caption, credit: typeof credit === 'string' ? creditText(credit) : credit };
   }
   return null;
 }
@@ -140,7 +207,7 @@ const first = (...values: unknown[]): unknown => values.find((v) => v !== undefi
  */
 function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[] } {
   const { article: ld, problems } = jsonLdArticle(doc);
-  const a = ld ?? {};
+  const a = ld ?? microdataArticle(doc) ?? {};
   const time = doc.querySelector('article time[datetime], time[datetime]')?.getAttribute('datetime');
   const canonical = doc.querySelector('link[rel~="canonical" i]')?.getAttribute('href');
   const locale = meta(doc, 'og:locale')?.replace('_', '-');
@@ -151,8 +218,8 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
     byline: first(ldName(a.author), metaAll(doc, 'article:author').filter((x) => !/^https?:/u.test(x)), meta(doc, 'author')),
     publishedAt: first(a.datePublished, meta(doc, 'article:published_time'), time),
     modifiedAt: first(a.dateModified, meta(doc, 'article:modified_time'), meta(doc, 'og:updated_time')),
-    category: first(a.articleSection, meta(doc, 'article:section')),
-    tags: first(a.keywords, metaAll(doc, 'article:tag')),
+    category: first(a.articleSection, meta(doc, 'article:section'), relLinks(doc, 'category')[0]),
+    tags: first(a.keywords, metaAll(doc, 'article:tag'), relLinks(doc, 'tag')),
     url: first(a.url, mainEntity, canonical, meta(doc, 'og:url')),
     image: first(ldImage(a.image), meta(doc, 'og:image')),
     language: first(a.inLanguage, locale, doc.documentElement.getAttribute('lang')),
@@ -161,15 +228,20 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
   return { fields, problems };
 }
 
+/** The word before a byline, in the languages outlets print it (`By`, `Par`, `Von`, `Por`, `بقلم`). */
+const BYLINE_WORD = /^(?:by|par|von|por|door|di|av|af|بقلم|كتب)[\s:]+/iu;
+
 // ---------------------------------------------------------------------------------------------
 // Chrome and related blocks, taken out before Readability looks for the content
 
 /** Class, id and aria-label words of interface parts that are never the story. */
 const CHROME_WORDS = new Set([
   'ad', 'ads', 'adslot', 'advert', 'adverts', 'advertisement', 'advertising', 'banner', 'consent', 'cookie', 'cookies', 'gdpr',
-  'newsletter', 'outbrain', 'paywall', 'promo', 'share', 'sharing', 'sharebar', 'social', 'sponsored', 'subscribe', 'subscription', 'taboola',
+  'newsletter', 'outbrain', 'paywall', 'piano', 'promo', 'signup', 'share', 'sharing', 'sharebar', 'social', 'sponsored', 'subscribe', 'subscription', 'taboola',
 ]);
-const RELATED_WORDS = /\b(?:related|read[\s_-]?more|more[\s_-]on|also[\s_-]read|see[\s_-]also|recommended|more[\s_-]stories|further[\s_-]reading)\b/iu;
+const RELATED_WORDS = /\b(?:related|read[\s_-]?more|more[\s_-]on|also[\s_-]read|read[\s_-]also|see[\s_-]also|recommended|more[\s_-]stories|further[\s_-]reading)\b/iu;
+/** A related label in any language body.ts knows (`Related:`, `READ MORE:`, `Lire aussi`), alone or before a headline. */
+const RELATED_LABEL = new RegExp(`^(?:${RELATED_LABELS})\\s*(?:[:|]\\s*|$)`, 'iu');
 const DROP =
   'script, style, noscript, template, iframe, form, button, svg, canvas, nav, dialog, [hidden], [aria-hidden="true"], [role="navigation"], [role="banner"], [role="contentinfo"], [role="dialog"], .visually-hidden, .sr-only, .screen-reader-text';
 
@@ -195,19 +267,43 @@ function statedDateLines(doc: DomDocument): string[] {
 function takeRelated(doc: DomDocument, base: string | null): Array<{ title: string; url: string | null }> {
   const out: Array<{ title: string; url: string | null }> = [];
   const seen = new Set<string>();
-  for (const block of Array.from(doc.querySelectorAll('aside, section, div, ul, ol, nav'))) {
-    const heading = block.querySelector('h2, h3, h4, header, strong');
-    const named = RELATED_WORDS.test(words(block).join(' ')) || (heading !== null && heading.parentElement === block && RELATED_WORDS.test(textOf(heading)) && textOf(heading).length < 40);
-    if (!named) continue;
-    const links = Array.from(block.querySelectorAll('a[href]'));
-    if (links.length === 0) continue;
+  const take = (links: DomElement[]) => {
     for (const a of links) {
-      const title = textOf(a);
+      // A teaser's own label ("READ MORE: Residents near…") is not part of the headline.
+      const title = textOf(a).replace(RELATED_LABEL, '');
       if (countWords(title) < 3 || seen.has(title)) continue;
       seen.add(title);
       out.push({ title, url: resolve(a.getAttribute('href'), base) });
     }
+  };
+  for (const block of Array.from(doc.querySelectorAll('aside, section, div, ul, ol, nav'))) {
+    const heading = block.querySelector('h2, h3, h4, header, strong');
+    const headingText = heading !== null && heading.parentElement === block ? textOf(heading) : '';
+    const named = RELATED_WORDS.test(words(block).join(' ')) || (headingText.length > 0 && headingText.length < 40 && (RELATED_WORDS.test(headingText) || RELATED_LABEL.test(headingText)));
+    if (!named) continue;
+    const links = Array.from(block.querySelectorAll('a[href]'));
+    if (links.length === 0) continue;
+    take(links);
     block.remove();
+  }
+  // A paragraph that opens with a label (`<p><strong>Related:</strong> <a>…</a></p>`), or holds
+  // only the label with the list of links right after it, as CMS editors insert them in the text.
+  for (const p of Array.from(doc.querySelectorAll('p, li, div'))) {
+    if (p.querySelector('p, div, li')) continue;
+    const t = textOf(p);
+    if (t.length > 300 || !RELATED_LABEL.test(t)) continue;
+    const links = Array.from(p.querySelectorAll('a[href]'));
+    if (links.length > 0) {
+      take(links);
+      p.remove();
+      continue;
+    }
+    const list = p.nextElementSibling;
+    if (t.replace(RELATED_LABEL, '') === '' && list && /^(?:UL|OL)$/iu.test(list.tagName)) {
+      take(Array.from(list.querySelectorAll('a[href]')));
+      list.remove();
+      p.remove();
+    }
   }
   return out;
 }
@@ -230,6 +326,10 @@ export interface HtmlArticle {
   related: Array<{ title: string; url: string | null }>;
   byline: string | null;
   blocks: Block[];
+  /** The article object in the page's data (Next.js), when it has one. */
+  pageData: Json | null;
+  /** The figure above the story's first paragraph, wherever the page puts it. */
+  hero: Exclude<Block, string> | null;
 }
 
 /**
@@ -241,13 +341,93 @@ export function readPage(doc: DomDocument, parseContent: (html: string) => DomDo
   const base = typeof fields.url === 'string' && /^https?:/u.test(fields.url) ? fields.url : null;
   const h1 = doc.querySelector('article h1, main h1, h1');
   const h1Text = h1 ? textOf(h1) : null;
+  const pageData = nextDataArticle(doc);
   const related = takeRelated(doc, base);
   dropChrome(doc);
+  const hero = heroFigure(doc, base);
+  const bylineElement = bylineFromClass(doc);
   const blocks: Block[] = statedDateLines(doc);
+  // A page that marks its story's body (schema.org microdata `itemprop="articleBody"`) says where
+  // the story is: no need for Readability to guess, nor for its kicker and headline above.
+  const articleBody = doc.querySelector('[itemprop~="articleBody"]');
+  if (articleBody && countWords(textOf(articleBody)) >= 40) {
+    collectBlocks(articleBody, base, blocks);
+    const title = (typeof fields.title === 'string' && fields.title.trim()) || h1Text || null;
+    return { title, fields, problems, related, byline: bylineElement, blocks, pageData, hero };
+  }
   const result = new Readability(doc as never, { charThreshold: 200, keepClasses: true }).parse();
   if (result?.content) collectBlocks(parseContent(result.content).documentElement, base, blocks);
   const title = (typeof fields.title === 'string' && fields.title.trim()) || h1Text || cleanLine(result?.title ?? '') || null;
-  return { title, fields, problems, related, byline: result?.byline ? cleanLine(result.byline) : null, blocks };
+  return { title, fields, problems, related, byline: result?.byline ? cleanLine(result.byline) : bylineElement, blocks, pageData, hero };
+}
+
+/**
+ * The story's lead picture: the first <figure> above the first paragraph of the story (12 words
+ * or more). CMSs put it above the body's container, where Readability does not look.
+ */
+function heroFigure(doc: DomDocument, base: string | null): Exclude<Block, string> | null {
+  for (const el of Array.from(doc.querySelectorAll('figure, p'))) {
+    if (el.tagName.toUpperCase() === 'P') {
+      if (countWords(textOf(el)) >= 12) return null;
+      continue;
+    }
+    const block = figureBlock(el.cloneNode(true), base);
+    if (typeof block !== 'string' && (block.image.url || block.image.caption)) return block;
+  }
+  return null;
+}
+
+/** Classes outlets give the byline's element, in several languages (`byline`, `author`, `autor`, `auteur`). */
+const BYLINE_SELECTOR = '[rel="author"], [class*="byline" i], [class*="author" i], [class*="autor" i], [class*="auteur" i]';
+
+/** A short byline element's text (`Von Jonas Brenner`), for pages whose byline Readability does not find. */
+function bylineFromClass(doc: DomDocument): string | null {
+  for (const el of Array.from(doc.querySelectorAll(BYLINE_SELECTOR))) {
+    const t = textOf(el);
+    if (t && countWords(t) <= 8 && BYLINE_WORD.test(t)) return t;
+  }
+  return null;
+}
+
+/** Keys under which page data holds an article's body, as shapes.ts reads them. */
+const BODY_KEYS = ['body', 'content', 'text', 'articleBody', 'content_elements', 'blocks', 'bodyHtml', 'body_html'];
+const MAX_PAGE_DATA_NODES = 20_000;
+
+/**
+ * The article in a Next.js page's data (`<script id="__NEXT_DATA__">`): pages rendered in the
+ * browser ship the story there and little or none of it in the HTML. The object with a headline
+ * and the longest body wins (a page's data also holds teasers of other stories).
+ */
+function nextDataArticle(doc: DomDocument): Json | null {
+  const script = doc.querySelector('script#__NEXT_DATA__');
+  if (!script) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(script.textContent ?? '');
+  } catch {
+    return null;
+  }
+  let best: Json | null = null;
+  let bestSize = 0;
+  const stack: unknown[] = [data];
+  for (let seen = 0; stack.length > 0 && seen < MAX_PAGE_DATA_NODES; seen++) {
+    const v = stack.pop();
+    if (Array.isArray(v)) stack.push(...v);
+    else if (v && typeof v === 'object') {
+      const node = v as Json;
+      const titled = typeof node.title === 'string' || typeof node.headline === 'string' || (node.headlines !== null && typeof node.headlines === 'object');
+      const bodyKey = titled ? BODY_KEYS.find((k) => node[k] !== undefined && node[k] !== null) : undefined;
+      if (bodyKey) {
+        const size = JSON.stringify(node[bodyKey]).length;
+        if (size > bestSize) {
+          best = node;
+          bestSize = size;
+        }
+      }
+      stack.push(...Object.values(node));
+    }
+  }
+  return best;
 }
 
 function linkedomDocument(html: string): DomDocument {
@@ -264,21 +444,53 @@ export function parseHtml(bytes: Uint8Array, context: ParseContext = { chrome: D
   const draft = emptyDraft(page.title);
   const { title: _title, ...rest } = page.fields;
   const warnings = [...page.problems, ...applyMetadata(draft, rest)];
-  if (!draft.byline && page.byline) draft.byline = cleanByline(page.byline.replace(/^by\s+/iu, '')) || null;
+  if (!draft.byline && page.byline) draft.byline = cleanByline(page.byline.replace(BYLINE_WORD, '')) || null;
   // The lead image is the cover: a figure above the first real paragraph, else the metadata image.
   const lead = page.blocks.findIndex((b) => typeof b === 'string' && countWords(b) >= 12);
   const leadFigure = page.blocks.findIndex((b) => typeof b !== 'string');
   if (leadFigure >= 0 && (lead < 0 || leadFigure < lead)) {
     const fig = page.blocks.splice(leadFigure, 1)[0] as Exclude<Block, string>;
     draft.cover = { caption: fig.image.caption, credit: fig.image.credit, url: fig.image.url ?? draft.cover?.url ?? null };
+  } else if (page.hero && !page.blocks.some((b) => typeof b !== 'string' && b.image.url !== null && b.image.url === page.hero!.image.url)) {
+    const fig = page.hero.image;
+    if (!draft.cover?.caption) draft.cover = { caption: fig.caption, credit: fig.credit, url: fig.url ?? draft.cover?.url ?? null };
   }
+  // A metadata image's address may be relative to the page, as <img src> may.
+  if (draft.cover?.url && base(draft)) draft.cover = { ...draft.cover, url: resolve(draft.cover.url, base(draft)) };
   structureBody(draft, page.blocks, counts, context);
   if (draft.cover?.caption && draft.cover.credit === null) {
     const parts = splitCaption(draft.cover.caption);
     if (parts) draft.cover = { ...draft.cover, caption: parts.caption, credit: parts.credit };
   }
   draft.related.push(...page.related.filter((r) => !draft.related.some((x) => x.title === r.title)));
+  const fromData = page.pageData ? fromPageData(page.pageData, draft, context) : null;
+  if (fromData) return { entries: [{ draft: fromData.draft, line: null, warnings: [...warnings, ...fromData.warnings] }], counts: fromData.counts };
   return { entries: [{ draft, line: null, warnings }], counts };
+}
+
+const base = (draft: ArticleDraft) => (draft.url && /^https?:/u.test(draft.url) ? draft.url : null);
+const wordsOf = (paragraphs: string[]) => paragraphs.reduce((n, p) => n + countWords(p), 0);
+
+/**
+ * The article as the page's data states it, when that holds more of the story than the HTML
+ * (a page rendered in the browser), with what only the page states (its publisher, canonical
+ * link, language) filled in from the page.
+ */
+function fromPageData(data: Json, page: ArticleDraft, context: ParseContext): { draft: ArticleDraft; warnings: string[]; counts: NormalisationCounts } | null {
+  const counts = emptyCounts();
+  const entry = entryFromObject(data, null, counts, context, htmlBlocks);
+  if ('problem' in entry || wordsOf(entry.draft.paragraphs) <= wordsOf(page.paragraphs)) return null;
+  const draft = entry.draft;
+  if (draft.publishedAt === null && page.publishedAt !== null) {
+    draft.publishedAt = page.publishedAt;
+    draft.dateSource = page.dateSource;
+  }
+  for (const key of ['sourceName', 'sourceId', 'byline', 'modifiedAt', 'category', 'url', 'language', 'cover', 'dateline', 'attribution'] as const) {
+    if (draft[key] === null && page[key] !== null) (draft as unknown as Record<string, unknown>)[key] = page[key];
+  }
+  if (draft.tags.length === 0) draft.tags = page.tags;
+  draft.related.push(...page.related.filter((r) => !draft.related.some((x) => x.title === r.title)));
+  return { draft, warnings: entry.warnings ?? [], counts };
 }
 
 export const htmlFormat: FormatParser = { format: 'html', parse: (file, context) => parseHtml(file.bytes, context) };

@@ -3,61 +3,17 @@
  * (.ndjson, .jsonl). The body text goes through the same body rules as raw text. A bad entry is
  * reported with its line (NDJSON) or position (arrays, 1-based); the others still load.
  */
-import { applyMetadata, FIELD_NAMES, pick, text } from '../metadata.js';
-import { structureBody } from '../normalise/body.js';
-import { cleanLines } from '../normalise/clean.js';
 import { PROBLEMS_LISTED_PER_FILE } from '../problems.js';
-import { HOLDS_HTML, readArticleObject, type BodyPart } from '../shapes.js';
-import { emptyCounts, emptyDraft, type Block, type FormatParser, type NormalisationCounts, type ParseContext, type ParsedEntry, type ParseResult } from '../types.js';
+import { entryFromObject, HOLDS_HTML, type HtmlBlocks } from '../shapes.js';
+import { emptyCounts, type FormatParser, type ParseContext, type ParsedEntry, type ParseResult } from '../types.js';
 
 const LINES_PER_TURN = 2000;
 
-type Fields = Record<string, unknown>;
-/** HTML to blocks (normalise/html-blocks.ts), loaded only for a file that holds markup: linkedom is large. */
-type HtmlBlocks = (html: string, base: string | null) => Block[];
 
+/** HTML to blocks (normalise/html-blocks.ts), loaded only for a file that holds markup: linkedom is large. */
 async function htmlReaderFor(source: string): Promise<HtmlBlocks | null> {
   return HOLDS_HTML.test(source) ? (await import('../normalise/html-blocks.js')).htmlBlocks : null;
 }
-
-/** A body's parts as blocks; related links apart, since they carry their URLs. */
-function blocksOf(parts: BodyPart[], htmlBlocks: HtmlBlocks | null, base: string | null): { blocks: Block[]; related: Array<{ title: string; url: string | null }> } {
-  const blocks: Block[] = [];
-  const related: Array<{ title: string; url: string | null }> = [];
-  for (const part of parts) {
-    if ('text' in part) blocks.push(...cleanLines(part.text));
-    else if ('html' in part) blocks.push(...(htmlBlocks ? htmlBlocks(part.html, base) : cleanLines(part.html)));
-    else if ('image' in part) blocks.push(part);
-    else related.push(...part.related);
-  }
-  return { blocks, related };
-}
-
-/**
- * One article object, of any shape shapes.ts knows (scraper fields, WordPress REST, Arc ANS, a
- * block body), as a draft. Exported for HTML pages whose article is in page data (Next.js).
- */
-export function entryFromObject(value: unknown, line: number | null, counts: NormalisationCounts, context: ParseContext, htmlBlocks: HtmlBlocks | null = null): ParsedEntry {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { problem: { kind: 'parse-error', reason: `expected an article object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, line } };
-  }
-  const { fields, body } = readArticleObject(value as Fields);
-  const title = text(pick(fields, FIELD_NAMES.title));
-  if (!title) return { problem: { kind: 'no-title', reason: `no ${FIELD_NAMES.title.join(' or ')} field`, line } };
-  const url = text(pick(fields, FIELD_NAMES.url));
-  const base = url && /^https?:/u.test(url) ? url : null;
-  let { blocks, related } = blocksOf(body, htmlBlocks, base);
-  if (!blocks.some((b) => typeof b === 'string' && b !== '')) {
-    const description = pick(fields, FIELD_NAMES.description);
-    if (typeof description === 'string') blocks = [...blocks, ...cleanLines(description)];
-  }
-  const draft = emptyDraft(title);
-  const warnings = applyMetadata(draft, fields);
-  structureBody(draft, blocks, counts, context);
-  draft.related.push(...related.filter((r) => !draft.related.some((x) => x.title === r.title)));
-  return { draft, line, warnings };
-}
-
 async function parseJson(source: string, context: ParseContext): Promise<ParseResult> {
   const counts = emptyCounts();
   let value: unknown;

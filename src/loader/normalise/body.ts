@@ -5,7 +5,7 @@
  */
 import type { ArticleDraft, Block, NormalisationCounts, ParseContext } from '../types.js';
 import { countWords, foldQuotes } from './clean.js';
-import { dateOnlyLine, findDates, findStatedDate, noStatedDates, settleDates, type StatedDates } from './dates.js';
+import { dateOnlyLine, findDates, findStatedDate, noStatedDates, settleDates, type DateLanguage, type StatedDates } from './dates.js';
 
 /** `caption text /Credit` — a credit of one to four capitalised words after a slash. */
 const CAPTION = /^(.*\S)\s+\/\s?([A-Z][\p{L}\p{N}&.'-]*(?:\s(?:[A-Z][\p{L}\p{N}&.'-]*|of|de|for)){0,3})$/u;
@@ -82,6 +82,17 @@ export function splitCaption(line: string): { caption: string; credit: string } 
 const STATED_DATE_LABEL =
   /(?<!\p{L})(first published|published|posted|last updated|updated|last modified|modified|publié le|publiée le|mis à jour le|modifié le|veröffentlicht am|aktualisiert am|zuletzt aktualisiert|stand|publicado el|publicado em|publicado|actualizado el|actualizado|atualizado em|pubblicato il|aggiornato il|gepubliceerd op|bijgewerkt op)(?!\p{L})\s*(?:on|at)?\s*[:-]?\s*/giu;
 const UPDATED_LABEL = /updated|modified|mis à jour|modifié|aktualisiert|stand|actualizado|atualizado|aggiornato|bijgewerkt/iu;
+/** The language of a label that is not English, whose parser reads the date after it. */
+function labelLanguage(label: string): DateLanguage | null {
+  const l = label.toLowerCase();
+  if (/publié|mis à jour|modifié le/u.test(l)) return 'fr';
+  if (/veröffentlicht|aktualisiert|stand/u.test(l)) return 'de';
+  if (/publicado em|atualizado/u.test(l)) return 'pt';
+  if (/publicado|actualizado/u.test(l)) return 'es';
+  if (/pubblicato|aggiornato/u.test(l)) return 'it';
+  if (/gepubliceerd|bijgewerkt/u.test(l)) return 'nl';
+  return null;
+}
 
 /**
  * A line that states when the page was published or updated, and little else: the dates it
@@ -97,7 +108,8 @@ function statedDateLine(line: string): { published: string | null; updated: stri
     const from = labels[i]!.index! + labels[i]![0].length;
     const to = labels[i + 1]?.index ?? line.length;
     const part = line.slice(from, to).replace(/[|·•,;–—-]+\s*$/u, '').trim();
-    const date = dateOnlyLine(part) ?? (countWords(part) <= 12 ? (findDates(part)[0] ?? findStatedDate(part)) : null);
+    const language = labelLanguage(labels[i]![1]!);
+    const date = language ? (countWords(part) <= 12 ? findStatedDate(part, language) : null) : (dateOnlyLine(part) ?? (countWords(part) <= 12 ? (findDates(part)[0] ?? null) : null));
     if (!date) return null;
     if (UPDATED_LABEL.test(labels[i]![1]!)) out.updated ??= date;
     else out.published ??= date;

@@ -46,21 +46,19 @@ export function findDates(text: string): string[] {
 }
 
 /** Other languages' date forms (`6 mars 2024 à 18h42`, `12.03.2024 15:30 Uhr`), strict as English is. */
-const OTHER_LANGUAGES = [fr.strict, de.strict, es.strict, pt.strict, it.strict, nl.strict];
+const PARSERS = { fr: fr.strict, de: de.strict, es: es.strict, pt: pt.strict, it: it.strict, nl: nl.strict } as const;
+export type DateLanguage = keyof typeof PARSERS;
 
 /**
- * The first full date in a short stated-date text (after a `Publié le`/`Stand:` label), in English
- * or another language chrono reads. Only for such labelled parts: never run over the prose.
+ * The first full date in a short stated-date text after a label in another language
+ * (`Publié le …`, `Stand: …`), read by that language's parser: `12.03.2024` is 12 March in
+ * German, not December 3. Only for such labelled parts: never run over the prose.
  */
-export function findStatedDate(text: string): string | null {
-  const english = dateOnlyLine(text) ?? findDates(text)[0];
-  if (english) return english;
-  for (const parser of OTHER_LANGUAGES) {
-    for (const r of parser.parse(text, REFERENCE)) {
-      if (!r.start.isCertain('year') || !r.start.isCertain('day')) continue;
-      const iso = toIso(r.start);
-      if (iso) return iso;
-    }
+export function findStatedDate(text: string, language: DateLanguage): string | null {
+  for (const r of PARSERS[language].parse(text, REFERENCE)) {
+    if (!r.start.isCertain('year') || !r.start.isCertain('day')) continue;
+    const iso = toIso(r.start);
+    if (iso) return iso;
   }
   return null;
 }

@@ -15,10 +15,12 @@ export interface DomElement {
   readonly textContent: string | null;
   readonly childNodes: ArrayLike<DomElement>;
   readonly parentElement: DomElement | null;
+  readonly nextElementSibling: DomElement | null;
   getAttribute(name: string): string | null;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
   remove(): void;
+  cloneNode(deep: boolean): DomElement;
 }
 export interface DomDocument {
   readonly documentElement: DomElement;
@@ -60,10 +62,16 @@ export function resolve(href: string | null, base: string | null): string | null
   }
 }
 
+/** A credit without its label: `Picture: Tom Pengelly` → `Tom Pengelly`. */
+export function creditText(text: string): string | null {
+  return cleanLine(text.replace(/^(?:photo|image|picture|credit)s?\s*:\s*/iu, '')) || null;
+}
+
 const CREDIT_PART = '[class*="credit" i], [class*="copyright" i], [class*="source" i], [itemprop="copyrightHolder"], [itemprop="creditText"], small';
 
 export function figureBlock(fig: DomElement, base: string | null): Block {
-  const img = fig.querySelector('img');
+  // AMP pages draw their images with <amp-img>.
+  const img = fig.querySelector('img, amp-img');
   const url = resolve(img?.getAttribute('src') ?? img?.getAttribute('data-src') ?? null, base);
   const captionEl = fig.querySelector('figcaption');
   let credit: string | null = null;
@@ -71,7 +79,7 @@ export function figureBlock(fig: DomElement, base: string | null): Block {
   if (captionEl) {
     const creditEl = captionEl.querySelector(CREDIT_PART);
     if (creditEl) {
-      credit = textOf(creditEl).replace(/^(?:photo|image|picture|credit)s?\s*:\s*/iu, '') || null;
+      credit = creditText(textOf(creditEl));
       creditEl.remove();
     }
     caption = textOf(captionEl) || null;
