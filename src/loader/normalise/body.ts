@@ -19,6 +19,10 @@ const ATTRIBUTION = /^\(\s*((?:With|Additional|Source|Sources|Compiled|Edited|Wr
 export const RELATED_LABELS =
   "read more|related|also read|read also|see also|related stories|related articles|related news|related coverage|related content|more on this story|more on this|lire aussi|à lire aussi|a lire aussi|voir aussi|lesen sie auch|mehr zum thema|auch interessant|leer más|lee también|lea también|leia também|leia mais|leggi anche|lees ook|اقرأ أيضا|اقرأ أيضاً";
 const RELATED_HEADER = new RegExp(`^(?:${RELATED_LABELS})(?:\\s*[:|]\\s*(.*))?$`, 'iu');
+/** A related label (`Related:`, `READ MORE`, `Lire aussi`), alone or before a headline. */
+export function isRelatedHeader(line: string): boolean {
+  return RELATED_HEADER.test(foldQuotes(line));
+}
 /** `By`, and the word outlets in other languages print before a byline. */
 const BYLINE = /^(?:By|Par|Von|Por|Door|Av|Af)\s+(\p{Lu}[\p{L}.'’-]*(?:[ ,]+(?:and|&|de|da|van|von|der|la|le|bin|al|el|\p{Lu}[\p{L}.'’-]*))*)(?:\s*[|,–—-]\s*(.+))?$/u;
 const CREDITS = /^(?:Reporting|Writing|Editing|Additional reporting|Compiled|Graphics|Fact-checking)\s+by\s+/iu;
