@@ -219,7 +219,9 @@ export function entryFromObject(value: unknown, line: number | null, counts: Nor
   if (!title) return { problem: { kind: 'no-title', reason: `no ${FIELD_NAMES.title.join(' or ')} field`, line } };
   const url = text(pick(fields, FIELD_NAMES.url));
   const base = url && /^https?:/u.test(url) ? url : null;
-  let { blocks, related } = blocksOf(body, htmlBlocks, base);
+  const parts = blocksOf(body, htmlBlocks, base);
+  const related = parts.related;
+  let blocks = parts.blocks;
   if (!blocks.some((b) => typeof b === 'string' && b !== '')) {
     const description = pick(fields, FIELD_NAMES.description);
     if (typeof description === 'string') blocks = [...blocks, ...cleanLines(description)];
