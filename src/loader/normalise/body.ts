@@ -26,7 +26,11 @@ export function isRelatedHeader(line: string): boolean {
 /** `By`, and the word outlets in other languages print before a byline. */
 const BYLINE = /^(?:By|Par|Von|Por|Door|Av|Af)\s+(\p{Lu}[\p{L}.'’-]*(?:[ ,]+(?:and|&|de|da|van|von|der|la|le|bin|al|el|\p{Lu}[\p{L}.'’-]*))*)(?:\s*[|,–—-]\s*(.+))?$/u;
 const CREDITS = /^(?:Reporting|Writing|Editing|Additional reporting|Compiled|Graphics|Fact-checking)\s+by\s+/iu;
-/** Agency trailers without "by": `Delaney reported from Madrid.`, `Associated Press writer Jo Roe contributed to this report.` */
+/**
+ * Agency trailers without "by": `Delaney reported from Madrid.`, `Associated Press writer Jo Roe
+ * contributed to this report.` Tried only on a short line ending a sentence and holding one of the
+ * phrases: tried on every line, the pattern's backtracking made loading text twice as slow.
+ */
 const REPORTED = /^(?:\p{Lu}[\p{L}.'’-]*\s+){0,6}?\p{Lu}[\p{L}.'’-]*(?:\s+and\s+\p{Lu}[\p{L}.'’-]*)?\s+(?:reported from\s+\p{Lu}[\p{L} ,.'’-]{1,60}|contributed (?:to )?(?:this )?report(?:ing)?(?:\s+from\s+\p{Lu}[\p{L} ,.'’-]{1,60})?)\.$/u;
 /** `CHENNAI:`, `NEW DELHI:` — the dateline of South Asian outlets: a place in capitals and a colon. */
 const COLON_DATELINE = /^(\p{Lu}[\p{Lu} .'’-]{2,30}):\s+(\p{Lu}.*)$/u;
@@ -72,8 +76,8 @@ export function splitCaption(line: string): { caption: string; credit: string } 
   // Each form is tried only on a line holding the character it cannot match without (most body
   // lines hold none): the backtracking `^(.*…)` of each costs a pass per line otherwise.
   const m =
-    (line.endsWith(')') ? (PHOTO_BY.exec(line) ?? AGENCY_PHOTO.exec(line)) : null) ??
-    (line.includes('ourtesy') ? COURTESY.exec(line) : null) ??
+    (line.endsWith(')') ? (PHOTO_BY.exec(line) ?? (/Photos?\s*\//u.test(line) ? AGENCY_PHOTO.exec(line) : null)) : null) ??
+    (/[Cc]ourtesy/u.test(line) ? COURTESY.exec(line) : null) ??
     (line.includes(':') ? LABEL_CREDIT.exec(line) : null) ??
     (line.includes('/') ? (SLASH_CREDIT.exec(line) ?? CAPTION.exec(line)) : null);
   if (!m) return null;
@@ -85,6 +89,8 @@ export function splitCaption(line: string): { caption: string; credit: string } 
 /** `Published 3 March 2024`, `Updated March 4, 2024 10:32 AM GMT`, `Posted on … | Updated …`. */
 const STATED_DATE_LABEL =
   /(?<!\p{L})(first published|published|posted|last updated|updated|last modified|modified|publié le|publiée le|mis à jour le|modifié le|veröffentlicht am|aktualisiert am|zuletzt aktualisiert|stand|publicado el|publicado em|publicado|actualizado el|actualizado|atualizado em|pubblicato il|aggiornato il|gepubliceerd op|bijgewerkt op)(?!\p{L})\s*(?:on|at)?\s*[:-]?\s*/giu;
+/** The same labels at the start of a line: a line that does not open with one is rejected in one anchored test. */
+const STARTS_WITH_LABEL = new RegExp(`^${STATED_DATE_LABEL.source.replace('(?<!\\p{L})', '')}`, 'iu');
 const UPDATED_LABEL = /updated|modified|mis à jour|modifié|aktualisiert|stand|actualizado|atualizado|aggiornato|bijgewerkt/iu;
 /** The language of a label that is not English, whose parser reads the date after it. */
 function labelLanguage(label: string): DateLanguage | null {
@@ -104,6 +110,7 @@ function labelLanguage(label: string): DateLanguage | null {
  */
 function statedDateLine(line: string): { published: string | null; updated: string | null } | null {
   if (line.length > 160 || !/\d/u.test(line)) return null;
+  if (!STARTS_WITH_LABEL.test(line)) return null;
   STATED_DATE_LABEL.lastIndex = 0;
   const labels = [...line.matchAll(STATED_DATE_LABEL)];
   if (labels.length === 0 || labels[0]!.index !== 0) return null;
@@ -228,7 +235,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
       continue;
     }
     // Wire trailers end a related list: "Reporting by …; Editing by …" is not a headline.
-    if ((CREDITS.test(line) && countWords(line) <= 30) || (countWords(line) <= 25 && REPORTED.test(line))) {
+    if ((CREDITS.test(line) && countWords(line) <= 30) || (line.length <= 200 && line.endsWith('.') && / (?:reported from|contributed) /u.test(line) && countWords(line) <= 25 && REPORTED.test(line))) {
       draft.credits.push(...line.split(/\s*;\s*/u).filter(Boolean));
       inRelated = false;
       continue;
