@@ -218,8 +218,8 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
     byline: first(ldName(a.author), metaAll(doc, 'article:author').filter((x) => !/^https?:/u.test(x)), meta(doc, 'author')),
     publishedAt: first(a.datePublished, meta(doc, 'article:published_time'), time),
     modifiedAt: first(a.dateModified, meta(doc, 'article:modified_time'), meta(doc, 'og:updated_time')),
-    category: first(a.articleSection, meta(doc, 'article:section'), relLinks(doc, 'category')[0]),
-    tags: first(a.keywords, metaAll(doc, 'article:tag'), relLinks(doc, 'tag')),
+    category: first(a.articleSection, meta(doc, 'article:section')) ?? relLinks(doc, 'category')[0],
+    tags: first(a.keywords, metaAll(doc, 'article:tag')) ?? relLinks(doc, 'tag'),
     url: first(a.url, mainEntity, canonical, meta(doc, 'og:url')),
     image: first(ldImage(a.image), meta(doc, 'og:image')),
     language: first(a.inLanguage, locale, doc.documentElement.getAttribute('lang')),
@@ -288,8 +288,7 @@ function takeRelated(doc: DomDocument, base: string | null): Array<{ title: stri
   }
   // A paragraph that opens with a label (`<p><strong>Related:</strong> <a>…</a></p>`), or holds
   // only the label with the list of links right after it, as CMS editors insert them in the text.
-  for (const p of Array.from(doc.querySelectorAll('p, li, div'))) {
-    if (p.querySelector('p, div, li')) continue;
+  for (const p of Array.from(doc.querySelectorAll('p'))) {
     const t = textOf(p);
     if (t.length > 300 || !RELATED_LABEL.test(t)) continue;
     const links = Array.from(p.querySelectorAll('a[href]'));
@@ -344,8 +343,9 @@ export function readPage(doc: DomDocument, parseContent: (html: string) => DomDo
   const pageData = nextDataArticle(doc);
   const related = takeRelated(doc, base);
   dropChrome(doc);
-  const hero = heroFigure(doc, base);
-  const bylineElement = bylineFromClass(doc);
+  const hero = doc.querySelector('figure') ? heroFigure(doc, base) : null;
+  // Read before Readability, which takes byline elements out of the page it is given.
+  const bylineElement = fields.byline === undefined ? bylineFromClass(doc) : null;
   const blocks: Block[] = statedDateLines(doc);
   // A page that marks its story's body (schema.org microdata `itemprop="articleBody"`) says where
   // the story is: no need for Readability to guess, nor for its kicker and headline above.
