@@ -11,7 +11,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { paragraphsOf } from '../../src/articles/record.js';
 import type { Article } from '../../src/articles/schema.js';
+import { parseArticleText } from '../../src/loader/formats/text.js';
 import { loadArticles } from '../../src/loader/index.js';
+import { splitCaption } from '../../src/loader/normalise/body.js';
 import { FIXTURES, tempDataDir } from '../helpers/paths.js';
 
 const r = await loadArticles(path.join(FIXTURES, 'unseen'));
@@ -439,5 +441,114 @@ describe('bad or odd files of these families: the file and the reason, never a c
       ['empty.html', 'empty'],
     ]);
     expect(loaded.problems[0]!.reason).toMatch(/JSON-LD block ignored/u);
+  });
+});
+
+/** One text page through the text parser (headline first), its draft. */
+function textDraft(...lines: string[]) {
+  const { draft } = parseArticleText(lines.join('\n\n'));
+  if (!draft) throw new Error('no draft');
+  return draft;
+}
+const PROSE = 'The council met on Monday and agreed the budget after a long debate about schools and roads.';
+
+describe('the family rules on forms other outlets print (and prose they must leave alone)', () => {
+  it('reads caption credits in agency, bar, courtesy and label forms; leaves prose with brackets and slashes alone', () => {
+    expect(splitCaption('Rescuers search the rubble in Antakya, Turkey, Feb. 8, 2023. (EPA Photo/Erdem Sahin)')).toEqual({ caption: 'Rescuers search the rubble in Antakya, Turkey, Feb. 8, 2023.', credit: 'EPA Photo/Erdem Sahin' });
+    expect(splitCaption('Voters queue outside a polling booth in Kochi. | Photo Credit: Special Arrangement')).toEqual({ caption: 'Voters queue outside a polling booth in Kochi.', credit: 'Special Arrangement' });
+    expect(splitCaption('The first team photograph, taken in 1923. Photo courtesy of the club archive')).toEqual({ caption: 'The first team photograph, taken in 1923.', credit: 'Photo courtesy of the club archive' });
+    expect(splitCaption('Ministers met in Brussels (the second meeting this month)')).toBeNull();
+    expect(splitCaption('He said the courtesy shown by staff was remarkable.')).toBeNull();
+  });
+
+  it('takes a capitals-and-colon dateline (NEW DELHI:) but not a label in capitals (UPDATE:)', () => {
+    expect(textDraft('Rail fares to rise', 'NEW DELHI: Rail fares will rise from April, the ministry said on Friday.', PROSE)).toMatchObject({
+      dateline: { place: 'NEW DELHI', text: 'NEW DELHI:' },
+      paragraphs: ['Rail fares will rise from April, the ministry said on Friday.', PROSE],
+    });
+    const update = textDraft('Rail fares to rise', 'UPDATE: The ministry has now confirmed the rise.', PROSE);
+    expect(update.dateline).toBeNull();
+    expect(update.paragraphs[0]).toBe('UPDATE: The ministry has now confirmed the rise.');
+  });
+
+  it('reads related labels with a bar, alone in capitals, or in French; a label word in prose is prose', () => {
+    expect(textDraft('Rail fares to rise', PROSE, 'Also Read | Metro fares frozen for a year').related).toEqual([{ title: 'Metro fares frozen for a year', url: null }]);
+    expect(textDraft('Rail fares to rise', PROSE, 'RELATED COVERAGE', 'Metro fares frozen for a year', 'Bus drivers vote to strike').related.map((x) => x.title)).toEqual([
+      'Metro fares frozen for a year',
+      'Bus drivers vote to strike',
+    ]);
+    expect(textDraft('Hausse des tarifs', PROSE, 'Lire aussi : Les tarifs du métro gelés pendant un an').related).toEqual([{ title: 'Les tarifs du métro gelés pendant un an', url: null }]);
+    expect(textDraft('Rail fares to rise', 'Related reports show fares rose faster than wages last year.', PROSE).related).toEqual([]);
+  });
+
+  it('writes bylines printed in capitals as names; leaves mixed-case names and agency suffixes as before', () => {
+    expect(textDraft('Rail fares to rise', 'By JOHN O’NEILL and SARA DE LUCA', PROSE).byline).toBe('John O’Neill and Sara De Luca');
+    expect(textDraft('Rail fares to rise', 'By Maria Rossi, AFP', PROSE).byline).toBe('Maria Rossi');
+    expect(textDraft('Rail fares to rise', 'By Jo McIntyre', PROSE).byline).toBe('Jo McIntyre');
+    expect(textDraft('Rail fares to rise', 'Special Correspondent', PROSE).byline).toBe('Special Correspondent');
+  });
+
+  it('drops a site menu above the headline but never a short headline, nor its publisher line', () => {
+    expect(textDraft('News', 'Sport', 'Weather', 'Rail fares to rise from April', PROSE)).toMatchObject({ title: 'Rail fares to rise from April', paragraphs: [PROSE] });
+    expect(textDraft('Brexit', PROSE)).toMatchObject({ title: 'Brexit', paragraphs: [PROSE] });
+    const { draft } = parseArticleText('Floods\nCGTN\n\n' + PROSE);
+    expect(draft).toMatchObject({ title: 'Floods', sourceName: 'CGTN', paragraphs: [PROSE] });
+    expect(textDraft('Home › News › Transport', 'Rail fares to rise', PROSE).title).toBe('Rail fares to rise');
+  });
+
+  it('drops rules and copyright lines, keeps prose about copyright; stamps live entries with their time', () => {
+    const d = textDraft('Rail fares to rise', PROSE, '* * *', 'Copyright reform was approved by parliament on Tuesday.', '© 2024 Example Media Ltd', '14:05', 'Fares rise by 4.9%');
+    expect(d.paragraphs).toEqual([PROSE, 'Copyright reform was approved by parliament on Tuesday.', '14:05 Fares rise by 4.9%']);
+  });
+
+  it('reads date labels in other languages with their own date order; prose starting with "Stand" is prose', () => {
+    expect(textDraft('Tarife steigen', 'Stand: 03.04.2024 09:15 Uhr', PROSE)).toMatchObject({ publishedAt: '2024-04-03T09:15:00.000Z', dateSource: 'updated-line' });
+    expect(textDraft('Hausse des tarifs', 'Publié le 3 avril 2024 à 09h15', PROSE)).toMatchObject({ publishedAt: '2024-04-03T09:15:00.000Z', dateSource: 'published-line' });
+    expect(textDraft('Tarifas', 'Actualizado el 3 de abril de 2024', PROSE)).toMatchObject({ publishedAt: '2024-04-03T00:00:00.000Z', dateSource: 'updated-line' });
+    const stand = textDraft('Stadium plan', 'Stand capacity rises to 40,000 in 2026 under the plan.', PROSE);
+    expect(stand.publishedAt).toBeNull();
+    expect(stand.paragraphs[0]).toBe('Stand capacity rises to 40,000 in 2026 under the plan.');
+  });
+
+  it('reads other block-body CMSs: Portable Text spans, a publication date key by its name, an outlet key', async () => {
+    const dir = tempDataDir({
+      'sanity.json': JSON.stringify({
+        title: 'Library opens on Sundays',
+        publication_date: '2024-02-01T09:00:00Z',
+        outlet: 'Northside Weekly',
+        body: [
+          { _type: 'block', children: [{ _type: 'span', text: 'The central library will open on Sundays ' }, { _type: 'span', text: 'from next month.' }] },
+          { _type: 'image', asset: { url: 'https://cdn.example/library.jpg' }, caption: 'The reading room', credit: 'Northside Weekly' },
+          { _type: 'block', children: [{ _type: 'span', text: 'Staff will work the extra day on a voluntary rota.' }] },
+        ],
+      }),
+    });
+    const [a] = (await loadArticles(dir)).articles;
+    expect(a).toMatchObject({
+      title: 'Library opens on Sundays',
+      source: { id: 'northside-weekly', name: 'Northside Weekly' },
+      publishedAt: '2024-02-01T09:00:00.000Z',
+      dateSource: 'metadata',
+      images: [{ caption: 'The reading room', credit: 'Northside Weekly', afterParagraph: 0, url: 'https://cdn.example/library.jpg' }],
+    });
+    expect(paragraphsOf(a!)).toEqual(['The central library will open on Sundays from next month.', 'Staff will work the extra day on a voluntary rota.']);
+  });
+
+  it('reads a Jekyll figure include and drops link-only menus, but keeps prose that holds a link', async () => {
+    const dir = tempDataDir({
+      'jekyll.md': [
+        '---',
+        'title: Library opens on Sundays',
+        'date: 2024-02-01',
+        '---',
+        '[Home](/) | [News](/news) | [About](/about)',
+        'The central library will open on Sundays from next month, [the council said](https://example.org/statement).',
+        '{% include figure.html image_path="/assets/library.jpg" caption="The reading room" credit="Jo Bloggs" %}',
+        'Staff will work the extra day on a voluntary rota.',
+      ].join('\n\n'),
+    });
+    const [a] = (await loadArticles(dir)).articles;
+    expect(paragraphsOf(a!)).toEqual(['The central library will open on Sundays from next month, the council said.', 'Staff will work the extra day on a voluntary rota.']);
+    expect(a!.images).toEqual([{ caption: 'The reading room', credit: 'Jo Bloggs', afterParagraph: 0, url: '/assets/library.jpg' }]);
   });
 });

@@ -38,8 +38,12 @@ const COLON_DATELINE = /^(\p{Lu}[\p{Lu} .'’-]{2,30}):\s+(\p{Lu}.*)$/u;
 const NOT_A_PLACE = /^(?:UPDATE|UPDATED|BREAKING|BREAKING NEWS|EXCLUSIVE|WATCH|LIVE|NOTE|EDITOR'S NOTE|EDITOR’S NOTE|PHOTOS|VIDEO|CORRECTION|ANALYSIS|OPINION|READ MORE|ALSO READ|RELATED|FILE|Q|A)$/u;
 /** A desk or agency credit in a byline's place: `Express News Service`, `Special Correspondent`, `HT Correspondent`. */
 const DESK_BYLINE = /^(?:\p{Lu}[\p{L}]*\s+){0,3}(?:News Service|News Network|Bureau|Staff Reporter|Special Correspondent|Correspondent|Staff Writer|News Desk|Web Desk|Online Desk)$/u;
-/** Copyright and rights lines at a page's foot: `© 2024 Hillside Times. All rights reserved.` */
-const COPYRIGHT = /^(?:©|\(c\)\s|copyright\b|all rights reserved)/iu;
+/**
+ * Copyright and rights lines at a page's foot: `© 2024 Hillside Times. All rights reserved.`,
+ * `Copyright 2024 The Associated Press.` — "Copyright" followed by a sign or a year, so prose
+ * about copyright ("Copyright reform was approved…") stays.
+ */
+const COPYRIGHT = /^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4})|all rights reserved)/iu;
 /** A rule drawn with characters (`___`, `* * *`, `• • •`). */
 const RULE = /^[\s_*•·~=#–—-]{3,}$/u;
 /** A clock time alone on its line, as live blogs stamp their entries (`13:47`, `9.05am`, `10:05 GMT`). */
