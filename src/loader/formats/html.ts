@@ -175,9 +175,16 @@ function metaAll(doc: DomDocument, key: string): string[] {
 }
 
 /** Blog platforms' rel="tag" / rel="category tag" links (WordPress, Ghost), the tags the page shows. */
-function relLinks(doc: DomDocument, rel: 'tag' | 'category'): string[] {
-  const selector = rel === 'tag' ? 'a[rel="tag"]' : 'a[rel~="category"]';
-  return [...new Set(Array.from(doc.querySelectorAll(selector)).map(textOf).filter(Boolean))];
+function relLinks(doc: DomDocument): { tags: string[]; categories: string[] } {
+  const tags = new Set<string>();
+  const categories = new Set<string>();
+  for (const a of Array.from(doc.querySelectorAll('a[rel]'))) {
+    const rel = ` ${a.getAttribute('rel') ?? ''} `;
+    const t = rel.includes(' category ') ? categories : rel.includes(' tag ') ? tags : null;
+    const text = t ? textOf(a) : '';
+    if (t && text) t.add(text);
+  }
+  return { tags: [...tags], categories: [...categories] };
 }
 
 function ldName(v: unknown): unknown {
@@ -211,6 +218,8 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
   const time = doc.querySelector('article time[datetime], time[datetime]')?.getAttribute('datetime');
   const canonical = doc.querySelector('link[rel~="canonical" i]')?.getAttribute('href');
   const locale = meta(doc, 'og:locale')?.replace('_', '-');
+  let rel: ReturnType<typeof relLinks> | null = null;
+  const links = () => (rel ??= relLinks(doc));
   const mainEntity = a.mainEntityOfPage && typeof a.mainEntityOfPage === 'object' ? (a.mainEntityOfPage as Json)['@id'] : a.mainEntityOfPage;
   const fields: Json = {
     title: first(a.headline, meta(doc, 'og:title')),
@@ -218,8 +227,8 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
     byline: first(ldName(a.author), metaAll(doc, 'article:author').filter((x) => !/^https?:/u.test(x)), meta(doc, 'author')),
     publishedAt: first(a.datePublished, meta(doc, 'article:published_time'), time),
     modifiedAt: first(a.dateModified, meta(doc, 'article:modified_time'), meta(doc, 'og:updated_time')),
-    category: first(a.articleSection, meta(doc, 'article:section')) ?? relLinks(doc, 'category')[0],
-    tags: first(a.keywords, metaAll(doc, 'article:tag')) ?? relLinks(doc, 'tag'),
+    category: first(a.articleSection, meta(doc, 'article:section')) ?? links().categories[0],
+    tags: first(a.keywords, metaAll(doc, 'article:tag')) ?? links().tags,
     url: first(a.url, mainEntity, canonical, meta(doc, 'og:url')),
     image: first(ldImage(a.image), meta(doc, 'og:image')),
     language: first(a.inLanguage, locale, doc.documentElement.getAttribute('lang')),
@@ -241,6 +250,7 @@ const CHROME_WORDS = new Set([
 ]);
 const RELATED_WORDS = /\b(?:related|read[\s_-]?more|more[\s_-]on|also[\s_-]read|read[\s_-]also|see[\s_-]also|recommended|more[\s_-]stories|further[\s_-]reading)\b/iu;
 /** A related label in any language body.ts knows (`Related:`, `READ MORE:`, `Lire aussi`), alone or before a headline. */
+const RELATED_LABEL_START = new RegExp(`^(?:${RELATED_LABELS})`, 'iu');
 const RELATED_LABEL = new RegExp(`^(?:${RELATED_LABELS})\\s*(?:[:|]\\s*|$)`, 'iu');
 const DROP =
   'script, style, noscript, template, iframe, form, button, svg, canvas, nav, dialog, [hidden], [aria-hidden="true"], [role="navigation"], [role="banner"], [role="contentinfo"], [role="dialog"], .visually-hidden, .sr-only, .screen-reader-text';
@@ -289,8 +299,11 @@ function takeRelated(doc: DomDocument, base: string | null): Array<{ title: stri
   // A paragraph that opens with a label (`<p><strong>Related:</strong> <a>…</a></p>`), or holds
   // only the label with the list of links right after it, as CMS editors insert them in the text.
   for (const p of Array.from(doc.querySelectorAll('p'))) {
+    // Most paragraphs are story: a glance at their start rejects them before their text is cleaned.
+    const raw = p.textContent ?? '';
+    if (raw.length > 400 || !RELATED_LABEL_START.test(raw.trimStart().slice(0, 40))) continue;
     const t = textOf(p);
-    if (t.length > 300 || !RELATED_LABEL.test(t)) continue;
+    if (!RELATED_LABEL.test(t)) continue;
     const links = Array.from(p.querySelectorAll('a[href]'));
     if (links.length > 0) {
       take(links);
@@ -307,12 +320,27 @@ function takeRelated(doc: DomDocument, base: string | null): Array<{ title: stri
   return out;
 }
 
-function dropChrome(doc: DomDocument): void {
+/** Class words outlets give the byline's element, in several languages. */
+const BYLINE_WORDS = new Set(['byline', 'author', 'autor', 'auteur']);
+
+/**
+ * Removes the chrome; returns the text of the first short byline element it passed (`<p
+ * class="autor">Von Jonas Brenner</p>`), read here, in the same walk, for pages whose byline
+ * neither metadata nor Readability finds (Readability takes such elements out of the page).
+ */
+function dropChrome(doc: DomDocument): string | null {
+  let byline: string | null = null;
   for (const el of Array.from(doc.querySelectorAll(DROP))) el.remove();
   for (const el of Array.from(doc.querySelectorAll('[class], [id], [aria-label]'))) {
     if (el.tagName === 'BODY' || el.tagName === 'HTML' || el.tagName === 'ARTICLE' || el.tagName === 'MAIN') continue;
-    if (words(el).some((w) => CHROME_WORDS.has(w))) el.remove();
+    const w = words(el);
+    if (w.some((x) => CHROME_WORDS.has(x))) el.remove();
+    else if (byline === null && w.some((x) => BYLINE_WORDS.has(x))) {
+      const t = textOf(el);
+      if (t && countWords(t) <= 8 && BYLINE_WORD.test(t)) byline = t;
+    }
   }
+  return byline;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -342,10 +370,8 @@ export function readPage(doc: DomDocument, parseContent: (html: string) => DomDo
   const h1Text = h1 ? textOf(h1) : null;
   const pageData = nextDataArticle(doc);
   const related = takeRelated(doc, base);
-  dropChrome(doc);
+  const bylineElement = dropChrome(doc);
   const hero = doc.querySelector('figure') ? heroFigure(doc, base) : null;
-  // Read before Readability, which takes byline elements out of the page it is given.
-  const bylineElement = fields.byline === undefined ? bylineFromClass(doc) : null;
   const blocks: Block[] = statedDateLines(doc);
   // A page that marks its story's body (schema.org microdata `itemprop="articleBody"`) says where
   // the story is: no need for Readability to guess, nor for its kicker and headline above.
@@ -377,17 +403,6 @@ function heroFigure(doc: DomDocument, base: string | null): Exclude<Block, strin
   return null;
 }
 
-/** Classes outlets give the byline's element, in several languages (`byline`, `author`, `autor`, `auteur`). */
-const BYLINE_SELECTOR = '[rel="author"], [class*="byline" i], [class*="author" i], [class*="autor" i], [class*="auteur" i]';
-
-/** A short byline element's text (`Von Jonas Brenner`), for pages whose byline Readability does not find. */
-function bylineFromClass(doc: DomDocument): string | null {
-  for (const el of Array.from(doc.querySelectorAll(BYLINE_SELECTOR))) {
-    const t = textOf(el);
-    if (t && countWords(t) <= 8 && BYLINE_WORD.test(t)) return t;
-  }
-  return null;
-}
 
 /** Keys under which page data holds an article's body, as shapes.ts reads them. */
 const BODY_KEYS = ['body', 'content', 'text', 'articleBody', 'content_elements', 'blocks', 'bodyHtml', 'body_html'];
