@@ -15,6 +15,7 @@
  * Nothing here parses HTML: a part that holds HTML is passed on as `{ html }` for the format to
  * turn into blocks (normalise/html-blocks.ts, loaded only when a file has such a part).
  */
+import { decodeHTML } from 'entities';
 import { applyMetadata, FIELD_NAMES, pick, text } from './metadata.js';
 import { structureBody } from './normalise/body.js';
 import { cleanLine, cleanLines } from './normalise/clean.js';
@@ -43,16 +44,7 @@ export const HOLDS_HTML = /<\/?[a-z][\w-]*[\s>/]|&(?:#\d+|#x[\da-f]+|[a-z]+\d*);
 function plain(v: unknown): string | null {
   const s = str(v);
   if (s === null) return null;
-  if (!HOLDS_HTML.test(s)) return cleanLine(s) || null;
-  return (
-    cleanLine(
-      s
-        .replace(/<[^>]*>/gu, ' ')
-        .replace(/&#(\d+);/gu, (_, n: string) => String.fromCodePoint(Number(n)))
-        .replace(/&#x([\da-f]+);/giu, (_, n: string) => String.fromCodePoint(parseInt(n, 16)))
-        .replace(/&(amp|lt|gt|quot|apos|nbsp);/gu, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' })[e] ?? ''),
-    ) || null
-  );
+  return cleanLine(HOLDS_HTML.test(s) ? decodeHTML(s.replace(/<[^>]*>/gu, ' ')) : s) || null;
 }
 
 /** Names of people from `{ name }` objects, strings, or lists of either. */
