@@ -37,14 +37,21 @@ export interface ArticleObject {
 
 const isObject = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
-/** Markup in a string: a tag or an entity. */
-export const HOLDS_HTML = /<\/?[a-z][\w-]*[\s>/]|&(?:#\d+|#x[\da-f]+|[a-z]+\d*);/iu;
+/**
+ * HTML in a string: a tag of the elements story markup is made of. Any `<word>` would not do: a
+ * plain-text body may say "handle <most> of the trade", and that text must stay as written.
+ */
+const TAGS = String.raw`<\/?(?:p|br|div|span|a|b|i|u|em|strong|h[1-6]|ul|ol|li|figure|figcaption|img|blockquote|section|article|table|tbody|thead|tr|td|th|iframe|script|style)(?:\s[^<>]*)?\/?>`;
+export const HOLDS_HTML = new RegExp(TAGS, 'iu');
+const ALL_TAGS = new RegExp(TAGS, 'giu');
+/** An entity (`&#8217;`, `&amp;`) in a CMS field's rendered text. */
+const ENTITY = /&(?:#\d+|#x[\da-f]+|[a-z]+\d*);/iu;
 
 /** Text of a string that may hold inline HTML (`<b>`, `&#8217;`), without parsing a DOM. */
 function plain(v: unknown): string | null {
   const s = str(v);
   if (s === null) return null;
-  return cleanLine(HOLDS_HTML.test(s) ? decodeHTML(s.replace(/<[^>]*>/gu, ' ')) : s) || null;
+  return cleanLine(HOLDS_HTML.test(s) || ENTITY.test(s) ? decodeHTML(s.replace(ALL_TAGS, ' ')) : s) || null;
 }
 
 /** Names of people from `{ name }` objects, strings, or lists of either. */

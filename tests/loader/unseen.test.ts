@@ -534,6 +534,15 @@ describe('the family rules on forms other outlets print (and prose they must lea
     expect(paragraphsOf(a!)).toEqual(['The central library will open on Sundays from next month.', 'Staff will work the extra day on a voluntary rota.']);
   });
 
+  it('reads a JSON body as HTML only when it holds story markup: a plain-text body with angle brackets stays as written', async () => {
+    const dir = tempDataDir({
+      'plain.json': JSON.stringify({ title: 'Ports handle most trade', body: 'Ports & harbours handle <most> of the trade, the minister said.' }),
+      'html.json': JSON.stringify({ title: 'Ports handle more trade', body: '<p>Ports &amp; harbours handle <b>more</b> of the trade.</p><p>The minister said so on Tuesday.</p>' }),
+    });
+    const loaded = await loadArticles(dir);
+    expect(loaded.articles.map((a) => paragraphsOf(a))).toEqual([['Ports & harbours handle more of the trade.', 'The minister said so on Tuesday.'], ['Ports & harbours handle <most> of the trade, the minister said.']]);
+  });
+
   it('reads a Jekyll figure include and drops link-only menus, but keeps prose that holds a link', async () => {
     const dir = tempDataDir({
       'jekyll.md': [
