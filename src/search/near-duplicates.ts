@@ -366,11 +366,12 @@ export class StoryIndex {
   private slots = 0;
   private readonly freeSlots: number[] = [];
   private signatures: Uint16Array;
-  /** Bucket values are `slot × bands + band`: a value's key is that band's hash of the slot's signature (nothing stored twice). */
-  private readonly buckets = new BucketTable((value) => {
-    const slot = this.slotOf(value);
-    return this.bandKey(this.signatures, slot * this.bins, value - this.bucketValue(slot, 0));
-  });
+  /**
+   * Bucket values are `slot × bands + band`: a value's key is that band's hash of the slot's
+   * signature (nothing stored twice). A key tells its band too (`key % bands`), so the table keeps
+   * only the slot of a value (3 bytes a position, see lsh-buckets.ts).
+   */
+  private readonly buckets: BucketTable;
   /** Candidate pairs confirmed or refused so far: the work LSH let through (bench/near-duplicates-bench.ts reports it). */
   comparisons = 0;
   /** Adds and removes so far: a copy of the stories made at this count is still exact (corpus/stories.ts). */
@@ -379,6 +380,12 @@ export class StoryIndex {
   constructor(options: Partial<NearDuplicateOptions> = {}) {
     this.options = Object.freeze({ ...DEFAULT_NEAR_DUPLICATE_OPTIONS, ...options });
     this.signatures = new Uint16Array(64 * this.bins);
+    const keyOf = (value: number) => {
+      const slot = this.slotOf(value);
+      return this.bandKey(this.signatures, slot * this.bins, value - this.bucketValue(slot, 0));
+    };
+    const bands = this.options.bands;
+    this.buckets = new BucketTable(keyOf, bands <= 254 ? bands : 1);
   }
 
   private get bins(): number {
@@ -755,8 +762,10 @@ export class StoryIndex {
 
   /**
    * One key per band: a hash of the band number and its bins, 30 bits so V8 keeps it a small
-   * integer (no boxed number per key). Two different bands rarely share a key; when they do, the
-   * pair is only a candidate, and the confirmation step decides.
+   * integer (no boxed number per key), with the band as its remainder modulo `bands` (the bucket
+   * table keeps a value's slot alone: see {@link buckets}). Two different bands never share a key;
+   * two different bins of one band rarely do, and then the pair is only a candidate, which the
+   * confirmation step decides.
    */
   private bucketKeys(signature: Uint16Array, offset: number): Uint32Array {
     const bands = this.options.bands;
@@ -785,6 +794,7 @@ export class StoryIndex {
     const rows = this.options.rows;
     let h = mix(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1));
     for (let r = 0; r < rows; r++) h = mix(Math.imul(h, 0x01000193) ^ signature[offset + b * rows + r]!);
-    return h >>> 2;
+    const key = h >>> 2;
+    return key - (key % this.options.bands) + b;
   }
 }
