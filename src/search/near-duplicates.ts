@@ -174,6 +174,9 @@ function plainSeparator(c: number): boolean {
   return known === 1;
 }
 
+/** Per ASCII code: the lower-case letter or digit a word character folds to, 0 for a separator (one read instead of three range tests). */
+const ASCII_WORD_CHARACTER = Uint8Array.from({ length: 0x80 }, (_, c) => ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) ? c : c >= 0x41 && c <= 0x5a ? c + 0x20 : 0));
+
 /**
  * The hashes of {@link storyWords} (each `hashString(word)`) made in one pass over the
  * characters, without the joined text, its folded and lower-case copies or any word string
@@ -191,15 +194,16 @@ function asciiWordHashes(paragraphs: readonly string[]): Uint32Array | null {
     let h = 0;
     let inWord = false;
     for (let i = 0; i < p.length; i++) {
-      let c = p.charCodeAt(i);
-      if (c >= 0x80 && !plainSeparator(c)) return null;
-      if (c >= 0x41 && c <= 0x5a) c += 0x20;
-      if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) {
+      const c = p.charCodeAt(i);
+      let folded = 0;
+      if (c < 0x80) folded = ASCII_WORD_CHARACTER[c]!;
+      else if (!plainSeparator(c)) return null;
+      if (folded !== 0) {
         if (!inWord) {
           h = 0x811c9dc5;
           inWord = true;
         }
-        h ^= c;
+        h ^= folded;
         h = Math.imul(h, 0x01000193);
       } else if (inWord) {
         out[count++] = mix(h);
@@ -219,42 +223,40 @@ function asciiWordHashes(paragraphs: readonly string[]): Uint32Array | null {
  * index keeps 30 MB less (300 bytes an article).
  */
 export function minHash(shingles: Iterable<number>, bins: number): Uint16Array {
+  return minHashOf(shingles instanceof Uint32Array ? shingles : Uint32Array.from(shingles), bins);
+}
+
+/**
+ * {@link minHash} of a typed array, read by index (a replica's start signs 100,000 texts: the
+ * iterator protocol and a second full-width copy of the bins cost a fifth of it).
+ */
+function minHashOf(shingles: Uint32Array, bins: number): Uint16Array {
   const sig = new Uint32Array(bins).fill(EMPTY);
   let filled = 0;
-  for (const h of shingles) {
+  for (let i = 0; i < shingles.length; i++) {
+    const h = shingles[i]!;
     const bin = h % bins;
     // The value within a bin must not depend on the bin choice, or equal bins would mean little.
     const v = mix(h ^ 0x9e3779b9) >>> 1; // 31 bits: EMPTY can never be a value
-    if (sig[bin] === EMPTY) filled++;
-    if (v < sig[bin]!) sig[bin] = v;
+    const kept = sig[bin]!;
+    if (kept === EMPTY) filled++;
+    if (v < kept) sig[bin] = v;
   }
-  if (filled === 0 || filled === bins) return narrowed(sig);
-  const out = sig.slice();
+  const out = new Uint16Array(bins);
   for (let i = 0; i < bins; i++) {
-    if (sig[i] !== EMPTY) continue;
+    let value = sig[i]!;
+    // An empty bin of a text with some filled (none filled: an empty text, every bin stays 0xffff).
     // The same probe sequence for bin i in every document: an empty bin copies the same donor bin
     // whenever that donor is filled in both, so equal bins still estimate Jaccard without bias.
-    for (let attempt = 1; ; attempt++) {
-      const donor = mix(Math.imul(i + 1, 0x27d4eb2d) ^ Math.imul(attempt, 0x165667b1)) % bins;
-      if (sig[donor] !== EMPTY) {
-        out[i] = sig[donor]!;
-        break;
-      }
-    }
+    for (let attempt = 1; value === EMPTY && filled > 0; attempt++) value = sig[mix(Math.imul(i + 1, 0x27d4eb2d) ^ Math.imul(attempt, 0x165667b1)) % bins]!;
+    out[i] = value & 0xffff;
   }
-  return narrowed(out);
-}
-
-/** A signature's bins, each its low 16 bits (an empty bin, of an empty text, stays 0xffff). */
-function narrowed(signature: Uint32Array): Uint16Array {
-  const out = new Uint16Array(signature.length);
-  for (let i = 0; i < signature.length; i++) out[i] = signature[i]! & 0xffff;
   return out;
 }
 
 export function fingerprint(paragraphs: readonly string[], o: NearDuplicateOptions = DEFAULT_NEAR_DUPLICATE_OPTIONS): Fingerprint {
   const set = shingleSet(paragraphs, o.shingleWords);
-  return { shingles: set.length, signature: set.length < o.minShingles ? new Uint16Array(0) : minHash(set, o.bands * o.rows) };
+  return { shingles: set.length, signature: set.length < o.minShingles ? new Uint16Array(0) : minHashOf(set, o.bands * o.rows) };
 }
 
 /** Estimated Jaccard similarity and overlap (shared shingles over the smaller set) of two fingerprints. */
