@@ -1,4 +1,5 @@
 /** The shared finishing step: a draft plus its provenance becomes a validated Article. */
+import { createHash } from 'node:crypto';
 import { bodyOf } from '../articles/record.js';
 import { ArticleRecord, Source, type Article } from '../articles/schema.js';
 import { countWords, slugify } from './normalise/clean.js';
@@ -20,6 +21,14 @@ export interface Provenance {
 
 const VALID_SOURCE_ID = Source.shape.id;
 
+/**
+ * An id for a source whose name has no Latin letters to slug (`صحيفة الخليج اليوم`): a short hash
+ * of the name, the same for every article of that source, so the source is kept, not dropped.
+ */
+function nonLatinSourceId(name: string): string {
+  return `source-${createHash('sha256').update(name.normalize('NFC')).digest('hex').slice(0, 10)}`;
+}
+
 /** Builds the record; related ids are filled in later, once every article is known. */
 export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
   const paragraphs = draft.paragraphs;
@@ -27,7 +36,7 @@ export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
   const sourceName = draft.sourceName?.trim() || null;
   // An id the input states is kept as given when it is a valid id; otherwise one is made from it.
   const statedId = draft.sourceId ?? p.sourceId;
-  const sourceId = sourceName ? (statedId && VALID_SOURCE_ID.safeParse(statedId).success ? statedId : slugify(statedId ?? sourceName)) : '';
+  const sourceId = sourceName ? (statedId && VALID_SOURCE_ID.safeParse(statedId).success ? statedId : slugify(statedId ?? sourceName) || nonLatinSourceId(sourceName)) : '';
   const article: Article = {
     id: p.id,
     slug: slugify(draft.title) || p.id,

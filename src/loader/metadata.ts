@@ -2,6 +2,7 @@
  * Explicit metadata, as Markdown front matter and scraper JSON name it, mapped onto a draft.
  * Field names follow common scraper output (news-please, newspaper3k, NewsAPI-style exports).
  */
+import { cleanByline } from './normalise/body.js';
 import { parseMetadataDate } from './normalise/dates.js';
 import { cleanLine } from './normalise/clean.js';
 import { primaryLanguage } from './normalise/language.js';
@@ -46,7 +47,7 @@ function names(v: unknown): string | null {
   }
   if (typeof v === 'object' && v) return text((v as Fields).name);
   const s = text(v);
-  return s ? s.replace(/^by\s+/iu, '') : null;
+  return s ? cleanByline(s.replace(/^by\s+/iu, '')) || null : null;
 }
 
 /** A problem with one metadata field: the draft is still usable without it. */

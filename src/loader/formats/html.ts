@@ -12,34 +12,17 @@ import { Readability } from '@mozilla/readability';
 import iconv from 'iconv-lite';
 import { parseHTML } from 'linkedom';
 import { applyMetadata, type FieldProblem } from '../metadata.js';
-import { cleanByline, splitCaption, statesDate, structureBody } from '../normalise/body.js';
+import { cleanByline, RELATED_LABELS, splitCaption, statesDate, structureBody } from '../normalise/body.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLine, countWords } from '../normalise/clean.js';
-import { emptyCounts, emptyDraft, type Block, type FormatParser, type ParseContext, type ParseResult } from '../types.js';
-
-/** The few DOM members used here: linkedom, jsdom and happy-dom all provide them. */
-export interface DomElement {
-  readonly nodeType: number;
-  readonly tagName: string;
-  readonly textContent: string | null;
-  readonly childNodes: ArrayLike<DomElement>;
-  readonly parentElement: DomElement | null;
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): DomElement | null;
-  querySelectorAll(selector: string): ArrayLike<DomElement>;
-  remove(): void;
-}
-export interface DomDocument {
-  readonly documentElement: DomElement;
-  querySelector(selector: string): DomElement | null;
-  querySelectorAll(selector: string): ArrayLike<DomElement>;
-}
-
-const ELEMENT = 1;
-const TEXT = 3;
+import { collectBlocks, creditText, figureBlock, htmlBlocks, resolve, textOf, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
+import { entryFromObject } from '../shapes.js';
+import { emptyCounts, emptyDraft, type ArticleDraft, type Block, type FormatParser, type NormalisationCounts, type ParseContext, type ParseResult } from '../types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Decoding by the declared charset
+
+export type { DomDocument, DomElement } from '../normalise/html-blocks.js';
 
 const BOMS: Array<[number[], string]> = [
   [[0xef, 0xbb, 0xbf], 'utf-8'],
@@ -95,9 +78,14 @@ function isArticle(node: Json): boolean {
   return (Array.isArray(type) ? type : [type]).some((t) => typeof t === 'string' && ARTICLE_TYPES.has(t));
 }
 
-/** The first JSON-LD NewsArticle/Article object on the page (in @graph lists and arrays too). */
+/**
+ * The first JSON-LD NewsArticle/Article object on the page (in @graph lists and arrays too), its
+ * `{ "@id": … }` references (a publisher or author stated once in the graph) replaced by the nodes.
+ */
 function jsonLdArticle(doc: DomDocument): { article: Json | null; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
+  const nodes = new Map<string, Json>();
+  let found: Json | null = null;
   for (const script of Array.from(doc.querySelectorAll('script[type="application/ld+json" i]'))) {
     let value: unknown;
     try {
@@ -112,12 +100,66 @@ function jsonLdArticle(doc: DomDocument): { article: Json | null; problems: Fiel
       if (Array.isArray(v)) queue.push(...v);
       else if (v && typeof v === 'object') {
         const node = v as Json;
-        if (isArticle(node)) return { article: node, problems };
+        if (typeof node['@id'] === 'string' && Object.keys(node).length > 1) nodes.set(node['@id'], node);
+        if (isArticle(node)) found ??= node;
         if (Array.isArray(node['@graph'])) queue.push(...node['@graph']);
       }
     }
   }
-  return { article: null, problems };
+  if (!found) return { article: null, problems };
+  const deref = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(deref);
+    if (v && typeof v === 'object' && typeof (v as Json)['@id'] === 'string' && Object.keys(v).length === 1) return nodes.get((v as Json)['@id'] as string) ?? v;
+    return v;
+  };
+  const article: Json = {};
+  for (const [k, v] of Object.entries(found)) article[k] = k === 'mainEntityOfPage' ? v : deref(v);
+  return { article, problems };
+}
+
+const MICRODATA_ARTICLE = /schema\.org\/(?:NewsArticle|Article|ReportageNewsArticle|AnalysisNewsArticle|BlogPosting|OpinionNewsArticle|LiveBlogPosting|BackgroundNewsArticle)\/?$/iu;
+
+/** An itemprop element's value as microdata defines it: meta content, time datetime, link/a href, img src, else its text. */
+function itemValue(el: DomElement): string | null {
+  const tag = el.tagName.toUpperCase();
+  const v = tag === 'META' ? el.getAttribute('content') : tag === 'TIME' ? (el.getAttribute('datetime') ?? el.textContent) : tag === 'A' || tag === 'LINK' ? el.getAttribute('href') : tag === 'IMG' ? el.getAttribute('src') : el.textContent;
+  return v ? cleanLine(v.replace(/\s+/gu, ' ')) || null : null;
+}
+
+/**
+ * A schema.org microdata article (`itemscope itemtype=".../NewsArticle"` with `itemprop`s) as the
+ * JSON-LD object it states, for pages that carry their metadata that way.
+ */
+function microdataArticle(doc: DomDocument): Json | null {
+  const scope = Array.from(doc.querySelectorAll('[itemscope][itemtype]')).find((el) => MICRODATA_ARTICLE.test(el.getAttribute('itemtype') ?? ''));
+  if (!scope) return null;
+  const prop = (root: DomElement, name: string) => root.querySelector(`[itemprop~="${name}"]`);
+  const value = (root: DomElement, name: string) => {
+    const el = prop(root, name);
+    return el ? itemValue(el) : null;
+  };
+  /** A person or organisation: its name property when it is an item, else its text. */
+  const named = (el: DomElement) => (el.getAttribute('itemscope') !== null ? value(el, 'name') : itemValue(el));
+  const image = prop(scope, 'image');
+  return {
+    headline: value(scope, 'headline') ?? value(scope, 'name'),
+    datePublished: value(scope, 'datePublished'),
+    dateModified: value(scope, 'dateModified'),
+    author: Array.from(scope.querySelectorAll('[itemprop~="author"]')).map(named).filter(Boolean).map((name) => ({ name })),
+    publisher: (() => {
+      const el = prop(scope, 'publisher');
+      return el ? { name: named(el) } : undefined;
+    })(),
+    image: image
+      ? image.getAttribute('itemscope') !== null
+        ? { url: value(image, 'contentUrl') ?? value(image, 'url'), caption: value(image, 'caption'), creditText: value(image, 'creditText') ?? value(image, 'copyrightHolder') }
+        : itemValue(image)
+      : undefined,
+    articleSection: value(scope, 'articleSection'),
+    keywords: value(scope, 'keywords'),
+    inLanguage: value(scope, 'inLanguage'),
+    url: value(scope, 'url'),
+  };
 }
 
 function meta(doc: DomDocument, key: string): string | null {
@@ -132,6 +174,19 @@ function metaAll(doc: DomDocument, key: string): string[] {
     .filter(Boolean);
 }
 
+/** Blog platforms' rel="tag" / rel="category tag" links (WordPress, Ghost), the tags the page shows. */
+function relLinks(doc: DomDocument): { tags: string[]; categories: string[] } {
+  const tags = new Set<string>();
+  const categories = new Set<string>();
+  for (const a of Array.from(doc.querySelectorAll('a[rel]'))) {
+    const rel = ` ${a.getAttribute('rel') ?? ''} `;
+    const t = rel.includes(' category ') ? categories : rel.includes(' tag ') ? tags : null;
+    const text = t ? textOf(a) : '';
+    if (t && text) t.add(text);
+  }
+  return { tags: [...tags], categories: [...categories] };
+}
+
 function ldName(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(ldName);
   if (v && typeof v === 'object') return (v as Json).name;
@@ -144,7 +199,8 @@ function ldImage(v: unknown): { url: string; caption?: unknown; credit?: unknown
   if (first && typeof first === 'object') {
     const im = first as Json;
     const url = typeof im.url === 'string' ? im.url : typeof im.contentUrl === 'string' ? im.contentUrl : null;
-    if (url) return { url, caption: im.caption, credit: im.creditText ?? ldName(im.copyrightHolder) ?? ldName(im.author) };
+    const credit = im.creditText ?? ldName(im.copyrightHolder) ?? ldName(im.author);
+    if (url) return { url, caption: im.caption, credit: typeof credit === 'string' ? creditText(credit) : credit };
   }
   return null;
 }
@@ -158,10 +214,12 @@ const first = (...values: unknown[]): unknown => values.find((v) => v !== undefi
  */
 function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[] } {
   const { article: ld, problems } = jsonLdArticle(doc);
-  const a = ld ?? {};
+  const a = ld ?? microdataArticle(doc) ?? {};
   const time = doc.querySelector('article time[datetime], time[datetime]')?.getAttribute('datetime');
   const canonical = doc.querySelector('link[rel~="canonical" i]')?.getAttribute('href');
   const locale = meta(doc, 'og:locale')?.replace('_', '-');
+  let rel: ReturnType<typeof relLinks> | null = null;
+  const links = () => (rel ??= relLinks(doc));
   const mainEntity = a.mainEntityOfPage && typeof a.mainEntityOfPage === 'object' ? (a.mainEntityOfPage as Json)['@id'] : a.mainEntityOfPage;
   const fields: Json = {
     title: first(a.headline, meta(doc, 'og:title')),
@@ -169,8 +227,8 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
     byline: first(ldName(a.author), metaAll(doc, 'article:author').filter((x) => !/^https?:/u.test(x)), meta(doc, 'author')),
     publishedAt: first(a.datePublished, meta(doc, 'article:published_time'), time),
     modifiedAt: first(a.dateModified, meta(doc, 'article:modified_time'), meta(doc, 'og:updated_time')),
-    category: first(a.articleSection, meta(doc, 'article:section')),
-    tags: first(a.keywords, metaAll(doc, 'article:tag')),
+    category: first(a.articleSection, meta(doc, 'article:section')) ?? links().categories[0],
+    tags: first(a.keywords, metaAll(doc, 'article:tag')) ?? links().tags,
     url: first(a.url, mainEntity, canonical, meta(doc, 'og:url')),
     image: first(ldImage(a.image), meta(doc, 'og:image')),
     language: first(a.inLanguage, locale, doc.documentElement.getAttribute('lang')),
@@ -179,15 +237,21 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
   return { fields, problems };
 }
 
+/** The word before a byline, in the languages outlets print it (`By`, `Par`, `Von`, `Por`, `بقلم`). */
+const BYLINE_WORD = /^(?:by|par|von|por|door|di|av|af|بقلم|كتب)[\s:]+/iu;
+
 // ---------------------------------------------------------------------------------------------
 // Chrome and related blocks, taken out before Readability looks for the content
 
 /** Class, id and aria-label words of interface parts that are never the story. */
 const CHROME_WORDS = new Set([
   'ad', 'ads', 'adslot', 'advert', 'adverts', 'advertisement', 'advertising', 'banner', 'consent', 'cookie', 'cookies', 'gdpr',
-  'newsletter', 'outbrain', 'paywall', 'promo', 'share', 'sharing', 'sharebar', 'social', 'sponsored', 'subscribe', 'subscription', 'taboola',
+  'newsletter', 'outbrain', 'paywall', 'piano', 'promo', 'signup', 'share', 'sharing', 'sharebar', 'social', 'sponsored', 'subscribe', 'subscription', 'taboola',
 ]);
-const RELATED_WORDS = /\b(?:related|read[\s_-]?more|more[\s_-]on|also[\s_-]read|see[\s_-]also|recommended|more[\s_-]stories|further[\s_-]reading)\b/iu;
+const RELATED_WORDS = /\b(?:related|read[\s_-]?more|more[\s_-]on|also[\s_-]read|read[\s_-]also|see[\s_-]also|recommended|more[\s_-]stories|further[\s_-]reading)\b/iu;
+/** A related label in any language body.ts knows (`Related:`, `READ MORE:`, `Lire aussi`), alone or before a headline. */
+const RELATED_LABEL_START = new RegExp(`^(?:${RELATED_LABELS})`, 'iu');
+const RELATED_LABEL = new RegExp(`^(?:${RELATED_LABELS})\\s*(?:[:|]\\s*|$)`, 'iu');
 const DROP =
   'script, style, noscript, template, iframe, form, button, svg, canvas, nav, dialog, [hidden], [aria-hidden="true"], [role="navigation"], [role="banner"], [role="contentinfo"], [role="dialog"], .visually-hidden, .sr-only, .screen-reader-text';
 
@@ -196,28 +260,6 @@ function words(el: DomElement): string[] {
     .toLowerCase()
     .split(/[\s_-]+/u)
     .filter(Boolean);
-}
-
-function textOf(el: DomElement): string {
-  return cleanLine((el.textContent ?? '').replace(/\s+/gu, ' '));
-}
-
-const INLINE = new Set(['SPAN', 'A', 'B', 'STRONG', 'EM', 'I', 'TIME', 'SMALL', 'ABBR', 'CITE']);
-
-/**
- * A container's text. Inline elements side by side with no text between them are items laid out
- * by CSS (`<span>By Sam Roe</span><span>North of England reporter</span>`): joined with a comma,
- * not run together.
- */
-function containerText(el: DomElement): string {
-  const kids = Array.from(el.childNodes);
-  const elements = kids.filter((k) => k.nodeType === ELEMENT);
-  if (elements.length < 2 || !elements.every((k) => INLINE.has(k.tagName.toUpperCase()))) return textOf(el);
-  // Any text between the elements, even a space, makes them one run of prose.
-  const inner = kids.slice(kids.indexOf(elements[0]!), kids.indexOf(elements.at(-1)!) + 1);
-  if (inner.some((k) => k.nodeType === TEXT && (k.textContent ?? '') !== '')) return textOf(el);
-  if (kids.some((k) => k.nodeType === TEXT && (k.textContent ?? '').trim() !== '')) return textOf(el);
-  return elements.map(textOf).filter(Boolean).join(', ');
 }
 
 /** Published/Updated/Posted lines anywhere on the page: Readability drops page headers that hold them. */
@@ -231,110 +273,78 @@ function statedDateLines(doc: DomDocument): string[] {
   return [...out];
 }
 
-function resolve(href: string | null, base: string | null): string | null {
-  if (!href || href.startsWith('#') || /^(?:javascript|mailto):/iu.test(href)) return null;
-  try {
-    return base ? new URL(href, base).href : href;
-  } catch {
-    return href;
-  }
-}
-
 /** Related blocks (by their class, id, label or heading): their links as headlines, the blocks removed. */
 function takeRelated(doc: DomDocument, base: string | null): Array<{ title: string; url: string | null }> {
   const out: Array<{ title: string; url: string | null }> = [];
   const seen = new Set<string>();
-  for (const block of Array.from(doc.querySelectorAll('aside, section, div, ul, ol, nav'))) {
-    const heading = block.querySelector('h2, h3, h4, header, strong');
-    const named = RELATED_WORDS.test(words(block).join(' ')) || (heading !== null && heading.parentElement === block && RELATED_WORDS.test(textOf(heading)) && textOf(heading).length < 40);
-    if (!named) continue;
-    const links = Array.from(block.querySelectorAll('a[href]'));
-    if (links.length === 0) continue;
+  const take = (links: DomElement[]) => {
     for (const a of links) {
-      const title = textOf(a);
+      // A teaser's own label ("READ MORE: Residents near…") is not part of the headline.
+      const title = textOf(a).replace(RELATED_LABEL, '');
       if (countWords(title) < 3 || seen.has(title)) continue;
       seen.add(title);
       out.push({ title, url: resolve(a.getAttribute('href'), base) });
     }
+  };
+  for (const block of Array.from(doc.querySelectorAll('aside, section, div, ul, ol, nav'))) {
+    const heading = block.querySelector('h2, h3, h4, header, strong');
+    const headingText = heading !== null && heading.parentElement === block ? textOf(heading) : '';
+    const named = RELATED_WORDS.test(words(block).join(' ')) || (headingText.length > 0 && headingText.length < 40 && (RELATED_WORDS.test(headingText) || RELATED_LABEL.test(headingText)));
+    if (!named) continue;
+    const links = Array.from(block.querySelectorAll('a[href]'));
+    if (links.length === 0) continue;
+    take(links);
     block.remove();
+  }
+  // A paragraph that opens with a label (`<p><strong>Related:</strong> <a>…</a></p>`), or holds
+  // only the label with the list of links right after it, as CMS editors insert them in the text.
+  for (const p of Array.from(doc.querySelectorAll('p'))) {
+    // Most paragraphs are story: a glance at their start rejects them before their text is cleaned.
+    const raw = p.textContent ?? '';
+    if (raw.length > 400 || !RELATED_LABEL_START.test(raw.trimStart().slice(0, 40))) continue;
+    const t = textOf(p);
+    if (!RELATED_LABEL.test(t)) continue;
+    const links = Array.from(p.querySelectorAll('a[href]'));
+    if (links.length > 0) {
+      take(links);
+      p.remove();
+      continue;
+    }
+    const list = p.nextElementSibling;
+    if (t.replace(RELATED_LABEL, '') === '' && list && /^(?:UL|OL)$/iu.test(list.tagName)) {
+      take(Array.from(list.querySelectorAll('a[href]')));
+      list.remove();
+      p.remove();
+    }
   }
   return out;
 }
 
-function dropChrome(doc: DomDocument): void {
+/** Class words outlets give the byline's element, in several languages. */
+const BYLINE_WORDS = new Set(['byline', 'author', 'autor', 'auteur']);
+
+/**
+ * Removes the chrome; returns the text of the first short byline element it passed (`<p
+ * class="autor">Von Jonas Brenner</p>`), read here, in the same walk, for pages whose byline
+ * neither metadata nor Readability finds (Readability takes such elements out of the page).
+ */
+function dropChrome(doc: DomDocument): string | null {
+  let byline: string | null = null;
   for (const el of Array.from(doc.querySelectorAll(DROP))) el.remove();
   for (const el of Array.from(doc.querySelectorAll('[class], [id], [aria-label]'))) {
     if (el.tagName === 'BODY' || el.tagName === 'HTML' || el.tagName === 'ARTICLE' || el.tagName === 'MAIN') continue;
-    if (words(el).some((w) => CHROME_WORDS.has(w))) el.remove();
+    const w = words(el);
+    if (w.some((x) => CHROME_WORDS.has(x))) el.remove();
+    else if (byline === null && w.some((x) => BYLINE_WORDS.has(x))) {
+      const t = textOf(el);
+      if (t && countWords(t) <= 8 && BYLINE_WORD.test(t)) byline = t;
+    }
   }
+  return byline;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The content, as blocks for the shared body rules
-
-const CREDIT_PART = '[class*="credit" i], [class*="copyright" i], [class*="source" i], [itemprop="copyrightHolder"], [itemprop="creditText"], small';
-
-function figureBlock(fig: DomElement, base: string | null): Block {
-  const img = fig.querySelector('img');
-  const url = resolve(img?.getAttribute('src') ?? img?.getAttribute('data-src') ?? null, base);
-  const captionEl = fig.querySelector('figcaption');
-  let credit: string | null = null;
-  let caption: string | null = null;
-  if (captionEl) {
-    const creditEl = captionEl.querySelector(CREDIT_PART);
-    if (creditEl) {
-      credit = textOf(creditEl).replace(/^(?:photo|image|picture|credit)s?\s*:\s*/iu, '') || null;
-      creditEl.remove();
-    }
-    caption = textOf(captionEl) || null;
-  }
-  if (!caption) caption = cleanLine(img?.getAttribute('alt') ?? '') || null;
-  return { image: { caption, credit, url } };
-}
-
-const BLOCKS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'PRE', 'BLOCKQUOTE', 'FIGURE', 'TABLE', 'DL', 'UL', 'OL', 'DIV', 'SECTION', 'ARTICLE', 'HEADER', 'FOOTER', 'ASIDE', 'MAIN']);
-
-/** Paragraph-level text in document order: each P, heading and list item its own block. */
-function collectBlocks(root: DomElement, base: string | null, out: Block[]): void {
-  let inline = '';
-  const flush = () => {
-    const t = cleanLine(inline.replace(/\s+/gu, ' '));
-    if (t) out.push(t);
-    inline = '';
-  };
-  for (const node of Array.from(root.childNodes)) {
-    if (node.nodeType === TEXT) {
-      inline += node.textContent ?? '';
-      continue;
-    }
-    if (node.nodeType !== ELEMENT) continue;
-    const tag = node.tagName.toUpperCase();
-    if (tag === 'BR') {
-      inline += ' ';
-      continue;
-    }
-    if (!BLOCKS.has(tag)) {
-      // An inline element, unless it holds blocks of its own (a <span> around paragraphs).
-      if (node.querySelector('p, figure, li, h2, h3')) {
-        flush();
-        collectBlocks(node, base, out);
-      } else inline += node.textContent ?? '';
-      continue;
-    }
-    flush();
-    if (tag === 'FIGURE') out.push(figureBlock(node, base));
-    else if (tag === 'TABLE') for (const row of Array.from(node.querySelectorAll('tr'))) out.push(cleanLine(Array.from(row.querySelectorAll('th, td')).map(textOf).join(' | ')));
-    else if ((tag === 'P' || tag.startsWith('H') || tag === 'LI' || tag === 'PRE') && !node.querySelector('p, figure, li, div')) {
-      const t = containerText(node);
-      if (t) out.push(t);
-    } else {
-      const joined = containerText(node);
-      if (joined !== textOf(node)) out.push(joined);
-      else collectBlocks(node, base, out);
-    }
-  }
-  flush();
-}
 
 export interface HtmlArticle {
   title: string | null;
@@ -343,6 +353,10 @@ export interface HtmlArticle {
   related: Array<{ title: string; url: string | null }>;
   byline: string | null;
   blocks: Block[];
+  /** The article object in the page's data (Next.js), when it has one. */
+  pageData: Json | null;
+  /** The figure above the story's first paragraph, wherever the page puts it. */
+  hero: Exclude<Block, string> | null;
 }
 
 /**
@@ -354,13 +368,81 @@ export function readPage(doc: DomDocument, parseContent: (html: string) => DomDo
   const base = typeof fields.url === 'string' && /^https?:/u.test(fields.url) ? fields.url : null;
   const h1 = doc.querySelector('article h1, main h1, h1');
   const h1Text = h1 ? textOf(h1) : null;
+  const pageData = nextDataArticle(doc);
   const related = takeRelated(doc, base);
-  dropChrome(doc);
+  const bylineElement = dropChrome(doc);
+  const hero = doc.querySelector('figure') ? heroFigure(doc, base) : null;
   const blocks: Block[] = statedDateLines(doc);
+  // A page that marks its story's body (schema.org microdata `itemprop="articleBody"`) says where
+  // the story is: no need for Readability to guess, nor for its kicker and headline above.
+  const articleBody = doc.querySelector('[itemprop~="articleBody"]');
+  if (articleBody && countWords(textOf(articleBody)) >= 40) {
+    collectBlocks(articleBody, base, blocks);
+    const title = (typeof fields.title === 'string' && fields.title.trim()) || h1Text || null;
+    return { title, fields, problems, related, byline: bylineElement, blocks, pageData, hero };
+  }
   const result = new Readability(doc as never, { charThreshold: 200, keepClasses: true }).parse();
   if (result?.content) collectBlocks(parseContent(result.content).documentElement, base, blocks);
   const title = (typeof fields.title === 'string' && fields.title.trim()) || h1Text || cleanLine(result?.title ?? '') || null;
-  return { title, fields, problems, related, byline: result?.byline ? cleanLine(result.byline) : null, blocks };
+  return { title, fields, problems, related, byline: result?.byline ? cleanLine(result.byline) : bylineElement, blocks, pageData, hero };
+}
+
+/**
+ * The story's lead picture: the first <figure> above the first paragraph of the story (12 words
+ * or more). CMSs put it above the body's container, where Readability does not look.
+ */
+function heroFigure(doc: DomDocument, base: string | null): Exclude<Block, string> | null {
+  for (const el of Array.from(doc.querySelectorAll('figure, p'))) {
+    if (el.tagName.toUpperCase() === 'P') {
+      if (countWords(textOf(el)) >= 12) return null;
+      continue;
+    }
+    const block = figureBlock(el.cloneNode(true), base);
+    if (typeof block !== 'string' && (block.image.url || block.image.caption)) return block;
+  }
+  return null;
+}
+
+
+/** Keys under which page data holds an article's body, as shapes.ts reads them. */
+const BODY_KEYS = ['body', 'content', 'text', 'articleBody', 'content_elements', 'blocks', 'bodyHtml', 'body_html'];
+const MAX_PAGE_DATA_NODES = 20_000;
+
+/**
+ * The article in a Next.js page's data (`<script id="__NEXT_DATA__">`): pages rendered in the
+ * browser ship the story there and little or none of it in the HTML. The object with a headline
+ * and the longest body wins (a page's data also holds teasers of other stories).
+ */
+function nextDataArticle(doc: DomDocument): Json | null {
+  const script = doc.querySelector('script#__NEXT_DATA__');
+  if (!script) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(script.textContent ?? '');
+  } catch {
+    return null;
+  }
+  let best: Json | null = null;
+  let bestSize = 0;
+  const stack: unknown[] = [data];
+  for (let seen = 0; stack.length > 0 && seen < MAX_PAGE_DATA_NODES; seen++) {
+    const v = stack.pop();
+    if (Array.isArray(v)) stack.push(...v);
+    else if (v && typeof v === 'object') {
+      const node = v as Json;
+      const titled = typeof node.title === 'string' || typeof node.headline === 'string' || (node.headlines !== null && typeof node.headlines === 'object');
+      const bodyKey = titled ? BODY_KEYS.find((k) => node[k] !== undefined && node[k] !== null) : undefined;
+      if (bodyKey) {
+        const size = JSON.stringify(node[bodyKey]).length;
+        if (size > bestSize) {
+          best = node;
+          bestSize = size;
+        }
+      }
+      stack.push(...Object.values(node));
+    }
+  }
+  return best;
 }
 
 function linkedomDocument(html: string): DomDocument {
@@ -377,21 +459,53 @@ export function parseHtml(bytes: Uint8Array, context: ParseContext = { chrome: D
   const draft = emptyDraft(page.title);
   const { title: _title, ...rest } = page.fields;
   const warnings = [...page.problems, ...applyMetadata(draft, rest)];
-  if (!draft.byline && page.byline) draft.byline = cleanByline(page.byline.replace(/^by\s+/iu, '')) || null;
+  if (!draft.byline && page.byline) draft.byline = cleanByline(page.byline.replace(BYLINE_WORD, '')) || null;
   // The lead image is the cover: a figure above the first real paragraph, else the metadata image.
   const lead = page.blocks.findIndex((b) => typeof b === 'string' && countWords(b) >= 12);
   const leadFigure = page.blocks.findIndex((b) => typeof b !== 'string');
   if (leadFigure >= 0 && (lead < 0 || leadFigure < lead)) {
     const fig = page.blocks.splice(leadFigure, 1)[0] as Exclude<Block, string>;
     draft.cover = { caption: fig.image.caption, credit: fig.image.credit, url: fig.image.url ?? draft.cover?.url ?? null };
+  } else if (page.hero && !page.blocks.some((b) => typeof b !== 'string' && b.image.url !== null && b.image.url === page.hero!.image.url)) {
+    const fig = page.hero.image;
+    if (!draft.cover?.caption) draft.cover = { caption: fig.caption, credit: fig.credit, url: fig.url ?? draft.cover?.url ?? null };
   }
+  // A metadata image's address may be relative to the page, as <img src> may.
+  if (draft.cover?.url && base(draft)) draft.cover = { ...draft.cover, url: resolve(draft.cover.url, base(draft)) };
   structureBody(draft, page.blocks, counts, context);
   if (draft.cover?.caption && draft.cover.credit === null) {
     const parts = splitCaption(draft.cover.caption);
     if (parts) draft.cover = { ...draft.cover, caption: parts.caption, credit: parts.credit };
   }
   draft.related.push(...page.related.filter((r) => !draft.related.some((x) => x.title === r.title)));
+  const fromData = page.pageData ? fromPageData(page.pageData, draft, context) : null;
+  if (fromData) return { entries: [{ draft: fromData.draft, line: null, warnings: [...warnings, ...fromData.warnings] }], counts: fromData.counts };
   return { entries: [{ draft, line: null, warnings }], counts };
+}
+
+const base = (draft: ArticleDraft) => (draft.url && /^https?:/u.test(draft.url) ? draft.url : null);
+const wordsOf = (paragraphs: string[]) => paragraphs.reduce((n, p) => n + countWords(p), 0);
+
+/**
+ * The article as the page's data states it, when that holds more of the story than the HTML
+ * (a page rendered in the browser), with what only the page states (its publisher, canonical
+ * link, language) filled in from the page.
+ */
+function fromPageData(data: Json, page: ArticleDraft, context: ParseContext): { draft: ArticleDraft; warnings: string[]; counts: NormalisationCounts } | null {
+  const counts = emptyCounts();
+  const entry = entryFromObject(data, null, counts, context, htmlBlocks);
+  if ('problem' in entry || wordsOf(entry.draft.paragraphs) <= wordsOf(page.paragraphs)) return null;
+  const draft = entry.draft;
+  if (draft.publishedAt === null && page.publishedAt !== null) {
+    draft.publishedAt = page.publishedAt;
+    draft.dateSource = page.dateSource;
+  }
+  for (const key of ['sourceName', 'sourceId', 'byline', 'modifiedAt', 'category', 'url', 'language', 'cover', 'dateline', 'attribution'] as const) {
+    if (draft[key] === null && page[key] !== null) (draft as unknown as Record<string, unknown>)[key] = page[key];
+  }
+  if (draft.tags.length === 0) draft.tags = page.tags;
+  draft.related.push(...page.related.filter((r) => !draft.related.some((x) => x.title === r.title)));
+  return { draft, warnings: entry.warnings ?? [], counts };
 }
 
 export const htmlFormat: FormatParser = { format: 'html', parse: (file, context) => parseHtml(file.bytes, context) };

@@ -3,34 +3,18 @@
  * (.ndjson, .jsonl). The body text goes through the same body rules as raw text. A bad entry is
  * reported with its line (NDJSON) or position (arrays, 1-based); the others still load.
  */
-import { applyMetadata, FIELD_NAMES, pick, text } from '../metadata.js';
-import { structureBody } from '../normalise/body.js';
-import { cleanLines } from '../normalise/clean.js';
 import { PROBLEMS_LISTED_PER_FILE } from '../problems.js';
-import { emptyCounts, emptyDraft, type FormatParser, type NormalisationCounts, type ParseContext, type ParsedEntry, type ParseResult } from '../types.js';
+import { entryFromObject, HOLDS_HTML, type HtmlBlocks } from '../shapes.js';
+import { emptyCounts, type FormatParser, type ParseContext, type ParsedEntry, type ParseResult } from '../types.js';
 
 const LINES_PER_TURN = 2000;
 
-type Fields = Record<string, unknown>;
 
-function entryFromObject(value: unknown, line: number | null, counts: NormalisationCounts, context: ParseContext): ParsedEntry {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { problem: { kind: 'parse-error', reason: `expected an article object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, line } };
-  }
-  const fields = value as Fields;
-  const title = text(pick(fields, FIELD_NAMES.title));
-  if (!title) return { problem: { kind: 'no-title', reason: `no ${FIELD_NAMES.title.join(' or ')} field`, line } };
-  const bodyValue = pick(fields, FIELD_NAMES.body) ?? pick(fields, FIELD_NAMES.description);
-  const lines: string[] = [];
-  if (typeof bodyValue === 'string') lines.push(...cleanLines(bodyValue));
-  else if (Array.isArray(bodyValue)) for (const part of bodyValue) if (typeof part === 'string') lines.push(...cleanLines(part));
-  const draft = emptyDraft(title);
-  const warnings = applyMetadata(draft, fields);
-  structureBody(draft, lines, counts, context);
-  return { draft, line, warnings };
+/** HTML to blocks (normalise/html-blocks.ts), loaded only for a file that holds markup: linkedom is large. */
+async function htmlReaderFor(source: string): Promise<HtmlBlocks | null> {
+  return HOLDS_HTML.test(source) ? (await import('../normalise/html-blocks.js')).htmlBlocks : null;
 }
-
-function parseJson(source: string, context: ParseContext): ParseResult {
+async function parseJson(source: string, context: ParseContext): Promise<ParseResult> {
   const counts = emptyCounts();
   let value: unknown;
   try {
@@ -38,8 +22,9 @@ function parseJson(source: string, context: ParseContext): ParseResult {
   } catch (e) {
     return { entries: [{ problem: { kind: 'parse-error', reason: `invalid JSON: ${(e as Error).message}`, line: null } }], counts };
   }
-  if (Array.isArray(value)) return { entries: value.map((v, i) => entryFromObject(v, i + 1, counts, context)), counts };
-  return { entries: [entryFromObject(value, null, counts, context)], counts };
+  const htmlBlocks = await htmlReaderFor(source);
+  if (Array.isArray(value)) return { entries: value.map((v, i) => entryFromObject(v, i + 1, counts, context, htmlBlocks)), counts };
+  return { entries: [entryFromObject(value, null, counts, context, htmlBlocks)], counts };
 }
 
 /**
@@ -52,6 +37,7 @@ export async function parseNdjson(source: string, context: ParseContext): Promis
   const counts = emptyCounts();
   const entries: ParsedEntry[] = [];
   let bad = 0;
+  const htmlBlocks = await htmlReaderFor(source);
   const refuse = (reason: string, line: number) => {
     if (++bad <= PROBLEMS_LISTED_PER_FILE) entries.push({ problem: { kind: 'parse-error', reason, line } });
   };
@@ -75,7 +61,7 @@ export async function parseNdjson(source: string, context: ParseContext): Promis
       refuse(`invalid JSON: ${(e as Error).message}`, line);
       continue;
     }
-    entries.push(entryFromObject(value, line, counts, context));
+    entries.push(entryFromObject(value, line, counts, context, htmlBlocks));
   }
   return bad > PROBLEMS_LISTED_PER_FILE ? { entries, counts, omitted: { 'parse-error': bad - PROBLEMS_LISTED_PER_FILE } } : { entries, counts };
 }

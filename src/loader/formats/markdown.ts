@@ -13,9 +13,10 @@ import { marked, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import { decodeHTML } from 'entities';
 import { applyMetadata, FIELD_NAMES, pick, text } from '../metadata.js';
-import { structureBody } from '../normalise/body.js';
+import { isRelatedHeader, structureBody } from '../normalise/body.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLine } from '../normalise/clean.js';
+import { readArticleObject } from '../shapes.js';
 import { emptyCounts, emptyDraft, type Block, type FormatParser, type ParseContext, type ParseResult } from '../types.js';
 
 /** Deeper nesting (quotes and lists inside each other) than any article needs. */
@@ -45,11 +46,15 @@ export async function parseMarkdown(source: string, context: ParseContext = { ch
   if (refusal) return { entries: [{ problem: { kind: 'parse-error', reason: refusal, line: null } }], counts };
   const blocks: Block[] = [];
   let heading: string | null = null;
+  const links: LinkState = { related: [], inRelated: false, label: null, dropped: 0 };
   const slices = slicesOf(body);
   for (let i = 0; i < slices.length; i++) {
     if (i > 0) await new Promise<void>((r) => setImmediate(r));
-    for (const token of marked.lexer(slices[i]!)) collect(token, blocks, (h) => (heading ??= h));
+    for (const token of marked.lexer(slices[i]!)) collect(token, blocks, (h) => (heading ??= h), links);
   }
+  counts.chromeLines += links.dropped;
+  // Front matter in the names static site generators use (Hugo's `lastmod`, `categories`, `images`).
+  fields = readArticleObject(fields).fields;
   let title = text(pick(fields, FIELD_NAMES.title));
   if (!title) {
     // No title field: the first level-1 heading, else the first block of text.
@@ -64,6 +69,7 @@ export async function parseMarkdown(source: string, context: ParseContext = { ch
   const draft = emptyDraft(title);
   const complaints = applyMetadata(draft, fields);
   structureBody(draft, blocks, counts, context);
+  draft.related.push(...links.related.filter((r) => !draft.related.some((x) => x.title === r.title)));
   return { entries: [{ draft, line: null, warnings: complaints }], counts };
 }
 
@@ -152,12 +158,77 @@ function imagesOf(tokens: Token[] | undefined, blocks: Block[]): void {
   for (const t of tokens ?? []) {
     if (t.type === 'image') {
       const im = t as Tokens.Image;
-      blocks.push({ image: { caption: cleanLine(im.text) || null, credit: null, url: im.href || null } });
+      // A title (`![alt](src "Caption. Photo: Name")`) is the caption a scraper kept; alt text describes the picture.
+      blocks.push({ image: { caption: cleanLine(im.title ?? '') || cleanLine(im.text) || null, credit: null, url: im.href || null } });
     } else if ('tokens' in t && t.tokens) imagesOf(t.tokens, blocks);
   }
 }
 
-function collect(token: Token, blocks: Block[], onHeading: (h: string) => void): void {
+/** Links met on their own: related headlines after a Related label, else navigation dropped. */
+interface LinkState {
+  related: Array<{ title: string; url: string | null }>;
+  inRelated: boolean;
+  /** The label block that opened the list, until a link under it is taken. */
+  label: string | null;
+  dropped: number;
+}
+
+/** The links of a block made of links alone (a menu item, `[Share on X](…)`, a related headline), or null. */
+function onlyLinks(tokens: Token[] | undefined): Tokens.Link[] | null {
+  const out: Tokens.Link[] = [];
+  for (const t of tokens ?? []) {
+    if (t.type === 'link') out.push(t as Tokens.Link);
+    else if ((t.type === 'strong' || t.type === 'em') && onlyLinks((t as Tokens.Strong).tokens)?.length) out.push(...onlyLinks((t as Tokens.Strong).tokens)!);
+    else if (!(t.type === 'text' && /^[\s|·•,/-]*$/u.test((t as Tokens.Text).text)) && t.type !== 'br') return null;
+  }
+  return out.length ? out : null;
+}
+
+/** `{{< figure src="…" caption="…" attr="…" >}}` (Hugo) or `{% include figure.html image_path="…" caption="…" %}` (Jekyll). */
+const SHORTCODE = /^\{(?:\{[<%]|%)\s*(?:include\s+)?([\w./-]+)((?:\s+[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|\S+))*)\s*(?:[%>]\}|%)\}$/u;
+
+/** A site generator's shortcode: a figure's image, or nothing (embeds, notices): never story text. */
+function shortcode(text: string): Block[] | null {
+  const m = SHORTCODE.exec(text.trim());
+  if (!m) return null;
+  const attrs: Record<string, string> = {};
+  for (const a of m[2]!.matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))/gu)) attrs[a[1]!.toLowerCase()] = a[2] ?? a[3] ?? a[4] ?? '';
+  if (!/figure|image|img|picture|photo/iu.test(m[1]!)) return [];
+  const url = attrs.src ?? attrs.image_path ?? attrs.image ?? attrs.url ?? null;
+  const caption = cleanLine(decodeHTML(attrs.caption ?? attrs.title ?? attrs.alt ?? '')) || null;
+  const credit = cleanLine(decodeHTML(attrs.attr ?? attrs.credit ?? attrs.copyright ?? '')).replace(/^(?:photo|image|picture|credit)s?\s*:\s*/iu, '') || null;
+  return [{ image: { caption, credit, url } }];
+}
+
+function collect(token: Token, blocks: Block[], onHeading: (h: string) => void, links: LinkState): void {
+  if (token.type === 'paragraph' || token.type === 'text') {
+    const t = token as Tokens.Paragraph;
+    const code = shortcode(t.text);
+    if (code) {
+      blocks.push(...code);
+      return;
+    }
+    const only = onlyLinks(t.tokens);
+    if (only) {
+      if (links.inRelated) {
+        // The links are taken here, with their URLs: the label goes too, or the body rules would
+        // read the lines after it as more related headlines.
+        if (links.label !== null && blocks.at(-1) === links.label) blocks.pop();
+        links.label = null;
+        links.related.push(...only.map((l) => ({ title: inline(l.tokens, l.text), url: l.href || null })).filter((r) => r.title !== ''));
+      } else links.dropped++;
+      return;
+    }
+    const words = inline(t.tokens, t.text);
+    // A Related label alone opens a list; a list of plain headlines is left to the body rules.
+    if (isRelatedHeader(words) && !words.replace(/^[^:|]*[:|]?/u, '').trim()) {
+      blocks.push(words);
+      links.inRelated = true;
+      links.label = words;
+      return;
+    }
+  }
+  if (token.type !== 'list' && token.type !== 'space') links.inRelated = false;
   switch (token.type) {
     case 'heading': {
       const h = inline((token as Tokens.Heading).tokens, (token as Tokens.Heading).text);
@@ -174,10 +245,11 @@ function collect(token: Token, blocks: Block[], onHeading: (h: string) => void):
       return;
     }
     case 'list':
-      for (const item of (token as Tokens.List).items) for (const child of item.tokens) collect(child, blocks, onHeading);
+      for (const item of (token as Tokens.List).items) for (const child of item.tokens) collect(child, blocks, onHeading, links);
+      links.inRelated = false;
       return;
     case 'blockquote':
-      for (const child of (token as Tokens.Blockquote).tokens) collect(child, blocks, onHeading);
+      for (const child of (token as Tokens.Blockquote).tokens) collect(child, blocks, onHeading, links);
       return;
     case 'code':
       for (const line of (token as Tokens.Code).text.split('\n')) blocks.push(cleanLine(line));

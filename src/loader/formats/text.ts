@@ -4,7 +4,7 @@
  */
 import { structureBody } from '../normalise/body.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
-import { cleanLines } from '../normalise/clean.js';
+import { cleanLines, countWords } from '../normalise/clean.js';
 import { emptyCounts, emptyDraft, type ArticleDraft, type FormatParser, type NormalisationCounts, type ParseContext } from '../types.js';
 
 /** Publishers recognised on the line under the headline even when a blank line separates them. */
@@ -20,6 +20,35 @@ export function looksLikeSourceName(line: string): boolean {
   if (words.length > 4) return false;
   if (!/\p{L}/u.test(line)) return false;
   return words.every((w, i) => /^[\p{Lu}\p{N}]/u.test(w) || (i > 0 && /^(?:of|the|and|de|du|la|le|&)$/u.test(w)));
+}
+
+/** `Home / News / Cities / Chennai`, `News › World › Europe`: a breadcrumb trail. */
+const BREADCRUMB = /^[^/>›»|.!?]{1,30}(?:\s[/>›»]\s[^/>›»|.!?]{1,30}){2,}$/u;
+/** A menu item: a word or two, no sentence punctuation. */
+const isMenuItem = (line: string) => countWords(line) <= 2 && !/[!?,;:"“”]|\p{Ll}\.|\.\s/u.test(line);
+/** A scraped site menu above the headline is at least this many menu items in a row. */
+const MENU_RUN = 3;
+
+/**
+ * How many lines at the top are the site's navigation rather than the story: breadcrumb trails,
+ * and runs of MENU_RUN or more one- or two-word lines. The headline is never such a line, so a
+ * page that is all of them keeps its first line as the headline.
+ */
+function navigationLines(lines: readonly string[]): number {
+  let i = 0;
+  for (;;) {
+    if (i < lines.length && BREADCRUMB.test(lines[i]!)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && isMenuItem(lines[j]!)) j++;
+    if (j - i >= MENU_RUN && j < lines.length) {
+      i = j;
+      continue;
+    }
+    return i < lines.length ? i : 0;
+  }
 }
 
 /**
@@ -45,15 +74,17 @@ export function parseArticleText(text: string, context: ParseContext = { chrome:
     blankBefore.push(blank);
     blank = false;
   }
-  const title = lines[0];
+  const top = navigationLines(lines);
+  counts.chromeLines += top;
+  const title = lines[top];
   if (title === undefined) return { draft: null, counts };
   const draft = emptyDraft(title);
-  let start = 1;
+  let start = top + 1;
   // The publisher line sits right under the headline (no blank line between), or is a known name.
-  const second = lines[1];
-  if (second !== undefined && looksLikeSourceName(second) && (!blankBefore[1] || KNOWN_SOURCES.has(second.toLowerCase()))) {
+  const second = lines[start];
+  if (second !== undefined && looksLikeSourceName(second) && (!blankBefore[start] || KNOWN_SOURCES.has(second.toLowerCase()))) {
     draft.sourceName = second;
-    start = 2;
+    start++;
   }
   structureBody(draft, lines.slice(start), counts, context);
   return { draft, counts };

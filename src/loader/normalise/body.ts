@@ -5,15 +5,49 @@
  */
 import type { ArticleDraft, Block, NormalisationCounts, ParseContext } from '../types.js';
 import { countWords, foldQuotes } from './clean.js';
-import { dateOnlyLine, findDates, noStatedDates, settleDates, type StatedDates } from './dates.js';
+import { dateOnlyLine, findDates, findStatedDate, noStatedDates, settleDates, type DateLanguage, type StatedDates } from './dates.js';
 
 /** `caption text /Credit` — a credit of one to four capitalised words after a slash. */
 const CAPTION = /^(.*\S)\s+\/\s?([A-Z][\p{L}\p{N}&.'-]*(?:\s(?:[A-Z][\p{L}\p{N}&.'-]*|of|de|for)){0,3})$/u;
 const COVER = /^\(\s*(?:Cover|Cover photo|Cover image|Top image|Header image)\s*:\s*(.+?)\s*\)$/iu;
 const ATTRIBUTION = /^\(\s*((?:With|Additional|Source|Sources|Compiled|Edited|Written)\b[^()]*)\)$/iu;
-const RELATED_HEADER = /^(?:read more|related|also read|read also|see also|related stories|related articles|related news|more on this story|more on this)\s*:\s*(.*)$/iu;
-const BYLINE = /^By\s+(\p{Lu}[\p{L}.'’-]*(?:[ ,]+(?:and|&|de|da|van|von|der|la|le|bin|al|el|\p{Lu}[\p{L}.'’-]*))*)(?:\s*[|,–—-]\s*(.+))?$/u;
+/**
+ * Labels over related headlines, in the languages outlets print them. With a colon or a bar
+ * (`Also Read | …`) the headline may follow on the same line; a label alone on its line
+ * (`RELATED COVERAGE`) opens a list.
+ */
+export const RELATED_LABELS =
+  "read more|related|also read|read also|see also|related stories|related articles|related news|related coverage|related content|more on this story|more on this|lire aussi|à lire aussi|a lire aussi|voir aussi|lesen sie auch|mehr zum thema|auch interessant|leer más|lee también|lea también|leia também|leia mais|leggi anche|lees ook|اقرأ أيضا|اقرأ أيضاً";
+const RELATED_HEADER = new RegExp(`^(?:${RELATED_LABELS})(?:\\s*[:|]\\s*(.*))?$`, 'iu');
+/** A related label (`Related:`, `READ MORE`, `Lire aussi`), alone or before a headline. */
+export function isRelatedHeader(line: string): boolean {
+  return RELATED_HEADER.test(foldQuotes(line));
+}
+/** `By`, and the word outlets in other languages print before a byline. */
+const BYLINE = /^(?:By|Par|Von|Por|Door|Av|Af)\s+(\p{Lu}[\p{L}.'’-]*(?:[ ,]+(?:and|&|de|da|van|von|der|la|le|bin|al|el|\p{Lu}[\p{L}.'’-]*))*)(?:\s*[|,–—-]\s*(.+))?$/u;
 const CREDITS = /^(?:Reporting|Writing|Editing|Additional reporting|Compiled|Graphics|Fact-checking)\s+by\s+/iu;
+/**
+ * Agency trailers without "by": `Delaney reported from Madrid.`, `Associated Press writer Jo Roe
+ * contributed to this report.` Tried only on a short line ending a sentence and holding one of the
+ * phrases: tried on every line, the pattern's backtracking made loading text twice as slow.
+ */
+const REPORTED = /^(?:\p{Lu}[\p{L}.'’-]*\s+){0,6}?\p{Lu}[\p{L}.'’-]*(?:\s+and\s+\p{Lu}[\p{L}.'’-]*)?\s+(?:reported from\s+\p{Lu}[\p{L} ,.'’-]{1,60}|contributed (?:to )?(?:this )?report(?:ing)?(?:\s+from\s+\p{Lu}[\p{L} ,.'’-]{1,60})?)\.$/u;
+/** `CHENNAI:`, `NEW DELHI:` — the dateline of South Asian outlets: a place in capitals and a colon. */
+const COLON_DATELINE = /^(\p{Lu}[\p{Lu} .'’-]{2,30}):\s+(\p{Lu}.*)$/u;
+/** Capitalised labels that open a paragraph the same way but are not places. */
+const NOT_A_PLACE = /^(?:UPDATE|UPDATED|BREAKING|BREAKING NEWS|EXCLUSIVE|WATCH|LIVE|NOTE|EDITOR'S NOTE|EDITOR’S NOTE|PHOTOS|VIDEO|CORRECTION|ANALYSIS|OPINION|READ MORE|ALSO READ|RELATED|FILE|Q|A)$/u;
+/** A desk or agency credit in a byline's place: `Express News Service`, `Special Correspondent`, `HT Correspondent`. */
+const DESK_BYLINE = /^(?:\p{Lu}[\p{L}]*\s+){0,3}(?:News Service|News Network|Bureau|Staff Reporter|Special Correspondent|Correspondent|Staff Writer|News Desk|Web Desk|Online Desk)$/u;
+/**
+ * Copyright and rights lines at a page's foot: `© 2024 Hillside Times. All rights reserved.`,
+ * `Copyright 2024 The Associated Press.` — "Copyright" followed by a sign or a year, so prose
+ * about copyright ("Copyright reform was approved…") stays.
+ */
+const COPYRIGHT = /^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4})|all rights reserved)/iu;
+/** A rule drawn with characters (`___`, `* * *`, `• • •`). */
+const RULE = /^[\s_*•·~=#–—-]{3,}$/u;
+/** A clock time alone on its line, as live blogs stamp their entries (`13:47`, `9.05am`, `10:05 GMT`). */
+const CLOCK = /^\d{1,2}[:.h]\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?[A-Z]{2,4})?$/iu;
 const DATELINE = /^(\p{Lu}[\p{Lu}\p{N} .'’-]+(?:,\s*\p{Lu}[\p{L} .'’-]+)?)\s*,?\s*((?:\p{Lu}\p{Ll}+\.?\s+\d{1,2}\s*)?\(\s*[\p{L} ]{2,30}\s*\))\s*[-–—]+\s*(.+)$/u;
 
 /** A caption's text ends a sentence (or a parenthesis) before the credit forms below. */
@@ -22,7 +56,11 @@ const NAME = `\\p{Lu}[\\p{L}&.'’-]*`;
 /** `… REUTERS/Thomas Mukoya`, `… Tony Karumba/AFP via Getty Images`: a slash between capitalised names, no space around it. */
 const SLASH_CREDIT = new RegExp(`^(${ENDS})\\s+(${NAME}(?:\\s${NAME}){0,3}\\/${NAME}(?:\\s(?:via\\s)?${NAME}){0,3})$`, 'u');
 /** `… Photo: Simon Maina / AFP`, `… Credit: Getty Images`, `… Picture credit: …`. */
-const LABEL_CREDIT = /^(.*[.!?)"”’])\s+(?:Photo|Photograph|Picture|Image|Credit|Photo credit|Image credit|Picture credit|Photos)\s*:\s*([^:;]{2,80}?)\.?$/u;
+const LABEL_CREDIT = /^(.*[.!?)"”’])\s+(?:[|·]\s+)?(?:Photo|Photograph|Picture|Image|Credit|Photo [Cc]redit|Image [Cc]redit|Picture [Cc]redit|Photos)\s*:\s*([^:;]{2,80}?)\.?$/u;
+/** `… (AP Photo/Jose Costa)`, `… (EPA Photo/Name)`: an agency's photo credit in brackets. */
+const AGENCY_PHOTO = /^(.*\S)\s*\(((?:\p{Lu}[\p{L}.&-]*\s+){1,3}Photos?\s*\/\s*[^()]{2,60})\)$/u;
+/** `… Courtesy of the Marchetti family`, `… Photo courtesy of Name`. */
+const COURTESY = /^(.*[.!?)"”’])\s+((?:Photo |Image |Picture )?[Cc]ourtesy(?: of)?\s+[^.:;]{2,60}?)\.?$/u;
 /** `… (Photo by Tony Karumba / AFP)`. */
 const PHOTO_BY = /^(.*\S)\s*\(\s*(?:Photo|Photograph|Picture|Image)s?\s+(?:by|credit:?)\s+([^()]{2,80})\)$/iu;
 /** `Photo: A man walks. /AFP`: the label goes, the caption stays. */
@@ -42,7 +80,8 @@ export function splitCaption(line: string): { caption: string; credit: string } 
   // Each form is tried only on a line holding the character it cannot match without (most body
   // lines hold none): the backtracking `^(.*…)` of each costs a pass per line otherwise.
   const m =
-    (line.endsWith(')') ? PHOTO_BY.exec(line) : null) ??
+    (line.endsWith(')') ? (PHOTO_BY.exec(line) ?? (/Photos?\s*\//u.test(line) ? AGENCY_PHOTO.exec(line) : null)) : null) ??
+    (/[Cc]ourtesy/u.test(line) ? COURTESY.exec(line) : null) ??
     (line.includes(':') ? LABEL_CREDIT.exec(line) : null) ??
     (line.includes('/') ? (SLASH_CREDIT.exec(line) ?? CAPTION.exec(line)) : null);
   if (!m) return null;
@@ -52,7 +91,22 @@ export function splitCaption(line: string): { caption: string; credit: string } 
 }
 
 /** `Published 3 March 2024`, `Updated March 4, 2024 10:32 AM GMT`, `Posted on … | Updated …`. */
-const STATED_DATE_LABEL = /\b(first published|published|posted|last updated|updated|last modified|modified)\b\s*(?:on|at)?\s*:?\s*/giu;
+const STATED_DATE_LABEL =
+  /(?<!\p{L})(first published|published|posted|last updated|updated|last modified|modified|publié le|publiée le|mis à jour le|modifié le|veröffentlicht am|aktualisiert am|zuletzt aktualisiert|stand|publicado el|publicado em|publicado|actualizado el|actualizado|atualizado em|pubblicato il|aggiornato il|gepubliceerd op|bijgewerkt op)(?!\p{L})\s*(?:on|at)?\s*[:-]?\s*/giu;
+/** The same labels at the start of a line: a line that does not open with one is rejected in one anchored test. */
+const STARTS_WITH_LABEL = new RegExp(`^${STATED_DATE_LABEL.source.replace('(?<!\\p{L})', '')}`, 'iu');
+const UPDATED_LABEL = /updated|modified|mis à jour|modifié|aktualisiert|stand|actualizado|atualizado|aggiornato|bijgewerkt/iu;
+/** The language of a label that is not English, whose parser reads the date after it. */
+function labelLanguage(label: string): DateLanguage | null {
+  const l = label.toLowerCase();
+  if (/publié|mis à jour|modifié le/u.test(l)) return 'fr';
+  if (/veröffentlicht|aktualisiert|stand/u.test(l)) return 'de';
+  if (/publicado em|atualizado/u.test(l)) return 'pt';
+  if (/publicado|actualizado/u.test(l)) return 'es';
+  if (/pubblicato|aggiornato/u.test(l)) return 'it';
+  if (/gepubliceerd|bijgewerkt/u.test(l)) return 'nl';
+  return null;
+}
 
 /**
  * A line that states when the page was published or updated, and little else: the dates it
@@ -60,6 +114,7 @@ const STATED_DATE_LABEL = /\b(first published|published|posted|last updated|upda
  */
 function statedDateLine(line: string): { published: string | null; updated: string | null } | null {
   if (line.length > 160 || !/\d/u.test(line)) return null;
+  if (!STARTS_WITH_LABEL.test(line)) return null;
   STATED_DATE_LABEL.lastIndex = 0;
   const labels = [...line.matchAll(STATED_DATE_LABEL)];
   if (labels.length === 0 || labels[0]!.index !== 0) return null;
@@ -68,9 +123,10 @@ function statedDateLine(line: string): { published: string | null; updated: stri
     const from = labels[i]!.index! + labels[i]![0].length;
     const to = labels[i + 1]?.index ?? line.length;
     const part = line.slice(from, to).replace(/[|·•,;–—-]+\s*$/u, '').trim();
-    const date = dateOnlyLine(part) ?? (countWords(part) <= 12 ? (findDates(part)[0] ?? null) : null);
+    const language = labelLanguage(labels[i]![1]!);
+    const date = language ? (countWords(part) <= 12 ? findStatedDate(part, language) : null) : (dateOnlyLine(part) ?? (countWords(part) <= 12 ? (findDates(part)[0] ?? null) : null));
     if (!date) return null;
-    if (/updated|modified/iu.test(labels[i]![1]!)) out.updated ??= date;
+    if (UPDATED_LABEL.test(labels[i]![1]!)) out.updated ??= date;
     else out.published ??= date;
   }
   return out;
@@ -81,11 +137,19 @@ export function statesDate(line: string): boolean {
   return statedDateLine(line) !== null;
 }
 
-/** "Maria Rossi, AFP" or "Jo Bloggs, Staff Reporter" → the names only. */
+const ROLE = /\b(?:Staff|Reporter|Correspondent|Editor|Writer|Columnist|Contributor|Producer)\b/iu;
+const NAME_PARTICLES = /\b(?:and|de|da|van|von|der|la|le|bin|al|el)\b/gu;
+
+/**
+ * "Maria Rossi, AFP" or "Jo Bloggs, Staff Reporter" → the names only; names an outlet prints in
+ * capitals (`ANA RIBEIRO and MARK DELANEY`, `AMELIA FRANKS, HEALTH CORRESPONDENT`) as names are written.
+ */
 export function cleanByline(names: string): string {
   const parts = names.split(/\s*,\s*/u).filter(Boolean);
-  while (parts.length > 1 && (/^[\p{Lu}\p{N}&.]+$/u.test(parts.at(-1)!) || /\b(?:Staff|Reporter|Correspondent|Editor|Writer)\b/u.test(parts.at(-1)!))) parts.pop();
-  return parts.join(', ');
+  while (parts.length > 1 && (/^[\p{Lu}\p{N}&.]+$/u.test(parts.at(-1)!) || ROLE.test(parts.at(-1)!))) parts.pop();
+  const joined = parts.join(', ');
+  if (/\p{Ll}/u.test(joined.replace(NAME_PARTICLES, '')) || !/\p{Lu}{2}/u.test(joined)) return joined;
+  return joined.replace(/\p{Lu}+/gu, (w) => w[0] + w.slice(1).toLowerCase());
 }
 
 function isHeadline(line: string): boolean {
@@ -109,6 +173,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
   const stated: StatedDates = noStatedDates();
   let previous = draft.title;
   let inRelated = false;
+  let clock: string | null = null;
   for (const block of blocks) {
     if (typeof block !== 'string') {
       const { caption, credit, url } = block.image;
@@ -123,11 +188,20 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
       inRelated = false;
       continue;
     }
-    const line = block;
+    let line = block;
     if (line === '') continue;
-    if (context.chrome.has(line)) {
+    if (context.chrome.has(line) || RULE.test(line) || (COPYRIGHT.test(line) && countWords(line) <= 25)) {
       counts.chromeLines++;
       continue;
+    }
+    // A live blog's entry time opens the entry's first line.
+    if (CLOCK.test(line)) {
+      clock = clock === null ? line : `${clock} ${line}`;
+      continue;
+    }
+    if (clock !== null) {
+      line = `${clock} ${line}`;
+      clock = null;
     }
     // Scrapers print captions twice, and sometimes a whole line twice in a row: keep one.
     if (line === previous || captionsSeen.has(line)) {
@@ -152,7 +226,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
     }
     const header = RELATED_HEADER.exec(folded);
     if (header) {
-      const inline = line.slice(line.indexOf(':') + 1).trim();
+      const inline = header[1] === undefined ? '' : line.slice(line.length - header[1].length).trim();
       if (inline) draft.related.push({ title: inline, url: null });
       inRelated = inline === '';
       continue;
@@ -165,7 +239,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
       continue;
     }
     // Wire trailers end a related list: "Reporting by …; Editing by …" is not a headline.
-    if (CREDITS.test(line) && countWords(line) <= 30) {
+    if ((CREDITS.test(line) && countWords(line) <= 30) || (line.length <= 200 && line.endsWith('.') && / (?:reported from|contributed) /u.test(line) && countWords(line) <= 25 && REPORTED.test(line))) {
       draft.credits.push(...line.split(/\s*;\s*/u).filter(Boolean));
       inRelated = false;
       continue;
@@ -193,12 +267,22 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
         if (by[2]) stated.byline = findDates(by[2])[0] ?? null;
         continue;
       }
+      if (DESK_BYLINE.test(line)) {
+        draft.byline = line;
+        continue;
+      }
     }
     if (draft.paragraphs.length === 0 && draft.dateline === null) {
       const d = DATELINE.exec(line);
       if (d && d[1]!.length <= 40) {
         draft.dateline = { place: d[1]!.replace(/,\s*$/u, '').trim(), text: line.slice(0, line.length - d[3]!.length).trim() };
         draft.paragraphs.push(d[3]!);
+        continue;
+      }
+      const c = COLON_DATELINE.exec(line);
+      if (c && !NOT_A_PLACE.test(c[1]!.trim())) {
+        draft.dateline = { place: c[1]!.trim(), text: `${c[1]!}:` };
+        draft.paragraphs.push(c[2]!);
         continue;
       }
     }

@@ -9,7 +9,7 @@
  * timestamp is the page's local time with its offset (`…T10:32:00.000+03:00`; GMT/UTC as `Z`);
  * a time without one is taken as UTC; a day without a time is midnight UTC of that day.
  */
-import { strict as chrono, type ParsedComponents } from 'chrono-node';
+import { de, es, fr, it, nl, pt, strict as chrono, type ParsedComponents } from 'chrono-node';
 import { z } from 'zod';
 import type { ArticleDraft, DateSource } from '../types.js';
 
@@ -43,6 +43,24 @@ export function findDates(text: string): string[] {
     if (iso) out.push(iso);
   }
   return out;
+}
+
+/** Other languages' date forms (`6 mars 2024 à 18h42`, `12.03.2024 15:30 Uhr`), strict as English is. */
+const PARSERS = { fr: fr.strict, de: de.strict, es: es.strict, pt: pt.strict, it: it.strict, nl: nl.strict } as const;
+export type DateLanguage = keyof typeof PARSERS;
+
+/**
+ * The first full date in a short stated-date text after a label in another language
+ * (`Publié le …`, `Stand: …`), read by that language's parser: `12.03.2024` is 12 March in
+ * German, not December 3. Only for such labelled parts: never run over the prose.
+ */
+export function findStatedDate(text: string, language: DateLanguage): string | null {
+  for (const r of PARSERS[language].parse(text, REFERENCE)) {
+    if (!r.start.isCertain('year') || !r.start.isCertain('day')) continue;
+    const iso = toIso(r.start);
+    if (iso) return iso;
+  }
+  return null;
 }
 
 /** The latest full date written in any of the texts, or null. */

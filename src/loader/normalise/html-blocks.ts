@@ -1,0 +1,140 @@
+/**
+ * HTML content as blocks for the shared body rules: each paragraph, heading and list item its own
+ * block, each <figure> an image with its caption and credit. Used by HTML pages (after
+ * Readability) and by JSON exports whose body is HTML (WordPress `content.rendered`, ANS
+ * `raw_html`, a `body_html` field).
+ */
+import { parseHTML } from 'linkedom';
+import type { Block } from '../types.js';
+import { cleanLine } from './clean.js';
+
+/** The few DOM members used here: linkedom, jsdom and happy-dom all provide them. */
+export interface DomElement {
+  readonly nodeType: number;
+  readonly tagName: string;
+  readonly textContent: string | null;
+  readonly childNodes: ArrayLike<DomElement>;
+  readonly parentElement: DomElement | null;
+  readonly nextElementSibling: DomElement | null;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  remove(): void;
+  cloneNode(deep: boolean): DomElement;
+}
+export interface DomDocument {
+  readonly documentElement: DomElement;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+}
+
+export const ELEMENT = 1;
+export const TEXT = 3;
+
+export function textOf(el: DomElement): string {
+  return cleanLine((el.textContent ?? '').replace(/\s+/gu, ' '));
+}
+
+const INLINE = new Set(['SPAN', 'A', 'B', 'STRONG', 'EM', 'I', 'TIME', 'SMALL', 'ABBR', 'CITE']);
+
+/**
+ * A container's text. Inline elements side by side with no text between them are items laid out
+ * by CSS (`<span>By Sam Roe</span><span>North of England reporter</span>`): joined with a comma,
+ * not run together.
+ */
+export function containerText(el: DomElement): string {
+  const kids = Array.from(el.childNodes);
+  const elements = kids.filter((k) => k.nodeType === ELEMENT);
+  if (elements.length < 2 || !elements.every((k) => INLINE.has(k.tagName.toUpperCase()))) return textOf(el);
+  // Any text between the elements, even a space, makes them one run of prose.
+  const inner = kids.slice(kids.indexOf(elements[0]!), kids.indexOf(elements.at(-1)!) + 1);
+  if (inner.some((k) => k.nodeType === TEXT && (k.textContent ?? '') !== '')) return textOf(el);
+  if (kids.some((k) => k.nodeType === TEXT && (k.textContent ?? '').trim() !== '')) return textOf(el);
+  return elements.map(textOf).filter(Boolean).join(', ');
+}
+
+export function resolve(href: string | null, base: string | null): string | null {
+  if (!href || href.startsWith('#') || /^(?:javascript|mailto):/iu.test(href)) return null;
+  try {
+    return base ? new URL(href, base).href : href;
+  } catch {
+    return href;
+  }
+}
+
+/** A credit without its label: `Picture: Tom Pengelly` → `Tom Pengelly`. */
+export function creditText(text: string): string | null {
+  return cleanLine(text.replace(/^(?:photo|image|picture|credit)s?\s*:\s*/iu, '')) || null;
+}
+
+const CREDIT_PART = '[class*="credit" i], [class*="copyright" i], [class*="source" i], [itemprop="copyrightHolder"], [itemprop="creditText"], small';
+
+export function figureBlock(fig: DomElement, base: string | null): Block {
+  // AMP pages draw their images with <amp-img>.
+  const img = fig.querySelector('img, amp-img');
+  const url = resolve(img?.getAttribute('src') ?? img?.getAttribute('data-src') ?? null, base);
+  const captionEl = fig.querySelector('figcaption');
+  let credit: string | null = null;
+  let caption: string | null = null;
+  if (captionEl) {
+    const creditEl = captionEl.querySelector(CREDIT_PART);
+    if (creditEl) {
+      credit = creditText(textOf(creditEl));
+      creditEl.remove();
+    }
+    caption = textOf(captionEl) || null;
+  }
+  if (!caption) caption = cleanLine(img?.getAttribute('alt') ?? '') || null;
+  return { image: { caption, credit, url } };
+}
+
+const BLOCKS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'PRE', 'BLOCKQUOTE', 'FIGURE', 'TABLE', 'DL', 'UL', 'OL', 'DIV', 'SECTION', 'ARTICLE', 'HEADER', 'FOOTER', 'ASIDE', 'MAIN']);
+
+/** Paragraph-level text in document order: each P, heading and list item its own block. */
+export function collectBlocks(root: DomElement, base: string | null, out: Block[]): void {
+  let inline = '';
+  const flush = () => {
+    const t = cleanLine(inline.replace(/\s+/gu, ' '));
+    if (t) out.push(t);
+    inline = '';
+  };
+  for (const node of Array.from(root.childNodes)) {
+    if (node.nodeType === TEXT) {
+      inline += node.textContent ?? '';
+      continue;
+    }
+    if (node.nodeType !== ELEMENT) continue;
+    const tag = node.tagName.toUpperCase();
+    if (tag === 'BR') {
+      inline += ' ';
+      continue;
+    }
+    if (!BLOCKS.has(tag)) {
+      // An inline element, unless it holds blocks of its own (a <span> around paragraphs).
+      if (node.querySelector('p, figure, li, h2, h3')) {
+        flush();
+        collectBlocks(node, base, out);
+      } else inline += node.textContent ?? '';
+      continue;
+    }
+    flush();
+    if (tag === 'FIGURE') out.push(figureBlock(node, base));
+    else if (tag === 'TABLE') for (const row of Array.from(node.querySelectorAll('tr'))) out.push(cleanLine(Array.from(row.querySelectorAll('th, td')).map(textOf).join(' | ')));
+    else if ((tag === 'P' || tag.startsWith('H') || tag === 'LI' || tag === 'PRE') && !node.querySelector('p, figure, li, div')) {
+      const t = containerText(node);
+      if (t) out.push(t);
+    } else {
+      const joined = containerText(node);
+      if (joined !== textOf(node)) out.push(joined);
+      else collectBlocks(node, base, out);
+    }
+  }
+  flush();
+}
+
+/** An HTML fragment (a JSON export's body) as blocks. */
+export function htmlBlocks(html: string, base: string | null = null): Block[] {
+  const out: Block[] = [];
+  collectBlocks(parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.body as unknown as DomElement, base, out);
+  return out;
+}
