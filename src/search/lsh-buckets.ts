@@ -14,19 +14,28 @@
  * key, which rules out almost every other key on a probe without reading the owner's data; a
  * tag that matches is confirmed by the value's full key. 5 bytes a position instead of 8: 34 MB
  * less at 100,000 articles (bench/RESULTS.md, "Heap, session 6").
+ *
+ * A position's head (its one value, or the first entry of its chain) takes 3 bytes, not 4: 9 MB
+ * less at 100,000 articles (bench/RESULTS.md, "Heap, session 9"). A story index's values are
+ * `slot × bands + band`, which outgrow 23 bits past 111,000 articles; but its key carries the band
+ * too (`key % bands`), so with `spread` = bands a position keeps only `value / spread` (the slot)
+ * and its tag keeps `key % spread` among the key's bits: 8 million slots fit. Chain entries keep
+ * whole values (few: a bucket of several is rare).
  */
 
 /** A position's tag: never used, or a key's that left (probes go on past it), or 2-255 for a held key. */
 const EMPTY = 0;
 const DELETED = 1;
-const tagOf = (key: number) => 2 + (key % 254);
-/** A head below 0 is one value, inline: `-(value + 1)`; 0 or more, the first entry of a chain. */
-const inline = (value: number) => -(value + 1);
+/** Heads are signed 24-bit integers. */
+const HEAD_LIMIT = 1 << 23;
 
 /** A table's state as a snapshot stores it ({@link BucketTable.toParts}), so a restore does not add every key again. */
 export interface BucketTableParts {
   tags: Uint8Array<ArrayBuffer>;
-  heads: Int32Array<ArrayBuffer>;
+  /** Each position's head, low 16 bits. */
+  headLow: Uint16Array<ArrayBuffer>;
+  /** Each position's head, high 8 bits (signed). */
+  headHigh: Int8Array<ArrayBuffer>;
   /** The chain entries made so far (freed ones included). */
   entryValue: Int32Array<ArrayBuffer>;
   entryNext: Int32Array<ArrayBuffer>;
@@ -35,9 +44,13 @@ export interface BucketTableParts {
 }
 
 export class BucketTable {
-  /** Per position: its key's tag (or EMPTY, DELETED) and its value or the first entry of its chain. */
+  /**
+   * Per position: its key's tag (or EMPTY, DELETED) and its head, a signed 24-bit integer in two
+   * arrays: below 0 one value, inline, `-(value / spread + 1)`; 0 or more, the first entry of a chain.
+   */
   private tags = new Uint8Array(1024);
-  private heads = new Int32Array(1024);
+  private headLow = new Uint16Array(1024);
+  private headHigh = new Int8Array(1024);
   /** Table positions holding a key or a DELETED marker (both lengthen probes). */
   private used = 0;
   private entryValue = new Int32Array(256);
@@ -46,27 +59,63 @@ export class BucketTable {
   /** Freed entries, chained through entryNext. */
   private freeEntry = -1;
 
+  /** Tags are `2 + key % tagModulus`: a multiple of `spread`, so a tag tells `key % spread`. */
+  private readonly tagModulus: number;
+
   /**
    * @param keyOf the key a value was added under (the same for as long as the value is held):
    *   how a probe confirms a tag and a rehash places a position.
+   * @param spread every value added has `value % spread === key % spread` (1 to 254): a position
+   *   then keeps `value / spread`, so values up to about 2^23 × spread fit.
    */
-  constructor(private readonly keyOf: (value: number) => number) {}
+  constructor(
+    private readonly keyOf: (value: number) => number,
+    private readonly spread = 1,
+  ) {
+    if (!(Number.isInteger(spread) && spread >= 1 && spread <= 254)) throw new RangeError(`bucket table spread ${spread}: 1 to 254`);
+    this.tagModulus = spread * Math.floor(254 / spread);
+  }
 
-  /** Puts `value` (0 to 2^31 - 2; its key `keyOf(value)`, a non-negative 31-bit integer) in the bucket `key`. */
+  private tagOf(key: number): number {
+    return 2 + (key % this.tagModulus);
+  }
+
+  private head(pos: number): number {
+    return (this.headHigh[pos]! << 16) | this.headLow[pos]!;
+  }
+
+  private setHead(pos: number, head: number): void {
+    if (head >= HEAD_LIMIT || head < -HEAD_LIMIT) throw new RangeError(`bucket table: ${head < 0 ? 'value' : 'chain entry'} beyond 24 bits (more than about ${HEAD_LIMIT * this.spread} values)`);
+    this.headLow[pos] = head & 0xffff;
+    this.headHigh[pos] = head >> 16;
+  }
+
+  /** A head holding one value inline. */
+  private inline(value: number): number {
+    return -(Math.floor(value / this.spread) + 1);
+  }
+
+  /** The value an inline head holds at a position whose tag is `tag`. */
+  private inlineValue(head: number, tag: number): number {
+    return (-head - 1) * this.spread + ((tag - 2) % this.spread);
+  }
+
+  /** Puts `value` (0 to 2^31 - 2, `value % spread === key % spread`; its key `keyOf(value)`, a non-negative 31-bit integer) in the bucket `key`. */
   add(key: number, value: number): void {
+    if (value % this.spread !== key % this.spread) throw new RangeError(`bucket table: value ${value} and key ${key} differ modulo ${this.spread}`);
     const pos = this.find(key);
     if (pos < 0) {
       if ((this.used + 1) * 20 > this.tags.length * 17) this.grow(); // above 85% full
       const at = this.insertionPoint(key);
       if (this.tags[at] === EMPTY) this.used++;
-      this.tags[at] = tagOf(key);
-      this.heads[at] = inline(value);
+      this.tags[at] = this.tagOf(key);
+      this.setHead(at, this.inline(value));
       return;
     }
-    const head = this.heads[pos]!;
+    const head = this.head(pos);
     // A second value: the inline one moves into a chain.
-    const next = head >= 0 ? head : this.newEntry(-head - 1, -1);
-    this.heads[pos] = this.newEntry(value, next);
+    const next = head >= 0 ? head : this.newEntry(this.inlineValue(head, this.tags[pos]!), -1);
+    this.setHead(pos, this.newEntry(value, next));
   }
 
   /**
@@ -83,7 +132,8 @@ export class BucketTable {
   toParts(): BucketTableParts {
     return {
       tags: this.tags.slice(),
-      heads: this.heads.slice(),
+      headLow: this.headLow.slice(),
+      headHigh: this.headHigh.slice(),
       entryValue: this.entryValue.slice(0, this.entries),
       entryNext: this.entryNext.slice(0, this.entries),
       used: this.used,
@@ -97,11 +147,13 @@ export class BucketTable {
    * 100,000 articles are not added one by one again.
    */
   load(parts: BucketTableParts): void {
-    if (parts.tags.length !== parts.heads.length || parts.tags.length === 0 || parts.entryValue.length !== parts.entryNext.length) {
+    const size = parts.tags.length;
+    if (parts.headLow.length !== size || parts.headHigh.length !== size || size === 0 || parts.entryValue.length !== parts.entryNext.length) {
       throw new Error('bucket table parts of different lengths');
     }
     this.tags = parts.tags;
-    this.heads = parts.heads;
+    this.headLow = parts.headLow;
+    this.headHigh = parts.headHigh;
     this.used = parts.used;
     this.entries = parts.entryValue.length;
     // room to grow: allocateEntry doubles a full entry array, which must not be empty
@@ -116,8 +168,8 @@ export class BucketTable {
   forEach(key: number, fn: (value: number) => void): void {
     const pos = this.find(key);
     if (pos < 0) return;
-    const head = this.heads[pos]!;
-    if (head < 0) return fn(-head - 1);
+    const head = this.head(pos);
+    if (head < 0) return fn(this.inlineValue(head, this.tags[pos]!));
     for (let e = head; e >= 0; e = this.entryNext[e]!) fn(this.entryValue[e]!);
   }
 
@@ -125,23 +177,24 @@ export class BucketTable {
   remove(key: number, value: number): void {
     const pos = this.find(key);
     if (pos < 0) return;
-    const head = this.heads[pos]!;
+    const head = this.head(pos);
     if (head < 0) {
-      if (head === inline(value)) this.tags[pos] = DELETED;
+      // the key matched, so `value % spread` did too: the quotient tells the value
+      if (head === this.inline(value)) this.tags[pos] = DELETED;
       return;
     }
     let prev = -1;
     for (let e = head; e >= 0; prev = e, e = this.entryNext[e]!) {
       if (this.entryValue[e] !== value) continue;
-      if (prev < 0) this.heads[pos] = this.entryNext[e]!;
+      if (prev < 0) this.setHead(pos, this.entryNext[e]!);
       else this.entryNext[prev] = this.entryNext[e]!;
       this.freeEntryAt(e);
       break;
     }
     // One value left: back inline.
-    const rest = this.heads[pos]!;
+    const rest = this.head(pos);
     if (rest >= 0 && this.entryNext[rest] === -1) {
-      this.heads[pos] = inline(this.entryValue[rest]!);
+      this.setHead(pos, this.inline(this.entryValue[rest]!));
       this.freeEntryAt(rest);
     }
   }
@@ -178,14 +231,14 @@ export class BucketTable {
 
   /** The key of the bucket at a held position: its (first) value's. */
   private keyAt(pos: number): number {
-    const head = this.heads[pos]!;
-    return this.keyOf(head < 0 ? -head - 1 : this.entryValue[head]!);
+    const head = this.head(pos);
+    return this.keyOf(head < 0 ? this.inlineValue(head, this.tags[pos]!) : this.entryValue[head]!);
   }
 
   /** Position of `key` in the table, or -1. Linear probing from the key's home. */
   private find(key: number): number {
     const size = this.tags.length;
-    const tag = tagOf(key);
+    const tag = this.tagOf(key);
     for (let pos = home(key) % size; ; pos = pos + 1 === size ? 0 : pos + 1) {
       const t = this.tags[pos]!;
       if (t === tag && this.keyAt(pos) === key) return pos;
@@ -212,18 +265,21 @@ export class BucketTable {
   /** A table of `target` positions with the live keys only (DELETED markers dropped). */
   private rehash(target: number): void {
     const oldTags = this.tags;
-    const oldHeads = this.heads;
+    const oldLow = this.headLow;
+    const oldHigh = this.headHigh;
     this.tags = new Uint8Array(target);
-    this.heads = new Int32Array(target);
+    this.headLow = new Uint16Array(target);
+    this.headHigh = new Int8Array(target);
     this.used = 0;
     for (let i = 0; i < oldTags.length; i++) {
       const t = oldTags[i]!;
       if (t <= DELETED) continue;
-      const head = oldHeads[i]!;
-      let pos = home(this.keyOf(head < 0 ? -head - 1 : this.entryValue[head]!)) % target;
+      const head = (oldHigh[i]! << 16) | oldLow[i]!;
+      let pos = home(this.keyOf(head < 0 ? this.inlineValue(head, t) : this.entryValue[head]!)) % target;
       while (this.tags[pos] !== EMPTY) pos = pos + 1 === target ? 0 : pos + 1;
       this.tags[pos] = t;
-      this.heads[pos] = head;
+      this.headLow[pos] = oldLow[i]!;
+      this.headHigh[pos] = oldHigh[i]!;
       this.used++;
     }
   }

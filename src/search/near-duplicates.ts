@@ -282,25 +282,13 @@ export function isNearDuplicate(a: Fingerprint, b: Fingerprint, o: NearDuplicate
   return passes(similarity(a, b), o);
 }
 
-interface Member {
-  id: string;
-  publishedMs: number;
-  revision: string | undefined;
-  /** Its place in the index's signature array and bucket table; -1 when the text is too short to compare. */
-  slot: number;
-  shingles: number;
-  /** Confirmed near-duplicates (made on the first one: most articles have none). */
-  links: Member[] | null;
-  /**
-   * Its story when it has others; null when alone (most articles): a group and its `Set` for
-   * every article cost about 150 bytes each, 15 MB at 100,000 articles.
-   */
-  story: StoryGroup | null;
-}
-
+/**
+ * A story of several articles, by member number (see StoryIndex): an article alone has none (a
+ * group and its `Set` for every article cost about 150 bytes each, 15 MB at 100,000 articles).
+ */
 interface StoryGroup {
-  members: Set<Member>;
-  first: Member;
+  members: Set<number>;
+  first: number;
 }
 
 /** A story as callers see it. */
@@ -312,59 +300,80 @@ export interface Story {
   articleIds: string[];
 }
 
-/** Earlier first; undated after dated; then the smaller id. */
-function publishedBefore(a: { id: string; publishedMs: number }, b: { id: string; publishedMs: number }): boolean {
-  const na = Number.isNaN(a.publishedMs);
-  const nb = Number.isNaN(b.publishedMs);
-  if (na !== nb) return nb;
-  if (!na && a.publishedMs !== b.publishedMs) return a.publishedMs < b.publishedMs;
-  return a.id < b.id;
+/** An article id's key in the member table (a non-negative 30-bit integer, as a BucketTable takes). */
+const idKey = (id: string): number => hashString(id) >>> 2;
+
+/** Room for `need` entries in a column of `length`: half as large again, at least `need`. */
+const grownLength = (length: number, need: number) => Math.max(need, Math.ceil(length * 1.5));
+
+function grownFloat64(column: Float64Array, length: number): Float64Array<ArrayBuffer> {
+  const grown = new Float64Array(length);
+  grown.set(column);
+  return grown;
 }
 
-/**
- * Gives `start` and every article its links reach (`take(next)`: true when `next` is not yet
- * placed, marking it placed) one story; an article reaching none stays alone (no group).
- */
-function grouped(start: Member, take: (next: Member) => boolean): void {
-  if (!start.links?.length) {
-    start.story = null;
-    return;
-  }
-  const group: StoryGroup = { members: new Set([start]), first: start };
-  start.story = group;
-  const stack = [start];
-  while (stack.length > 0) {
-    const m = stack.pop()!;
-    if (publishedBefore(m, group.first)) group.first = m;
-    for (const next of m.links ?? []) {
-      if (!take(next)) continue;
-      next.story = group;
-      group.members.add(next);
-      stack.push(next);
-    }
-  }
+function grownInt32(column: Int32Array, length: number, fill: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(length).fill(fill, column.length);
+  grown.set(column);
+  return grown;
+}
+
+function grownUint32(column: Uint32Array, length: number): Uint32Array<ArrayBuffer> {
+  const grown = new Uint32Array(length);
+  grown.set(column);
+  return grown;
 }
 
 /**
  * The stories of a changing set of articles: `add` and `remove` one article at a time; each
  * touches only the article's LSH buckets and its own story.
+ *
+ * Each article held is a *member number* (reused after a removal) into columns: its id, revision,
+ * date, signature slot and shingle count. An object per article (with its date boxed) cost about
+ * 100 bytes more each, 10 MB at 100,000 articles (bench/RESULTS.md, "Heap, session 9"). Links and
+ * stories of several articles, which most articles lack, are kept in maps by member number.
  */
 export class StoryIndex {
   readonly options: Readonly<NearDuplicateOptions>;
-  private readonly members = new Map<string, Member>();
   /**
-   * Articles with a signature by slot; slots of removed articles are reused. Signatures live in
+   * Member numbers by a 30-bit hash of the id, confirmed by the member's id (nothing stored
+   * twice): a `Map` from id to member cost about 37 bytes an entry, this about 6 (3 MB less at
+   * 100,000 articles).
+   */
+  private readonly byId = new BucketTable((member) => idKey(this.idAt[member]!));
+  /** Articles held. */
+  private count = 0;
+  /** Per member number: its article id, undefined for a free number. */
+  private readonly idAt: Array<string | undefined> = [];
+  /** Per member number: the revision it was added with (null when none was given). */
+  private readonly revisionAt: Array<string | null> = [];
+  /** Per member number: epoch ms of publication (NaN when undated). */
+  private publishedAt = new Float64Array(64);
+  /** Per member number: its place in the signature array and bucket table; -1 when the text is too short to compare. */
+  private slotAt = new Int32Array(64).fill(-1);
+  /** Per member number: distinct shingles in its text. */
+  private shinglesAt = new Uint32Array(64);
+  private readonly freeMembers: number[] = [];
+  /** Confirmed near-duplicates of the members that have any (most have none). */
+  private readonly linksAt = new Map<number, number[]>();
+  /** The story of each member that has others in it; a member absent is alone. */
+  private readonly groupAt = new Map<number, StoryGroup>();
+  /**
+   * Member number by slot (-1: free); slots of removed articles are reused. Signatures live in
    * one array (slot × bins), not one typed array each: a typed array's own overhead is about
    * 200 bytes, two thirds of a signature.
    */
-  private readonly bySlot: Array<Member | undefined> = [];
+  private memberAtSlot = new Int32Array(64).fill(-1);
+  /** Slots made so far (free ones included). */
+  private slots = 0;
   private readonly freeSlots: number[] = [];
   private signatures: Uint16Array;
-  /** Bucket values are `slot × bands + band`: a value's key is that band's hash of the slot's signature (nothing stored twice). */
-  private readonly buckets = new BucketTable((value) => {
-    const slot = this.slotOf(value);
-    return this.bandKey(this.signatures, slot * this.bins, value - this.bucketValue(slot, 0));
-  });
+  /**
+   * Bucket values are `slot × bands + band`: a value's key is that band's hash of the slot's
+   * signature (nothing stored twice). A key tells its band too (`key % bands`), so the table keeps
+   * only the slot of a value (3 bytes a position, see lsh-buckets.ts).
+   */
+  private readonly buckets: BucketTable;
   /** Candidate pairs confirmed or refused so far: the work LSH let through (bench/near-duplicates-bench.ts reports it). */
   comparisons = 0;
   /** Adds and removes so far: a copy of the stories made at this count is still exact (corpus/stories.ts). */
@@ -373,6 +382,12 @@ export class StoryIndex {
   constructor(options: Partial<NearDuplicateOptions> = {}) {
     this.options = Object.freeze({ ...DEFAULT_NEAR_DUPLICATE_OPTIONS, ...options });
     this.signatures = new Uint16Array(64 * this.bins);
+    const keyOf = (value: number) => {
+      const slot = this.slotOf(value);
+      return this.bandKey(this.signatures, slot * this.bins, value - this.bucketValue(slot, 0));
+    };
+    const bands = this.options.bands;
+    this.buckets = new BucketTable(keyOf, bands <= 254 ? bands : 1);
   }
 
   private get bins(): number {
@@ -380,21 +395,33 @@ export class StoryIndex {
   }
 
   get size(): number {
-    return this.members.size;
+    return this.count;
   }
 
   has(id: string): boolean {
-    return this.members.has(id);
+    return this.memberOf(id) >= 0;
   }
 
   /** The revision the article was added with, or undefined. */
   revisionOf(id: string): string | undefined {
-    return this.members.get(id)?.revision;
+    const m = this.memberOf(id);
+    return m < 0 ? undefined : (this.revisionAt[m] ?? undefined);
   }
 
   /** Ids of every article held (a copy: removing while iterating is safe). */
   ids(): string[] {
-    return [...this.members.keys()];
+    const ids: string[] = [];
+    for (const id of this.idAt) if (id !== undefined) ids.push(id);
+    return ids;
+  }
+
+  /** The member number of an article, or -1 when it is not held. */
+  private memberOf(id: string): number {
+    let member = -1;
+    this.byId.forEach(idKey(id), (m) => {
+      if (this.idAt[m] === id) member = m;
+    });
+    return member;
   }
 
   /**
@@ -403,56 +430,90 @@ export class StoryIndex {
    */
   add(doc: StoryDocument, print: Fingerprint = fingerprint(doc.paragraphs, this.options)): Story {
     this.edits++;
-    if (this.members.has(doc.id)) this.remove(doc.id);
-    const member: Member = { id: doc.id, publishedMs: doc.publishedMs, revision: doc.revision, slot: -1, shingles: print.shingles, links: null, story: null };
-    this.members.set(doc.id, member);
+    if (this.has(doc.id)) this.remove(doc.id);
+    const member = this.newMember(doc, print.shingles);
     if (print.signature.length === 0) return this.describe(member);
     const bins = this.bins;
     const seen = new Set<number>();
     const keys = this.bucketKeys(print.signature, 0);
+    let links: number[] | null = null;
     for (const key of keys) {
       this.buckets.forEach(key, (value) => {
         const slot = this.slotOf(value);
         if (seen.has(slot)) return;
         seen.add(slot);
         this.comparisons++;
-        const other = this.bySlot[slot]!;
-        if (passes(estimate(print.signature, 0, print.shingles, this.signatures, slot * bins, other.shingles, bins), this.options)) {
-          (member.links ??= []).push(other);
-          (other.links ??= []).push(member);
+        const other = this.memberAtSlot[slot]!;
+        if (passes(estimate(print.signature, 0, print.shingles, this.signatures, slot * bins, this.shinglesAt[other]!, bins), this.options)) {
+          (links ??= []).push(other);
+          this.linkTo(other, member);
         }
       });
     }
-    member.slot = this.takeSlot(member);
-    this.signatures.set(print.signature, member.slot * bins);
-    this.putInBuckets(keys, member.slot);
-    for (const other of member.links ?? []) this.join(member, other);
+    if (links !== null) this.linksAt.set(member, links);
+    const slot = this.takeSlot(member);
+    this.slotAt[member] = slot;
+    this.signatures.set(print.signature, slot * bins);
+    this.putInBuckets(keys, slot);
+    for (const other of links ?? []) this.join(member, other);
     return this.describe(member);
   }
 
-  private takeSlot(member: Member): number {
-    const slot = this.freeSlots.pop() ?? this.bySlot.length;
-    this.bySlot[slot] = member;
-    const need = (slot + 1) * this.bins;
-    if (need > this.signatures.length) {
+  /** A member number for a new article, its columns filled (no slot yet). */
+  private newMember(doc: StoryDocument, shingles: number): number {
+    const member = this.freeMembers.pop() ?? this.idAt.length;
+    if (member >= this.publishedAt.length) this.growMembers(grownLength(this.publishedAt.length, member + 1));
+    this.idAt[member] = doc.id;
+    this.revisionAt[member] = doc.revision ?? null;
+    this.publishedAt[member] = doc.publishedMs;
+    this.slotAt[member] = -1;
+    this.shinglesAt[member] = shingles;
+    this.byId.add(idKey(doc.id), member);
+    this.count++;
+    return member;
+  }
+
+  /** The typed member columns with room for `length` members. */
+  private growMembers(length: number): void {
+    this.publishedAt = grownFloat64(this.publishedAt, length);
+    this.slotAt = grownInt32(this.slotAt, length, -1);
+    this.shinglesAt = grownUint32(this.shinglesAt, length);
+  }
+
+  /** Records `member` as a confirmed near-duplicate of `other`. */
+  private linkTo(other: number, member: number): void {
+    const links = this.linksAt.get(other);
+    if (links) links.push(member);
+    else this.linksAt.set(other, [member]);
+  }
+
+  private takeSlot(member: number): number {
+    const slot = this.freeSlots.pop() ?? this.slots++;
+    if (slot >= this.memberAtSlot.length) {
       // A quarter more, not double: at 100,000 articles doubling left up to 60 MB unused.
-      const grown = new Uint16Array(Math.max(need, Math.ceil((this.signatures.length / this.bins) * 1.25) * this.bins));
-      grown.set(this.signatures);
-      this.signatures = grown;
+      this.growSlots(Math.max(slot + 1, Math.ceil(this.memberAtSlot.length * 1.25)));
     }
+    this.memberAtSlot[slot] = member;
     return slot;
   }
 
-  /** Makes room for `articles` articles in all (signatures and buckets), so a bulk load sizes its arrays once. */
+  /** The signature array and the member-by-slot column with room for `slots` slots. */
+  private growSlots(slots: number): void {
+    const signatures = new Uint16Array(slots * this.bins);
+    signatures.set(this.signatures.subarray(0, Math.min(this.signatures.length, signatures.length)));
+    this.signatures = signatures;
+    this.memberAtSlot = grownInt32(this.memberAtSlot, slots, -1);
+  }
+
+  /** Makes room for `articles` articles in all (signatures, buckets, member columns), so a bulk load sizes its arrays once. */
   reserve(articles: number): void {
     this.buckets.reserve(articles * this.options.bands);
-    const need = articles * this.bins;
-    if (need <= this.signatures.length) return;
-    // A thirty-second more: the first articles added after a bulk load do not grow the array at
+    // A thirty-second more: the first articles added after a bulk load do not grow the arrays at
     // once (a quarter more, copied: 75 MB at 100,000 articles, beside the 60 MB it replaces).
-    const grown = new Uint16Array(need + Math.ceil(articles / 32) * this.bins);
-    grown.set(this.signatures);
-    this.signatures = grown;
+    const room = articles + Math.ceil(articles / 32);
+    this.byId.reserve(articles);
+    if (articles > this.publishedAt.length) this.growMembers(room);
+    if (articles > this.memberAtSlot.length) this.growSlots(room);
   }
 
   /** Removes an article; its story splits if the article was what held it together. */
@@ -468,29 +529,39 @@ export class StoryIndex {
    * same, since they are the connected groups of the links that remain either way.
    */
   removeMany(ids: Iterable<string>): number {
-    const going = new Set<Member>();
+    const going = new Set<number>();
     for (const id of ids) {
-      const member = this.members.get(id);
-      if (member) going.add(member);
+      const member = this.memberOf(id);
+      if (member >= 0) going.add(member);
     }
     const left = new Set<StoryGroup>();
     for (const member of going) {
       this.edits++;
-      this.members.delete(member.id);
-      if (member.slot >= 0) {
+      this.byId.remove(idKey(this.idAt[member]!), member);
+      this.count--;
+      const slot = this.slotAt[member]!;
+      if (slot >= 0) {
         // The bucket keys are not kept: they are made again from the stored signature.
-        const keys = this.bucketKeys(this.signatures, member.slot * this.bins);
-        for (let b = 0; b < keys.length; b++) this.buckets.remove(keys[b]!, this.bucketValue(member.slot, b));
-        this.bySlot[member.slot] = undefined;
-        this.freeSlots.push(member.slot);
-        member.slot = -1;
+        const keys = this.bucketKeys(this.signatures, slot * this.bins);
+        for (let b = 0; b < keys.length; b++) this.buckets.remove(keys[b]!, this.bucketValue(slot, b));
+        this.memberAtSlot[slot] = -1;
+        this.freeSlots.push(slot);
       }
-      const old = member.story;
-      member.story = null;
       // links between two removed articles go with them (no search through a list that goes too)
-      for (const other of member.links ?? []) if (!going.has(other)) other.links!.splice(other.links!.indexOf(member), 1);
-      member.links = null;
-      if (old === null) continue;
+      for (const other of this.linksAt.get(member) ?? []) {
+        if (going.has(other)) continue;
+        const links = this.linksAt.get(other)!;
+        links.splice(links.indexOf(member), 1);
+        if (links.length === 0) this.linksAt.delete(other);
+      }
+      this.linksAt.delete(member);
+      const old = this.groupAt.get(member);
+      this.groupAt.delete(member);
+      this.idAt[member] = undefined;
+      this.revisionAt[member] = null;
+      this.slotAt[member] = -1;
+      this.freeMembers.push(member);
+      if (old === undefined) continue;
       old.members.delete(member);
       left.add(old);
     }
@@ -500,7 +571,7 @@ export class StoryIndex {
       while (unvisited.size > 0) {
         const start = unvisited.values().next().value!;
         unvisited.delete(start);
-        grouped(start, (next) => unvisited.delete(next));
+        this.grouped(start, (next) => unvisited.delete(next));
       }
     }
     return going.size;
@@ -511,23 +582,28 @@ export class StoryIndex {
    * that groups and answers exactly as this one, without fingerprinting any article again.
    */
   dump(): StoryIndexDump {
-    const list = [...this.members.values()];
-    const position = new Map(list.map((m, i) => [m, i]));
+    const list: number[] = [];
+    const position = new Int32Array(this.idAt.length);
+    for (let m = 0; m < this.idAt.length; m++) {
+      if (this.idAt[m] === undefined) continue;
+      position[m] = list.length;
+      list.push(m);
+    }
     const links: number[] = [];
     list.forEach((m, i) => {
-      for (const other of m.links ?? []) {
-        const j = position.get(other)!;
+      for (const other of this.linksAt.get(m) ?? []) {
+        const j = position[other]!;
         if (i < j) links.push(i, j);
       }
     });
     return {
-      ids: list.map((m) => m.id),
-      revisions: list.map((m) => m.revision ?? null),
-      publishedMs: Float64Array.from(list, (m) => m.publishedMs),
-      slots: Int32Array.from(list, (m) => m.slot),
-      shingles: Uint32Array.from(list, (m) => m.shingles),
+      ids: list.map((m) => this.idAt[m]!),
+      revisions: list.map((m) => this.revisionAt[m] ?? null),
+      publishedMs: Float64Array.from(list, (m) => this.publishedAt[m]!),
+      slots: Int32Array.from(list, (m) => this.slotAt[m]!),
+      shingles: Uint32Array.from(list, (m) => this.shinglesAt[m]!),
       links: Uint32Array.from(links),
-      signatures: this.signatures.slice(0, this.bySlot.length * this.bins),
+      signatures: this.signatures.slice(0, this.slots * this.bins),
       buckets: this.buckets.toParts(),
     };
   }
@@ -537,23 +613,33 @@ export class StoryIndex {
     const index = new StoryIndex(options);
     const bins = index.bins;
     const slotCount = dump.signatures.length / bins;
+    const count = dump.ids.length;
     // Room for a thirty-second more, as `reserve` leaves after a bulk load: sized exactly, the
     // first article added after a start from a snapshot grew the array by a quarter (a 75 MB
     // copy at 100,000 articles, 100-200 ms on the event loop).
-    index.signatures = new Uint16Array(Math.max(64, slotCount + Math.ceil(slotCount / 32)) * bins);
+    index.growSlots(Math.max(64, slotCount + Math.ceil(slotCount / 32)));
     index.signatures.set(dump.signatures);
-    const members = dump.ids.map((id, i): Member => {
-      const m: Member = { id, publishedMs: dump.publishedMs[i]!, revision: dump.revisions[i] ?? undefined, slot: dump.slots[i]!, shingles: dump.shingles[i]!, links: null, story: null };
-      index.members.set(id, m);
-      if (m.slot >= 0) index.bySlot[m.slot] = m;
-      return m;
-    });
+    index.slots = slotCount;
+    index.count = count;
+    index.growMembers(Math.max(64, count + Math.ceil(count / 32)));
+    index.byId.reserve(count);
+    // Member numbers are the dump's positions.
+    for (let m = 0; m < count; m++) {
+      const id = dump.ids[m]!;
+      index.idAt.push(id);
+      index.revisionAt.push(dump.revisions[m] ?? null);
+      index.publishedAt[m] = dump.publishedMs[m]!;
+      index.shinglesAt[m] = dump.shingles[m]!;
+      const slot = dump.slots[m]!;
+      index.slotAt[m] = slot;
+      index.byId.add(idKey(id), m);
+      if (slot >= 0) index.memberAtSlot[slot] = m;
+    }
     // Adding every slot's keys again was most of a restore (2.6 s of 4.6 at 100,000 articles).
     if (dump.buckets) index.buckets.load(dump.buckets);
     else index.buckets.reserve(slotCount * index.options.bands);
     for (let slot = 0; slot < slotCount; slot++) {
-      if (!index.bySlot[slot]) {
-        index.bySlot[slot] = undefined;
+      if (index.memberAtSlot[slot]! < 0) {
         index.freeSlots.push(slot);
         continue;
       }
@@ -562,66 +648,126 @@ export class StoryIndex {
       index.putInBuckets(keys, slot);
     }
     for (let k = 0; k < dump.links.length; k += 2) {
-      const a = members[dump.links[k]!]!;
-      const b = members[dump.links[k + 1]!]!;
-      (a.links ??= []).push(b);
-      (b.links ??= []).push(a);
+      const a = dump.links[k]!;
+      const b = dump.links[k + 1]!;
+      index.linkTo(a, b);
+      index.linkTo(b, a);
     }
     // Stories are the connected components of the links (an article without links is alone).
-    for (const start of members) if (start.story === null && start.links !== null) grouped(start, (next) => next.story === null);
+    for (let start = 0; start < count; start++) {
+      if (!index.groupAt.has(start) && index.linksAt.has(start)) index.grouped(start, (next) => !index.groupAt.has(next));
+    }
     return index;
   }
 
   /** The story of an article, or undefined when the article is not in the index. */
   storyOf(id: string): { id: string; size: number } | undefined {
-    const m = this.members.get(id);
-    if (!m) return undefined;
-    return m.story ? { id: m.story.first.id, size: m.story.members.size } : { id: m.id, size: 1 };
+    const m = this.memberOf(id);
+    if (m < 0) return undefined;
+    const group = this.groupAt.get(m);
+    return group ? { id: this.idAt[group.first]!, size: group.members.size } : { id, size: 1 };
   }
 
   /** The story with this id (the id of its first-published article), or undefined. */
   story(id: string): Story | undefined {
-    const m = this.members.get(id);
-    if (!m || (m.story !== null && m.story.first !== m)) return undefined;
+    const m = this.memberOf(id);
+    if (m < 0) return undefined;
+    const group = this.groupAt.get(m);
+    if (group !== undefined && group.first !== m) return undefined;
     return this.describe(m);
   }
 
   /** Every story (singletons included), in no particular order. */
   *stories(): IterableIterator<Story> {
-    for (const m of this.members.values()) if (m.story === null || m.story.first === m) yield this.describe(m);
+    for (let m = 0; m < this.idAt.length; m++) {
+      if (this.idAt[m] === undefined) continue;
+      const group = this.groupAt.get(m);
+      if (group === undefined || group.first === m) yield this.describe(m);
+    }
   }
 
   /** The confirmed near-duplicates of an article (its direct links, not the whole story). */
   linksOf(id: string): string[] {
-    const m = this.members.get(id);
-    return m ? (m.links ?? []).map((x) => x.id).sort() : [];
+    const m = this.memberOf(id);
+    if (m < 0) return [];
+    return (this.linksAt.get(m) ?? []).map((x) => this.idAt[x]!).sort();
+  }
+
+  /** Earlier first; undated after dated; then the smaller id. */
+  private publishedBefore(a: number, b: number): boolean {
+    const ta = this.publishedAt[a]!;
+    const tb = this.publishedAt[b]!;
+    const na = Number.isNaN(ta);
+    const nb = Number.isNaN(tb);
+    if (na !== nb) return nb;
+    if (!na && ta !== tb) return ta < tb;
+    return this.idAt[a]! < this.idAt[b]!;
+  }
+
+  /**
+   * Gives `start` and every member its links reach (`take(next)`: true when `next` is not yet
+   * placed, marking it placed) one story; a member reaching none stays alone (no group).
+   */
+  private grouped(start: number, take: (next: number) => boolean): void {
+    if (!this.linksAt.get(start)?.length) {
+      this.groupAt.delete(start);
+      return;
+    }
+    const group: StoryGroup = { members: new Set([start]), first: start };
+    this.groupAt.set(start, group);
+    const stack = [start];
+    while (stack.length > 0) {
+      const m = stack.pop()!;
+      if (this.publishedBefore(m, group.first)) group.first = m;
+      for (const next of this.linksAt.get(m) ?? []) {
+        if (!take(next)) continue;
+        this.groupAt.set(next, group);
+        group.members.add(next);
+        stack.push(next);
+      }
+    }
+  }
+
+  /** The story of a member, made for it when it was alone. */
+  private groupOf(member: number): StoryGroup {
+    let group = this.groupAt.get(member);
+    if (group === undefined) {
+      group = { members: new Set([member]), first: member };
+      this.groupAt.set(member, group);
+    }
+    return group;
   }
 
   /** Puts two linked articles in one story (the larger story takes the smaller one's members). */
-  private join(a: Member, b: Member): void {
-    const storyA = (a.story ??= { members: new Set([a]), first: a });
-    const storyB = (b.story ??= { members: new Set([b]), first: b });
+  private join(a: number, b: number): void {
+    const storyA = this.groupOf(a);
+    const storyB = this.groupOf(b);
     if (storyA === storyB) return;
     const [big, small] = storyA.members.size >= storyB.members.size ? [storyA, storyB] : [storyB, storyA];
     for (const m of small.members) {
-      m.story = big;
+      this.groupAt.set(m, big);
       big.members.add(m);
     }
-    if (publishedBefore(small.first, big.first)) big.first = small.first;
+    if (this.publishedBefore(small.first, big.first)) big.first = small.first;
   }
 
-  /** The story of an article (as callers see it). */
-  private describe(member: Member): Story {
-    const s = member.story;
-    if (s === null) return { id: member.id, size: 1, articleIds: [member.id] };
-    const articleIds = [...s.members].sort((x, y) => (publishedBefore(x, y) ? -1 : 1)).map((m) => m.id);
-    return { id: s.first.id, size: s.members.size, articleIds };
+  /** The story of a member (as callers see it). */
+  private describe(member: number): Story {
+    const group = this.groupAt.get(member);
+    if (group === undefined) {
+      const id = this.idAt[member]!;
+      return { id, size: 1, articleIds: [id] };
+    }
+    const articleIds = [...group.members].sort((x, y) => (this.publishedBefore(x, y) ? -1 : 1)).map((m) => this.idAt[m]!);
+    return { id: this.idAt[group.first]!, size: group.members.size, articleIds };
   }
 
   /**
    * One key per band: a hash of the band number and its bins, 30 bits so V8 keeps it a small
-   * integer (no boxed number per key). Two different bands rarely share a key; when they do, the
-   * pair is only a candidate, and the confirmation step decides.
+   * integer (no boxed number per key), with the band as its remainder modulo `bands` (the bucket
+   * table keeps a value's slot alone: see {@link buckets}). Two different bands never share a key;
+   * two different bins of one band rarely do, and then the pair is only a candidate, which the
+   * confirmation step decides.
    */
   private bucketKeys(signature: Uint16Array, offset: number): Uint32Array {
     const bands = this.options.bands;
@@ -650,6 +796,7 @@ export class StoryIndex {
     const rows = this.options.rows;
     let h = mix(0x811c9dc5 ^ Math.imul(b + 1, 0x9e3779b1));
     for (let r = 0; r < rows; r++) h = mix(Math.imul(h, 0x01000193) ^ signature[offset + b * rows + r]!);
-    return h >>> 2;
+    const key = h >>> 2;
+    return key - (key % this.options.bands) + b;
   }
 }

@@ -13,7 +13,7 @@
  *              articles and the stored parses are in the body
  *     body     the articles as NDJSON, then each typed array's bytes (little-endian, 8-aligned):
  *              the segment's, then the story index's (signatures, links, per-article columns),
- *              then its LSH bucket table's (key tags, chain heads, chain entries), the orders', and
+ *              then its LSH bucket table's (key tags, chain heads' low and high bytes, chain entries), the orders', and
  *              last each file's parse as JSON (the parse cache, so a start that finds some files
  *              changed parses only those: read as bytes at start, decoded when first asked for)
  * ```
@@ -44,9 +44,11 @@ import type { StoryIndexDump } from '../search/near-duplicates.js';
  * low 16 bits of its document number (`postingDocs` a Uint16Array, `postingChunkStart` where each
  * word's postings of a later 65,536 documents start), and a one-byte code of its frequencies (`frequencyValues`, the rest in
  * `frequencyOtherAt`/`frequencyOtherValue`) that also tells its count of positions (stored only when it cannot);
- * 10: a record holds its paragraphs as `lead` and `body`, the later ones joined by line breaks (articles/record.ts).
+ * 10: a record holds its paragraphs as `lead` and `body`, the later ones joined by line breaks (articles/record.ts);
+ * 11: the bucket table's heads in 3 bytes (`headLow`, `headHigh`), and a story index's bucket keys carry
+ * their band (`key % bands`), so a head keeps a slot, not `slot × bands + band` (search/lsh-buckets.ts).
  */
-export const SNAPSHOT_FORMAT = 10;
+export const SNAPSHOT_FORMAT = 11;
 const MAGIC = Buffer.from('NEWSSNAP', 'latin1');
 /** The checksum covers everything from this byte on. */
 export const PREAMBLE = 52;
@@ -141,7 +143,8 @@ const STORY_ARRAYS = [
 
 const BUCKET_ARRAYS = [
   ['tags', Uint8Array],
-  ['heads', Int32Array],
+  ['headLow', Uint16Array],
+  ['headHigh', Int8Array],
   ['entryValue', Int32Array],
   ['entryNext', Int32Array],
 ] as const;

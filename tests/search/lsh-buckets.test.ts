@@ -8,25 +8,39 @@ function lcg(seed: number): () => number {
 }
 
 /**
- * The table stores values, not keys: it asks its owner for a value's key. Here a value packs its
- * key and a slot (`key × 1000 + slot`), as a story index's value packs a slot and a band.
+ * The table stores values, not keys: it asks its owner for a value's key. Here the owner numbers
+ * each (key, slot) pair it is given, as a story index numbers slots whose signatures give the keys.
  */
-const SLOTS = 1000;
-const valueOf = (key: number, slot: number) => key * SLOTS + slot;
-const keyOfValue = (value: number) => Math.floor(value / SLOTS);
-const newTable = () => new BucketTable(keyOfValue);
-
-const slotsOf = (t: BucketTable, key: number) => {
-  const out: number[] = [];
-  t.forEach(key, (v) => {
-    expect(keyOfValue(v)).toBe(key);
-    out.push(v % SLOTS);
-  });
-  return out.sort((a, b) => a - b);
-};
+function newOwner() {
+  const keys: number[] = [];
+  const slots: number[] = [];
+  const numbers = new Map<string, number>();
+  const valueOf = (key: number, slot: number): number => {
+    const name = `${key}:${slot}`;
+    let value = numbers.get(name);
+    if (value === undefined) {
+      value = keys.length;
+      keys.push(key);
+      slots.push(slot);
+      numbers.set(name, value);
+    }
+    return value;
+  };
+  const keyOfValue = (value: number) => keys[value]!;
+  const slotsOf = (t: BucketTable, key: number) => {
+    const out: number[] = [];
+    t.forEach(key, (v) => {
+      expect(keyOfValue(v)).toBe(key);
+      out.push(slots[v]!);
+    });
+    return out.sort((a, b) => a - b);
+  };
+  return { valueOf, keyOfValue, slotsOf, newTable: () => new BucketTable(keyOfValue) };
+}
 
 describe('BucketTable', () => {
   it('holds, lists and drops slots per key like a Map of Sets, through growth, chains and deletions', () => {
+    const { valueOf, slotsOf, newTable } = newOwner();
     const table = newTable();
     const reference = new Map<number, Set<number>>();
     const next = lcg(7);
@@ -53,6 +67,7 @@ describe('BucketTable', () => {
   });
 
   it('keeps what it holds when reserved, and holds as many keys as reserved without losing any', () => {
+    const { valueOf, slotsOf, newTable } = newOwner();
     const table = newTable();
     for (let key = 0; key < 300; key++) table.add(key * 31, valueOf(key * 31, key % 11));
     table.add(0, valueOf(0, 99)); // a chain survives the reserve too
@@ -65,6 +80,7 @@ describe('BucketTable', () => {
   });
 
   it('removing a slot that is not there changes nothing', () => {
+    const { valueOf, slotsOf, newTable } = newOwner();
     const table = newTable();
     table.add(5, valueOf(5, 1));
     table.remove(5, valueOf(5, 2));
@@ -81,6 +97,7 @@ describe('BucketTable', () => {
   });
 
   it('tells apart keys that share a tag (the same key mod 254) and sit on one probe path', () => {
+    const { valueOf, slotsOf, newTable } = newOwner();
     const table = newTable();
     // 600 keys with one tag, in a table of about 1,000 positions: long runs of equal tags, each confirmed by the value's key.
     const keys = Array.from({ length: 600 }, (_, i) => 7 + 254 * i);
@@ -92,6 +109,7 @@ describe('BucketTable', () => {
   });
 
   it('asks for a key only when a tag matches: a probe past other keys reads none of their values', () => {
+    const { valueOf, keyOfValue } = newOwner();
     let asked = 0;
     const table = new BucketTable((value) => {
       asked++;
@@ -109,6 +127,7 @@ describe('BucketTable', () => {
   });
 
   it('is the same table after toParts and load: same values, and it goes on growing and removing', () => {
+    const { valueOf, slotsOf, newTable } = newOwner();
     const table = newTable();
     const reference = new Map<number, number[]>();
     const next = lcg(11);
@@ -128,6 +147,42 @@ describe('BucketTable', () => {
       expect(slotsOf(copy, key)).toEqual(slots.slice(1).sort((a, b) => a - b));
     }
     for (let key = 3_000; key < 20_000; key++) expect(slotsOf(copy, key)).toEqual([key % 50]);
-    expect(() => copy.load({ ...table.toParts(), heads: new Int32Array(3) })).toThrow(/different lengths/);
+    expect(() => copy.load({ ...table.toParts(), headHigh: new Int8Array(3) })).toThrow(/different lengths/);
+  });
+  it('with a spread, keeps values far past 24 bits whose remainder their key shares (a story index: slot × bands + band), in chains too', () => {
+    const BANDS = 75;
+    // Slots 1,000 apart share a key (chains); the key carries the band, as a story index's does.
+    const keyOf = (value: number) => (Math.floor(value / BANDS) % 1_000) * BANDS + (value % BANDS);
+    const table = new BucketTable(keyOf, BANDS);
+    const reference = new Map<number, number[]>();
+    for (let slot = 8_000_000; slot < 8_003_000; slot += 7) {
+      for (const band of [0, 1, 74]) {
+        const value = slot * BANDS + band; // about 600 million: 30 bits
+        table.add(keyOf(value), value);
+        reference.set(keyOf(value), [...(reference.get(keyOf(value)) ?? []), value]);
+      }
+    }
+    const valuesOf = (key: number, from = table) => {
+      const out: number[] = [];
+      from.forEach(key, (v) => out.push(v));
+      return out.sort((a, b) => a - b);
+    };
+    for (const [key, values] of reference) expect(valuesOf(key)).toEqual(values.sort((a, b) => a - b));
+    for (const [key, values] of reference) for (const v of values.slice(1)) table.remove(key, v);
+    for (const [key, values] of reference) expect(valuesOf(key)).toEqual([values[0]]);
+    const copy = new BucketTable(keyOf, BANDS);
+    copy.load(table.toParts());
+    for (const [key, values] of reference) expect(valuesOf(key, copy)).toEqual([values[0]]);
+  });
+
+  it('refuses a value whose remainder differs from its key, and a value past what 24-bit heads hold', () => {
+    expect(() => new BucketTable((v) => v, 75).add(75 * 3 + 1, 75 * 10 + 2)).toThrow(RangeError);
+    const plain = new BucketTable((v) => v);
+    plain.add(2 ** 23 - 1, 2 ** 23 - 1);
+    expect(() => plain.add(2 ** 23, 2 ** 23)).toThrow(/beyond 24 bits/);
+    const seen: number[] = [];
+    plain.forEach(2 ** 23 - 1, (v) => seen.push(v));
+    expect(seen).toEqual([2 ** 23 - 1]);
+    expect(() => new BucketTable((v) => v, 255)).toThrow(RangeError);
   });
 });

@@ -187,6 +187,49 @@ describe('StoryIndex', () => {
     );
   });
 
+  it('reuses the places of removed articles: after rounds of removals and other articles added, it answers as an index of what it holds', () => {
+    // Articles are numbered in the index and a removed one's number (and signature slot) goes to
+    // the next article added: ids, revisions, dates and stories must follow the article, not the number.
+    const docs = [
+      { id: 'wire', paragraphs: wire, publishedMs: day(13), revision: 'r-wire' },
+      { id: 'other-story', paragraphs: otherStory, publishedMs: day(16), revision: 'r-other' },
+      ...Object.values(copies).map((text, i) => ({ id: `copy-${i}`, paragraphs: text, publishedMs: day(13) + (i + 1) * 3_600_000, revision: `r-${i}` })),
+      { id: 'short', paragraphs: ['Too short.'], publishedMs: Number.NaN, revision: 'r-short' },
+    ];
+    const index = new StoryIndex();
+    for (const d of docs) index.add(d);
+    const held = new Map(docs.map((d) => [d.id, d]));
+    const rounds: Array<[gone: string[], added: string[]]> = [
+      [['wire', 'copy-1', 'short'], ['copy-1']],
+      [['copy-0', 'other-story'], ['short', 'wire']],
+      [['copy-3', 'copy-4', 'copy-5'], ['other-story', 'copy-0', 'copy-5']],
+    ];
+    for (const [gone, added] of rounds) {
+      index.removeMany(gone);
+      for (const id of gone) held.delete(id);
+      for (const id of added) {
+        const d = { ...docs.find((x) => x.id === id)!, revision: `again-${id}` };
+        index.add(d);
+        held.set(id, d);
+      }
+      const fresh = new StoryIndex();
+      for (const d of held.values()) fresh.add(d);
+      const restored = StoryIndex.restore(index.dump());
+      for (const copy of [index, restored]) {
+        expect(copy.size).toBe(held.size);
+        expect(copy.ids().sort()).toEqual([...held.keys()].sort());
+        for (const d of docs) {
+          expect(copy.has(d.id)).toBe(held.has(d.id));
+          expect(copy.revisionOf(d.id)).toBe(held.get(d.id)?.revision);
+          expect(copy.storyOf(d.id)).toEqual(fresh.storyOf(d.id));
+          expect(copy.story(d.id)).toEqual(fresh.story(d.id));
+          expect(copy.linksOf(d.id)).toEqual(fresh.linksOf(d.id));
+        }
+      }
+    }
+    expect(index.storyOf('wire')).toEqual({ id: 'wire', size: 6 }); // wire and copies 0, 1, 2, 5, 6
+  });
+
   it('adding an id again replaces the article (a changed file)', () => {
     const index = filled();
     index.add({ id: 'copy-0', paragraphs: otherStory, publishedMs: day(17) });
