@@ -17,8 +17,8 @@
  */
 import { decodeHTML } from 'entities';
 import { applyMetadata, FIELD_NAMES, pick, text } from './metadata.js';
-import { structureBody } from './normalise/body.js';
-import { cleanLine, cleanLines } from './normalise/clean.js';
+import { addRelated, structureBody } from './normalise/body.js';
+import { cleanLine, cleanLines, pageBase } from './normalise/clean.js';
 import { emptyDraft, type Block, type NormalisationCounts, type ParseContext, type ParsedEntry } from './types.js';
 
 type Fields = Record<string, unknown>;
@@ -104,6 +104,12 @@ function blockPart(b: Fields): BodyPart[] {
   return [];
 }
 
+/** A WordPress `*_gmt` time (UTC, written with no zone) as an instant with its zone; null when absent. */
+function utc(v: unknown): string | null {
+  const s = str(v);
+  return s === null ? null : /[zZ]|[+-]\d\d:?\d\d$/u.test(s) ? s : `${s}Z`;
+}
+
 /** WordPress REST: `_embedded` author, featured media and terms as plain fields. */
 function wordpress(o: Fields, out: Fields): void {
   // `categories` and `tags` are term ids; their names are in `_embedded`.
@@ -115,10 +121,10 @@ function wordpress(o: Fields, out: Fields): void {
     out.author = authors.length ? authors : undefined;
   }
   // `date` is the site's local time with no offset; `date_gmt` is the same instant in UTC.
-  const gmt = str(o.date_gmt);
-  if (gmt) out.publishedAt = /[zZ]|[+-]\d\d:?\d\d$/u.test(gmt) ? gmt : `${gmt}Z`;
-  const modifiedGmt = str(o.modified_gmt);
-  if (modifiedGmt) out.modifiedAt = /[zZ]|[+-]\d\d:?\d\d$/u.test(modifiedGmt) ? modifiedGmt : `${modifiedGmt}Z`;
+  const gmt = utc(o.date_gmt);
+  if (gmt) out.publishedAt = gmt;
+  const modifiedGmt = utc(o.modified_gmt);
+  if (modifiedGmt) out.modifiedAt = modifiedGmt;
   const media = Array.isArray(embedded['wp:featuredmedia']) ? embedded['wp:featuredmedia'][0] : undefined;
   if (isObject(media) && str(media.source_url)) out.image = { url: media.source_url, caption: plain(isObject(media.caption) ? media.caption.rendered : media.caption) ?? plain(media.alt_text) };
   const terms = Array.isArray(embedded['wp:term']) ? embedded['wp:term'].flat().filter(isObject) : [];
@@ -217,9 +223,7 @@ export function entryFromObject(value: unknown, line: number | null, counts: Nor
   const title = text(pick(fields, FIELD_NAMES.title));
   if (!title) return { problem: { kind: 'no-title', reason: `no ${FIELD_NAMES.title.join(' or ')} field`, line } };
   const url = text(pick(fields, FIELD_NAMES.url));
-  const base = url && /^https?:/u.test(url) ? url : null;
-  const parts = blocksOf(body, htmlBlocks, base);
-  const related = parts.related;
+  const parts = blocksOf(body, htmlBlocks, pageBase(url));
   let blocks = parts.blocks;
   if (!blocks.some((b) => typeof b === 'string' && b !== '')) {
     const description = pick(fields, FIELD_NAMES.description);
@@ -228,7 +232,7 @@ export function entryFromObject(value: unknown, line: number | null, counts: Nor
   const draft = emptyDraft(title);
   const warnings = applyMetadata(draft, fields);
   structureBody(draft, blocks, counts, context);
-  draft.related.push(...related.filter((r) => !draft.related.some((x) => x.title === r.title)));
+  addRelated(draft, parts.related);
   return { draft, line, warnings };
 }
 

@@ -12,10 +12,10 @@ import { Readability } from '@mozilla/readability';
 import iconv from 'iconv-lite';
 import { parseHTML } from 'linkedom';
 import { applyMetadata, type FieldProblem } from '../metadata.js';
-import { cleanByline, RELATED_LABELS, splitCaption, statesDate, structureBody } from '../normalise/body.js';
+import { addRelated, cleanByline, RELATED_LABELS, splitCaption, statesDate, structureBody } from '../normalise/body.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
-import { cleanLine, countWords } from '../normalise/clean.js';
-import { collectBlocks, creditText, figureBlock, htmlBlocks, resolve, textOf, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
+import { cleanLine, countWords, creditText, pageBase } from '../normalise/clean.js';
+import { collectBlocks, figureBlock, htmlBlocks, resolve, textOf, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
 import { entryFromObject } from '../shapes.js';
 import { emptyCounts, emptyDraft, type ArticleDraft, type Block, type FormatParser, type NormalisationCounts, type ParseContext, type ParseResult } from '../types.js';
 
@@ -365,7 +365,7 @@ export interface HtmlArticle {
  */
 export function readPage(doc: DomDocument, parseContent: (html: string) => DomDocument): HtmlArticle {
   const { fields, problems } = pageMetadata(doc);
-  const base = typeof fields.url === 'string' && /^https?:/u.test(fields.url) ? fields.url : null;
+  const base = pageBase(fields.url);
   const h1 = doc.querySelector('article h1, main h1, h1');
   const h1Text = h1 ? textOf(h1) : null;
   const pageData = nextDataArticle(doc);
@@ -402,7 +402,6 @@ function heroFigure(doc: DomDocument, base: string | null): Exclude<Block, strin
   }
   return null;
 }
-
 
 /** Keys under which page data holds an article's body, as shapes.ts reads them. */
 const BODY_KEYS = ['body', 'content', 'text', 'articleBody', 'content_elements', 'blocks', 'bodyHtml', 'body_html'];
@@ -471,19 +470,19 @@ export function parseHtml(bytes: Uint8Array, context: ParseContext = { chrome: D
     if (!draft.cover?.caption) draft.cover = { caption: fig.caption, credit: fig.credit, url: fig.url ?? draft.cover?.url ?? null };
   }
   // A metadata image's address may be relative to the page, as <img src> may.
-  if (draft.cover?.url && base(draft)) draft.cover = { ...draft.cover, url: resolve(draft.cover.url, base(draft)) };
+  const coverBase = pageBase(draft.url);
+  if (draft.cover?.url && coverBase) draft.cover = { ...draft.cover, url: resolve(draft.cover.url, coverBase) };
   structureBody(draft, page.blocks, counts, context);
   if (draft.cover?.caption && draft.cover.credit === null) {
     const parts = splitCaption(draft.cover.caption);
     if (parts) draft.cover = { ...draft.cover, caption: parts.caption, credit: parts.credit };
   }
-  draft.related.push(...page.related.filter((r) => !draft.related.some((x) => x.title === r.title)));
+  addRelated(draft, page.related);
   const fromData = page.pageData ? fromPageData(page.pageData, draft, context) : null;
   if (fromData) return { entries: [{ draft: fromData.draft, line: null, warnings: [...warnings, ...fromData.warnings] }], counts: fromData.counts };
   return { entries: [{ draft, line: null, warnings }], counts };
 }
 
-const base = (draft: ArticleDraft) => (draft.url && /^https?:/u.test(draft.url) ? draft.url : null);
 const wordsOf = (paragraphs: string[]) => paragraphs.reduce((n, p) => n + countWords(p), 0);
 
 /**
@@ -504,7 +503,7 @@ function fromPageData(data: Json, page: ArticleDraft, context: ParseContext): { 
     if (draft[key] === null && page[key] !== null) (draft as unknown as Record<string, unknown>)[key] = page[key];
   }
   if (draft.tags.length === 0) draft.tags = page.tags;
-  draft.related.push(...page.related.filter((r) => !draft.related.some((x) => x.title === r.title)));
+  addRelated(draft, page.related);
   return { draft, warnings: entry.warnings ?? [], counts };
 }
 

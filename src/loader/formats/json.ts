@@ -9,11 +9,11 @@ import { emptyCounts, type FormatParser, type ParseContext, type ParsedEntry, ty
 
 const LINES_PER_TURN = 2000;
 
-
 /** HTML to blocks (normalise/html-blocks.ts), loaded only for a file that holds markup: linkedom is large. */
 async function htmlReaderFor(source: string): Promise<HtmlBlocks | null> {
   return HOLDS_HTML.test(source) ? (await import('../normalise/html-blocks.js')).htmlBlocks : null;
 }
+
 async function parseJson(source: string, context: ParseContext): Promise<ParseResult> {
   const counts = emptyCounts();
   let value: unknown;

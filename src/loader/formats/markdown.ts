@@ -13,9 +13,9 @@ import { marked, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import { decodeHTML } from 'entities';
 import { applyMetadata, FIELD_NAMES, pick, text } from '../metadata.js';
-import { isRelatedHeader, structureBody } from '../normalise/body.js';
+import { addRelated, isRelatedHeader, structureBody } from '../normalise/body.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
-import { cleanLine } from '../normalise/clean.js';
+import { cleanLine, creditText } from '../normalise/clean.js';
 import { readArticleObject } from '../shapes.js';
 import { emptyCounts, emptyDraft, type Block, type FormatParser, type ParseContext, type ParseResult } from '../types.js';
 
@@ -69,7 +69,7 @@ export async function parseMarkdown(source: string, context: ParseContext = { ch
   const draft = emptyDraft(title);
   const complaints = applyMetadata(draft, fields);
   structureBody(draft, blocks, counts, context);
-  draft.related.push(...links.related.filter((r) => !draft.related.some((x) => x.title === r.title)));
+  addRelated(draft, links.related);
   return { entries: [{ draft, line: null, warnings: complaints }], counts };
 }
 
@@ -196,7 +196,7 @@ function shortcode(text: string): Block[] | null {
   if (!/figure|image|img|picture|photo/iu.test(m[1]!)) return [];
   const url = attrs.src ?? attrs.image_path ?? attrs.image ?? attrs.url ?? null;
   const caption = cleanLine(decodeHTML(attrs.caption ?? attrs.title ?? attrs.alt ?? '')) || null;
-  const credit = cleanLine(decodeHTML(attrs.attr ?? attrs.credit ?? attrs.copyright ?? '')).replace(/^(?:photo|image|picture|credit)s?\s*:\s*/iu, '') || null;
+  const credit = creditText(cleanLine(decodeHTML(attrs.attr ?? attrs.credit ?? attrs.copyright ?? '')));
   return [{ image: { caption, credit, url } }];
 }
 

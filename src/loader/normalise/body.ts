@@ -23,6 +23,10 @@ const RELATED_HEADER = new RegExp(`^(?:${RELATED_LABELS})(?:\\s*[:|]\\s*(.*))?$`
 export function isRelatedHeader(line: string): boolean {
   return RELATED_HEADER.test(foldQuotes(line));
 }
+/** Adds the related headlines `draft` does not hold yet (by headline), in their order. */
+export function addRelated(draft: ArticleDraft, related: ReadonlyArray<{ title: string; url: string | null }>): void {
+  draft.related.push(...related.filter((r) => !draft.related.some((x) => x.title === r.title)));
+}
 /** `By`, and the word outlets in other languages print before a byline. */
 const BYLINE = /^(?:By|Par|Von|Por|Door|Av|Af)\s+(\p{Lu}[\p{L}.'’-]*(?:[ ,]+(?:and|&|de|da|van|von|der|la|le|bin|al|el|\p{Lu}[\p{L}.'’-]*))*)(?:\s*[|,–—-]\s*(.+))?$/u;
 const CREDITS = /^(?:Reporting|Writing|Editing|Additional reporting|Compiled|Graphics|Fact-checking)\s+by\s+/iu;

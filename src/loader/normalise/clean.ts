@@ -15,6 +15,16 @@ export function cleanLine(line: string): string {
     .trim();
 }
 
+/** A credit without its label: `Picture: Tom Pengelly` → `Tom Pengelly`. */
+export function creditText(text: string): string | null {
+  return cleanLine(text.replace(/^(?:photo|image|picture|credit)s?\s*:\s*/iu, '')) || null;
+}
+
+/** A page address that relative links resolve against: an http(s) URL, else null. */
+export function pageBase(url: unknown): string | null {
+  return typeof url === 'string' && /^https?:/u.test(url) ? url : null;
+}
+
 /** Splits text into cleaned lines (handles \n, \r\n and \r). */
 export function cleanLines(text: string): string[] {
   return text.split(/\r\n|\r|\n|\u2028|\u2029/u).map(cleanLine);

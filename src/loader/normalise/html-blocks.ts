@@ -6,7 +6,7 @@
  */
 import { parseHTML } from 'linkedom';
 import type { Block } from '../types.js';
-import { cleanLine } from './clean.js';
+import { cleanLine, creditText } from './clean.js';
 
 /** The few DOM members used here: linkedom, jsdom and happy-dom all provide them. */
 export interface DomElement {
@@ -60,11 +60,6 @@ export function resolve(href: string | null, base: string | null): string | null
   } catch {
     return href;
   }
-}
-
-/** A credit without its label: `Picture: Tom Pengelly` → `Tom Pengelly`. */
-export function creditText(text: string): string | null {
-  return cleanLine(text.replace(/^(?:photo|image|picture|credit)s?\s*:\s*/iu, '')) || null;
 }
 
 const CREDIT_PART = '[class*="credit" i], [class*="copyright" i], [class*="source" i], [itemprop="copyrightHolder"], [itemprop="creditText"], small';
