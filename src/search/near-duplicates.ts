@@ -306,22 +306,15 @@ const idKey = (id: string): number => hashString(id) >>> 2;
 /** Room for `need` entries in a column of `length`: half as large again, at least `need`. */
 const grownLength = (length: number, need: number) => Math.max(need, Math.ceil(length * 1.5));
 
-function grownFloat64(column: Float64Array, length: number): Float64Array<ArrayBuffer> {
-  const grown = new Float64Array(length);
-  grown.set(column);
-  return grown;
-}
+/** A member or slot column: dates, numbers, counts. */
+type Column = Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>;
 
-function grownInt32(column: Int32Array, length: number, fill: number): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(length).fill(fill, column.length);
-  grown.set(column);
-  return grown;
-}
-
-function grownUint32(column: Uint32Array, length: number): Uint32Array<ArrayBuffer> {
-  const grown = new Uint32Array(length);
-  grown.set(column);
-  return grown;
+/** A copy of `column` with room for `length` entries, of the same type; the new entries are `fill`. */
+function grown<T extends Column>(column: T, length: number, fill = 0): T {
+  const bigger = new (column.constructor as new (length: number) => T)(length);
+  if (fill !== 0) bigger.fill(fill, column.length);
+  bigger.set(column);
+  return bigger;
 }
 
 /**
@@ -475,9 +468,9 @@ export class StoryIndex {
 
   /** The typed member columns with room for `length` members. */
   private growMembers(length: number): void {
-    this.publishedAt = grownFloat64(this.publishedAt, length);
-    this.slotAt = grownInt32(this.slotAt, length, -1);
-    this.shinglesAt = grownUint32(this.shinglesAt, length);
+    this.publishedAt = grown(this.publishedAt, length);
+    this.slotAt = grown(this.slotAt, length, -1);
+    this.shinglesAt = grown(this.shinglesAt, length);
   }
 
   /** Records `member` as a confirmed near-duplicate of `other`. */
@@ -502,7 +495,7 @@ export class StoryIndex {
     const signatures = new Uint16Array(slots * this.bins);
     signatures.set(this.signatures.subarray(0, Math.min(this.signatures.length, signatures.length)));
     this.signatures = signatures;
-    this.memberAtSlot = grownInt32(this.memberAtSlot, slots, -1);
+    this.memberAtSlot = grown(this.memberAtSlot, slots, -1);
   }
 
   /** Makes room for `articles` articles in all (signatures, buckets, member columns), so a bulk load sizes its arrays once. */
