@@ -59,7 +59,7 @@ const pages = wholeNumber('pages', args.pages);
 const first = args.first === undefined ? Infinity : wholeNumber('first', args.first);
 const buildOptions = { memoiseStems: args['memoise-stems'] };
 
-let documents: Array<{ title: string; paragraphs: string[]; language?: string | undefined }>;
+let documents: Array<{ title: string; paragraphs: readonly string[]; language?: string | undefined }>;
 if (args.documents) documents = JSON.parse(readFileSync(args.documents, 'utf8'));
 else {
   const load = await loadArticles(args.corpus!, { syncRead: true });

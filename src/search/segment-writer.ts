@@ -62,6 +62,13 @@ function growInt32(array: Int32Array<ArrayBuffer>, need: number, fill = 0): Int3
   return bigger;
 }
 
+/** Numbers a word's record holds in {@link buildSegment} (four: a quarter of a cache line), and their places. */
+const WORD_RECORD = 4;
+const SLOT_MARK = 0;
+const LANGUAGES = 1;
+const DOCUMENT_FREQUENCY = 2;
+const POSITION_BYTES = 3;
+
 /** How a build stems its vocabulary. */
 export interface SegmentBuildOptions {
   /**
@@ -82,13 +89,13 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
   const wordNumberOf = new Map<string, number>();
   const stopWordNumberOf = new Map<string, number>(); // the prefixed key is built once per distinct stop word
   const vocabulary: string[] = [];
-  // per word number: documents containing it, bytes of its position lists, last document seen, its local slot there
-  let documentFrequency = new Int32Array(4096);
-  let positionByteCount = new Int32Array(4096);
-  let lastDocumentOf = new Int32Array(4096).fill(-1);
-  let localSlotOf = new Int32Array(4096);
-  // per word number: bit i set when a document of analyzers[i]'s language holds it (its stems are grouped per language)
-  let languagesOf = new Int32Array(4096);
+  // Per word number, one record of WORD_RECORD numbers side by side (a token touches one cache line, not five arrays):
+  // SLOT_MARK: 1 + the word's posting number in the stream when met last (so in the current document when
+  // at least documentSlotBase, its local slot being the difference; 0: never), LANGUAGES: bit i set when a
+  // document of analyzers[i]'s language holds it (its stems are grouped per language), DOCUMENT_FREQUENCY:
+  // documents containing it, POSITION_BYTES: bytes of its position lists.
+  let wordRecords = new Int32Array(WORD_RECORD * 4096);
+  let documentSlotBase = 1;
   const analyzers: Analyzer[] = [];
   const languageIndex = new Map<string, number>();
   let languageBit = 0;
@@ -149,13 +156,7 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
         found = vocabulary.length;
         vocabulary.push(stop ? STOP_PREFIX + word : word);
         numbers.set(word, found);
-        if (found >= documentFrequency.length) {
-          documentFrequency = growInt32(documentFrequency, found + 1);
-          positionByteCount = growInt32(positionByteCount, found + 1);
-          lastDocumentOf = growInt32(lastDocumentOf, found + 1, -1);
-          localSlotOf = growInt32(localSlotOf, found + 1);
-          languagesOf = growInt32(languagesOf, found + 1);
-        }
+        wordRecords = growInt32(wordRecords, WORD_RECORD * (found + 1));
       }
       number = found;
       if (known !== undefined) {
@@ -163,12 +164,12 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
         numberOfKnown[known] = number;
       }
     }
-    languagesOf[number]! |= languageBit;
-    let slot: number;
-    if (lastDocumentOf[number] !== currentDocument) {
-      lastDocumentOf[number] = currentDocument;
+    const record = WORD_RECORD * number;
+    wordRecords[record + LANGUAGES]! |= languageBit;
+    let slot = wordRecords[record + SLOT_MARK]! - documentSlotBase;
+    if (slot < 0) {
       slot = localCount++;
-      localSlotOf[number] = slot;
+      wordRecords[record + SLOT_MARK] = documentSlotBase + slot;
       if (slot >= localWord.length) {
         localWord = growInt32(localWord, slot + 1);
         localFieldCounts = growInt32(localFieldCounts, 3 * (slot + 1));
@@ -177,7 +178,7 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
       localFieldCounts[3 * slot] = 0;
       localFieldCounts[3 * slot + 1] = 0;
       localFieldCounts[3 * slot + 2] = 0;
-    } else slot = localSlotOf[number]!;
+    }
     localFieldCounts[3 * slot + currentField]!++;
     if (tokenCount >= tokenLocalSlot.length) {
       tokenLocalSlot = growInt32(tokenLocalSlot, tokenCount + 1);
@@ -198,6 +199,7 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
     // past 31 languages in one segment, the rest share the last bit's analyzer (stems only; matching is by word)
     languageBit = 1 << Math.min(bitIndex, 30);
     localCount = 0;
+    documentSlotBase = streamWord.length + 1;
     tokenCount = 0;
     indexedTokenCount = 0;
     currentField = 0;
@@ -261,8 +263,8 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
       }
       const byteLength = streamPositions.length - bytesBefore;
       streamPositionBytes.push(byteLength);
-      positionByteCount[number]! += byteLength;
-      documentFrequency[number]!++;
+      wordRecords[WORD_RECORD * number + POSITION_BYTES]! += byteLength;
+      wordRecords[WORD_RECORD * number + DOCUMENT_FREQUENCY]!++;
       groupStart = groupEnd;
     }
   }
@@ -283,9 +285,10 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
   const positionByteStart = new Float64Array(vocabularySize + 1);
   for (let r = 0; r < vocabularySize; r++) {
     const number = sortedOrder[r]!;
-    postingStart[r + 1] = postingStart[r]! + documentFrequency[number]!;
-    positionBlockStart[r + 1] = positionBlockStart[r]! + Math.ceil(documentFrequency[number]! / POSITION_BLOCK);
-    positionByteStart[r + 1] = positionByteStart[r]! + positionByteCount[number]!;
+    const frequency = wordRecords[WORD_RECORD * number + DOCUMENT_FREQUENCY]!;
+    postingStart[r + 1] = postingStart[r]! + frequency;
+    positionBlockStart[r + 1] = positionBlockStart[r]! + Math.ceil(frequency / POSITION_BLOCK);
+    positionByteStart[r + 1] = positionByteStart[r]! + wordRecords[WORD_RECORD * number + POSITION_BYTES]!;
   }
   const postingTotal = postingStart[vocabularySize]!;
   const positionByteTotal = positionByteStart[vocabularySize]!;
@@ -301,27 +304,30 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
   const otherValue: number[] = [];
   const positionBlockOffset = new Uint32Array(positionBlockStart[vocabularySize]!);
   const positionBytes = new Uint8Array(positionByteTotal);
-  const nextPosting = new Uint32Array(vocabularySize); // by first-appearance number
-  const nextPositionByte = new Float64Array(vocabularySize); // by first-appearance number
+  // Per first-appearance number, side by side (a posting reads one place, not four arrays): the word's next
+  // posting, its next position byte (the total fits 32 bits, checked above), its first posting and its first position block.
+  const cursors = new Uint32Array(4 * vocabularySize);
   for (let number = 0; number < vocabularySize; number++) {
     const r = rankOf[number]!;
-    nextPosting[number] = postingStart[r]!;
-    nextPositionByte[number] = positionByteStart[r]!;
+    cursors[4 * number] = postingStart[r]!;
+    cursors[4 * number + 1] = positionByteStart[r]!;
+    cursors[4 * number + 2] = postingStart[r]!;
+    cursors[4 * number + 3] = positionBlockStart[r]!;
   }
   const streamBytes = streamPositions.array;
   let streamByte = 0;
   for (let d = 0; d < documentCount; d++) {
     const postingsEnd = documentPostingStart[d + 1]!;
     for (let p = documentPostingStart[d]!; p < postingsEnd; p++) {
-      const number = streamWord.array[p]!;
-      const r = rankOf[number]!;
-      const at = nextPosting[number]!;
-      const within = at - postingStart[r]!;
-      let byte = nextPositionByte[number]!;
-      if ((within & (POSITION_BLOCK - 1)) === 0) positionBlockOffset[positionBlockStart[r]! + within / POSITION_BLOCK] = byte;
+      const cursor = 4 * streamWord.array[p]!;
+      const at = cursors[cursor]!;
+      const within = at - cursors[cursor + 2]!;
+      let byte = cursors[cursor + 1]!;
+      if ((within & (POSITION_BLOCK - 1)) === 0) positionBlockOffset[cursors[cursor + 3]! + within / POSITION_BLOCK] = byte;
       postingDocs[at] = d % DOC_CHUNK;
       if (d >= DOC_CHUNK) {
         // the first posting of word r in chunk h starts that chunk and every empty chunk before it
+        const r = rankOf[streamWord.array[p]!]!;
         const row = r * (chunks - 1);
         const end = postingStart[r + 1]!;
         for (let h = Math.floor(d / DOC_CHUNK); h >= 1 && postingChunkStart[row + h - 1] === end; h--) postingChunkStart[row + h - 1] = at;
@@ -333,10 +339,10 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
         otherAt.push(at);
         otherValue.push(packed);
       }
-      nextPosting[number] = at + 1;
+      cursors[cursor] = at + 1;
       const byteLength = streamPositionBytes.array[p]!;
       for (let k = 0; k < byteLength; k++) positionBytes[byte++] = streamBytes[streamByte++]!;
-      nextPositionByte[number] = byte;
+      cursors[cursor + 1] = byte;
     }
   }
   const words = new Array<string>(vocabularySize);
@@ -349,7 +355,7 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
   for (let r = 0; r < vocabularySize; r++) {
     const word = words[r]!;
     if (word.startsWith(STOP_PREFIX)) continue;
-    const mask = languagesOf[sortedOrder[r]!]!;
+    const mask = wordRecords[WORD_RECORD * sortedOrder[r]! + LANGUAGES]!;
     for (let i = 0; i < analyzers.length && i <= 30; i++) {
       if ((mask & (1 << i)) === 0) continue;
       // A word that is its own stem (most are) keys its group with the vocabulary's string, not a second copy.
