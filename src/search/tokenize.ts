@@ -205,6 +205,12 @@ interface State {
   /** False: emit the unstemmed word as `term` too (for callers that only use `word`). */
   stem: boolean;
   analyzer: Analyzer;
+  /**
+   * The word cache's table for `analyzer` when terms are unstemmed, so the words the full analysis
+   * makes (parts of `well-known`, `Shell's`, compounds, a number's digits) reach the sink with their
+   * entry number too ({@link WordTable.numberOf}); null otherwise.
+   */
+  table: WordTable | null;
 }
 
 /**
@@ -225,7 +231,7 @@ function emitSegment(seg: string, offset: number, st: State, sink: TokenSink | n
       }
       let t = fold(s.replace(DOT_SPLIT_RE, ''));
       if (t === 'us') t = 'usa';
-      sink(st.stem ? st.analyzer.stem(t) : t, offset, offset + s.length, st.pos++, false, false, t);
+      sink(st.stem ? st.analyzer.stem(t) : t, offset, offset + s.length, st.pos++, false, false, t, st.table?.numberOf(t, false));
       return null;
     }
     if (NUMBER_RE.test(s)) {
@@ -263,11 +269,11 @@ function emitNumber(s: string, offset: number, st: State, sink: TokenSink | null
   }
   const t = fold(s.replace(/,/g, ''));
   const pos = st.pos++;
-  sink(st.stem ? st.analyzer.stem(t) : t, offset, offset + s.length, pos, false, false, t);
+  sink(st.stem ? st.analyzer.stem(t) : t, offset, offset + s.length, pos, false, false, t, st.table?.numberOf(t, false));
   const unit = /\p{L}{2,}$/u.exec(s);
   if (unit !== null) {
     const u = fold(unit[0]);
-    if (!st.analyzer.isStopWord(u)) sink(st.stem ? st.analyzer.stem(u) : u, offset + unit.index, offset + s.length, pos, false, true, u);
+    if (!st.analyzer.isStopWord(u)) sink(st.stem ? st.analyzer.stem(u) : u, offset + unit.index, offset + s.length, pos, false, true, u, st.table?.numberOf(u, false));
   }
 }
 
@@ -289,17 +295,17 @@ function emitWord(w: string, offset: number, st: State, sink: TokenSink | null):
   }
   const end = offset + w.length;
   if (isCapitalUsa(w, 0, w.length)) {
-    sink('usa', offset, end, st.pos++, false, false, 'usa');
+    sink('usa', offset, end, st.pos++, false, false, 'usa', st.table?.numberOf('usa', false));
     return 'usa';
   }
   let f = fold(w);
   if (f.includes("'") || f.includes('\u2019')) f = f.replace(APOS_RE, '');
   if (f.length === 0) return null;
   if (st.analyzer.isStopWord(f)) {
-    sink(f, offset, end, st.pos++, true, false, f);
+    sink(f, offset, end, st.pos++, true, false, f, st.table?.numberOf(f, true));
     return f;
   }
-  sink(st.stem ? st.analyzer.stem(f) : f, offset, end, st.pos++, false, false, f);
+  sink(st.stem ? st.analyzer.stem(f) : f, offset, end, st.pos++, false, false, f, st.table?.numberOf(f, false));
   return f;
 }
 
@@ -328,7 +334,7 @@ function emitMatch(raw0: string, start: number, st: State, sink: TokenSink | nul
     from = to + 1;
   }
   if (sink !== null && allWords && compound.length > 0 && !st.analyzer.isStopWord(compound)) {
-    sink(st.stem ? st.analyzer.stem(compound) : compound, start, start + raw.length, firstPos, false, true, compound);
+    sink(st.stem ? st.analyzer.stem(compound) : compound, start, start + raw.length, firstPos, false, true, compound, st.table?.numberOf(compound, false));
   }
 }
 
@@ -347,12 +353,12 @@ export function scanTokens(
   resumePoints?: ResumePointSink,
   words?: WordCache,
 ): number {
-  const st: State = { pos: startPosition, stem: stemTerms, analyzer };
+  // Terms are the words themselves when unstemmed: then a plain word can come from the cache.
+  const known = words !== undefined && !stemTerms ? words.of(analyzer) : null;
+  const st: State = { pos: startPosition, stem: stemTerms, analyzer, table: known };
   const n = text.length;
   let i = 0;
   let nextResumePoint = resumePoints ? startPosition + resumePoints.every : Infinity;
-  // Terms are the words themselves when unstemmed: then a plain word can come from the cache.
-  const known = words !== undefined && !stemTerms ? words.of(analyzer) : null;
   for (;;) {
     i = skipNonWord(text, i);
     if (i >= n) break;
@@ -441,6 +447,17 @@ class WordTable {
     const word = this.words[entry]!;
     sink(word, s, e, st.pos++, this.stops[entry] === 1, false, word, this.numbers[entry]);
     return true;
+  }
+
+  /**
+   * The entry number of a word the full analysis made (folded: a part of `well-known`, the word
+   * of `Shell's`, a compound, a number's digits, a unit), when {@link entryOf} takes it as a plain
+   * match and its entry is analysed as `stop` says; undefined otherwise. Added when new: the same
+   * word met later as a plain match is the same entry, so the sink keeps one number per word.
+   */
+  numberOf(word: string, stop: boolean): number | undefined {
+    const entry = this.entryOf(word, 0, word.length);
+    return entry >= 0 && (this.stops[entry] === 1) === stop ? this.numbers[entry] : undefined;
   }
 
   /** The entry of the match `text[s, e)`, added when new; -1 when {@link emit} leaves it to the full analysis. */
@@ -586,7 +603,7 @@ export function scanTokensSparse(
   analyzer: Analyzer = ENGLISH,
   resume?: ResumePoints,
 ): void {
-  const st: State = { pos: startPosition, stem: true, analyzer };
+  const st: State = { pos: startPosition, stem: true, analyzer, table: null };
   const end = startPosition + wantLength;
   const n = text.length;
   let i = 0;

@@ -107,7 +107,7 @@ describe('word scanner', () => {
   it('a word cache gives the same tokens as without, and one entry number per word and analyzer (random texts of many words sharing one cache)', () => {
     // capitals (US, USA, Us, THE), stop words in two languages, digits first and inside, & and joiners, non-ASCII,
     // words of ten characters (all held in a cache slot) and longer ones sharing their first ten
-    const words = ['US', 'USA', 'Us', 'us', 'usa', 'uSA', 'The', 'THE', 'the', 'les', 'Les', 'a', 'A', 'I', 'rates', 'Rates', 'RATES', 'rate', 'x1', 'X1y', '2021', '7', '07', '1990s', '3d4', '123456789012', '123456789013', '2,500', '2Mbps', 'covid19', 'M&S', "Shell's", 'well-known', 'U.S.', 'café', 'Café', 'naïve', 'ét', 'bbc.co.uk', 'Zürich', 'zz', 'Zz', 'ab', 'ba', 'abc', 'acb', 'abcdefghij', 'abcdefghijk', 'abcdefghijz', 'ABCDEFGHIJK', 'internationalisation', 'internationalisatioN', 'z9z9z9z9z9z9'];
+    const words = ['US', 'USA', 'Us', 'us', 'usa', 'uSA', 'The', 'THE', 'the', 'les', 'Les', 'a', 'A', 'I', 'rates', 'Rates', 'RATES', 'rate', 'x1', 'X1y', '2021', '7', '07', '1990s', '3d4', '123456789012', '123456789013', '2,500', '2Mbps', 'covid19', 'M&S', "Shell's", 'well-known', 'U.S.', 'café', 'Café', 'naïve', 'ét', 'bbc.co.uk', 'Zürich', 'zz', 'Zz', 'ab', 'ba', 'abc', 'acb', 'abcdefghij', 'abcdefghijk', 'abcdefghijz', 'ABCDEFGHIJK', 'internationalisation', 'internationalisatioN', 'z9z9z9z9z9z9', 'well', 'known', 'wellknown', 'e-mail', 'email', "don't", 'dont', 'shell', '1.8bn', 'bn', 'cafe', 'It’s', 'it'];
     const separators = [' ', ' ', ', ', '. ', '\n', ' (', '£', ' — ', '’'];
     let seed = 11;
     const r = (): number => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
@@ -148,5 +148,8 @@ describe('word scanner', () => {
     expect([...entryOf.keys()].some((k) => k.startsWith('fr|'))).toBe(true);
     // numbers of digits alone and `US`/`USA` in capitals come from it too (one entry with `usa`, checked above)
     for (const key of ['en|2021|false', 'en|123456789012|false', 'en|usa|false', 'fr|usa|false']) expect(entryOf.has(key), key).toBe(true);
+    // and so do the words the full analysis makes: parts of joined words, possessives, compounds, acronyms, units, folded accents
+    for (const key of ['en|shell|false', 'en|known|false', 'en|wellknown|false', 'en|dont|false', 'en|mail|false', 'en|it|true', 'fr|s|true', 'en|bn|false', 'en|cafe|false', 'en|naive|false', 'fr|wellknown|false'])
+      expect(entryOf.has(key), key).toBe(true);
   });
 });
