@@ -367,9 +367,15 @@ export function scanTokens(
       resumePoints!.add(s, st.pos);
       nextResumePoint = st.pos + resumePoints!.every;
     }
+    if (known !== null) {
+      const end = known.emitFrom(text, s, st, sink);
+      if (end >= 0) {
+        i = end;
+        continue;
+      }
+    }
     const match = matchEnd(text, s);
     i = matchEndOffset(match);
-    if (known !== null && !matchSplits(match) && known.emit(text, s, i, st, sink)) continue;
     const raw = text.slice(s, i);
     if (matchSplits(match)) emitMatch(raw, s, st, sink);
     else emitPlain(raw, s, st, sink);
@@ -427,26 +433,58 @@ class WordTable {
   private usa = -1;
 
   /**
-   * Emits the match `text[s, e)` as {@link emitWord} or {@link emitNumber} would, when it is a
-   * plain word of ASCII letters and digits starting with a letter, or ASCII digits alone (a
-   * number with no unit, not a stop word); false, emitting nothing, for any other match. `US`
-   * and `USA` in capitals are the entry of `usa` (a country in every news text: a tenth of the
-   * words a segment build met without the cache, with the numbers another quarter).
+   * Reads the match starting at `s` and emits it as {@link emitWord} or {@link emitNumber} would,
+   * when it is a plain word of ASCII letters and digits starting with a letter, or ASCII digits
+   * alone (a number with no unit, not a stop word), and returns its end; -1, emitting nothing, for
+   * any other match (the caller scans it as usual). One pass over the characters finds the match's
+   * end, lower-cases, hashes and packs them (the scan's hot loop: most of a text's matches end
+   * here). `US` and `USA` in capitals are the entry of `usa` (a country in every news text: a tenth
+   * of the words a segment build met without the cache, with the numbers another quarter).
    */
-  emit(text: string, s: number, e: number, st: State, sink: TokenSink): boolean {
+  emitFrom(text: string, s: number, st: State, sink: TokenSink): number {
+    const n = text.length;
+    let c = text.charCodeAt(s);
+    const digitsOnly = c >= 0x30 && c <= 0x39;
+    // a number with letters (`1990s`, `2mbps`) may have a unit token: emitNumber's
+    let plain = true;
+    let h = 0x811c9dc5 | 0;
+    // Six bits a character, never 0 (a–z 1-26, 0–9 27-36): the count of characters is in the number.
+    let first = 0;
+    let second = 0;
+    let e = s;
+    for (; e < n; e++) {
+      c = text.charCodeAt(e);
+      let code: number;
+      if (c >= 0x61 && c <= 0x7a) {
+        code = c - 0x60;
+        if (digitsOnly) plain = false;
+      } else if (c >= 0x30 && c <= 0x39) code = c - 0x30 + 27;
+      else if (c >= 0x41 && c <= 0x5a) {
+        code = c - 0x40;
+        c += 0x20;
+        if (digitsOnly) plain = false;
+      } else break;
+      h = Math.imul(h ^ c, 0x01000193);
+      const at = e - s;
+      if (at < 5) first = (first << 6) | code;
+      else if (at < PACKED_CHARACTERS) second = (second << 6) | code;
+    }
+    // The match goes on past e (a letter outside ASCII, or a joiner before a word character), or starts outside ASCII.
+    if (e === s || (e < n && ((c >= 0x80 && wordCharLength(text, e) !== 0) || (isJoiner(c) && e + 1 < n && wordCharLength(text, e + 1) !== 0)))) return -1;
+    if (!plain) return -1;
     let entry: number;
     if (isCapitalUsa(text, s, e)) {
       if (this.usa < 0) this.usa = this.entryOf('usa', 0, 3);
       entry = this.usa;
       // emitWord's `usa` is never a stop word
-      if (entry < 0 || this.stops[entry] === 1) return false;
+      if (entry < 0 || this.stops[entry] === 1) return -1;
     } else {
-      entry = this.entryOf(text, s, e);
-      if (entry < 0) return false;
+      entry = this.entryOfHashed(text, s, e, h, first, second, digitsOnly);
+      if (entry < 0) return -1;
     }
     const word = this.words[entry]!;
     sink(word, s, e, st.pos++, this.stops[entry] === 1, false, word, this.numbers[entry]);
-    return true;
+    return e;
   }
 
   /**
@@ -456,12 +494,16 @@ class WordTable {
    * word met later as a plain match is the same entry, so the sink keeps one number per word.
    */
   numberOf(word: string, stop: boolean): number | undefined {
-    const entry = this.entryOf(word, 0, word.length);
+    // A folded word can still hold capitals (NFKD of `𝐀` is `A`): a different word from its lower case, left to the sink.
+    const entry = this.entryOf(word, 0, word.length, true);
     return entry >= 0 && (this.stops[entry] === 1) === stop ? this.numbers[entry] : undefined;
   }
 
-  /** The entry of the match `text[s, e)`, added when new; -1 when {@link emit} leaves it to the full analysis. */
-  private entryOf(text: string, s: number, e: number): number {
+  /**
+   * The entry of the match `text[s, e)`, added when new (capitals folded, unless `lowerCaseOnly`);
+   * -1 when it is not a plain ASCII word or number of digits alone.
+   */
+  private entryOf(text: string, s: number, e: number, lowerCaseOnly = false): number {
     let c = text.charCodeAt(s);
     const digitsOnly = c >= 0x30 && c <= 0x39;
     if (!digitsOnly && !((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a))) return -1;
@@ -476,7 +518,7 @@ class WordTable {
       // a number with letters (`1990s`, `2mbps`) may have a unit token: emitNumber's
       else if (digitsOnly) return -1;
       else if (c >= 0x61 && c <= 0x7a) code = c - 0x60;
-      else if (c >= 0x41 && c <= 0x5a) {
+      else if (c >= 0x41 && c <= 0x5a && !lowerCaseOnly) {
         c += 0x20;
         code = c - 0x60;
       } else return -1;
@@ -485,6 +527,11 @@ class WordTable {
       if (at < 5) first = (first << 6) | code;
       else if (at < PACKED_CHARACTERS) second = (second << 6) | code;
     }
+    return this.entryOfHashed(text, s, e, h, first, second, digitsOnly);
+  }
+
+  /** {@link entryOf} once the characters of `text[s, e)` are hashed (FNV-1a of the lower-cased characters) and packed. */
+  private entryOfHashed(text: string, s: number, e: number, h: number, first: number, second: number, digitsOnly: boolean): number {
     const length = e - s;
     if (length > PACKED_CHARACTERS) second |= LONGER;
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
