@@ -138,7 +138,6 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
   let tokenCount = 0;
   let indexedTokenCount = 0;
   let currentField = 0;
-  let currentDocument = 0;
   let groupEnds = new Int32Array(1024);
   let positionsByWord = new Int32Array(4096);
 
@@ -151,11 +150,15 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
     if (!stop) indexedTokenCount++;
     let number = known !== undefined && known < numberOfKnown.length ? numberOfKnown[known]! : -1;
     if (number < 0) {
-      let found = numbers.get(word);
+      // While the batch has one language, the cache has one table: a word it numbers always comes with its number
+      // (tests/search/tokenize.test.ts), so it is new exactly when its entry is, and only words without a number
+      // are looked up by string. Another language's table numbers the same words again: then every word is.
+      const byString = known === undefined || analyzers.length > 1;
+      let found = byString ? numbers.get(word) : undefined;
       if (found === undefined) {
         found = vocabulary.length;
         vocabulary.push(stop ? STOP_PREFIX + word : word);
-        numbers.set(word, found);
+        if (byString) numbers.set(word, found);
         wordRecords = growInt32(wordRecords, WORD_RECORD * (found + 1));
       }
       number = found;
@@ -189,12 +192,19 @@ export function buildSegment(documents: readonly SearchDocument[], options: Segm
     tokenCount++;
   };
 
-  for (currentDocument = 0; currentDocument < documentCount; currentDocument++) {
-    const d = currentDocument;
+  for (let d = 0; d < documentCount; d++) {
     const document = documents[d]!;
     const language = document.language || 'en';
     let bitIndex = languageIndex.get(language);
-    if (bitIndex === undefined) languageIndex.set(language, (bitIndex = analyzers.push(analyzerFor(language)) - 1));
+    if (bitIndex === undefined) {
+      languageIndex.set(language, (bitIndex = analyzers.push(analyzerFor(language)) - 1));
+      // a second language: the words numbered by the first one's table alone are looked up by string from now on
+      if (bitIndex === 1) for (let n = 0; n < vocabulary.length; n++) {
+        const stored = vocabulary[n]!;
+        if (stored.startsWith(STOP_PREFIX)) stopWordNumberOf.set(stored.slice(STOP_PREFIX.length), n);
+        else wordNumberOf.set(stored, n);
+      }
+    }
     const analyzer = analyzers[bitIndex]!;
     // past 31 languages in one segment, the rest share the last bit's analyzer (stems only; matching is by word)
     languageBit = 1 << Math.min(bitIndex, 30);

@@ -2,6 +2,7 @@ import { paragraphsOf } from '../../src/articles/record.js';
 import { describe, expect, it } from 'vitest';
 import { buildSegment, parseQuery, SearchIndex, selectMerge } from '../../src/search/index.js';
 import { PositionReader, STOP_PREFIX } from '../../src/search/segment.js';
+import { analyzerFor, tokenize } from '../../src/search/tokenize.js';
 import type { SearchDocument } from '../../src/search/index.js';
 import { BBC_ROOT, bbcExists, loadBbc, rng } from './bbc-corpus.js';
 
@@ -293,5 +294,31 @@ describe('stem groups', () => {
     expect(index.stemVariants('rate')).toEqual(['rated', 'rates']);
     index = index.withChanges({ delete: [2] });
     expect(index.stemVariants('rate')).toEqual(['rates']);
+  });
+});
+
+describe('a segment of several languages', () => {
+  it('numbers each word once, whichever language meets it first and whether the word cache or the full analysis made it (one entry per word and language)', () => {
+    // words shared across languages, stop words of one language that are words of another (`les`, `die`, `the`),
+    // joined words and possessives (the full analysis) and plain words (the cache), a third language arriving late
+    const texts = ["the bank's rates rose; les banques", 'les rates of the bank-run', 'die bank the rates', "bank's les die rates well-known", 'known wellknown die'];
+    const languages = ['en', 'en', 'fr', 'de', 'en', 'fr', 'de', 'en'];
+    const docs: SearchDocument[] = languages.map((language, k) => ({ title: texts[k % texts.length]!, paragraphs: [texts[(k + 2) % texts.length]!], language }));
+    const segment = buildSegment(docs);
+    for (let r = 1; r < segment.words.length; r++) expect(segment.words[r - 1]! < segment.words[r]!, segment.words[r]).toBe(true);
+    const expected = new Set<string>();
+    const positions: number[] = [];
+    docs.forEach((doc, d) => {
+      for (const text of [doc.title, ...paragraphsOf(doc)]) {
+        for (const token of tokenize(text, analyzerFor(doc.language))) {
+          const key = token.stop ? STOP_PREFIX + token.word : token.word;
+          expected.add(key);
+          const t = segment.wordId(key);
+          expect(t, key).toBeDefined();
+          expect(segment.docPositions(t!, d, positions), `${key} in document ${d}`).toBeGreaterThan(0);
+        }
+      }
+    });
+    expect([...segment.words].sort()).toEqual([...expected].sort());
   });
 });
