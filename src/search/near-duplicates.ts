@@ -235,7 +235,9 @@ function minHashOf(shingles: Uint32Array, bins: number): Uint16Array {
   let filled = 0;
   for (let i = 0; i < shingles.length; i++) {
     const h = shingles[i]!;
-    const bin = h % bins;
+    // h % bins, without a floating-point remainder (a shingle hash is often past 2^31, so not an int32 to V8):
+    // a 32-bit number's quotient by bins floors exactly (its rounding error is below 2^-21 / bins, its fraction 0 or at least 1 / bins)
+    const bin = h - Math.floor(h / bins) * bins;
     // The value within a bin must not depend on the bin choice, or equal bins would mean little.
     const v = mix(h ^ 0x9e3779b9) >>> 1; // 31 bits: EMPTY can never be a value
     const kept = sig[bin]!;
