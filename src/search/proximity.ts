@@ -43,6 +43,13 @@ export interface BonusPlan {
    */
   readonly gaps: readonly (readonly number[])[];
   /**
+   * True when the query holds stop words, so it was typed as language (`talks on the budget
+   * with unions`), not as keywords: then two words typed apart (`talks`, `budget`) also count
+   * as side by side where the article holds them as far apart as typed, words between included.
+   * A keyword query's order says nothing of its words' spacing, so it keeps only `gaps`.
+   */
+  readonly sentence: boolean;
+  /**
    * An upper bound of the bonuses one article can get (every word in the headline, every pair
    * side by side), inflated a little so that rounding in the sums never takes a score above it.
    */
@@ -77,7 +84,8 @@ export function bonusPlan(reader: IndexReader, query: Query): BonusPlan | null {
     for (let i = a + 1; i <= b; i++) gap += terms[i]!.stopsBefore?.length ?? 0;
     return gap;
   }));
-  return { forms, typed, idfs, gaps, bound: bound * (1 + 1e-9) + 1e-9 };
+  const sentence = terms.some((t) => (t.stopsBefore?.length ?? 0) + (t.stopsAfter?.length ?? 0) > 0);
+  return { forms, typed, idfs, gaps, sentence, bound: bound * (1 + 1e-9) + 1e-9 };
 }
 
 /**
@@ -135,7 +143,10 @@ export function addBonuses(reader: IndexReader, plan: BonusPlan, docs: Uint32Arr
     let bonus = 0;
     for (let a = 0; a < count; a++) {
       for (let b = a + 1; b < count; b++) {
-        const distance = closest(positions[a]!, positions[b]!, plan.gaps[a]![b]!);
+        let distance = closest(positions[a]!, positions[b]!, plan.gaps[a]![b]!);
+        // a query typed as language (it holds stop words): its words' spacing as typed counts too
+        const typed = plan.sentence ? plan.gaps[a]![b]! + b - a - 1 : 0;
+        if (typed > plan.gaps[a]![b]! && distance > 1) distance = Math.min(distance, closest(positions[a]!, positions[b]!, typed));
         if (distance < Infinity) bonus += Math.min(idfs[a]!, idfs[b]!) / (distance * distance);
       }
     }

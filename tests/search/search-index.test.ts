@@ -237,6 +237,17 @@ describe('stop words typed beside plain words (session 10: natural-language quer
     expect(ranked(idx, 'film at the Berlin')).toEqual([1, 0]);
     expect(matched(idx, 'film at the Berlin')).toEqual([0, 1]);
   });
+  it('a query holding stop words (typed as language) also counts its words as far apart as typed, words between included', () => {
+    // the same words, the same lengths: only the spacing of "talks" and "unions" differs
+    const docs = [
+      doc('Report', 'Talks on the budget unions with care.'),
+      doc('Report', 'Talks on the budget with unions care.'), // as typed
+    ];
+    const idx = SearchIndex.build(docs, { stopWordWeight: 0 });
+    expect(ranked(idx, 'talks on the budget with unions')).toEqual([1, 0]);
+    // typed as keywords, the order says nothing of spacing: unions right after budget wins
+    expect(ranked(idx, 'talks budget unions')).toEqual([0, 1]);
+  });
   it('adds each typed stop word an article holds (stopWordWeight), never requiring one', () => {
     const docs = [
       doc('Report', 'The minister on tax spoke today.', filler),
