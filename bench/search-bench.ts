@@ -216,7 +216,7 @@ async function quality(docs: readonly BenchDoc[]): Promise<string> {
   out.push(
     typeof postgres === 'string'
       ? `PostgreSQL ts_rank_cd: skipped, ${postgres}.`
-      : `PostgreSQL ts_rank_cd: ${postgres.origin}; headline weight A, paragraphs B, \`plainto_tsquery('english', q)\`, no typo tolerance (— on the typo sets).`,
+      : `PostgreSQL ts_rank_cd: ${postgres.origin}; headline weight A, paragraphs B, \`plainto_tsquery('english', q)\` (a quoted phrase through \`websearch_to_tsquery\`, \`word*\` as the prefix lexeme \`word:*\`), no typo tolerance (— on the typo sets).`,
     '',
   );
   const notes: string[] = [];
