@@ -321,7 +321,7 @@ export function parseToml(source: string): Record<string, unknown> {
       if (rest !== '' && !rest.startsWith('#')) throw new Error(`unexpected ${JSON.stringify(rest.slice(0, 20))}`);
       table[kv[2]!] = value;
     } catch (e) {
-      throw new Error(`line ${i + 1}: ${(e as Error).message}`);
+      throw new Error(`line ${i + 1}: ${(e as Error).message}`, { cause: e });
     }
   }
   return root;
