@@ -224,7 +224,8 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
   const mainEntity = a.mainEntityOfPage && typeof a.mainEntityOfPage === 'object' ? (a.mainEntityOfPage as Json)['@id'] : a.mainEntityOfPage;
   const fields: Json = {
     title: first(a.headline, meta(doc, 'og:title')),
-    source: first(ldName(a.publisher), meta(doc, 'og:site_name'), meta(doc, 'application-name')) ?? statedSiteName(doc, a.headline ?? meta(doc, 'og:title')),
+    // Each further place is looked up only when the ones before name nobody (each query walks the page).
+    source: first(ldName(a.publisher), meta(doc, 'og:site_name')) ?? meta(doc, 'application-name') ?? statedSiteName(doc, a.headline ?? meta(doc, 'og:title')),
     byline: first(ldName(a.author), metaAll(doc, 'article:author').filter((x) => !/^https?:/u.test(x)), meta(doc, 'author')),
     publishedAt: first(a.datePublished, meta(doc, 'article:published_time'), time),
     modifiedAt: first(a.dateModified, meta(doc, 'article:modified_time'), meta(doc, 'og:updated_time')),
@@ -235,8 +236,8 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
     language: first(a.inLanguage, locale, doc.documentElement.getAttribute('lang')),
   };
   if (Array.isArray(fields.category)) fields.category = fields.category[0];
-  // A live blog (schema.org LiveBlogPosting, or a live-blog element): its summary is read apart.
-  fields.live = (ld !== null && [ld['@type']].flat().includes('LiveBlogPosting')) || doc.querySelector('[class*="live-blog" i], [class*="liveblog" i]') !== null;
+  // A live blog (schema.org LiveBlogPosting; dropChrome also knows one by its classes): its summary is read apart.
+  fields.live = ld !== null && [ld['@type']].flat().includes('LiveBlogPosting');
   return { fields, problems };
 }
 
@@ -371,21 +372,24 @@ const BYLINE_WORDS = new Set(['byline', 'author', 'autor', 'auteur']);
 /**
  * Removes the chrome; returns the text of the first short byline element it passed (`<p
  * class="autor">Von Jonas Brenner</p>`), read here, in the same walk, for pages whose byline
- * neither metadata nor Readability finds (Readability takes such elements out of the page).
+ * neither metadata nor Readability finds (Readability takes such elements out of the page), and
+ * whether an element's classes say the page is a live blog.
  */
-function dropChrome(doc: DomDocument): string | null {
+function dropChrome(doc: DomDocument): { byline: string | null; live: boolean } {
   let byline: string | null = null;
+  let live = false;
   for (const el of Array.from(doc.querySelectorAll(DROP))) el.remove();
   for (const el of Array.from(doc.querySelectorAll('[class], [id], [aria-label]'))) {
     if (el.tagName === 'BODY' || el.tagName === 'HTML' || el.tagName === 'ARTICLE' || el.tagName === 'MAIN') continue;
     const w = words(el);
+    if (!live && (w.includes('liveblog') || (w.includes('live') && w.includes('blog')))) live = true;
     if (w.some((x) => CHROME_WORDS.has(x))) el.remove();
     else if (byline === null && w.some((x) => BYLINE_WORDS.has(x))) {
       const t = textOf(el);
       if (t && countWords(t) <= 8 && BYLINE_WORD.test(t)) byline = t;
     }
   }
-  return byline;
+  return { byline, live };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,7 +421,7 @@ export function readPage(doc: DomDocument, parseContent: (html: string) => DomDo
   const h1Text = h1 ? textOf(h1) : null;
   const pageData = nextDataArticle(doc);
   const related = takeRelated(doc, base);
-  const bylineElement = dropChrome(doc);
+  const { byline: bylineElement, live: liveClasses } = dropChrome(doc);
   const hero = doc.querySelector('figure') ? heroFigure(doc, base) : null;
   const blocks: Block[] = statedDateLines(doc);
   const dateLines = blocks.length;
@@ -429,7 +433,7 @@ export function readPage(doc: DomDocument, parseContent: (html: string) => DomDo
     const title = (typeof fields.title === 'string' && fields.title.trim()) || h1Text || null;
     return { title, fields, problems, related, byline: bylineElement, blocks, pageData, hero };
   }
-  const summary = live ? liveSummary(doc) : [];
+  const summary = live || liveClasses ? liveSummary(doc) : [];
   const result = new Readability(doc as never, { charThreshold: 200, keepClasses: true }).parse();
   if (result?.content) collectBlocks(parseContent(result.content).documentElement, base, blocks);
   // Readability picks a live blog's entries; its key points sit outside them, above, where the page shows them.

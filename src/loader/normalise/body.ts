@@ -64,6 +64,8 @@ const RULE = /^[\s_*•·~=#–—-]{3,}$/u;
  */
 const CHROME_FORM =
   /^(?:\d+(?:[.,]\d+)?[KkM]|\d+\s+(?:photos|images|pictures|slides)|\d+\s+min(?:ute)?s?\s+read\b.{0,60}|Follow|Following|The post .{3,200} appeared first on .{2,80}|Thanks for reading .{2,80}\b[Ss]ubscribe\b.{0,120})$/u;
+/** What CHROME_FORM's lines start with: most lines are rejected by their first character. */
+const CHROME_FORM_START = /^[\dFT]/u;
 const COUNTER = /^\d+(?:[.,]\d+)?[KkM]$/u;
 /** A page's date stamp with a relative update (`25/11/2026 08h15 · Atualizado há 2 horas`): the date is in the metadata. */
 const DATE_STAMP = /^\d{1,2}[./-]\d{1,2}[./-]\d{4}(?:\s+\d{1,2}[h:.]\d{2})?(?:\s*[·|•–-]\s*(?:atualizado|actualizado|updated|mis à jour|aktualisiert)\s.{0,30})?$/iu;
@@ -120,8 +122,9 @@ export function splitCaption(line: string): { caption: string; credit: string } 
     (line.endsWith(')') ? (PHOTO_BY.exec(line) ?? (/Photos?\s*\//u.test(line) ? AGENCY_PHOTO.exec(line) : null)) : null) ??
     (/[Cc]ourtesy/u.test(line) ? COURTESY.exec(line) : null) ??
     (line.includes(':') ? LABEL_CREDIT.exec(line) : null) ??
-    (line.includes(' by ') && /(?:Photo|Photograph|Picture|Image)s? by /u.test(line) ? PHOTO_BY_AFTER.exec(line) : null) ??
-    (line.includes('＝') ? CJK_CREDIT.exec(line) : null) ??
+    // These two credits end the line: a glance at its end, not a scan of a whole paragraph.
+    (/(?:Photo|Photograph|Picture|Image)s? by [^.:;()]{2,60}\.?$/u.test(line.length > 90 ? line.slice(-90) : line) ? PHOTO_BY_AFTER.exec(line) : null) ??
+    ((line.length > 40 ? line.slice(-40) : line).includes('＝') ? CJK_CREDIT.exec(line) : null) ??
     (line.includes('/') ? (SLASH_CREDIT.exec(line) ?? CAPTION.exec(line)) : null);
   if (!m) return null;
   const caption = m[1]!.trim().replace(LEADING_LABEL, '');
@@ -238,7 +241,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
     }
     let line = block;
     if (line === '') continue;
-    if (context.chrome.has(line) || RULE.test(line) || (COPYRIGHT.test(line) && countWords(line) <= 25) || (line.length <= 300 && CHROME_FORM.test(line))) {
+    if (context.chrome.has(line) || RULE.test(line) || (COPYRIGHT.test(line) && countWords(line) <= 25) || (line.length <= 300 && CHROME_FORM_START.test(line) && CHROME_FORM.test(line))) {
       counts.chromeLines++;
       counter = COUNTER.test(line);
       continue;
