@@ -256,4 +256,24 @@ describe('round 2: the family rules on files of our own', () => {
     const [a] = (await loadArticles(dir)).articles;
     expect(paragraphsOf(a!)).toEqual(['Arsenal won at home on Saturday.', '38,153', 'The win lifts them to second.']);
   });
+
+  it("names a page's source by its application-name or its logo's alt text when metadata and <title> name none", async () => {
+    const body = '<p>' + 'The council met on Monday and agreed the budget after a long debate about schools and roads. '.repeat(3) + '</p>';
+    const dir = tempDataDir({
+      'app.html': `<html><head><title>Budget agreed</title><meta name="application-name" content="Valley Courier"></head><body><article><h1>Budget agreed</h1>${body}</article></body></html>`,
+      'logo.html': `<html><head><title>Budget agreed again</title></head><body><header><a href="/" class="site-logo"><img src="/logo.svg" alt="Hillside Times logo"></a></header><article><h1>Budget agreed again</h1>${body.replace('Monday', 'Tuesday')}</article></body></html>`,
+      'none.html': `<html><head><title>Budget agreed once more</title></head><body><article><h1>Budget agreed once more</h1><figure><img src="/p.jpg" alt="Councillors vote"></figure>${body.replace('Monday', 'Friday')}</article></body></html>`,
+    });
+    const byId = Object.fromEntries((await loadArticles(dir)).articles.map((a) => [a.id, a.source]));
+    expect(byId).toEqual({ app: { id: 'valley-courier', name: 'Valley Courier' }, logo: { id: 'hillside-times', name: 'Hillside Times' }, none: null });
+  });
+
+  it("keeps a live blog's summary found by its heading on a page known as live by its classes", async () => {
+    const entry = (t: string, text: string) => `<article class="live-entry"><time>${t}</time><p>${text}</p></article>`;
+    const dir = tempDataDir({
+      'live.html': `<html><head><title>Storm live</title></head><body><main><h1>Storm live</h1><section><h2>What we know</h2><ul><li>Ferries cancelled until noon</li><li>Schools closed in two counties</li></ul></section><div class="liveblog-feed">${entry('09:40', 'Winds of 80mph have been recorded on the coast this morning, and more are expected before noon, the forecasters said.')}${entry('08:15', 'Good morning and welcome to our live coverage of the storm, which reached the west coast overnight and is moving east.')}</div></main></body></html>`,
+    });
+    const [a] = (await loadArticles(dir)).articles;
+    expect(paragraphsOf(a!).slice(0, 3)).toEqual(['What we know', 'Ferries cancelled until noon', 'Schools closed in two counties']);
+  });
 });
