@@ -290,15 +290,22 @@ export class PostgresChangeSource implements ArticleChangeSource {
       onPage?.([], total);
       const sharing = new RecordSharing();
       const articles: Article[] = [];
-      let after = '';
+      // Keyset pages by id: no one result holds the whole archive in the driver at once.
+      const pageAfter = (after: string) => {
+        const asked = c.query<{ id: string; record: unknown }>('SELECT id, record FROM articles WHERE id > $1 ORDER BY id LIMIT $2', [after, this.pageSize]);
+        asked.catch(() => undefined); // awaited below, unless a record before it was refused
+        return asked;
+      };
+      let next = pageAfter('');
       for (;;) {
-        // Keyset pages by id: no one result holds the whole archive in the driver at once.
-        const { rows } = await c.query<{ id: string; record: unknown }>('SELECT id, record FROM articles WHERE id > $1 ORDER BY id LIMIT $2', [after, this.pageSize]);
+        const { rows } = await next;
+        const more = rows.length === this.pageSize;
+        // The next page is asked for before this one is parsed: PostgreSQL finds and sends it meanwhile, not while this thread waits.
+        if (more) next = pageAfter(rows[rows.length - 1]!.id);
         const page = rows.map((r) => toArticle(r.record, r.id, sharing));
         for (const a of page) articles.push(a);
         if (page.length > 0) onPage?.(page, total);
-        if (rows.length < this.pageSize) break;
-        after = rows[rows.length - 1]!.id;
+        if (!more) break;
       }
       return { seq, articles };
     });

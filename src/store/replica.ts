@@ -484,12 +484,40 @@ export interface BuildTimeline {
   events: { at: number; event: string; worker?: number; articles?: number; main: number; workers: number[]; cpu: number }[];
 }
 
-/** Index segments per worker thread in a streamed first build: the first worker starts on its first segment when a quarter of the articles are read. */
+/** Index segments per worker thread in a streamed first build (more segments cost more CPU: each has its own dictionary). */
 const SEGMENTS_PER_WORKER = 2;
+/** The share of the articles in the first round of batches (one a worker): small, so the workers start early in the read. */
+const FIRST_ROUND_SHARE = 0.3;
 
 /**
- * The first build on worker threads, begun while the store is read: as pages come in (in id order), every
- * `total / (2 × workers)` consecutive articles go to the next of `workers` worker threads,
+ * Where each batch of a streamed first build ends (an article count; the last is `total`): two
+ * rounds of one batch a worker, batch k to worker k % workers. The first round is small and
+ * grows (worker i's first batch ∝ i + 1, the round 30 % of the articles), so the first worker
+ * starts after a tenth of the read with two workers instead of a quarter, and the second soon
+ * after; each worker's second batch makes its share up to 1 / workers, so the last batch,
+ * which can only start when the read ends, is the smallest of the second round and the workers
+ * end together (with two workers: 10 %, 20 %, 40 %, 30 % of the articles; equal quarters left
+ * one core idle for ~1.6 s at the start and the workers ending ~1.6 s apart, bench/RESULTS.md,
+ * session 10).
+ */
+export function batchEnds(total: number, workers: number): number[] {
+  const triangle = (workers * (workers + 1)) / 2;
+  const first = Array.from({ length: workers }, (_, i) => (FIRST_ROUND_SHARE * (i + 1)) / triangle);
+  const shares = [...first, ...first.map((f) => 1 / workers - f)];
+  const ends: number[] = [];
+  let sum = 0;
+  for (const share of shares.slice(0, -1)) {
+    const end = Math.round((sum += share) * total);
+    // A batch of no articles is left out (a read of fewer articles than batches).
+    if (end > (ends[ends.length - 1] ?? 0) && end < total) ends.push(end);
+  }
+  if (total > 0) ends.push(total);
+  return ends;
+}
+
+/**
+ * The first build on worker threads, begun while the store is read: as pages come in (in id order), the
+ * consecutive batches of {@link batchEnds} go to the next of `workers` worker threads in turn,
  * which fingerprint them for the story index, then index them as one segment; this thread
  * groups each batch's stories from those fingerprints, in article order, as they come back.
  * The workers start when the read starts. Same version, answers and stories as one segment
@@ -504,8 +532,8 @@ class PagedBuild implements FirstBuildStream {
   private readonly paged: Article[] = [];
   /** Articles sent to a worker so far (`paged[0, sent)`). */
   private sent = 0;
-  /** Articles per segment; 0 until the first page says how many there are. */
-  private batch = 0;
+  /** Where each batch ends (batchEnds); empty until the first page says how many articles there are. */
+  private ends: number[] = [];
   /** Off when the read is too small to be worth the workers (the caller builds after the read). */
   private off = false;
   private readonly segments: Promise<Segment>[] = [];
@@ -525,19 +553,20 @@ class PagedBuild implements FirstBuildStream {
 
   page: SnapshotPageSink = (page, total) => {
     if (this.off) return;
-    if (this.batch === 0) {
+    if (this.ends.length === 0) {
       if (this.workers < 2 || total < this.minArticles) {
         this.off = true;
         return;
       }
-      this.batch = Math.ceil(total / (SEGMENTS_PER_WORKER * this.workers));
+      this.ends = batchEnds(total, this.workers);
       this.builders = Array.from({ length: this.workers }, () => new SegmentBuilder());
       for (const b of this.builders) b.warm();
       this.stories.reserve(total);
       this.mark('count', { articles: total });
     }
     for (const a of page) this.paged.push(a);
-    while (this.paged.length - this.sent >= this.batch) this.send(this.sent + this.batch);
+    // The last batch goes when the last page comes (the read's end and the caller's checks follow).
+    for (let k = this.segments.length; k < this.ends.length && this.paged.length >= this.ends[k]!; k++) this.send(this.ends[k]!);
   };
 
   /** Notes an event in the timeline. */
@@ -580,7 +609,7 @@ class PagedBuild implements FirstBuildStream {
   }
 
   async finish(articles: readonly Article[], set?: ArticleSet): Promise<Corpus | null> {
-    if (this.off || this.batch === 0) return null;
+    if (this.off || this.ends.length === 0) return null;
     this.mark('read');
     if (this.sent < this.paged.length) this.send(this.paged.length);
     // The store's id order (its collation) differs from ours: these segments are in the wrong order.
