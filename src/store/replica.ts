@@ -484,14 +484,13 @@ export interface BuildTimeline {
   events: { at: number; event: string; worker?: number; articles?: number; main: number; workers: number[]; cpu: number }[];
 }
 
-/** Index segments per worker thread in a streamed first build (more segments cost more CPU: each has its own dictionary). */
-const SEGMENTS_PER_WORKER = 2;
 /** The share of the articles in the first round of batches (one a worker): small, so the workers start early in the read. */
 const FIRST_ROUND_SHARE = 0.3;
 
 /**
  * Where each batch of a streamed first build ends (an article count; the last is `total`): two
- * rounds of one batch a worker, batch k to worker k % workers. The first round is small and
+ * rounds of one batch a worker, batch k to worker k % workers (two segments a worker: four cost
+ * more CPU, each segment having its own dictionary; session 9). The first round is small and
  * grows (worker i's first batch ∝ i + 1, the round 30 % of the articles), so the first worker
  * starts after a tenth of the read with two workers instead of a quarter, and the second soon
  * after; each worker's second batch makes its share up to 1 / workers, so the last batch,
