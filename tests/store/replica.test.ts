@@ -461,8 +461,14 @@ describe('reading the whole store', () => {
     // A row another writer broke, in the middle of the third page (the fourth already asked for).
     const broken = ids[17]!;
     const record = (await pool.query<{ record: string }>('SELECT record::text AS record FROM articles WHERE id = $1', [broken])).rows[0]!.record;
-    await pool.query(`UPDATE articles SET record = '{"id": 5}'::json WHERE id = $1`, [broken]);
-    await expect(new PostgresChangeSource(pool, 7).snapshot()).rejects.toThrow(`article ${broken} in the database is not a valid record`);
+    // Not a record, not an object, and a record whose paragraph list does not start with its lead (no body made from it).
+    const lead = (JSON.parse(record) as { lead: string }).lead;
+    const otherLead = record.replace(`"lead":${JSON.stringify(lead)}`, '"lead":"Another lead"');
+    expect(otherLead).not.toBe(record);
+    for (const bad of ['{"id": 5}', '"text"', '[1, 2]', 'null', otherLead]) {
+      await pool.query('UPDATE articles SET record = $2::json WHERE id = $1', [broken, bad]);
+      await expect(new PostgresChangeSource(pool, 7).snapshot()).rejects.toThrow(`article ${broken} in the database is not a valid record`);
+    }
     // The read's transaction was rolled back and its connection is usable: the next read of the store answers.
     await pool.query('UPDATE articles SET record = $2::json WHERE id = $1', [broken, record]);
     expect((await new PostgresChangeSource(pool, 7).snapshot()).articles.map((a) => a.id)).toEqual(ids);
