@@ -216,9 +216,10 @@ async function quality(docs: readonly BenchDoc[]): Promise<string> {
   out.push(
     typeof postgres === 'string'
       ? `PostgreSQL ts_rank_cd: skipped, ${postgres}.`
-      : `PostgreSQL ts_rank_cd: ${postgres.origin}; headline weight A, paragraphs B, \`plainto_tsquery('english', q)\`, no typo tolerance (— on the typo sets).`,
+      : `PostgreSQL ts_rank_cd: ${postgres.origin}; headline weight A, paragraphs B, \`plainto_tsquery('english', q)\` (a quoted phrase through \`websearch_to_tsquery\`, \`word*\` as the prefix lexeme \`word:*\`), no typo tolerance (— on the typo sets).`,
     '',
   );
+  const notes: string[] = [];
   for (const s of seeds) {
     const rows: QualityRow[] = [];
     for (const [k, kind] of QUERY_KINDS.entries()) {
@@ -229,7 +230,23 @@ async function quality(docs: readonly BenchDoc[]): Promise<string> {
         row.rr.set(name, rr);
         row.hit.set(name, rr.map((x) => (x > 0 ? 1 : 0)));
       };
-      for (const e of engines) record(e.name, set.map((x) => reciprocalRank(docs, e.search(x.q, { fuzzy: isTypoKind(kind) }), x.doc)));
+      for (const e of engines) {
+        // a query an engine refuses (ours: `CD:UK` reads as an unknown field) finds nothing: a miss, counted
+        const refused: string[] = [];
+        const answer = (q: string): number[] => {
+          try {
+            return e.search(q, { fuzzy: isTypoKind(kind) });
+          } catch (err) {
+            refused.push(`"${q}" (${(err as Error).message})`);
+            return [];
+          }
+        };
+        record(e.name, set.map((x) => reciprocalRank(docs, answer(x.q), x.doc)));
+        if (refused.length > 0) {
+          log(`  quality seed ${s}: ${e.name} refused ${refused.length} ${kind} queries, counted as misses: ${refused.slice(0, 3).join(', ')}`);
+          notes.push(`Seed ${s}, ${kind}: ${e.name} refused ${refused.length} queries (counted as misses), e.g. ${refused[0]}.`);
+        }
+      }
       if (typeof postgres !== 'string' && !isTypoKind(kind)) {
         const rr: number[] = [];
         for (const x of set) rr.push(reciprocalRank(docs, await postgres.search(x.q), x.doc));
@@ -257,6 +274,7 @@ async function quality(docs: readonly BenchDoc[]): Promise<string> {
     }
     out.push('');
   }
+  if (notes.length > 0) out.push(...notes, '');
   out.push('Typo sets: ours with fuzzy matching, MiniSearch with `fuzzy: 0.2`, plain BM25 with a Damerau spelling correction of unknown words; FlexSearch and PostgreSQL have none.');
   if (typeof postgres !== 'string') await postgres.close();
   return out.join('\n');

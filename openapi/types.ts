@@ -259,7 +259,9 @@ export interface paths {
          *     | `tag:elections` | articles with a tag holding this word (filters the whole query); scopes alone list the articles, newest first |
          *
          *     Words are matched after case and accent folding and stemming (`rates` finds `rate`, and the
-         *     form you typed ranks first); common words (`the`, `of`) are ignored outside phrases. Each
+         *     form you typed ranks first); common words (`the`, `of`) are not required outside phrases, but
+         *     with the in-memory index an article holding the ones you typed ranks a little higher, and they
+         *     count as the gap between the words around them (`film at the Berlin festival`). Each
          *     article is analysed in its own language (Snowball stemmer and stop words); the query is analysed
          *     in the language `language=` names (which also keeps only articles in it), else in English, so
          *     `q=manifestation&language=fr` finds `manifestations` in French articles;

@@ -18,7 +18,7 @@ export interface EngineAdapter {
 
 /**
  * MiniSearch 7 with its defaults (tokenizer splits on spaces/punctuation, lower-cases;
- * no stemming, no stop words), fields title + text, nothing stored.
+ * no stemming, no stop words), fields title + text, nothing stored; `word*` as a prefix.
  */
 export function miniSearchAdapter(): EngineAdapter {
   let ms: MiniSearch<{ id: number; title: string; text: string }> | null = null;
@@ -35,7 +35,11 @@ export function miniSearchAdapter(): EngineAdapter {
     search(q, opts) {
       // MiniSearch scores and sorts the whole match set; we keep the first 10. Its documented
       // typo tolerance: `fuzzy: 0.2` allows 0.2 × length edits (Levenshtein).
-      return ms!.search(q, opts?.fuzzy ? { fuzzy: 0.2 } : {}).slice(0, 10).map((r) => r.id as number);
+      // A word typed `elect*` is searched as a prefix through MiniSearch's documented per-term
+      // `prefix` option (its tokenizer drops the `*`); quotes are dropped too (no phrase search).
+      const starred = new Set(q.split(/\s+/).filter((w) => w.endsWith('*')).map((w) => w.slice(0, -1).replace(/^\W+/, '').toLowerCase()));
+      const options = { ...(opts?.fuzzy ? { fuzzy: 0.2 } : {}), ...(starred.size > 0 ? { prefix: (term: string) => starred.has(term) } : {}) };
+      return ms!.search(q, options).slice(0, 10).map((r) => r.id as number);
     },
     matchCount(q) {
       return ms!.search(q).length;

@@ -3,7 +3,8 @@
  * weighted `tsvector` (headline weight A, paragraphs weight B, the `english` configuration), a
  * GIN index, and queries answered as `plainto_tsquery('english', q)` (words ANDed, stemmed,
  * stop words dropped) ranked by `ts_rank_cd` (cover density: rewards query words standing close
- * together), ties by article number, top 10. PostgreSQL has no typo tolerance of its own, so the
+ * together), ties by article number, top 10 (a quoted phrase through `websearch_to_tsquery`, a
+ * word typed `elect*` as the prefix lexeme `elect:*`). PostgreSQL has no typo tolerance of its own, so the
  * typo sets are not asked of it.
  *
  * The server: `DATABASE_URL` (or the PG* variables) when set, else a throwaway one started from
@@ -67,10 +68,21 @@ export async function postgresRanker(docs: readonly BenchDoc[]): Promise<Postgre
     name: 'PostgreSQL ts_rank_cd',
     origin,
     async search(q: string) {
+      // `"a phrase"` through websearch_to_tsquery (a quoted phrase becomes `<->`), `elect*` as the
+      // prefix lexeme `elect:*` ANDed with the other words; everything else as plainto_tsquery
+      const words = q.split(/\s+/).filter(Boolean);
+      const prefixes = words.filter((w) => w.endsWith('*')).map((w) => w.slice(0, -1).replace(/[^\p{L}\p{N}]+/gu, ''));
+      const rest = words.filter((w) => !w.endsWith('*')).join(' ');
+      const tsquery = q.includes('"')
+        ? `websearch_to_tsquery('english', $1)`
+        : prefixes.length > 0
+          ? `plainto_tsquery('english', $1) && to_tsquery('english', $2)`
+          : `plainto_tsquery('english', $1)`;
+      const params = q.includes('"') ? [q] : prefixes.length > 0 ? [rest, prefixes.map((p) => `${p}:*`).join(' & ')] : [q];
       const r = await client.query<{ id: number }>(
-        `SELECT id FROM quality_articles, plainto_tsquery('english', $1) AS query
+        `SELECT id FROM quality_articles, (SELECT ${tsquery} AS query) AS typed
          WHERE body @@ query ORDER BY ts_rank_cd(body, query) DESC, id LIMIT 10`,
-        [q],
+        params,
       );
       return r.rows.map((row) => row.id);
     },

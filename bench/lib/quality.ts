@@ -16,14 +16,42 @@
  *   replaced by a different random letter. Engines that can search with typos are asked to.
  * - `typo-swapped`: the same, with two different neighbouring letters swapped instead.
  *
+ * Kinds added in session 10 (readers' queries never measured before; "runs" are the words of a
+ * paragraph split at whitespace, a run ending at any punctuation, so the words stand next to each
+ * other in a sentence):
+ *
+ * - `name`: two neighbouring capitalised body words of a run (`Tony Blair`, `Downing Street`),
+ *   neither a function word, as typed.
+ * - `name-lower`: the same pairs in lower case (`tony blair`).
+ * - `quoted`: a quoted phrase (`"…"`) of 2 or 3 neighbouring words of a run (equally likely),
+ *   function words allowed, at least one query word.
+ * - `natural-4`: 4 lower-case words as a reader types them: 2 distinct body words and 2 distinct
+ *   function words of the target's body (`the`, `about`, `said`…), in random order.
+ * - `lead-fragment`: 6 to 8 consecutive words (equally likely) of the first paragraph, split at
+ *   whitespace with the punctuation around each word dropped, case as written.
+ * - `rare-1`: one body word whose document frequency is 2 to 10 (df 1 would be found by every
+ *   engine).
+ * - `prefix`: a body word and the prefix (4 letters up to one short of the word) of another
+ *   body word of 6+ letters, typed `elect*`, in random order.
+ * - `title-body`: one headline word and one body word that is not in the headline, random order.
+ * - `inflected`: 3 distinct body words, one of them replaced by another form of it made with a
+ *   regular English suffix (`-s`, `-es`, `-ies`/`-y`, `-ed`, `-ing`, and the reverse) that some
+ *   other article holds and the target holds nowhere (stemming recall).
+ *
  * An answer counts when the target, or an exact textual duplicate of it, is in the top 10.
  */
 import type { BenchDoc } from './corpus.js';
 import type { EngineAdapter } from './engines.js';
 import { pick, type Rng } from './prng.js';
 import { terms } from './queries.js';
+import { FUNCTION_WORDS } from './vocabulary.js';
 
-export const QUERY_KINDS = ['random-3', 'random-2', 'random-5', 'adjacent-2', 'headline', 'typo-substituted', 'typo-swapped'] as const;
+/** The kinds measured since session 3 (bench/search-answers.ts's `sha256` covers these). */
+export const FIRST_KINDS = ['random-3', 'random-2', 'random-5', 'adjacent-2', 'headline', 'typo-substituted', 'typo-swapped'] as const;
+/** Kinds added in session 10: queries readers type that the first kinds do not cover. */
+export const READER_KINDS = ['name', 'name-lower', 'quoted', 'natural-4', 'lead-fragment', 'rare-1', 'prefix', 'title-body', 'inflected'] as const;
+// New kinds go at the end: a kind's query set is seeded by its position here.
+export const QUERY_KINDS = [...FIRST_KINDS, ...READER_KINDS] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
 
 export interface TargetedQuery {
@@ -35,6 +63,64 @@ export interface TargetedQuery {
 export const isTypoKind = (kind: QueryKind): boolean => kind.startsWith('typo');
 
 const isWord = (t: string): boolean => terms(t).length === 1 && terms(t)[0] === t;
+
+const FUNCTION = new Set(FUNCTION_WORDS.map(([w]) => w));
+
+/**
+ * A paragraph's runs of words standing next to each other in a sentence: split at whitespace,
+ * a word with punctuation at either end closes the run (after itself when it trails, before when
+ * it leads); only words of letters are kept, anything else (`Blair's`, `£5m`) ends the run too.
+ */
+function runs(paragraph: string): string[][] {
+  const out: string[][] = [];
+  let run: string[] = [];
+  const close = () => {
+    if (run.length > 0) out.push(run);
+    run = [];
+  };
+  for (const raw of paragraph.split(/\s+/)) {
+    const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    if (/^[^\p{L}\p{N}]/u.test(raw)) close();
+    if (!/^[A-Za-z]+$/.test(word)) {
+      close();
+      continue;
+    }
+    run.push(word);
+    if (/[^\p{L}\p{N}]$/u.test(raw)) close();
+  }
+  close();
+  return out;
+}
+
+const isName = (w: string): boolean => /^[A-Z][a-z]+[A-Za-z]*$/.test(w) && !FUNCTION.has(w.toLowerCase());
+
+/** Every pair of neighbouring capitalised body words (`Tony Blair`), as written. */
+function namePairs(doc: BenchDoc): string[] {
+  const out: string[] = [];
+  for (const p of doc.paragraphs)
+    for (const run of runs(p)) for (let i = 0; i + 1 < run.length; i++) if (isName(run[i]!) && isName(run[i + 1]!) && run[i] !== run[i + 1]) out.push(`${run[i]} ${run[i + 1]}`);
+  return out;
+}
+
+/** Other forms of `w` made with regular English suffixes (not checked against any dictionary). */
+function inflections(w: string): string[] {
+  const out = [`${w}s`, `${w}es`, `${w}ed`, `${w}ing`];
+  if (w.endsWith('e')) out.push(`${w}d`, `${w.slice(0, -1)}ing`);
+  if (/[^aeiou]y$/.test(w)) out.push(`${w.slice(0, -1)}ies`, `${w.slice(0, -1)}ied`);
+  if (w.endsWith('ies')) out.push(`${w.slice(0, -3)}y`);
+  if (w.endsWith('es')) out.push(w.slice(0, -2));
+  if (w.endsWith('s') && !w.endsWith('ss')) out.push(w.slice(0, -1));
+  if (w.endsWith('ed')) out.push(w.slice(0, -2), w.slice(0, -1));
+  if (w.endsWith('ing')) out.push(w.slice(0, -3), `${w.slice(0, -3)}e`);
+  return [...new Set(out)].filter((f) => f !== w && f.length >= 3);
+}
+
+/** Document frequency of every word of {@link terms} over headline and body: what `rare-1` and `inflected` need. */
+function documentFrequencies(docs: readonly BenchDoc[]): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const d of docs) for (const t of new Set([...terms(d.title), ...d.paragraphs.flatMap((p) => terms(p))])) df.set(t, (df.get(t) ?? 0) + 1);
+  return df;
+}
 
 function bodyWords(doc: BenchDoc): string[] {
   return [...new Set(doc.paragraphs.flatMap((p) => terms(p)))];
@@ -67,8 +153,8 @@ function swapLetters(rng: Rng, w: string): string | null {
   return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
 }
 
-/** One query of `kind` for `doc`, or null when the article cannot give one. */
-function makeQuery(rng: Rng, kind: QueryKind, doc: BenchDoc): string | null {
+/** One query of `kind` for `doc`, or null when the article cannot give one; `df` only for the kinds that need it. */
+function makeQuery(rng: Rng, kind: QueryKind, doc: BenchDoc, df: Map<string, number> | null): string | null {
   switch (kind) {
     case 'random-2':
     case 'random-3':
@@ -114,6 +200,74 @@ function makeQuery(rng: Rng, kind: QueryKind, doc: BenchDoc): string | null {
       chosen[i] = typo;
       return chosen.join(' ');
     }
+    case 'name':
+    case 'name-lower': {
+      const pairs = namePairs(doc);
+      if (pairs.length === 0) return null;
+      const pair = pick(rng, pairs);
+      return kind === 'name' ? pair : pair.toLowerCase();
+    }
+    case 'quoted': {
+      const length = rng() < 0.5 ? 2 : 3;
+      const spans: string[] = [];
+      for (const p of doc.paragraphs)
+        for (const run of runs(p))
+          for (let i = 0; i + length <= run.length; i++) {
+            const words = run.slice(i, i + length).map((w) => w.toLowerCase());
+            if (words.some(isWord)) spans.push(words.join(' '));
+          }
+      return spans.length === 0 ? null : `"${pick(rng, spans)}"`;
+    }
+    case 'natural-4': {
+      const tokens = doc.paragraphs.flatMap((p) => p.toLowerCase().split(/[^\p{L}\p{N}]+/u));
+      const functionWords = [...new Set(tokens.filter((t) => FUNCTION.has(t)))];
+      const words = bodyWords(doc);
+      if (functionWords.length < 2 || words.length < 2) return null;
+      return sample(rng, [...sample(rng, words, 2), ...sample(rng, functionWords, 2)], 4).join(' ');
+    }
+    case 'lead-fragment': {
+      const length = 6 + Math.floor(rng() * 3);
+      const words = (doc.paragraphs[0] ?? '')
+        .split(/\s+/)
+        .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+        .filter(Boolean);
+      if (words.length < length) return null;
+      const at = Math.floor(rng() * (words.length - length + 1));
+      return words.slice(at, at + length).join(' ');
+    }
+    case 'rare-1': {
+      const rare = bodyWords(doc).filter((w) => {
+        const n = df!.get(w) ?? 0;
+        return n >= 2 && n <= 10;
+      });
+      return rare.length === 0 ? null : pick(rng, rare);
+    }
+    case 'prefix': {
+      const words = bodyWords(doc);
+      const long = words.filter((w) => w.length >= 6);
+      if (long.length === 0 || words.length < 2) return null;
+      const stem = pick(rng, long);
+      const other = pick(rng, words.filter((w) => w !== stem));
+      const prefix = `${stem.slice(0, 4 + Math.floor(rng() * (stem.length - 4)))}*`;
+      return rng() < 0.5 ? `${other} ${prefix}` : `${prefix} ${other}`;
+    }
+    case 'title-body': {
+      const title = [...new Set(terms(doc.title))];
+      const body = bodyWords(doc).filter((w) => !title.includes(w));
+      if (title.length === 0 || body.length === 0) return null;
+      const pair = [pick(rng, title), pick(rng, body)];
+      return (rng() < 0.5 ? pair : pair.reverse()).join(' ');
+    }
+    case 'inflected': {
+      const words = bodyWords(doc);
+      const held = new Set([...terms(doc.title), ...words]);
+      const forms = (w: string) => inflections(w).filter((f) => !held.has(f) && (df!.get(f) ?? 0) > 0);
+      const inflectable = words.filter((w) => forms(w).length > 0);
+      if (inflectable.length === 0 || words.length < 3) return null;
+      const word = pick(rng, inflectable);
+      const others = sample(rng, words.filter((w) => w !== word), 2);
+      return sample(rng, [pick(rng, forms(word)), ...others], 3).join(' ');
+    }
   }
 }
 
@@ -121,11 +275,12 @@ function makeQuery(rng: Rng, kind: QueryKind, doc: BenchDoc): string | null {
 export function querySet(rng: Rng, kind: QueryKind, docs: readonly BenchDoc[], count: number): TargetedQuery[] {
   const out: TargetedQuery[] = [];
   const used = new Set<number>();
+  const df = kind === 'rare-1' || kind === 'inflected' ? documentFrequencies(docs) : null;
   for (let tries = 0; out.length < count && used.size < docs.length && tries < count * 50; tries++) {
     const doc = Math.floor(rng() * docs.length);
     if (used.has(doc)) continue;
     used.add(doc);
-    const q = makeQuery(rng, kind, docs[doc]!);
+    const q = makeQuery(rng, kind, docs[doc]!, df);
     if (q !== null) out.push({ q, doc });
   }
   return out;
@@ -160,7 +315,8 @@ export function damerau(a: string, b: string, max = Infinity): number {
  * idf `ln(1 + (N − df + 0.5)/(df + 0.5))`, no stemming, query words ORed and scores summed.
  * With typo tolerance asked for, a query word that is not in the vocabulary is replaced by the
  * most frequent word within Damerau distance 1 (2 for words of 8+ letters), as a simple
- * spelling corrector in front of BM25 would.
+ * spelling corrector in front of BM25 would. A word typed `elect*` scores, in each article, as its
+ * best-scoring word starting with `elect`; quotes are ignored (no phrase search).
  */
 export function plainBm25Adapter(): EngineAdapter {
   const k1 = 1.2;
@@ -186,18 +342,34 @@ export function plainBm25Adapter(): EngineAdapter {
     }
     return best;
   };
+  const termScores = (word: string, into: Map<number, number>): void => {
+    const p = postings.get(word);
+    if (!p) return;
+    const idf = Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5));
+    for (let i = 0; i < p.docs.length; i++) {
+      const d = p.docs[i]!;
+      const tf = p.tfs[i]!;
+      const s = (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * lengths[d]!) / average));
+      into.set(d, Math.max(into.get(d) ?? 0, s));
+    }
+  };
   const scoreAll = (q: string, fuzzy: boolean): Map<number, number> => {
     const scores = new Map<number, number>();
-    for (const raw of new Set(q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean))) {
-      const p = postings.get(fuzzy ? correct(raw) : raw);
-      if (!p) continue;
-      const idf = Math.log(1 + (n - p.docs.length + 0.5) / (p.docs.length + 0.5));
-      for (let i = 0; i < p.docs.length; i++) {
-        const d = p.docs[i]!;
-        const tf = p.tfs[i]!;
-        const s = (idf * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * lengths[d]!) / average));
-        scores.set(d, (scores.get(d) ?? 0) + s);
-      }
+    const add = (part: Map<number, number>) => {
+      for (const [d, s] of part) scores.set(d, (scores.get(d) ?? 0) + s);
+    };
+    // a word typed `elect*`: each article scores its best-scoring word starting with `elect`
+    const prefixes = new Set(q.toLowerCase().split(/\s+/).filter((w) => w.endsWith('*')).map((w) => w.replace(/[^\p{L}\p{N}]+/gu, '')));
+    for (const prefix of prefixes) {
+      const part = new Map<number, number>();
+      for (const t of postings.keys()) if (t.startsWith(prefix)) termScores(t, part);
+      add(part);
+    }
+    const plain = q.toLowerCase().split(/\s+/).filter((w) => !w.endsWith('*')).join(' ');
+    for (const raw of new Set(plain.split(/[^\p{L}\p{N}]+/u).filter(Boolean))) {
+      const part = new Map<number, number>();
+      termScores(fuzzy ? correct(raw) : raw, part);
+      add(part);
     }
     return scores;
   };

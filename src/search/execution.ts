@@ -11,6 +11,7 @@ import { EMPTY_MATCH, intersect, subtract, UnionScratch } from './postings.js';
 import { QuerySyntaxError } from './query.js';
 import type { PhraseQuery, PrefixQuery, Query, SearchField, TermQuery } from './query.js';
 import { WordLookups, type IndexReader } from './reader.js';
+import { topLevelTerms } from './proximity.js';
 import { ALL_FIELDS, wordHits, wordHitsWithin } from './scoring.js';
 import { STOP_PREFIX } from './segment.js';
 import { topK } from './topk.js';
@@ -57,7 +58,42 @@ export class QueryExecution {
     return this.lookups.docFreq(word);
   }
 
-  evaluate(q: Query, fuzzy = this.fuzzy): MatchResult {
+  /** The live documents matching `q`, with their BM25F scores (typed stop words included: {@link withStopWords}). */
+  evaluate(q: Query): MatchResult {
+    return this.withStopWords(q, this.clause(q));
+  }
+
+  /**
+   * `result` with the stop words typed beside the query's top-level words (`TermQuery.stopsBefore`
+   * and `stopsAfter`) scored in, each as a word of its own weighted by `stopWordWeight`, on the
+   * documents `result` already holds: they never widen or narrow the match, but of two articles
+   * matching `minister said about tax` the one that also holds `about` ranks first, as engines
+   * that keep stop words (and require them) rank it. A new score array; the same documents.
+   */
+  private withStopWords(q: Query, result: MatchResult): MatchResult {
+    const reader = this.reader;
+    const weight = reader.options.stopWordWeight;
+    if (weight <= 0 || result.docs.length === 0) return result;
+    const words = new Set<string>();
+    for (const t of topLevelTerms(q)) for (const w of [...(t.stopsBefore ?? []), ...(t.stopsAfter ?? [])]) words.add(w);
+    if (words.size === 0) return result;
+    const scores = Float64Array.from(result.scores);
+    for (const w of words) {
+      const key = STOP_PREFIX + w;
+      const found = this.lookups.get(key);
+      if (found.df === 0) continue;
+      this.budget?.charge(found.df);
+      const hits = wordHitsWithin(reader, weight, reader.idf(found.df), this.lookups.headlineWeight(key), found.ids, result.docs);
+      // hits is a subsequence of result.docs (both ascending)
+      for (let i = 0, j = 0; i < hits.docs.length; i++) {
+        while (result.docs[j] !== hits.docs[i]) j++;
+        scores[j]! += hits.scores[i]!;
+      }
+    }
+    return { docs: result.docs, scores };
+  }
+
+  private clause(q: Query, fuzzy = this.fuzzy): MatchResult {
     switch (q.type) {
       case 'term':
         return this.term(q, fuzzy);
@@ -69,7 +105,7 @@ export class QueryExecution {
         throw new QuerySyntaxError('query needs at least one positive term', q.position);
       case 'or':
         return this.scratch.union(
-          q.clauses.map((c) => this.evaluate(c, fuzzy)),
+          q.clauses.map((c) => this.clause(c, fuzzy)),
           false,
         );
       case 'and': {
@@ -79,12 +115,12 @@ export class QueryExecution {
         // rarer words) left: a common word's postings are galloped through, not all scored
         const deferred: Array<{ clause: TermQuery; postings: number }> = [];
         for (const c of q.clauses) {
-          if (c.type === 'not') negative.push(this.evaluate(c.clause, false));
+          if (c.type === 'not') negative.push(this.clause(c.clause, false));
           else if (c.type === 'term' && c.field === null && !(fuzzy && c.fuzzy)) deferred.push({ clause: c, postings: this.postings(c) });
-          else positive.push(this.evaluate(c, fuzzy));
+          else positive.push(this.clause(c, fuzzy));
         }
         deferred.sort((a, b) => a.postings - b.postings);
-        if (positive.length === 0 && deferred.length > 0) positive.push(this.evaluate(deferred.shift()!.clause, fuzzy));
+        if (positive.length === 0 && deferred.length > 0) positive.push(this.clause(deferred.shift()!.clause, fuzzy));
         if (positive.length === 0) return EMPTY_MATCH;
         positive.sort((a, b) => a.docs.length - b.docs.length);
         let result = positive[0]!;

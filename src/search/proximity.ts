@@ -3,7 +3,9 @@
  * positions the index stores (Rasolofo and Savoy's BM25 term-proximity idea). For every pair of
  * the query's top-level words, in every matched article, the closest occurrence of any form of
  * one to any form of the other at distance `d` adds `proximityWeight · min(idf_a, idf_b) / d²`;
- * words next to each other in the order typed count as distance 1, in the other order as 2.
+ * words next to each other in the order typed count as distance 1, in the other order as 2. Stop
+ * words typed between two words widen the span that counts as side by side (`film at the
+ * Berlin`: `Berlin` three positions after `film` is distance 1, right after it distance 3).
  * Positions never run across a paragraph (each paragraph starts one position after the
  * previous one ends), and statistics come from the version's reader, so the bonus, like BM25F,
  * is the same whatever segment an article sits in.
@@ -22,7 +24,7 @@ import { PositionReader } from './segment.js';
 import { topK } from './topk.js';
 
 /** The query's top-level (ANDed, positive, unscoped) words, in the order typed. */
-function topLevelTerms(query: Query): TermQuery[] {
+export function topLevelTerms(query: Query): TermQuery[] {
   if (query.type === 'term') return [query];
   if (query.type !== 'and') return [];
   return query.clauses.filter((c): c is TermQuery => c.type === 'term' && c.field === null);
@@ -34,6 +36,19 @@ export interface BonusPlan {
   /** Per word, the form typed (an entry of its `forms`), or null when no article holds it (every form then counts as typed). */
   readonly typed: readonly (string | null)[];
   readonly idfs: readonly number[];
+  /**
+   * Per pair of words (`gaps[a][b]`, a < b), how far apart the query typed them for proximity: 1
+   * plus the stop words typed between them (`TermQuery.stopsBefore`), so `film at the Berlin`
+   * finds `film` and `Berlin` side by side when the article holds them three positions apart.
+   */
+  readonly gaps: readonly (readonly number[])[];
+  /**
+   * True when the query holds stop words, so it was typed as language (`talks on the budget
+   * with unions`), not as keywords: then two words typed apart (`talks`, `budget`) also count
+   * as side by side where the article holds them as far apart as typed, words between included.
+   * A keyword query's order says nothing of its words' spacing, so it keeps only `gaps`.
+   */
+  readonly sentence: boolean;
   /**
    * An upper bound of the bonuses one article can get (every word in the headline, every pair
    * side by side), inflated a little so that rounding in the sums never takes a score above it.
@@ -64,7 +79,13 @@ export function bonusPlan(reader: IndexReader, query: Query): BonusPlan | null {
   }
   const bound = Math.max(0, weight) * pairs + Math.max(0, headlineBonus) * all;
   const typed = terms.map((t, i) => (forms[i]!.includes(t.word) ? t.word : null));
-  return { forms, typed, idfs, bound: bound * (1 + 1e-9) + 1e-9 };
+  const gaps = terms.map((_, a) => terms.map((__, b) => {
+    let gap = 1;
+    for (let i = a + 1; i <= b; i++) gap += terms[i]!.stopsBefore?.length ?? 0;
+    return gap;
+  }));
+  const sentence = terms.some((t) => (t.stopsBefore?.length ?? 0) + (t.stopsAfter?.length ?? 0) > 0);
+  return { forms, typed, idfs, gaps, sentence, bound: bound * (1 + 1e-9) + 1e-9 };
 }
 
 /**
@@ -122,7 +143,10 @@ export function addBonuses(reader: IndexReader, plan: BonusPlan, docs: Uint32Arr
     let bonus = 0;
     for (let a = 0; a < count; a++) {
       for (let b = a + 1; b < count; b++) {
-        const distance = closest(positions[a]!, positions[b]!);
+        let distance = closest(positions[a]!, positions[b]!, plan.gaps[a]![b]!);
+        // a query typed as language (it holds stop words): its words' spacing as typed counts too
+        const typed = plan.sentence ? plan.gaps[a]![b]! + b - a - 1 : 0;
+        if (typed > plan.gaps[a]![b]! && distance > 1) distance = Math.min(distance, closest(positions[a]!, positions[b]!, typed));
         if (distance < Infinity) bonus += Math.min(idfs[a]!, idfs[b]!) / (distance * distance);
       }
     }
@@ -233,8 +257,12 @@ function headlineIdf(positions: readonly number[][], typedInHeadline: readonly b
   return 2 * inHeadline >= positions.length ? sum : 0;
 }
 
-/** Smallest distance between a position of `a` and one of `b` (both ascending); `b` before `a` counts one more. */
-function closest(a: readonly number[], b: readonly number[]): number {
+/**
+ * Smallest distance between a position of `a` and one of `b` (both ascending); `b` before `a`
+ * counts one more. `gap`: how far after `a` the query typed `b` (1 + the stop words typed between
+ * them): `b` standing exactly that far after `a` is distance 1, each position off adds one.
+ */
+function closest(a: readonly number[], b: readonly number[], gap: number): number {
   let best = Infinity;
   let i = 0;
   let j = 0;
@@ -246,7 +274,7 @@ function closest(a: readonly number[], b: readonly number[]): number {
       i++;
       continue;
     }
-    const distance = y > x ? y - x : x - y + 1;
+    const distance = y > x ? (y - x >= gap ? y - x - gap + 1 : gap - (y - x) + 1) : x - y + gap;
     if (distance < best) best = distance;
     if (x < y) i++;
     else j++;

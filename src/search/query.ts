@@ -49,6 +49,14 @@ export interface TermQuery {
   readonly fuzzy: boolean;
   /** Character offset in the query string. */
   readonly position: number;
+  /**
+   * Stop words typed right before this word, since the group's previous part (folded; only on a
+   * plain, unscoped, positive word). They match nothing on their own but add a little score to
+   * the articles that hold them (`stopWordWeight`), and proximity counts them as gap.
+   */
+  readonly stopsBefore?: readonly string[];
+  /** Stop words typed after the group's last plain word (only on that word): scored the same way. */
+  readonly stopsAfter?: readonly string[];
 }
 
 /** Indexed words starting with `prefix` (folded, not stemmed). */
@@ -289,11 +297,21 @@ class Parser {
     const parts: Query[] = [];
     const start = this.peek();
     let positives = 0;
+    // bare stop words typed since the last plain word: they go on the next one (or the last)
+    let stops: string[] = [];
     for (;;) {
       const t = this.peek();
       if (!this.startsOperand(t)) break;
       const u = this.unary(field);
       if (!u.negative) positives++;
+      if (u.q === null && !u.negative && t!.kind === 'word' && (t!.field ?? field) === null && !t!.text.endsWith('*')) {
+        const a = analyse(t!.text, this.analyzer);
+        if (a.stop.every(Boolean)) stops.push(...a.words);
+      }
+      if (u.q?.type === 'term' && u.q.field === null && !u.negative && stops.length > 0) {
+        u.q = { ...u.q, stopsBefore: stops };
+        stops = [];
+      }
       if (u.q) parts.push(u.q);
       const n = this.peek();
       if (n && n.kind === 'op' && n.op === 'AND') {
@@ -313,6 +331,10 @@ class Parser {
       throw new QuerySyntaxError('query needs at least one positive term', start.pos);
     }
     if (parts.length === 0) return null;
+    if (stops.length > 0) {
+      const last = parts.findLastIndex((p) => p.type === 'term' && p.field === null);
+      if (last >= 0) parts[last] = { ...(parts[last] as TermQuery), stopsAfter: stops };
+    }
     // an AND whose positive parts were all dropped matches nothing; keep that explicit
     if (!parts.some((p) => p.type !== 'not')) return { type: 'and', clauses: [] };
     return parts.length === 1 ? parts[0]! : { type: 'and', clauses: parts };

@@ -75,6 +75,16 @@ describe('parseQuery: constructs', () => {
     expect(show(parseQuery('the economy'))).toBe('economi');
     expect(show(parseQuery('the'))).toBe('()');
   });
+  it('keeps the stop words typed beside plain words on the next word, or the last (not on phrases, prefixes, negations or scoped words)', () => {
+    const q = parseQuery('film at the Berlin festival of');
+    expect(q).toMatchObject({ type: 'and', clauses: [{ term: 'film' }, { term: 'berlin', stopsBefore: ['at', 'the'] }, { term: 'festiv', stopsAfter: ['of'] }] });
+    expect((q as unknown as { clauses: Array<{ stopsBefore?: unknown }> }).clauses[0]!.stopsBefore).toBeUndefined();
+    expect(parseQuery('the economy')).toMatchObject({ type: 'term', term: 'economi', stopsBefore: ['the'] });
+    expect(parseQuery('-the economy')).not.toHaveProperty('stopsBefore');
+    expect(parseQuery('title:the economy')).not.toHaveProperty('stopsBefore');
+    expect(show(parseQuery('"state of" the union'))).toBe('("state of" AND union)');
+    expect(parseQuery('"state of" the union')).toMatchObject({ clauses: [{ type: 'phrase' }, { term: 'union', stopsBefore: ['the'] }] });
+  });
   it('marks fuzzy-eligible terms (5+ letters, plain words)', () => {
     expect(parseQuery('inflation')).toMatchObject({ fuzzy: true });
     expect(parseQuery('oil')).toMatchObject({ fuzzy: false });

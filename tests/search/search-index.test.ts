@@ -226,6 +226,47 @@ describe('proximity', () => {
   });
 });
 
+describe('stop words typed beside plain words (session 10: natural-language queries)', () => {
+  it('counts the stop words typed between two words as gap, so the words standing that far apart rank first', () => {
+    const docs = [
+      doc('Review', 'Critics praised the new film Berlin Calling on Monday evening.', filler), // side by side, shorter
+      doc('Review', 'Critics praised the new film at the Berlin show on Monday.', filler), // as typed: two words between
+    ];
+    const idx = SearchIndex.build(docs, { stopWordWeight: 0 });
+    expect(ranked(idx, 'film Berlin')).toEqual([0, 1]);
+    expect(ranked(idx, 'film at the Berlin')).toEqual([1, 0]);
+    expect(matched(idx, 'film at the Berlin')).toEqual([0, 1]);
+  });
+  it('a query holding stop words (typed as language) also counts its words as far apart as typed, words between included', () => {
+    // the same words, the same lengths: only the spacing of "talks" and "unions" differs
+    const docs = [
+      doc('Report', 'Talks on the budget unions with care.'),
+      doc('Report', 'Talks on the budget with unions care.'), // as typed
+    ];
+    const idx = SearchIndex.build(docs, { stopWordWeight: 0 });
+    expect(ranked(idx, 'talks on the budget with unions')).toEqual([1, 0]);
+    // typed as keywords, the order says nothing of spacing: unions right after budget wins
+    expect(ranked(idx, 'talks budget unions')).toEqual([0, 1]);
+  });
+  it('adds each typed stop word an article holds (stopWordWeight), never requiring one', () => {
+    const docs = [
+      doc('Report', 'The minister on tax spoke today.', filler),
+      doc('Report', 'Then we saw the minister on tax spoke today.', filler), // longer, but holds "we"
+      doc('Report', 'Nothing about taxes here from a minister, they said.', filler), // "tax" only in another form
+    ];
+    const on = SearchIndex.build(docs);
+    const off = SearchIndex.build(docs, { stopWordWeight: 0 });
+    expect(ranked(off, 'we minister tax').slice(0, 2)).toEqual([0, 1]);
+    expect(ranked(on, 'we minister tax').slice(0, 2)).toEqual([1, 0]);
+    // trailing stop words count too; and they never change what matches
+    expect(ranked(on, 'minister tax we').slice(0, 2)).toEqual([1, 0]);
+    expect(matched(on, 'we minister tax')).toEqual(matched(off, 'minister tax'));
+    expect(matched(on, 'minister tax')).toEqual([0, 1, 2]);
+    // a query of stop words only still matches nothing
+    expect(matched(on, 'we the')).toEqual([]);
+  });
+});
+
 describe('headline bonus', () => {
   // the body of the second repeats both words; the first's headline holds them
   const docs = [
