@@ -31,7 +31,9 @@ function nonLatinSourceId(name: string): string {
 
 /** Builds the record; related ids are filled in later, once every article is known. */
 export function finishArticle(draft: ArticleDraft, p: Provenance): Article {
-  const paragraphs = draft.paragraphs;
+  // A paragraph is one line (records join paragraphs with line breaks): a break a format let
+  // through is a space, never a file that stops the whole load.
+  const paragraphs = draft.paragraphs.some((para) => para.includes('\n')) ? draft.paragraphs.map((para) => para.replace(/\s*\n\s*/gu, ' ')) : draft.paragraphs;
   const wordCount = paragraphs.reduce((n, para) => n + countWords(para), 0);
   const sourceName = draft.sourceName?.trim() || null;
   // An id the input states is kept as given when it is a valid id; otherwise one is made from it.

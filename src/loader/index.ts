@@ -341,7 +341,8 @@ export async function loadArticles(dataDir: string, options: LoadOptions = {}): 
   const keyOf = (d: FolderDefaults): string => {
     let k = defaultsKeys.get(d);
     if (k === undefined) {
-      k = JSON.stringify([d.source?.id ?? null, d.source?.name ?? null, d.language ?? null, d.category ?? null, d.chrome.fingerprint]);
+      // A site address only when a folder states one: the keys of every other folder stay as they were.
+      k = JSON.stringify([d.source?.id ?? null, d.source?.name ?? null, d.language ?? null, d.category ?? null, d.chrome.fingerprint, ...(d.url ? [d.url] : [])]);
       defaultsKeys.set(d, k);
     }
     return k;

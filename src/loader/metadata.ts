@@ -2,7 +2,7 @@
  * Explicit metadata, as Markdown front matter and scraper JSON name it, mapped onto a draft.
  * Field names follow common scraper output (news-please, newspaper3k, NewsAPI-style exports).
  */
-import { cleanByline } from './normalise/body.js';
+import { cleanByline, wireTrailer } from './normalise/body.js';
 import { parseMetadataDate } from './normalise/dates.js';
 import { cleanLine } from './normalise/clean.js';
 import { primaryLanguage } from './normalise/language.js';
@@ -65,7 +65,10 @@ export function applyMetadata(draft: ArticleDraft, fields: Fields): FieldProblem
     if (name && id) draft.sourceId = id;
   }
   const byline = pick(fields, FIELD_NAMES.byline);
-  if (byline !== undefined) draft.byline = names(byline) ?? draft.byline;
+  // A wire item's byline field may hold its trailer (`Reporting by …; Editing by …`): credits, not a name.
+  const trailer = typeof byline === 'string' ? wireTrailer(cleanLine(byline)) : null;
+  if (trailer) draft.credits = trailer;
+  else if (byline !== undefined) draft.byline = names(byline) ?? draft.byline;
   const date = pick(fields, FIELD_NAMES.date);
   if (date !== undefined) {
     const iso = parseMetadataDate(date);
@@ -83,7 +86,9 @@ export function applyMetadata(draft: ArticleDraft, fields: Fields): FieldProblem
   const category = text(pick(fields, FIELD_NAMES.category));
   if (category) draft.category = category.toLowerCase();
   const tags = pick(fields, FIELD_NAMES.tags);
-  if (Array.isArray(tags)) draft.tags = tags.map(text).filter((t): t is string => !!t);
+  // One tag that lists several (`<meta property="article:tag" content="Flooding,Environment">`) is those tags.
+  const list = Array.isArray(tags) && tags.length === 1 && typeof tags[0] === 'string' && tags[0].includes(',') ? tags[0].split(',') : tags;
+  if (Array.isArray(list)) draft.tags = list.map(text).filter((t): t is string => !!t);
   else if (typeof tags === 'string') draft.tags = tags.split(',').map((t) => cleanLine(t)).filter(Boolean);
   const url = text(pick(fields, FIELD_NAMES.url));
   if (url) draft.url = url;

@@ -9,6 +9,7 @@ import { textOf } from '../articles/record.js';
 import type { Article } from '../articles/schema.js';
 import { finishArticle } from './finish.js';
 import { baseId } from './ids.js';
+import { resolveDraftLinks, siteHost } from './normalise/clean.js';
 import { primaryLanguage } from './normalise/language.js';
 import type { ProblemList } from './problems.js';
 import { formatFor } from './registry.js';
@@ -128,6 +129,10 @@ export async function parseArticleFile(read: ArticleBytes, rel: string, defaults
     if (!draft.sourceName && defaults.source) draft.sourceName = defaults.source.name;
     if (!draft.language) draft.language = primaryLanguage(defaults.language);
     if (!draft.category && defaults.category) draft.category = defaults.category;
+    resolveDraftLinks(draft, defaults.url ?? null);
+    // A file that names no source, in a folder that gives none, is from the site its address is on
+    // (as scrapers' `source_domain`): the host is stated, a name would be a guess.
+    if (!draft.sourceName) draft.sourceName = siteHost(draft.url);
     const id = baseId(rel, line);
     const article = finishArticle(draft, {
       id,

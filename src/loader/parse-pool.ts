@@ -16,6 +16,7 @@ interface WireDefaults {
   source?: { id?: string | undefined; name: string };
   language?: string;
   category?: string;
+  url?: string;
   chrome: string;
 }
 
@@ -59,7 +60,7 @@ export class ParsePool {
       let i = table.get(d);
       if (i === undefined) {
         table.set(d, (i = defaults.length));
-        defaults.push({ key: keyOf(d), ...(d.source ? { source: d.source } : {}), ...(d.language ? { language: d.language } : {}), ...(d.category ? { category: d.category } : {}), chrome: d.chrome.fingerprint });
+        defaults.push({ key: keyOf(d), ...(d.source ? { source: d.source } : {}), ...(d.language ? { language: d.language } : {}), ...(d.category ? { category: d.category } : {}), ...(d.url ? { url: d.url } : {}), chrome: d.chrome.fingerprint });
       }
       return i;
     };

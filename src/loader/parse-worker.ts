@@ -34,7 +34,7 @@ function serve(): void {
     const defaults: FolderDefaults[] = job.defaults.map((d) => {
       let chrome = chromes.get(d.chrome);
       if (!chrome) chromes.set(d.chrome, (chrome = new ChromeList(d.chrome.split('\n'))));
-      return { ...(d.source ? { source: d.source } : {}), ...(d.language ? { language: d.language } : {}), ...(d.category ? { category: d.category } : {}), chrome };
+      return { ...(d.source ? { source: d.source } : {}), ...(d.language ? { language: d.language } : {}), ...(d.category ? { category: d.category } : {}), ...(d.url ? { url: d.url } : {}), chrome };
     });
     const results: Array<FileOutcome | FileProblem> = [];
     for (const f of job.files) {

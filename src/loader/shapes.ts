@@ -17,8 +17,8 @@
  */
 import { decodeHTML } from 'entities';
 import { applyMetadata, FIELD_NAMES, pick, text } from './metadata.js';
-import { addRelated, structureBody } from './normalise/body.js';
-import { cleanLine, cleanLines, pageBase } from './normalise/clean.js';
+import { addRelated, splitCoverCredit, structureBody } from './normalise/body.js';
+import { cleanLine, cleanLines, pageBase, resolve } from './normalise/clean.js';
 import { emptyDraft, type Block, type NormalisationCounts, type ParseContext, type ParsedEntry } from './types.js';
 
 type Fields = Record<string, unknown>;
@@ -156,13 +156,42 @@ function ans(o: Fields, out: Fields): void {
   out.description = plain(isObject(o.description) ? o.description.basic : undefined) ?? plain(isObject(o.subheadlines) ? o.subheadlines.basic : undefined);
 }
 
+/** ninjs `associations`: the first picture, its largest rendition and its description as caption. */
+function wireImage(associations: Fields, out: Fields): void {
+  if (pick(out, FIELD_NAMES.image) !== undefined) return;
+  const picture = Object.values(associations).find((a) => isObject(a) && /picture|image|photo/iu.test(String(a.type ?? '')));
+  if (!isObject(picture)) return;
+  const renditions = isObject(picture.renditions) ? Object.values(picture.renditions).filter(isObject) : [];
+  const largest = renditions.sort((a, b) => Number(b.width ?? 0) - Number(a.width ?? 0))[0];
+  const url = str(largest?.href) ?? str(picture.uri?.toString().startsWith('http') ? picture.uri : null);
+  if (url) out.image = { url, caption: plain(picture.description_text ?? picture.body_text ?? picture.headline), credit: null };
+}
+
+/** Content API tags: contributors are the byline, keywords the tags (each `{ type, webTitle }`). */
+function contentApiTags(tags: unknown[], out: Fields): void {
+  const of = (type: string) => tags.filter((t): t is Fields => isObject(t) && t.type === type).map((t) => plain(t.webTitle)).filter(Boolean);
+  const contributors = of('contributor');
+  if (pick(out, FIELD_NAMES.byline) === undefined && contributors.length) out.byline = contributors;
+  out.tags = of('keyword');
+}
+
 /** Keys outlets' exports use beyond the common scraper names, for the same fields. */
 const MORE_NAMES: Record<string, readonly string[]> = {
-  source: ['outlet', 'publication', 'brand', 'site', 'website_name'],
-  category: ['desk', 'section_name', 'vertical', 'categories'],
-  byline: ['authors_display', 'writer', 'writers', 'creator', 'creators'],
-  modified: ['lastmod', 'last_modified', 'updated'],
+  // The Guardian's content API (`webTitle`, `webPublicationDate`, `webUrl`, `sectionName`, `trailText`),
+  // JSON Feed (`content_html`, `date_published`), ninjs wire items (`body_html`, `firstcreated`,
+  // `versioncreated`, `copyrightholder`, `subject`), rss-parser's items (`isoDate`, `dc:creator`).
+  title: ['webTitle'],
+  body: ['body_html', 'content_html', 'bodyHtml', 'body_text', 'content_text', 'bodyText'],
+  description: ['trailText', 'description_text', 'contentSnippet'],
+  date: ['webPublicationDate', 'firstPublicationDate', 'date_published', 'firstcreated', 'isoDate'],
+  // Arc's `canonical_website` is the site's id in Arc, the only name of the site such a story states.
+  source: ['outlet', 'publication', 'brand', 'site', 'website_name', 'copyrightholder', 'canonical_website'],
+  category: ['desk', 'section_name', 'sectionName', 'vertical', 'categories'],
+  byline: ['authors_display', 'writer', 'writers', 'creator', 'creators', 'dc:creator'],
+  modified: ['lastmod', 'last_modified', 'updated', 'date_modified', 'versioncreated'],
+  url: ['webUrl'],
   image: ['images', 'heroImage', 'hero_image', 'leadImage', 'lead_image', 'featured_image', 'thumbnail'],
+  tags: ['subject'],
 };
 /** A publication-date key by its name: `pub_ts`, `publication_date`, `firstPublished`, `published`… */
 const PUBLISHED_KEY = /^(?:first_?)?pub(?:lish(?:ed)?|lication)?(?:_?(?:at|on|date|time|ts|timestamp|datetime))?$/iu;
@@ -173,14 +202,21 @@ const PUBLISHED_KEY = /^(?:first_?)?pub(?:lish(?:ed)?|lication)?(?:_?(?:at|on|da
  */
 export function readArticleObject(o: Fields): ArticleObject {
   const out: Fields = {};
+  // The Guardian's content API keeps the story's own fields (headline, body, byline) in `fields`.
+  if (isObject(o.fields)) for (const [k, v] of Object.entries(o.fields)) out[k] = v;
   for (const [k, v] of Object.entries(o)) out[k] = isObject(v) && typeof v.rendered === 'string' ? (k === 'content' ? v.rendered : plain(v.rendered)) : v;
+  if (isObject(o.fields)) delete out.fields;
+  // An RSS item's full text is `content:encoded`; its `content` (rss-parser) is the teaser.
+  if (str(o['content:encoded'])) out.content = o['content:encoded'];
+  if (isObject(o.associations)) wireImage(o.associations, out);
+  if (Array.isArray(o.tags) && o.tags.some((t) => isObject(t) && typeof t.webTitle === 'string')) contentApiTags(o.tags, out);
   if (isObject(o.content) && typeof o.content.rendered === 'string') wordpress(o, out);
   if (isObject(o.headlines) || Array.isArray(o.content_elements)) ans(o, out);
   for (const [field, names] of Object.entries(MORE_NAMES)) {
     const canonical = FIELD_NAMES[field as keyof typeof FIELD_NAMES];
     if (pick(out, canonical) !== undefined) continue;
     const v = pick(out, names);
-    if (v !== undefined) out[canonical[0]] = Array.isArray(v) && field !== 'byline' ? v[0] : v;
+    if (v !== undefined) out[canonical[0]] = Array.isArray(v) && field !== 'byline' && field !== 'tags' ? v[0] : v;
   }
   if (pick(out, FIELD_NAMES.date) === undefined) {
     const key = Object.keys(out).find((k) => PUBLISHED_KEY.test(k) && (typeof out[k] === 'string' || typeof out[k] === 'number'));
@@ -193,6 +229,37 @@ export function readArticleObject(o: Fields): ArticleObject {
   if (Array.isArray(image)) out.image = image[0];
   const bodyValue = Array.isArray(o.content_elements) ? o.content_elements : pick(out, FIELD_NAMES.body);
   return { fields: out, body: bodyValue === undefined ? [] : body(bodyValue) };
+}
+
+/** Keys an API response or export wraps its article in (the Guardian's content API: `response.content`). */
+const WRAPPERS = ['response', 'content', 'results', 'data', 'article', 'story', 'post', 'item'];
+const TITLE_KEYS = ['title', 'headline', 'webTitle', 'headlines'];
+
+/**
+ * The article objects a JSON file's object holds: itself; the items of a feed (JSON Feed, or an
+ * RSS feed as rss-parser and feedparser save it: a list of `items` and no body of its own), each
+ * with the feed's title as its source when it names none, its language, and its address resolved
+ * against the feed's home page; or the article an API response wraps (`response.content`, `data`).
+ */
+export function articlesIn(value: unknown, depth = 0): { items: unknown[]; feed: boolean } {
+  if (!isObject(value) || depth > 3) return { items: [value], feed: false };
+  if (Array.isArray(value.items) && value.items.length > 0 && value.items.every(isObject) && pick(value, FIELD_NAMES.body) === undefined) {
+    const home = pageBase(value.home_page_url) ?? pageBase(value.link);
+    const feed: Fields = {};
+    if (plain(value.title)) feed.website_name = plain(value.title);
+    if (str(value.language)) feed.language = value.language;
+    return {
+      items: value.items.map((item: Fields) => ({ ...feed, ...item, ...(home && str(item.url) ? { url: resolve(item.url as string, home) } : {}) })),
+      feed: true,
+    };
+  }
+  if (TITLE_KEYS.some((k) => value[k] !== undefined)) return { items: [value], feed: false };
+  for (const k of WRAPPERS) {
+    const v = value[k];
+    if (isObject(v)) return articlesIn(v, depth + 1);
+    if (Array.isArray(v) && v.length > 0 && v.every(isObject)) return { items: v, feed: true };
+  }
+  return { items: [value], feed: false };
 }
 
 /** HTML to blocks: normalise/html-blocks.ts's htmlBlocks, which the caller loads only when it needs it. */
@@ -232,6 +299,7 @@ export function entryFromObject(value: unknown, line: number | null, counts: Nor
   const draft = emptyDraft(title);
   const warnings = applyMetadata(draft, fields);
   structureBody(draft, blocks, counts, context);
+  splitCoverCredit(draft);
   addRelated(draft, parts.related);
   return { draft, line, warnings };
 }

@@ -22,6 +22,8 @@ export const FolderDefaultsFile = z.object({
     .optional(),
   language: z.string().trim().min(2).optional(),
   category: z.string().trim().min(1).optional(),
+  /** The site's address: relative links in the files below (JSON and Markdown exports) resolve against it. */
+  url: z.string().trim().regex(/^https?:\/\/[^\s/]+/u, { error: '"url" must be an http(s) address' }).optional(),
 });
 export const FOLDER_DEFAULTS_FILE = '_source.json';
 /** `_chrome.txt` in a folder: more page-chrome lines for every file below it, one a line (`#` starts a comment). */
@@ -31,6 +33,7 @@ export interface FolderDefaults {
   source?: { id?: string | undefined; name: string };
   language?: string;
   category?: string;
+  url?: string;
   /** The built-in chrome lines plus those of every `_chrome.txt` on the way down. */
   chrome: ChromeList;
 }
@@ -118,6 +121,7 @@ export async function walkDataDir(root: string, accept: (name: string) => boolea
     if (parsed.source) out.source = parsed.source;
     if (parsed.language) out.language = parsed.language;
     if (parsed.category) out.category = parsed.category;
+    if (parsed.url) out.url = parsed.url;
     return out;
   }
 

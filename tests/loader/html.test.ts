@@ -86,7 +86,9 @@ describe('Readability over our fixture pages', () => {
     const a = get('newspaper-1252');
     expect(paragraphsOf(a)[1]).toBe('“This is the biggest change to our streets in a generation,” said the council’s transport lead, Renée Martin, who has championed the plan since it was first proposed.');
     expect(a.lead).toContain('£4.2m');
-    expect(a).toMatchObject({ byline: 'Ann Lee', publishedAt: '2024-03-07T18:30:00.000Z', dateSource: 'metadata', url: 'https://ledger.example/news/2024/mar/07/council-cycle-lanes', source: null });
+    expect(a).toMatchObject({ byline: 'Ann Lee', publishedAt: '2024-03-07T18:30:00.000Z', dateSource: 'metadata', url: 'https://ledger.example/news/2024/mar/07/council-cycle-lanes' });
+    // No publisher in its metadata: the name the page prints after the headline in its <title>.
+    expect(a.source).toEqual({ id: 'the-daily-ledger', name: 'The Daily Ledger' });
     expect(a.cover).toEqual({ caption: 'Cyclists ride along a temporary lane on Main Street.', credit: 'Sam Roe/The Daily Ledger', url: 'https://ledger.example/img/lanes.jpg' });
   });
 

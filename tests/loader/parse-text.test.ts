@@ -131,19 +131,25 @@ describe('dates written in text', () => {
 });
 
 describe('countWords', () => {
-  // The definition the scan replaces: maximal matches of this pattern.
-  const byRegex = (s: string) => [...s.matchAll(/[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu)].length;
+  // The definition the scan replaces: maximal matches of this pattern, where a kana or Han
+  // character is a word of its own (Japanese and Chinese write no spaces between words).
+  const CJK = '\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff';
+  const LETTER = `(?:(?![${CJK}])[\\p{L}\\p{N}])`;
+  const WORD = new RegExp(`[${CJK}]|${LETTER}+(?:['’.-]${LETTER}+)*`, 'gu');
+  const byRegex = (s: string) => [...s.matchAll(WORD)].length;
 
   it('counts joined words once and split ones apart, letters past ASCII and surrogate pairs included', () => {
     expect(countWords("Don't stop-go U.S. 3.5 per-cent")).toBe(5);
     expect(countWords('a--b a.-b -a- ’a’')).toBe(6);
-    expect(countWords('Zürich naïve 東京 𝐀𝐁 😀 x')).toBe(5);
+    expect(countWords('Zürich naïve 東京 𝐀𝐁 😀 x')).toBe(6);
+    // A Japanese sentence is not one word: each kana or Han character counts.
+    expect(countWords('新型フェリー、来春就航へ')).toBe(11);
     expect(countWords('\ud835 lone \udc00 surrogates')).toBe(2);
     expect(countWords('')).toBe(0);
   });
 
   it('agrees with the pattern on any text', () => {
-    const piece = fc.constantFrom('a', 'Z', '7', 'é', 'ß', '東', '𝐀', '😀', "'", '’', '.', '-', ' ', ',', '\n', '\ud835', '\udc00', '_', '٣');
+    const piece = fc.constantFrom('a', 'Z', '7', 'é', 'ß', '東', 'フ', 'ー', '𝐀', '😀', "'", '’', '.', '-', ' ', ',', '\n', '\ud835', '\udc00', '_', '٣');
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
         const s = parts.join('');

@@ -12,9 +12,10 @@ import { Readability } from '@mozilla/readability';
 import iconv from 'iconv-lite';
 import { parseHTML } from 'linkedom';
 import { applyMetadata, type FieldProblem } from '../metadata.js';
-import { addRelated, cleanByline, RELATED_LABELS, splitCaption, statesDate, structureBody } from '../normalise/body.js';
+import { addRelated, cleanByline, RELATED_LABELS, splitCoverCredit, statesDate, structureBody } from '../normalise/body.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLine, countWords, creditText, pageBase } from '../normalise/clean.js';
+import { dateOnlyLine } from '../normalise/dates.js';
 import { collectBlocks, figureBlock, htmlBlocks, resolve, textOf, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
 import { entryFromObject } from '../shapes.js';
 import { emptyCounts, emptyDraft, type ArticleDraft, type Block, type FormatParser, type NormalisationCounts, type ParseContext, type ParseResult } from '../types.js';
@@ -223,7 +224,8 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
   const mainEntity = a.mainEntityOfPage && typeof a.mainEntityOfPage === 'object' ? (a.mainEntityOfPage as Json)['@id'] : a.mainEntityOfPage;
   const fields: Json = {
     title: first(a.headline, meta(doc, 'og:title')),
-    source: first(ldName(a.publisher), meta(doc, 'og:site_name')),
+    // Each further place is looked up only when the ones before name nobody (each query walks the page).
+    source: first(ldName(a.publisher), meta(doc, 'og:site_name')) ?? meta(doc, 'application-name') ?? statedSiteName(doc, a.headline ?? meta(doc, 'og:title')),
     byline: first(ldName(a.author), metaAll(doc, 'article:author').filter((x) => !/^https?:/u.test(x)), meta(doc, 'author')),
     publishedAt: first(a.datePublished, meta(doc, 'article:published_time'), time),
     modifiedAt: first(a.dateModified, meta(doc, 'article:modified_time'), meta(doc, 'og:updated_time')),
@@ -234,7 +236,50 @@ function pageMetadata(doc: DomDocument): { fields: Json; problems: FieldProblem[
     language: first(a.inLanguage, locale, doc.documentElement.getAttribute('lang')),
   };
   if (Array.isArray(fields.category)) fields.category = fields.category[0];
+  // A live blog (schema.org LiveBlogPosting; dropChrome also knows one by its classes): its summary is read apart.
+  fields.live = ld !== null && [ld['@type']].flat().includes('LiveBlogPosting');
   return { fields, problems };
+}
+
+/** A site name as pages print it: a few words, not a byline (`by Jo Bloggs`), a date or a sentence. */
+const SITE_NAME = /^(?!by\s)[^\d.!?:;,"“”]{2,40}$/iu;
+
+/**
+ * The site's name where a page that names no publisher in its metadata still prints it: after the
+ * headline in its `<title>` (`Headline | Ashford Observer`, `Headline - Tamworth Weekly News`), or as
+ * the alt text of its logo. Null when it prints neither: the loader then names the source by the
+ * page's host (parse-file.ts), never by a guess.
+ */
+function statedSiteName(doc: DomDocument, headline: unknown): string | null {
+  const title = cleanLine(doc.querySelector('title')?.textContent ?? '');
+  const h1 = doc.querySelector('h1');
+  const head = typeof headline === 'string' && headline.trim() ? cleanLine(headline) : h1 ? textOf(h1) : '';
+  // With no headline to compare, the last of two or more parts after a headline-length first part.
+  const parts = (head && title.startsWith(head) ? title.slice(head.length) : title).split(/\s+[|–—-]\s+|\s+::\s+/u).map((p) => p.trim());
+  const last = parts.at(-1);
+  if (parts.length > 1 && (head ? parts[0] === '' : countWords(parts[0]!) >= 4) && last && SITE_NAME.test(last)) return last;
+  for (const img of Array.from(doc.querySelectorAll('img[class*="logo" i][alt], [class*="logo" i] img[alt], [id*="logo" i] img[alt]'))) {
+    const alt = cleanLine((img.getAttribute('alt') ?? '').replace(/\s+(?:logo|homepage|home)$/iu, ''));
+    if (SITE_NAME.test(alt) && !/^(?:logo|home)$/iu.test(alt)) return alt;
+  }
+  return null;
+}
+
+const SUMMARY_WORDS = new Set(['summary', 'keypoints', 'highlights', 'takeaways', 'keyevents']);
+const SUMMARY_HEADING = /^(?:key points|key events|summary|what we know(?: so far)?|at a glance|the latest|highlights)$/iu;
+
+/** A live blog's key points (a summary block by its class, or headed "Key points"): its heading and items, else []. */
+function liveSummary(doc: DomDocument): string[] {
+  for (const el of Array.from(doc.querySelectorAll('div, section, aside, ul'))) {
+    const named = SUMMARY_WORDS.has(words(el).join('')) || words(el).some((w) => SUMMARY_WORDS.has(w)) || words(el).join(' ').includes('key points');
+    const heading = el.querySelector('h2, h3, h4');
+    const headed = heading !== null && heading.parentElement === el && SUMMARY_HEADING.test(textOf(heading));
+    if (!named && !headed) continue;
+    const items = Array.from(el.querySelectorAll('li')).map(textOf).filter(Boolean);
+    if (items.length === 0) continue;
+    return [...(heading ? [textOf(heading)] : []), ...items];
+  }
+  return [];
 }
 
 /** The word before a byline, in the languages outlets print it (`By`, `Par`, `Von`, `Por`, `بقلم`). */
@@ -246,9 +291,9 @@ const BYLINE_WORD = /^(?:by|par|von|por|door|di|av|af|بقلم|كتب)[\s:]+/iu;
 /** Class, id and aria-label words of interface parts that are never the story. */
 const CHROME_WORDS = new Set([
   'ad', 'ads', 'adslot', 'advert', 'adverts', 'advertisement', 'advertising', 'banner', 'consent', 'cookie', 'cookies', 'gdpr',
-  'newsletter', 'outbrain', 'paywall', 'piano', 'promo', 'signup', 'share', 'sharing', 'sharebar', 'social', 'sponsored', 'subscribe', 'subscription', 'taboola',
+  'cta', 'newsletter', 'outbrain', 'paywall', 'piano', 'promo', 'signup', 'share', 'sharing', 'sharebar', 'social', 'sponsored', 'subscribe', 'subscription', 'taboola',
 ]);
-const RELATED_WORDS = /\b(?:related|read[\s_-]?more|more[\s_-]on|also[\s_-]read|read[\s_-]also|see[\s_-]also|recommended|more[\s_-]stories|further[\s_-]reading)\b/iu;
+const RELATED_WORDS = /\b(?:related|read[\s_-]?more|more[\s_-]on|also[\s_-]read|read[\s_-]also|see[\s_-]also|recommended|more[\s_-]stories|further[\s_-]reading|relacionad[ao]s|saiba[\s_-]mais|leia[\s_-]tamb[eé]m)\b/iu;
 /** A related label in any language body.ts knows (`Related:`, `READ MORE:`, `Lire aussi`), alone or before a headline. */
 const RELATED_LABEL_START = new RegExp(`^(?:${RELATED_LABELS})`, 'iu');
 const RELATED_LABEL = new RegExp(`^(?:${RELATED_LABELS})\\s*(?:[:|]\\s*|$)`, 'iu');
@@ -268,7 +313,8 @@ function statedDateLines(doc: DomDocument): string[] {
   for (const el of Array.from(doc.querySelectorAll('p, span, div, li, time, small'))) {
     if (el.querySelector('p, div, li')) continue;
     const t = textOf(el);
-    if (t.length <= 160 && statesDate(t)) out.add(t);
+    // A <time> with no datetime states its date only as text (`2026年11月25日 14時30分`).
+    if (t.length <= 160 && (statesDate(t) || (el.tagName === 'TIME' && el.getAttribute('datetime') === null && dateOnlyLine(t) !== null))) out.add(t);
   }
   return [...out];
 }
@@ -326,21 +372,24 @@ const BYLINE_WORDS = new Set(['byline', 'author', 'autor', 'auteur']);
 /**
  * Removes the chrome; returns the text of the first short byline element it passed (`<p
  * class="autor">Von Jonas Brenner</p>`), read here, in the same walk, for pages whose byline
- * neither metadata nor Readability finds (Readability takes such elements out of the page).
+ * neither metadata nor Readability finds (Readability takes such elements out of the page), and
+ * whether an element's classes say the page is a live blog.
  */
-function dropChrome(doc: DomDocument): string | null {
+function dropChrome(doc: DomDocument): { byline: string | null; live: boolean } {
   let byline: string | null = null;
+  let live = false;
   for (const el of Array.from(doc.querySelectorAll(DROP))) el.remove();
   for (const el of Array.from(doc.querySelectorAll('[class], [id], [aria-label]'))) {
     if (el.tagName === 'BODY' || el.tagName === 'HTML' || el.tagName === 'ARTICLE' || el.tagName === 'MAIN') continue;
     const w = words(el);
+    if (!live && (w.includes('liveblog') || (w.includes('live') && w.includes('blog')))) live = true;
     if (w.some((x) => CHROME_WORDS.has(x))) el.remove();
     else if (byline === null && w.some((x) => BYLINE_WORDS.has(x))) {
       const t = textOf(el);
       if (t && countWords(t) <= 8 && BYLINE_WORD.test(t)) byline = t;
     }
   }
-  return byline;
+  return { byline, live };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -366,13 +415,16 @@ export interface HtmlArticle {
 export function readPage(doc: DomDocument, parseContent: (html: string) => DomDocument): HtmlArticle {
   const { fields, problems } = pageMetadata(doc);
   const base = pageBase(fields.url);
+  const live = fields.live;
+  delete fields.live;
   const h1 = doc.querySelector('article h1, main h1, h1');
   const h1Text = h1 ? textOf(h1) : null;
   const pageData = nextDataArticle(doc);
   const related = takeRelated(doc, base);
-  const bylineElement = dropChrome(doc);
+  const { byline: bylineElement, live: liveClasses } = dropChrome(doc);
   const hero = doc.querySelector('figure') ? heroFigure(doc, base) : null;
   const blocks: Block[] = statedDateLines(doc);
+  const dateLines = blocks.length;
   // A page that marks its story's body (schema.org microdata `itemprop="articleBody"`) says where
   // the story is: no need for Readability to guess, nor for its kicker and headline above.
   const articleBody = doc.querySelector('[itemprop~="articleBody"]');
@@ -381,10 +433,21 @@ export function readPage(doc: DomDocument, parseContent: (html: string) => DomDo
     const title = (typeof fields.title === 'string' && fields.title.trim()) || h1Text || null;
     return { title, fields, problems, related, byline: bylineElement, blocks, pageData, hero };
   }
+  const summary = live || liveClasses ? liveSummary(doc) : [];
   const result = new Readability(doc as never, { charThreshold: 200, keepClasses: true }).parse();
   if (result?.content) collectBlocks(parseContent(result.content).documentElement, base, blocks);
+  // Readability picks a live blog's entries; its key points sit outside them, above, where the page shows them.
+  if (summary.length > 0 && !blocks.includes(summary.at(-1)!)) blocks.splice(dateLines, 0, ...summary);
   const title = (typeof fields.title === 'string' && fields.title.trim()) || h1Text || cleanLine(result?.title ?? '') || null;
   return { title, fields, problems, related, byline: result?.byline ? cleanLine(result.byline) : bylineElement, blocks, pageData, hero };
+}
+
+/**
+ * A paragraph of the story, not a standfirst above it: 12 words or more, ending a sentence
+ * (standfirsts and subtitles end without a full stop; the lead picture comes after them).
+ */
+function isStoryParagraph(text: string): boolean {
+  return countWords(text) >= 12 && /[.!?"”’»)…。！？」』]$/u.test(text);
 }
 
 /**
@@ -394,7 +457,7 @@ export function readPage(doc: DomDocument, parseContent: (html: string) => DomDo
 function heroFigure(doc: DomDocument, base: string | null): Exclude<Block, string> | null {
   for (const el of Array.from(doc.querySelectorAll('figure, p'))) {
     if (el.tagName.toUpperCase() === 'P') {
-      if (countWords(textOf(el)) >= 12) return null;
+      if (isStoryParagraph(textOf(el))) return null;
       continue;
     }
     const block = figureBlock(el.cloneNode(true), base);
@@ -460,7 +523,7 @@ export function parseHtml(bytes: Uint8Array, context: ParseContext = { chrome: D
   const warnings = [...page.problems, ...applyMetadata(draft, rest)];
   if (!draft.byline && page.byline) draft.byline = cleanByline(page.byline.replace(BYLINE_WORD, '')) || null;
   // The lead image is the cover: a figure above the first real paragraph, else the metadata image.
-  const lead = page.blocks.findIndex((b) => typeof b === 'string' && countWords(b) >= 12);
+  const lead = page.blocks.findIndex((b) => typeof b === 'string' && isStoryParagraph(b));
   const leadFigure = page.blocks.findIndex((b) => typeof b !== 'string');
   if (leadFigure >= 0 && (lead < 0 || leadFigure < lead)) {
     const fig = page.blocks.splice(leadFigure, 1)[0] as Exclude<Block, string>;
@@ -473,10 +536,7 @@ export function parseHtml(bytes: Uint8Array, context: ParseContext = { chrome: D
   const coverBase = pageBase(draft.url);
   if (draft.cover?.url && coverBase) draft.cover = { ...draft.cover, url: resolve(draft.cover.url, coverBase) };
   structureBody(draft, page.blocks, counts, context);
-  if (draft.cover?.caption && draft.cover.credit === null) {
-    const parts = splitCaption(draft.cover.caption);
-    if (parts) draft.cover = { ...draft.cover, caption: parts.caption, credit: parts.credit };
-  }
+  splitCoverCredit(draft);
   addRelated(draft, page.related);
   const fromData = page.pageData ? fromPageData(page.pageData, draft, context) : null;
   if (fromData) return { entries: [{ draft: fromData.draft, line: null, warnings: [...warnings, ...fromData.warnings] }], counts: fromData.counts };

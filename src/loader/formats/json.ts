@@ -4,7 +4,7 @@
  * reported with its line (NDJSON) or position (arrays, 1-based); the others still load.
  */
 import { PROBLEMS_LISTED_PER_FILE } from '../problems.js';
-import { entryFromObject, HOLDS_HTML, type HtmlBlocks } from '../shapes.js';
+import { articlesIn, entryFromObject, HOLDS_HTML, type HtmlBlocks } from '../shapes.js';
 import { emptyCounts, type FormatParser, type ParseContext, type ParsedEntry, type ParseResult } from '../types.js';
 
 const LINES_PER_TURN = 2000;
@@ -24,7 +24,10 @@ async function parseJson(source: string, context: ParseContext): Promise<ParseRe
   }
   const htmlBlocks = await htmlReaderFor(source);
   if (Array.isArray(value)) return { entries: value.map((v, i) => entryFromObject(v, i + 1, counts, context, htmlBlocks)), counts };
-  return { entries: [entryFromObject(value, null, counts, context, htmlBlocks)], counts };
+  // A feed's items and a list an API response wraps are numbered like an array's entries.
+  const { items, feed } = articlesIn(value);
+  if (feed) return { entries: items.map((v, i) => entryFromObject(v, i + 1, counts, context, htmlBlocks)), counts };
+  return { entries: [entryFromObject(items[0], null, counts, context, htmlBlocks)], counts };
 }
 
 /**

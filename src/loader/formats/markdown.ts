@@ -26,15 +26,18 @@ export const MAX_LIST_LINES = 10_000;
 const SLICE_BYTES = 32 * 1024;
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/u;
+/** Hugo's and Zola's TOML front matter, between `+++` lines. */
+const TOML_FRONT_MATTER = /^\uFEFF?\+\+\+[ \t]*\r?\n([\s\S]*?)\r?\n\+\+\+[ \t]*(?:\r?\n|$)/u;
 
 export async function parseMarkdown(source: string, context: ParseContext = { chrome: DEFAULT_CHROME }): Promise<ParseResult> {
   const counts = emptyCounts();
   let fields: Record<string, unknown> = {};
   let body = source;
-  const fm = FRONT_MATTER.exec(source);
+  const yaml = FRONT_MATTER.exec(source);
+  const fm = yaml ?? TOML_FRONT_MATTER.exec(source);
   if (fm) {
     try {
-      const parsed: unknown = parseYaml(fm[1]!);
+      const parsed: unknown = yaml ? parseYaml(fm[1]!) : parseToml(fm[1]!);
       if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new Error('front matter is not a mapping of fields');
       fields = (parsed ?? {}) as Record<string, unknown>;
     } catch (e) {
@@ -53,7 +56,9 @@ export async function parseMarkdown(source: string, context: ParseContext = { ch
     for (const token of marked.lexer(slices[i]!)) collect(token, blocks, (h) => (heading ??= h), links);
   }
   counts.chromeLines += links.dropped;
-  // Front matter in the names static site generators use (Hugo's `lastmod`, `categories`, `images`).
+  // Front matter in the names static site generators use (Hugo's `lastmod`, `categories`, `images`;
+  // its `[params]` table holds a site's own fields, read when the top level does not name them).
+  if (typeof fields.params === 'object' && fields.params !== null && !Array.isArray(fields.params)) fields = { ...(fields.params as Record<string, unknown>), ...fields };
   fields = readArticleObject(fields).fields;
   let title = text(pick(fields, FIELD_NAMES.title));
   if (!title) {
@@ -146,12 +151,13 @@ function inline(tokens: Token[] | undefined, fallback: string): string {
   let out = '';
   for (const t of tokens) {
     if (t.type === 'image') continue;
+    // A hard break, and a soft one (a paragraph wrapped over lines): a paragraph is one line.
     if (t.type === 'br') out += ' ';
     else if ('tokens' in t && t.tokens && t.type !== 'codespan') out += inline(t.tokens, (t as Tokens.Generic).text ?? '');
     else if (t.type === 'html') out += '';
     else out += decodeHTML((t as Tokens.Generic).text ?? t.raw);
   }
-  return cleanLine(out);
+  return cleanLine(out.includes('\n') ? out.replace(/[ \t]*\r?\n[ \t]*/gu, ' ') : out);
 }
 
 function imagesOf(tokens: Token[] | undefined, blocks: Block[]): void {
@@ -267,6 +273,58 @@ function collect(token: Token, blocks: Block[], onHeading: (h: string) => void, 
     default:
       return; // space, hr, def: nothing to keep
   }
+}
+
+const TOML_VALUE = /^(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(true|false)|([+-]?\d[\d_]*(?:\.\d+)?)(?![\d:-])|(\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:\d\d)?)?))\s*/u;
+
+/** One TOML value at the start of `s` (a string, boolean, number, date, or an array of them) and the rest. */
+function tomlValue(s: string): [unknown, string] {
+  if (s.startsWith('[')) {
+    const list: unknown[] = [];
+    let rest = s.slice(1).trimStart();
+    while (!rest.startsWith(']')) {
+      const [v, after] = tomlValue(rest);
+      list.push(v);
+      rest = after.replace(/^,\s*/u, '');
+      if (rest === '') throw new Error('unclosed array');
+    }
+    return [list, rest.slice(1).trimStart()];
+  }
+  const m = TOML_VALUE.exec(s);
+  if (!m) throw new Error(`unreadable value ${JSON.stringify(s.slice(0, 40))}`);
+  const value = m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : m[2] ?? (m[3] !== undefined ? m[3] === 'true' : m[4] !== undefined ? Number(m[4].replace(/_/gu, '')) : m[5]);
+  return [value, s.slice(m[0].length)];
+}
+
+/**
+ * The TOML that front matter holds: `key = value` lines (strings, numbers, booleans, dates, one-line
+ * arrays), `[table]` headers and comments. Anything else is an error naming its line, reported as
+ * the file's parse-error like a YAML mistake.
+ */
+export function parseToml(source: string): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  let table = root;
+  const lines = source.split(/\r?\n/u);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const header = /^\[\s*([\w.-]+)\s*\]$/u.exec(line);
+    if (header) {
+      table = root;
+      for (const key of header[1]!.split('.')) table = (table[key] ??= {}) as Record<string, unknown>;
+      continue;
+    }
+    const kv = /^("?)([\w.-]+)\1\s*=\s*(.*)$/u.exec(line);
+    if (!kv) throw new Error(`line ${i + 1}: expected key = value`);
+    try {
+      const [value, rest] = tomlValue(kv[3]!);
+      if (rest !== '' && !rest.startsWith('#')) throw new Error(`unexpected ${JSON.stringify(rest.slice(0, 20))}`);
+      table[kv[2]!] = value;
+    } catch (e) {
+      throw new Error(`line ${i + 1}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return root;
 }
 
 export const markdownFormat: FormatParser = { format: 'md', parse: (file, context) => parseMarkdown(file.text ?? '', context) };

@@ -2,10 +2,39 @@
  * Raw article text (.txt): the headline on the first line, an optional publisher line right
  * under it, then the body, which goes through the shared body rules.
  */
+import { applyMetadata } from '../metadata.js';
 import { structureBody } from '../normalise/body.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLines, countWords } from '../normalise/clean.js';
 import { emptyCounts, emptyDraft, type ArticleDraft, type FormatParser, type NormalisationCounts, type ParseContext } from '../types.js';
+
+/** Header names of a text file's header block (`Title:`, `Date:`, `Author:`…) and the metadata field each fills. */
+const HEADER_FIELDS: Readonly<Record<string, string>> = {
+  title: 'title', headline: 'title', subject: 'title',
+  date: 'date', published: 'date', 'publication date': 'date', updated: 'modifiedAt', modified: 'modifiedAt',
+  author: 'author', authors: 'author', byline: 'author', by: 'author', from: 'author',
+  source: 'source', publisher: 'source', publication: 'source',
+  url: 'url', link: 'url', category: 'category', section: 'category', tags: 'tags', keywords: 'tags', language: 'language', lang: 'language',
+};
+const HEADER_LINE = /^([A-Za-z][A-Za-z ]{0,18}):\s*(.+)$/u;
+
+/**
+ * A header block at the top of a text file, as email-like exports and archive tools write it:
+ * `Title: …`, `Date: …`, `Author: …` lines, one field each, ending at the first blank line. Two
+ * or more known fields, one of them the title, make a header; anything else is the story's text.
+ */
+function headerBlock(lines: readonly string[], blankBefore: readonly boolean[]): { fields: Record<string, string>; length: number } | null {
+  if (!HEADER_LINE.test(lines[0] ?? '')) return null;
+  const fields: Record<string, string> = {};
+  let i = 0;
+  for (; i < lines.length && (i === 0 || !blankBefore[i]); i++) {
+    const m = HEADER_LINE.exec(lines[i]!);
+    const field = m ? HEADER_FIELDS[m[1]!.toLowerCase()] : undefined;
+    if (!field) return null;
+    fields[field] = m![2]!;
+  }
+  return i >= 2 && fields.title ? { fields, length: i } : null;
+}
 
 /** Publishers recognised on the line under the headline even when a blank line separates them. */
 const KNOWN_SOURCES: ReadonlySet<string> = new Set(
@@ -55,7 +84,7 @@ function navigationLines(lines: readonly string[]): number {
  * Parses raw article text: headline, publisher line, then the body's structure. A missing title
  * gives `draft === null`; an empty body gives `draft.paragraphs.length === 0`.
  */
-export function parseArticleText(text: string, context: ParseContext = { chrome: DEFAULT_CHROME }): { draft: ArticleDraft | null; counts: NormalisationCounts } {
+export function parseArticleText(text: string, context: ParseContext = { chrome: DEFAULT_CHROME }): { draft: ArticleDraft | null; counts: NormalisationCounts; warnings?: string[] } {
   const counts = emptyCounts();
   // Each kept line remembers whether a blank line came before it.
   const lines: string[] = [];
@@ -73,6 +102,14 @@ export function parseArticleText(text: string, context: ParseContext = { chrome:
     lines.push(l);
     blankBefore.push(blank);
     blank = false;
+  }
+  const header = headerBlock(lines, blankBefore);
+  if (header) {
+    const { title, ...fields } = header.fields;
+    const draft = emptyDraft(title!);
+    const warnings = applyMetadata(draft, fields);
+    structureBody(draft, lines.slice(header.length), counts, context);
+    return { draft, counts, warnings };
   }
   const top = navigationLines(lines);
   counts.chromeLines += top;
@@ -93,8 +130,8 @@ export function parseArticleText(text: string, context: ParseContext = { chrome:
 export const textFormat: FormatParser = {
   format: 'txt',
   parse(file, context) {
-    const { draft, counts } = parseArticleText(file.text ?? '', context);
+    const { draft, counts, warnings } = parseArticleText(file.text ?? '', context);
     if (!draft) return { entries: [{ problem: { kind: 'no-title', reason: 'no title line', line: null } }], counts };
-    return { entries: [{ draft, line: null }], counts };
+    return { entries: [{ draft, line: null, ...(warnings?.length ? { warnings } : {}) }], counts };
   },
 };

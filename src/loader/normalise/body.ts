@@ -17,13 +17,20 @@ const ATTRIBUTION = /^\(\s*((?:With|Additional|Source|Sources|Compiled|Edited|Wr
  * (`RELATED COVERAGE`) opens a list.
  */
 export const RELATED_LABELS =
-  "read more|related|also read|read also|see also|related stories|related articles|related news|related coverage|related content|more on this story|more on this|lire aussi|à lire aussi|a lire aussi|voir aussi|lesen sie auch|mehr zum thema|auch interessant|leer más|lee también|lea también|leia também|leia mais|leggi anche|lees ook|اقرأ أيضا|اقرأ أيضاً";
+  "read more|related|also read|read also|see also|related stories|related articles|related news|related coverage|related content|more on this story|more on this|lire aussi|à lire aussi|a lire aussi|voir aussi|lesen sie auch|mehr zum thema|auch interessant|leer más|lee también|lea también|noticias relacionadas|te puede interesar|leia também|leia mais|saiba mais|leggi anche|lees ook|اقرأ أيضا|اقرأ أيضاً";
 const RELATED_HEADER = new RegExp(`^(?:${RELATED_LABELS})(?:\\s*[:|]\\s*(.*))?$`, 'iu');
 /** A related label (`Related:`, `READ MORE`, `Lire aussi`), alone or before a headline. */
 export function isRelatedHeader(line: string): boolean {
   return RELATED_HEADER.test(foldQuotes(line));
 }
 /** Adds the related headlines `draft` does not hold yet (by headline), in their order. */
+/** A cover caption that carries its credit (`… REUTERS/Name`, `… Photo: Name`) split in two, as image captions are. */
+export function splitCoverCredit(draft: ArticleDraft): void {
+  if (!draft.cover?.caption || draft.cover.credit !== null) return;
+  const parts = splitCaption(draft.cover.caption);
+  if (parts) draft.cover = { ...draft.cover, caption: parts.caption, credit: parts.credit };
+}
+
 export function addRelated(draft: ArticleDraft, related: ReadonlyArray<{ title: string; url: string | null }>): void {
   draft.related.push(...related.filter((r) => !draft.related.some((x) => x.title === r.title)));
 }
@@ -50,9 +57,33 @@ const DESK_BYLINE = /^(?:\p{Lu}[\p{L}]*\s+){0,3}(?:News Service|News Network|Bur
 const COPYRIGHT = /^(?:©|\(c\)\s|copyright\s*(?:©|\(c\)|\d{4})|all rights reserved)/iu;
 /** A rule drawn with characters (`___`, `* * *`, `• • •`). */
 const RULE = /^[\s_*•·~=#–—-]{3,}$/u;
+/**
+ * Interface lines of blog platforms and galleries that no chrome list can hold word for word:
+ * counters alone (`1.4K` likes; a bare number is not one: football reports print the attendance so), `4 photos`, `6 min read …`, Medium's `Follow`,
+ * an RSS item's `The post … appeared first on …`, a newsletter's `Thanks for reading X! Subscribe…`.
+ */
+const CHROME_FORM =
+  /^(?:\d+(?:[.,]\d+)?[KkM]|\d+\s+(?:photos|images|pictures|slides)|\d+\s+min(?:ute)?s?\s+read\b.{0,60}|Follow|Following|The post .{3,200} appeared first on .{2,80}|Thanks for reading .{2,80}\b[Ss]ubscribe\b.{0,120})$/u;
+/** What CHROME_FORM's lines start with: most lines are rejected by their first character. */
+const CHROME_FORM_START = /^[\dFT]/u;
+const COUNTER = /^\d+(?:[.,]\d+)?[KkM]$/u;
+/** A page's date stamp with a relative update (`25/11/2026 08h15 · Atualizado há 2 horas`): the date is in the metadata. */
+const DATE_STAMP = /^\d{1,2}[./-]\d{1,2}[./-]\d{4}(?:\s+\d{1,2}[h:.]\d{2})?(?:\s*[·|•–-]\s*(?:atualizado|actualizado|updated|mis à jour|aktualisiert)\s.{0,30})?$/iu;
+/** A standfirst or subtitle: no sentence end. The byline may come after it. */
+const ENDS_SENTENCE = /[.!?"”’»)…:。！？」』]$/u;
 /** A clock time alone on its line, as live blogs stamp their entries (`13:47`, `9.05am`, `10:05 GMT`). */
 const CLOCK = /^\d{1,2}[:.h]\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?[A-Z]{2,4})?$/iu;
 const DATELINE = /^(\p{Lu}[\p{Lu}\p{N} .'’-]+(?:,\s*\p{Lu}[\p{L} .'’-]+)?)\s*,?\s*((?:\p{Lu}\p{Ll}+\.?\s+\d{1,2}\s*)?\(\s*[\p{L} ]{2,30}\s*\))\s*[-–—]+\s*(.+)$/u;
+
+/**
+ * A wire trailer's credits (`Reporting by …; Editing by …`, also in brackets as agencies print it
+ * under the story, or as an export's byline field): each credit, or null.
+ */
+export function wireTrailer(line: string): string[] | null {
+  const inner = line.startsWith('(') && line.endsWith(')') ? line.slice(1, -1).trim() : line;
+  if (!CREDITS.test(inner) || countWords(inner) > 30) return null;
+  return inner.split(/\s*;\s*/u).filter(Boolean);
+}
 
 /** A caption's text ends a sentence (or a parenthesis) before the credit forms below. */
 const ENDS = `.*[.!?)"”’]`;
@@ -60,13 +91,17 @@ const NAME = `\\p{Lu}[\\p{L}&.'’-]*`;
 /** `… REUTERS/Thomas Mukoya`, `… Tony Karumba/AFP via Getty Images`: a slash between capitalised names, no space around it. */
 const SLASH_CREDIT = new RegExp(`^(${ENDS})\\s+(${NAME}(?:\\s${NAME}){0,3}\\/${NAME}(?:\\s(?:via\\s)?${NAME}){0,3})$`, 'u');
 /** `… Photo: Simon Maina / AFP`, `… Credit: Getty Images`, `… Picture credit: …`. */
-const LABEL_CREDIT = /^(.*[.!?)"”’])\s+(?:[|·]\s+)?(?:Photo|Photograph|Picture|Image|Credit|Photo [Cc]redit|Image [Cc]redit|Picture [Cc]redit|Photos)\s*:\s*([^:;]{2,80}?)\.?$/u;
+const LABEL_CREDIT = /^(.*[.!?)"”’])\s+(?:[|·]\s+)?(?:Photo|Photograph|Picture|Image|Credit|Photo [Cc]redit|Image [Cc]redit|Picture [Cc]redit|Photos|Foto|Fotos|Fotografía|Fotografia)\s*:\s*([^:;]{2,80}?)\.?$/u;
 /** `… (AP Photo/Jose Costa)`, `… (EPA Photo/Name)`: an agency's photo credit in brackets. */
 const AGENCY_PHOTO = /^(.*\S)\s*\(((?:\p{Lu}[\p{L}.&-]*\s+){1,3}Photos?\s*\/\s*[^()]{2,60})\)$/u;
 /** `… Courtesy of the Marchetti family`, `… Photo courtesy of Name`. */
 const COURTESY = /^(.*[.!?)"”’])\s+((?:Photo |Image |Picture )?[Cc]ourtesy(?: of)?\s+[^.:;]{2,60}?)\.?$/u;
 /** `… (Photo by Tony Karumba / AFP)`. */
 const PHOTO_BY = /^(.*\S)\s*\(\s*(?:Photo|Photograph|Picture|Image)s?\s+(?:by|credit:?)\s+([^()]{2,80})\)$/iu;
+/** `… Photo by Owen Barclay.` (blog platforms, Unsplash): the credit after a sentence, no brackets. */
+const PHOTO_BY_AFTER = /^(.*[.!?)"”’])\s+(?:Photo|Photograph|Picture|Image)s?\s+by\s+([^.:;()]{2,60}?)\.?$/u;
+/** `…（24日、港町港沖で）＝運航会社提供`: a Japanese caption's credit after `＝` (提供 "courtesy", 撮影 "photographed by"). */
+const CJK_CREDIT = /^(.*\S)\s*＝\s*([^＝]{1,30}(?:提供|撮影))$/u;
 /** `Photo: A man walks. /AFP`: the label goes, the caption stays. */
 const LEADING_LABEL = /^(?:Photo|Picture|Image|Caption)\s*:\s*/iu;
 
@@ -87,6 +122,9 @@ export function splitCaption(line: string): { caption: string; credit: string } 
     (line.endsWith(')') ? (PHOTO_BY.exec(line) ?? (/Photos?\s*\//u.test(line) ? AGENCY_PHOTO.exec(line) : null)) : null) ??
     (/[Cc]ourtesy/u.test(line) ? COURTESY.exec(line) : null) ??
     (line.includes(':') ? LABEL_CREDIT.exec(line) : null) ??
+    // These two credits end the line: a glance at its end, not a scan of a whole paragraph.
+    (/(?:Photo|Photograph|Picture|Image)s? by [^.:;()]{2,60}\.?$/u.test(line.length > 90 ? line.slice(-90) : line) ? PHOTO_BY_AFTER.exec(line) : null) ??
+    ((line.length > 40 ? line.slice(-40) : line).includes('＝') ? CJK_CREDIT.exec(line) : null) ??
     (line.includes('/') ? (SLASH_CREDIT.exec(line) ?? CAPTION.exec(line)) : null);
   if (!m) return null;
   const caption = m[1]!.trim().replace(LEADING_LABEL, '');
@@ -126,7 +164,8 @@ function statedDateLine(line: string): { published: string | null; updated: stri
   for (let i = 0; i < labels.length; i++) {
     const from = labels[i]!.index! + labels[i]![0].length;
     const to = labels[i + 1]?.index ?? line.length;
-    const part = line.slice(from, to).replace(/[|·•,;–—-]+\s*$/u, '').trim();
+    // `25 nov 2026 - 10:32`: a dash between the day and its time hides the time from the parsers.
+    const part = line.slice(from, to).replace(/[|·•,;–—-]+\s*$/u, '').trim().replace(/(\d{4})\s+[-–|·]\s+(\d{1,2}[:h.]\d{2})/u, '$1 $2');
     const language = labelLanguage(labels[i]![1]!);
     const date = language ? (countWords(part) <= 12 ? findStatedDate(part, language) : null) : (dateOnlyLine(part) ?? (countWords(part) <= 12 ? (findDates(part)[0] ?? null) : null));
     if (!date) return null;
@@ -149,11 +188,18 @@ const NAME_PARTICLES = /\b(?:and|de|da|van|von|der|la|le|bin|al|el)\b/gu;
  * capitals (`ANA RIBEIRO and MARK DELANEY`, `AMELIA FRANKS, HEALTH CORRESPONDENT`) as names are written.
  */
 export function cleanByline(names: string): string {
+  // `山田 花子 記者`, `记者 王明`: a Japanese or Chinese reporter's title around the name.
+  if (/[記记特撮]/u.test(names)) names = names.replace(/^(?:记者|記者)\s*|\s*(?:記者|记者|特派員|特派员|編集委員|撮影)$/gu, '');
   const parts = names.split(/\s*,\s*/u).filter(Boolean);
   while (parts.length > 1 && (/^[\p{Lu}\p{N}&.]+$/u.test(parts.at(-1)!) || ROLE.test(parts.at(-1)!))) parts.pop();
   const joined = parts.join(', ');
   if (/\p{Ll}/u.test(joined.replace(NAME_PARTICLES, '')) || !/\p{Lu}{2}/u.test(joined)) return joined;
   return joined.replace(/\p{Lu}+/gu, (w) => w[0] + w.slice(1).toLowerCase());
+}
+
+function isKicker(line: string, draft: ArticleDraft): boolean {
+  const l = line.toLowerCase();
+  return draft.category === l || draft.tags.some((t) => t.toLowerCase() === l);
 }
 
 function isHeadline(line: string): boolean {
@@ -178,6 +224,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
   let previous = draft.title;
   let inRelated = false;
   let clock: string | null = null;
+  let counter = false;
   for (const block of blocks) {
     if (typeof block !== 'string') {
       const { caption, credit, url } = block.image;
@@ -194,7 +241,23 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
     }
     let line = block;
     if (line === '') continue;
-    if (context.chrome.has(line) || RULE.test(line) || (COPYRIGHT.test(line) && countWords(line) <= 25)) {
+    if (context.chrome.has(line) || RULE.test(line) || (COPYRIGHT.test(line) && countWords(line) <= 25) || (line.length <= 300 && CHROME_FORM_START.test(line) && CHROME_FORM.test(line))) {
+      counts.chromeLines++;
+      counter = COUNTER.test(line);
+      continue;
+    }
+    // Counters come in a row (likes `1.4K`, then comments `23`): a bare number right after one is one too.
+    if (counter && /^\d{1,6}$/u.test(line)) {
+      counts.chromeLines++;
+      continue;
+    }
+    counter = false;
+    if (draft.paragraphs.length <= 1 && draft.publishedAt !== null && DATE_STAMP.test(line)) {
+      counts.chromeLines++;
+      continue;
+    }
+    // A kicker above the headline that repeats the section or a tag (`Opinion`, `Gardening`).
+    if (draft.paragraphs.length === 0 && line.length <= 40 && (draft.category !== null || draft.tags.length > 0) && isKicker(line, draft)) {
       counts.chromeLines++;
       continue;
     }
@@ -243,7 +306,13 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
       continue;
     }
     // Wire trailers end a related list: "Reporting by …; Editing by …" is not a headline.
-    if ((CREDITS.test(line) && countWords(line) <= 30) || (line.length <= 200 && line.endsWith('.') && / (?:reported from|contributed) /u.test(line) && countWords(line) <= 25 && REPORTED.test(line))) {
+    const trailer = wireTrailer(line);
+    if (trailer) {
+      for (const c of trailer) if (!draft.credits.includes(c)) draft.credits.push(c);
+      inRelated = false;
+      continue;
+    }
+    if (line.length <= 200 && line.endsWith('.') && / (?:reported from|contributed) /u.test(line) && countWords(line) <= 25 && REPORTED.test(line)) {
       draft.credits.push(...line.split(/\s*;\s*/u).filter(Boolean));
       inRelated = false;
       continue;
@@ -263,7 +332,21 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
       }
       inRelated = false;
     }
-    if (draft.paragraphs.length === 0 && draft.byline === null) {
+    // The byline printed again where metadata or a byline element already gave it: not a paragraph.
+    if (draft.paragraphs.length === 0 && draft.byline !== null && line.length <= 200) {
+      const by = BYLINE.exec(line);
+      if (by && cleanByline(by[1]!) === draft.byline) {
+        if (by[2]) {
+          const dates = statedDateLine(by[2]);
+          stated.published ??= dates?.published ?? null;
+          stated.updated ??= dates?.updated ?? null;
+        }
+        counts.duplicateLines++;
+        continue;
+      }
+    }
+    // The byline under a standfirst (`Por Rafael Nogueira, Folha do Vale — São José`), as well as first.
+    if ((draft.paragraphs.length === 0 || (draft.paragraphs.length === 1 && !ENDS_SENTENCE.test(draft.paragraphs[0]!))) && draft.byline === null) {
       const by = BYLINE.exec(line);
       if (by && countWords(line) <= 16) {
         draft.byline = cleanByline(by[1]!);

@@ -70,9 +70,24 @@ export function latestDate(texts: Iterable<string>): string | null {
   return best;
 }
 
+/** `2026年11月25日 14時30分`, `2026年11月25日（水）14:30`: a date as Japanese and Chinese pages print it. */
+const CJK_DATE = /^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:[（(][^）)]{1,3}[）)])?\s*(?:(\d{1,2})\s*[時时:：]\s*(\d{1,2})\s*分?)?\s*(?:更新|発表|配信|发布)?$/u;
+
+function cjkDate(line: string): string | null {
+  const m = CJK_DATE.exec(line);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0'].map(Number) as [number, number, number, number, number];
+  const t = Date.UTC(year, month - 1, day, hour, minute);
+  const d = new Date(t);
+  // 2026年2月31日 is no date: the parts must survive the round trip.
+  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || hour > 23 || minute > 59) return null;
+  return d.toISOString();
+}
+
 /** A line that is a date and little else ("Mon 4 Mar 2024 09.15 GMT"), as an ISO timestamp. */
 export function dateOnlyLine(line: string): string | null {
   if (line.length > 60 || !/\d/u.test(line)) return null;
+  if (line.includes('年')) return cjkDate(line);
   const r = chrono.parse(line, REFERENCE)[0];
   if (!r || !r.start.isCertain('year') || !r.start.isCertain('day')) return null;
   const rest = line.slice(0, r.index) + line.slice(r.index + r.text.length);

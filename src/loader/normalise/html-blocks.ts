@@ -6,7 +6,9 @@
  */
 import { parseHTML } from 'linkedom';
 import type { Block } from '../types.js';
-import { cleanLine, creditText } from './clean.js';
+import { cleanLine, creditText, resolve } from './clean.js';
+
+export { resolve };
 
 /** The few DOM members used here: linkedom, jsdom and happy-dom all provide them. */
 export interface DomElement {
@@ -53,14 +55,6 @@ export function containerText(el: DomElement): string {
   return elements.map(textOf).filter(Boolean).join(', ');
 }
 
-export function resolve(href: string | null, base: string | null): string | null {
-  if (!href || href.startsWith('#') || /^(?:javascript|mailto):/iu.test(href)) return null;
-  try {
-    return base ? new URL(href, base).href : href;
-  } catch {
-    return href;
-  }
-}
 
 const CREDIT_PART = '[class*="credit" i], [class*="copyright" i], [class*="source" i], [itemprop="copyrightHolder"], [itemprop="creditText"], small';
 
@@ -100,13 +94,15 @@ export function collectBlocks(root: DomElement, base: string | null, out: Block[
     }
     if (node.nodeType !== ELEMENT) continue;
     const tag = node.tagName.toUpperCase();
+    // Old pages and hand-made ones set their text in lines with <br> instead of <p>: each line is a
+    // block (the body rules join nothing back, and a headline, byline and date line stay apart).
     if (tag === 'BR') {
-      inline += ' ';
+      flush();
       continue;
     }
     if (!BLOCKS.has(tag)) {
-      // An inline element, unless it holds blocks of its own (a <span> around paragraphs).
-      if (node.querySelector('p, figure, li, h2, h3')) {
+      // An inline element, unless it holds blocks or lines of its own (a <span> around paragraphs).
+      if (node.querySelector('p, figure, li, h2, h3, br')) {
         flush();
         collectBlocks(node, base, out);
       } else inline += node.textContent ?? '';
@@ -115,7 +111,7 @@ export function collectBlocks(root: DomElement, base: string | null, out: Block[
     flush();
     if (tag === 'FIGURE') out.push(figureBlock(node, base));
     else if (tag === 'TABLE') for (const row of Array.from(node.querySelectorAll('tr'))) out.push(cleanLine(Array.from(row.querySelectorAll('th, td')).map(textOf).join(' | ')));
-    else if ((tag === 'P' || tag.startsWith('H') || tag === 'LI' || tag === 'PRE') && !node.querySelector('p, figure, li, div')) {
+    else if ((tag === 'P' || tag.startsWith('H') || tag === 'LI' || tag === 'PRE') && !node.querySelector('p, figure, li, div, br')) {
       const t = containerText(node);
       if (t) out.push(t);
     } else {
