@@ -95,6 +95,7 @@ try {
         console.log(
           `${name} cold start from PostgreSQL, no snapshot: ${s(r.readyMs)} (fetch ${loaded ? s(Number(loaded[1])) : '?'}, build ${loaded ? s(Number(loaded[2])) : '?'}), CPU ${s(((utime! + stime!) * 1000) / 100)}, RSS ${mb(rss)}, version ${version}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
         );
+        printTimeline(log());
         break;
       }
       // It writes its snapshot while serving (on a worker thread): the next replica needs the file.
@@ -221,4 +222,31 @@ async function ingestRuns(): Promise<void> {
   writeFileSync(victim, `${text.trimEnd()}\n\nAn added closing paragraph.\n`);
   const oneChanged = await ingestDirectory(pool, corpus, { dataset: 'bench', syncRead: true, parseWorkers: os.availableParallelism() });
   console.log(`re-ingest with one file changed: ${s(oneChanged.durationMs)} (parse ${s(oneChanged.load.stats.durationMs)}); updated ${oneChanged.updated}, unchanged ${oneChanged.unchanged}`);
+}
+
+/**
+ * The streamed first build's timeline from a replica's log ('replica: first build timeline'): when
+ * each batch went to which worker and came back, and how busy this thread and each worker were
+ * between one event and the next (event-loop busy time over wall time: under load a busy thread
+ * may still wait for a core), so the pipeline's balance shows.
+ */
+function printTimeline(text: string): void {
+  const line = text.split('\n').find((l) => l.includes('replica: first build timeline'));
+  if (!line) {
+    console.log('(no first build timeline in the log: the build was not streamed)');
+    return;
+  }
+  const { began, events } = (JSON.parse(line) as { timeline: { began: number; events: { at: number; event: string; worker?: number; articles?: number; main: number; workers: number[]; cpu: number }[] } }).timeline;
+  console.log(`first build timeline (ms after the read began, ${began} ms after the process started); busy % since the event before:`);
+  console.log('| at ms | event | worker | articles | main busy | ' + events[events.length - 1]!.workers.map((_, w) => `worker ${w} busy`).join(' | ') + ' | CPU ms (all threads) |');
+  console.log('| ---: | --- | ---: | ---: | ---: | ' + events[events.length - 1]!.workers.map(() => '---:').join(' | ') + ' | ---: |');
+  let before = { at: 0, main: 0, workers: [] as number[] };
+  const pct = (busy: number, span: number) => (span > 0 ? `${Math.round((100 * busy) / span)} %` : '');
+  for (const e of events) {
+    const span = e.at - before.at;
+    console.log(`| ${e.at} | ${e.event} | ${e.worker ?? ''} | ${e.articles ?? ''} | ${pct(e.main - before.main, span)} | ${e.workers.map((w, i) => pct(w - (before.workers[i] ?? 0), span)).join(' | ')} | ${e.cpu} |`);
+    before = e;
+  }
+  const last = events[events.length - 1]!;
+  console.log(`over the build: main thread busy ${last.main} of ${last.at} ms; workers busy ${last.workers.join(', ')} ms; CPU ${last.cpu} ms`);
 }

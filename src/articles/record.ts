@@ -109,10 +109,18 @@ export function toJson(a: Article): ArticleJson {
  */
 export function fromJson(j: ArticleJson | unknown): Article {
   const { paragraphs, ...rest } = (j ?? {}) as Partial<ArticleJson>;
+  return { ...rest, body: bodyOfParagraphs(paragraphs, rest.lead) } as unknown as Article;
+}
+
+/**
+ * A record's `body` from its JSON's paragraph list and lead (see fromJson): the paragraphs after
+ * the lead joined, or undefined when the list is not one of paragraphs.
+ */
+export function bodyOfParagraphs(paragraphs: unknown, lead: unknown): string | undefined {
   const whole =
     Array.isArray(paragraphs) &&
     paragraphs.length > 0 &&
     paragraphs.every((p) => typeof p === 'string' && p.length > 0 && !p.includes(PARAGRAPH_SEPARATOR)) &&
-    rest.lead === paragraphs[0];
-  return { ...rest, body: whole ? paragraphs.slice(1).join(PARAGRAPH_SEPARATOR) : undefined } as unknown as Article;
+    lead === paragraphs[0];
+  return whole ? (paragraphs as string[]).slice(1).join(PARAGRAPH_SEPARATOR) : undefined;
 }

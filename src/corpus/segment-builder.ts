@@ -51,6 +51,14 @@ export class SegmentBuilder {
     return { prints, segment: this.send(documents, stories, printed) };
   }
 
+  /**
+   * How long the worker's event loop has been busy since it started, in ms (its own clock: time
+   * the OS gave another thread while it ran counts too); 0 before it starts. For timelines.
+   */
+  busyMs(): number {
+    return this.worker ? this.worker.performance.eventLoopUtilization().active : 0;
+  }
+
   /** Starts the worker now (its modules load while the caller does other work), not at the first build. */
   warm(): void {
     this.start();

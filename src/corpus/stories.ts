@@ -22,8 +22,8 @@ function revision(a: Article): string {
 }
 
 /** What the story index is told of an article (its revision given when the caller made it already). */
-function storyDocument(a: Article, rev = revision(a)): StoryDocument {
-  return { id: a.id, paragraphs: paragraphsOf(a), publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: rev };
+function storyDocument(a: Article, rev = revision(a), paragraphs: readonly string[] = paragraphsOf(a)): StoryDocument {
+  return { id: a.id, paragraphs, publishedMs: a.publishedAt ? Date.parse(a.publishedAt) : Number.NaN, revision: rev };
 }
 
 export interface StorySync {
@@ -56,8 +56,11 @@ export function syncStories(index: StoryIndex, articles: readonly Article[]): St
  * sync with the same articles afterwards finds nothing to do.
  */
 export function addFingerprinted(index: StoryIndex, articles: readonly Article[], printOf: (k: number) => Fingerprint): void {
-  articles.forEach((a, k) => index.add(storyDocument(a), printOf(k)));
+  // Given the fingerprint, the index reads no paragraphs: none are split out of the body here.
+  articles.forEach((a, k) => index.insert(storyDocument(a, revision(a), NO_PARAGRAPHS), printOf(k)));
 }
+
+const NO_PARAGRAPHS: readonly string[] = Object.freeze([]);
 
 /**
  * Brings `index`, known to hold exactly a version's articles, to the next version's by the

@@ -119,6 +119,44 @@ export class BucketTable {
   }
 
   /**
+   * {@link forEach}`(key, fn)`, then {@link add}`(key, value)`, with one probe of the table
+   * instead of three (a story index's add looks up each of its band keys and then fills it: at
+   * 100,000 articles, 7.5 million keys). `fn` must not change the table. The table ends as after
+   * the two calls.
+   */
+  forEachThenAdd(key: number, value: number, fn: (value: number) => void): void {
+    if (value % this.spread !== key % this.spread) throw new RangeError(`bucket table: value ${value} and key ${key} differ modulo ${this.spread}`);
+    const size = this.tags.length;
+    const tag = this.tagOf(key);
+    // The first DELETED or EMPTY position on the probe path: where add() would put a new key.
+    let free = -1;
+    for (let pos = home(key) % size; ; pos = pos + 1 === size ? 0 : pos + 1) {
+      const t = this.tags[pos]!;
+      if (t === tag && this.keyAt(pos) === key) {
+        const head = this.head(pos);
+        if (head < 0) fn(this.inlineValue(head, t));
+        else for (let e = head; e >= 0; e = this.entryNext[e]!) fn(this.entryValue[e]!);
+        // A second value: the inline one moves into a chain.
+        const next = head >= 0 ? head : this.newEntry(this.inlineValue(head, t), -1);
+        this.setHead(pos, this.newEntry(value, next));
+        return;
+      }
+      if (t === EMPTY) {
+        if (free < 0) free = pos;
+        break;
+      }
+      if (t === DELETED && free < 0) free = pos;
+    }
+    if ((this.used + 1) * 20 > this.tags.length * 17) {
+      this.add(key, value); // grows first (above 85% full): every position moves
+      return;
+    }
+    if (this.tags[free] === EMPTY) this.used++;
+    this.tags[free] = tag;
+    this.setHead(free, this.inline(value));
+  }
+
+  /**
    * Makes room for `keys` keys in all, and a sixteenth more, so that a bulk load sizes the table
    * once and the first updates after it do not grow (rehash) it at once.
    */

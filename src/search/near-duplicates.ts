@@ -424,34 +424,43 @@ export class StoryIndex {
    * fingerprint made elsewhere (a worker thread) by {@link fingerprint} with this index's options.
    */
   add(doc: StoryDocument, print: Fingerprint = fingerprint(doc.paragraphs, this.options)): Story {
+    return this.describe(this.insert(doc, print));
+  }
+
+  /**
+   * {@link add} without the story it returns (a bulk load's adds: the members of a story were
+   * sorted for each article added to it). Returns the article's member number.
+   */
+  insert(doc: StoryDocument, print: Fingerprint = fingerprint(doc.paragraphs, this.options)): number {
     this.edits++;
     if (this.has(doc.id)) this.remove(doc.id);
     const member = this.newMember(doc, print.shingles);
-    if (print.signature.length === 0) return this.describe(member);
+    if (print.signature.length === 0) return member;
     const bins = this.bins;
     const seen = new Set<number>();
     const keys = this.bucketKeys(print.signature, 0);
     let links: number[] | null = null;
-    for (const key of keys) {
-      this.buckets.forEach(key, (value) => {
-        const slot = this.slotOf(value);
-        if (seen.has(slot)) return;
-        seen.add(slot);
-        this.comparisons++;
-        const other = this.memberAtSlot[slot]!;
-        if (passes(estimate(print.signature, 0, print.shingles, this.signatures, slot * bins, this.shinglesAt[other]!, bins), this.options)) {
-          (links ??= []).push(other);
-          this.linkTo(other, member);
-        }
-      });
-    }
-    if (links !== null) this.linksAt.set(member, links);
+    // Its slot is taken (and its signature stored, which the bucket table reads keys from) first,
+    // so each band's bucket is looked up and filled in one probe; a bucket of one band never holds
+    // this slot when another band's is looked up (keys differ by band).
     const slot = this.takeSlot(member);
     this.slotAt[member] = slot;
     this.signatures.set(print.signature, slot * bins);
-    this.putInBuckets(keys, slot);
+    const visit = (value: number) => {
+      const other = this.slotOf(value);
+      if (seen.has(other)) return;
+      seen.add(other);
+      this.comparisons++;
+      const otherMember = this.memberAtSlot[other]!;
+      if (passes(estimate(print.signature, 0, print.shingles, this.signatures, other * bins, this.shinglesAt[otherMember]!, bins), this.options)) {
+        (links ??= []).push(otherMember);
+        this.linkTo(otherMember, member);
+      }
+    };
+    for (let b = 0; b < keys.length; b++) this.buckets.forEachThenAdd(keys[b]!, this.bucketValue(slot, b), visit);
+    if (links !== null) this.linksAt.set(member, links);
     for (const other of links ?? []) this.join(member, other);
-    return this.describe(member);
+    return member;
   }
 
   /** A member number for a new article, its columns filled (no slot yet). */

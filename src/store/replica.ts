@@ -23,6 +23,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
 import type { Article } from '../articles/schema.js';
@@ -156,6 +157,7 @@ export class Replica {
       this.order = inIdOrder(snap.articles) ? snap.articles : byId([...this.articles.values()]);
       const set = { token: (this.token = {}) };
       const streamed = (await stream?.finish(this.order, set)) ?? null;
+      if (streamed && stream?.timeline) this.o.logger.info({ timeline: stream.timeline() }, 'replica: first build timeline');
       this.first = streamed ?? (this.o.buildFirst ? await this.o.buildFirst(this.order, set) : this.o.build(this.order, undefined, set));
       // buildMs: what the build took after the read (a streamed build began during it).
       this.o.logger.info({ articles: this.first.size, lastChange: this.seq, fetchMs, buildMs: Math.round(performance.now() - built), streamed: streamed !== null }, 'replica: loaded every article from the database');
@@ -464,14 +466,57 @@ export interface FirstBuildStream {
   finish(articles: readonly Article[], set?: ArticleSet): Promise<Corpus | null>;
   /** Stops its worker threads. */
   close(): Promise<void>;
+  /** What happened when, for the log (see {@link BuildTimeline}); after finish(). */
+  timeline?(): BuildTimeline;
 }
 
-/** Index segments per worker thread in a streamed first build: the first worker starts on its first segment when a quarter of the articles are read. */
-const SEGMENTS_PER_WORKER = 2;
+/**
+ * A streamed first build's timeline, so its balance can be seen (bench:store --cold-only prints it): each event (`count`: the read
+ * knows the total; `sent k`: batch k handed to worker `worker`; `prints k`, `grouped k`,
+ * `segment k`: its fingerprints back, its stories grouped here, its segment back; `read`: the
+ * last page read; `orders`: the digests and orders made; `built`: the corpus made) at `at` ms
+ * after the stream began, with how long this thread's event loop (`main`) and each worker's
+ * (`workers`) had been busy by then and the process's CPU (`cpu`, every thread), all in ms.
+ */
+export interface BuildTimeline {
+  /** When the stream began, in ms since the process started. */
+  began: number;
+  events: { at: number; event: string; worker?: number; articles?: number; main: number; workers: number[]; cpu: number }[];
+}
+
+/** The share of the articles in the first round of batches (one a worker): small, so the workers start early in the read. */
+const FIRST_ROUND_SHARE = 0.3;
 
 /**
- * The first build on worker threads, begun while the store is read: as pages come in (in id order), every
- * `total / (2 × workers)` consecutive articles go to the next of `workers` worker threads,
+ * Where each batch of a streamed first build ends (an article count; the last is `total`): two
+ * rounds of one batch a worker, batch k to worker k % workers (two segments a worker: four cost
+ * more CPU, each segment having its own dictionary; session 9). The first round is small and
+ * grows (worker i's first batch ∝ i + 1, the round 30 % of the articles), so the first worker
+ * starts after a tenth of the read with two workers instead of a quarter, and the second soon
+ * after; each worker's second batch makes its share up to 1 / workers, so the last batch,
+ * which can only start when the read ends, is the smallest of the second round and the workers
+ * end together (with two workers: 10 %, 20 %, 40 %, 30 % of the articles; equal quarters left
+ * one core idle for ~1.6 s at the start and the workers ending ~1.6 s apart, bench/RESULTS.md,
+ * session 10).
+ */
+export function batchEnds(total: number, workers: number): number[] {
+  const triangle = (workers * (workers + 1)) / 2;
+  const first = Array.from({ length: workers }, (_, i) => (FIRST_ROUND_SHARE * (i + 1)) / triangle);
+  const shares = [...first, ...first.map((f) => 1 / workers - f)];
+  const ends: number[] = [];
+  let sum = 0;
+  for (const share of shares.slice(0, -1)) {
+    const end = Math.round((sum += share) * total);
+    // A batch of no articles is left out (a read of fewer articles than batches).
+    if (end > (ends[ends.length - 1] ?? 0) && end < total) ends.push(end);
+  }
+  if (total > 0) ends.push(total);
+  return ends;
+}
+
+/**
+ * The first build on worker threads, begun while the store is read: as pages come in (in id order), the
+ * consecutive batches of {@link batchEnds} go to the next of `workers` worker threads in turn,
  * which fingerprint them for the story index, then index them as one segment; this thread
  * groups each batch's stories from those fingerprints, in article order, as they come back.
  * The workers start when the read starts. Same version, answers and stories as one segment
@@ -486,14 +531,18 @@ class PagedBuild implements FirstBuildStream {
   private readonly paged: Article[] = [];
   /** Articles sent to a worker so far (`paged[0, sent)`). */
   private sent = 0;
-  /** Articles per segment; 0 until the first page says how many there are. */
-  private batch = 0;
+  /** Where each batch ends (batchEnds); empty until the first page says how many articles there are. */
+  private ends: number[] = [];
   /** Off when the read is too small to be worth the workers (the caller builds after the read). */
   private off = false;
   private readonly segments: Promise<Segment>[] = [];
   private readonly stories = new StoryIndex();
   /** The stories of the batches sent, grouped in order. */
   private grouped: Promise<void> = Promise.resolve();
+  private readonly began = performance.now();
+  private readonly mainAtStart = performance.eventLoopUtilization();
+  private readonly cpuAtStart = process.cpuUsage();
+  private readonly events: BuildTimeline['events'] = [];
 
   constructor(
     private readonly workers: number,
@@ -503,47 +552,76 @@ class PagedBuild implements FirstBuildStream {
 
   page: SnapshotPageSink = (page, total) => {
     if (this.off) return;
-    if (this.batch === 0) {
+    if (this.ends.length === 0) {
       if (this.workers < 2 || total < this.minArticles) {
         this.off = true;
         return;
       }
-      this.batch = Math.ceil(total / (SEGMENTS_PER_WORKER * this.workers));
+      this.ends = batchEnds(total, this.workers);
       this.builders = Array.from({ length: this.workers }, () => new SegmentBuilder());
       for (const b of this.builders) b.warm();
       this.stories.reserve(total);
+      this.mark('count', { articles: total });
     }
     for (const a of page) this.paged.push(a);
-    while (this.paged.length - this.sent >= this.batch) this.send(this.sent + this.batch);
+    // The last batch goes when the last page comes (the read's end and the caller's checks follow).
+    for (let k = this.segments.length; k < this.ends.length && this.paged.length >= this.ends[k]!; k++) this.send(this.ends[k]!);
   };
+
+  /** Notes an event in the timeline. */
+  private mark(event: string, extra: { worker?: number; articles?: number } = {}): void {
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    this.events.push({
+      at: Math.round(performance.now() - this.began),
+      event,
+      ...extra,
+      main: Math.round(performance.eventLoopUtilization(this.mainAtStart).active),
+      workers: this.builders.map((b) => Math.round(b.busyMs())),
+      cpu: Math.round((cpu.user + cpu.system) / 1000),
+    });
+  }
+
+  timeline(): BuildTimeline {
+    return { began: Math.round(this.began), events: this.events };
+  }
 
   private send(end: number): void {
     const articles = this.paged.slice(this.sent, end);
-    const built = this.builders[this.segments.length % this.builders.length]!.buildWithFingerprints(articles, this.stories.options);
+    const k = this.segments.length;
+    const worker = k % this.builders.length;
+    const built = this.builders[worker]!.buildWithFingerprints(articles, this.stories.options);
+    this.mark(`sent ${k}`, { worker, articles: articles.length });
     built.segment.catch(() => undefined); // awaited in finish(), unless the read failed or its order was not ours
     built.prints.catch(() => undefined); // the same
+    void built.prints.then(() => this.mark(`prints ${k}`), () => undefined);
+    void built.segment.then(() => this.mark(`segment ${k}`), () => undefined);
     this.segments.push(built.segment);
     const options = this.stories.options;
     // The fingerprints come back before the segment: stories are grouped while the worker indexes.
     this.grouped = this.grouped.then(async () => {
       const prints = await built.prints;
       addFingerprinted(this.stories, articles, (k) => unpackFingerprint(prints, k, options));
+      this.mark(`grouped ${k}`);
     });
     this.grouped.catch(() => undefined); // the same
     this.sent = end;
   }
 
   async finish(articles: readonly Article[], set?: ArticleSet): Promise<Corpus | null> {
-    if (this.off || this.batch === 0) return null;
+    if (this.off || this.ends.length === 0) return null;
+    this.mark('read');
     if (this.sent < this.paged.length) this.send(this.paged.length);
     // The store's id order (its collation) differs from ours: these segments are in the wrong order.
     if (articles.length !== this.paged.length || articles.some((a, i) => a !== this.paged[i])) return null;
     // Made while the workers index the last batches, not after them: the digests and sorted orders need no index.
     const known = knownOrdersOf(articles);
+    this.mark('orders');
     const segments = await Promise.all(this.segments);
     await this.grouped;
     // Every article's stories were grouped here from its own fingerprints (addFingerprinted): nothing to check again.
-    return Corpus.fromSegments(loadOf(articles, this.loadMs(), set), segments, this.stories, new Date(), known, true);
+    const corpus = Corpus.fromSegments(loadOf(articles, this.loadMs(), set), segments, this.stories, new Date(), known, true);
+    this.mark('built');
+    return corpus;
   }
 
   async close(): Promise<void> {

@@ -66,6 +66,36 @@ describe('BucketTable', () => {
     for (let key = 0; key < 50; key++) if (!reference.has(key)) expect(slotsOf(table, key)).toEqual([]);
   });
 
+  it('forEachThenAdd lists what forEach lists and ends as forEach then add would, through growth, chains and deletions', () => {
+    const { valueOf, newTable } = newOwner();
+    const one = newTable();
+    const two = newTable();
+    const held = new Map<number, Set<number>>();
+    const next = lcg(11);
+    for (let op = 0; op < 40_000; op++) {
+      const key = next() % (op < 8_000 ? 60 : 30_000);
+      const slot = next() % 400;
+      const slots = held.get(key);
+      if (next() % 4 === 0 && slots && slots.size > 0) {
+        // Deletions leave DELETED markers on probe paths, where a new key then goes.
+        const victim = [...slots][next() % slots.size]!;
+        one.remove(key, valueOf(key, victim));
+        two.remove(key, valueOf(key, victim));
+        slots.delete(victim);
+        continue;
+      }
+      if (slots?.has(slot)) continue;
+      const listed: number[] = [];
+      one.forEach(key, (v) => listed.push(v));
+      one.add(key, valueOf(key, slot));
+      const listedTwo: number[] = [];
+      two.forEachThenAdd(key, valueOf(key, slot), (v) => listedTwo.push(v));
+      expect(listedTwo).toEqual(listed);
+      held.set(key, (slots ?? new Set()).add(slot));
+    }
+    expect(two.toParts()).toEqual(one.toParts());
+  });
+
   it('keeps what it holds when reserved, and holds as many keys as reserved without losing any', () => {
     const { valueOf, slotsOf, newTable } = newOwner();
     const table = newTable();

@@ -12,7 +12,7 @@ import { ingestDirectory } from '../../src/store/ingest.js';
 import { migrate } from '../../src/store/migrate.js';
 import { PostgresChangeSource, lastChange } from '../../src/store/postgres.js';
 import { PublishedSnapshots } from '../../src/store/published-snapshots.js';
-import { Replica, corpusFromArticles, corpusOnWorkers, corpusWhileReading, type ReplicaOptions } from '../../src/store/replica.js';
+import { Replica, batchEnds, corpusFromArticles, corpusOnWorkers, corpusWhileReading, type ReplicaOptions } from '../../src/store/replica.js';
 import { tempDataDir } from '../helpers/paths.js';
 import { startPostgres, testDatabase } from '../helpers/postgres.js';
 
@@ -439,6 +439,42 @@ describe("a replica's update says what changed (ArticleSet)", () => {
   });
 });
 
+describe('reading the whole store', () => {
+  it('reads every page (the next asked for while one is parsed) and refuses a corrupt row by its id, the connection left usable', async () => {
+    const url = await testDatabase('replica_pages');
+    const pool = openPool(databaseSettings(url));
+    cleanups.push(() => pool.end());
+    await migrate(pool);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`desk${i % 3}/story-${i}.txt`] = story(i);
+    const dir = tempDataDir(files);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    await ingestDirectory(pool, dir, { batchSize: 100 });
+    const ids = (await pool.query<{ id: string }>('SELECT id FROM articles ORDER BY id')).rows.map((r) => r.id);
+    // Pages of 7 (and of 8: the last page full, then an empty one): every article once, in id order, seen page by page.
+    for (const pageSize of [7, 8]) {
+      const seen: string[] = [];
+      const snap = await new PostgresChangeSource(pool, pageSize).snapshot((page) => seen.push(...page.map((a) => a.id)));
+      expect(snap.articles.map((a) => a.id)).toEqual(ids);
+      expect(seen).toEqual(ids);
+    }
+    // A row another writer broke, in the middle of the third page (the fourth already asked for).
+    const broken = ids[17]!;
+    const record = (await pool.query<{ record: string }>('SELECT record::text AS record FROM articles WHERE id = $1', [broken])).rows[0]!.record;
+    // Not a record, not an object, and a record whose paragraph list does not start with its lead (no body made from it).
+    const lead = (JSON.parse(record) as { lead: string }).lead;
+    const otherLead = record.replace(`"lead":${JSON.stringify(lead)}`, '"lead":"Another lead"');
+    expect(otherLead).not.toBe(record);
+    for (const bad of ['{"id": 5}', '"text"', '[1, 2]', 'null', otherLead]) {
+      await pool.query('UPDATE articles SET record = $2::json WHERE id = $1', [broken, bad]);
+      await expect(new PostgresChangeSource(pool, 7).snapshot()).rejects.toThrow(`article ${broken} in the database is not a valid record`);
+    }
+    // The read's transaction was rolled back and its connection is usable: the next read of the store answers.
+    await pool.query('UPDATE articles SET record = $2::json WHERE id = $1', [broken, record]);
+    expect((await new PostgresChangeSource(pool, 7).snapshot()).articles.map((a) => a.id)).toEqual(ids);
+  });
+});
+
 describe('a first build begun while the articles are read', () => {
   async function articlesOf(n: number) {
     const files: Record<string, string> = {};
@@ -475,6 +511,27 @@ describe('a first build begun while the articles are read', () => {
     );
     // A store whose collation orders ids otherwise than we do: its pages are not our order.
     expect(await pagedIn([articles.slice(30), articles.slice(0, 30)])).toBeNull();
+  });
+
+  it('sends small batches first and sizes the last so every worker gets its share', () => {
+    const sizes = (ends: number[]) => ends.map((e, k) => e - (ends[k - 1] ?? 0));
+    expect(batchEnds(100_006, 2)).toEqual([10_001, 30_002, 70_004, 100_006]);
+    for (const [total, workers] of [[100_006, 2], [100_000, 3], [99_999, 4], [60, 2]] as const) {
+      const ends = batchEnds(total, workers);
+      const batch = sizes(ends);
+      expect(ends).toHaveLength(2 * workers);
+      expect(ends[ends.length - 1]).toBe(total);
+      expect(Math.min(...batch)).toBeGreaterThan(0);
+      // The first batch is the smallest, the first round grows, and batch k goes to worker k % workers: each gets a 1/workers share.
+      expect(batch[0]).toBe(Math.min(...batch));
+      for (let w = 0; w < workers; w++) expect(Math.abs(batch[w]! + batch[w + workers]! - total / workers)).toBeLessThanOrEqual(2);
+      for (let w = 1; w < workers; w++) expect(batch[w]!).toBeGreaterThan(batch[w - 1]!);
+      // The last batch starts when the read ends: the smallest of the second round.
+      expect(batch[batch.length - 1]).toBe(Math.min(...batch.slice(workers)));
+    }
+    // Fewer articles than batches: no empty batch.
+    expect(batchEnds(3, 4)).toEqual([1, 2, 3]);
+    expect(batchEnds(0, 2)).toEqual([]);
   });
 
   it('leaves a read of fewer articles than its threshold to the caller', async () => {
