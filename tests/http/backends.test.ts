@@ -52,6 +52,9 @@ const LISTINGS = [
   '/articles?to=2022-01-31&sort=oldest',
   '/articles?language=en&limit=3',
   '/articles?source=nobody',
+  '/articles?category=BUSINESS&limit=2',
+  '/articles?category=politics&source=reuters',
+  '/articles?category=no-such-section',
   '/articles?ids=politics-budget-talks,nope,business-oil-prices-climb',
   '/articles?collapse=story&limit=3',
 ];
