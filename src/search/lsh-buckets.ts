@@ -102,20 +102,36 @@ export class BucketTable {
 
   /** Puts `value` (0 to 2^31 - 2, `value % spread === key % spread`; its key `keyOf(value)`, a non-negative 31-bit integer) in the bucket `key`. */
   add(key: number, value: number): void {
-    if (value % this.spread !== key % this.spread) throw new RangeError(`bucket table: value ${value} and key ${key} differ modulo ${this.spread}`);
+    this.checkSpread(key, value);
     const pos = this.find(key);
-    if (pos < 0) {
-      if ((this.used + 1) * 20 > this.tags.length * 17) this.grow(); // above 85% full
-      const at = this.insertionPoint(key);
-      if (this.tags[at] === EMPTY) this.used++;
-      this.tags[at] = this.tagOf(key);
-      this.setHead(at, this.inline(value));
-      return;
-    }
+    if (pos >= 0) return this.prepend(pos, value);
+    if ((this.used + 1) * 20 > this.tags.length * 17) this.grow(); // above 85% full
+    this.place(this.insertionPoint(key), key, value);
+  }
+
+  private checkSpread(key: number, value: number): void {
+    if (value % this.spread !== key % this.spread) throw new RangeError(`bucket table: value ${value} and key ${key} differ modulo ${this.spread}`);
+  }
+
+  /** Adds `value` to the bucket at `pos`: a second value moves the inline one into a chain. */
+  private prepend(pos: number, value: number): void {
     const head = this.head(pos);
-    // A second value: the inline one moves into a chain.
     const next = head >= 0 ? head : this.newEntry(this.inlineValue(head, this.tags[pos]!), -1);
     this.setHead(pos, this.newEntry(value, next));
+  }
+
+  /** Makes the free position `at` (EMPTY or DELETED) the bucket `key`, holding `value` inline. */
+  private place(at: number, key: number, value: number): void {
+    if (this.tags[at] === EMPTY) this.used++;
+    this.tags[at] = this.tagOf(key);
+    this.setHead(at, this.inline(value));
+  }
+
+  /** Calls `fn` with every value of the bucket at `pos`. */
+  private forEachAt(pos: number, fn: (value: number) => void): void {
+    const head = this.head(pos);
+    if (head < 0) return fn(this.inlineValue(head, this.tags[pos]!));
+    for (let e = head; e >= 0; e = this.entryNext[e]!) fn(this.entryValue[e]!);
   }
 
   /**
@@ -125,7 +141,7 @@ export class BucketTable {
    * the two calls.
    */
   forEachThenAdd(key: number, value: number, fn: (value: number) => void): void {
-    if (value % this.spread !== key % this.spread) throw new RangeError(`bucket table: value ${value} and key ${key} differ modulo ${this.spread}`);
+    this.checkSpread(key, value);
     const size = this.tags.length;
     const tag = this.tagOf(key);
     // The first DELETED or EMPTY position on the probe path: where add() would put a new key.
@@ -133,12 +149,8 @@ export class BucketTable {
     for (let pos = home(key) % size; ; pos = pos + 1 === size ? 0 : pos + 1) {
       const t = this.tags[pos]!;
       if (t === tag && this.keyAt(pos) === key) {
-        const head = this.head(pos);
-        if (head < 0) fn(this.inlineValue(head, t));
-        else for (let e = head; e >= 0; e = this.entryNext[e]!) fn(this.entryValue[e]!);
-        // A second value: the inline one moves into a chain.
-        const next = head >= 0 ? head : this.newEntry(this.inlineValue(head, t), -1);
-        this.setHead(pos, this.newEntry(value, next));
+        this.forEachAt(pos, fn);
+        this.prepend(pos, value);
         return;
       }
       if (t === EMPTY) {
@@ -148,12 +160,10 @@ export class BucketTable {
       if (t === DELETED && free < 0) free = pos;
     }
     if ((this.used + 1) * 20 > this.tags.length * 17) {
-      this.add(key, value); // grows first (above 85% full): every position moves
-      return;
+      this.grow(); // above 85% full: every position moves
+      free = this.insertionPoint(key);
     }
-    if (this.tags[free] === EMPTY) this.used++;
-    this.tags[free] = tag;
-    this.setHead(free, this.inline(value));
+    this.place(free, key, value);
   }
 
   /**
@@ -205,10 +215,7 @@ export class BucketTable {
   /** Calls `fn` with every value in the bucket `key`. */
   forEach(key: number, fn: (value: number) => void): void {
     const pos = this.find(key);
-    if (pos < 0) return;
-    const head = this.head(pos);
-    if (head < 0) return fn(this.inlineValue(head, this.tags[pos]!));
-    for (let e = head; e >= 0; e = this.entryNext[e]!) fn(this.entryValue[e]!);
+    if (pos >= 0) this.forEachAt(pos, fn);
   }
 
   /** Takes `value` out of the bucket `key`; an emptied bucket leaves the table. */
