@@ -975,7 +975,7 @@ export interface components {
             path: string;
             sha256: string;
             /** @enum {string} */
-            format: "txt" | "md" | "json" | "ndjson" | "html";
+            format: "txt" | "md" | "json" | "ndjson" | "html" | "xml";
             /** @description Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files */
             line: number | null;
         };

@@ -60,7 +60,7 @@ export const Origin = z
   .object({
     path: z.string().min(1).meta({ description: 'File path relative to the data directory', example: 'business/1m-payoff-for-former-shell-boss.txt' }),
     sha256: z.string().regex(/^[a-f0-9]{64}$/),
-    format: z.enum(['txt', 'md', 'json', 'ndjson', 'html']),
+    format: z.enum(['txt', 'md', 'json', 'ndjson', 'html', 'xml']),
     line: z.number().int().min(1).nullable().meta({ description: 'Line (NDJSON) or array index + 1 (JSON) within the file; null for one-article files' }),
   })
   .meta({ id: 'Origin', description: 'Where the record came from' });

@@ -23,6 +23,7 @@ export const FORMATS: readonly FormatPlugin[] = [
   { format: 'json', extensions: ['.json'], input: 'utf-8', load: async () => (await import('./formats/json.js')).jsonFormat },
   { format: 'ndjson', extensions: ['.ndjson', '.jsonl'], input: 'utf-8', load: async () => (await import('./formats/json.js')).ndjsonFormat },
   { format: 'html', extensions: ['.html', '.htm'], input: 'bytes', load: async () => (await import('./formats/html.js')).htmlFormat },
+  { format: 'xml', extensions: ['.xml', '.rss', '.atom'], input: 'bytes', load: async () => (await import('./formats/xml.js')).xmlFormat },
 ];
 
 const BY_EXTENSION: ReadonlyMap<string, FormatPlugin> = new Map(FORMATS.flatMap((f) => f.extensions.map((e) => [e, f] as const)));

@@ -294,7 +294,8 @@ export function entryFromObject(value: unknown, line: number | null, counts: Nor
   let blocks = parts.blocks;
   if (!blocks.some((b) => typeof b === 'string' && b !== '')) {
     const description = pick(fields, FIELD_NAMES.description);
-    if (typeof description === 'string') blocks = [...blocks, ...cleanLines(description)];
+    // A feed's summary may be markup (`<p>…</p>`), as a body may.
+    if (typeof description === 'string') blocks = [...blocks, ...(htmlBlocks && HOLDS_HTML.test(description) ? htmlBlocks(description, pageBase(url)) : cleanLines(description))];
   }
   const draft = emptyDraft(title);
   const warnings = applyMetadata(draft, fields);

@@ -1,0 +1,240 @@
+/**
+ * Feeds and wire files saved as XML (.xml, .rss, .atom): an RSS 2.0 feed (`content:encoded`,
+ * `dc:creator`, media pictures), an Atom feed, or an IPTC NITF wire story. A feed gives one article
+ * per item, numbered from 1 like a JSON feed's items (`origin.line`); each item is read into the
+ * field names a feed saved as JSON has (shapes.ts), so the same rules make the same article of it.
+ * An item with no title, or with neither content nor a summary, is a problem naming the item.
+ */
+import iconv from 'iconv-lite';
+import { DOMParser } from 'linkedom';
+import { articlesIn, entryFromObject } from '../shapes.js';
+import { htmlBlocks } from '../normalise/html-blocks.js';
+import { cleanLine } from '../normalise/clean.js';
+import { emptyCounts, type FormatParser, type NormalisationCounts, type ParseContext, type ParsedEntry, type ParseResult } from '../types.js';
+
+type Fields = Record<string, unknown>;
+
+/** The few members of linkedom's XML elements read here. */
+interface XmlElement {
+  readonly tagName: string;
+  readonly textContent: string | null;
+  readonly children: ArrayLike<XmlElement>;
+  readonly innerHTML: string;
+  getAttribute(name: string): string | null;
+}
+
+const children = (el: XmlElement, name?: string): XmlElement[] => Array.from(el.children).filter((c) => name === undefined || c.tagName.toLowerCase() === name);
+const child = (el: XmlElement, name: string): XmlElement | undefined => children(el, name)[0];
+const textIn = (el: XmlElement | undefined): string | null => {
+  const t = el?.textContent?.trim();
+  return t ? t : null;
+};
+
+/**
+ * The XML declaration's encoding (or a BOM's), else UTF-8, which must then be valid: a feed that
+ * declares ISO-8859-1 is read as windows-1252, as browsers and feed readers read it.
+ */
+function decodeXml(bytes: Uint8Array): { text: string } | { problem: string } {
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes) };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes) };
+  const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
+  const declared = /^(?:\uFEFF|\xEF\xBB\xBF)?\s*<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/u.exec(head)?.[1]?.toLowerCase() ?? 'utf-8';
+  let encoding: string;
+  try {
+    encoding = new TextDecoder(declared).encoding;
+  } catch {
+    return { problem: `unknown encoding "${declared}" declared by the file` };
+  }
+  if (encoding === 'utf-8') {
+    try {
+      return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+    } catch {
+      return { problem: 'not valid UTF-8, the encoding the file declares (or none)' };
+    }
+  }
+  return { text: iconv.encodingExists(encoding) ? iconv.decode(Buffer.from(bytes), encoding) : new TextDecoder(encoding).decode(bytes) };
+}
+
+/** `jo@example.com (Jo Bloggs)`, as RSS's `author` holds it: the name. */
+function rssAuthor(v: string | null): string | null {
+  if (!v) return null;
+  const named = /\(([^()]+)\)\s*$/u.exec(v);
+  return named ? named[1]!.trim() : /@/u.test(v) ? null : v;
+}
+
+/** A picture an item attaches (`media:content`/`media:thumbnail` of an image, an image `enclosure`), with its caption and credit. */
+function itemImage(item: XmlElement): Fields | null {
+  const groups = [item, ...children(item, 'media:group')];
+  for (const g of groups) {
+    for (const m of [...children(g, 'media:content'), ...children(g, 'media:thumbnail'), ...children(g, 'enclosure')]) {
+      const url = m.getAttribute('url');
+      const type = m.getAttribute('type') ?? '';
+      const medium = m.getAttribute('medium') ?? '';
+      if (!url || (m.tagName.toLowerCase() !== 'media:thumbnail' && !type.startsWith('image/') && medium !== 'image')) continue;
+      return { url, caption: textIn(child(m, 'media:description')) ?? textIn(child(g, 'media:description')) ?? textIn(child(m, 'media:title')), credit: textIn(child(m, 'media:credit')) ?? textIn(child(g, 'media:credit')) };
+    }
+  }
+  return null;
+}
+
+/** An RSS item as a feed item saved as JSON (rss-parser's names). */
+function rssItem(item: XmlElement): Fields {
+  const out: Fields = {};
+  for (const c of children(item)) {
+    const name = c.tagName;
+    if (name === 'category') continue;
+    if (children(c).length === 0 && textIn(c) !== null && !(name in out)) out[name] = textIn(c);
+  }
+  const categories = children(item, 'category').map(textIn).filter((x): x is string => x !== null);
+  if (categories.length > 0) out.categories = categories;
+  delete out.category;
+  // `author` is an e-mail address with the name in brackets; `dc:creator` the name.
+  const author = rssAuthor(textIn(child(item, 'author')));
+  delete out.author;
+  if (author && !out['dc:creator']) out.author = author;
+  const image = itemImage(item);
+  if (image) out.image = image;
+  return out;
+}
+
+/** Atom text constructs: `type="xhtml"` holds markup, `html` escaped markup, `text` plain text. */
+function atomText(el: XmlElement | undefined): string | null {
+  if (!el) return null;
+  if (el.getAttribute('type') === 'xhtml') {
+    const div = child(el, 'div');
+    return (div ?? el).innerHTML.trim() || null;
+  }
+  return textIn(el);
+}
+
+/** Its `rel="alternate"` link (or one with no rel): the item's page. */
+function atomLink(el: XmlElement): string | null {
+  const link = children(el, 'link').find((l) => (l.getAttribute('rel') ?? 'alternate') === 'alternate');
+  return link?.getAttribute('href') ?? null;
+}
+
+function atomEntry(entry: XmlElement): Fields {
+  const out: Fields = {
+    title: atomText(child(entry, 'title')),
+    url: atomLink(entry),
+    id: textIn(child(entry, 'id')),
+    publishedAt: textIn(child(entry, 'published')) ?? textIn(child(entry, 'issued')),
+    updated: textIn(child(entry, 'updated')) ?? textIn(child(entry, 'modified')),
+    authors: children(entry, 'author').map((a) => textIn(child(a, 'name'))).filter(Boolean),
+    categories: children(entry, 'category').map((c) => c.getAttribute('label') ?? c.getAttribute('term')).filter(Boolean),
+    content: atomText(child(entry, 'content')),
+    summary: atomText(child(entry, 'summary')),
+  };
+  // An entry with no publication date is dated by its last update, the only date Atom requires.
+  if (!out.publishedAt) {
+    out.publishedAt = out.updated;
+    delete out.updated;
+  }
+  const image = itemImage(entry);
+  if (image) out.image = image;
+  return out;
+}
+
+/** NITF's compact ISO 8601 (`20261125T141500Z`, `20261125`) in its extended form. */
+function nitfDate(norm: string | null): string | null {
+  const m = norm ? /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$/u.exec(norm.trim()) : null;
+  if (!m) return norm;
+  const [, y, mo, d, h, mi, s, zone] = m;
+  return h ? `${y}-${mo}-${d}T${h}:${mi}:${s ?? '00'}${zone ?? 'Z'}` : `${y}-${mo}-${d}`;
+}
+
+/** The elements of NITF's body.content as story markup: paragraphs, subheads, pictures as figures. */
+function nitfBody(content: XmlElement): string {
+  const parts: string[] = [];
+  for (const el of children(content)) {
+    const name = el.tagName.toLowerCase();
+    if (name === 'media') {
+      if (el.getAttribute('media-type') !== 'image') continue;
+      const src = child(el, 'media-reference')?.getAttribute('source') ?? '';
+      const caption = textIn(child(el, 'media-caption')) ?? '';
+      parts.push(`<figure><img src="${escapeAttr(src)}"><figcaption>${escapeText(caption)}</figcaption></figure>`);
+    } else if (name === 'hl2') parts.push(`<h2>${escapeText(textIn(el) ?? '')}</h2>`);
+    else if (name === 'block') parts.push(nitfBody(el));
+    else if (name === 'p' || name === 'ul' || name === 'ol' || name === 'table' || name === 'blockquote') parts.push(`<${name}>${el.innerHTML}</${name}>`);
+  }
+  return parts.join('\n');
+}
+
+const escapeText = (s: string) => s.replace(/&/gu, '&amp;').replace(/</gu, '&lt;');
+const escapeAttr = (s: string) => escapeText(s).replace(/"/gu, '&quot;');
+
+/** An NITF story as an article object, and its dateline (a separate element in NITF, not a line of the text). */
+function nitfStory(root: XmlElement): { fields: Fields; dateline: { place: string; text: string } | null } {
+  const head = child(root, 'head');
+  const body = child(root, 'body');
+  const bodyHead = body ? child(body, 'body.head') : undefined;
+  const docdata = head ? child(head, 'docdata') : undefined;
+  const meta = (name: string) => (head ? children(head, 'meta').find((m) => m.getAttribute('name') === name)?.getAttribute('content') ?? null : null);
+  const hedline = bodyHead ? child(bodyHead, 'hedline') : undefined;
+  const byline = bodyHead ? textIn(child(bodyHead, 'byline')) : null;
+  const datelineEl = bodyHead ? child(bodyHead, 'dateline') : undefined;
+  const city = datelineEl ? (textIn(child(datelineEl, 'location')) ?? textIn(datelineEl)) : null;
+  const content = body ? child(body, 'body.content') : undefined;
+  const fields: Fields = {
+    title: textIn(hedline ? child(hedline, 'hl1') : undefined) ?? textIn(head ? child(head, 'title') : undefined),
+    byline,
+    publishedAt: nitfDate(docdata ? (child(docdata, 'date.issue')?.getAttribute('norm') ?? child(docdata, 'date.release')?.getAttribute('norm') ?? null) : null),
+    source: meta('source') ?? (docdata ? child(docdata, 'doc.copyright')?.getAttribute('holder') : null) ?? textIn(bodyHead ? child(bodyHead, 'distributor') : undefined),
+    tags: docdata ? children(child(docdata, 'key-list') ?? docdata, 'keyword').map((k) => k.getAttribute('key')).filter(Boolean) : [],
+    category: head ? child(head, 'pubdata')?.getAttribute('position.section') : null,
+    language: root.getAttribute('xml:lang'),
+    body_html: content ? nitfBody(content) : null,
+    description: textIn(bodyHead ? child(bodyHead, 'abstract') : undefined),
+  };
+  return { fields, dateline: city && datelineEl ? { place: cleanLine(city), text: cleanLine(textIn(datelineEl)!) } : null };
+}
+
+/** A feed's items as the object a feed saved as JSON is: `{ title, link, language, items }`. */
+function feedObject(root: XmlElement): Fields | null {
+  const kind = root.tagName.toLowerCase();
+  if (kind === 'rss' || kind === 'rdf:rdf') {
+    const channel = child(root, 'channel');
+    if (!channel) return null;
+    // RSS 1.0 (RDF) puts its items beside the channel, RSS 2.0 inside it.
+    const items = [...children(channel, 'item'), ...children(root, 'item')];
+    return { title: textIn(child(channel, 'title')), link: textIn(child(channel, 'link')), language: textIn(child(channel, 'language')) ?? textIn(child(channel, 'dc:language')), items: items.map(rssItem) };
+  }
+  if (kind === 'feed') return { title: atomText(child(root, 'title')), link: atomLink(root), language: root.getAttribute('xml:lang'), items: children(root, 'entry').map(atomEntry) };
+  return null;
+}
+
+/** An entry that did not make an article, its reason prefixed with the item it is. */
+function itemProblem(entry: ParsedEntry, item: Fields, n: number): ParsedEntry {
+  if (!('problem' in entry)) return entry;
+  const id = typeof item.link === 'string' ? item.link : typeof item.url === 'string' ? item.url : typeof item.guid === 'string' ? item.guid : typeof item.id === 'string' ? item.id : null;
+  return { problem: { ...entry.problem, reason: `item ${n}${id ? ` (${id})` : ''}: ${entry.problem.reason}` } };
+}
+
+export function parseXml(bytes: Uint8Array, context: ParseContext): ParseResult {
+  const counts: NormalisationCounts = emptyCounts();
+  const decoded = decodeXml(bytes);
+  if ('problem' in decoded) return { entries: [{ problem: { kind: 'not-utf8', reason: decoded.problem, line: null } }], counts };
+  if (decoded.text.trim() === '') return { entries: [{ problem: { kind: 'empty', reason: 'file holds only whitespace', line: null } }], counts };
+  const root = (new DOMParser().parseFromString(decoded.text, 'text/xml') as unknown as { documentElement: XmlElement | null }).documentElement;
+  if (!root) return { entries: [{ problem: { kind: 'parse-error', reason: 'no XML element in the file', line: null } }], counts };
+  if (root.tagName.toLowerCase() === 'nitf') {
+    const { fields, dateline } = nitfStory(root);
+    const entry = entryFromObject(fields, null, counts, context, htmlBlocks);
+    if ('draft' in entry && dateline && entry.draft.dateline === null) entry.draft.dateline = dateline;
+    return { entries: [entry], counts };
+  }
+  const feed = feedObject(root);
+  if (!feed) return { entries: [{ problem: { kind: 'parse-error', reason: `<${root.tagName}> is not a feed (RSS, Atom) or a wire story (NITF) this loader reads`, line: null } }], counts };
+  const items = feed.items as Fields[];
+  if (items.length === 0) return { entries: [{ problem: { kind: 'no-body', reason: 'the feed holds no items', line: null } }], counts };
+  const { items: withFeed } = articlesIn(feed);
+  const entries = withFeed.map((item, i) => {
+    const entry = entryFromObject(item, i + 1, counts, context, htmlBlocks);
+    // Named here, not by the loader's generic `no-body`: which item had nothing to read.
+    if ('draft' in entry && entry.draft.paragraphs.length === 0) return itemProblem({ problem: { kind: 'no-body', reason: 'no content, description or summary text', line: i + 1 } }, items[i]!, i + 1);
+    return itemProblem(entry, items[i]!, i + 1);
+  });
+  return { entries, counts };
+}
+
+export const xmlFormat: FormatParser = { format: 'xml', parse: (file, context) => parseXml(file.bytes, context) };
