@@ -15,7 +15,7 @@ import { applyMetadata, type FieldProblem } from '../metadata.js';
 import { addRelated, cleanByline, RELATED_LABELS, splitCoverCredit, statesDate, structureBody } from '../normalise/body.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLine, countWords, creditText, pageBase } from '../normalise/clean.js';
-import { dateOnlyLine } from '../normalise/dates.js';
+import { dateOnlyLine, inZone, statedOffset } from '../normalise/dates.js';
 import { collectBlocks, figureBlock, htmlBlocks, resolve, textOf, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
 import { entryFromObject } from '../shapes.js';
 import { emptyCounts, emptyDraft, type ArticleDraft, type Block, type FormatParser, type NormalisationCounts, type ParseContext, type ParseResult } from '../types.js';
@@ -282,8 +282,8 @@ function liveSummary(doc: DomDocument): string[] {
   return [];
 }
 
-/** The word before a byline, in the languages outlets print it (`By`, `Par`, `Von`, `Por`, `بقلم`). */
-const BYLINE_WORD = /^(?:by|par|von|por|door|di|av|af|بقلم|كتب)[\s:]+/iu;
+/** The word before a byline, in the languages outlets print it (`By`, `Par`, `Von`, `Por`, `بقلم`, `מאת`). */
+const BYLINE_WORD = /^(?:by|par|von|por|door|di|av|af|بقلم|كتب|מאת)[\s:]+/iu;
 
 // ---------------------------------------------------------------------------------------------
 // Chrome and related blocks, taken out before Readability looks for the content
@@ -307,6 +307,53 @@ function words(el: DomElement): string[] {
     .filter(Boolean);
 }
 
+/**
+ * What a consent placeholder or a newsletter insert set inside the story says: a request for
+ * permission to use cookies, its buttons' words, an e-mail box's prompt, a privacy notice, the
+ * marker after a promotion. Never a story's words: each is short and speaks to the reader.
+ */
+const INSERT_TEXT =
+  /^(?:(?=.{0,300}$).*\b(?:we need your (?:permission|consent)|(?:may be|is) using cookies|(?:accept|allow|enable) (?:all )?cookies (?:to|and|in order)|consent to (?:the use of )?cookies|(?:this|the) content is (?:blocked|provided by|hosted by))\b.*|(?:accept|allow|enable|reject|manage) (?:all |my |the )?(?:cookies|choices|preferences|consent)(?: and continue)?|enter your e-?mail(?: address)?|your e-?mail(?: address)?|privacy notice: .{10,250}|after (?:e-?mail|newsletter) promotion)$/iu;
+/** What INSERT_TEXT's lines hold, for a glance before the pattern: most paragraphs hold none. */
+const INSERT_HINT = /ookie|mail|rivacy|onsent|ontent is|hoices|references/u;
+
+/**
+ * Consent placeholders (a video "provided by YouTube" until cookies are allowed) and newsletter
+ * inserts set inside the story's body, under class names no chrome list knows: the block around a
+ * paragraph that says what INSERT_TEXT says (its largest short container, so the insert's heading
+ * and buttons go with it), or the paragraph alone when the story's body holds it directly.
+ */
+function dropInserts(doc: DomDocument): void {
+  for (const p of Array.from(doc.querySelectorAll('p, label'))) {
+    const raw = p.textContent ?? '';
+    if (raw.length > 400 || !INSERT_HINT.test(raw) || !INSERT_TEXT.test(textOf(p))) continue;
+    let block = p;
+    for (let up = p.parentElement; up && !/^(?:ARTICLE|MAIN|BODY|HTML)$/u.test(up.tagName.toUpperCase()) && (up.textContent ?? '').length <= 700 && up.querySelectorAll('p').length <= 8; up = up.parentElement) block = up;
+    block.remove();
+  }
+}
+
+/**
+ * The next page of a story split over pages (`<link rel="next">`, or a pager's `rel="next"` link,
+ * to the same address with a page number): the loader keeps the page it was given and says so.
+ * A link to the next story (a blog's "next post") is another address, not a page of this one.
+ */
+function nextPageOf(doc: DomDocument, url: unknown): string | null {
+  const base = pageBase(url);
+  if (!base) return null;
+  const next = doc.querySelector('link[rel~="next" i][href], a[rel~="next" i][href]');
+  const href = next ? resolve(next.getAttribute('href'), base) : null;
+  if (!href) return null;
+  try {
+    const page = new URL(base);
+    const to = new URL(href);
+    const path = page.pathname.replace(/\/$/u, '');
+    return to.host === page.host && to.href !== page.href && (to.pathname.replace(/\/$/u, '') === path || to.pathname.startsWith(`${path}/`)) ? href : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Published/Updated/Posted lines anywhere on the page: Readability drops page headers that hold them. */
 function statedDateLines(doc: DomDocument): string[] {
   const out = new Set<string>();
@@ -323,10 +370,10 @@ function statedDateLines(doc: DomDocument): string[] {
 function takeRelated(doc: DomDocument, base: string | null): Array<{ title: string; url: string | null }> {
   const out: Array<{ title: string; url: string | null }> = [];
   const seen = new Set<string>();
-  const take = (links: DomElement[]) => {
+  const take = (links: DomElement[], headline?: string) => {
     for (const a of links) {
       // A teaser's own label ("READ MORE: Residents near…") is not part of the headline.
-      const title = textOf(a).replace(RELATED_LABEL, '');
+      const title = headline ?? textOf(a).replace(RELATED_LABEL, '');
       if (countWords(title) < 3 || seen.has(title)) continue;
       seen.add(title);
       out.push({ title, url: resolve(a.getAttribute('href'), base) });
@@ -341,6 +388,14 @@ function takeRelated(doc: DomDocument, base: string | null): Array<{ title: stri
     if (links.length === 0) continue;
     take(links);
     block.remove();
+  }
+  // A rich link (the Guardian's `data-gu-name="rich-link"` aside), or any aside set between the
+  // story's paragraphs that links one other page: a related headline, not a paragraph.
+  for (const aside of Array.from(doc.querySelectorAll('aside, [data-gu-name="rich-link"], [data-component="rich-link"]'))) {
+    const link = inlineLink(aside);
+    if (!link) continue;
+    take([link.a], link.title);
+    aside.remove();
   }
   // A paragraph that opens with a label (`<p><strong>Related:</strong> <a>…</a></p>`), or holds
   // only the label with the list of links right after it, as CMS editors insert them in the text.
@@ -364,6 +419,27 @@ function takeRelated(doc: DomDocument, base: string | null): Array<{ title: stri
     }
   }
   return out;
+}
+
+const RICH_LINK = /rich-?link/iu;
+
+/**
+ * The one link of an aside that stands between a story's paragraphs (or is named a rich link),
+ * with its headline: the heading inside the link when it has one (the Guardian puts a kicker such
+ * as "Explainer" beside it), else the link's text; null for asides that hold more than a link
+ * (pull quotes, fact boxes, lists of links) or sit outside the text (sidebars).
+ */
+function inlineLink(aside: DomElement): { a: DomElement; title: string } | null {
+  const named = RICH_LINK.test(`${aside.getAttribute('data-gu-name') ?? ''} ${aside.getAttribute('data-component') ?? ''} ${aside.getAttribute('class') ?? ''}`);
+  if (!named && !(aside.parentElement?.querySelector(':scope > p') ?? null)) return null;
+  const links = Array.from(aside.querySelectorAll('a[href]'));
+  if (links.length !== 1) return null;
+  const a = links[0]!;
+  const heading = a.querySelector('h2, h3, h4, h5, h6');
+  const title = (heading ? textOf(heading) : textOf(a)).replace(RELATED_LABEL, '');
+  // Besides the link, at most a label or a kicker ("Related", "Explainer").
+  if (countWords(title) < 3 || countWords(textOf(aside)) - countWords(textOf(a)) > 3) return null;
+  return { a, title };
 }
 
 /** Class words outlets give the byline's element, in several languages. */
@@ -421,7 +497,10 @@ export function readPage(doc: DomDocument, parseContent: (html: string) => DomDo
   const h1Text = h1 ? textOf(h1) : null;
   const pageData = nextDataArticle(doc);
   const related = takeRelated(doc, base);
+  const nextPage = nextPageOf(doc, fields.url);
+  if (nextPage) problems.push(`only this page of a story split over pages is read: its next page (${nextPage}) is another file, or not saved`);
   const { byline: bylineElement, live: liveClasses } = dropChrome(doc);
+  dropInserts(doc);
   const hero = doc.querySelector('figure') ? heroFigure(doc, base) : null;
   const blocks: Block[] = statedDateLines(doc);
   const dateLines = blocks.length;
@@ -538,9 +617,28 @@ export function parseHtml(bytes: Uint8Array, context: ParseContext = { chrome: D
   structureBody(draft, page.blocks, counts, context);
   splitCoverCredit(draft);
   addRelated(draft, page.related);
+  if (draft.dateSource !== null && draft.dateSource !== 'metadata' && draft.language !== null && CJK_LANGUAGES.has(draft.language.slice(0, 2).toLowerCase())) placeInPageZone(draft, page.blocks, decoded.text);
   const fromData = page.pageData ? fromPageData(page.pageData, draft, context) : null;
   if (fromData) return { entries: [{ draft: fromData.draft, line: null, warnings: [...warnings, ...fromData.warnings] }], counts: fromData.counts };
   return { entries: [{ draft, line: null, warnings }], counts };
+}
+
+const CJK_LANGUAGES = new Set(['ja', 'zh', 'ko']);
+/** A zone a date line states itself (`GMT`, `JST`, `+09:00`): then the line's time is not local. */
+const ZONE_MARK = /\b(?:GMT|UTC|JST|KST|CST|HKT|SGT|CET|BST)\b|[+-]\d{2}:?\d{2}\b|\(?UTC[+-]/u;
+
+/**
+ * Japanese, Chinese and Korean pages print their local time with no zone (`2026年11月25日 16時10分`),
+ * read as UTC like any time without one; when the page states its zone on a timestamp anywhere (an
+ * `article:modified_time`, JSON-LD's `dateModified`, a `+09:00` in its data), that time is placed in
+ * it. `dateSource` still says which line gave the date. Days without a time stay midnight UTC.
+ */
+function placeInPageZone(draft: ArticleDraft, blocks: readonly Block[], page: string): void {
+  const published = draft.publishedAt;
+  if (published === null || !published.endsWith('Z') || published.endsWith('T00:00:00.000Z')) return;
+  if (blocks.some((b) => typeof b === 'string' && b.length <= 80 && /\d/u.test(b) && ZONE_MARK.test(b))) return;
+  const offset = statedOffset(page);
+  if (offset !== null && offset !== 0) draft.publishedAt = inZone(published, offset);
 }
 
 const wordsOf = (paragraphs: string[]) => paragraphs.reduce((n, p) => n + countWords(p), 0);

@@ -375,7 +375,30 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
     }
     draft.paragraphs.push(line);
   }
+  authorNote(draft);
   settleDates(draft, stated);
+}
+
+/** `Dr Helen Marsh is a lecturer in …`: who is the subject of a closing note, and what follows. */
+const NOTE_SUBJECT = /^(.{3,80}?)\s+(?:is|was|has been|writes|teaches|works|leads|chairs|directs|runs)\s/u;
+
+/**
+ * An opinion column's closing note on its author (`Samir Haddad is a senior lecturer in public
+ * policy at …`): the last paragraph, short, about the byline's author (or "The author"/"The
+ * writer"), is attribution, not story. Kept in `attribution`, or with the credits when the page
+ * already states one.
+ */
+function authorNote(draft: ArticleDraft): void {
+  const last = draft.paragraphs.at(-1);
+  if (draft.paragraphs.length < 3 || last === undefined || last.length > 400 || countWords(last) > 50 || !/[.!]$/u.test(last)) return;
+  const subject = NOTE_SUBJECT.exec(last)?.[1];
+  if (!subject) return;
+  const author = draft.byline?.split(/\s*(?:,|\band\b|&)\s*/u)[0]?.trim() ?? '';
+  const aboutAuthor = /^The (?:author|writer|columnist)$/iu.test(subject) || (countWords(author) >= 2 && (subject.endsWith(author) || author.endsWith(subject)) && countWords(subject) >= 2);
+  if (!aboutAuthor) return;
+  draft.paragraphs.pop();
+  if (draft.attribution === null) draft.attribution = last;
+  else draft.credits.push(last);
 }
 
 /** A line that is only a date, above the story ("Mon 4 Mar 2024 09.15 GMT"): its publication date. */

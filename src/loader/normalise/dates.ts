@@ -27,6 +27,21 @@ function isoWithOffset(ms: number, offsetMinutes: number): string {
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
+/**
+ * A time read without a zone (`2026年11月25日 16時10分` → `…T16:10:00.000Z`, the wall clock taken as
+ * UTC) placed in the zone `offsetMinutes` east of UTC that the page states elsewhere:
+ * `…T16:10:00.000+09:00`.
+ */
+export function inZone(wallClockAsUtc: string, offsetMinutes: number): string {
+  return isoWithOffset(Date.parse(wallClockAsUtc) - offsetMinutes * 60_000, offsetMinutes);
+}
+
+/** The first offset a page states on a timestamp (`2026-11-25T18:05:00+09:00` in a meta tag, JSON-LD, a `<time>`): minutes east of UTC, or null. */
+export function statedOffset(page: string): number | null {
+  const m = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-])(\d{2}):?(\d{2})(?!\d)/u.exec(page);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : null;
+}
+
 function toIso(c: ParsedComponents): string | null {
   const y = c.get('year');
   if (y === null || y < 1800 || y > 2200) return null;

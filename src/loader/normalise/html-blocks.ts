@@ -57,11 +57,41 @@ export function containerText(el: DomElement): string {
 
 
 const CREDIT_PART = '[class*="credit" i], [class*="copyright" i], [class*="source" i], [itemprop="copyrightHolder"], [itemprop="creditText"], small';
+/** A credit the figure prints beside its caption rather than in it (`<span class="credit">` after the figcaption). */
+const FIGURE_CREDIT = '[class*="credit" i], [class*="copyright" i], [itemprop="copyrightHolder"], [itemprop="creditText"]';
+
+/** The widest candidate of a `srcset` (`a.jpg 480w, b.jpg 1024w`), or its last. */
+function widestOfSrcset(srcset: string | null): string | null {
+  if (!srcset) return null;
+  let best: string | null = null;
+  let bestWidth = -1;
+  for (const candidate of srcset.split(/,\s+/u)) {
+    const [url, size] = candidate.trim().split(/\s+/u);
+    const width = size ? Number.parseFloat(size) : 0;
+    if (url && width >= bestWidth) {
+      best = url;
+      bestWidth = width;
+    }
+  }
+  return best;
+}
+
+/**
+ * The address of the picture an <img> shows: lazy-loading pages put it in `data-src` (or
+ * `data-lazy-src`, `data-original`) with a placeholder or a `data:` URI in `src`, or only in `srcset`.
+ */
+function imageAddress(img: DomElement | null): string | null {
+  if (!img) return null;
+  const src = img.getAttribute('src');
+  const lazy = img.getAttribute('data-src') ?? img.getAttribute('data-lazy-src') ?? img.getAttribute('data-original');
+  if (src && !src.startsWith('data:') && lazy === null) return src;
+  return lazy ?? widestOfSrcset(img.getAttribute('srcset') ?? img.getAttribute('data-srcset')) ?? (src && !src.startsWith('data:') ? src : null);
+}
 
 export function figureBlock(fig: DomElement, base: string | null): Block {
   // AMP pages draw their images with <amp-img>.
   const img = fig.querySelector('img, amp-img');
-  const url = resolve(img?.getAttribute('src') ?? img?.getAttribute('data-src') ?? null, base);
+  const url = resolve(imageAddress(img), base);
   const captionEl = fig.querySelector('figcaption');
   let credit: string | null = null;
   let caption: string | null = null;
@@ -72,6 +102,10 @@ export function figureBlock(fig: DomElement, base: string | null): Block {
       creditEl.remove();
     }
     caption = textOf(captionEl) || null;
+  }
+  if (credit === null) {
+    const creditEl = fig.querySelector(FIGURE_CREDIT);
+    if (creditEl && creditEl !== captionEl) credit = creditText(textOf(creditEl));
   }
   if (!caption) caption = cleanLine(img?.getAttribute('alt') ?? '') || null;
   return { image: { caption, credit, url } };
