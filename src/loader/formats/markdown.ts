@@ -11,6 +11,7 @@
  */
 import { marked, type Token, type Tokens } from 'marked';
 import { parse as parseYaml } from 'yaml';
+import { parse as parseTomlDocument, TomlError } from 'smol-toml';
 import { decodeHTML } from 'entities';
 import { applyMetadata, FIELD_NAMES, pick, text } from '../metadata.js';
 import { addRelated, isRelatedHeader, structureBody } from '../normalise/body.js';
@@ -275,56 +276,26 @@ function collect(token: Token, blocks: Block[], onHeading: (h: string) => void, 
   }
 }
 
-const TOML_VALUE = /^(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(true|false)|([+-]?\d[\d_]*(?:\.\d+)?)(?![\d:-])|(\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:\d\d)?)?))\s*/u;
-
-/** One TOML value at the start of `s` (a string, boolean, number, date, or an array of them) and the rest. */
-function tomlValue(s: string): [unknown, string] {
-  if (s.startsWith('[')) {
-    const list: unknown[] = [];
-    let rest = s.slice(1).trimStart();
-    while (!rest.startsWith(']')) {
-      const [v, after] = tomlValue(rest);
-      list.push(v);
-      rest = after.replace(/^,\s*/u, '');
-      if (rest === '') throw new Error('unclosed array');
-    }
-    return [list, rest.slice(1).trimStart()];
-  }
-  const m = TOML_VALUE.exec(s);
-  if (!m) throw new Error(`unreadable value ${JSON.stringify(s.slice(0, 40))}`);
-  const value = m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : m[2] ?? (m[3] !== undefined ? m[3] === 'true' : m[4] !== undefined ? Number(m[4].replace(/_/gu, '')) : m[5]);
-  return [value, s.slice(m[0].length)];
+/** smol-toml's dates as the text they were written in (`2026-11-19`, `…T08:30:00+09:00`): metadata reads a stated offset from it. */
+function datesAsText(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (Array.isArray(v)) return v.map(datesAsText);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, datesAsText(x)]));
+  return v;
 }
 
 /**
- * The TOML that front matter holds: `key = value` lines (strings, numbers, booleans, dates, one-line
- * arrays), `[table]` headers and comments. Anything else is an error naming its line, reported as
- * the file's parse-error like a YAML mistake.
+ * The TOML that front matter holds, read by smol-toml (TOML 1.0: multi-line strings, inline tables,
+ * arrays of tables). A mistake is an error naming its line, reported as the file's parse-error
+ * like a YAML mistake.
  */
 export function parseToml(source: string): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
-  let table = root;
-  const lines = source.split(/\r?\n/u);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const header = /^\[\s*([\w.-]+)\s*\]$/u.exec(line);
-    if (header) {
-      table = root;
-      for (const key of header[1]!.split('.')) table = (table[key] ??= {}) as Record<string, unknown>;
-      continue;
-    }
-    const kv = /^("?)([\w.-]+)\1\s*=\s*(.*)$/u.exec(line);
-    if (!kv) throw new Error(`line ${i + 1}: expected key = value`);
-    try {
-      const [value, rest] = tomlValue(kv[3]!);
-      if (rest !== '' && !rest.startsWith('#')) throw new Error(`unexpected ${JSON.stringify(rest.slice(0, 20))}`);
-      table[kv[2]!] = value;
-    } catch (e) {
-      throw new Error(`line ${i + 1}: ${(e as Error).message}`, { cause: e });
-    }
+  try {
+    return datesAsText(parseTomlDocument(source)) as Record<string, unknown>;
+  } catch (e) {
+    if (!(e instanceof TomlError)) throw e;
+    throw new Error(`line ${e.line}: ${e.message.split('\n')[0]!.replace(/^Invalid TOML document:\s*/u, '')}`, { cause: e });
   }
-  return root;
 }
 
 export const markdownFormat: FormatParser = { format: 'md', parse: (file, context) => parseMarkdown(file.text ?? '', context) };
