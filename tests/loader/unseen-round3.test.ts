@@ -1,8 +1,8 @@
 /**
- * The loader on outlets and exports it was not written for, round 3 (session 11): 14 more fixture
+ * The loader on outlets and exports it was not written for, round 3 (session 11): 15 more fixture
  * files of our own in tests/fixtures/unseen/round3 — feeds saved as XML (RSS 2.0 with
  * content:encoded and a summary-only item, Atom with html content and a summary-only entry), an
- * IPTC NITF wire story, a Guardian page with a rich link, a page with an inline aside linking
+ * IPTC NITF wire story and a NewsML-G2 news message (a text item and a picture item), a Guardian page with a rich link, a page with an inline aside linking
  * another story, an opinion column with a closing author note, Japanese and Chinese pages whose
  * zone is stated only on another timestamp, lazy-loaded images, figures whose credit sits beside
  * the caption, an AMP carousel, a story split over two pages, consent and newsletter inserts inside
@@ -143,6 +143,13 @@ const EXPECTED: ExpectedArticle[] = [
     last: "The port's owner said the offer was fair and that it remained open to talks.",
   },
   {
+    id: "wire-newsml-g2-1",
+    fields: {"title":"Rotterdam container traffic falls for third quarter","source":{"id":"northline-wire","name":"Northline Wire"},"byline":"Pieter de Vries","dateline":{"place":"ROTTERDAM","text":"ROTTERDAM, Nov 25"},"publishedAt":"2026-11-25T14:40:00.000Z","modifiedAt":"2026-11-25T15:02:00.000Z","dateSource":"metadata","category":null,"tags":["Shipping","Ports"],"language":"en","url":null,"cover":null,"images":[],"related":[],"attribution":null,"credits":[],"wordCount":59},
+    paragraphs: 3,
+    first: "Container traffic through Rotterdam, Europe's largest port, fell for a third quarter in a row as trade with Asia slowed, the port authority said on Wednesday.",
+    last: "The authority said it expected volumes to recover next year as new shipping routes opened.",
+  },
+  {
     id: "zh-zone-jsonld",
     fields: {"title":"江城地铁5号线明年通车","source":{"id":"source-8693e5140d","name":"江城晚报"},"byline":null,"dateline":null,"publishedAt":"2026-11-25T09:15:00.000+08:00","modifiedAt":"2026-11-25T11:20:00.000+08:00","dateSource":"published-line","category":null,"tags":[],"language":"zh","url":"https://jiangcheng-wanbao.example/news/20261125/metro-line-5","cover":null,"images":[],"related":[],"attribution":null,"credits":[],"wordCount":110},
     paragraphs: 3,
@@ -167,13 +174,14 @@ describe('round 3: pages, feeds and wire files of outlets the loader was not wri
   });
 
   it('gives each feed item its own article with the xml format and its 1-based position', () => {
-    expect(['riverside-feed-1', 'riverside-feed-2', 'riverside-feed-3', 'fenland-feed-1', 'fenland-feed-2', 'wire-nitf'].map((id) => get(id).origin)).toMatchObject([
+    expect(['riverside-feed-1', 'riverside-feed-2', 'riverside-feed-3', 'fenland-feed-1', 'fenland-feed-2', 'wire-nitf', 'wire-newsml-g2-1'].map((id) => get(id).origin)).toMatchObject([
       { path: 'riverside-feed.rss', format: 'xml', line: 1 },
       { path: 'riverside-feed.rss', format: 'xml', line: 2 },
       { path: 'riverside-feed.rss', format: 'xml', line: 3 },
       { path: 'fenland-feed.atom', format: 'xml', line: 1 },
       { path: 'fenland-feed.atom', format: 'xml', line: 2 },
       { path: 'wire-nitf.xml', format: 'xml', line: null },
+      { path: 'wire-newsml-g2.xml', format: 'xml', line: 1 },
     ]);
   });
 
@@ -221,7 +229,7 @@ describe('round 3: the family rules on files of our own (and what they must leav
     const d = draftOf(parseXml(latin1, { chrome: DEFAULT_CHROME }));
     expect([d.title, d.sourceName, d.paragraphs]).toEqual(['Café reopens by the quay', 'Café News', ['The café reopened on Friday after a refit.']]);
     expect(parseXml(xml('<?xml version="1.0"?><urlset><url><loc>https://x.example/</loc></url></urlset>'), { chrome: DEFAULT_CHROME }).entries).toEqual([
-      { problem: { kind: 'parse-error', reason: '<urlset> is not a feed (RSS, Atom) or a wire story (NITF) this loader reads', line: null } },
+      { problem: { kind: 'parse-error', reason: '<urlset> is not a feed (RSS, Atom) or a wire story (NITF, NewsML-G2) this loader reads', line: null } },
     ]);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Feeds and wire files saved as XML (.xml, .rss, .atom): an RSS 2.0 feed (`content:encoded`,
- * `dc:creator`, media pictures), an Atom feed, or an IPTC NITF wire story. A feed gives one article
+ * `dc:creator`, media pictures), an Atom feed, or an IPTC wire story (NITF, NewsML-G2). A feed gives one article
  * per item, numbered from 1 like a JSON feed's items (`origin.line`); each item is read into the
  * field names a feed saved as JSON has (shapes.ts), so the same rules make the same article of it.
  * An item with no title, or with neither content nor a summary, is a problem naming the item.
@@ -23,7 +23,11 @@ interface XmlElement {
   getAttribute(name: string): string | null;
 }
 
-const children = (el: XmlElement, name?: string): XmlElement[] => Array.from(el.children).filter((c) => name === undefined || c.tagName.toLowerCase() === name);
+/** Child elements, all or those of one name (compared without case: RSS is lower case, NewsML-G2 camel case). */
+const children = (el: XmlElement, name?: string): XmlElement[] => {
+  const wanted = name?.toLowerCase();
+  return Array.from(el.children).filter((c) => wanted === undefined || c.tagName.toLowerCase() === wanted);
+};
 const child = (el: XmlElement, name: string): XmlElement | undefined => children(el, name)[0];
 const textIn = (el: XmlElement | undefined): string | null => {
   const t = el?.textContent?.trim();
@@ -189,6 +193,58 @@ function nitfStory(root: XmlElement): { fields: Fields; dateline: { place: strin
   return { fields, dateline: city && datelineEl ? { place: cleanLine(city), text: cleanLine(textIn(datelineEl)!) } : null };
 }
 
+/**
+ * A NewsML-G2 text item (IPTC's wire format after NITF): `contentMeta` holds the headline, `by`,
+ * `dateline`, `located`, keywords and subjects, `itemMeta` the dates and provider; the story is
+ * the `inlineXML` of its `contentSet`, NITF's `body.content` or XHTML.
+ */
+function newsMlItem(item: XmlElement): { fields: Fields; dateline: { place: string; text: string } | null } | null {
+  const itemMeta = child(item, 'itemMeta');
+  const itemClass = itemMeta ? child(itemMeta, 'itemClass')?.getAttribute('qcode') : null;
+  if (itemClass && !/:text$/u.test(itemClass)) return null;
+  const meta = child(item, 'contentMeta');
+  const inline = children(child(item, 'contentSet') ?? item, 'inlineXML')[0];
+  if (!meta || !inline) return null;
+  const bodyContent = findDeep(inline, 'body.content');
+  const xhtmlBody = bodyContent ? undefined : findDeep(inline, 'body');
+  const name = (el: XmlElement | undefined) => (el ? (textIn(child(el, 'name')) ?? textIn(el)) : null);
+  const rights = child(item, 'rightsInfo');
+  const dateline = textIn(child(meta, 'dateline'));
+  const place = name(child(meta, 'located'));
+  const fields: Fields = {
+    title: textIn(child(meta, 'headline')),
+    byline: textIn(child(meta, 'by')) ?? (children(meta, 'creator').map(name).filter(Boolean) as string[]),
+    publishedAt: textIn(itemMeta ? child(itemMeta, 'firstCreated') : undefined) ?? textIn(child(meta, 'contentCreated')) ?? textIn(itemMeta ? child(itemMeta, 'versionCreated') : undefined),
+    modifiedAt: textIn(itemMeta ? child(itemMeta, 'versionCreated') : undefined),
+    source: name(rights ? child(rights, 'copyrightHolder') : undefined) ?? name(itemMeta ? child(itemMeta, 'provider') : undefined),
+    tags: children(meta, 'keyword').map(textIn).filter(Boolean),
+    language: child(meta, 'language')?.getAttribute('tag') ?? item.getAttribute('xml:lang'),
+    body_html: bodyContent ? nitfBody(bodyContent) : xhtmlBody ? xhtmlBody.innerHTML : null,
+    description: textIn(children(meta, 'description')[0]),
+  };
+  if ((fields.byline as string[]).length === 0) delete fields.byline;
+  // The place as the dateline prints it (`ROTTERDAM, Nov 25`), as text datelines give it; else the item's location.
+  const placeName = dateline ? cleanLine(dateline.split(',')[0]!) || place : null;
+  return { fields, dateline: dateline && placeName ? { place: placeName, text: cleanLine(dateline) } : null };
+}
+
+/** The first element named `name` at any depth below `el`. */
+function findDeep(el: XmlElement, name: string): XmlElement | undefined {
+  for (const c of children(el)) {
+    if (c.tagName.toLowerCase() === name) return c;
+    const found = findDeep(c, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** One article of a wire story with its own dateline element (NITF, NewsML-G2). */
+function wireEntry(story: { fields: Fields; dateline: { place: string; text: string } | null }, line: number | null, counts: NormalisationCounts, context: ParseContext): ParsedEntry {
+  const entry = entryFromObject(story.fields, line, counts, context, htmlBlocks);
+  if ('draft' in entry && story.dateline && entry.draft.dateline === null) entry.draft.dateline = story.dateline;
+  return entry;
+}
+
 /** A feed's items as the object a feed saved as JSON is: `{ title, link, language, items }`. */
 function feedObject(root: XmlElement): Fields | null {
   const kind = root.tagName.toLowerCase();
@@ -217,14 +273,19 @@ export function parseXml(bytes: Uint8Array, context: ParseContext): ParseResult 
   if (decoded.text.trim() === '') return { entries: [{ problem: { kind: 'empty', reason: 'file holds only whitespace', line: null } }], counts };
   const root = (new DOMParser().parseFromString(decoded.text, 'text/xml') as unknown as { documentElement: XmlElement | null }).documentElement;
   if (!root) return { entries: [{ problem: { kind: 'parse-error', reason: 'no XML element in the file', line: null } }], counts };
-  if (root.tagName.toLowerCase() === 'nitf') {
-    const { fields, dateline } = nitfStory(root);
-    const entry = entryFromObject(fields, null, counts, context, htmlBlocks);
-    if ('draft' in entry && dateline && entry.draft.dateline === null) entry.draft.dateline = dateline;
-    return { entries: [entry], counts };
+  const rootName = root.tagName.toLowerCase();
+  if (rootName === 'nitf') return { entries: [wireEntry(nitfStory(root), null, counts, context)], counts };
+  if (rootName === 'newsitem' || rootName === 'newsmessage') {
+    // A news message carries its items in `itemSet`; pictures and packages among them are not stories.
+    const items = rootName === 'newsitem' ? [root] : children(child(root, 'itemSet') ?? root, 'newsItem');
+    const stories = items.map(newsMlItem);
+    const one = rootName === 'newsitem';
+    const entries = stories.flatMap((story, i) => (story ? [wireEntry(story, one ? null : i + 1, counts, context)] : []));
+    if (entries.length === 0) return { entries: [{ problem: { kind: 'no-body', reason: 'no NewsML-G2 text item with inline content', line: null } }], counts };
+    return { entries, counts };
   }
   const feed = feedObject(root);
-  if (!feed) return { entries: [{ problem: { kind: 'parse-error', reason: `<${root.tagName}> is not a feed (RSS, Atom) or a wire story (NITF) this loader reads`, line: null } }], counts };
+  if (!feed) return { entries: [{ problem: { kind: 'parse-error', reason: `<${root.tagName}> is not a feed (RSS, Atom) or a wire story (NITF, NewsML-G2) this loader reads`, line: null } }], counts };
   const items = feed.items as Fields[];
   if (items.length === 0) return { entries: [{ problem: { kind: 'no-body', reason: 'the feed holds no items', line: null } }], counts };
   const { items: withFeed } = articlesIn(feed);
