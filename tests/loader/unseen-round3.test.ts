@@ -228,6 +228,9 @@ describe('round 3: the family rules on files of our own (and what they must leav
     const latin1 = Buffer.concat([xml('<?xml version="1.0" encoding="ISO-8859-1"?><rss><channel><title>Caf'), Buffer.from([0xe9]), xml(' News</title><item><title>Caf'), Buffer.from([0xe9]), xml(' reopens by the quay</title><description>The caf'), Buffer.from([0xe9]), xml(' reopened on Friday after a refit.</description></item></channel></rss>')]);
     const d = draftOf(parseXml(latin1, { chrome: DEFAULT_CHROME }));
     expect([d.title, d.sourceName, d.paragraphs]).toEqual(['Café reopens by the quay', 'Café News', ['The café reopened on Friday after a refit.']]);
+    // Declaring nothing and not UTF-8: windows-1252, as a page that declares nothing is read.
+    const undeclared = Buffer.concat([xml('<rss><channel><item><title>Caf'), Buffer.from([0xe9]), xml(' reopens</title><description>It reopened on Friday.</description></item></channel></rss>')]);
+    expect(draftOf(parseXml(undeclared, { chrome: DEFAULT_CHROME })).title).toBe('Café reopens');
     expect(parseXml(xml('<?xml version="1.0"?><urlset><url><loc>https://x.example/</loc></url></urlset>'), { chrome: DEFAULT_CHROME }).entries).toEqual([
       { problem: { kind: 'parse-error', reason: '<urlset> is not a feed (RSS, Atom) or a wire story (NITF, NewsML-G2) this loader reads', line: null } },
     ]);

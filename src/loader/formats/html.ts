@@ -9,10 +9,10 @@
  * every other format.
  */
 import { Readability } from '@mozilla/readability';
-import iconv from 'iconv-lite';
 import { parseHTML } from 'linkedom';
 import { applyMetadata, type FieldProblem } from '../metadata.js';
 import { addRelated, cleanByline, RELATED_LABELS, splitCoverCredit, statesDate, structureBody } from '../normalise/body.js';
+import { bomCharset, decodeDeclared, type Decoded } from '../normalise/charset.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLine, countWords, creditText, pageBase } from '../normalise/clean.js';
 import { dateOnlyLine, inZone, statedOffset } from '../normalise/dates.js';
@@ -25,47 +25,20 @@ import { emptyCounts, emptyDraft, type ArticleDraft, type Block, type FormatPars
 
 export type { DomDocument, DomElement } from '../normalise/html-blocks.js';
 
-const BOMS: Array<[number[], string]> = [
-  [[0xef, 0xbb, 0xbf], 'utf-8'],
-  [[0xfe, 0xff], 'utf-16be'],
-  [[0xff, 0xfe], 'utf-16le'],
-];
+export type { Decoded } from '../normalise/charset.js';
 
-/** The charset a page declares in its first 1024 bytes (`<meta charset>` or http-equiv), or null. */
+/** The charset a page declares in its first 1024 bytes (a BOM, `<meta charset>` or http-equiv), or null. */
 export function declaredCharset(bytes: Uint8Array): string | null {
-  for (const [bom, label] of BOMS) if (bom.every((b, i) => bytes[i] === b)) return label;
+  const bom = bomCharset(bytes);
+  if (bom) return bom;
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
   const m = /<meta\s[^>]*charset\s*=\s*["']?\s*([\w:.-]+)/iu.exec(head);
   return m ? m[1]!.toLowerCase() : null;
 }
 
-export type Decoded = { text: string; charset: string } | { problem: 'not-utf8' | 'parse-error'; reason: string };
-
-/**
- * Decodes the page as browsers do: by its BOM or declared charset, its label read as the WHATWG
- * Encoding Standard reads it (TextDecoder: `iso-8859-1` and `latin1` mean windows-1252); with
- * none, as UTF-8 when it is valid and else windows-1252, the web's legacy default. Legacy
- * charsets are decoded by iconv-lite: Node 20's TextDecoder decodes windows-1252's 0x80-0x9F
- * (curly quotes, the euro sign) as control characters.
- */
+/** Decodes the page as browsers do: by its BOM or declared charset, else UTF-8 when valid, else windows-1252 (normalise/charset.ts). */
 export function decodePage(bytes: Uint8Array): Decoded {
-  const declared = declaredCharset(bytes);
-  let encoding: string;
-  try {
-    encoding = new TextDecoder(declared ?? 'utf-8').encoding;
-  } catch {
-    return { problem: 'parse-error', reason: `unknown charset "${declared}" declared by the page` };
-  }
-  if (encoding === 'utf-8' || encoding.startsWith('utf-16')) {
-    try {
-      return { text: new TextDecoder(encoding, { fatal: true }).decode(bytes), charset: encoding };
-    } catch {
-      if (declared !== null) return { problem: 'not-utf8', reason: `not valid ${encoding}, the charset the page declares` };
-      encoding = 'windows-1252';
-    }
-  }
-  if (iconv.encodingExists(encoding)) return { text: iconv.decode(Buffer.from(bytes), encoding), charset: encoding };
-  return { text: new TextDecoder(encoding).decode(bytes), charset: encoding };
+  return decodeDeclared(bytes, declaredCharset(bytes), 'the page');
 }
 
 // ---------------------------------------------------------------------------------------------

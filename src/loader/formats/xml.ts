@@ -5,10 +5,10 @@
  * field names a feed saved as JSON has (shapes.ts), so the same rules make the same article of it.
  * An item with no title, or with neither content nor a summary, is a problem naming the item.
  */
-import iconv from 'iconv-lite';
 import { DOMParser } from 'linkedom';
 import { articlesIn, entryFromObject } from '../shapes.js';
 import { htmlBlocks } from '../normalise/html-blocks.js';
+import { bomCharset, decodeDeclared } from '../normalise/charset.js';
 import { cleanLine } from '../normalise/clean.js';
 import { emptyCounts, type FormatParser, type NormalisationCounts, type ParseContext, type ParsedEntry, type ParseResult } from '../types.js';
 
@@ -34,29 +34,10 @@ const textIn = (el: XmlElement | undefined): string | null => {
   return t ? t : null;
 };
 
-/**
- * The XML declaration's encoding (or a BOM's), else UTF-8, which must then be valid: a feed that
- * declares ISO-8859-1 is read as windows-1252, as browsers and feed readers read it.
- */
-function decodeXml(bytes: Uint8Array): { text: string } | { problem: string } {
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes) };
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes) };
+/** The encoding a feed declares: its BOM's, else its XML declaration's (`<?xml version="1.0" encoding="ISO-8859-1"?>`), else null. */
+function declaredEncoding(bytes: Uint8Array): string | null {
   const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
-  const declared = /^(?:\uFEFF|\xEF\xBB\xBF)?\s*<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/u.exec(head)?.[1]?.toLowerCase() ?? 'utf-8';
-  let encoding: string;
-  try {
-    encoding = new TextDecoder(declared).encoding;
-  } catch {
-    return { problem: `unknown encoding "${declared}" declared by the file` };
-  }
-  if (encoding === 'utf-8') {
-    try {
-      return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
-    } catch {
-      return { problem: 'not valid UTF-8, the encoding the file declares (or none)' };
-    }
-  }
-  return { text: iconv.encodingExists(encoding) ? iconv.decode(Buffer.from(bytes), encoding) : new TextDecoder(encoding).decode(bytes) };
+  return bomCharset(bytes) ?? /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([\w.:-]+)["']/u.exec(head)?.[1]?.toLowerCase() ?? null;
 }
 
 /** `jo@example.com (Jo Bloggs)`, as RSS's `author` holds it: the name. */
@@ -268,8 +249,9 @@ function itemProblem(entry: ParsedEntry, item: Fields, n: number): ParsedEntry {
 
 export function parseXml(bytes: Uint8Array, context: ParseContext): ParseResult {
   const counts: NormalisationCounts = emptyCounts();
-  const decoded = decodeXml(bytes);
-  if ('problem' in decoded) return { entries: [{ problem: { kind: 'not-utf8', reason: decoded.problem, line: null } }], counts };
+  // Decoded as pages are: a feed that declares ISO-8859-1 is read as windows-1252, as feed readers read it.
+  const decoded = decodeDeclared(bytes, declaredEncoding(bytes), 'the file');
+  if ('problem' in decoded) return { entries: [{ problem: { kind: decoded.problem, reason: decoded.reason, line: null } }], counts };
   if (decoded.text.trim() === '') return { entries: [{ problem: { kind: 'empty', reason: 'file holds only whitespace', line: null } }], counts };
   const root = (new DOMParser().parseFromString(decoded.text, 'text/xml') as unknown as { documentElement: XmlElement | null }).documentElement;
   if (!root) return { entries: [{ problem: { kind: 'parse-error', reason: 'no XML element in the file', line: null } }], counts };
