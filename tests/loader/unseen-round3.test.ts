@@ -236,6 +236,16 @@ describe('round 3: the family rules on files of our own (and what they must leav
     ]);
   });
 
+  it("reads an RSS item's media picture with its caption and credit, and the name in an e-mail author field", () => {
+    const d = draftOf(
+      parseXml(
+        xml(`<rss xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Quay News</title><item><title>New lock gates fitted</title><link>https://quay.example/lock</link><author>desk@quay.example (Jo Marr)</author><pubDate>Wed, 25 Nov 2026 10:00:00 GMT</pubDate><description>The new lock gates were lowered into place on Tuesday.</description><media:content url="https://quay.example/img/lock.jpg" medium="image"><media:description>The gates on the crane barge.</media:description><media:credit>Sam Hale</media:credit></media:content><enclosure url="https://quay.example/audio.mp3" type="audio/mpeg"/></item></channel></rss>`),
+        { chrome: DEFAULT_CHROME },
+      ),
+    );
+    expect([d.cover, d.byline, d.publishedAt]).toEqual([{ caption: 'The gates on the crane barge.', credit: 'Sam Hale', url: 'https://quay.example/img/lock.jpg' }, 'Jo Marr', '2026-11-25T10:00:00.000Z']);
+  });
+
   it("reads an Atom entry's xhtml content and its authors; an entry dated only by its update is dated by it", () => {
     const r = parseXml(
       xml(`<feed xmlns="http://www.w3.org/2005/Atom"><title>Fen Notes</title><entry><title>Sluice gates replaced</title><link href="https://fen.example/sluice"/><updated>2026-11-20T08:00:00Z</updated><author><name>Ann Lee</name></author><author><name>Bo Chan</name></author><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>The sluice gates at Denver were replaced this week.</p><p>Work took three months.</p></div></content></entry></feed>`),
