@@ -1,12 +1,13 @@
 /**
- * The loader on outlets and exports it was not written for, round 3 (session 11): 15 more fixture
+ * The loader on outlets and exports it was not written for, round 3 (session 11): 17 more fixture
  * files of our own in tests/fixtures/unseen/round3 — feeds saved as XML (RSS 2.0 with
  * content:encoded and a summary-only item, Atom with html content and a summary-only entry), an
  * IPTC NITF wire story and a NewsML-G2 news message (a text item and a picture item), a Guardian page with a rich link, a page with an inline aside linking
  * another story, an opinion column with a closing author note, Japanese and Chinese pages whose
  * zone is stated only on another timestamp, lazy-loaded images, figures whose credit sits beside
  * the caption, an AMP carousel, a story split over two pages, consent and newsletter inserts inside
- * the body, and a Hebrew (right-to-left) page. Each is loaded through the real loader and checked
+ * the body, French and German pages whose date line has no label (`25 novembre 2026 à 14h30`,
+ * `25. November 2026, 14:30 Uhr`), and a Hebrew (right-to-left) page. Each is loaded through the real loader and checked
  * field by field (the expected values were printed from the branch, then read against each fixture
  * by hand); what failed before and the family rules are in README "Input formats".
  */
@@ -43,6 +44,20 @@ const EXPECTED: ExpectedArticle[] = [
     paragraphs: 4,
     first: "Council tax bills in the district will rise by 4.99% from April after councillors approved the budget by 31 votes to 18 on Wednesday night.",
     last: "Parish councils will set their own charges, which are added to the bill, next month.",
+  },
+  {
+    id: "de-hallenbad-date-line",
+    fields: {"title":"Stadt saniert das Hallenbad","source":{"id":"nordkurier-land","name":"Nordkurier Land"},"byline":"Jonas Weber","dateline":null,"publishedAt":"2026-11-25T14:30:00.000Z","modifiedAt":null,"dateSource":"published-line","category":null,"tags":[],"language":"de","url":null,"cover":null,"images":[],"related":[],"attribution":null,"credits":[],"wordCount":55},
+    paragraphs: 3,
+    first: "Das städtische Hallenbad wird ab Januar für sechs Monate geschlossen, weil das Dach und die Heizung erneuert werden müssen, teilte die Stadt am Dienstag mit.",
+    last: "Die Schwimmvereine dürfen während der Schließung das Bad der Nachbargemeinde nutzen.",
+  },
+  {
+    id: "fr-piscine-date-line",
+    fields: {"title":"La mairie rénove la piscine municipale","source":{"id":"le-courrier-de-louest","name":"Le Courrier de l'Ouest"},"byline":"Claire Dubois","dateline":null,"publishedAt":"2026-11-25T14:30:00.000Z","modifiedAt":null,"dateSource":"published-line","category":null,"tags":[],"language":"fr","url":null,"cover":null,"images":[],"related":[],"attribution":null,"credits":[],"wordCount":60},
+    paragraphs: 3,
+    first: "La piscine municipale fermera ses portes pendant six mois à partir de janvier pour des travaux de rénovation, a annoncé la mairie mardi.",
+    last: "Les clubs de natation seront accueillis pendant la fermeture dans la piscine de la commune voisine.",
   },
   {
     id: "fenland-feed-1",
@@ -281,6 +296,16 @@ describe('round 3: the family rules on files of our own (and what they must leav
       ),
     );
     expect(d.paragraphs).toEqual([P[0]!.slice(3, -4), P[1]!.slice(3, -4), "The regulator said websites must let users reject cookies as easily as they accept them, the board's adviser noted.", P[2]!.slice(3, -4)]);
+  });
+
+  it("reads a date line with no label in the page's language; prose in that language, or a date among other words, is no date line", () => {
+    const dated = (lang: string, line: string) =>
+      draftOf(parseHtml(html(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Hafen</title></head><body><article><h1>Hafen</h1><p>${line}</p>${P.join('')}</article></body></html>`)));
+    expect(dated('de', 'Mittwoch, 25. November 2026').publishedAt).toBe('2026-11-25T00:00:00.000Z');
+    expect(dated('es', '25 de noviembre de 2026').publishedAt).toBe('2026-11-25T00:00:00.000Z');
+    expect(dated('fr', 'Le 25 novembre 2026, la mairie a voté.')).toMatchObject({ publishedAt: null, paragraphs: ['Le 25 novembre 2026, la mairie a voté.', expect.any(String), expect.any(String), expect.any(String)] });
+    // The same French line on a page that says it is English is not read as French.
+    expect(dated('en', '25 novembre 2026 à 14h30').publishedAt).toBeNull();
   });
 
   it("does not take a blog's link to its next post for a next page", () => {

@@ -328,13 +328,13 @@ function nextPageOf(doc: DomDocument, url: unknown): string | null {
 }
 
 /** Published/Updated/Posted lines anywhere on the page: Readability drops page headers that hold them. */
-function statedDateLines(doc: DomDocument): string[] {
+function statedDateLines(doc: DomDocument, language: string | null): string[] {
   const out = new Set<string>();
   for (const el of Array.from(doc.querySelectorAll('p, span, div, li, time, small'))) {
     if (el.querySelector('p, div, li')) continue;
     const t = textOf(el);
     // A <time> with no datetime states its date only as text (`2026年11月25日 14時30分`).
-    if (t.length <= 160 && (statesDate(t) || (el.tagName === 'TIME' && el.getAttribute('datetime') === null && dateOnlyLine(t) !== null))) out.add(t);
+    if (t.length <= 160 && (statesDate(t) || (el.tagName === 'TIME' && el.getAttribute('datetime') === null && dateOnlyLine(t, language) !== null))) out.add(t);
   }
   return [...out];
 }
@@ -475,7 +475,7 @@ export function readPage(doc: DomDocument, parseContent: (html: string) => DomDo
   const { byline: bylineElement, live: liveClasses } = dropChrome(doc);
   dropInserts(doc);
   const hero = doc.querySelector('figure') ? heroFigure(doc, base) : null;
-  const blocks: Block[] = statedDateLines(doc);
+  const blocks: Block[] = statedDateLines(doc, typeof fields.language === 'string' ? fields.language.slice(0, 2).toLowerCase() : null);
   const dateLines = blocks.length;
   // A page that marks its story's body (schema.org microdata `itemprop="articleBody"`) says where
   // the story is: no need for Readability to guess, nor for its kicker and headline above.

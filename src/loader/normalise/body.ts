@@ -225,6 +225,8 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
   let inRelated = false;
   let clock: string | null = null;
   let counter = false;
+  // A date line of a page in another language is read in it (`25 novembre 2026 à 14h30`).
+  const pageLanguage = draft.language?.slice(0, 2).toLowerCase() ?? null;
   for (const block of blocks) {
     if (typeof block !== 'string') {
       const { caption, credit, url } = block.image;
@@ -318,7 +320,7 @@ export function structureBody(draft: ArticleDraft, blocks: readonly Block[], cou
       continue;
     }
     // Published/Updated lines are metadata, not the lead; a dateline after them is still found.
-    const dates = statedDateLine(line) ?? (draft.paragraphs.length === 0 && draft.dateline === null ? bareDate(line) : null);
+    const dates = statedDateLine(line) ?? (draft.paragraphs.length === 0 && draft.dateline === null ? bareDate(line, pageLanguage) : null);
     if (dates) {
       stated.published ??= dates.published;
       stated.updated ??= dates.updated;
@@ -402,7 +404,7 @@ function authorNote(draft: ArticleDraft): void {
 }
 
 /** A line that is only a date, above the story ("Mon 4 Mar 2024 09.15 GMT"): its publication date. */
-function bareDate(line: string): { published: string | null; updated: null } | null {
-  const date = dateOnlyLine(line);
+function bareDate(line: string, language: string | null): { published: string | null; updated: null } | null {
+  const date = dateOnlyLine(line, language);
   return date ? { published: date, updated: null } : null;
 }

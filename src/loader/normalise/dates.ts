@@ -99,14 +99,35 @@ function cjkDate(line: string): string | null {
   return d.toISOString();
 }
 
-/** A line that is a date and little else ("Mon 4 Mar 2024 09.15 GMT"), as an ISO timestamp. */
-export function dateOnlyLine(line: string): string | null {
+/** Small words a date line of another language holds around its date (`à`, `um … Uhr`, `às`, `alle`). */
+const DATE_LINE_WORDS: Readonly<Record<DateLanguage, RegExp>> = {
+  fr: /(?<!\p{L})(?:le|à|a)(?!\p{L})/giu,
+  de: /(?<!\p{L})(?:am|um|uhr)(?!\p{L})/giu,
+  es: /(?<!\p{L})(?:el|a las|de)(?!\p{L})/giu,
+  pt: /(?<!\p{L})(?:em|às|de)(?!\p{L})/giu,
+  it: /(?<!\p{L})(?:il|alle|ore)(?!\p{L})/giu,
+  nl: /(?<!\p{L})(?:op|om|uur)(?!\p{L})/giu,
+};
+
+/**
+ * A line that is a date and little else ("Mon 4 Mar 2024 09.15 GMT"), as an ISO timestamp. On a
+ * page in French, German, Spanish, Portuguese, Italian or Dutch, a line English does not read is
+ * read in the page's language (`25 novembre 2026 à 14h30`, `25. November 2026, 14:30 Uhr`).
+ */
+export function dateOnlyLine(line: string, language: string | null = null): string | null {
   if (line.length > 60 || !/\d/u.test(line)) return null;
   if (line.includes('年')) return cjkDate(line);
-  const r = chrono.parse(line, REFERENCE)[0];
-  if (!r || !r.start.isCertain('year') || !r.start.isCertain('day')) return null;
+  const english = onlyDate(line, chrono.parse(line, REFERENCE)[0], /\b(?:on|at|the)\b/giu);
+  if (typeof english === 'string' || language === null || !(language in PARSERS)) return english ?? null;
+  const lang = language as DateLanguage;
+  return onlyDate(line, PARSERS[lang].parse(line, REFERENCE)[0], DATE_LINE_WORDS[lang]) ?? null;
+}
+
+/** The date `r` found in `line` when the line holds nothing else but `small` words; null when it holds more; undefined when `r` is no full date. */
+function onlyDate(line: string, r: ReturnType<typeof chrono.parse>[number] | undefined, small: RegExp): string | null | undefined {
+  if (!r || !r.start.isCertain('year') || !r.start.isCertain('day')) return undefined;
   const rest = line.slice(0, r.index) + line.slice(r.index + r.text.length);
-  return /[\p{L}\p{N}]{3,}/u.test(rest.replace(/\b(?:on|at|the)\b/giu, '')) ? null : toIso(r.start);
+  return /[\p{L}\p{N}]{3,}/u.test(rest.replace(small, '')) ? null : toIso(r.start);
 }
 
 /** A dateline's month and day ("NAIROBI, March 3 (Reuters) -"), in the year that puts it nearest the reference. */
