@@ -1,10 +1,10 @@
 /**
- * The loader on outlets and exports it was not written for, round 3 (session 11): 17 more fixture
+ * The loader on outlets and exports it was not written for, round 3 (session 11): 18 more fixture
  * files of our own in tests/fixtures/unseen/round3 — feeds saved as XML (RSS 2.0 with
  * content:encoded and a summary-only item, Atom with html content and a summary-only entry), an
  * IPTC NITF wire story and a NewsML-G2 news message (a text item and a picture item), a Guardian page with a rich link, a page with an inline aside linking
- * another story, an opinion column with a closing author note, Japanese and Chinese pages whose
- * zone is stated only on another timestamp, lazy-loaded images, figures whose credit sits beside
+ * another story, an opinion column with a closing author note, Japanese, Chinese and Korean pages whose
+ * zone is stated only on another timestamp (the Korean one with its `입력 … 수정 …` stamp), lazy-loaded images, figures whose credit sits beside
  * the caption, an AMP carousel, a story split over two pages, consent and newsletter inserts inside
  * the body, French and German pages whose date line has no label (`25 novembre 2026 à 14h30`,
  * `25. November 2026, 14:30 Uhr`), and a Hebrew (right-to-left) page. Each is loaded through the real loader and checked
@@ -107,6 +107,13 @@ const EXPECTED: ExpectedArticle[] = [
     paragraphs: 3,
     first: "北浜市は25日、市立中央図書館の開館時間を12月から試行的に延長し、平日は午後9時まで開けると発表した。現在は午後6時に閉館している。",
     last: "市の担当者は「学びの場として、より多くの市民に使ってもらいたい」と話している。",
+  },
+  {
+    id: "ko-stamp",
+    fields: {"title":"시립도서관 야간 개관 시범 운영","source":{"id":"source-b77ced7a60","name":"한빛일보"},"byline":"김서연","dateline":null,"publishedAt":"2026-11-25T14:30:00.000+09:00","modifiedAt":"2026-11-25T16:02:00.000+09:00","dateSource":"published-line","category":"사회","tags":[],"language":"ko","url":"https://hanbit-ilbo.example/news/articleView.html?idxno=204511","cover":null,"images":[],"related":[],"attribution":null,"credits":[],"wordCount":45},
+    paragraphs: 3,
+    first: "한빛시는 다음 달부터 시립중앙도서관을 평일 오후 9시까지 시범적으로 개관한다고 25일 밝혔다. 현재는 오후 6시에 문을 닫는다.",
+    last: "시 관계자는 \"더 많은 시민이 도서관을 이용할 수 있기를 바란다\"고 말했다.",
   },
   {
     id: "lazy-images",
@@ -306,6 +313,14 @@ describe('round 3: the family rules on files of our own (and what they must leav
     expect(dated('fr', 'Le 25 novembre 2026, la mairie a voté.')).toMatchObject({ publishedAt: null, paragraphs: ['Le 25 novembre 2026, la mairie a voté.', expect.any(String), expect.any(String), expect.any(String)] });
     // The same French line on a page that says it is English is not read as French.
     expect(dated('en', '25 novembre 2026 à 14h30').publishedAt).toBeNull();
+  });
+
+  it('reads Korean stamps with 오전/오후 clocks; a stamp that is no calendar date is no date', () => {
+    const ko = (stamp: string) =>
+      draftOf(parseHtml(html(`<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>항구 요금 인상</title></head><body><article><h1>항구 요금 인상</h1><p>${stamp}</p><p>항만조합은 25일 내년 1월부터 계류 요금을 5% 인상한다고 발표했다. 폭풍 피해 복구 비용에 쓸 예정이다.</p><p>어선 요금은 요트보다 낮게 유지된다.</p><p>조합은 여름에 요금을 다시 검토할 계획이다.</p></article></body></html>`)));
+    expect(ko('기사입력 2026-11-25 오후 2:30').publishedAt).toBe('2026-11-25T14:30:00.000Z');
+    expect(ko('입력 2026.11.25. 오전 12:05 수정 2026.11.26 09:00')).toMatchObject({ publishedAt: '2026-11-25T00:05:00.000Z', modifiedAt: '2026-11-26T09:00:00.000Z' });
+    expect(ko('입력 2026.02.31 14:30')).toMatchObject({ publishedAt: null, dateSource: null });
   });
 
   it("does not take a blog's link to its next post for a next page", () => {

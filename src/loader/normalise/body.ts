@@ -5,7 +5,7 @@
  */
 import type { ArticleDraft, Block, NormalisationCounts, ParseContext } from '../types.js';
 import { countWords, foldQuotes } from './clean.js';
-import { dateOnlyLine, findDates, findStatedDate, noStatedDates, settleDates, type DateLanguage, type StatedDates } from './dates.js';
+import { dateOnlyLine, findDates, findStatedDate, noStatedDates, numericDate, settleDates, type DateLanguage, type StatedDates } from './dates.js';
 
 /** `caption text /Credit` — a credit of one to four capitalised words after a slash. */
 const CAPTION = /^(.*\S)\s+\/\s?([A-Z][\p{L}\p{N}&.'-]*(?:\s(?:[A-Z][\p{L}\p{N}&.'-]*|of|de|for)){0,3})$/u;
@@ -134,10 +134,12 @@ export function splitCaption(line: string): { caption: string; credit: string } 
 
 /** `Published 3 March 2024`, `Updated March 4, 2024 10:32 AM GMT`, `Posted on … | Updated …`. */
 const STATED_DATE_LABEL =
-  /(?<!\p{L})(first published|published|posted|last updated|updated|last modified|modified|publié le|publiée le|mis à jour le|modifié le|veröffentlicht am|aktualisiert am|zuletzt aktualisiert|stand|publicado el|publicado em|publicado|actualizado el|actualizado|atualizado em|pubblicato il|aggiornato il|gepubliceerd op|bijgewerkt op)(?!\p{L})\s*(?:on|at)?\s*[:-]?\s*/giu;
+  /(?<!\p{L})(first published|published|posted|last updated|updated|last modified|modified|publié le|publiée le|mis à jour le|modifié le|veröffentlicht am|aktualisiert am|zuletzt aktualisiert|stand|publicado el|publicado em|publicado|actualizado el|actualizado|atualizado em|pubblicato il|aggiornato il|gepubliceerd op|bijgewerkt op|기사입력|최종수정|입력|수정|업데이트)(?!\p{L})\s*(?:on|at)?\s*[:-]?\s*/giu;
 /** The same labels at the start of a line: a line that does not open with one is rejected in one anchored test. */
 const STARTS_WITH_LABEL = new RegExp(`^${STATED_DATE_LABEL.source.replace('(?<!\\p{L})', '')}`, 'iu');
-const UPDATED_LABEL = /updated|modified|mis à jour|modifié|aktualisiert|stand|actualizado|atualizado|aggiornato|bijgewerkt/iu;
+const UPDATED_LABEL = /updated|modified|mis à jour|modifié|aktualisiert|stand|actualizado|atualizado|aggiornato|bijgewerkt|수정|업데이트/iu;
+/** Korean pages' stamps (`입력 2026.11.25 14:30 수정 2026.11.25 16:02`): numeric dates, read by {@link numericDate}. */
+const KOREAN_LABEL = /입력|수정|업데이트/u;
 /** The language of a label that is not English, whose parser reads the date after it. */
 function labelLanguage(label: string): DateLanguage | null {
   const l = label.toLowerCase();
@@ -167,7 +169,7 @@ function statedDateLine(line: string): { published: string | null; updated: stri
     // `25 nov 2026 - 10:32`: a dash between the day and its time hides the time from the parsers.
     const part = line.slice(from, to).replace(/[|·•,;–—-]+\s*$/u, '').trim().replace(/(\d{4})\s+[-–|·]\s+(\d{1,2}[:h.]\d{2})/u, '$1 $2');
     const language = labelLanguage(labels[i]![1]!);
-    const date = language ? (countWords(part) <= 12 ? findStatedDate(part, language) : null) : (dateOnlyLine(part) ?? (countWords(part) <= 12 ? (findDates(part)[0] ?? null) : null));
+    const date = KOREAN_LABEL.test(labels[i]![1]!) ? numericDate(part) : language ? (countWords(part) <= 12 ? findStatedDate(part, language) : null) : (dateOnlyLine(part) ?? (countWords(part) <= 12 ? (findDates(part)[0] ?? null) : null));
     if (!date) return null;
     if (UPDATED_LABEL.test(labels[i]![1]!)) out.updated ??= date;
     else out.published ??= date;
@@ -190,6 +192,8 @@ const NAME_PARTICLES = /\b(?:and|de|da|van|von|der|la|le|bin|al|el)\b/gu;
 export function cleanByline(names: string): string {
   // `山田 花子 記者`, `记者 王明`: a Japanese or Chinese reporter's title around the name.
   if (/[記记特撮]/u.test(names)) names = names.replace(/^(?:记者|記者)\s*|\s*(?:記者|记者|特派員|特派员|編集委員|撮影)$/gu, '');
+  // `김서연 기자`: a Korean reporter's title (기자 reporter, 특파원 correspondent) after the name.
+  else if (/(?:기자|특파원)$/u.test(names)) names = names.replace(/\s*(?:기자|특파원)$/u, '');
   const parts = names.split(/\s*,\s*/u).filter(Boolean);
   while (parts.length > 1 && (/^[\p{Lu}\p{N}&.]+$/u.test(parts.at(-1)!) || ROLE.test(parts.at(-1)!))) parts.pop();
   const joined = parts.join(', ');

@@ -99,6 +99,21 @@ function cjkDate(line: string): string | null {
   return d.toISOString();
 }
 
+/** `2026.11.25 14:30`, `2026-11-25 오후 2:30`, `2026. 11. 25.`: the numeric stamp of Korean pages, year first. */
+const NUMERIC_DATE = /^(\d{4})[./-]\s?(\d{1,2})[./-]\s?(\d{1,2})\.?\s*(?:[(（][^)）]{1,3}[)）])?\s*(?:(오전|오후)?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/u;
+
+/** A year-first numeric date and time after a Korean label (the wall clock as UTC, like every time without a zone), or null. */
+export function numericDate(text: string): string | null {
+  const m = NUMERIC_DATE.exec(text.trim());
+  if (!m) return null;
+  const [year, month, day, hour12, minute, second] = [m[1], m[2], m[3], m[5] ?? '0', m[6] ?? '0', m[7] ?? '0'].map(Number) as [number, number, number, number, number, number];
+  const hour = m[4] === '오후' && hour12 < 12 ? hour12 + 12 : m[4] === '오전' && hour12 === 12 ? 0 : hour12;
+  const t = Date.UTC(year, month - 1, day, hour, minute, second);
+  const d = new Date(t);
+  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return null;
+  return d.toISOString();
+}
+
 /** Small words a date line of another language holds around its date (`à`, `um … Uhr`, `às`, `alle`). */
 const DATE_LINE_WORDS: Readonly<Record<DateLanguage, RegExp>> = {
   fr: /(?<!\p{L})(?:le|à|a)(?!\p{L})/giu,
