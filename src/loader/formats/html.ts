@@ -16,7 +16,7 @@ import { bomCharset, decodeDeclared, type Decoded } from '../normalise/charset.j
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLine, countWords, creditText, pageBase } from '../normalise/clean.js';
 import { dateOnlyLine, inZone, statedOffset } from '../normalise/dates.js';
-import { collectBlocks, figureBlock, htmlBlocks, resolve, textOf, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
+import { collectBlocks, figureBlock, htmlBlocks, resolve, textOf, unwrapNoscriptImages, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
 import { entryFromObject } from '../shapes.js';
 import { emptyCounts, emptyDraft, type ArticleDraft, type Block, type FormatParser, type NormalisationCounts, type ParseContext, type ParseResult } from '../types.js';
 
@@ -427,6 +427,7 @@ const BYLINE_WORDS = new Set(['byline', 'author', 'autor', 'auteur']);
 function dropChrome(doc: DomDocument): { byline: string | null; live: boolean } {
   let byline: string | null = null;
   let live = false;
+  unwrapNoscriptImages(doc);
   for (const el of Array.from(doc.querySelectorAll(DROP))) el.remove();
   for (const el of Array.from(doc.querySelectorAll('[class], [id], [aria-label]'))) {
     if (el.tagName === 'BODY' || el.tagName === 'HTML' || el.tagName === 'ARTICLE' || el.tagName === 'MAIN') continue;

@@ -18,7 +18,9 @@ export interface DomElement {
   readonly childNodes: ArrayLike<DomElement>;
   readonly parentElement: DomElement | null;
   readonly nextElementSibling: DomElement | null;
+  readonly previousElementSibling: DomElement | null;
   getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
   remove(): void;
@@ -87,6 +89,22 @@ function imageAddress(img: DomElement | null): string | null {
   if (src && !src.startsWith('data:') && lazy === null) return src;
   return lazy ?? widestOfSrcset(img.getAttribute('srcset') ?? img.getAttribute('data-srcset')) ?? (src && !src.startsWith('data:') ? src : null);
 }
+
+/**
+ * Lazy-loading plugins print the picture twice: an <img> with a placeholder, then the real one in
+ * <noscript> for readers without scripts. Noscript is dropped with the page's scripts, so its
+ * address is moved onto the <img> before it (as `data-src`, which {@link imageAddress} reads first)
+ * when that <img> names no lazy address of its own.
+ */
+export function unwrapNoscriptImages(doc: DomDocument): void {
+  for (const img of Array.from(doc.querySelectorAll('noscript > img[src]'))) {
+    const shown = img.parentElement?.previousElementSibling;
+    if (!shown || shown.tagName.toUpperCase() !== 'IMG' || LAZY_ATTRIBUTES.some((a) => shown.getAttribute(a) !== null)) continue;
+    shown.setAttribute('data-src', img.getAttribute('src')!);
+  }
+}
+
+const LAZY_ATTRIBUTES = ['data-src', 'data-lazy-src', 'data-original', 'srcset', 'data-srcset'];
 
 export function figureBlock(fig: DomElement, base: string | null): Block {
   // AMP pages draw their images with <amp-img>.
