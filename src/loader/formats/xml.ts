@@ -72,7 +72,6 @@ function rssItem(item: XmlElement): Fields {
   }
   const categories = children(item, 'category').map(textIn).filter((x): x is string => x !== null);
   if (categories.length > 0) out.categories = categories;
-  delete out.category;
   // `author` is an e-mail address with the name in brackets; `dc:creator` the name.
   const author = rssAuthor(textIn(child(item, 'author')));
   delete out.author;
