@@ -267,6 +267,23 @@ describe('stop words typed beside plain words (session 10: natural-language quer
   });
 });
 
+describe('a query typed as language held word for word (typedSequenceBonus)', () => {
+  const docs = [
+    doc('Merger of two banks approved', 'The merger of two banks was approved by regulators.', filler), // the words, the headline too, but one stop word short
+    doc('Report', 'Shareholders on Monday backed the merger of the two banks in a vote.', filler), // the words as typed
+  ];
+  it('ranks the article holding the typed words consecutively, stop words included, first; matches stay the same', () => {
+    const on = SearchIndex.build(docs);
+    const off = SearchIndex.build(docs, { typedSequenceBonus: 0 });
+    expect(ranked(off, 'merger of the two banks')).toEqual([0, 1]);
+    expect(ranked(on, 'merger of the two banks')).toEqual([1, 0]);
+    expect(matched(on, 'merger of the two banks')).toEqual(matched(off, 'merger of the two banks'));
+    // typed in another order, or as keywords (no stop word), it is not the sentence: no bonus
+    expect(ranked(on, 'banks of the two merger')).toEqual(ranked(off, 'banks of the two merger'));
+    expect(ranked(on, 'merger banks')).toEqual(ranked(off, 'merger banks'));
+  });
+});
+
 describe('headline bonus', () => {
   // the body of the second repeats both words; the first's headline holds them
   const docs = [
