@@ -284,6 +284,31 @@ describe('a query typed as language held word for word (typedSequenceBonus)', ()
   });
 });
 
+describe('a query matching nothing: typo tolerance for a misspelling, else all of it but one word (SearchIndex.answer)', () => {
+  const docs = [
+    doc('Harbour council', 'The harbour council voted on the ferry timetable.', filler),
+    doc('Ferry strike', 'Ferry crews walked out over pay.', filler),
+    doc('Council tax', 'The council set its tax for the year.', filler),
+  ];
+  const idx = SearchIndex.build(docs);
+  const answer = (q: string) => {
+    const a = idx.answer(parseQuery(q));
+    return { docs: Array.from(a.result.docs), fuzzy: a.fuzzy, missing: a.missing?.map((t) => t.word) ?? null };
+  };
+  it('answers known words no article holds together by the articles holding all but one of them, each with the word it lacks', () => {
+    expect(matched(idx, 'harbour ferry crews')).toEqual([]);
+    expect(answer('harbour ferry crews')).toEqual({ docs: [0, 1], fuzzy: false, missing: ['crews', 'harbour'] });
+    // known words: no typo-neighbour retry ("crews" is not read as a typo of another word)
+    expect(answer('harbour council crews').fuzzy).toBe(false);
+    // fewer than three parts: nothing left out; a query that matches is answered as typed
+    expect(answer('harbour crews')).toEqual({ docs: [], fuzzy: false, missing: null });
+    expect(answer('harbour ferry')).toEqual({ docs: [0], fuzzy: false, missing: null });
+  });
+  it('retries a misspelt word with typo tolerance first', () => {
+    expect(answer('harbuor council')).toEqual({ docs: [0], fuzzy: true, missing: null });
+  });
+});
+
 describe('headline bonus', () => {
   // the body of the second repeats both words; the first's headline holds them
   const docs = [
