@@ -14,7 +14,7 @@
  * scoring (`scoring.ts`), fuzzy matching (`fuzzy.ts`), highlighting (`highlighter.ts`,
  * `highlight.ts`) and more-like-this (`more-like-this.ts`).
  */
-import type { WorkBudget } from './budget.js';
+import { QueryTooCostly, type WorkBudget } from './budget.js';
 import { QueryExecution, prefixExpansion } from './execution.js';
 import { HighlightPlan, highlightDocument, prepareHighlight } from './highlighter.js';
 import { spellingSuggestion } from './fuzzy.js';
@@ -181,7 +181,15 @@ export class SearchIndex extends IndexReader {
       }
     }
     if (result.docs.length > 0) return { result, fuzzy, missing: null };
-    const relaxed = this.matchAllButOne(query, { fuzzy, budget });
+    let relaxed: ReturnType<SearchIndex['matchAllButOne']>;
+    try {
+      relaxed = this.matchAllButOne(query, { fuzzy, budget });
+    } catch (err) {
+      // a fallback, not the query asked: past the work budget (a long query reads its words once
+      // per word left out) the answer is what the query found, nothing, not a 422
+      if (err instanceof QueryTooCostly) return { result, fuzzy, missing: null };
+      throw err;
+    }
     return relaxed === null ? { result, fuzzy, missing: null } : { result: relaxed, fuzzy, missing: relaxed.missing };
   }
 

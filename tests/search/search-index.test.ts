@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery, QuerySyntaxError, SearchIndex, topK } from '../../src/search/index.js';
+import { parseQuery, QuerySyntaxError, QueryTooCostly, SearchIndex, topK, WorkBudget } from '../../src/search/index.js';
 import type { SearchDocument } from '../../src/search/index.js';
 
 const filler = 'Officials gave details on Monday, adding that further statements would follow later.';
@@ -305,7 +305,17 @@ describe('a query matching nothing: typo tolerance for a misspelling, else all o
     expect(answer('harbour ferry')).toEqual({ docs: [0], fuzzy: false, missing: null });
   });
   it('retries a misspelt word with typo tolerance first', () => {
+    expect(answer('harbour council')).toEqual({ docs: [0], fuzzy: false, missing: null });
     expect(answer('harbuor council')).toEqual({ docs: [0], fuzzy: true, missing: null });
+  });
+  it('answers nothing, not QueryTooCostly, when leaving a word out would pass the work budget the query itself kept to', () => {
+    const query = parseQuery('harbour ferry crews');
+    // the query reads 2 words (its match is empty after them); leaving each word out reads 2 more: 8 in all
+    expect(Array.from(idx.answer(query, { budget: new WorkBudget({ maxWords: 8, maxPostings: 1000 }) }).result.docs)).toEqual([0, 1]);
+    const a = idx.answer(query, { budget: new WorkBudget({ maxWords: 5, maxPostings: 1000 }) });
+    expect([a.result.docs.length, a.missing]).toEqual([0, null]);
+    // the query itself past the budget still throws
+    expect(() => idx.answer(query, { budget: new WorkBudget({ maxWords: 1, maxPostings: 1000 }) })).toThrow(QueryTooCostly);
   });
 });
 
