@@ -13,6 +13,9 @@ describe('shipped Node flags', () => {
   it('npm start and the Dockerfile CMD run dist/server.js with the same flags, the young generation among them', () => {
     const flags = shippedNodeFlags(root);
     expect(flags).toContain('--max-semi-space-size=32');
+    // A floor as well as a ceiling: a replica whose main thread allocated little while it started
+    // (its segments are built in workers) kept a 1-2 MB young generation under load otherwise.
+    expect(flags).toContain('--min-semi-space-size=16');
     const cmd = readFileSync(path.join(root, 'Dockerfile'), 'utf8').split('\n').filter((l) => l.startsWith('CMD ')).at(-1)!;
     const argv = JSON.parse(cmd.slice(4)) as string[];
     expect(argv).toEqual(['node', ...flags, 'dist/server.js']);

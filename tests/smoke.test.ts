@@ -13,7 +13,7 @@ describe('the container, without Docker', () => {
     expect(d).toMatch(/^VOLUME \["\/data"\]$/m);
     expect(d).toMatch(/^HEALTHCHECK .*\n?.*\/health/m);
     expect(d).toMatch(/ENTRYPOINT \["\/usr\/bin\/tini", "--"\]/);
-    expect(d).toMatch(/CMD \["node", "--max-semi-space-size=32", "dist\/server.js"\]/);
+    expect(d).toMatch(/CMD \["node", "--max-semi-space-size=32", "--min-semi-space-size=16", "dist\/server.js"\]/);
   });
 
   it('npm run smoke builds, installs production deps, serves /health and exits cleanly on SIGTERM', () => {
