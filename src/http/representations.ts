@@ -126,7 +126,7 @@ export function searchPageBody(page: SearchPageFields, hits: SearchResult['hits'
     if (i > 0) text(',');
     // the summary is a non-empty object: drop its closing brace and append the hit's own fields
     text(summaryJson(h.article, h.story).slice(0, -1));
-    text(`${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${JSON.stringify(h.snippet)},"titleHighlight":${h.titleMatched ? JSON.stringify(h.title) : 'null'}}`);
+    text(`${h.reprints !== undefined ? `,"reprints":${JSON.stringify(h.reprints)}` : ''},"score":${JSON.stringify(Math.round(h.score * 1e4) / 1e4)},"snippet":${jsonString(h.snippet)},"titleHighlight":${h.titleMatched ? jsonString(h.title) : 'null'}}`);
   }
   text(
     `],"total":${JSON.stringify(page.total)},"totalEstimated":${JSON.stringify(page.totalEstimated)},"limit":${JSON.stringify(page.limit)},"offset":${JSON.stringify(page.offset)},"next":${JSON.stringify(page.next)},"suggestion":${JSON.stringify(page.suggestion)}${
@@ -137,4 +137,19 @@ export function searchPageBody(page: SearchPageFields, hits: SearchResult['hits'
   let at = 0;
   for (const part of parts) at += body.write(part, at);
   return body;
+}
+
+/** A character JSON.stringify writes escaped: quote, backslash, a control character, or a lone surrogate (`u`: a pair is one code point). */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/u;
+
+/**
+ * `JSON.stringify(s)` for a string, byte for byte: the string in quotes when it holds nothing
+ * JSON escapes (a snippet or a marked title nearly always: they are HTML-escaped, so hold no
+ * quote), else `JSON.stringify`'s own. V8's stringifier costs about 1 µs a 200-character
+ * two-byte snippet (most are two-byte: the ellipsis), the test about a quarter of that
+ * (bench/RESULTS.md, session 11, s18fast).
+ */
+export function jsonString(s: string): string {
+  return JSON_ESCAPED.test(s) ? JSON.stringify(s) : `"${s}"`;
 }

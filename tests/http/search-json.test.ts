@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { toSummary, type Article, type StoryRef } from '../../src/articles/schema.js';
 import { Corpus, type SearchResult } from '../../src/corpus/index.js';
-import { searchPageBody, type SearchPageFields } from '../../src/http/representations.js';
+import { jsonString, searchPageBody, type SearchPageFields } from '../../src/http/representations.js';
 import { SearchResponse } from '../../src/http/schemas/index.js';
 import { loadArticles } from '../../src/loader/index.js';
 import { appFor, CORPUS_DIR } from '../helpers/app.js';
@@ -85,6 +85,21 @@ describe.skipIf(!HAVE_BBC)('search page JSON on BBC (spliced from kept summaries
 
   it('escapes quotes, backslashes, controls and non-ASCII in the query and snippets as JSON.stringify does', () => {
     for (const q of ['"said the"', 'café OR "£5bn"', 'back\\slash OR tab\there', 'emoji 😀 OR lone \ud800 OR \u2028 line']) compare(corpus!, q, 0);
+  });
+});
+
+describe('jsonString', () => {
+  it('is JSON.stringify of any string: quotes, backslashes, controls, lone and paired surrogates, line separators', () => {
+    const pool = ['a', 'é', '\u2026', '"', '\\', '\n', '\t', '\u0000', '\u001f', '\u007f', '\ud83d\ude00', '\ud800', '\udc00', '<mark>', '&amp;', '\u2028', ' '];
+    const r = rng(23);
+    for (let i = 0; i < 20_000; i++) {
+      let s = '';
+      for (let k = Math.floor(r() * 10); k > 0; k--) s += pool[Math.floor(r() * pool.length)]!;
+      expect(jsonString(s), JSON.stringify([...s].map((c) => c.charCodeAt(0)))).toBe(JSON.stringify(s));
+    }
+    // the halves of a pair apart are each escaped; together, not
+    expect(jsonString('\udc00\ud83d')).toBe('"\\udc00\\ud83d"');
+    expect(jsonString('\ud83d\ude00')).toBe('"\ud83d\ude00"');
   });
 });
 
