@@ -271,8 +271,13 @@ export interface paths {
          *
          *     **Typos**: with `fuzzy=true` words of 5+ letters also match words one edit away (two for
          *     8+ letters; a swap of two neighbouring letters is one edit), below the articles holding the
-         *     word as typed. A query that matches nothing as typed is answered that way by itself, and
-         *     `suggestion` then holds the query with its misspelt words corrected ("did you mean").
+         *     word as typed. A query that matches nothing as typed, with a word no article holds in any form,
+         *     is answered that way by itself, and `suggestion` then holds the query with its misspelt words
+         *     corrected ("did you mean").
+         *
+         *     **One word wrong**: a query of 3 or more words that no article holds together (and no typo
+         *     explains) is answered by the articles holding all of it but one of its plain words, and
+         *     `suggestion` holds the query without the word the first of them lacks.
          *
          *     **Recency**: `recency=7` (with `sort=relevance`) halves an article's score for every 7 days
          *     it is older than the newest article served, so fresh and relevant articles come first.
@@ -1100,7 +1105,7 @@ export interface components {
             /** @description Path and query of the next page (with a `cursor`), or null on the last page */
             next: string | null;
             /**
-             * @description Did you mean: the query with misspelt words corrected, when typo tolerance answered it; else null
+             * @description Did you mean: the query with misspelt words corrected, when typo tolerance answered it; the query without the word the first result lacks, when the articles holding all of it but one word answered it; else null
              * @example government
              */
             suggestion: string | null;

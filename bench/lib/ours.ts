@@ -20,6 +20,8 @@ interface MatchResult {
 interface OurIndex {
   match(query: unknown, opts?: { fuzzy?: boolean; bonuses?: boolean }): MatchResult;
   /** Present since session 5: the page with the bonuses computed only where they can change it, as the product ranks. */
+  /** Present since session 11: the product's fallbacks (typo tolerance for a misspelling, then all of the query but one word), bonuses left out. */
+  answer?(query: unknown, opts?: { fuzzy?: boolean }): { result: MatchResult };
   rankWithBonuses?(query: unknown, docs: Uint32Array, scores: Float64Array, rank: ArrayLike<number>, limit: number, offset: number): Uint32Array;
 }
 interface OurModule {
@@ -71,9 +73,15 @@ export async function loadOursAdapter(): Promise<EngineAdapter | string> {
       const query = parseQuery(q);
       // as the product's search does: the bonuses only where they can change the page (same ranking)
       const pruned = typeof index!.rankWithBonuses === 'function';
-      let m = index!.match(query, { fuzzy: opts?.fuzzy === true, bonuses: !pruned });
-      // as the product's search does: a query that matches nothing as typed is retried with typo tolerance
-      if (m.docs.length === 0 && opts?.fuzzy !== true) m = index!.match(query, { fuzzy: true, bonuses: !pruned });
+      let m: MatchResult;
+      if (pruned && typeof index!.answer === 'function') {
+        // the product's path: its fallbacks when nothing matches as typed (SearchIndex.answer)
+        m = index!.answer(query, { fuzzy: opts?.fuzzy === true }).result;
+      } else {
+        m = index!.match(query, { fuzzy: opts?.fuzzy === true, bonuses: !pruned });
+        // as the product's search did: a query that matches nothing as typed is retried with typo tolerance
+        if (m.docs.length === 0 && opts?.fuzzy !== true) m = index!.match(query, { fuzzy: true, bonuses: !pruned });
+      }
       const cats = new Uint32Array(nCat);
       const months = new Uint32Array(nMonth);
       for (let i = 0; i < m.docs.length; i++) {

@@ -38,6 +38,27 @@
  *   regular English suffix (`-s`, `-es`, `-ies`/`-y`, `-ed`, `-ing`, and the reverse) that some
  *   other article holds and the target holds nowhere (stemming recall).
  *
+ * Kinds added in session 11 (round 2; "tokens" are the words of a paragraph split at whitespace
+ * with the punctuation around each dropped, as written):
+ *
+ * - `hyphen-apostrophe`: a body token joining letters with inner hyphens or apostrophes
+ *   (`year-on-year`, `o'sullivan`, `blair's`), typed in lower case, and another body word, random
+ *   order.
+ * - `number-word`: a body token holding a digit (`2005`, `£10m`, `4.75%`, `7-5`) as written, and a
+ *   body word, random order.
+ * - `accent-typed`: 3 distinct body words, one (with a vowel) typed with an accent on one of its
+ *   vowels (`mínister`): the reader's keyboard adds what the text lacks (the BBC text holds no
+ *   accented letter at all, so the other direction, an accented text typed plain, cannot be
+ *   sampled from it).
+ * - `mixed-case`: a body token of letters with a capital right after a small letter (`iPod`,
+ *   `eBay`, `McLaren`, `PlayStation`) as written, and a body word, random order (fewer than 500
+ *   BBC articles hold one: the set is as large as they allow).
+ * - `long-8`: 8 to 10 (equally likely) distinct body words, random order.
+ * - `quoted-stop`: a quoted phrase of 3 to 5 neighbouring words of a run holding at least two
+ *   function words and one query word (`"the bank of england"`).
+ * - `one-absent`: 3 distinct body words and, at a random place among them, a body word of another
+ *   article (uniform) that the target holds nowhere: a query typed from memory, one word wrong.
+ *
  * An answer counts when the target, or an exact textual duplicate of it, is in the top 10.
  */
 import type { BenchDoc } from './corpus.js';
@@ -50,8 +71,10 @@ import { FUNCTION_WORDS } from './vocabulary.js';
 export const FIRST_KINDS = ['random-3', 'random-2', 'random-5', 'adjacent-2', 'headline', 'typo-substituted', 'typo-swapped'] as const;
 /** Kinds added in session 10: queries readers type that the first kinds do not cover. */
 export const READER_KINDS = ['name', 'name-lower', 'quoted', 'natural-4', 'lead-fragment', 'rare-1', 'prefix', 'title-body', 'inflected'] as const;
+/** Kinds added in session 11 (round 2 of readers' queries). */
+export const ROUND2_KINDS = ['hyphen-apostrophe', 'number-word', 'accent-typed', 'mixed-case', 'long-8', 'quoted-stop', 'one-absent'] as const;
 // New kinds go at the end: a kind's query set is seeded by its position here.
-export const QUERY_KINDS = [...FIRST_KINDS, ...READER_KINDS] as const;
+export const QUERY_KINDS = [...FIRST_KINDS, ...READER_KINDS, ...ROUND2_KINDS] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
 
 export interface TargetedQuery {
@@ -122,6 +145,24 @@ function documentFrequencies(docs: readonly BenchDoc[]): Map<string, number> {
   return df;
 }
 
+/** A paragraph's tokens: split at whitespace, the punctuation around each dropped, as written. */
+function tokens(paragraph: string): string[] {
+  return paragraph
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}£$€]+|[^\p{L}\p{N}%]+$/gu, ''))
+    .filter(Boolean);
+}
+
+/** The distinct body tokens of `doc` that `test` accepts. */
+function bodyTokens(doc: BenchDoc, test: (t: string) => boolean): string[] {
+  return [...new Set(doc.paragraphs.flatMap((p) => tokens(p)).filter(test))];
+}
+
+/** `words` in random order. */
+const shuffled = (rng: Rng, words: readonly string[]): string => sample(rng, words, words.length).join(' ');
+
+const ACCENTS: Record<string, string> = { a: 'á', e: 'é', i: 'í', o: 'ó', u: 'ú' };
+
 function bodyWords(doc: BenchDoc): string[] {
   return [...new Set(doc.paragraphs.flatMap((p) => terms(p)))];
 }
@@ -153,8 +194,8 @@ function swapLetters(rng: Rng, w: string): string | null {
   return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
 }
 
-/** One query of `kind` for `doc`, or null when the article cannot give one; `df` only for the kinds that need it. */
-function makeQuery(rng: Rng, kind: QueryKind, doc: BenchDoc, df: Map<string, number> | null): string | null {
+/** One query of `kind` for `doc`, or null when the article cannot give one; `df` and `others` only for the kinds that need them. */
+function makeQuery(rng: Rng, kind: QueryKind, doc: BenchDoc, df: Map<string, number> | null, others: readonly string[][] | null): string | null {
   switch (kind) {
     case 'random-2':
     case 'random-3':
@@ -268,6 +309,57 @@ function makeQuery(rng: Rng, kind: QueryKind, doc: BenchDoc, df: Map<string, num
       const others = sample(rng, words.filter((w) => w !== word), 2);
       return sample(rng, [pick(rng, forms(word)), ...others], 3).join(' ');
     }
+    case 'hyphen-apostrophe':
+    case 'number-word':
+    case 'mixed-case': {
+      const test =
+        kind === 'hyphen-apostrophe'
+          ? (t: string) => /^[A-Za-z]+(?:['’-][A-Za-z]+)+$/.test(t)
+          : kind === 'number-word'
+            ? (t: string) => /\d/.test(t)
+            : (t: string) => /^[A-Za-z]+$/.test(t) && /[a-z][A-Z]/.test(t);
+      const special = bodyTokens(doc, test);
+      const words = bodyWords(doc);
+      if (special.length === 0 || words.length === 0) return null;
+      const token = pick(rng, special);
+      return shuffled(rng, [kind === 'hyphen-apostrophe' ? token.toLowerCase() : token, pick(rng, words)]);
+    }
+    case 'accent-typed': {
+      const words = bodyWords(doc);
+      if (words.length < 3) return null;
+      const chosen = sample(rng, words, 3);
+      const vowels = [...chosen[0]!].map((c, i) => (c in ACCENTS ? i : -1)).filter((i) => i >= 0);
+      if (vowels.length === 0) return null;
+      const at = pick(rng, vowels);
+      chosen[0] = chosen[0]!.slice(0, at) + ACCENTS[chosen[0]![at]!]! + chosen[0]!.slice(at + 1);
+      return shuffled(rng, chosen);
+    }
+    case 'long-8': {
+      const k = 8 + Math.floor(rng() * 3);
+      const words = bodyWords(doc);
+      return words.length < k ? null : sample(rng, words, k).join(' ');
+    }
+    case 'quoted-stop': {
+      const length = 3 + Math.floor(rng() * 3);
+      const spans: string[] = [];
+      for (const p of doc.paragraphs)
+        for (const run of runs(p))
+          for (let i = 0; i + length <= run.length; i++) {
+            const words = run.slice(i, i + length).map((w) => w.toLowerCase());
+            if (words.filter((w) => FUNCTION.has(w)).length >= 2 && words.some(isWord)) spans.push(words.join(' '));
+          }
+      return spans.length === 0 ? null : `"${pick(rng, spans)}"`;
+    }
+    case 'one-absent': {
+      const words = bodyWords(doc);
+      if (words.length < 3) return null;
+      const held = new Set([...terms(doc.title), ...words]);
+      const absent = pick(rng, others!).filter((w) => !held.has(w));
+      if (absent.length === 0) return null;
+      const chosen = sample(rng, words, 3);
+      chosen.splice(Math.floor(rng() * 4), 0, pick(rng, absent));
+      return chosen.join(' ');
+    }
   }
 }
 
@@ -276,11 +368,13 @@ export function querySet(rng: Rng, kind: QueryKind, docs: readonly BenchDoc[], c
   const out: TargetedQuery[] = [];
   const used = new Set<number>();
   const df = kind === 'rare-1' || kind === 'inflected' ? documentFrequencies(docs) : null;
+  // one-absent: every article's body words, to draw the wrong word from (an article drawn uniformly)
+  const others = kind === 'one-absent' ? docs.map(bodyWords) : null;
   for (let tries = 0; out.length < count && used.size < docs.length && tries < count * 50; tries++) {
     const doc = Math.floor(rng() * docs.length);
     if (used.has(doc)) continue;
     used.add(doc);
-    const q = makeQuery(rng, kind, docs[doc]!, df);
+    const q = makeQuery(rng, kind, docs[doc]!, df, others);
     if (q !== null) out.push({ q, doc });
   }
   return out;

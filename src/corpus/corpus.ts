@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../articles/schema.js';
 import { countProblems, PhaseClock, type LoadProblem, type LoadResult, type LoadStats, type PhaseTimes } from '../loader/index.js';
-import { analyzerFor, buildSegment, escapeHtml, parseQuery, SearchIndex, Segment, selectMerge, topK, type MergePolicy, type Query, type SearchDocument, type SegmentParts, type WorkBudget } from '../search/index.js';
+import { analyzerFor, buildSegment, escapeHtml, parseQuery, SearchIndex, Segment, selectMerge, topK, type MergePolicy, type Query, type SearchDocument, type SegmentParts, type WorkBudget, withoutWord } from '../search/index.js';
 import { StoryIndex, type StoryIndexDump } from '../search/near-duplicates.js';
 import { authorsOf, takeScopes, valueKey, wordsOf } from './filters.js';
 import type { ArticleFilter, Sort } from './filters.js';
@@ -800,19 +800,17 @@ export class Corpus {
   /** `text`: the string `query` was parsed from, for the spelling suggestion and the fuzzy retry. */
   searchQuery(query: Query, o: SearchOptions, text?: string): SearchResult {
     const { index, orders } = this.state;
-    let fuzzy = o.fuzzy ?? false;
     const budget = o.budget;
     // The proximity and headline bonuses are added below, only where the answer reads them.
+    // A query that matches nothing as typed is answered with typo tolerance (a misspelling) or
+    // else by the articles holding all of it but one word (SearchIndex.answer); `suggestion`
+    // then says so: the query corrected, or without the word the best of those articles lacks.
     // (options as literals of one shape: no spread, see search())
-    let matched = index.match(query, { fuzzy, bonuses: false, budget });
-    if (matched.docs.length === 0 && !fuzzy && text !== undefined) {
-      const retry = index.match(query, { fuzzy: true, bonuses: false, budget });
-      if (retry.docs.length > 0) {
-        matched = retry;
-        fuzzy = true;
-      }
-    }
-    const suggestion = fuzzy && text !== undefined ? index.suggest(query, text.trim()) : null;
+    const answered = text !== undefined ? index.answer(query, { fuzzy: o.fuzzy ?? false, budget }) : { result: index.match(query, { fuzzy: o.fuzzy ?? false, bonuses: false, budget }), fuzzy: o.fuzzy ?? false, missing: null };
+    const matched = answered.result;
+    const fuzzy = answered.fuzzy;
+    let suggestion = fuzzy && text !== undefined ? index.suggest(query, text.trim()) : null;
+    const missing = answered.missing === null ? null : new Map(Array.from(matched.docs, (d, i) => [d, answered.missing![i]!]));
     let docs = matched.docs;
     let scores = matched.scores;
     const match = this.matcher(o);
@@ -828,6 +826,10 @@ export class Corpus {
       docs = Uint32Array.from(keepDocs);
       scores = Float64Array.from(keepScores);
     } else scores = scores.slice(); // the bonuses are added in place
+    if (missing !== null && docs.length > 0) {
+      const best = docs[index.rankWithBonuses(query, docs, scores.slice(), orders.idRank, 1, 0)[0]!]!;
+      suggestion = withoutWord(text!, missing.get(best)!);
+    }
     // A relevance page (by offset) needs the bonuses only of the matches that can reach it, a
     // date-sorted page only its own hits'; every other answer reads every score.
     const pruned = o.exhaustive !== true && !o.collapse && o.after === undefined && (o.sort !== 'relevance' || o.recency === undefined);

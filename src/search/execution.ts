@@ -60,7 +60,43 @@ export class QueryExecution {
 
   /** The live documents matching `q`, with their BM25F scores (typed stop words included: {@link withStopWords}). */
   evaluate(q: Query): MatchResult {
-    return this.withStopWords(q, this.clause(q));
+    return this.withTypedSequence(q, this.withStopWords(q, this.clause(q)));
+  }
+
+  /**
+   * `result` with `typedSequenceBonus · Σ idf` (the idfs of the query's plain words) added to
+   * each article that holds the whole query as typed, word after word, stop words included, within
+   * one field: a query typed as language (it holds stop words, and 3 words or more) is often a
+   * fragment of the sentence the reader remembers (`is to go ahead but will`), and proximity,
+   * which looks at pairs of plain words, cannot tell the article holding that sentence from one
+   * holding `ahead` and `will` near each other. Only a query of plain words alone (no phrase,
+   * field, prefix or exclusion, whose typed order is not one sentence). The same documents.
+   */
+  private withTypedSequence(q: Query, result: MatchResult): MatchResult {
+    const weight = this.reader.options.typedSequenceBonus;
+    if (weight <= 0 || result.docs.length === 0) return result;
+    const terms = q.type === 'term' ? [q] : q.type === 'and' && q.clauses.every((c) => c.type === 'term' && c.field === null) ? (q.clauses as TermQuery[]) : [];
+    if (terms.length === 0 || !terms.some((t) => (t.stopsBefore?.length ?? 0) + (t.stopsAfter?.length ?? 0) > 0)) return result;
+    const slots: Array<{ forms: string[]; offset: number }> = [];
+    const stopSlot = (w: string) => {
+      const key = STOP_PREFIX + w;
+      slots.push({ forms: this.df(key) === 0 ? [] : [key], offset: slots.length });
+    };
+    let idfs = 0;
+    for (const t of terms) {
+      for (const w of t.stopsBefore ?? []) stopSlot(w);
+      const forms = this.variants(t.term, t.word);
+      slots.push({ forms, offset: slots.length });
+      idfs += this.reader.idf(Math.max(1, this.df(t.word) || Math.max(...forms.map((f) => this.df(f)))));
+      for (const w of t.stopsAfter ?? []) stopSlot(w);
+    }
+    if (slots.length < 3 || slots.some((slot) => slot.forms.length === 0)) return result;
+    this.budget?.charge(result.docs.length * slots.length);
+    const holds = this.holdingPhrase(slots, ALL_FIELDS, result.docs);
+    if (holds.length === 0) return result;
+    const scores = Float64Array.from(result.scores);
+    for (const k of holds) scores[k]! += weight * idfs;
+    return { docs: result.docs, scores };
   }
 
   /**
@@ -244,18 +280,34 @@ export class QueryExecution {
     const bySize = [...slots].sort((x, y) => x.hits.docs.length - y.hits.docs.length);
     let candidates = bySize[0]!.hits;
     for (let i = 1; i < bySize.length && candidates.docs.length > 0; i++) candidates = intersect(candidates, bySize[i]!.hits);
+    const holds = this.holdingPhrase(slots, mask, candidates.docs);
+    const outDocs = new Uint32Array(holds.length);
+    const outScores = new Float64Array(holds.length);
+    for (let m = 0; m < holds.length; m++) {
+      outDocs[m] = candidates.docs[holds[m]!]!;
+      outScores[m] = candidates.scores[holds[m]!]!;
+    }
+    return { docs: outDocs, scores: outScores };
+  }
+
+  /**
+   * Positions into `candidates` (ascending live documents) of those holding a phrase within a
+   * field of `mask`: every slot (one word of the phrase, any of its `forms`) at its `offset`
+   * from the phrase's start.
+   */
+  private holdingPhrase(slots: ReadonlyArray<{ forms: readonly string[]; offset: number }>, mask: number, candidates: Uint32Array): number[] {
+    const reader = this.reader;
+    const n = slots.length;
+    const holds: number[] = [];
     const slotPositions: number[][] = slots.map(() => []);
     const decoded: number[] = [];
     const pointer = new Array<number>(n).fill(0);
-    const outDocs = new Uint32Array(candidates.docs.length);
-    const outScores = new Float64Array(candidates.docs.length);
-    let m = 0;
     // per segment: each slot's forms as word numbers there, and a posting cursor per form
     let segmentIndex = -1;
     let formNumbers: Array<Array<number | undefined>> = [];
     let formCursor: number[][] = [];
-    for (let c = 0; c < candidates.docs.length; c++) {
-      const doc = candidates.docs[c]!;
+    for (let c = 0; c < candidates.length; c++) {
+      const doc = candidates[c]!;
       const s = reader.segmentOf(doc);
       const placed = reader.segments[s]!;
       const segment = placed.segment;
@@ -303,10 +355,8 @@ export class QueryExecution {
         }
         if (found) break;
       }
-      if (!found) continue;
-      outDocs[m] = doc;
-      outScores[m++] = candidates.scores[c]!;
+      if (found) holds.push(c);
     }
-    return { docs: outDocs.subarray(0, m), scores: outScores.subarray(0, m) };
+    return holds;
   }
 }

@@ -18,7 +18,7 @@ export { selectMerge, DEFAULT_MERGE_POLICY } from './merge-policy.js';
 export type { MergePolicy, SegmentShape } from './merge-policy.js';
 export { DEFAULT_SEARCH_OPTIONS } from './options.js';
 export type { SearchDocument, SearchIndexOptions, MatchResult, Highlight } from './options.js';
-export { parseQuery, QuerySyntaxError, positiveLeaves, countClauses } from './query.js';
+export { parseQuery, QuerySyntaxError, positiveLeaves, countClauses, withoutWord } from './query.js';
 export type {
   Query,
   TermQuery,

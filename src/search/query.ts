@@ -447,6 +447,11 @@ export function parseQuery(q: string, opts?: { maxClauses?: number; analyzer?: A
   return new Parser(toks, opts?.maxClauses ?? DEFAULT_MAX_CLAUSES, opts?.analyzer ?? ENGLISH).parse();
 }
 
+/** `text` (the string a query was parsed from) without one of its words (`term.text` at `term.position`), spaces tidied. */
+export function withoutWord(text: string, term: Pick<TermQuery, 'text' | 'position'>): string {
+  return `${text.slice(0, term.position)} ${text.slice(term.position + term.text.length)}`.replace(/\s+/g, ' ').trim();
+}
+
 /** Positive leaves (terms, prefixes, phrases not under a NOT), in query order. */
 export function positiveLeaves(q: Query): Array<TermQuery | PrefixQuery | PhraseQuery> {
   const out: Array<TermQuery | PrefixQuery | PhraseQuery> = [];

@@ -14,7 +14,7 @@
  * scoring (`scoring.ts`), fuzzy matching (`fuzzy.ts`), highlighting (`highlighter.ts`,
  * `highlight.ts`) and more-like-this (`more-like-this.ts`).
  */
-import type { WorkBudget } from './budget.js';
+import { QueryTooCostly, type WorkBudget } from './budget.js';
 import { QueryExecution, prefixExpansion } from './execution.js';
 import { HighlightPlan, highlightDocument, prepareHighlight } from './highlighter.js';
 import { spellingSuggestion } from './fuzzy.js';
@@ -22,8 +22,8 @@ import { moreLikeThis } from './more-like-this.js';
 import { addBonuses, bonusPlan, topWithBonuses, withProximity } from './proximity.js';
 import { resolveOptions } from './options.js';
 import type { Highlight, MatchResult, SearchDocument, SearchIndexOptions } from './options.js';
-import { countClauses, QuerySyntaxError } from './query.js';
-import type { Query } from './query.js';
+import { countClauses, positiveLeaves, QuerySyntaxError } from './query.js';
+import type { Query, TermQuery } from './query.js';
 import { AliveBits, IndexReader } from './reader.js';
 import type { SegmentView } from './reader.js';
 import type { Segment } from './segment.js';
@@ -159,6 +159,66 @@ export class SearchIndex extends IndexReader {
     }
     const evaluated = new QueryExecution(this, opts?.fuzzy === true, opts?.budget ?? null).evaluate(query);
     return opts?.bonuses === false ? evaluated : withProximity(this, query, evaluated);
+  }
+
+  /**
+   * What a search answers `query` with, bonuses left out (as `match` with `bonuses: false`): its
+   * matches; when none, and typo tolerance was not asked for, its matches with typo tolerance
+   * (`fuzzy: true` in the answer) if one of its words is a misspelling (no article holds it in any
+   * form); when still none, {@link matchAllButOne} (`missing` set). A query of known words that
+   * matches nothing was typed from memory, not misspelt: typo-neighbours of real words would
+   * answer it with articles holding none of what was meant.
+   */
+  answer(query: Query, opts?: { fuzzy?: boolean; budget?: WorkBudget }): { result: MatchResult; fuzzy: boolean; missing: readonly TermQuery[] | null } {
+    const budget = opts?.budget;
+    let fuzzy = opts?.fuzzy === true;
+    let result = this.match(query, { fuzzy, bonuses: false, budget });
+    if (result.docs.length === 0 && !fuzzy && positiveLeaves(query).some((t) => t.type === 'term' && t.fuzzy && this.wordDocFreq(t.word) === 0 && this.stemVariants(t.term).length === 0)) {
+      const retry = this.match(query, { fuzzy: true, bonuses: false, budget });
+      if (retry.docs.length > 0) {
+        result = retry;
+        fuzzy = true;
+      }
+    }
+    if (result.docs.length > 0) return { result, fuzzy, missing: null };
+    let relaxed: ReturnType<SearchIndex['matchAllButOne']>;
+    try {
+      relaxed = this.matchAllButOne(query, { fuzzy, budget });
+    } catch (err) {
+      // a fallback, not the query asked: past the work budget (a long query reads its words once
+      // per word left out) the answer is what the query found, nothing, not a 422
+      if (err instanceof QueryTooCostly) return { result, fuzzy, missing: null };
+      throw err;
+    }
+    return relaxed === null ? { result, fuzzy, missing: null } : { result: relaxed, fuzzy, missing: relaxed.missing };
+  }
+
+  /**
+   * For a query that matches nothing (typed from memory, one word wrong): the articles holding
+   * every part of it but one of its plain words, as `minimum_should_match` of all but one does in
+   * Lucene's engines. Only a query of 3 or more positive parts ANDed, of which the plain words
+   * (unscoped, positive) may be the one left out; phrases, prefixes, scopes and exclusions always
+   * hold. Each article scores as the query without the word it lacks (so the scores of articles
+   * lacking different words compare as those of 3-word queries do), `bonuses: false` as in
+   * `match`. `missing[i]` is the word `docs[i]` lacks. Null when the query is not of that shape or
+   * nothing matches so. No article can lack two different words (it would hold them all).
+   */
+  matchAllButOne(query: Query, opts?: { fuzzy?: boolean; budget?: WorkBudget }): (MatchResult & { missing: TermQuery[] }) | null {
+    if (query.type !== 'and') return null;
+    const positive = query.clauses.filter((c) => c.type !== 'not');
+    const droppable = query.clauses.filter((c): c is TermQuery => c.type === 'term' && c.field === null);
+    if (positive.length < 3 || droppable.length === 0) return null;
+    const found: Array<{ doc: number; score: number; missing: TermQuery }> = [];
+    for (const word of droppable) {
+      const rest: Query = { type: 'and', clauses: query.clauses.filter((c) => c !== word) };
+      const m = this.match(rest, { fuzzy: opts?.fuzzy, budget: opts?.budget, bonuses: false });
+      for (let i = 0; i < m.docs.length; i++) found.push({ doc: m.docs[i]!, score: m.scores[i]!, missing: word });
+    }
+    if (found.length === 0) return null;
+    // (a word typed twice: the article holding it is found without either copy; kept once)
+    found.sort((x, y) => x.doc - y.doc || y.score - x.score);
+    const kept = found.filter((f, i) => i === 0 || found[i - 1]!.doc !== f.doc);
+    return { docs: Uint32Array.from(kept, (f) => f.doc), scores: Float64Array.from(kept, (f) => f.score), missing: kept.map((f) => f.missing) };
   }
 
   /**

@@ -111,6 +111,17 @@ describe('GET /search', () => {
     expect(exact.suggestion).toBeNull();
     expect((await search('q=xqzvw')).total).toBe(0);
   });
+
+  it('answers a query of 3+ known words that no article holds together with the articles holding all but one, and says which', async () => {
+    // budget-talks holds "ministers" and "oil", not "economists" (which bank-holds-rates holds alone)
+    expect((await search('q=ministers+oil')).suggestion).toBeNull();
+    const b = await search('q=ministers+oil+economists');
+    expect(b.items[0]!.id).toBe('politics-budget-talks');
+    expect(b.suggestion).toBe('ministers oil');
+    expect(ids(b)).not.toContain('business-bank-holds-rates');
+    // two words: nothing to leave out
+    expect((await search('q=ministers+economists')).total).toBe(0);
+  });
 });
 
 describe('GET /articles/{id}/related', () => {

@@ -91,6 +91,6 @@ describe.skipIf(!bbcExists)('bonuses only where they can change the page: BBC, t
       }
     }
     expect(compared).toBeGreaterThan(3000);
-    // sixteen kinds since session 10 (about 10 s alone): room for the full suite on a loaded machine
+    // twenty-three kinds since session 11 (about 15 s alone): room for the full suite on a loaded machine
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuery, QuerySyntaxError, SearchIndex, topK } from '../../src/search/index.js';
+import { parseQuery, QuerySyntaxError, QueryTooCostly, SearchIndex, topK, WorkBudget } from '../../src/search/index.js';
 import type { SearchDocument } from '../../src/search/index.js';
 
 const filler = 'Officials gave details on Monday, adding that further statements would follow later.';
@@ -264,6 +264,58 @@ describe('stop words typed beside plain words (session 10: natural-language quer
     expect(matched(on, 'minister tax')).toEqual([0, 1, 2]);
     // a query of stop words only still matches nothing
     expect(matched(on, 'we the')).toEqual([]);
+  });
+});
+
+describe('a query typed as language held word for word (typedSequenceBonus)', () => {
+  const docs = [
+    doc('Merger of two banks approved', 'The merger of two banks was approved by regulators.', filler), // the words, the headline too, but one stop word short
+    doc('Report', 'Shareholders on Monday backed the merger of the two banks in a vote.', filler), // the words as typed
+  ];
+  it('ranks the article holding the typed words consecutively, stop words included, first; matches stay the same', () => {
+    const on = SearchIndex.build(docs);
+    const off = SearchIndex.build(docs, { typedSequenceBonus: 0 });
+    expect(ranked(off, 'merger of the two banks')).toEqual([0, 1]);
+    expect(ranked(on, 'merger of the two banks')).toEqual([1, 0]);
+    expect(matched(on, 'merger of the two banks')).toEqual(matched(off, 'merger of the two banks'));
+    // typed in another order, or as keywords (no stop word), it is not the sentence: no bonus
+    expect(ranked(on, 'banks of the two merger')).toEqual(ranked(off, 'banks of the two merger'));
+    expect(ranked(on, 'merger banks')).toEqual(ranked(off, 'merger banks'));
+  });
+});
+
+describe('a query matching nothing: typo tolerance for a misspelling, else all of it but one word (SearchIndex.answer)', () => {
+  const docs = [
+    doc('Harbour council', 'The harbour council voted on the ferry timetable.', filler),
+    doc('Ferry strike', 'Ferry crews walked out over pay.', filler),
+    doc('Council tax', 'The council set its tax for the year.', filler),
+  ];
+  const idx = SearchIndex.build(docs);
+  const answer = (q: string) => {
+    const a = idx.answer(parseQuery(q));
+    return { docs: Array.from(a.result.docs), fuzzy: a.fuzzy, missing: a.missing?.map((t) => t.word) ?? null };
+  };
+  it('answers known words no article holds together by the articles holding all but one of them, each with the word it lacks', () => {
+    expect(matched(idx, 'harbour ferry crews')).toEqual([]);
+    expect(answer('harbour ferry crews')).toEqual({ docs: [0, 1], fuzzy: false, missing: ['crews', 'harbour'] });
+    // known words: no typo-neighbour retry ("crews" is not read as a typo of another word)
+    expect(answer('harbour council crews').fuzzy).toBe(false);
+    // fewer than three parts: nothing left out; a query that matches is answered as typed
+    expect(answer('harbour crews')).toEqual({ docs: [], fuzzy: false, missing: null });
+    expect(answer('harbour ferry')).toEqual({ docs: [0], fuzzy: false, missing: null });
+  });
+  it('retries a misspelt word with typo tolerance first', () => {
+    expect(answer('harbour council')).toEqual({ docs: [0], fuzzy: false, missing: null });
+    expect(answer('harbuor council')).toEqual({ docs: [0], fuzzy: true, missing: null });
+  });
+  it('answers nothing, not QueryTooCostly, when leaving a word out would pass the work budget the query itself kept to', () => {
+    const query = parseQuery('harbour ferry crews');
+    // the query reads 2 words (its match is empty after them); leaving each word out reads 2 more: 8 in all
+    expect(Array.from(idx.answer(query, { budget: new WorkBudget({ maxWords: 8, maxPostings: 1000 }) }).result.docs)).toEqual([0, 1]);
+    const a = idx.answer(query, { budget: new WorkBudget({ maxWords: 5, maxPostings: 1000 }) });
+    expect([a.result.docs.length, a.missing]).toEqual([0, null]);
+    // the query itself past the budget still throws
+    expect(() => idx.answer(query, { budget: new WorkBudget({ maxWords: 1, maxPostings: 1000 }) })).toThrow(QueryTooCostly);
   });
 });
 
