@@ -16,7 +16,7 @@ import { bomCharset, decodeDeclared, type Decoded } from '../normalise/charset.j
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLine, countWords, creditText, pageBase } from '../normalise/clean.js';
 import { dateOnlyLine, inZone, statedOffset } from '../normalise/dates.js';
-import { collectBlocks, figureBlock, htmlBlocks, resolve, textOf, unwrapNoscriptImages, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
+import { boundMarkupDepth, collectBlocks, DEEP_NESTING_NOTE, figureBlock, flattenDeepNesting, htmlBlocks, resolve, textOf, unwrapNoscriptImages, type DomDocument, type DomElement, type NestedElement } from '../normalise/html-blocks.js';
 import { entryFromObject } from '../shapes.js';
 import { emptyCounts, emptyDraft, type ArticleDraft, type Block, type FormatParser, type NormalisationCounts, type ParseContext, type ParseResult } from '../types.js';
 
@@ -560,8 +560,12 @@ function nextDataArticle(doc: DomDocument): Json | null {
   return best;
 }
 
-function linkedomDocument(html: string): DomDocument {
-  return parseHTML(html).document as unknown as DomDocument;
+/** A page's DOM, its elements cut at MAX_ELEMENT_DEPTH (`deep`: whether they were). */
+function linkedomDocument(html: string): { doc: DomDocument; deep: boolean } {
+  const bounded = boundMarkupDepth(html);
+  const doc = parseHTML(bounded.markup).document as unknown as DomDocument;
+  const flattened = flattenDeepNesting(doc.documentElement as unknown as NestedElement);
+  return { doc, deep: bounded.cut || flattened };
 }
 
 export function parseHtml(bytes: Uint8Array, context: ParseContext = { chrome: DEFAULT_CHROME }): ParseResult {
@@ -569,11 +573,12 @@ export function parseHtml(bytes: Uint8Array, context: ParseContext = { chrome: D
   const decoded = decodePage(bytes);
   if ('problem' in decoded) return { entries: [{ problem: { kind: decoded.problem, reason: decoded.reason, line: null } }], counts };
   if (decoded.text.trim() === '') return { entries: [{ problem: { kind: 'empty', reason: 'file holds only whitespace', line: null } }], counts };
-  const page = readPage(linkedomDocument(decoded.text), (html) => linkedomDocument(`<!doctype html><html><body>${html}</body></html>`));
+  const { doc, deep } = linkedomDocument(decoded.text);
+  const page = readPage(doc, (html) => linkedomDocument(`<!doctype html><html><body>${html}</body></html>`).doc);
   if (!page.title) return { entries: [{ problem: { kind: 'no-title', reason: 'no headline in JSON-LD, og:title, <h1> or <title>', line: null } }], counts };
   const draft = emptyDraft(page.title);
   const { title: _title, ...rest } = page.fields;
-  const warnings = [...page.problems, ...applyMetadata(draft, rest)];
+  const warnings = [...(deep ? [DEEP_NESTING_NOTE] : []), ...page.problems, ...applyMetadata(draft, rest)];
   if (!draft.byline && page.byline) draft.byline = cleanByline(page.byline.replace(BYLINE_WORD, '')) || null;
   // The lead image is the cover: a figure above the first real paragraph, else the metadata image.
   const lead = page.blocks.findIndex((b) => typeof b === 'string' && isStoryParagraph(b));

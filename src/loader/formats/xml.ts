@@ -7,7 +7,7 @@
  */
 import { DOMParser } from 'linkedom';
 import { articlesIn, entryFromObject } from '../shapes.js';
-import { htmlBlocks } from '../normalise/html-blocks.js';
+import { boundMarkupDepth, flattenDeepNesting, htmlBlocks, type NestedElement } from '../normalise/html-blocks.js';
 import { bomCharset, decodeDeclared } from '../normalise/charset.js';
 import { cleanLine } from '../normalise/clean.js';
 import { emptyCounts, type FormatParser, type NormalisationCounts, type ParseContext, type ParsedEntry, type ParseResult } from '../types.js';
@@ -252,8 +252,10 @@ export function parseXml(bytes: Uint8Array, context: ParseContext): ParseResult 
   const decoded = decodeDeclared(bytes, declaredEncoding(bytes), 'the file');
   if ('problem' in decoded) return { entries: [{ problem: { kind: decoded.problem, reason: decoded.reason, line: null } }], counts };
   if (decoded.text.trim() === '') return { entries: [{ problem: { kind: 'empty', reason: 'file holds only whitespace', line: null } }], counts };
-  const root = (new DOMParser().parseFromString(decoded.text, 'text/xml') as unknown as { documentElement: XmlElement | null }).documentElement;
+  const root = (new DOMParser().parseFromString(boundMarkupDepth(decoded.text, { xml: true }).markup, 'text/xml') as unknown as { documentElement: XmlElement | null }).documentElement;
   if (!root) return { entries: [{ problem: { kind: 'parse-error', reason: 'no XML element in the file', line: null } }], counts };
+  // Hostile nesting is cut as a page's is (a feed or wire story nests a dozen levels).
+  flattenDeepNesting(root as unknown as NestedElement);
   const rootName = root.tagName.toLowerCase();
   if (rootName === 'nitf') return { entries: [wireEntry(nitfStory(root), null, counts, context)], counts };
   if (rootName === 'newsitem' || rootName === 'newsmessage') {

@@ -35,6 +35,118 @@ export interface DomDocument {
 export const ELEMENT = 1;
 export const TEXT = 3;
 
+/**
+ * Deeper element nesting than any page needs: the pages and fixtures read so far nest 13 levels at
+ * most, big sites' templates 30-50; Chromium's HTML parser stops nesting at 512.
+ */
+export const MAX_ELEMENT_DEPTH = 128;
+
+/** The members a nesting walk reads and writes (linkedom's HTML and XML elements both have them). */
+export interface NestedElement {
+  readonly firstElementChild: NestedElement | null;
+  readonly nextElementSibling: NestedElement | null;
+  textContent: string | null;
+}
+
+/**
+ * Bounds how deep a parsed document's elements nest: an element `limit` levels down keeps its text
+ * and loses the elements inside it. Hostile input is the reason: Readability scores every ancestor
+ * of every candidate paragraph from its inner text, so its time grows with the square of the depth
+ * (500 nested `<div>`s took 13 s, 5,000 more than 7 minutes), and collectBlocks recurses once per
+ * level. One walk without recursion, linear in the elements; a real page is left as it is.
+ * Returns whether anything was cut.
+ */
+export function flattenDeepNesting(root: NestedElement, limit = MAX_ELEMENT_DEPTH): boolean {
+  let cut = false;
+  const elements: NestedElement[] = [root];
+  const depths: number[] = [1];
+  while (elements.length > 0) {
+    const el = elements.pop()!;
+    const depth = depths.pop()!;
+    if (depth >= limit) {
+      if (el.firstElementChild !== null) {
+        const text = el.textContent;
+        el.textContent = text;
+        cut = true;
+      }
+      continue;
+    }
+    for (let c = el.firstElementChild; c !== null; c = c.nextElementSibling) {
+      elements.push(c);
+      depths.push(depth + 1);
+    }
+  }
+  return cut;
+}
+
+/** Open tags nested deeper than this are dropped from the markup before it is parsed (their text stays). */
+export const MAX_MARKUP_DEPTH = 2048;
+
+/** Elements that never hold others (no end tag), and those whose end tag a page may leave out: neither nests. */
+const NOT_NESTING = new Set('area base br col embed hr img input link meta param source track wbr keygen p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rb rt rp'.split(' '));
+/** Elements whose content is text up to their own end tag (`<script>` holding `<div>` in a string). */
+const NONE: ReadonlySet<string> = new Set();
+const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
+
+/**
+ * The markup with every tag below MAX_MARKUP_DEPTH levels of nesting taken out, their text left in
+ * place; the markup itself when it nests less (nearly always: one pass of a regular expression).
+ * The HTML parser (htmlparser2, under linkedom) keeps its open elements in an array it shifts and
+ * searches at every tag, so its time grows with the square of the depth: a 2 MB page of 200,000
+ * nested `<div>`s took 20 s to parse, a 5 MB one minutes. The depth counted here is an upper bound
+ * of the DOM's: only elements that can nest are counted, comments and raw text are skipped, a stray
+ * end tag never goes below zero. flattenDeepNesting then cuts the parsed DOM at MAX_ELEMENT_DEPTH.
+ */
+export function boundMarkupDepth(markup: string, options: { xml?: boolean; limit?: number } = {}): { markup: string; cut: boolean } {
+  const limit = options.limit ?? MAX_MARKUP_DEPTH;
+  // In XML every element nests and none holds raw text.
+  const notNesting = options.xml ? NONE : NOT_NESTING;
+  const rawText = options.xml ? NONE : RAW_TEXT;
+  // Local: a regular expression with the g flag keeps its position between calls.
+  const tag = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<(\/?)([a-zA-Z][^\s/>]*)(?:[^>"']|"[^"]*"|'[^']*')*>/gu;
+  /** Past a raw-text element's content: to its end tag, whatever the case. */
+  const skipRawText = (name: string) => {
+    const end = new RegExp(`</${name}`, 'giu');
+    end.lastIndex = tag.lastIndex;
+    tag.lastIndex = end.exec(markup)?.index ?? markup.length;
+  };
+  let depth = 0;
+  let last = -1;
+  const out: string[] = [];
+  /** A tag taken out: the text since the last one kept, then one space (one for a run of tags, so words stay apart). */
+  const drop = (at: number, length: number) => {
+    if (at > last) out.push(markup.slice(last, at), ' ');
+    last = at + length;
+  };
+  for (let m = tag.exec(markup); m !== null; m = tag.exec(markup)) {
+    const name = m[2]?.toLowerCase();
+    if (name === undefined || notNesting.has(name) || m[0].endsWith('/>')) continue;
+    if (m[1] === '/') {
+      // The end tag of an element opened below the limit goes with it.
+      if (depth > limit) drop(m.index, m[0].length);
+      if (depth > 0) depth--;
+      continue;
+    }
+    if (rawText.has(name)) {
+      skipRawText(name);
+      continue;
+    }
+    if (++depth > limit) {
+      if (last < 0) {
+        out.push(markup.slice(0, m.index), ' ');
+        last = m.index;
+      }
+      drop(m.index, m[0].length);
+    }
+  }
+  if (last < 0) return { markup, cut: false };
+  out.push(markup.slice(last));
+  return { markup: out.join(''), cut: true };
+}
+
+/** The note a file gets when its elements were cut at MAX_ELEMENT_DEPTH. */
+export const DEEP_NESTING_NOTE = `elements nested deeper than ${MAX_ELEMENT_DEPTH} levels: kept as their text below that depth`;
+
 export function textOf(el: DomElement): string {
   return cleanLine((el.textContent ?? '').replace(/\s+/gu, ' '));
 }
@@ -178,6 +290,8 @@ export function collectBlocks(root: DomElement, base: string | null, out: Block[
 /** An HTML fragment (a JSON export's body) as blocks. */
 export function htmlBlocks(html: string, base: string | null = null): Block[] {
   const out: Block[] = [];
-  collectBlocks(parseHTML(`<!doctype html><html><body>${html}</body></html>`).document.body as unknown as DomElement, base, out);
+  const body = parseHTML(`<!doctype html><html><body>${boundMarkupDepth(html).markup}</body></html>`).document.body as unknown as DomElement & NestedElement;
+  flattenDeepNesting(body);
+  collectBlocks(body, base, out);
   return out;
 }
