@@ -9,14 +9,13 @@
  * every other format.
  */
 import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
 import { applyMetadata, type FieldProblem } from '../metadata.js';
 import { addRelated, cleanByline, RELATED_LABELS, splitCoverCredit, statesDate, structureBody } from '../normalise/body.js';
 import { bomCharset, decodeDeclared, type Decoded } from '../normalise/charset.js';
 import { DEFAULT_CHROME } from '../normalise/chrome.js';
 import { cleanLine, countWords, creditText, pageBase } from '../normalise/clean.js';
 import { dateOnlyLine, inZone, statedOffset } from '../normalise/dates.js';
-import { boundMarkupDepth, collectBlocks, DEEP_NESTING_NOTE, figureBlock, flattenDeepNesting, htmlBlocks, resolve, textOf, unwrapNoscriptImages, type DomDocument, type DomElement, type NestedElement } from '../normalise/html-blocks.js';
+import { collectBlocks, DEEP_NESTING_NOTE, figureBlock, htmlBlocks, parseBoundedHtml, resolve, textOf, unwrapNoscriptImages, type DomDocument, type DomElement } from '../normalise/html-blocks.js';
 import { entryFromObject } from '../shapes.js';
 import { emptyCounts, emptyDraft, type ArticleDraft, type Block, type FormatParser, type NormalisationCounts, type ParseContext, type ParseResult } from '../types.js';
 
@@ -560,21 +559,13 @@ function nextDataArticle(doc: DomDocument): Json | null {
   return best;
 }
 
-/** A page's DOM, its elements cut at MAX_ELEMENT_DEPTH (`deep`: whether they were). */
-function linkedomDocument(html: string): { doc: DomDocument; deep: boolean } {
-  const bounded = boundMarkupDepth(html);
-  const doc = parseHTML(bounded.markup).document as unknown as DomDocument;
-  const flattened = flattenDeepNesting(doc.documentElement as unknown as NestedElement);
-  return { doc, deep: bounded.cut || flattened };
-}
-
 export function parseHtml(bytes: Uint8Array, context: ParseContext = { chrome: DEFAULT_CHROME }): ParseResult {
   const counts = emptyCounts();
   const decoded = decodePage(bytes);
   if ('problem' in decoded) return { entries: [{ problem: { kind: decoded.problem, reason: decoded.reason, line: null } }], counts };
   if (decoded.text.trim() === '') return { entries: [{ problem: { kind: 'empty', reason: 'file holds only whitespace', line: null } }], counts };
-  const { doc, deep } = linkedomDocument(decoded.text);
-  const page = readPage(doc, (html) => linkedomDocument(`<!doctype html><html><body>${html}</body></html>`).doc);
+  const { document: doc, deep } = parseBoundedHtml(decoded.text);
+  const page = readPage(doc, (html) => parseBoundedHtml(`<!doctype html><html><body>${html}</body></html>`).document);
   if (!page.title) return { entries: [{ problem: { kind: 'no-title', reason: 'no headline in JSON-LD, og:title, <h1> or <title>', line: null } }], counts };
   const draft = emptyDraft(page.title);
   const { title: _title, ...rest } = page.fields;

@@ -84,8 +84,8 @@ export const MAX_MARKUP_DEPTH = 2048;
 
 /** Elements that never hold others (no end tag), and those whose end tag a page may leave out: neither nests. */
 const NOT_NESTING = new Set('area base br col embed hr img input link meta param source track wbr keygen p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rb rt rp'.split(' '));
-/** Elements whose content is text up to their own end tag (`<script>` holding `<div>` in a string). */
 const NONE: ReadonlySet<string> = new Set();
+/** Elements whose content is text up to their own end tag (`<script>` holding `<div>` in a string). */
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'plaintext']);
 
 /**
@@ -132,10 +132,7 @@ export function boundMarkupDepth(markup: string, options: { xml?: boolean; limit
       continue;
     }
     if (++depth > limit) {
-      if (last < 0) {
-        out.push(markup.slice(0, m.index), ' ');
-        last = m.index;
-      }
+      if (last < 0) last = 0; // the first tag too deep: the markup before it goes out whole
       drop(m.index, m[0].length);
     }
   }
@@ -146,6 +143,18 @@ export function boundMarkupDepth(markup: string, options: { xml?: boolean; limit
 
 /** The note a file gets when its elements were cut at MAX_ELEMENT_DEPTH. */
 export const DEEP_NESTING_NOTE = `elements nested deeper than ${MAX_ELEMENT_DEPTH} levels: kept as their text below that depth`;
+
+/**
+ * An HTML page (or a fragment wrapped as one) parsed by linkedom with its nesting bounded: tags
+ * past MAX_MARKUP_DEPTH taken out before parsing, elements past MAX_ELEMENT_DEPTH kept as text.
+ * `deep`: whether either cut anything.
+ */
+export function parseBoundedHtml(html: string): { document: DomDocument & { body: DomElement }; deep: boolean } {
+  const bounded = boundMarkupDepth(html);
+  const document = parseHTML(bounded.markup).document as unknown as DomDocument & { body: DomElement };
+  const flattened = flattenDeepNesting(document.documentElement as unknown as NestedElement);
+  return { document, deep: bounded.cut || flattened };
+}
 
 export function textOf(el: DomElement): string {
   return cleanLine((el.textContent ?? '').replace(/\s+/gu, ' '));
@@ -290,8 +299,6 @@ export function collectBlocks(root: DomElement, base: string | null, out: Block[
 /** An HTML fragment (a JSON export's body) as blocks. */
 export function htmlBlocks(html: string, base: string | null = null): Block[] {
   const out: Block[] = [];
-  const body = parseHTML(`<!doctype html><html><body>${boundMarkupDepth(html).markup}</body></html>`).document.body as unknown as DomElement & NestedElement;
-  flattenDeepNesting(body);
-  collectBlocks(body, base, out);
+  collectBlocks(parseBoundedHtml(`<!doctype html><html><body>${html}</body></html>`).document.body, base, out);
   return out;
 }
